@@ -1,0 +1,24 @@
+/* The runtime: loads a manifest's maps and programs, attaches them, runs
+ * BEGIN, streams events until exit()/Ctrl-C/SIGTERM, runs END, prints the
+ * maps and detaches everything. */
+#ifndef TRAWK_RUNTIME_H
+#define TRAWK_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "manifest.h"
+
+struct rt_opts {
+    FILE *out;          /* program output (stdout or -o FILE) */
+    bool quiet;         /* -q: no "Attached N probes" */
+    bool verbose;       /* -v: verifier log and attach details */
+    bool dry_run;       /* load and attach, then stop */
+};
+
+/* Returns the process exit code: exit()'s argument, 0 normally, 1 on error
+ * (already reported through d). */
+int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d);
+
+#endif

@@ -1,0 +1,15 @@
+/* The code generator: turns the checked AST into BPF instruction images and
+ * the manifest of maps, programs and events that the runtime loads. */
+#ifndef TRAWK_CODEGEN_H
+#define TRAWK_CODEGEN_H
+
+#include "diag.h"
+#include "manifest.h"
+#include "parser/ast.h"
+#include "sema/sema.h"
+
+/* Returns 0, or -1 after reporting errors through d. On success the
+ * manifest takes over sema->types (sema->types becomes NULL). */
+int cg_generate(struct node *program, struct sema_out *sema, struct diag *d, struct manifest *out);
+
+#endif

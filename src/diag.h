@@ -1,0 +1,63 @@
+/* Source locations and diagnostics printed the way bpftrace prints them:
+ *
+ *   stdin:1:20-21: ERROR: message
+ *   BEGIN { $x = 1; $x = "s"; }
+ *                      ~
+ */
+#ifndef TRAWK_DIAG_H
+#define TRAWK_DIAG_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+/* Shaped like bison's YYLTYPE so the parser can use it directly.
+ * Lines and columns are 1-based; last_column is exclusive. */
+struct loc {
+    int first_line;
+    int first_column;
+    int last_line;
+    int last_column;
+};
+
+/* Stable error codes: tests match these, so rewording a message breaks no test. */
+enum diag_code {
+    E_NONE = 0,
+    E_SYNTAX,          /* parse error */
+    E_LEX,             /* bad token, bad escape, unterminated string */
+    E_UNKNOWN_FUNC,    /* call of a function that does not exist */
+    E_UNKNOWN_IDENT,   /* identifier that is no builtin */
+    E_UNKNOWN_PROBE,   /* provider or probe target that does not exist */
+    E_UNKNOWN_FIELD,   /* args.x where the probe has no field x */
+    E_TYPE,            /* type mismatch */
+    E_ARGS,            /* wrong number or kind of call arguments */
+    E_PRINTF,          /* format string problems */
+    E_UNSUPPORTED,     /* valid bpftrace, not supported by trawk yet */
+    E_CONTEXT,         /* builtin/function not allowed in this probe or position */
+    E_UNDEFINED,       /* use of a variable or map never assigned */
+    E_IO,              /* cannot read script or system file */
+    E_LIMIT,           /* exceeds a BPF limit (stack, key size) */
+};
+
+struct diag {
+    const char *filename; /* "stdin" for -e and - */
+    const char *source;   /* whole program text, for printing lines */
+    FILE *out;            /* stderr normally; a memstream in tests */
+    int nerrors;
+    enum diag_code last_code;
+};
+
+void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);
+
+/* Prints "FILE:L:C-C: ERROR: msg", the line and the ~~~ underline; counts the error. */
+void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* An error that has no source location: "ERROR: msg". */
+void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Spans two locations: from the start of a to the end of b. */
+struct loc loc_span(const struct loc *a, const struct loc *b);
+
+#endif

@@ -1,0 +1,12 @@
+/* Entry point of the flex/bison front end. */
+#ifndef TRAWK_PARSE_H
+#define TRAWK_PARSE_H
+
+#include "diag.h"
+#include "parser/ast.h"
+
+/* Parses a whole program. Reports every syntax error through d and returns
+ * NULL when there was one. A leading "#!" line is skipped. */
+struct node *parse_program(struct diag *d, const char *text);
+
+#endif

@@ -1,0 +1,88 @@
+/* Semantic analysis: resolves names, infers and checks types, expands probes.
+ *
+ * On success every expression node has n->ty set, and:
+ *   N_IDENT      builtin: n->sym = enum builtin
+ *   N_CALL       n->sym = enum func
+ *   N_VAR        n->sym = index in the owning unit's vars (same for every use)
+ *   N_MAP        n->sym = index in sema_out.maps
+ *   N_FIELD      on args: n->str is the field name, n->ty its type (from the
+ *                first target; the code generator asks the provider for each
+ *                target's offset); on a tuple: n->sym = element index
+ *   N_POSITIONAL and N_POSITIONAL_COUNT are rewritten in place into N_INT or N_STRING
+ *   N_INT        n->ty = int64, or uint64 when the value does not fit int64
+ * Integers in map keys and map values are widened to 8 bytes (sign kept);
+ * several keys @m[a, b] form a tuple key type.
+ */
+#ifndef TRAWK_SEMA_H
+#define TRAWK_SEMA_H
+
+#include "diag.h"
+#include "manifest.h"
+#include "parser/ast.h"
+#include "providers/provider.h"
+#include "types.h"
+
+enum builtin {
+    B_PID, B_TID, B_UID, B_GID, B_CPU, B_COMM, B_NSECS, B_ELAPSED, B_PROBE, B_ARGS,
+    B_ARG0, /* B_ARG0 + N for argN; n->aux = N */
+    B_RETVAL,
+};
+
+enum func {
+    F_PRINTF, F_PRINT, F_EXIT, F_STR, F_TIME,
+    F_COUNT, F_SUM, F_AVG, F_MIN, F_MAX, F_STATS, F_HIST, F_LHIST,
+    F_DELETE, F_CLEAR, F_ZERO,
+};
+
+struct sema_map {
+    char *name;                 /* "@x" */
+    const struct type *key_ty;  /* NULL when used without a key */
+    const struct type *val_ty;  /* T_AGG for aggregations */
+    int hist_bits;              /* hist(): k, default 0 */
+    int64_t lhist_min, lhist_max, lhist_step;
+    struct loc loc;             /* first use */
+};
+
+struct sema_var {
+    char *name;                 /* "$x" */
+    const struct type *ty;
+};
+
+/* The attach points of one probe block that share a provider become one unit;
+ * the code generator emits one program per unit, or one per target when
+ * per_target is set (the block reads args, whose layout differs per target). */
+struct sema_unit {
+    struct node *probe;         /* the N_PROBE */
+    const struct provider *prov;
+    struct attach_target *targets;
+    int ntargets;
+    bool per_target;
+    struct sema_var *vars;      /* scratch variables of this probe block */
+    int nvars;
+};
+
+struct sema_out {
+    struct sema_map *maps;
+    int nmaps;
+    struct sema_unit *units;    /* in source order */
+    int nunits;
+    struct type_arena *types;   /* every type built during analysis */
+    int max_strlen;
+};
+
+struct sema_opts {
+    int max_strlen;             /* size of str() results, bpftrace's max_strlen */
+    int npositional;            /* $1.. $N from the command line */
+    char **positional;
+};
+
+/* Checks the whole program, reporting every error through d. Returns 0 when
+ * there was none; out is filled either way and must be freed. */
+int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
+               struct sema_out *out);
+void sema_out_free(struct sema_out *out);
+
+const char *builtin_name(enum builtin b);
+const char *func_name(enum func f);
+
+#endif
