@@ -1,0 +1,22 @@
+/* Turning what the BPF programs produce into text, exactly as bpftrace
+ * prints it: ring buffer events (printf, print, time, print/clear/zero of a
+ * map) and the maps at exit. */
+#ifndef TRAWK_OUTPUT_H
+#define TRAWK_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "manifest.h"
+
+/* Handles one ring buffer record whose event kind is not EV_EXIT. */
+void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t size);
+
+/* Prints every user map in name order, as bpftrace does at exit. */
+void out_print_all_maps(FILE *out, const struct manifest *m);
+
+/* Prints one map (print(@m, top, div)); top = 0 prints all, div = 0 or 1 divides nothing. */
+void out_print_map(FILE *out, const struct manifest *m, const struct map_desc *map, uint64_t top,
+                   uint64_t div);
+
+#endif
