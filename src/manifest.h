@@ -21,7 +21,10 @@ enum probe_kind {
     PK__COUNT,
 };
 
-/* ---- maps ---- */
+/* ---- maps ----
+ * Internal maps, named with a leading dot: ".events" (the ring buffer),
+ * ".lost" (see lost_map) and ".state", a one-entry array whose u64 the
+ * runtime sets to the start time (CLOCK_MONOTONIC ns) for the elapsed builtin. */
 
 struct map_desc {
     char *name;                 /* "@x", "@" for the anonymous map; internal maps start with "." */
@@ -87,8 +90,9 @@ struct prog_desc {
     enum probe_kind kind;
     enum bpf_prog_type prog_type;
     enum bpf_attach_type expected_attach_type;
-    struct bpf_insn *insns;        /* map references are BPF_LD_IMM64 with
-                                      src_reg = BPF_PSEUDO_MAP_FD, imm = map index */
+    struct bpf_insn *insns;        /* map references are BPF_LD_IMM64 with src_reg
+                                      BPF_PSEUDO_MAP_FD or BPF_PSEUDO_MAP_VALUE and
+                                      imm = map index: the runtime puts the fd there */
     int ninsns;
     int *insn_line;                /* source line of each instruction, for the verifier log */
     struct attach_target *targets;
@@ -107,7 +111,8 @@ struct manifest {
     char **probe_names;            /* values of the probe builtin */
     int nprobe_names;
     int ringbuf_map;               /* index of the event ring buffer, -1 if no events */
-    int lost_map;                  /* per-CPU u64 count of events the ring buffer dropped */
+    int lost_map;                  /* one-entry array: u64 count of events the ring buffer
+                                      dropped (programs add to it atomically) */
     struct type_arena *types;
 };
 

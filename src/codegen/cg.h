@@ -1,0 +1,124 @@
+/* Internal state of the code generator, shared by its files. */
+#ifndef TRAWK_CG_H
+#define TRAWK_CG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codegen/emit.h"
+#include "diag.h"
+#include "manifest.h"
+#include "parser/ast.h"
+#include "sema/sema.h"
+
+/* BPF registers by role. R1-R5 carry helper arguments and die at each call;
+ * R6-R9 survive calls and hold expression temporaries. */
+enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
+#define CG_POOL_FIRST R6
+#define CG_POOL_LAST R9
+
+#define CG_STACK_SIZE 512
+
+/* Where an integer value lives (Lua's expression descriptor idea): constants
+ * stay immediates until an instruction needs them in a register. */
+enum val_kind { V_IMM, V_REG };
+struct val {
+    enum val_kind kind;
+    int reg;
+    int64_t imm;
+};
+
+/* Loop labels for break and continue. */
+struct cg_loop {
+    int brk, cont;
+    struct cg_loop *outer;
+};
+
+struct cg {
+    struct diag *d;
+    struct sema_out *sema;
+    struct manifest *m;
+    struct emit e;
+    /* the program being generated */
+    const struct sema_unit *unit;
+    const struct attach_target *target; /* the only target, or NULL when several share the program */
+    int exit_label;
+    int frame_top;           /* bytes of stack in use (slots are at r10 - offset) */
+    int frame_max;
+    int ctx_slot;            /* stack offset where r1 (ctx) is saved, 0 when not saved */
+    int *var_slot;           /* stack offset of each scratch variable, 0 = not allocated */
+    bool reg_busy[R10 + 1];
+    struct cg_loop *loop;
+    bool failed;
+    /* per-map manifest index (sema map i -> manifest map) */
+    int *map_index;
+    int state_map;           /* .state: u64 start time for elapsed */
+};
+
+/* frame.c: stack slots. Offsets are negative from r10. */
+int cg_frame_alloc(struct cg *cg, int size);
+int cg_frame_mark(struct cg *cg);
+void cg_frame_release(struct cg *cg, int mark);
+/* Stores zeros over [off, off + size). */
+void cg_zero(struct cg *cg, int off, int size);
+
+/* regs.c */
+int cg_reg_alloc(struct cg *cg, const struct loc *loc);
+void cg_reg_free(struct cg *cg, int reg);
+void cg_val_free(struct cg *cg, struct val *v);
+/* Puts a value into a pool register (allocating one for immediates). */
+int cg_val_reg(struct cg *cg, struct val *v, const struct loc *loc);
+/* Moves a value into a fixed register (e.g. a helper argument). */
+void cg_val_to(struct cg *cg, const struct val *v, int reg);
+
+/* cg_expr.c: integer and boolean expressions. */
+struct val cg_int(struct cg *cg, struct node *n);
+/* Jumps to label when the condition is false, falls through when true. */
+void cg_cond(struct cg *cg, struct node *n, int false_label);
+/* Sign- or zero-extends reg in place from the type's size to 64 bits. */
+void cg_extend(struct cg *cg, int reg, const struct type *ty);
+
+/* cg_mem.c: values that live in memory (strings, tuples) and storing any value. */
+bool cg_is_mem_type(const struct type *ty);
+/* Writes the value of n, converted to type ty, at r10 + off. */
+void cg_store_value(struct cg *cg, struct node *n, const struct type *ty, int off);
+/* Evaluates a memory value into a fresh slot and returns its offset. */
+int cg_mem_value(struct cg *cg, struct node *n);
+void cg_copy_stack(struct cg *cg, int dst, int src, int size);
+/* String equality: jumps to label when the strings are equal (jump_if_equal)
+ * or when they differ (!jump_if_equal); falls through otherwise. */
+void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equal, int label);
+
+/* cg_builtin.c */
+struct val cg_builtin_int(struct cg *cg, struct node *n);
+void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size);
+struct val cg_field_int(struct cg *cg, struct node *n);
+void cg_field_mem(struct cg *cg, struct node *n, int off, int size);
+/* Loads the saved context pointer into reg. */
+void cg_ctx(struct cg *cg, int reg);
+
+/* cg_map.c */
+const struct map_desc *cg_map(struct cg *cg, const struct node *map);
+/* Builds the key of a map access at a fresh slot; extra bytes follow the key (hist bucket). */
+int cg_map_key(struct cg *cg, struct node *map, int extra);
+struct val cg_map_read_int(struct cg *cg, struct node *map);
+void cg_map_read_mem(struct cg *cg, struct node *map, int off, int size);
+void cg_map_assign(struct cg *cg, struct node *assign);
+void cg_map_incdec(struct cg *cg, struct node *n, struct val *out);
+void cg_map_delete(struct cg *cg, struct node *map);
+
+/* cg_call.c */
+struct val cg_call_int(struct cg *cg, struct node *call);
+void cg_call_stmt(struct cg *cg, struct node *call);
+void cg_str_call(struct cg *cg, struct node *call, int off, int size);
+/* Sends [off, off + size) to the ring buffer, counting a lost event on failure. */
+void cg_ringbuf_output(struct cg *cg, int off, int size);
+
+/* cg_stmt.c */
+void cg_block(struct cg *cg, struct node *block);
+
+/* Reports an error and makes the whole generation fail. */
+void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

@@ -1,0 +1,182 @@
+/* Aggregations: @m[k] = count(), sum(v), min(v), max(v), avg(v), stats(v),
+ * hist(v), lhist(v, min, max, step). Values are per-CPU, so plain loads and
+ * stores suffice; user space adds the CPUs up when it reads them. */
+#include "codegen/cg.h"
+#include "codegen/cg_map.h"
+
+bool cg_agg_call(const struct node *call)
+{
+    switch ((enum func)call->sym) {
+    case F_COUNT: case F_SUM: case F_AVG: case F_MIN: case F_MAX:
+    case F_STATS: case F_HIST: case F_LHIST:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Adds addend to the u64 at r0 + off (r0 non-NULL). */
+static void add_at_r0(struct cg *cg, int off, const struct val *addend)
+{
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, off));
+    if (addend->kind == V_IMM)
+        emit(&cg->e, ALU64_IMM(BPF_ADD, R1, (int32_t)addend->imm));
+    else
+        emit(&cg->e, ALU64_REG(BPF_ADD, R1, addend->reg));
+    emit(&cg->e, STX_MEM(BPF_DW, R0, R1, off));
+}
+
+/* Stores the first value of a new key: [v, second] laid out as u64s. */
+static void insert_new(struct cg *cg, int map, int key, const struct val *v, int64_t second,
+                       bool has_second)
+{
+    int slot = cg_frame_alloc(cg, has_second ? 16 : 8);
+    if (v->kind == V_IMM)
+        emit(&cg->e, ST_MEM(BPF_DW, R10, slot, (int32_t)v->imm));
+    else
+        emit(&cg->e, STX_MEM(BPF_DW, R10, v->reg, slot));
+    if (has_second)
+        emit(&cg->e, ST_MEM(BPF_DW, R10, slot + 8, (int32_t)second));
+    cg_call_update(cg, map, key, slot);
+}
+
+/* count, sum, hist, lhist: value += addend, or insert addend. */
+static void increment(struct cg *cg, int map, int key, const struct val *addend)
+{
+    int missing = emit_label(&cg->e), done = emit_label(&cg->e);
+    cg_call_lookup(cg, map, key);
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
+    add_at_r0(cg, 0, addend);
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, missing);
+    insert_new(cg, map, key, addend, 0, false);
+    emit_place(&cg->e, done);
+}
+
+/* avg and stats keep {total, count}. */
+static void average(struct cg *cg, int map, int key, const struct val *v)
+{
+    int missing = emit_label(&cg->e), done = emit_label(&cg->e);
+    struct val one = {.kind = V_IMM, .imm = 1};
+    cg_call_lookup(cg, map, key);
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
+    add_at_r0(cg, 0, v);
+    add_at_r0(cg, 8, &one);
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, missing);
+    insert_new(cg, map, key, v, 1, true);
+    emit_place(&cg->e, done);
+}
+
+/* min and max keep {value, is_set}. */
+static void extreme(struct cg *cg, int map, int key, int vreg, bool is_min, bool sign)
+{
+    int missing = emit_label(&cg->e), store = emit_label(&cg->e), done = emit_label(&cg->e);
+    cg_call_lookup(cg, map, key);
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 8));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), store);
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 0));
+    int keep = is_min ? (sign ? BPF_JSGE : BPF_JGE) : (sign ? BPF_JSLE : BPF_JLE);
+    emit_jump(&cg->e, JMP_REG(keep, vreg, R1, 0), done);
+    emit_place(&cg->e, store);
+    emit(&cg->e, STX_MEM(BPF_DW, R0, vreg, 0));
+    emit(&cg->e, ST_MEM(BPF_DW, R0, 8, 1));
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, missing);
+    struct val v = {.kind = V_REG, .reg = vreg};
+    insert_new(cg, map, key, &v, 1, true);
+    emit_place(&cg->e, done);
+}
+
+/* The log2 bucket of v, stored at r10 + off:
+ * 0 for negative values, 1 for zero, 2 + floor(log2(v)) otherwise. */
+static void log2_bucket(struct cg *cg, int vreg, int off)
+{
+    static const int shifts[] = {32, 16, 8, 4, 2, 1};
+    int neg = emit_label(&cg->e), zero = emit_label(&cg->e), store = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, vreg, 0, 0), neg);
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, vreg, 0, 0), zero);
+    emit(&cg->e, MOV64_REG(R1, vreg));
+    emit(&cg->e, MOV64_IMM(R2, 2));
+    for (int i = 0; i < 6; i++) {
+        /* if (v >> s) { v >>= s; bucket += s; } */
+        emit(&cg->e, MOV64_REG(R3, R1));
+        emit(&cg->e, ALU64_IMM(BPF_RSH, R3, shifts[i]));
+        emit(&cg->e, JMP_IMM(BPF_JEQ, R3, 0, 2));
+        emit(&cg->e, MOV64_REG(R1, R3));
+        emit(&cg->e, ALU64_IMM(BPF_ADD, R2, shifts[i]));
+    }
+    emit_jump(&cg->e, JA(0), store);
+    emit_place(&cg->e, neg);
+    emit(&cg->e, MOV64_IMM(R2, 0));
+    emit_jump(&cg->e, JA(0), store);
+    emit_place(&cg->e, zero);
+    emit(&cg->e, MOV64_IMM(R2, 1));
+    emit_place(&cg->e, store);
+    emit(&cg->e, STX_MEM(BPF_DW, R10, R2, off));
+}
+
+/* The linear bucket: 0 below min, n + 1 at or above max, else 1 + (v - min) / step. */
+static void linear_bucket(struct cg *cg, int vreg, int off, const struct map_desc *md)
+{
+    int64_t nbuckets = (md->lhist_max - md->lhist_min) / md->lhist_step;
+    int under = emit_label(&cg->e), over = emit_label(&cg->e), store = emit_label(&cg->e);
+    emit_ld_imm64(&cg->e, R1, md->lhist_min);
+    emit_jump(&cg->e, JMP_REG(BPF_JSLT, vreg, R1, 0), under);
+    emit_ld_imm64(&cg->e, R1, md->lhist_max);
+    emit_jump(&cg->e, JMP_REG(BPF_JSGE, vreg, R1, 0), over);
+    emit(&cg->e, MOV64_REG(R2, vreg));
+    emit_ld_imm64(&cg->e, R1, md->lhist_min);
+    emit(&cg->e, ALU64_REG(BPF_SUB, R2, R1));
+    emit_ld_imm64(&cg->e, R1, md->lhist_step);
+    emit(&cg->e, ALU64_REG(BPF_DIV, R2, R1));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R2, 1));
+    emit_jump(&cg->e, JA(0), store);
+    emit_place(&cg->e, under);
+    emit(&cg->e, MOV64_IMM(R2, 0));
+    emit_jump(&cg->e, JA(0), store);
+    emit_place(&cg->e, over);
+    emit_ld_imm64(&cg->e, R2, nbuckets + 1);
+    emit_place(&cg->e, store);
+    emit(&cg->e, STX_MEM(BPF_DW, R10, R2, off));
+}
+
+void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
+{
+    const struct map_desc *md = cg_map(cg, map);
+    int idx = cg_map_index(cg, map);
+    enum func f = (enum func)call->sym;
+    bool bucketed = (f == F_HIST || f == F_LHIST);
+    int key = cg_map_key(cg, map, bucketed ? 8 : 0);
+    struct val v = {.kind = V_IMM, .imm = 1};
+    if (call->a) {
+        v = cg_int(cg, call->a);
+        if (f != F_SUM || v.imm < INT32_MIN || v.imm > INT32_MAX || v.kind == V_REG)
+            cg_val_reg(cg, &v, &call->a->loc);
+    }
+    struct val one = {.kind = V_IMM, .imm = 1};
+    int bucket = key + cg_map_user_key_size(md);
+    switch (f) {
+    case F_COUNT:
+    case F_SUM: increment(cg, idx, key, &v); break;
+    case F_HIST:
+        if (md->hist_bits) {
+            cg_error(cg, &call->loc, E_UNSUPPORTED, "hist() with sub-buckets is not supported yet");
+            break;
+        }
+        log2_bucket(cg, v.reg, bucket);
+        increment(cg, idx, key, &one);
+        break;
+    case F_LHIST:
+        linear_bucket(cg, v.reg, bucket, md);
+        increment(cg, idx, key, &one);
+        break;
+    case F_MIN:
+    case F_MAX:
+        extreme(cg, idx, key, v.reg, f == F_MIN, md->val_ty->agg_signed);
+        break;
+    default: average(cg, idx, key, &v); break;
+    }
+    cg_val_free(cg, &v);
+}

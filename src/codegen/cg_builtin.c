@@ -1,0 +1,140 @@
+/* Builtin variables (pid, comm, nsecs, probe ...) and args.FIELD. */
+#include "codegen/cg.h"
+#include "providers/provider.h"
+
+void cg_ctx(struct cg *cg, int reg)
+{
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, cg->ctx_slot));
+}
+
+/* Calls a helper without arguments and keeps r0 in a pool register. */
+static int call0(struct cg *cg, int helper, const struct loc *loc)
+{
+    emit(&cg->e, CALL_HELPER(helper));
+    int reg = cg_reg_alloc(cg, loc);
+    emit(&cg->e, MOV64_REG(reg, R0));
+    return reg;
+}
+
+static struct val in_reg(int reg)
+{
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+/* elapsed = now - the start time the runtime stored in .state */
+static struct val elapsed(struct cg *cg, const struct loc *loc)
+{
+    int reg = call0(cg, BPF_FUNC_ktime_get_ns, loc);
+    emit(&cg->e, INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_VALUE, 0, cg->state_map));
+    emit(&cg->e, LD_IMM64_HI(0));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, R1, 0));
+    emit(&cg->e, ALU64_REG(BPF_SUB, reg, R1));
+    return in_reg(reg);
+}
+
+static struct val probe_id(struct cg *cg, const struct loc *loc)
+{
+    if (cg->target)
+        return (struct val){.kind = V_IMM, .imm = (int64_t)cg->target->cookie};
+    /* several targets share this program: the attach cookie tells them apart */
+    cg_ctx(cg, R1);
+    return in_reg(call0(cg, BPF_FUNC_get_attach_cookie, loc));
+}
+
+struct val cg_builtin_int(struct cg *cg, struct node *n)
+{
+    int reg;
+    switch ((enum builtin)n->sym) {
+    case B_PID:
+        reg = call0(cg, BPF_FUNC_get_current_pid_tgid, &n->loc);
+        emit(&cg->e, ALU64_IMM(BPF_RSH, reg, 32));
+        return in_reg(reg);
+    case B_TID:
+    case B_UID:
+        reg = call0(cg, n->sym == B_TID ? BPF_FUNC_get_current_pid_tgid
+                                        : BPF_FUNC_get_current_uid_gid, &n->loc);
+        emit(&cg->e, MOV32_REG(reg, reg));
+        return in_reg(reg);
+    case B_GID:
+        reg = call0(cg, BPF_FUNC_get_current_uid_gid, &n->loc);
+        emit(&cg->e, ALU64_IMM(BPF_RSH, reg, 32));
+        return in_reg(reg);
+    case B_CPU: return in_reg(call0(cg, BPF_FUNC_get_smp_processor_id, &n->loc));
+    case B_NSECS: return in_reg(call0(cg, BPF_FUNC_ktime_get_ns, &n->loc));
+    case B_ELAPSED: return elapsed(cg, &n->loc);
+    case B_PROBE: return probe_id(cg, &n->loc);
+    default:
+        cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
+        return (struct val){.kind = V_IMM};
+    }
+}
+
+void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size)
+{
+    if (n->sym != B_COMM) {
+        cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
+        return;
+    }
+    int len = size < 16 ? size : 16;
+    emit(&cg->e, MOV64_REG(R1, R10));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
+    emit(&cg->e, MOV64_IMM(R2, len));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_comm));
+    if (size > len)
+        cg_zero(cg, off + len, size - len);
+}
+
+static const struct provider_field *field(struct cg *cg, struct node *n)
+{
+    const struct provider_field *f = NULL;
+    if (cg->target && cg->unit->prov->arg_field)
+        f = cg->unit->prov->arg_field(cg->target, n->str, cg->sema->types);
+    if (!f)
+        cg_error(cg, &n->loc, E_UNKNOWN_FIELD, "Can't find field %s for this probe", n->str);
+    return f;
+}
+
+struct val cg_field_int(struct cg *cg, struct node *n)
+{
+    static const int widths[9] = {0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW};
+    const struct provider_field *f = field(cg, n);
+    if (!f)
+        return (struct val){.kind = V_IMM};
+    int reg = cg_reg_alloc(cg, &n->loc);
+    int size = f->size <= 8 && widths[f->size] ? (int)f->size : 8;
+    cg_ctx(cg, reg);
+    emit(&cg->e, LDX_MEM(widths[size], reg, reg, (int)f->offset));
+    if (f->is_signed)
+        cg_extend(cg, reg, type_int((uint32_t)size, true));
+    return in_reg(reg);
+}
+
+/* Strings in the tracepoint record: inline char arrays, or __data_loc words
+ * whose low 16 bits give the string's offset in the record. */
+void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
+{
+    const struct provider_field *f = field(cg, n);
+    if (!f)
+        return;
+    cg_ctx(cg, R3);
+    if (f->is_data_loc) {
+        emit(&cg->e, LDX_MEM(BPF_W, R1, R3, (int)f->offset));
+        emit(&cg->e, ALU64_IMM(BPF_AND, R1, 0xffff));
+        emit(&cg->e, ALU64_REG(BPF_ADD, R3, R1));
+        emit(&cg->e, MOV64_REG(R1, R10));
+        emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
+        emit(&cg->e, MOV64_IMM(R2, size));
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel_str));
+        return;
+    }
+    int len = (int)f->size < size ? (int)f->size : size;
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R3, (int)f->offset));
+    emit(&cg->e, MOV64_REG(R1, R10));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
+    emit(&cg->e, MOV64_IMM(R2, len));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel));
+    if (size > len)
+        cg_zero(cg, off + len, size - len);
+    else
+        emit(&cg->e, ST_MEM(BPF_B, R10, off + size - 1, 0));
+}

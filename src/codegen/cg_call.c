@@ -1,0 +1,230 @@
+/* Function calls: printf, print, time, exit, clear, zero, delete and str.
+ * Everything printed goes to user space as a ring buffer record built on
+ * the stack: an event_header, then the arguments at 8-byte aligned offsets. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/cg.h"
+#include "codegen/cg_map.h"
+
+static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id)
+{
+    struct manifest *m = cg->m;
+    struct event_desc *ev = realloc(m->events, (size_t)(m->nevents + 1) * sizeof(*ev));
+    if (!ev) {
+        cg_error(cg, &cg->unit->probe->loc, E_LIMIT, "out of memory");
+        return NULL;
+    }
+    m->events = ev;
+    *id = m->nevents++;
+    ev = &m->events[*id];
+    memset(ev, 0, sizeof(*ev));
+    ev->kind = kind;
+    ev->map = -1;
+    return ev;
+}
+
+static char *dup_bytes(const char *s, size_t len)
+{
+    char *p = malloc(len + 1);
+    if (p) {
+        memcpy(p, s, len);
+        p[len] = 0;
+    }
+    return p;
+}
+
+void cg_ringbuf_output(struct cg *cg, int off, int size)
+{
+    int sent = emit_label(&cg->e);
+    emit_ld_map(&cg->e, R1, cg->m->ringbuf_map);
+    cg_stack_ptr(cg, R2, off);
+    emit(&cg->e, MOV64_IMM(R3, size));
+    emit(&cg->e, MOV64_IMM(R4, 0));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_ringbuf_output));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), sent);
+    /* the ring buffer was full: count the lost event in .lost (direct value access) */
+    emit(&cg->e, INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_VALUE, 0, cg->m->lost_map));
+    emit(&cg->e, LD_IMM64_HI(0));
+    emit(&cg->e, MOV64_IMM(R2, 1));
+    emit(&cg->e, ATOMIC_ADD64(R1, R2, 0));
+    emit_place(&cg->e, sent);
+}
+
+/* The type an argument has in the record: integers travel as 8 bytes. */
+static const struct type *record_type(const struct type *t)
+{
+    if (t->kind == T_INT)
+        return type_int(8, t->is_signed);
+    if (t->kind == T_BOOL)
+        return type_int(8, false);
+    return t;
+}
+
+/* Builds and sends a record with the given arguments; fills ev's args. */
+static void send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args)
+{
+    int n = (int)ast_list_len(args);
+    ev->args = calloc((size_t)(n ? n : 1), sizeof(*ev->args));
+    uint32_t size = sizeof(struct event_header);
+    int i = 0;
+    for (struct node *a = args; a; a = a->next, i++) {
+        const struct type *t = record_type(a->ty);
+        ev->args[i] = (struct event_arg){.ty = t, .offset = size, .loc = a->loc};
+        size += (t->size + 7) & ~7u;
+    }
+    ev->nargs = n;
+    ev->size = size;
+    int mark = cg_frame_mark(cg);
+    int rec = cg_frame_alloc(cg, (int)size);
+    emit(&cg->e, ST_MEM(BPF_W, R10, rec, id));
+    emit(&cg->e, ST_MEM(BPF_W, R10, rec + 4, 0));
+    i = 0;
+    for (struct node *a = args; a; a = a->next, i++)
+        cg_store_value(cg, a, ev->args[i].ty, rec + (int)ev->args[i].offset);
+    cg_ringbuf_output(cg, rec, (int)size);
+    cg_frame_release(cg, mark);
+}
+
+static void printf_call(struct cg *cg, struct node *call)
+{
+    int id;
+    struct event_desc *ev = event_new(cg, EV_PRINTF, &id);
+    if (!ev)
+        return;
+    ev->fmt = dup_bytes(call->a->str, call->a->len);
+    send_record(cg, ev, id, call->a->next);
+}
+
+static int64_t const_arg(const struct node *n, int64_t dflt)
+{
+    return n && n->kind == N_INT ? (int64_t)n->num : dflt;
+}
+
+/* Events user space carries out on a whole map: print(@m), clear(@m), zero(@m). */
+static void map_event(struct cg *cg, enum event_kind kind, struct node *call)
+{
+    int id;
+    struct event_desc *ev = event_new(cg, kind, &id);
+    if (!ev)
+        return;
+    struct node *map = call->a;
+    ev->map = cg_map_index(cg, map);
+    ev->top = (uint64_t)const_arg(map->next, 0);
+    ev->div = (uint64_t)const_arg(map->next ? map->next->next : NULL, 0);
+    send_record(cg, ev, id, NULL);
+}
+
+static void print_call(struct cg *cg, struct node *call)
+{
+    struct node *arg = call->a;
+    if (arg->kind == N_MAP && !arg->a) {
+        map_event(cg, EV_PRINT_MAP, call);
+        return;
+    }
+    int id;
+    struct event_desc *ev = event_new(cg, EV_PRINT, &id);
+    if (!ev)
+        return;
+    struct node *saved = arg->next;
+    arg->next = NULL;
+    send_record(cg, ev, id, arg);
+    arg->next = saved;
+}
+
+static void time_call(struct cg *cg, struct node *call)
+{
+    int id;
+    struct event_desc *ev = event_new(cg, EV_TIME, &id);
+    if (!ev)
+        return;
+    if (call->a)
+        ev->fmt = dup_bytes(call->a->str, call->a->len);
+    send_record(cg, ev, id, NULL);
+}
+
+/* exit() tells user space to stop, then leaves the probe. */
+static void exit_call(struct cg *cg, struct node *call)
+{
+    int id;
+    struct event_desc *ev = event_new(cg, EV_EXIT, &id);
+    if (!ev)
+        return;
+    struct node zero = {.kind = N_INT, .loc = call->loc, .ty = &type_s64};
+    struct node *code = call->a ? call->a : &zero;
+    send_record(cg, ev, id, code);
+    emit_jump(&cg->e, JA(0), cg->exit_label);
+}
+
+static void delete_call(struct cg *cg, struct node *call)
+{
+    struct node *map = call->a;
+    if (!map->next) {
+        cg_map_delete(cg, map);
+        return;
+    }
+    /* delete(@m, key): the same as delete(@m[key]) */
+    struct node keyed = *map;
+    keyed.a = map->next;
+    cg_map_delete(cg, &keyed);
+}
+
+void cg_call_stmt(struct cg *cg, struct node *call)
+{
+    switch ((enum func)call->sym) {
+    case F_PRINTF: printf_call(cg, call); break;
+    case F_PRINT: print_call(cg, call); break;
+    case F_TIME: time_call(cg, call); break;
+    case F_EXIT: exit_call(cg, call); break;
+    case F_CLEAR: map_event(cg, EV_CLEAR, call); break;
+    case F_ZERO: map_event(cg, EV_ZERO, call); break;
+    case F_DELETE: delete_call(cg, call); break;
+    case F_STR: break; /* no effect as a statement */
+    default:
+        cg_error(cg, &call->loc, E_CONTEXT, "%s() must be assigned to a map", call->str);
+        break;
+    }
+}
+
+struct val cg_call_int(struct cg *cg, struct node *call)
+{
+    cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
+    return (struct val){.kind = V_IMM};
+}
+
+/* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
+void cg_str_call(struct cg *cg, struct node *call, int off, int size)
+{
+    if (call->sym != F_STR) {
+        cg_error(cg, &call->loc, E_TYPE, "%s() does not return a string", call->str);
+        return;
+    }
+    struct node *arg = call->a;
+    if (arg->ty && arg->ty->kind == T_STRING) {
+        cg_store_value(cg, arg, call->ty->size < (uint32_t)size ? call->ty : arg->ty, off);
+        return;
+    }
+    cg_zero(cg, off, size);
+    struct val p = cg_int(cg, arg);
+    int preg = cg_val_reg(cg, &p, &arg->loc);
+    struct val len = {.kind = V_IMM, .imm = size};
+    if (arg->next) {
+        len = cg_int(cg, arg->next);
+        if (len.kind == V_IMM && (len.imm > size || len.imm < 0))
+            len.imm = size;
+    }
+    if (len.kind == V_REG) {
+        /* clamp a run-time length so the verifier sees it fits the buffer */
+        int ok = emit_label(&cg->e);
+        emit_jump(&cg->e, JMP_IMM(BPF_JLE, len.reg, size, 0), ok);
+        emit(&cg->e, MOV64_IMM(len.reg, size));
+        emit_place(&cg->e, ok);
+    }
+    cg_val_to(cg, &len, R2);
+    emit(&cg->e, MOV64_REG(R3, preg));
+    cg_stack_ptr(cg, R1, off);
+    /* bpf_probe_read_str picks the user or kernel address space on x86-64 */
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_str));
+    cg_val_free(cg, &len);
+    cg_val_free(cg, &p);
+}

@@ -1,0 +1,378 @@
+/* Integer and boolean expressions. Values are 64-bit in registers;
+ * constants are folded and stay immediates as long as possible. */
+#include "codegen/cg.h"
+#include "codegen/cg_map.h"
+
+static bool is_signed(const struct type *t)
+{
+    return t && t->kind == T_INT && t->is_signed;
+}
+
+static bool is_compare(enum op op)
+{
+    return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT ||
+           op == OP_GE;
+}
+
+void cg_extend(struct cg *cg, int reg, const struct type *ty)
+{
+    if (!ty || ty->size >= 8 || (ty->kind != T_INT && ty->kind != T_BOOL))
+        return;
+    int bits = (int)ty->size * 8;
+    if (ty->kind == T_INT && ty->is_signed) {
+        emit(&cg->e, ALU64_IMM(BPF_LSH, reg, 64 - bits));
+        emit(&cg->e, ALU64_IMM(BPF_ARSH, reg, 64 - bits));
+    } else if (bits == 32) {
+        emit(&cg->e, MOV32_REG(reg, reg));
+    } else {
+        emit(&cg->e, ALU64_IMM(BPF_AND, reg, (int32_t)((1u << bits) - 1)));
+    }
+}
+
+/* Evaluates C's arithmetic on two constants, with BPF's rules for x / 0. */
+static int64_t fold(enum op op, int64_t a, int64_t b, bool sign)
+{
+    uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+    switch (op) {
+    case OP_ADD: return (int64_t)(ua + ub);
+    case OP_SUB: return (int64_t)(ua - ub);
+    case OP_MUL: return (int64_t)(ua * ub);
+    case OP_DIV:
+        if (!b)
+            return 0;
+        if (sign && !(a == INT64_MIN && b == -1))
+            return a / b;
+        return (int64_t)(ua / ub);
+    case OP_MOD:
+        if (!b)
+            return a;
+        if (sign && !(a == INT64_MIN && b == -1))
+            return a % b;
+        return (int64_t)(ua % ub);
+    case OP_BAND: return a & b;
+    case OP_BOR: return a | b;
+    case OP_BXOR: return a ^ b;
+    case OP_SHL: return (int64_t)(ua << (ub & 63));
+    case OP_SHR: return sign ? a >> (ub & 63) : (int64_t)(ua >> (ub & 63));
+    default: return 0;
+    }
+}
+
+int cg_alu_op(enum op op, bool sign, int *off)
+{
+    *off = 0;
+    switch (op) {
+    case OP_ADD: return BPF_ADD;
+    case OP_SUB: return BPF_SUB;
+    case OP_MUL: return BPF_MUL;
+    case OP_DIV: *off = sign; return BPF_DIV; /* off = 1 is signed division (ISA v4) */
+    case OP_MOD: *off = sign; return BPF_MOD;
+    case OP_BAND: return BPF_AND;
+    case OP_BOR: return BPF_OR;
+    case OP_BXOR: return BPF_XOR;
+    case OP_SHL: return BPF_LSH;
+    case OP_SHR: return sign ? BPF_ARSH : BPF_RSH;
+    default: return BPF_ADD;
+    }
+}
+
+static bool commutes(enum op op)
+{
+    return op == OP_ADD || op == OP_MUL || op == OP_BAND || op == OP_BOR || op == OP_BXOR;
+}
+
+static struct val arith(struct cg *cg, struct node *n)
+{
+    bool sign = is_signed(n->ty);
+    struct val l = cg_int(cg, n->a), r = cg_int(cg, n->b);
+    if (l.kind == V_IMM && r.kind == V_IMM)
+        return (struct val){.kind = V_IMM, .imm = fold(n->op, l.imm, r.imm, sign)};
+    if (l.kind == V_IMM && commutes(n->op)) {
+        struct val t = l;
+        l = r;
+        r = t;
+    }
+    int dst = cg_val_reg(cg, &l, &n->loc);
+    int off, op = cg_alu_op(n->op, sign, &off);
+    if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX) {
+        struct bpf_insn in = ALU64_IMM(op, dst, (int32_t)r.imm);
+        in.off = (short)off;
+        emit(&cg->e, in);
+    } else {
+        int src = cg_val_reg(cg, &r, &n->loc);
+        struct bpf_insn in = ALU64_REG(op, dst, src);
+        in.off = (short)off;
+        emit(&cg->e, in);
+    }
+    cg_val_free(cg, &r);
+    return l;
+}
+
+/* The BPF jump that is taken when "a op b" holds. */
+static int jump_op(enum op op, bool sign)
+{
+    switch (op) {
+    case OP_EQ: return BPF_JEQ;
+    case OP_NE: return BPF_JNE;
+    case OP_LT: return sign ? BPF_JSLT : BPF_JLT;
+    case OP_LE: return sign ? BPF_JSLE : BPF_JLE;
+    case OP_GT: return sign ? BPF_JSGT : BPF_JGT;
+    default: return sign ? BPF_JSGE : BPF_JGE;
+    }
+}
+
+static enum op negate(enum op op)
+{
+    switch (op) {
+    case OP_EQ: return OP_NE;
+    case OP_NE: return OP_EQ;
+    case OP_LT: return OP_GE;
+    case OP_LE: return OP_GT;
+    case OP_GT: return OP_LE;
+    default: return OP_LT;
+    }
+}
+
+static enum op mirror(enum op op)
+{
+    switch (op) {
+    case OP_LT: return OP_GT;
+    case OP_LE: return OP_GE;
+    case OP_GT: return OP_LT;
+    case OP_GE: return OP_LE;
+    default: return op;
+    }
+}
+
+static bool fold_compare(enum op op, int64_t a, int64_t b, bool sign)
+{
+    if (!sign) {
+        uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
+        return op == OP_EQ ? ua == ub : op == OP_NE ? ua != ub : op == OP_LT ? ua < ub
+             : op == OP_LE ? ua <= ub : op == OP_GT ? ua > ub : ua >= ub;
+    }
+    return op == OP_EQ ? a == b : op == OP_NE ? a != b : op == OP_LT ? a < b
+         : op == OP_LE ? a <= b : op == OP_GT ? a > b : a >= b;
+}
+
+static void branch(struct cg *cg, struct node *n, int label, bool when);
+
+/* Jumps to label when "a op b" equals `when`. */
+static void compare_branch(struct cg *cg, struct node *n, int label, bool when)
+{
+    enum op op = when ? n->op : negate(n->op);
+    if (n->a->ty && n->a->ty->kind == T_STRING) {
+        cg_str_cond(cg, n->a, n->b, op == OP_EQ, label);
+        return;
+    }
+    bool sign = is_signed(n->a->ty) && is_signed(n->b->ty);
+    struct val l = cg_int(cg, n->a), r = cg_int(cg, n->b);
+    if (l.kind == V_IMM && r.kind == V_IMM) {
+        if (fold_compare(op, l.imm, r.imm, sign))
+            emit_jump(&cg->e, JA(0), label);
+        return;
+    }
+    if (l.kind == V_IMM) {
+        struct val t = l;
+        l = r;
+        r = t;
+        op = mirror(op);
+    }
+    int a = cg_val_reg(cg, &l, &n->loc);
+    if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX) {
+        emit_jump(&cg->e, JMP_IMM(jump_op(op, sign), a, (int32_t)r.imm, 0), label);
+    } else {
+        int b = cg_val_reg(cg, &r, &n->loc);
+        emit_jump(&cg->e, JMP_REG(jump_op(op, sign), a, b, 0), label);
+    }
+    cg_val_free(cg, &l);
+    cg_val_free(cg, &r);
+}
+
+/* Jumps to label when the truth of n equals `when`, else falls through. */
+static void branch(struct cg *cg, struct node *n, int label, bool when)
+{
+    if (n->kind == N_UNOP && n->op == OP_NOT) {
+        branch(cg, n->a, label, !when);
+        return;
+    }
+    if (n->kind == N_BINOP && (n->op == OP_LAND || n->op == OP_LOR)) {
+        /* a && b jumps on false as soon as a is false; on true only when both are */
+        bool short_on = (n->op == OP_LOR);
+        if (when == short_on) {
+            branch(cg, n->a, label, when);
+            branch(cg, n->b, label, when);
+        } else {
+            int skip = emit_label(&cg->e);
+            branch(cg, n->a, skip, !when);
+            branch(cg, n->b, label, when);
+            emit_place(&cg->e, skip);
+        }
+        return;
+    }
+    if (n->kind == N_BINOP && is_compare(n->op)) {
+        compare_branch(cg, n, label, when);
+        return;
+    }
+    struct val v = cg_int(cg, n);
+    if (v.kind == V_IMM) {
+        if ((v.imm != 0) == when)
+            emit_jump(&cg->e, JA(0), label);
+        return;
+    }
+    emit_jump(&cg->e, JMP_IMM(when ? BPF_JNE : BPF_JEQ, v.reg, 0, 0), label);
+    cg_val_free(cg, &v);
+}
+
+void cg_cond(struct cg *cg, struct node *n, int false_label)
+{
+    branch(cg, n, false_label, false);
+}
+
+/* 0 or 1 in a register, for conditions used as values. */
+static struct val materialize_bool(struct cg *cg, struct node *n)
+{
+    int reg = cg_reg_alloc(cg, &n->loc);
+    int done = emit_label(&cg->e);
+    emit(&cg->e, MOV64_IMM(reg, 0));
+    branch(cg, n, done, false);
+    emit(&cg->e, MOV64_IMM(reg, 1));
+    emit_place(&cg->e, done);
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+static struct val unop(struct cg *cg, struct node *n)
+{
+    if (n->op == OP_NOT)
+        return materialize_bool(cg, n);
+    struct val v = cg_int(cg, n->a);
+    if (v.kind == V_IMM) {
+        v.imm = n->op == OP_NEG ? (int64_t)(0 - (uint64_t)v.imm) : ~v.imm;
+        return v;
+    }
+    if (n->op == OP_NEG)
+        emit(&cg->e, NEG64(v.reg));
+    else
+        emit(&cg->e, ALU64_IMM(BPF_XOR, v.reg, -1));
+    return v;
+}
+
+static struct val ternary(struct cg *cg, struct node *n)
+{
+    int reg = cg_reg_alloc(cg, &n->loc);
+    int other = emit_label(&cg->e), done = emit_label(&cg->e);
+    if (n->b) {
+        cg_cond(cg, n->a, other);
+        struct val t = cg_int(cg, n->b);
+        cg_val_to(cg, &t, reg);
+        cg_val_free(cg, &t);
+    } else {
+        /* a ?: c keeps a when it is non-zero */
+        struct val t = cg_int(cg, n->a);
+        cg_val_to(cg, &t, reg);
+        cg_val_free(cg, &t);
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, reg, 0, 0), other);
+    }
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, other);
+    struct val f = cg_int(cg, n->c);
+    cg_val_to(cg, &f, reg);
+    cg_val_free(cg, &f);
+    emit_place(&cg->e, done);
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+static struct val var_read(struct cg *cg, struct node *n)
+{
+    int slot = cg->var_slot[n->sym];
+    int reg = cg_reg_alloc(cg, &n->loc);
+    if (!slot) {
+        emit(&cg->e, MOV64_IMM(reg, 0));
+        return (struct val){.kind = V_REG, .reg = reg};
+    }
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, slot));
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+/* $x++ and friends on scratch variables. */
+static struct val var_incdec(struct cg *cg, struct node *n)
+{
+    struct node *var = n->a;
+    if (!cg->var_slot[var->sym])
+        cg->var_slot[var->sym] = cg_frame_alloc(cg, 8);
+    int slot = cg->var_slot[var->sym];
+    int reg = cg_reg_alloc(cg, &n->loc);
+    int delta = (n->op == OP_PRE_INC || n->op == OP_POST_INC) ? 1 : -1;
+    bool post = (n->op == OP_POST_INC || n->op == OP_POST_DEC);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, slot));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, reg, delta));
+    emit(&cg->e, STX_MEM(BPF_DW, R10, reg, slot));
+    if (post)
+        emit(&cg->e, ALU64_IMM(BPF_ADD, reg, -delta));
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+static struct val cast(struct cg *cg, struct node *n)
+{
+    struct val v = cg_int(cg, n->b);
+    const struct type *t = n->ty;
+    if (v.kind == V_IMM) {
+        if (t->size < 8) {
+            int bits = (int)t->size * 8;
+            uint64_t mask = (1ull << bits) - 1, u = (uint64_t)v.imm & mask;
+            if (t->is_signed && (u >> (bits - 1)))
+                u |= ~mask;
+            v.imm = (int64_t)u;
+        }
+        return v;
+    }
+    cg_extend(cg, v.reg, t);
+    return v;
+}
+
+/* Reads a tuple element: the tuple is built in memory, the element loaded. */
+static struct val tuple_field(struct cg *cg, struct node *n)
+{
+    int mark = cg_frame_mark(cg);
+    int base = cg_mem_value(cg, n->a);
+    const struct type_field *f = &n->a->ty->fields[n->sym];
+    int reg = cg_reg_alloc(cg, &n->loc);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, base + (int)f->offset));
+    cg_frame_release(cg, mark);
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+struct val cg_int(struct cg *cg, struct node *n)
+{
+    cg->e.line = n->loc.first_line;
+    switch (n->kind) {
+    case N_INT:
+    case N_BOOL: return (struct val){.kind = V_IMM, .imm = (int64_t)n->num};
+    case N_IDENT: return cg_builtin_int(cg, n);
+    case N_VAR: return var_read(cg, n);
+    case N_MAP: return cg_map_read_int(cg, n);
+    case N_CALL: return cg_call_int(cg, n);
+    case N_BINOP:
+        if (is_compare(n->op) || n->op == OP_LAND || n->op == OP_LOR)
+            return materialize_bool(cg, n);
+        return arith(cg, n);
+    case N_UNOP: return unop(cg, n);
+    case N_TERNARY: return ternary(cg, n);
+    case N_CAST: return cast(cg, n);
+    case N_FIELD:
+        if (n->a->ty && n->a->ty->kind == T_TUPLE)
+            return tuple_field(cg, n);
+        return cg_field_int(cg, n);
+    case N_INCDEC:
+        if (n->a->kind == N_VAR)
+            return var_incdec(cg, n);
+        {
+            struct val out;
+            cg_map_incdec(cg, n, &out);
+            return out;
+        }
+    default:
+        cg_error(cg, &n->loc, E_UNSUPPORTED, "this expression is not supported yet");
+        return (struct val){.kind = V_IMM};
+    }
+}

@@ -1,0 +1,195 @@
+/* Map access: keys, reads, assignments, increments and deletes. The
+ * aggregations (count, sum, hist ...) live in cg_agg.c. */
+#include "codegen/cg.h"
+#include "codegen/cg_map.h"
+
+const struct map_desc *cg_map(struct cg *cg, const struct node *map)
+{
+    return &cg->m->maps[cg->map_index[map->sym]];
+}
+
+int cg_map_index(struct cg *cg, const struct node *map)
+{
+    return cg->map_index[map->sym];
+}
+
+void cg_stack_ptr(struct cg *cg, int reg, int off)
+{
+    emit(&cg->e, MOV64_REG(reg, R10));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, reg, off));
+}
+
+void cg_call_lookup(struct cg *cg, int map, int key_off)
+{
+    emit_ld_map(&cg->e, R1, map);
+    cg_stack_ptr(cg, R2, key_off);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+}
+
+void cg_call_update(struct cg *cg, int map, int key_off, int val_off)
+{
+    emit_ld_map(&cg->e, R1, map);
+    cg_stack_ptr(cg, R2, key_off);
+    cg_stack_ptr(cg, R3, val_off);
+    emit(&cg->e, MOV64_IMM(R4, BPF_ANY));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
+}
+
+int cg_map_user_key_size(const struct map_desc *md)
+{
+    bool hist = md->val_ty->kind == T_AGG &&
+                (md->val_ty->agg == AGG_HIST || md->val_ty->agg == AGG_LHIST);
+    return (int)md->key_size - (hist ? 8 : 0);
+}
+
+int cg_map_key(struct cg *cg, struct node *map, int extra)
+{
+    const struct map_desc *md = cg_map(cg, map);
+    int user = cg_map_user_key_size(md);
+    int off = cg_frame_alloc(cg, user + extra);
+    if (md->is_scalar || !md->key_ty) {
+        cg_zero(cg, off, user);
+        return off;
+    }
+    const struct type *kt = md->key_ty;
+    if (kt->kind == T_TUPLE && map->a && map->a->next) {
+        /* @m[a, b]: the keys are the fields of a tuple */
+        cg_zero(cg, off, (int)kt->size);
+        int i = 0;
+        for (struct node *k = map->a; k && i < kt->nfields; k = k->next, i++)
+            cg_store_value(cg, k, kt->fields[i].ty, off + (int)kt->fields[i].offset);
+    } else {
+        cg_store_value(cg, map->a, kt, off);
+    }
+    return off;
+}
+
+struct val cg_map_read_int(struct cg *cg, struct node *map)
+{
+    const struct map_desc *md = cg_map(cg, map);
+    if (md->val_ty->kind == T_AGG) {
+        cg_error(cg, &map->loc, E_UNSUPPORTED,
+                 "reading an aggregation map in an expression is not supported yet");
+        return (struct val){.kind = V_IMM};
+    }
+    int mark = cg_frame_mark(cg);
+    int key = cg_map_key(cg, map, 0);
+    cg_call_lookup(cg, cg_map_index(cg, map), key);
+    int reg = cg_reg_alloc(cg, &map->loc);
+    int missing = emit_label(&cg->e);
+    emit(&cg->e, MOV64_IMM(reg, 0));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, R0, 0));
+    emit_place(&cg->e, missing);
+    cg_frame_release(cg, mark);
+    if (md->val_ty->size < 8)
+        cg_extend(cg, reg, md->val_ty);
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
+/* Copies size bytes from the map value at r0 to the stack. */
+static void copy_from_r0(struct cg *cg, int off, int size)
+{
+    static const int widths[] = {BPF_DW, BPF_W, BPF_H, BPF_B};
+    static const int bytes[] = {8, 4, 2, 1};
+    int i = 0;
+    for (int w = 0; w < 4; w++) {
+        for (; i + bytes[w] <= size; i += bytes[w]) {
+            emit(&cg->e, LDX_MEM(widths[w], R1, R0, i));
+            emit(&cg->e, STX_MEM(widths[w], R10, R1, off + i));
+        }
+    }
+}
+
+void cg_map_read_mem(struct cg *cg, struct node *map, int off, int size)
+{
+    const struct map_desc *md = cg_map(cg, map);
+    int mark = cg_frame_mark(cg);
+    int key = cg_map_key(cg, map, 0);
+    cg_call_lookup(cg, cg_map_index(cg, map), key);
+    cg_frame_release(cg, mark);
+    int missing = emit_label(&cg->e), done = emit_label(&cg->e);
+    int n = (int)md->value_size < size ? (int)md->value_size : size;
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
+    copy_from_r0(cg, off, n);
+    if (size > n)
+        cg_zero(cg, off + n, size - n);
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, missing);
+    cg_zero(cg, off, size);
+    emit_place(&cg->e, done);
+}
+
+/* @m[k] = v for plain (non-aggregation) values. */
+static void assign_plain(struct cg *cg, struct node *assign)
+{
+    struct node *map = assign->a;
+    const struct map_desc *md = cg_map(cg, map);
+    int key = cg_map_key(cg, map, 0);
+    int val = cg_frame_alloc(cg, (int)md->value_size);
+    cg_store_value(cg, assign->b, md->val_ty, val);
+    cg_call_update(cg, cg_map_index(cg, map), key, val);
+}
+
+/* @m[k] OP= v: missing keys count as 0, as in bpftrace. */
+static void assign_compound(struct cg *cg, struct node *map, enum op op, struct val v,
+                            struct val *out)
+{
+    int key = cg_map_key(cg, map, 0);
+    int vreg = cg_val_reg(cg, &v, &map->loc);
+    int val = cg_frame_alloc(cg, 8);
+    cg_call_lookup(cg, cg_map_index(cg, map), key);
+    int missing = emit_label(&cg->e);
+    emit(&cg->e, MOV64_IMM(R1, 0));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 0));
+    emit_place(&cg->e, missing);
+    if (out) {
+        /* the old value, for post-increment */
+        out->kind = V_REG;
+        out->reg = cg_reg_alloc(cg, &map->loc);
+        emit(&cg->e, MOV64_REG(out->reg, R1));
+    }
+    int off, alu = cg_alu_op(op, cg_map(cg, map)->val_ty->is_signed, &off);
+    struct bpf_insn in = ALU64_REG(alu, R1, vreg);
+    in.off = (short)off;
+    emit(&cg->e, in);
+    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, val));
+    cg_val_free(cg, &v);
+    cg_call_update(cg, cg_map_index(cg, map), key, val);
+}
+
+void cg_map_assign(struct cg *cg, struct node *assign)
+{
+    int mark = cg_frame_mark(cg);
+    struct node *v = assign->b;
+    if (v->kind == N_CALL && cg_agg_call(v))
+        cg_agg_update(cg, assign->a, v);
+    else if (assign->op == OP_ASSIGN || assign->op == OP_NONE)
+        assign_plain(cg, assign);
+    else
+        assign_compound(cg, assign->a, assign->op, cg_int(cg, v), NULL);
+    cg_frame_release(cg, mark);
+}
+
+void cg_map_incdec(struct cg *cg, struct node *n, struct val *out)
+{
+    int mark = cg_frame_mark(cg);
+    bool inc = n->op == OP_PRE_INC || n->op == OP_POST_INC;
+    bool post = n->op == OP_POST_INC || n->op == OP_POST_DEC;
+    struct val one = {.kind = V_IMM, .imm = 1};
+    assign_compound(cg, n->a, inc ? OP_ADD : OP_SUB, one, out);
+    if (!post)
+        emit(&cg->e, ALU64_IMM(BPF_ADD, out->reg, inc ? 1 : -1));
+    cg_frame_release(cg, mark);
+}
+
+void cg_map_delete(struct cg *cg, struct node *map)
+{
+    int mark = cg_frame_mark(cg);
+    int key = cg_map_key(cg, map, 0);
+    emit_ld_map(&cg->e, R1, cg_map_index(cg, map));
+    cg_stack_ptr(cg, R2, key);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_delete_elem));
+    cg_frame_release(cg, mark);
+}

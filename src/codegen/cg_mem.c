@@ -1,0 +1,201 @@
+/* Values that live in memory (strings and tuples), and storing any value
+ * into a stack slot of a given type: map keys and values, event records and
+ * variables are all built this way, in place, without extra copies. */
+#include <string.h>
+
+#include "codegen/cg.h"
+
+bool cg_is_mem_type(const struct type *ty)
+{
+    return ty && (ty->kind == T_STRING || ty->kind == T_TUPLE);
+}
+
+void cg_copy_stack(struct cg *cg, int dst, int src, int size)
+{
+    static const int widths[] = {BPF_DW, BPF_W, BPF_H, BPF_B};
+    static const int bytes[] = {8, 4, 2, 1};
+    int i = 0;
+    for (int w = 0; w < 4; w++) {
+        for (; i + bytes[w] <= size; i += bytes[w]) {
+            emit(&cg->e, LDX_MEM(widths[w], R1, R10, src + i));
+            emit(&cg->e, STX_MEM(widths[w], R10, R1, dst + i));
+        }
+    }
+}
+
+/* A string literal, NUL-padded to size, four bytes per instruction. */
+static void store_literal(struct cg *cg, const struct node *n, int off, int size)
+{
+    for (int i = 0; i < size; i += 4) {
+        uint8_t chunk[4] = {0};
+        for (int j = 0; j < 4 && i + j < size; j++)
+            chunk[j] = (size_t)(i + j) < n->len && i + j < size - 1 ? (uint8_t)n->str[i + j] : 0;
+        uint32_t word;
+        memcpy(&word, chunk, 4);
+        if (i + 4 <= size) {
+            emit(&cg->e, ST_MEM(BPF_W, R10, off + i, (int32_t)word));
+        } else {
+            for (int j = 0; i + j < size; j++)
+                emit(&cg->e, ST_MEM(BPF_B, R10, off + i + j, chunk[j]));
+        }
+    }
+}
+
+static void store_int(struct cg *cg, struct node *n, const struct type *ty, int off)
+{
+    static const int widths[9] = {0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW};
+    int size = ty->size <= 8 && widths[ty->size] ? (int)ty->size : 8;
+    struct val v = cg_int(cg, n);
+    if (v.kind == V_IMM && v.imm >= INT32_MIN && v.imm <= INT32_MAX) {
+        emit(&cg->e, ST_MEM(widths[size], R10, off, (int32_t)v.imm));
+        return;
+    }
+    int reg = cg_val_reg(cg, &v, &n->loc);
+    emit(&cg->e, STX_MEM(widths[size], R10, reg, off));
+    cg_val_free(cg, &v);
+}
+
+static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, int off)
+{
+    cg_zero(cg, off, (int)ty->size);
+    int i = 0;
+    for (struct node *el = n->a; el && i < ty->nfields; el = el->next, i++)
+        cg_store_value(cg, el, ty->fields[i].ty, off + (int)ty->fields[i].offset);
+}
+
+static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, int off)
+{
+    int other = emit_label(&cg->e), done = emit_label(&cg->e);
+    cg_cond(cg, n->a, other);
+    cg_store_value(cg, n->b, ty, off);
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, other);
+    cg_store_value(cg, n->c, ty, off);
+    emit_place(&cg->e, done);
+}
+
+/* Copies a value already in memory, truncating or NUL-padding strings. */
+static void store_copy(struct cg *cg, int src, const struct type *from, const struct type *to,
+                       int off)
+{
+    int n = from->size < to->size ? (int)from->size : (int)to->size;
+    cg_copy_stack(cg, off, src, n);
+    if ((int)to->size > n)
+        cg_zero(cg, off + n, (int)to->size - n);
+    else if (to->kind == T_STRING && from->size > to->size)
+        emit(&cg->e, ST_MEM(BPF_B, R10, off + (int)to->size - 1, 0));
+}
+
+void cg_store_value(struct cg *cg, struct node *n, const struct type *ty, int off)
+{
+    cg->e.line = n->loc.first_line;
+    if (!cg_is_mem_type(ty)) {
+        store_int(cg, n, ty, off);
+        return;
+    }
+    int size = (int)ty->size;
+    switch (n->kind) {
+    case N_STRING: store_literal(cg, n, off, size); return;
+    case N_IDENT: cg_builtin_mem(cg, n, off, size); return;
+    case N_CALL: cg_str_call(cg, n, off, size); return;
+    case N_FIELD:
+        if (n->a->ty && n->a->ty->kind == T_ARGS) {
+            cg_field_mem(cg, n, off, size);
+            return;
+        }
+        break;
+    case N_MAP: cg_map_read_mem(cg, n, off, size); return;
+    case N_TUPLE: store_tuple(cg, n, ty, off); return;
+    case N_TERNARY: store_ternary(cg, n, ty, off); return;
+    case N_VAR:
+        if (cg->var_slot[n->sym]) {
+            store_copy(cg, cg->var_slot[n->sym], n->ty, ty, off);
+            return;
+        }
+        cg_zero(cg, off, size);
+        return;
+    default: break;
+    }
+    /* anything else: evaluate into its own slot, then copy */
+    int mark = cg_frame_mark(cg);
+    int src = cg_mem_value(cg, n);
+    store_copy(cg, src, n->ty, ty, off);
+    cg_frame_release(cg, mark);
+}
+
+int cg_mem_value(struct cg *cg, struct node *n)
+{
+    if (n->kind == N_VAR && cg->var_slot[n->sym])
+        return cg->var_slot[n->sym];
+    int off = cg_frame_alloc(cg, (int)n->ty->size);
+    if (n->kind == N_FIELD || n->kind == N_CALL || n->kind == N_IDENT || n->kind == N_MAP ||
+        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_TERNARY) {
+        cg_store_value(cg, n, n->ty, off);
+        return off;
+    }
+    cg_error(cg, &n->loc, E_UNSUPPORTED, "this expression is not supported yet");
+    return off;
+}
+
+/* Compares a string in memory with a literal, four bytes at a time, up to
+ * and including the literal's NUL. */
+static void literal_compare(struct cg *cg, int off, int size, const struct node *lit, int label,
+                            bool jump_if_equal)
+{
+    int differ = jump_if_equal ? emit_label(&cg->e) : label;
+    int n = (int)lit->len + 1 < size ? (int)lit->len + 1 : size;
+    static const int widths[] = {BPF_W, BPF_H, BPF_B};
+    static const int bytes[] = {4, 2, 1};
+    int i = 0;
+    for (int w = 0; w < 3; w++) {
+        for (; i + bytes[w] <= n; i += bytes[w]) {
+            uint32_t word = 0;
+            memcpy(&word, lit->str + i, (size_t)i + bytes[w] <= lit->len ? (size_t)bytes[w]
+                                                 : lit->len > (size_t)i ? lit->len - i : 0);
+            emit(&cg->e, LDX_MEM(widths[w], R1, R10, off + i));
+            emit_jump(&cg->e, JMP_IMM(BPF_JNE, R1, (int32_t)word, 0), differ);
+        }
+    }
+    if (jump_if_equal) {
+        emit_jump(&cg->e, JA(0), label);
+        emit_place(&cg->e, differ);
+    }
+}
+
+/* Byte-by-byte comparison of two strings in memory, stopping at NUL. */
+static void memory_compare(struct cg *cg, int a, int b, int size, int label, bool jump_if_equal)
+{
+    int differ = jump_if_equal ? emit_label(&cg->e) : label;
+    int equal = jump_if_equal ? label : emit_label(&cg->e);
+    for (int i = 0; i < size; i++) {
+        emit(&cg->e, LDX_MEM(BPF_B, R1, R10, a + i));
+        emit(&cg->e, LDX_MEM(BPF_B, R2, R10, b + i));
+        emit_jump(&cg->e, JMP_REG(BPF_JNE, R1, R2, 0), differ);
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), equal);
+    }
+    if (jump_if_equal) {
+        emit_jump(&cg->e, JA(0), label);
+        emit_place(&cg->e, differ);
+    } else {
+        emit_place(&cg->e, equal);
+    }
+}
+
+void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equal, int label)
+{
+    int mark = cg_frame_mark(cg);
+    if (a->kind == N_STRING) {
+        struct node *t = a;
+        a = b;
+        b = t;
+    }
+    int ao = cg_mem_value(cg, a);
+    if (b->kind == N_STRING) {
+        literal_compare(cg, ao, (int)a->ty->size, b, label, jump_if_equal);
+    } else {
+        int bo = cg_mem_value(cg, b);
+        int size = a->ty->size < b->ty->size ? (int)a->ty->size : (int)b->ty->size;
+        memory_compare(cg, ao, bo, size, label, jump_if_equal);
+    }
+    cg_frame_release(cg, mark);
+}

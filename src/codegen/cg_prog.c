@@ -1,0 +1,217 @@
+/* The driver: lays out the maps, then generates one program per unit (or
+ * per target, when the block reads args) and collects them in the manifest. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/cg.h"
+#include "codegen/codegen.h"
+
+#define DEFAULT_MAX_KEYS 4096
+#define RINGBUF_BYTES (1u << 20)
+
+void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    if (!cg->failed || code != E_LIMIT)
+        diag_error(cg->d, loc, code, "%s", msg);
+    cg->failed = true;
+}
+
+static int add_map(struct manifest *m, const char *name, enum bpf_map_type type, uint32_t key_size,
+                   uint32_t value_size, uint32_t max_entries)
+{
+    struct map_desc *maps = realloc(m->maps, (size_t)(m->nmaps + 1) * sizeof(*maps));
+    if (!maps)
+        return -1;
+    m->maps = maps;
+    struct map_desc *md = &maps[m->nmaps];
+    memset(md, 0, sizeof(*md));
+    md->name = strdup(name);
+    md->bpf_type = type;
+    md->key_size = key_size;
+    md->value_size = value_size;
+    md->max_entries = max_entries;
+    md->fd = -1;
+    return m->nmaps++;
+}
+
+static uint32_t agg_value_size(enum agg_kind agg)
+{
+    return (agg == AGG_MIN || agg == AGG_MAX) ? sizeof(struct agg_minmax)
+         : (agg == AGG_AVG || agg == AGG_STATS) ? sizeof(struct agg_avg) : 8;
+}
+
+/* Chooses the BPF map for a script map; see docs/architecture.md. */
+static int add_user_map(struct cg *cg, const struct sema_map *sm)
+{
+    const struct type *vt = sm->val_ty;
+    if (!vt) {
+        diag_error(cg->d, &sm->loc, E_UNDEFINED, "%s is used but never assigned a value", sm->name);
+        return -1;
+    }
+    bool agg = vt->kind == T_AGG;
+    bool bucketed = agg && (vt->agg == AGG_HIST || vt->agg == AGG_LHIST);
+    uint32_t user_key = sm->key_ty ? sm->key_ty->size : 0;
+    int idx;
+    if (agg && !bucketed && !sm->key_ty)
+        idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, agg_value_size(vt->agg), 1);
+    else if (agg)
+        idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_HASH, user_key + (bucketed ? 8 : 0),
+                      agg_value_size(vt->agg), DEFAULT_MAX_KEYS);
+    else
+        idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_HASH, sm->key_ty ? user_key : 8, vt->size,
+                      DEFAULT_MAX_KEYS);
+    if (idx < 0)
+        return -1;
+    struct map_desc *md = &cg->m->maps[idx];
+    md->key_ty = sm->key_ty;
+    md->val_ty = vt;
+    md->is_user = true;
+    md->is_scalar = !sm->key_ty;
+    md->hist_bits = sm->hist_bits;
+    md->lhist_min = sm->lhist_min;
+    md->lhist_max = sm->lhist_max;
+    md->lhist_step = sm->lhist_step ? sm->lhist_step : 1;
+    return idx;
+}
+
+static int layout_maps(struct cg *cg)
+{
+    struct manifest *m = cg->m;
+    cg->map_index = calloc((size_t)cg->sema->nmaps + 1, sizeof(int));
+    if (!cg->map_index)
+        return -1;
+    int rc = 0;
+    for (int i = 0; i < cg->sema->nmaps; i++) {
+        cg->map_index[i] = add_user_map(cg, &cg->sema->maps[i]);
+        if (cg->map_index[i] < 0)
+            rc = -1;
+    }
+    m->ringbuf_map = add_map(m, ".events", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
+    m->lost_map = add_map(m, ".lost", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+    cg->state_map = add_map(m, ".state", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
+    return (rc || m->ringbuf_map < 0 || m->lost_map < 0 || cg->state_map < 0) ? -1 : 0;
+}
+
+static void copy_target(struct attach_target *dst, const struct attach_target *src)
+{
+    *dst = *src;
+    dst->target = strdup(src->target ? src->target : "");
+    dst->name = strdup(src->name ? src->name : "");
+    dst->link_fd = -1;
+    dst->perf_fds = NULL;
+    dst->perf_fds_n = 0;
+}
+
+/* Generates one program for the given targets of a unit. */
+static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets, int n)
+{
+    struct node *probe = u->probe;
+    cg->unit = u;
+    cg->target = n == 1 ? &targets[0] : NULL;
+    cg->frame_top = cg->frame_max = 0;
+    cg->loop = NULL;
+    memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
+    emit_init(&cg->e);
+    cg->exit_label = emit_label(&cg->e);
+    cg->e.line = probe->loc.first_line;
+
+    /* the context pointer lives on the stack: helpers clobber r1 */
+    cg->ctx_slot = cg_frame_alloc(cg, 8);
+    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, cg->ctx_slot));
+    cg->var_slot = calloc((size_t)u->nvars + 1, sizeof(int));
+    for (int i = 0; i < u->nvars; i++) {
+        int size = (int)(u->vars[i].ty ? u->vars[i].ty->size : 8);
+        cg->var_slot[i] = cg_frame_alloc(cg, size ? size : 8);
+        cg_zero(cg, cg->var_slot[i], size);
+    }
+    if (probe->b)
+        cg_cond(cg, probe->b, cg->exit_label);
+    cg_block(cg, probe->c);
+    emit_place(&cg->e, cg->exit_label);
+    emit(&cg->e, MOV64_IMM(R0, 0));
+    emit(&cg->e, EXIT_INSN());
+    free(cg->var_slot);
+    cg->var_slot = NULL;
+
+    if (emit_finish(&cg->e) < 0 && !cg->failed)
+        cg_error(cg, &probe->loc, E_LIMIT, "program too large");
+    if (cg->failed) {
+        emit_free(&cg->e);
+        return -1;
+    }
+    struct manifest *m = cg->m;
+    struct prog_desc *progs = realloc(m->progs, (size_t)(m->nprogs + 1) * sizeof(*progs));
+    if (!progs) {
+        emit_free(&cg->e);
+        return -1;
+    }
+    m->progs = progs;
+    struct prog_desc *p = &progs[m->nprogs++];
+    memset(p, 0, sizeof(*p));
+    p->name = strdup(n == 1 ? targets[0].name : probe->a->str);
+    p->kind = u->prov->kind;
+    p->prog_type = u->prov->prog_type;
+    p->insns = cg->e.insns;
+    p->insn_line = cg->e.lines;
+    p->ninsns = cg->e.n;
+    p->loc = probe->a->loc;
+    p->fd = -1;
+    p->targets = calloc((size_t)n, sizeof(*p->targets));
+    p->ntargets = n;
+    for (int i = 0; i < n; i++)
+        copy_target(&p->targets[i], &targets[i]);
+    cg->e.insns = NULL;
+    cg->e.lines = NULL;
+    emit_free(&cg->e);
+    return 0;
+}
+
+/* Every target gets a cookie: its index in the probe name table. */
+static int name_probes(struct cg *cg)
+{
+    struct manifest *m = cg->m;
+    for (int u = 0; u < cg->sema->nunits; u++) {
+        struct sema_unit *unit = &cg->sema->units[u];
+        for (int t = 0; t < unit->ntargets; t++) {
+            char **names = realloc(m->probe_names, (size_t)(m->nprobe_names + 1) * sizeof(char *));
+            if (!names)
+                return -1;
+            m->probe_names = names;
+            unit->targets[t].cookie = (uint64_t)m->nprobe_names;
+            names[m->nprobe_names++] = strdup(unit->targets[t].name ? unit->targets[t].name : "");
+        }
+    }
+    return 0;
+}
+
+int cg_generate(struct node *program, struct sema_out *sema, struct diag *d, struct manifest *out)
+{
+    (void)program;
+    memset(out, 0, sizeof(*out));
+    out->ringbuf_map = out->lost_map = -1;
+    struct cg cg = {.d = d, .sema = sema, .m = out};
+    int rc = layout_maps(&cg);
+    if (rc == 0)
+        rc = name_probes(&cg);
+    int ready = rc == 0;
+    for (int u = 0; ready && u < sema->nunits; u++) {
+        struct sema_unit *unit = &sema->units[u];
+        if (unit->per_target) {
+            for (int t = 0; t < unit->ntargets; t++)
+                rc |= gen_prog(&cg, unit, &unit->targets[t], 1);
+        } else {
+            rc |= gen_prog(&cg, unit, unit->targets, unit->ntargets);
+        }
+        cg.failed = false;
+    }
+    free(cg.map_index);
+    out->types = sema->types;
+    sema->types = NULL;
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,39 @@
+/* An instruction buffer with labels and a sticky error: once something
+ * fails, emitting does nothing and the first error is reported at the end,
+ * so call sites need no checks. Every instruction keeps its source line. */
+#ifndef TRAWK_EMIT_H
+#define TRAWK_EMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "codegen/insn.h"
+
+struct emit {
+    struct bpf_insn *insns;
+    int *lines;
+    int n, cap;
+    int *label_pos;       /* instruction index of each label, -1 until placed */
+    int nlabels, label_cap;
+    struct fixup { int insn; int label; } *fixups;
+    int nfixups, fixup_cap;
+    int line;             /* source line given to the next instructions */
+    bool failed;
+};
+
+void emit_init(struct emit *e);
+void emit_free(struct emit *e);
+void emit(struct emit *e, struct bpf_insn insn);
+/* 64-bit immediate (two slots). */
+void emit_ld_imm64(struct emit *e, int dst, int64_t value);
+/* Map reference: imm holds the manifest map index. */
+void emit_ld_map(struct emit *e, int dst, int map_index);
+
+int emit_label(struct emit *e);
+void emit_place(struct emit *e, int label);
+/* A jump whose offset is filled in once the label is placed. */
+void emit_jump(struct emit *e, struct bpf_insn insn, int label);
+/* Resolves the jumps; returns -1 when a label was never placed or a jump is too far. */
+int emit_finish(struct emit *e);
+
+#endif

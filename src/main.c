@@ -1,0 +1,209 @@
+/* trawk's command line: reads the program, runs the pipeline
+ * parse -> sema -> codegen -> runtime, and maps failures to exit codes. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/codegen.h"
+#include "codegen/disasm.h"
+#include "list.h"
+#include "parser/parse.h"
+#include "runtime.h"
+#include "sema/sema.h"
+
+#define TRAWK_VERSION "v0.1.0"
+#define DEFAULT_MAX_STRLEN 64
+
+struct cli {
+    const char *program_text; /* -e */
+    const char *script_path;  /* FILE or "-" */
+    bool list;
+    const char *list_glob;
+    const char *dump;         /* -d ast | bpf */
+    const char *output_path;  /* -o */
+    bool quiet, verbose, dry_run;
+    int npositional;
+    char **positional;
+};
+
+static void usage(FILE *out)
+{
+    fputs("USAGE:\n"
+          "    trawk [options] filename [args]\n"
+          "    trawk [options] - [args]\n"
+          "    trawk [options] -e 'program' [args]\n"
+          "\n"
+          "OPTIONS:\n"
+          "    -e 'program'   execute this program\n"
+          "    -l [glob]      list probes matching glob, or those the program would attach\n"
+          "    -q, --quiet    keep messages about attaching probes quiet\n"
+          "    -o file        write program output to file\n"
+          "    -d stage       dump a stage of the compiler: ast, bpf\n"
+          "    --dry-run      compile, load and attach, then exit\n"
+          "    -v, --verbose  verbose messages\n"
+          "    -h, --help     show this help message\n"
+          "    -V, --version  trawk version\n"
+          "\n"
+          "EXAMPLES:\n"
+          "trawk -l '*sleep*'\n"
+          "    list probes containing \"sleep\"\n"
+          "trawk -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, "
+          "str(args.filename)); }'\n"
+          "    trace files opened, with the process name\n"
+          "trawk -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+          "    count system calls by process name\n",
+          out);
+}
+
+enum { OPT_DRY_RUN = 256 };
+
+static int parse_cli(int argc, char **argv, struct cli *c)
+{
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
+        {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
+        {"list", no_argument, NULL, 'l'},     {"output", required_argument, NULL, 'o'},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN}, {NULL, 0, NULL, 0},
+    };
+    int opt;
+    /* '+' stops at the first non-option: what follows are positional parameters */
+    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'e': c->program_text = optarg; break;
+        case 'l': c->list = true; break;
+        case 'q': c->quiet = true; break;
+        case 'v': c->verbose = true; break;
+        case 'o': c->output_path = optarg; break;
+        case 'd': c->dump = optarg; break;
+        case OPT_DRY_RUN: c->dry_run = true; break;
+        case 'h': usage(stdout); exit(0);
+        case 'V': printf("trawk %s\n", TRAWK_VERSION); exit(0);
+        default: usage(stderr); return -1;
+        }
+    }
+    if (c->list && !c->program_text && optind < argc) {
+        c->list_glob = argv[optind++];
+    } else if (!c->program_text && !c->list) {
+        if (optind >= argc) {
+            usage(stderr);
+            return -1;
+        }
+        c->script_path = argv[optind++];
+    }
+    c->positional = argv + optind;
+    c->npositional = argc - optind;
+    return 0;
+}
+
+static char *read_stream(FILE *f)
+{
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    size_t n;
+    while (buf && (n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (!bigger)
+                free(buf);
+            buf = bigger;
+        }
+    }
+    if (buf)
+        buf[len] = 0;
+    return buf;
+}
+
+static char *read_program(const struct cli *c)
+{
+    if (c->program_text)
+        return strdup(c->program_text);
+    if (strcmp(c->script_path, "-") == 0)
+        return read_stream(stdin);
+    FILE *f = fopen(c->script_path, "r");
+    if (!f) {
+        fprintf(stderr, "ERROR: failed to open file '%s': %s\n", c->script_path, strerror(errno));
+        return NULL;
+    }
+    char *text = read_stream(f);
+    fclose(f);
+    return text;
+}
+
+static int max_strlen(void)
+{
+    const char *env = getenv("BPFTRACE_MAX_STRLEN");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 && v <= 200 ? (int)v : DEFAULT_MAX_STRLEN;
+}
+
+static void list_program_probes(const struct sema_out *s)
+{
+    for (int u = 0; u < s->nunits; u++)
+        for (int t = 0; t < s->units[u].ntargets; t++)
+            printf("%s\n", s->units[u].targets[t].name);
+}
+
+/* Runs the pipeline on program text; returns the exit code. */
+static int run_program(const struct cli *c, const char *text)
+{
+    const char *filename = c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin"
+                                                                              : c->script_path;
+    struct diag d;
+    diag_init(&d, filename, text, stderr);
+    struct node *ast = parse_program(&d, text);
+    if (!ast)
+        return 1;
+    if (c->dump && strcmp(c->dump, "ast") == 0)
+        ast_dump(ast, stdout);
+    struct sema_opts so = {.max_strlen = max_strlen(), .npositional = c->npositional,
+                           .positional = c->positional};
+    struct sema_out sema;
+    int rc = sema_check(ast, &so, &d, &sema) ? 1 : 0;
+    if (rc == 0 && c->list) {
+        list_program_probes(&sema);
+        sema_out_free(&sema);
+        ast_free(ast);
+        return 0;
+    }
+    struct manifest m = {0};
+    if (rc == 0)
+        rc = cg_generate(ast, &sema, &d, &m) ? 1 : 0;
+    if (rc == 0 && c->dump && strcmp(c->dump, "bpf") == 0)
+        disasm_manifest(&m, stdout);
+    if (rc == 0 && !(c->dump && strcmp(c->dump, "bpf") == 0 && !c->dry_run)) {
+        FILE *out = stdout;
+        if (c->output_path && !(out = fopen(c->output_path, "w"))) {
+            fprintf(stderr, "ERROR: failed to open output file '%s': %s\n", c->output_path,
+                    strerror(errno));
+            rc = 1;
+        } else {
+            struct rt_opts ro = {.out = out, .quiet = c->quiet, .verbose = c->verbose,
+                                 .dry_run = c->dry_run};
+            rc = rt_run(&m, &ro, &d);
+            if (out != stdout)
+                fclose(out);
+        }
+    }
+    manifest_free(&m);
+    sema_out_free(&sema);
+    ast_free(ast);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    struct cli c = {0};
+    if (parse_cli(argc, argv, &c) < 0)
+        return 1;
+    if (c.list && !c.program_text)
+        return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
+    char *text = read_program(&c);
+    if (!text)
+        return 1;
+    int rc = run_program(&c, text);
+    free(text);
+    return rc;
+}
