@@ -58,7 +58,7 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns, ch
     return bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
 }
 
-/* The whole source line `line`, as a location diag can underline. */
+/* The code on source line `line`, as a location diag can underline. */
 static bool line_loc(const struct diag *d, int line, struct loc *l)
 {
     const char *s = d->source;
@@ -71,7 +71,10 @@ static bool line_loc(const struct diag *d, int line, struct loc *l)
             return false;
         s++;
     }
-    *l = (struct loc){line, 1, line, (int)strcspn(s, "\n") + 1};
+    /* Underline the code, not its indentation. */
+    int indent = (int)strspn(s, " \t");
+
+    *l = (struct loc){line, indent + 1, line, (int)strcspn(s, "\n") + 1};
     return true;
 }
 
