@@ -146,6 +146,11 @@ static uint64_t read_lost(int fd)
     return total;
 }
 
+uint64_t rt_events_lost_total(const struct rt_events *ev)
+{
+    return ev ? ev->lost_seen : 0;
+}
+
 void rt_events_check_lost(struct rt_events *ev)
 {
     uint64_t lost;

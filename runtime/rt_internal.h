@@ -58,6 +58,8 @@ void rt_events_set_discard(struct rt_events *ev, bool discard);
 bool rt_events_exit_requested(const struct rt_events *ev, int *code);
 /* Prints "Lost N events" on stderr when the lost counter grew since the last call. */
 void rt_events_check_lost(struct rt_events *ev);
+/* Every lost record reported so far. */
+uint64_t rt_events_lost_total(const struct rt_events *ev);
 
 /* ---- signals.c ---- */
 

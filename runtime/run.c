@@ -146,6 +146,10 @@ static int finish(struct session *s)
         return 1;
     rt_events_drain(s->ev);
     rt_events_check_lost(s->ev);
+    /* Repeated at the end so that it is not lost among the program's output. */
+    if (rt_events_lost_total(s->ev) > 0)
+        fprintf(stderr, "WARNING: Total lost event count: %llu\n",
+                (unsigned long long)rt_events_lost_total(s->ev));
     fputs("\n\n", s->opts->out);
     out_print_all_maps(s->opts->out, s->m);
     fflush(s->opts->out);

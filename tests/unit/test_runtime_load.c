@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -320,6 +321,65 @@ static void run_begin_exit(void **state)
     fixture_done(&f);
 }
 
+/* Runs rt_events_check_lost with stderr captured into buf. */
+static void check_lost_captured(struct rt_events *ev, char *buf, size_t size)
+{
+    FILE *tmp = tmpfile();
+    int saved = dup(2);
+    size_t n;
+
+    fflush(stderr);
+    dup2(fileno(tmp), 2);
+    rt_events_check_lost(ev);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    rewind(tmp);
+    n = fread(buf, 1, size - 1, tmp);
+    buf[n] = '\0';
+    fclose(tmp);
+}
+
+static void lost_events_are_reported_once(void **state)
+{
+    int ncpus = libbpf_num_possible_cpus();
+    uint64_t *vals = calloc(ncpus, sizeof(*vals));
+    struct rt_events *ev;
+    struct fixture f;
+    uint32_t key = 0;
+    char buf[256];
+
+    require_bpf();
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", count_only,
+                 sizeof(count_only) / sizeof(count_only[0]));
+    f.maps[0] = (struct map_desc){.name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF,
+                                  .max_entries = 4096};
+    f.maps[1] = (struct map_desc){.name = ".lost", .bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY,
+                                  .key_size = 4, .value_size = 8, .max_entries = 1};
+    f.m.nmaps = 2;
+    f.m.nprogs = 0;
+    f.m.ringbuf_map = 0;
+    f.m.lost_map = 1;
+    rt_mark_unloaded(&f.m);
+    assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
+    assert_int_equal(rt_events_open(&f.m, stdout, &ev, &f.d), 0);
+    vals[0] = 2;
+    vals[ncpus - 1] += 3;
+    assert_int_equal(bpf_map_update_elem(f.maps[1].fd, &key, vals, 0), 0);
+    check_lost_captured(ev, buf, sizeof(buf));
+    assert_string_equal(buf, "Lost 5 events\n");
+    check_lost_captured(ev, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    vals[0] += 2;
+    assert_int_equal(bpf_map_update_elem(f.maps[1].fd, &key, vals, 0), 0);
+    check_lost_captured(ev, buf, sizeof(buf));
+    assert_string_equal(buf, "Lost 2 events\n");
+    assert_int_equal(rt_events_lost_total(ev), 7);
+    rt_events_close(ev);
+    free(vals);
+    fixture_done(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +391,7 @@ int main(void)
         cmocka_unit_test(uninitialised_register_is_rejected),
         cmocka_unit_test(bad_map_index_is_rejected),
         cmocka_unit_test(run_begin_exit),
+        cmocka_unit_test(lost_events_are_reported_once),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
