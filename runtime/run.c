@@ -135,7 +135,6 @@ static void event_loop(struct session *s)
 static int finish(struct session *s)
 {
     int code = 0;
-    bool exited = rt_events_exit_requested(s->ev, &code);
 
     detach_all(s->m);
     /* Records that raced with exit() are dropped, as in bpftrace; after a
@@ -153,7 +152,8 @@ static int finish(struct session *s)
     fputs("\n\n", s->opts->out);
     out_print_all_maps(s->opts->out, s->m);
     fflush(s->opts->out);
-    return exited ? code : 0;
+    /* exit() in END also counts; a signal alone exits with 0. */
+    return rt_events_exit_requested(s->ev, &code) ? code : 0;
 }
 
 static int run_loaded(struct session *s)
