@@ -1,0 +1,62 @@
+/* The runtime half of each probe type, one file per type behind a table
+ * indexed by enum probe_kind (the compile half is src/providers/). Nothing
+ * else in the runtime switches on the probe kind.
+ *
+ * Every fd an attachment owns (perf events, BPF links) is recorded in its
+ * target's perf_fds, so that one function can close them all whatever the
+ * kind; link_fd is the last link made, for -v. */
+#ifndef TRAWK_RT_ATTACH_H
+#define TRAWK_RT_ATTACH_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+#include "manifest.h"
+
+/* When a probe's program runs relative to attaching the others. */
+enum rt_phase {
+    RT_PHASE_BEFORE, /* BEGIN: run once before anything is attached */
+    RT_PHASE_ATTACH, /* attached until exit() or a signal */
+    RT_PHASE_AFTER,  /* END: run once after everything is detached */
+};
+
+struct rt_attach_ops {
+    enum rt_phase phase;
+    /* RT_PHASE_ATTACH: attaches prog to t. Returns 0, or -1 after reporting
+     * the error and closing whatever it opened. */
+    int (*attach)(const struct prog_desc *prog, struct attach_target *t, struct diag *d);
+    /* RT_PHASE_BEFORE/AFTER: runs prog once. */
+    int (*fire)(const struct prog_desc *prog, struct attach_target *t, struct diag *d);
+};
+
+static inline const char *rt_target_name(const struct attach_target *t)
+{
+    return t->name ? t->name : t->target;
+}
+
+/* The ops of a probe kind, NULL for a kind the runtime cannot handle. */
+const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind);
+
+extern const struct rt_attach_ops rt_attach_begin;
+extern const struct rt_attach_ops rt_attach_end;
+extern const struct rt_attach_ops rt_attach_tracepoint;
+extern const struct rt_attach_ops rt_attach_interval;
+extern const struct rt_attach_ops rt_attach_profile;
+
+/* Records fd as owned by t (closed by rt_detach_target). Closes fd and
+ * returns -1 when out of memory. */
+int rt_target_own_fd(struct attach_target *t, int fd);
+/* Closes every fd t owns, newest first (links before their perf events). */
+void rt_detach_target(struct attach_target *t);
+
+/* Opens a perf event for all processes on one CPU. Returns the fd or -1
+ * with errno set. */
+struct perf_event_attr;
+int rt_perf_event_open(struct perf_event_attr *attr, int cpu);
+/* Makes prog run on the perf event perf_fd with t's cookie, through a BPF
+ * link, or through the older ioctl when links to perf events are missing
+ * (the cookie is then unavailable). Records what it opens in t. */
+int rt_attach_perf_fd(const struct prog_desc *prog, struct attach_target *t, int perf_fd,
+                      struct diag *d);
+
+#endif

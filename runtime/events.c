@@ -1,0 +1,165 @@
+/* The event stream: ring buffer records from the programs, dispatched to
+ * the output module, except exit() which ends the run. Also watches the
+ * per-CPU counter of records the programs could not reserve. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/output.h"
+#include "rt_internal.h"
+
+struct rt_events {
+    const struct manifest *m;
+    FILE *out;
+    struct ring_buffer *rb;
+    int lost_fd;       /* -1 when the manifest has no lost counter */
+    uint64_t lost_seen;
+    bool discard;
+    bool exit_seen;
+    int exit_code;
+};
+
+static void handle_exit(struct rt_events *ev, const struct event_desc *e, const uint8_t *rec,
+                        size_t size)
+{
+    int64_t code = 0;
+
+    if (e->nargs > 0 && e->args[0].offset + sizeof(code) <= size)
+        memcpy(&code, rec + e->args[0].offset, sizeof(code));
+    ev->exit_seen = true;
+    ev->exit_code = (int)code;
+    /* Whatever follows exit() in the buffer belongs to a run that is over. */
+    ev->discard = true;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+    struct rt_events *ev = ctx;
+    struct event_header h;
+    const struct event_desc *e;
+
+    if (ev->discard || size < sizeof(h))
+        return 0;
+    memcpy(&h, data, sizeof(h));
+    if (h.event_id >= (uint32_t)ev->m->nevents) {
+        fprintf(stderr, "WARNING: dropped an event with unknown id %u\n", h.event_id);
+        return 0;
+    }
+    e = &ev->m->events[h.event_id];
+    if (e->kind == EV_EXIT)
+        handle_exit(ev, e, data, size);
+    else
+        out_event(ev->out, ev->m, data, (uint32_t)size);
+    /* 0 even after exit(): a non-zero return would leave the rest of the
+     * batch in the buffer, to be printed after END. */
+    return 0;
+}
+
+int rt_events_open(const struct manifest *m, FILE *out, struct rt_events **evp, struct diag *d)
+{
+    struct rt_events *ev;
+
+    *evp = NULL;
+    if (m->ringbuf_map < 0)
+        return 0;
+    ev = calloc(1, sizeof(*ev));
+    if (!ev) {
+        diag_plain_error(d, E_IO, "Out of memory");
+        return -1;
+    }
+    ev->m = m;
+    ev->out = out;
+    ev->lost_fd = m->lost_map >= 0 && m->lost_map < m->nmaps ? m->maps[m->lost_map].fd : -1;
+    ev->rb = ring_buffer__new(m->maps[m->ringbuf_map].fd, on_record, ev, NULL);
+    if (!ev->rb) {
+        diag_plain_error(d, E_IO, "Failed to open the event ring buffer: %s", strerror(errno));
+        free(ev);
+        return -1;
+    }
+    *evp = ev;
+    return 0;
+}
+
+void rt_events_close(struct rt_events *ev)
+{
+    if (!ev)
+        return;
+    ring_buffer__free(ev->rb);
+    free(ev);
+}
+
+int rt_events_poll(struct rt_events *ev, int timeout_ms)
+{
+    int n;
+
+    if (!ev) {
+        /* No ring buffer: just wait, so that a signal still ends the wait. */
+        n = poll(NULL, 0, timeout_ms);
+        return n < 0 ? -errno : 0;
+    }
+    n = ring_buffer__poll(ev->rb, timeout_ms);
+    if (n > 0)
+        fflush(ev->out);
+    return n;
+}
+
+void rt_events_drain(struct rt_events *ev)
+{
+    if (!ev)
+        return;
+    while (ring_buffer__consume(ev->rb) > 0)
+        ;
+    fflush(ev->out);
+}
+
+void rt_events_set_discard(struct rt_events *ev, bool discard)
+{
+    if (ev)
+        ev->discard = discard;
+}
+
+bool rt_events_exit_requested(const struct rt_events *ev, int *code)
+{
+    if (!ev || !ev->exit_seen)
+        return false;
+    *code = ev->exit_code;
+    return true;
+}
+
+/* The per-CPU array holds one u64 per possible CPU under key 0. */
+static uint64_t read_lost(int fd)
+{
+    int ncpus = libbpf_num_possible_cpus();
+    uint64_t *vals, total = 0;
+    uint32_t key = 0;
+
+    if (ncpus <= 0)
+        return 0;
+    vals = calloc(ncpus, sizeof(*vals));
+    if (vals && bpf_map_lookup_elem(fd, &key, vals) == 0)
+        for (int i = 0; i < ncpus; i++)
+            total += vals[i];
+    free(vals);
+    return total;
+}
+
+uint64_t rt_events_lost_total(const struct rt_events *ev)
+{
+    return ev ? ev->lost_seen : 0;
+}
+
+void rt_events_check_lost(struct rt_events *ev)
+{
+    uint64_t lost;
+
+    if (!ev || ev->lost_fd < 0)
+        return;
+    lost = read_lost(ev->lost_fd);
+    if (lost > ev->lost_seen) {
+        fprintf(stderr, "Lost %llu events\n", (unsigned long long)(lost - ev->lost_seen));
+        ev->lost_seen = lost;
+    }
+}

@@ -1,0 +1,83 @@
+/* Creating the manifest's maps and closing everything the runtime opened. */
+#include <bpf/bpf.h>
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rt_internal.h"
+
+/* Kernel object names allow [A-Za-z0-9_.] and 15 characters; "@x" would be
+ * refused, so the name is only a readable hint for bpftool. */
+static void kernel_map_name(const char *name, char *buf, size_t size)
+{
+    size_t n = 0;
+
+    for (const char *p = name; *p && n + 1 < size && n < 15; p++) {
+        if (*p == '@')
+            continue;
+        buf[n++] = (isalnum((unsigned char)*p) || *p == '.') ? *p : '_';
+    }
+    if (n == 0 && size > 1)
+        buf[n++] = 'm';
+    buf[n] = '\0';
+}
+
+static int create_map(struct map_desc *md, struct diag *d)
+{
+    char name[16];
+    uint32_t key_size = md->key_size, value_size = md->value_size;
+
+    /* A ring buffer has neither keys nor values. */
+    if (md->bpf_type == BPF_MAP_TYPE_RINGBUF)
+        key_size = value_size = 0;
+    kernel_map_name(md->name, name, sizeof(name));
+    md->fd = bpf_map_create(md->bpf_type, name, key_size, value_size, md->max_entries, NULL);
+    if (md->fd < 0) {
+        int err = errno;
+        diag_plain_error(d, E_IO, "Failed to create map %s (type %d, key %u, value %u, %u entries): %s",
+                         md->name, (int)md->bpf_type, key_size, value_size, md->max_entries,
+                         strerror(err));
+        md->fd = -1;
+        return -1;
+    }
+    return 0;
+}
+
+int rt_load_maps(struct manifest *m, struct diag *d)
+{
+    for (int i = 0; i < m->nmaps; i++)
+        if (create_map(&m->maps[i], d) < 0)
+            return -1;
+    return 0;
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+void rt_unload(struct manifest *m)
+{
+    for (int i = 0; i < m->nprogs; i++)
+        close_fd(&m->progs[i].fd);
+    for (int i = 0; i < m->nmaps; i++)
+        close_fd(&m->maps[i].fd);
+}
+
+void rt_mark_unloaded(struct manifest *m)
+{
+    for (int i = 0; i < m->nmaps; i++)
+        m->maps[i].fd = -1;
+    for (int i = 0; i < m->nprogs; i++) {
+        struct prog_desc *p = &m->progs[i];
+
+        p->fd = -1;
+        for (int j = 0; j < p->ntargets; j++) {
+            p->targets[j].link_fd = -1;
+            p->targets[j].perf_fds_n = 0;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+/* Loading the programs: map references become fds, the kernel checks the
+ * code, and a rejection is explained with the verifier's own words and the
+ * script line of the instruction it stopped at. */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+/* Enough for the whole log of any program trawk emits; on kernels since 6.4
+ * an overflowing log keeps its tail, which holds the reason anyway. */
+#define VERIFIER_LOG_SIZE (4u << 20)
+#define LOG_TAIL_LINES 20
+
+static bool is_map_ref(const struct bpf_insn *in)
+{
+    return in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
+           (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE);
+}
+
+/* A copy of p's instructions with map indices replaced by fds, so the
+ * manifest stays as the compiler made it (for -d dumps and reloading). */
+static struct bpf_insn *relocate(const struct manifest *m, const struct prog_desc *p,
+                                 struct diag *d)
+{
+    struct bpf_insn *insns = malloc(sizeof(*insns) * (p->ninsns ? p->ninsns : 1));
+
+    if (!insns) {
+        diag_plain_error(d, E_IO, "Out of memory loading %s", p->name);
+        return NULL;
+    }
+    memcpy(insns, p->insns, sizeof(*insns) * p->ninsns);
+    for (int i = 0; i < p->ninsns; i++) {
+        if (!is_map_ref(&insns[i]))
+            continue;
+        if (insns[i].imm < 0 || insns[i].imm >= m->nmaps || i + 1 >= p->ninsns) {
+            diag_plain_error(d, E_IO, "%s: instruction %d refers to map %d of %d", p->name, i,
+                             insns[i].imm, m->nmaps);
+            free(insns);
+            return NULL;
+        }
+        insns[i].imm = m->maps[insns[i].imm].fd;
+        i++; /* the second half of the 16-byte load */
+    }
+    return insns;
+}
+
+static int load_once(const struct prog_desc *p, const struct bpf_insn *insns, char *log,
+                     uint32_t log_size)
+{
+    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = p->expected_attach_type,
+                .log_buf = log, .log_size = log_size, .log_level = log ? 1 : 0);
+    char name[16];
+
+    /* Program names follow the same rules as map names; the probe kind is enough. */
+    snprintf(name, sizeof(name), "trawk_%d", (int)p->kind);
+    return bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
+}
+
+/* The code on source line `line`, as a location diag can underline. */
+static bool line_loc(const struct diag *d, int line, struct loc *l)
+{
+    const char *s = d->source;
+
+    if (!s || line < 1)
+        return false;
+    for (int n = 1; n < line; n++) {
+        s = strchr(s, '\n');
+        if (!s)
+            return false;
+        s++;
+    }
+    /* Underline the code, not its indentation. */
+    int indent = (int)strspn(s, " \t");
+
+    *l = (struct loc){line, indent + 1, line, (int)strcspn(s, "\n") + 1};
+    return true;
+}
+
+static void report_rejection(const struct prog_desc *p, int err, const char *log, bool verbose,
+                             struct diag *d)
+{
+    char reason[256];
+    int insn = log ? rt_log_failed_insn(log) : -1;
+    struct loc l = p->loc;
+
+    rt_log_last_line(log ? log : "", reason, sizeof(reason));
+    if (insn >= 0 && insn < p->ninsns && p->insn_line && p->insn_line[insn] > 0)
+        line_loc(d, p->insn_line[insn], &l);
+    if (reason[0] && insn >= 0)
+        diag_error(d, &l, E_LIMIT, "The kernel rejected the BPF program for %s: %s (instruction %d)",
+                   p->name, reason, insn);
+    else
+        diag_error(d, &l, E_LIMIT, "Error loading BPF program for %s: %s%s%s", p->name,
+                   strerror(err), reason[0] ? ": " : "", reason);
+    if (!log || !log[0])
+        return;
+    fprintf(d->out, "%s verifier log:\n", verbose ? "Kernel" : "End of the kernel");
+    if (verbose)
+        fputs(log, d->out);
+    else
+        rt_log_print_tail(d->out, log, LOG_TAIL_LINES);
+}
+
+/* The first attempt runs without a log: the kernel verifies faster that way
+ * and most programs pass. Only a failure pays for the retry with a log. */
+static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose, struct diag *d)
+{
+    struct bpf_insn *insns = relocate(m, p, d);
+    char *log;
+    int err;
+
+    if (!insns)
+        return -1;
+    p->fd = load_once(p, insns, NULL, 0);
+    if (p->fd >= 0) {
+        free(insns);
+        return 0;
+    }
+    err = errno;
+    log = calloc(1, VERIFIER_LOG_SIZE);
+    if (log) {
+        p->fd = load_once(p, insns, log, VERIFIER_LOG_SIZE);
+        if (p->fd < 0 && errno != ENOSPC)
+            err = errno;
+    }
+    if (p->fd >= 0) { /* passed with the log on: nothing to report */
+        free(log);
+        free(insns);
+        return 0;
+    }
+    p->fd = -1;
+    report_rejection(p, err, log, verbose, d);
+    free(log);
+    free(insns);
+    return -1;
+}
+
+int rt_load_progs(struct manifest *m, bool verbose, struct diag *d)
+{
+    for (int i = 0; i < m->nprogs; i++)
+        if (load_prog(m, &m->progs[i], verbose, d) < 0)
+            return -1;
+    return 0;
+}

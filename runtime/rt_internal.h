@@ -1,0 +1,75 @@
+/* Private interfaces between the runtime's files: loading, the event
+ * stream, signals. Nothing outside runtime/ includes this. */
+#ifndef TRAWK_RT_INTERNAL_H
+#define TRAWK_RT_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "manifest.h"
+
+/* ---- load.c / load_prog.c ---- */
+
+/* Creates every map of m, setting map_desc.fd. Returns 0, or -1 after
+ * reporting the error (maps created so far stay open for rt_unload). */
+int rt_load_maps(struct manifest *m, struct diag *d);
+/* Loads every program (maps must exist), setting prog_desc.fd. A rejected
+ * program is reported with the verifier's reason, mapped to the script line
+ * when the log names an instruction; verbose adds the whole log. */
+int rt_load_progs(struct manifest *m, bool verbose, struct diag *d);
+/* Closes every program and map fd and resets them to -1. Safe to call on a
+ * partly loaded manifest as long as unused fds are -1 or 0-initialised
+ * through rt_mark_unloaded. */
+void rt_unload(struct manifest *m);
+/* Sets every fd the runtime owns to -1 so that rt_unload and detaching know
+ * what is open, whatever the compiler left there. */
+void rt_mark_unloaded(struct manifest *m);
+
+/* ---- verifier_log.c ---- */
+
+/* The instruction index the verifier stopped at: the last "N: (xx) ..." line
+ * of the log, or -1. */
+int rt_log_failed_insn(const char *log);
+/* The last non-empty line of the log (the verifier's reason), copied into buf. */
+const char *rt_log_last_line(const char *log, char *buf, int size);
+/* Writes the last nlines lines of log to f. */
+void rt_log_print_tail(FILE *f, const char *log, int nlines);
+
+/* ---- events.c ---- */
+
+struct rt_events;
+
+/* Opens the ring buffer reader when m has one (NULL otherwise: no events,
+ * and every other call below accepts NULL). Returns -1 on failure. */
+int rt_events_open(const struct manifest *m, FILE *out, struct rt_events **evp, struct diag *d);
+void rt_events_close(struct rt_events *ev);
+/* Waits up to timeout_ms and dispatches what arrived. Returns the number of
+ * records handled, 0 on timeout, or a negative errno (-EINTR on a signal). */
+int rt_events_poll(struct rt_events *ev, int timeout_ms);
+/* Dispatches whatever is in the ring buffer without waiting. */
+void rt_events_drain(struct rt_events *ev);
+/* After exit(): records are read but dropped, as bpftrace drops what
+ * arrives between exit() and detaching. */
+void rt_events_set_discard(struct rt_events *ev, bool discard);
+/* True once an exit() record was seen; *code gets its argument. */
+bool rt_events_exit_requested(const struct rt_events *ev, int *code);
+/* Prints "Lost N events" on stderr when the lost counter grew since the last call. */
+void rt_events_check_lost(struct rt_events *ev);
+/* Every lost record reported so far. */
+uint64_t rt_events_lost_total(const struct rt_events *ev);
+
+/* ---- signals.c ---- */
+
+/* Installs SIGINT/SIGTERM handlers (without SA_RESTART, so a blocked poll
+ * returns EINTR) and clears the flag; save keeps the handlers to restore. */
+struct rt_sigsave {
+    struct sigaction sigint, sigterm;
+};
+void rt_signals_install(struct rt_sigsave *save);
+void rt_signals_restore(const struct rt_sigsave *save);
+bool rt_stop_requested(void);
+
+#endif

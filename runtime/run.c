@@ -1,0 +1,199 @@
+/* rt_run: the life of a traced program, in bpftrace's order:
+ *   load maps and programs; run BEGIN; attach the rest ("Attached N probes");
+ *   stream events until exit(), a signal, or (with only BEGIN/END) until the
+ *   buffer is empty; detach; run END; drain; print "\n\n" and the maps.
+ * Every exit path detaches and closes everything it opened. */
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "attach/attach.h"
+#include "output/output.h"
+#include "rt_internal.h"
+#include "runtime.h"
+
+/* bpftrace polls with the same timeout; it bounds how late "Lost N events"
+ * and a signal arriving between polls are noticed. */
+#define POLL_TIMEOUT_MS 100
+
+struct session {
+    struct manifest *m;
+    const struct rt_opts *opts;
+    struct diag *d;
+    struct rt_events *ev;
+    int nattached; /* targets attached to kernel events, not BEGIN/END */
+    int nfired;    /* BEGIN and END programs */
+};
+
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+    (void)level, (void)fmt, (void)ap;
+    return 0;
+}
+
+/* Runs every BEGIN (or END) program, in manifest order. */
+static int run_phase(struct session *s, enum rt_phase phase)
+{
+    for (int i = 0; i < s->m->nprogs; i++) {
+        struct prog_desc *p = &s->m->progs[i];
+
+        for (int j = 0; j < p->ntargets; j++) {
+            const struct rt_attach_ops *ops = rt_attach_ops(p->targets[j].kind);
+
+            if (!ops || ops->phase != phase)
+                continue;
+            if (ops->fire(p, &p->targets[j], s->d) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int attach_one(struct session *s, struct prog_desc *p, struct attach_target *t)
+{
+    const struct rt_attach_ops *ops = rt_attach_ops(t->kind);
+
+    if (!ops) {
+        diag_plain_error(s->d, E_UNSUPPORTED, "Unable to attach probe: %s: unsupported probe type",
+                         rt_target_name(t));
+        return -1;
+    }
+    if (ops->phase != RT_PHASE_ATTACH) {
+        s->nfired++;
+        return 0;
+    }
+    if (ops->attach(p, t, s->d) < 0)
+        return -1;
+    s->nattached++;
+    if (s->opts->verbose)
+        fprintf(stderr, "Attached %s (program fd %d, link fd %d)\n", rt_target_name(t), p->fd,
+                t->link_fd);
+    return 0;
+}
+
+/* Attaches in source order, as bpftrace does for the kinds trawk has, so
+ * that blocks on the same event run in the order they were written. */
+static int attach_all(struct session *s)
+{
+    for (int i = 0; i < s->m->nprogs; i++) {
+        struct prog_desc *p = &s->m->progs[i];
+
+        for (int j = 0; j < p->ntargets; j++) {
+            if (rt_stop_requested())
+                return -1;
+            if (attach_one(s, p, &p->targets[j]) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void detach_all(struct manifest *m)
+{
+    for (int i = 0; i < m->nprogs; i++)
+        for (int j = 0; j < m->progs[i].ntargets; j++)
+            rt_detach_target(&m->progs[i].targets[j]);
+}
+
+static void announce(const struct session *s)
+{
+    int n = s->nattached + s->nfired;
+
+    if (!s->opts->quiet)
+        fprintf(stderr, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+    /* bpftrace's test harness waits for this line before triggering events. */
+    if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
+        fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+        fflush(stdout);
+    }
+}
+
+/* Streams events until exit(), a signal, or, when nothing is attached
+ * (BEGIN/END only), until BEGIN's output has been read. */
+static void event_loop(struct session *s)
+{
+    int code;
+
+    while (!rt_stop_requested()) {
+        int n = rt_events_poll(s->ev, s->nattached ? POLL_TIMEOUT_MS : 0);
+
+        rt_events_check_lost(s->ev);
+        if (rt_events_exit_requested(s->ev, &code))
+            return;
+        if (n == 0 && s->nattached == 0)
+            return;
+        if (n < 0 && n != -EINTR) {
+            diag_plain_error(s->d, E_IO, "Reading events failed: %s", strerror(-n));
+            return;
+        }
+    }
+}
+
+/* After the loop: detach first so nothing new arrives, then END, then the maps. */
+static int finish(struct session *s)
+{
+    int code = 0;
+
+    detach_all(s->m);
+    /* Records that raced with exit() are dropped, as in bpftrace; after a
+     * signal, what was already sent is still shown. */
+    rt_events_drain(s->ev);
+    rt_events_set_discard(s->ev, false);
+    if (run_phase(s, RT_PHASE_AFTER) < 0)
+        return 1;
+    rt_events_drain(s->ev);
+    rt_events_check_lost(s->ev);
+    /* Repeated at the end so that it is not lost among the program's output. */
+    if (rt_events_lost_total(s->ev) > 0)
+        fprintf(stderr, "WARNING: Total lost event count: %llu\n",
+                (unsigned long long)rt_events_lost_total(s->ev));
+    fputs("\n\n", s->opts->out);
+    out_print_all_maps(s->opts->out, s->m);
+    fflush(s->opts->out);
+    /* exit() in END also counts; a signal alone exits with 0. */
+    return rt_events_exit_requested(s->ev, &code) ? code : 0;
+}
+
+static int run_loaded(struct session *s)
+{
+    if (rt_events_open(s->m, s->opts->out, &s->ev, s->d) < 0)
+        return 1;
+    if (!s->opts->dry_run && run_phase(s, RT_PHASE_BEFORE) < 0)
+        return 1;
+    if (attach_all(s) < 0)
+        return 1;
+    if (s->opts->dry_run)
+        return 0;
+    announce(s);
+    event_loop(s);
+    if (s->d->nerrors)
+        return 1;
+    return finish(s);
+}
+
+int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d)
+{
+    struct session s = {.m = m, .opts = opts, .d = d};
+    /* libbpf's default printer (stderr) stays for -v; passing NULL would silence it. */
+    libbpf_print_fn_t old_print = opts->verbose ? NULL : libbpf_set_print(silent_print);
+    struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+    struct rt_sigsave sigs;
+    int rc = 1;
+
+    /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; current ones to the
+     * memory cgroup, and raising the limit may be refused: not an error. */
+    setrlimit(RLIMIT_MEMLOCK, &unlimited);
+    rt_mark_unloaded(m);
+    rt_signals_install(&sigs);
+    if (rt_load_maps(m, d) == 0 && rt_load_progs(m, opts->verbose, d) == 0)
+        rc = run_loaded(&s);
+    detach_all(m);
+    rt_events_close(s.ev);
+    rt_unload(m);
+    rt_signals_restore(&sigs);
+    if (!opts->verbose)
+        libbpf_set_print(old_print);
+    return rc;
+}

@@ -1,0 +1,41 @@
+/* Ctrl-C and SIGTERM end the event loop. The handler only sets a flag; the
+ * loop notices it because the blocked epoll_wait returns EINTR (the handler
+ * is installed without SA_RESTART) or at the next poll timeout. */
+#include <signal.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+/* The only mutable global of the runtime: a signal handler has nowhere else to write. */
+static volatile sig_atomic_t stop_flag;
+
+static void on_stop_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+void rt_signals_install(struct rt_sigsave *save)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    stop_flag = 0;
+    sigaction(SIGINT, &sa, &save->sigint);
+    sigaction(SIGTERM, &sa, &save->sigterm);
+}
+
+void rt_signals_restore(const struct rt_sigsave *save)
+{
+    sigaction(SIGINT, &save->sigint, NULL);
+    sigaction(SIGTERM, &save->sigterm, NULL);
+}
+
+bool rt_stop_requested(void)
+{
+    return stop_flag != 0;
+}

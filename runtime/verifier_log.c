@@ -1,0 +1,89 @@
+/* Reading the verifier's log: where it stopped and why. With log level 1
+ * the kernel prints each instruction it walks as "N: (op) text" and ends
+ * with the reason for a rejection, followed by a "processed ..." summary on
+ * newer kernels. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rt_internal.h"
+
+/* "12: (bf) r1 = r2" -> 12; anything else -> -1 */
+static int insn_index(const char *line)
+{
+    char *end;
+    long n;
+
+    if (!isdigit((unsigned char)line[0]))
+        return -1;
+    n = strtol(line, &end, 10);
+    if (end[0] != ':' || end[1] != ' ' || end[2] != '(')
+        return -1;
+    return (int)n;
+}
+
+int rt_log_failed_insn(const char *log)
+{
+    int last = -1;
+
+    for (const char *s = log; s && *s;) {
+        int n = insn_index(s);
+
+        if (n >= 0)
+            last = n;
+        s = strchr(s, '\n');
+        if (s)
+            s++;
+    }
+    return last;
+}
+
+static bool is_summary(const char *line, size_t len)
+{
+    static const char *const skip[] = {"processed ", "verification time", "stack depth", NULL};
+
+    for (int i = 0; skip[i]; i++)
+        if (len >= strlen(skip[i]) && strncmp(line, skip[i], strlen(skip[i])) == 0)
+            return true;
+    return false;
+}
+
+const char *rt_log_last_line(const char *log, char *buf, int size)
+{
+    const char *best = NULL;
+    size_t best_len = 0;
+
+    for (const char *s = log; s && *s;) {
+        size_t len = strcspn(s, "\n");
+
+        /* The statistics lines after the reason say nothing about it. */
+        if (len > 0 && !is_summary(s, len)) {
+            best = s;
+            best_len = len;
+        }
+        s += len;
+        if (*s)
+            s++;
+    }
+    if (best_len >= (size_t)size)
+        best_len = size - 1;
+    if (best)
+        memcpy(buf, best, best_len);
+    buf[best ? best_len : 0] = '\0';
+    return buf;
+}
+
+void rt_log_print_tail(FILE *f, const char *log, int nlines)
+{
+    const char *start = log + strlen(log);
+
+    /* Skip a trailing newline, then walk back nlines line starts. */
+    if (start > log && start[-1] == '\n')
+        start--;
+    for (int n = 0; start > log; start--)
+        if (start[-1] == '\n' && ++n == nlines)
+            break;
+    fputs(start, f);
+    if (*start && log[strlen(log) - 1] != '\n')
+        fputc('\n', f);
+}
