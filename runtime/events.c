@@ -129,20 +129,14 @@ bool rt_events_exit_requested(const struct rt_events *ev, int *code)
     return true;
 }
 
-/* The per-CPU array holds one u64 per possible CPU under key 0. */
+/* A one-entry array whose u64 the programs add to atomically. */
 static uint64_t read_lost(int fd)
 {
-    int ncpus = libbpf_num_possible_cpus();
-    uint64_t *vals, total = 0;
+    uint64_t total = 0;
     uint32_t key = 0;
 
-    if (ncpus <= 0)
+    if (bpf_map_lookup_elem(fd, &key, &total) != 0)
         return 0;
-    vals = calloc(ncpus, sizeof(*vals));
-    if (vals && bpf_map_lookup_elem(fd, &key, vals) == 0)
-        for (int i = 0; i < ncpus; i++)
-            total += vals[i];
-    free(vals);
     return total;
 }
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -44,11 +45,26 @@ static int create_map(struct map_desc *md, struct diag *d)
     return 0;
 }
 
+/* The elapsed builtin subtracts this start time (bpf_ktime_get_ns's clock). */
+static void set_start_time(const struct map_desc *md)
+{
+    struct timespec ts;
+    uint32_t key = 0;
+    uint64_t now;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    now = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+    bpf_map_update_elem(md->fd, &key, &now, BPF_ANY);
+}
+
 int rt_load_maps(struct manifest *m, struct diag *d)
 {
-    for (int i = 0; i < m->nmaps; i++)
+    for (int i = 0; i < m->nmaps; i++) {
         if (create_map(&m->maps[i], d) < 0)
             return -1;
+        if (strcmp(m->maps[i].name, ".state") == 0)
+            set_start_time(&m->maps[i]);
+    }
     return 0;
 }
 
