@@ -1,0 +1,194 @@
+/* Code generator tests: short instruction sequences for small programs,
+ * matched against the disassembly with fnmatch patterns, never whole listings. */
+#include <fnmatch.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "codegen/codegen.h"
+#include "codegen/disasm.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
+
+struct compiled {
+    struct manifest m;
+    char errors[4096];
+    int rc;
+};
+
+static void compile(const char *text, struct compiled *c)
+{
+    memset(c, 0, sizeof(*c));
+    FILE *err = fmemopen(c->errors, sizeof(c->errors) - 1, "w");
+    struct diag d;
+    diag_init(&d, "stdin", text, err);
+    struct node *ast = parse_program(&d, text);
+    struct sema_opts so = {.max_strlen = 64};
+    struct sema_out s;
+    c->rc = -1;
+    if (ast && sema_check(ast, &so, &d, &s) == 0)
+        c->rc = cg_generate(ast, &s, &d, &c->m);
+    if (ast)
+        sema_out_free(&s);
+    ast_free(ast);
+    fclose(err);
+}
+
+/* The disassembly of program i, one instruction per string. */
+static int listing(const struct prog_desc *p, char lines[][128], int max)
+{
+    int n = 0;
+    for (int i = 0; i < p->ninsns && n < max; n++)
+        i += disasm_insn(&p->insns[i], lines[n], 128);
+    return n;
+}
+
+/* True when the patterns match consecutive instructions somewhere in p. */
+static bool has_sequence(const struct prog_desc *p, const char *const *pats)
+{
+    static char lines[4096][128];
+    int n = listing(p, lines, 4096);
+    int npat = 0;
+    while (pats[npat])
+        npat++;
+    for (int start = 0; start + npat <= n; start++) {
+        int k = 0;
+        while (k < npat && fnmatch(pats[k], lines[start + k], 0) == 0)
+            k++;
+        if (k == npat)
+            return true;
+    }
+    fprintf(stderr, "sequence not found; listing:\n");
+    disasm_prog(p, stderr);
+    return false;
+}
+
+#define SEQ(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void scalar_count_increments_in_place(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { @x = count(); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(c.m.nprogs, 1);
+    assert_true(has_sequence(&c.m.progs[0],
+                             SEQ("r1 = map[0]", "r2 = r10", "r2 += *", "call 1",
+                                 "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)", "r1 += 1",
+                                 "*(u64 *)(r0 +0) = r1")));
+    assert_int_equal(c.m.maps[0].bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    manifest_free(&c.m);
+}
+
+static void constants_are_folded(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { @x = 1 + 2 * 3 - (8 >> 1); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("*(u64 *)(r10 -*) = 3")));
+    manifest_free(&c.m);
+}
+
+static void comm_compares_four_bytes_at_once(void **state)
+{
+    struct compiled c;
+    compile("tracepoint:syscalls:sys_enter_openat /comm == \"cat\"/ { @ = count(); }", &c);
+    if (c.rc != 0 && strstr(c.errors, "tracefs")) {
+        skip();
+        return;
+    }
+    assert_int_equal(c.rc, 0);
+    /* "cat\0" as a little-endian u32 is 0x00746163 */
+    assert_true(has_sequence(&c.m.progs[0],
+                             SEQ("r2 = 16", "call 16", "r1 = *(u32 *)(r10 *)",
+                                 "if r1 != 7627107 goto pc+*")));
+    manifest_free(&c.m);
+}
+
+static void pid_is_the_upper_half(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { @x = pid; }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("call 14", "r6 = r0", "r6 >>= 32")));
+    manifest_free(&c.m);
+}
+
+static void printf_sends_one_record(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { printf(\"%d\\n\", 42); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(c.m.nevents, 1);
+    assert_int_equal(c.m.events[0].kind, EV_PRINTF);
+    assert_int_equal(c.m.events[0].size, 16);
+    assert_true(has_sequence(&c.m.progs[0],
+                             SEQ("*(u32 *)(r10 *) = 0", "*(u32 *)(r10 *) = 0",
+                                 "*(u64 *)(r10 *) = 42", "r1 = map[*]", "r2 = r10", "r2 += *",
+                                 "r3 = 16", "r4 = 0", "call 130")));
+    manifest_free(&c.m);
+}
+
+static void exit_leaves_the_probe(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { exit(); printf(\"not reached\\n\"); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(c.m.events[0].kind, EV_EXIT);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("call 130", "if r0 == 0 goto pc+*",
+                                                "r1 = &map[*][0]", "r2 = 1",
+                                                "lock *(u64 *)(r1 +0) += r2", "goto pc+*")));
+    manifest_free(&c.m);
+}
+
+static void hist_computes_log2_bucket(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { @h = hist(100); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r3 = r1", "r3 >>= 32", "if r3 == 0 goto pc+2",
+                                                "r1 = r3", "r2 += 32")));
+    assert_int_equal(c.m.maps[0].key_size, 8);
+    manifest_free(&c.m);
+}
+
+static void tuple_key_count_is_short(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { @[tid, comm] = count(); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(c.m.maps[0].key_size, 24);
+    assert_true(c.m.progs[0].ninsns < 45);
+    manifest_free(&c.m);
+}
+
+static void stack_overflow_is_an_error(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(0), str(0), str(0), str(0), str(0), "
+            "str(0), str(0), str(0), str(0)); }",
+            &c);
+    assert_int_not_equal(c.rc, 0);
+    assert_non_null(strstr(c.errors, "stack limit"));
+    assert_non_null(strstr(c.errors, "stdin:1:"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(scalar_count_increments_in_place),
+        cmocka_unit_test(constants_are_folded),
+        cmocka_unit_test(comm_compares_four_bytes_at_once),
+        cmocka_unit_test(pid_is_the_upper_half),
+        cmocka_unit_test(printf_sends_one_record),
+        cmocka_unit_test(exit_leaves_the_probe),
+        cmocka_unit_test(hist_computes_log2_bucket),
+        cmocka_unit_test(tuple_key_count_is_short),
+        cmocka_unit_test(stack_overflow_is_an_error),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
