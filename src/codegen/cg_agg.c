@@ -89,30 +89,46 @@ static void extreme(struct cg *cg, int map, int key, int vreg, bool is_min, bool
     emit_place(&cg->e, done);
 }
 
-/* The log2 bucket of v, stored at r10 + off:
- * 0 for negative values, 1 for zero, 2 + floor(log2(v)) otherwise. */
-static void log2_bucket(struct cg *cg, int vreg, int off)
+/* The log2 bucket of v with 2^bits sub-buckets per power of two, stored at
+ * r10 + off; runtime/output/hist.h defines the same numbering:
+ *   v < 0: 0;  v < N: 1 + v;  else with l = floor(log2(v)) - bits and
+ *   x = (v >> l) & (N - 1): ((l + 1) << bits) + x + 1 */
+static void log2_bucket(struct cg *cg, int vreg, int off, int bits)
 {
     static const int shifts[] = {32, 16, 8, 4, 2, 1};
-    int neg = emit_label(&cg->e), zero = emit_label(&cg->e), store = emit_label(&cg->e);
+    int nsub = 1 << bits;
+    int neg = emit_label(&cg->e), small = emit_label(&cg->e), store = emit_label(&cg->e);
     emit_jump(&cg->e, JMP_IMM(BPF_JSLT, vreg, 0, 0), neg);
-    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, vreg, 0, 0), zero);
+    emit_jump(&cg->e, JMP_IMM(BPF_JLT, vreg, nsub, 0), small);
     emit(&cg->e, MOV64_REG(R1, vreg));
-    emit(&cg->e, MOV64_IMM(R2, 2));
+    emit(&cg->e, MOV64_IMM(R2, 0));
     for (int i = 0; i < 6; i++) {
-        /* if (v >> s) { v >>= s; bucket += s; } */
+        /* if (v >> s) { v >>= s; log += s; } */
         emit(&cg->e, MOV64_REG(R3, R1));
         emit(&cg->e, ALU64_IMM(BPF_RSH, R3, shifts[i]));
         emit(&cg->e, JMP_IMM(BPF_JEQ, R3, 0, 2));
         emit(&cg->e, MOV64_REG(R1, R3));
         emit(&cg->e, ALU64_IMM(BPF_ADD, R2, shifts[i]));
     }
+    if (bits) {
+        emit(&cg->e, ALU64_IMM(BPF_SUB, R2, bits));
+        emit(&cg->e, MOV64_REG(R3, vreg));
+        emit(&cg->e, ALU64_REG(BPF_RSH, R3, R2));
+        emit(&cg->e, ALU64_IMM(BPF_AND, R3, nsub - 1));
+    }
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R2, 1));
+    if (bits) {
+        emit(&cg->e, ALU64_IMM(BPF_LSH, R2, bits));
+        emit(&cg->e, ALU64_REG(BPF_ADD, R2, R3));
+    }
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R2, 1));
     emit_jump(&cg->e, JA(0), store);
     emit_place(&cg->e, neg);
     emit(&cg->e, MOV64_IMM(R2, 0));
     emit_jump(&cg->e, JA(0), store);
-    emit_place(&cg->e, zero);
-    emit(&cg->e, MOV64_IMM(R2, 1));
+    emit_place(&cg->e, small);
+    emit(&cg->e, MOV64_REG(R2, vreg));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R2, 1));
     emit_place(&cg->e, store);
     emit(&cg->e, STX_MEM(BPF_DW, R10, R2, off));
 }
@@ -161,11 +177,7 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
     case F_COUNT:
     case F_SUM: increment(cg, idx, key, &v); break;
     case F_HIST:
-        if (md->hist_bits) {
-            cg_error(cg, &call->loc, E_UNSUPPORTED, "hist() with sub-buckets is not supported yet");
-            break;
-        }
-        log2_bucket(cg, v.reg, bucket);
+        log2_bucket(cg, v.reg, bucket, md->hist_bits);
         increment(cg, idx, key, &one);
         break;
     case F_LHIST:
