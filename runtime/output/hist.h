@@ -16,10 +16,11 @@
  *   k = 2: 0..3 -> 1..4, 4 -> 5, 5 -> 6, 6 -> 7, 7 -> 8, 8..9 -> 9,
  *   10..11 -> 10, 12..13 -> 11, 14..15 -> 12, 16..19 -> 13 ...
  *   Bucket i >= 1 spans [L(i-1), L(i)) where L(j) = j for j <= 2N and
- *   otherwise (2^p) * (N + (j & (N-1))) with p = (j >> k) - 1; a span of
- *   one value prints as [lo]. Bounds that are multiples of 2^10, 2^20 ...
- *   print with K, M, G, T, P, E (the exponent is split by tens: 1K, 2K,
- *   ..., 512K, 1M).
+ *   otherwise 2^p * (N + (j & (N-1))) with p = (j >> k) - 1; a span of one
+ *   value prints as [lo]. Bucket 0 prints as (..., 0). A bound 2^p * m
+ *   with p >= 10 prints as 2^(p - 10d) * m followed by "KMGTPE"[d-1],
+ *   d = p / 10: 1K, 2K, ..., 512K, 1M for k = 0, but with k = 2 the bound
+ *   2^20 = 2^18 * 4 prints as 1024K.
  *
  * lhist(v, min, max, step):
  *   index 0                          v < min              (..., min)
