@@ -12,7 +12,10 @@
 /* Handles one ring buffer record whose event kind is not EV_EXIT. */
 void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t size);
 
-/* Prints every user map in name order, as bpftrace does at exit. */
+/* Prints what bpftrace prints when its main loop ends: two newlines (even
+ * when there is no map), then every user map in name order, back to back.
+ * A keyed map with no entries prints nothing; so does a scalar that is not
+ * in its map (unlike print(), which shows its zero value). */
 void out_print_all_maps(FILE *out, const struct manifest *m);
 
 /* Prints one map (print(@m, top, div)); top = 0 prints all, div = 0 or 1 divides nothing. */

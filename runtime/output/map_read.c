@@ -1,0 +1,62 @@
+/* Reading a whole BPF map into memory: the only part of the map printers
+ * that needs the kernel. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rows.h"
+
+static void grow(struct out_entries *e, size_t *cap)
+{
+    size_t ncap = *cap ? *cap * 2 : 64;
+    uint8_t *k = realloc(e->keys, ncap * e->key_size);
+    if (k)
+        e->keys = k;
+    uint8_t *v = realloc(e->vals, ncap * (size_t)e->ncpus * e->val_stride);
+    if (v)
+        e->vals = v;
+    if (!k || !v)
+        abort();
+    *cap = ncap;
+}
+
+static int setup(const struct map_desc *d, struct out_entries *e)
+{
+    memset(e, 0, sizeof(*e));
+    e->ncpus = 1;
+    if (out_map_is_percpu(d)) {
+        e->ncpus = libbpf_num_possible_cpus();
+        if (e->ncpus <= 0)
+            return e->ncpus < 0 ? e->ncpus : -EINVAL;
+    }
+    e->key_size = d->key_size;
+    e->val_stride = out_percpu_stride(d->value_size ? d->value_size : 8);
+    return 0;
+}
+
+int out_map_read(const struct map_desc *d, struct out_entries *e)
+{
+    int err = setup(d, e);
+    if (err)
+        return err;
+    size_t cap = 0;
+    /* A key deleted under us sends get_next_key back to the start: the
+     * bound keeps a busy map from holding the printer forever. */
+    size_t bound = 2 * (size_t)(d->max_entries ? d->max_entries : 1) + 16;
+    for (size_t step = 0; step < bound; step++) {
+        if (e->n == cap)
+            grow(e, &cap);
+        uint8_t *key = e->keys + e->n * e->key_size;
+        const void *prev = e->n ? key - e->key_size : NULL;
+        if (bpf_map_get_next_key(d->fd, prev, key) != 0)
+            return errno == ENOENT ? 0 : -errno;
+        uint8_t *val = e->vals + e->n * (size_t)e->ncpus * e->val_stride;
+        if (bpf_map_lookup_elem(d->fd, key, val) == 0)
+            e->n++;
+        else if (errno != ENOENT)
+            return -errno;
+    }
+    return 0;
+}

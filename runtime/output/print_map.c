@@ -1,0 +1,59 @@
+/* print(@m) and the map dump at exit. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "output.h"
+#include "rows.h"
+
+static void print_one(FILE *out, const struct manifest *m, const struct map_desc *d, uint64_t top,
+                      uint64_t div, bool empty_scalar)
+{
+    struct out_entries e;
+    int err = out_map_read(d, &e);
+    if (err) {
+        fprintf(stderr, "Error printing map: %s: %s\n", d->name, strerror(-err));
+        out_entries_free(&e);
+        return;
+    }
+    struct out_rows r = {0};
+    struct out_str s;
+    out_str_init(&s);
+    out_rows_build(d, &e, &r);
+    out_rows_sort(m, d, &r);
+    out_render_map(&s, m, d, &r, top, div, empty_scalar);
+    out_str_write(&s, out);
+    out_str_free(&s);
+    out_rows_free(&r);
+    out_entries_free(&e);
+}
+
+void out_print_map(FILE *out, const struct manifest *m, const struct map_desc *map, uint64_t top,
+                   uint64_t div)
+{
+    print_one(out, m, map, top, div, true);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    const struct map_desc *x = *(const struct map_desc *const *)a;
+    const struct map_desc *y = *(const struct map_desc *const *)b;
+    return strcmp(x->name, y->name);
+}
+
+void out_print_all_maps(FILE *out, const struct manifest *m)
+{
+    /* bpftrace ends its main loop with two newlines, then dumps the maps
+     * back to back (a histogram brings its own trailing blank line). */
+    fputs("\n\n", out);
+    const struct map_desc **v = calloc((size_t)m->nmaps + 1, sizeof(*v));
+    if (!v)
+        abort();
+    int n = 0;
+    for (int i = 0; i < m->nmaps; i++)
+        if (m->maps[i].is_user)
+            v[n++] = &m->maps[i];
+    qsort(v, (size_t)n, sizeof(*v), cmp_name);
+    for (int i = 0; i < n; i++)
+        print_one(out, m, v[i], 0, 0, false);
+    free(v);
+}

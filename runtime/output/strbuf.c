@@ -1,0 +1,86 @@
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void out_str_init(struct out_str *s)
+{
+    s->p = NULL;
+    s->len = s->cap = 0;
+}
+
+void out_str_free(struct out_str *s)
+{
+    free(s->p);
+    out_str_init(s);
+}
+
+static void reserve(struct out_str *s, size_t extra)
+{
+    size_t need = s->len + extra + 1;
+    if (need <= s->cap)
+        return;
+    size_t cap = s->cap ? s->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    char *p = realloc(s->p, cap);
+    if (!p)
+        abort(); /* printing cannot recover from running out of memory */
+    s->p = p;
+    s->cap = cap;
+}
+
+void out_str_reset(struct out_str *s)
+{
+    s->len = 0;
+    if (s->p)
+        s->p[0] = '\0';
+}
+
+void out_str_putn(struct out_str *s, const char *p, size_t n)
+{
+    reserve(s, n);
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+    s->p[s->len] = '\0';
+}
+
+void out_str_puts(struct out_str *s, const char *p)
+{
+    out_str_putn(s, p, strlen(p));
+}
+
+void out_str_putc(struct out_str *s, char c)
+{
+    out_str_putn(s, &c, 1);
+}
+
+void out_str_fill(struct out_str *s, char c, size_t n)
+{
+    reserve(s, n);
+    memset(s->p + s->len, c, n);
+    s->len += n;
+    s->p[s->len] = '\0';
+}
+
+void out_str_fmt(struct out_str *s, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n <= 0)
+        return;
+    reserve(s, (size_t)n);
+    va_start(ap, fmt);
+    vsnprintf(s->p + s->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    s->len += (size_t)n;
+}
+
+void out_str_write(const struct out_str *s, FILE *out)
+{
+    if (s->len)
+        fwrite(s->p, 1, s->len, out);
+}
