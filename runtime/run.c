@@ -149,7 +149,6 @@ static int finish(struct session *s)
     if (rt_events_lost_total(s->ev) > 0)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
-    fputs("\n\n", s->opts->out);
     out_print_all_maps(s->opts->out, s->m);
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
