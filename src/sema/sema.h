@@ -24,8 +24,8 @@
 
 enum builtin {
     B_PID, B_TID, B_UID, B_GID, B_CPU, B_COMM, B_NSECS, B_ELAPSED, B_PROBE, B_ARGS,
-    B_ARG0, /* B_ARG0 + N for argN; n->aux = N */
     B_RETVAL,
+    B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
 enum func {
