@@ -64,6 +64,8 @@ static const struct provider *first_without_args(struct sema *s)
 /* args: only where every provider of the probe has typed arguments. */
 static bool args_allowed(struct sema *s, struct node *n)
 {
+    if (!s->probe_complete)
+        return false; /* the probe's own error says enough */
     if (!any_unit(s, lacks_args))
         return s->unit_count > 0;
     sema_error(s, &n->loc, E_CONTEXT,
@@ -77,7 +79,8 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i)
 {
     n->sym = builtins[i].id;
     if (builtins[i].id == B_RETVAL) {
-        sema_error(s, &n->loc, E_CONTEXT,
+        if (s->probe_complete)
+            sema_error(s, &n->loc, E_CONTEXT,
                    "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and "
                    "'fentry' probes%s",
                    any_unit(s, is_tracepoint) ? " (try to use args.ret instead)" : "");
@@ -106,7 +109,8 @@ const struct type *sema_ident(struct sema *s, struct node *n)
     if (is_arg_n(name, &argn)) {
         n->sym = B_ARG0 + argn;
         n->aux = argn;
-        sema_error(s, &n->loc, E_CONTEXT,
+        if (s->probe_complete)
+            sema_error(s, &n->loc, E_CONTEXT,
                    "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
                    name);
         return NULL;

@@ -91,9 +91,11 @@ static struct sema_unit *unit_for(struct sema *s, struct node *probe,
     return u;
 }
 
-/* Expands each attach point; points with the same provider share a unit. */
-static void sema_expand_probe(struct sema *s, struct node *probe)
+/* Expands each attach point; points with the same provider share a unit.
+ * Returns false when some attach point was wrong. */
+static bool sema_expand_probe(struct sema *s, struct node *probe)
 {
+    bool ok = true;
     s->unit_first = s->out->nunits;
     for (struct node *ap = probe->a; ap; ap = ap->next) {
         const struct provider *prov = NULL;
@@ -104,18 +106,29 @@ static void sema_expand_probe(struct sema *s, struct node *probe)
             u->targets = realloc(u->targets, sizeof(*targets) * (u->ntargets + n));
             memcpy(u->targets + u->ntargets, targets, sizeof(*targets) * n);
             u->ntargets += n;
+        } else {
+            ok = false;
         }
         free(targets);
     }
+    return ok;
 }
 
-static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv, int first,
-                       int count)
+/* Where a probe's units are in sema_out.units. */
+struct probe_units {
+    int first, count;
+    bool complete; /* every attach point expanded */
+};
+
+static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv,
+                       const struct probe_units *pu)
 {
+    int first = pu->first, count = pu->count;
     s->probe = probe;
     s->pv = pv;
     s->unit_first = first;
     s->unit_count = count;
+    s->probe_complete = pu->complete;
     s->reads_args = false;
     for (int i = 0; i < pv->n; i++)
         pv->defined[i] = false;
@@ -167,25 +180,25 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
 
     int nprobes = program ? (int)ast_list_len(program->a) : 0;
     struct probe_vars *pvs = calloc(nprobes ? nprobes : 1, sizeof(*pvs));
-    int *first = calloc(nprobes ? nprobes : 1, sizeof(int) * 2);
+    struct probe_units *pus = calloc(nprobes ? nprobes : 1, sizeof(*pus));
     int i = 0;
     for (struct node *p = program ? program->a : NULL; p; p = p->next, i++) {
-        first[2 * i] = out->nunits;
-        sema_expand_probe(&s, p);
-        first[2 * i + 1] = out->nunits - first[2 * i];
+        pus[i].first = out->nunits;
+        pus[i].complete = sema_expand_probe(&s, p);
+        pus[i].count = out->nunits - pus[i].first;
     }
     for (int pass = 0; pass < 2; pass++) {
         s.report = pass == 1;
         i = 0;
         for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
-            sema_probe(&s, p, &pvs[i], first[2 * i], first[2 * i + 1]);
+            sema_probe(&s, p, &pvs[i], &pus[i]);
     }
     for (i = 0; i < nprobes; i++) {
-        give_vars(out, first[2 * i], first[2 * i + 1], &pvs[i]);
+        give_vars(out, pus[i].first, pus[i].count, &pvs[i]);
         probe_vars_free(&pvs[i]);
     }
     free(pvs);
-    free(first);
+    free(pus);
     free(s.minfo);
     return d->nerrors > errors_before ? -1 : 0;
 }

@@ -182,6 +182,7 @@ static const struct type *expr_incdec(struct sema *s, struct node *n)
         return ty;
     }
     if (t->kind == N_MAP) {
+        sema_map_mark_written(s, t);
         if (sema_map_ref(s, t) < 0)
             return NULL;
         sema_map_write(s, t, &type_s64);
@@ -313,7 +314,10 @@ static const struct type *cast_target(const struct node *ty)
         {"u8", &type_u8},     {"u16", &type_u16},   {"u32", &type_u32},   {"u64", &type_u64},
         {"bool", &type_bool},
     };
-    if (!ty->str || ty->num || ty->len)
+    /* The parser (as of 1bb7e2e) leaves len at the name's length for plain
+     * names, so only a different len can mean an array. */
+    bool is_array = ty->str && ty->len && ty->len != strlen(ty->str);
+    if (!ty->str || ty->num || is_array)
         return NULL;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(names[i].name, ty->str) == 0)

@@ -35,6 +35,7 @@ struct sema {
     /* the probe being checked */
     struct node *probe;
     int unit_first, unit_count; /* its units in out->units */
+    bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
 };
@@ -83,6 +84,8 @@ int sema_map_ref(struct sema *s, struct node *n);
 /* Checks key (an expression list, as in delete(@m, k)) against map n,
  * which sema_map_whole resolved. Returns 0 or -1. */
 int sema_map_key_check(struct sema *s, struct node *map, struct node *key);
+/* Notes that map n is written somewhere (its reads are valid). */
+void sema_map_mark_written(struct sema *s, struct node *n);
 /* Records a value written into map n (checks against earlier writes). */
 void sema_map_write(struct sema *s, struct node *n, const struct type *val);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
@@ -94,8 +97,10 @@ int sema_map_whole(struct sema *s, struct node *n, const char *func);
 
 /* ---- variables ---- */
 int sema_var_find(struct sema *s, const char *name);
-/* Declares or re-assigns $name with a value of type ty; checks the type. */
-int sema_var_assign(struct sema *s, struct node *var, const struct type *ty);
+/* Declares or re-assigns $name with a value of type ty; checks the type and
+ * reports a mismatch at err_loc. */
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+                    const struct loc *err_loc);
 /* let $x; without a value: known, but not yet assigned. */
 int sema_var_declare(struct sema *s, struct node *var);
 

@@ -86,6 +86,14 @@ static bool map_key_check(struct sema *s, struct node *n, int idx, const struct 
     return true;
 }
 
+void sema_map_mark_written(struct sema *s, struct node *n)
+{
+    int idx = map_find(s, n->str);
+    if (idx < 0)
+        idx = map_add(s, n);
+    s->minfo[idx].assigned = true;
+}
+
 int sema_map_ref(struct sema *s, struct node *n)
 {
     bool ok = true;
@@ -104,7 +112,7 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key)
     bool ok = true;
     struct node fake = *map;
     fake.a = key;
-    const struct type *kt = key_type(s, &fake, &ok);
+    const struct type *kt = key ? key_type(s, &fake, &ok) : NULL;
     return ok && map_key_check(s, map, map->sym, kt) ? 0 : -1;
 }
 

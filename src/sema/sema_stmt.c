@@ -28,9 +28,34 @@ static bool storable(struct sema *s, struct node *value, const struct type *t)
     return true;
 }
 
+/* bpftrace underlines the "=" of a variable assignment; the AST keeps only
+ * the statement's span, so find the "=" in the source between the target
+ * and the value. Falls back to the statement. */
+static struct loc assign_op_loc(struct sema *s, const struct node *n)
+{
+    const struct loc *t = &n->a->loc, *v = &n->b->loc;
+    const char *src = s->d->source;
+    if (!src || t->last_line != v->first_line)
+        return n->loc;
+    for (int line = 1; line < t->last_line && src; line++) {
+        src = strchr(src, '\n');
+        src = src ? src + 1 : NULL;
+    }
+    if (!src)
+        return n->loc;
+    int col = t->last_column;
+    while (col < v->first_column && (src[col - 1] == ' ' || src[col - 1] == '\t'))
+        col++;
+    if (col >= v->first_column || src[col - 1] != '=')
+        return n->loc;
+    return (struct loc){t->last_line, col, t->last_line, col + 1};
+}
+
 static void assign_map(struct sema *s, struct node *n)
 {
     struct node *map = n->a, *value = n->b;
+    /* Written even when this statement has errors: no "Undefined map" later. */
+    sema_map_mark_written(s, map);
     if (sema_is_agg_call(value)) {
         int idx = sema_map_ref(s, map);
         map->sym = idx < 0 ? map->sym : idx;
@@ -60,6 +85,7 @@ static void assign_compound(struct sema *s, struct node *n)
     const struct type *val = sema_expr(s, n->b);
     const struct type *have = NULL;
     if (target->kind == N_MAP) {
+        sema_map_mark_written(s, target);
         if (sema_map_ref(s, target) < 0)
             return;
         have = s->out->maps[target->sym].val_ty;
@@ -87,8 +113,9 @@ static void stmt_assign(struct sema *s, struct node *n)
         assign_map(s, n);
     } else if (target->kind == N_VAR) {
         const struct type *t = sema_expr(s, n->b);
-        if (storable(s, n->b, t))
-            sema_var_assign(s, target, t);
+        struct loc eq = assign_op_loc(s, n);
+        /* A bad value still defines the variable, so its uses don't cascade. */
+        sema_var_assign(s, target, storable(s, n->b, t) ? t : NULL, &eq);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
     } else {
@@ -107,8 +134,7 @@ static void stmt_let(struct sema *s, struct node *n)
         return;
     }
     const struct type *t = sema_expr(s, n->c);
-    if (storable(s, n->c, t))
-        sema_var_assign(s, n->a, t);
+    sema_var_assign(s, n->a, storable(s, n->c, t) ? t : NULL, &n->loc);
 }
 
 static void stmt_if(struct sema *s, struct node *n)

@@ -35,7 +35,8 @@ int sema_var_declare(struct sema *s, struct node *var)
     return i;
 }
 
-int sema_var_assign(struct sema *s, struct node *var, const struct type *ty)
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+                    const struct loc *err_loc)
 {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
@@ -43,7 +44,7 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty)
     if (st) {
         const struct type *u = v->ty ? sema_unify(s, v->ty, st) : st;
         if (!u)
-            sema_error(s, &var->loc, E_TYPE,
+            sema_error(s, err_loc, E_TYPE,
                        "Type mismatch for %s: trying to assign value of type '%s' when variable "
                        "already contains a value of type '%s'",
                        var->str, sema_tname(ty), sema_tname(v->ty));
