@@ -209,9 +209,14 @@ static const struct type *check_delete(struct sema *s, struct node *call, int na
     }
     if (sema_map_whole(s, m, "delete") < 0)
         return &type_void;
-    if (nargs == 2)
+    bool keyed = s->out->maps[m->sym].key_ty != NULL;
+    if (nargs == 2 && !keyed)
+        sema_error(s, &call->loc, E_ARGS,
+                   "call to delete() with two arguments expects a map with explicit keys "
+                   "(non-scalar map)");
+    else if (nargs == 2)
         sema_map_key_check(s, m, m->next);
-    else if (s->out->maps[m->sym].key_ty)
+    else if (keyed)
         sema_map_key_check(s, m, NULL);
     return &type_void;
 }

@@ -211,7 +211,7 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
     }
     if (b->is_ptr && c->is_ptr)
         return b;
-    sema_error(s, &n->loc, E_TYPE, "Ternary operator must return the same type: have '%s' and '%s'",
+    sema_error(s, &n->loc, E_TYPE, "Branches must return the same type or compatible types: have '%s' and '%s'",
                sema_tname(b), sema_tname(c));
     return NULL;
 }

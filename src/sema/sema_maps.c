@@ -62,7 +62,7 @@ static void key_mismatch(struct sema *s, struct node *n, const struct type *got,
     sema_error(s, &n->loc, E_TYPE,
                "Argument mismatch for %s: trying to access with arguments: '%s' when map expects "
                "arguments: '%s'",
-               n->str, got ? sema_tname(got) : "none", want ? sema_tname(want) : "none");
+               n->str, sema_tname(got), sema_tname(want));
 }
 
 /* Checks a key (NULL: none) against the map's, merging string sizes. */
@@ -78,6 +78,15 @@ static bool map_key_check(struct sema *s, struct node *n, int idx, const struct 
     const struct type *u = key && m->key_ty ? sema_unify(s, m->key_ty, key) : NULL;
     if (!key && !m->key_ty)
         return true;
+    if (!key || !m->key_ty) {
+        sema_error(s, &n->loc, E_TYPE,
+                   key ? "%s used as a map with an explicit key (non-scalar map), previously used "
+                         "without an explicit key (scalar map)"
+                       : "%s used as a map without an explicit key (scalar map), previously used "
+                         "with an explicit key (non-scalar map)",
+                   n->str);
+        return false;
+    }
     if (!u) {
         key_mismatch(s, n, key, m->key_ty);
         return false;
@@ -154,7 +163,9 @@ static const struct type *agg_read_type(struct sema *s, struct node *n, const st
     case AGG_AVG:
         return type_int(8, v->agg_signed);
     default:
-        sema_error(s, &n->loc, E_TYPE, "the value of %s (%s) can only be printed", n->str,
+        sema_error(s, &n->loc, E_TYPE,
+                   "Map type %s cannot print the value of individual keys. You must print the "
+                   "whole map.",
                    sema_tname(v));
         return NULL;
     }

@@ -380,8 +380,16 @@ static void test_err_types(void **state)
          "Argument mismatch for @m: trying to access with arguments: 'string[2]' when map "
          "expects arguments: 'int64'");
     err1("BEGIN { @x[1] = 1; @x = 2; }", E_TYPE, "stdin:1:20-22",
-         "Argument mismatch for @x: trying to access with arguments: 'none' when map expects "
-         "arguments: 'int64'");
+         "@x used as a map without an explicit key (scalar map), previously used with an "
+         "explicit key (non-scalar map)");
+    err1("BEGIN { @x = 1; @x[1] = 2; }", E_TYPE, "stdin:1:17-22",
+         "@x used as a map with an explicit key (non-scalar map), previously used without an "
+         "explicit key (scalar map)");
+    err1("BEGIN { @x = 1; delete(@x, 1); }", E_ARGS, "stdin:1:17-30",
+         "call to delete() with two arguments expects a map with explicit keys (non-scalar map)");
+    err1("BEGIN { @h[1] = hist(1); print(@h[1]); }", E_TYPE, "stdin:1:32-37",
+         "Map type hist_t cannot print the value of individual keys. You must print the whole "
+         "map.");
     err1("BEGIN { $x = \"a\" + 1; }", E_TYPE, "stdin:1:14-21",
          "Type mismatch for '+': comparing 'string[2]' with 'int64'");
     err1("BEGIN { if (\"a\" < \"b\") {} }", E_TYPE, "stdin:1:13-22",
@@ -389,7 +397,7 @@ static void test_err_types(void **state)
     err1("BEGIN { $x = -\"a\"; }", E_TYPE, "stdin:1:14-18",
          "The - operator can not be used on expressions of type 'string[2]'");
     err1("BEGIN { $x = 1 ? 2 : \"a\"; }", E_TYPE, "stdin:1:14-25",
-         "Ternary operator must return the same type: have 'int64' and 'string[2]'");
+         "Branches must return the same type or compatible types: have 'int64' and 'string[2]'");
     err1("BEGIN { $x = (1, 2); $y = $x.2; }", E_TYPE, "stdin:1:27-31",
          "Invalid tuple index: 2. Found 2 elements in tuple.");
     err1("BEGIN { $x = (uint16)\"a\"; }", E_TYPE, "stdin:1:14-25",
