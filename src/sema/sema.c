@@ -91,6 +91,37 @@ static struct sema_unit *unit_for(struct sema *s, struct node *probe,
     return u;
 }
 
+/* "interval:s:$1": positional parameters inside attach points are replaced
+ * by their text (a missing one by nothing, as bpftrace does). */
+static char *attach_text(struct sema *s, const char *raw)
+{
+    size_t cap = strlen(raw) + 1, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = raw; *p;) {
+        const char *val = NULL;
+        if (p[0] == '$' && isdigit((unsigned char)p[1])) {
+            char *end;
+            long n = strtol(p + 1, &end, 10);
+            int count = s->opts ? s->opts->npositional : 0;
+            val = n >= 1 && n <= count ? s->opts->positional[n - 1] : "";
+            p = end;
+        }
+        size_t add = val ? strlen(val) : 1;
+        if (len + add + 1 > cap) {
+            cap = (len + add + 1) * 2;
+            out = realloc(out, cap);
+        }
+        if (val) {
+            memcpy(out + len, val, add);
+        } else {
+            out[len] = *p++;
+        }
+        len += add;
+    }
+    out[len] = '\0';
+    return out;
+}
+
 /* Expands each attach point; points with the same provider share a unit.
  * Returns false when some attach point was wrong. */
 static bool sema_expand_probe(struct sema *s, struct node *probe)
@@ -101,7 +132,10 @@ static bool sema_expand_probe(struct sema *s, struct node *probe)
         const struct provider *prov = NULL;
         struct attach_target *targets = NULL;
         int n = 0;
-        if (provider_expand(ap->str ? ap->str : "", &ap->loc, s->d, &prov, &targets, &n) > 0) {
+        char *text = attach_text(s, ap->str ? ap->str : "");
+        int rc = provider_expand(text, &ap->loc, s->d, &prov, &targets, &n);
+        free(text);
+        if (rc > 0) {
             struct sema_unit *u = unit_for(s, probe, prov);
             u->targets = realloc(u->targets, sizeof(*targets) * (u->ntargets + n));
             memcpy(u->targets + u->ntargets, targets, sizeof(*targets) * n);

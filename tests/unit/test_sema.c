@@ -300,6 +300,16 @@ static void test_positional(void **state)
     run_free(r);
 }
 
+static void test_positional_in_attach_point(void **state)
+{
+    (void)state;
+    char *pos[] = {"250"};
+    struct run *r = run_pos("interval:ms:$1 { exit(); }", 1, pos);
+    assert_int_equal(r->rc, 0);
+    assert_string_equal(r->out.units[0].targets[0].name, "interval:ms:250");
+    run_free(r);
+}
+
 static void test_config(void **state)
 {
     (void)state;
@@ -541,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_units_special),
         cmocka_unit_test(test_units_tracepoint),
         cmocka_unit_test(test_positional),
+        cmocka_unit_test(test_positional_in_attach_point),
         cmocka_unit_test(test_config),
         cmocka_unit_test(test_err_unknown),
         cmocka_unit_test(test_err_probe_tracefs),
