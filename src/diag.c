@@ -46,14 +46,16 @@ static void diag_put_line(const struct diag *d, int line)
     fputc('\n', d->out);
 }
 
-/* Spaces up to column c1, then one "~" per display column of [c1, c2);
- * tabs count as four columns on both sides. */
+/* Spaces up to column c1, then one "~" per display column of [c1, c2)
+ * that lies on the line; tabs count as four columns on both sides. */
 static void diag_put_underline(const struct diag *d, int line, int c1, int c2)
 {
     size_t len = 0;
     const char *p = diag_find_line(d, line, &len);
     for (int c = 1; c < c2; c++) {
         size_t i = (size_t)(c - 1);
+        if (c >= c1 && i >= len)
+            break; /* like bpftrace, never underline past the end of the line */
         int width = (p && i < len && p[i] == '\t') ? DIAG_TAB_WIDTH : 1;
         for (int k = 0; k < width; k++)
             fputc(c < c1 ? ' ' : '~', d->out);

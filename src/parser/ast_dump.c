@@ -2,10 +2,9 @@
  * Used by "-d ast" and by the parser tests, which compare dumps. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "parser/ast.h"
-
-static void dump_list(const struct node *n, int depth, FILE *out);
 
 static void dump_string(const struct node *n, FILE *out)
 {
@@ -74,50 +73,80 @@ static void dump_label(const struct node *n, FILE *out)
     }
 }
 
-static void dump_indent(int depth, FILE *out)
+/* The walk keeps its own stack, so that a 100000-term sum, which the
+ * parser accepts, cannot overflow the C stack. An entry is a node list, or
+ * a header line ("config", "predicate") when list is NULL. */
+struct dump_item {
+    const struct node *list;
+    const char *header;
+    int depth;
+};
+
+struct dump_stack {
+    struct dump_item *items;
+    size_t len, cap;
+};
+
+static void dump_push(struct dump_stack *st, const struct node *list, const char *header,
+                      int depth)
 {
-    fprintf(out, "%*s", depth, "");
+    if (!list && !header)
+        return;
+    if (st->len == st->cap) {
+        size_t cap = st->cap ? st->cap * 2 : 64;
+        struct dump_item *p = realloc(st->items, cap * sizeof(*p));
+        if (!p)
+            abort();
+        st->items = p;
+        st->cap = cap;
+    }
+    st->items[st->len++] = (struct dump_item){list, header, depth};
 }
 
-static void dump_node(const struct node *n, int depth, FILE *out)
+/* Pushes what is printed below n, last first. */
+static void dump_push_children(struct dump_stack *st, const struct node *n, int depth)
 {
-    if (n->kind == N_EXPR_STMT) { /* a statement wrapper adds nothing to read */
-        dump_list(n->a, depth, out);
-        return;
-    }
-    dump_indent(depth, out);
-    fputs(ast_kind_name(n->kind), out);
-    dump_label(n, out);
-    fputc('\n', out);
-    if (n->kind == N_PROGRAM && n->b) {
-        dump_indent(depth + 1, out);
-        fputs("config\n", out);
-        dump_list(n->b, depth + 2, out);
-        dump_list(n->a, depth + 1, out);
+    if (n->kind == N_PROGRAM) {
+        dump_push(st, n->a, NULL, depth + 1);
+        dump_push(st, n->b, NULL, depth + 2);
+        if (n->b)
+            dump_push(st, NULL, "config", depth + 1);
         return;
     }
     if (n->kind == N_PROBE) {
-        dump_list(n->a, depth + 1, out);
-        if (n->b) {
-            dump_indent(depth + 1, out);
-            fputs("predicate\n", out);
-            dump_list(n->b, depth + 2, out);
-        }
-        dump_list(n->c, depth + 1, out);
+        dump_push(st, n->c, NULL, depth + 1);
+        dump_push(st, n->b, NULL, depth + 2);
+        if (n->b)
+            dump_push(st, NULL, "predicate", depth + 1);
+        dump_push(st, n->a, NULL, depth + 1);
         return;
     }
-    const struct node *kids[4] = {n->a, n->b, n->c, n->d};
-    for (int i = 0; i < 4; i++)
-        dump_list(kids[i], depth + 1, out);
-}
-
-static void dump_list(const struct node *n, int depth, FILE *out)
-{
-    for (; n; n = n->next)
-        dump_node(n, depth, out);
+    dump_push(st, n->d, NULL, depth + 1);
+    dump_push(st, n->c, NULL, depth + 1);
+    dump_push(st, n->b, NULL, depth + 1);
+    dump_push(st, n->a, NULL, depth + 1);
 }
 
 void ast_dump(const struct node *n, FILE *out)
 {
-    dump_list(n, 0, out);
+    struct dump_stack st = {0};
+    dump_push(&st, n, NULL, 0);
+    while (st.len) {
+        struct dump_item it = st.items[--st.len];
+        if (!it.list) {
+            fprintf(out, "%*s%s\n", it.depth, "", it.header);
+            continue;
+        }
+        const struct node *x = it.list;
+        dump_push(&st, x->next, NULL, it.depth);
+        if (x->kind == N_EXPR_STMT) { /* a statement wrapper adds nothing to read */
+            dump_push(&st, x->a, NULL, it.depth);
+            continue;
+        }
+        fprintf(out, "%*s%s", it.depth, "", ast_kind_name(x->kind));
+        dump_label(x, out);
+        fputc('\n', out);
+        dump_push_children(&st, x, it.depth);
+    }
+    free(st.items);
 }

@@ -108,8 +108,11 @@ struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx)
 /* prefix is "struct", "union" or "enum" (or NULL); both strings are taken. */
 struct node *pa_type(const struct loc *l, char *prefix, char *name)
 {
-    if (!prefix)
-        return pa_named(N_TYPE, l, name);
+    if (!prefix) {
+        struct node *n = pa_named(N_TYPE, l, name);
+        n->len = 0; /* len is the array length for types, not the name's */
+        return n;
+    }
     size_t len = strlen(prefix) + 1 + strlen(name);
     struct node *n = ast_new_str(N_TYPE, l, "", 0);
     free(n->str);

@@ -21,6 +21,7 @@ struct parse_ctx;
 
 %code {
 #include <stdlib.h>
+#include <string.h>
 
 #include "parser/parse_internal.h"
 
@@ -308,5 +309,8 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
                           const char *msg)
 {
     (void)lloc; /* the lookahead's own columns; bpftrace reports its run instead */
-    diag_error(ctx->d, &ctx->err_loc, E_SYNTAX, "%s", msg);
+    if (!strcmp(msg, "memory exhausted")) /* bison's stack limit, YYMAXDEPTH */
+        diag_error(ctx->d, &ctx->err_loc, E_LIMIT, "program is nested too deeply");
+    else
+        diag_error(ctx->d, &ctx->err_loc, E_SYNTAX, "%s", msg);
 }
