@@ -314,10 +314,7 @@ static const struct type *cast_target(const struct node *ty)
         {"u8", &type_u8},     {"u16", &type_u16},   {"u32", &type_u32},   {"u64", &type_u64},
         {"bool", &type_bool},
     };
-    /* The parser (as of 1bb7e2e) leaves len at the name's length for plain
-     * names, so only a different len can mean an array. */
-    bool is_array = ty->str && ty->len && ty->len != strlen(ty->str);
-    if (!ty->str || ty->num || is_array)
+    if (!ty->str || ty->num || ty->len)
         return NULL;
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(names[i].name, ty->str) == 0)
