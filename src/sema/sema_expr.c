@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,8 +328,11 @@ static const struct type *expr_cast(struct sema *s, struct node *n)
     const struct type *to = cast_target(n->a);
     const struct type *from = sema_expr(s, n->b);
     if (!to) {
+        char dims[32] = "";
+        if (n->a->len)
+            snprintf(dims, sizeof(dims), "[%zu]", n->a->len);
         sema_error(s, &n->a->loc, E_UNSUPPORTED, "casts to '%s%s%s' are not supported yet",
-                   n->a->str ? n->a->str : "?", n->a->num ? " *" : "", n->a->len ? "[]" : "");
+                   n->a->str ? n->a->str : "?", n->a->num ? " *" : "", dims);
         return NULL;
     }
     if (from && !sema_is_int(from)) {
