@@ -15,8 +15,7 @@ struct list_ctx {
     FILE *out;
 };
 
-static int print_tracepoint(const char *category, const char *event, void *arg)
-{
+static int print_tracepoint(const char *category, const char *event, void *arg) {
     struct list_ctx *c = arg;
     char name[512];
     snprintf(name, sizeof(name), "%s:%s", category, event);
@@ -25,8 +24,7 @@ static int print_tracepoint(const char *category, const char *event, void *arg)
     return 0;
 }
 
-static int list_tracepoints(const char *rest, FILE *out)
-{
+static int list_tracepoints(const char *rest, FILE *out) {
     char err[300];
     if (!tracefs_dir(err, sizeof(err))) {
         fprintf(stderr, "ERROR: %s\n", err);
@@ -45,8 +43,7 @@ static int list_tracepoints(const char *rest, FILE *out)
 }
 
 /* interval and profile list their units only when named explicitly. */
-static void list_units(const char *provider, const char *rest, FILE *out)
-{
+static void list_units(const char *provider, const char *rest, FILE *out) {
     static const char *const units[] = {"hz", "ms", "s", "us"};
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
         char u[8];
@@ -56,16 +53,14 @@ static void list_units(const char *provider, const char *rest, FILE *out)
     }
 }
 
-static bool type_selected(const char *ptype, const struct provider *p, bool explicit_only)
-{
+static bool type_selected(const char *ptype, const struct provider *p, bool explicit_only) {
     bool wild = strpbrk(ptype, "*?[") != NULL;
     if (!wild)
         return provider_find(ptype) == p;
     return !explicit_only && fnmatch(ptype, p->name, 0) == 0;
 }
 
-int list_probes(const char *glob, FILE *out)
-{
+int list_probes(const char *glob, FILE *out) {
     if (!glob || !*glob)
         glob = "*";
     const char *colon = strchr(glob, ':');

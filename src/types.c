@@ -6,7 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define INT_TYPE(sz, sg) {.kind = T_INT, .size = (sz), .is_signed = (sg)}
+#define INT_TYPE(sz, sg)                                                                           \
+    { .kind = T_INT, .size = (sz), .is_signed = (sg) }
 
 const struct type type_void = {.kind = T_VOID};
 const struct type type_bool = {.kind = T_BOOL, .size = 1};
@@ -17,8 +18,7 @@ const struct type type_s8 = INT_TYPE(1, true), type_s16 = INT_TYPE(2, true),
 const struct type type_probe = {.kind = T_PROBE, .size = 8};
 const struct type type_args = {.kind = T_ARGS};
 
-const struct type *type_int(uint32_t size, bool is_signed)
-{
+const struct type *type_int(uint32_t size, bool is_signed) {
     switch (size) {
     case 1:
         return is_signed ? &type_s8 : &type_u8;
@@ -42,13 +42,11 @@ struct type_arena {
     struct arena_chunk *chunks;
 };
 
-struct type_arena *type_arena_new(void)
-{
+struct type_arena *type_arena_new(void) {
     return calloc(1, sizeof(struct type_arena));
 }
 
-void type_arena_free(struct type_arena *a)
-{
+void type_arena_free(struct type_arena *a) {
     if (!a)
         return;
     struct arena_chunk *c = a->chunks;
@@ -60,8 +58,7 @@ void type_arena_free(struct type_arena *a)
     free(a);
 }
 
-static void *arena_alloc(struct type_arena *a, size_t size)
-{
+static void *arena_alloc(struct type_arena *a, size_t size) {
     struct arena_chunk *c = calloc(1, sizeof(*c) + size);
     if (!c) {
         perror("trawk: out of memory");
@@ -72,28 +69,24 @@ static void *arena_alloc(struct type_arena *a, size_t size)
     return c->data;
 }
 
-static struct type *arena_type(struct type_arena *a, enum type_kind kind, uint32_t size)
-{
+static struct type *arena_type(struct type_arena *a, enum type_kind kind, uint32_t size) {
     struct type *t = arena_alloc(a, sizeof(*t));
     t->kind = kind;
     t->size = size;
     return t;
 }
 
-const struct type *type_string(struct type_arena *a, uint32_t size)
-{
+const struct type *type_string(struct type_arena *a, uint32_t size) {
     return arena_type(a, T_STRING, size);
 }
 
-const struct type *type_ptr(struct type_arena *a, uint32_t size)
-{
+const struct type *type_ptr(struct type_arena *a, uint32_t size) {
     struct type *t = arena_type(a, T_INT, size ? size : 8);
     t->is_ptr = true;
     return t;
 }
 
-const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed)
-{
+const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed) {
     static const uint32_t sizes[] = {
         [AGG_COUNT] = 8,
         [AGG_SUM] = 8,
@@ -110,8 +103,7 @@ const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_sig
     return t;
 }
 
-static uint32_t type_align(const struct type *t)
-{
+static uint32_t type_align(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
     if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG)
@@ -119,13 +111,11 @@ static uint32_t type_align(const struct type *t)
     return 1; /* bool, strings: byte arrays */
 }
 
-static uint32_t align_up(uint32_t v, uint32_t a)
-{
+static uint32_t align_up(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
-const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems)
-{
+const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems) {
     struct type_field *fields = arena_alloc(a, sizeof(*fields) * (n ? n : 1));
     uint32_t off = 0;
     for (int i = 0; i < n; i++) {
@@ -141,8 +131,7 @@ const struct type *type_tuple(struct type_arena *a, int n, const struct type *co
     return t;
 }
 
-bool type_equal(const struct type *a, const struct type *b)
-{
+bool type_equal(const struct type *a, const struct type *b) {
     if (a == b)
         return true;
     if (!a || !b || a->kind != b->kind || a->size != b->size)
@@ -164,19 +153,17 @@ bool type_equal(const struct type *a, const struct type *b)
     }
 }
 
-static const char *agg_base_name(enum agg_kind agg)
-{
+static const char *agg_base_name(enum agg_kind agg) {
     static const char *const names[] = {
-        [AGG_NONE] = "none",   [AGG_COUNT] = "count_t", [AGG_SUM] = "sum_t",
-        [AGG_MIN] = "min_t",   [AGG_MAX] = "max_t",     [AGG_AVG] = "avg_t",
-        [AGG_STATS] = "stats_t", [AGG_HIST] = "hist_t", [AGG_LHIST] = "lhist_t",
+        [AGG_NONE] = "none",     [AGG_COUNT] = "count_t", [AGG_SUM] = "sum_t",
+        [AGG_MIN] = "min_t",     [AGG_MAX] = "max_t",     [AGG_AVG] = "avg_t",
+        [AGG_STATS] = "stats_t", [AGG_HIST] = "hist_t",   [AGG_LHIST] = "lhist_t",
     };
     return names[agg];
 }
 
 /* Appends to buf at *pos without overflowing; output is truncated when full. */
-static void put(char *buf, int size, int *pos, const char *fmt, const char *s, unsigned n)
-{
+static void put(char *buf, int size, int *pos, const char *fmt, const char *s, unsigned n) {
     if (*pos >= size - 1)
         return;
     int w = snprintf(buf + *pos, size - *pos, fmt, s, n);
@@ -184,8 +171,7 @@ static void put(char *buf, int size, int *pos, const char *fmt, const char *s, u
         *pos = *pos + w < size ? *pos + w : size - 1;
 }
 
-static void name_into(const struct type *t, char *buf, int size, int *pos)
-{
+static void name_into(const struct type *t, char *buf, int size, int *pos) {
     if (!t) {
         put(buf, size, pos, "%s", "none", 0);
         return;
@@ -234,8 +220,7 @@ static void name_into(const struct type *t, char *buf, int size, int *pos)
     }
 }
 
-const char *type_name(const struct type *t, char *buf, int size)
-{
+const char *type_name(const struct type *t, char *buf, int size) {
     int pos = 0;
     if (size <= 0)
         return buf;

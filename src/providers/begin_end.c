@@ -5,9 +5,8 @@
 /* bpftrace HEAD prints "begin"/"end" for the probe builtin whichever
  * spelling the script used. */
 static int expand_special(enum probe_kind kind, const char *name, const char *spec,
-                          const struct loc *loc, struct diag *d,
-                          struct attach_target **targets, int *ntargets)
-{
+                          const struct loc *loc, struct diag *d, struct attach_target **targets,
+                          int *ntargets) {
     if (*spec) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "begin/end probes should not have a target");
         return -1;
@@ -16,14 +15,12 @@ static int expand_special(enum probe_kind kind, const char *name, const char *sp
 }
 
 static int expand_begin(const char *spec, const struct loc *loc, struct diag *d,
-                        struct attach_target **targets, int *ntargets)
-{
+                        struct attach_target **targets, int *ntargets) {
     return expand_special(PK_BEGIN, "begin", spec, loc, d, targets, ntargets);
 }
 
 static int expand_end(const char *spec, const struct loc *loc, struct diag *d,
-                      struct attach_target **targets, int *ntargets)
-{
+                      struct attach_target **targets, int *ntargets) {
     return expand_special(PK_END, "end", spec, loc, d, targets, ntargets);
 }
 

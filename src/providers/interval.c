@@ -9,16 +9,14 @@
 
 #include "providers/provider_impl.h"
 
-static bool is_time_unit(const char *u)
-{
+static bool is_time_unit(const char *u) {
     return strcmp(u, "s") == 0 || strcmp(u, "ms") == 0 || strcmp(u, "us") == 0 ||
            strcmp(u, "hz") == 0;
 }
 
 /* Like bpftrace: decimal, 0x.., 0.. octal, with '_' separators allowed.
  * Returns 0 and the value, -1 when the text is not a whole number. */
-static int parse_uint(const char *text, uint64_t *out, const char **rest)
-{
+static int parse_uint(const char *text, uint64_t *out, const char **rest) {
     char clean[64];
     size_t n = 0;
     for (const char *p = text; *p && n < sizeof(clean) - 1; p++)
@@ -43,8 +41,7 @@ static int parse_uint(const char *text, uint64_t *out, const char **rest)
 }
 
 static int add_rate_target(const struct provider *p, const char *unit, uint64_t n,
-                           struct attach_target **targets, int *ntargets)
-{
+                           struct attach_target **targets, int *ntargets) {
     char target[64];
     snprintf(target, sizeof(target), "%s:%" PRIu64, unit, n);
     return provider_add_target(targets, ntargets, p->kind, p->name, target) < 0 ? -1 : 1;
@@ -52,8 +49,7 @@ static int add_rate_target(const struct provider *p, const char *unit, uint64_t 
 
 /* "interval:N" is N nanoseconds; bpftrace turns it into microseconds. */
 static int expand_bare_rate(const struct provider *p, const char *spec, const struct loc *loc,
-                            struct diag *d, struct attach_target **targets, int *ntargets)
-{
+                            struct diag *d, struct attach_target **targets, int *ntargets) {
     static const struct {
         const char *suffix;
         uint64_t ns;
@@ -78,14 +74,13 @@ static int expand_bare_rate(const struct provider *p, const char *spec, const st
         }
         return add_rate_target(p, "us", ns / 1000, targets, ntargets);
     }
-    diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: invalid integer: %s",
-               p->name, spec);
+    diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: invalid integer: %s", p->name,
+               spec);
     return -1;
 }
 
 int provider_expand_rate(const struct provider *p, const char *spec, const struct loc *loc,
-                         struct diag *d, struct attach_target **targets, int *ntargets)
-{
+                         struct diag *d, struct attach_target **targets, int *ntargets) {
     if (!*spec) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe must have unit of time", p->name);
         return -1;
@@ -97,8 +92,8 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
         int found = 2;
         for (const char *c = strchr(colon + 1, ':'); c; c = strchr(c + 1, ':'))
             found++;
-        diag_error(d, loc, E_UNKNOWN_PROBE,
-                   "%s probe type requires 1 or 2 arguments, found %d", p->name, found);
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe type requires 1 or 2 arguments, found %d",
+                   p->name, found);
         return -1;
     }
     char unit[16];
@@ -115,16 +110,14 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
         return -1;
     }
     if (n == 0) {
-        diag_error(d, loc, E_UNKNOWN_PROBE, "%s frequency should be a positive integer",
-                   p->name);
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s frequency should be a positive integer", p->name);
         return -1;
     }
     return add_rate_target(p, unit, n, targets, ntargets);
 }
 
 static int expand_interval(const char *spec, const struct loc *loc, struct diag *d,
-                           struct attach_target **targets, int *ntargets)
-{
+                           struct attach_target **targets, int *ntargets) {
     return provider_expand_rate(&provider_interval, spec, loc, d, targets, ntargets);
 }
 

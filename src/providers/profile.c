@@ -2,8 +2,7 @@
 #include "providers/provider_impl.h"
 
 static int expand_profile(const char *spec, const struct loc *loc, struct diag *d,
-                          struct attach_target **targets, int *ntargets)
-{
+                          struct attach_target **targets, int *ntargets) {
     return provider_expand_rate(&provider_profile, spec, loc, d, targets, ntargets);
 }
 

@@ -6,10 +6,8 @@
 #include "providers/provider_impl.h"
 
 static const struct provider *const providers[PK__COUNT] = {
-    [PK_BEGIN] = &provider_begin,
-    [PK_END] = &provider_end,
-    [PK_TRACEPOINT] = &provider_tracepoint,
-    [PK_INTERVAL] = &provider_interval,
+    [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
+    [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
     [PK_PROFILE] = &provider_profile,
 };
 
@@ -21,15 +19,24 @@ struct unsupported_provider {
 };
 
 static const struct unsupported_provider unsupported[] = {
-    {"kprobe", {"k"}},          {"kretprobe", {"kr"}},     {"uprobe", {"u"}},
-    {"uretprobe", {"ur"}},      {"usdt", {"U"}},           {"fentry", {"f", "kfunc"}},
-    {"fexit", {"fr", "kretfunc"}}, {"rawtracepoint", {"rt"}}, {"software", {"s"}},
-    {"hardware", {"h"}},        {"watchpoint", {"w"}},     {"iter", {"it"}},
-    {"self", {NULL}},           {"test", {NULL}},          {"bench", {NULL}},
+    {"kprobe", {"k"}},
+    {"kretprobe", {"kr"}},
+    {"uprobe", {"u"}},
+    {"uretprobe", {"ur"}},
+    {"usdt", {"U"}},
+    {"fentry", {"f", "kfunc"}},
+    {"fexit", {"fr", "kretfunc"}},
+    {"rawtracepoint", {"rt"}},
+    {"software", {"s"}},
+    {"hardware", {"h"}},
+    {"watchpoint", {"w"}},
+    {"iter", {"it"}},
+    {"self", {NULL}},
+    {"test", {NULL}},
+    {"bench", {NULL}},
 };
 
-static bool name_matches(const char *name, const char *const *aliases, const char *want)
-{
+static bool name_matches(const char *name, const char *const *aliases, const char *want) {
     if (strcasecmp(name, want) == 0)
         return true;
     for (int i = 0; aliases[i]; i++)
@@ -38,21 +45,18 @@ static bool name_matches(const char *name, const char *const *aliases, const cha
     return false;
 }
 
-const struct provider *provider_find(const char *name)
-{
+const struct provider *provider_find(const char *name) {
     for (int k = 0; k < PK__COUNT; k++)
         if (name_matches(providers[k]->name, providers[k]->aliases, name))
             return providers[k];
     return NULL;
 }
 
-const struct provider *provider_get(enum probe_kind kind)
-{
+const struct provider *provider_get(enum probe_kind kind) {
     return kind >= 0 && kind < PK__COUNT ? providers[kind] : NULL;
 }
 
-static const char *unsupported_find(const char *name)
-{
+static const char *unsupported_find(const char *name) {
     size_t n = sizeof(unsupported) / sizeof(unsupported[0]);
     for (size_t i = 0; i < n; i++)
         if (name_matches(unsupported[i].name, unsupported[i].aliases, name))
@@ -61,8 +65,7 @@ static const char *unsupported_find(const char *name)
 }
 
 int provider_add_target(struct attach_target **targets, int *ntargets, enum probe_kind kind,
-                        const char *prefix, const char *target)
-{
+                        const char *prefix, const char *target) {
     struct attach_target *n = realloc(*targets, sizeof(*n) * (*ntargets + 1));
     if (!n)
         return -1;
@@ -82,8 +85,7 @@ int provider_add_target(struct attach_target **targets, int *ntargets, enum prob
 }
 
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,
-                    const struct provider **prov, struct attach_target **targets, int *ntargets)
-{
+                    const struct provider **prov, struct attach_target **targets, int *ntargets) {
     const char *colon = strchr(attach_point, ':');
     size_t n = colon ? (size_t)(colon - attach_point) : strlen(attach_point);
     char *name = strndup(attach_point, n);

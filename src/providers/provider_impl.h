@@ -4,8 +4,8 @@
 
 #include "providers/provider.h"
 
-extern const struct provider provider_begin, provider_end, provider_tracepoint,
-    provider_interval, provider_profile;
+extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
+    provider_profile;
 
 /* Appends a target named "<provider>:<target>" (or just target when prefix
  * is NULL). Returns 0, -1 on allocation failure. */

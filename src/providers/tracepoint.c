@@ -17,8 +17,7 @@ struct tp_expand {
     int added;
 };
 
-static int add_event(const char *category, const char *event, void *arg)
-{
+static int add_event(const char *category, const char *event, void *arg) {
     struct tp_expand *x = arg;
     char target[512];
     snprintf(target, sizeof(target), "%s:%s", category, event);
@@ -28,8 +27,7 @@ static int add_event(const char *category, const char *event, void *arg)
     return 0;
 }
 
-static int count_parts(const char *spec)
-{
+static int count_parts(const char *spec) {
     int n = 1;
     for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':'))
         n++;
@@ -39,8 +37,7 @@ static int count_parts(const char *spec)
 /* Splits spec into category and event; "tracepoint:*open*" means any
  * category, as in bpftrace. */
 static int split_spec(const char *spec, const struct loc *loc, struct diag *d, char **cat,
-                      char **event)
-{
+                      char **event) {
     int parts = *spec ? count_parts(spec) : 0;
     if (parts == 1 && strpbrk(spec, "*?")) {
         *cat = strdup("*");
@@ -63,8 +60,7 @@ static int split_spec(const char *spec, const struct loc *loc, struct diag *d, c
 }
 
 static int expand_tracepoint(const char *spec, const struct loc *loc, struct diag *d,
-                             struct attach_target **targets, int *ntargets)
-{
+                             struct attach_target **targets, int *ntargets) {
     char *cat, *event;
     if (split_spec(spec, loc, d, &cat, &event) < 0)
         return -1;
@@ -89,16 +85,15 @@ static int expand_tracepoint(const char *spec, const struct loc *loc, struct dia
 struct tp_cache {
     struct tp_cache *next;
     char *target;
-    struct tp_format *fmt;            /* NULL when the format cannot be read */
-    struct provider_field *fields;    /* parallel to fmt->fields */
+    struct tp_format *fmt;         /* NULL when the format cannot be read */
+    struct provider_field *fields; /* parallel to fmt->fields */
 };
 
 /* Provider-owned: the cache outlives any one program's type arena. */
 static struct tp_cache *tp_cache_head;
 static struct type_arena *tp_types;
 
-static void field_from_format(const struct tp_field *f, struct provider_field *pf)
-{
+static void field_from_format(const struct tp_field *f, struct provider_field *pf) {
     pf->offset = f->offset;
     pf->size = f->size;
     pf->is_signed = f->is_signed;
@@ -120,8 +115,7 @@ static void field_from_format(const struct tp_field *f, struct provider_field *p
     }
 }
 
-static struct tp_cache *cache_load(const char *target)
-{
+static struct tp_cache *cache_load(const char *target) {
     if (!tp_types)
         tp_types = type_arena_new();
     struct tp_cache *c = calloc(1, sizeof(*c));
@@ -142,8 +136,7 @@ static struct tp_cache *cache_load(const char *target)
     return c;
 }
 
-static struct tp_cache *cache_get(const char *target)
-{
+static struct tp_cache *cache_get(const char *target) {
     for (struct tp_cache *c = tp_cache_head; c; c = c->next)
         if (strcmp(c->target, target) == 0)
             return c;
@@ -151,8 +144,7 @@ static struct tp_cache *cache_get(const char *target)
 }
 
 static const struct provider_field *tp_arg_field(const struct attach_target *t, const char *name,
-                                                 struct type_arena *types)
-{
+                                                 struct type_arena *types) {
     (void)types;
     struct tp_cache *c = cache_get(t->target);
     if (!c->fmt)

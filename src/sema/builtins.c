@@ -10,22 +10,21 @@ static const struct {
     enum builtin id;
     const struct type *ty;
 } builtins[] = {
-    {"pid", B_PID, &type_u32},       {"tid", B_TID, &type_u32},
-    {"uid", B_UID, &type_u64},       {"gid", B_GID, &type_u64},
-    {"cpu", B_CPU, &type_u32},       {"nsecs", B_NSECS, &type_u64},
+    {"pid", B_PID, &type_u32},         {"tid", B_TID, &type_u32},
+    {"uid", B_UID, &type_u64},         {"gid", B_GID, &type_u64},
+    {"cpu", B_CPU, &type_u32},         {"nsecs", B_NSECS, &type_u64},
     {"elapsed", B_ELAPSED, &type_u64}, {"probe", B_PROBE, &type_probe},
-    {"retval", B_RETVAL, &type_u64}, {"args", B_ARGS, &type_args},
+    {"retval", B_RETVAL, &type_u64},   {"args", B_ARGS, &type_args},
 };
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",   "curtask", "kstack", "ustack",   "rand",     "cgroup",     "jiffies",
-    "username", "usermode", "cpid", "has_cpid", "ppid",   "pcomm",      "leader_tid",
-    "leader_comm", "ncpus", "numaid", "probetype", "ctx", "config", "sarg0",
+    "func",        "curtask",  "kstack", "ustack",    "rand", "cgroup", "jiffies",
+    "username",    "usermode", "cpid",   "has_cpid",  "ppid", "pcomm",  "leader_tid",
+    "leader_comm", "ncpus",    "numaid", "probetype", "ctx",  "config", "sarg0",
 };
 
-static bool is_arg_n(const char *name, int *n)
-{
+static bool is_arg_n(const char *name, int *n) {
     if (strncmp(name, "arg", 3) != 0 || !isdigit((unsigned char)name[3]))
         return false;
     for (const char *p = name + 3; *p; p++)
@@ -35,26 +34,22 @@ static bool is_arg_n(const char *name, int *n)
     return true;
 }
 
-static bool any_unit(struct sema *s, bool (*pred)(const struct provider *))
-{
+static bool any_unit(struct sema *s, bool (*pred)(const struct provider *)) {
     for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++)
         if (pred(s->out->units[i].prov))
             return true;
     return false;
 }
 
-static bool lacks_args(const struct provider *p)
-{
+static bool lacks_args(const struct provider *p) {
     return !p->has_args;
 }
 
-static bool is_tracepoint(const struct provider *p)
-{
+static bool is_tracepoint(const struct provider *p) {
     return p->kind == PK_TRACEPOINT;
 }
 
-static const struct provider *first_without_args(struct sema *s)
-{
+static const struct provider *first_without_args(struct sema *s) {
     for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++)
         if (!s->out->units[i].prov->has_args)
             return s->out->units[i].prov;
@@ -62,8 +57,7 @@ static const struct provider *first_without_args(struct sema *s)
 }
 
 /* args: only where every provider of the probe has typed arguments. */
-static bool args_allowed(struct sema *s, struct node *n)
-{
+static bool args_allowed(struct sema *s, struct node *n) {
     if (!s->probe_complete)
         return false; /* the probe's own error says enough */
     if (!any_unit(s, lacks_args))
@@ -75,15 +69,14 @@ static bool args_allowed(struct sema *s, struct node *n)
     return false;
 }
 
-static const struct type *builtin_known(struct sema *s, struct node *n, int i)
-{
+static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
     n->sym = builtins[i].id;
     if (builtins[i].id == B_RETVAL) {
         if (s->probe_complete)
             sema_error(s, &n->loc, E_CONTEXT,
-                   "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and "
-                   "'fentry' probes%s",
-                   any_unit(s, is_tracepoint) ? " (try to use args.ret instead)" : "");
+                       "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and "
+                       "'fentry' probes%s",
+                       any_unit(s, is_tracepoint) ? " (try to use args.ret instead)" : "");
         return NULL;
     }
     if (builtins[i].id == B_ARGS) {
@@ -95,8 +88,7 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i)
     return builtins[i].ty;
 }
 
-const struct type *sema_ident(struct sema *s, struct node *n)
-{
+const struct type *sema_ident(struct sema *s, struct node *n) {
     const char *name = n->str;
     if (strcmp(name, "comm") == 0) {
         n->sym = B_COMM;
@@ -110,9 +102,10 @@ const struct type *sema_ident(struct sema *s, struct node *n)
         n->sym = B_ARG0 + argn;
         n->aux = argn;
         if (s->probe_complete)
-            sema_error(s, &n->loc, E_CONTEXT,
-                   "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
-                   name);
+            sema_error(
+                s, &n->loc, E_CONTEXT,
+                "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
+                name);
         return NULL;
     }
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
@@ -133,8 +126,7 @@ const struct type *sema_ident(struct sema *s, struct node *n)
 
 /* ---- args.NAME ---- */
 
-static const struct type *field_type(struct sema *s, const struct provider_field *f)
-{
+static const struct type *field_type(struct sema *s, const struct provider_field *f) {
     /* __data_loc strings are as long as the program's max_strlen. */
     if (f->is_data_loc)
         return type_string(s->types, (uint32_t)s->max_strlen);
@@ -143,8 +135,7 @@ static const struct type *field_type(struct sema *s, const struct provider_field
 
 /* The field's type in one target, merged with the other targets' so far. */
 static const struct type *target_field(struct sema *s, struct node *n, const struct sema_unit *u,
-                                       const struct attach_target *t, const struct type *have)
-{
+                                       const struct attach_target *t, const struct type *have) {
     const struct provider_field *f = u->prov->arg_field(t, n->str, s->types);
     if (!f) {
         sema_error(s, &n->loc, E_UNKNOWN_FIELD, "'%s' has no field named '%s'", t->name, n->str);
@@ -163,8 +154,7 @@ static const struct type *target_field(struct sema *s, struct node *n, const str
     return u2;
 }
 
-const struct type *sema_args_field(struct sema *s, struct node *n)
-{
+const struct type *sema_args_field(struct sema *s, struct node *n) {
     struct node *a = n->a;
     a->sym = B_ARGS;
     a->ty = &type_args;

@@ -10,8 +10,7 @@
 /* bpftrace 0.17's default; keeps a string on the 512-byte BPF stack. */
 #define DEFAULT_MAX_STRLEN 64
 
-void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...)
-{
+void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)
         return;
     char msg[512];
@@ -22,8 +21,7 @@ void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const 
     diag_error(s->d, l, code, "%s", msg);
 }
 
-const char *sema_tname(const struct type *t)
-{
+const char *sema_tname(const struct type *t) {
     static char bufs[4][128];
     static int next;
     char *b = bufs[next++ % 4];
@@ -33,15 +31,31 @@ const char *sema_tname(const struct type *t)
 /* ---- config = { key = value; ... } ---- */
 
 static const char *const config_keys[] = {
-    "max_map_keys", "max_probes",   "max_bpf_progs",      "max_cat_bytes",   "log_size",
-    "perf_rb_pages", "on_stack_limit", "stack_mode",     "str_trunc_trailer", "missing_probes",
-    "print_maps_on_exit", "cpp_demangle", "lazy_symbolication", "cache_user_symbols",
-    "license", "show_debug_info", "unstable_tseries", "unstable_dw_ustack", "max_strlen",
-    "max_type_res_iterations", "max_ast_nodes", "symbol_source",
+    "max_map_keys",
+    "max_probes",
+    "max_bpf_progs",
+    "max_cat_bytes",
+    "log_size",
+    "perf_rb_pages",
+    "on_stack_limit",
+    "stack_mode",
+    "str_trunc_trailer",
+    "missing_probes",
+    "print_maps_on_exit",
+    "cpp_demangle",
+    "lazy_symbolication",
+    "cache_user_symbols",
+    "license",
+    "show_debug_info",
+    "unstable_tseries",
+    "unstable_dw_ustack",
+    "max_strlen",
+    "max_type_res_iterations",
+    "max_ast_nodes",
+    "symbol_source",
 };
 
-static void config_key(const char *raw, char *key, size_t size)
-{
+static void config_key(const char *raw, char *key, size_t size) {
     if (strncasecmp(raw, "BPFTRACE_", 9) == 0)
         raw += 9;
     size_t i = 0;
@@ -50,8 +64,7 @@ static void config_key(const char *raw, char *key, size_t size)
     key[i] = '\0';
 }
 
-static void sema_config_item(struct sema *s, struct node *a)
-{
+static void sema_config_item(struct sema *s, struct node *a) {
     if (a->kind != N_ASSIGN || !a->a || !a->a->str)
         return;
     char key[64];
@@ -76,9 +89,7 @@ static void sema_config_item(struct sema *s, struct node *a)
 
 /* ---- probes into units ---- */
 
-static struct sema_unit *unit_for(struct sema *s, struct node *probe,
-                                  const struct provider *prov)
-{
+static struct sema_unit *unit_for(struct sema *s, struct node *probe, const struct provider *prov) {
     for (int i = s->unit_first; i < s->out->nunits; i++)
         if (s->out->units[i].prov == prov)
             return &s->out->units[i];
@@ -93,8 +104,7 @@ static struct sema_unit *unit_for(struct sema *s, struct node *probe,
 
 /* "interval:s:$1": positional parameters inside attach points are replaced
  * by their text (a missing one by nothing, as bpftrace does). */
-static char *attach_text(struct sema *s, const char *raw)
-{
+static char *attach_text(struct sema *s, const char *raw) {
     size_t cap = strlen(raw) + 1, len = 0;
     char *out = malloc(cap);
     for (const char *p = raw; *p;) {
@@ -124,8 +134,7 @@ static char *attach_text(struct sema *s, const char *raw)
 
 /* Expands each attach point; points with the same provider share a unit.
  * Returns false when some attach point was wrong. */
-static bool sema_expand_probe(struct sema *s, struct node *probe)
-{
+static bool sema_expand_probe(struct sema *s, struct node *probe) {
     bool ok = true;
     s->unit_first = s->out->nunits;
     for (struct node *ap = probe->a; ap; ap = ap->next) {
@@ -155,8 +164,7 @@ struct probe_units {
 };
 
 static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv,
-                       const struct probe_units *pu)
-{
+                       const struct probe_units *pu) {
     int first = pu->first, count = pu->count;
     s->probe = probe;
     s->pv = pv;
@@ -169,8 +177,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
     if (probe->b) {
         const struct type *t = sema_expr(s, probe->b);
         if (t && !sema_is_int(t))
-            sema_error(s, &probe->b->loc, E_TYPE, "Invalid type for predicate: %s",
-                       sema_tname(t));
+            sema_error(s, &probe->b->loc, E_TYPE, "Invalid type for predicate: %s", sema_tname(t));
     }
     if (probe->c)
         sema_block(s, probe->c);
@@ -179,8 +186,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
 }
 
 /* Every unit of a probe gets its own copy of the probe's variable table. */
-static void give_vars(struct sema_out *out, int first, int count, const struct probe_vars *pv)
-{
+static void give_vars(struct sema_out *out, int first, int count, const struct probe_vars *pv) {
     for (int i = first; i < first + count; i++) {
         struct sema_unit *u = &out->units[i];
         u->nvars = pv->n;
@@ -192,8 +198,7 @@ static void give_vars(struct sema_out *out, int first, int count, const struct p
     }
 }
 
-static void probe_vars_free(struct probe_vars *pv)
-{
+static void probe_vars_free(struct probe_vars *pv) {
     for (int v = 0; v < pv->n; v++)
         free(pv->vars[v].name);
     free(pv->vars);
@@ -201,8 +206,7 @@ static void probe_vars_free(struct probe_vars *pv)
 }
 
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
-               struct sema_out *out)
-{
+               struct sema_out *out) {
     memset(out, 0, sizeof(*out));
     out->types = type_arena_new();
     struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
@@ -237,8 +241,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     return d->nerrors > errors_before ? -1 : 0;
 }
 
-void sema_out_free(struct sema_out *out)
-{
+void sema_out_free(struct sema_out *out) {
     for (int i = 0; i < out->nmaps; i++)
         free(out->maps[i].name);
     free(out->maps);
@@ -259,8 +262,7 @@ void sema_out_free(struct sema_out *out)
     memset(out, 0, sizeof(*out));
 }
 
-const char *builtin_name(enum builtin b)
-{
+const char *builtin_name(enum builtin b) {
     static const char *const names[] = {
         [B_PID] = "pid",     [B_TID] = "tid",   [B_UID] = "uid",       [B_GID] = "gid",
         [B_CPU] = "cpu",     [B_COMM] = "comm", [B_NSECS] = "nsecs",   [B_ELAPSED] = "elapsed",
@@ -271,12 +273,11 @@ const char *builtin_name(enum builtin b)
     return b >= 0 ? names[b] : "?";
 }
 
-const char *func_name(enum func f)
-{
+const char *func_name(enum func f) {
     static const char *const names[] = {
-        [F_PRINTF] = "printf", [F_PRINT] = "print", [F_EXIT] = "exit",   [F_STR] = "str",
-        [F_TIME] = "time",     [F_COUNT] = "count", [F_SUM] = "sum",     [F_AVG] = "avg",
-        [F_MIN] = "min",       [F_MAX] = "max",     [F_STATS] = "stats", [F_HIST] = "hist",
+        [F_PRINTF] = "printf", [F_PRINT] = "print",   [F_EXIT] = "exit",   [F_STR] = "str",
+        [F_TIME] = "time",     [F_COUNT] = "count",   [F_SUM] = "sum",     [F_AVG] = "avg",
+        [F_MIN] = "min",       [F_MAX] = "max",       [F_STATS] = "stats", [F_HIST] = "hist",
         [F_LHIST] = "lhist",   [F_DELETE] = "delete", [F_CLEAR] = "clear", [F_ZERO] = "zero",
     };
     return f >= 0 && f <= F_ZERO ? names[f] : "?";

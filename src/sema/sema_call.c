@@ -9,39 +9,41 @@ struct func_desc {
     const char *name;
     enum func id;
     int min_args, max_args;
-    call_check check;   /* NULL for aggregations: see sema_agg_call */
+    call_check check; /* NULL for aggregations: see sema_agg_call */
 };
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym", "usym", "kaddr", "uaddr", "ntop", "pton", "join", "cat", "system", "signal",
-    "override", "strftime", "strncmp", "strcontains", "strstr", "strlen", "has_key", "len",
-    "buf", "kstack", "ustack", "reg", "macaddr", "cgroupid", "cgroup_path", "path", "bswap",
-    "strerror", "syscall_name", "signal_name", "getopt", "debugf", "errorf", "warnf", "fail",
-    "assert", "static_assert", "percpu_kaddr", "skboutput", "socket_cookie", "unwatch", "find",
-    "tseries", "kptr", "uptr", "nsecs", "str_concat", "memcmp", "write_user", "signal_thread",
-    "container_of", "typeof", "sizeof", "offsetof", "is_err", "pid", "tid", "comm",
+    "ksym",         "usym",          "kaddr",        "uaddr",        "ntop",
+    "pton",         "join",          "cat",          "system",       "signal",
+    "override",     "strftime",      "strncmp",      "strcontains",  "strstr",
+    "strlen",       "has_key",       "len",          "buf",          "kstack",
+    "ustack",       "reg",           "macaddr",      "cgroupid",     "cgroup_path",
+    "path",         "bswap",         "strerror",     "syscall_name", "signal_name",
+    "getopt",       "debugf",        "errorf",       "warnf",        "fail",
+    "assert",       "static_assert", "percpu_kaddr", "skboutput",    "socket_cookie",
+    "unwatch",      "find",          "tseries",      "kptr",         "uptr",
+    "nsecs",        "str_concat",    "memcmp",       "write_user",   "signal_thread",
+    "container_of", "typeof",        "sizeof",       "offsetof",     "is_err",
+    "pid",          "tid",           "comm",
 };
 
-static bool is_builtin_name(const char *name)
-{
-    static const char *const names[] = {"pid", "tid", "uid", "gid", "cpu", "comm",
-                                        "nsecs", "elapsed", "probe"};
+static bool is_builtin_name(const char *name) {
+    static const char *const names[] = {"pid",  "tid",   "uid",     "gid",  "cpu",
+                                        "comm", "nsecs", "elapsed", "probe"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(names[i], name) == 0)
             return true;
     return false;
 }
 
-static const char *nth_name(int n)
-{
+static const char *nth_name(int n) {
     static const char *const words[] = {"no arguments", "one argument"};
     return n < 2 ? words[n] : NULL;
 }
 
 /* Reports a wrong argument count with bpftrace's wording. */
-static bool check_nargs(struct sema *s, struct node *call, int nargs, int min, int max)
-{
+static bool check_nargs(struct sema *s, struct node *call, int nargs, int min, int max) {
     if (nargs >= min && nargs <= max)
         return true;
     if (min == max && nth_name(min))
@@ -54,13 +56,12 @@ static bool check_nargs(struct sema *s, struct node *call, int nargs, int min, i
         sema_error(s, &call->loc, E_ARGS, "%s() requires at least %d argument%s (%d provided)",
                    call->str, min, min == 1 ? "" : "s", nargs);
     else
-        sema_error(s, &call->loc, E_ARGS, "%s() takes up to %d argument%s (%d provided)",
-                   call->str, max, max == 1 ? "" : "s", nargs);
+        sema_error(s, &call->loc, E_ARGS, "%s() takes up to %d argument%s (%d provided)", call->str,
+                   max, max == 1 ? "" : "s", nargs);
     return false;
 }
 
-static const char *kind_word(const struct type *t)
-{
+static const char *kind_word(const struct type *t) {
     if (t->kind == T_INT || t->kind == T_BOOL)
         return "integer";
     if (t->kind == T_STRING)
@@ -68,8 +69,7 @@ static const char *kind_word(const struct type *t)
     return sema_tname(t);
 }
 
-static struct node *arg_n(struct node *call, int i)
-{
+static struct node *arg_n(struct node *call, int i) {
     struct node *a = call->a;
     while (a && i--)
         a = a->next;
@@ -77,21 +77,19 @@ static struct node *arg_n(struct node *call, int i)
 }
 
 /* An argument that must be a string literal (printf format, time format). */
-static bool string_literal_arg(struct sema *s, struct node *call, struct node *a)
-{
+static bool string_literal_arg(struct sema *s, struct node *call, struct node *a) {
     if (a->kind == N_POSITIONAL)
         sema_positional(s, a);
     const struct type *t = sema_expr(s, a);
     if (a->kind == N_STRING)
         return true;
     if (t)
-        sema_error(s, &call->loc, E_ARGS, "%s() expects a string literal (%s provided)",
-                   call->str, kind_word(t));
+        sema_error(s, &call->loc, E_ARGS, "%s() expects a string literal (%s provided)", call->str,
+                   kind_word(t));
     return false;
 }
 
-static bool int_arg(struct sema *s, struct node *call, struct node *a)
-{
+static bool int_arg(struct sema *s, struct node *call, struct node *a) {
     const struct type *t = sema_expr(s, a);
     if (!t || sema_is_int(t))
         return t != NULL;
@@ -102,8 +100,7 @@ static bool int_arg(struct sema *s, struct node *call, struct node *a)
 
 /* ---- non-aggregating functions ---- */
 
-static const struct type *check_printf(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_printf(struct sema *s, struct node *call, int nargs) {
     bool ok = string_literal_arg(s, call, call->a);
     for (struct node *a = call->a->next; a; a = a->next) {
         const struct type *t = sema_expr(s, a);
@@ -118,8 +115,7 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
     return &type_void;
 }
 
-static bool integer_literal_arg(struct sema *s, struct node *call, struct node *a)
-{
+static bool integer_literal_arg(struct sema *s, struct node *call, struct node *a) {
     int64_t v;
     const struct type *t = sema_expr(s, a);
     if (sema_const_int(a, &v) && v >= 0)
@@ -130,8 +126,7 @@ static bool integer_literal_arg(struct sema *s, struct node *call, struct node *
     return false;
 }
 
-static const struct type *check_print(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_print(struct sema *s, struct node *call, int nargs) {
     struct node *v = call->a;
     if (v->kind == N_MAP && !v->a) {
         /* print(@m[, top[, div]]) prints the whole map. */
@@ -141,8 +136,7 @@ static const struct type *check_print(struct sema *s, struct node *call, int nar
         return &type_void;
     }
     if (nargs > 1) {
-        sema_error(s, &call->loc, E_ARGS, "Non-map print() only takes 1 argument, %d found",
-                   nargs);
+        sema_error(s, &call->loc, E_ARGS, "Non-map print() only takes 1 argument, %d found", nargs);
         return &type_void;
     }
     const struct type *t = sema_expr(s, v);
@@ -152,15 +146,13 @@ static const struct type *check_print(struct sema *s, struct node *call, int nar
     return &type_void;
 }
 
-static const struct type *check_exit(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_exit(struct sema *s, struct node *call, int nargs) {
     if (nargs == 1)
         int_arg(s, call, call->a);
     return &type_void;
 }
 
-static const struct type *check_str(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_str(struct sema *s, struct node *call, int nargs) {
     struct node *p = call->a, *len = p->next;
     const struct type *t = sema_expr(s, p);
     if (t && !sema_is_int(t) && !sema_is_str(t)) {
@@ -188,15 +180,13 @@ static const struct type *check_str(struct sema *s, struct node *call, int nargs
     return type_string(s->types, size);
 }
 
-static const struct type *check_time(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_time(struct sema *s, struct node *call, int nargs) {
     if (nargs == 1)
         string_literal_arg(s, call, call->a);
     return &type_void;
 }
 
-static const struct type *check_delete(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_delete(struct sema *s, struct node *call, int nargs) {
     struct node *m = call->a;
     if (m->kind != N_MAP) {
         sema_error(s, &call->loc, E_ARGS, "delete() expects a map to be provided");
@@ -221,8 +211,7 @@ static const struct type *check_delete(struct sema *s, struct node *call, int na
     return &type_void;
 }
 
-static const struct type *check_clear_zero(struct sema *s, struct node *call, int nargs)
-{
+static const struct type *check_clear_zero(struct sema *s, struct node *call, int nargs) {
     if (call->a->kind != N_MAP)
         sema_error(s, &call->loc, E_ARGS, "%s() expects a map to be provided", call->str);
     else
@@ -249,38 +238,33 @@ static const struct func_desc funcs[] = {
     {"lhist", F_LHIST, 4, 4, NULL},
 };
 
-static const struct func_desc *func_find(const char *name)
-{
+static const struct func_desc *func_find(const char *name) {
     for (size_t i = 0; i < sizeof(funcs) / sizeof(funcs[0]); i++)
         if (strcmp(funcs[i].name, name) == 0)
             return &funcs[i];
     return NULL;
 }
 
-bool sema_is_func_name(const char *name)
-{
+bool sema_is_func_name(const char *name) {
     const struct func_desc *f = func_find(name);
     return f && f->min_args == 0;
 }
 
-bool sema_is_agg_call(const struct node *n)
-{
+bool sema_is_agg_call(const struct node *n) {
     if (n->kind != N_CALL && n->kind != N_IDENT)
         return false;
     const struct func_desc *f = n->str ? func_find(n->str) : NULL;
     return f && !f->check && (n->kind == N_CALL || f->min_args == 0);
 }
 
-static bool is_unsupported(const char *name)
-{
+static bool is_unsupported(const char *name) {
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++)
         if (strcmp(unsupported[i], name) == 0)
             return true;
     return false;
 }
 
-const struct type *sema_call(struct sema *s, struct node *call)
-{
+const struct type *sema_call(struct sema *s, struct node *call) {
     const struct func_desc *f = func_find(call->str);
     if (!f && !call->a && is_builtin_name(call->str)) {
         call->kind = N_IDENT; /* pid() is pid */
@@ -295,8 +279,7 @@ const struct type *sema_call(struct sema *s, struct node *call)
     }
     call->sym = f->id;
     if (!f->check) {
-        sema_error(s, &call->loc, E_CONTEXT, "%s() must be assigned directly to a map",
-                   call->str);
+        sema_error(s, &call->loc, E_CONTEXT, "%s() must be assigned directly to a map", call->str);
         return NULL;
     }
     int nargs = (int)ast_list_len(call->a);
@@ -307,8 +290,7 @@ const struct type *sema_call(struct sema *s, struct node *call)
 
 /* ---- aggregations: the right side of @m[...] = f(...) ---- */
 
-static enum agg_kind agg_of(enum func f)
-{
+static enum agg_kind agg_of(enum func f) {
     switch (f) {
     case F_COUNT:
         return AGG_COUNT;
@@ -330,8 +312,7 @@ static enum agg_kind agg_of(enum func f)
 }
 
 static bool literal_param(struct sema *s, struct node *call, struct node *a, const char *what,
-                          int64_t *v)
-{
+                          int64_t *v) {
     sema_expr(s, a);
     if (sema_const_int(a, v))
         return true;
@@ -340,8 +321,7 @@ static bool literal_param(struct sema *s, struct node *call, struct node *a, con
 }
 
 static bool hist_params(struct sema *s, struct node *call, struct sema_map *m,
-                        struct map_info *mi)
-{
+                        struct map_info *mi) {
     int64_t k = 0;
     struct node *ka = arg_n(call, 1);
     if (ka && !literal_param(s, call, ka, "the bucket bits", &k))
@@ -352,7 +332,8 @@ static bool hist_params(struct sema *s, struct node *call, struct sema_map *m,
         return false;
     }
     if (m && mi->has_agg_args && m->hist_bits != k) {
-        sema_error(s, &call->loc, E_ARGS, "Different hist bucket sizes in a single map unsupported");
+        sema_error(s, &call->loc, E_ARGS,
+                   "Different hist bucket sizes in a single map unsupported");
         return false;
     }
     if (m) {
@@ -363,8 +344,7 @@ static bool hist_params(struct sema *s, struct node *call, struct sema_map *m,
 }
 
 static bool lhist_values_ok(struct sema *s, struct node *call, int64_t min, int64_t max,
-                            int64_t step)
-{
+                            int64_t step) {
     if (step < 1)
         sema_error(s, &call->loc, E_ARGS, "lhist() step must be >= 1 (%lld provided)",
                    (long long)step);
@@ -381,8 +361,7 @@ static bool lhist_values_ok(struct sema *s, struct node *call, int64_t min, int6
 }
 
 static bool lhist_params(struct sema *s, struct node *call, struct sema_map *m,
-                         struct map_info *mi)
-{
+                         struct map_info *mi) {
     int64_t min, max, step;
     if (!literal_param(s, call, arg_n(call, 1), "min", &min) ||
         !literal_param(s, call, arg_n(call, 2), "max", &max) ||
@@ -403,8 +382,7 @@ static bool lhist_params(struct sema *s, struct node *call, struct sema_map *m,
     return true;
 }
 
-const struct type *sema_agg_call(struct sema *s, struct node *call, struct node *map)
-{
+const struct type *sema_agg_call(struct sema *s, struct node *call, struct node *map) {
     if (call->kind == N_IDENT) { /* "@c = count;" */
         call->kind = N_CALL;
         call->a = NULL;

@@ -10,8 +10,7 @@
 
 /* ---- positional parameters ---- */
 
-static bool parse_int_text(const char *text, uint64_t *v, bool *neg)
-{
+static bool parse_int_text(const char *text, uint64_t *v, bool *neg) {
     *neg = text[0] == '-';
     const char *p = *neg ? text + 1 : text;
     if (!isdigit((unsigned char)*p))
@@ -22,16 +21,15 @@ static bool parse_int_text(const char *text, uint64_t *v, bool *neg)
     return errno == 0 && *end == '\0';
 }
 
-void sema_positional(struct sema *s, struct node *n)
-{
+void sema_positional(struct sema *s, struct node *n) {
     int count = s->opts ? s->opts->npositional : 0;
     if (n->kind == N_POSITIONAL_COUNT) {
         n->kind = N_INT;
         n->num = (uint64_t)count;
         return;
     }
-    const char *text = n->num >= 1 && n->num <= (uint64_t)count ? s->opts->positional[n->num - 1]
-                                                                 : NULL;
+    const char *text =
+        n->num >= 1 && n->num <= (uint64_t)count ? s->opts->positional[n->num - 1] : NULL;
     uint64_t v = 0;
     bool neg = false;
     if (!text || parse_int_text(text, &v, &neg)) {
@@ -56,8 +54,7 @@ void sema_positional(struct sema *s, struct node *n)
 
 /* ---- helpers ---- */
 
-bool sema_const_int(const struct node *n, int64_t *v)
-{
+bool sema_const_int(const struct node *n, int64_t *v) {
     if (n->kind == N_INT) {
         *v = (int64_t)n->num;
         return true;
@@ -69,30 +66,27 @@ bool sema_const_int(const struct node *n, int64_t *v)
     return false;
 }
 
-static bool is_u64(const struct type *t)
-{
+static bool is_u64(const struct type *t) {
     return t->kind == T_INT && !t->is_signed && t->size == 8;
 }
 
 /* C's usual conversions after widening to 64 bits. */
-static const struct type *arith_type(const struct type *a, const struct type *b)
-{
+static const struct type *arith_type(const struct type *a, const struct type *b) {
     return is_u64(a) || is_u64(b) ? &type_u64 : &type_s64;
 }
 
-static const char *op_text(enum op op)
-{
+static const char *op_text(enum op op) {
     return ast_op_text(op);
 }
 
 /* ---- operators ---- */
 
 static const struct type *binop_error(struct sema *s, struct node *n, const struct type *a,
-                                      const struct type *b)
-{
+                                      const struct type *b) {
     if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b)))
-        sema_error(s, &n->loc, E_TYPE, "The %s operator can not be used on expressions of types %s, %s",
-                   op_text(n->op), sema_tname(a), sema_tname(b));
+        sema_error(s, &n->loc, E_TYPE,
+                   "The %s operator can not be used on expressions of types %s, %s", op_text(n->op),
+                   sema_tname(a), sema_tname(b));
     else
         sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing '%s' with '%s'",
                    op_text(n->op), sema_tname(a), sema_tname(b));
@@ -100,8 +94,7 @@ static const struct type *binop_error(struct sema *s, struct node *n, const stru
 }
 
 static const struct type *binop_equality(struct sema *s, struct node *n, const struct type *a,
-                                         const struct type *b)
-{
+                                         const struct type *b) {
     if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
         (a->kind == T_PROBE && b->kind == T_PROBE))
         return &type_bool;
@@ -113,8 +106,7 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
 }
 
 static const struct type *binop_arith(struct sema *s, struct node *n, const struct type *a,
-                                      const struct type *b)
-{
+                                      const struct type *b) {
     if (!sema_is_int(a) || !sema_is_int(b))
         return binop_error(s, n, a, b);
     if (a->is_ptr || b->is_ptr) {
@@ -124,8 +116,7 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
     return arith_type(a, b);
 }
 
-static const struct type *expr_binop(struct sema *s, struct node *n)
-{
+static const struct type *expr_binop(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->a);
     const struct type *b = sema_expr(s, n->b);
     if (!a || !b)
@@ -147,8 +138,7 @@ static const struct type *expr_binop(struct sema *s, struct node *n)
     }
 }
 
-static const struct type *expr_unop(struct sema *s, struct node *n)
-{
+static const struct type *expr_unop(struct sema *s, struct node *n) {
     if (n->op == OP_DEREF || n->op == OP_ADDROF) {
         sema_error(s, &n->loc, E_UNSUPPORTED, "the unary %s operator is not supported yet",
                    n->op == OP_DEREF ? "* (dereference)" : "& (address-of)");
@@ -170,13 +160,13 @@ static const struct type *expr_unop(struct sema *s, struct node *n)
     return arith_type(a, a);
 }
 
-static const struct type *expr_incdec(struct sema *s, struct node *n)
-{
+static const struct type *expr_incdec(struct sema *s, struct node *n) {
     struct node *t = n->a;
     if (t->kind == N_VAR) {
         const struct type *ty = sema_expr(s, t);
         if (ty && (!sema_is_int(ty) || ty->kind == T_BOOL)) {
-            sema_error(s, &n->loc, E_TYPE, "The %s operator can not be used on expressions of type '%s'",
+            sema_error(s, &n->loc, E_TYPE,
+                       "The %s operator can not be used on expressions of type '%s'",
                        op_text(n->op), sema_tname(ty));
             return NULL;
         }
@@ -197,8 +187,7 @@ static const struct type *expr_incdec(struct sema *s, struct node *n)
 }
 
 static const struct type *ternary_type(struct sema *s, struct node *n, const struct type *b,
-                                       const struct type *c)
-{
+                                       const struct type *c) {
     if (b->kind == T_BOOL && c->kind == T_BOOL)
         return &type_bool;
     if (sema_is_int(b) && sema_is_int(c) && !b->is_ptr && !c->is_ptr)
@@ -212,13 +201,13 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
     }
     if (b->is_ptr && c->is_ptr)
         return b;
-    sema_error(s, &n->loc, E_TYPE, "Branches must return the same type or compatible types: have '%s' and '%s'",
+    sema_error(s, &n->loc, E_TYPE,
+               "Branches must return the same type or compatible types: have '%s' and '%s'",
                sema_tname(b), sema_tname(c));
     return NULL;
 }
 
-static const struct type *expr_ternary(struct sema *s, struct node *n)
-{
+static const struct type *expr_ternary(struct sema *s, struct node *n) {
     const struct type *cond = sema_expr(s, n->a);
     if (cond && !sema_is_int(cond))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
@@ -231,8 +220,7 @@ static const struct type *expr_ternary(struct sema *s, struct node *n)
 
 /* ---- tuples, fields, indexes ---- */
 
-static const struct type *expr_tuple(struct sema *s, struct node *n)
-{
+static const struct type *expr_tuple(struct sema *s, struct node *n) {
     int count = (int)ast_list_len(n->a);
     const struct type **elems = calloc(count ? count : 1, sizeof(*elems));
     bool ok = true;
@@ -252,8 +240,7 @@ static const struct type *expr_tuple(struct sema *s, struct node *n)
 }
 
 static const struct type *tuple_element(struct sema *s, struct node *n, const struct type *t,
-                                        int64_t idx)
-{
+                                        int64_t idx) {
     if (idx < 0 || idx >= t->nfields) {
         sema_error(s, &n->loc, E_TYPE, "Invalid tuple index: %lld. Found %d elements in tuple.",
                    (long long)idx, t->nfields);
@@ -263,8 +250,7 @@ static const struct type *tuple_element(struct sema *s, struct node *n, const st
     return t->fields[idx].ty;
 }
 
-static const struct type *expr_field(struct sema *s, struct node *n)
-{
+static const struct type *expr_field(struct sema *s, struct node *n) {
     if (n->a->kind == N_IDENT && n->a->str && strcmp(n->a->str, "args") == 0)
         return sema_args_field(s, n);
     const struct type *t = sema_expr(s, n->a);
@@ -283,8 +269,7 @@ static const struct type *expr_field(struct sema *s, struct node *n)
     return NULL;
 }
 
-static const struct type *expr_index(struct sema *s, struct node *n)
-{
+static const struct type *expr_index(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     const struct type *i = sema_expr(s, n->b);
     if (!t || !i)
@@ -303,16 +288,15 @@ static const struct type *expr_index(struct sema *s, struct node *n)
 
 /* ---- casts ---- */
 
-static const struct type *cast_target(const struct node *ty)
-{
+static const struct type *cast_target(const struct node *ty) {
     static const struct {
         const char *name;
         const struct type *ty;
     } names[] = {
-        {"int8", &type_s8},   {"int16", &type_s16}, {"int32", &type_s32}, {"int64", &type_s64},
+        {"int8", &type_s8},   {"int16", &type_s16},  {"int32", &type_s32},  {"int64", &type_s64},
         {"uint8", &type_u8},  {"uint16", &type_u16}, {"uint32", &type_u32}, {"uint64", &type_u64},
-        {"s8", &type_s8},     {"s16", &type_s16},   {"s32", &type_s32},   {"s64", &type_s64},
-        {"u8", &type_u8},     {"u16", &type_u16},   {"u32", &type_u32},   {"u64", &type_u64},
+        {"s8", &type_s8},     {"s16", &type_s16},    {"s32", &type_s32},    {"s64", &type_s64},
+        {"u8", &type_u8},     {"u16", &type_u16},    {"u32", &type_u32},    {"u64", &type_u64},
         {"bool", &type_bool},
     };
     if (!ty->str || ty->num || ty->len)
@@ -323,8 +307,7 @@ static const struct type *cast_target(const struct node *ty)
     return NULL;
 }
 
-static const struct type *expr_cast(struct sema *s, struct node *n)
-{
+static const struct type *expr_cast(struct sema *s, struct node *n) {
     const struct type *to = cast_target(n->a);
     const struct type *from = sema_expr(s, n->b);
     if (!to) {
@@ -345,8 +328,7 @@ static const struct type *expr_cast(struct sema *s, struct node *n)
 
 /* ---- variables ---- */
 
-static const struct type *expr_var(struct sema *s, struct node *n)
-{
+static const struct type *expr_var(struct sema *s, struct node *n) {
     int i = sema_var_find(s, n->str);
     if (i < 0 || !s->pv->defined[i]) {
         sema_error(s, &n->loc, E_UNDEFINED, "Undefined or undeclared variable: %s", n->str);
@@ -356,14 +338,12 @@ static const struct type *expr_var(struct sema *s, struct node *n)
     return s->pv->vars[i].ty;
 }
 
-static const struct type *expr_unsupported(struct sema *s, struct node *n, const char *what)
-{
+static const struct type *expr_unsupported(struct sema *s, struct node *n, const char *what) {
     sema_error(s, &n->loc, E_UNSUPPORTED, "%s is not supported yet", what);
     return NULL;
 }
 
-const struct type *sema_expr(struct sema *s, struct node *n)
-{
+const struct type *sema_expr(struct sema *s, struct node *n) {
     const struct type *t = NULL;
     switch (n->kind) {
     case N_INT:

@@ -11,15 +11,15 @@
 
 /* What we know about one map beyond struct sema_map. */
 struct map_info {
-    bool has_key_ty;    /* key shape fixed (key_ty NULL then means "no keys") */
-    bool assigned;      /* written somewhere: reads of it are valid */
-    bool has_agg_args;  /* hist/lhist parameters recorded */
+    bool has_key_ty;   /* key shape fixed (key_ty NULL then means "no keys") */
+    bool assigned;     /* written somewhere: reads of it are valid */
+    bool has_agg_args; /* hist/lhist parameters recorded */
 };
 
 /* Variables of one probe block; kept across walks. */
 struct probe_vars {
     struct sema_var *vars;
-    bool *defined;      /* assigned earlier in this walk */
+    bool *defined; /* assigned earlier in this walk */
     int n;
 };
 
@@ -28,8 +28,8 @@ struct sema {
     const struct sema_opts *opts;
     struct sema_out *out;
     struct type_arena *types;
-    struct map_info *minfo;     /* parallel to out->maps */
-    bool report;                /* second walk: report errors */
+    struct map_info *minfo; /* parallel to out->maps */
+    bool report;            /* second walk: report errors */
     int max_strlen;
 
     /* the probe being checked */
@@ -47,7 +47,7 @@ void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const 
 const char *sema_tname(const struct type *t);
 
 /* ---- types ---- */
-bool sema_is_int(const struct type *t);      /* T_INT or T_BOOL */
+bool sema_is_int(const struct type *t); /* T_INT or T_BOOL */
 bool sema_is_str(const struct type *t);
 /* The type a value is stored as in a map or variable: ints widened to 8 bytes. */
 const struct type *sema_storage_type(struct sema *s, const struct type *t);

@@ -6,16 +6,14 @@
 
 #include "sema/sema_impl.h"
 
-static int map_find(struct sema *s, const char *name)
-{
+static int map_find(struct sema *s, const char *name) {
     for (int i = 0; i < s->out->nmaps; i++)
         if (strcmp(s->out->maps[i].name, name) == 0)
             return i;
     return -1;
 }
 
-static int map_add(struct sema *s, const struct node *n)
-{
+static int map_add(struct sema *s, const struct node *n) {
     struct sema_out *o = s->out;
     o->maps = realloc(o->maps, sizeof(*o->maps) * (o->nmaps + 1));
     s->minfo = realloc(s->minfo, sizeof(*s->minfo) * (o->nmaps + 1));
@@ -27,8 +25,7 @@ static int map_add(struct sema *s, const struct node *n)
     return o->nmaps++;
 }
 
-static bool valid_key(struct sema *s, struct node *k, const struct type *t)
-{
+static bool valid_key(struct sema *s, struct node *k, const struct type *t) {
     if (t->kind == T_VOID || t->kind == T_ARGS || t->kind == T_AGG || t->kind == T_NONE) {
         sema_error(s, &k->loc, E_TYPE, "Invalid map key type: %s", sema_tname(t));
         return false;
@@ -38,8 +35,7 @@ static bool valid_key(struct sema *s, struct node *k, const struct type *t)
 
 /* The key type of n's key list: one key's storage type, or a tuple.
  * *ok is false when a key has no usable type. */
-static const struct type *key_type(struct sema *s, struct node *n, bool *ok)
-{
+static const struct type *key_type(struct sema *s, struct node *n, bool *ok) {
     int count = (int)ast_list_len(n->a);
     const struct type **elems = calloc(count ? count : 1, sizeof(*elems));
     int i = 0;
@@ -57,8 +53,7 @@ static const struct type *key_type(struct sema *s, struct node *n, bool *ok)
 }
 
 static void key_mismatch(struct sema *s, struct node *n, const struct type *got,
-                         const struct type *want)
-{
+                         const struct type *want) {
     sema_error(s, &n->loc, E_TYPE,
                "Argument mismatch for %s: trying to access with arguments: '%s' when map expects "
                "arguments: '%s'",
@@ -66,8 +61,7 @@ static void key_mismatch(struct sema *s, struct node *n, const struct type *got,
 }
 
 /* Checks a key (NULL: none) against the map's, merging string sizes. */
-static bool map_key_check(struct sema *s, struct node *n, int idx, const struct type *key)
-{
+static bool map_key_check(struct sema *s, struct node *n, int idx, const struct type *key) {
     struct sema_map *m = &s->out->maps[idx];
     struct map_info *mi = &s->minfo[idx];
     if (!mi->has_key_ty) {
@@ -95,16 +89,14 @@ static bool map_key_check(struct sema *s, struct node *n, int idx, const struct 
     return true;
 }
 
-void sema_map_mark_written(struct sema *s, struct node *n)
-{
+void sema_map_mark_written(struct sema *s, struct node *n) {
     int idx = map_find(s, n->str);
     if (idx < 0)
         idx = map_add(s, n);
     s->minfo[idx].assigned = true;
 }
 
-int sema_map_ref(struct sema *s, struct node *n)
-{
+int sema_map_ref(struct sema *s, struct node *n) {
     bool ok = true;
     const struct type *key = n->a ? key_type(s, n, &ok) : NULL;
     int idx = map_find(s, n->str);
@@ -116,8 +108,7 @@ int sema_map_ref(struct sema *s, struct node *n)
     return map_key_check(s, n, idx, key) ? idx : -1;
 }
 
-int sema_map_key_check(struct sema *s, struct node *map, struct node *key)
-{
+int sema_map_key_check(struct sema *s, struct node *map, struct node *key) {
     bool ok = true;
     struct node fake = *map;
     fake.a = key;
@@ -125,8 +116,7 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key)
     return ok && map_key_check(s, map, map->sym, kt) ? 0 : -1;
 }
 
-void sema_map_write(struct sema *s, struct node *n, const struct type *val)
-{
+void sema_map_write(struct sema *s, struct node *n, const struct type *val) {
     if (n->sym < 0 || n->sym >= s->out->nmaps || !val)
         return;
     struct sema_map *m = &s->out->maps[n->sym];
@@ -143,8 +133,7 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val)
     m->val_ty = u;
 }
 
-bool sema_map_defined(struct sema *s, struct node *n)
-{
+bool sema_map_defined(struct sema *s, struct node *n) {
     if (s->minfo[n->sym].assigned)
         return true;
     sema_error(s, &n->loc, E_UNDEFINED, "Undefined map: %s", n->str);
@@ -152,8 +141,7 @@ bool sema_map_defined(struct sema *s, struct node *n)
 }
 
 /* Aggregations read as their total (summed over CPUs). */
-static const struct type *agg_read_type(struct sema *s, struct node *n, const struct type *v)
-{
+static const struct type *agg_read_type(struct sema *s, struct node *n, const struct type *v) {
     switch (v->agg) {
     case AGG_COUNT:
         return &type_u64;
@@ -171,8 +159,7 @@ static const struct type *agg_read_type(struct sema *s, struct node *n, const st
     }
 }
 
-const struct type *sema_map_read(struct sema *s, struct node *n)
-{
+const struct type *sema_map_read(struct sema *s, struct node *n) {
     if (sema_map_ref(s, n) < 0 || !sema_map_defined(s, n))
         return NULL;
     const struct type *v = s->out->maps[n->sym].val_ty;
@@ -181,8 +168,7 @@ const struct type *sema_map_read(struct sema *s, struct node *n)
     return v;
 }
 
-int sema_map_whole(struct sema *s, struct node *n, const char *func)
-{
+int sema_map_whole(struct sema *s, struct node *n, const char *func) {
     if (n->a) {
         sema_error(s, &n->loc, E_ARGS, "The map passed to %s() should not be indexed by a key",
                    func);

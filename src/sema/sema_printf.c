@@ -4,8 +4,7 @@
 #include "sema/sema_impl.h"
 
 /* How bpftrace 0.17 names a value's kind in printf messages. */
-static const char *kind_word(const struct type *t)
-{
+static const char *kind_word(const struct type *t) {
     switch (t->kind) {
     case T_INT:
         return "integer";
@@ -25,8 +24,7 @@ static const char *kind_word(const struct type *t)
 
 /* Skips flags, width, precision and length of the conversion at fmt[0]
  * (just after '%'); returns the conversion character or 0. */
-static char conversion(const char *fmt, size_t *used)
-{
+static char conversion(const char *fmt, size_t *used) {
     size_t i = 0;
     while (fmt[i] && strchr("-+ #0", fmt[i]))
         i++;
@@ -43,8 +41,7 @@ static char conversion(const char *fmt, size_t *used)
     return fmt[i];
 }
 
-static bool verb_accepts(char verb, const struct type *t)
-{
+static bool verb_accepts(char verb, const struct type *t) {
     if (verb == 's')
         return t->kind == T_STRING || t->kind == T_PROBE;
     return t->kind == T_INT || t->kind == T_BOOL;
@@ -52,8 +49,7 @@ static bool verb_accepts(char verb, const struct type *t)
 
 /* Checks one conversion; returns false after reporting. */
 static bool check_verb(struct sema *s, struct node *call, const char *what, char verb,
-                       struct node *arg)
-{
+                       struct node *arg) {
     if (!verb || !strchr("diuoxXcsp", verb)) {
         sema_error(s, &call->loc, E_PRINTF, "%s: Unsupported format specifier: %%%c", what,
                    verb ? verb : ' ');
@@ -63,15 +59,15 @@ static bool check_verb(struct sema *s, struct node *call, const char *what, char
         return true; /* count checked by the caller; untyped args reported already */
     if (verb_accepts(verb, arg->ty))
         return true;
-    sema_error(s, &call->loc, E_PRINTF, "%s: %%%c specifier expects a value of type %s (%s supplied)",
-               what, verb, verb == 's' ? "string" : "integer", kind_word(arg->ty));
+    sema_error(s, &call->loc, E_PRINTF,
+               "%s: %%%c specifier expects a value of type %s (%s supplied)", what, verb,
+               verb == 's' ? "string" : "integer", kind_word(arg->ty));
     return false;
 }
 
 /* Counts the conversions of the format; with check, also checks each one
  * against its argument. Returns the count, or -1 after a reported error. */
-static int each_conversion(struct sema *s, struct node *call, const char *what, bool check)
-{
+static int each_conversion(struct sema *s, struct node *call, const char *what, bool check) {
     struct node *fmt = call->a;
     struct node *arg = fmt->next;
     int expected = 0;
@@ -95,8 +91,7 @@ static int each_conversion(struct sema *s, struct node *call, const char *what, 
     return ok ? expected : -1;
 }
 
-int sema_printf_check(struct sema *s, struct node *call, const char *what)
-{
+int sema_printf_check(struct sema *s, struct node *call, const char *what) {
     int supplied = (int)ast_list_len(call->a->next);
     int expected = each_conversion(s, call, what, false);
     if (supplied != expected) {

@@ -3,14 +3,12 @@
 
 #include "sema/sema_impl.h"
 
-static bool is_plain_assign(enum op op)
-{
+static bool is_plain_assign(enum op op) {
     return op == OP_ASSIGN || op == OP_NONE || (int)op == '=';
 }
 
 /* Values that cannot be stored: reports and returns false. */
-static bool storable(struct sema *s, struct node *value, const struct type *t)
-{
+static bool storable(struct sema *s, struct node *value, const struct type *t) {
     if (!t)
         return false;
     if (t->kind == T_VOID) {
@@ -31,8 +29,7 @@ static bool storable(struct sema *s, struct node *value, const struct type *t)
 /* bpftrace underlines the "=" of a variable assignment; the AST keeps only
  * the statement's span, so find the "=" in the source between the target
  * and the value. Falls back to the statement. */
-static struct loc assign_op_loc(struct sema *s, const struct node *n)
-{
+static struct loc assign_op_loc(struct sema *s, const struct node *n) {
     const struct loc *t = &n->a->loc, *v = &n->b->loc;
     const char *src = s->d->source;
     if (!src || t->last_line != v->first_line)
@@ -51,8 +48,7 @@ static struct loc assign_op_loc(struct sema *s, const struct node *n)
     return (struct loc){t->last_line, col, t->last_line, col + 1};
 }
 
-static void assign_map(struct sema *s, struct node *n)
-{
+static void assign_map(struct sema *s, struct node *n) {
     struct node *map = n->a, *value = n->b;
     /* Written even when this statement has errors: no "Undefined map" later. */
     sema_map_mark_written(s, map);
@@ -72,15 +68,14 @@ static void assign_map(struct sema *s, struct node *n)
 }
 
 static void compound_error(struct sema *s, struct node *n, const struct type *have,
-                           const struct type *val)
-{
-    sema_error(s, &n->loc, E_TYPE, "The %s= operator can only be used on integers (have '%s' and '%s')",
+                           const struct type *val) {
+    sema_error(s, &n->loc, E_TYPE,
+               "The %s= operator can only be used on integers (have '%s' and '%s')",
                ast_op_text(n->op), sema_tname(have), sema_tname(val));
 }
 
 /* @m op= v, $x op= v: both sides integers; a new map starts at 0. */
-static void assign_compound(struct sema *s, struct node *n)
-{
+static void assign_compound(struct sema *s, struct node *n) {
     struct node *target = n->a;
     const struct type *val = sema_expr(s, n->b);
     const struct type *have = NULL;
@@ -102,8 +97,7 @@ static void assign_compound(struct sema *s, struct node *n)
         compound_error(s, n, have, val);
 }
 
-static void stmt_assign(struct sema *s, struct node *n)
-{
+static void stmt_assign(struct sema *s, struct node *n) {
     struct node *target = n->a;
     if (!is_plain_assign(n->op) && (target->kind == N_MAP || target->kind == N_VAR)) {
         assign_compound(s, n);
@@ -123,10 +117,10 @@ static void stmt_assign(struct sema *s, struct node *n)
     }
 }
 
-static void stmt_let(struct sema *s, struct node *n)
-{
+static void stmt_let(struct sema *s, struct node *n) {
     if (n->b) {
-        sema_error(s, &n->b->loc, E_UNSUPPORTED, "typed variable declarations are not supported yet");
+        sema_error(s, &n->b->loc, E_UNSUPPORTED,
+                   "typed variable declarations are not supported yet");
         return;
     }
     if (!n->c) {
@@ -137,8 +131,7 @@ static void stmt_let(struct sema *s, struct node *n)
     sema_var_assign(s, n->a, storable(s, n->c, t) ? t : NULL, &n->loc);
 }
 
-static void stmt_if(struct sema *s, struct node *n)
-{
+static void stmt_if(struct sema *s, struct node *n) {
     const struct type *c = sema_expr(s, n->a);
     if (c && !sema_is_int(c))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
@@ -149,18 +142,15 @@ static void stmt_if(struct sema *s, struct node *n)
         sema_block(s, n->c);
 }
 
-static void stmt_expr(struct sema *s, struct node *e)
-{
+static void stmt_expr(struct sema *s, struct node *e) {
     sema_expr(s, e);
 }
 
-static void unsupported(struct sema *s, struct node *n, const char *what)
-{
+static void unsupported(struct sema *s, struct node *n, const char *what) {
     sema_error(s, &n->loc, E_UNSUPPORTED, "%s not supported yet", what);
 }
 
-void sema_stmt(struct sema *s, struct node *n)
-{
+void sema_stmt(struct sema *s, struct node *n) {
     switch (n->kind) {
     case N_EXPR_STMT:
         stmt_expr(s, n->a);
@@ -202,8 +192,7 @@ void sema_stmt(struct sema *s, struct node *n)
     }
 }
 
-void sema_block(struct sema *s, struct node *block)
-{
+void sema_block(struct sema *s, struct node *block) {
     if (!block)
         return;
     if (block->kind != N_BLOCK) {

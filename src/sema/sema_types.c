@@ -3,18 +3,15 @@
 
 #include "sema/sema_impl.h"
 
-bool sema_is_int(const struct type *t)
-{
+bool sema_is_int(const struct type *t) {
     return t && (t->kind == T_INT || t->kind == T_BOOL);
 }
 
-bool sema_is_str(const struct type *t)
-{
+bool sema_is_str(const struct type *t) {
     return t && t->kind == T_STRING;
 }
 
-static const struct type *tuple_storage(struct sema *s, const struct type *t)
-{
+static const struct type *tuple_storage(struct sema *s, const struct type *t) {
     const struct type **elems = calloc(t->nfields ? t->nfields : 1, sizeof(*elems));
     bool changed = false;
     for (int i = 0; i < t->nfields; i++) {
@@ -26,8 +23,7 @@ static const struct type *tuple_storage(struct sema *s, const struct type *t)
     return r;
 }
 
-const struct type *sema_storage_type(struct sema *s, const struct type *t)
-{
+const struct type *sema_storage_type(struct sema *s, const struct type *t) {
     if (!t)
         return NULL;
     if (t->kind == T_INT && !t->is_ptr)
@@ -38,8 +34,7 @@ const struct type *sema_storage_type(struct sema *s, const struct type *t)
 }
 
 static const struct type *unify_tuple(struct sema *s, const struct type *have,
-                                      const struct type *got)
-{
+                                      const struct type *got) {
     if (have->nfields != got->nfields)
         return NULL;
     const struct type **elems = calloc(have->nfields ? have->nfields : 1, sizeof(*elems));
@@ -58,8 +53,7 @@ static const struct type *unify_tuple(struct sema *s, const struct type *have,
     return r;
 }
 
-const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got)
-{
+const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got) {
     if (!have || !got)
         return have ? have : got;
     if (have->kind != got->kind)

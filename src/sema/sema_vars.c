@@ -6,16 +6,14 @@
 
 #include "sema/sema_impl.h"
 
-int sema_var_find(struct sema *s, const char *name)
-{
+int sema_var_find(struct sema *s, const char *name) {
     for (int i = 0; i < s->pv->n; i++)
         if (strcmp(s->pv->vars[i].name, name) == 0)
             return i;
     return -1;
 }
 
-static int var_add(struct sema *s, const char *name)
-{
+static int var_add(struct sema *s, const char *name) {
     struct probe_vars *pv = s->pv;
     pv->vars = realloc(pv->vars, sizeof(*pv->vars) * (pv->n + 1));
     pv->defined = realloc(pv->defined, sizeof(*pv->defined) * (pv->n + 1));
@@ -25,8 +23,7 @@ static int var_add(struct sema *s, const char *name)
     return pv->n++;
 }
 
-int sema_var_declare(struct sema *s, struct node *var)
-{
+int sema_var_declare(struct sema *s, struct node *var) {
     int i = sema_var_find(s, var->str);
     if (i < 0)
         i = var_add(s, var->str);
@@ -36,8 +33,7 @@ int sema_var_declare(struct sema *s, struct node *var)
 }
 
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
-                    const struct loc *err_loc)
-{
+                    const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
     const struct type *st = sema_storage_type(s, ty);

@@ -15,16 +15,14 @@
 #define TRACEFS_PATH "/sys/kernel/tracing"
 #define DEBUGFS_TRACING_PATH "/sys/kernel/debug/tracing"
 
-static bool has_events(const char *dir)
-{
+static bool has_events(const char *dir) {
     char path[256];
     struct stat st;
     snprintf(path, sizeof(path), "%s/events", dir);
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static const char *tracefs_find(char *err, int errsize)
-{
+static const char *tracefs_find(char *err, int errsize) {
     if (has_events(TRACEFS_PATH))
         return TRACEFS_PATH;
     if (has_events(DEBUGFS_TRACING_PATH))
@@ -39,8 +37,7 @@ static const char *tracefs_find(char *err, int errsize)
     return NULL;
 }
 
-const char *tracefs_dir(char *err, int errsize)
-{
+const char *tracefs_dir(char *err, int errsize) {
     /* Cached: the mount point does not move while trawk runs. */
     static const char *cached;
     static char cached_err[256];
@@ -58,16 +55,14 @@ const char *tracefs_dir(char *err, int errsize)
 
 static void tp_format_free_fields(struct tp_format *f);
 
-static char *dup_range(const char *s, size_t n)
-{
+static char *dup_range(const char *s, size_t n) {
     char *r = malloc(n + 1);
     memcpy(r, s, n);
     r[n] = '\0';
     return r;
 }
 
-static char *trim(char *s)
-{
+static char *trim(char *s) {
     while (isspace((unsigned char)*s))
         s++;
     size_t n = strlen(s);
@@ -77,8 +72,7 @@ static char *trim(char *s)
 }
 
 /* Reads "KEY:NUMBER;" from a field line; -1 when absent. */
-static long section_num(const char *line, const char *key)
-{
+static long section_num(const char *line, const char *key) {
     const char *p = strstr(line, key);
     if (!p)
         return -1;
@@ -89,8 +83,7 @@ static long section_num(const char *line, const char *key)
 
 /* Splits the declaration "TYPE NAME" or "TYPE NAME[N]" (text between
  * "field:" and the first ';') into the field's type and name. */
-static int parse_decl(const char *decl, size_t n, struct tp_field *f)
-{
+static int parse_decl(const char *decl, size_t n, struct tp_field *f) {
     char *d = dup_range(decl, n);
     char *s = trim(d);
     char *bracket = strchr(s, '[');
@@ -128,8 +121,7 @@ static int parse_decl(const char *decl, size_t n, struct tp_field *f)
     return 0;
 }
 
-static int parse_field_line(const char *line, struct tp_field *f)
-{
+static int parse_field_line(const char *line, struct tp_field *f) {
     const char *decl = strstr(line, "field:");
     if (!decl)
         return -1;
@@ -148,8 +140,7 @@ static int parse_field_line(const char *line, struct tp_field *f)
     return 0;
 }
 
-static int add_field(struct tp_format *out, const struct tp_field *f, int *cap)
-{
+static int add_field(struct tp_format *out, const struct tp_field *f, int *cap) {
     if (out->nfields == *cap) {
         *cap = *cap ? *cap * 2 : 16;
         struct tp_field *n = realloc(out->fields, sizeof(*n) * *cap);
@@ -161,8 +152,7 @@ static int add_field(struct tp_format *out, const struct tp_field *f, int *cap)
     return 0;
 }
 
-static void parse_name_line(const char *line, size_t n, struct tp_format *out)
-{
+static void parse_name_line(const char *line, size_t n, struct tp_format *out) {
     if (n > 5 && strncmp(line, "name:", 5) == 0 && !out->event) {
         char *v = dup_range(line + 5, n - 5);
         out->event = strdup(trim(v));
@@ -172,8 +162,7 @@ static void parse_name_line(const char *line, size_t n, struct tp_format *out)
     }
 }
 
-int tp_format_parse(const char *text, struct tp_format *out)
-{
+int tp_format_parse(const char *text, struct tp_format *out) {
     memset(out, 0, sizeof(*out));
     out->id = -1;
     int cap = 0;
@@ -207,8 +196,7 @@ int tp_format_parse(const char *text, struct tp_format *out)
     return 0;
 }
 
-static void tp_format_free_fields(struct tp_format *f)
-{
+static void tp_format_free_fields(struct tp_format *f) {
     for (int i = 0; i < f->nfields; i++) {
         free(f->fields[i].name);
         free(f->fields[i].type);
@@ -219,16 +207,14 @@ static void tp_format_free_fields(struct tp_format *f)
     memset(f, 0, sizeof(*f));
 }
 
-void tp_format_free(struct tp_format *f)
-{
+void tp_format_free(struct tp_format *f) {
     if (!f)
         return;
     tp_format_free_fields(f);
     free(f);
 }
 
-const struct tp_field *tp_format_field(const struct tp_format *f, const char *name)
-{
+const struct tp_field *tp_format_field(const struct tp_format *f, const char *name) {
     for (int i = 0; i < f->nfields; i++)
         if (strcmp(f->fields[i].name, name) == 0)
             return &f->fields[i];
@@ -237,8 +223,7 @@ const struct tp_field *tp_format_field(const struct tp_format *f, const char *na
 
 /* ---- reading events/ ---- */
 
-static char *read_file(const char *path)
-{
+static char *read_file(const char *path) {
     FILE *fp = fopen(path, "r");
     if (!fp)
         return NULL;
@@ -264,8 +249,7 @@ static char *read_file(const char *path)
     return buf;
 }
 
-static char *event_file(const char *category, const char *event, const char *file)
-{
+static char *event_file(const char *category, const char *event, const char *file) {
     const char *dir = tracefs_dir(NULL, 0);
     if (!dir || strchr(category, '/') || strchr(event, '/'))
         return NULL;
@@ -274,8 +258,7 @@ static char *event_file(const char *category, const char *event, const char *fil
     return read_file(path);
 }
 
-struct tp_format *tracefs_format(const char *category, const char *event)
-{
+struct tp_format *tracefs_format(const char *category, const char *event) {
     char *text = event_file(category, event, "format");
     if (!text)
         return NULL;
@@ -292,8 +275,7 @@ struct tp_format *tracefs_format(const char *category, const char *event)
     return f;
 }
 
-int tracefs_event_id(const char *category, const char *event)
-{
+int tracefs_event_id(const char *category, const char *event) {
     char *text = event_file(category, event, "id");
     if (!text)
         return -1;
@@ -304,13 +286,11 @@ int tracefs_event_id(const char *category, const char *event)
     return rc;
 }
 
-static int dirent_cmp(const struct dirent **a, const struct dirent **b)
-{
+static int dirent_cmp(const struct dirent **a, const struct dirent **b) {
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static bool is_subdir(const char *dir, const struct dirent *e)
-{
+static bool is_subdir(const char *dir, const struct dirent *e) {
     if (e->d_type != DT_UNKNOWN)
         return e->d_type == DT_DIR;
     char path[768];
@@ -320,16 +300,14 @@ static bool is_subdir(const char *dir, const struct dirent *e)
 }
 
 /* Lists subdirectories of dir whose names match glob, sorted. */
-static int list_dirs(const char *dir, const char *glob, struct dirent ***out)
-{
+static int list_dirs(const char *dir, const char *glob, struct dirent ***out) {
     int n = scandir(dir, out, NULL, dirent_cmp);
     if (n < 0)
         return -1;
     int kept = 0;
     for (int i = 0; i < n; i++) {
         struct dirent *e = (*out)[i];
-        bool ok = e->d_name[0] != '.' && fnmatch(glob, e->d_name, 0) == 0 &&
-                  is_subdir(dir, e);
+        bool ok = e->d_name[0] != '.' && fnmatch(glob, e->d_name, 0) == 0 && is_subdir(dir, e);
         if (ok)
             (*out)[kept++] = e;
         else
@@ -339,8 +317,7 @@ static int list_dirs(const char *dir, const char *glob, struct dirent ***out)
 }
 
 static int foreach_in_category(const char *events, const char *cat, const char *event_glob,
-                               tracefs_event_fn fn, void *arg)
-{
+                               tracefs_event_fn fn, void *arg) {
     char path[512];
     snprintf(path, sizeof(path), "%s/%s", events, cat);
     struct dirent **evs;
@@ -358,8 +335,7 @@ static int foreach_in_category(const char *events, const char *cat, const char *
 }
 
 int tracefs_foreach_event(const char *cat_glob, const char *event_glob, tracefs_event_fn fn,
-                          void *arg)
-{
+                          void *arg) {
     const char *dir = tracefs_dir(NULL, 0);
     if (!dir)
         return -1;

@@ -1,10 +1,13 @@
 /* Providers: lookup, attach point expansion, tracepoint args; trawk -l. */
 #define _GNU_SOURCE
+/* cmocka.h needs these first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +30,7 @@ struct expansion {
 
 static const struct loc ap_loc = {1, 1, 1, 20};
 
-static struct expansion *expand(const char *text)
-{
+static struct expansion *expand(const char *text) {
     struct expansion *x = calloc(1, sizeof(*x));
     x->err = open_memstream(&x->errbuf, &x->errlen);
     diag_init(&x->d, "stdin", text, x->err);
@@ -37,8 +39,7 @@ static struct expansion *expand(const char *text)
     return x;
 }
 
-static void expansion_free(struct expansion *x)
-{
+static void expansion_free(struct expansion *x) {
     for (int i = 0; i < x->ntargets; i++) {
         free(x->targets[i].target);
         free(x->targets[i].name);
@@ -50,8 +51,7 @@ static void expansion_free(struct expansion *x)
 }
 
 /* Expands text expecting one error with this code and message. */
-static void expect_error(const char *text, enum diag_code code, const char *msg)
-{
+static void expect_error(const char *text, enum diag_code code, const char *msg) {
     struct expansion *x = expand(text);
     assert_int_equal(x->rc, -1);
     assert_int_equal(x->d.nerrors, 1);
@@ -64,8 +64,7 @@ static void expect_error(const char *text, enum diag_code code, const char *msg)
 
 /* Expands text expecting exactly one target with this name and target. */
 static void expect_one(const char *text, enum probe_kind kind, const char *name,
-                       const char *target)
-{
+                       const char *target) {
     struct expansion *x = expand(text);
     if (x->rc != 1)
         fail_msg("%s: %s", text, x->errbuf);
@@ -77,8 +76,7 @@ static void expect_one(const char *text, enum probe_kind kind, const char *name,
     expansion_free(x);
 }
 
-static void test_find(void **state)
-{
+static void test_find(void **state) {
     (void)state;
     assert_int_equal(provider_find("BEGIN")->kind, PK_BEGIN);
     assert_int_equal(provider_find("begin")->kind, PK_BEGIN);
@@ -96,8 +94,7 @@ static void test_find(void **state)
     assert_false(provider_get(PK_BEGIN)->has_args);
 }
 
-static void test_begin_end(void **state)
-{
+static void test_begin_end(void **state) {
     (void)state;
     expect_one("BEGIN", PK_BEGIN, "begin", "begin");
     expect_one("begin", PK_BEGIN, "begin", "begin");
@@ -105,8 +102,7 @@ static void test_begin_end(void **state)
     expect_error("BEGIN:x", E_UNKNOWN_PROBE, "begin/end probes should not have a target");
 }
 
-static void test_interval_profile(void **state)
-{
+static void test_interval_profile(void **state) {
     (void)state;
     expect_one("interval:ms:100", PK_INTERVAL, "interval:ms:100", "ms:100");
     expect_one("i:s:1", PK_INTERVAL, "interval:s:1", "s:1");
@@ -127,8 +123,7 @@ static void test_interval_profile(void **state)
     expect_error("interval:abc", E_UNKNOWN_PROBE, "Invalid rate of interval probe");
 }
 
-static void test_unknown_and_unsupported(void **state)
-{
+static void test_unknown_and_unsupported(void **state) {
     (void)state;
     expect_error("foo:bar", E_UNKNOWN_PROBE, "Invalid probe type: foo");
     expect_error("kprobe:vfs_read", E_UNSUPPORTED, "kprobe probes are not supported yet");
@@ -146,8 +141,7 @@ static void test_unknown_and_unsupported(void **state)
 
 /* ---- tracepoints: need tracefs ---- */
 
-static bool have_tracefs(void)
-{
+static bool have_tracefs(void) {
     char err[300];
     if (tracefs_dir(err, sizeof(err)))
         return true;
@@ -155,15 +149,14 @@ static bool have_tracefs(void)
     return false;
 }
 
-static void test_tracepoint_exact(void **state)
-{
+static void test_tracepoint_exact(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
     expect_one("tracepoint:syscalls:sys_enter_openat", PK_TRACEPOINT,
                "tracepoint:syscalls:sys_enter_openat", "syscalls:sys_enter_openat");
-    expect_one("t:syscalls:sys_enter_openat", PK_TRACEPOINT,
-               "tracepoint:syscalls:sys_enter_openat", "syscalls:sys_enter_openat");
+    expect_one("t:syscalls:sys_enter_openat", PK_TRACEPOINT, "tracepoint:syscalls:sys_enter_openat",
+               "syscalls:sys_enter_openat");
     expect_error("tracepoint:nope:nope", E_UNKNOWN_PROBE, "tracepoint not found: nope:nope");
     expect_error("tracepoint:syscalls:nope*", E_UNKNOWN_PROBE,
                  "tracepoint not found: syscalls:nope*");
@@ -174,8 +167,7 @@ static void test_tracepoint_exact(void **state)
     expect_error("tracepoint::x", E_UNKNOWN_PROBE, "tracepoint probe must have a target");
 }
 
-static void test_tracepoint_globs(void **state)
-{
+static void test_tracepoint_globs(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
@@ -194,15 +186,13 @@ static void test_tracepoint_globs(void **state)
     expansion_free(x);
 }
 
-static const struct provider_field *arg(const char *target, const char *name)
-{
+static const struct provider_field *arg(const char *target, const char *name) {
     const struct provider *p = provider_get(PK_TRACEPOINT);
     struct attach_target t = {.kind = PK_TRACEPOINT, .target = (char *)target};
     return p->arg_field(&t, name, NULL);
 }
 
-static void test_tracepoint_args(void **state)
-{
+static void test_tracepoint_args(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
@@ -240,8 +230,7 @@ static void test_tracepoint_args(void **state)
 
 /* ---- trawk -l ---- */
 
-static char *list(const char *glob, int *rc)
-{
+static char *list(const char *glob, int *rc) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -250,8 +239,7 @@ static char *list(const char *glob, int *rc)
     return buf;
 }
 
-static void test_list(void **state)
-{
+static void test_list(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
@@ -281,8 +269,7 @@ static void test_list(void **state)
     free(s);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_find),
         cmocka_unit_test(test_begin_end),

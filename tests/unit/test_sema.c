@@ -1,11 +1,14 @@
 /* Semantic analysis: annotations, maps, units, and each error class with
  * its exact text and location. */
 #define _GNU_SOURCE
+/* cmocka.h needs these first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +27,7 @@ struct run {
     int rc;
 };
 
-static struct run *run_pos(const char *text, int npos, char **pos)
-{
+static struct run *run_pos(const char *text, int npos, char **pos) {
     struct run *r = calloc(1, sizeof(*r));
     r->errf = open_memstream(&r->err, &r->errlen);
     diag_init(&r->d, "stdin", text, r->errf);
@@ -39,13 +41,11 @@ static struct run *run_pos(const char *text, int npos, char **pos)
     return r;
 }
 
-static struct run *run(const char *text)
-{
+static struct run *run(const char *text) {
     return run_pos(text, 0, NULL);
 }
 
-static void run_free(struct run *r)
-{
+static void run_free(struct run *r) {
     sema_out_free(&r->out);
     ast_free(r->prog);
     fclose(r->errf);
@@ -53,8 +53,7 @@ static void run_free(struct run *r)
     free(r);
 }
 
-static struct run *ok(const char *text)
-{
+static struct run *ok(const char *text) {
     struct run *r = run(text);
     if (r->rc != 0 || r->d.nerrors)
         fail_msg("unexpected errors for %s:\n%s", text, r->err);
@@ -62,8 +61,7 @@ static struct run *ok(const char *text)
 }
 
 /* Exactly one error: its code, and "LOC: ERROR: MSG" as printed. */
-static void err1(const char *text, enum diag_code code, const char *loc, const char *msg)
-{
+static void err1(const char *text, enum diag_code code, const char *loc, const char *msg) {
     struct run *r = run(text);
     char *want;
     assert_true(asprintf(&want, "%s: ERROR: %s\n", loc, msg) > 0);
@@ -75,8 +73,7 @@ static void err1(const char *text, enum diag_code code, const char *loc, const c
 }
 
 /* First node (depth first, source order) of this kind with this str. */
-static struct node *find(struct node *n, enum node_kind kind, const char *str)
-{
+static struct node *find(struct node *n, enum node_kind kind, const char *str) {
     for (; n; n = n->next) {
         if (n->kind == kind && (!str || (n->str && strcmp(n->str, str) == 0)))
             return n;
@@ -90,15 +87,13 @@ static struct node *find(struct node *n, enum node_kind kind, const char *str)
     return NULL;
 }
 
-static const char *tn(const struct type *t)
-{
+static const char *tn(const struct type *t) {
     static char bufs[4][128];
     static int i;
     return t ? type_name(t, bufs[i++ % 4], 128) : "(null)";
 }
 
-static bool have_tracefs(void)
-{
+static bool have_tracefs(void) {
     char err[300];
     if (tracefs_dir(err, sizeof(err)))
         return true;
@@ -108,8 +103,7 @@ static bool have_tracefs(void)
 
 /* ---- annotations ---- */
 
-static void test_builtins_and_calls(void **state)
-{
+static void test_builtins_and_calls(void **state) {
     (void)state;
     struct run *r = ok("BEGIN { printf(\"%d %s %s\\n\", pid, comm, probe); $t = nsecs; exit(); }");
     struct node *call = find(r->prog, N_CALL, "printf");
@@ -130,14 +124,13 @@ static void test_builtins_and_calls(void **state)
     run_free(r);
 }
 
-static void test_literals_and_operators(void **state)
-{
+static void test_literals_and_operators(void **state) {
     (void)state;
     struct run *r = ok("BEGIN { $a = 1 + pid; $b = nsecs - 1; $c = 1 < 2; $d = !0; "
                        "$e = 18446744073709551615; $f = -1; $g = \"x\" == comm; $h = 1 && 0; "
                        "$i = ~pid; $j = (uint8)300; $k = true; }");
     struct sema_unit *u = &r->out.units[0];
-    const char *want[] = {"int64", "uint64", "bool", "bool", "uint64", "int64",
+    const char *want[] = {"int64", "uint64", "bool",  "bool",   "uint64", "int64",
                           "bool",  "bool",   "int64", "uint64", "bool"};
     assert_int_equal(u->nvars, 11);
     for (int i = 0; i < 11; i++)
@@ -147,8 +140,7 @@ static void test_literals_and_operators(void **state)
     run_free(r);
 }
 
-static void test_tuples_and_ternary(void **state)
-{
+static void test_tuples_and_ternary(void **state) {
     (void)state;
     struct run *r = ok("BEGIN { $t = (1, \"ab\", pid); $x = $t.1; $y = $t.0; "
                        "$s = pid > 1 ? \"a\" : comm; $n = pid ?: 7; $z = $t[2]; }");
@@ -164,8 +156,7 @@ static void test_tuples_and_ternary(void **state)
     run_free(r);
 }
 
-static void test_variable_strings_grow(void **state)
-{
+static void test_variable_strings_grow(void **state) {
     (void)state;
     struct run *r = ok("BEGIN { $s = \"a\"; $s = comm; print($s); }");
     assert_string_equal(tn(r->out.units[0].vars[0].ty), "string[16]");
@@ -176,12 +167,12 @@ static void test_variable_strings_grow(void **state)
 
 /* ---- maps ---- */
 
-static void test_maps(void **state)
-{
+static void test_maps(void **state) {
     (void)state;
-    struct run *r = ok("BEGIN { @c[comm] = count(); @s = sum(pid); @m[1, \"a\"] = 2; @m[2, comm] = 3;"
-                       " @h = hist(pid, 2); @l[pid] = lhist(pid, 0, 100, 10); @a = avg(-1);"
-                       " @n = min(1); @x = max(1); @st = stats(1); @v = @c[\"x\"]; @i++; }");
+    struct run *r =
+        ok("BEGIN { @c[comm] = count(); @s = sum(pid); @m[1, \"a\"] = 2; @m[2, comm] = 3;"
+           " @h = hist(pid, 2); @l[pid] = lhist(pid, 0, 100, 10); @a = avg(-1);"
+           " @n = min(1); @x = max(1); @st = stats(1); @v = @c[\"x\"]; @i++; }");
     struct sema_out *o = &r->out;
     assert_int_equal(o->nmaps, 11);
     assert_string_equal(o->maps[0].name, "@c");
@@ -208,8 +199,7 @@ static void test_maps(void **state)
     run_free(r);
 }
 
-static void test_maps_across_probes(void **state)
-{
+static void test_maps_across_probes(void **state) {
     (void)state;
     /* Read in END before the assignment in a later probe: still typed. */
     struct run *r = ok("END { printf(\"%s\\n\", @name); } BEGIN { @name = comm; }");
@@ -224,10 +214,10 @@ static void test_maps_across_probes(void **state)
 
 /* ---- units ---- */
 
-static void test_units_special(void **state)
-{
+static void test_units_special(void **state) {
     (void)state;
-    struct run *r = ok("BEGIN { $a = 1; } END { $b = \"x\"; $c = 2; } interval:ms:100, profile:hz:99 {}");
+    struct run *r =
+        ok("BEGIN { $a = 1; } END { $b = \"x\"; $c = 2; } interval:ms:100, profile:hz:99 {}");
     struct sema_out *o = &r->out;
     assert_int_equal(o->nunits, 4);
     assert_int_equal(o->units[0].prov->kind, PK_BEGIN);
@@ -244,8 +234,7 @@ static void test_units_special(void **state)
     run_free(r);
 }
 
-static void test_units_tracepoint(void **state)
-{
+static void test_units_tracepoint(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
@@ -275,8 +264,7 @@ static void test_units_tracepoint(void **state)
 
 /* ---- positional parameters and config ---- */
 
-static void test_positional(void **state)
-{
+static void test_positional(void **state) {
     (void)state;
     char *pos[] = {"42", "hello", "-3"};
     struct run *r = run_pos("BEGIN { $a = $1; $b = $2; $c = $4; $d = $#; $e = $3; "
@@ -300,8 +288,7 @@ static void test_positional(void **state)
     run_free(r);
 }
 
-static void test_positional_in_attach_point(void **state)
-{
+static void test_positional_in_attach_point(void **state) {
     (void)state;
     char *pos[] = {"250"};
     struct run *r = run_pos("interval:ms:$1 { exit(); }", 1, pos);
@@ -310,8 +297,7 @@ static void test_positional_in_attach_point(void **state)
     run_free(r);
 }
 
-static void test_config(void **state)
-{
+static void test_config(void **state) {
     (void)state;
     struct run *r = ok("config = { max_strlen = 32; BPFTRACE_MISSING_PROBES = 1 } "
                        "BEGIN { $s = str(0); $t = str(0, 5); $u = str(0, 100); }");
@@ -326,17 +312,16 @@ static void test_config(void **state)
 
 /* ---- error classes ---- */
 
-static void test_err_unknown(void **state)
-{
+static void test_err_unknown(void **state) {
     (void)state;
     err1("BEGIN { foo(); }", E_UNKNOWN_FUNC, "stdin:1:9-14", "Unknown function: foo");
     err1("BEGIN { print(foo); }", E_UNKNOWN_IDENT, "stdin:1:15-18", "Unknown identifier: 'foo'");
     err1("foo:bar { }", E_UNKNOWN_PROBE, "stdin:1:1-8", "Invalid probe type: foo");
-    err1("interval:xs:1 { }", E_UNKNOWN_PROBE, "stdin:1:1-14", "xs is not an accepted unit of time");
+    err1("interval:xs:1 { }", E_UNKNOWN_PROBE, "stdin:1:1-14",
+         "xs is not an accepted unit of time");
 }
 
-static void test_err_probe_tracefs(void **state)
-{
+static void test_err_probe_tracefs(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
@@ -346,21 +331,19 @@ static void test_err_probe_tracefs(void **state)
          "stdin:1:46-55", "'tracepoint:syscalls:sys_enter_openat' has no field named 'nope'");
     err1("tracepoint:syscalls:sys_enter_openat { print(args.common_pid); }", E_UNKNOWN_FIELD,
          "stdin:1:46-61", "'tracepoint:syscalls:sys_enter_openat' has no field named 'common_pid'");
-    err1("tracepoint:raw_syscalls:sys_enter { print(args.args); }", E_UNSUPPORTED,
-         "stdin:1:43-52",
-         "args.args of tracepoint:raw_syscalls:sys_enter is an array or a struct: not supported yet");
+    err1("tracepoint:raw_syscalls:sys_enter { print(args.args); }", E_UNSUPPORTED, "stdin:1:43-52",
+         "args.args of tracepoint:raw_syscalls:sys_enter is an array or a struct: not supported "
+         "yet");
     err1("tracepoint:syscalls:sys_enter_openat { print(arg0); }", E_CONTEXT, "stdin:1:46-50",
          "The arg0 builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes");
     err1("tracepoint:syscalls:sys_enter_openat { print(retval); }", E_CONTEXT, "stdin:1:46-52",
          "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'fentry' "
          "probes (try to use args.ret instead)");
     err1("tracepoint:syscalls:sys_enter_openat { printf(\"%s\", args.filename); }", E_PRINTF,
-         "stdin:1:40-67",
-         "printf: %s specifier expects a value of type string (integer supplied)");
+         "stdin:1:40-67", "printf: %s specifier expects a value of type string (integer supplied)");
 }
 
-static void test_err_context(void **state)
-{
+static void test_err_context(void **state) {
     (void)state;
     err1("BEGIN { print(args.x); }", E_CONTEXT, "stdin:1:15-19",
          "The args builtin can only be used with tracepoint, rawtracepoint, fentry/fexit, and "
@@ -374,8 +357,7 @@ static void test_err_context(void **state)
     err1("BEGIN { break; }", E_CONTEXT, "stdin:1:9-14", "break used outside of a loop");
 }
 
-static void test_err_types(void **state)
-{
+static void test_err_types(void **state) {
     (void)state;
     err1("BEGIN { $x = 1; $x = \"s\"; }", E_TYPE, "stdin:1:20-21",
          "Type mismatch for $x: trying to assign value of type 'string[2]' when variable already "
@@ -412,7 +394,8 @@ static void test_err_types(void **state)
          "Invalid tuple index: 2. Found 2 elements in tuple.");
     err1("BEGIN { $x = (uint16)\"a\"; }", E_TYPE, "stdin:1:14-25",
          "Cannot cast from \"string[2]\" to \"uint16\"");
-    err1("BEGIN { if (\"a\") {} }", E_TYPE, "stdin:1:13-16", "Invalid condition in if(): string[2]");
+    err1("BEGIN { if (\"a\") {} }", E_TYPE, "stdin:1:13-16",
+         "Invalid condition in if(): string[2]");
     err1("BEGIN /comm/ { }", E_TYPE, "stdin:1:8-12", "Invalid type for predicate: string[16]");
     err1("BEGIN { $x = printf(\"a\"); }", E_TYPE, "stdin:1:14-25",
          "printf() should not be used in an assignment or as a map key");
@@ -421,12 +404,14 @@ static void test_err_types(void **state)
          "value type 'string[2]'");
 }
 
-static void test_err_args(void **state)
-{
+static void test_err_args(void **state) {
     (void)state;
-    err1("BEGIN { exit(1, 2); }", E_ARGS, "stdin:1:9-19", "exit() takes up to 1 argument (2 provided)");
-    err1("BEGIN { @x = sum(); }", E_ARGS, "stdin:1:14-19", "sum() requires one argument (0 provided)");
-    err1("BEGIN { @x = count(1); }", E_ARGS, "stdin:1:14-22", "count() requires no arguments (1 provided)");
+    err1("BEGIN { exit(1, 2); }", E_ARGS, "stdin:1:9-19",
+         "exit() takes up to 1 argument (2 provided)");
+    err1("BEGIN { @x = sum(); }", E_ARGS, "stdin:1:14-19",
+         "sum() requires one argument (0 provided)");
+    err1("BEGIN { @x = count(1); }", E_ARGS, "stdin:1:14-22",
+         "count() requires no arguments (1 provided)");
     err1("BEGIN { @x = lhist(1, 0, 10); }", E_ARGS, "stdin:1:14-29",
          "lhist() requires 4 arguments (3 provided)");
     err1("BEGIN { @x = sum(\"a\"); }", E_ARGS, "stdin:1:14-22",
@@ -444,17 +429,19 @@ static void test_err_args(void **state)
     err1("BEGIN { clear(1); }", E_ARGS, "stdin:1:9-17", "clear() expects a map to be provided");
     err1("BEGIN { @x[1] = 1; print(@x, \"a\"); }", E_ARGS, "stdin:1:20-34",
          "print() expects an integer literal (string provided)");
-    err1("BEGIN { print(1, 2); }", E_ARGS, "stdin:1:9-20", "Non-map print() only takes 1 argument, 2 found");
-    err1("BEGIN { time(1); }", E_ARGS, "stdin:1:9-16", "time() expects a string literal (integer provided)");
-    err1("BEGIN { printf(1); }", E_ARGS, "stdin:1:9-18", "printf() expects a string literal (integer provided)");
+    err1("BEGIN { print(1, 2); }", E_ARGS, "stdin:1:9-20",
+         "Non-map print() only takes 1 argument, 2 found");
+    err1("BEGIN { time(1); }", E_ARGS, "stdin:1:9-16",
+         "time() expects a string literal (integer provided)");
+    err1("BEGIN { printf(1); }", E_ARGS, "stdin:1:9-18",
+         "printf() expects a string literal (integer provided)");
     err1("BEGIN { $x = str(\"a\", \"b\"); }", E_ARGS, "stdin:1:14-27",
          "str() only supports integer arguments (string provided)");
     err1("BEGIN { $x = str((1, 2)); }", E_ARGS, "stdin:1:14-25",
          "str() expects an integer or a pointer type as first argument ((int64,int64) provided)");
 }
 
-static void test_err_printf(void **state)
-{
+static void test_err_printf(void **state) {
     (void)state;
     err1("BEGIN { printf(\"%d\\n\"); }", E_PRINTF, "stdin:1:9-23",
          "printf: Not enough arguments for format string (0 supplied, 1 expected)");
@@ -471,10 +458,10 @@ static void test_err_printf(void **state)
     run_free(r);
 }
 
-static void test_err_undefined(void **state)
-{
+static void test_err_undefined(void **state) {
     (void)state;
-    err1("BEGIN { print($y); }", E_UNDEFINED, "stdin:1:15-17", "Undefined or undeclared variable: $y");
+    err1("BEGIN { print($y); }", E_UNDEFINED, "stdin:1:15-17",
+         "Undefined or undeclared variable: $y");
     err1("BEGIN { $y++; }", E_UNDEFINED, "stdin:1:9-11", "Undefined or undeclared variable: $y");
     err1("BEGIN { $y += 1; }", E_UNDEFINED, "stdin:1:9-11", "Undefined or undeclared variable: $y");
     err1("BEGIN { print(@y); }", E_UNDEFINED, "stdin:1:15-17", "Undefined map: @y");
@@ -485,13 +472,15 @@ static void test_err_undefined(void **state)
          "Undefined or undeclared variable: $x");
 }
 
-static void test_err_unsupported(void **state)
-{
+static void test_err_unsupported(void **state) {
     (void)state;
-    err1("kprobe:vfs_read { }", E_UNSUPPORTED, "stdin:1:1-16", "kprobe probes are not supported yet");
-    err1("BEGIN { while (1) { } }", E_UNSUPPORTED, "stdin:1:9-22", "while loops are not supported yet");
+    err1("kprobe:vfs_read { }", E_UNSUPPORTED, "stdin:1:1-16",
+         "kprobe probes are not supported yet");
+    err1("BEGIN { while (1) { } }", E_UNSUPPORTED, "stdin:1:9-22",
+         "while loops are not supported yet");
     err1("BEGIN { unroll(2) { } }", E_UNSUPPORTED, "stdin:1:9-22", "unroll is not supported yet");
-    err1("BEGIN { for ($i : 0..3) { } }", E_UNSUPPORTED, "stdin:1:9-28", "for loops are not supported yet");
+    err1("BEGIN { for ($i : 0..3) { } }", E_UNSUPPORTED, "stdin:1:9-28",
+         "for loops are not supported yet");
     err1("BEGIN { return; }", E_UNSUPPORTED, "stdin:1:9-15", "return is not supported yet");
     err1("BEGIN { $x = *1; }", E_UNSUPPORTED, "stdin:1:14-16",
          "the unary * (dereference) operator is not supported yet");
@@ -499,11 +488,13 @@ static void test_err_unsupported(void **state)
          "the unary & (address-of) operator is not supported yet");
     err1("BEGIN { $x = (struct task_struct *)1; }", E_UNSUPPORTED, "stdin:1:15-35",
          "casts to 'struct task_struct *' are not supported yet");
-    err1("BEGIN { $x = sizeof(int64); }", E_UNSUPPORTED, "stdin:1:14-27", "sizeof is not supported yet");
+    err1("BEGIN { $x = sizeof(int64); }", E_UNSUPPORTED, "stdin:1:14-27",
+         "sizeof is not supported yet");
     err1("BEGIN { $x = offsetof(struct foo, bar); }", E_UNSUPPORTED, "stdin:1:14-39",
          "offsetof is not supported yet");
     err1("BEGIN { ksym(1); }", E_UNSUPPORTED, "stdin:1:9-16", "ksym() is not supported yet");
-    err1("BEGIN { print(kstack); }", E_UNSUPPORTED, "stdin:1:15-21", "the kstack builtin is not supported yet");
+    err1("BEGIN { print(kstack); }", E_UNSUPPORTED, "stdin:1:15-21",
+         "the kstack builtin is not supported yet");
     err1("BEGIN { let $x: int64 = 1; }", E_UNSUPPORTED, "stdin:1:17-22",
          "typed variable declarations are not supported yet");
     err1("BEGIN { $x = comm.foo; }", E_UNSUPPORTED, "stdin:1:14-22",
@@ -512,10 +503,10 @@ static void test_err_unsupported(void **state)
          "the [] operator on a value of type 'string[16]' is not supported yet");
 }
 
-static void test_reports_every_error(void **state)
-{
+static void test_reports_every_error(void **state) {
     (void)state;
-    struct run *r = run("BEGIN { foo(); $x = bar; printf(\"%d\\n\"); } kprobe:f { } END { @y[1] = 1; @y[\"a\"] = 1; }");
+    struct run *r = run("BEGIN { foo(); $x = bar; printf(\"%d\\n\"); } kprobe:f { } END { @y[1] = "
+                        "1; @y[\"a\"] = 1; }");
     assert_int_equal(r->rc, -1);
     assert_int_equal(r->d.nerrors, 5);
     run_free(r);
@@ -525,12 +516,12 @@ static void test_reports_every_error(void **state)
     run_free(r);
 }
 
-static void test_misc_ok(void **state)
-{
+static void test_misc_ok(void **state) {
     (void)state;
-    struct run *r = ok("BEGIN { _ = 1; exit; } BEGIN { time(); time(\"%H\\n\"); $p = pid(); "
-                       "@c = count; if (@c > 1) { exit(2); } else if (1) { print(@c); } else { } "
-                       "@t[pid, comm] = 1; delete(@t, (1, \"x\")); @d += 5; @d--; $i = 1; $i *= 2; }");
+    struct run *r =
+        ok("BEGIN { _ = 1; exit; } BEGIN { time(); time(\"%H\\n\"); $p = pid(); "
+           "@c = count; if (@c > 1) { exit(2); } else if (1) { print(@c); } else { } "
+           "@t[pid, comm] = 1; delete(@t, (1, \"x\")); @d += 5; @d--; $i = 1; $i *= 2; }");
     assert_int_equal(find(r->prog, N_CALL, "exit")->sym, F_EXIT);
     assert_int_equal(find(r->prog, N_IDENT, "pid")->sym, B_PID); /* pid() became pid */
     run_free(r);
@@ -539,8 +530,7 @@ static void test_misc_ok(void **state)
     assert_string_equal(func_name(F_LHIST), "lhist");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_builtins_and_calls),
         cmocka_unit_test(test_literals_and_operators),

@@ -1,9 +1,12 @@
 /* tracefs.c: format parsing on saved format files, and the live tracefs. */
+/* cmocka.h needs these first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,8 +14,7 @@
 
 #include "sys/tracefs.h"
 
-static char *fixture(const char *name)
-{
+static char *fixture(const char *name) {
     char path[256];
     snprintf(path, sizeof(path), "tests/unit/fixtures/tracefs/%s", name);
     FILE *f = fopen(path, "r");
@@ -24,15 +26,13 @@ static char *fixture(const char *name)
     return buf;
 }
 
-static const struct tp_field *field(const struct tp_format *f, const char *name)
-{
+static const struct tp_field *field(const struct tp_format *f, const char *name) {
     const struct tp_field *x = tp_format_field(f, name);
     assert_non_null(x);
     return x;
 }
 
-static void test_parse_openat(void **state)
-{
+static void test_parse_openat(void **state) {
     (void)state;
     struct tp_format f;
     assert_int_equal(tp_format_parse(fixture("sys_enter_openat.format"), &f), 0);
@@ -63,8 +63,7 @@ static void test_parse_openat(void **state)
     free(f.fields);
 }
 
-static void test_parse_char_arrays(void **state)
-{
+static void test_parse_char_arrays(void **state) {
     (void)state;
     struct tp_format *f = calloc(1, sizeof(*f));
     assert_int_equal(tp_format_parse(fixture("sched_switch.format"), f), 0);
@@ -82,8 +81,7 @@ static void test_parse_char_arrays(void **state)
     tp_format_free(f);
 }
 
-static void test_parse_data_loc_and_int_arrays(void **state)
-{
+static void test_parse_data_loc_and_int_arrays(void **state) {
     (void)state;
     struct tp_format *f = calloc(1, sizeof(*f));
     assert_int_equal(tp_format_parse(fixture("sched_process_exec.format"), f), 0);
@@ -104,8 +102,7 @@ static void test_parse_data_loc_and_int_arrays(void **state)
     tp_format_free(f);
 }
 
-static void test_parse_rejects_garbage(void **state)
-{
+static void test_parse_rejects_garbage(void **state) {
     (void)state;
     struct tp_format f;
     assert_int_equal(tp_format_parse("name: x\nID: 1\nformat:\n", &f), -1);
@@ -115,8 +112,7 @@ static void test_parse_rejects_garbage(void **state)
 
 /* ---- live tracefs (root on this machine) ---- */
 
-static int need_tracefs(void **state)
-{
+static int need_tracefs(void **state) {
     (void)state;
     char err[300];
     if (!tracefs_dir(err, sizeof(err))) {
@@ -126,14 +122,13 @@ static int need_tracefs(void **state)
     return 0;
 }
 
-#define SKIP_WITHOUT_TRACEFS()                                                                    \
-    do {                                                                                          \
-        if (need_tracefs(state) < 0)                                                              \
-            skip();                                                                               \
+#define SKIP_WITHOUT_TRACEFS()                                                                     \
+    do {                                                                                           \
+        if (need_tracefs(state) < 0)                                                               \
+            skip();                                                                                \
     } while (0)
 
-static void test_live_format_and_id(void **state)
-{
+static void test_live_format_and_id(void **state) {
     SKIP_WITHOUT_TRACEFS();
     struct tp_format *f = tracefs_format("syscalls", "sys_enter_openat");
     assert_non_null(f);
@@ -154,23 +149,20 @@ struct collected {
     int n;
 };
 
-static int collect(const char *cat, const char *event, void *arg)
-{
+static int collect(const char *cat, const char *event, void *arg) {
     struct collected *c = arg;
     if (c->n < 64)
         snprintf(c->names[c->n++], 128, "%s:%s", cat, event);
     return 0;
 }
 
-static int stop_at_second(const char *cat, const char *event, void *arg)
-{
+static int stop_at_second(const char *cat, const char *event, void *arg) {
     (void)cat;
     (void)event;
     return ++*(int *)arg == 2 ? 7 : 0;
 }
 
-static void test_live_foreach(void **state)
-{
+static void test_live_foreach(void **state) {
     SKIP_WITHOUT_TRACEFS();
     struct collected c = {0};
     assert_int_equal(tracefs_foreach_event("syscalls", "sys_enter_open*", collect, &c), 0);
@@ -188,8 +180,7 @@ static void test_live_foreach(void **state)
     assert_int_equal(count, 2);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_openat),
         cmocka_unit_test(test_parse_char_arrays),

@@ -1,20 +1,21 @@
 /* types.c: layout and bpftrace spellings. */
+/* cmocka.h needs these first. */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+/* clang-format on */
 
 #include "types.h"
 
-static const char *name(const struct type *t)
-{
+static const char *name(const struct type *t) {
     static char buf[128];
     return type_name(t, buf, sizeof(buf));
 }
 
-static void test_int_names(void **state)
-{
+static void test_int_names(void **state) {
     (void)state;
     assert_string_equal(name(&type_s64), "int64");
     assert_string_equal(name(&type_u32), "uint32");
@@ -27,8 +28,7 @@ static void test_int_names(void **state)
     assert_ptr_equal(type_int(4, true), &type_s32);
 }
 
-static void test_string_and_agg_names(void **state)
-{
+static void test_string_and_agg_names(void **state) {
     (void)state;
     struct type_arena *a = type_arena_new();
     assert_string_equal(name(type_string(a, 16)), "string[16]");
@@ -47,8 +47,7 @@ static void test_string_and_agg_names(void **state)
     type_arena_free(a);
 }
 
-static void test_tuple_layout(void **state)
-{
+static void test_tuple_layout(void **state) {
     (void)state;
     struct type_arena *a = type_arena_new();
     const struct type *e1[] = {&type_u8, &type_s64, type_string(a, 3), &type_u32};
@@ -76,8 +75,7 @@ static void test_tuple_layout(void **state)
     type_arena_free(a);
 }
 
-static void test_equal(void **state)
-{
+static void test_equal(void **state) {
     (void)state;
     struct type_arena *a = type_arena_new();
     assert_true(type_equal(type_string(a, 16), type_string(a, 16)));
@@ -94,21 +92,17 @@ static void test_equal(void **state)
     type_arena_free(a);
 }
 
-static void test_name_truncates(void **state)
-{
+static void test_name_truncates(void **state) {
     (void)state;
     char buf[6];
     type_name(&type_u64, buf, sizeof(buf));
     assert_string_equal(buf, "uint6");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_int_names),
-        cmocka_unit_test(test_string_and_agg_names),
-        cmocka_unit_test(test_tuple_layout),
-        cmocka_unit_test(test_equal),
+        cmocka_unit_test(test_int_names),      cmocka_unit_test(test_string_and_agg_names),
+        cmocka_unit_test(test_tuple_layout),   cmocka_unit_test(test_equal),
         cmocka_unit_test(test_name_truncates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
