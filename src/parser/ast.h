@@ -24,7 +24,7 @@ enum node_kind {
     /* statements */
     N_BLOCK,        /* a = statements list */
     N_EXPR_STMT,    /* a = expression */
-    N_ASSIGN,       /* a = target (N_MAP, N_VAR, N_IDENT "_"), b = value; op = '=' or the
+    N_ASSIGN,       /* a = target (N_MAP, N_VAR, N_IDENT "_"), b = value; op = OP_ASSIGN or the
                        binary operator of a compound assignment (OP_ADD for +=, ...) */
     N_LET,          /* a = N_VAR, b = type (N_TYPE) or NULL, c = value or NULL */
     N_IF,           /* a = condition, b = then N_BLOCK, c = else (N_BLOCK or N_IF) or NULL */
@@ -44,19 +44,21 @@ enum node_kind {
     N_POSITIONAL,   /* num = N of $N */
     N_POSITIONAL_COUNT, /* $# */
     N_VAR,          /* str = "$name" */
-    N_MAP,          /* str = "@name" or "@"; a = key list (N_MAP_KEY... see below) or NULL */
+    N_MAP,          /* str = "@name" or "@"; a = key expression list or NULL;
+                       @m[k1, k2] keeps two keys, @m[(k1, k2)] one N_TUPLE key */
     N_CALL,         /* str = function name, a = argument list */
     N_BINOP,        /* op, a = left, b = right */
     N_UNOP,         /* op (OP_NOT, OP_BNOT, OP_NEG, OP_DEREF, OP_ADDROF), a = operand */
     N_INCDEC,       /* op = OP_PRE_INC, OP_PRE_DEC, OP_POST_INC, OP_POST_DEC; a = N_VAR or N_MAP */
     N_TERNARY,      /* a = condition, b = then (NULL for "a ?: c"), c = else */
-    N_FIELD,        /* a = expression, str = field name (num field index for tuples ".0");
-                       arrow = true when written with -> */
+    N_FIELD,        /* a = expression, str = field name, or str = NULL and num = index for
+                       tuples ".0"; arrow = true when written with -> */
     N_INDEX,        /* a = expression, b = index */
     N_TUPLE,        /* a = element list */
     N_CAST,         /* a = N_TYPE, b = expression */
     N_TYPE,         /* str = type name as written, e.g. "uint32", "struct task_struct",
-                       num = pointer depth ("*" count), len = array length or 0 */
+                       num = pointer depth ("*" count), len = array length or 0
+                       (also 0 for "int8[]") */
     N_SIZEOF,       /* a = N_TYPE or expression */
     N_OFFSETOF,     /* a = N_TYPE, str = field path */
 };
@@ -108,7 +110,7 @@ void ast_free(struct node *n);
 const char *ast_kind_name(enum node_kind kind);
 const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */
 
-/* One node per line, two spaces of indent per depth, e.g.
+/* One node per line, one space of indent per depth, e.g.
  *   program
  *    probe
  *     attach tracepoint:syscalls:sys_enter_openat

@@ -12,7 +12,10 @@
 
 /* What a builtin needs from the probe it is used in. */
 struct provider_field {
-    const struct type *ty;  /* as seen by the script */
+    const struct type *ty;  /* as seen by the script: integers widened to 8 bytes (sign kept),
+                               pointers is_ptr, char[N] string[N]; NULL when the field exists
+                               but its type (array, struct) is not supported. For __data_loc
+                               strings a placeholder: sema types them string[max_strlen] */
     uint32_t offset;        /* in the probe's context */
     uint32_t size;          /* bytes to load */
     bool is_signed;

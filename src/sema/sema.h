@@ -12,6 +12,28 @@
  *   N_INT        n->ty = int64, or uint64 when the value does not fit int64
  * Integers in map keys and map values are widened to 8 bytes (sign kept);
  * several keys @m[a, b] form a tuple key type.
+ *
+ * More precisely (added with the implementation):
+ *   Storage types (map keys and values, variables, tuple elements) widen
+ *   integers to 8 bytes, sign kept; a string slot is as long as the longest
+ *   string any use stores, so a value may be a shorter string (zero-pad it)
+ *   or a narrower integer (extend it) than the slot it goes into.
+ *   N_VAR        n->ty = the variable's storage type, the same at every use
+ *   N_MAP        read as a value: n->ty is what is read; count/sum/min/max/avg
+ *                maps read as their total over CPUs (count: uint64, others
+ *                int64 or uint64 by agg_signed). As an assignment target or a
+ *                whole map (print(@m), clear, zero, delete(@m, k)): sema_map.val_ty
+ *   N_CALL       aggregation: n->ty is the T_AGG type; str(p, n): string[n + 1]
+ *                for a literal n below max_strlen, else string[max_strlen];
+ *                str() of a string (str($1)) has that string's type
+ *   N_FIELD      args.NAME of a __data_loc string: string[max_strlen]
+ *   N_TUPLE      elements already widened as storage types
+ *   N_BINOP      arithmetic: int64, or uint64 when either side is uint64;
+ *                comparisons, &&, || and ! give bool
+ *   N_POSITIONAL a negative number becomes N_UNOP(OP_NEG, N_INT)
+ *   builtins     pid tid cpu: uint32; uid gid nsecs elapsed argN retval:
+ *                uint64; comm: string[16]; probe: T_PROBE
+ *   attach_target.cookie is left 0 for the code generator to assign.
  */
 #ifndef TRAWK_SEMA_H
 #define TRAWK_SEMA_H
@@ -24,8 +46,8 @@
 
 enum builtin {
     B_PID, B_TID, B_UID, B_GID, B_CPU, B_COMM, B_NSECS, B_ELAPSED, B_PROBE, B_ARGS,
-    B_ARG0, /* B_ARG0 + N for argN; n->aux = N */
     B_RETVAL,
+    B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
 enum func {

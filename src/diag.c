@@ -1,0 +1,123 @@
+/* Diagnostics in bpftrace's shape: a "FILE:L:C-C: ERROR: msg" header, the
+ * source line and a "~" underline under the offending columns. */
+#include "diag.h"
+
+#include <string.h>
+
+enum { DIAG_TAB_WIDTH = 4 }; /* bpftrace prints each tab as four spaces */
+
+void diag_init(struct diag *d, const char *filename, const char *source, FILE *out)
+{
+    memset(d, 0, sizeof(*d));
+    d->filename = filename ? filename : "stdin";
+    d->source = source ? source : "";
+    d->out = out ? out : stderr;
+}
+
+/* Finds line `line` (1-based) of the source; sets *len to its length
+ * without the newline (and without a trailing \r). NULL if there is none. */
+static const char *diag_find_line(const struct diag *d, int line, size_t *len)
+{
+    const char *p = d->source;
+    for (int i = 1; i < line; i++) {
+        p = strchr(p, '\n');
+        if (!p)
+            return NULL;
+        p++;
+    }
+    const char *end = strchr(p, '\n');
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n && p[n - 1] == '\r')
+        n--;
+    *len = n;
+    return p;
+}
+
+static void diag_put_line(const struct diag *d, int line)
+{
+    size_t len = 0;
+    const char *p = diag_find_line(d, line, &len);
+    for (size_t i = 0; p && i < len; i++) {
+        if (p[i] == '\t')
+            fprintf(d->out, "%*s", DIAG_TAB_WIDTH, "");
+        else
+            fputc(p[i], d->out);
+    }
+    fputc('\n', d->out);
+}
+
+/* Spaces up to column c1, then one "~" per display column of [c1, c2)
+ * that lies on the line; tabs count as four columns on both sides. */
+static void diag_put_underline(const struct diag *d, int line, int c1, int c2)
+{
+    size_t len = 0;
+    const char *p = diag_find_line(d, line, &len);
+    for (int c = 1; c < c2; c++) {
+        size_t i = (size_t)(c - 1);
+        if (c >= c1 && i >= len)
+            break; /* like bpftrace, never underline past the end of the line */
+        int width = (p && i < len && p[i] == '\t') ? DIAG_TAB_WIDTH : 1;
+        for (int k = 0; k < width; k++)
+            fputc(c < c1 ? ' ' : '~', d->out);
+    }
+    fputc('\n', d->out);
+}
+
+static void diag_vreport(struct diag *d, const struct loc *l, const char *level, const char *fmt,
+                         va_list ap)
+{
+    if (!l || l->first_line <= 0) {
+        fprintf(d->out, "%s: ", level);
+        vfprintf(d->out, fmt, ap);
+        fputc('\n', d->out);
+        return;
+    }
+    if (l->last_line > l->first_line) {
+        fprintf(d->out, "%s:%d-%d: %s: ", d->filename, l->first_line, l->last_line, level);
+        vfprintf(d->out, fmt, ap);
+        fputc('\n', d->out);
+        for (int line = l->first_line; line <= l->last_line; line++)
+            diag_put_line(d, line);
+        return;
+    }
+    fprintf(d->out, "%s:%d:%d-%d: %s: ", d->filename, l->first_line, l->first_column,
+            l->last_column, level);
+    vfprintf(d->out, fmt, ap);
+    fputc('\n', d->out);
+    diag_put_line(d, l->first_line);
+    diag_put_underline(d, l->first_line, l->first_column, l->last_column);
+}
+
+void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, l, "ERROR", fmt, ap);
+    va_end(ap);
+    d->nerrors++;
+    d->last_code = code;
+}
+
+void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, l, "WARNING", fmt, ap);
+    va_end(ap);
+}
+
+void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, NULL, "ERROR", fmt, ap);
+    va_end(ap);
+    d->nerrors++;
+    d->last_code = code;
+}
+
+struct loc loc_span(const struct loc *a, const struct loc *b)
+{
+    struct loc l = {a->first_line, a->first_column, b->last_line, b->last_column};
+    return l;
+}

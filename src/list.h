@@ -1,0 +1,14 @@
+/* trawk -l [GLOB]: the probes trawk can attach to, one per line. */
+#ifndef TRAWK_LIST_H
+#define TRAWK_LIST_H
+
+#include <stdio.h>
+
+/* Prints every probe matching glob ("provider:rest", fnmatch * and ?) the
+ * way bpftrace -l does, e.g. "tracepoint:syscalls:sys_enter_openat". A
+ * NULL or empty glob lists all tracepoints (bpftrace does not list begin,
+ * end, interval or profile then). Returns 0, or -1 after printing an error
+ * to stderr when tracefs is unavailable. */
+int list_probes(const char *glob, FILE *out);
+
+#endif

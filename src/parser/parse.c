@@ -1,0 +1,166 @@
+/* Runs the lexer and grammar over a program text, and the small node
+ * builders that keep the grammar's actions one line long. */
+#include "parser/parse.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser/parse_internal.h"
+#include "parser.h"
+
+#define YYSTYPE TRAWK_YYSTYPE
+#define YYLTYPE TRAWK_YYLTYPE
+#include "lexer.h"
+
+int trawk_lex_raw(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+
+/* Wraps the flex scanner to give end of input a location and to remember
+ * where the run of the returned token started, for syntax errors. */
+int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
+{
+    int tok = trawk_lex_raw(lval, lloc, scanner);
+    struct parse_ctx *ctx = trawk_yyget_extra(scanner);
+    if (tok == T_YYEOF) {
+        struct loc here = {ctx->line, ctx->col, ctx->line, ctx->col};
+        *lloc = here;
+    }
+    struct loc run = {ctx->run_line, ctx->run_col, lloc->last_line, lloc->last_column};
+    ctx->err_loc = run;
+    return tok;
+}
+
+struct node *parse_program(struct diag *d, const char *text)
+{
+    struct parse_ctx ctx = {.d = d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
+    yyscan_t scanner;
+    if (trawk_yylex_init_extra(&ctx, &scanner)) {
+        diag_plain_error(d, E_IO, "cannot start the lexer");
+        return NULL;
+    }
+    int before = d->nerrors;
+    YY_BUFFER_STATE buf = trawk_yy_scan_bytes(text, (int)strlen(text), scanner);
+    int rc = trawk_yyparse(scanner, &ctx);
+    trawk_yy_delete_buffer(buf, scanner);
+    trawk_yylex_destroy(scanner);
+    free(ctx.buf);
+    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a)
+        diag_plain_error(d, E_SYNTAX, "No probes found in the program");
+    if (rc != 0 || d->nerrors != before) {
+        ast_free(ctx.root);
+        return NULL;
+    }
+    return ctx.root;
+}
+
+struct node *pa_named(enum node_kind kind, const struct loc *l, char *s)
+{
+    struct node *n = ast_new_str(kind, l, s, strlen(s));
+    free(s);
+    return n;
+}
+
+struct node *pa_int(enum node_kind kind, const struct loc *l, uint64_t v)
+{
+    struct node *n = ast_new(kind, l);
+    n->num = v;
+    return n;
+}
+
+struct node *pa_node(enum node_kind kind, const struct loc *l, struct node *a, struct node *b,
+                     struct node *c, struct node *d)
+{
+    struct node *n = ast_new_op(kind, l, OP_NONE, a, b);
+    n->c = c;
+    n->d = d;
+    return n;
+}
+
+struct node *pa_call(const struct loc *l, char *name, struct node *args)
+{
+    struct node *n = pa_named(N_CALL, l, name);
+    n->a = args;
+    return n;
+}
+
+struct node *pa_map(const struct loc *l, char *name, struct node *keys)
+{
+    struct node *n = pa_named(N_MAP, l, name);
+    n->a = keys;
+    return n;
+}
+
+struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arrow)
+{
+    struct node *n = pa_named(N_FIELD, l, name);
+    n->a = e;
+    n->arrow = arrow;
+    return n;
+}
+
+/* $t.0: a field with no name, its index in num. */
+struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx)
+{
+    struct node *n = pa_node(N_FIELD, l, e, NULL, NULL, NULL);
+    n->num = idx;
+    return n;
+}
+
+/* prefix is "struct", "union" or "enum" (or NULL); both strings are taken. */
+struct node *pa_type(const struct loc *l, char *prefix, char *name)
+{
+    if (!prefix) {
+        struct node *n = pa_named(N_TYPE, l, name);
+        n->len = 0; /* len is the array length for types, not the name's */
+        return n;
+    }
+    size_t len = strlen(prefix) + 1 + strlen(name);
+    struct node *n = ast_new_str(N_TYPE, l, "", 0);
+    free(n->str);
+    n->str = malloc(len + 1);
+    if (!n->str)
+        abort();
+    snprintf(n->str, len + 1, "%s %s", prefix, name);
+    free(prefix);
+    free(name);
+    return n;
+}
+
+struct node *pa_type_ptr(const struct loc *l, struct node *t)
+{
+    t->num++;
+    t->loc = *l;
+    return t;
+}
+
+struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n)
+{
+    t->len = (size_t)n;
+    t->loc = *l;
+    return t;
+}
+
+struct node *pa_offsetof(const struct loc *l, struct node *type, char *path)
+{
+    struct node *n = pa_named(N_OFFSETOF, l, path);
+    n->a = type;
+    return n;
+}
+
+char *pa_path_join(char *path, char *field)
+{
+    size_t a = strlen(path), b = strlen(field);
+    char *s = realloc(path, a + 1 + b + 1);
+    if (!s)
+        abort();
+    s[a] = '.';
+    memcpy(s + a + 1, field, b + 1);
+    free(field);
+    return s;
+}
+
+struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
+                        struct node *probes)
+{
+    (void)ctx;
+    return pa_node(N_PROGRAM, l, probes, config, NULL, NULL);
+}

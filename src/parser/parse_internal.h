@@ -1,0 +1,47 @@
+/* Shared by the lexer, the grammar and parse.c; nothing outside src/parser
+ * includes this. */
+#ifndef TRAWK_PARSE_INTERNAL_H
+#define TRAWK_PARSE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "diag.h"
+#include "parser/ast.h"
+
+/* All parser state lives here, reached through %parse-param and yyextra. */
+struct parse_ctx {
+    struct diag *d;
+    struct node *root;  /* set by the start rule */
+    int line, col;      /* position of the next unread character */
+    int tok_line;       /* start of a token lexed in pieces (strings) */
+    int tok_col;
+    /* bpftrace's lexer only resets a token's start at white space and
+     * comments, so a syntax error at ";" in "1 +;" underlines "+;". Errors
+     * use this location to print the same columns. */
+    int run_line, run_col;
+    struct loc err_loc; /* run location of the token last returned */
+    int depth;          /* brace depth; 0 means between probes, -1 not started */
+    int comment_ret;    /* start condition to resume after a block comment */
+    char *buf;          /* string literal being built */
+    size_t len, cap;
+};
+
+/* Grammar action helpers: each builds one node and takes ownership of the
+ * malloc'ed strings passed to it. */
+struct node *pa_named(enum node_kind kind, const struct loc *l, char *s);
+struct node *pa_int(enum node_kind kind, const struct loc *l, uint64_t v);
+struct node *pa_node(enum node_kind kind, const struct loc *l, struct node *a, struct node *b,
+                     struct node *c, struct node *d);
+struct node *pa_call(const struct loc *l, char *name, struct node *args);
+struct node *pa_map(const struct loc *l, char *name, struct node *keys);
+struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arrow);
+struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx);
+struct node *pa_type(const struct loc *l, char *prefix, char *name);
+struct node *pa_type_ptr(const struct loc *l, struct node *t);
+struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n);
+struct node *pa_offsetof(const struct loc *l, struct node *type, char *path);
+char *pa_path_join(char *path, char *field);
+struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
+                        struct node *probes);
+
+#endif

@@ -1,0 +1,316 @@
+/* The trawk grammar: bpftrace's language. Every action is a one-liner that
+ * builds a node (ast_new* or a pa_* helper from parse.c), so that changing the
+ * grammar never means changing tree-building code in two places. */
+%define api.pure full
+%define api.prefix {trawk_yy}
+%define api.token.prefix {T_}
+%define api.location.type {struct loc}
+%define parse.error verbose
+%locations
+%param {void *scanner}
+%parse-param {struct parse_ctx *ctx}
+
+%code requires {
+#include <stdint.h>
+
+#include "diag.h"
+#include "parser/ast.h"
+
+struct parse_ctx;
+}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser/parse_internal.h"
+
+int trawk_yylex(TRAWK_YYSTYPE *lval, TRAWK_YYLTYPE *lloc, void *scanner);
+static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *ctx,
+                          const char *msg);
+}
+
+%union {
+    struct node *node;
+    char *str;
+    uint64_t num;
+    enum op op;
+}
+
+/* The quoted names appear in "syntax error, unexpected X" messages and
+ * follow bpftrace's wording where it has one. */
+%token <str> ATTACH "attach point" IDENT "identifier" VAR "variable" MAP "map"
+%token <str> TYPE "type" STRUCT "struct"
+%token <num> INT "integer" POSITIONAL "positional parameter" BOOL "boolean"
+%token <node> STRING "string"
+%token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
+%token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
+%token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
+%token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
+%token SHR_ASSIGN ">>="
+%token EQ "==" NE "!=" LE "<=" GE ">=" LT "<" GT ">" SHL "<<" SHR ">>" LAND "&&" LOR "||"
+%token INC "++" DEC "--" ARROW "->" DOTDOT ".." PLUS "+" MINUS "-" STAR "*" DIV "/"
+%token MOD "%" AMP "&" BOR "|" BXOR "^" NOT "!" BNOT "~" QUESTION "?" COLON ":" SEMI ";"
+%token COMMA "," DOT "." LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]" LBRACE "{"
+%token RBRACE "}"
+
+%type <node> config config_items config_list config_item probes probe attach_list pred
+%type <node> block stmts stmt_list block_stmt if_stmt simple_stmt let_stmt
+%type <node> expr ternary binary unary postfix primary map var call expr_list type type_base
+%type <str> field_name field_path
+%type <op> assign_op
+
+%destructor { ast_free($$); } <node>
+%destructor { free($$); } <str>
+
+/* Binary operators, lowest precedence first, as in C. */
+%left "||"
+%left "&&"
+%left "|"
+%left "^"
+%left "&"
+%left "==" "!="
+%left "<" "<=" ">" ">="
+%left "<<" ">>"
+%left "+" "-"
+%left "*" "/" "%"
+/* A map name followed by "[" takes keys rather than being indexed. */
+%precedence MAP_NO_KEYS
+%precedence "["
+
+%%
+
+program
+    : config probes                 { ctx->root = pa_program(ctx, &@$, $1, $2); }
+    ;
+
+config
+    : %empty                        { $$ = NULL; }
+    | "config" "=" "{" config_items "}" { $$ = $4; }
+    ;
+
+config_items
+    : config_list
+    | config_list config_item       { $$ = ast_append($1, $2); }
+    ;
+
+config_list
+    : %empty                        { $$ = NULL; }
+    | config_list ";"               { $$ = $1; }
+    | config_list config_item ";"   { $$ = ast_append($1, $2); }
+    ;
+
+config_item
+    : IDENT "=" expr                { $$ = ast_new_op(N_ASSIGN, &@$, OP_ASSIGN, pa_named(N_IDENT, &@1, $1), $3); }
+    ;
+
+probes
+    : %empty                        { $$ = NULL; }
+    | probes probe                  { $$ = ast_append($1, $2); }
+    ;
+
+probe
+    : attach_list pred block        { $$ = pa_node(N_PROBE, &@$, $1, $2, $3, NULL); }
+    ;
+
+attach_list
+    : ATTACH                        { $$ = pa_named(N_ATTACH_POINT, &@1, $1); }
+    | attach_list "," ATTACH        { $$ = ast_append($1, pa_named(N_ATTACH_POINT, &@3, $3)); }
+    ;
+
+pred
+    : %empty                        { $$ = NULL; }
+    | "/" expr ENDPRED              { $$ = $2; }
+    ;
+
+block
+    : "{" stmts "}"                 { $$ = pa_node(N_BLOCK, &@$, $2, NULL, NULL, NULL); }
+    ;
+
+/* Statements end with ";", except the last one of a block and statements
+ * that end with a block; empty statements are allowed. */
+stmts
+    : stmt_list
+    | stmt_list simple_stmt         { $$ = ast_append($1, $2); }
+    ;
+
+stmt_list
+    : %empty                        { $$ = NULL; }
+    | stmt_list ";"                 { $$ = $1; }
+    | stmt_list block_stmt          { $$ = ast_append($1, $2); }
+    | stmt_list simple_stmt ";"     { $$ = ast_append($1, $2); }
+    ;
+
+block_stmt
+    : if_stmt
+    | "while" expr block            { $$ = pa_node(N_WHILE, &@$, $2, $3, NULL, NULL); }
+    | "unroll" expr block           { $$ = pa_node(N_UNROLL, &@$, $2, $3, NULL, NULL); }
+    | "for" "(" var ":" map ")" block { $$ = pa_node(N_FOR_MAP, &@$, $3, $5, $7, NULL); }
+    | "for" "(" var ":" expr ".." expr ")" block { $$ = pa_node(N_FOR_RANGE, &@$, $3, $5, $7, $9); }
+    ;
+
+if_stmt
+    : "if" expr block               { $$ = pa_node(N_IF, &@$, $2, $3, NULL, NULL); }
+    | "if" expr block "else" block  { $$ = pa_node(N_IF, &@$, $2, $3, $5, NULL); }
+    | "if" expr block "else" if_stmt { $$ = pa_node(N_IF, &@$, $2, $3, $5, NULL); }
+    ;
+
+simple_stmt
+    : expr                          { $$ = pa_node(N_EXPR_STMT, &@$, $1, NULL, NULL, NULL); }
+    | map assign_op expr            { $$ = ast_new_op(N_ASSIGN, &@$, $2, $1, $3); }
+    | var assign_op expr            { $$ = ast_new_op(N_ASSIGN, &@$, $2, $1, $3); }
+    | IDENT assign_op expr          { $$ = ast_new_op(N_ASSIGN, &@$, $2, pa_named(N_IDENT, &@1, $1), $3); }
+    | let_stmt
+    | "break"                       { $$ = ast_new(N_BREAK, &@$); }
+    | "continue"                    { $$ = ast_new(N_CONTINUE, &@$); }
+    | "return"                      { $$ = ast_new(N_RETURN, &@$); }
+    | "return" expr                 { $$ = pa_node(N_RETURN, &@$, $2, NULL, NULL, NULL); }
+    ;
+
+let_stmt
+    : "let" var                     { $$ = pa_node(N_LET, &@$, $2, NULL, NULL, NULL); }
+    | "let" var "=" expr            { $$ = pa_node(N_LET, &@$, $2, NULL, $4, NULL); }
+    | "let" var ":" type            { $$ = pa_node(N_LET, &@$, $2, $4, NULL, NULL); }
+    | "let" var ":" type "=" expr   { $$ = pa_node(N_LET, &@$, $2, $4, $6, NULL); }
+    ;
+
+assign_op
+    : "="   { $$ = OP_ASSIGN; }
+    | "+="  { $$ = OP_ADD; }
+    | "-="  { $$ = OP_SUB; }
+    | "*="  { $$ = OP_MUL; }
+    | "/="  { $$ = OP_DIV; }
+    | "%="  { $$ = OP_MOD; }
+    | "&="  { $$ = OP_BAND; }
+    | "|="  { $$ = OP_BOR; }
+    | "^="  { $$ = OP_BXOR; }
+    | "<<=" { $$ = OP_SHL; }
+    | ">>=" { $$ = OP_SHR; }
+    ;
+
+expr
+    : ternary
+    ;
+
+ternary
+    : binary
+    | binary "?" expr ":" ternary   { $$ = pa_node(N_TERNARY, &@$, $1, $3, $5, NULL); }
+    | binary "?" ":" ternary        { $$ = pa_node(N_TERNARY, &@$, $1, NULL, $4, NULL); }
+    ;
+
+binary
+    : unary
+    | binary "||" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_LOR, $1, $3); }
+    | binary "&&" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_LAND, $1, $3); }
+    | binary "|" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_BOR, $1, $3); }
+    | binary "^" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_BXOR, $1, $3); }
+    | binary "&" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_BAND, $1, $3); }
+    | binary "==" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_EQ, $1, $3); }
+    | binary "!=" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_NE, $1, $3); }
+    | binary "<" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_LT, $1, $3); }
+    | binary "<=" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_LE, $1, $3); }
+    | binary ">" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_GT, $1, $3); }
+    | binary ">=" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_GE, $1, $3); }
+    | binary "<<" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_SHL, $1, $3); }
+    | binary ">>" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_SHR, $1, $3); }
+    | binary "+" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_ADD, $1, $3); }
+    | binary "-" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_SUB, $1, $3); }
+    | binary "*" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_MUL, $1, $3); }
+    | binary "/" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_DIV, $1, $3); }
+    | binary "%" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_MOD, $1, $3); }
+    ;
+
+unary
+    : postfix
+    | "!" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_NOT, $2, NULL); }
+    | "~" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_BNOT, $2, NULL); }
+    | "-" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_NEG, $2, NULL); }
+    | "*" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_DEREF, $2, NULL); }
+    | "&" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_ADDROF, $2, NULL); }
+    | "++" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_INC, $2, NULL); }
+    | "--" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_DEC, $2, NULL); }
+    | "(" type ")" unary            { $$ = pa_node(N_CAST, &@$, $2, $4, NULL, NULL); }
+    ;
+
+postfix
+    : primary
+    | postfix "." field_name        { $$ = pa_field(&@$, $1, $3, false); }
+    | postfix "->" field_name       { $$ = pa_field(&@$, $1, $3, true); }
+    | postfix "." INT               { $$ = pa_tuple_index(&@$, $1, $3); }
+    | postfix "[" expr "]"          { $$ = pa_node(N_INDEX, &@$, $1, $3, NULL, NULL); }
+    | postfix "++"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_INC, $1, NULL); }
+    | postfix "--"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_DEC, $1, NULL); }
+    ;
+
+field_name
+    : IDENT
+    | TYPE
+    ;
+
+primary
+    : INT                           { $$ = pa_int(N_INT, &@$, $1); }
+    | STRING
+    | BOOL                          { $$ = pa_int(N_BOOL, &@$, $1); }
+    | IDENT                         { $$ = pa_named(N_IDENT, &@$, $1); }
+    | POSITIONAL                    { $$ = pa_int(N_POSITIONAL, &@$, $1); }
+    | "$#"                          { $$ = ast_new(N_POSITIONAL_COUNT, &@$); }
+    | var
+    | map
+    | call
+    | "(" expr ")"                  { $$ = $2; }
+    | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
+    | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }
+    | "(" expr "," expr_list ")"    { $$ = pa_node(N_TUPLE, &@$, ast_append($2, $4), NULL, NULL, NULL); }
+    | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
+    | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
+    | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
+    ;
+
+var
+    : VAR                           { $$ = pa_named(N_VAR, &@$, $1); }
+    ;
+
+map
+    : MAP %prec MAP_NO_KEYS         { $$ = pa_map(&@$, $1, NULL); }
+    | MAP "[" expr_list "]"         { $$ = pa_map(&@$, $1, $3); }
+    ;
+
+call
+    : IDENT "(" ")"                 { $$ = pa_call(&@$, $1, NULL); }
+    | IDENT "(" expr_list ")"       { $$ = pa_call(&@$, $1, $3); }
+    ;
+
+expr_list
+    : expr
+    | expr_list "," expr            { $$ = ast_append($1, $3); }
+    ;
+
+field_path
+    : field_name
+    | field_path "." field_name     { $$ = pa_path_join($1, $3); }
+    ;
+
+type
+    : type_base
+    | type "*"                      { $$ = pa_type_ptr(&@$, $1); }
+    | type "[" INT "]"              { $$ = pa_type_array(&@$, $1, $3); }
+    | type "[" "]"                  { $$ = pa_type_array(&@$, $1, 0); }
+    ;
+
+type_base
+    : TYPE                          { $$ = pa_type(&@$, NULL, $1); }
+    | STRUCT IDENT                  { $$ = pa_type(&@$, $1, $2); }
+    ;
+
+%%
+
+static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *ctx,
+                          const char *msg)
+{
+    (void)lloc; /* the lookahead's own columns; bpftrace reports its run instead */
+    if (!strcmp(msg, "memory exhausted")) /* bison's stack limit, YYMAXDEPTH */
+        diag_error(ctx->d, &ctx->err_loc, E_LIMIT, "program is nested too deeply");
+    else
+        diag_error(ctx->d, &ctx->err_loc, E_SYNTAX, "%s", msg);
+}

@@ -1,0 +1,130 @@
+/* interval: a cpu-clock perf event on one CPU; also the rate syntax shared
+ * with profile ("unit:N", or a bare N in nanoseconds). */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/provider_impl.h"
+
+static bool is_time_unit(const char *u) {
+    return strcmp(u, "s") == 0 || strcmp(u, "ms") == 0 || strcmp(u, "us") == 0 ||
+           strcmp(u, "hz") == 0;
+}
+
+/* Like bpftrace: decimal, 0x.., 0.. octal, with '_' separators allowed.
+ * Returns 0 and the value, -1 when the text is not a whole number. */
+static int parse_uint(const char *text, uint64_t *out, const char **rest) {
+    char clean[64];
+    size_t n = 0;
+    for (const char *p = text; *p && n < sizeof(clean) - 1; p++)
+        if (*p != '_')
+            clean[n++] = *p;
+    clean[n] = '\0';
+    if (!isdigit((unsigned char)clean[0]))
+        return -1;
+    char *end;
+    errno = 0;
+    *out = strtoull(clean, &end, 0);
+    if (errno)
+        return -1;
+    /* Map the end back into the original text (same count of non-'_' chars). */
+    size_t used = end - clean;
+    const char *p = text;
+    for (size_t seen = 0; *p && seen < used; p++)
+        if (*p != '_')
+            seen++;
+    *rest = p;
+    return 0;
+}
+
+static int add_rate_target(const struct provider *p, const char *unit, uint64_t n,
+                           struct attach_target **targets, int *ntargets) {
+    char target[64];
+    snprintf(target, sizeof(target), "%s:%" PRIu64, unit, n);
+    return provider_add_target(targets, ntargets, p->kind, p->name, target) < 0 ? -1 : 1;
+}
+
+/* "interval:N" is N nanoseconds; bpftrace turns it into microseconds. */
+static int expand_bare_rate(const struct provider *p, const char *spec, const struct loc *loc,
+                            struct diag *d, struct attach_target **targets, int *ntargets) {
+    static const struct {
+        const char *suffix;
+        uint64_t ns;
+    } units[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
+    uint64_t n;
+    const char *rest;
+    if (parse_uint(spec, &n, &rest) < 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: invalid integer: %s",
+                   p->name, spec);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(rest, units[i].suffix) != 0)
+            continue;
+        uint64_t ns = n * units[i].ns;
+        if (ns < 1000) {
+            diag_error(d, loc, E_UNKNOWN_PROBE,
+                       "Invalid rate of %s probe. Minimum is 1000 or 1us. Found: %" PRIu64
+                       " nanoseconds",
+                       p->name, ns);
+            return -1;
+        }
+        return add_rate_target(p, "us", ns / 1000, targets, ntargets);
+    }
+    diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: invalid integer: %s", p->name,
+               spec);
+    return -1;
+}
+
+int provider_expand_rate(const struct provider *p, const char *spec, const struct loc *loc,
+                         struct diag *d, struct attach_target **targets, int *ntargets) {
+    if (!*spec) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe must have unit of time", p->name);
+        return -1;
+    }
+    const char *colon = strchr(spec, ':');
+    if (!colon)
+        return expand_bare_rate(p, spec, loc, d, targets, ntargets);
+    if (strchr(colon + 1, ':')) {
+        int found = 2;
+        for (const char *c = strchr(colon + 1, ':'); c; c = strchr(c + 1, ':'))
+            found++;
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe type requires 1 or 2 arguments, found %d",
+                   p->name, found);
+        return -1;
+    }
+    char unit[16];
+    snprintf(unit, sizeof(unit), "%.*s", (int)(colon - spec), spec);
+    if (!is_time_unit(unit)) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%.*s is not an accepted unit of time",
+                   (int)(colon - spec), spec);
+        return -1;
+    }
+    uint64_t n;
+    const char *rest;
+    if (parse_uint(colon + 1, &n, &rest) < 0 || *rest) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe must have an integer frequency", p->name);
+        return -1;
+    }
+    if (n == 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s frequency should be a positive integer", p->name);
+        return -1;
+    }
+    return add_rate_target(p, unit, n, targets, ntargets);
+}
+
+static int expand_interval(const char *spec, const struct loc *loc, struct diag *d,
+                           struct attach_target **targets, int *ntargets) {
+    return provider_expand_rate(&provider_interval, spec, loc, d, targets, ntargets);
+}
+
+const struct provider provider_interval = {
+    .name = "interval",
+    .aliases = {"i", NULL},
+    .kind = PK_INTERVAL,
+    .prog_type = BPF_PROG_TYPE_PERF_EVENT,
+    .expand = expand_interval,
+};

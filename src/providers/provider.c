@@ -1,0 +1,106 @@
+/* The provider table, lookup by name, and attach point expansion. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "providers/provider_impl.h"
+
+static const struct provider *const providers[PK__COUNT] = {
+    [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
+    [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
+    [PK_PROFILE] = &provider_profile,
+};
+
+/* bpftrace probe types trawk knows by name but cannot attach yet: naming
+ * them gets "not supported yet" instead of "Invalid probe type". */
+struct unsupported_provider {
+    const char *name;
+    const char *aliases[3];
+};
+
+static const struct unsupported_provider unsupported[] = {
+    {"kprobe", {"k"}},
+    {"kretprobe", {"kr"}},
+    {"uprobe", {"u"}},
+    {"uretprobe", {"ur"}},
+    {"usdt", {"U"}},
+    {"fentry", {"f", "kfunc"}},
+    {"fexit", {"fr", "kretfunc"}},
+    {"rawtracepoint", {"rt"}},
+    {"software", {"s"}},
+    {"hardware", {"h"}},
+    {"watchpoint", {"w"}},
+    {"iter", {"it"}},
+    {"self", {NULL}},
+    {"test", {NULL}},
+    {"bench", {NULL}},
+};
+
+static bool name_matches(const char *name, const char *const *aliases, const char *want) {
+    if (strcasecmp(name, want) == 0)
+        return true;
+    for (int i = 0; aliases[i]; i++)
+        if (strcasecmp(aliases[i], want) == 0)
+            return true;
+    return false;
+}
+
+const struct provider *provider_find(const char *name) {
+    for (int k = 0; k < PK__COUNT; k++)
+        if (name_matches(providers[k]->name, providers[k]->aliases, name))
+            return providers[k];
+    return NULL;
+}
+
+const struct provider *provider_get(enum probe_kind kind) {
+    return kind >= 0 && kind < PK__COUNT ? providers[kind] : NULL;
+}
+
+static const char *unsupported_find(const char *name) {
+    size_t n = sizeof(unsupported) / sizeof(unsupported[0]);
+    for (size_t i = 0; i < n; i++)
+        if (name_matches(unsupported[i].name, unsupported[i].aliases, name))
+            return unsupported[i].name;
+    return NULL;
+}
+
+int provider_add_target(struct attach_target **targets, int *ntargets, enum probe_kind kind,
+                        const char *prefix, const char *target) {
+    struct attach_target *n = realloc(*targets, sizeof(*n) * (*ntargets + 1));
+    if (!n)
+        return -1;
+    *targets = n;
+    struct attach_target *t = &n[(*ntargets)++];
+    memset(t, 0, sizeof(*t));
+    t->kind = kind;
+    t->target = strdup(target);
+    size_t len = (prefix ? strlen(prefix) + 1 : 0) + strlen(target) + 1;
+    t->name = malloc(len);
+    if (prefix && *target)
+        snprintf(t->name, len, "%s:%s", prefix, target);
+    else
+        snprintf(t->name, len, "%s", prefix ? prefix : target);
+    t->link_fd = -1;
+    return 0;
+}
+
+int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,
+                    const struct provider **prov, struct attach_target **targets, int *ntargets) {
+    const char *colon = strchr(attach_point, ':');
+    size_t n = colon ? (size_t)(colon - attach_point) : strlen(attach_point);
+    char *name = strndup(attach_point, n);
+    const char *spec = colon ? colon + 1 : "";
+    const struct provider *p = provider_find(name);
+    *prov = p;
+    int rc = -1;
+    if (p) {
+        rc = p->expand(spec, loc, d, targets, ntargets);
+    } else if (unsupported_find(name)) {
+        diag_error(d, loc, E_UNSUPPORTED, "%s probes are not supported yet",
+                   unsupported_find(name));
+    } else {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid probe type: %s", name);
+    }
+    free(name);
+    return rc;
+}

@@ -1,0 +1,19 @@
+/* Shared by the provider files only. */
+#ifndef TRAWK_PROVIDER_IMPL_H
+#define TRAWK_PROVIDER_IMPL_H
+
+#include "providers/provider.h"
+
+extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
+    provider_profile;
+
+/* Appends a target named "<provider>:<target>" (or just target when prefix
+ * is NULL). Returns 0, -1 on allocation failure. */
+int provider_add_target(struct attach_target **targets, int *ntargets, enum probe_kind kind,
+                        const char *prefix, const char *target);
+
+/* interval and profile share their spec syntax: "unit:N" or a bare N (ns). */
+int provider_expand_rate(const struct provider *p, const char *spec, const struct loc *loc,
+                         struct diag *d, struct attach_target **targets, int *ntargets);
+
+#endif

@@ -1,0 +1,284 @@
+/* Semantic analysis driver: config, probe expansion into units, the two
+ * walks over the probe blocks, and the result's lifetime. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_impl.h"
+
+/* bpftrace 0.17's default; keeps a string on the 512-byte BPF stack. */
+#define DEFAULT_MAX_STRLEN 64
+
+void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
+    if (!s->report)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    diag_error(s->d, l, code, "%s", msg);
+}
+
+const char *sema_tname(const struct type *t) {
+    static char bufs[4][128];
+    static int next;
+    char *b = bufs[next++ % 4];
+    return type_name(t, b, sizeof(bufs[0]));
+}
+
+/* ---- config = { key = value; ... } ---- */
+
+static const char *const config_keys[] = {
+    "max_map_keys",
+    "max_probes",
+    "max_bpf_progs",
+    "max_cat_bytes",
+    "log_size",
+    "perf_rb_pages",
+    "on_stack_limit",
+    "stack_mode",
+    "str_trunc_trailer",
+    "missing_probes",
+    "print_maps_on_exit",
+    "cpp_demangle",
+    "lazy_symbolication",
+    "cache_user_symbols",
+    "license",
+    "show_debug_info",
+    "unstable_tseries",
+    "unstable_dw_ustack",
+    "max_strlen",
+    "max_type_res_iterations",
+    "max_ast_nodes",
+    "symbol_source",
+};
+
+static void config_key(const char *raw, char *key, size_t size) {
+    if (strncasecmp(raw, "BPFTRACE_", 9) == 0)
+        raw += 9;
+    size_t i = 0;
+    for (; raw[i] && i + 1 < size; i++)
+        key[i] = (char)tolower((unsigned char)raw[i]);
+    key[i] = '\0';
+}
+
+static void sema_config_item(struct sema *s, struct node *a) {
+    if (a->kind != N_ASSIGN || !a->a || !a->a->str)
+        return;
+    char key[64];
+    config_key(a->a->str, key, sizeof(key));
+    bool known = false;
+    for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+        known |= strcmp(config_keys[i], key) == 0;
+    if (!known) {
+        diag_error(s->d, &a->a->loc, E_UNKNOWN_IDENT, "Unrecognized config variable: %s",
+                   a->a->str);
+        return;
+    }
+    if (strcmp(key, "max_strlen") != 0)
+        return; /* accepted; trawk does not act on it yet */
+    if (!a->b || a->b->kind != N_INT || a->b->num == 0 || a->b->num > 1 << 20) {
+        diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE,
+                   "max_strlen must be a positive integer");
+        return;
+    }
+    s->max_strlen = (int)a->b->num;
+}
+
+/* ---- probes into units ---- */
+
+static struct sema_unit *unit_for(struct sema *s, struct node *probe, const struct provider *prov) {
+    for (int i = s->unit_first; i < s->out->nunits; i++)
+        if (s->out->units[i].prov == prov)
+            return &s->out->units[i];
+    struct sema_out *o = s->out;
+    o->units = realloc(o->units, sizeof(*o->units) * (o->nunits + 1));
+    struct sema_unit *u = &o->units[o->nunits++];
+    memset(u, 0, sizeof(*u));
+    u->probe = probe;
+    u->prov = prov;
+    return u;
+}
+
+/* "interval:s:$1": positional parameters inside attach points are replaced
+ * by their text (a missing one by nothing, as bpftrace does). */
+static char *attach_text(struct sema *s, const char *raw) {
+    size_t cap = strlen(raw) + 1, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = raw; *p;) {
+        const char *val = NULL;
+        if (p[0] == '$' && isdigit((unsigned char)p[1])) {
+            char *end;
+            long n = strtol(p + 1, &end, 10);
+            int count = s->opts ? s->opts->npositional : 0;
+            val = n >= 1 && n <= count ? s->opts->positional[n - 1] : "";
+            p = end;
+        }
+        size_t add = val ? strlen(val) : 1;
+        if (len + add + 1 > cap) {
+            cap = (len + add + 1) * 2;
+            out = realloc(out, cap);
+        }
+        if (val) {
+            memcpy(out + len, val, add);
+        } else {
+            out[len] = *p++;
+        }
+        len += add;
+    }
+    out[len] = '\0';
+    return out;
+}
+
+/* Expands each attach point; points with the same provider share a unit.
+ * Returns false when some attach point was wrong. */
+static bool sema_expand_probe(struct sema *s, struct node *probe) {
+    bool ok = true;
+    s->unit_first = s->out->nunits;
+    for (struct node *ap = probe->a; ap; ap = ap->next) {
+        const struct provider *prov = NULL;
+        struct attach_target *targets = NULL;
+        int n = 0;
+        char *text = attach_text(s, ap->str ? ap->str : "");
+        int rc = provider_expand(text, &ap->loc, s->d, &prov, &targets, &n);
+        free(text);
+        if (rc > 0) {
+            struct sema_unit *u = unit_for(s, probe, prov);
+            u->targets = realloc(u->targets, sizeof(*targets) * (u->ntargets + n));
+            memcpy(u->targets + u->ntargets, targets, sizeof(*targets) * n);
+            u->ntargets += n;
+        } else {
+            ok = false;
+        }
+        free(targets);
+    }
+    return ok;
+}
+
+/* Where a probe's units are in sema_out.units. */
+struct probe_units {
+    int first, count;
+    bool complete; /* every attach point expanded */
+};
+
+static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv,
+                       const struct probe_units *pu) {
+    int first = pu->first, count = pu->count;
+    s->probe = probe;
+    s->pv = pv;
+    s->unit_first = first;
+    s->unit_count = count;
+    s->probe_complete = pu->complete;
+    s->reads_args = false;
+    for (int i = 0; i < pv->n; i++)
+        pv->defined[i] = false;
+    if (probe->b) {
+        const struct type *t = sema_expr(s, probe->b);
+        if (t && !sema_is_int(t))
+            sema_error(s, &probe->b->loc, E_TYPE, "Invalid type for predicate: %s", sema_tname(t));
+    }
+    if (probe->c)
+        sema_block(s, probe->c);
+    for (int i = first; i < first + count; i++)
+        s->out->units[i].per_target = s->reads_args && s->out->units[i].prov->has_args;
+}
+
+/* Every unit of a probe gets its own copy of the probe's variable table. */
+static void give_vars(struct sema_out *out, int first, int count, const struct probe_vars *pv) {
+    for (int i = first; i < first + count; i++) {
+        struct sema_unit *u = &out->units[i];
+        u->nvars = pv->n;
+        u->vars = calloc(pv->n ? pv->n : 1, sizeof(*u->vars));
+        for (int v = 0; v < pv->n; v++) {
+            u->vars[v].name = strdup(pv->vars[v].name);
+            u->vars[v].ty = pv->vars[v].ty;
+        }
+    }
+}
+
+static void probe_vars_free(struct probe_vars *pv) {
+    for (int v = 0; v < pv->n; v++)
+        free(pv->vars[v].name);
+    free(pv->vars);
+    free(pv->defined);
+}
+
+int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
+               struct sema_out *out) {
+    memset(out, 0, sizeof(*out));
+    out->types = type_arena_new();
+    struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
+    s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
+    int errors_before = d->nerrors;
+    for (struct node *c = program ? program->b : NULL; c; c = c->next)
+        sema_config_item(&s, c);
+    out->max_strlen = s.max_strlen;
+
+    int nprobes = program ? (int)ast_list_len(program->a) : 0;
+    struct probe_vars *pvs = calloc(nprobes ? nprobes : 1, sizeof(*pvs));
+    struct probe_units *pus = calloc(nprobes ? nprobes : 1, sizeof(*pus));
+    int i = 0;
+    for (struct node *p = program ? program->a : NULL; p; p = p->next, i++) {
+        pus[i].first = out->nunits;
+        pus[i].complete = sema_expand_probe(&s, p);
+        pus[i].count = out->nunits - pus[i].first;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        s.report = pass == 1;
+        i = 0;
+        for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
+            sema_probe(&s, p, &pvs[i], &pus[i]);
+    }
+    for (i = 0; i < nprobes; i++) {
+        give_vars(out, pus[i].first, pus[i].count, &pvs[i]);
+        probe_vars_free(&pvs[i]);
+    }
+    free(pvs);
+    free(pus);
+    free(s.minfo);
+    return d->nerrors > errors_before ? -1 : 0;
+}
+
+void sema_out_free(struct sema_out *out) {
+    for (int i = 0; i < out->nmaps; i++)
+        free(out->maps[i].name);
+    free(out->maps);
+    for (int i = 0; i < out->nunits; i++) {
+        struct sema_unit *u = &out->units[i];
+        for (int t = 0; t < u->ntargets; t++) {
+            free(u->targets[t].target);
+            free(u->targets[t].name);
+            free(u->targets[t].perf_fds);
+        }
+        free(u->targets);
+        for (int v = 0; v < u->nvars; v++)
+            free(u->vars[v].name);
+        free(u->vars);
+    }
+    free(out->units);
+    type_arena_free(out->types);
+    memset(out, 0, sizeof(*out));
+}
+
+const char *builtin_name(enum builtin b) {
+    static const char *const names[] = {
+        [B_PID] = "pid",     [B_TID] = "tid",   [B_UID] = "uid",       [B_GID] = "gid",
+        [B_CPU] = "cpu",     [B_COMM] = "comm", [B_NSECS] = "nsecs",   [B_ELAPSED] = "elapsed",
+        [B_PROBE] = "probe", [B_ARGS] = "args", [B_RETVAL] = "retval", [B_ARG0] = "arg0",
+    };
+    if (b > B_ARG0)
+        return "argN";
+    return b >= 0 ? names[b] : "?";
+}
+
+const char *func_name(enum func f) {
+    static const char *const names[] = {
+        [F_PRINTF] = "printf", [F_PRINT] = "print",   [F_EXIT] = "exit",   [F_STR] = "str",
+        [F_TIME] = "time",     [F_COUNT] = "count",   [F_SUM] = "sum",     [F_AVG] = "avg",
+        [F_MIN] = "min",       [F_MAX] = "max",       [F_STATS] = "stats", [F_HIST] = "hist",
+        [F_LHIST] = "lhist",   [F_DELETE] = "delete", [F_CLEAR] = "clear", [F_ZERO] = "zero",
+    };
+    return f >= 0 && f <= F_ZERO ? names[f] : "?";
+}

@@ -1,0 +1,410 @@
+/* Expressions: literals, variables, operators, tuples, casts. */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_impl.h"
+
+/* ---- positional parameters ---- */
+
+static bool parse_int_text(const char *text, uint64_t *v, bool *neg) {
+    *neg = text[0] == '-';
+    const char *p = *neg ? text + 1 : text;
+    if (!isdigit((unsigned char)*p))
+        return false;
+    char *end;
+    errno = 0;
+    *v = strtoull(p, &end, 10);
+    return errno == 0 && *end == '\0';
+}
+
+void sema_positional(struct sema *s, struct node *n) {
+    int count = s->opts ? s->opts->npositional : 0;
+    if (n->kind == N_POSITIONAL_COUNT) {
+        n->kind = N_INT;
+        n->num = (uint64_t)count;
+        return;
+    }
+    const char *text =
+        n->num >= 1 && n->num <= (uint64_t)count ? s->opts->positional[n->num - 1] : NULL;
+    uint64_t v = 0;
+    bool neg = false;
+    if (!text || parse_int_text(text, &v, &neg)) {
+        /* Missing parameters read as 0, numbers as integer literals;
+         * a negative number becomes -(literal), as the parser writes it. */
+        n->kind = N_INT;
+        n->num = v;
+        if (neg) {
+            struct node *lit = ast_new(N_INT, &n->loc);
+            lit->num = v;
+            n->kind = N_UNOP;
+            n->op = OP_NEG;
+            n->a = lit;
+        }
+        return;
+    }
+    n->kind = N_STRING;
+    free(n->str);
+    n->str = strdup(text);
+    n->len = strlen(text);
+}
+
+/* ---- helpers ---- */
+
+bool sema_const_int(const struct node *n, int64_t *v) {
+    if (n->kind == N_INT) {
+        *v = (int64_t)n->num;
+        return true;
+    }
+    if (n->kind == N_UNOP && n->op == OP_NEG && n->a && n->a->kind == N_INT) {
+        *v = -(int64_t)n->a->num;
+        return true;
+    }
+    return false;
+}
+
+static bool is_u64(const struct type *t) {
+    return t->kind == T_INT && !t->is_signed && t->size == 8;
+}
+
+/* C's usual conversions after widening to 64 bits. */
+static const struct type *arith_type(const struct type *a, const struct type *b) {
+    return is_u64(a) || is_u64(b) ? &type_u64 : &type_s64;
+}
+
+static const char *op_text(enum op op) {
+    return ast_op_text(op);
+}
+
+/* ---- operators ---- */
+
+static const struct type *binop_error(struct sema *s, struct node *n, const struct type *a,
+                                      const struct type *b) {
+    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b)))
+        sema_error(s, &n->loc, E_TYPE,
+                   "The %s operator can not be used on expressions of types %s, %s", op_text(n->op),
+                   sema_tname(a), sema_tname(b));
+    else
+        sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing '%s' with '%s'",
+                   op_text(n->op), sema_tname(a), sema_tname(b));
+    return NULL;
+}
+
+static const struct type *binop_equality(struct sema *s, struct node *n, const struct type *a,
+                                         const struct type *b) {
+    if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
+        (a->kind == T_PROBE && b->kind == T_PROBE))
+        return &type_bool;
+    if (a->kind == T_TUPLE && b->kind == T_TUPLE) {
+        sema_error(s, &n->loc, E_UNSUPPORTED, "comparing tuples is not supported yet");
+        return NULL;
+    }
+    return binop_error(s, n, a, b);
+}
+
+static const struct type *binop_arith(struct sema *s, struct node *n, const struct type *a,
+                                      const struct type *b) {
+    if (!sema_is_int(a) || !sema_is_int(b))
+        return binop_error(s, n, a, b);
+    if (a->is_ptr || b->is_ptr) {
+        sema_error(s, &n->loc, E_UNSUPPORTED, "pointer arithmetic is not supported yet");
+        return NULL;
+    }
+    return arith_type(a, b);
+}
+
+static const struct type *expr_binop(struct sema *s, struct node *n) {
+    const struct type *a = sema_expr(s, n->a);
+    const struct type *b = sema_expr(s, n->b);
+    if (!a || !b)
+        return NULL;
+    switch (n->op) {
+    case OP_LOR:
+    case OP_LAND:
+        return sema_is_int(a) && sema_is_int(b) ? &type_bool : binop_error(s, n, a, b);
+    case OP_EQ:
+    case OP_NE:
+        return binop_equality(s, n, a, b);
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        return sema_is_int(a) && sema_is_int(b) ? &type_bool : binop_error(s, n, a, b);
+    default:
+        return binop_arith(s, n, a, b);
+    }
+}
+
+static const struct type *expr_unop(struct sema *s, struct node *n) {
+    if (n->op == OP_DEREF || n->op == OP_ADDROF) {
+        sema_error(s, &n->loc, E_UNSUPPORTED, "the unary %s operator is not supported yet",
+                   n->op == OP_DEREF ? "* (dereference)" : "& (address-of)");
+        return NULL;
+    }
+    const struct type *a = sema_expr(s, n->a);
+    if (!a)
+        return NULL;
+    if (!sema_is_int(a)) {
+        sema_error(s, &n->loc, E_TYPE,
+                   "The %s operator can not be used on expressions of type '%s'", op_text(n->op),
+                   sema_tname(a));
+        return NULL;
+    }
+    if (n->op == OP_NOT)
+        return &type_bool;
+    if (n->op == OP_NEG)
+        return &type_s64;
+    return arith_type(a, a);
+}
+
+static const struct type *expr_incdec(struct sema *s, struct node *n) {
+    struct node *t = n->a;
+    if (t->kind == N_VAR) {
+        const struct type *ty = sema_expr(s, t);
+        if (ty && (!sema_is_int(ty) || ty->kind == T_BOOL)) {
+            sema_error(s, &n->loc, E_TYPE,
+                       "The %s operator can not be used on expressions of type '%s'",
+                       op_text(n->op), sema_tname(ty));
+            return NULL;
+        }
+        return ty;
+    }
+    if (t->kind == N_MAP) {
+        sema_map_mark_written(s, t);
+        if (sema_map_ref(s, t) < 0)
+            return NULL;
+        sema_map_write(s, t, &type_s64);
+        const struct type *v = s->out->maps[t->sym].val_ty;
+        t->ty = v;
+        return v && v->kind == T_INT ? v : NULL;
+    }
+    sema_error(s, &n->loc, E_TYPE, "The %s operator can only be applied to variables and maps",
+               op_text(n->op));
+    return NULL;
+}
+
+static const struct type *ternary_type(struct sema *s, struct node *n, const struct type *b,
+                                       const struct type *c) {
+    if (b->kind == T_BOOL && c->kind == T_BOOL)
+        return &type_bool;
+    if (sema_is_int(b) && sema_is_int(c) && !b->is_ptr && !c->is_ptr)
+        return arith_type(b, c);
+    if ((b->kind == T_VOID && c->kind == T_VOID) || (b->kind == T_PROBE && c->kind == T_PROBE))
+        return b;
+    if ((sema_is_str(b) && sema_is_str(c)) || (b->kind == T_TUPLE && c->kind == T_TUPLE)) {
+        const struct type *u = sema_unify(s, sema_storage_type(s, b), sema_storage_type(s, c));
+        if (u)
+            return u;
+    }
+    if (b->is_ptr && c->is_ptr)
+        return b;
+    sema_error(s, &n->loc, E_TYPE,
+               "Branches must return the same type or compatible types: have '%s' and '%s'",
+               sema_tname(b), sema_tname(c));
+    return NULL;
+}
+
+static const struct type *expr_ternary(struct sema *s, struct node *n) {
+    const struct type *cond = sema_expr(s, n->a);
+    if (cond && !sema_is_int(cond))
+        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
+    const struct type *b = n->b ? sema_expr(s, n->b) : cond;
+    const struct type *c = sema_expr(s, n->c);
+    if (!b || !c)
+        return NULL;
+    return ternary_type(s, n, b, c);
+}
+
+/* ---- tuples, fields, indexes ---- */
+
+static const struct type *expr_tuple(struct sema *s, struct node *n) {
+    int count = (int)ast_list_len(n->a);
+    const struct type **elems = calloc(count ? count : 1, sizeof(*elems));
+    bool ok = true;
+    int i = 0;
+    for (struct node *e = n->a; e; e = e->next, i++) {
+        const struct type *t = sema_expr(s, e);
+        if (t && (t->kind == T_VOID || t->kind == T_ARGS || t->kind == T_AGG)) {
+            sema_error(s, &e->loc, E_TYPE, "Invalid tuple element type: %s", sema_tname(t));
+            t = NULL;
+        }
+        ok &= t != NULL;
+        elems[i] = sema_storage_type(s, t);
+    }
+    const struct type *r = ok ? type_tuple(s->types, count, elems) : NULL;
+    free(elems);
+    return r;
+}
+
+static const struct type *tuple_element(struct sema *s, struct node *n, const struct type *t,
+                                        int64_t idx) {
+    if (idx < 0 || idx >= t->nfields) {
+        sema_error(s, &n->loc, E_TYPE, "Invalid tuple index: %lld. Found %d elements in tuple.",
+                   (long long)idx, t->nfields);
+        return NULL;
+    }
+    n->sym = (int)idx;
+    return t->fields[idx].ty;
+}
+
+static const struct type *expr_field(struct sema *s, struct node *n) {
+    if (n->a->kind == N_IDENT && n->a->str && strcmp(n->a->str, "args") == 0)
+        return sema_args_field(s, n);
+    const struct type *t = sema_expr(s, n->a);
+    if (!t)
+        return NULL;
+    bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
+    if (t->kind == T_TUPLE && numeric)
+        return tuple_element(s, n, t, n->str ? strtoll(n->str, NULL, 10) : (int64_t)n->num);
+    if (t->kind == T_TUPLE) {
+        sema_error(s, &n->loc, E_TYPE, "Can not access field '%s' on a tuple; use .0, .1, ...",
+                   n->str);
+        return NULL;
+    }
+    sema_error(s, &n->loc, E_UNSUPPORTED,
+               "field access on a value of type '%s' is not supported yet", sema_tname(t));
+    return NULL;
+}
+
+static const struct type *expr_index(struct sema *s, struct node *n) {
+    const struct type *t = sema_expr(s, n->a);
+    const struct type *i = sema_expr(s, n->b);
+    if (!t || !i)
+        return NULL;
+    int64_t idx;
+    if (t->kind == T_TUPLE) {
+        if (sema_const_int(n->b, &idx))
+            return tuple_element(s, n, t, idx);
+        sema_error(s, &n->b->loc, E_TYPE, "The index of a tuple must be an integer literal");
+        return NULL;
+    }
+    sema_error(s, &n->loc, E_UNSUPPORTED,
+               "the [] operator on a value of type '%s' is not supported yet", sema_tname(t));
+    return NULL;
+}
+
+/* ---- casts ---- */
+
+static const struct type *cast_target(const struct node *ty) {
+    static const struct {
+        const char *name;
+        const struct type *ty;
+    } names[] = {
+        {"int8", &type_s8},   {"int16", &type_s16},  {"int32", &type_s32},  {"int64", &type_s64},
+        {"uint8", &type_u8},  {"uint16", &type_u16}, {"uint32", &type_u32}, {"uint64", &type_u64},
+        {"s8", &type_s8},     {"s16", &type_s16},    {"s32", &type_s32},    {"s64", &type_s64},
+        {"u8", &type_u8},     {"u16", &type_u16},    {"u32", &type_u32},    {"u64", &type_u64},
+        {"bool", &type_bool},
+    };
+    if (!ty->str || ty->num || ty->len)
+        return NULL;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(names[i].name, ty->str) == 0)
+            return names[i].ty;
+    return NULL;
+}
+
+static const struct type *expr_cast(struct sema *s, struct node *n) {
+    const struct type *to = cast_target(n->a);
+    const struct type *from = sema_expr(s, n->b);
+    if (!to) {
+        char dims[32] = "";
+        if (n->a->len)
+            snprintf(dims, sizeof(dims), "[%zu]", n->a->len);
+        sema_error(s, &n->a->loc, E_UNSUPPORTED, "casts to '%s%s%s' are not supported yet",
+                   n->a->str ? n->a->str : "?", n->a->num ? " *" : "", dims);
+        return NULL;
+    }
+    if (from && !sema_is_int(from)) {
+        sema_error(s, &n->loc, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
+                   sema_tname(to));
+        return NULL;
+    }
+    return to;
+}
+
+/* ---- variables ---- */
+
+static const struct type *expr_var(struct sema *s, struct node *n) {
+    int i = sema_var_find(s, n->str);
+    if (i < 0 || !s->pv->defined[i]) {
+        sema_error(s, &n->loc, E_UNDEFINED, "Undefined or undeclared variable: %s", n->str);
+        return NULL;
+    }
+    n->sym = i;
+    return s->pv->vars[i].ty;
+}
+
+static const struct type *expr_unsupported(struct sema *s, struct node *n, const char *what) {
+    sema_error(s, &n->loc, E_UNSUPPORTED, "%s is not supported yet", what);
+    return NULL;
+}
+
+const struct type *sema_expr(struct sema *s, struct node *n) {
+    const struct type *t = NULL;
+    switch (n->kind) {
+    case N_INT:
+        t = n->num > INT64_MAX ? &type_u64 : &type_s64;
+        break;
+    case N_STRING:
+        t = type_string(s->types, (uint32_t)n->len + 1);
+        break;
+    case N_BOOL:
+        t = &type_bool;
+        break;
+    case N_POSITIONAL:
+    case N_POSITIONAL_COUNT:
+        sema_positional(s, n);
+        return sema_expr(s, n);
+    case N_IDENT:
+        t = sema_ident(s, n);
+        break;
+    case N_VAR:
+        t = expr_var(s, n);
+        break;
+    case N_MAP:
+        t = sema_map_read(s, n);
+        break;
+    case N_CALL:
+        t = sema_call(s, n);
+        break;
+    case N_BINOP:
+        t = expr_binop(s, n);
+        break;
+    case N_UNOP:
+        t = expr_unop(s, n);
+        break;
+    case N_INCDEC:
+        t = expr_incdec(s, n);
+        break;
+    case N_TERNARY:
+        t = expr_ternary(s, n);
+        break;
+    case N_FIELD:
+        t = expr_field(s, n);
+        break;
+    case N_INDEX:
+        t = expr_index(s, n);
+        break;
+    case N_TUPLE:
+        t = expr_tuple(s, n);
+        break;
+    case N_CAST:
+        t = expr_cast(s, n);
+        break;
+    case N_SIZEOF:
+        t = expr_unsupported(s, n, "sizeof");
+        break;
+    case N_OFFSETOF:
+        t = expr_unsupported(s, n, "offsetof");
+        break;
+    default:
+        sema_error(s, &n->loc, E_SYNTAX, "%s is not an expression", ast_kind_name(n->kind));
+        break;
+    }
+    n->ty = t;
+    return t;
+}

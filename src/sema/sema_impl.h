@@ -1,0 +1,107 @@
+/* Internal state of semantic analysis, shared by the src/sema/ files.
+ *
+ * The checker walks the program twice. The first walk reports nothing and
+ * only learns map types, so a map read in one probe and assigned in a later
+ * one gets its type; the second walk reports every error. Map and variable
+ * tables persist across the walks, node annotations are rewritten. */
+#ifndef TRAWK_SEMA_IMPL_H
+#define TRAWK_SEMA_IMPL_H
+
+#include "sema/sema.h"
+
+/* What we know about one map beyond struct sema_map. */
+struct map_info {
+    bool has_key_ty;   /* key shape fixed (key_ty NULL then means "no keys") */
+    bool assigned;     /* written somewhere: reads of it are valid */
+    bool has_agg_args; /* hist/lhist parameters recorded */
+};
+
+/* Variables of one probe block; kept across walks. */
+struct probe_vars {
+    struct sema_var *vars;
+    bool *defined; /* assigned earlier in this walk */
+    int n;
+};
+
+struct sema {
+    struct diag *d;
+    const struct sema_opts *opts;
+    struct sema_out *out;
+    struct type_arena *types;
+    struct map_info *minfo; /* parallel to out->maps */
+    bool report;            /* second walk: report errors */
+    int max_strlen;
+
+    /* the probe being checked */
+    struct node *probe;
+    int unit_first, unit_count; /* its units in out->units */
+    bool probe_complete;        /* all its attach points expanded: context checks are sound */
+    struct probe_vars *pv;
+    bool reads_args;
+};
+
+/* Reports an error during the reporting walk only. */
+void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* type_name into a small rotating buffer, for messages. */
+const char *sema_tname(const struct type *t);
+
+/* ---- types ---- */
+bool sema_is_int(const struct type *t); /* T_INT or T_BOOL */
+bool sema_is_str(const struct type *t);
+/* The type a value is stored as in a map or variable: ints widened to 8 bytes. */
+const struct type *sema_storage_type(struct sema *s, const struct type *t);
+/* Merges two storage types that may hold each other's values: any ints,
+ * strings (the larger wins), tuples element by element. NULL if they can't. */
+const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got);
+
+/* ---- statements and expressions ---- */
+void sema_block(struct sema *s, struct node *block);
+void sema_stmt(struct sema *s, struct node *n);
+const struct type *sema_expr(struct sema *s, struct node *n);
+/* An integer literal, or a negated one. */
+bool sema_const_int(const struct node *n, int64_t *v);
+/* Positional parameters become literals in place. */
+void sema_positional(struct sema *s, struct node *n);
+
+/* ---- builtins ---- */
+const struct type *sema_ident(struct sema *s, struct node *n);
+const struct type *sema_args_field(struct sema *s, struct node *n);
+bool sema_is_func_name(const char *name);
+
+/* ---- calls ---- */
+bool sema_is_agg_call(const struct node *n);
+/* A call in an expression (aggregations are rejected here). */
+const struct type *sema_call(struct sema *s, struct node *n);
+/* The whole right side of "@m[...] = agg(...)"; returns the T_AGG type. */
+const struct type *sema_agg_call(struct sema *s, struct node *call, struct node *map);
+int sema_printf_check(struct sema *s, struct node *call, const char *what);
+
+/* ---- maps ---- */
+/* Resolves the map's keys and checks them; sets n->sym. Returns the map
+ * index, or -1 when the keys are wrong. */
+int sema_map_ref(struct sema *s, struct node *n);
+/* Checks key (an expression list, as in delete(@m, k)) against map n,
+ * which sema_map_whole resolved. Returns 0 or -1. */
+int sema_map_key_check(struct sema *s, struct node *map, struct node *key);
+/* Notes that map n is written somewhere (its reads are valid). */
+void sema_map_mark_written(struct sema *s, struct node *n);
+/* Records a value written into map n (checks against earlier writes). */
+void sema_map_write(struct sema *s, struct node *n, const struct type *val);
+/* Whether map n (resolved) is written anywhere; reports "Undefined map". */
+bool sema_map_defined(struct sema *s, struct node *n);
+/* Types a read of map n as an expression value. */
+const struct type *sema_map_read(struct sema *s, struct node *n);
+/* A map passed whole (print/clear/zero/delete): must exist, no keys written. */
+int sema_map_whole(struct sema *s, struct node *n, const char *func);
+
+/* ---- variables ---- */
+int sema_var_find(struct sema *s, const char *name);
+/* Declares or re-assigns $name with a value of type ty; checks the type and
+ * reports a mismatch at err_loc. */
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+                    const struct loc *err_loc);
+/* let $x; without a value: known, but not yet assigned. */
+int sema_var_declare(struct sema *s, struct node *var);
+
+#endif

@@ -1,0 +1,185 @@
+/* Maps (@x): key shape and value type fixed by their first use, checked at
+ * every later one, across all probes. */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_impl.h"
+
+static int map_find(struct sema *s, const char *name) {
+    for (int i = 0; i < s->out->nmaps; i++)
+        if (strcmp(s->out->maps[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int map_add(struct sema *s, const struct node *n) {
+    struct sema_out *o = s->out;
+    o->maps = realloc(o->maps, sizeof(*o->maps) * (o->nmaps + 1));
+    s->minfo = realloc(s->minfo, sizeof(*s->minfo) * (o->nmaps + 1));
+    struct sema_map *m = &o->maps[o->nmaps];
+    memset(m, 0, sizeof(*m));
+    memset(&s->minfo[o->nmaps], 0, sizeof(s->minfo[0]));
+    m->name = strdup(n->str);
+    m->loc = n->loc;
+    return o->nmaps++;
+}
+
+static bool valid_key(struct sema *s, struct node *k, const struct type *t) {
+    if (t->kind == T_VOID || t->kind == T_ARGS || t->kind == T_AGG || t->kind == T_NONE) {
+        sema_error(s, &k->loc, E_TYPE, "Invalid map key type: %s", sema_tname(t));
+        return false;
+    }
+    return true;
+}
+
+/* The key type of n's key list: one key's storage type, or a tuple.
+ * *ok is false when a key has no usable type. */
+static const struct type *key_type(struct sema *s, struct node *n, bool *ok) {
+    int count = (int)ast_list_len(n->a);
+    const struct type **elems = calloc(count ? count : 1, sizeof(*elems));
+    int i = 0;
+    *ok = true;
+    for (struct node *k = n->a; k; k = k->next, i++) {
+        const struct type *t = sema_expr(s, k);
+        *ok &= t && valid_key(s, k, t);
+        elems[i] = sema_storage_type(s, t);
+    }
+    const struct type *r = NULL;
+    if (*ok)
+        r = count == 1 ? elems[0] : type_tuple(s->types, count, elems);
+    free(elems);
+    return r;
+}
+
+static void key_mismatch(struct sema *s, struct node *n, const struct type *got,
+                         const struct type *want) {
+    sema_error(s, &n->loc, E_TYPE,
+               "Argument mismatch for %s: trying to access with arguments: '%s' when map expects "
+               "arguments: '%s'",
+               n->str, sema_tname(got), sema_tname(want));
+}
+
+/* Checks a key (NULL: none) against the map's, merging string sizes. */
+static bool map_key_check(struct sema *s, struct node *n, int idx, const struct type *key) {
+    struct sema_map *m = &s->out->maps[idx];
+    struct map_info *mi = &s->minfo[idx];
+    if (!mi->has_key_ty) {
+        mi->has_key_ty = true;
+        m->key_ty = key;
+        return true;
+    }
+    const struct type *u = key && m->key_ty ? sema_unify(s, m->key_ty, key) : NULL;
+    if (!key && !m->key_ty)
+        return true;
+    if (!key || !m->key_ty) {
+        sema_error(s, &n->loc, E_TYPE,
+                   key ? "%s used as a map with an explicit key (non-scalar map), previously used "
+                         "without an explicit key (scalar map)"
+                       : "%s used as a map without an explicit key (scalar map), previously used "
+                         "with an explicit key (non-scalar map)",
+                   n->str);
+        return false;
+    }
+    if (!u) {
+        key_mismatch(s, n, key, m->key_ty);
+        return false;
+    }
+    m->key_ty = u;
+    return true;
+}
+
+void sema_map_mark_written(struct sema *s, struct node *n) {
+    int idx = map_find(s, n->str);
+    if (idx < 0)
+        idx = map_add(s, n);
+    s->minfo[idx].assigned = true;
+}
+
+int sema_map_ref(struct sema *s, struct node *n) {
+    bool ok = true;
+    const struct type *key = n->a ? key_type(s, n, &ok) : NULL;
+    int idx = map_find(s, n->str);
+    if (idx < 0)
+        idx = map_add(s, n);
+    n->sym = idx;
+    if (!ok)
+        return -1;
+    return map_key_check(s, n, idx, key) ? idx : -1;
+}
+
+int sema_map_key_check(struct sema *s, struct node *map, struct node *key) {
+    bool ok = true;
+    struct node fake = *map;
+    fake.a = key;
+    const struct type *kt = key ? key_type(s, &fake, &ok) : NULL;
+    return ok && map_key_check(s, map, map->sym, kt) ? 0 : -1;
+}
+
+void sema_map_write(struct sema *s, struct node *n, const struct type *val) {
+    if (n->sym < 0 || n->sym >= s->out->nmaps || !val)
+        return;
+    struct sema_map *m = &s->out->maps[n->sym];
+    s->minfo[n->sym].assigned = true;
+    const struct type *st = sema_storage_type(s, val);
+    const struct type *u = m->val_ty ? sema_unify(s, m->val_ty, st) : st;
+    if (!u) {
+        sema_error(s, &n->loc, E_TYPE,
+                   "Type mismatch for %s: trying to assign value of type '%s' when map already "
+                   "has a value type '%s'",
+                   n->str, sema_tname(val), sema_tname(m->val_ty));
+        return;
+    }
+    m->val_ty = u;
+}
+
+bool sema_map_defined(struct sema *s, struct node *n) {
+    if (s->minfo[n->sym].assigned)
+        return true;
+    sema_error(s, &n->loc, E_UNDEFINED, "Undefined map: %s", n->str);
+    return false;
+}
+
+/* Aggregations read as their total (summed over CPUs). */
+static const struct type *agg_read_type(struct sema *s, struct node *n, const struct type *v) {
+    switch (v->agg) {
+    case AGG_COUNT:
+        return &type_u64;
+    case AGG_SUM:
+    case AGG_MIN:
+    case AGG_MAX:
+    case AGG_AVG:
+        return type_int(8, v->agg_signed);
+    default:
+        sema_error(s, &n->loc, E_TYPE,
+                   "Map type %s cannot print the value of individual keys. You must print the "
+                   "whole map.",
+                   sema_tname(v));
+        return NULL;
+    }
+}
+
+const struct type *sema_map_read(struct sema *s, struct node *n) {
+    if (sema_map_ref(s, n) < 0 || !sema_map_defined(s, n))
+        return NULL;
+    const struct type *v = s->out->maps[n->sym].val_ty;
+    if (v && v->kind == T_AGG)
+        return agg_read_type(s, n, v);
+    return v;
+}
+
+int sema_map_whole(struct sema *s, struct node *n, const char *func) {
+    if (n->a) {
+        sema_error(s, &n->loc, E_ARGS, "The map passed to %s() should not be indexed by a key",
+                   func);
+        return -1;
+    }
+    int idx = map_find(s, n->str);
+    if (idx < 0)
+        idx = map_add(s, n);
+    n->sym = idx;
+    if (!sema_map_defined(s, n))
+        return -1;
+    n->ty = s->out->maps[idx].val_ty;
+    return idx;
+}

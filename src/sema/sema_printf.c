@@ -1,0 +1,104 @@
+/* printf format strings: each conversion against the kind of its argument. */
+#include <string.h>
+
+#include "sema/sema_impl.h"
+
+/* How bpftrace 0.17 names a value's kind in printf messages. */
+static const char *kind_word(const struct type *t) {
+    switch (t->kind) {
+    case T_INT:
+        return "integer";
+    case T_BOOL:
+        return "bool";
+    case T_STRING:
+    case T_PROBE:
+        return "string";
+    case T_TUPLE:
+        return "tuple";
+    case T_VOID:
+        return "void";
+    default:
+        return sema_tname(t);
+    }
+}
+
+/* Skips flags, width, precision and length of the conversion at fmt[0]
+ * (just after '%'); returns the conversion character or 0. */
+static char conversion(const char *fmt, size_t *used) {
+    size_t i = 0;
+    while (fmt[i] && strchr("-+ #0", fmt[i]))
+        i++;
+    while (fmt[i] >= '0' && fmt[i] <= '9')
+        i++;
+    if (fmt[i] == '.') {
+        i++;
+        while (fmt[i] >= '0' && fmt[i] <= '9')
+            i++;
+    }
+    while (fmt[i] && strchr("hljzt", fmt[i]))
+        i++;
+    *used = i + (fmt[i] ? 1 : 0);
+    return fmt[i];
+}
+
+static bool verb_accepts(char verb, const struct type *t) {
+    if (verb == 's')
+        return t->kind == T_STRING || t->kind == T_PROBE;
+    return t->kind == T_INT || t->kind == T_BOOL;
+}
+
+/* Checks one conversion; returns false after reporting. */
+static bool check_verb(struct sema *s, struct node *call, const char *what, char verb,
+                       struct node *arg) {
+    if (!verb || !strchr("diuoxXcsp", verb)) {
+        sema_error(s, &call->loc, E_PRINTF, "%s: Unsupported format specifier: %%%c", what,
+                   verb ? verb : ' ');
+        return false;
+    }
+    if (!arg || !arg->ty)
+        return true; /* count checked by the caller; untyped args reported already */
+    if (verb_accepts(verb, arg->ty))
+        return true;
+    sema_error(s, &call->loc, E_PRINTF,
+               "%s: %%%c specifier expects a value of type %s (%s supplied)", what, verb,
+               verb == 's' ? "string" : "integer", kind_word(arg->ty));
+    return false;
+}
+
+/* Counts the conversions of the format; with check, also checks each one
+ * against its argument. Returns the count, or -1 after a reported error. */
+static int each_conversion(struct sema *s, struct node *call, const char *what, bool check) {
+    struct node *fmt = call->a;
+    struct node *arg = fmt->next;
+    int expected = 0;
+    bool ok = true;
+    for (size_t i = 0; i < fmt->len; i++) {
+        if (fmt->str[i] != '%')
+            continue;
+        if (fmt->str[i + 1] == '%') {
+            i++;
+            continue;
+        }
+        size_t used;
+        char verb = conversion(fmt->str + i + 1, &used);
+        i += used;
+        expected++;
+        if (check && ok)
+            ok = check_verb(s, call, what, verb, arg);
+        if (arg)
+            arg = arg->next;
+    }
+    return ok ? expected : -1;
+}
+
+int sema_printf_check(struct sema *s, struct node *call, const char *what) {
+    int supplied = (int)ast_list_len(call->a->next);
+    int expected = each_conversion(s, call, what, false);
+    if (supplied != expected) {
+        sema_error(s, &call->loc, E_PRINTF,
+                   "%s: %s arguments for format string (%d supplied, %d expected)", what,
+                   supplied < expected ? "Not enough" : "Too many", supplied, expected);
+        return -1;
+    }
+    return each_conversion(s, call, what, true) < 0 ? -1 : 0;
+}

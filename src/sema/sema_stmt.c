@@ -1,0 +1,204 @@
+/* Statements: assignments, let, if, and the constructs trawk refuses. */
+#include <string.h>
+
+#include "sema/sema_impl.h"
+
+static bool is_plain_assign(enum op op) {
+    return op == OP_ASSIGN || op == OP_NONE || (int)op == '=';
+}
+
+/* Values that cannot be stored: reports and returns false. */
+static bool storable(struct sema *s, struct node *value, const struct type *t) {
+    if (!t)
+        return false;
+    if (t->kind == T_VOID) {
+        if (value->kind == N_CALL)
+            sema_error(s, &value->loc, E_TYPE,
+                       "%s() should not be used in an assignment or as a map key", value->str);
+        else
+            sema_error(s, &value->loc, E_TYPE, "Value 'void' cannot be assigned");
+        return false;
+    }
+    if (t->kind == T_ARGS) {
+        sema_error(s, &value->loc, E_UNSUPPORTED, "storing args whole is not supported yet");
+        return false;
+    }
+    return true;
+}
+
+/* bpftrace underlines the "=" of a variable assignment; the AST keeps only
+ * the statement's span, so find the "=" in the source between the target
+ * and the value. Falls back to the statement. */
+static struct loc assign_op_loc(struct sema *s, const struct node *n) {
+    const struct loc *t = &n->a->loc, *v = &n->b->loc;
+    const char *src = s->d->source;
+    if (!src || t->last_line != v->first_line)
+        return n->loc;
+    for (int line = 1; line < t->last_line && src; line++) {
+        src = strchr(src, '\n');
+        src = src ? src + 1 : NULL;
+    }
+    if (!src)
+        return n->loc;
+    int col = t->last_column;
+    while (col < v->first_column && (src[col - 1] == ' ' || src[col - 1] == '\t'))
+        col++;
+    if (col >= v->first_column || src[col - 1] != '=')
+        return n->loc;
+    return (struct loc){t->last_line, col, t->last_line, col + 1};
+}
+
+static void assign_map(struct sema *s, struct node *n) {
+    struct node *map = n->a, *value = n->b;
+    /* Written even when this statement has errors: no "Undefined map" later. */
+    sema_map_mark_written(s, map);
+    if (sema_is_agg_call(value)) {
+        int idx = sema_map_ref(s, map);
+        map->sym = idx < 0 ? map->sym : idx;
+        const struct type *t = sema_agg_call(s, value, map);
+        if (idx >= 0 && t)
+            sema_map_write(s, map, t);
+    } else {
+        const struct type *t = sema_expr(s, value);
+        if (sema_map_ref(s, map) >= 0 && storable(s, value, t))
+            sema_map_write(s, map, t);
+    }
+    if (map->sym >= 0 && map->sym < s->out->nmaps)
+        map->ty = s->out->maps[map->sym].val_ty;
+}
+
+static void compound_error(struct sema *s, struct node *n, const struct type *have,
+                           const struct type *val) {
+    sema_error(s, &n->loc, E_TYPE,
+               "The %s= operator can only be used on integers (have '%s' and '%s')",
+               ast_op_text(n->op), sema_tname(have), sema_tname(val));
+}
+
+/* @m op= v, $x op= v: both sides integers; a new map starts at 0. */
+static void assign_compound(struct sema *s, struct node *n) {
+    struct node *target = n->a;
+    const struct type *val = sema_expr(s, n->b);
+    const struct type *have = NULL;
+    if (target->kind == N_MAP) {
+        sema_map_mark_written(s, target);
+        if (sema_map_ref(s, target) < 0)
+            return;
+        have = s->out->maps[target->sym].val_ty;
+        if (val && sema_is_int(val) && (!have || have->kind == T_INT))
+            sema_map_write(s, target, &type_s64);
+        have = s->out->maps[target->sym].val_ty;
+    } else {
+        have = sema_expr(s, target);
+        if (!have)
+            return;
+    }
+    target->ty = have;
+    if (val && have && (!sema_is_int(val) || have->kind != T_INT))
+        compound_error(s, n, have, val);
+}
+
+static void stmt_assign(struct sema *s, struct node *n) {
+    struct node *target = n->a;
+    if (!is_plain_assign(n->op) && (target->kind == N_MAP || target->kind == N_VAR)) {
+        assign_compound(s, n);
+        return;
+    }
+    if (target->kind == N_MAP) {
+        assign_map(s, n);
+    } else if (target->kind == N_VAR) {
+        const struct type *t = sema_expr(s, n->b);
+        struct loc eq = assign_op_loc(s, n);
+        /* A bad value still defines the variable, so its uses don't cascade. */
+        sema_var_assign(s, target, storable(s, n->b, t) ? t : NULL, &eq);
+    } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
+        sema_expr(s, n->b); /* "_ = expr;" discards the value */
+    } else {
+        sema_error(s, &target->loc, E_SYNTAX, "Invalid expression for assignment");
+    }
+}
+
+static void stmt_let(struct sema *s, struct node *n) {
+    if (n->b) {
+        sema_error(s, &n->b->loc, E_UNSUPPORTED,
+                   "typed variable declarations are not supported yet");
+        return;
+    }
+    if (!n->c) {
+        sema_var_declare(s, n->a);
+        return;
+    }
+    const struct type *t = sema_expr(s, n->c);
+    sema_var_assign(s, n->a, storable(s, n->c, t) ? t : NULL, &n->loc);
+}
+
+static void stmt_if(struct sema *s, struct node *n) {
+    const struct type *c = sema_expr(s, n->a);
+    if (c && !sema_is_int(c))
+        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
+    sema_block(s, n->b);
+    if (n->c && n->c->kind == N_IF)
+        stmt_if(s, n->c);
+    else if (n->c)
+        sema_block(s, n->c);
+}
+
+static void stmt_expr(struct sema *s, struct node *e) {
+    sema_expr(s, e);
+}
+
+static void unsupported(struct sema *s, struct node *n, const char *what) {
+    sema_error(s, &n->loc, E_UNSUPPORTED, "%s not supported yet", what);
+}
+
+void sema_stmt(struct sema *s, struct node *n) {
+    switch (n->kind) {
+    case N_EXPR_STMT:
+        stmt_expr(s, n->a);
+        break;
+    case N_ASSIGN:
+        stmt_assign(s, n);
+        break;
+    case N_LET:
+        stmt_let(s, n);
+        break;
+    case N_IF:
+        stmt_if(s, n);
+        break;
+    case N_BLOCK:
+        sema_block(s, n);
+        break;
+    case N_WHILE:
+        unsupported(s, n, "while loops are");
+        break;
+    case N_UNROLL:
+        unsupported(s, n, "unroll is");
+        break;
+    case N_FOR_MAP:
+    case N_FOR_RANGE:
+        unsupported(s, n, "for loops are");
+        break;
+    case N_RETURN:
+        unsupported(s, n, "return is");
+        break;
+    case N_BREAK:
+    case N_CONTINUE:
+        /* Loops are refused above, so these are always outside one. */
+        sema_error(s, &n->loc, E_CONTEXT, "%s used outside of a loop",
+                   n->kind == N_BREAK ? "break" : "continue");
+        break;
+    default:
+        stmt_expr(s, n);
+        break;
+    }
+}
+
+void sema_block(struct sema *s, struct node *block) {
+    if (!block)
+        return;
+    if (block->kind != N_BLOCK) {
+        sema_stmt(s, block);
+        return;
+    }
+    for (struct node *st = block->a; st; st = st->next)
+        sema_stmt(s, st);
+}

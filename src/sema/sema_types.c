@@ -1,0 +1,78 @@
+/* Type predicates and the rules for storing values in maps and variables. */
+#include <stdlib.h>
+
+#include "sema/sema_impl.h"
+
+bool sema_is_int(const struct type *t) {
+    return t && (t->kind == T_INT || t->kind == T_BOOL);
+}
+
+bool sema_is_str(const struct type *t) {
+    return t && t->kind == T_STRING;
+}
+
+static const struct type *tuple_storage(struct sema *s, const struct type *t) {
+    const struct type **elems = calloc(t->nfields ? t->nfields : 1, sizeof(*elems));
+    bool changed = false;
+    for (int i = 0; i < t->nfields; i++) {
+        elems[i] = sema_storage_type(s, t->fields[i].ty);
+        changed |= elems[i] != t->fields[i].ty;
+    }
+    const struct type *r = changed ? type_tuple(s->types, t->nfields, elems) : t;
+    free(elems);
+    return r;
+}
+
+const struct type *sema_storage_type(struct sema *s, const struct type *t) {
+    if (!t)
+        return NULL;
+    if (t->kind == T_INT && !t->is_ptr)
+        return type_int(8, t->is_signed);
+    if (t->kind == T_TUPLE)
+        return tuple_storage(s, t);
+    return t;
+}
+
+static const struct type *unify_tuple(struct sema *s, const struct type *have,
+                                      const struct type *got) {
+    if (have->nfields != got->nfields)
+        return NULL;
+    const struct type **elems = calloc(have->nfields ? have->nfields : 1, sizeof(*elems));
+    bool changed = false;
+    const struct type *r = have;
+    for (int i = 0; i < have->nfields && r; i++) {
+        elems[i] = sema_unify(s, have->fields[i].ty, got->fields[i].ty);
+        if (!elems[i])
+            r = NULL;
+        else
+            changed |= elems[i] != have->fields[i].ty;
+    }
+    if (r && changed)
+        r = type_tuple(s->types, have->nfields, elems);
+    free(elems);
+    return r;
+}
+
+const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got) {
+    if (!have || !got)
+        return have ? have : got;
+    if (have->kind != got->kind)
+        return NULL;
+    switch (have->kind) {
+    case T_INT:
+        /* Pointers and integers do not mix; any two integers do. */
+        return have->is_ptr == got->is_ptr ? have : NULL;
+    case T_STRING:
+        return got->size > have->size ? got : have;
+    case T_TUPLE:
+        return unify_tuple(s, have, got);
+    case T_AGG:
+        return have->agg == got->agg ? have : NULL;
+    case T_ARGS:
+    case T_VOID:
+    case T_NONE:
+        return NULL;
+    default:
+        return have;
+    }
+}

@@ -1,0 +1,230 @@
+/* Value types: shared instances, the compile-time arena, layout and names. */
+#include "types.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INT_TYPE(sz, sg)                                                                           \
+    { .kind = T_INT, .size = (sz), .is_signed = (sg) }
+
+const struct type type_void = {.kind = T_VOID};
+const struct type type_bool = {.kind = T_BOOL, .size = 1};
+const struct type type_u8 = INT_TYPE(1, false), type_u16 = INT_TYPE(2, false),
+                  type_u32 = INT_TYPE(4, false), type_u64 = INT_TYPE(8, false);
+const struct type type_s8 = INT_TYPE(1, true), type_s16 = INT_TYPE(2, true),
+                  type_s32 = INT_TYPE(4, true), type_s64 = INT_TYPE(8, true);
+const struct type type_probe = {.kind = T_PROBE, .size = 8};
+const struct type type_args = {.kind = T_ARGS};
+
+const struct type *type_int(uint32_t size, bool is_signed) {
+    switch (size) {
+    case 1:
+        return is_signed ? &type_s8 : &type_u8;
+    case 2:
+        return is_signed ? &type_s16 : &type_u16;
+    case 4:
+        return is_signed ? &type_s32 : &type_u32;
+    default:
+        return is_signed ? &type_s64 : &type_u64;
+    }
+}
+
+/* Each allocation is one chunk on a singly linked list, so freeing the arena
+ * frees every type (and tuple field array) built from it. */
+struct arena_chunk {
+    struct arena_chunk *next;
+    _Alignas(max_align_t) unsigned char data[];
+};
+
+struct type_arena {
+    struct arena_chunk *chunks;
+};
+
+struct type_arena *type_arena_new(void) {
+    return calloc(1, sizeof(struct type_arena));
+}
+
+void type_arena_free(struct type_arena *a) {
+    if (!a)
+        return;
+    struct arena_chunk *c = a->chunks;
+    while (c) {
+        struct arena_chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(a);
+}
+
+static void *arena_alloc(struct type_arena *a, size_t size) {
+    struct arena_chunk *c = calloc(1, sizeof(*c) + size);
+    if (!c) {
+        perror("trawk: out of memory");
+        abort();
+    }
+    c->next = a->chunks;
+    a->chunks = c;
+    return c->data;
+}
+
+static struct type *arena_type(struct type_arena *a, enum type_kind kind, uint32_t size) {
+    struct type *t = arena_alloc(a, sizeof(*t));
+    t->kind = kind;
+    t->size = size;
+    return t;
+}
+
+const struct type *type_string(struct type_arena *a, uint32_t size) {
+    return arena_type(a, T_STRING, size);
+}
+
+const struct type *type_ptr(struct type_arena *a, uint32_t size) {
+    struct type *t = arena_type(a, T_INT, size ? size : 8);
+    t->is_ptr = true;
+    return t;
+}
+
+const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed) {
+    static const uint32_t sizes[] = {
+        [AGG_COUNT] = 8,
+        [AGG_SUM] = 8,
+        [AGG_MIN] = sizeof(struct agg_minmax),
+        [AGG_MAX] = sizeof(struct agg_minmax),
+        [AGG_AVG] = sizeof(struct agg_avg),
+        [AGG_STATS] = sizeof(struct agg_avg),
+        [AGG_HIST] = 8,
+        [AGG_LHIST] = 8,
+    };
+    struct type *t = arena_type(a, T_AGG, sizes[agg]);
+    t->agg = agg;
+    t->agg_signed = is_signed;
+    return t;
+}
+
+static uint32_t type_align(const struct type *t) {
+    if (t->kind == T_INT)
+        return t->size ? t->size : 1;
+    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG)
+        return 8;
+    return 1; /* bool, strings: byte arrays */
+}
+
+static uint32_t align_up(uint32_t v, uint32_t a) {
+    return (v + a - 1) / a * a;
+}
+
+const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems) {
+    struct type_field *fields = arena_alloc(a, sizeof(*fields) * (n ? n : 1));
+    uint32_t off = 0;
+    for (int i = 0; i < n; i++) {
+        off = align_up(off, type_align(elems[i]));
+        fields[i].ty = elems[i];
+        fields[i].offset = off;
+        off += elems[i]->size;
+    }
+    /* Rounded to 8 so a tuple can sit in a map key or record next to u64s. */
+    struct type *t = arena_type(a, T_TUPLE, align_up(off, 8));
+    t->nfields = n;
+    t->fields = fields;
+    return t;
+}
+
+bool type_equal(const struct type *a, const struct type *b) {
+    if (a == b)
+        return true;
+    if (!a || !b || a->kind != b->kind || a->size != b->size)
+        return false;
+    switch (a->kind) {
+    case T_INT:
+        return a->is_signed == b->is_signed && a->is_ptr == b->is_ptr;
+    case T_AGG:
+        return a->agg == b->agg && a->agg_signed == b->agg_signed;
+    case T_TUPLE:
+        if (a->nfields != b->nfields)
+            return false;
+        for (int i = 0; i < a->nfields; i++)
+            if (!type_equal(a->fields[i].ty, b->fields[i].ty))
+                return false;
+        return true;
+    default:
+        return true;
+    }
+}
+
+static const char *agg_base_name(enum agg_kind agg) {
+    static const char *const names[] = {
+        [AGG_NONE] = "none",     [AGG_COUNT] = "count_t", [AGG_SUM] = "sum_t",
+        [AGG_MIN] = "min_t",     [AGG_MAX] = "max_t",     [AGG_AVG] = "avg_t",
+        [AGG_STATS] = "stats_t", [AGG_HIST] = "hist_t",   [AGG_LHIST] = "lhist_t",
+    };
+    return names[agg];
+}
+
+/* Appends to buf at *pos without overflowing; output is truncated when full. */
+static void put(char *buf, int size, int *pos, const char *fmt, const char *s, unsigned n) {
+    if (*pos >= size - 1)
+        return;
+    int w = snprintf(buf + *pos, size - *pos, fmt, s, n);
+    if (w > 0)
+        *pos = *pos + w < size ? *pos + w : size - 1;
+}
+
+static void name_into(const struct type *t, char *buf, int size, int *pos) {
+    if (!t) {
+        put(buf, size, pos, "%s", "none", 0);
+        return;
+    }
+    switch (t->kind) {
+    case T_NONE:
+        put(buf, size, pos, "%s", "none", 0);
+        break;
+    case T_VOID:
+        put(buf, size, pos, "%s", "void", 0);
+        break;
+    case T_BOOL:
+        put(buf, size, pos, "%s", "bool", 0);
+        break;
+    case T_INT:
+        if (t->is_ptr)
+            put(buf, size, pos, "%s", "void *", 0);
+        else
+            put(buf, size, pos, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
+        break;
+    case T_STRING:
+        put(buf, size, pos, "%s[%u]", "string", t->size);
+        break;
+    case T_PROBE:
+        put(buf, size, pos, "%s", "probe", 0);
+        break;
+    case T_ARGS:
+        put(buf, size, pos, "%s", "args", 0);
+        break;
+    case T_AGG: {
+        /* bpftrace marks unsigned sum/min/max/avg/stats with a "u" prefix. */
+        bool has_sign = t->agg != AGG_COUNT && t->agg != AGG_HIST && t->agg != AGG_LHIST;
+        put(buf, size, pos, "%s", has_sign && !t->agg_signed ? "u" : "", 0);
+        put(buf, size, pos, "%s", agg_base_name(t->agg), 0);
+        break;
+    }
+    case T_TUPLE:
+        put(buf, size, pos, "%s", "(", 0);
+        for (int i = 0; i < t->nfields; i++) {
+            if (i)
+                put(buf, size, pos, "%s", ",", 0);
+            name_into(t->fields[i].ty, buf, size, pos);
+        }
+        put(buf, size, pos, "%s", ")", 0);
+        break;
+    }
+}
+
+const char *type_name(const struct type *t, char *buf, int size) {
+    int pos = 0;
+    if (size <= 0)
+        return buf;
+    buf[0] = '\0';
+    name_into(t, buf, size, &pos);
+    return buf;
+}

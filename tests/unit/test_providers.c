@@ -1,0 +1,284 @@
+/* Providers: lookup, attach point expansion, tracepoint args; trawk -l. */
+#define _GNU_SOURCE
+/* cmocka.h needs these first. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "list.h"
+#include "providers/provider.h"
+#include "types.h"
+
+struct expansion {
+    struct diag d;
+    char *errbuf;
+    size_t errlen;
+    FILE *err;
+    const struct provider *prov;
+    struct attach_target *targets;
+    int ntargets;
+    int rc;
+};
+
+static const struct loc ap_loc = {1, 1, 1, 20};
+
+static struct expansion *expand(const char *text) {
+    struct expansion *x = calloc(1, sizeof(*x));
+    x->err = open_memstream(&x->errbuf, &x->errlen);
+    diag_init(&x->d, "stdin", text, x->err);
+    x->rc = provider_expand(text, &ap_loc, &x->d, &x->prov, &x->targets, &x->ntargets);
+    fflush(x->err);
+    return x;
+}
+
+static void expansion_free(struct expansion *x) {
+    for (int i = 0; i < x->ntargets; i++) {
+        free(x->targets[i].target);
+        free(x->targets[i].name);
+    }
+    free(x->targets);
+    fclose(x->err);
+    free(x->errbuf);
+    free(x);
+}
+
+/* Expands text expecting one error with this code and message. */
+static void expect_error(const char *text, enum diag_code code, const char *msg) {
+    struct expansion *x = expand(text);
+    assert_int_equal(x->rc, -1);
+    assert_int_equal(x->d.nerrors, 1);
+    assert_int_equal(x->d.last_code, code);
+    if (!strstr(x->errbuf, msg))
+        fail_msg("expected \"%s\" in \"%s\"", msg, x->errbuf);
+    assert_int_equal(x->ntargets, 0);
+    expansion_free(x);
+}
+
+/* Expands text expecting exactly one target with this name and target. */
+static void expect_one(const char *text, enum probe_kind kind, const char *name,
+                       const char *target) {
+    struct expansion *x = expand(text);
+    if (x->rc != 1)
+        fail_msg("%s: %s", text, x->errbuf);
+    assert_int_equal(x->ntargets, 1);
+    assert_int_equal(x->prov->kind, kind);
+    assert_int_equal(x->targets[0].kind, kind);
+    assert_string_equal(x->targets[0].name, name);
+    assert_string_equal(x->targets[0].target, target);
+    expansion_free(x);
+}
+
+static void test_find(void **state) {
+    (void)state;
+    assert_int_equal(provider_find("BEGIN")->kind, PK_BEGIN);
+    assert_int_equal(provider_find("begin")->kind, PK_BEGIN);
+    assert_int_equal(provider_find("End")->kind, PK_END);
+    assert_int_equal(provider_find("t")->kind, PK_TRACEPOINT);
+    assert_int_equal(provider_find("TRACEPOINT")->kind, PK_TRACEPOINT);
+    assert_int_equal(provider_find("i")->kind, PK_INTERVAL);
+    assert_int_equal(provider_find("p")->kind, PK_PROFILE);
+    assert_null(provider_find("kprobe"));
+    assert_null(provider_find(""));
+    for (int k = 0; k < PK__COUNT; k++)
+        assert_int_equal(provider_get(k)->kind, k);
+    assert_null(provider_get(PK__COUNT));
+    assert_true(provider_get(PK_TRACEPOINT)->has_args);
+    assert_false(provider_get(PK_BEGIN)->has_args);
+}
+
+static void test_begin_end(void **state) {
+    (void)state;
+    expect_one("BEGIN", PK_BEGIN, "begin", "begin");
+    expect_one("begin", PK_BEGIN, "begin", "begin");
+    expect_one("END", PK_END, "end", "end");
+    expect_error("BEGIN:x", E_UNKNOWN_PROBE, "begin/end probes should not have a target");
+}
+
+static void test_interval_profile(void **state) {
+    (void)state;
+    expect_one("interval:ms:100", PK_INTERVAL, "interval:ms:100", "ms:100");
+    expect_one("i:s:1", PK_INTERVAL, "interval:s:1", "s:1");
+    expect_one("interval:us:1_000", PK_INTERVAL, "interval:us:1000", "us:1000");
+    expect_one("interval:1000000", PK_INTERVAL, "interval:us:1000", "us:1000");
+    expect_one("interval:2ms", PK_INTERVAL, "interval:us:2000", "us:2000");
+    expect_one("profile:hz:99", PK_PROFILE, "profile:hz:99", "hz:99");
+    expect_one("p:hz:0x10", PK_PROFILE, "profile:hz:16", "hz:16");
+    expect_error("interval", E_UNKNOWN_PROBE, "interval probe must have unit of time");
+    expect_error("interval:xs:1", E_UNKNOWN_PROBE, "xs is not an accepted unit of time");
+    expect_error("interval:ms:0", E_UNKNOWN_PROBE,
+                 "interval frequency should be a positive integer");
+    expect_error("profile:hz:abc", E_UNKNOWN_PROBE, "profile probe must have an integer frequency");
+    expect_error("profile:hz:1:2", E_UNKNOWN_PROBE,
+                 "profile probe type requires 1 or 2 arguments, found 3");
+    expect_error("interval:500", E_UNKNOWN_PROBE,
+                 "Invalid rate of interval probe. Minimum is 1000 or 1us. Found: 500 nanoseconds");
+    expect_error("interval:abc", E_UNKNOWN_PROBE, "Invalid rate of interval probe");
+}
+
+static void test_unknown_and_unsupported(void **state) {
+    (void)state;
+    expect_error("foo:bar", E_UNKNOWN_PROBE, "Invalid probe type: foo");
+    expect_error("kprobe:vfs_read", E_UNSUPPORTED, "kprobe probes are not supported yet");
+    expect_error("kr:vfs_read", E_UNSUPPORTED, "kretprobe probes are not supported yet");
+    expect_error("uretprobe:/bin/bash:readline", E_UNSUPPORTED,
+                 "uretprobe probes are not supported yet");
+    expect_error("fentry:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
+    expect_error("kfunc:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
+    expect_error("rawtracepoint:sched_switch", E_UNSUPPORTED,
+                 "rawtracepoint probes are not supported yet");
+    expect_error("software:faults:1", E_UNSUPPORTED, "software probes are not supported yet");
+    expect_error("iter:task", E_UNSUPPORTED, "iter probes are not supported yet");
+    expect_error("watchpoint:0x1:8:w", E_UNSUPPORTED, "watchpoint probes are not supported yet");
+}
+
+/* ---- tracepoints: need tracefs ---- */
+
+static bool have_tracefs(void) {
+    char err[300];
+    if (tracefs_dir(err, sizeof(err)))
+        return true;
+    print_message("skip: %s\n", err);
+    return false;
+}
+
+static void test_tracepoint_exact(void **state) {
+    (void)state;
+    if (!have_tracefs())
+        skip();
+    expect_one("tracepoint:syscalls:sys_enter_openat", PK_TRACEPOINT,
+               "tracepoint:syscalls:sys_enter_openat", "syscalls:sys_enter_openat");
+    expect_one("t:syscalls:sys_enter_openat", PK_TRACEPOINT, "tracepoint:syscalls:sys_enter_openat",
+               "syscalls:sys_enter_openat");
+    expect_error("tracepoint:nope:nope", E_UNKNOWN_PROBE, "tracepoint not found: nope:nope");
+    expect_error("tracepoint:syscalls:nope*", E_UNKNOWN_PROBE,
+                 "tracepoint not found: syscalls:nope*");
+    expect_error("tracepoint:syscalls", E_UNKNOWN_PROBE,
+                 "tracepoint probe type requires 2 arguments, found 1");
+    expect_error("tracepoint", E_UNKNOWN_PROBE,
+                 "tracepoint probe type requires 2 arguments, found 0");
+    expect_error("tracepoint::x", E_UNKNOWN_PROBE, "tracepoint probe must have a target");
+}
+
+static void test_tracepoint_globs(void **state) {
+    (void)state;
+    if (!have_tracefs())
+        skip();
+    struct expansion *x = expand("tracepoint:syscalls:sys_enter_open*");
+    assert_true(x->rc >= 3);
+    assert_int_equal(x->rc, x->ntargets);
+    assert_string_equal(x->targets[0].name, "tracepoint:syscalls:sys_enter_open");
+    for (int i = 1; i < x->ntargets; i++)
+        assert_true(strcmp(x->targets[i - 1].name, x->targets[i].name) < 0);
+    expansion_free(x);
+
+    /* A single globbed component searches every category. */
+    x = expand("tracepoint:sys_enter_openat*");
+    assert_true(x->rc >= 1);
+    assert_string_equal(x->targets[0].target, "syscalls:sys_enter_openat");
+    expansion_free(x);
+}
+
+static const struct provider_field *arg(const char *target, const char *name) {
+    const struct provider *p = provider_get(PK_TRACEPOINT);
+    struct attach_target t = {.kind = PK_TRACEPOINT, .target = (char *)target};
+    return p->arg_field(&t, name, NULL);
+}
+
+static void test_tracepoint_args(void **state) {
+    (void)state;
+    if (!have_tracefs())
+        skip();
+    const struct provider_field *f = arg("syscalls:sys_enter_openat", "filename");
+    assert_non_null(f);
+    assert_true(f->ty->is_ptr);
+    assert_int_equal(f->offset, 24);
+    assert_int_equal(f->size, 8);
+    assert_ptr_equal(arg("syscalls:sys_enter_openat", "filename"), f); /* cached */
+
+    f = arg("syscalls:sys_enter_openat", "dfd");
+    assert_ptr_equal(f->ty, &type_u64);
+    assert_null(arg("syscalls:sys_enter_openat", "common_pid"));
+    assert_null(arg("syscalls:sys_enter_openat", "nope"));
+    assert_null(arg("nope:nope", "x"));
+
+    f = arg("sched:sched_switch", "prev_comm");
+    assert_true(f->is_char_array);
+    assert_int_equal(f->ty->kind, T_STRING);
+    assert_int_equal(f->ty->size, 16);
+    f = arg("sched:sched_switch", "prev_pid");
+    assert_ptr_equal(f->ty, &type_s64);
+    assert_int_equal(f->size, 4);
+    assert_true(f->is_signed);
+
+    f = arg("sched:sched_process_exec", "filename");
+    assert_true(f->is_data_loc);
+    assert_int_equal(f->ty->kind, T_STRING);
+    assert_int_equal(f->size, 4);
+
+    f = arg("raw_syscalls:sys_enter", "args");
+    assert_non_null(f);
+    assert_null(f->ty); /* an array of longs: present, not supported */
+}
+
+/* ---- trawk -l ---- */
+
+static char *list(const char *glob, int *rc) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    *rc = list_probes(glob, out);
+    fclose(out);
+    return buf;
+}
+
+static void test_list(void **state) {
+    (void)state;
+    if (!have_tracefs())
+        skip();
+    int rc;
+    char *s = list("tracepoint:syscalls:sys_enter_openat", &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(s, "tracepoint:syscalls:sys_enter_openat\n");
+    free(s);
+
+    s = list("t:*sys_enter_openat", &rc);
+    assert_string_equal(s, "tracepoint:syscalls:sys_enter_openat\n");
+    free(s);
+
+    s = list(NULL, &rc);
+    assert_non_null(strstr(s, "\ntracepoint:syscalls:sys_enter_openat\n"));
+    assert_null(strstr(s, "\ninterval:"));
+    assert_null(strstr(s, "\nbegin"));
+    assert_int_equal(strncmp(s, "tracepoint:", 11), 0);
+    free(s);
+
+    s = list("interval:*", &rc);
+    assert_string_equal(s, "interval:hz:\ninterval:ms:\ninterval:s:\ninterval:us:\n");
+    free(s);
+
+    s = list("BEGIN", &rc);
+    assert_string_equal(s, "");
+    free(s);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_find),
+        cmocka_unit_test(test_begin_end),
+        cmocka_unit_test(test_interval_profile),
+        cmocka_unit_test(test_unknown_and_unsupported),
+        cmocka_unit_test(test_tracepoint_exact),
+        cmocka_unit_test(test_tracepoint_globs),
+        cmocka_unit_test(test_tracepoint_args),
+        cmocka_unit_test(test_list),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
