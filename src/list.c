@@ -1,5 +1,4 @@
 /* trawk -l: listing probes the way bpftrace -l does. */
-#define _GNU_SOURCE
 #include "list.h"
 
 #include <fnmatch.h>

@@ -1,6 +1,5 @@
 /* Semantic analysis driver: config, probe expansion into units, the two
  * walks over the probe blocks, and the result's lifetime. */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>

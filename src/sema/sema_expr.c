@@ -1,5 +1,4 @@
 /* Expressions: literals, variables, operators, tuples, casts. */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>

@@ -1,6 +1,5 @@
 /* Maps (@x): key shape and value type fixed by their first use, checked at
  * every later one, across all probes. */
-#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 

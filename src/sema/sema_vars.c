@@ -1,6 +1,5 @@
 /* Scratch variables ($x): one table per probe block, types fixed by the
  * first assignment. */
-#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 

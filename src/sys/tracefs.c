@@ -1,5 +1,4 @@
 /* tracefs: finding the mount, listing events, parsing their format files. */
-#define _GNU_SOURCE
 #include "sys/tracefs.h"
 
 #include <ctype.h>
@@ -318,7 +317,7 @@ static int list_dirs(const char *dir, const char *glob, struct dirent ***out) {
 
 static int foreach_in_category(const char *events, const char *cat, const char *event_glob,
                                tracefs_event_fn fn, void *arg) {
-    char path[512];
+    char path[1024];
     snprintf(path, sizeof(path), "%s/%s", events, cat);
     struct dirent **evs;
     int n = list_dirs(path, event_glob, &evs);

@@ -77,7 +77,7 @@ static void scalar_count_increments_in_place(void **state)
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.nprogs, 1);
     assert_true(has_sequence(&c.m.progs[0],
-                             SEQ("r1 = map[0]", "r2 = r10", "r2 += *", "call 1",
+                             SEQ("r1 = map\\[0\\]", "r2 = r10", "r2 += *", "call 1",
                                  "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)", "r1 += 1",
                                  "*(u64 *)(r0 +0) = r1")));
     assert_int_equal(c.m.maps[0].bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -128,7 +128,7 @@ static void printf_sends_one_record(void **state)
     assert_int_equal(c.m.events[0].size, 16);
     assert_true(has_sequence(&c.m.progs[0],
                              SEQ("*(u32 *)(r10 *) = 0", "*(u32 *)(r10 *) = 0",
-                                 "*(u64 *)(r10 *) = 42", "r1 = map[*]", "r2 = r10", "r2 += *",
+                                 "*(u64 *)(r10 *) = 42", "r1 = map\\[*\\]", "r2 = r10", "r2 += *",
                                  "r3 = 16", "r4 = 0", "call 130")));
     manifest_free(&c.m);
 }
@@ -140,7 +140,7 @@ static void exit_leaves_the_probe(void **state)
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.events[0].kind, EV_EXIT);
     assert_true(has_sequence(&c.m.progs[0], SEQ("call 130", "if r0 == 0 goto pc+*",
-                                                "r1 = &map[*][0]", "r2 = 1",
+                                                "r1 = &map\\[*\\]\\[0\\]", "r2 = 1",
                                                 "lock *(u64 *)(r1 +0) += r2", "goto pc+*")));
     manifest_free(&c.m);
 }

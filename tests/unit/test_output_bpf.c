@@ -1,6 +1,5 @@
 /* The map printers on real BPF maps: needs root (or CAP_BPF); skipped with
  * a reason otherwise. */
-#define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
 /* Ring buffer records dispatched by out_event (no kernel needed). */
-#define _GNU_SOURCE
 #include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,4 @@
 /* Providers: lookup, attach point expansion, tracepoint args; trawk -l. */
-#define _GNU_SOURCE
 /* cmocka.h needs these first. */
 /* clang-format off */
 #include <setjmp.h>

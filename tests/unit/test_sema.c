@@ -1,6 +1,5 @@
 /* Semantic analysis: annotations, maps, units, and each error class with
  * its exact text and location. */
-#define _GNU_SOURCE
 /* cmocka.h needs these first. */
 /* clang-format off */
 #include <setjmp.h>
