@@ -93,6 +93,88 @@ void emit_jump(struct emit *e, struct bpf_insn insn, int label)
     emit(e, insn);
 }
 
+static bool is_jump(const struct bpf_insn *in)
+{
+    int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+    return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
+}
+
+static bool is_ld_imm64(const struct bpf_insn *in)
+{
+    return in->code == (BPF_LD | BPF_DW | BPF_IMM);
+}
+
+/* Keeps the instructions marked in keep, re-targeting jumps; a jump to a
+ * dropped instruction goes to the next kept one. */
+static void compact(struct emit *e, const bool *keep, int *newpos)
+{
+    int n = 0;
+    for (int i = 0; i <= e->n; i++) {
+        newpos[i] = n;
+        if (i < e->n && keep[i])
+            n++;
+    }
+    for (int i = 0, j = 0; i < e->n; i++) {
+        if (!keep[i])
+            continue;
+        struct bpf_insn in = e->insns[i];
+        if (is_jump(&in))
+            in.off = (short)(newpos[i + 1 + in.off] - j - 1);
+        e->insns[j] = in;
+        e->lines[j] = e->lines[i];
+        j++;
+    }
+    e->n = n;
+}
+
+/* The verifier rejects unreachable code, which constant conditions leave
+ * behind; jumps to the next instruction are dropped on the way. */
+static int prune(struct emit *e)
+{
+    bool *keep = calloc((size_t)e->n + 1, sizeof(bool));
+    int *stack = malloc(((size_t)e->n + 1) * sizeof(int));
+    int *newpos = malloc(((size_t)e->n + 1) * sizeof(int));
+    if (!keep || !stack || !newpos) {
+        free(keep), free(stack), free(newpos);
+        return -1;
+    }
+    int sp = 0;
+    stack[sp++] = 0;
+    while (sp) {
+        int i = stack[--sp];
+        if (i < 0 || i >= e->n || keep[i])
+            continue;
+        keep[i] = true;
+        const struct bpf_insn *in = &e->insns[i];
+        if (is_ld_imm64(in)) {
+            keep[i + 1] = true;
+            stack[sp++] = i + 2;
+        } else if (BPF_OP(in->code) == BPF_EXIT && BPF_CLASS(in->code) == BPF_JMP) {
+            continue;
+        } else if (is_jump(in)) {
+            stack[sp++] = i + 1 + in->off;
+            if (BPF_OP(in->code) != BPF_JA)
+                stack[sp++] = i + 1;
+        } else {
+            stack[sp++] = i + 1;
+        }
+    }
+    /* a jump over only unreachable code lands on the next kept instruction */
+    for (int i = 0; i < e->n; i++) {
+        const struct bpf_insn *in = &e->insns[i];
+        if (!keep[i] || !is_jump(in) || BPF_OP(in->code) != BPF_JA)
+            continue;
+        int t = i + 1 + in->off, k = i + 1;
+        while (k < t && !keep[k])
+            k++;
+        if (k == t && t > i)
+            keep[i] = false;
+    }
+    compact(e, keep, newpos);
+    free(keep), free(stack), free(newpos);
+    return 0;
+}
+
 int emit_finish(struct emit *e)
 {
     if (e->failed)
@@ -104,5 +186,5 @@ int emit_finish(struct emit *e)
             return -1;
         e->insns[e->fixups[i].insn].off = (short)off;
     }
-    return 0;
+    return prune(e);
 }

@@ -68,6 +68,15 @@ static bool has_sequence(const struct prog_desc *p, const char *const *pats)
     return false;
 }
 
+static int count_matches(const struct prog_desc *p, const char *pat)
+{
+    static char lines[4096][128];
+    int n = listing(p, lines, 4096), count = 0;
+    for (int i = 0; i < n; i++)
+        count += fnmatch(pat, lines[i], 0) == 0;
+    return count;
+}
+
 #define SEQ(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void scalar_count_increments_in_place(void **state)
@@ -139,9 +148,24 @@ static void exit_leaves_the_probe(void **state)
     compile("BEGIN { exit(); printf(\"not reached\\n\"); }", &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.events[0].kind, EV_EXIT);
+    /* the record, the lost-event count, then straight to the exit: the
+     * printf after exit() is unreachable and pruned */
     assert_true(has_sequence(&c.m.progs[0], SEQ("call 130", "if r0 == 0 goto pc+*",
                                                 "r1 = &map\\[*\\]\\[0\\]", "r2 = 1",
-                                                "lock *(u64 *)(r1 +0) += r2", "goto pc+*")));
+                                                "lock *(u64 *)(r1 +0) += r2", "r0 = 0", "exit")));
+    assert_int_equal(count_matches(&c.m.progs[0], "call 130"), 1);
+    manifest_free(&c.m);
+}
+
+static void constant_conditions_leave_no_dead_code(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { if (0) { printf(\"a\\n\"); } else { printf(\"b\\n\"); } @x = 1 ? 2 : 3; }",
+            &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "call 130"), 1);
+    assert_int_equal(count_matches(&c.m.progs[0], "goto pc+0"), 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "r6 = 3"), 0);
     manifest_free(&c.m);
 }
 
@@ -186,6 +210,7 @@ int main(void)
         cmocka_unit_test(pid_is_the_upper_half),
         cmocka_unit_test(printf_sends_one_record),
         cmocka_unit_test(exit_leaves_the_probe),
+        cmocka_unit_test(constant_conditions_leave_no_dead_code),
         cmocka_unit_test(hist_computes_log2_bucket),
         cmocka_unit_test(tuple_key_count_is_short),
         cmocka_unit_test(stack_overflow_is_an_error),
