@@ -94,6 +94,7 @@ void rt_mark_unloaded(struct manifest *m)
         for (int j = 0; j < p->ntargets; j++) {
             p->targets[j].link_fd = -1;
             p->targets[j].perf_fds_n = 0;
+            p->targets[j].nlink_fds = 0;
         }
     }
 }

@@ -90,13 +90,6 @@ static int attach_all(struct session *s)
     return 0;
 }
 
-static void detach_all(struct manifest *m)
-{
-    for (int i = 0; i < m->nprogs; i++)
-        for (int j = 0; j < m->progs[i].ntargets; j++)
-            rt_detach_target(&m->progs[i].targets[j]);
-}
-
 static void announce(const struct session *s)
 {
     int n = s->nattached + s->nfired;
@@ -136,7 +129,7 @@ static int finish(struct session *s)
 {
     int code = 0;
 
-    detach_all(s->m);
+    rt_detach_all(s->m);
     /* Records that raced with exit() are dropped, as in bpftrace; after a
      * signal, what was already sent is still shown. */
     rt_events_drain(s->ev);
@@ -188,7 +181,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d)
     rt_signals_install(&sigs);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(m, opts->verbose, d) == 0)
         rc = run_loaded(&s);
-    detach_all(m);
+    rt_detach_all(m);
     rt_events_close(s.ev);
     rt_unload(m);
     rt_signals_restore(&sigs);

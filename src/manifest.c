@@ -8,6 +8,7 @@ static void free_targets(struct attach_target *t, int n)
         free(t[i].target);
         free(t[i].name);
         free(t[i].perf_fds);
+        free(t[i].link_fds);
     }
     free(t);
 }

@@ -81,8 +81,10 @@ struct attach_target {
     char *name;     /* the full probe name as the probe builtin prints it */
     uint64_t cookie; /* passed as the BPF attach cookie: index in manifest.probe_names */
     int link_fd;    /* set by the runtime; perf event fd for perf-event based attachments */
-    int perf_fds_n; /* profile attaches one perf event per CPU: runtime bookkeeping */
+    int perf_fds_n; /* perf events the runtime opened for this target (one per CPU for profile) */
     int *perf_fds;
+    int nlink_fds;  /* BPF links joining the program to those perf events */
+    int *link_fds;
 };
 
 struct prog_desc {

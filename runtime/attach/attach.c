@@ -38,8 +38,32 @@ int rt_target_own_fd(struct attach_target *t, int fd)
     return 0;
 }
 
+int rt_target_own_link(struct attach_target *t, int fd)
+{
+    int *fds = realloc(t->link_fds, sizeof(*fds) * (t->nlink_fds + 1));
+
+    if (!fds) {
+        close(fd);
+        return -1;
+    }
+    fds[t->nlink_fds++] = fd;
+    t->link_fds = fds;
+    t->link_fd = fd;
+    return 0;
+}
+
+void rt_close_links(struct attach_target *t)
+{
+    while (t->nlink_fds > 0)
+        close(t->link_fds[--t->nlink_fds]);
+    free(t->link_fds);
+    t->link_fds = NULL;
+    t->link_fd = -1;
+}
+
 void rt_detach_target(struct attach_target *t)
 {
+    rt_close_links(t);
     while (t->perf_fds_n > 0)
         close(t->perf_fds[--t->perf_fds_n]);
     free(t->perf_fds);
@@ -72,9 +96,8 @@ int rt_attach_perf_fd(const struct prog_desc *prog, struct attach_target *t, int
         goto fail_errno;
     link = bpf_link_create(prog->fd, perf_fd, BPF_PERF_EVENT, &opts);
     if (link >= 0) {
-        if (rt_target_own_fd(t, link) < 0)
+        if (rt_target_own_link(t, link) < 0)
             goto fail_errno;
-        t->link_fd = link;
         return 0;
     }
     err = errno;

@@ -48,6 +48,12 @@ extern const struct rt_attach_ops rt_attach_profile;
 int rt_target_own_fd(struct attach_target *t, int fd);
 /* Closes every fd t owns, newest first (links before their perf events). */
 void rt_detach_target(struct attach_target *t);
+/* Records a BPF link as owned by t; closing it stops the program at once. */
+int rt_target_own_link(struct attach_target *t, int fd);
+void rt_close_links(struct attach_target *t);
+/* Detaches every target: links first, so no program runs any more, then the
+ * perf events (see teardown.c for why that may finish in the background). */
+void rt_detach_all(struct manifest *m);
 
 /* Opens a perf event for all processes on one CPU. Returns the fd or -1
  * with errno set. */

@@ -106,6 +106,8 @@ static void copy_target(struct attach_target *dst, const struct attach_target *s
     dst->link_fd = -1;
     dst->perf_fds = NULL;
     dst->perf_fds_n = 0;
+    dst->link_fds = NULL;
+    dst->nlink_fds = 0;
 }
 
 /* Generates one program for the given targets of a unit. */

@@ -1,0 +1,138 @@
+/* Detaching everything at exit.
+ *
+ * The kernel waits for an RCU grace period (tens of milliseconds here) both
+ * when a BPF link leaves a perf event and when the last perf event of a
+ * tracepoint goes away; for all syscall tracepoints that is half a minute
+ * when done one after the other. Links wait outside any lock, so closing
+ * them from several threads at once shares the grace periods. Perf events
+ * wait under a global mutex; once the links are gone nothing of trawk's runs
+ * any more, so when there are many perf events their closing is left to a
+ * background process and trawk can print its maps and exit. */
+#include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "attach/attach.h"
+
+/* Below this many perf events, closing them in place costs little. */
+#define CLOSE_INLINE_MAX 8
+
+static int gather_perf_fds(struct manifest *m, int **out)
+{
+    int n = 0, cap = 0, *fds = NULL;
+    for (int i = 0; i < m->nprogs; i++) {
+        for (int j = 0; j < m->progs[i].ntargets; j++) {
+            struct attach_target *t = &m->progs[i].targets[j];
+            for (int k = 0; k < t->perf_fds_n; k++) {
+                if (n == cap) {
+                    int *bigger = realloc(fds, sizeof(*fds) * (size_t)(cap = cap ? cap * 2 : 64));
+                    if (!bigger)
+                        break;
+                    fds = bigger;
+                }
+                fds[n++] = t->perf_fds[k];
+            }
+        }
+    }
+    *out = fds;
+    return n;
+}
+
+static bool listed(int fd, const int *fds, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (fds[i] == fd)
+            return true;
+    return false;
+}
+
+/* In the background process: keep only the perf events, then close them. */
+static void close_in_background(const int *fds, int n)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    if (dir) {
+        struct dirent *e;
+        int dfd = dirfd(dir);
+        while ((e = readdir(dir)))
+            if (e->d_name[0] != '.' && atoi(e->d_name) != dfd && !listed(atoi(e->d_name), fds, n))
+                close(atoi(e->d_name));
+        closedir(dir);
+    }
+    setsid();
+    for (int i = 0; i < n; i++)
+        close(fds[i]);
+}
+
+/* Double fork, so the closer is nobody's child to wait for. */
+static bool spawn_closer(const int *fds, int n)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        if (fork() == 0)
+            close_in_background(fds, n);
+        _exit(0);
+    }
+    waitpid(pid, NULL, 0);
+    return true;
+}
+
+#define CLOSER_THREADS 32
+
+struct link_closer {
+    pthread_t thread;
+    struct manifest *m;
+    int index, nthreads;
+};
+
+/* Closes the links of every nthreads-th target, starting at index. */
+static void *close_link_share(void *arg)
+{
+    struct link_closer *c = arg;
+    int k = 0;
+    for (int i = 0; i < c->m->nprogs; i++)
+        for (int j = 0; j < c->m->progs[i].ntargets; j++, k++)
+            if (k % c->nthreads == c->index)
+                rt_close_links(&c->m->progs[i].targets[j]);
+    return NULL;
+}
+
+static void close_all_links(struct manifest *m)
+{
+    int ntargets = 0;
+    for (int i = 0; i < m->nprogs; i++)
+        ntargets += m->progs[i].ntargets;
+    int nthreads = ntargets < CLOSER_THREADS ? ntargets : CLOSER_THREADS;
+    struct link_closer closers[CLOSER_THREADS];
+    int started = 0;
+    for (int t = 1; t < nthreads; t++) {
+        closers[t] = (struct link_closer){.m = m, .index = t, .nthreads = nthreads};
+        if (pthread_create(&closers[t].thread, NULL, close_link_share, &closers[t]) != 0)
+            break;
+        started = t;
+    }
+    closers[0] = (struct link_closer){.m = m, .index = 0, .nthreads = nthreads ? nthreads : 1};
+    close_link_share(&closers[0]);
+    for (int t = 1; t <= started; t++)
+        pthread_join(closers[t].thread, NULL);
+    /* shares whose thread failed to start */
+    for (int t = started + 1; t < nthreads; t++)
+        close_link_share(&closers[t]);
+}
+
+void rt_detach_all(struct manifest *m)
+{
+    close_all_links(m);
+    int *fds = NULL;
+    int n = gather_perf_fds(m, &fds);
+    if (n > CLOSE_INLINE_MAX)
+        spawn_closer(fds, n);
+    free(fds);
+    /* our copies close quickly when the background process holds the events */
+    for (int i = 0; i < m->nprogs; i++)
+        for (int j = 0; j < m->progs[i].ntargets; j++)
+            rt_detach_target(&m->progs[i].targets[j]);
+}
