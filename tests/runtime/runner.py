@@ -27,7 +27,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 NOTIFY = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
-DEFAULT_TIMEOUT = 10.0
+DEFAULT_TIMEOUT = 5.0
 
 # Directives that take a value, and whether they may repeat.
 SINGLE = {"PROG", "FILE", "SCRIPT", "OPTS", "ARGS", "STDIN", "TRIGGER",
