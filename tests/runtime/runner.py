@@ -30,7 +30,7 @@ NOTIFY = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
 DEFAULT_TIMEOUT = 5.0
 
 # Directives that take a value, and whether they may repeat.
-SINGLE = {"PROG", "FILE", "SCRIPT", "OPTS", "ARGS", "STDIN", "TRIGGER",
+SINGLE = {"PROG", "FILE", "SCRIPT", "OPTS", "ARGS", "STDIN", "SETUP", "TRIGGER",
           "SIGNAL", "EXIT", "TIMEOUT", "REQUIRES"}
 REPEATED = {"ENV", "EXPECT", "EXPECT_REGEX", "EXPECT_NONE", "EXPECT_BLOCK",
             "EXPECT_ALL", "ERR_EXPECT", "ERR_REGEX", "ERR_NONE", "ERR_BLOCK",
@@ -176,6 +176,8 @@ def missing_requirement(req):
         return None if ok else "kernel has no uprobes"
     if req == "btf":
         return None if os.path.exists("/sys/kernel/btf/vmlinux") else "kernel has no BTF"
+    if req.startswith("env:"):
+        return None if os.environ.get(req[4:]) else "%s is not set" % req[4:]
     if req.startswith("cmd:"):
         return None if shutil.which(req[4:]) else "command %s not found" % req[4:]
     if req.startswith("file:"):
@@ -337,6 +339,11 @@ def run_case(case, trawk):
         env["TRAWK_TEST_DIR"] = HERE
         env.update(case.env)
         argv = build_argv(case, trawk, tmpdir)
+        if "SETUP" in case.fields:
+            why = run_trigger(case.fields["SETUP"], tmpdir, env, deadline)
+            if why:
+                return Result(case, "FAIL", "setup failed: " + why.replace("trigger ", ""),
+                              duration=time.monotonic() - start)
         leaks = LeakWatch() if "CHECK_LEAKS" in case.flags else None
         run = Run(argv, tmpdir, env, case.get("STDIN"))
         problems = []
