@@ -204,6 +204,29 @@ class Result:
         self.duration = duration
 
 
+SESSIONS = set()  # session ids of every trawk started (one session each)
+
+
+def leftover_processes():
+    """Processes still alive in a session a test started: a trawk that
+    outlived its test, or something it spawned."""
+    left = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % d) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # Fields after the parenthesised comm: state ppid pgrp session ...
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        if int(fields[3]) in SESSIONS and fields[0] != "Z":
+            left.append((int(d), comm))
+    return left
+
+
 class Run:
     """One trawk process with line-by-line capture of stdout and stderr."""
 
@@ -216,6 +239,7 @@ class Run:
             argv, cwd=cwd, env=env, start_new_session=True,
             stdin=subprocess.PIPE if stdin_data is not None else subprocess.DEVNULL,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        SESSIONS.add(self.proc.pid)
         self.threads = [
             threading.Thread(target=self._read, args=(self.proc.stdout, self.out, "stdout")),
             threading.Thread(target=self._read, args=(self.proc.stderr, self.err, "stderr")),
@@ -593,13 +617,22 @@ def main():
         report(res, args.verbose)
         results.append(res)
 
+    left = leftover_processes()
+    if left:
+        print("FAIL processes left running after the tests (now killed): "
+              + ", ".join("%s(%d)" % (comm, pid) for pid, comm in left))
+        for pid, _ in left:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
     counts = {s: sum(1 for r in results if r.status == s) for s in ("PASS", "FAIL", "SKIP")}
     print("\n%d passed, %d failed, %d skipped in %.1fs" % (
         counts["PASS"], counts["FAIL"], counts["SKIP"], time.monotonic() - started))
     failed = sorted(r.case.name for r in results if r.status == "FAIL")
     if failed:
         print("failed: " + ", ".join(failed))
-    return 1 if failed else 0
+    return 1 if failed or left else 0
 
 
 if __name__ == "__main__":
