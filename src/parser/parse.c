@@ -52,6 +52,22 @@ struct node *parse_program(struct diag *d, const char *text)
     return ctx.root;
 }
 
+struct pa_list pa_list_add(struct pa_list l, struct node *item)
+{
+    if (!l.head)
+        l.head = item;
+    else
+        l.tail->next = item;
+    l.tail = item;
+    return l;
+}
+
+struct node *pa_cons(struct node *item, struct pa_list l)
+{
+    item->next = l.head;
+    return item;
+}
+
 struct node *pa_named(enum node_kind kind, const struct loc *l, char *s)
 {
     struct node *n = ast_new_str(kind, l, s, strlen(s));

@@ -26,6 +26,16 @@ struct parse_ctx {
     size_t len, cap;
 };
 
+/* A list under construction: the tail makes each append O(1), so a block
+ * of 100000 statements does not take quadratic time. */
+struct pa_list {
+    struct node *head, *tail;
+};
+
+struct pa_list pa_list_add(struct pa_list l, struct node *item);
+/* item followed by the list l; returns item. */
+struct node *pa_cons(struct node *item, struct pa_list l);
+
 /* Grammar action helpers: each builds one node and takes ownership of the
  * malloc'ed strings passed to it. */
 struct node *pa_named(enum node_kind kind, const struct loc *l, char *s);
