@@ -11,9 +11,9 @@
 /* All parser state lives here, reached through %parse-param and yyextra. */
 struct parse_ctx {
     struct diag *d;
-    struct node *root;  /* set by the start rule */
-    int line, col;      /* position of the next unread character */
-    int tok_line;       /* start of a token lexed in pieces (strings) */
+    struct node *root; /* set by the start rule */
+    int line, col;     /* position of the next unread character */
+    int tok_line;      /* start of a token lexed in pieces (strings) */
     int tok_col;
     /* bpftrace's lexer only resets a token's start at white space and
      * comments, so a syntax error at ";" in "1 +;" underlines "+;". Errors

@@ -8,22 +8,19 @@ struct capture {
     struct diag d;
 };
 
-static void cap_open(struct capture *c, const char *source)
-{
+static void cap_open(struct capture *c, const char *source) {
     c->text = NULL;
     c->out = open_memstream(&c->text, &c->len);
     diag_init(&c->d, "e.bt", source, c->out);
 }
 
-static void cap_check(struct capture *c, const char *expected)
-{
+static void cap_check(struct capture *c, const char *expected) {
     fclose(c->out);
     assert_string_equal(c->text, expected);
     free(c->text);
 }
 
-static void test_single_line_error(void **state)
-{
+static void test_single_line_error(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "BEGIN { $x = 1; $x = \"s\"; }\n");
@@ -36,8 +33,7 @@ static void test_single_line_error(void **state)
                   "                   ~\n");
 }
 
-static void test_second_line_and_width(void **state)
-{
+static void test_second_line_and_width(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "BEGIN {\n  @x = 1 +;\n}\n");
@@ -49,8 +45,7 @@ static void test_second_line_and_width(void **state)
 }
 
 /* Tabs print as four spaces; the underline moves and widens with them. */
-static void test_tabs(void **state)
-{
+static void test_tabs(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "\t@x = \t1;");
@@ -61,8 +56,7 @@ static void test_tabs(void **state)
                   "    ~~~~~~~~~\n");
 }
 
-static void test_multi_line_span(void **state)
-{
+static void test_multi_line_span(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "BEGIN {\n  if (1) {\n  }\n}");
@@ -73,8 +67,7 @@ static void test_multi_line_span(void **state)
                   "  }\n");
 }
 
-static void test_warning_is_not_counted(void **state)
-{
+static void test_warning_is_not_counted(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "BEGIN { @x = 10/2; }");
@@ -87,8 +80,7 @@ static void test_warning_is_not_counted(void **state)
                   "             ~~~~\n");
 }
 
-static void test_plain_error(void **state)
-{
+static void test_plain_error(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "");
@@ -101,8 +93,7 @@ static void test_plain_error(void **state)
 
 /* Empty spans (end of input) print spaces only; spans past the end of the
  * line stop at its end; a missing line prints empty. */
-static void test_edges(void **state)
-{
+static void test_edges(void **state) {
     (void)state;
     struct capture c;
     cap_open(&c, "BEGIN { @x = 1 \r\n");
@@ -123,8 +114,7 @@ static void test_edges(void **state)
                   "\n");
 }
 
-static void test_loc_span(void **state)
-{
+static void test_loc_span(void **state) {
     (void)state;
     struct loc a = {1, 5, 1, 8}, b = {3, 2, 3, 9};
     struct loc s = loc_span(&a, &b);
@@ -134,8 +124,7 @@ static void test_loc_span(void **state)
     assert_int_equal(s.last_column, 9);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_line_error),
         cmocka_unit_test(test_second_line_and_width),

@@ -2,8 +2,8 @@
  * wrapper the parser calls. */
 #include "test_util.h"
 
-#include "parser/parse_internal.h"
 #include "parser.h"
+#include "parser/parse_internal.h"
 #define YYSTYPE TRAWK_YYSTYPE
 #define YYLTYPE TRAWK_YYLTYPE
 #include "lexer.h"
@@ -16,7 +16,7 @@ struct lexed {
     int n;
     int kind[MAX_TOKENS];
     struct loc loc[MAX_TOKENS];
-    char *str[MAX_TOKENS];    /* text of identifier-like tokens, bytes of strings */
+    char *str[MAX_TOKENS]; /* text of identifier-like tokens, bytes of strings */
     size_t len[MAX_TOKENS];
     uint64_t num[MAX_TOKENS];
     char *errors;
@@ -25,15 +25,13 @@ struct lexed {
 };
 
 /* Lexes text to its end or its first error (T_TRAWK_YYerror, kept as the last token). */
-static struct lexed lex_all(const char *text)
-{
+static struct lexed lex_all(const char *text) {
     struct lexed out = {0};
     size_t elen = 0;
     FILE *err = open_memstream(&out.errors, &elen);
     struct diag d;
     diag_init(&d, "stdin", text, err);
-    struct parse_ctx ctx = {.d = &d, .line = 1, .col = 1, .run_line = 1, .run_col = 1,
-                            .depth = -1};
+    struct parse_ctx ctx = {.d = &d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
     yyscan_t scanner;
     assert_int_equal(trawk_yylex_init_extra(&ctx, &scanner), 0);
     YY_BUFFER_STATE buf = trawk_yy_scan_bytes(text, (int)strlen(text), scanner);
@@ -68,35 +66,30 @@ static struct lexed lex_all(const char *text)
     return out;
 }
 
-static void lexed_free(struct lexed *x)
-{
+static void lexed_free(struct lexed *x) {
     for (int i = 0; i < x->n; i++)
         free(x->str[i]);
     free(x->errors);
 }
 
-static void assert_kinds(const struct lexed *x, const int *kinds, int n)
-{
+static void assert_kinds(const struct lexed *x, const int *kinds, int n) {
     for (int i = 0; i < n && i < x->n; i++)
         if (x->kind[i] != kinds[i])
             fail_msg("token %d: kind %d, expected %d", i, x->kind[i], kinds[i]);
     assert_int_equal(x->n, n);
 }
 
-static void assert_loc(const struct loc *l, int l1, int c1, int l2, int c2)
-{
-    if (l->first_line != l1 || l->first_column != c1 || l->last_line != l2 ||
-        l->last_column != c2)
+static void assert_loc(const struct loc *l, int l1, int c1, int l2, int c2) {
+    if (l->first_line != l1 || l->first_column != c1 || l->last_line != l2 || l->last_column != c2)
         fail_msg("location %d:%d-%d:%d, expected %d:%d-%d:%d", l->first_line, l->first_column,
                  l->last_line, l->last_column, l1, c1, l2, c2);
 }
 
-static void test_attach_points_and_predicate(void **state)
-{
+static void test_attach_points_and_predicate(void **state) {
     (void)state;
     struct lexed x = lex_all("kprobe:vfs_read+4, uprobe:/bin/bash:readline /pid/ {}");
-    const int kinds[] = {T_ATTACH, T_COMMA, T_ATTACH, T_DIV, T_IDENT, T_ENDPRED,
-                         T_LBRACE, T_RBRACE, T_YYEOF};
+    const int kinds[] = {T_ATTACH,  T_COMMA,  T_ATTACH, T_DIV,  T_IDENT,
+                         T_ENDPRED, T_LBRACE, T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 9);
     assert_string_equal(x.str[0], "kprobe:vfs_read+4");
     assert_loc(&x.loc[0], 1, 1, 1, 18);
@@ -109,13 +102,12 @@ static void test_attach_points_and_predicate(void **state)
 }
 
 /* Between probes, the text after "}" is attach points again. */
-static void test_attach_context_returns_after_block(void **state)
-{
+static void test_attach_context_returns_after_block(void **state) {
     (void)state;
     struct lexed x = lex_all("BEGIN { if (1) { } } usdt:/p:\"a b\":f,\n  i:s:1 {}");
-    const int kinds[] = {T_ATTACH, T_LBRACE, T_IF, T_LPAREN, T_INT, T_RPAREN, T_LBRACE,
-                         T_RBRACE, T_RBRACE, T_ATTACH, T_COMMA, T_ATTACH, T_LBRACE,
-                         T_RBRACE, T_YYEOF};
+    const int kinds[] = {T_ATTACH, T_LBRACE, T_IF,     T_LPAREN, T_INT,
+                         T_RPAREN, T_LBRACE, T_RBRACE, T_RBRACE, T_ATTACH,
+                         T_COMMA,  T_ATTACH, T_LBRACE, T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 15);
     assert_string_equal(x.str[9], "usdt:/p:\"a b\":f");
     assert_string_equal(x.str[11], "i:s:1");
@@ -123,35 +115,32 @@ static void test_attach_context_returns_after_block(void **state)
     lexed_free(&x);
 }
 
-static void test_division_vs_end_predicate(void **state)
-{
+static void test_division_vs_end_predicate(void **state) {
     (void)state;
     struct lexed x = lex_all("BEGIN/a / 2/\n{ }");
-    const int kinds[] = {T_ATTACH, T_DIV, T_IDENT, T_DIV, T_INT, T_ENDPRED, T_LBRACE,
-                         T_RBRACE, T_YYEOF};
+    const int kinds[] = {T_ATTACH,  T_DIV,    T_IDENT,  T_DIV,  T_INT,
+                         T_ENDPRED, T_LBRACE, T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 9);
     assert_string_equal(x.str[0], "BEGIN");
     lexed_free(&x);
 }
 
-static void test_config_keyword(void **state)
-{
+static void test_config_keyword(void **state) {
     (void)state;
     struct lexed x = lex_all("config = { a = 1 } config:x {}");
-    const int kinds[] = {T_CONFIG, T_ASSIGN, T_LBRACE, T_IDENT, T_ASSIGN, T_INT, T_RBRACE,
-                         T_ATTACH, T_LBRACE, T_RBRACE, T_YYEOF};
+    const int kinds[] = {T_CONFIG, T_ASSIGN, T_LBRACE, T_IDENT,  T_ASSIGN, T_INT,
+                         T_RBRACE, T_ATTACH, T_LBRACE, T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 11);
     assert_string_equal(x.str[7], "config:x");
     lexed_free(&x);
 }
 
-static void test_names(void **state)
-{
+static void test_names(void **state) {
     (void)state;
     struct lexed x = lex_all("BEGIN { @ @m_1 $x $12 $# _ iffy if struct uint32 true false }");
-    const int kinds[] = {T_ATTACH, T_LBRACE, T_MAP, T_MAP, T_VAR, T_POSITIONAL, T_PARAMCOUNT,
-                         T_IDENT, T_IDENT, T_IF, T_STRUCT, T_TYPE, T_BOOL, T_BOOL, T_RBRACE,
-                         T_YYEOF};
+    const int kinds[] = {T_ATTACH,     T_LBRACE, T_MAP,    T_MAP,  T_VAR,    T_POSITIONAL,
+                         T_PARAMCOUNT, T_IDENT,  T_IDENT,  T_IF,   T_STRUCT, T_TYPE,
+                         T_BOOL,       T_BOOL,   T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 16);
     assert_string_equal(x.str[2], "@");
     assert_string_equal(x.str[3], "@m_1");
@@ -164,24 +153,22 @@ static void test_names(void **state)
     lexed_free(&x);
 }
 
-static void test_operators(void **state)
-{
+static void test_operators(void **state) {
     (void)state;
     struct lexed x = lex_all("BEGIN { <<= >>= << >> <= >= == != && || ++ -- -> .. . ?: }");
-    const int kinds[] = {T_ATTACH, T_LBRACE, T_SHL_ASSIGN, T_SHR_ASSIGN, T_SHL, T_SHR, T_LE,
-                         T_GE, T_EQ, T_NE, T_LAND, T_LOR, T_INC, T_DEC, T_ARROW, T_DOTDOT,
-                         T_DOT, T_QUESTION, T_COLON, T_RBRACE, T_YYEOF};
+    const int kinds[] = {T_ATTACH, T_LBRACE, T_SHL_ASSIGN, T_SHR_ASSIGN, T_SHL,  T_SHR,
+                         T_LE,     T_GE,     T_EQ,         T_NE,         T_LAND, T_LOR,
+                         T_INC,    T_DEC,    T_ARROW,      T_DOTDOT,     T_DOT,  T_QUESTION,
+                         T_COLON,  T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 21);
     lexed_free(&x);
 }
 
-static void test_numbers(void **state)
-{
+static void test_numbers(void **state) {
     (void)state;
     struct lexed x = lex_all("BEGIN { 42 0x1f 0755 1_000 1e3 7UL 2ms 1..5 $t.0 }");
-    const int kinds[] = {T_ATTACH, T_LBRACE, T_INT, T_INT, T_INT, T_INT, T_INT, T_INT,
-                         T_INT, T_INT, T_DOTDOT, T_INT, T_VAR, T_DOT, T_INT, T_RBRACE,
-                         T_YYEOF};
+    const int kinds[] = {T_ATTACH, T_LBRACE, T_INT, T_INT, T_INT, T_INT, T_INT,    T_INT,  T_INT,
+                         T_INT,    T_DOTDOT, T_INT, T_VAR, T_DOT, T_INT, T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 17);
     const uint64_t want[] = {42, 31, 493, 1000, 1000, 7, 2000000, 1};
     for (int i = 0; i < 8; i++)
@@ -191,8 +178,7 @@ static void test_numbers(void **state)
     lexed_free(&x);
 }
 
-static void test_strings(void **state)
-{
+static void test_strings(void **state) {
     (void)state;
     struct lexed x = lex_all("BEGIN { \"a\\tb\\0c\\x41\\101\\\\\" }");
     assert_int_equal(x.kind[2], T_STRING);
@@ -202,8 +188,7 @@ static void test_strings(void **state)
     lexed_free(&x);
 }
 
-static void test_comments_and_lines(void **state)
-{
+static void test_comments_and_lines(void **state) {
     (void)state;
     struct lexed x = lex_all("#!/usr/bin/bpftrace\n// c\nBEGIN /* a\n b */ {\n\t@x }");
     const int kinds[] = {T_ATTACH, T_LBRACE, T_MAP, T_RBRACE, T_YYEOF};
@@ -214,8 +199,7 @@ static void test_comments_and_lines(void **state)
     lexed_free(&x);
 }
 
-static void test_errors(void **state)
-{
+static void test_errors(void **state) {
     (void)state;
     static const struct {
         const char *text;
@@ -244,8 +228,7 @@ static void test_errors(void **state)
     }
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_attach_points_and_predicate),
         cmocka_unit_test(test_attach_context_returns_after_block),

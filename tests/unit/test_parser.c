@@ -2,8 +2,7 @@
  * with their exact text and columns. */
 #include "test_util.h"
 
-static void test_probe_with_predicate(void **state)
-{
+static void test_probe_with_predicate(void **state) {
     (void)state;
     assert_program("tracepoint:syscalls:sys_enter_openat /pid == 1/ {\n"
                    "  printf(\"%s\\n\", str(args->filename));\n"
@@ -23,8 +22,7 @@ static void test_probe_with_predicate(void **state)
                    "      ident args\n");
 }
 
-static void test_attach_point_forms(void **state)
-{
+static void test_attach_point_forms(void **state) {
     (void)state;
     assert_program("kprobe:vfs_read+4, uprobe:/bin/bash:readline,\n"
                    "usdt:/usr/bin/python3.11:python:function__entry, t:sched:sched_switch,\n"
@@ -54,36 +52,32 @@ static void test_attach_point_forms(void **state)
 
 /* A "/" right after the attach points starts a predicate, with or without
  * spaces; inside it "/" divides unless "{" follows. */
-static void test_predicate_vs_division(void **state)
-{
+static void test_predicate_vs_division(void **state) {
     (void)state;
-    assert_program("BEGIN/10 / 5/{ @x = 10/2/1 }",
-                   "program\n"
-                   " probe\n"
-                   "  attach BEGIN\n"
-                   "  predicate\n"
-                   "   binop /\n"
-                   "    int 10\n"
-                   "    int 5\n"
-                   "  block\n"
-                   "   assign =\n"
-                   "    map @x\n"
-                   "    binop /\n"
-                   "     binop /\n"
-                   "      int 10\n"
-                   "      int 2\n"
-                   "     int 1\n");
-    assert_program("uprobe:/bin/bash:readline/1/{}",
-                   "program\n"
-                   " probe\n"
-                   "  attach uprobe:/bin/bash:readline\n"
-                   "  predicate\n"
-                   "   int 1\n"
-                   "  block\n");
+    assert_program("BEGIN/10 / 5/{ @x = 10/2/1 }", "program\n"
+                                                   " probe\n"
+                                                   "  attach BEGIN\n"
+                                                   "  predicate\n"
+                                                   "   binop /\n"
+                                                   "    int 10\n"
+                                                   "    int 5\n"
+                                                   "  block\n"
+                                                   "   assign =\n"
+                                                   "    map @x\n"
+                                                   "    binop /\n"
+                                                   "     binop /\n"
+                                                   "      int 10\n"
+                                                   "      int 2\n"
+                                                   "     int 1\n");
+    assert_program("uprobe:/bin/bash:readline/1/{}", "program\n"
+                                                     " probe\n"
+                                                     "  attach uprobe:/bin/bash:readline\n"
+                                                     "  predicate\n"
+                                                     "   int 1\n"
+                                                     "  block\n");
 }
 
-static void test_several_probes_shebang_config(void **state)
-{
+static void test_several_probes_shebang_config(void **state) {
     (void)state;
     assert_program("#!/usr/bin/env bpftrace\n"
                    "config = { max_map_keys = 10; stack_mode = perf; str_trunc_trailer = \"..\" }\n"
@@ -116,8 +110,7 @@ static void test_several_probes_shebang_config(void **state)
                    "  block\n");
 }
 
-static void test_precedence(void **state)
-{
+static void test_precedence(void **state) {
     (void)state;
     assert_stmts("1 + 2 * 3", "binop +\n int 1\n binop *\n  int 2\n  int 3\n");
     assert_stmts("(1 + 2) * 3", "binop *\n binop +\n  int 1\n  int 2\n int 3\n");
@@ -131,17 +124,15 @@ static void test_precedence(void **state)
                  "binop ==\n binop <\n  ident a\n  ident b\n binop >\n  ident c\n  ident d\n");
     assert_stmts("1 << 2 + 3", "binop <<\n int 1\n binop +\n  int 2\n  int 3\n");
     assert_stmts("a <= b >> c", "binop <=\n ident a\n binop >>\n  ident b\n  ident c\n");
-    assert_stmts("a >= b != c % d / e",
-                 "binop !=\n binop >=\n  ident a\n  ident b\n"
-                 " binop /\n  binop %\n   ident c\n   ident d\n  ident e\n");
+    assert_stmts("a >= b != c % d / e", "binop !=\n binop >=\n  ident a\n  ident b\n"
+                                        " binop /\n  binop %\n   ident c\n   ident d\n  ident e\n");
     assert_stmts("-x * 2", "binop *\n unop -\n  ident x\n int 2\n");
     assert_stmts("!~x", "unop !\n unop ~\n  ident x\n");
     assert_stmts("-a.b", "unop -\n field b\n  ident a\n");
     assert_stmts("*$p + &$x", "binop +\n unop *\n  var $p\n unop &\n  var $x\n");
 }
 
-static void test_ternary(void **state)
-{
+static void test_ternary(void **state) {
     (void)state;
     assert_stmts("c ? 1 : 2", "ternary\n ident c\n int 1\n int 2\n");
     assert_stmts("c ?: 3", "ternary ?:\n ident c\n int 3\n");
@@ -150,8 +141,7 @@ static void test_ternary(void **state)
     assert_stmts("a || b ? 1 : 2", "ternary\n binop ||\n  ident a\n  ident b\n int 1\n int 2\n");
 }
 
-static void test_casts(void **state)
-{
+static void test_casts(void **state) {
     (void)state;
     assert_stmts("(uint32)e", "cast\n type uint32\n ident e\n");
     assert_stmts("(struct foo *)arg0", "cast\n type struct foo *\n ident arg0\n");
@@ -164,8 +154,7 @@ static void test_casts(void **state)
     assert_stmts("(uint64)a + b", "binop +\n cast\n  type uint64\n  ident a\n ident b\n");
 }
 
-static void test_postfix(void **state)
-{
+static void test_postfix(void **state) {
     (void)state;
     assert_stmts("args.filename", "field filename\n ident args\n");
     assert_stmts("$kv.0.1", "field 1\n field 0\n  var $kv\n");
@@ -176,8 +165,7 @@ static void test_postfix(void **state)
     assert_stmts("f(a, 1 + 2)", "call f\n ident a\n binop +\n  int 1\n  int 2\n");
 }
 
-static void test_tuples(void **state)
-{
+static void test_tuples(void **state) {
     (void)state;
     assert_stmts("(1, \"a\")", "tuple\n int 1\n string \"a\"\n");
     assert_stmts("(1,)", "tuple\n int 1\n");
@@ -186,8 +174,7 @@ static void test_tuples(void **state)
     assert_stmts("(1)", "int 1\n");
 }
 
-static void test_maps_vars_builtins(void **state)
-{
+static void test_maps_vars_builtins(void **state) {
     (void)state;
     assert_stmts("@", "map @\n");
     assert_stmts("@[1]", "map @\n int 1\n");
@@ -202,8 +189,7 @@ static void test_maps_vars_builtins(void **state)
     assert_stmts("offsetof(struct foo, a.b)", "offsetof a.b\n type struct foo\n");
 }
 
-static void test_literals(void **state)
-{
+static void test_literals(void **state) {
     (void)state;
     assert_stmts("0x1F; 0755; 1_000_000; 1e6; 10UL; 5LL; 3u; 0; 00",
                  "int 31\nint 493\nint 1000000\nint 1000000\nint 10\nint 5\nint 3\nint 0\n"
@@ -212,12 +198,10 @@ static void test_literals(void **state)
                  "int 1\nint 2000\nint 3000000\nint 4000000000\nint 300000000000\n"
                  "int 21600000000000\nint 604800000000000\n");
     assert_stmts("18446744073709551615", "int 18446744073709551615\n");
-    assert_stmts("\"a\\n\\t\\r\\\"\\\\\\101\\x42\\0z\"",
-                 "string \"a\\n\\t\\r\\\"\\\\AB\\x00z\"\n");
+    assert_stmts("\"a\\n\\t\\r\\\"\\\\\\101\\x42\\0z\"", "string \"a\\n\\t\\r\\\"\\\\AB\\x00z\"\n");
 }
 
-static void test_assignments(void **state)
-{
+static void test_assignments(void **state) {
     (void)state;
     assert_stmts("@m = 1; @m[k1, k2] = 2; $x = 3; _ = f()",
                  "assign =\n map @m\n int 1\n"
@@ -237,8 +221,7 @@ static void test_assignments(void **state)
                  "incdec pre--\n map @m\n  int 1\nincdec post++\n map @\n");
 }
 
-static void test_let(void **state)
-{
+static void test_let(void **state) {
     (void)state;
     assert_stmts("let $a; let $b: uint8 = 1; let $c = 2; let $d: struct foo *; "
                  "let $e: string[16]",
@@ -246,14 +229,12 @@ static void test_let(void **state)
                  "let\n var $d\n type struct foo *\nlet\n var $e\n type string[16]\n");
 }
 
-static void test_control_flow(void **state)
-{
+static void test_control_flow(void **state) {
     (void)state;
     assert_stmts("if (a) { x(); } else if (b) { y(); } else { z() }",
                  "if\n ident a\n block\n  call x\n if\n  ident b\n  block\n   call y\n"
                  "  block\n   call z\n");
-    assert_stmts("if (a) { } @x = 1",
-                 "if\n ident a\n block\nassign =\n map @x\n int 1\n");
+    assert_stmts("if (a) { } @x = 1", "if\n ident a\n block\nassign =\n map @x\n int 1\n");
     assert_stmts("while ($i < 10) { $i++; break; }",
                  "while\n binop <\n  var $i\n  int 10\n block\n  incdec post++\n   var $i\n"
                  "  break\n");
@@ -265,16 +246,14 @@ static void test_control_flow(void **state)
     assert_stmts("return; return 1", "return\nreturn\n int 1\n");
 }
 
-static void test_empty_statements(void **state)
-{
+static void test_empty_statements(void **state) {
     (void)state;
     assert_stmts(";; @x = 1;;; f() ;", "assign =\n map @x\n int 1\ncall f\n");
     assert_stmts("", "");
     assert_program("BEGIN{}", "program\n probe\n  attach BEGIN\n  block\n");
 }
 
-static void test_locations(void **state)
-{
+static void test_locations(void **state) {
     (void)state;
     const char *text = "BEGIN {\n  @x[1] = a + b * 2;\n}";
     struct diag d;
@@ -302,8 +281,7 @@ static void test_locations(void **state)
     fclose(null);
 }
 
-static void test_syntax_errors(void **state)
-{
+static void test_syntax_errors(void **state) {
     (void)state;
     /* bpftrace underlines the run of tokens since the last space: "+;". */
     assert_parse_error("BEGIN { @x = 1 +; }", E_SYNTAX,
@@ -343,18 +321,15 @@ static void test_syntax_errors(void **state)
                        "             ~~~~~~~~~\n");
 }
 
-static void test_no_probes(void **state)
-{
+static void test_no_probes(void **state) {
     (void)state;
     assert_parse_error("", E_SYNTAX, "ERROR: No probes found in the program\n");
     assert_parse_error("// only a comment\n/* and another */\n", E_SYNTAX,
                        "ERROR: No probes found in the program\n");
-    assert_parse_error("config = { a = 1 }", E_SYNTAX,
-                       "ERROR: No probes found in the program\n");
+    assert_parse_error("config = { a = 1 }", E_SYNTAX, "ERROR: No probes found in the program\n");
 }
 
-static void test_lex_errors_stop_parsing(void **state)
-{
+static void test_lex_errors_stop_parsing(void **state) {
     (void)state;
     assert_parse_error("BEGIN { printf(\"\\q\"); }", E_LEX,
                        "stdin:1:9-19: ERROR: invalid escape character '\\q'\n"
@@ -376,19 +351,56 @@ static void test_lex_errors_stop_parsing(void **state)
 
 /* Whatever the input, the parser returns (a tree or NULL) without crashing;
  * ASan and UBSan builds check the rest. */
-static void test_garbage_never_crashes(void **state)
-{
+static void test_garbage_never_crashes(void **state) {
     (void)state;
     static const char *const inputs[] = {
-        "}", "{", "/", "//", "/*", "*/", "\"", "BEGIN {", "BEGIN { \"\\", "BEGIN { \"\\x",
-        "BEGIN /", "BEGIN //", "@", "$", "$#", "BEGIN { $ }", "BEGIN { @x[ }", "BEGIN { ( }",
-        "config", "config =", "config = {", "config = { a = }", ",", ",,BEGIN{}", "BEGIN,{}",
-        "BEGIN { if }", "BEGIN { for ($i : ) {} }", "BEGIN { let }", "BEGIN { 1 ? }",
-        "BEGIN { (struct) x }", "BEGIN { sizeof() }", "BEGIN { offsetof(x) }",
-        "\x01\x02\xff", "BEGIN { \xc3\xa9 }", "BEGIN { \"\n\" }", "BEGIN\t{\t}\t}",
-        "BEGIN { 0x }", "BEGIN { 1e }", "BEGIN { $99999999999999999999999 }",
-        "BEGIN { 99999999999999999999999 }", "BEGIN { 0e99999999999999999999 }",
-        "#!", "#!x\n", "\n\n\n", "BEGIN { } #!x", "BEGIN { .. }", "BEGIN { -> }",
+        "}",
+        "{",
+        "/",
+        "//",
+        "/*",
+        "*/",
+        "\"",
+        "BEGIN {",
+        "BEGIN { \"\\",
+        "BEGIN { \"\\x",
+        "BEGIN /",
+        "BEGIN //",
+        "@",
+        "$",
+        "$#",
+        "BEGIN { $ }",
+        "BEGIN { @x[ }",
+        "BEGIN { ( }",
+        "config",
+        "config =",
+        "config = {",
+        "config = { a = }",
+        ",",
+        ",,BEGIN{}",
+        "BEGIN,{}",
+        "BEGIN { if }",
+        "BEGIN { for ($i : ) {} }",
+        "BEGIN { let }",
+        "BEGIN { 1 ? }",
+        "BEGIN { (struct) x }",
+        "BEGIN { sizeof() }",
+        "BEGIN { offsetof(x) }",
+        "\x01\x02\xff",
+        "BEGIN { \xc3\xa9 }",
+        "BEGIN { \"\n\" }",
+        "BEGIN\t{\t}\t}",
+        "BEGIN { 0x }",
+        "BEGIN { 1e }",
+        "BEGIN { $99999999999999999999999 }",
+        "BEGIN { 99999999999999999999999 }",
+        "BEGIN { 0e99999999999999999999 }",
+        "#!",
+        "#!x\n",
+        "\n\n\n",
+        "BEGIN { } #!x",
+        "BEGIN { .. }",
+        "BEGIN { -> }",
     };
     for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
         struct tu_result r = tu_parse(inputs[i]);
@@ -397,8 +409,7 @@ static void test_garbage_never_crashes(void **state)
     }
 }
 
-static char *repeat(const char *head, const char *unit, size_t n, const char *tail)
-{
+static char *repeat(const char *head, const char *unit, size_t n, const char *tail) {
     size_t hl = strlen(head), ul = strlen(unit), tl = strlen(tail);
     char *s = malloc(hl + ul * n + tl + 1);
     memcpy(s, head, hl);
@@ -408,8 +419,7 @@ static char *repeat(const char *head, const char *unit, size_t n, const char *ta
     return s;
 }
 
-static void test_deep_and_long_inputs(void **state)
-{
+static void test_deep_and_long_inputs(void **state) {
     (void)state;
     /* Nesting beyond bison's stack limit is an error, not a crash. */
     char *open = repeat("BEGIN { $x = ", "(", 20000, "1 }");
@@ -442,8 +452,7 @@ static void test_deep_and_long_inputs(void **state)
     free(stmts);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe_with_predicate),
         cmocka_unit_test(test_attach_point_forms),

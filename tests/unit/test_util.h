@@ -18,14 +18,13 @@
 #include "parser/parse.h"
 
 struct tu_result {
-    char *dump;           /* AST dump, "" when parsing failed */
-    char *errors;         /* everything printed through diag */
+    char *dump;   /* AST dump, "" when parsing failed */
+    char *errors; /* everything printed through diag */
     int nerrors;
-    enum diag_code code;  /* last error code */
+    enum diag_code code; /* last error code */
 };
 
-static inline struct tu_result tu_parse(const char *text)
-{
+static inline struct tu_result tu_parse(const char *text) {
     struct tu_result r = {0};
     size_t elen = 0, dlen = 0;
     FILE *err = open_memstream(&r.errors, &elen);
@@ -43,16 +42,14 @@ static inline struct tu_result tu_parse(const char *text)
     return r;
 }
 
-static inline void tu_free(struct tu_result *r)
-{
+static inline void tu_free(struct tu_result *r) {
     free(r->dump);
     free(r->errors);
 }
 
 /* The dump of the first statement of the first probe's block, each line
  * un-indented by the four levels above it (program, probe, block). */
-static inline char *tu_stmt_dump(const char *dump)
-{
+static inline char *tu_stmt_dump(const char *dump) {
     const char *p = strstr(dump, "\n  block\n");
     char *out = calloc(1, strlen(dump) + 1);
     if (!p)
@@ -73,33 +70,33 @@ static inline char *tu_stmt_dump(const char *dump)
 }
 
 /* Parses "BEGIN { <stmts> }" and compares the dump of its statements. */
-#define assert_stmts(stmts, expected)                                  \
-    do {                                                               \
-        struct tu_result r_ = tu_parse("BEGIN { " stmts " }");         \
-        assert_string_equal(r_.errors, "");                            \
-        char *got_ = tu_stmt_dump(r_.dump);                            \
-        assert_string_equal(got_, expected);                           \
-        free(got_);                                                    \
-        tu_free(&r_);                                                  \
+#define assert_stmts(stmts, expected)                                                              \
+    do {                                                                                           \
+        struct tu_result r_ = tu_parse("BEGIN { " stmts " }");                                     \
+        assert_string_equal(r_.errors, "");                                                        \
+        char *got_ = tu_stmt_dump(r_.dump);                                                        \
+        assert_string_equal(got_, expected);                                                       \
+        free(got_);                                                                                \
+        tu_free(&r_);                                                                              \
     } while (0)
 
-#define assert_program(text, expected)                                 \
-    do {                                                               \
-        struct tu_result r_ = tu_parse(text);                          \
-        assert_string_equal(r_.errors, "");                            \
-        assert_string_equal(r_.dump, expected);                        \
-        tu_free(&r_);                                                  \
+#define assert_program(text, expected)                                                             \
+    do {                                                                                           \
+        struct tu_result r_ = tu_parse(text);                                                      \
+        assert_string_equal(r_.errors, "");                                                        \
+        assert_string_equal(r_.dump, expected);                                                    \
+        tu_free(&r_);                                                                              \
     } while (0)
 
 /* The program fails with exactly this diagnostic text and code. */
-#define assert_parse_error(text, code_, expected)                      \
-    do {                                                               \
-        struct tu_result r_ = tu_parse(text);                          \
-        assert_string_equal(r_.errors, expected);                      \
-        assert_string_equal(r_.dump, "");                              \
-        assert_int_equal(r_.code, code_);                              \
-        assert_int_equal(r_.nerrors, 1);                               \
-        tu_free(&r_);                                                  \
+#define assert_parse_error(text, code_, expected)                                                  \
+    do {                                                                                           \
+        struct tu_result r_ = tu_parse(text);                                                      \
+        assert_string_equal(r_.errors, expected);                                                  \
+        assert_string_equal(r_.dump, "");                                                          \
+        assert_int_equal(r_.code, code_);                                                          \
+        assert_int_equal(r_.nerrors, 1);                                                           \
+        tu_free(&r_);                                                                              \
     } while (0)
 
 #endif
