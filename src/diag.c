@@ -6,8 +6,7 @@
 
 enum { DIAG_TAB_WIDTH = 4 }; /* bpftrace prints each tab as four spaces */
 
-void diag_init(struct diag *d, const char *filename, const char *source, FILE *out)
-{
+void diag_init(struct diag *d, const char *filename, const char *source, FILE *out) {
     memset(d, 0, sizeof(*d));
     d->filename = filename ? filename : "stdin";
     d->source = source ? source : "";
@@ -16,8 +15,7 @@ void diag_init(struct diag *d, const char *filename, const char *source, FILE *o
 
 /* Finds line `line` (1-based) of the source; sets *len to its length
  * without the newline (and without a trailing \r). NULL if there is none. */
-static const char *diag_find_line(const struct diag *d, int line, size_t *len)
-{
+static const char *diag_find_line(const struct diag *d, int line, size_t *len) {
     const char *p = d->source;
     for (int i = 1; i < line; i++) {
         p = strchr(p, '\n');
@@ -33,8 +31,7 @@ static const char *diag_find_line(const struct diag *d, int line, size_t *len)
     return p;
 }
 
-static void diag_put_line(const struct diag *d, int line)
-{
+static void diag_put_line(const struct diag *d, int line) {
     size_t len = 0;
     const char *p = diag_find_line(d, line, &len);
     for (size_t i = 0; p && i < len; i++) {
@@ -48,8 +45,7 @@ static void diag_put_line(const struct diag *d, int line)
 
 /* Spaces up to column c1, then one "~" per display column of [c1, c2)
  * that lies on the line; tabs count as four columns on both sides. */
-static void diag_put_underline(const struct diag *d, int line, int c1, int c2)
-{
+static void diag_put_underline(const struct diag *d, int line, int c1, int c2) {
     size_t len = 0;
     const char *p = diag_find_line(d, line, &len);
     for (int c = 1; c < c2; c++) {
@@ -64,8 +60,7 @@ static void diag_put_underline(const struct diag *d, int line, int c1, int c2)
 }
 
 static void diag_vreport(struct diag *d, const struct loc *l, const char *level, const char *fmt,
-                         va_list ap)
-{
+                         va_list ap) {
     if (!l || l->first_line <= 0) {
         fprintf(d->out, "%s: ", level);
         vfprintf(d->out, fmt, ap);
@@ -88,8 +83,7 @@ static void diag_vreport(struct diag *d, const struct loc *l, const char *level,
     diag_put_underline(d, l->first_line, l->first_column, l->last_column);
 }
 
-void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...)
-{
+void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     diag_vreport(d, l, "ERROR", fmt, ap);
@@ -98,16 +92,14 @@ void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const 
     d->last_code = code;
 }
 
-void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
-{
+void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     diag_vreport(d, l, "WARNING", fmt, ap);
     va_end(ap);
 }
 
-void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
-{
+void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     diag_vreport(d, NULL, "ERROR", fmt, ap);
@@ -116,8 +108,7 @@ void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
     d->last_code = code;
 }
 
-struct loc loc_span(const struct loc *a, const struct loc *b)
-{
+struct loc loc_span(const struct loc *a, const struct loc *b) {
     struct loc l = {a->first_line, a->first_column, b->last_line, b->last_column};
     return l;
 }

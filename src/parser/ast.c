@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *ast_xcalloc(size_t n, size_t size)
-{
+static void *ast_xcalloc(size_t n, size_t size) {
     void *p = calloc(n, size);
     if (!p) {
         fputs("trawk: out of memory\n", stderr);
@@ -15,8 +14,7 @@ static void *ast_xcalloc(size_t n, size_t size)
     return p;
 }
 
-struct node *ast_new(enum node_kind kind, const struct loc *loc)
-{
+struct node *ast_new(enum node_kind kind, const struct loc *loc) {
     struct node *n = ast_xcalloc(1, sizeof(*n));
     n->kind = kind;
     if (loc)
@@ -24,8 +22,7 @@ struct node *ast_new(enum node_kind kind, const struct loc *loc)
     return n;
 }
 
-struct node *ast_new_str(enum node_kind kind, const struct loc *loc, const char *s, size_t len)
-{
+struct node *ast_new_str(enum node_kind kind, const struct loc *loc, const char *s, size_t len) {
     struct node *n = ast_new(kind, loc);
     n->str = ast_xcalloc(1, len + 1);
     if (len)
@@ -35,8 +32,7 @@ struct node *ast_new_str(enum node_kind kind, const struct loc *loc, const char 
 }
 
 struct node *ast_new_op(enum node_kind kind, const struct loc *loc, enum op op, struct node *a,
-                        struct node *b)
-{
+                        struct node *b) {
     struct node *n = ast_new(kind, loc);
     n->op = op;
     n->a = a;
@@ -44,8 +40,7 @@ struct node *ast_new_op(enum node_kind kind, const struct loc *loc, enum op op, 
     return n;
 }
 
-struct node *ast_append(struct node *list, struct node *item)
-{
+struct node *ast_append(struct node *list, struct node *item) {
     if (!list)
         return item;
     struct node *t = list;
@@ -55,8 +50,7 @@ struct node *ast_append(struct node *list, struct node *item)
     return list;
 }
 
-size_t ast_list_len(const struct node *list)
-{
+size_t ast_list_len(const struct node *list) {
     size_t n = 0;
     for (; list; list = list->next)
         n++;
@@ -65,8 +59,7 @@ size_t ast_list_len(const struct node *list)
 
 /* Pushes a whole sibling chain onto the work stack, which is itself linked
  * through `next`: the nodes are about to be freed, so the field is free to reuse. */
-static void ast_push_chain(struct node **stack, struct node *chain)
-{
+static void ast_push_chain(struct node **stack, struct node *chain) {
     struct node *t = chain;
     while (t->next)
         t = t->next;
@@ -76,8 +69,7 @@ static void ast_push_chain(struct node **stack, struct node *chain)
 
 /* Iterative, so that neither long lists nor deep left-leaning trees such as
  * 1+1+...+1 can overflow the C stack. */
-void ast_free(struct node *n)
-{
+void ast_free(struct node *n) {
     struct node *stack = n;
     while (stack) {
         struct node *x = stack;
@@ -91,42 +83,57 @@ void ast_free(struct node *n)
     }
 }
 
-const char *ast_kind_name(enum node_kind kind)
-{
+const char *ast_kind_name(enum node_kind kind) {
     static const char *const names[] = {
-        [N_PROGRAM] = "program",     [N_PROBE] = "probe",
-        [N_ATTACH_POINT] = "attach", [N_BLOCK] = "block",
-        [N_EXPR_STMT] = "expr_stmt", [N_ASSIGN] = "assign",
-        [N_LET] = "let",             [N_IF] = "if",
-        [N_WHILE] = "while",         [N_UNROLL] = "unroll",
-        [N_FOR_MAP] = "for",         [N_FOR_RANGE] = "for_range",
-        [N_BREAK] = "break",         [N_CONTINUE] = "continue",
-        [N_RETURN] = "return",       [N_INT] = "int",
-        [N_STRING] = "string",       [N_BOOL] = "bool",
-        [N_IDENT] = "ident",         [N_POSITIONAL] = "positional",
+        [N_PROGRAM] = "program",
+        [N_PROBE] = "probe",
+        [N_ATTACH_POINT] = "attach",
+        [N_BLOCK] = "block",
+        [N_EXPR_STMT] = "expr_stmt",
+        [N_ASSIGN] = "assign",
+        [N_LET] = "let",
+        [N_IF] = "if",
+        [N_WHILE] = "while",
+        [N_UNROLL] = "unroll",
+        [N_FOR_MAP] = "for",
+        [N_FOR_RANGE] = "for_range",
+        [N_BREAK] = "break",
+        [N_CONTINUE] = "continue",
+        [N_RETURN] = "return",
+        [N_INT] = "int",
+        [N_STRING] = "string",
+        [N_BOOL] = "bool",
+        [N_IDENT] = "ident",
+        [N_POSITIONAL] = "positional",
         [N_POSITIONAL_COUNT] = "positional_count",
-        [N_VAR] = "var",             [N_MAP] = "map",
-        [N_CALL] = "call",           [N_BINOP] = "binop",
-        [N_UNOP] = "unop",           [N_INCDEC] = "incdec",
-        [N_TERNARY] = "ternary",     [N_FIELD] = "field",
-        [N_INDEX] = "index",         [N_TUPLE] = "tuple",
-        [N_CAST] = "cast",           [N_TYPE] = "type",
-        [N_SIZEOF] = "sizeof",       [N_OFFSETOF] = "offsetof",
+        [N_VAR] = "var",
+        [N_MAP] = "map",
+        [N_CALL] = "call",
+        [N_BINOP] = "binop",
+        [N_UNOP] = "unop",
+        [N_INCDEC] = "incdec",
+        [N_TERNARY] = "ternary",
+        [N_FIELD] = "field",
+        [N_INDEX] = "index",
+        [N_TUPLE] = "tuple",
+        [N_CAST] = "cast",
+        [N_TYPE] = "type",
+        [N_SIZEOF] = "sizeof",
+        [N_OFFSETOF] = "offsetof",
     };
     if ((unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind])
         return names[kind];
     return "?";
 }
 
-const char *ast_op_text(enum op op)
-{
+const char *ast_op_text(enum op op) {
     static const char *const texts[] = {
-        [OP_NONE] = "",      [OP_LOR] = "||",     [OP_LAND] = "&&",    [OP_BOR] = "|",
-        [OP_BXOR] = "^",     [OP_BAND] = "&",     [OP_EQ] = "==",      [OP_NE] = "!=",
-        [OP_LT] = "<",       [OP_LE] = "<=",      [OP_GT] = ">",       [OP_GE] = ">=",
-        [OP_SHL] = "<<",     [OP_SHR] = ">>",     [OP_ADD] = "+",      [OP_SUB] = "-",
-        [OP_MUL] = "*",      [OP_DIV] = "/",      [OP_MOD] = "%",      [OP_NOT] = "!",
-        [OP_BNOT] = "~",     [OP_NEG] = "-",      [OP_DEREF] = "*",    [OP_ADDROF] = "&",
+        [OP_NONE] = "",      [OP_LOR] = "||",     [OP_LAND] = "&&",     [OP_BOR] = "|",
+        [OP_BXOR] = "^",     [OP_BAND] = "&",     [OP_EQ] = "==",       [OP_NE] = "!=",
+        [OP_LT] = "<",       [OP_LE] = "<=",      [OP_GT] = ">",        [OP_GE] = ">=",
+        [OP_SHL] = "<<",     [OP_SHR] = ">>",     [OP_ADD] = "+",       [OP_SUB] = "-",
+        [OP_MUL] = "*",      [OP_DIV] = "/",      [OP_MOD] = "%",       [OP_NOT] = "!",
+        [OP_BNOT] = "~",     [OP_NEG] = "-",      [OP_DEREF] = "*",     [OP_ADDROF] = "&",
         [OP_PRE_INC] = "++", [OP_PRE_DEC] = "--", [OP_POST_INC] = "++", [OP_POST_DEC] = "--",
         [OP_ASSIGN] = "=",
     };

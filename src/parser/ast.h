@@ -110,7 +110,8 @@ void ast_free(struct node *n);
 const char *ast_kind_name(enum node_kind kind);
 const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */
 
-/* One node per line, one space of indent per depth, e.g.
+/* One node per line, one space of indent per depth; expression statements
+ * print as their expression, e.g.
  *   program
  *    probe
  *     attach tracepoint:syscalls:sys_enter_openat

@@ -6,17 +6,26 @@
 
 #include "parser/ast.h"
 
-static void dump_string(const struct node *n, FILE *out)
-{
+static void dump_string(const struct node *n, FILE *out) {
     fputc('"', out);
     for (size_t i = 0; i < n->len; i++) {
         unsigned char c = (unsigned char)n->str[i];
         switch (c) {
-        case '\n': fputs("\\n", out); break;
-        case '\t': fputs("\\t", out); break;
-        case '\r': fputs("\\r", out); break;
-        case '"': fputs("\\\"", out); break;
-        case '\\': fputs("\\\\", out); break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
         default:
             if (c < 0x20 || c >= 0x7f)
                 fprintf(out, "\\x%02x", c);
@@ -27,8 +36,7 @@ static void dump_string(const struct node *n, FILE *out)
     fputc('"', out);
 }
 
-static void dump_type(const struct node *n, FILE *out)
-{
+static void dump_type(const struct node *n, FILE *out) {
     fprintf(out, " %s", n->str);
     if (n->num)
         fputc(' ', out);
@@ -38,38 +46,62 @@ static void dump_type(const struct node *n, FILE *out)
         fprintf(out, "[%zu]", n->len);
 }
 
-static void dump_incdec(const struct node *n, FILE *out)
-{
+static void dump_incdec(const struct node *n, FILE *out) {
     int pre = n->op == OP_PRE_INC || n->op == OP_PRE_DEC;
     fprintf(out, " %s%s", pre ? "pre" : "post", ast_op_text(n->op));
 }
 
 /* The text after the kind name on a node's line. */
-static void dump_label(const struct node *n, FILE *out)
-{
+static void dump_label(const struct node *n, FILE *out) {
     switch (n->kind) {
-    case N_ATTACH_POINT: case N_IDENT: case N_VAR: case N_MAP: case N_CALL: case N_OFFSETOF:
+    case N_ATTACH_POINT:
+    case N_IDENT:
+    case N_VAR:
+    case N_MAP:
+    case N_CALL:
+    case N_OFFSETOF:
         fprintf(out, " %s", n->str);
         break;
-    case N_INT: fprintf(out, " %" PRIu64, n->num); break;
-    case N_BOOL: fputs(n->num ? " true" : " false", out); break;
-    case N_POSITIONAL: fprintf(out, " $%" PRIu64, n->num); break;
-    case N_POSITIONAL_COUNT: fputs(" $#", out); break;
-    case N_STRING: fputc(' ', out); dump_string(n, out); break;
-    case N_ASSIGN: case N_BINOP: case N_UNOP:
+    case N_INT:
+        fprintf(out, " %" PRIu64, n->num);
+        break;
+    case N_BOOL:
+        fputs(n->num ? " true" : " false", out);
+        break;
+    case N_POSITIONAL:
+        fprintf(out, " $%" PRIu64, n->num);
+        break;
+    case N_POSITIONAL_COUNT:
+        fputs(" $#", out);
+        break;
+    case N_STRING:
+        fputc(' ', out);
+        dump_string(n, out);
+        break;
+    case N_ASSIGN:
+    case N_BINOP:
+    case N_UNOP:
         fprintf(out, " %s%s", ast_op_text(n->op),
                 n->kind == N_ASSIGN && n->op != OP_ASSIGN ? "=" : "");
         break;
-    case N_INCDEC: dump_incdec(n, out); break;
-    case N_TERNARY: if (!n->b) fputs(" ?:", out); break;
-    case N_TYPE: dump_type(n, out); break;
+    case N_INCDEC:
+        dump_incdec(n, out);
+        break;
+    case N_TERNARY:
+        if (!n->b)
+            fputs(" ?:", out);
+        break;
+    case N_TYPE:
+        dump_type(n, out);
+        break;
     case N_FIELD:
         if (n->str)
             fprintf(out, " %s%s", n->str, n->arrow ? " ->" : "");
         else
             fprintf(out, " %" PRIu64, n->num);
         break;
-    default: break;
+    default:
+        break;
     }
 }
 
@@ -88,8 +120,7 @@ struct dump_stack {
 };
 
 static void dump_push(struct dump_stack *st, const struct node *list, const char *header,
-                      int depth)
-{
+                      int depth) {
     if (!list && !header)
         return;
     if (st->len == st->cap) {
@@ -104,8 +135,7 @@ static void dump_push(struct dump_stack *st, const struct node *list, const char
 }
 
 /* Pushes what is printed below n, last first. */
-static void dump_push_children(struct dump_stack *st, const struct node *n, int depth)
-{
+static void dump_push_children(struct dump_stack *st, const struct node *n, int depth) {
     if (n->kind == N_PROGRAM) {
         dump_push(st, n->a, NULL, depth + 1);
         dump_push(st, n->b, NULL, depth + 2);
@@ -127,8 +157,7 @@ static void dump_push_children(struct dump_stack *st, const struct node *n, int 
     dump_push(st, n->a, NULL, depth + 1);
 }
 
-void ast_dump(const struct node *n, FILE *out)
-{
+void ast_dump(const struct node *n, FILE *out) {
     struct dump_stack st = {0};
     dump_push(&st, n, NULL, 0);
     while (st.len) {

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser/parse_internal.h"
 #include "parser.h"
+#include "parser/parse_internal.h"
 
 #define YYSTYPE TRAWK_YYSTYPE
 #define YYLTYPE TRAWK_YYLTYPE
@@ -16,8 +16,7 @@ int trawk_lex_raw(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 
 /* Wraps the flex scanner to give end of input a location and to remember
  * where the run of the returned token started, for syntax errors. */
-int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
-{
+int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     int tok = trawk_lex_raw(lval, lloc, scanner);
     struct parse_ctx *ctx = trawk_yyget_extra(scanner);
     if (tok == T_YYEOF) {
@@ -29,9 +28,10 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner)
     return tok;
 }
 
-struct node *parse_program(struct diag *d, const char *text)
-{
+struct node *parse_program(struct diag *d, const char *text) {
     struct parse_ctx ctx = {.d = d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
+    if (!text)
+        text = "";
     yyscan_t scanner;
     if (trawk_yylex_init_extra(&ctx, &scanner)) {
         diag_plain_error(d, E_IO, "cannot start the lexer");
@@ -52,45 +52,53 @@ struct node *parse_program(struct diag *d, const char *text)
     return ctx.root;
 }
 
-struct node *pa_named(enum node_kind kind, const struct loc *l, char *s)
-{
+struct pa_list pa_list_add(struct pa_list l, struct node *item) {
+    if (!l.head)
+        l.head = item;
+    else
+        l.tail->next = item;
+    l.tail = item;
+    return l;
+}
+
+struct node *pa_cons(struct node *item, struct pa_list l) {
+    item->next = l.head;
+    return item;
+}
+
+struct node *pa_named(enum node_kind kind, const struct loc *l, char *s) {
     struct node *n = ast_new_str(kind, l, s, strlen(s));
     free(s);
     return n;
 }
 
-struct node *pa_int(enum node_kind kind, const struct loc *l, uint64_t v)
-{
+struct node *pa_int(enum node_kind kind, const struct loc *l, uint64_t v) {
     struct node *n = ast_new(kind, l);
     n->num = v;
     return n;
 }
 
 struct node *pa_node(enum node_kind kind, const struct loc *l, struct node *a, struct node *b,
-                     struct node *c, struct node *d)
-{
+                     struct node *c, struct node *d) {
     struct node *n = ast_new_op(kind, l, OP_NONE, a, b);
     n->c = c;
     n->d = d;
     return n;
 }
 
-struct node *pa_call(const struct loc *l, char *name, struct node *args)
-{
+struct node *pa_call(const struct loc *l, char *name, struct node *args) {
     struct node *n = pa_named(N_CALL, l, name);
     n->a = args;
     return n;
 }
 
-struct node *pa_map(const struct loc *l, char *name, struct node *keys)
-{
+struct node *pa_map(const struct loc *l, char *name, struct node *keys) {
     struct node *n = pa_named(N_MAP, l, name);
     n->a = keys;
     return n;
 }
 
-struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arrow)
-{
+struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arrow) {
     struct node *n = pa_named(N_FIELD, l, name);
     n->a = e;
     n->arrow = arrow;
@@ -98,16 +106,14 @@ struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arro
 }
 
 /* $t.0: a field with no name, its index in num. */
-struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx)
-{
+struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx) {
     struct node *n = pa_node(N_FIELD, l, e, NULL, NULL, NULL);
     n->num = idx;
     return n;
 }
 
 /* prefix is "struct", "union" or "enum" (or NULL); both strings are taken. */
-struct node *pa_type(const struct loc *l, char *prefix, char *name)
-{
+struct node *pa_type(const struct loc *l, char *prefix, char *name) {
     if (!prefix) {
         struct node *n = pa_named(N_TYPE, l, name);
         n->len = 0; /* len is the array length for types, not the name's */
@@ -125,29 +131,25 @@ struct node *pa_type(const struct loc *l, char *prefix, char *name)
     return n;
 }
 
-struct node *pa_type_ptr(const struct loc *l, struct node *t)
-{
+struct node *pa_type_ptr(const struct loc *l, struct node *t) {
     t->num++;
     t->loc = *l;
     return t;
 }
 
-struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n)
-{
+struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n) {
     t->len = (size_t)n;
     t->loc = *l;
     return t;
 }
 
-struct node *pa_offsetof(const struct loc *l, struct node *type, char *path)
-{
+struct node *pa_offsetof(const struct loc *l, struct node *type, char *path) {
     struct node *n = pa_named(N_OFFSETOF, l, path);
     n->a = type;
     return n;
 }
 
-char *pa_path_join(char *path, char *field)
-{
+char *pa_path_join(char *path, char *field) {
     size_t a = strlen(path), b = strlen(field);
     char *s = realloc(path, a + 1 + b + 1);
     if (!s)
@@ -159,8 +161,7 @@ char *pa_path_join(char *path, char *field)
 }
 
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
-                        struct node *probes)
-{
+                        struct node *probes) {
     (void)ctx;
     return pa_node(N_PROGRAM, l, probes, config, NULL, NULL);
 }

@@ -11,9 +11,9 @@
 /* All parser state lives here, reached through %parse-param and yyextra. */
 struct parse_ctx {
     struct diag *d;
-    struct node *root;  /* set by the start rule */
-    int line, col;      /* position of the next unread character */
-    int tok_line;       /* start of a token lexed in pieces (strings) */
+    struct node *root; /* set by the start rule */
+    int line, col;     /* position of the next unread character */
+    int tok_line;      /* start of a token lexed in pieces (strings) */
     int tok_col;
     /* bpftrace's lexer only resets a token's start at white space and
      * comments, so a syntax error at ";" in "1 +;" underlines "+;". Errors
@@ -25,6 +25,16 @@ struct parse_ctx {
     char *buf;          /* string literal being built */
     size_t len, cap;
 };
+
+/* A list under construction: the tail makes each append O(1), so a block
+ * of 100000 statements does not take quadratic time. */
+struct pa_list {
+    struct node *head, *tail;
+};
+
+struct pa_list pa_list_add(struct pa_list l, struct node *item);
+/* item followed by the list l; returns item. */
+struct node *pa_cons(struct node *item, struct pa_list l);
 
 /* Grammar action helpers: each builds one node and takes ownership of the
  * malloc'ed strings passed to it. */

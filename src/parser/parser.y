@@ -9,21 +9,15 @@
 %locations
 %param {void *scanner}
 %parse-param {struct parse_ctx *ctx}
+%initial-action { @$ = (struct loc){1, 1, 1, 1}; }
 
 %code requires {
-#include <stdint.h>
-
-#include "diag.h"
-#include "parser/ast.h"
-
-struct parse_ctx;
+#include "parser/parse_internal.h"
 }
 
 %code {
 #include <stdlib.h>
 #include <string.h>
-
-#include "parser/parse_internal.h"
 
 int trawk_yylex(TRAWK_YYSTYPE *lval, TRAWK_YYLTYPE *lloc, void *scanner);
 static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *ctx,
@@ -32,6 +26,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 
 %union {
     struct node *node;
+    struct pa_list list;
     char *str;
     uint64_t num;
     enum op op;
@@ -55,13 +50,14 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token COMMA "," DOT "." LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]" LBRACE "{"
 %token RBRACE "}"
 
-%type <node> config config_items config_list config_item probes probe attach_list pred
-%type <node> block stmts stmt_list block_stmt if_stmt simple_stmt let_stmt
-%type <node> expr ternary binary unary postfix primary map var call expr_list type type_base
+%type <node> config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
+%type <node> expr ternary binary unary postfix primary map var call type type_base
+%type <list> config_items config_list probes attach_list stmts stmt_list expr_list
 %type <str> field_name field_path
 %type <op> assign_op
 
 %destructor { ast_free($$); } <node>
+%destructor { ast_free($$.head); } <list>
 %destructor { free($$); } <str>
 
 /* Binary operators, lowest precedence first, as in C. */
@@ -82,23 +78,23 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %%
 
 program
-    : config probes                 { ctx->root = pa_program(ctx, &@$, $1, $2); }
+    : config probes                 { ctx->root = pa_program(ctx, &@$, $1, $2.head); }
     ;
 
 config
     : %empty                        { $$ = NULL; }
-    | "config" "=" "{" config_items "}" { $$ = $4; }
+    | "config" "=" "{" config_items "}" { $$ = $4.head; }
     ;
 
 config_items
     : config_list
-    | config_list config_item       { $$ = ast_append($1, $2); }
+    | config_list config_item       { $$ = pa_list_add($1, $2); }
     ;
 
 config_list
-    : %empty                        { $$ = NULL; }
+    : %empty                        { $$ = (struct pa_list){0}; }
     | config_list ";"               { $$ = $1; }
-    | config_list config_item ";"   { $$ = ast_append($1, $2); }
+    | config_list config_item ";"   { $$ = pa_list_add($1, $2); }
     ;
 
 config_item
@@ -106,17 +102,17 @@ config_item
     ;
 
 probes
-    : %empty                        { $$ = NULL; }
-    | probes probe                  { $$ = ast_append($1, $2); }
+    : %empty                        { $$ = (struct pa_list){0}; }
+    | probes probe                  { $$ = pa_list_add($1, $2); }
     ;
 
 probe
-    : attach_list pred block        { $$ = pa_node(N_PROBE, &@$, $1, $2, $3, NULL); }
+    : attach_list pred block        { $$ = pa_node(N_PROBE, &@$, $1.head, $2, $3, NULL); }
     ;
 
 attach_list
-    : ATTACH                        { $$ = pa_named(N_ATTACH_POINT, &@1, $1); }
-    | attach_list "," ATTACH        { $$ = ast_append($1, pa_named(N_ATTACH_POINT, &@3, $3)); }
+    : ATTACH                        { $$ = pa_list_add((struct pa_list){0}, pa_named(N_ATTACH_POINT, &@1, $1)); }
+    | attach_list "," ATTACH        { $$ = pa_list_add($1, pa_named(N_ATTACH_POINT, &@3, $3)); }
     ;
 
 pred
@@ -125,21 +121,21 @@ pred
     ;
 
 block
-    : "{" stmts "}"                 { $$ = pa_node(N_BLOCK, &@$, $2, NULL, NULL, NULL); }
+    : "{" stmts "}"                 { $$ = pa_node(N_BLOCK, &@$, $2.head, NULL, NULL, NULL); }
     ;
 
 /* Statements end with ";", except the last one of a block and statements
  * that end with a block; empty statements are allowed. */
 stmts
     : stmt_list
-    | stmt_list simple_stmt         { $$ = ast_append($1, $2); }
+    | stmt_list simple_stmt         { $$ = pa_list_add($1, $2); }
     ;
 
 stmt_list
-    : %empty                        { $$ = NULL; }
+    : %empty                        { $$ = (struct pa_list){0}; }
     | stmt_list ";"                 { $$ = $1; }
-    | stmt_list block_stmt          { $$ = ast_append($1, $2); }
-    | stmt_list simple_stmt ";"     { $$ = ast_append($1, $2); }
+    | stmt_list block_stmt          { $$ = pa_list_add($1, $2); }
+    | stmt_list simple_stmt ";"     { $$ = pa_list_add($1, $2); }
     ;
 
 block_stmt
@@ -261,7 +257,7 @@ primary
     | "(" expr ")"                  { $$ = $2; }
     | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
     | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }
-    | "(" expr "," expr_list ")"    { $$ = pa_node(N_TUPLE, &@$, ast_append($2, $4), NULL, NULL, NULL); }
+    | "(" expr "," expr_list ")"    { $$ = pa_node(N_TUPLE, &@$, pa_cons($2, $4), NULL, NULL, NULL); }
     | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
@@ -273,17 +269,17 @@ var
 
 map
     : MAP %prec MAP_NO_KEYS         { $$ = pa_map(&@$, $1, NULL); }
-    | MAP "[" expr_list "]"         { $$ = pa_map(&@$, $1, $3); }
+    | MAP "[" expr_list "]"         { $$ = pa_map(&@$, $1, $3.head); }
     ;
 
 call
     : IDENT "(" ")"                 { $$ = pa_call(&@$, $1, NULL); }
-    | IDENT "(" expr_list ")"       { $$ = pa_call(&@$, $1, $3); }
+    | IDENT "(" expr_list ")"       { $$ = pa_call(&@$, $1, $3.head); }
     ;
 
 expr_list
-    : expr
-    | expr_list "," expr            { $$ = ast_append($1, $3); }
+    : expr                          { $$ = pa_list_add((struct pa_list){0}, $1); }
+    | expr_list "," expr            { $$ = pa_list_add($1, $3); }
     ;
 
 field_path
