@@ -59,6 +59,9 @@ struct cg {
 int cg_frame_alloc(struct cg *cg, int size);
 int cg_frame_mark(struct cg *cg);
 void cg_frame_release(struct cg *cg, int mark);
+/* The widest access keeping offsets a and b aligned, at most remaining bytes. */
+int cg_access_width(int a, int b, int remaining);
+int cg_size_code(int width);
 /* Stores zeros over [off, off + size). */
 void cg_zero(struct cg *cg, int off, int size);
 

@@ -61,6 +61,8 @@ int cg_map_key(struct cg *cg, struct node *map, int extra)
     } else {
         cg_store_value(cg, map->a, kt, off);
     }
+    if ((int)kt->size < user)
+        cg_zero(cg, off + (int)kt->size, user - (int)kt->size);
     return off;
 }
 
@@ -90,14 +92,11 @@ struct val cg_map_read_int(struct cg *cg, struct node *map)
 /* Copies size bytes from the map value at r0 to the stack. */
 static void copy_from_r0(struct cg *cg, int off, int size)
 {
-    static const int widths[] = {BPF_DW, BPF_W, BPF_H, BPF_B};
-    static const int bytes[] = {8, 4, 2, 1};
-    int i = 0;
-    for (int w = 0; w < 4; w++) {
-        for (; i + bytes[w] <= size; i += bytes[w]) {
-            emit(&cg->e, LDX_MEM(widths[w], R1, R0, i));
-            emit(&cg->e, STX_MEM(widths[w], R10, R1, off + i));
-        }
+    for (int i = 0; i < size;) {
+        int w = cg_access_width(off + i, i, size - i);
+        emit(&cg->e, LDX_MEM(cg_size_code(w), R1, R0, i));
+        emit(&cg->e, STX_MEM(cg_size_code(w), R10, R1, off + i));
+        i += w;
     }
 }
 

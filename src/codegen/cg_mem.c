@@ -12,14 +12,11 @@ bool cg_is_mem_type(const struct type *ty)
 
 void cg_copy_stack(struct cg *cg, int dst, int src, int size)
 {
-    static const int widths[] = {BPF_DW, BPF_W, BPF_H, BPF_B};
-    static const int bytes[] = {8, 4, 2, 1};
-    int i = 0;
-    for (int w = 0; w < 4; w++) {
-        for (; i + bytes[w] <= size; i += bytes[w]) {
-            emit(&cg->e, LDX_MEM(widths[w], R1, R10, src + i));
-            emit(&cg->e, STX_MEM(widths[w], R10, R1, dst + i));
-        }
+    for (int i = 0; i < size;) {
+        int w = cg_access_width(dst + i, src + i, size - i);
+        emit(&cg->e, LDX_MEM(cg_size_code(w), R1, R10, src + i));
+        emit(&cg->e, STX_MEM(cg_size_code(w), R10, R1, dst + i));
+        i += w;
     }
 }
 

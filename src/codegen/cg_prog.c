@@ -56,7 +56,8 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm)
     }
     bool agg = vt->kind == T_AGG;
     bool bucketed = agg && (vt->agg == AGG_HIST || vt->agg == AGG_LHIST);
-    uint32_t user_key = sm->key_ty ? sm->key_ty->size : 0;
+    /* the bucket index of a histogram follows the user key at an aligned offset */
+    uint32_t user_key = sm->key_ty ? (sm->key_ty->size + 7) & ~7u : 0;
     int idx;
     if (agg && !bucketed && !sm->key_ty)
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, agg_value_size(vt->agg), 1);

@@ -25,13 +25,26 @@ void cg_frame_release(struct cg *cg, int mark)
     cg->frame_top = mark;
 }
 
+/* The widest access (8, 4, 2 or 1 bytes) that keeps every address aligned:
+ * the verifier rejects misaligned stack accesses. */
+int cg_access_width(int a, int b, int remaining)
+{
+    for (int w = 8; w > 1; w /= 2)
+        if (remaining >= w && a % w == 0 && b % w == 0)
+            return w;
+    return 1;
+}
+
+int cg_size_code(int width)
+{
+    return width == 8 ? BPF_DW : width == 4 ? BPF_W : width == 2 ? BPF_H : BPF_B;
+}
+
 void cg_zero(struct cg *cg, int off, int size)
 {
-    int i = 0;
-    for (; i + 8 <= size; i += 8)
-        emit(&cg->e, ST_MEM(BPF_DW, R10, off + i, 0));
-    for (; i + 4 <= size; i += 4)
-        emit(&cg->e, ST_MEM(BPF_W, R10, off + i, 0));
-    for (; i < size; i++)
-        emit(&cg->e, ST_MEM(BPF_B, R10, off + i, 0));
+    for (int i = 0; i < size;) {
+        int w = cg_access_width(off + i, 0, size - i);
+        emit(&cg->e, ST_MEM(cg_size_code(w), R10, off + i, 0));
+        i += w;
+    }
 }

@@ -138,7 +138,15 @@ static const struct type *target_field(struct sema *s, struct node *n, const str
                                        const struct attach_target *t, const struct type *have) {
     const struct provider_field *f = u->prov->arg_field(t, n->str, s->types);
     if (!f) {
-        sema_error(s, &n->loc, E_UNKNOWN_FIELD, "'%s' has no field named '%s'", t->name, n->str);
+        /* bpftrace names the args struct after the probe: struct _tracepoint_CAT_EVENT */
+        char sname[256];
+        snprintf(sname, sizeof(sname), "_%s", t->name);
+        for (char *c = sname; *c; c++)
+            if (*c == ':')
+                *c = '_';
+        sema_error(s, &n->loc, E_UNKNOWN_FIELD,
+                   "Struct/union of type 'struct %s' does not contain a field named '%s'", sname,
+                   n->str);
         return NULL;
     }
     if (!f->ty) {

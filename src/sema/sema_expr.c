@@ -118,8 +118,14 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
 static const struct type *expr_binop(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->a);
     const struct type *b = sema_expr(s, n->b);
-    if (!a || !b)
-        return NULL;
+    if (!a || !b) {
+        /* While map types are being learned, an operand not known yet (a map
+         * assigned from itself, as in @n = @n + 1) takes the other's type. */
+        const struct type *known = a ? a : b;
+        if (s->report || !known || !sema_is_int(known))
+            return NULL;
+        a = b = known;
+    }
     switch (n->op) {
     case OP_LOR:
     case OP_LAND:

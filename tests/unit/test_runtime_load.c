@@ -204,7 +204,8 @@ static void interval_fires(void **state)
                  sizeof(count_only) / sizeof(count_only[0]));
     fixture_load(&f);
     assert_int_equal(rt_attach_ops(PK_INTERVAL)->attach(&f.prog, &f.target, &f.d), 0);
-    assert_int_equal(f.target.perf_fds_n, 2); /* one perf event, one link */
+    assert_int_equal(f.target.perf_fds_n, 1); /* one perf event */
+    assert_int_equal(f.target.nlink_fds, 1);  /* and one link */
     sleep_ms(200);
     rt_detach_target(&f.target);
     assert_true(map_value(&f, 0) >= 1);
@@ -220,7 +221,8 @@ static void profile_on_every_cpu(void **state)
                  sizeof(count_only) / sizeof(count_only[0]));
     fixture_load(&f);
     assert_int_equal(rt_attach_ops(PK_PROFILE)->attach(&f.prog, &f.target, &f.d), 0);
-    assert_int_equal(f.target.perf_fds_n, 2 * sysconf(_SC_NPROCESSORS_ONLN));
+    assert_int_equal(f.target.perf_fds_n, sysconf(_SC_NPROCESSORS_ONLN));
+    assert_int_equal(f.target.nlink_fds, sysconf(_SC_NPROCESSORS_ONLN));
     sleep_ms(100);
     rt_detach_target(&f.target);
     assert_true(map_value(&f, 0) >= 1);
