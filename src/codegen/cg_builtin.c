@@ -51,9 +51,10 @@ struct val cg_builtin_int(struct cg *cg, struct node *n)
         return in_reg(reg);
     case B_TID:
     case B_UID:
-        reg = call0(cg, n->sym == B_TID ? BPF_FUNC_get_current_pid_tgid
-                                        : BPF_FUNC_get_current_uid_gid, &n->loc);
-        emit(&cg->e, MOV32_REG(reg, reg));
+        emit(&cg->e, CALL_HELPER(n->sym == B_TID ? BPF_FUNC_get_current_pid_tgid
+                                                 : BPF_FUNC_get_current_uid_gid));
+        reg = cg_reg_alloc(cg, &n->loc);
+        emit(&cg->e, MOV32_REG(reg, R0)); /* the lower half */
         return in_reg(reg);
     case B_GID:
         reg = call0(cg, BPF_FUNC_get_current_uid_gid, &n->loc);
@@ -116,8 +117,9 @@ void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
     const struct provider_field *f = field(cg, n);
     if (!f)
         return;
-    cg_ctx(cg, R3);
     if (f->is_data_loc) {
+        cg_zero(cg, off, size); /* the helper stops at the NUL; keys need the rest zeroed */
+        cg_ctx(cg, R3);
         emit(&cg->e, LDX_MEM(BPF_W, R1, R3, (int)f->offset));
         emit(&cg->e, ALU64_IMM(BPF_AND, R1, 0xffff));
         emit(&cg->e, ALU64_REG(BPF_ADD, R3, R1));
@@ -128,6 +130,7 @@ void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
         return;
     }
     int len = (int)f->size < size ? (int)f->size : size;
+    cg_ctx(cg, R3);
     emit(&cg->e, ALU64_IMM(BPF_ADD, R3, (int)f->offset));
     emit(&cg->e, MOV64_REG(R1, R10));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));

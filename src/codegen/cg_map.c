@@ -53,11 +53,9 @@ int cg_map_key(struct cg *cg, struct node *map, int extra)
     }
     const struct type *kt = md->key_ty;
     if (kt->kind == T_TUPLE && map->a && map->a->next) {
-        /* @m[a, b]: the keys are the fields of a tuple */
-        cg_zero(cg, off, (int)kt->size);
-        int i = 0;
-        for (struct node *k = map->a; k && i < kt->nfields; k = k->next, i++)
-            cg_store_value(cg, k, kt->fields[i].ty, off + (int)kt->fields[i].offset);
+        /* @m[a, b] is @m[(a, b)] */
+        struct node tuple = {.kind = N_TUPLE, .loc = map->loc, .a = map->a, .ty = kt};
+        cg_store_value(cg, &tuple, kt, off);
     } else {
         cg_store_value(cg, map->a, kt, off);
     }

@@ -52,12 +52,20 @@ static void store_int(struct cg *cg, struct node *n, const struct type *ty, int 
     cg_val_free(cg, &v);
 }
 
+/* Every element store initialises its whole field, so only the padding
+ * between fields needs zeros (tuples are hashed as map keys). */
 static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, int off)
 {
-    cg_zero(cg, off, (int)ty->size);
-    int i = 0;
-    for (struct node *el = n->a; el && i < ty->nfields; el = el->next, i++)
-        cg_store_value(cg, el, ty->fields[i].ty, off + (int)ty->fields[i].offset);
+    int i = 0, end = 0;
+    for (struct node *el = n->a; el && i < ty->nfields; el = el->next, i++) {
+        const struct type_field *f = &ty->fields[i];
+        if ((int)f->offset > end)
+            cg_zero(cg, off + end, (int)f->offset - end);
+        cg_store_value(cg, el, f->ty, off + (int)f->offset);
+        end = (int)(f->offset + f->ty->size);
+    }
+    if ((int)ty->size > end)
+        cg_zero(cg, off + end, (int)ty->size - end);
 }
 
 static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, int off)

@@ -111,6 +111,15 @@ static void copy_target(struct attach_target *dst, const struct attach_target *s
     dst->nlink_fds = 0;
 }
 
+static bool reads_slot(const struct emit *e, int off)
+{
+    for (int i = 0; i < e->n; i++)
+        if (BPF_CLASS(e->insns[i].code) == BPF_LDX && e->insns[i].src_reg == R10 &&
+            e->insns[i].off == off)
+            return true;
+    return false;
+}
+
 /* Generates one program for the given targets of a unit. */
 static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets, int n)
 {
@@ -141,6 +150,8 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     emit(&cg->e, EXIT_INSN());
     free(cg->var_slot);
     cg->var_slot = NULL;
+    if (!reads_slot(&cg->e, cg->ctx_slot))
+        cg->e.insns[0] = JA(0); /* the context was never used: pruned as a no-op jump */
 
     if (emit_finish(&cg->e) < 0 && !cg->failed)
         cg_error(cg, &probe->loc, E_LIMIT, "program too large");

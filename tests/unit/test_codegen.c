@@ -199,6 +199,7 @@ static void stack_overflow_is_an_error(void **state)
     assert_int_not_equal(c.rc, 0);
     assert_non_null(strstr(c.errors, "stack limit"));
     assert_non_null(strstr(c.errors, "stdin:1:"));
+    manifest_free(&c.m);
 }
 
 int main(void)
