@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "attach/attach.h"
 #include "output/output.h"
@@ -165,6 +166,17 @@ static int run_loaded(struct session *s)
     return finish(s);
 }
 
+/* A ring buffer is a power of two number of pages. */
+static uint32_t rt_ringbuf_bytes(int pages)
+{
+    uint32_t bytes = (uint32_t)sysconf(_SC_PAGESIZE);
+    while (pages > 1 && bytes < (1u << 30)) {
+        bytes <<= 1;
+        pages = (pages + 1) / 2;
+    }
+    return bytes;
+}
+
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d)
 {
     struct session s = {.m = m, .opts = opts, .d = d};
@@ -178,6 +190,8 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d)
      * memory cgroup, and raising the limit may be refused: not an error. */
     setrlimit(RLIMIT_MEMLOCK, &unlimited);
     rt_mark_unloaded(m);
+    if (opts->ringbuf_pages > 0 && m->ringbuf_map >= 0)
+        m->maps[m->ringbuf_map].max_entries = rt_ringbuf_bytes(opts->ringbuf_pages);
     rt_signals_install(&sigs);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(m, opts->verbose, d) == 0)
         rc = run_loaded(&s);

@@ -15,6 +15,7 @@ struct rt_opts {
     bool quiet;         /* -q: no "Attached N probes" */
     bool verbose;       /* -v: verifier log and attach details */
     bool dry_run;       /* load and attach, then stop */
+    int ringbuf_pages;  /* size of the event ring buffer in pages, 0 = the compiler's choice */
 };
 
 /* Returns the process exit code: exit()'s argument, 0 normally, 1 on error

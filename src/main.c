@@ -139,6 +139,14 @@ static int max_strlen(void)
     return v > 0 && v <= 200 ? (int)v : DEFAULT_MAX_STRLEN;
 }
 
+/* bpftrace's perf_rb_pages setting, from the environment. */
+static int ringbuf_pages(void)
+{
+    const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 && v <= (1 << 18) ? (int)v : 0;
+}
+
 static void list_program_probes(const struct sema_out *s)
 {
     for (int u = 0; u < s->nunits; u++)
@@ -181,7 +189,7 @@ static int run_program(const struct cli *c, const char *text)
             rc = 1;
         } else {
             struct rt_opts ro = {.out = out, .quiet = c->quiet, .verbose = c->verbose,
-                                 .dry_run = c->dry_run};
+                                 .dry_run = c->dry_run, .ringbuf_pages = ringbuf_pages()};
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
                 fclose(out);

@@ -142,6 +142,39 @@ static void stmt_if(struct sema *s, struct node *n) {
         sema_block(s, n->c);
 }
 
+static void loop_body(struct sema *s, struct node *body) {
+    s->loop_depth++;
+    sema_block(s, body);
+    s->loop_depth--;
+}
+
+static void stmt_while(struct sema *s, struct node *n) {
+    const struct type *c = sema_expr(s, n->a);
+    if (c && !sema_is_int(c))
+        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in while(): %s", sema_tname(c));
+    loop_body(s, n->b);
+}
+
+static void stmt_unroll(struct sema *s, struct node *n) {
+    if (n->a->kind != N_INT) {
+        sema_error(s, &n->a->loc, E_ARGS, "unroll() needs an integer literal");
+    } else if (n->a->num > 100) {
+        sema_error(s, &n->a->loc, E_ARGS, "unroll maximum value is 100");
+    } else if (n->a->num < 1) {
+        sema_error(s, &n->a->loc, E_ARGS, "unroll minimum value is 1");
+    }
+    sema_block(s, n->b);
+}
+
+/* for ($i : start..end): $i is an int64 counter. */
+static void stmt_for_range(struct sema *s, struct node *n) {
+    const struct type *a = sema_expr(s, n->b), *b = sema_expr(s, n->c);
+    if ((a && !sema_is_int(a)) || (b && !sema_is_int(b)))
+        sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
+    sema_var_assign(s, n->a, &type_s64, &n->a->loc);
+    loop_body(s, n->d);
+}
+
 static void stmt_expr(struct sema *s, struct node *e) {
     sema_expr(s, e);
 }
@@ -168,23 +201,26 @@ void sema_stmt(struct sema *s, struct node *n) {
         sema_block(s, n);
         break;
     case N_WHILE:
-        unsupported(s, n, "while loops are");
+        stmt_while(s, n);
         break;
     case N_UNROLL:
-        unsupported(s, n, "unroll is");
+        stmt_unroll(s, n);
+        break;
+    case N_FOR_RANGE:
+        stmt_for_range(s, n);
         break;
     case N_FOR_MAP:
-    case N_FOR_RANGE:
-        unsupported(s, n, "for loops are");
+        unsupported(s, n, "for loops over maps are");
         break;
     case N_RETURN:
-        unsupported(s, n, "return is");
+        if (n->a)
+            unsupported(s, n, "return with a value is");
         break;
     case N_BREAK:
     case N_CONTINUE:
-        /* Loops are refused above, so these are always outside one. */
-        sema_error(s, &n->loc, E_CONTEXT, "%s used outside of a loop",
-                   n->kind == N_BREAK ? "break" : "continue");
+        if (!s->loop_depth)
+            sema_error(s, &n->loc, E_CONTEXT, "%s used outside of a loop",
+                       n->kind == N_BREAK ? "break" : "continue");
         break;
     default:
         stmt_expr(s, n);

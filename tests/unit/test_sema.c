@@ -475,12 +475,14 @@ static void test_err_unsupported(void **state) {
     (void)state;
     err1("kprobe:vfs_read { }", E_UNSUPPORTED, "stdin:1:1-16",
          "kprobe probes are not supported yet");
-    err1("BEGIN { while (1) { } }", E_UNSUPPORTED, "stdin:1:9-22",
-         "while loops are not supported yet");
-    err1("BEGIN { unroll(2) { } }", E_UNSUPPORTED, "stdin:1:9-22", "unroll is not supported yet");
-    err1("BEGIN { for ($i : 0..3) { } }", E_UNSUPPORTED, "stdin:1:9-28",
-         "for loops are not supported yet");
-    err1("BEGIN { return; }", E_UNSUPPORTED, "stdin:1:9-15", "return is not supported yet");
+    err1("BEGIN { @m[1] = 1; for ($kv : @m) { } }", E_UNSUPPORTED, "stdin:1:20-38",
+         "for loops over maps are not supported yet");
+    err1("BEGIN { unroll(101) { } }", E_ARGS, "stdin:1:16-19", "unroll maximum value is 100");
+    err1("BEGIN { unroll(0) { } }", E_ARGS, "stdin:1:16-17", "unroll minimum value is 1");
+    err1("BEGIN { while (\"s\") { } }", E_TYPE, "stdin:1:16-19",
+         "Invalid condition in while(): string[2]");
+    err1("BEGIN { while (1) { continue; } break; }", E_CONTEXT, "stdin:1:33-38",
+         "break used outside of a loop");
     err1("BEGIN { $x = *1; }", E_UNSUPPORTED, "stdin:1:14-16",
          "the unary * (dereference) operator is not supported yet");
     err1("BEGIN { $x = 1; $y = &$x; }", E_UNSUPPORTED, "stdin:1:22-25",
