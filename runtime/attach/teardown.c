@@ -80,7 +80,7 @@ static bool spawn_closer(const int *fds, int n)
     return true;
 }
 
-#define CLOSER_THREADS 32
+#define CLOSER_THREADS 256
 
 struct link_closer {
     pthread_t thread;
