@@ -1,0 +1,48 @@
+#include "syms.h"
+
+#include <bcc/bcc_syms.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct rt_syms {
+    void *cache;
+    int pid;
+};
+
+struct rt_syms *rt_syms_open(int pid)
+{
+    struct rt_syms *s = calloc(1, sizeof(*s));
+    if (!s)
+        return NULL;
+    s->pid = pid;
+    s->cache = bcc_symcache_new(pid, NULL);
+    if (!s->cache) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size)
+{
+    struct bcc_symbol sym = {0};
+    if (bcc_symcache_resolve(s->cache, addr, &sym) != 0 || !sym.name) {
+        bcc_symbol_free_demangle_name(&sym);
+        return -1;
+    }
+    const char *name = sym.demangle_name ? sym.demangle_name : sym.name;
+    if (sym.offset)
+        snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)sym.offset);
+    else
+        snprintf(buf, size, "%s", name);
+    bcc_symbol_free_demangle_name(&sym);
+    return 0;
+}
+
+void rt_syms_close(struct rt_syms *s)
+{
+    if (!s)
+        return;
+    bcc_free_symcache(s->cache, s->pid);
+    free(s);
+}

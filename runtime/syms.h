@@ -1,0 +1,18 @@
+/* Address to symbol names through bcc's symbolizer (bcc_syms), linked from
+ * bcc's static archive so that no LLVM library is loaded. The stacks and
+ * ksym()/usym() work builds on this. */
+#ifndef TRAWK_SYMS_H
+#define TRAWK_SYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rt_syms;
+
+/* Symbols of a process (pid > 0) or of the kernel (pid -1). */
+struct rt_syms *rt_syms_open(int pid);
+/* Writes "name" or "name+0xoff" into buf; returns -1 when addr is unknown. */
+int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size);
+void rt_syms_close(struct rt_syms *s);
+
+#endif
