@@ -14,7 +14,6 @@
 #include "sema/sema.h"
 
 #define TRAWK_VERSION "v0.1.0"
-#define DEFAULT_MAX_STRLEN 64
 
 struct cli {
     const char *program_text; /* -e */
@@ -132,11 +131,12 @@ static char *read_program(const struct cli *c)
     return text;
 }
 
+/* bpftrace's max_strlen setting from the environment; 0 leaves sema's default. */
 static int max_strlen(void)
 {
     const char *env = getenv("BPFTRACE_MAX_STRLEN");
     long v = env ? strtol(env, NULL, 10) : 0;
-    return v > 0 && v <= 200 ? (int)v : DEFAULT_MAX_STRLEN;
+    return v > 0 && v <= 200 ? (int)v : 0;
 }
 
 /* bpftrace's perf_rb_pages setting, from the environment. */
