@@ -136,7 +136,7 @@ static int max_strlen(void)
 {
     const char *env = getenv("BPFTRACE_MAX_STRLEN");
     long v = env ? strtol(env, NULL, 10) : 0;
-    return v > 0 && v <= 200 ? (int)v : 0;
+    return v > 0 && v <= 32768 ? (int)v : 0;
 }
 
 /* bpftrace's perf_rb_pages setting, from the environment. */

@@ -18,6 +18,8 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CG_POOL_LAST R9
 
 #define CG_STACK_SIZE 512
+/* The largest frame .scratch can hold: the kernel's limit on per-CPU values. */
+#define CG_SCRATCH_SIZE 32768
 
 /* Where an integer value lives (Lua's expression descriptor idea): constants
  * stay immediates until an instruction needs them in a register. */
@@ -43,6 +45,12 @@ struct cg {
     const struct sema_unit *unit;
     const struct attach_target *target; /* the only target, or NULL when several share the program */
     int exit_label;
+    int fp;                  /* frame pointer: r10, or r9 into .scratch for big frames */
+    bool scratch;
+    int pool_last;           /* last register of the temporaries' pool (r9, or r8 with scratch) */
+    int scratch_map;         /* index of .scratch, -1 until a program needs it */
+    bool zero_fill;          /* building a map key: strings must be NUL-padded, since
+                                keys hash as bytes; elsewhere readers stop at the NUL */
     int frame_top;           /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
     int ctx_slot;            /* stack offset where r1 (ctx) is saved, 0 when not saved */
@@ -55,7 +63,7 @@ struct cg {
     int state_map;           /* .state: u64 start time for elapsed */
 };
 
-/* frame.c: stack slots. Offsets are negative from r10. */
+/* frame.c: frame slots. Offsets are negative from the frame pointer cg->fp. */
 int cg_frame_alloc(struct cg *cg, int size);
 int cg_frame_mark(struct cg *cg);
 void cg_frame_release(struct cg *cg, int mark);
@@ -111,6 +119,8 @@ void cg_map_incdec(struct cg *cg, struct node *n, struct val *out);
 void cg_map_delete(struct cg *cg, struct node *map);
 
 /* cg_call.c */
+/* Forgets the events added after the first n (a program generated again). */
+void cg_events_truncate(struct manifest *m, int n);
 struct val cg_call_int(struct cg *cg, struct node *call);
 void cg_call_stmt(struct cg *cg, struct node *call);
 void cg_str_call(struct cg *cg, struct node *call, int off, int size);

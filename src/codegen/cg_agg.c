@@ -32,11 +32,11 @@ static void insert_new(struct cg *cg, int map, int key, const struct val *v, int
 {
     int slot = cg_frame_alloc(cg, has_second ? 16 : 8);
     if (v->kind == V_IMM)
-        emit(&cg->e, ST_MEM(BPF_DW, R10, slot, (int32_t)v->imm));
+        emit(&cg->e, ST_MEM(BPF_DW, cg->fp, slot, (int32_t)v->imm));
     else
-        emit(&cg->e, STX_MEM(BPF_DW, R10, v->reg, slot));
+        emit(&cg->e, STX_MEM(BPF_DW, cg->fp, v->reg, slot));
     if (has_second)
-        emit(&cg->e, ST_MEM(BPF_DW, R10, slot + 8, (int32_t)second));
+        emit(&cg->e, ST_MEM(BPF_DW, cg->fp, slot + 8, (int32_t)second));
     cg_call_update(cg, map, key, slot);
 }
 
@@ -130,7 +130,7 @@ static void log2_bucket(struct cg *cg, int vreg, int off, int bits)
     emit(&cg->e, MOV64_REG(R2, vreg));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R2, 1));
     emit_place(&cg->e, store);
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R2, off));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R2, off));
 }
 
 /* The linear bucket: 0 below min, n + 1 at or above max, else 1 + (v - min) / step. */
@@ -155,7 +155,7 @@ static void linear_bucket(struct cg *cg, int vreg, int off, const struct map_des
     emit_place(&cg->e, over);
     emit_ld_imm64(&cg->e, R2, nbuckets + 1);
     emit_place(&cg->e, store);
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R2, off));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R2, off));
 }
 
 void cg_agg_update(struct cg *cg, struct node *map, struct node *call)

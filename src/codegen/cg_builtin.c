@@ -77,7 +77,7 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size)
         return;
     }
     int len = size < 16 ? size : 16;
-    emit(&cg->e, MOV64_REG(R1, R10));
+    emit(&cg->e, MOV64_REG(R1, cg->fp));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
     emit(&cg->e, MOV64_IMM(R2, len));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_comm));
@@ -118,12 +118,13 @@ void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
     if (!f)
         return;
     if (f->is_data_loc) {
-        cg_zero(cg, off, size); /* the helper stops at the NUL; keys need the rest zeroed */
+        if (cg->zero_fill)
+            cg_zero(cg, off, size); /* the helper stops at the NUL */
         cg_ctx(cg, R3);
         emit(&cg->e, LDX_MEM(BPF_W, R1, R3, (int)f->offset));
         emit(&cg->e, ALU64_IMM(BPF_AND, R1, 0xffff));
         emit(&cg->e, ALU64_REG(BPF_ADD, R3, R1));
-        emit(&cg->e, MOV64_REG(R1, R10));
+        emit(&cg->e, MOV64_REG(R1, cg->fp));
         emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
         emit(&cg->e, MOV64_IMM(R2, size));
         emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel_str));
@@ -132,12 +133,12 @@ void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
     int len = (int)f->size < size ? (int)f->size : size;
     cg_ctx(cg, R3);
     emit(&cg->e, ALU64_IMM(BPF_ADD, R3, (int)f->offset));
-    emit(&cg->e, MOV64_REG(R1, R10));
+    emit(&cg->e, MOV64_REG(R1, cg->fp));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
     emit(&cg->e, MOV64_IMM(R2, len));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel));
     if (size > len)
         cg_zero(cg, off + len, size - len);
     else
-        emit(&cg->e, ST_MEM(BPF_B, R10, off + size - 1, 0));
+        emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + size - 1, 0));
 }

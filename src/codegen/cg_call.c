@@ -24,6 +24,16 @@ static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id
     return ev;
 }
 
+void cg_events_truncate(struct manifest *m, int n)
+{
+    for (int i = n; i < m->nevents; i++) {
+        free(m->events[i].fmt);
+        free(m->events[i].args);
+    }
+    if (n < m->nevents)
+        m->nevents = n;
+}
+
 static char *dup_bytes(const char *s, size_t len)
 {
     char *p = malloc(len + 1);
@@ -77,8 +87,8 @@ static void send_record(struct cg *cg, struct event_desc *ev, int id, struct nod
     ev->size = size;
     int mark = cg_frame_mark(cg);
     int rec = cg_frame_alloc(cg, (int)size);
-    emit(&cg->e, ST_MEM(BPF_W, R10, rec, id));
-    emit(&cg->e, ST_MEM(BPF_W, R10, rec + 4, 0));
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
     i = 0;
     for (struct node *a = args; a; a = a->next, i++)
         cg_store_value(cg, a, ev->args[i].ty, rec + (int)ev->args[i].offset);
@@ -204,7 +214,8 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size)
         cg_store_value(cg, arg, call->ty->size < (uint32_t)size ? call->ty : arg->ty, off);
         return;
     }
-    cg_zero(cg, off, size);
+    if (cg->zero_fill)
+        cg_zero(cg, off, size);
     struct val p = cg_int(cg, arg);
     int preg = cg_val_reg(cg, &p, &arg->loc);
     struct val len = {.kind = V_IMM, .imm = size};

@@ -290,7 +290,7 @@ static struct val var_read(struct cg *cg, struct node *n)
         emit(&cg->e, MOV64_IMM(reg, 0));
         return (struct val){.kind = V_REG, .reg = reg};
     }
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, slot));
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
@@ -304,9 +304,9 @@ static struct val var_incdec(struct cg *cg, struct node *n)
     int reg = cg_reg_alloc(cg, &n->loc);
     int delta = (n->op == OP_PRE_INC || n->op == OP_POST_INC) ? 1 : -1;
     bool post = (n->op == OP_POST_INC || n->op == OP_POST_DEC);
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, slot));
     emit(&cg->e, ALU64_IMM(BPF_ADD, reg, delta));
-    emit(&cg->e, STX_MEM(BPF_DW, R10, reg, slot));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, reg, slot));
     if (post)
         emit(&cg->e, ALU64_IMM(BPF_ADD, reg, -delta));
     return (struct val){.kind = V_REG, .reg = reg};
@@ -337,7 +337,7 @@ static struct val tuple_field(struct cg *cg, struct node *n)
     int base = cg_mem_value(cg, n->a);
     const struct type_field *f = &n->a->ty->fields[n->sym];
     int reg = cg_reg_alloc(cg, &n->loc);
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, base + (int)f->offset));
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, base + (int)f->offset));
     cg_frame_release(cg, mark);
     return (struct val){.kind = V_REG, .reg = reg};
 }

@@ -15,7 +15,7 @@ int cg_map_index(struct cg *cg, const struct node *map)
 
 void cg_stack_ptr(struct cg *cg, int reg, int off)
 {
-    emit(&cg->e, MOV64_REG(reg, R10));
+    emit(&cg->e, MOV64_REG(reg, cg->fp));
     emit(&cg->e, ALU64_IMM(BPF_ADD, reg, off));
 }
 
@@ -52,6 +52,8 @@ int cg_map_key(struct cg *cg, struct node *map, int extra)
         return off;
     }
     const struct type *kt = md->key_ty;
+    bool outer = cg->zero_fill;
+    cg->zero_fill = true;
     if (kt->kind == T_TUPLE && map->a && map->a->next) {
         /* @m[a, b] is @m[(a, b)] */
         struct node tuple = {.kind = N_TUPLE, .loc = map->loc, .a = map->a, .ty = kt};
@@ -61,6 +63,7 @@ int cg_map_key(struct cg *cg, struct node *map, int extra)
     }
     if ((int)kt->size < user)
         cg_zero(cg, off + (int)kt->size, user - (int)kt->size);
+    cg->zero_fill = outer;
     return off;
 }
 
@@ -93,7 +96,7 @@ static void copy_from_r0(struct cg *cg, int off, int size)
     for (int i = 0; i < size;) {
         int w = cg_access_width(off + i, i, size - i);
         emit(&cg->e, LDX_MEM(cg_size_code(w), R1, R0, i));
-        emit(&cg->e, STX_MEM(cg_size_code(w), R10, R1, off + i));
+        emit(&cg->e, STX_MEM(cg_size_code(w), cg->fp, R1, off + i));
         i += w;
     }
 }
@@ -151,7 +154,7 @@ static void assign_compound(struct cg *cg, struct node *map, enum op op, struct 
     struct bpf_insn in = ALU64_REG(alu, R1, vreg);
     in.off = (short)off;
     emit(&cg->e, in);
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, val));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, val));
     cg_val_free(cg, &v);
     cg_call_update(cg, cg_map_index(cg, map), key, val);
 }

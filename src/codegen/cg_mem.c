@@ -14,8 +14,8 @@ void cg_copy_stack(struct cg *cg, int dst, int src, int size)
 {
     for (int i = 0; i < size;) {
         int w = cg_access_width(dst + i, src + i, size - i);
-        emit(&cg->e, LDX_MEM(cg_size_code(w), R1, R10, src + i));
-        emit(&cg->e, STX_MEM(cg_size_code(w), R10, R1, dst + i));
+        emit(&cg->e, LDX_MEM(cg_size_code(w), R1, cg->fp, src + i));
+        emit(&cg->e, STX_MEM(cg_size_code(w), cg->fp, R1, dst + i));
         i += w;
     }
 }
@@ -30,10 +30,10 @@ static void store_literal(struct cg *cg, const struct node *n, int off, int size
         uint32_t word;
         memcpy(&word, chunk, 4);
         if (i + 4 <= size) {
-            emit(&cg->e, ST_MEM(BPF_W, R10, off + i, (int32_t)word));
+            emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, (int32_t)word));
         } else {
             for (int j = 0; i + j < size; j++)
-                emit(&cg->e, ST_MEM(BPF_B, R10, off + i + j, chunk[j]));
+                emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + i + j, chunk[j]));
         }
     }
 }
@@ -44,11 +44,11 @@ static void store_int(struct cg *cg, struct node *n, const struct type *ty, int 
     int size = ty->size <= 8 && widths[ty->size] ? (int)ty->size : 8;
     struct val v = cg_int(cg, n);
     if (v.kind == V_IMM && v.imm >= INT32_MIN && v.imm <= INT32_MAX) {
-        emit(&cg->e, ST_MEM(widths[size], R10, off, (int32_t)v.imm));
+        emit(&cg->e, ST_MEM(widths[size], cg->fp, off, (int32_t)v.imm));
         return;
     }
     int reg = cg_val_reg(cg, &v, &n->loc);
-    emit(&cg->e, STX_MEM(widths[size], R10, reg, off));
+    emit(&cg->e, STX_MEM(widths[size], cg->fp, reg, off));
     cg_val_free(cg, &v);
 }
 
@@ -88,7 +88,7 @@ static void store_copy(struct cg *cg, int src, const struct type *from, const st
     if ((int)to->size > n)
         cg_zero(cg, off + n, (int)to->size - n);
     else if (to->kind == T_STRING && from->size > to->size)
-        emit(&cg->e, ST_MEM(BPF_B, R10, off + (int)to->size - 1, 0));
+        emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + (int)to->size - 1, 0));
 }
 
 void cg_store_value(struct cg *cg, struct node *n, const struct type *ty, int off)
@@ -157,7 +157,7 @@ static void literal_compare(struct cg *cg, int off, int size, const struct node 
             uint32_t word = 0;
             memcpy(&word, lit->str + i, (size_t)i + bytes[w] <= lit->len ? (size_t)bytes[w]
                                                  : lit->len > (size_t)i ? lit->len - i : 0);
-            emit(&cg->e, LDX_MEM(widths[w], R1, R10, off + i));
+            emit(&cg->e, LDX_MEM(widths[w], R1, cg->fp, off + i));
             emit_jump(&cg->e, JMP_IMM(BPF_JNE, R1, (int32_t)word, 0), differ);
         }
     }
@@ -173,8 +173,8 @@ static void memory_compare(struct cg *cg, int a, int b, int size, int label, boo
     int differ = jump_if_equal ? emit_label(&cg->e) : label;
     int equal = jump_if_equal ? label : emit_label(&cg->e);
     for (int i = 0; i < size; i++) {
-        emit(&cg->e, LDX_MEM(BPF_B, R1, R10, a + i));
-        emit(&cg->e, LDX_MEM(BPF_B, R2, R10, b + i));
+        emit(&cg->e, LDX_MEM(BPF_B, R1, cg->fp, a + i));
+        emit(&cg->e, LDX_MEM(BPF_B, R2, cg->fp, b + i));
         emit_jump(&cg->e, JMP_REG(BPF_JNE, R1, R2, 0), differ);
         emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), equal);
     }

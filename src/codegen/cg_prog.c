@@ -111,31 +111,64 @@ static void copy_target(struct attach_target *dst, const struct attach_target *s
     dst->nlink_fds = 0;
 }
 
-static bool reads_slot(const struct emit *e, int off)
+static bool reads_slot(const struct emit *e, int fp, int off)
 {
     for (int i = 0; i < e->n; i++)
-        if (BPF_CLASS(e->insns[i].code) == BPF_LDX && e->insns[i].src_reg == R10 &&
+        if (BPF_CLASS(e->insns[i].code) == BPF_LDX && e->insns[i].src_reg == fp &&
             e->insns[i].off == off)
             return true;
     return false;
 }
 
-/* Generates one program for the given targets of a unit. */
-static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets, int n)
+/* A frame too big for the 512-byte stack lives in .scratch, a per-CPU array
+ * shared by every program: tracepoint and perf event programs never nest on
+ * a CPU (the kernel's bpf_prog_active guard), and BEGIN/END run alone.
+ * r9 points just past this program's frame, so slots keep their negative
+ * offsets and the rest of the generator does not know the difference. */
+static void scratch_prologue(struct cg *cg, int frame)
+{
+    struct manifest *m = cg->m;
+    if (cg->scratch_map < 0) {
+        cg->scratch_map = add_map(m, ".scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
+        if (cg->scratch_map < 0) {
+            cg->failed = true;
+            return;
+        }
+    }
+    if (m->maps[cg->scratch_map].value_size < (uint32_t)frame)
+        m->maps[cg->scratch_map].value_size = (uint32_t)frame;
+    emit(&cg->e, MOV64_REG(R6, R1)); /* the lookup clobbers the context in r1 */
+    emit(&cg->e, ST_MEM(BPF_W, R10, -4, 0));
+    emit_ld_map(&cg->e, R1, cg->scratch_map);
+    emit(&cg->e, MOV64_REG(R2, R10));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R2, -4));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), cg->exit_label);
+    emit(&cg->e, MOV64_REG(R9, R0));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R9, frame));
+}
+
+/* Emits the whole program with its frame on the stack or in .scratch. */
+static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, int frame)
 {
     struct node *probe = u->probe;
-    cg->unit = u;
-    cg->target = n == 1 ? &targets[0] : NULL;
+    cg->scratch = scratch;
+    cg->fp = scratch ? R9 : R10;
+    cg->pool_last = scratch ? R8 : R9;
     cg->frame_top = cg->frame_max = 0;
     cg->loop = NULL;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
+    emit_free(&cg->e);
     emit_init(&cg->e);
     cg->exit_label = emit_label(&cg->e);
     cg->e.line = probe->loc.first_line;
-
-    /* the context pointer lives on the stack: helpers clobber r1 */
-    cg->ctx_slot = cg_frame_alloc(cg, 8);
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, cg->ctx_slot));
+    if (scratch)
+        scratch_prologue(cg, frame);
+    /* the context pointer is kept on the real stack (helpers clobber r1; the
+     * verifier forgets pointers stored in map values) */
+    cg->ctx_slot = scratch ? -16 : cg_frame_alloc(cg, 8);
+    int ctx_save = cg->e.n;
+    emit(&cg->e, STX_MEM(BPF_DW, R10, scratch ? R6 : R1, cg->ctx_slot));
     cg->var_slot = calloc((size_t)u->nvars + 1, sizeof(int));
     for (int i = 0; i < u->nvars; i++) {
         int size = (int)(u->vars[i].ty ? u->vars[i].ty->size : 8);
@@ -150,16 +183,36 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     emit(&cg->e, EXIT_INSN());
     free(cg->var_slot);
     cg->var_slot = NULL;
-    if (!reads_slot(&cg->e, cg->ctx_slot))
-        cg->e.insns[0] = JA(0); /* the context was never used: pruned as a no-op jump */
+    /* a context never read needs no saving: no-op jumps are pruned */
+    if (!cg->e.failed && !reads_slot(&cg->e, R10, cg->ctx_slot)) {
+        cg->e.insns[ctx_save] = JA(0);
+        if (scratch)
+            cg->e.insns[0] = JA(0);
+    }
+}
 
+/* Generates one program for the given targets of a unit. */
+static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets, int n)
+{
+    struct node *probe = u->probe;
+    struct manifest *m = cg->m;
+    int nevents = m->nevents;
+    cg->unit = u;
+    cg->target = n == 1 ? &targets[0] : NULL;
+    emit_init(&cg->e);
+    emit_body(cg, u, false, 0);
+    if (!cg->failed && cg->frame_max > CG_STACK_SIZE) {
+        /* again with the frame in .scratch; drop the first attempt's events */
+        int frame = (cg->frame_max + 7) & ~7;
+        cg_events_truncate(m, nevents);
+        emit_body(cg, u, true, frame);
+    }
     if (emit_finish(&cg->e) < 0 && !cg->failed)
         cg_error(cg, &probe->loc, E_LIMIT, "program too large");
     if (cg->failed) {
         emit_free(&cg->e);
         return -1;
     }
-    struct manifest *m = cg->m;
     struct prog_desc *progs = realloc(m->progs, (size_t)(m->nprogs + 1) * sizeof(*progs));
     if (!progs) {
         emit_free(&cg->e);
@@ -209,7 +262,7 @@ int cg_generate(struct node *program, struct sema_out *sema, struct diag *d, str
     (void)program;
     memset(out, 0, sizeof(*out));
     out->ringbuf_map = out->lost_map = -1;
-    struct cg cg = {.d = d, .sema = sema, .m = out};
+    struct cg cg = {.d = d, .sema = sema, .m = out, .scratch_map = -1};
     int rc = layout_maps(&cg);
     if (rc == 0)
         rc = name_probes(&cg);

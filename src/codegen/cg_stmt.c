@@ -17,11 +17,11 @@ static void var_assign(struct cg *cg, struct node *n)
     struct val v = cg_int(cg, n->b);
     int vreg = cg_val_reg(cg, &v, &n->loc);
     int off, alu = cg_alu_op(n->op, ty->is_signed, &off);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, R10, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
     struct bpf_insn in = ALU64_REG(alu, R1, vreg);
     in.off = (short)off;
     emit(&cg->e, in);
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, slot));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, slot));
     cg_val_free(cg, &v);
 }
 
@@ -94,16 +94,16 @@ static void for_range(struct cg *cg, struct node *n)
     struct cg_loop loop = {.brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
     int top = emit_label(&cg->e);
     emit_place(&cg->e, top);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, R10, slot));
-    emit(&cg->e, LDX_MEM(BPF_DW, R2, R10, end));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->fp, end));
     emit_jump(&cg->e, JMP_REG(BPF_JSGE, R1, R2, 0), loop.brk);
     cg->loop = &loop;
     cg_block(cg, n->d);
     cg->loop = loop.outer;
     emit_place(&cg->e, loop.cont);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, R10, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, 1));
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, slot));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, slot));
     emit_jump(&cg->e, JA(0), top);
     emit_place(&cg->e, loop.brk);
 }

@@ -8,10 +8,11 @@ int cg_frame_alloc(struct cg *cg, int size)
     cg->frame_top += aligned;
     if (cg->frame_top > cg->frame_max)
         cg->frame_max = cg->frame_top;
-    if (cg->frame_top > CG_STACK_SIZE && !cg->failed)
+    /* past the stack the program is generated again with a scratch frame */
+    if (cg->frame_top > CG_SCRATCH_SIZE && !cg->failed)
         cg_error(cg, &cg->unit->probe->loc, E_LIMIT,
-                 "BPF stack limit of %d bytes exceeded (%d bytes needed)", CG_STACK_SIZE,
-                 cg->frame_top);
+                 "the probe needs %d bytes of scratch memory, more than the %d bytes BPF allows",
+                 cg->frame_top, CG_SCRATCH_SIZE);
     return -cg->frame_top;
 }
 
@@ -44,7 +45,7 @@ void cg_zero(struct cg *cg, int off, int size)
 {
     for (int i = 0; i < size;) {
         int w = cg_access_width(off + i, 0, size - i);
-        emit(&cg->e, ST_MEM(cg_size_code(w), R10, off + i, 0));
+        emit(&cg->e, ST_MEM(cg_size_code(w), cg->fp, off + i, 0));
         i += w;
     }
 }

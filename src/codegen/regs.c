@@ -1,9 +1,10 @@
-/* The register pool: R6-R9 hold temporaries because helper calls keep them. */
+/* The register pool: R6-R9 (R6-R8 when R9 points at a scratch frame) hold
+ * temporaries because helper calls keep them. */
 #include "codegen/cg.h"
 
 int cg_reg_alloc(struct cg *cg, const struct loc *loc)
 {
-    for (int r = CG_POOL_FIRST; r <= CG_POOL_LAST; r++) {
+    for (int r = CG_POOL_FIRST; r <= cg->pool_last; r++) {
         if (!cg->reg_busy[r]) {
             cg->reg_busy[r] = true;
             return r;
@@ -15,7 +16,7 @@ int cg_reg_alloc(struct cg *cg, const struct loc *loc)
 
 void cg_reg_free(struct cg *cg, int reg)
 {
-    if (reg >= CG_POOL_FIRST && reg <= CG_POOL_LAST)
+    if (reg >= CG_POOL_FIRST && reg <= cg->pool_last)
         cg->reg_busy[reg] = false;
 }
 

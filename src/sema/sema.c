@@ -7,7 +7,7 @@
 #include "sema/sema_impl.h"
 
 /* bpftrace 0.17's default; keeps a string on the 512-byte BPF stack. */
-#define DEFAULT_MAX_STRLEN 64
+#define DEFAULT_MAX_STRLEN 1024 /* current bpftrace's default */
 
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)

@@ -21,14 +21,14 @@ struct compiled {
     int rc;
 };
 
-static void compile(const char *text, struct compiled *c)
+static void compile_strlen(const char *text, int max_strlen, struct compiled *c)
 {
     memset(c, 0, sizeof(*c));
     FILE *err = fmemopen(c->errors, sizeof(c->errors) - 1, "w");
     struct diag d;
     diag_init(&d, "stdin", text, err);
     struct node *ast = parse_program(&d, text);
-    struct sema_opts so = {.max_strlen = 64};
+    struct sema_opts so = {.max_strlen = max_strlen};
     struct sema_out s;
     c->rc = -1;
     if (ast && sema_check(ast, &so, &d, &s) == 0)
@@ -37,6 +37,11 @@ static void compile(const char *text, struct compiled *c)
         sema_out_free(&s);
     ast_free(ast);
     fclose(err);
+}
+
+static void compile(const char *text, struct compiled *c)
+{
+    compile_strlen(text, 64, c);
 }
 
 /* The disassembly of program i, one instruction per string. */
@@ -190,14 +195,40 @@ static void tuple_key_count_is_short(void **state)
     manifest_free(&c.m);
 }
 
-static void stack_overflow_is_an_error(void **state)
+static void big_frames_move_to_scratch(void **state)
 {
     struct compiled c;
     compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(0), str(0), str(0), str(0), str(0), "
             "str(0), str(0), str(0), str(0)); }",
             &c);
+    assert_int_equal(c.rc, 0);
+    /* the frame is a per-CPU array value, addressed through r9 */
+    assert_true(has_sequence(&c.m.progs[0],
+                             SEQ("*(u32 *)(r10 -4) = 0", "r1 = map\\[*\\]", "r2 = r10",
+                                 "r2 += -4", "call 1", "if r0 == 0 goto pc+*", "r9 = r0",
+                                 "r9 += *")));
+    /* the only stack access left is the lookup's key (no context is used) */
+    assert_int_equal(count_matches(&c.m.progs[0], "*(r10 -*"), 1);
+    assert_int_equal(c.m.nevents, 1);
+    manifest_free(&c.m);
+}
+
+static void small_frames_stay_on_the_stack(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { printf(\"%s\", str(0)); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "r9 = r0"), 0);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r1 = r10", "r1 += *", "call 45")));
+    manifest_free(&c.m);
+}
+
+static void frames_beyond_scratch_are_an_error(void **state)
+{
+    struct compiled c;
+    compile_strlen("BEGIN { printf(\"%s%s%s%s\", str(0), str(0), str(0), str(0)); }", 10000, &c);
     assert_int_not_equal(c.rc, 0);
-    assert_non_null(strstr(c.errors, "stack limit"));
+    assert_non_null(strstr(c.errors, "bytes of scratch memory"));
     assert_non_null(strstr(c.errors, "stdin:1:"));
     manifest_free(&c.m);
 }
@@ -214,7 +245,9 @@ int main(void)
         cmocka_unit_test(constant_conditions_leave_no_dead_code),
         cmocka_unit_test(hist_computes_log2_bucket),
         cmocka_unit_test(tuple_key_count_is_short),
-        cmocka_unit_test(stack_overflow_is_an_error),
+        cmocka_unit_test(big_frames_move_to_scratch),
+        cmocka_unit_test(small_frames_stay_on_the_stack),
+        cmocka_unit_test(frames_beyond_scratch_are_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
