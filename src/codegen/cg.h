@@ -70,6 +70,7 @@ void cg_frame_release(struct cg *cg, int mark);
 /* The widest access keeping offsets a and b aligned, at most remaining bytes. */
 int cg_access_width(int a, int b, int remaining);
 int cg_size_code(int width);
+bool cg_valid_width(int width); /* 1, 2, 4 or 8 bytes */
 /* Stores zeros over [off, off + size). */
 void cg_zero(struct cg *cg, int off, int size);
 

@@ -97,14 +97,13 @@ static const struct provider_field *field(struct cg *cg, struct node *n)
 
 struct val cg_field_int(struct cg *cg, struct node *n)
 {
-    static const int widths[9] = {0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW};
     const struct provider_field *f = field(cg, n);
     if (!f)
         return (struct val){.kind = V_IMM};
     int reg = cg_reg_alloc(cg, &n->loc);
-    int size = f->size <= 8 && widths[f->size] ? (int)f->size : 8;
+    int size = cg_valid_width((int)f->size) ? (int)f->size : 8;
     cg_ctx(cg, reg);
-    emit(&cg->e, LDX_MEM(widths[size], reg, reg, (int)f->offset));
+    emit(&cg->e, LDX_MEM(cg_size_code(size), reg, reg, (int)f->offset));
     if (f->is_signed)
         cg_extend(cg, reg, type_int((uint32_t)size, true));
     return in_reg(reg);

@@ -40,15 +40,14 @@ static void store_literal(struct cg *cg, const struct node *n, int off, int size
 
 static void store_int(struct cg *cg, struct node *n, const struct type *ty, int off)
 {
-    static const int widths[9] = {0, BPF_B, BPF_H, 0, BPF_W, 0, 0, 0, BPF_DW};
-    int size = ty->size <= 8 && widths[ty->size] ? (int)ty->size : 8;
+    int size = cg_valid_width((int)ty->size) ? (int)ty->size : 8;
     struct val v = cg_int(cg, n);
     if (v.kind == V_IMM && v.imm >= INT32_MIN && v.imm <= INT32_MAX) {
-        emit(&cg->e, ST_MEM(widths[size], cg->fp, off, (int32_t)v.imm));
+        emit(&cg->e, ST_MEM(cg_size_code(size), cg->fp, off, (int32_t)v.imm));
         return;
     }
     int reg = cg_val_reg(cg, &v, &n->loc);
-    emit(&cg->e, STX_MEM(widths[size], cg->fp, reg, off));
+    emit(&cg->e, STX_MEM(cg_size_code(size), cg->fp, reg, off));
     cg_val_free(cg, &v);
 }
 

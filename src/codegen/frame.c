@@ -36,6 +36,11 @@ int cg_access_width(int a, int b, int remaining)
     return 1;
 }
 
+bool cg_valid_width(int width)
+{
+    return width == 1 || width == 2 || width == 4 || width == 8;
+}
+
 int cg_size_code(int width)
 {
     return width == 8 ? BPF_DW : width == 4 ? BPF_W : width == 2 ? BPF_H : BPF_B;

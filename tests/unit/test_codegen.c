@@ -123,6 +123,21 @@ static void comm_compares_four_bytes_at_once(void **state)
     manifest_free(&c.m);
 }
 
+static void narrow_signed_field_is_loaded_and_extended(void **state)
+{
+    struct compiled c;
+    compile("tracepoint:sched:sched_process_exec { @ = args.pid; }", &c);
+    if (c.rc != 0 && strstr(c.errors, "tracefs")) {
+        skip();
+        return;
+    }
+    assert_int_equal(c.rc, 0);
+    /* pid_t pid at offset 12, 4 bytes, signed */
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r6 = *(u64 *)(r10 -8)", "r6 = *(u32 *)(r6 +12)",
+                                                "r6 <<= 32", "r6 s>>= 32")));
+    manifest_free(&c.m);
+}
+
 static void pid_is_the_upper_half(void **state)
 {
     struct compiled c;
@@ -240,6 +255,7 @@ int main(void)
         cmocka_unit_test(constants_are_folded),
         cmocka_unit_test(comm_compares_four_bytes_at_once),
         cmocka_unit_test(pid_is_the_upper_half),
+        cmocka_unit_test(narrow_signed_field_is_loaded_and_extended),
         cmocka_unit_test(printf_sends_one_record),
         cmocka_unit_test(exit_leaves_the_probe),
         cmocka_unit_test(constant_conditions_leave_no_dead_code),
