@@ -313,7 +313,7 @@ static void test_config(void **state) {
 
 static void test_err_unknown(void **state) {
     (void)state;
-    err1("BEGIN { foo(); }", E_UNKNOWN_FUNC, "stdin:1:9-14", "Unknown function: foo");
+    err1("BEGIN { foo(); }", E_UNKNOWN_FUNC, "stdin:1:9-12", "Unknown function: foo");
     err1("BEGIN { print(foo); }", E_UNKNOWN_IDENT, "stdin:1:15-18", "Unknown identifier: 'foo'");
     err1("foo:bar { }", E_UNKNOWN_PROBE, "stdin:1:1-8", "Invalid probe type: foo");
     err1("interval:xs:1 { }", E_UNKNOWN_PROBE, "stdin:1:1-14",
