@@ -1,6 +1,7 @@
-/* The event stream: ring buffer records from the programs, dispatched to
- * the output module, except exit() which ends the run. Also watches the
- * per-CPU counter of records the programs could not reserve. */
+/* The event stream: records from the programs, dispatched to the output
+ * module, except exit() which ends the run. Records come through a BPF ring
+ * buffer, or a perf buffer on kernels without one. Also watches the count
+ * of records the programs could not send. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -15,6 +16,8 @@ struct rt_events {
     const struct manifest *m;
     FILE *out;
     struct ring_buffer *rb;
+    struct perf_buffer *pb;
+    uint64_t perf_lost; /* samples the kernel dropped from the perf buffer */
     int lost_fd;       /* -1 when the manifest has no lost counter */
     uint64_t lost_seen;
     bool discard;
@@ -58,7 +61,36 @@ static int on_record(void *ctx, void *data, size_t size)
     return 0;
 }
 
-int rt_events_open(const struct manifest *m, FILE *out, struct rt_events **evp, struct diag *d)
+static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+    (void)cpu;
+    on_record(ctx, data, size);
+}
+
+static void on_perf_lost(void *ctx, int cpu, __u64 count)
+{
+    (void)cpu;
+    ((struct rt_events *)ctx)->perf_lost += count;
+}
+
+/* A perf buffer has this many pages per CPU unless told otherwise. */
+#define PERF_BUFFER_PAGES 64
+
+static int open_reader(struct rt_events *ev, const struct map_desc *md, int pages)
+{
+    if (md->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
+        size_t n = 1;
+        while ((int)n < (pages > 0 ? pages : PERF_BUFFER_PAGES))
+            n <<= 1; /* a power of two */
+        ev->pb = perf_buffer__new(md->fd, n, on_perf_sample, on_perf_lost, ev, NULL);
+        return ev->pb ? 0 : -1;
+    }
+    ev->rb = ring_buffer__new(md->fd, on_record, ev, NULL);
+    return ev->rb ? 0 : -1;
+}
+
+int rt_events_open(const struct manifest *m, FILE *out, int pages, struct rt_events **evp,
+                   struct diag *d)
 {
     struct rt_events *ev;
 
@@ -73,9 +105,8 @@ int rt_events_open(const struct manifest *m, FILE *out, struct rt_events **evp, 
     ev->m = m;
     ev->out = out;
     ev->lost_fd = m->lost_map >= 0 && m->lost_map < m->nmaps ? m->maps[m->lost_map].fd : -1;
-    ev->rb = ring_buffer__new(m->maps[m->ringbuf_map].fd, on_record, ev, NULL);
-    if (!ev->rb) {
-        diag_plain_error(d, E_IO, "Failed to open the event ring buffer: %s", strerror(errno));
+    if (open_reader(ev, &m->maps[m->ringbuf_map], pages) < 0) {
+        diag_plain_error(d, E_IO, "Failed to open the event buffer: %s", strerror(errno));
         free(ev);
         return -1;
     }
@@ -88,6 +119,7 @@ void rt_events_close(struct rt_events *ev)
     if (!ev)
         return;
     ring_buffer__free(ev->rb);
+    perf_buffer__free(ev->pb);
     free(ev);
 }
 
@@ -100,7 +132,7 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms)
         n = poll(NULL, 0, timeout_ms);
         return n < 0 ? -errno : 0;
     }
-    n = ring_buffer__poll(ev->rb, timeout_ms);
+    n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
     if (n > 0)
         fflush(ev->out);
     return n;
@@ -110,8 +142,11 @@ void rt_events_drain(struct rt_events *ev)
 {
     if (!ev)
         return;
-    while (ring_buffer__consume(ev->rb) > 0)
-        ;
+    if (ev->pb)
+        perf_buffer__consume(ev->pb);
+    else
+        while (ring_buffer__consume(ev->rb) > 0)
+            ;
     fflush(ev->out);
 }
 
@@ -149,9 +184,9 @@ void rt_events_check_lost(struct rt_events *ev)
 {
     uint64_t lost;
 
-    if (!ev || ev->lost_fd < 0)
+    if (!ev)
         return;
-    lost = read_lost(ev->lost_fd);
+    lost = (ev->lost_fd >= 0 ? read_lost(ev->lost_fd) : 0) + ev->perf_lost;
     if (lost > ev->lost_seen) {
         fprintf(stderr, "Lost %llu events\n", (unsigned long long)(lost - ev->lost_seen));
         ev->lost_seen = lost;

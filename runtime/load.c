@@ -1,5 +1,6 @@
 /* Creating the manifest's maps and closing everything the runtime opened. */
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
 #include <string.h>
@@ -32,6 +33,9 @@ static int create_map(struct map_desc *md, struct diag *d)
     /* A ring buffer has neither keys nor values. */
     if (md->bpf_type == BPF_MAP_TYPE_RINGBUF)
         key_size = value_size = 0;
+    /* A perf event array has a slot per CPU, known only here. */
+    if (md->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && md->max_entries == 0)
+        md->max_entries = (uint32_t)libbpf_num_possible_cpus();
     kernel_map_name(md->name, name, sizeof(name));
     md->fd = bpf_map_create(md->bpf_type, name, key_size, value_size, md->max_entries, NULL);
     if (md->fd < 0) {
@@ -97,4 +101,13 @@ void rt_mark_unloaded(struct manifest *m)
             p->targets[j].nlink_fds = 0;
         }
     }
+}
+
+bool rt_ringbuf_supported(void)
+{
+    int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, 4096, NULL);
+    if (fd < 0)
+        return errno != EINVAL && errno != EOPNOTSUPP;
+    close(fd);
+    return true;
 }

@@ -42,9 +42,11 @@ void rt_log_print_tail(FILE *f, const char *log, int nlines);
 
 struct rt_events;
 
-/* Opens the ring buffer reader when m has one (NULL otherwise: no events,
- * and every other call below accepts NULL). Returns -1 on failure. */
-int rt_events_open(const struct manifest *m, FILE *out, struct rt_events **evp, struct diag *d);
+/* Opens the event reader when m has an event buffer (NULL otherwise: no
+ * events, and every other call below accepts NULL); pages sizes a perf
+ * buffer (0: the default). Returns -1 on failure. */
+int rt_events_open(const struct manifest *m, FILE *out, int pages, struct rt_events **evp,
+                   struct diag *d);
 void rt_events_close(struct rt_events *ev);
 /* Waits up to timeout_ms and dispatches what arrived. Returns the number of
  * records handled, 0 on timeout, or a negative errno (-EINTR on a signal). */

@@ -151,7 +151,7 @@ static int finish(struct session *s)
 
 static int run_loaded(struct session *s)
 {
-    if (rt_events_open(s->m, s->opts->out, &s->ev, s->d) < 0)
+    if (rt_events_open(s->m, s->opts->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
         return 1;
     if (!s->opts->dry_run && run_phase(s, RT_PHASE_BEFORE) < 0)
         return 1;
@@ -190,7 +190,8 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d)
      * memory cgroup, and raising the limit may be refused: not an error. */
     setrlimit(RLIMIT_MEMLOCK, &unlimited);
     rt_mark_unloaded(m);
-    if (opts->ringbuf_pages > 0 && m->ringbuf_map >= 0)
+    if (opts->ringbuf_pages > 0 && m->ringbuf_map >= 0 &&
+        m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
         m->maps[m->ringbuf_map].max_entries = rt_ringbuf_bytes(opts->ringbuf_pages);
     rt_signals_install(&sigs);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(m, opts->verbose, d) == 0)

@@ -18,6 +18,10 @@ struct rt_opts {
     int ringbuf_pages;  /* size of the event ring buffer in pages, 0 = the compiler's choice */
 };
 
+/* Whether the kernel has BPF ring buffers (5.8+); without them events go
+ * through a perf buffer (the code generator is told so). */
+bool rt_ringbuf_supported(void);
+
 /* Returns the process exit code: exit()'s argument, 0 normally, 1 on error
  * (already reported through d). */
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d);

@@ -23,6 +23,8 @@ struct cli {
     const char *dump;         /* -d ast | bpf */
     const char *output_path;  /* -o */
     bool quiet, verbose, dry_run;
+    bool no_ringbuf;          /* --no-feature ringbuf */
+    struct cg_opts cg;
     int npositional;
     char **positional;
 };
@@ -41,6 +43,7 @@ static void usage(FILE *out)
           "    -o file        write program output to file\n"
           "    -d stage       dump a stage of the compiler: ast, bpf\n"
           "    --dry-run      compile, load and attach, then exit\n"
+          "    --no-feature ringbuf  send events through a perf buffer\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -56,7 +59,7 @@ static void usage(FILE *out)
           out);
 }
 
-enum { OPT_DRY_RUN = 256 };
+enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE };
 
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
@@ -64,7 +67,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
         {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
         {"list", no_argument, NULL, 'l'},     {"output", required_argument, NULL, 'o'},
-        {"dry-run", no_argument, NULL, OPT_DRY_RUN}, {NULL, 0, NULL, 0},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"no-feature", required_argument, NULL, OPT_NO_FEATURE}, {NULL, 0, NULL, 0},
     };
     int opt;
     /* '+' stops at the first non-option: what follows are positional parameters */
@@ -77,6 +81,14 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         case 'o': c->output_path = optarg; break;
         case 'd': c->dump = optarg; break;
         case OPT_DRY_RUN: c->dry_run = true; break;
+        case OPT_NO_FEATURE:
+            /* as bpftrace's --no-feature: act as if the kernel lacked it */
+            if (strcmp(optarg, "ringbuf") != 0) {
+                fprintf(stderr, "ERROR: unknown feature '%s' (known: ringbuf)\n", optarg);
+                return -1;
+            }
+            c->no_ringbuf = true;
+            break;
         case 'h': usage(stdout); exit(0);
         case 'V': printf("trawk %s\n", TRAWK_VERSION); exit(0);
         default: usage(stderr); return -1;
@@ -178,7 +190,7 @@ static int run_program(const struct cli *c, const char *text)
     }
     struct manifest m = {0};
     if (rc == 0)
-        rc = cg_generate(ast, &sema, &d, &m) ? 1 : 0;
+        rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;
     if (rc == 0 && c->dump && strcmp(c->dump, "bpf") == 0)
         disasm_manifest(&m, stdout);
     if (rc == 0 && !(c->dump && strcmp(c->dump, "bpf") == 0 && !c->dry_run)) {
@@ -208,6 +220,7 @@ int main(int argc, char **argv)
         return 1;
     if (c.list && !c.program_text)
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
+    c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
     char *text = read_program(&c);
     if (!text)
         return 1;

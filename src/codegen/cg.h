@@ -49,6 +49,7 @@ struct cg {
     bool scratch;
     int pool_last;           /* last register of the temporaries' pool (r9, or r8 with scratch) */
     int scratch_map;         /* index of .scratch, -1 until a program needs it */
+    bool perf_buffer;        /* events through bpf_perf_event_output, not the ring buffer */
     bool zero_fill;          /* building a map key: strings must be NUL-padded, since
                                 keys hash as bytes; elsewhere readers stop at the NUL */
     int frame_top;           /* bytes of stack in use (slots are at r10 - offset) */

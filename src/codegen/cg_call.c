@@ -47,11 +47,21 @@ static char *dup_bytes(const char *s, size_t len)
 void cg_ringbuf_output(struct cg *cg, int off, int size)
 {
     int sent = emit_label(&cg->e);
-    emit_ld_map(&cg->e, R1, cg->m->ringbuf_map);
-    cg_stack_ptr(cg, R2, off);
-    emit(&cg->e, MOV64_IMM(R3, size));
-    emit(&cg->e, MOV64_IMM(R4, 0));
-    emit(&cg->e, CALL_HELPER(BPF_FUNC_ringbuf_output));
+    if (cg->perf_buffer) {
+        /* bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, data, size) */
+        cg_ctx(cg, R1);
+        emit_ld_map(&cg->e, R2, cg->m->ringbuf_map);
+        emit(&cg->e, MOV32_IMM(R3, -1)); /* BPF_F_CURRENT_CPU, zero-extended */
+        cg_stack_ptr(cg, R4, off);
+        emit(&cg->e, MOV64_IMM(R5, size));
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_perf_event_output));
+    } else {
+        emit_ld_map(&cg->e, R1, cg->m->ringbuf_map);
+        cg_stack_ptr(cg, R2, off);
+        emit(&cg->e, MOV64_IMM(R3, size));
+        emit(&cg->e, MOV64_IMM(R4, 0));
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_ringbuf_output));
+    }
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), sent);
     /* the ring buffer was full: count the lost event in .lost (direct value access) */
     emit(&cg->e, INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_VALUE, 0, cg->m->lost_map));

@@ -93,7 +93,10 @@ static int layout_maps(struct cg *cg)
         if (cg->map_index[i] < 0)
             rc = -1;
     }
-    m->ringbuf_map = add_map(m, ".events", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
+    /* a perf event array gets one slot per CPU from the runtime (max_entries 0) */
+    m->ringbuf_map = cg->perf_buffer
+                         ? add_map(m, ".events", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0)
+                         : add_map(m, ".events", BPF_MAP_TYPE_RINGBUF, 0, 0, RINGBUF_BYTES);
     m->lost_map = add_map(m, ".lost", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
     cg->state_map = add_map(m, ".state", BPF_MAP_TYPE_ARRAY, 4, 8, 1);
     return (rc || m->ringbuf_map < 0 || m->lost_map < 0 || cg->state_map < 0) ? -1 : 0;
@@ -257,12 +260,14 @@ static int name_probes(struct cg *cg)
     return 0;
 }
 
-int cg_generate(struct node *program, struct sema_out *sema, struct diag *d, struct manifest *out)
+int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opts *opts,
+                struct diag *d, struct manifest *out)
 {
     (void)program;
     memset(out, 0, sizeof(*out));
     out->ringbuf_map = out->lost_map = -1;
-    struct cg cg = {.d = d, .sema = sema, .m = out, .scratch_map = -1};
+    struct cg cg = {.d = d, .sema = sema, .m = out, .scratch_map = -1,
+                    .perf_buffer = opts && opts->perf_buffer};
     int rc = layout_maps(&cg);
     if (rc == 0)
         rc = name_probes(&cg);

@@ -8,8 +8,13 @@
 #include "parser/ast.h"
 #include "sema/sema.h"
 
-/* Returns 0, or -1 after reporting errors through d. On success the
- * manifest takes over sema->types (sema->types becomes NULL). */
-int cg_generate(struct node *program, struct sema_out *sema, struct diag *d, struct manifest *out);
+struct cg_opts {
+    bool perf_buffer; /* send events through a perf buffer: the kernel has no ring buffer */
+};
+
+/* Returns 0, or -1 after reporting errors through d. The manifest takes
+ * over sema->types (sema->types becomes NULL); opts may be NULL. */
+int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opts *opts,
+                struct diag *d, struct manifest *out);
 
 #endif

@@ -32,7 +32,7 @@ static void compile_strlen(const char *text, int max_strlen, struct compiled *c)
     struct sema_out s;
     c->rc = -1;
     if (ast && sema_check(ast, &so, &d, &s) == 0)
-        c->rc = cg_generate(ast, &s, &d, &c->m);
+        c->rc = cg_generate(ast, &s, NULL, &d, &c->m);
     if (ast)
         sema_out_free(&s);
     ast_free(ast);

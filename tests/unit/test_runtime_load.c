@@ -363,7 +363,7 @@ static void lost_events_are_reported_once(void **state)
     f.m.lost_map = 1;
     rt_mark_unloaded(&f.m);
     assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
-    assert_int_equal(rt_events_open(&f.m, stdout, &ev, &f.d), 0);
+    assert_int_equal(rt_events_open(&f.m, stdout, 0, &ev, &f.d), 0);
     val = 5;
     assert_int_equal(bpf_map_update_elem(f.maps[1].fd, &key, &val, 0), 0);
     check_lost_captured(ev, buf, sizeof(buf));
