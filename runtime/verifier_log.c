@@ -40,7 +40,8 @@ int rt_log_failed_insn(const char *log)
 
 static bool is_summary(const char *line, size_t len)
 {
-    static const char *const skip[] = {"processed ", "verification time", "stack depth", NULL};
+    static const char *const skip[] = {"processed ", "verification time", "stack depth",
+                                       "cur state:", "old state:", NULL};
 
     for (int i = 0; skip[i]; i++)
         if (len >= strlen(skip[i]) && strncmp(line, skip[i], strlen(skip[i])) == 0)
