@@ -72,6 +72,8 @@ void cg_frame_release(struct cg *cg, int mark);
 int cg_access_width(int a, int b, int remaining);
 int cg_size_code(int width);
 bool cg_valid_width(int width); /* 1, 2, 4 or 8 bytes */
+/* reg = frame pointer + off: the address of a slot, for helpers. */
+void cg_stack_ptr(struct cg *cg, int reg, int off);
 /* Stores zeros over [off, off + size). */
 void cg_zero(struct cg *cg, int off, int size);
 
@@ -88,6 +90,8 @@ void cg_val_to(struct cg *cg, const struct val *v, int reg);
 struct val cg_int(struct cg *cg, struct node *n);
 /* Jumps to label when the condition is false, falls through when true. */
 void cg_cond(struct cg *cg, struct node *n, int false_label);
+/* The BPF ALU operation of a binary operator; *off = 1 selects signed division. */
+int cg_alu_op(enum op op, bool sign, int *off);
 /* Sign- or zero-extends reg in place from the type's size to 64 bits. */
 void cg_extend(struct cg *cg, int reg, const struct type *ty);
 

@@ -77,8 +77,7 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size)
         return;
     }
     int len = size < 16 ? size : 16;
-    emit(&cg->e, MOV64_REG(R1, cg->fp));
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
+    cg_stack_ptr(cg, R1, off);
     emit(&cg->e, MOV64_IMM(R2, len));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_comm));
     if (size > len)
@@ -123,8 +122,7 @@ void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
         emit(&cg->e, LDX_MEM(BPF_W, R1, R3, (int)f->offset));
         emit(&cg->e, ALU64_IMM(BPF_AND, R1, 0xffff));
         emit(&cg->e, ALU64_REG(BPF_ADD, R3, R1));
-        emit(&cg->e, MOV64_REG(R1, cg->fp));
-        emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
+        cg_stack_ptr(cg, R1, off);
         emit(&cg->e, MOV64_IMM(R2, size));
         emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel_str));
         return;
@@ -132,8 +130,7 @@ void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
     int len = (int)f->size < size ? (int)f->size : size;
     cg_ctx(cg, R3);
     emit(&cg->e, ALU64_IMM(BPF_ADD, R3, (int)f->offset));
-    emit(&cg->e, MOV64_REG(R1, cg->fp));
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, off));
+    cg_stack_ptr(cg, R1, off);
     emit(&cg->e, MOV64_IMM(R2, len));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel));
     if (size > len)

@@ -1,7 +1,6 @@
 /* Integer and boolean expressions. Values are 64-bit in registers;
  * constants are folded and stay immediates as long as possible. */
 #include "codegen/cg.h"
-#include "codegen/cg_map.h"
 
 static bool is_signed(const struct type *t)
 {

@@ -13,12 +13,6 @@ int cg_map_index(struct cg *cg, const struct node *map)
     return cg->map_index[map->sym];
 }
 
-void cg_stack_ptr(struct cg *cg, int reg, int off)
-{
-    emit(&cg->e, MOV64_REG(reg, cg->fp));
-    emit(&cg->e, ALU64_IMM(BPF_ADD, reg, off));
-}
-
 void cg_call_lookup(struct cg *cg, int map, int key_off)
 {
     emit_ld_map(&cg->e, R1, map);

@@ -6,14 +6,10 @@
 
 int cg_map_index(struct cg *cg, const struct node *map);
 int cg_map_user_key_size(const struct map_desc *md);
-/* reg = r10 + off */
-void cg_stack_ptr(struct cg *cg, int reg, int off);
 /* r0 = bpf_map_lookup_elem(map, r10 + key_off) */
 void cg_call_lookup(struct cg *cg, int map, int key_off);
 /* bpf_map_update_elem(map, r10 + key_off, r10 + val_off, BPF_ANY) */
 void cg_call_update(struct cg *cg, int map, int key_off, int val_off);
-/* The BPF ALU operation of a binary operator; *off = 1 selects signed division. */
-int cg_alu_op(enum op op, bool sign, int *off);
 
 /* cg_agg.c */
 bool cg_agg_call(const struct node *call);

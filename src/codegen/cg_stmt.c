@@ -1,6 +1,5 @@
 /* Statements: assignments, calls, if/else, loops. */
 #include "codegen/cg.h"
-#include "codegen/cg_map.h"
 
 static void stmt(struct cg *cg, struct node *n);
 

@@ -16,6 +16,12 @@ int cg_frame_alloc(struct cg *cg, int size)
     return -cg->frame_top;
 }
 
+void cg_stack_ptr(struct cg *cg, int reg, int off)
+{
+    emit(&cg->e, MOV64_REG(reg, cg->fp));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, reg, off));
+}
+
 int cg_frame_mark(struct cg *cg)
 {
     return cg->frame_top;
