@@ -57,7 +57,7 @@ static int attach_one(struct session *s, struct prog_desc *p, struct attach_targ
     const struct rt_attach_ops *ops = rt_attach_ops(t->kind);
 
     if (!ops) {
-        diag_plain_error(s->d, E_UNSUPPORTED, "Unable to attach probe: %s: unsupported probe type",
+        diag_error(s->d, &p->loc, E_UNSUPPORTED, "Unable to attach probe: %s: unsupported probe type",
                          rt_target_name(t));
         return -1;
     }

@@ -107,7 +107,7 @@ int rt_attach_perf_fd(const struct prog_desc *prog, struct attach_target *t, int
         return 0;
     errno = err;
 fail_errno:
-    diag_plain_error(d, E_IO, "Unable to attach probe: %s: %s", rt_target_name(t),
+    diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(t),
                      strerror(errno));
     return -1;
 }

@@ -13,7 +13,7 @@ static int fire_once(const struct prog_desc *prog, struct attach_target *t, stru
     LIBBPF_OPTS(bpf_test_run_opts, opts);
 
     if (bpf_prog_test_run_opts(prog->fd, &opts) < 0) {
-        diag_plain_error(d, E_IO, "Failed to run %s: %s", rt_target_name(t),
+        diag_error(d, &prog->loc, E_IO, "Failed to run %s: %s", rt_target_name(t),
                          strerror(errno));
         return -1;
     }

@@ -91,7 +91,7 @@ static int attach_on_cpu(const struct prog_desc *prog, struct attach_target *t,
     int fd = rt_perf_event_open(attr, cpu);
 
     if (fd < 0) {
-        diag_plain_error(d, E_IO, "Unable to attach probe: %s: perf_event_open on CPU %d: %s",
+        diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: perf_event_open on CPU %d: %s",
                          rt_target_name(t), cpu, strerror(errno));
         return -1;
     }
@@ -109,12 +109,12 @@ static int attach_rate(const struct prog_desc *prog, struct attach_target *t, bo
     int ncpus, err = 0;
 
     if (parse_rate(t->target, &attr) < 0) {
-        diag_plain_error(d, E_UNKNOWN_PROBE, "Unable to attach probe: %s: invalid rate '%s'",
+        diag_error(d, &prog->loc, E_UNKNOWN_PROBE, "Unable to attach probe: %s: invalid rate '%s'",
                          rt_target_name(t), t->target);
         return -1;
     }
     if (read_online_cpus(&online, &ncpus) < 0) {
-        diag_plain_error(d, E_IO, "Unable to attach probe: %s: cannot read the online CPUs",
+        diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: cannot read the online CPUs",
                          rt_target_name(t));
         return -1;
     }

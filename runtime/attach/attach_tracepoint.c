@@ -9,7 +9,7 @@
 #include "sys/tracefs.h"
 
 /* "syscalls:sys_enter_openat" -> its tracefs id, or -1 after reporting. */
-static int event_id(const struct attach_target *t, struct diag *d)
+static int event_id(const struct prog_desc *prog, const struct attach_target *t, struct diag *d)
 {
     char cat[256], err[256];
     const char *colon = strchr(t->target, ':');
@@ -17,18 +17,18 @@ static int event_id(const struct attach_target *t, struct diag *d)
     int id;
 
     if (!colon || n >= sizeof(cat)) {
-        diag_plain_error(d, E_UNKNOWN_PROBE, "Invalid tracepoint target: %s", t->target);
+        diag_error(d, &prog->loc, E_UNKNOWN_PROBE, "Invalid tracepoint target: %s", t->target);
         return -1;
     }
     if (!tracefs_dir(err, sizeof(err))) {
-        diag_plain_error(d, E_IO, "Unable to attach probe: %s: %s", rt_target_name(t), err);
+        diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(t), err);
         return -1;
     }
     memcpy(cat, t->target, n);
     cat[n] = '\0';
     id = tracefs_event_id(cat, colon + 1);
     if (id < 0)
-        diag_plain_error(d, E_UNKNOWN_PROBE, "Unable to attach probe: %s: tracepoint not found",
+        diag_error(d, &prog->loc, E_UNKNOWN_PROBE, "Unable to attach probe: %s: tracepoint not found",
                          rt_target_name(t));
     return id;
 }
@@ -41,14 +41,14 @@ static int attach_tracepoint(const struct prog_desc *prog, struct attach_target 
         .sample_period = 1,
         .wakeup_events = 1,
     };
-    int id = event_id(t, d), fd;
+    int id = event_id(prog, t, d), fd;
 
     if (id < 0)
         return -1;
     attr.config = (uint64_t)id;
     fd = rt_perf_event_open(&attr, 0);
     if (fd < 0) {
-        diag_plain_error(d, E_IO, "Unable to attach probe: %s: perf_event_open: %s", rt_target_name(t),
+        diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: perf_event_open: %s", rt_target_name(t),
                          strerror(errno));
         return -1;
     }
