@@ -3,6 +3,7 @@
  * stores suffice; user space adds the CPUs up when it reads them. */
 #include "codegen/cg.h"
 #include "codegen/cg_map.h"
+#include "sys/cpus.h"
 
 bool cg_agg_call(const struct node *call)
 {
@@ -191,4 +192,79 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
     default: average(cg, idx, key, &v); break;
     }
     cg_val_free(cg, &v);
+}
+
+/* Reading an aggregation in the program sums its per-CPU values, as
+ * bpftrace does:
+ *   for (cpu = 0; cpu < ncpus; cpu++)
+ *       if ((v = bpf_map_lookup_percpu_elem(map, key, cpu))) acc = combine(acc, v);
+ * count and sum add; avg adds totals and counts, then divides; min and max
+ * keep the extreme of the CPUs that saw a value (cnt is "found"). */
+static void fold_cpu_value(struct cg *cg, enum agg_kind agg, bool sign, int acc, int cnt,
+                           int next)
+{
+    if (agg == AGG_MIN || agg == AGG_MAX) {
+        int take = emit_label(&cg->e);
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 8));
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), next);
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 0));
+        emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->fp, cnt));
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R2, 0, 0), take);
+        emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->fp, acc));
+        int keep = agg == AGG_MIN ? (sign ? BPF_JSGE : BPF_JGE) : (sign ? BPF_JSLE : BPF_JLE);
+        emit_jump(&cg->e, JMP_REG(keep, R1, R2, 0), next);
+        emit_place(&cg->e, take);
+        emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, acc));
+        emit(&cg->e, ST_MEM(BPF_DW, cg->fp, cnt, 1));
+        return;
+    }
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 0));
+    emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->fp, acc));
+    emit(&cg->e, ALU64_REG(BPF_ADD, R2, R1));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R2, acc));
+    if (agg == AGG_AVG || agg == AGG_STATS) {
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 8));
+        emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->fp, cnt));
+        emit(&cg->e, ALU64_REG(BPF_ADD, R2, R1));
+        emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R2, cnt));
+    }
+}
+
+struct val cg_agg_read(struct cg *cg, struct node *map)
+{
+    const struct map_desc *md = cg_map(cg, map);
+    enum agg_kind agg = md->val_ty->agg;
+    bool sign = md->val_ty->agg_signed;
+    int mark = cg_frame_mark(cg);
+    int key = cg_map_key(cg, map, 0);
+    int cpu = cg_frame_alloc(cg, 8), acc = cg_frame_alloc(cg, 8), cnt = cg_frame_alloc(cg, 8);
+    emit(&cg->e, ST_MEM(BPF_DW, cg->fp, cpu, 0));
+    emit(&cg->e, ST_MEM(BPF_DW, cg->fp, acc, 0));
+    emit(&cg->e, ST_MEM(BPF_DW, cg->fp, cnt, 0));
+    int top = emit_label(&cg->e), next = emit_label(&cg->e), done = emit_label(&cg->e);
+    emit_place(&cg->e, top);
+    emit(&cg->e, LDX_MEM(BPF_DW, R3, cg->fp, cpu));
+    emit_jump(&cg->e, JMP_IMM(BPF_JGE, R3, cpus_possible(), 0), done);
+    emit_ld_map(&cg->e, R1, cg_map_index(cg, map));
+    cg_stack_ptr(cg, R2, key);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_percpu_elem));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), next);
+    fold_cpu_value(cg, agg, sign, acc, cnt, next);
+    emit_place(&cg->e, next);
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, cpu));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, 1));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, cpu));
+    emit_jump(&cg->e, JA(0), top);
+    emit_place(&cg->e, done);
+    int reg = cg_reg_alloc(cg, &map->loc);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, acc));
+    if (agg == AGG_AVG || agg == AGG_STATS) {
+        /* BPF division by zero yields zero, as an empty average should */
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, cnt));
+        struct bpf_insn div = ALU64_REG(BPF_DIV, reg, R1);
+        div.off = sign; /* signed division (ISA v4) */
+        emit(&cg->e, div);
+    }
+    cg_frame_release(cg, mark);
+    return (struct val){.kind = V_REG, .reg = reg};
 }

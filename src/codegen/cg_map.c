@@ -64,11 +64,8 @@ int cg_map_key(struct cg *cg, struct node *map, int extra)
 struct val cg_map_read_int(struct cg *cg, struct node *map)
 {
     const struct map_desc *md = cg_map(cg, map);
-    if (md->val_ty->kind == T_AGG) {
-        cg_error(cg, &map->loc, E_UNSUPPORTED,
-                 "reading an aggregation map in an expression is not supported yet");
-        return (struct val){.kind = V_IMM};
-    }
+    if (md->val_ty->kind == T_AGG)
+        return cg_agg_read(cg, map);
     int mark = cg_frame_mark(cg);
     int key = cg_map_key(cg, map, 0);
     cg_call_lookup(cg, cg_map_index(cg, map), key);

@@ -189,6 +189,19 @@ static void constant_conditions_leave_no_dead_code(void **state)
     manifest_free(&c.m);
 }
 
+static void reading_a_count_sums_the_cpus(void **state)
+{
+    struct compiled c;
+    compile("BEGIN { @c = count(); @x = @c; }", &c);
+    assert_int_equal(c.rc, 0);
+    /* bpf_map_lookup_percpu_elem for each CPU, values added up */
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r3 = *(u64 *)(r10 *)", "if r3 >= * goto pc+*",
+                                                "r1 = map\\[0\\]", "r2 = r10", "r2 += *",
+                                                "call 195", "if r0 == 0 goto pc+*",
+                                                "r1 = *(u64 *)(r0 +0)")));
+    manifest_free(&c.m);
+}
+
 static void hist_computes_log2_bucket(void **state)
 {
     struct compiled c;
@@ -259,6 +272,7 @@ int main(void)
         cmocka_unit_test(printf_sends_one_record),
         cmocka_unit_test(exit_leaves_the_probe),
         cmocka_unit_test(constant_conditions_leave_no_dead_code),
+        cmocka_unit_test(reading_a_count_sums_the_cpus),
         cmocka_unit_test(hist_computes_log2_bucket),
         cmocka_unit_test(tuple_key_count_is_short),
         cmocka_unit_test(big_frames_move_to_scratch),
