@@ -41,7 +41,7 @@ static void usage(FILE *out)
           "    -l [glob]      list probes matching glob, or those the program would attach\n"
           "    -q, --quiet    keep messages about attaching probes quiet\n"
           "    -o file        write program output to file\n"
-          "    -d stage       dump a stage of the compiler: ast, bpf\n"
+          "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    -v, --verbose  verbose messages\n"
@@ -79,7 +79,13 @@ static int parse_cli(int argc, char **argv, struct cli *c)
         case 'q': c->quiet = true; break;
         case 'v': c->verbose = true; break;
         case 'o': c->output_path = optarg; break;
-        case 'd': c->dump = optarg; break;
+        case 'd':
+            if (strcmp(optarg, "ast") != 0 && strcmp(optarg, "bpf") != 0) {
+                fprintf(stderr, "ERROR: unknown stage '%s' for -d (known: ast, bpf)\n", optarg);
+                return -1;
+            }
+            c->dump = optarg;
+            break;
         case OPT_DRY_RUN: c->dry_run = true; break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */
@@ -193,7 +199,7 @@ static int run_program(const struct cli *c, const char *text)
         rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;
     if (rc == 0 && c->dump && strcmp(c->dump, "bpf") == 0)
         disasm_manifest(&m, stdout);
-    if (rc == 0 && !(c->dump && strcmp(c->dump, "bpf") == 0 && !c->dry_run)) {
+    if (rc == 0) {
         FILE *out = stdout;
         if (c->output_path && !(out = fopen(c->output_path, "w"))) {
             fprintf(stderr, "ERROR: failed to open output file '%s': %s\n", c->output_path,
