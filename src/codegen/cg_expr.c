@@ -80,10 +80,38 @@ static bool commutes(enum op op)
     return op == OP_ADD || op == OP_MUL || op == OP_BAND || op == OP_BOR || op == OP_BXOR;
 }
 
+static int free_regs(const struct cg *cg)
+{
+    int n = 0;
+    for (int r = CG_POOL_FIRST; r <= cg->pool_last; r++)
+        n += !cg->reg_busy[r];
+    return n;
+}
+
+/* Evaluates both operands of a binary operator. When registers run short,
+ * the left value waits in a frame slot while the right one is computed. */
+static void operands(struct cg *cg, struct node *n, struct val *l, struct val *r)
+{
+    *l = cg_int(cg, n->a);
+    bool simple = n->b->kind == N_INT || n->b->kind == N_BOOL;
+    if (l->kind != V_REG || simple || free_regs(cg) >= 2) {
+        *r = cg_int(cg, n->b);
+        return;
+    }
+    int slot = cg_frame_alloc(cg, 8);
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, l->reg, slot));
+    cg_val_free(cg, l);
+    *r = cg_int(cg, n->b);
+    l->kind = V_REG;
+    l->reg = cg_reg_alloc(cg, &n->a->loc);
+    emit(&cg->e, LDX_MEM(BPF_DW, l->reg, cg->fp, slot));
+}
+
 static struct val arith(struct cg *cg, struct node *n)
 {
     bool sign = is_signed(n->ty);
-    struct val l = cg_int(cg, n->a), r = cg_int(cg, n->b);
+    struct val l, r;
+    operands(cg, n, &l, &r);
     if (l.kind == V_IMM && r.kind == V_IMM)
         return (struct val){.kind = V_IMM, .imm = fold(n->op, l.imm, r.imm, sign)};
     if (l.kind == V_IMM && commutes(n->op)) {
@@ -165,7 +193,8 @@ static void compare_branch(struct cg *cg, struct node *n, int label, bool when)
         return;
     }
     bool sign = is_signed(n->a->ty) && is_signed(n->b->ty);
-    struct val l = cg_int(cg, n->a), r = cg_int(cg, n->b);
+    struct val l, r;
+    operands(cg, n, &l, &r);
     if (l.kind == V_IMM && r.kind == V_IMM) {
         if (fold_compare(op, l.imm, r.imm, sign))
             emit_jump(&cg->e, JA(0), label);
