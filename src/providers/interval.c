@@ -121,10 +121,16 @@ static int expand_interval(const char *spec, const struct loc *loc, struct diag 
     return provider_expand_rate(&provider_interval, spec, loc, d, targets, ntargets);
 }
 
+static int list_interval(const char *rest, bool named, FILE *out)
+{
+    return provider_list_units(&provider_interval, rest, named, out);
+}
+
 const struct provider provider_interval = {
     .name = "interval",
     .aliases = {"i", NULL},
     .kind = PK_INTERVAL,
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_interval,
+    .list = list_interval,
 };

@@ -6,10 +6,16 @@ static int expand_profile(const char *spec, const struct loc *loc, struct diag *
     return provider_expand_rate(&provider_profile, spec, loc, d, targets, ntargets);
 }
 
+static int list_profile(const char *rest, bool named, FILE *out)
+{
+    return provider_list_units(&provider_profile, rest, named, out);
+}
+
 const struct provider provider_profile = {
     .name = "profile",
     .aliases = {"p", NULL},
     .kind = PK_PROFILE,
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_profile,
+    .list = list_profile,
 };

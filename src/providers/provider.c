@@ -1,3 +1,4 @@
+#include <fnmatch.h>
 /* The provider table, lookup by name, and attach point expansion. */
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,18 @@ int provider_expand(const char *attach_point, const struct loc *loc, struct diag
     }
     free(name);
     return rc;
+}
+
+int provider_list_units(const struct provider *p, const char *rest, bool named, FILE *out)
+{
+    static const char *const units[] = {"hz", "ms", "s", "us"};
+    if (!named)
+        return 0;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        char u[8];
+        snprintf(u, sizeof(u), "%s:", units[i]);
+        if (fnmatch(rest, u, 0) == 0)
+            fprintf(out, "%s:%s\n", p->name, u);
+    }
+    return 0;
 }

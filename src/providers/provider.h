@@ -40,11 +40,16 @@ struct provider {
      * storage lives as long as the provider's caches (the process). */
     const struct provider_field *(*arg_field)(const struct attach_target *t, const char *name,
                                               struct type_arena *types);
+    /* trawk -l: prints the probes matching spec_glob (the text after
+     * "provider:"), one "provider:..." per line. named is set when the
+     * provider was named, not matched by a wildcard. NULL: never listed.
+     * Returns 0 or -1 after printing an error. */
+    int (*list)(const char *spec_glob, bool named, FILE *out);
 };
 
 /* Finds a provider by name or alias (case-insensitive, as bpftrace 0.24+). */
 const struct provider *provider_find(const char *name);
-const struct provider *provider_get(enum probe_kind kind);
+const struct provider *provider_get(enum probe_kind kind); /* every kind < PK__COUNT */
 
 /* Splits "provider:rest" and expands it; reports unknown providers. */
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,

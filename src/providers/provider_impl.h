@@ -16,4 +16,7 @@ int provider_add_target(struct attach_target **targets, int *ntargets, enum prob
 int provider_expand_rate(const struct provider *p, const char *spec, const struct loc *loc,
                          struct diag *d, struct attach_target **targets, int *ntargets);
 
+/* interval and profile list their units ("interval:ms:") only when named. */
+int provider_list_units(const struct provider *p, const char *rest, bool named, FILE *out);
+
 #endif

@@ -1,3 +1,4 @@
+#include <fnmatch.h>
 /* tracepoint: "category:event" with fnmatch globs; args come from the
  * tracefs format file of each event. */
 #include <stdio.h>
@@ -158,6 +159,41 @@ static const struct provider_field *tp_arg_field(const struct attach_target *t, 
     return NULL;
 }
 
+struct list_ctx {
+    const char *pattern; /* matched against "category:event" */
+    FILE *out;
+};
+
+static int print_tracepoint(const char *category, const char *event, void *arg)
+{
+    struct list_ctx *c = arg;
+    char name[512];
+    snprintf(name, sizeof(name), "%s:%s", category, event);
+    if (fnmatch(c->pattern, name, 0) == 0)
+        fprintf(c->out, "tracepoint:%s\n", name);
+    return 0;
+}
+
+static int list_tracepoints(const char *rest, bool named, FILE *out)
+{
+    (void)named;
+    char err[300];
+    if (!tracefs_dir(err, sizeof(err))) {
+        fprintf(stderr, "ERROR: %s\n", err);
+        return -1;
+    }
+    /* "tracepoint:*open*" searches event names in every category. */
+    char *pattern = NULL;
+    if (strchr(rest, ':'))
+        pattern = strdup(rest);
+    else if (asprintf(&pattern, "*:%s", rest) < 0)
+        return -1;
+    struct list_ctx c = {pattern, out};
+    int rc = tracefs_foreach_event("*", "*", print_tracepoint, &c);
+    free(pattern);
+    return rc < 0 ? -1 : 0;
+}
+
 const struct provider provider_tracepoint = {
     .name = "tracepoint",
     .aliases = {"t", NULL},
@@ -166,4 +202,5 @@ const struct provider provider_tracepoint = {
     .has_args = true,
     .expand = expand_tracepoint,
     .arg_field = tp_arg_field,
+    .list = list_tracepoints,
 };

@@ -45,8 +45,8 @@ static bool lacks_args(const struct provider *p) {
     return !p->has_args;
 }
 
-static bool is_tracepoint(const struct provider *p) {
-    return p->kind == PK_TRACEPOINT;
+static bool has_args(const struct provider *p) {
+    return p->has_args;
 }
 
 static const struct provider *first_without_args(struct sema *s) {
@@ -76,7 +76,7 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
             sema_error(s, &n->loc, E_CONTEXT,
                        "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and "
                        "'fentry' probes%s",
-                       any_unit(s, is_tracepoint) ? " (try to use args.ret instead)" : "");
+                       any_unit(s, has_args) ? " (try to use args.ret instead)" : "");
         return NULL;
     }
     if (builtins[i].id == B_ARGS) {
