@@ -58,26 +58,6 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns, ch
     return bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
 }
 
-/* The code on source line `line`, as a location diag can underline. */
-static bool line_loc(const struct diag *d, int line, struct loc *l)
-{
-    const char *s = d->source;
-
-    if (!s || line < 1)
-        return false;
-    for (int n = 1; n < line; n++) {
-        s = strchr(s, '\n');
-        if (!s)
-            return false;
-        s++;
-    }
-    /* Underline the code, not its indentation. */
-    int indent = (int)strspn(s, " \t");
-
-    *l = (struct loc){line, indent + 1, line, (int)strcspn(s, "\n") + 1};
-    return true;
-}
-
 static void report_rejection(const struct prog_desc *p, int err, const char *log, bool verbose,
                              struct diag *d)
 {
@@ -86,8 +66,8 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
     struct loc l = p->loc;
 
     rt_log_last_line(log ? log : "", reason, sizeof(reason));
-    if (insn >= 0 && insn < p->ninsns && p->insn_line && p->insn_line[insn] > 0)
-        line_loc(d, p->insn_line[insn], &l);
+    if (insn >= 0 && insn < p->ninsns && p->insn_loc && p->insn_loc[insn].first_line > 0)
+        l = p->insn_loc[insn];
     if (reason[0] && insn >= 0)
         diag_error(d, &l, E_LIMIT, "The kernel rejected the BPF program for %s: %s (instruction %d)",
                    p->name, reason, insn);

@@ -21,7 +21,7 @@ void manifest_free(struct manifest *m)
     for (int i = 0; i < m->nprogs; i++) {
         free(m->progs[i].name);
         free(m->progs[i].insns);
-        free(m->progs[i].insn_line);
+        free(m->progs[i].insn_loc);
         free_targets(m->progs[i].targets, m->progs[i].ntargets);
     }
     free(m->progs);

@@ -96,7 +96,7 @@ struct prog_desc {
                                       BPF_PSEUDO_MAP_FD or BPF_PSEUDO_MAP_VALUE and
                                       imm = map index: the runtime puts the fd there */
     int ninsns;
-    int *insn_line;                /* source line of each instruction, for the verifier log */
+    struct loc *insn_loc;          /* source of each instruction, for the verifier log */
     struct attach_target *targets;
     int ntargets;
     struct loc loc;                /* the probe's attach point list, for attach errors */

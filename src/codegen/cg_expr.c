@@ -370,9 +370,20 @@ static struct val tuple_field(struct cg *cg, struct node *n)
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
+static struct val int_value(struct cg *cg, struct node *n);
+
+/* Instructions carry the location of the expression they implement. */
 struct val cg_int(struct cg *cg, struct node *n)
 {
-    cg->e.line = n->loc.first_line;
+    struct loc outer = cg->e.loc;
+    cg->e.loc = n->loc;
+    struct val v = int_value(cg, n);
+    cg->e.loc = outer;
+    return v;
+}
+
+static struct val int_value(struct cg *cg, struct node *n)
+{
     switch (n->kind) {
     case N_INT:
     case N_BOOL: return (struct val){.kind = V_IMM, .imm = (int64_t)n->num};

@@ -90,9 +90,19 @@ static void store_copy(struct cg *cg, int src, const struct type *from, const st
         emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + (int)to->size - 1, 0));
 }
 
+static void store_value(struct cg *cg, struct node *n, const struct type *ty, int off);
+
+/* Instructions carry the location of the expression they implement. */
 void cg_store_value(struct cg *cg, struct node *n, const struct type *ty, int off)
 {
-    cg->e.line = n->loc.first_line;
+    struct loc outer = cg->e.loc;
+    cg->e.loc = n->loc;
+    store_value(cg, n, ty, off);
+    cg->e.loc = outer;
+}
+
+static void store_value(struct cg *cg, struct node *n, const struct type *ty, int off)
+{
     if (!cg_is_mem_type(ty)) {
         store_int(cg, n, ty, off);
         return;

@@ -164,7 +164,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, in
     emit_free(&cg->e);
     emit_init(&cg->e);
     cg->exit_label = emit_label(&cg->e);
-    cg->e.line = probe->loc.first_line;
+    cg->e.loc = probe->loc;
     if (scratch)
         scratch_prologue(cg, frame);
     /* the context pointer is kept on the real stack (helpers clobber r1; the
@@ -228,7 +228,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     p->kind = u->prov->kind;
     p->prog_type = u->prov->prog_type;
     p->insns = cg->e.insns;
-    p->insn_line = cg->e.lines;
+    p->insn_loc = cg->e.locs;
     p->ninsns = cg->e.n;
     p->loc = probe->a->loc;
     p->fd = -1;
@@ -237,7 +237,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     for (int i = 0; i < n; i++)
         copy_target(&p->targets[i], &targets[i]);
     cg->e.insns = NULL;
-    cg->e.lines = NULL;
+    cg->e.locs = NULL;
     emit_free(&cg->e);
     return 0;
 }

@@ -130,7 +130,7 @@ static void jump_out(struct cg *cg, struct node *n)
 
 static void stmt(struct cg *cg, struct node *n)
 {
-    cg->e.line = n->loc.first_line;
+    cg->e.loc = n->loc;
     int mark = cg_frame_mark(cg);
     switch (n->kind) {
     case N_EXPR_STMT: expr_stmt(cg, n->a); break;

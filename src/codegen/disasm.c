@@ -124,7 +124,7 @@ void disasm_prog(const struct prog_desc *p, FILE *out)
     char buf[128];
     for (int i = 0; i < p->ninsns;) {
         int n = disasm_insn(&p->insns[i], buf, sizeof(buf));
-        fprintf(out, "%4d: %-40s ; line %d\n", i, buf, p->insn_line ? p->insn_line[i] : 0);
+        fprintf(out, "%4d: %-40s ; line %d\n", i, buf, p->insn_loc ? p->insn_loc[i].first_line : 0);
         i += n;
     }
 }

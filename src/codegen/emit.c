@@ -27,7 +27,7 @@ void emit_init(struct emit *e)
 void emit_free(struct emit *e)
 {
     free(e->insns);
-    free(e->lines);
+    free(e->locs);
     free(e->label_pos);
     free(e->fixups);
     memset(e, 0, sizeof(*e));
@@ -38,22 +38,22 @@ void emit(struct emit *e, struct bpf_insn insn)
     if (e->failed)
         return;
     if (e->n == e->cap) {
-        /* insns and lines grow together so they always share one capacity */
+        /* insns and locs grow together so they always share one capacity */
         int ncap = e->cap ? e->cap * 2 : 64;
         struct bpf_insn *insns = realloc(e->insns, (size_t)ncap * sizeof(*insns));
         if (insns)
             e->insns = insns;
-        int *lines = realloc(e->lines, (size_t)ncap * sizeof(*lines));
-        if (lines)
-            e->lines = lines;
-        if (!insns || !lines) {
+        struct loc *locs = realloc(e->locs, (size_t)ncap * sizeof(*locs));
+        if (locs)
+            e->locs = locs;
+        if (!insns || !locs) {
             e->failed = true;
             return;
         }
         e->cap = ncap;
     }
     e->insns[e->n] = insn;
-    e->lines[e->n] = e->line;
+    e->locs[e->n] = e->loc;
     e->n++;
 }
 
@@ -121,7 +121,7 @@ static void compact(struct emit *e, const bool *keep, int *newpos)
         if (is_jump(&in))
             in.off = (short)(newpos[i + 1 + in.off] - j - 1);
         e->insns[j] = in;
-        e->lines[j] = e->lines[i];
+        e->locs[j] = e->locs[i];
         j++;
     }
     e->n = n;

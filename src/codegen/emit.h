@@ -8,16 +8,17 @@
 #include <stdint.h>
 
 #include "codegen/insn.h"
+#include "diag.h"
 
 struct emit {
     struct bpf_insn *insns;
-    int *lines;
+    struct loc *locs;     /* source of each instruction */
     int n, cap;
     int *label_pos;       /* instruction index of each label, -1 until placed */
     int nlabels, label_cap;
     struct fixup { int insn; int label; } *fixups;
     int nfixups, fixup_cap;
-    int line;             /* source line given to the next instructions */
+    struct loc loc;       /* source given to the next instructions */
     bool failed;
 };
 

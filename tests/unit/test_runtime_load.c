@@ -248,12 +248,12 @@ static void bad_rate_is_reported(void **state)
 static void uninitialised_register_is_rejected(void **state)
 {
     static const struct bpf_insn bad[] = {MOV64_REG(BPF_REG_0, BPF_REG_2), EXIT_INSN()};
-    static int lines[] = {2, 3};
+    static struct loc locs[] = {{2, 1, 2, 5}, {3, 1, 3, 5}};
     struct fixture f;
 
     require_bpf();
     fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", bad, 2);
-    f.prog.insn_line = lines;
+    f.prog.insn_loc = locs;
     assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
     assert_int_equal(rt_load_progs(&f.m, false, &f.d), -1);
     assert_int_equal(f.prog.fd, -1);
