@@ -40,9 +40,14 @@ static int create_map(struct map_desc *md, struct diag *d)
     md->fd = bpf_map_create(md->bpf_type, name, key_size, value_size, md->max_entries, NULL);
     if (md->fd < 0) {
         int err = errno;
-        diag_plain_error(d, E_IO, "Failed to create map %s (type %d, key %u, value %u, %u entries): %s",
-                         md->name, (int)md->bpf_type, key_size, value_size, md->max_entries,
-                         strerror(err));
+        if (err == EPERM)
+            diag_plain_error(d, E_IO, "Failed to create map %s: %s (trawk needs to run as root, "
+                             "or with CAP_BPF and CAP_PERFMON)", md->name, strerror(err));
+        else
+            diag_plain_error(d, E_IO,
+                             "Failed to create map %s (type %d, key %u, value %u, %u entries): %s",
+                             md->name, (int)md->bpf_type, key_size, value_size, md->max_entries,
+                             strerror(err));
         md->fd = -1;
         return -1;
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #define TRACEFS_PATH "/sys/kernel/tracing"
@@ -29,6 +30,12 @@ static const char *tracefs_find(char *err, int errsize) {
     /* Debian does not mount tracefs at boot; bpftrace users expect it to work. */
     if (mount("nodev", TRACEFS_PATH, "tracefs", 0, NULL) == 0 && has_events(TRACEFS_PATH))
         return TRACEFS_PATH;
+    if (errno == EPERM && access(TRACEFS_PATH, F_OK) == 0 && geteuid() != 0) {
+        /* mounted or not, only root can read or mount it */
+        snprintf(err, errsize, "cannot read or mount tracefs at " TRACEFS_PATH
+                               ": %s (trawk needs to run as root)", strerror(errno));
+        return NULL;
+    }
     snprintf(err, errsize,
              "tracefs is not mounted and mounting it at " TRACEFS_PATH
              " failed: %s (try: mount -t tracefs nodev " TRACEFS_PATH ")",
