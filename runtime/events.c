@@ -18,7 +18,7 @@ struct rt_events {
     struct ring_buffer *rb;
     struct perf_buffer *pb;
     uint64_t perf_lost; /* samples the kernel dropped from the perf buffer */
-    int lost_fd;       /* -1 when the manifest has no lost counter */
+    int lost_fd;        /* -1 when the manifest has no lost counter */
     uint64_t lost_seen;
     bool discard;
     bool exit_seen;
@@ -26,8 +26,7 @@ struct rt_events {
 };
 
 static void handle_exit(struct rt_events *ev, const struct event_desc *e, const uint8_t *rec,
-                        size_t size)
-{
+                        size_t size) {
     int64_t code = 0;
 
     if (e->nargs > 0 && e->args[0].offset + sizeof(code) <= size)
@@ -38,8 +37,7 @@ static void handle_exit(struct rt_events *ev, const struct event_desc *e, const 
     ev->discard = true;
 }
 
-static int on_record(void *ctx, void *data, size_t size)
-{
+static int on_record(void *ctx, void *data, size_t size) {
     struct rt_events *ev = ctx;
     struct event_header h;
     const struct event_desc *e;
@@ -61,14 +59,12 @@ static int on_record(void *ctx, void *data, size_t size)
     return 0;
 }
 
-static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size)
-{
+static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size) {
     (void)cpu;
     on_record(ctx, data, size);
 }
 
-static void on_perf_lost(void *ctx, int cpu, __u64 count)
-{
+static void on_perf_lost(void *ctx, int cpu, __u64 count) {
     (void)cpu;
     ((struct rt_events *)ctx)->perf_lost += count;
 }
@@ -76,8 +72,7 @@ static void on_perf_lost(void *ctx, int cpu, __u64 count)
 /* A perf buffer has this many pages per CPU unless told otherwise. */
 #define PERF_BUFFER_PAGES 64
 
-static int open_reader(struct rt_events *ev, const struct map_desc *md, int pages)
-{
+static int open_reader(struct rt_events *ev, const struct map_desc *md, int pages) {
     if (md->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
         size_t n = 1;
         while ((int)n < (pages > 0 ? pages : PERF_BUFFER_PAGES))
@@ -90,8 +85,7 @@ static int open_reader(struct rt_events *ev, const struct map_desc *md, int page
 }
 
 int rt_events_open(const struct manifest *m, FILE *out, int pages, struct rt_events **evp,
-                   struct diag *d)
-{
+                   struct diag *d) {
     struct rt_events *ev;
 
     *evp = NULL;
@@ -114,8 +108,7 @@ int rt_events_open(const struct manifest *m, FILE *out, int pages, struct rt_eve
     return 0;
 }
 
-void rt_events_close(struct rt_events *ev)
-{
+void rt_events_close(struct rt_events *ev) {
     if (!ev)
         return;
     ring_buffer__free(ev->rb);
@@ -123,8 +116,7 @@ void rt_events_close(struct rt_events *ev)
     free(ev);
 }
 
-int rt_events_poll(struct rt_events *ev, int timeout_ms)
-{
+int rt_events_poll(struct rt_events *ev, int timeout_ms) {
     int n;
 
     if (!ev) {
@@ -138,8 +130,7 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms)
     return n;
 }
 
-void rt_events_drain(struct rt_events *ev)
-{
+void rt_events_drain(struct rt_events *ev) {
     if (!ev)
         return;
     if (ev->pb)
@@ -150,14 +141,12 @@ void rt_events_drain(struct rt_events *ev)
     fflush(ev->out);
 }
 
-void rt_events_set_discard(struct rt_events *ev, bool discard)
-{
+void rt_events_set_discard(struct rt_events *ev, bool discard) {
     if (ev)
         ev->discard = discard;
 }
 
-bool rt_events_exit_requested(const struct rt_events *ev, int *code)
-{
+bool rt_events_exit_requested(const struct rt_events *ev, int *code) {
     if (!ev || !ev->exit_seen)
         return false;
     *code = ev->exit_code;
@@ -165,8 +154,7 @@ bool rt_events_exit_requested(const struct rt_events *ev, int *code)
 }
 
 /* A one-entry array whose u64 the programs add to atomically. */
-static uint64_t read_lost(int fd)
-{
+static uint64_t read_lost(int fd) {
     uint64_t total = 0;
     uint32_t key = 0;
 
@@ -175,13 +163,11 @@ static uint64_t read_lost(int fd)
     return total;
 }
 
-uint64_t rt_events_lost_total(const struct rt_events *ev)
-{
+uint64_t rt_events_lost_total(const struct rt_events *ev) {
     return ev ? ev->lost_seen : 0;
 }
 
-void rt_events_check_lost(struct rt_events *ev)
-{
+void rt_events_check_lost(struct rt_events *ev) {
     uint64_t lost;
 
     if (!ev)

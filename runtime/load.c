@@ -11,8 +11,7 @@
 
 /* Kernel object names allow [A-Za-z0-9_.] and 15 characters; "@x" would be
  * refused, so the name is only a readable hint for bpftool. */
-static void kernel_map_name(const char *name, char *buf, size_t size)
-{
+static void kernel_map_name(const char *name, char *buf, size_t size) {
     size_t n = 0;
 
     for (const char *p = name; *p && n + 1 < size && n < 15; p++) {
@@ -25,8 +24,7 @@ static void kernel_map_name(const char *name, char *buf, size_t size)
     buf[n] = '\0';
 }
 
-static int create_map(struct map_desc *md, struct diag *d)
-{
+static int create_map(struct map_desc *md, struct diag *d) {
     char name[16];
     uint32_t key_size = md->key_size, value_size = md->value_size;
 
@@ -41,13 +39,14 @@ static int create_map(struct map_desc *md, struct diag *d)
     if (md->fd < 0) {
         int err = errno;
         if (err == EPERM)
-            diag_plain_error(d, E_IO, "Failed to create map %s: %s (trawk needs to run as root, "
-                             "or with CAP_BPF and CAP_PERFMON)", md->name, strerror(err));
-        else
             diag_plain_error(d, E_IO,
-                             "Failed to create map %s (type %d, key %u, value %u, %u entries): %s",
-                             md->name, (int)md->bpf_type, key_size, value_size, md->max_entries,
-                             strerror(err));
+                             "Failed to create map %s: %s (trawk needs to run as root, "
+                             "or with CAP_BPF and CAP_PERFMON)",
+                             md->name, strerror(err));
+        else
+            diag_plain_error(
+                d, E_IO, "Failed to create map %s (type %d, key %u, value %u, %u entries): %s",
+                md->name, (int)md->bpf_type, key_size, value_size, md->max_entries, strerror(err));
         md->fd = -1;
         return -1;
     }
@@ -55,8 +54,7 @@ static int create_map(struct map_desc *md, struct diag *d)
 }
 
 /* The elapsed builtin subtracts this start time (bpf_ktime_get_ns's clock). */
-static void set_start_time(const struct map_desc *md)
-{
+static void set_start_time(const struct map_desc *md) {
     struct timespec ts;
     uint32_t key = 0;
     uint64_t now;
@@ -66,8 +64,7 @@ static void set_start_time(const struct map_desc *md)
     bpf_map_update_elem(md->fd, &key, &now, BPF_ANY);
 }
 
-int rt_load_maps(struct manifest *m, struct diag *d)
-{
+int rt_load_maps(struct manifest *m, struct diag *d) {
     for (int i = 0; i < m->nmaps; i++) {
         if (create_map(&m->maps[i], d) < 0)
             return -1;
@@ -77,23 +74,20 @@ int rt_load_maps(struct manifest *m, struct diag *d)
     return 0;
 }
 
-static void close_fd(int *fd)
-{
+static void close_fd(int *fd) {
     if (*fd >= 0)
         close(*fd);
     *fd = -1;
 }
 
-void rt_unload(struct manifest *m)
-{
+void rt_unload(struct manifest *m) {
     for (int i = 0; i < m->nprogs; i++)
         close_fd(&m->progs[i].fd);
     for (int i = 0; i < m->nmaps; i++)
         close_fd(&m->maps[i].fd);
 }
 
-void rt_mark_unloaded(struct manifest *m)
-{
+void rt_mark_unloaded(struct manifest *m) {
     for (int i = 0; i < m->nmaps; i++)
         m->maps[i].fd = -1;
     for (int i = 0; i < m->nprogs; i++) {
@@ -108,8 +102,7 @@ void rt_mark_unloaded(struct manifest *m)
     }
 }
 
-bool rt_ringbuf_supported(void)
-{
+bool rt_ringbuf_supported(void) {
     int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, 4096, NULL);
     if (fd < 0)
         return errno != EINVAL && errno != EOPNOTSUPP;

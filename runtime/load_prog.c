@@ -13,8 +13,7 @@
 #define VERIFIER_LOG_SIZE (4u << 20)
 #define LOG_TAIL_LINES 20
 
-static bool is_map_ref(const struct bpf_insn *in)
-{
+static bool is_map_ref(const struct bpf_insn *in) {
     return in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
            (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE);
 }
@@ -22,8 +21,7 @@ static bool is_map_ref(const struct bpf_insn *in)
 /* A copy of p's instructions with map indices replaced by fds, so the
  * manifest stays as the compiler made it (for -d dumps and reloading). */
 static struct bpf_insn *relocate(const struct manifest *m, const struct prog_desc *p,
-                                 struct diag *d)
-{
+                                 struct diag *d) {
     struct bpf_insn *insns = malloc(sizeof(*insns) * (p->ninsns ? p->ninsns : 1));
 
     if (!insns) {
@@ -47,8 +45,7 @@ static struct bpf_insn *relocate(const struct manifest *m, const struct prog_des
 }
 
 static int load_once(const struct prog_desc *p, const struct bpf_insn *insns, char *log,
-                     uint32_t log_size)
-{
+                     uint32_t log_size) {
     LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = p->expected_attach_type,
                 .log_buf = log, .log_size = log_size, .log_level = log ? 1 : 0);
     char name[16];
@@ -59,8 +56,7 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns, ch
 }
 
 static void report_rejection(const struct prog_desc *p, int err, const char *log, bool verbose,
-                             struct diag *d)
-{
+                             struct diag *d) {
     char reason[256];
     int insn = log ? rt_log_failed_insn(log) : -1;
     struct loc l = p->loc;
@@ -69,8 +65,9 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
     if (insn >= 0 && insn < p->ninsns && p->insn_loc && p->insn_loc[insn].first_line > 0)
         l = p->insn_loc[insn];
     if (reason[0] && insn >= 0)
-        diag_error(d, &l, E_LIMIT, "The kernel rejected the BPF program for %s: %s (instruction %d)",
-                   p->name, reason, insn);
+        diag_error(d, &l, E_LIMIT,
+                   "The kernel rejected the BPF program for %s: %s (instruction %d)", p->name,
+                   reason, insn);
     else
         diag_error(d, &l, E_LIMIT, "Error loading BPF program for %s: %s%s%s", p->name,
                    strerror(err), reason[0] ? ": " : "", reason);
@@ -85,8 +82,7 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
 
 /* The first attempt runs without a log: the kernel verifies faster that way
  * and most programs pass. Only a failure pays for the retry with a log. */
-static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose, struct diag *d)
-{
+static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose, struct diag *d) {
     struct bpf_insn *insns = relocate(m, p, d);
     char *log;
     int err;
@@ -117,8 +113,7 @@ static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose
     return -1;
 }
 
-int rt_load_progs(struct manifest *m, bool verbose, struct diag *d)
-{
+int rt_load_progs(struct manifest *m, bool verbose, struct diag *d) {
     for (int i = 0; i < m->nprogs; i++)
         if (load_prog(m, &m->progs[i], verbose, d) < 0)
             return -1;

@@ -28,15 +28,13 @@ struct session {
     int nfired;    /* BEGIN and END programs */
 };
 
-static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
+static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
     (void)level, (void)fmt, (void)ap;
     return 0;
 }
 
 /* Runs every BEGIN (or END) program, in manifest order. */
-static int run_phase(struct session *s, enum rt_phase phase)
-{
+static int run_phase(struct session *s, enum rt_phase phase) {
     for (int i = 0; i < s->m->nprogs; i++) {
         struct prog_desc *p = &s->m->progs[i];
 
@@ -52,13 +50,12 @@ static int run_phase(struct session *s, enum rt_phase phase)
     return 0;
 }
 
-static int attach_one(struct session *s, struct prog_desc *p, struct attach_target *t)
-{
+static int attach_one(struct session *s, struct prog_desc *p, struct attach_target *t) {
     const struct rt_attach_ops *ops = rt_attach_ops(t->kind);
 
     if (!ops) {
-        diag_error(s->d, &p->loc, E_UNSUPPORTED, "Unable to attach probe: %s: unsupported probe type",
-                         rt_target_name(t));
+        diag_error(s->d, &p->loc, E_UNSUPPORTED,
+                   "Unable to attach probe: %s: unsupported probe type", rt_target_name(t));
         return -1;
     }
     if (ops->phase != RT_PHASE_ATTACH) {
@@ -76,8 +73,7 @@ static int attach_one(struct session *s, struct prog_desc *p, struct attach_targ
 
 /* Attaches in source order, as bpftrace does for the kinds trawk has, so
  * that blocks on the same event run in the order they were written. */
-static int attach_all(struct session *s)
-{
+static int attach_all(struct session *s) {
     for (int i = 0; i < s->m->nprogs; i++) {
         struct prog_desc *p = &s->m->progs[i];
 
@@ -91,8 +87,7 @@ static int attach_all(struct session *s)
     return 0;
 }
 
-static void announce(const struct session *s)
-{
+static void announce(const struct session *s) {
     int n = s->nattached + s->nfired;
 
     if (!s->opts->quiet)
@@ -106,8 +101,7 @@ static void announce(const struct session *s)
 
 /* Streams events until exit(), a signal, or, when nothing is attached
  * (BEGIN/END only), until BEGIN's output has been read. */
-static void event_loop(struct session *s)
-{
+static void event_loop(struct session *s) {
     int code;
 
     while (!rt_stop_requested()) {
@@ -126,8 +120,7 @@ static void event_loop(struct session *s)
 }
 
 /* After the loop: detach first so nothing new arrives, then END, then the maps. */
-static int finish(struct session *s)
-{
+static int finish(struct session *s) {
     int code = 0;
 
     rt_detach_all(s->m);
@@ -149,8 +142,7 @@ static int finish(struct session *s)
     return rt_events_exit_requested(s->ev, &code) ? code : 0;
 }
 
-static int run_loaded(struct session *s)
-{
+static int run_loaded(struct session *s) {
     if (rt_events_open(s->m, s->opts->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
         return 1;
     if (!s->opts->dry_run && run_phase(s, RT_PHASE_BEFORE) < 0)
@@ -167,8 +159,7 @@ static int run_loaded(struct session *s)
 }
 
 /* A ring buffer is a power of two number of pages. */
-static uint32_t rt_ringbuf_bytes(int pages)
-{
+static uint32_t rt_ringbuf_bytes(int pages) {
     uint32_t bytes = (uint32_t)sysconf(_SC_PAGESIZE);
     while (pages > 1 && bytes < (1u << 30)) {
         bytes <<= 1;
@@ -177,8 +168,7 @@ static uint32_t rt_ringbuf_bytes(int pages)
     return bytes;
 }
 
-int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d)
-{
+int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     struct session s = {.m = m, .opts = opts, .d = d};
     /* libbpf's default printer (stderr) stays for -v; passing NULL would silence it. */
     libbpf_print_fn_t old_print = opts->verbose ? NULL : libbpf_set_print(silent_print);

@@ -10,14 +10,12 @@
 /* The only mutable global of the runtime: a signal handler has nowhere else to write. */
 static volatile sig_atomic_t stop_flag;
 
-static void on_stop_signal(int sig)
-{
+static void on_stop_signal(int sig) {
     (void)sig;
     stop_flag = 1;
 }
 
-void rt_signals_install(struct rt_sigsave *save)
-{
+void rt_signals_install(struct rt_sigsave *save) {
     struct sigaction sa;
 
     memset(&sa, 0, sizeof(sa));
@@ -29,13 +27,11 @@ void rt_signals_install(struct rt_sigsave *save)
     sigaction(SIGTERM, &sa, &save->sigterm);
 }
 
-void rt_signals_restore(const struct rt_sigsave *save)
-{
+void rt_signals_restore(const struct rt_sigsave *save) {
     sigaction(SIGINT, &save->sigint, NULL);
     sigaction(SIGTERM, &save->sigterm, NULL);
 }
 
-bool rt_stop_requested(void)
-{
+bool rt_stop_requested(void) {
     return stop_flag != 0;
 }

@@ -9,8 +9,7 @@ struct rt_syms {
     int pid;
 };
 
-struct rt_syms *rt_syms_open(int pid)
-{
+struct rt_syms *rt_syms_open(int pid) {
     struct rt_syms *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
@@ -23,8 +22,7 @@ struct rt_syms *rt_syms_open(int pid)
     return s;
 }
 
-int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size)
-{
+int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size) {
     struct bcc_symbol sym = {0};
     if (bcc_symcache_resolve(s->cache, addr, &sym) != 0 || !sym.name) {
         bcc_symbol_free_demangle_name(&sym);
@@ -39,8 +37,7 @@ int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size)
     return 0;
 }
 
-void rt_syms_close(struct rt_syms *s)
-{
+void rt_syms_close(struct rt_syms *s) {
     if (!s)
         return;
     bcc_free_symcache(s->cache, s->pid);

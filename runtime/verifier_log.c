@@ -9,8 +9,7 @@
 #include "rt_internal.h"
 
 /* "12: (bf) r1 = r2" -> 12; anything else -> -1 */
-static int insn_index(const char *line)
-{
+static int insn_index(const char *line) {
     char *end;
     long n;
 
@@ -22,8 +21,7 @@ static int insn_index(const char *line)
     return (int)n;
 }
 
-int rt_log_failed_insn(const char *log)
-{
+int rt_log_failed_insn(const char *log) {
     int last = -1;
 
     for (const char *s = log; s && *s;) {
@@ -38,10 +36,9 @@ int rt_log_failed_insn(const char *log)
     return last;
 }
 
-static bool is_summary(const char *line, size_t len)
-{
+static bool is_summary(const char *line, size_t len) {
     static const char *const skip[] = {"processed ", "verification time", "stack depth",
-                                       "cur state:", "old state:", NULL};
+                                       "cur state:", "old state:",        NULL};
 
     for (int i = 0; skip[i]; i++)
         if (len >= strlen(skip[i]) && strncmp(line, skip[i], strlen(skip[i])) == 0)
@@ -49,8 +46,7 @@ static bool is_summary(const char *line, size_t len)
     return false;
 }
 
-const char *rt_log_last_line(const char *log, char *buf, int size)
-{
+const char *rt_log_last_line(const char *log, char *buf, int size) {
     const char *best = NULL;
     size_t best_len = 0;
 
@@ -74,8 +70,7 @@ const char *rt_log_last_line(const char *log, char *buf, int size)
     return buf;
 }
 
-void rt_log_print_tail(FILE *f, const char *log, int nlines)
-{
+void rt_log_print_tail(FILE *f, const char *log, int nlines) {
     const char *start = log + strlen(log);
 
     /* Skip a trailing newline, then walk back nlines line starts. */

@@ -22,20 +22,20 @@ struct loc {
 /* Stable error codes: tests match these, so rewording a message breaks no test. */
 enum diag_code {
     E_NONE = 0,
-    E_SYNTAX,          /* parse error */
-    E_LEX,             /* bad token, bad escape, unterminated string */
-    E_UNKNOWN_FUNC,    /* call of a function that does not exist */
-    E_UNKNOWN_IDENT,   /* identifier that is no builtin */
-    E_UNKNOWN_PROBE,   /* provider or probe target that does not exist */
-    E_UNKNOWN_FIELD,   /* args.x where the probe has no field x */
-    E_TYPE,            /* type mismatch */
-    E_ARGS,            /* wrong number or kind of call arguments */
-    E_PRINTF,          /* format string problems */
-    E_UNSUPPORTED,     /* valid bpftrace, not supported by trawk yet */
-    E_CONTEXT,         /* builtin/function not allowed in this probe or position */
-    E_UNDEFINED,       /* use of a variable or map never assigned */
-    E_IO,              /* cannot read script or system file */
-    E_LIMIT,           /* exceeds a BPF limit (stack, key size) */
+    E_SYNTAX,        /* parse error */
+    E_LEX,           /* bad token, bad escape, unterminated string */
+    E_UNKNOWN_FUNC,  /* call of a function that does not exist */
+    E_UNKNOWN_IDENT, /* identifier that is no builtin */
+    E_UNKNOWN_PROBE, /* provider or probe target that does not exist */
+    E_UNKNOWN_FIELD, /* args.x where the probe has no field x */
+    E_TYPE,          /* type mismatch */
+    E_ARGS,          /* wrong number or kind of call arguments */
+    E_PRINTF,        /* format string problems */
+    E_UNSUPPORTED,   /* valid bpftrace, not supported by trawk yet */
+    E_CONTEXT,       /* builtin/function not allowed in this probe or position */
+    E_UNDEFINED,     /* use of a variable or map never assigned */
+    E_IO,            /* cannot read script or system file */
+    E_LIMIT,         /* exceeds a BPF limit (stack, key size) */
 };
 
 struct diag {

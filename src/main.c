@@ -20,17 +20,16 @@ struct cli {
     const char *script_path;  /* FILE or "-" */
     bool list;
     const char *list_glob;
-    const char *dump;         /* -d ast | bpf */
-    const char *output_path;  /* -o */
+    const char *dump;        /* -d ast | bpf */
+    const char *output_path; /* -o */
     bool quiet, verbose, dry_run;
-    bool no_ringbuf;          /* --no-feature ringbuf */
+    bool no_ringbuf; /* --no-feature ringbuf */
     struct cg_opts cg;
     int npositional;
     char **positional;
 };
 
-static void usage(FILE *out)
-{
+static void usage(FILE *out) {
     fputs("USAGE:\n"
           "    trawk [options] filename [args]\n"
           "    trawk [options] - [args]\n"
@@ -61,24 +60,37 @@ static void usage(FILE *out)
 
 enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE };
 
-static int parse_cli(int argc, char **argv, struct cli *c)
-{
+static int parse_cli(int argc, char **argv, struct cli *c) {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},     {"version", no_argument, NULL, 'V'},
-        {"quiet", no_argument, NULL, 'q'},    {"verbose", no_argument, NULL, 'v'},
-        {"list", no_argument, NULL, 'l'},     {"output", required_argument, NULL, 'o'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"verbose", no_argument, NULL, 'v'},
+        {"list", no_argument, NULL, 'l'},
+        {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-        {"no-feature", required_argument, NULL, OPT_NO_FEATURE}, {NULL, 0, NULL, 0},
+        {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
+        {NULL, 0, NULL, 0},
     };
     int opt;
     /* '+' stops at the first non-option: what follows are positional parameters */
     while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:", longopts, NULL)) != -1) {
         switch (opt) {
-        case 'e': c->program_text = optarg; break;
-        case 'l': c->list = true; break;
-        case 'q': c->quiet = true; break;
-        case 'v': c->verbose = true; break;
-        case 'o': c->output_path = optarg; break;
+        case 'e':
+            c->program_text = optarg;
+            break;
+        case 'l':
+            c->list = true;
+            break;
+        case 'q':
+            c->quiet = true;
+            break;
+        case 'v':
+            c->verbose = true;
+            break;
+        case 'o':
+            c->output_path = optarg;
+            break;
         case 'd':
             if (strcmp(optarg, "ast") != 0 && strcmp(optarg, "bpf") != 0) {
                 fprintf(stderr, "ERROR: unknown stage '%s' for -d (known: ast, bpf)\n", optarg);
@@ -86,7 +98,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
             }
             c->dump = optarg;
             break;
-        case OPT_DRY_RUN: c->dry_run = true; break;
+        case OPT_DRY_RUN:
+            c->dry_run = true;
+            break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */
             if (strcmp(optarg, "ringbuf") != 0) {
@@ -95,9 +109,15 @@ static int parse_cli(int argc, char **argv, struct cli *c)
             }
             c->no_ringbuf = true;
             break;
-        case 'h': usage(stdout); exit(0);
-        case 'V': printf("trawk %s\n", TRAWK_VERSION); exit(0);
-        default: usage(stderr); return -1;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        case 'V':
+            printf("trawk %s\n", TRAWK_VERSION);
+            exit(0);
+        default:
+            usage(stderr);
+            return -1;
         }
     }
     if (c->list && !c->program_text && optind < argc) {
@@ -114,8 +134,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
     return 0;
 }
 
-static char *read_stream(FILE *f)
-{
+static char *read_stream(FILE *f) {
     size_t cap = 4096, len = 0;
     char *buf = malloc(cap);
     size_t n;
@@ -133,8 +152,7 @@ static char *read_stream(FILE *f)
     return buf;
 }
 
-static char *read_program(const struct cli *c)
-{
+static char *read_program(const struct cli *c) {
     if (c->program_text)
         return strdup(c->program_text);
     if (strcmp(c->script_path, "-") == 0)
@@ -150,33 +168,29 @@ static char *read_program(const struct cli *c)
 }
 
 /* bpftrace's max_strlen setting from the environment; 0 leaves sema's default. */
-static int max_strlen(void)
-{
+static int max_strlen(void) {
     const char *env = getenv("BPFTRACE_MAX_STRLEN");
     long v = env ? strtol(env, NULL, 10) : 0;
     return v > 0 && v <= 32768 ? (int)v : 0;
 }
 
 /* bpftrace's perf_rb_pages setting, from the environment. */
-static int ringbuf_pages(void)
-{
+static int ringbuf_pages(void) {
     const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
     long v = env ? strtol(env, NULL, 10) : 0;
     return v > 0 && v <= (1 << 18) ? (int)v : 0;
 }
 
-static void list_program_probes(const struct sema_out *s)
-{
+static void list_program_probes(const struct sema_out *s) {
     for (int u = 0; u < s->nunits; u++)
         for (int t = 0; t < s->units[u].ntargets; t++)
             printf("%s\n", s->units[u].targets[t].name);
 }
 
 /* Runs the pipeline on program text; returns the exit code. */
-static int run_program(const struct cli *c, const char *text)
-{
-    const char *filename = c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin"
-                                                                              : c->script_path;
+static int run_program(const struct cli *c, const char *text) {
+    const char *filename =
+        c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
     struct diag d;
     diag_init(&d, filename, text, stderr);
     struct node *ast = parse_program(&d, text);
@@ -184,8 +198,8 @@ static int run_program(const struct cli *c, const char *text)
         return 1;
     if (c->dump && strcmp(c->dump, "ast") == 0)
         ast_dump(ast, stdout);
-    struct sema_opts so = {.max_strlen = max_strlen(), .npositional = c->npositional,
-                           .positional = c->positional};
+    struct sema_opts so = {
+        .max_strlen = max_strlen(), .npositional = c->npositional, .positional = c->positional};
     struct sema_out sema;
     int rc = sema_check(ast, &so, &d, &sema) ? 1 : 0;
     if (rc == 0 && c->list) {
@@ -206,8 +220,11 @@ static int run_program(const struct cli *c, const char *text)
                     strerror(errno));
             rc = 1;
         } else {
-            struct rt_opts ro = {.out = out, .quiet = c->quiet, .verbose = c->verbose,
-                                 .dry_run = c->dry_run, .ringbuf_pages = ringbuf_pages()};
+            struct rt_opts ro = {.out = out,
+                                 .quiet = c->quiet,
+                                 .verbose = c->verbose,
+                                 .dry_run = c->dry_run,
+                                 .ringbuf_pages = ringbuf_pages()};
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
                 fclose(out);
@@ -219,8 +236,7 @@ static int run_program(const struct cli *c, const char *text)
     return rc;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;

@@ -2,8 +2,7 @@
 
 #include <stdlib.h>
 
-static void free_targets(struct attach_target *t, int n)
-{
+static void free_targets(struct attach_target *t, int n) {
     for (int i = 0; i < n; i++) {
         free(t[i].target);
         free(t[i].name);
@@ -13,8 +12,7 @@ static void free_targets(struct attach_target *t, int n)
     free(t);
 }
 
-void manifest_free(struct manifest *m)
-{
+void manifest_free(struct manifest *m) {
     for (int i = 0; i < m->nmaps; i++)
         free(m->maps[i].name);
     free(m->maps);

@@ -30,13 +30,13 @@ struct map_desc {
     char *name;                 /* "@x", "@" for the anonymous map; internal maps start with "." */
     enum bpf_map_type bpf_type; /* BPF_MAP_TYPE_HASH, _PERCPU_HASH, _PERCPU_ARRAY, _RINGBUF ... */
     uint32_t key_size, value_size, max_entries;
-    const struct type *key_ty;  /* NULL for a scalar map; a tuple for @x[a, b] */
-    const struct type *val_ty;  /* T_AGG for aggregations, else the stored value type */
-    bool is_user;               /* a map the script names: printed at exit */
-    bool is_scalar;             /* no key: BPF key is a u32 0 (array) or a u64 0 (hash) */
-    int hist_bits;              /* hist(n, k): 2^k sub-buckets per power of two */
+    const struct type *key_ty; /* NULL for a scalar map; a tuple for @x[a, b] */
+    const struct type *val_ty; /* T_AGG for aggregations, else the stored value type */
+    bool is_user;              /* a map the script names: printed at exit */
+    bool is_scalar;            /* no key: BPF key is a u32 0 (array) or a u64 0 (hash) */
+    int hist_bits;             /* hist(n, k): 2^k sub-buckets per power of two */
     int64_t lhist_min, lhist_max, lhist_step;
-    int fd;                     /* set by the runtime */
+    int fd; /* set by the runtime */
 };
 
 /* ---- events: ring buffer records ----
@@ -65,56 +65,56 @@ struct event_arg {
 
 struct event_desc {
     enum event_kind kind;
-    char *fmt;          /* printf format (escapes already processed) or strftime format */
+    char *fmt; /* printf format (escapes already processed) or strftime format */
     int nargs;
     struct event_arg *args;
-    int map;            /* EV_PRINT_MAP, EV_CLEAR, EV_ZERO: index in manifest.maps */
-    uint64_t top, div;  /* EV_PRINT_MAP: 0 = all / no division */
-    uint32_t size;      /* record size in bytes */
+    int map;           /* EV_PRINT_MAP, EV_CLEAR, EV_ZERO: index in manifest.maps */
+    uint64_t top, div; /* EV_PRINT_MAP: 0 = all / no division */
+    uint32_t size;     /* record size in bytes */
 };
 
 /* ---- programs ---- */
 
 struct attach_target {
     enum probe_kind kind;
-    char *target;   /* provider specific: "syscalls:sys_enter_openat", "ms:100", "hz:99" */
-    char *name;     /* the full probe name as the probe builtin prints it */
+    char *target;    /* provider specific: "syscalls:sys_enter_openat", "ms:100", "hz:99" */
+    char *name;      /* the full probe name as the probe builtin prints it */
     uint64_t cookie; /* passed as the BPF attach cookie: index in manifest.probe_names */
-    int link_fd;    /* set by the runtime; perf event fd for perf-event based attachments */
-    int perf_fds_n; /* perf events the runtime opened for this target (one per CPU for profile) */
+    int link_fd;     /* set by the runtime; perf event fd for perf-event based attachments */
+    int perf_fds_n;  /* perf events the runtime opened for this target (one per CPU for profile) */
     int *perf_fds;
-    int nlink_fds;  /* BPF links joining the program to those perf events */
+    int nlink_fds; /* BPF links joining the program to those perf events */
     int *link_fds;
 };
 
 struct prog_desc {
-    char *name;                    /* for -d and error messages, e.g. "tracepoint:syscalls:sys_enter_openat" */
+    char *name; /* for -d and error messages, e.g. "tracepoint:syscalls:sys_enter_openat" */
     enum probe_kind kind;
     enum bpf_prog_type prog_type;
     enum bpf_attach_type expected_attach_type;
-    struct bpf_insn *insns;        /* map references are BPF_LD_IMM64 with src_reg
-                                      BPF_PSEUDO_MAP_FD or BPF_PSEUDO_MAP_VALUE and
-                                      imm = map index: the runtime puts the fd there */
+    struct bpf_insn *insns; /* map references are BPF_LD_IMM64 with src_reg
+                               BPF_PSEUDO_MAP_FD or BPF_PSEUDO_MAP_VALUE and
+                               imm = map index: the runtime puts the fd there */
     int ninsns;
-    struct loc *insn_loc;          /* source of each instruction, for the verifier log */
+    struct loc *insn_loc; /* source of each instruction, for the verifier log */
     struct attach_target *targets;
     int ntargets;
-    struct loc loc;                /* the probe's attach point list, for attach errors */
-    int fd;                        /* set by the runtime */
+    struct loc loc; /* the probe's attach point list, for attach errors */
+    int fd;         /* set by the runtime */
 };
 
 struct manifest {
     struct map_desc *maps;
     int nmaps;
-    struct prog_desc *progs;       /* in source order; BEGIN/END run in this order */
+    struct prog_desc *progs; /* in source order; BEGIN/END run in this order */
     int nprogs;
     struct event_desc *events;
     int nevents;
-    char **probe_names;            /* values of the probe builtin */
+    char **probe_names; /* values of the probe builtin */
     int nprobe_names;
-    int ringbuf_map;               /* index of the event ring buffer, -1 if no events */
-    int lost_map;                  /* one-entry array: u64 count of events the ring buffer
-                                      dropped (programs add to it atomically) */
+    int ringbuf_map; /* index of the event ring buffer, -1 if no events */
+    int lost_map;    /* one-entry array: u64 count of events the ring buffer
+                        dropped (programs add to it atomically) */
     struct type_arena *types;
 };
 

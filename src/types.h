@@ -48,12 +48,12 @@ struct type_field {
 
 struct type {
     enum type_kind kind;
-    uint32_t size;    /* bytes in a map key, map value or event record */
-    bool is_signed;   /* T_INT */
-    bool is_ptr;      /* T_INT holding an address */
-    enum agg_kind agg;   /* T_AGG */
-    bool agg_signed;     /* T_AGG: whether the aggregated values were signed */
-    int nfields;      /* T_TUPLE */
+    uint32_t size;     /* bytes in a map key, map value or event record */
+    bool is_signed;    /* T_INT */
+    bool is_ptr;       /* T_INT holding an address */
+    enum agg_kind agg; /* T_AGG */
+    bool agg_signed;   /* T_AGG: whether the aggregated values were signed */
+    int nfields;       /* T_TUPLE */
     const struct type_field *fields;
 };
 

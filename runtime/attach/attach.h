@@ -29,8 +29,7 @@ struct rt_attach_ops {
     int (*fire)(const struct prog_desc *prog, struct attach_target *t, struct diag *d);
 };
 
-static inline const char *rt_target_name(const struct attach_target *t)
-{
+static inline const char *rt_target_name(const struct attach_target *t) {
     return t->name ? t->name : t->target;
 }
 

@@ -6,15 +6,13 @@
 
 #include "attach/attach.h"
 
-static int fire_once(const struct prog_desc *prog, struct attach_target *t, struct diag *d)
-{
+static int fire_once(const struct prog_desc *prog, struct attach_target *t, struct diag *d) {
     /* A raw tracepoint test run needs no context: the program gets an empty
      * argument array, which BEGIN/END code never reads. */
     LIBBPF_OPTS(bpf_test_run_opts, opts);
 
     if (bpf_prog_test_run_opts(prog->fd, &opts) < 0) {
-        diag_error(d, &prog->loc, E_IO, "Failed to run %s: %s", rt_target_name(t),
-                         strerror(errno));
+        diag_error(d, &prog->loc, E_IO, "Failed to run %s: %s", rt_target_name(t), strerror(errno));
         return -1;
     }
     return 0;

@@ -10,8 +10,7 @@
 
 /* "s:N", "ms:N", "us:N", "ns:N" set a period in ns, "hz:N" a frequency; a
  * bare "N" is nanoseconds. Returns -1 for anything else. */
-static int parse_rate(const char *target, struct perf_event_attr *attr)
-{
+static int parse_rate(const char *target, struct perf_event_attr *attr) {
     static const struct {
         const char *unit;
         uint64_t ns;
@@ -32,7 +31,8 @@ static int parse_rate(const char *target, struct perf_event_attr *attr)
         return 0;
     }
     for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-        if (!colon || (strlen(units[i].unit) == ulen && strncmp(target, units[i].unit, ulen) == 0)) {
+        if (!colon ||
+            (strlen(units[i].unit) == ulen && strncmp(target, units[i].unit, ulen) == 0)) {
             attr->sample_period = n * (colon ? units[i].ns : 1);
             return 0;
         }
@@ -40,8 +40,7 @@ static int parse_rate(const char *target, struct perf_event_attr *attr)
 }
 
 /* Parses /sys/devices/system/cpu/online ("0-3,6") into a mask of *n CPUs. */
-static int read_online_cpus(bool **mask, int *n)
-{
+static int read_online_cpus(bool **mask, int *n) {
     FILE *f = fopen("/sys/devices/system/cpu/online", "re");
     char buf[4096];
     int max = 0;
@@ -86,21 +85,19 @@ bad:
 }
 
 static int attach_on_cpu(const struct prog_desc *prog, struct attach_target *t,
-                         struct perf_event_attr *attr, int cpu, struct diag *d)
-{
+                         struct perf_event_attr *attr, int cpu, struct diag *d) {
     int fd = rt_perf_event_open(attr, cpu);
 
     if (fd < 0) {
         diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: perf_event_open on CPU %d: %s",
-                         rt_target_name(t), cpu, strerror(errno));
+                   rt_target_name(t), cpu, strerror(errno));
         return -1;
     }
     return rt_attach_perf_fd(prog, t, fd, d);
 }
 
 static int attach_rate(const struct prog_desc *prog, struct attach_target *t, bool all_cpus,
-                       struct diag *d)
-{
+                       struct diag *d) {
     struct perf_event_attr attr = {
         .type = PERF_TYPE_SOFTWARE,
         .config = PERF_COUNT_SW_CPU_CLOCK,
@@ -110,12 +107,12 @@ static int attach_rate(const struct prog_desc *prog, struct attach_target *t, bo
 
     if (parse_rate(t->target, &attr) < 0) {
         diag_error(d, &prog->loc, E_UNKNOWN_PROBE, "Unable to attach probe: %s: invalid rate '%s'",
-                         rt_target_name(t), t->target);
+                   rt_target_name(t), t->target);
         return -1;
     }
     if (read_online_cpus(&online, &ncpus) < 0) {
         diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: cannot read the online CPUs",
-                         rt_target_name(t));
+                   rt_target_name(t));
         return -1;
     }
     for (int cpu = 0; cpu < ncpus && !err; cpu++) {
@@ -131,14 +128,11 @@ static int attach_rate(const struct prog_desc *prog, struct attach_target *t, bo
     return err;
 }
 
-static int attach_interval(const struct prog_desc *prog, struct attach_target *t,
-                           struct diag *d)
-{
+static int attach_interval(const struct prog_desc *prog, struct attach_target *t, struct diag *d) {
     return attach_rate(prog, t, false, d);
 }
 
-static int attach_profile(const struct prog_desc *prog, struct attach_target *t, struct diag *d)
-{
+static int attach_profile(const struct prog_desc *prog, struct attach_target *t, struct diag *d) {
     return attach_rate(prog, t, true, d);
 }
 

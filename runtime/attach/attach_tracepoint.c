@@ -9,8 +9,7 @@
 #include "sys/tracefs.h"
 
 /* "syscalls:sys_enter_openat" -> its tracefs id, or -1 after reporting. */
-static int event_id(const struct prog_desc *prog, const struct attach_target *t, struct diag *d)
-{
+static int event_id(const struct prog_desc *prog, const struct attach_target *t, struct diag *d) {
     char cat[256], err[256];
     const char *colon = strchr(t->target, ':');
     size_t n = colon ? (size_t)(colon - t->target) : 0;
@@ -28,14 +27,13 @@ static int event_id(const struct prog_desc *prog, const struct attach_target *t,
     cat[n] = '\0';
     id = tracefs_event_id(cat, colon + 1);
     if (id < 0)
-        diag_error(d, &prog->loc, E_UNKNOWN_PROBE, "Unable to attach probe: %s: tracepoint not found",
-                         rt_target_name(t));
+        diag_error(d, &prog->loc, E_UNKNOWN_PROBE,
+                   "Unable to attach probe: %s: tracepoint not found", rt_target_name(t));
     return id;
 }
 
 static int attach_tracepoint(const struct prog_desc *prog, struct attach_target *t,
-                             struct diag *d)
-{
+                             struct diag *d) {
     struct perf_event_attr attr = {
         .type = PERF_TYPE_TRACEPOINT,
         .sample_period = 1,
@@ -48,8 +46,8 @@ static int attach_tracepoint(const struct prog_desc *prog, struct attach_target 
     attr.config = (uint64_t)id;
     fd = rt_perf_event_open(&attr, 0);
     if (fd < 0) {
-        diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: perf_event_open: %s", rt_target_name(t),
-                         strerror(errno));
+        diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: perf_event_open: %s",
+                   rt_target_name(t), strerror(errno));
         return -1;
     }
     return rt_attach_perf_fd(prog, t, fd, d);

@@ -19,8 +19,7 @@
 /* Below this many perf events, closing them in place costs little. */
 #define CLOSE_INLINE_MAX 8
 
-static int gather_perf_fds(struct manifest *m, int **out)
-{
+static int gather_perf_fds(struct manifest *m, int **out) {
     int n = 0, cap = 0, *fds = NULL;
     for (int i = 0; i < m->nprogs; i++) {
         for (int j = 0; j < m->progs[i].ntargets; j++) {
@@ -40,8 +39,7 @@ static int gather_perf_fds(struct manifest *m, int **out)
     return n;
 }
 
-static bool listed(int fd, const int *fds, int n)
-{
+static bool listed(int fd, const int *fds, int n) {
     for (int i = 0; i < n; i++)
         if (fds[i] == fd)
             return true;
@@ -49,8 +47,7 @@ static bool listed(int fd, const int *fds, int n)
 }
 
 /* In the background process: keep only the perf events, then close them. */
-static void close_in_background(const int *fds, int n)
-{
+static void close_in_background(const int *fds, int n) {
     DIR *dir = opendir("/proc/self/fd");
     if (dir) {
         struct dirent *e;
@@ -66,8 +63,7 @@ static void close_in_background(const int *fds, int n)
 }
 
 /* Double fork, so the closer is nobody's child to wait for. */
-static bool spawn_closer(const int *fds, int n)
-{
+static bool spawn_closer(const int *fds, int n) {
     pid_t pid = fork();
     if (pid < 0)
         return false;
@@ -89,8 +85,7 @@ struct link_closer {
 };
 
 /* Closes the links of every nthreads-th target, starting at index. */
-static void *close_link_share(void *arg)
-{
+static void *close_link_share(void *arg) {
     struct link_closer *c = arg;
     int k = 0;
     for (int i = 0; i < c->m->nprogs; i++)
@@ -100,8 +95,7 @@ static void *close_link_share(void *arg)
     return NULL;
 }
 
-static void close_all_links(struct manifest *m)
-{
+static void close_all_links(struct manifest *m) {
     int ntargets = 0;
     for (int i = 0; i < m->nprogs; i++)
         ntargets += m->progs[i].ntargets;
@@ -123,8 +117,7 @@ static void close_all_links(struct manifest *m)
         close_link_share(&closers[t]);
 }
 
-void rt_detach_all(struct manifest *m)
-{
+void rt_detach_all(struct manifest *m) {
     close_all_links(m);
     int *fds = NULL;
     int n = gather_perf_fds(m, &fds);

@@ -5,15 +5,13 @@
 
 #include "value.h"
 
-static uint64_t load64(const uint8_t *p)
-{
+static uint64_t load64(const uint8_t *p) {
     uint64_t v;
     memcpy(&v, p, 8);
     return v;
 }
 
-static uint64_t sum_u64(const uint8_t *b, uint32_t stride, int ncpus)
-{
+static uint64_t sum_u64(const uint8_t *b, uint32_t stride, int ncpus) {
     uint64_t sum = 0;
     for (int i = 0; i < ncpus; i++)
         sum += load64(b + (size_t)i * stride);
@@ -21,9 +19,7 @@ static uint64_t sum_u64(const uint8_t *b, uint32_t stride, int ncpus)
 }
 
 /* Layout struct agg_minmax: value, is_set. */
-static uint64_t min_max(const uint8_t *b, uint32_t stride, int ncpus, bool is_max,
-                        bool is_signed)
-{
+static uint64_t min_max(const uint8_t *b, uint32_t stride, int ncpus, bool is_max, bool is_signed) {
     uint64_t best = 0;
     bool set = false;
     for (int i = 0; i < ncpus; i++) {
@@ -41,8 +37,7 @@ static uint64_t min_max(const uint8_t *b, uint32_t stride, int ncpus, bool is_ma
 }
 
 /* Layout struct agg_avg: total, count. */
-static void avg(const uint8_t *b, uint32_t stride, int ncpus, bool is_signed, struct out_agg *r)
-{
+static void avg(const uint8_t *b, uint32_t stride, int ncpus, bool is_signed, struct out_agg *r) {
     r->total = r->count = 0;
     for (int i = 0; i < ncpus; i++) {
         const uint8_t *p = b + (size_t)i * stride;
@@ -59,8 +54,7 @@ static void avg(const uint8_t *b, uint32_t stride, int ncpus, bool is_signed, st
 }
 
 void out_agg_reduce(const struct type *vt, const void *buf, uint32_t stride, int ncpus,
-                    struct out_agg *r)
-{
+                    struct out_agg *r) {
     const uint8_t *b = buf;
     memset(r, 0, sizeof(*r));
     if (vt->kind == T_INT) {
@@ -89,8 +83,7 @@ void out_agg_reduce(const struct type *vt, const void *buf, uint32_t stride, int
     r->sort = r->value;
 }
 
-bool out_agg_sort_signed(const struct type *vt)
-{
+bool out_agg_sort_signed(const struct type *vt) {
     if (vt->kind == T_INT)
         return vt->is_signed;
     if (vt->kind != T_AGG)
@@ -98,8 +91,7 @@ bool out_agg_sort_signed(const struct type *vt)
     return vt->agg_signed && (vt->agg == AGG_SUM || vt->agg == AGG_AVG || vt->agg == AGG_STATS);
 }
 
-static void fmt_num(struct out_str *s, uint64_t v, bool is_signed, uint64_t div)
-{
+static void fmt_num(struct out_str *s, uint64_t v, bool is_signed, uint64_t div) {
     if (div == 0)
         div = 1;
     if (!is_signed) {
@@ -111,8 +103,7 @@ static void fmt_num(struct out_str *s, uint64_t v, bool is_signed, uint64_t div)
     out_str_fmt(s, "%" PRId64, q);
 }
 
-void out_agg_fmt(struct out_str *s, const struct type *vt, const struct out_agg *r, uint64_t div)
-{
+void out_agg_fmt(struct out_str *s, const struct type *vt, const struct out_agg *r, uint64_t div) {
     bool sgn = vt->kind == T_INT ? vt->is_signed : vt->agg_signed;
     if (vt->kind == T_AGG && vt->agg == AGG_COUNT)
         sgn = false;

@@ -17,8 +17,7 @@ struct out_agg {
 };
 
 /* Bytes between two CPUs' copies of a value in a per-CPU lookup buffer. */
-static inline uint32_t out_percpu_stride(uint32_t value_size)
-{
+static inline uint32_t out_percpu_stride(uint32_t value_size) {
     return (value_size + 7) & ~7u;
 }
 

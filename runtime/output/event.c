@@ -14,8 +14,7 @@
 #define TIME_BUF 64
 
 static void print_value(FILE *out, const struct manifest *m, const struct event_desc *ev,
-                        const uint8_t *rec, uint32_t size)
-{
+                        const uint8_t *rec, uint32_t size) {
     if (ev->nargs < 1 || !ev->args[0].ty)
         return;
     const struct event_arg *a = &ev->args[0];
@@ -29,8 +28,7 @@ static void print_value(FILE *out, const struct manifest *m, const struct event_
     out_str_free(&s);
 }
 
-static void print_time(FILE *out, const char *fmt)
-{
+static void print_time(FILE *out, const char *fmt) {
     char buf[TIME_BUF];
     time_t t = time(NULL);
     struct tm tm;
@@ -42,8 +40,7 @@ static void print_time(FILE *out, const char *fmt)
 }
 
 static void print_formatted(FILE *out, const struct manifest *m, const struct event_desc *ev,
-                            const uint8_t *rec, uint32_t size)
-{
+                            const uint8_t *rec, uint32_t size) {
     struct out_str s;
     out_str_init(&s);
     out_printf(&s, m, ev->fmt ? ev->fmt : "", ev->args, ev->nargs, rec, size);
@@ -51,19 +48,16 @@ static void print_formatted(FILE *out, const struct manifest *m, const struct ev
     out_str_free(&s);
 }
 
-static const struct map_desc *event_map(const struct manifest *m, const struct event_desc *ev)
-{
+static const struct map_desc *event_map(const struct manifest *m, const struct event_desc *ev) {
     return ev->map >= 0 && ev->map < m->nmaps ? &m->maps[ev->map] : NULL;
 }
 
-static void map_op(const char *what, const struct map_desc *d, int err)
-{
+static void map_op(const char *what, const struct map_desc *d, int err) {
     if (err)
         fprintf(stderr, "ERROR: failed to %s map %s: %s\n", what, d->name, strerror(-err));
 }
 
-void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t size)
-{
+void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t size) {
     struct event_header hdr;
     if (size < sizeof(hdr))
         return;

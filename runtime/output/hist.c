@@ -7,8 +7,7 @@
 
 #define BAR_WIDTH 52
 
-uint64_t hist_bucket_index(int64_t v, int bits)
-{
+uint64_t hist_bucket_index(int64_t v, int bits) {
     if (v < 0)
         return 0;
     uint64_t u = (uint64_t)v;
@@ -21,8 +20,7 @@ uint64_t hist_bucket_index(int64_t v, int bits)
     return (((uint64_t)l + 1) << bits) + x + 1;
 }
 
-uint64_t lhist_bucket_index(int64_t v, int64_t min, int64_t max, int64_t step)
-{
+uint64_t lhist_bucket_index(int64_t v, int64_t min, int64_t max, int64_t step) {
     if (v < min)
         return 0;
     if (v > max)
@@ -39,15 +37,13 @@ struct bound {
     char text[32];
 };
 
-static void plain_bound(struct bound *b, int64_t v)
-{
+static void plain_bound(struct bound *b, int64_t v) {
     b->exists = b->plain = true;
     b->v = v;
     snprintf(b->text, sizeof(b->text), "%" PRId64, v);
 }
 
-static void hist_bound(struct bound *b, uint64_t j, int k)
-{
+static void hist_bound(struct bound *b, uint64_t j, int k) {
     if (j <= (2ull << k)) {
         plain_bound(b, (int64_t)j);
         return;
@@ -61,12 +57,11 @@ static void hist_bound(struct bound *b, uint64_t j, int k)
     power -= 10 * decade;
     b->exists = true;
     b->plain = false;
-    snprintf(b->text, sizeof(b->text), "%" PRIu64 "%.1s", (uint64_t)(1ull << power) * (n + interval),
-             &"\0KMGTPE"[decade]);
+    snprintf(b->text, sizeof(b->text), "%" PRIu64 "%.1s",
+             (uint64_t)(1ull << power) * (n + interval), &"\0KMGTPE"[decade]);
 }
 
-static void lhist_bound(struct bound *b, int64_t number, int64_t step)
-{
+static void lhist_bound(struct bound *b, int64_t number, int64_t step) {
     const int64_t kilo = 1024, mega = 1024 * 1024;
     if (step % kilo != 0) {
         plain_bound(b, number);
@@ -82,8 +77,7 @@ static void lhist_bound(struct bound *b, int64_t number, int64_t step)
         snprintf(b->text, sizeof(b->text), "%" PRId64, number);
 }
 
-static void label(char *out, size_t size, const struct bound *lo, const struct bound *hi)
-{
+static void label(char *out, size_t size, const struct bound *lo, const struct bound *hi) {
     if (!lo)
         snprintf(out, size, "(..., %s)", hi->text);
     else if (!hi->exists)
@@ -94,8 +88,7 @@ static void label(char *out, size_t size, const struct bound *lo, const struct b
         snprintf(out, size, "[%s, %s)", lo->text, hi->text);
 }
 
-static void row(struct out_str *s, const char *lbl, uint64_t count, uint64_t max)
-{
+static void row(struct out_str *s, const char *lbl, uint64_t count, uint64_t max) {
     int bar = max ? (int)((float)count / (float)max * BAR_WIDTH) : 0;
     if (bar > BAR_WIDTH)
         bar = BAR_WIDTH;
@@ -107,13 +100,11 @@ static void row(struct out_str *s, const char *lbl, uint64_t count, uint64_t max
 
 /* bpftrace looks for non-zero buckets through an int, so counts it sees as
  * zero or negative there are skipped; the same test is kept here. */
-static bool nonzero(uint64_t c)
-{
+static bool nonzero(uint64_t c) {
     return (int32_t)(uint32_t)c > 0;
 }
 
-static bool span(const uint64_t *counts, size_t n, size_t *first, size_t *last)
-{
+static bool span(const uint64_t *counts, size_t n, size_t *first, size_t *last) {
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         if (!nonzero(counts[i]))
@@ -126,8 +117,7 @@ static bool span(const uint64_t *counts, size_t n, size_t *first, size_t *last)
     return any;
 }
 
-void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, uint64_t div)
-{
+void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, uint64_t div) {
     size_t first = 0, last = 0;
     if (!span(counts, n, &first, &last))
         return;
@@ -149,8 +139,7 @@ void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, 
 }
 
 void lhist_render(struct out_str *s, const uint64_t *counts, size_t n, int64_t min, int64_t max,
-                  int64_t step)
-{
+                  int64_t step) {
     size_t first = 0, last = 0;
     if (step <= 0 || !span(counts, n, &first, &last))
         return;

@@ -6,14 +6,12 @@
 
 #include "rows.h"
 
-static bool is_array(const struct map_desc *d)
-{
+static bool is_array(const struct map_desc *d) {
     return d->bpf_type == BPF_MAP_TYPE_ARRAY || d->bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
 /* Keys are collected first: deleting while walking would restart the walk. */
-static int each_key(const struct map_desc *d, bool del)
-{
+static int each_key(const struct map_desc *d, bool del) {
     struct out_entries e;
     int err = out_map_read(d, &e);
     if (err) {
@@ -35,12 +33,10 @@ static int each_key(const struct map_desc *d, bool del)
     return err;
 }
 
-int out_map_clear(const struct map_desc *d)
-{
+int out_map_clear(const struct map_desc *d) {
     return each_key(d, !is_array(d));
 }
 
-int out_map_zero(const struct map_desc *d)
-{
+int out_map_zero(const struct map_desc *d) {
     return each_key(d, false);
 }

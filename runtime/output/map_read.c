@@ -8,8 +8,7 @@
 
 #include "rows.h"
 
-static void grow(struct out_entries *e, size_t *cap)
-{
+static void grow(struct out_entries *e, size_t *cap) {
     size_t ncap = *cap ? *cap * 2 : 64;
     uint8_t *k = realloc(e->keys, ncap * e->key_size);
     if (k)
@@ -22,8 +21,7 @@ static void grow(struct out_entries *e, size_t *cap)
     *cap = ncap;
 }
 
-static int setup(const struct map_desc *d, struct out_entries *e)
-{
+static int setup(const struct map_desc *d, struct out_entries *e) {
     memset(e, 0, sizeof(*e));
     e->ncpus = 1;
     if (out_map_is_percpu(d)) {
@@ -36,8 +34,7 @@ static int setup(const struct map_desc *d, struct out_entries *e)
     return 0;
 }
 
-int out_map_read(const struct map_desc *d, struct out_entries *e)
-{
+int out_map_read(const struct map_desc *d, struct out_entries *e) {
     int err = setup(d, e);
     if (err)
         return err;

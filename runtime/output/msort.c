@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void merge(char *a, char *tmp, size_t lo, size_t mid, size_t hi, size_t size,
-                  out_cmp_fn cmp, const void *ctx)
-{
+static void merge(char *a, char *tmp, size_t lo, size_t mid, size_t hi, size_t size, out_cmp_fn cmp,
+                  const void *ctx) {
     size_t i = lo, j = mid, k = 0;
     while (i < mid && j < hi) {
         /* taking from the left on ties keeps the sort stable */
@@ -21,8 +20,7 @@ static void merge(char *a, char *tmp, size_t lo, size_t mid, size_t hi, size_t s
     memcpy(a + lo * size, tmp, k * size);
 }
 
-void out_msort(void *base, size_t n, size_t size, out_cmp_fn cmp, const void *ctx)
-{
+void out_msort(void *base, size_t n, size_t size, out_cmp_fn cmp, const void *ctx) {
     if (n < 2)
         return;
     char *tmp = malloc(n * size);

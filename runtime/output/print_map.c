@@ -6,8 +6,7 @@
 #include "rows.h"
 
 static void print_one(FILE *out, const struct manifest *m, const struct map_desc *d, uint64_t top,
-                      uint64_t div, bool empty_scalar)
-{
+                      uint64_t div, bool empty_scalar) {
     struct out_entries e;
     int err = out_map_read(d, &e);
     if (err) {
@@ -28,20 +27,17 @@ static void print_one(FILE *out, const struct manifest *m, const struct map_desc
 }
 
 void out_print_map(FILE *out, const struct manifest *m, const struct map_desc *map, uint64_t top,
-                   uint64_t div)
-{
+                   uint64_t div) {
     print_one(out, m, map, top, div, true);
 }
 
-static int cmp_name(const void *a, const void *b)
-{
+static int cmp_name(const void *a, const void *b) {
     const struct map_desc *x = *(const struct map_desc *const *)a;
     const struct map_desc *y = *(const struct map_desc *const *)b;
     return strcmp(x->name, y->name);
 }
 
-void out_print_all_maps(FILE *out, const struct manifest *m)
-{
+void out_print_all_maps(FILE *out, const struct manifest *m) {
     /* bpftrace ends its main loop with two newlines, then dumps the maps
      * back to back (a histogram brings its own trailing blank line). */
     fputs("\n\n", out);

@@ -13,14 +13,12 @@ struct spec {
     char verb[3]; /* "d", "x", "%", "rx" ... */
 };
 
-static bool is_digit(char c)
-{
+static bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
 /* Width or precision: '*' or digits. Returns the characters used. */
-static size_t parse_num(const char *p, int *out)
-{
+static size_t parse_num(const char *p, int *out) {
     if (*p == '*')
         return 1;
     size_t n = 0;
@@ -35,8 +33,7 @@ static size_t parse_num(const char *p, int *out)
     return n;
 }
 
-static size_t parse_verb(const char *p, char verb[3])
-{
+static size_t parse_verb(const char *p, char verb[3]) {
     static const char *const multi[] = {"gr", "g", "rh", "rx", "r"};
     if (*p && strchr("diouxXeEfFGaAcspn%", *p)) {
         verb[0] = *p;
@@ -54,8 +51,7 @@ static size_t parse_verb(const char *p, char verb[3])
 }
 
 /* Parses the conversion at p (which points at '%'); 0 if there is none. */
-static size_t parse_spec(const char *p, struct spec *sp)
-{
+static size_t parse_spec(const char *p, struct spec *sp) {
     memset(sp, 0, sizeof(*sp));
     size_t i = 1;
     sp->left = p[i] == '-' ? (i++, true) : false;
@@ -80,19 +76,16 @@ static size_t parse_spec(const char *p, struct spec *sp)
     return v ? i + v : 0;
 }
 
-static bool len_is(const struct spec *sp, const char *l)
-{
+static bool len_is(const struct spec *sp, const char *l) {
     return strcmp(sp->len, l) == 0;
 }
 
-static bool len_is_64(const struct spec *sp)
-{
+static bool len_is_64(const struct spec *sp) {
     return len_is(sp, "l") || len_is(sp, "ll") || len_is(sp, "j") || len_is(sp, "z") ||
            len_is(sp, "t");
 }
 
-static int64_t cast_signed(const struct spec *sp, uint64_t v)
-{
+static int64_t cast_signed(const struct spec *sp, uint64_t v) {
     if (len_is(sp, "hh"))
         return (signed char)v;
     if (len_is(sp, "h"))
@@ -102,8 +95,7 @@ static int64_t cast_signed(const struct spec *sp, uint64_t v)
     return (int32_t)v;
 }
 
-static uint64_t cast_unsigned(const struct spec *sp, uint64_t v)
-{
+static uint64_t cast_unsigned(const struct spec *sp, uint64_t v) {
     if (len_is(sp, "hh"))
         return (uint8_t)v;
     if (len_is(sp, "h"))
@@ -113,8 +105,7 @@ static uint64_t cast_unsigned(const struct spec *sp, uint64_t v)
     return (uint32_t)v;
 }
 
-static void pad(struct out_str *s, const struct spec *sp, const char *text, size_t n)
-{
+static void pad(struct out_str *s, const struct spec *sp, const char *text, size_t n) {
     size_t w = sp->width > 0 ? (size_t)sp->width : 0;
     char fill = sp->zero ? '0' : ' ';
     if (!sp->left && n < w)
@@ -125,8 +116,7 @@ static void pad(struct out_str *s, const struct spec *sp, const char *text, size
 }
 
 /* The integer behind an argument, as bpftrace's integer conversions see it. */
-static bool arg_number(const struct type *t, const uint8_t *p, uint64_t *v)
-{
+static bool arg_number(const struct type *t, const uint8_t *p, uint64_t *v) {
     if (t->kind == T_INT) {
         *v = out_read_int(t, p);
         return true;
@@ -138,8 +128,7 @@ static bool arg_number(const struct type *t, const uint8_t *p, uint64_t *v)
     return false;
 }
 
-static void int_text(struct out_str *s, const struct spec *sp, uint64_t raw)
-{
+static void int_text(struct out_str *s, const struct spec *sp, uint64_t raw) {
     char c = sp->verb[0];
     if (c == 'd' || c == 'i') {
         int64_t v = cast_signed(sp, raw);
@@ -163,8 +152,7 @@ static void int_text(struct out_str *s, const struct spec *sp, uint64_t raw)
 }
 
 static void apply_int(struct out_str *s, const struct manifest *m, const struct spec *sp,
-                      const struct type *t, const uint8_t *p)
-{
+                      const struct type *t, const uint8_t *p) {
     struct out_str tmp;
     out_str_init(&tmp);
     uint64_t raw;
@@ -182,8 +170,7 @@ static void apply_int(struct out_str *s, const struct manifest *m, const struct 
 }
 
 static void apply_str(struct out_str *s, const struct manifest *m, const struct spec *sp,
-                      const struct type *t, const uint8_t *p)
-{
+                      const struct type *t, const uint8_t *p) {
     struct out_str tmp;
     out_str_init(&tmp);
     out_fmt_value(&tmp, m, t, p);
@@ -202,8 +189,7 @@ static void apply_str(struct out_str *s, const struct manifest *m, const struct 
 }
 
 static void apply(struct out_str *s, const struct manifest *m, const struct spec *sp,
-                  const struct event_arg *a, const uint8_t *rec, uint32_t size)
-{
+                  const struct event_arg *a, const uint8_t *rec, uint32_t size) {
     if (!a->ty || (uint64_t)a->offset + a->ty->size > size)
         return;
     const uint8_t *p = rec + a->offset;
@@ -214,8 +200,7 @@ static void apply(struct out_str *s, const struct manifest *m, const struct spec
 }
 
 void out_printf(struct out_str *s, const struct manifest *m, const char *fmt,
-                const struct event_arg *args, int nargs, const void *rec, uint32_t size)
-{
+                const struct event_arg *args, int nargs, const void *rec, uint32_t size) {
     int next = 0;
     const char *lit = fmt; /* start of the pending literal text */
     for (const char *p = fmt; *p;) {

@@ -4,14 +4,12 @@
 #include "rows.h"
 #include "value.h"
 
-static bool is_scalar(const struct map_desc *d)
-{
+static bool is_scalar(const struct map_desc *d) {
     return d->is_scalar || !d->key_ty;
 }
 
 static void put_name(struct out_str *s, const struct manifest *m, const struct map_desc *d,
-                     const struct out_row *row)
-{
+                     const struct out_row *row) {
     out_str_puts(s, d->name);
     if (is_scalar(d) || !row->key)
         return;
@@ -21,8 +19,7 @@ static void put_name(struct out_str *s, const struct manifest *m, const struct m
 }
 
 static void put_value(struct out_str *s, const struct manifest *m, const struct map_desc *d,
-                      const struct out_row *row, uint64_t div)
-{
+                      const struct out_row *row, uint64_t div) {
     const struct type *t = d->val_ty;
     if (t->kind == T_AGG || t->kind == T_INT)
         out_agg_fmt(s, t, &row->agg, div);
@@ -33,8 +30,7 @@ static void put_value(struct out_str *s, const struct manifest *m, const struct 
 /* A histogram's rows start on the line after its name and end with a
  * blank line. */
 static void put_hist(struct out_str *s, const struct manifest *m, const struct map_desc *d,
-                     const struct out_row *row, uint64_t div)
-{
+                     const struct out_row *row, uint64_t div) {
     put_name(s, m, d, row);
     out_str_puts(s, ":\n");
     if (d->val_ty->agg == AGG_HIST)
@@ -45,8 +41,7 @@ static void put_hist(struct out_str *s, const struct manifest *m, const struct m
 }
 
 static void put_line(struct out_str *s, const struct manifest *m, const struct map_desc *d,
-                     const struct out_row *row, uint64_t div)
-{
+                     const struct out_row *row, uint64_t div) {
     put_name(s, m, d, row);
     out_str_puts(s, ": ");
     put_value(s, m, d, row, div);
@@ -54,8 +49,7 @@ static void put_line(struct out_str *s, const struct manifest *m, const struct m
 }
 
 /* print() of a scalar that was never written shows its zero value. */
-static void put_zero(struct out_str *s, const struct manifest *m, const struct map_desc *d)
-{
+static void put_zero(struct out_str *s, const struct manifest *m, const struct map_desc *d) {
     uint32_t size = d->val_ty->size > 16 ? d->val_ty->size : 16;
     struct out_row row = {0};
     row.val = calloc(1, size);
@@ -66,8 +60,7 @@ static void put_zero(struct out_str *s, const struct manifest *m, const struct m
 }
 
 void out_render_map(struct out_str *s, const struct manifest *m, const struct map_desc *d,
-                    const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar)
-{
+                    const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar) {
     if (!d->val_ty)
         return;
     bool hist = out_map_is_hist(d);

@@ -6,40 +6,34 @@
 #include "hist.h"
 #include "msort.h"
 
-bool out_map_is_hist(const struct map_desc *d)
-{
+bool out_map_is_hist(const struct map_desc *d) {
     const struct type *t = d->val_ty;
     return t && t->kind == T_AGG && (t->agg == AGG_HIST || t->agg == AGG_LHIST);
 }
 
-bool out_map_is_percpu(const struct map_desc *d)
-{
+bool out_map_is_percpu(const struct map_desc *d) {
     return d->bpf_type == BPF_MAP_TYPE_PERCPU_HASH || d->bpf_type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
            d->bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
-static bool is_scalar(const struct map_desc *d)
-{
+static bool is_scalar(const struct map_desc *d) {
     return d->is_scalar || !d->key_ty;
 }
 
-static void *xcalloc(size_t n, size_t size)
-{
+static void *xcalloc(size_t n, size_t size) {
     void *p = calloc(n ? n : 1, size);
     if (!p)
         abort();
     return p;
 }
 
-void out_entries_free(struct out_entries *e)
-{
+void out_entries_free(struct out_entries *e) {
     free(e->keys);
     free(e->vals);
     memset(e, 0, sizeof(*e));
 }
 
-void out_rows_free(struct out_rows *r)
-{
+void out_rows_free(struct out_rows *r) {
     for (size_t i = 0; r->v && i < r->n; i++)
         free(r->v[i].buckets);
     free(r->v);
@@ -47,13 +41,11 @@ void out_rows_free(struct out_rows *r)
     r->n = 0;
 }
 
-static const uint8_t *entry_val(const struct out_entries *e, size_t i)
-{
+static const uint8_t *entry_val(const struct out_entries *e, size_t i) {
     return e->vals + i * (size_t)e->ncpus * e->val_stride;
 }
 
-static void build_plain(const struct map_desc *d, const struct out_entries *e, struct out_rows *r)
-{
+static void build_plain(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
     r->v = xcalloc(e->n, sizeof(*r->v));
     r->n = e->n;
     for (size_t i = 0; i < e->n; i++) {
@@ -71,15 +63,13 @@ struct user_key_ctx {
     uint32_t size;
 };
 
-static int cmp_user_key(const void *a, const void *b, const void *ctx)
-{
+static int cmp_user_key(const void *a, const void *b, const void *ctx) {
     const struct user_key_ctx *c = ctx;
     size_t i = *(const size_t *)a, j = *(const size_t *)b;
     return memcmp(c->e->keys + i * c->e->key_size, c->e->keys + j * c->e->key_size, c->size);
 }
 
-static uint64_t bucket_of(const struct out_entries *e, size_t i, uint32_t user_size)
-{
+static uint64_t bucket_of(const struct out_entries *e, size_t i, uint32_t user_size) {
     uint64_t idx;
     memcpy(&idx, e->keys + i * e->key_size + user_size, 8);
     return idx;
@@ -87,8 +77,7 @@ static uint64_t bucket_of(const struct out_entries *e, size_t i, uint32_t user_s
 
 /* One row from the entries order[lo..hi), which share a user key. */
 static void fill_hist_row(const struct map_desc *d, const struct out_entries *e,
-                          const size_t *order, size_t lo, size_t hi, struct out_row *row)
-{
+                          const size_t *order, size_t lo, size_t hi, struct out_row *row) {
     uint32_t user = e->key_size - 8;
     size_t cap = d->val_ty->agg == AGG_HIST ? HIST_MAX_BUCKETS : LHIST_MAX_BUCKETS;
     size_t nb = 0;
@@ -111,8 +100,7 @@ static void fill_hist_row(const struct map_desc *d, const struct out_entries *e,
     row->agg.sort = row->agg.value;
 }
 
-static void build_hist(const struct map_desc *d, const struct out_entries *e, struct out_rows *r)
-{
+static void build_hist(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
     r->n = 0;
     r->v = xcalloc(e->n, sizeof(*r->v));
     if (e->key_size < 8)
@@ -130,8 +118,7 @@ static void build_hist(const struct map_desc *d, const struct out_entries *e, st
     free(order);
 }
 
-void out_rows_build(const struct map_desc *d, const struct out_entries *e, struct out_rows *r)
-{
+void out_rows_build(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
     if (out_map_is_hist(d))
         build_hist(d, e, r);
     else

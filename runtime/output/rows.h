@@ -25,10 +25,10 @@ struct out_entries {
 };
 
 struct out_row {
-    const uint8_t *key;  /* the user key; NULL for a scalar */
-    const uint8_t *val;  /* the raw value (first CPU's copy) */
-    struct out_agg agg;  /* the reduced value; hist/lhist: total count */
-    uint64_t *buckets;   /* hist/lhist: counts summed over CPUs */
+    const uint8_t *key; /* the user key; NULL for a scalar */
+    const uint8_t *val; /* the raw value (first CPU's copy) */
+    struct out_agg agg; /* the reduced value; hist/lhist: total count */
+    uint64_t *buckets;  /* hist/lhist: counts summed over CPUs */
     size_t nbuckets;
 };
 

@@ -10,18 +10,15 @@ struct sort_ctx {
     bool is_signed;
 };
 
-static int cmp_u64(uint64_t a, uint64_t b)
-{
+static int cmp_u64(uint64_t a, uint64_t b) {
     return a < b ? -1 : a > b;
 }
 
-static int cmp_s64(int64_t a, int64_t b)
-{
+static int cmp_s64(int64_t a, int64_t b) {
     return a < b ? -1 : a > b;
 }
 
-static int cmp_probe(const struct manifest *m, const uint8_t *a, const uint8_t *b)
-{
+static int cmp_probe(const struct manifest *m, const uint8_t *a, const uint8_t *b) {
     uint64_t x, y;
     memcpy(&x, a, 8);
     memcpy(&y, b, 8);
@@ -35,8 +32,7 @@ static int cmp_probe(const struct manifest *m, const uint8_t *a, const uint8_t *
  * bytewise over the whole buffer, tuples field by field; probes are strings
  * there, so they go by name. */
 static int cmp_key(const struct manifest *m, const struct type *t, const uint8_t *a,
-                   const uint8_t *b)
-{
+                   const uint8_t *b) {
     switch (t->kind) {
     case T_INT: {
         struct type s = *t;
@@ -60,8 +56,7 @@ static int cmp_key(const struct manifest *m, const struct type *t, const uint8_t
     }
 }
 
-static int cmp_rows_by_key(const void *a, const void *b, const void *ctx)
-{
+static int cmp_rows_by_key(const void *a, const void *b, const void *ctx) {
     const struct sort_ctx *c = ctx;
     const struct out_row *x = a, *y = b;
     if (!x->key || !y->key || !c->d->key_ty)
@@ -69,8 +64,7 @@ static int cmp_rows_by_key(const void *a, const void *b, const void *ctx)
     return cmp_key(c->m, c->d->key_ty, x->key, y->key);
 }
 
-static int cmp_rows_by_value(const void *a, const void *b, const void *ctx)
-{
+static int cmp_rows_by_value(const void *a, const void *b, const void *ctx) {
     const struct sort_ctx *c = ctx;
     const struct out_row *x = a, *y = b;
     if (c->is_signed)
@@ -78,8 +72,7 @@ static int cmp_rows_by_value(const void *a, const void *b, const void *ctx)
     return cmp_u64(x->agg.sort, y->agg.sort);
 }
 
-static bool sorts_by_value(const struct type *t)
-{
+static bool sorts_by_value(const struct type *t) {
     if (!t)
         return false;
     if (t->kind == T_INT)
@@ -87,8 +80,7 @@ static bool sorts_by_value(const struct type *t)
     return t->kind == T_AGG;
 }
 
-void out_rows_sort(const struct manifest *m, const struct map_desc *d, struct out_rows *r)
-{
+void out_rows_sort(const struct manifest *m, const struct map_desc *d, struct out_rows *r) {
     struct sort_ctx ctx = {m, d, d->val_ty && out_agg_sort_signed(d->val_ty)};
     out_msort(r->v, r->n, sizeof(*r->v), cmp_rows_by_key, &ctx);
     if (sorts_by_value(d->val_ty))

@@ -4,20 +4,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-void out_str_init(struct out_str *s)
-{
+void out_str_init(struct out_str *s) {
     s->p = NULL;
     s->len = s->cap = 0;
 }
 
-void out_str_free(struct out_str *s)
-{
+void out_str_free(struct out_str *s) {
     free(s->p);
     out_str_init(s);
 }
 
-static void reserve(struct out_str *s, size_t extra)
-{
+static void reserve(struct out_str *s, size_t extra) {
     size_t need = s->len + extra + 1;
     if (need <= s->cap)
         return;
@@ -31,41 +28,35 @@ static void reserve(struct out_str *s, size_t extra)
     s->cap = cap;
 }
 
-void out_str_reset(struct out_str *s)
-{
+void out_str_reset(struct out_str *s) {
     s->len = 0;
     if (s->p)
         s->p[0] = '\0';
 }
 
-void out_str_putn(struct out_str *s, const char *p, size_t n)
-{
+void out_str_putn(struct out_str *s, const char *p, size_t n) {
     reserve(s, n);
     memcpy(s->p + s->len, p, n);
     s->len += n;
     s->p[s->len] = '\0';
 }
 
-void out_str_puts(struct out_str *s, const char *p)
-{
+void out_str_puts(struct out_str *s, const char *p) {
     out_str_putn(s, p, strlen(p));
 }
 
-void out_str_putc(struct out_str *s, char c)
-{
+void out_str_putc(struct out_str *s, char c) {
     out_str_putn(s, &c, 1);
 }
 
-void out_str_fill(struct out_str *s, char c, size_t n)
-{
+void out_str_fill(struct out_str *s, char c, size_t n) {
     reserve(s, n);
     memset(s->p + s->len, c, n);
     s->len += n;
     s->p[s->len] = '\0';
 }
 
-void out_str_fmt(struct out_str *s, const char *fmt, ...)
-{
+void out_str_fmt(struct out_str *s, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
@@ -79,8 +70,7 @@ void out_str_fmt(struct out_str *s, const char *fmt, ...)
     s->len += (size_t)n;
 }
 
-void out_str_write(const struct out_str *s, FILE *out)
-{
+void out_str_write(const struct out_str *s, FILE *out) {
     if (s->len)
         fwrite(s->p, 1, s->len, out);
 }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 struct out_str {
-    char *p;    /* always NUL-terminated (text may also hold NULs: use len) */
+    char *p; /* always NUL-terminated (text may also hold NULs: use len) */
     size_t len;
     size_t cap;
 };

@@ -3,8 +3,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-uint64_t out_read_int(const struct type *t, const void *p)
-{
+uint64_t out_read_int(const struct type *t, const void *p) {
     switch (t->size) {
     case 1: {
         uint8_t v;
@@ -29,23 +28,20 @@ uint64_t out_read_int(const struct type *t, const void *p)
     }
 }
 
-const char *out_probe_name(const struct manifest *m, uint64_t idx)
-{
+const char *out_probe_name(const struct manifest *m, uint64_t idx) {
     if (!m || idx >= (uint64_t)m->nprobe_names)
         return NULL;
     return m->probe_names[idx];
 }
 
-void out_fmt_string(struct out_str *s, const char *p, uint32_t size)
-{
+void out_fmt_string(struct out_str *s, const char *p, uint32_t size) {
     size_t n = strnlen(p, size);
     out_str_putn(s, p, n);
     if (n == size)
         out_str_puts(s, OUT_STR_TRAILER);
 }
 
-static void fmt_int(struct out_str *s, const struct type *t, const void *p)
-{
+static void fmt_int(struct out_str *s, const struct type *t, const void *p) {
     uint64_t v = out_read_int(t, p);
     if (t->is_ptr)
         out_str_fmt(s, "0x%" PRIx64, v);
@@ -56,8 +52,7 @@ static void fmt_int(struct out_str *s, const struct type *t, const void *p)
 }
 
 static void fmt_tuple(struct out_str *s, const struct manifest *m, const struct type *t,
-                      const uint8_t *p)
-{
+                      const uint8_t *p) {
     out_str_putc(s, '(');
     for (int i = 0; i < t->nfields; i++) {
         if (i)
@@ -67,8 +62,7 @@ static void fmt_tuple(struct out_str *s, const struct manifest *m, const struct 
     out_str_putc(s, ')');
 }
 
-static void fmt_probe(struct out_str *s, const struct manifest *m, const void *p)
-{
+static void fmt_probe(struct out_str *s, const struct manifest *m, const void *p) {
     uint64_t idx;
     memcpy(&idx, p, 8);
     const char *name = out_probe_name(m, idx);
@@ -79,8 +73,7 @@ static void fmt_probe(struct out_str *s, const struct manifest *m, const void *p
 }
 
 void out_fmt_value(struct out_str *s, const struct manifest *m, const struct type *t,
-                   const void *p)
-{
+                   const void *p) {
     switch (t->kind) {
     case T_INT:
         fmt_int(s, t, p);
@@ -104,9 +97,7 @@ void out_fmt_value(struct out_str *s, const struct manifest *m, const struct typ
     }
 }
 
-void out_fmt_key(struct out_str *s, const struct manifest *m, const struct type *t,
-                 const void *p)
-{
+void out_fmt_key(struct out_str *s, const struct manifest *m, const struct type *t, const void *p) {
     size_t start = s->len;
     out_fmt_value(s, m, t, p);
     size_t n = s->len - start;

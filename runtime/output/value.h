@@ -30,7 +30,6 @@ void out_fmt_value(struct out_str *s, const struct manifest *m, const struct typ
 
 /* A key as it appears between the brackets of "@m[...]": bpftrace strips
  * the outer parentheses of the key's text, which turns a tuple into "1, x". */
-void out_fmt_key(struct out_str *s, const struct manifest *m, const struct type *t,
-                 const void *p);
+void out_fmt_key(struct out_str *s, const struct manifest *m, const struct type *t, const void *p);
 
 #endif

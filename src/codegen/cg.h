@@ -43,25 +43,26 @@ struct cg {
     struct emit e;
     /* the program being generated */
     const struct sema_unit *unit;
-    const struct attach_target *target; /* the only target, or NULL when several share the program */
+    const struct attach_target
+        *target; /* the only target, or NULL when several share the program */
     int exit_label;
-    int fp;                  /* frame pointer: r10, or r9 into .scratch for big frames */
+    int fp; /* frame pointer: r10, or r9 into .scratch for big frames */
     bool scratch;
-    int pool_last;           /* last register of the temporaries' pool (r9, or r8 with scratch) */
-    int scratch_map;         /* index of .scratch, -1 until a program needs it */
-    bool perf_buffer;        /* events through bpf_perf_event_output, not the ring buffer */
-    bool zero_fill;          /* building a map key: strings must be NUL-padded, since
-                                keys hash as bytes; elsewhere readers stop at the NUL */
-    int frame_top;           /* bytes of stack in use (slots are at r10 - offset) */
+    int pool_last;    /* last register of the temporaries' pool (r9, or r8 with scratch) */
+    int scratch_map;  /* index of .scratch, -1 until a program needs it */
+    bool perf_buffer; /* events through bpf_perf_event_output, not the ring buffer */
+    bool zero_fill;   /* building a map key: strings must be NUL-padded, since
+                         keys hash as bytes; elsewhere readers stop at the NUL */
+    int frame_top;    /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
-    int ctx_slot;            /* stack offset where r1 (ctx) is saved, 0 when not saved */
-    int *var_slot;           /* stack offset of each scratch variable, 0 = not allocated */
+    int ctx_slot;  /* stack offset where r1 (ctx) is saved, 0 when not saved */
+    int *var_slot; /* stack offset of each scratch variable, 0 = not allocated */
     bool reg_busy[R10 + 1];
     struct cg_loop *loop;
     bool failed;
     /* per-map manifest index (sema map i -> manifest map) */
     int *map_index;
-    int state_map;           /* .state: u64 start time for elapsed */
+    int state_map; /* .state: u64 start time for elapsed */
 };
 
 /* frame.c: frame slots. Offsets are negative from the frame pointer cg->fp. */

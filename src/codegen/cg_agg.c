@@ -5,11 +5,16 @@
 #include "codegen/cg_map.h"
 #include "sys/cpus.h"
 
-bool cg_agg_call(const struct node *call)
-{
+bool cg_agg_call(const struct node *call) {
     switch ((enum func)call->sym) {
-    case F_COUNT: case F_SUM: case F_AVG: case F_MIN: case F_MAX:
-    case F_STATS: case F_HIST: case F_LHIST:
+    case F_COUNT:
+    case F_SUM:
+    case F_AVG:
+    case F_MIN:
+    case F_MAX:
+    case F_STATS:
+    case F_HIST:
+    case F_LHIST:
         return true;
     default:
         return false;
@@ -17,8 +22,7 @@ bool cg_agg_call(const struct node *call)
 }
 
 /* Adds addend to the u64 at r0 + off (r0 non-NULL). */
-static void add_at_r0(struct cg *cg, int off, const struct val *addend)
-{
+static void add_at_r0(struct cg *cg, int off, const struct val *addend) {
     emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, off));
     if (addend->kind == V_IMM)
         emit(&cg->e, ALU64_IMM(BPF_ADD, R1, (int32_t)addend->imm));
@@ -29,8 +33,7 @@ static void add_at_r0(struct cg *cg, int off, const struct val *addend)
 
 /* Stores the first value of a new key: [v, second] laid out as u64s. */
 static void insert_new(struct cg *cg, int map, int key, const struct val *v, int64_t second,
-                       bool has_second)
-{
+                       bool has_second) {
     int slot = cg_frame_alloc(cg, has_second ? 16 : 8);
     if (v->kind == V_IMM)
         emit(&cg->e, ST_MEM(BPF_DW, cg->fp, slot, (int32_t)v->imm));
@@ -42,8 +45,7 @@ static void insert_new(struct cg *cg, int map, int key, const struct val *v, int
 }
 
 /* count, sum, hist, lhist: value += addend, or insert addend. */
-static void increment(struct cg *cg, int map, int key, const struct val *addend)
-{
+static void increment(struct cg *cg, int map, int key, const struct val *addend) {
     int missing = emit_label(&cg->e), done = emit_label(&cg->e);
     cg_call_lookup(cg, map, key);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
@@ -55,8 +57,7 @@ static void increment(struct cg *cg, int map, int key, const struct val *addend)
 }
 
 /* avg and stats keep {total, count}. */
-static void average(struct cg *cg, int map, int key, const struct val *v)
-{
+static void average(struct cg *cg, int map, int key, const struct val *v) {
     int missing = emit_label(&cg->e), done = emit_label(&cg->e);
     struct val one = {.kind = V_IMM, .imm = 1};
     cg_call_lookup(cg, map, key);
@@ -70,8 +71,7 @@ static void average(struct cg *cg, int map, int key, const struct val *v)
 }
 
 /* min and max keep {value, is_set}. */
-static void extreme(struct cg *cg, int map, int key, int vreg, bool is_min, bool sign)
-{
+static void extreme(struct cg *cg, int map, int key, int vreg, bool is_min, bool sign) {
     int missing = emit_label(&cg->e), store = emit_label(&cg->e), done = emit_label(&cg->e);
     cg_call_lookup(cg, map, key);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
@@ -94,8 +94,7 @@ static void extreme(struct cg *cg, int map, int key, int vreg, bool is_min, bool
  * r10 + off; runtime/output/hist.h defines the same numbering:
  *   v < 0: 0;  v < N: 1 + v;  else with l = floor(log2(v)) - bits and
  *   x = (v >> l) & (N - 1): ((l + 1) << bits) + x + 1 */
-static void log2_bucket(struct cg *cg, int vreg, int off, int bits)
-{
+static void log2_bucket(struct cg *cg, int vreg, int off, int bits) {
     static const int shifts[] = {32, 16, 8, 4, 2, 1};
     int nsub = 1 << bits;
     int neg = emit_label(&cg->e), small = emit_label(&cg->e), store = emit_label(&cg->e);
@@ -135,8 +134,7 @@ static void log2_bucket(struct cg *cg, int vreg, int off, int bits)
 }
 
 /* The linear bucket: 0 below min, n + 1 at or above max, else 1 + (v - min) / step. */
-static void linear_bucket(struct cg *cg, int vreg, int off, const struct map_desc *md)
-{
+static void linear_bucket(struct cg *cg, int vreg, int off, const struct map_desc *md) {
     int64_t nbuckets = (md->lhist_max - md->lhist_min) / md->lhist_step;
     int under = emit_label(&cg->e), over = emit_label(&cg->e), store = emit_label(&cg->e);
     emit_ld_imm64(&cg->e, R1, md->lhist_min);
@@ -159,8 +157,7 @@ static void linear_bucket(struct cg *cg, int vreg, int off, const struct map_des
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R2, off));
 }
 
-void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
-{
+void cg_agg_update(struct cg *cg, struct node *map, struct node *call) {
     const struct map_desc *md = cg_map(cg, map);
     int idx = cg_map_index(cg, map);
     enum func f = (enum func)call->sym;
@@ -176,7 +173,9 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
     int bucket = key + cg_map_user_key_size(md);
     switch (f) {
     case F_COUNT:
-    case F_SUM: increment(cg, idx, key, &v); break;
+    case F_SUM:
+        increment(cg, idx, key, &v);
+        break;
     case F_HIST:
         log2_bucket(cg, v.reg, bucket, md->hist_bits);
         increment(cg, idx, key, &one);
@@ -189,7 +188,9 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
     case F_MAX:
         extreme(cg, idx, key, v.reg, f == F_MIN, md->val_ty->agg_signed);
         break;
-    default: average(cg, idx, key, &v); break;
+    default:
+        average(cg, idx, key, &v);
+        break;
     }
     cg_val_free(cg, &v);
 }
@@ -201,8 +202,7 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call)
  * count and sum add; avg adds totals and counts, then divides; min and max
  * keep the extreme of the CPUs that saw a value (cnt is "found"). */
 static void fold_cpu_value(struct cg *cg, enum agg_kind agg, bool sign, int acc, int cnt,
-                           int next)
-{
+                           int next) {
     if (agg == AGG_MIN || agg == AGG_MAX) {
         int take = emit_label(&cg->e);
         emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, 8));
@@ -230,8 +230,7 @@ static void fold_cpu_value(struct cg *cg, enum agg_kind agg, bool sign, int acc,
     }
 }
 
-struct val cg_agg_read(struct cg *cg, struct node *map)
-{
+struct val cg_agg_read(struct cg *cg, struct node *map) {
     const struct map_desc *md = cg_map(cg, map);
     enum agg_kind agg = md->val_ty->agg;
     bool sign = md->val_ty->agg_signed;

@@ -2,28 +2,24 @@
 #include "codegen/cg.h"
 #include "providers/provider.h"
 
-void cg_ctx(struct cg *cg, int reg)
-{
+void cg_ctx(struct cg *cg, int reg) {
     emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, cg->ctx_slot));
 }
 
 /* Calls a helper without arguments and keeps r0 in a pool register. */
-static int call0(struct cg *cg, int helper, const struct loc *loc)
-{
+static int call0(struct cg *cg, int helper, const struct loc *loc) {
     emit(&cg->e, CALL_HELPER(helper));
     int reg = cg_reg_alloc(cg, loc);
     emit(&cg->e, MOV64_REG(reg, R0));
     return reg;
 }
 
-static struct val in_reg(int reg)
-{
+static struct val in_reg(int reg) {
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
 /* elapsed = now - the start time the runtime stored in .state */
-static struct val elapsed(struct cg *cg, const struct loc *loc)
-{
+static struct val elapsed(struct cg *cg, const struct loc *loc) {
     int reg = call0(cg, BPF_FUNC_ktime_get_ns, loc);
     emit(&cg->e, INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_VALUE, 0, cg->state_map));
     emit(&cg->e, LD_IMM64_HI(0));
@@ -32,8 +28,7 @@ static struct val elapsed(struct cg *cg, const struct loc *loc)
     return in_reg(reg);
 }
 
-static struct val probe_id(struct cg *cg, const struct loc *loc)
-{
+static struct val probe_id(struct cg *cg, const struct loc *loc) {
     if (cg->target)
         return (struct val){.kind = V_IMM, .imm = (int64_t)cg->target->cookie};
     /* several targets share this program: the attach cookie tells them apart */
@@ -41,8 +36,7 @@ static struct val probe_id(struct cg *cg, const struct loc *loc)
     return in_reg(call0(cg, BPF_FUNC_get_attach_cookie, loc));
 }
 
-struct val cg_builtin_int(struct cg *cg, struct node *n)
-{
+struct val cg_builtin_int(struct cg *cg, struct node *n) {
     int reg;
     switch ((enum builtin)n->sym) {
     case B_PID:
@@ -60,18 +54,21 @@ struct val cg_builtin_int(struct cg *cg, struct node *n)
         reg = call0(cg, BPF_FUNC_get_current_uid_gid, &n->loc);
         emit(&cg->e, ALU64_IMM(BPF_RSH, reg, 32));
         return in_reg(reg);
-    case B_CPU: return in_reg(call0(cg, BPF_FUNC_get_smp_processor_id, &n->loc));
-    case B_NSECS: return in_reg(call0(cg, BPF_FUNC_ktime_get_ns, &n->loc));
-    case B_ELAPSED: return elapsed(cg, &n->loc);
-    case B_PROBE: return probe_id(cg, &n->loc);
+    case B_CPU:
+        return in_reg(call0(cg, BPF_FUNC_get_smp_processor_id, &n->loc));
+    case B_NSECS:
+        return in_reg(call0(cg, BPF_FUNC_ktime_get_ns, &n->loc));
+    case B_ELAPSED:
+        return elapsed(cg, &n->loc);
+    case B_PROBE:
+        return probe_id(cg, &n->loc);
     default:
         cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
         return (struct val){.kind = V_IMM};
     }
 }
 
-void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size)
-{
+void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size) {
     if (n->sym != B_COMM) {
         cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
         return;
@@ -84,8 +81,7 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size)
         cg_zero(cg, off + len, size - len);
 }
 
-static const struct provider_field *field(struct cg *cg, struct node *n)
-{
+static const struct provider_field *field(struct cg *cg, struct node *n) {
     const struct provider_field *f = NULL;
     if (cg->target && cg->unit->prov->arg_field)
         f = cg->unit->prov->arg_field(cg->target, n->str, cg->sema->types);
@@ -94,8 +90,7 @@ static const struct provider_field *field(struct cg *cg, struct node *n)
     return f;
 }
 
-struct val cg_field_int(struct cg *cg, struct node *n)
-{
+struct val cg_field_int(struct cg *cg, struct node *n) {
     const struct provider_field *f = field(cg, n);
     if (!f)
         return (struct val){.kind = V_IMM};
@@ -110,8 +105,7 @@ struct val cg_field_int(struct cg *cg, struct node *n)
 
 /* Strings in the tracepoint record: inline char arrays, or __data_loc words
  * whose low 16 bits give the string's offset in the record. */
-void cg_field_mem(struct cg *cg, struct node *n, int off, int size)
-{
+void cg_field_mem(struct cg *cg, struct node *n, int off, int size) {
     const struct provider_field *f = field(cg, n);
     if (!f)
         return;

@@ -7,8 +7,7 @@
 #include "codegen/cg.h"
 #include "codegen/cg_map.h"
 
-static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id)
-{
+static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id) {
     struct manifest *m = cg->m;
     struct event_desc *ev = realloc(m->events, (size_t)(m->nevents + 1) * sizeof(*ev));
     if (!ev) {
@@ -24,8 +23,7 @@ static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id
     return ev;
 }
 
-void cg_events_truncate(struct manifest *m, int n)
-{
+void cg_events_truncate(struct manifest *m, int n) {
     for (int i = n; i < m->nevents; i++) {
         free(m->events[i].fmt);
         free(m->events[i].args);
@@ -34,8 +32,7 @@ void cg_events_truncate(struct manifest *m, int n)
         m->nevents = n;
 }
 
-static char *dup_bytes(const char *s, size_t len)
-{
+static char *dup_bytes(const char *s, size_t len) {
     char *p = malloc(len + 1);
     if (p) {
         memcpy(p, s, len);
@@ -44,8 +41,7 @@ static char *dup_bytes(const char *s, size_t len)
     return p;
 }
 
-void cg_ringbuf_output(struct cg *cg, int off, int size)
-{
+void cg_ringbuf_output(struct cg *cg, int off, int size) {
     int sent = emit_label(&cg->e);
     if (cg->perf_buffer) {
         /* bpf_perf_event_output(ctx, map, BPF_F_CURRENT_CPU, data, size) */
@@ -72,8 +68,7 @@ void cg_ringbuf_output(struct cg *cg, int off, int size)
 }
 
 /* The type an argument has in the record: integers travel as 8 bytes. */
-static const struct type *record_type(const struct type *t)
-{
+static const struct type *record_type(const struct type *t) {
     if (t->kind == T_INT)
         return type_int(8, t->is_signed);
     if (t->kind == T_BOOL)
@@ -82,8 +77,7 @@ static const struct type *record_type(const struct type *t)
 }
 
 /* Builds and sends a record with the given arguments; fills ev's args. */
-static void send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args)
-{
+static void send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args) {
     int n = (int)ast_list_len(args);
     ev->args = calloc((size_t)(n ? n : 1), sizeof(*ev->args));
     uint32_t size = sizeof(struct event_header);
@@ -106,8 +100,7 @@ static void send_record(struct cg *cg, struct event_desc *ev, int id, struct nod
     cg_frame_release(cg, mark);
 }
 
-static void printf_call(struct cg *cg, struct node *call)
-{
+static void printf_call(struct cg *cg, struct node *call) {
     int id;
     struct event_desc *ev = event_new(cg, EV_PRINTF, &id);
     if (!ev)
@@ -116,14 +109,12 @@ static void printf_call(struct cg *cg, struct node *call)
     send_record(cg, ev, id, call->a->next);
 }
 
-static int64_t const_arg(const struct node *n, int64_t dflt)
-{
+static int64_t const_arg(const struct node *n, int64_t dflt) {
     return n && n->kind == N_INT ? (int64_t)n->num : dflt;
 }
 
 /* Events user space carries out on a whole map: print(@m), clear(@m), zero(@m). */
-static void map_event(struct cg *cg, enum event_kind kind, struct node *call)
-{
+static void map_event(struct cg *cg, enum event_kind kind, struct node *call) {
     int id;
     struct event_desc *ev = event_new(cg, kind, &id);
     if (!ev)
@@ -135,8 +126,7 @@ static void map_event(struct cg *cg, enum event_kind kind, struct node *call)
     send_record(cg, ev, id, NULL);
 }
 
-static void print_call(struct cg *cg, struct node *call)
-{
+static void print_call(struct cg *cg, struct node *call) {
     struct node *arg = call->a;
     if (arg->kind == N_MAP && !arg->a) {
         map_event(cg, EV_PRINT_MAP, call);
@@ -152,8 +142,7 @@ static void print_call(struct cg *cg, struct node *call)
     arg->next = saved;
 }
 
-static void time_call(struct cg *cg, struct node *call)
-{
+static void time_call(struct cg *cg, struct node *call) {
     int id;
     struct event_desc *ev = event_new(cg, EV_TIME, &id);
     if (!ev)
@@ -164,8 +153,7 @@ static void time_call(struct cg *cg, struct node *call)
 }
 
 /* exit() tells user space to stop, then leaves the probe. */
-static void exit_call(struct cg *cg, struct node *call)
-{
+static void exit_call(struct cg *cg, struct node *call) {
     int id;
     struct event_desc *ev = event_new(cg, EV_EXIT, &id);
     if (!ev)
@@ -176,8 +164,7 @@ static void exit_call(struct cg *cg, struct node *call)
     emit_jump(&cg->e, JA(0), cg->exit_label);
 }
 
-static void delete_call(struct cg *cg, struct node *call)
-{
+static void delete_call(struct cg *cg, struct node *call) {
     struct node *map = call->a;
     if (!map->next) {
         cg_map_delete(cg, map);
@@ -189,32 +176,44 @@ static void delete_call(struct cg *cg, struct node *call)
     cg_map_delete(cg, &keyed);
 }
 
-void cg_call_stmt(struct cg *cg, struct node *call)
-{
+void cg_call_stmt(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
-    case F_PRINTF: printf_call(cg, call); break;
-    case F_PRINT: print_call(cg, call); break;
-    case F_TIME: time_call(cg, call); break;
-    case F_EXIT: exit_call(cg, call); break;
-    case F_CLEAR: map_event(cg, EV_CLEAR, call); break;
-    case F_ZERO: map_event(cg, EV_ZERO, call); break;
-    case F_DELETE: delete_call(cg, call); break;
-    case F_STR: break; /* no effect as a statement */
+    case F_PRINTF:
+        printf_call(cg, call);
+        break;
+    case F_PRINT:
+        print_call(cg, call);
+        break;
+    case F_TIME:
+        time_call(cg, call);
+        break;
+    case F_EXIT:
+        exit_call(cg, call);
+        break;
+    case F_CLEAR:
+        map_event(cg, EV_CLEAR, call);
+        break;
+    case F_ZERO:
+        map_event(cg, EV_ZERO, call);
+        break;
+    case F_DELETE:
+        delete_call(cg, call);
+        break;
+    case F_STR:
+        break; /* no effect as a statement */
     default:
         cg_error(cg, &call->loc, E_CONTEXT, "%s() must be assigned to a map", call->str);
         break;
     }
 }
 
-struct val cg_call_int(struct cg *cg, struct node *call)
-{
+struct val cg_call_int(struct cg *cg, struct node *call) {
     cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
     return (struct val){.kind = V_IMM};
 }
 
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
-void cg_str_call(struct cg *cg, struct node *call, int off, int size)
-{
+void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     if (call->sym != F_STR) {
         cg_error(cg, &call->loc, E_TYPE, "%s() does not return a string", call->str);
         return;

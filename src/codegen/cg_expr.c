@@ -2,19 +2,15 @@
  * constants are folded and stay immediates as long as possible. */
 #include "codegen/cg.h"
 
-static bool is_signed(const struct type *t)
-{
+static bool is_signed(const struct type *t) {
     return t && t->kind == T_INT && t->is_signed;
 }
 
-static bool is_compare(enum op op)
-{
-    return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT ||
-           op == OP_GE;
+static bool is_compare(enum op op) {
+    return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
 }
 
-void cg_extend(struct cg *cg, int reg, const struct type *ty)
-{
+void cg_extend(struct cg *cg, int reg, const struct type *ty) {
     if (!ty || ty->size >= 8 || (ty->kind != T_INT && ty->kind != T_BOOL))
         return;
     int bits = (int)ty->size * 8;
@@ -29,13 +25,15 @@ void cg_extend(struct cg *cg, int reg, const struct type *ty)
 }
 
 /* Evaluates C's arithmetic on two constants, with BPF's rules for x / 0. */
-static int64_t fold(enum op op, int64_t a, int64_t b, bool sign)
-{
+static int64_t fold(enum op op, int64_t a, int64_t b, bool sign) {
     uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
     switch (op) {
-    case OP_ADD: return (int64_t)(ua + ub);
-    case OP_SUB: return (int64_t)(ua - ub);
-    case OP_MUL: return (int64_t)(ua * ub);
+    case OP_ADD:
+        return (int64_t)(ua + ub);
+    case OP_SUB:
+        return (int64_t)(ua - ub);
+    case OP_MUL:
+        return (int64_t)(ua * ub);
     case OP_DIV:
         if (!b)
             return 0;
@@ -48,40 +46,56 @@ static int64_t fold(enum op op, int64_t a, int64_t b, bool sign)
         if (sign && !(a == INT64_MIN && b == -1))
             return a % b;
         return (int64_t)(ua % ub);
-    case OP_BAND: return a & b;
-    case OP_BOR: return a | b;
-    case OP_BXOR: return a ^ b;
-    case OP_SHL: return (int64_t)(ua << (ub & 63));
-    case OP_SHR: return sign ? a >> (ub & 63) : (int64_t)(ua >> (ub & 63));
-    default: return 0;
+    case OP_BAND:
+        return a & b;
+    case OP_BOR:
+        return a | b;
+    case OP_BXOR:
+        return a ^ b;
+    case OP_SHL:
+        return (int64_t)(ua << (ub & 63));
+    case OP_SHR:
+        return sign ? a >> (ub & 63) : (int64_t)(ua >> (ub & 63));
+    default:
+        return 0;
     }
 }
 
-int cg_alu_op(enum op op, bool sign, int *off)
-{
+int cg_alu_op(enum op op, bool sign, int *off) {
     *off = 0;
     switch (op) {
-    case OP_ADD: return BPF_ADD;
-    case OP_SUB: return BPF_SUB;
-    case OP_MUL: return BPF_MUL;
-    case OP_DIV: *off = sign; return BPF_DIV; /* off = 1 is signed division (ISA v4) */
-    case OP_MOD: *off = sign; return BPF_MOD;
-    case OP_BAND: return BPF_AND;
-    case OP_BOR: return BPF_OR;
-    case OP_BXOR: return BPF_XOR;
-    case OP_SHL: return BPF_LSH;
-    case OP_SHR: return sign ? BPF_ARSH : BPF_RSH;
-    default: return BPF_ADD;
+    case OP_ADD:
+        return BPF_ADD;
+    case OP_SUB:
+        return BPF_SUB;
+    case OP_MUL:
+        return BPF_MUL;
+    case OP_DIV:
+        *off = sign;
+        return BPF_DIV; /* off = 1 is signed division (ISA v4) */
+    case OP_MOD:
+        *off = sign;
+        return BPF_MOD;
+    case OP_BAND:
+        return BPF_AND;
+    case OP_BOR:
+        return BPF_OR;
+    case OP_BXOR:
+        return BPF_XOR;
+    case OP_SHL:
+        return BPF_LSH;
+    case OP_SHR:
+        return sign ? BPF_ARSH : BPF_RSH;
+    default:
+        return BPF_ADD;
     }
 }
 
-static bool commutes(enum op op)
-{
+static bool commutes(enum op op) {
     return op == OP_ADD || op == OP_MUL || op == OP_BAND || op == OP_BOR || op == OP_BXOR;
 }
 
-static int free_regs(const struct cg *cg)
-{
+static int free_regs(const struct cg *cg) {
     int n = 0;
     for (int r = CG_POOL_FIRST; r <= cg->pool_last; r++)
         n += !cg->reg_busy[r];
@@ -90,8 +104,7 @@ static int free_regs(const struct cg *cg)
 
 /* Evaluates both operands of a binary operator. When registers run short,
  * the left value waits in a frame slot while the right one is computed. */
-static void operands(struct cg *cg, struct node *n, struct val *l, struct val *r)
-{
+static void operands(struct cg *cg, struct node *n, struct val *l, struct val *r) {
     *l = cg_int(cg, n->a);
     bool simple = n->b->kind == N_INT || n->b->kind == N_BOOL;
     if (l->kind != V_REG || simple || free_regs(cg) >= 2) {
@@ -107,8 +120,7 @@ static void operands(struct cg *cg, struct node *n, struct val *l, struct val *r
     emit(&cg->e, LDX_MEM(BPF_DW, l->reg, cg->fp, slot));
 }
 
-static struct val arith(struct cg *cg, struct node *n)
-{
+static struct val arith(struct cg *cg, struct node *n) {
     bool sign = is_signed(n->ty);
     struct val l, r;
     operands(cg, n, &l, &r);
@@ -136,57 +148,77 @@ static struct val arith(struct cg *cg, struct node *n)
 }
 
 /* The BPF jump that is taken when "a op b" holds. */
-static int jump_op(enum op op, bool sign)
-{
+static int jump_op(enum op op, bool sign) {
     switch (op) {
-    case OP_EQ: return BPF_JEQ;
-    case OP_NE: return BPF_JNE;
-    case OP_LT: return sign ? BPF_JSLT : BPF_JLT;
-    case OP_LE: return sign ? BPF_JSLE : BPF_JLE;
-    case OP_GT: return sign ? BPF_JSGT : BPF_JGT;
-    default: return sign ? BPF_JSGE : BPF_JGE;
+    case OP_EQ:
+        return BPF_JEQ;
+    case OP_NE:
+        return BPF_JNE;
+    case OP_LT:
+        return sign ? BPF_JSLT : BPF_JLT;
+    case OP_LE:
+        return sign ? BPF_JSLE : BPF_JLE;
+    case OP_GT:
+        return sign ? BPF_JSGT : BPF_JGT;
+    default:
+        return sign ? BPF_JSGE : BPF_JGE;
     }
 }
 
-static enum op negate(enum op op)
-{
+static enum op negate(enum op op) {
     switch (op) {
-    case OP_EQ: return OP_NE;
-    case OP_NE: return OP_EQ;
-    case OP_LT: return OP_GE;
-    case OP_LE: return OP_GT;
-    case OP_GT: return OP_LE;
-    default: return OP_LT;
+    case OP_EQ:
+        return OP_NE;
+    case OP_NE:
+        return OP_EQ;
+    case OP_LT:
+        return OP_GE;
+    case OP_LE:
+        return OP_GT;
+    case OP_GT:
+        return OP_LE;
+    default:
+        return OP_LT;
     }
 }
 
-static enum op mirror(enum op op)
-{
+static enum op mirror(enum op op) {
     switch (op) {
-    case OP_LT: return OP_GT;
-    case OP_LE: return OP_GE;
-    case OP_GT: return OP_LT;
-    case OP_GE: return OP_LE;
-    default: return op;
+    case OP_LT:
+        return OP_GT;
+    case OP_LE:
+        return OP_GE;
+    case OP_GT:
+        return OP_LT;
+    case OP_GE:
+        return OP_LE;
+    default:
+        return op;
     }
 }
 
-static bool fold_compare(enum op op, int64_t a, int64_t b, bool sign)
-{
+static bool fold_compare(enum op op, int64_t a, int64_t b, bool sign) {
     if (!sign) {
         uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
-        return op == OP_EQ ? ua == ub : op == OP_NE ? ua != ub : op == OP_LT ? ua < ub
-             : op == OP_LE ? ua <= ub : op == OP_GT ? ua > ub : ua >= ub;
+        return op == OP_EQ   ? ua == ub
+               : op == OP_NE ? ua != ub
+               : op == OP_LT ? ua < ub
+               : op == OP_LE ? ua <= ub
+               : op == OP_GT ? ua > ub
+                             : ua >= ub;
     }
-    return op == OP_EQ ? a == b : op == OP_NE ? a != b : op == OP_LT ? a < b
-         : op == OP_LE ? a <= b : op == OP_GT ? a > b : a >= b;
+    return op == OP_EQ   ? a == b
+           : op == OP_NE ? a != b
+           : op == OP_LT ? a < b
+           : op == OP_LE ? a <= b
+           : op == OP_GT ? a > b
+                         : a >= b;
 }
 
 static void branch(struct cg *cg, struct node *n, int label, bool when);
 
 /* Jumps to label when "a op b" equals `when`. */
-static void compare_branch(struct cg *cg, struct node *n, int label, bool when)
-{
+static void compare_branch(struct cg *cg, struct node *n, int label, bool when) {
     enum op op = when ? n->op : negate(n->op);
     if (n->a->ty && n->a->ty->kind == T_STRING) {
         cg_str_cond(cg, n->a, n->b, op == OP_EQ, label);
@@ -218,8 +250,7 @@ static void compare_branch(struct cg *cg, struct node *n, int label, bool when)
 }
 
 /* Jumps to label when the truth of n equals `when`, else falls through. */
-static void branch(struct cg *cg, struct node *n, int label, bool when)
-{
+static void branch(struct cg *cg, struct node *n, int label, bool when) {
     if (n->kind == N_UNOP && n->op == OP_NOT) {
         branch(cg, n->a, label, !when);
         return;
@@ -252,14 +283,12 @@ static void branch(struct cg *cg, struct node *n, int label, bool when)
     cg_val_free(cg, &v);
 }
 
-void cg_cond(struct cg *cg, struct node *n, int false_label)
-{
+void cg_cond(struct cg *cg, struct node *n, int false_label) {
     branch(cg, n, false_label, false);
 }
 
 /* 0 or 1 in a register, for conditions used as values. */
-static struct val materialize_bool(struct cg *cg, struct node *n)
-{
+static struct val materialize_bool(struct cg *cg, struct node *n) {
     int reg = cg_reg_alloc(cg, &n->loc);
     int done = emit_label(&cg->e);
     emit(&cg->e, MOV64_IMM(reg, 0));
@@ -269,8 +298,7 @@ static struct val materialize_bool(struct cg *cg, struct node *n)
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
-static struct val unop(struct cg *cg, struct node *n)
-{
+static struct val unop(struct cg *cg, struct node *n) {
     if (n->op == OP_NOT)
         return materialize_bool(cg, n);
     struct val v = cg_int(cg, n->a);
@@ -285,8 +313,7 @@ static struct val unop(struct cg *cg, struct node *n)
     return v;
 }
 
-static struct val ternary(struct cg *cg, struct node *n)
-{
+static struct val ternary(struct cg *cg, struct node *n) {
     int reg = cg_reg_alloc(cg, &n->loc);
     int other = emit_label(&cg->e), done = emit_label(&cg->e);
     if (n->b) {
@@ -310,8 +337,7 @@ static struct val ternary(struct cg *cg, struct node *n)
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
-static struct val var_read(struct cg *cg, struct node *n)
-{
+static struct val var_read(struct cg *cg, struct node *n) {
     int slot = cg->var_slot[n->sym];
     int reg = cg_reg_alloc(cg, &n->loc);
     if (!slot) {
@@ -323,8 +349,7 @@ static struct val var_read(struct cg *cg, struct node *n)
 }
 
 /* $x++ and friends on scratch variables. */
-static struct val var_incdec(struct cg *cg, struct node *n)
-{
+static struct val var_incdec(struct cg *cg, struct node *n) {
     struct node *var = n->a;
     if (!cg->var_slot[var->sym])
         cg->var_slot[var->sym] = cg_frame_alloc(cg, 8);
@@ -340,8 +365,7 @@ static struct val var_incdec(struct cg *cg, struct node *n)
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
-static struct val cast(struct cg *cg, struct node *n)
-{
+static struct val cast(struct cg *cg, struct node *n) {
     struct val v = cg_int(cg, n->b);
     const struct type *t = n->ty;
     if (v.kind == V_IMM) {
@@ -359,8 +383,7 @@ static struct val cast(struct cg *cg, struct node *n)
 }
 
 /* Reads a tuple element: the tuple is built in memory, the element loaded. */
-static struct val tuple_field(struct cg *cg, struct node *n)
-{
+static struct val tuple_field(struct cg *cg, struct node *n) {
     int mark = cg_frame_mark(cg);
     int base = cg_mem_value(cg, n->a);
     const struct type_field *f = &n->a->ty->fields[n->sym];
@@ -373,8 +396,7 @@ static struct val tuple_field(struct cg *cg, struct node *n)
 static struct val int_value(struct cg *cg, struct node *n);
 
 /* Instructions carry the location of the expression they implement. */
-struct val cg_int(struct cg *cg, struct node *n)
-{
+struct val cg_int(struct cg *cg, struct node *n) {
     struct loc outer = cg->e.loc;
     cg->e.loc = n->loc;
     struct val v = int_value(cg, n);
@@ -382,22 +404,29 @@ struct val cg_int(struct cg *cg, struct node *n)
     return v;
 }
 
-static struct val int_value(struct cg *cg, struct node *n)
-{
+static struct val int_value(struct cg *cg, struct node *n) {
     switch (n->kind) {
     case N_INT:
-    case N_BOOL: return (struct val){.kind = V_IMM, .imm = (int64_t)n->num};
-    case N_IDENT: return cg_builtin_int(cg, n);
-    case N_VAR: return var_read(cg, n);
-    case N_MAP: return cg_map_read_int(cg, n);
-    case N_CALL: return cg_call_int(cg, n);
+    case N_BOOL:
+        return (struct val){.kind = V_IMM, .imm = (int64_t)n->num};
+    case N_IDENT:
+        return cg_builtin_int(cg, n);
+    case N_VAR:
+        return var_read(cg, n);
+    case N_MAP:
+        return cg_map_read_int(cg, n);
+    case N_CALL:
+        return cg_call_int(cg, n);
     case N_BINOP:
         if (is_compare(n->op) || n->op == OP_LAND || n->op == OP_LOR)
             return materialize_bool(cg, n);
         return arith(cg, n);
-    case N_UNOP: return unop(cg, n);
-    case N_TERNARY: return ternary(cg, n);
-    case N_CAST: return cast(cg, n);
+    case N_UNOP:
+        return unop(cg, n);
+    case N_TERNARY:
+        return ternary(cg, n);
+    case N_CAST:
+        return cast(cg, n);
     case N_FIELD:
         if (n->a->ty && n->a->ty->kind == T_TUPLE)
             return tuple_field(cg, n);

@@ -3,25 +3,21 @@
 #include "codegen/cg.h"
 #include "codegen/cg_map.h"
 
-const struct map_desc *cg_map(struct cg *cg, const struct node *map)
-{
+const struct map_desc *cg_map(struct cg *cg, const struct node *map) {
     return &cg->m->maps[cg->map_index[map->sym]];
 }
 
-int cg_map_index(struct cg *cg, const struct node *map)
-{
+int cg_map_index(struct cg *cg, const struct node *map) {
     return cg->map_index[map->sym];
 }
 
-void cg_call_lookup(struct cg *cg, int map, int key_off)
-{
+void cg_call_lookup(struct cg *cg, int map, int key_off) {
     emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key_off);
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 
-void cg_call_update(struct cg *cg, int map, int key_off, int val_off)
-{
+void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
     emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key_off);
     cg_stack_ptr(cg, R3, val_off);
@@ -29,15 +25,13 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off)
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
 }
 
-int cg_map_user_key_size(const struct map_desc *md)
-{
-    bool hist = md->val_ty->kind == T_AGG &&
-                (md->val_ty->agg == AGG_HIST || md->val_ty->agg == AGG_LHIST);
+int cg_map_user_key_size(const struct map_desc *md) {
+    bool hist =
+        md->val_ty->kind == T_AGG && (md->val_ty->agg == AGG_HIST || md->val_ty->agg == AGG_LHIST);
     return (int)md->key_size - (hist ? 8 : 0);
 }
 
-int cg_map_key(struct cg *cg, struct node *map, int extra)
-{
+int cg_map_key(struct cg *cg, struct node *map, int extra) {
     const struct map_desc *md = cg_map(cg, map);
     int user = cg_map_user_key_size(md);
     int off = cg_frame_alloc(cg, user + extra);
@@ -61,8 +55,7 @@ int cg_map_key(struct cg *cg, struct node *map, int extra)
     return off;
 }
 
-struct val cg_map_read_int(struct cg *cg, struct node *map)
-{
+struct val cg_map_read_int(struct cg *cg, struct node *map) {
     const struct map_desc *md = cg_map(cg, map);
     if (md->val_ty->kind == T_AGG)
         return cg_agg_read(cg, map);
@@ -82,8 +75,7 @@ struct val cg_map_read_int(struct cg *cg, struct node *map)
 }
 
 /* Copies size bytes from the map value at r0 to the stack. */
-static void copy_from_r0(struct cg *cg, int off, int size)
-{
+static void copy_from_r0(struct cg *cg, int off, int size) {
     for (int i = 0; i < size;) {
         int w = cg_access_width(off + i, i, size - i);
         emit(&cg->e, LDX_MEM(cg_size_code(w), R1, R0, i));
@@ -92,8 +84,7 @@ static void copy_from_r0(struct cg *cg, int off, int size)
     }
 }
 
-void cg_map_read_mem(struct cg *cg, struct node *map, int off, int size)
-{
+void cg_map_read_mem(struct cg *cg, struct node *map, int off, int size) {
     const struct map_desc *md = cg_map(cg, map);
     int mark = cg_frame_mark(cg);
     int key = cg_map_key(cg, map, 0);
@@ -112,8 +103,7 @@ void cg_map_read_mem(struct cg *cg, struct node *map, int off, int size)
 }
 
 /* @m[k] = v for plain (non-aggregation) values. */
-static void assign_plain(struct cg *cg, struct node *assign)
-{
+static void assign_plain(struct cg *cg, struct node *assign) {
     struct node *map = assign->a;
     const struct map_desc *md = cg_map(cg, map);
     int key = cg_map_key(cg, map, 0);
@@ -124,8 +114,7 @@ static void assign_plain(struct cg *cg, struct node *assign)
 
 /* @m[k] OP= v: missing keys count as 0, as in bpftrace. */
 static void assign_compound(struct cg *cg, struct node *map, enum op op, struct val v,
-                            struct val *out)
-{
+                            struct val *out) {
     int key = cg_map_key(cg, map, 0);
     int vreg = cg_val_reg(cg, &v, &map->loc);
     int val = cg_frame_alloc(cg, 8);
@@ -150,8 +139,7 @@ static void assign_compound(struct cg *cg, struct node *map, enum op op, struct 
     cg_call_update(cg, cg_map_index(cg, map), key, val);
 }
 
-void cg_map_assign(struct cg *cg, struct node *assign)
-{
+void cg_map_assign(struct cg *cg, struct node *assign) {
     int mark = cg_frame_mark(cg);
     struct node *v = assign->b;
     if (v->kind == N_CALL && cg_agg_call(v))
@@ -163,8 +151,7 @@ void cg_map_assign(struct cg *cg, struct node *assign)
     cg_frame_release(cg, mark);
 }
 
-void cg_map_incdec(struct cg *cg, struct node *n, struct val *out)
-{
+void cg_map_incdec(struct cg *cg, struct node *n, struct val *out) {
     int mark = cg_frame_mark(cg);
     bool inc = n->op == OP_PRE_INC || n->op == OP_POST_INC;
     bool post = n->op == OP_POST_INC || n->op == OP_POST_DEC;
@@ -175,8 +162,7 @@ void cg_map_incdec(struct cg *cg, struct node *n, struct val *out)
     cg_frame_release(cg, mark);
 }
 
-void cg_map_delete(struct cg *cg, struct node *map)
-{
+void cg_map_delete(struct cg *cg, struct node *map) {
     int mark = cg_frame_mark(cg);
     int key = cg_map_key(cg, map, 0);
     emit_ld_map(&cg->e, R1, cg_map_index(cg, map));

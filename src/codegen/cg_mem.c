@@ -5,13 +5,11 @@
 
 #include "codegen/cg.h"
 
-bool cg_is_mem_type(const struct type *ty)
-{
+bool cg_is_mem_type(const struct type *ty) {
     return ty && (ty->kind == T_STRING || ty->kind == T_TUPLE);
 }
 
-void cg_copy_stack(struct cg *cg, int dst, int src, int size)
-{
+void cg_copy_stack(struct cg *cg, int dst, int src, int size) {
     for (int i = 0; i < size;) {
         int w = cg_access_width(dst + i, src + i, size - i);
         emit(&cg->e, LDX_MEM(cg_size_code(w), R1, cg->fp, src + i));
@@ -21,8 +19,7 @@ void cg_copy_stack(struct cg *cg, int dst, int src, int size)
 }
 
 /* A string literal, NUL-padded to size, four bytes per instruction. */
-static void store_literal(struct cg *cg, const struct node *n, int off, int size)
-{
+static void store_literal(struct cg *cg, const struct node *n, int off, int size) {
     for (int i = 0; i < size; i += 4) {
         uint8_t chunk[4] = {0};
         for (int j = 0; j < 4 && i + j < size; j++)
@@ -38,8 +35,7 @@ static void store_literal(struct cg *cg, const struct node *n, int off, int size
     }
 }
 
-static void store_int(struct cg *cg, struct node *n, const struct type *ty, int off)
-{
+static void store_int(struct cg *cg, struct node *n, const struct type *ty, int off) {
     int size = cg_valid_width((int)ty->size) ? (int)ty->size : 8;
     struct val v = cg_int(cg, n);
     if (v.kind == V_IMM && v.imm >= INT32_MIN && v.imm <= INT32_MAX) {
@@ -53,8 +49,7 @@ static void store_int(struct cg *cg, struct node *n, const struct type *ty, int 
 
 /* Every element store initialises its whole field, so only the padding
  * between fields needs zeros (tuples are hashed as map keys). */
-static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, int off)
-{
+static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, int off) {
     int i = 0, end = 0;
     for (struct node *el = n->a; el && i < ty->nfields; el = el->next, i++) {
         const struct type_field *f = &ty->fields[i];
@@ -67,8 +62,7 @@ static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, in
         cg_zero(cg, off + end, (int)ty->size - end);
 }
 
-static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, int off)
-{
+static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, int off) {
     int other = emit_label(&cg->e), done = emit_label(&cg->e);
     cg_cond(cg, n->a, other);
     cg_store_value(cg, n->b, ty, off);
@@ -80,8 +74,7 @@ static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, 
 
 /* Copies a value already in memory, truncating or NUL-padding strings. */
 static void store_copy(struct cg *cg, int src, const struct type *from, const struct type *to,
-                       int off)
-{
+                       int off) {
     int n = from->size < to->size ? (int)from->size : (int)to->size;
     cg_copy_stack(cg, off, src, n);
     if ((int)to->size > n)
@@ -93,34 +86,44 @@ static void store_copy(struct cg *cg, int src, const struct type *from, const st
 static void store_value(struct cg *cg, struct node *n, const struct type *ty, int off);
 
 /* Instructions carry the location of the expression they implement. */
-void cg_store_value(struct cg *cg, struct node *n, const struct type *ty, int off)
-{
+void cg_store_value(struct cg *cg, struct node *n, const struct type *ty, int off) {
     struct loc outer = cg->e.loc;
     cg->e.loc = n->loc;
     store_value(cg, n, ty, off);
     cg->e.loc = outer;
 }
 
-static void store_value(struct cg *cg, struct node *n, const struct type *ty, int off)
-{
+static void store_value(struct cg *cg, struct node *n, const struct type *ty, int off) {
     if (!cg_is_mem_type(ty)) {
         store_int(cg, n, ty, off);
         return;
     }
     int size = (int)ty->size;
     switch (n->kind) {
-    case N_STRING: store_literal(cg, n, off, size); return;
-    case N_IDENT: cg_builtin_mem(cg, n, off, size); return;
-    case N_CALL: cg_str_call(cg, n, off, size); return;
+    case N_STRING:
+        store_literal(cg, n, off, size);
+        return;
+    case N_IDENT:
+        cg_builtin_mem(cg, n, off, size);
+        return;
+    case N_CALL:
+        cg_str_call(cg, n, off, size);
+        return;
     case N_FIELD:
         if (n->a->ty && n->a->ty->kind == T_ARGS) {
             cg_field_mem(cg, n, off, size);
             return;
         }
         break;
-    case N_MAP: cg_map_read_mem(cg, n, off, size); return;
-    case N_TUPLE: store_tuple(cg, n, ty, off); return;
-    case N_TERNARY: store_ternary(cg, n, ty, off); return;
+    case N_MAP:
+        cg_map_read_mem(cg, n, off, size);
+        return;
+    case N_TUPLE:
+        store_tuple(cg, n, ty, off);
+        return;
+    case N_TERNARY:
+        store_ternary(cg, n, ty, off);
+        return;
     case N_VAR:
         if (cg->var_slot[n->sym]) {
             store_copy(cg, cg->var_slot[n->sym], n->ty, ty, off);
@@ -128,7 +131,8 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
         }
         cg_zero(cg, off, size);
         return;
-    default: break;
+    default:
+        break;
     }
     /* anything else: evaluate into its own slot, then copy */
     int mark = cg_frame_mark(cg);
@@ -137,8 +141,7 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
     cg_frame_release(cg, mark);
 }
 
-int cg_mem_value(struct cg *cg, struct node *n)
-{
+int cg_mem_value(struct cg *cg, struct node *n) {
     if (n->kind == N_VAR && cg->var_slot[n->sym])
         return cg->var_slot[n->sym];
     int off = cg_frame_alloc(cg, (int)n->ty->size);
@@ -154,8 +157,7 @@ int cg_mem_value(struct cg *cg, struct node *n)
 /* Compares a string in memory with a literal, four bytes at a time, up to
  * and including the literal's NUL. */
 static void literal_compare(struct cg *cg, int off, int size, const struct node *lit, int label,
-                            bool jump_if_equal)
-{
+                            bool jump_if_equal) {
     int differ = jump_if_equal ? emit_label(&cg->e) : label;
     int n = (int)lit->len + 1 < size ? (int)lit->len + 1 : size;
     static const int widths[] = {BPF_W, BPF_H, BPF_B};
@@ -164,8 +166,10 @@ static void literal_compare(struct cg *cg, int off, int size, const struct node 
     for (int w = 0; w < 3; w++) {
         for (; i + bytes[w] <= n; i += bytes[w]) {
             uint32_t word = 0;
-            memcpy(&word, lit->str + i, (size_t)i + bytes[w] <= lit->len ? (size_t)bytes[w]
-                                                 : lit->len > (size_t)i ? lit->len - i : 0);
+            memcpy(&word, lit->str + i,
+                   (size_t)i + bytes[w] <= lit->len ? (size_t)bytes[w]
+                   : lit->len > (size_t)i           ? lit->len - i
+                                                    : 0);
             emit(&cg->e, LDX_MEM(widths[w], R1, cg->fp, off + i));
             emit_jump(&cg->e, JMP_IMM(BPF_JNE, R1, (int32_t)word, 0), differ);
         }
@@ -177,8 +181,7 @@ static void literal_compare(struct cg *cg, int off, int size, const struct node 
 }
 
 /* Byte-by-byte comparison of two strings in memory, stopping at NUL. */
-static void memory_compare(struct cg *cg, int a, int b, int size, int label, bool jump_if_equal)
-{
+static void memory_compare(struct cg *cg, int a, int b, int size, int label, bool jump_if_equal) {
     int differ = jump_if_equal ? emit_label(&cg->e) : label;
     int equal = jump_if_equal ? label : emit_label(&cg->e);
     for (int i = 0; i < size; i++) {
@@ -195,8 +198,7 @@ static void memory_compare(struct cg *cg, int a, int b, int size, int label, boo
     }
 }
 
-void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equal, int label)
-{
+void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equal, int label) {
     int mark = cg_frame_mark(cg);
     if (a->kind == N_STRING) {
         struct node *t = a;

@@ -10,8 +10,7 @@
 #define DEFAULT_MAX_KEYS 4096
 #define RINGBUF_BYTES (1u << 20)
 
-void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...)
-{
+void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...) {
     char msg[512];
     va_list ap;
     va_start(ap, fmt);
@@ -23,8 +22,7 @@ void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const c
 }
 
 static int add_map(struct manifest *m, const char *name, enum bpf_map_type type, uint32_t key_size,
-                   uint32_t value_size, uint32_t max_entries)
-{
+                   uint32_t value_size, uint32_t max_entries) {
     struct map_desc *maps = realloc(m->maps, (size_t)(m->nmaps + 1) * sizeof(*maps));
     if (!maps)
         return -1;
@@ -40,15 +38,14 @@ static int add_map(struct manifest *m, const char *name, enum bpf_map_type type,
     return m->nmaps++;
 }
 
-static uint32_t agg_value_size(enum agg_kind agg)
-{
-    return (agg == AGG_MIN || agg == AGG_MAX) ? sizeof(struct agg_minmax)
-         : (agg == AGG_AVG || agg == AGG_STATS) ? sizeof(struct agg_avg) : 8;
+static uint32_t agg_value_size(enum agg_kind agg) {
+    return (agg == AGG_MIN || agg == AGG_MAX)     ? sizeof(struct agg_minmax)
+           : (agg == AGG_AVG || agg == AGG_STATS) ? sizeof(struct agg_avg)
+                                                  : 8;
 }
 
 /* Chooses the BPF map for a script map; see docs/architecture.md. */
-static int add_user_map(struct cg *cg, const struct sema_map *sm)
-{
+static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     const struct type *vt = sm->val_ty;
     if (!vt) {
         diag_error(cg->d, &sm->loc, E_UNDEFINED, "%s is used but never assigned a value", sm->name);
@@ -81,8 +78,7 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm)
     return idx;
 }
 
-static int layout_maps(struct cg *cg)
-{
+static int layout_maps(struct cg *cg) {
     struct manifest *m = cg->m;
     cg->map_index = calloc((size_t)cg->sema->nmaps + 1, sizeof(int));
     if (!cg->map_index)
@@ -102,8 +98,7 @@ static int layout_maps(struct cg *cg)
     return (rc || m->ringbuf_map < 0 || m->lost_map < 0 || cg->state_map < 0) ? -1 : 0;
 }
 
-static void copy_target(struct attach_target *dst, const struct attach_target *src)
-{
+static void copy_target(struct attach_target *dst, const struct attach_target *src) {
     *dst = *src;
     dst->target = strdup(src->target ? src->target : "");
     dst->name = strdup(src->name ? src->name : "");
@@ -114,8 +109,7 @@ static void copy_target(struct attach_target *dst, const struct attach_target *s
     dst->nlink_fds = 0;
 }
 
-static bool reads_slot(const struct emit *e, int fp, int off)
-{
+static bool reads_slot(const struct emit *e, int fp, int off) {
     for (int i = 0; i < e->n; i++)
         if (BPF_CLASS(e->insns[i].code) == BPF_LDX && e->insns[i].src_reg == fp &&
             e->insns[i].off == off)
@@ -128,8 +122,7 @@ static bool reads_slot(const struct emit *e, int fp, int off)
  * a CPU (the kernel's bpf_prog_active guard), and BEGIN/END run alone.
  * r9 points just past this program's frame, so slots keep their negative
  * offsets and the rest of the generator does not know the difference. */
-static void scratch_prologue(struct cg *cg, int frame)
-{
+static void scratch_prologue(struct cg *cg, int frame) {
     struct manifest *m = cg->m;
     if (cg->scratch_map < 0) {
         cg->scratch_map = add_map(m, ".scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
@@ -152,8 +145,7 @@ static void scratch_prologue(struct cg *cg, int frame)
 }
 
 /* Emits the whole program with its frame on the stack or in .scratch. */
-static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, int frame)
-{
+static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, int frame) {
     struct node *probe = u->probe;
     cg->scratch = scratch;
     cg->fp = scratch ? R9 : R10;
@@ -195,8 +187,8 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, in
 }
 
 /* Generates one program for the given targets of a unit. */
-static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets, int n)
-{
+static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets,
+                    int n) {
     struct node *probe = u->probe;
     struct manifest *m = cg->m;
     int nevents = m->nevents;
@@ -243,8 +235,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
 }
 
 /* Every target gets a cookie: its index in the probe name table. */
-static int name_probes(struct cg *cg)
-{
+static int name_probes(struct cg *cg) {
     struct manifest *m = cg->m;
     for (int u = 0; u < cg->sema->nunits; u++) {
         struct sema_unit *unit = &cg->sema->units[u];
@@ -261,12 +252,14 @@ static int name_probes(struct cg *cg)
 }
 
 int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opts *opts,
-                struct diag *d, struct manifest *out)
-{
+                struct diag *d, struct manifest *out) {
     (void)program;
     memset(out, 0, sizeof(*out));
     out->ringbuf_map = out->lost_map = -1;
-    struct cg cg = {.d = d, .sema = sema, .m = out, .scratch_map = -1,
+    struct cg cg = {.d = d,
+                    .sema = sema,
+                    .m = out,
+                    .scratch_map = -1,
                     .perf_buffer = opts && opts->perf_buffer};
     int rc = layout_maps(&cg);
     if (rc == 0)

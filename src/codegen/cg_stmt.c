@@ -3,8 +3,7 @@
 
 static void stmt(struct cg *cg, struct node *n);
 
-static void var_assign(struct cg *cg, struct node *n)
-{
+static void var_assign(struct cg *cg, struct node *n) {
     struct node *var = n->a;
     int slot = cg->var_slot[var->sym];
     const struct type *ty = cg->unit->vars[var->sym].ty;
@@ -24,8 +23,7 @@ static void var_assign(struct cg *cg, struct node *n)
     cg_val_free(cg, &v);
 }
 
-static void assign(struct cg *cg, struct node *n)
-{
+static void assign(struct cg *cg, struct node *n) {
     if (n->a->kind == N_MAP) {
         cg_map_assign(cg, n);
     } else if (n->a->kind == N_VAR) {
@@ -43,8 +41,7 @@ static void assign(struct cg *cg, struct node *n)
     }
 }
 
-static void expr_stmt(struct cg *cg, struct node *e)
-{
+static void expr_stmt(struct cg *cg, struct node *e) {
     if (e->kind == N_CALL) {
         cg_call_stmt(cg, e);
         return;
@@ -57,8 +54,7 @@ static void expr_stmt(struct cg *cg, struct node *e)
     cg_val_free(cg, &v);
 }
 
-static void if_stmt(struct cg *cg, struct node *n)
-{
+static void if_stmt(struct cg *cg, struct node *n) {
     int other = emit_label(&cg->e), done = emit_label(&cg->e);
     cg_cond(cg, n->a, other);
     cg_block(cg, n->b);
@@ -71,9 +67,9 @@ static void if_stmt(struct cg *cg, struct node *n)
 }
 
 /* Loops rely on the verifier's bounded-loop support (kernel 5.3+). */
-static void while_stmt(struct cg *cg, struct node *n)
-{
-    struct cg_loop loop = {.brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
+static void while_stmt(struct cg *cg, struct node *n) {
+    struct cg_loop loop = {
+        .brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
     emit_place(&cg->e, loop.cont);
     cg_cond(cg, n->a, loop.brk);
     cg->loop = &loop;
@@ -84,13 +80,13 @@ static void while_stmt(struct cg *cg, struct node *n)
 }
 
 /* for ($i : a..b): $i runs from a up to b - 1; b is evaluated once. */
-static void for_range(struct cg *cg, struct node *n)
-{
+static void for_range(struct cg *cg, struct node *n) {
     int slot = cg->var_slot[n->a->sym];
     int end = cg_frame_alloc(cg, 8);
     cg_store_value(cg, n->b, &type_s64, slot);
     cg_store_value(cg, n->c, &type_s64, end);
-    struct cg_loop loop = {.brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
+    struct cg_loop loop = {
+        .brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
     int top = emit_label(&cg->e);
     emit_place(&cg->e, top);
     emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
@@ -107,8 +103,7 @@ static void for_range(struct cg *cg, struct node *n)
     emit_place(&cg->e, loop.brk);
 }
 
-static void unroll(struct cg *cg, struct node *n)
-{
+static void unroll(struct cg *cg, struct node *n) {
     int64_t count = n->a->kind == N_INT ? (int64_t)n->a->num : 0;
     if (count < 1 || count > 100) {
         cg_error(cg, &n->a->loc, E_ARGS, "unroll maximum value is 100 and minimum is 1");
@@ -118,8 +113,7 @@ static void unroll(struct cg *cg, struct node *n)
         cg_block(cg, n->b);
 }
 
-static void jump_out(struct cg *cg, struct node *n)
-{
+static void jump_out(struct cg *cg, struct node *n) {
     if (!cg->loop) {
         cg_error(cg, &n->loc, E_CONTEXT, "%s used outside of a loop",
                  n->kind == N_BREAK ? "break" : "continue");
@@ -128,27 +122,45 @@ static void jump_out(struct cg *cg, struct node *n)
     emit_jump(&cg->e, JA(0), n->kind == N_BREAK ? cg->loop->brk : cg->loop->cont);
 }
 
-static void stmt(struct cg *cg, struct node *n)
-{
+static void stmt(struct cg *cg, struct node *n) {
     cg->e.loc = n->loc;
     int mark = cg_frame_mark(cg);
     switch (n->kind) {
-    case N_EXPR_STMT: expr_stmt(cg, n->a); break;
-    case N_ASSIGN: assign(cg, n); break;
+    case N_EXPR_STMT:
+        expr_stmt(cg, n->a);
+        break;
+    case N_ASSIGN:
+        assign(cg, n);
+        break;
     case N_LET:
         if (n->c) {
-            struct node as = {.kind = N_ASSIGN, .loc = n->loc, .op = OP_ASSIGN, .a = n->a, .b = n->c};
+            struct node as = {
+                .kind = N_ASSIGN, .loc = n->loc, .op = OP_ASSIGN, .a = n->a, .b = n->c};
             var_assign(cg, &as);
         }
         break;
-    case N_IF: if_stmt(cg, n); break;
-    case N_BLOCK: cg_block(cg, n); break;
-    case N_WHILE: while_stmt(cg, n); break;
-    case N_FOR_RANGE: for_range(cg, n); break;
-    case N_UNROLL: unroll(cg, n); break;
+    case N_IF:
+        if_stmt(cg, n);
+        break;
+    case N_BLOCK:
+        cg_block(cg, n);
+        break;
+    case N_WHILE:
+        while_stmt(cg, n);
+        break;
+    case N_FOR_RANGE:
+        for_range(cg, n);
+        break;
+    case N_UNROLL:
+        unroll(cg, n);
+        break;
     case N_BREAK:
-    case N_CONTINUE: jump_out(cg, n); break;
-    case N_RETURN: emit_jump(&cg->e, JA(0), cg->exit_label); break;
+    case N_CONTINUE:
+        jump_out(cg, n);
+        break;
+    case N_RETURN:
+        emit_jump(&cg->e, JA(0), cg->exit_label);
+        break;
     default:
         cg_error(cg, &n->loc, E_UNSUPPORTED, "%s is not supported yet", ast_kind_name(n->kind));
         break;
@@ -156,8 +168,7 @@ static void stmt(struct cg *cg, struct node *n)
     cg_frame_release(cg, mark);
 }
 
-void cg_block(struct cg *cg, struct node *block)
-{
+void cg_block(struct cg *cg, struct node *block) {
     for (struct node *s = block->a; s; s = s->next)
         stmt(cg, s);
 }

@@ -2,49 +2,69 @@
 
 #include <stdint.h>
 
-static const char *alu_sym(int op, int off)
-{
+static const char *alu_sym(int op, int off) {
     switch (op) {
-    case BPF_ADD: return "+=";
-    case BPF_SUB: return "-=";
-    case BPF_MUL: return "*=";
-    case BPF_DIV: return off ? "s/=" : "/=";
-    case BPF_MOD: return off ? "s%=" : "%=";
-    case BPF_OR: return "|=";
-    case BPF_AND: return "&=";
-    case BPF_LSH: return "<<=";
-    case BPF_RSH: return ">>=";
-    case BPF_XOR: return "^=";
-    case BPF_ARSH: return "s>>=";
-    default: return "?=";
+    case BPF_ADD:
+        return "+=";
+    case BPF_SUB:
+        return "-=";
+    case BPF_MUL:
+        return "*=";
+    case BPF_DIV:
+        return off ? "s/=" : "/=";
+    case BPF_MOD:
+        return off ? "s%=" : "%=";
+    case BPF_OR:
+        return "|=";
+    case BPF_AND:
+        return "&=";
+    case BPF_LSH:
+        return "<<=";
+    case BPF_RSH:
+        return ">>=";
+    case BPF_XOR:
+        return "^=";
+    case BPF_ARSH:
+        return "s>>=";
+    default:
+        return "?=";
     }
 }
 
-static const char *jmp_sym(int op)
-{
+static const char *jmp_sym(int op) {
     switch (op) {
-    case BPF_JEQ: return "==";
-    case BPF_JNE: return "!=";
-    case BPF_JGT: return ">";
-    case BPF_JGE: return ">=";
-    case BPF_JLT: return "<";
-    case BPF_JLE: return "<=";
-    case BPF_JSGT: return "s>";
-    case BPF_JSGE: return "s>=";
-    case BPF_JSLT: return "s<";
-    case BPF_JSLE: return "s<=";
-    case BPF_JSET: return "&";
-    default: return "?";
+    case BPF_JEQ:
+        return "==";
+    case BPF_JNE:
+        return "!=";
+    case BPF_JGT:
+        return ">";
+    case BPF_JGE:
+        return ">=";
+    case BPF_JLT:
+        return "<";
+    case BPF_JLE:
+        return "<=";
+    case BPF_JSGT:
+        return "s>";
+    case BPF_JSGE:
+        return "s>=";
+    case BPF_JSLT:
+        return "s<";
+    case BPF_JSLE:
+        return "s<=";
+    case BPF_JSET:
+        return "&";
+    default:
+        return "?";
     }
 }
 
-static const char *size_name(int sz)
-{
+static const char *size_name(int sz) {
     return sz == BPF_B ? "u8" : sz == BPF_H ? "u16" : sz == BPF_W ? "u32" : "u64";
 }
 
-static int alu(const struct bpf_insn *in, char *buf, size_t size)
-{
+static int alu(const struct bpf_insn *in, char *buf, size_t size) {
     int is64 = BPF_CLASS(in->code) == BPF_ALU64;
     char r = is64 ? 'r' : 'w';
     int op = BPF_OP(in->code);
@@ -66,8 +86,7 @@ static int alu(const struct bpf_insn *in, char *buf, size_t size)
     return 1;
 }
 
-static int jmp(const struct bpf_insn *in, char *buf, size_t size)
-{
+static int jmp(const struct bpf_insn *in, char *buf, size_t size) {
     int op = BPF_OP(in->code);
     if (op == BPF_CALL)
         return snprintf(buf, size, "call %d", in->imm), 1;
@@ -83,21 +102,23 @@ static int jmp(const struct bpf_insn *in, char *buf, size_t size)
     return 1;
 }
 
-int disasm_insn(const struct bpf_insn *in, char *buf, size_t size)
-{
+int disasm_insn(const struct bpf_insn *in, char *buf, size_t size) {
     int cls = BPF_CLASS(in->code), sz = BPF_SIZE(in->code);
     switch (cls) {
     case BPF_ALU:
-    case BPF_ALU64: return alu(in, buf, size);
-    case BPF_JMP: return jmp(in, buf, size);
+    case BPF_ALU64:
+        return alu(in, buf, size);
+    case BPF_JMP:
+        return jmp(in, buf, size);
     case BPF_LD:
         if (in->src_reg == BPF_PSEUDO_MAP_FD)
             snprintf(buf, size, "r%d = map[%d]", in->dst_reg, in->imm);
         else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
             snprintf(buf, size, "r%d = &map[%d][%d]", in->dst_reg, in->imm, in[1].imm);
         else
-            snprintf(buf, size, "r%d = %lld", in->dst_reg,
-                     (long long)((uint64_t)(uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32));
+            snprintf(
+                buf, size, "r%d = %lld", in->dst_reg,
+                (long long)((uint64_t)(uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32));
         return 2;
     case BPF_LDX:
         snprintf(buf, size, "r%d = *(%s%s *)(r%d %+d)", in->dst_reg,
@@ -108,18 +129,19 @@ int disasm_insn(const struct bpf_insn *in, char *buf, size_t size)
         return 1;
     case BPF_STX:
         if (BPF_MODE(in->code) == BPF_ATOMIC)
-            snprintf(buf, size, "lock *(%s *)(r%d %+d) += r%d", size_name(sz), in->dst_reg,
-                     in->off, in->src_reg);
+            snprintf(buf, size, "lock *(%s *)(r%d %+d) += r%d", size_name(sz), in->dst_reg, in->off,
+                     in->src_reg);
         else
             snprintf(buf, size, "*(%s *)(r%d %+d) = r%d", size_name(sz), in->dst_reg, in->off,
                      in->src_reg);
         return 1;
-    default: snprintf(buf, size, "(unknown %#x)", in->code); return 1;
+    default:
+        snprintf(buf, size, "(unknown %#x)", in->code);
+        return 1;
     }
 }
 
-void disasm_prog(const struct prog_desc *p, FILE *out)
-{
+void disasm_prog(const struct prog_desc *p, FILE *out) {
     fprintf(out, "%s:\n", p->name);
     char buf[128];
     for (int i = 0; i < p->ninsns;) {
@@ -129,8 +151,7 @@ void disasm_prog(const struct prog_desc *p, FILE *out)
     }
 }
 
-void disasm_manifest(const struct manifest *m, FILE *out)
-{
+void disasm_manifest(const struct manifest *m, FILE *out) {
     for (int i = 0; i < m->nprogs; i++)
         disasm_prog(&m->progs[i], out);
 }

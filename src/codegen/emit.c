@@ -4,8 +4,7 @@
 #include <string.h>
 
 /* Grows an array to hold one more element; sets the sticky error on failure. */
-static bool grow(struct emit *e, void **arr, int *cap, int n, size_t elem)
-{
+static bool grow(struct emit *e, void **arr, int *cap, int n, size_t elem) {
     if (n < *cap)
         return true;
     int ncap = *cap ? *cap * 2 : 64;
@@ -19,13 +18,11 @@ static bool grow(struct emit *e, void **arr, int *cap, int n, size_t elem)
     return true;
 }
 
-void emit_init(struct emit *e)
-{
+void emit_init(struct emit *e) {
     memset(e, 0, sizeof(*e));
 }
 
-void emit_free(struct emit *e)
-{
+void emit_free(struct emit *e) {
     free(e->insns);
     free(e->locs);
     free(e->label_pos);
@@ -33,8 +30,7 @@ void emit_free(struct emit *e)
     memset(e, 0, sizeof(*e));
 }
 
-void emit(struct emit *e, struct bpf_insn insn)
-{
+void emit(struct emit *e, struct bpf_insn insn) {
     if (e->failed)
         return;
     if (e->n == e->cap) {
@@ -57,34 +53,29 @@ void emit(struct emit *e, struct bpf_insn insn)
     e->n++;
 }
 
-void emit_ld_imm64(struct emit *e, int dst, int64_t value)
-{
+void emit_ld_imm64(struct emit *e, int dst, int64_t value) {
     emit(e, LD_IMM64_LO(dst, 0, value));
     emit(e, LD_IMM64_HI(value));
 }
 
-void emit_ld_map(struct emit *e, int dst, int map_index)
-{
+void emit_ld_map(struct emit *e, int dst, int map_index) {
     emit(e, LD_MAP_IDX_LO(dst, map_index));
     emit(e, LD_IMM64_HI(0));
 }
 
-int emit_label(struct emit *e)
-{
+int emit_label(struct emit *e) {
     if (!grow(e, (void **)&e->label_pos, &e->label_cap, e->nlabels, sizeof(int)))
         return 0;
     e->label_pos[e->nlabels] = -1;
     return e->nlabels++;
 }
 
-void emit_place(struct emit *e, int label)
-{
+void emit_place(struct emit *e, int label) {
     if (!e->failed)
         e->label_pos[label] = e->n;
 }
 
-void emit_jump(struct emit *e, struct bpf_insn insn, int label)
-{
+void emit_jump(struct emit *e, struct bpf_insn insn, int label) {
     if (e->failed)
         return;
     if (!grow(e, (void **)&e->fixups, &e->fixup_cap, e->nfixups, sizeof(*e->fixups)))
@@ -93,21 +84,18 @@ void emit_jump(struct emit *e, struct bpf_insn insn, int label)
     emit(e, insn);
 }
 
-static bool is_jump(const struct bpf_insn *in)
-{
+static bool is_jump(const struct bpf_insn *in) {
     int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
     return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
 }
 
-static bool is_ld_imm64(const struct bpf_insn *in)
-{
+static bool is_ld_imm64(const struct bpf_insn *in) {
     return in->code == (BPF_LD | BPF_DW | BPF_IMM);
 }
 
 /* Keeps the instructions marked in keep, re-targeting jumps; a jump to a
  * dropped instruction goes to the next kept one. */
-static void compact(struct emit *e, const bool *keep, int *newpos)
-{
+static void compact(struct emit *e, const bool *keep, int *newpos) {
     int n = 0;
     for (int i = 0; i <= e->n; i++) {
         newpos[i] = n;
@@ -129,8 +117,7 @@ static void compact(struct emit *e, const bool *keep, int *newpos)
 
 /* The verifier rejects unreachable code, which constant conditions leave
  * behind; jumps to the next instruction are dropped on the way. */
-static int prune(struct emit *e)
-{
+static int prune(struct emit *e) {
     bool *keep = calloc((size_t)e->n + 1, sizeof(bool));
     int *stack = malloc(((size_t)e->n + 1) * sizeof(int));
     int *newpos = malloc(((size_t)e->n + 1) * sizeof(int));
@@ -175,8 +162,7 @@ static int prune(struct emit *e)
     return 0;
 }
 
-int emit_finish(struct emit *e)
-{
+int emit_finish(struct emit *e) {
     if (e->failed)
         return -1;
     for (int i = 0; i < e->nfixups; i++) {

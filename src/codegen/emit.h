@@ -12,13 +12,16 @@
 
 struct emit {
     struct bpf_insn *insns;
-    struct loc *locs;     /* source of each instruction */
+    struct loc *locs; /* source of each instruction */
     int n, cap;
-    int *label_pos;       /* instruction index of each label, -1 until placed */
+    int *label_pos; /* instruction index of each label, -1 until placed */
     int nlabels, label_cap;
-    struct fixup { int insn; int label; } *fixups;
+    struct fixup {
+        int insn;
+        int label;
+    } * fixups;
     int nfixups, fixup_cap;
-    struct loc loc;       /* source given to the next instructions */
+    struct loc loc; /* source given to the next instructions */
     bool failed;
 };
 

@@ -2,8 +2,7 @@
  * statements release what their temporaries took. */
 #include "codegen/cg.h"
 
-int cg_frame_alloc(struct cg *cg, int size)
-{
+int cg_frame_alloc(struct cg *cg, int size) {
     int aligned = (size + 7) & ~7;
     cg->frame_top += aligned;
     if (cg->frame_top > cg->frame_max)
@@ -16,44 +15,37 @@ int cg_frame_alloc(struct cg *cg, int size)
     return -cg->frame_top;
 }
 
-void cg_stack_ptr(struct cg *cg, int reg, int off)
-{
+void cg_stack_ptr(struct cg *cg, int reg, int off) {
     emit(&cg->e, MOV64_REG(reg, cg->fp));
     emit(&cg->e, ALU64_IMM(BPF_ADD, reg, off));
 }
 
-int cg_frame_mark(struct cg *cg)
-{
+int cg_frame_mark(struct cg *cg) {
     return cg->frame_top;
 }
 
-void cg_frame_release(struct cg *cg, int mark)
-{
+void cg_frame_release(struct cg *cg, int mark) {
     cg->frame_top = mark;
 }
 
 /* The widest access (8, 4, 2 or 1 bytes) that keeps every address aligned:
  * the verifier rejects misaligned stack accesses. */
-int cg_access_width(int a, int b, int remaining)
-{
+int cg_access_width(int a, int b, int remaining) {
     for (int w = 8; w > 1; w /= 2)
         if (remaining >= w && a % w == 0 && b % w == 0)
             return w;
     return 1;
 }
 
-bool cg_valid_width(int width)
-{
+bool cg_valid_width(int width) {
     return width == 1 || width == 2 || width == 4 || width == 8;
 }
 
-int cg_size_code(int width)
-{
+int cg_size_code(int width) {
     return width == 8 ? BPF_DW : width == 4 ? BPF_W : width == 2 ? BPF_H : BPF_B;
 }
 
-void cg_zero(struct cg *cg, int off, int size)
-{
+void cg_zero(struct cg *cg, int off, int size) {
     for (int i = 0; i < size;) {
         int w = cg_access_width(off + i, 0, size - i);
         emit(&cg->e, ST_MEM(cg_size_code(w), cg->fp, off + i, 0));

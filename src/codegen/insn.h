@@ -6,7 +6,8 @@
 
 #include <linux/bpf.h>
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+#define INSN(c, d, s, o, i)                                                                        \
+    ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 
 /* dst = dst OP src / dst = dst OP imm, 64 and 32 bit */
 #define ALU64_REG(op, d, s) INSN(BPF_ALU64 | BPF_OP(op) | BPF_X, d, s, 0, 0)

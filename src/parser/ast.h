@@ -22,61 +22,79 @@ enum node_kind {
     N_ATTACH_POINT, /* str = raw text as written, e.g. "tracepoint:syscalls:sys_enter_*" */
 
     /* statements */
-    N_BLOCK,        /* a = statements list */
-    N_EXPR_STMT,    /* a = expression */
-    N_ASSIGN,       /* a = target (N_MAP, N_VAR, N_IDENT "_"), b = value; op = OP_ASSIGN or the
-                       binary operator of a compound assignment (OP_ADD for +=, ...) */
-    N_LET,          /* a = N_VAR, b = type (N_TYPE) or NULL, c = value or NULL */
-    N_IF,           /* a = condition, b = then N_BLOCK, c = else (N_BLOCK or N_IF) or NULL */
-    N_WHILE,        /* a = condition, b = N_BLOCK */
-    N_UNROLL,       /* a = count expression, b = N_BLOCK */
-    N_FOR_MAP,      /* a = N_VAR, b = N_MAP (no key), c = N_BLOCK */
-    N_FOR_RANGE,    /* a = N_VAR, b = start, c = end (exclusive), d = N_BLOCK */
+    N_BLOCK,     /* a = statements list */
+    N_EXPR_STMT, /* a = expression */
+    N_ASSIGN,    /* a = target (N_MAP, N_VAR, N_IDENT "_"), b = value; op = OP_ASSIGN or the
+                    binary operator of a compound assignment (OP_ADD for +=, ...) */
+    N_LET,       /* a = N_VAR, b = type (N_TYPE) or NULL, c = value or NULL */
+    N_IF,        /* a = condition, b = then N_BLOCK, c = else (N_BLOCK or N_IF) or NULL */
+    N_WHILE,     /* a = condition, b = N_BLOCK */
+    N_UNROLL,    /* a = count expression, b = N_BLOCK */
+    N_FOR_MAP,   /* a = N_VAR, b = N_MAP (no key), c = N_BLOCK */
+    N_FOR_RANGE, /* a = N_VAR, b = start, c = end (exclusive), d = N_BLOCK */
     N_BREAK,
     N_CONTINUE,
-    N_RETURN,       /* a = value or NULL */
+    N_RETURN, /* a = value or NULL */
 
     /* expressions */
-    N_INT,          /* num = value (as written, unsigned); is_negative never set by the parser */
-    N_STRING,       /* str = bytes after escape processing, len = byte count (may hold NULs) */
-    N_BOOL,         /* num = 0 or 1 (true/false) */
-    N_IDENT,        /* str = name: builtins (pid, comm, args, arg0), bare 0-arg calls, config keys */
-    N_POSITIONAL,   /* num = N of $N */
+    N_INT,        /* num = value (as written, unsigned); is_negative never set by the parser */
+    N_STRING,     /* str = bytes after escape processing, len = byte count (may hold NULs) */
+    N_BOOL,       /* num = 0 or 1 (true/false) */
+    N_IDENT,      /* str = name: builtins (pid, comm, args, arg0), bare 0-arg calls, config keys */
+    N_POSITIONAL, /* num = N of $N */
     N_POSITIONAL_COUNT, /* $# */
-    N_VAR,          /* str = "$name" */
-    N_MAP,          /* str = "@name" or "@"; a = key expression list or NULL;
-                       @m[k1, k2] keeps two keys, @m[(k1, k2)] one N_TUPLE key */
-    N_CALL,         /* str = function name, a = argument list */
-    N_BINOP,        /* op, a = left, b = right */
-    N_UNOP,         /* op (OP_NOT, OP_BNOT, OP_NEG, OP_DEREF, OP_ADDROF), a = operand */
-    N_INCDEC,       /* op = OP_PRE_INC, OP_PRE_DEC, OP_POST_INC, OP_POST_DEC; a = N_VAR or N_MAP */
-    N_TERNARY,      /* a = condition, b = then (NULL for "a ?: c"), c = else */
-    N_FIELD,        /* a = expression, str = field name, or str = NULL and num = index for
-                       tuples ".0"; arrow = true when written with -> */
-    N_INDEX,        /* a = expression, b = index */
-    N_TUPLE,        /* a = element list */
-    N_CAST,         /* a = N_TYPE, b = expression */
-    N_TYPE,         /* str = type name as written, e.g. "uint32", "struct task_struct",
-                       num = pointer depth ("*" count), len = array length or 0
-                       (also 0 for "int8[]") */
-    N_SIZEOF,       /* a = N_TYPE or expression */
-    N_OFFSETOF,     /* a = N_TYPE, str = field path */
+    N_VAR,              /* str = "$name" */
+    N_MAP,              /* str = "@name" or "@"; a = key expression list or NULL;
+                           @m[k1, k2] keeps two keys, @m[(k1, k2)] one N_TUPLE key */
+    N_CALL,             /* str = function name, a = argument list */
+    N_BINOP,            /* op, a = left, b = right */
+    N_UNOP,             /* op (OP_NOT, OP_BNOT, OP_NEG, OP_DEREF, OP_ADDROF), a = operand */
+    N_INCDEC,   /* op = OP_PRE_INC, OP_PRE_DEC, OP_POST_INC, OP_POST_DEC; a = N_VAR or N_MAP */
+    N_TERNARY,  /* a = condition, b = then (NULL for "a ?: c"), c = else */
+    N_FIELD,    /* a = expression, str = field name, or str = NULL and num = index for
+                   tuples ".0"; arrow = true when written with -> */
+    N_INDEX,    /* a = expression, b = index */
+    N_TUPLE,    /* a = element list */
+    N_CAST,     /* a = N_TYPE, b = expression */
+    N_TYPE,     /* str = type name as written, e.g. "uint32", "struct task_struct",
+                   num = pointer depth ("*" count), len = array length or 0
+                   (also 0 for "int8[]") */
+    N_SIZEOF,   /* a = N_TYPE or expression */
+    N_OFFSETOF, /* a = N_TYPE, str = field path */
 };
 
 enum op {
     OP_NONE = 0,
     /* binary, in C precedence groups */
-    OP_LOR, OP_LAND,
-    OP_BOR, OP_BXOR, OP_BAND,
-    OP_EQ, OP_NE,
-    OP_LT, OP_LE, OP_GT, OP_GE,
-    OP_SHL, OP_SHR,
-    OP_ADD, OP_SUB,
-    OP_MUL, OP_DIV, OP_MOD,
+    OP_LOR,
+    OP_LAND,
+    OP_BOR,
+    OP_BXOR,
+    OP_BAND,
+    OP_EQ,
+    OP_NE,
+    OP_LT,
+    OP_LE,
+    OP_GT,
+    OP_GE,
+    OP_SHL,
+    OP_SHR,
+    OP_ADD,
+    OP_SUB,
+    OP_MUL,
+    OP_DIV,
+    OP_MOD,
     /* unary */
-    OP_NOT, OP_BNOT, OP_NEG, OP_DEREF, OP_ADDROF,
+    OP_NOT,
+    OP_BNOT,
+    OP_NEG,
+    OP_DEREF,
+    OP_ADDROF,
     /* increment and decrement */
-    OP_PRE_INC, OP_PRE_DEC, OP_POST_INC, OP_POST_DEC,
+    OP_PRE_INC,
+    OP_PRE_DEC,
+    OP_POST_INC,
+    OP_POST_DEC,
     /* plain assignment */
     OP_ASSIGN,
 };
@@ -85,17 +103,17 @@ struct node {
     enum node_kind kind;
     struct loc loc;
     enum op op;
-    char *str;       /* owned, NUL-terminated; see kinds above */
-    size_t len;      /* byte length of str for N_STRING; array length for N_TYPE */
-    uint64_t num;    /* integer literal value, positional index, tuple field index */
-    bool arrow;      /* N_FIELD written as "->" */
+    char *str;    /* owned, NUL-terminated; see kinds above */
+    size_t len;   /* byte length of str for N_STRING; array length for N_TYPE */
+    uint64_t num; /* integer literal value, positional index, tuple field index */
+    bool arrow;   /* N_FIELD written as "->" */
     struct node *a, *b, *c, *d;
     struct node *next;
 
     /* Filled by semantic analysis. */
     const struct type *ty;
-    int sym;         /* map index, variable index, builtin id, function id, field index */
-    int64_t aux;     /* kind-specific annotation (e.g. resolved constant) */
+    int sym;     /* map index, variable index, builtin id, function id, field index */
+    int64_t aux; /* kind-specific annotation (e.g. resolved constant) */
 };
 
 struct node *ast_new(enum node_kind kind, const struct loc *loc);

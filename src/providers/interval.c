@@ -121,8 +121,7 @@ static int expand_interval(const char *spec, const struct loc *loc, struct diag 
     return provider_expand_rate(&provider_interval, spec, loc, d, targets, ntargets);
 }
 
-static int list_interval(const char *rest, bool named, FILE *out)
-{
+static int list_interval(const char *rest, bool named, FILE *out) {
     return provider_list_units(&provider_interval, rest, named, out);
 }
 

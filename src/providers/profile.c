@@ -6,8 +6,7 @@ static int expand_profile(const char *spec, const struct loc *loc, struct diag *
     return provider_expand_rate(&provider_profile, spec, loc, d, targets, ntargets);
 }
 
-static int list_profile(const char *rest, bool named, FILE *out)
-{
+static int list_profile(const char *rest, bool named, FILE *out) {
     return provider_list_units(&provider_profile, rest, named, out);
 }
 

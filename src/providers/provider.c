@@ -106,8 +106,7 @@ int provider_expand(const char *attach_point, const struct loc *loc, struct diag
     return rc;
 }
 
-int provider_list_units(const struct provider *p, const char *rest, bool named, FILE *out)
-{
+int provider_list_units(const struct provider *p, const char *rest, bool named, FILE *out) {
     static const char *const units[] = {"hz", "ms", "s", "us"};
     if (!named)
         return 0;

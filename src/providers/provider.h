@@ -12,25 +12,25 @@
 
 /* What a builtin needs from the probe it is used in. */
 struct provider_field {
-    const struct type *ty;  /* as seen by the script: integers widened to 8 bytes (sign kept),
-                               pointers is_ptr, char[N] string[N]; NULL when the field exists
-                               but its type (array, struct) is not supported. For __data_loc
-                               strings a placeholder: sema types them string[max_strlen] */
-    uint32_t offset;        /* in the probe's context */
-    uint32_t size;          /* bytes to load */
+    const struct type *ty; /* as seen by the script: integers widened to 8 bytes (sign kept),
+                              pointers is_ptr, char[N] string[N]; NULL when the field exists
+                              but its type (array, struct) is not supported. For __data_loc
+                              strings a placeholder: sema types them string[max_strlen] */
+    uint32_t offset;       /* in the probe's context */
+    uint32_t size;         /* bytes to load */
     bool is_signed;
-    bool is_data_loc;       /* string found through a __data_loc word */
-    bool is_char_array;     /* string stored inline */
+    bool is_data_loc;   /* string found through a __data_loc word */
+    bool is_char_array; /* string stored inline */
 };
 
 struct type_arena;
 
 struct provider {
-    const char *name;           /* canonical name, as the probe builtin prints it */
-    const char *aliases[3];     /* other names accepted, NULL-terminated */
+    const char *name;       /* canonical name, as the probe builtin prints it */
+    const char *aliases[3]; /* other names accepted, NULL-terminated */
     enum probe_kind kind;
     enum bpf_prog_type prog_type;
-    bool has_args;              /* the args builtin is valid */
+    bool has_args; /* the args builtin is valid */
     /* Expands one attach point (spec = text after "provider:", may be empty)
      * into targets, appending to *targets. Reports errors at loc. Returns the
      * number of targets added, or -1 after reporting an error. */

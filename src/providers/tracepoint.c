@@ -164,8 +164,7 @@ struct list_ctx {
     FILE *out;
 };
 
-static int print_tracepoint(const char *category, const char *event, void *arg)
-{
+static int print_tracepoint(const char *category, const char *event, void *arg) {
     struct list_ctx *c = arg;
     char name[512];
     snprintf(name, sizeof(name), "%s:%s", category, event);
@@ -174,8 +173,7 @@ static int print_tracepoint(const char *category, const char *event, void *arg)
     return 0;
 }
 
-static int list_tracepoints(const char *rest, bool named, FILE *out)
-{
+static int list_tracepoints(const char *rest, bool named, FILE *out) {
     (void)named;
     char err[300];
     if (!tracefs_dir(err, sizeof(err))) {

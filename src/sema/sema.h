@@ -45,28 +45,50 @@
 #include "types.h"
 
 enum builtin {
-    B_PID, B_TID, B_UID, B_GID, B_CPU, B_COMM, B_NSECS, B_ELAPSED, B_PROBE, B_ARGS,
+    B_PID,
+    B_TID,
+    B_UID,
+    B_GID,
+    B_CPU,
+    B_COMM,
+    B_NSECS,
+    B_ELAPSED,
+    B_PROBE,
+    B_ARGS,
     B_RETVAL,
     B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
 enum func {
-    F_PRINTF, F_PRINT, F_EXIT, F_STR, F_TIME,
-    F_COUNT, F_SUM, F_AVG, F_MIN, F_MAX, F_STATS, F_HIST, F_LHIST,
-    F_DELETE, F_CLEAR, F_ZERO,
+    F_PRINTF,
+    F_PRINT,
+    F_EXIT,
+    F_STR,
+    F_TIME,
+    F_COUNT,
+    F_SUM,
+    F_AVG,
+    F_MIN,
+    F_MAX,
+    F_STATS,
+    F_HIST,
+    F_LHIST,
+    F_DELETE,
+    F_CLEAR,
+    F_ZERO,
 };
 
 struct sema_map {
-    char *name;                 /* "@x" */
-    const struct type *key_ty;  /* NULL when used without a key */
-    const struct type *val_ty;  /* T_AGG for aggregations */
-    int hist_bits;              /* hist(): k, default 0 */
+    char *name;                /* "@x" */
+    const struct type *key_ty; /* NULL when used without a key */
+    const struct type *val_ty; /* T_AGG for aggregations */
+    int hist_bits;             /* hist(): k, default 0 */
     int64_t lhist_min, lhist_max, lhist_step;
-    struct loc loc;             /* first use */
+    struct loc loc; /* first use */
 };
 
 struct sema_var {
-    char *name;                 /* "$x" */
+    char *name; /* "$x" */
     const struct type *ty;
 };
 
@@ -74,27 +96,27 @@ struct sema_var {
  * the code generator emits one program per unit, or one per target when
  * per_target is set (the block reads args, whose layout differs per target). */
 struct sema_unit {
-    struct node *probe;         /* the N_PROBE */
+    struct node *probe; /* the N_PROBE */
     const struct provider *prov;
     struct attach_target *targets;
     int ntargets;
     bool per_target;
-    struct sema_var *vars;      /* scratch variables of this probe block */
+    struct sema_var *vars; /* scratch variables of this probe block */
     int nvars;
 };
 
 struct sema_out {
     struct sema_map *maps;
     int nmaps;
-    struct sema_unit *units;    /* in source order */
+    struct sema_unit *units; /* in source order */
     int nunits;
-    struct type_arena *types;   /* every type built during analysis */
+    struct type_arena *types; /* every type built during analysis */
     int max_strlen;
 };
 
 struct sema_opts {
-    int max_strlen;             /* size of str() results, bpftrace's max_strlen */
-    int npositional;            /* $1.. $N from the command line */
+    int max_strlen;  /* size of str() results, bpftrace's max_strlen */
+    int npositional; /* $1.. $N from the command line */
     char **positional;
 };
 

@@ -38,7 +38,7 @@ struct sema {
     bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
-    int loop_depth;             /* loops around the statement being checked */
+    int loop_depth; /* loops around the statement being checked */
 };
 
 /* Reports an error during the reporting walk only. */

@@ -3,8 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int cpus_parse_list(const char *text)
-{
+int cpus_parse_list(const char *text) {
     int max = -1;
     const char *p = text;
     while (*p && *p != '\n') {
@@ -27,8 +26,7 @@ int cpus_parse_list(const char *text)
     return max + 1 > 0 ? max + 1 : -1;
 }
 
-int cpus_possible(void)
-{
+int cpus_possible(void) {
     char buf[256] = {0};
     FILE *f = fopen("/sys/devices/system/cpu/possible", "r");
     if (!f)

@@ -32,8 +32,10 @@ static const char *tracefs_find(char *err, int errsize) {
         return TRACEFS_PATH;
     if (errno == EPERM && access(TRACEFS_PATH, F_OK) == 0 && geteuid() != 0) {
         /* mounted or not, only root can read or mount it */
-        snprintf(err, errsize, "cannot read or mount tracefs at " TRACEFS_PATH
-                               ": %s (trawk needs to run as root)", strerror(errno));
+        snprintf(err, errsize,
+                 "cannot read or mount tracefs at " TRACEFS_PATH
+                 ": %s (trawk needs to run as root)",
+                 strerror(errno));
         return NULL;
     }
     snprintf(err, errsize,

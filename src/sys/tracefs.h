@@ -13,14 +13,14 @@ const char *tracefs_dir(char *err, int errsize);
 
 struct tp_field {
     char *name;
-    char *type;      /* C type as written in the format file, e.g. "const char *" */
+    char *type; /* C type as written in the format file, e.g. "const char *" */
     uint32_t offset;
     uint32_t size;
     bool is_signed;
-    bool is_ptr;       /* the C type ends with '*' */
-    bool is_data_loc;  /* "__data_loc char[] name": u32 (len << 16 | offset) */
-    bool is_string;    /* char name[N] or __data_loc char[] */
-    bool is_common;    /* common_* fields, not shown by -lv */
+    bool is_ptr;      /* the C type ends with '*' */
+    bool is_data_loc; /* "__data_loc char[] name": u32 (len << 16 | offset) */
+    bool is_string;   /* char name[N] or __data_loc char[] */
+    bool is_common;   /* common_* fields, not shown by -lv */
 };
 
 struct tp_format {

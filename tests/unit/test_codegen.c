@@ -21,8 +21,7 @@ struct compiled {
     int rc;
 };
 
-static void compile_strlen(const char *text, int max_strlen, struct compiled *c)
-{
+static void compile_strlen(const char *text, int max_strlen, struct compiled *c) {
     memset(c, 0, sizeof(*c));
     FILE *err = fmemopen(c->errors, sizeof(c->errors) - 1, "w");
     struct diag d;
@@ -39,14 +38,12 @@ static void compile_strlen(const char *text, int max_strlen, struct compiled *c)
     fclose(err);
 }
 
-static void compile(const char *text, struct compiled *c)
-{
+static void compile(const char *text, struct compiled *c) {
     compile_strlen(text, 64, c);
 }
 
 /* The disassembly of program i, one instruction per string. */
-static int listing(const struct prog_desc *p, char lines[][128], int max)
-{
+static int listing(const struct prog_desc *p, char lines[][128], int max) {
     int n = 0;
     for (int i = 0; i < p->ninsns && n < max; n++)
         i += disasm_insn(&p->insns[i], lines[n], 128);
@@ -54,8 +51,7 @@ static int listing(const struct prog_desc *p, char lines[][128], int max)
 }
 
 /* True when the patterns match consecutive instructions somewhere in p. */
-static bool has_sequence(const struct prog_desc *p, const char *const *pats)
-{
+static bool has_sequence(const struct prog_desc *p, const char *const *pats) {
     static char lines[4096][128];
     int n = listing(p, lines, 4096);
     int npat = 0;
@@ -73,8 +69,7 @@ static bool has_sequence(const struct prog_desc *p, const char *const *pats)
     return false;
 }
 
-static int count_matches(const struct prog_desc *p, const char *pat)
-{
+static int count_matches(const struct prog_desc *p, const char *pat) {
     static char lines[4096][128];
     int n = listing(p, lines, 4096), count = 0;
     for (int i = 0; i < n; i++)
@@ -84,22 +79,19 @@ static int count_matches(const struct prog_desc *p, const char *pat)
 
 #define SEQ(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-static void scalar_count_increments_in_place(void **state)
-{
+static void scalar_count_increments_in_place(void **state) {
     struct compiled c;
     compile("BEGIN { @x = count(); }", &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.nprogs, 1);
-    assert_true(has_sequence(&c.m.progs[0],
-                             SEQ("r1 = map\\[0\\]", "r2 = r10", "r2 += *", "call 1",
-                                 "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)", "r1 += 1",
-                                 "*(u64 *)(r0 +0) = r1")));
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r1 = map\\[0\\]", "r2 = r10", "r2 += *", "call 1",
+                                                "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)",
+                                                "r1 += 1", "*(u64 *)(r0 +0) = r1")));
     assert_int_equal(c.m.maps[0].bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
     manifest_free(&c.m);
 }
 
-static void constants_are_folded(void **state)
-{
+static void constants_are_folded(void **state) {
     struct compiled c;
     compile("BEGIN { @x = 1 + 2 * 3 - (8 >> 1); }", &c);
     assert_int_equal(c.rc, 0);
@@ -107,8 +99,7 @@ static void constants_are_folded(void **state)
     manifest_free(&c.m);
 }
 
-static void comm_compares_four_bytes_at_once(void **state)
-{
+static void comm_compares_four_bytes_at_once(void **state) {
     struct compiled c;
     compile("tracepoint:syscalls:sys_enter_openat /comm == \"cat\"/ { @ = count(); }", &c);
     if (c.rc != 0 && strstr(c.errors, "tracefs")) {
@@ -117,14 +108,12 @@ static void comm_compares_four_bytes_at_once(void **state)
     }
     assert_int_equal(c.rc, 0);
     /* "cat\0" as a little-endian u32 is 0x00746163 */
-    assert_true(has_sequence(&c.m.progs[0],
-                             SEQ("r2 = 16", "call 16", "r1 = *(u32 *)(r10 *)",
-                                 "if r1 != 7627107 goto pc+*")));
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r2 = 16", "call 16", "r1 = *(u32 *)(r10 *)",
+                                                "if r1 != 7627107 goto pc+*")));
     manifest_free(&c.m);
 }
 
-static void narrow_signed_field_is_loaded_and_extended(void **state)
-{
+static void narrow_signed_field_is_loaded_and_extended(void **state) {
     struct compiled c;
     compile("tracepoint:sched:sched_process_exec { @ = args.pid; }", &c);
     if (c.rc != 0 && strstr(c.errors, "tracefs")) {
@@ -138,8 +127,7 @@ static void narrow_signed_field_is_loaded_and_extended(void **state)
     manifest_free(&c.m);
 }
 
-static void pid_is_the_upper_half(void **state)
-{
+static void pid_is_the_upper_half(void **state) {
     struct compiled c;
     compile("BEGIN { @x = pid; }", &c);
     assert_int_equal(c.rc, 0);
@@ -147,38 +135,35 @@ static void pid_is_the_upper_half(void **state)
     manifest_free(&c.m);
 }
 
-static void printf_sends_one_record(void **state)
-{
+static void printf_sends_one_record(void **state) {
     struct compiled c;
     compile("BEGIN { printf(\"%d\\n\", 42); }", &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.nevents, 1);
     assert_int_equal(c.m.events[0].kind, EV_PRINTF);
     assert_int_equal(c.m.events[0].size, 16);
-    assert_true(has_sequence(&c.m.progs[0],
-                             SEQ("*(u32 *)(r10 *) = 0", "*(u32 *)(r10 *) = 0",
-                                 "*(u64 *)(r10 *) = 42", "r1 = map\\[*\\]", "r2 = r10", "r2 += *",
-                                 "r3 = 16", "r4 = 0", "call 130")));
+    assert_true(
+        has_sequence(&c.m.progs[0], SEQ("*(u32 *)(r10 *) = 0", "*(u32 *)(r10 *) = 0",
+                                        "*(u64 *)(r10 *) = 42", "r1 = map\\[*\\]", "r2 = r10",
+                                        "r2 += *", "r3 = 16", "r4 = 0", "call 130")));
     manifest_free(&c.m);
 }
 
-static void exit_leaves_the_probe(void **state)
-{
+static void exit_leaves_the_probe(void **state) {
     struct compiled c;
     compile("BEGIN { exit(); printf(\"not reached\\n\"); }", &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.events[0].kind, EV_EXIT);
     /* the record, the lost-event count, then straight to the exit: the
      * printf after exit() is unreachable and pruned */
-    assert_true(has_sequence(&c.m.progs[0], SEQ("call 130", "if r0 == 0 goto pc+*",
-                                                "r1 = &map\\[*\\]\\[0\\]", "r2 = 1",
-                                                "lock *(u64 *)(r1 +0) += r2", "r0 = 0", "exit")));
+    assert_true(has_sequence(&c.m.progs[0],
+                             SEQ("call 130", "if r0 == 0 goto pc+*", "r1 = &map\\[*\\]\\[0\\]",
+                                 "r2 = 1", "lock *(u64 *)(r1 +0) += r2", "r0 = 0", "exit")));
     assert_int_equal(count_matches(&c.m.progs[0], "call 130"), 1);
     manifest_free(&c.m);
 }
 
-static void constant_conditions_leave_no_dead_code(void **state)
-{
+static void constant_conditions_leave_no_dead_code(void **state) {
     struct compiled c;
     compile("BEGIN { if (0) { printf(\"a\\n\"); } else { printf(\"b\\n\"); } @x = 1 ? 2 : 3; }",
             &c);
@@ -189,32 +174,29 @@ static void constant_conditions_leave_no_dead_code(void **state)
     manifest_free(&c.m);
 }
 
-static void reading_a_count_sums_the_cpus(void **state)
-{
+static void reading_a_count_sums_the_cpus(void **state) {
     struct compiled c;
     compile("BEGIN { @c = count(); @x = @c; }", &c);
     assert_int_equal(c.rc, 0);
     /* bpf_map_lookup_percpu_elem for each CPU, values added up */
-    assert_true(has_sequence(&c.m.progs[0], SEQ("r3 = *(u64 *)(r10 *)", "if r3 >= * goto pc+*",
-                                                "r1 = map\\[0\\]", "r2 = r10", "r2 += *",
-                                                "call 195", "if r0 == 0 goto pc+*",
-                                                "r1 = *(u64 *)(r0 +0)")));
+    assert_true(
+        has_sequence(&c.m.progs[0], SEQ("r3 = *(u64 *)(r10 *)", "if r3 >= * goto pc+*",
+                                        "r1 = map\\[0\\]", "r2 = r10", "r2 += *", "call 195",
+                                        "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)")));
     manifest_free(&c.m);
 }
 
-static void hist_computes_log2_bucket(void **state)
-{
+static void hist_computes_log2_bucket(void **state) {
     struct compiled c;
     compile("BEGIN { @h = hist(100); }", &c);
     assert_int_equal(c.rc, 0);
-    assert_true(has_sequence(&c.m.progs[0], SEQ("r3 = r1", "r3 >>= 32", "if r3 == 0 goto pc+2",
-                                                "r1 = r3", "r2 += 32")));
+    assert_true(has_sequence(
+        &c.m.progs[0], SEQ("r3 = r1", "r3 >>= 32", "if r3 == 0 goto pc+2", "r1 = r3", "r2 += 32")));
     assert_int_equal(c.m.maps[0].key_size, 8);
     manifest_free(&c.m);
 }
 
-static void tuple_key_count_is_short(void **state)
-{
+static void tuple_key_count_is_short(void **state) {
     struct compiled c;
     compile("BEGIN { @[tid, comm] = count(); }", &c);
     assert_int_equal(c.rc, 0);
@@ -223,8 +205,7 @@ static void tuple_key_count_is_short(void **state)
     manifest_free(&c.m);
 }
 
-static void big_frames_move_to_scratch(void **state)
-{
+static void big_frames_move_to_scratch(void **state) {
     struct compiled c;
     compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(0), str(0), str(0), str(0), str(0), "
             "str(0), str(0), str(0), str(0)); }",
@@ -232,17 +213,15 @@ static void big_frames_move_to_scratch(void **state)
     assert_int_equal(c.rc, 0);
     /* the frame is a per-CPU array value, addressed through r9 */
     assert_true(has_sequence(&c.m.progs[0],
-                             SEQ("*(u32 *)(r10 -4) = 0", "r1 = map\\[*\\]", "r2 = r10",
-                                 "r2 += -4", "call 1", "if r0 == 0 goto pc+*", "r9 = r0",
-                                 "r9 += *")));
+                             SEQ("*(u32 *)(r10 -4) = 0", "r1 = map\\[*\\]", "r2 = r10", "r2 += -4",
+                                 "call 1", "if r0 == 0 goto pc+*", "r9 = r0", "r9 += *")));
     /* the only stack access left is the lookup's key (no context is used) */
     assert_int_equal(count_matches(&c.m.progs[0], "*(r10 -*"), 1);
     assert_int_equal(c.m.nevents, 1);
     manifest_free(&c.m);
 }
 
-static void small_frames_stay_on_the_stack(void **state)
-{
+static void small_frames_stay_on_the_stack(void **state) {
     struct compiled c;
     compile("BEGIN { printf(\"%s\", str(0)); }", &c);
     assert_int_equal(c.rc, 0);
@@ -251,8 +230,7 @@ static void small_frames_stay_on_the_stack(void **state)
     manifest_free(&c.m);
 }
 
-static void frames_beyond_scratch_are_an_error(void **state)
-{
+static void frames_beyond_scratch_are_an_error(void **state) {
     struct compiled c;
     compile_strlen("BEGIN { printf(\"%s%s%s%s\", str(0), str(0), str(0), str(0)); }", 10000, &c);
     assert_int_not_equal(c.rc, 0);
@@ -261,8 +239,7 @@ static void frames_beyond_scratch_are_an_error(void **state)
     manifest_free(&c.m);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scalar_count_increments_in_place),
         cmocka_unit_test(constants_are_folded),

@@ -7,8 +7,7 @@
 
 #include "sys/cpus.h"
 
-static void lists(void **state)
-{
+static void lists(void **state) {
     assert_int_equal(cpus_parse_list("0\n"), 1);
     assert_int_equal(cpus_parse_list("0-1\n"), 2);
     assert_int_equal(cpus_parse_list("0-3,8-11"), 12);
@@ -19,8 +18,7 @@ static void lists(void **state)
     assert_true(cpus_possible() >= 1);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(lists)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,16 +24,14 @@ static const struct type t_hist = {.kind = T_AGG, .size = 8, .agg = AGG_HIST};
 
 static int ncpus;
 
-static int create(enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t n)
-{
+static int create(enum bpf_map_type type, uint32_t ks, uint32_t vs, uint32_t n) {
     int fd = bpf_map_create(type, NULL, ks, vs, n, NULL);
     assert_true(fd >= 0);
     return fd;
 }
 
 /* Stores v on CPU 0 and v + 1 on the last CPU (the same CPU when there is one). */
-static void put_percpu(int fd, const void *key, uint64_t v)
-{
+static void put_percpu(int fd, const void *key, uint64_t v) {
     uint64_t *vals = calloc((size_t)ncpus, 8);
     vals[0] += v;
     vals[ncpus - 1] += v + 1;
@@ -42,8 +40,7 @@ static void put_percpu(int fd, const void *key, uint64_t v)
 }
 
 static char *capture_map(const struct manifest *m, const struct map_desc *d, uint64_t top,
-                         uint64_t div)
-{
+                         uint64_t div) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -52,8 +49,7 @@ static char *capture_map(const struct manifest *m, const struct map_desc *d, uin
     return buf;
 }
 
-static char *capture_all(const struct manifest *m)
-{
+static char *capture_all(const struct manifest *m) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
@@ -63,23 +59,26 @@ static char *capture_all(const struct manifest *m)
 }
 
 static void expect_map(const struct manifest *m, const struct map_desc *d, uint64_t top,
-                       uint64_t div, const char *want)
-{
+                       uint64_t div, const char *want) {
     char *got = capture_map(m, d, top, div);
     assert_string_equal(got, want);
     free(got);
 }
 
-static struct map_desc count_map(const char *name, int fd)
-{
-    struct map_desc d = {.name = (char *)name, .bpf_type = BPF_MAP_TYPE_PERCPU_HASH,
-                         .key_size = 8, .value_size = 8, .max_entries = 16,
-                         .key_ty = &t_u64, .val_ty = &t_count, .is_user = true, .fd = fd};
+static struct map_desc count_map(const char *name, int fd) {
+    struct map_desc d = {.name = (char *)name,
+                         .bpf_type = BPF_MAP_TYPE_PERCPU_HASH,
+                         .key_size = 8,
+                         .value_size = 8,
+                         .max_entries = 16,
+                         .key_ty = &t_u64,
+                         .val_ty = &t_count,
+                         .is_user = true,
+                         .fd = fd};
     return d;
 }
 
-static char *run_event(const struct manifest *m, uint32_t id)
-{
+static char *run_event(const struct manifest *m, uint32_t id) {
     struct event_header h = {.event_id = id};
     char *buf = NULL;
     size_t len = 0;
@@ -89,8 +88,7 @@ static char *run_event(const struct manifest *m, uint32_t id)
     return buf;
 }
 
-static void test_percpu_count(void **state)
-{
+static void test_percpu_count(void **state) {
     (void)state;
     int fd = create(BPF_MAP_TYPE_PERCPU_HASH, 8, 8, 16);
     struct map_desc d = count_map("@c", fd);
@@ -122,13 +120,18 @@ static void test_percpu_count(void **state)
     close(fd);
 }
 
-static void test_hist_map(void **state)
-{
+static void test_hist_map(void **state) {
     (void)state;
     int fd = create(BPF_MAP_TYPE_PERCPU_HASH, 16, 8, 64);
-    struct map_desc d = {.name = "@h", .bpf_type = BPF_MAP_TYPE_PERCPU_HASH, .key_size = 16,
-                         .value_size = 8, .max_entries = 64, .key_ty = &t_u64,
-                         .val_ty = &t_hist, .is_user = true, .fd = fd};
+    struct map_desc d = {.name = "@h",
+                         .bpf_type = BPF_MAP_TYPE_PERCPU_HASH,
+                         .key_size = 16,
+                         .value_size = 8,
+                         .max_entries = 64,
+                         .key_ty = &t_u64,
+                         .val_ty = &t_hist,
+                         .is_user = true,
+                         .fd = fd};
     struct manifest m = {.maps = &d, .nmaps = 1};
     uint64_t key[2] = {1, hist_bucket_index(1000, 0)};
     uint64_t *vals = calloc((size_t)ncpus, 8);
@@ -149,23 +152,37 @@ static void test_hist_map(void **state)
 
 /* The exit dump: two newlines, then the user maps by name; a scalar
  * count() is a one-entry per-CPU array and shows 0 when never written. */
-static void test_exit_dump(void **state)
-{
+static void test_exit_dump(void **state) {
     (void)state;
     int fd_c = create(BPF_MAP_TYPE_PERCPU_HASH, 8, 8, 16);
     int fd_a = create(BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
     int fd_e = create(BPF_MAP_TYPE_HASH, 8, 8, 4);
     struct map_desc maps[4];
     maps[0] = count_map("@z", fd_c);
-    maps[1] = (struct map_desc){.name = "@a", .bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY,
-                                .key_size = 4, .value_size = 8, .max_entries = 1,
-                                .val_ty = &t_count, .is_user = true, .is_scalar = true,
+    maps[1] = (struct map_desc){.name = "@a",
+                                .bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY,
+                                .key_size = 4,
+                                .value_size = 8,
+                                .max_entries = 1,
+                                .val_ty = &t_count,
+                                .is_user = true,
+                                .is_scalar = true,
                                 .fd = fd_a};
-    maps[2] = (struct map_desc){.name = ".internal", .bpf_type = BPF_MAP_TYPE_HASH,
-                                .key_size = 8, .value_size = 8, .val_ty = &t_u64, .fd = fd_e};
-    maps[3] = (struct map_desc){.name = "@empty", .bpf_type = BPF_MAP_TYPE_HASH, .key_size = 8,
-                                .value_size = 8, .max_entries = 4, .val_ty = &t_u64,
-                                .is_user = true, .is_scalar = true, .fd = fd_e};
+    maps[2] = (struct map_desc){.name = ".internal",
+                                .bpf_type = BPF_MAP_TYPE_HASH,
+                                .key_size = 8,
+                                .value_size = 8,
+                                .val_ty = &t_u64,
+                                .fd = fd_e};
+    maps[3] = (struct map_desc){.name = "@empty",
+                                .bpf_type = BPF_MAP_TYPE_HASH,
+                                .key_size = 8,
+                                .value_size = 8,
+                                .max_entries = 4,
+                                .val_ty = &t_u64,
+                                .is_user = true,
+                                .is_scalar = true,
+                                .fd = fd_e};
     struct manifest m = {.maps = maps, .nmaps = 4};
     uint64_t k = 1;
     put_percpu(fd_c, &k, 0);
@@ -179,15 +196,13 @@ static void test_exit_dump(void **state)
     close(fd_e);
 }
 
-static int setup(void **state)
-{
+static int setup(void **state) {
     (void)state;
     ncpus = libbpf_num_possible_cpus();
     return ncpus > 0 ? 0 : -1;
 }
 
-int main(void)
-{
+int main(void) {
     int fd = bpf_map_create(BPF_MAP_TYPE_HASH, NULL, 8, 8, 1, NULL);
     if (fd < 0) {
         printf("SKIP: cannot create BPF maps here (need root or CAP_BPF): %s\n", strerror(errno));

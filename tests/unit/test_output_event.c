@@ -35,11 +35,10 @@ static struct event_desc events[] = {
     {.kind = EV_EXIT, .nargs = 1, .args = &a_int, .size = 16},
 };
 
-static const struct manifest man = {.events = events, .nevents = 7, .probe_names = probes,
-                                    .nprobe_names = 2};
+static const struct manifest man = {
+    .events = events, .nevents = 7, .probe_names = probes, .nprobe_names = 2};
 
-static char *run(uint32_t id, const void *payload, size_t n)
-{
+static char *run(uint32_t id, const void *payload, size_t n) {
     uint8_t rec[64] = {0};
     struct event_header h = {.event_id = id};
     memcpy(rec, &h, sizeof(h));
@@ -52,15 +51,13 @@ static char *run(uint32_t id, const void *payload, size_t n)
     return buf;
 }
 
-static void expect(uint32_t id, const void *payload, size_t n, const char *want)
-{
+static void expect(uint32_t id, const void *payload, size_t n, const char *want) {
     char *got = run(id, payload, n);
     assert_string_equal(got, want);
     free(got);
 }
 
-static void test_printf_event(void **state)
-{
+static void test_printf_event(void **state) {
     (void)state;
     uint8_t p[16] = {0};
     int64_t v = 42;
@@ -71,8 +68,7 @@ static void test_printf_event(void **state)
     expect(0, p, 8, "pid 42 comm \n");
 }
 
-static void test_print_event(void **state)
-{
+static void test_print_event(void **state) {
     (void)state;
     int64_t v = -9;
     expect(1, &v, 8, "-9\n");
@@ -84,8 +80,7 @@ static void test_print_event(void **state)
     expect(3, &idx, 8, "interval:s:1\n");
 }
 
-static void test_time_event(void **state)
-{
+static void test_time_event(void **state) {
     (void)state;
     expect(4, "", 0, "at 100%\n");
     char *got = run(5, "", 0);
@@ -95,8 +90,7 @@ static void test_time_event(void **state)
     free(got);
 }
 
-static void test_ignored(void **state)
-{
+static void test_ignored(void **state) {
     (void)state;
     int64_t v = 3;
     expect(6, &v, 8, "");  /* exit is the runtime's business */
@@ -110,8 +104,7 @@ static void test_ignored(void **state)
     free(buf);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_printf_event),
         cmocka_unit_test(test_print_event),

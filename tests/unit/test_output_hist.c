@@ -11,14 +11,12 @@
 
 #include "output/hist.h"
 
-static void add(uint64_t *counts, size_t n, uint64_t idx, uint64_t times)
-{
+static void add(uint64_t *counts, size_t n, uint64_t idx, uint64_t times) {
     assert_true(idx < n);
     counts[idx] += times;
 }
 
-static void test_hist_index_k0(void **state)
-{
+static void test_hist_index_k0(void **state) {
     (void)state;
     assert_int_equal(hist_bucket_index(-5, 0), 0);
     assert_int_equal(hist_bucket_index(0, 0), 1);
@@ -31,8 +29,7 @@ static void test_hist_index_k0(void **state)
     assert_int_equal(hist_bucket_index(INT64_MAX, 0), 64);
 }
 
-static void test_hist_index_k2(void **state)
-{
+static void test_hist_index_k2(void **state) {
     (void)state;
     /* the worked example in bpftrace's log2(): 225 with k = 2 -> 28 */
     assert_int_equal(hist_bucket_index(225, 2), 28);
@@ -46,8 +43,7 @@ static void test_hist_index_k2(void **state)
     assert_int_equal(hist_bucket_index(16, 2), 13);
 }
 
-static void test_lhist_index(void **state)
-{
+static void test_lhist_index(void **state) {
     (void)state;
     assert_int_equal(lhist_bucket_index(-1, 0, 10, 2), 0);
     assert_int_equal(lhist_bucket_index(0, 0, 10, 2), 1);
@@ -83,8 +79,7 @@ static const char hist_rows[] =
     "[512K, 1M)             0 |                                                    |\n"
     "[1M, 2M)               1 |@@@@@@@                                             |\n";
 
-static void test_hist_rows(void **state)
-{
+static void test_hist_rows(void **state) {
     (void)state;
     uint64_t c[70] = {0};
     add(c, 70, hist_bucket_index(0, 0), 3);
@@ -100,8 +95,7 @@ static void test_hist_rows(void **state)
     out_str_free(&s);
 }
 
-static void test_hist_rows_trimmed_and_div(void **state)
-{
+static void test_hist_rows_trimmed_and_div(void **state) {
     (void)state;
     uint64_t c[20] = {0};
     add(c, 20, hist_bucket_index(1000, 0), 10);
@@ -109,9 +103,9 @@ static void test_hist_rows_trimmed_and_div(void **state)
     struct out_str s;
     out_str_init(&s);
     hist_render(&s, c, 20, 0, 10);
-    assert_string_equal(s.p,
-        "[512, 1K)              1 |@@@@@@@@@@@@@                                       |\n"
-        "[1K, 2K)               4 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
+    assert_string_equal(
+        s.p, "[512, 1K)              1 |@@@@@@@@@@@@@                                       |\n"
+             "[1K, 2K)               4 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
     out_str_reset(&s);
     uint64_t z[20] = {0};
     hist_render(&s, z, 20, 0, 0);
@@ -119,8 +113,7 @@ static void test_hist_rows_trimmed_and_div(void **state)
     out_str_free(&s);
 }
 
-static void test_hist_rows_k2(void **state)
-{
+static void test_hist_rows_k2(void **state) {
     (void)state;
     uint64_t c[80] = {0};
     add(c, 80, hist_bucket_index(7, 2), 1);
@@ -142,8 +135,7 @@ static void test_hist_rows_k2(void **state)
     out_str_free(&s);
 }
 
-static void test_lhist_rows(void **state)
-{
+static void test_lhist_rows(void **state) {
     (void)state;
     uint64_t c[8] = {0};
     add(c, 8, lhist_bucket_index(3, 0, 10, 2), 1);
@@ -152,19 +144,18 @@ static void test_lhist_rows(void **state)
     struct out_str s;
     out_str_init(&s);
     lhist_render(&s, c, 8, 0, 10, 2);
-    assert_string_equal(s.p,
-        "(..., 0)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
-        "[0, 2)                 0 |                                                    |\n"
-        "[2, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
-        "[4, 6)                 0 |                                                    |\n"
-        "[6, 8)                 0 |                                                    |\n"
-        "[8, 10)                0 |                                                    |\n"
-        "[10, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
+    assert_string_equal(
+        s.p, "(..., 0)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+             "[0, 2)                 0 |                                                    |\n"
+             "[2, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+             "[4, 6)                 0 |                                                    |\n"
+             "[6, 8)                 0 |                                                    |\n"
+             "[8, 10)                0 |                                                    |\n"
+             "[10, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
     out_str_free(&s);
 }
 
-static void test_lhist_suffixes(void **state)
-{
+static void test_lhist_suffixes(void **state) {
     (void)state;
     uint64_t c[8] = {0};
     int64_t vals[] = {0, 1500, 5000, 3000, 3000};
@@ -173,29 +164,28 @@ static void test_lhist_suffixes(void **state)
     struct out_str s;
     out_str_init(&s);
     lhist_render(&s, c, 8, 0, 4096, 1024);
-    assert_string_equal(s.p,
-        "[0, 1K)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
-        "[1K, 2K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
-        "[2K, 3K)               2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
-        "[3K, 4K)               0 |                                                    |\n"
-        "[4K, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n");
+    assert_string_equal(
+        s.p, "[0, 1K)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+             "[1K, 2K)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+             "[2K, 3K)               2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+             "[3K, 4K)               0 |                                                    |\n"
+             "[4K, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n");
 
     uint64_t m[8] = {0};
     add(m, 8, lhist_bucket_index(0, 0, 3145728, 1048576), 1);
     add(m, 8, lhist_bucket_index(2097152, 0, 3145728, 1048576), 1);
     out_str_reset(&s);
     lhist_render(&s, m, 8, 0, 3145728, 1048576);
-    assert_string_equal(s.p,
-        "[0, 1M)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
-        "[1M, 2M)               0 |                                                    |\n"
-        "[2M, 3M)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
+    assert_string_equal(
+        s.p, "[0, 1M)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+             "[1M, 2M)               0 |                                                    |\n"
+             "[2M, 3M)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
     out_str_free(&s);
 }
 
 /* Current bpftrace prints a one-value bucket of lhist(x, min, max, 1) as
  * [n]; 0.17 printed [n, n+1). */
-static void test_lhist_step_one(void **state)
-{
+static void test_lhist_step_one(void **state) {
     (void)state;
     uint64_t c[16] = {0};
     add(c, 16, lhist_bucket_index(3, 0, 10, 1), 1);
@@ -203,15 +193,14 @@ static void test_lhist_step_one(void **state)
     struct out_str s;
     out_str_init(&s);
     lhist_render(&s, c, 16, 0, 10, 1);
-    assert_string_equal(s.p,
-        "[3]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
-        "[4]                    0 |                                                    |\n"
-        "[5]                    2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
+    assert_string_equal(
+        s.p, "[3]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+             "[4]                    0 |                                                    |\n"
+             "[5]                    2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n");
     out_str_free(&s);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_index_k0),
         cmocka_unit_test(test_hist_index_k2),

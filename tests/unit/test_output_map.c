@@ -21,7 +21,8 @@ static const struct type t_sum_s = {.kind = T_AGG, .size = 8, .agg = AGG_SUM, .a
 static const struct type t_min = {.kind = T_AGG, .size = 16, .agg = AGG_MIN};
 static const struct type t_max_s = {.kind = T_AGG, .size = 16, .agg = AGG_MAX, .agg_signed = true};
 static const struct type t_avg = {.kind = T_AGG, .size = 16, .agg = AGG_AVG, .agg_signed = true};
-static const struct type t_stats = {.kind = T_AGG, .size = 16, .agg = AGG_STATS, .agg_signed = true};
+static const struct type t_stats = {
+    .kind = T_AGG, .size = 16, .agg = AGG_STATS, .agg_signed = true};
 static const struct type t_hist = {.kind = T_AGG, .size = 8, .agg = AGG_HIST};
 
 static const struct manifest man;
@@ -32,8 +33,7 @@ struct fake {
 };
 
 static void fake_init(struct fake *f, const char *name, const struct type *kt,
-                      const struct type *vt, uint32_t key_size, int ncpus, size_t n)
-{
+                      const struct type *vt, uint32_t key_size, int ncpus, size_t n) {
     memset(f, 0, sizeof(*f));
     f->d.name = (char *)name;
     f->d.key_ty = kt;
@@ -49,25 +49,22 @@ static void fake_init(struct fake *f, const char *name, const struct type *kt,
     f->e.vals = calloc(n * (size_t)ncpus, f->e.val_stride);
 }
 
-static void set_key(struct fake *f, size_t i, const void *k, size_t n)
-{
+static void set_key(struct fake *f, size_t i, const void *k, size_t n) {
     memcpy(f->e.keys + i * f->e.key_size, k, n);
 }
 
-static void set_key_u64(struct fake *f, size_t i, uint64_t k)
-{
+static void set_key_u64(struct fake *f, size_t i, uint64_t k) {
     set_key(f, i, &k, 8);
 }
 
 /* Word w of CPU cpu's value of entry i. */
-static void set_val(struct fake *f, size_t i, int cpu, int w, uint64_t v)
-{
+static void set_val(struct fake *f, size_t i, int cpu, int w, uint64_t v) {
     uint8_t *p = f->e.vals + (i * (size_t)f->e.ncpus + (size_t)cpu) * f->e.val_stride;
     memcpy(p + 8 * w, &v, 8);
 }
 
-static void expect(struct fake *f, uint64_t top, uint64_t div, bool empty_scalar, const char *want)
-{
+static void expect(struct fake *f, uint64_t top, uint64_t div, bool empty_scalar,
+                   const char *want) {
     struct out_rows r = {0};
     struct out_str s;
     out_str_init(&s);
@@ -79,8 +76,7 @@ static void expect(struct fake *f, uint64_t top, uint64_t div, bool empty_scalar
     out_rows_free(&r);
 }
 
-static void test_count_by_string(void **state)
-{
+static void test_count_by_string(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@c", &t_str4, &t_count, 4, 2, 3);
@@ -96,8 +92,7 @@ static void test_count_by_string(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_int_values_top_div(void **state)
-{
+static void test_int_values_top_div(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@m", &t_s64, &t_s64, 8, 1, 3);
@@ -114,8 +109,7 @@ static void test_int_values_top_div(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_tuple_key(void **state)
-{
+static void test_tuple_key(void **state) {
     (void)state;
     static const struct type_field fl[] = {{&t_s64, 0}, {&t_str4, 8}};
     static const struct type tup = {.kind = T_TUPLE, .size = 16, .nfields = 2, .fields = fl};
@@ -134,8 +128,7 @@ static void test_tuple_key(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_signed_sum(void **state)
-{
+static void test_signed_sum(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@s", &t_u64, &t_sum_s, 8, 2, 2);
@@ -149,8 +142,7 @@ static void test_signed_sum(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_min_max(void **state)
-{
+static void test_min_max(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@mn", NULL, &t_min, 4, 2, 1);
@@ -169,8 +161,7 @@ static void test_min_max(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_avg_stats(void **state)
-{
+static void test_avg_stats(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@a", NULL, &t_avg, 4, 2, 1);
@@ -203,8 +194,7 @@ static void test_avg_stats(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_empty(void **state)
-{
+static void test_empty(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@x", NULL, &t_s64, 8, 1, 0);
@@ -225,8 +215,7 @@ static void test_empty(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_string_values_by_key(void **state)
-{
+static void test_string_values_by_key(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@s", &t_s64, &t_str4, 8, 1, 3);
@@ -240,8 +229,7 @@ static void test_string_values_by_key(void **state)
     out_entries_free(&f.e);
 }
 
-static void put_bucket(struct fake *f, size_t i, const char *key, uint64_t v, uint64_t n)
-{
+static void put_bucket(struct fake *f, size_t i, const char *key, uint64_t v, uint64_t n) {
     uint8_t k[12] = {0};
     memcpy(k, key, strlen(key) + 1);
     uint64_t b = hist_bucket_index((int64_t)v, 0);
@@ -250,8 +238,7 @@ static void put_bucket(struct fake *f, size_t i, const char *key, uint64_t v, ui
     set_val(f, i, 0, 0, n);
 }
 
-static void test_hist_keyed(void **state)
-{
+static void test_hist_keyed(void **state) {
     (void)state;
     struct fake f;
     fake_init(&f, "@h", &t_str4, &t_hist, 12, 2, 3);
@@ -272,8 +259,7 @@ static void test_hist_keyed(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_hist_scalar_lhist(void **state)
-{
+static void test_hist_scalar_lhist(void **state) {
     (void)state;
     static const struct type t_lhist = {.kind = T_AGG, .size = 8, .agg = AGG_LHIST};
     struct fake f;
@@ -294,8 +280,7 @@ static void test_hist_scalar_lhist(void **state)
     out_entries_free(&f.e);
 }
 
-static void test_value_text(void **state)
-{
+static void test_value_text(void **state) {
     (void)state;
     static const struct type s32 = {.kind = T_INT, .size = 4, .is_signed = true};
     static const struct type u16 = {.kind = T_INT, .size = 2};
@@ -324,19 +309,13 @@ static void test_value_text(void **state)
     out_str_free(&s);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_count_by_string),
-        cmocka_unit_test(test_int_values_top_div),
-        cmocka_unit_test(test_tuple_key),
-        cmocka_unit_test(test_signed_sum),
-        cmocka_unit_test(test_min_max),
-        cmocka_unit_test(test_avg_stats),
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_string_values_by_key),
-        cmocka_unit_test(test_hist_keyed),
-        cmocka_unit_test(test_hist_scalar_lhist),
+        cmocka_unit_test(test_count_by_string), cmocka_unit_test(test_int_values_top_div),
+        cmocka_unit_test(test_tuple_key),       cmocka_unit_test(test_signed_sum),
+        cmocka_unit_test(test_min_max),         cmocka_unit_test(test_avg_stats),
+        cmocka_unit_test(test_empty),           cmocka_unit_test(test_string_values_by_key),
+        cmocka_unit_test(test_hist_keyed),      cmocka_unit_test(test_hist_scalar_lhist),
         cmocka_unit_test(test_value_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,14 +28,12 @@ struct rec {
     int nargs;
 };
 
-static void rec_init(struct rec *r)
-{
+static void rec_init(struct rec *r) {
     memset(r, 0, sizeof(*r));
     r->size = 8;
 }
 
-static void rec_add(struct rec *r, const struct type *t, const void *p)
-{
+static void rec_add(struct rec *r, const struct type *t, const void *p) {
     r->args[r->nargs].ty = t;
     r->args[r->nargs].offset = r->size;
     memcpy(r->buf + r->size, p, t->size);
@@ -43,16 +41,14 @@ static void rec_add(struct rec *r, const struct type *t, const void *p)
     r->nargs++;
 }
 
-static void rec_int(struct rec *r, const struct type *t, int64_t v)
-{
+static void rec_int(struct rec *r, const struct type *t, int64_t v) {
     rec_add(r, t, &v); /* little endian: the low bytes come first */
 }
 
 static char *probe_names[] = {"tracepoint:syscalls:sys_enter_openat"};
 static const struct manifest man = {.probe_names = probe_names, .nprobe_names = 1};
 
-static void check(const char *fmt, struct rec *r, const char *want)
-{
+static void check(const char *fmt, struct rec *r, const char *want) {
     struct out_str s;
     out_str_init(&s);
     out_printf(&s, &man, fmt, r->args, r->nargs, r->buf, r->size);
@@ -60,16 +56,14 @@ static void check(const char *fmt, struct rec *r, const char *want)
     out_str_free(&s);
 }
 
-static void check1(const char *fmt, const struct type *t, int64_t v, const char *want)
-{
+static void check1(const char *fmt, const struct type *t, int64_t v, const char *want) {
     struct rec r;
     rec_init(&r);
     rec_int(&r, t, v);
     check(fmt, &r, want);
 }
 
-static void test_columns(void **state)
-{
+static void test_columns(void **state) {
     (void)state;
     struct rec r;
     rec_init(&r);
@@ -79,8 +73,7 @@ static void test_columns(void **state)
     check("%-16s %-6d %s\n", &r, "bash             123    x\n");
 }
 
-static void test_widths_and_verbs(void **state)
-{
+static void test_widths_and_verbs(void **state) {
     (void)state;
     check1("%5d|", &t_s64, 42, "   42|");
     check1("%x", &t_u64, 255, "ff");
@@ -95,8 +88,7 @@ static void test_widths_and_verbs(void **state)
     check1("%d%%", &t_u64, 50, "50%");
 }
 
-static void test_length_modifiers(void **state)
-{
+static void test_length_modifiers(void **state) {
     (void)state;
     struct rec r;
     rec_init(&r);
@@ -111,8 +103,7 @@ static void test_length_modifiers(void **state)
     check1("%hhu", &t_s64, 257, "1");
 }
 
-static void test_flags(void **state)
-{
+static void test_flags(void **state) {
     (void)state;
     check1("%04x", &t_u64, 2, "0002"); /* HEAD test */
     check1("%05d", &t_s64, -42, "00-42");
@@ -130,8 +121,7 @@ static void test_flags(void **state)
     check1("%*d", &t_s64, 5, "5");
 }
 
-static void test_pointer(void **state)
-{
+static void test_pointer(void **state) {
     (void)state;
     check1("%p", &t_u64, 0, "0");
     check1("%p", &t_u64, 0xabc, "0xabc");
@@ -140,8 +130,7 @@ static void test_pointer(void **state)
     check1("%s", &t_ptr, 0xdead, "0xdead");
 }
 
-static void test_strings(void **state)
-{
+static void test_strings(void **state) {
     (void)state;
     struct rec r;
     rec_init(&r);
@@ -159,8 +148,7 @@ static void test_strings(void **state)
     check("%.3s|%-8s|", &r, "abcdef|abcdef  |");
 }
 
-static void test_non_string_with_s(void **state)
-{
+static void test_non_string_with_s(void **state) {
     (void)state;
     check1("%s", &t_s64, -3, "-3");
     check1("%+s", &t_s64, 3, "+3");
@@ -170,8 +158,7 @@ static void test_non_string_with_s(void **state)
     check1("%s", &t_probe, 0, "tracepoint:syscalls:sys_enter_openat");
 }
 
-static void test_tuple_with_s(void **state)
-{
+static void test_tuple_with_s(void **state) {
     (void)state;
     static const struct type_field f[] = {{&t_s64, 0}, {&t_str4, 8}};
     static const struct type tup = {.kind = T_TUPLE, .size = 16, .nfields = 2, .fields = f};
@@ -186,8 +173,7 @@ static void test_tuple_with_s(void **state)
     check("%4s", &r, "   (1, two)");
 }
 
-static void test_bad_conversion(void **state)
-{
+static void test_bad_conversion(void **state) {
     (void)state;
     struct rec r;
     rec_init(&r);
@@ -195,8 +181,7 @@ static void test_bad_conversion(void **state)
     check("x %d y", &r, "x !{invalid integer conversion: hi} y");
 }
 
-static void test_literals(void **state)
-{
+static void test_literals(void **state) {
     (void)state;
     struct rec r;
     rec_init(&r);
@@ -207,8 +192,7 @@ static void test_literals(void **state)
     check("no args\n", &r, "no args\n");
 }
 
-static void test_char_nul_kept(void **state)
-{
+static void test_char_nul_kept(void **state) {
     (void)state;
     struct rec r;
     rec_init(&r);
@@ -221,19 +205,13 @@ static void test_char_nul_kept(void **state)
     out_str_free(&s);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_columns),
-        cmocka_unit_test(test_widths_and_verbs),
-        cmocka_unit_test(test_length_modifiers),
-        cmocka_unit_test(test_flags),
-        cmocka_unit_test(test_pointer),
-        cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_non_string_with_s),
-        cmocka_unit_test(test_tuple_with_s),
-        cmocka_unit_test(test_bad_conversion),
-        cmocka_unit_test(test_literals),
+        cmocka_unit_test(test_columns),           cmocka_unit_test(test_widths_and_verbs),
+        cmocka_unit_test(test_length_modifiers),  cmocka_unit_test(test_flags),
+        cmocka_unit_test(test_pointer),           cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_non_string_with_s), cmocka_unit_test(test_tuple_with_s),
+        cmocka_unit_test(test_bad_conversion),    cmocka_unit_test(test_literals),
         cmocka_unit_test(test_char_nul_kept),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

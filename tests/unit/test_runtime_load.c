@@ -26,8 +26,7 @@
 
 /* ---- helpers ---- */
 
-static int count_fds(void)
-{
+static int count_fds(void) {
     DIR *dir = opendir("/proc/self/fd");
     int n = 0;
 
@@ -39,8 +38,7 @@ static int count_fds(void)
 }
 
 /* Skips the current test unless BPF maps can be created here. */
-static void require_bpf(void)
-{
+static void require_bpf(void) {
     int fd;
 
     if (geteuid() != 0) {
@@ -55,8 +53,7 @@ static void require_bpf(void)
     close(fd);
 }
 
-static void require_tracefs(void)
-{
+static void require_tracefs(void) {
     char err[256];
 
     if (!tracefs_dir(err, sizeof(err))) {
@@ -78,33 +75,41 @@ struct fixture {
 };
 
 static void fixture_init(struct fixture *f, enum probe_kind kind, enum bpf_prog_type type,
-                         const char *target, const struct bpf_insn *insns, int ninsns)
-{
+                         const char *target, const struct bpf_insn *insns, int ninsns) {
     memset(f, 0, sizeof(*f));
     f->fds_before = count_fds();
-    f->maps[0] = (struct map_desc){.name = "@values", .bpf_type = BPF_MAP_TYPE_ARRAY,
-                                   .key_size = 4, .value_size = 8, .max_entries = 4};
-    f->target = (struct attach_target){.kind = kind, .target = (char *)target,
-                                       .name = (char *)target, .cookie = 0x1234};
-    f->prog = (struct prog_desc){.name = "test", .kind = kind, .prog_type = type,
-                                 .insns = (struct bpf_insn *)insns, .ninsns = ninsns,
-                                 .targets = &f->target, .ntargets = 1};
-    f->m = (struct manifest){.maps = f->maps, .nmaps = 1, .progs = &f->prog, .nprogs = 1,
-                             .ringbuf_map = -1, .lost_map = -1};
+    f->maps[0] = (struct map_desc){.name = "@values",
+                                   .bpf_type = BPF_MAP_TYPE_ARRAY,
+                                   .key_size = 4,
+                                   .value_size = 8,
+                                   .max_entries = 4};
+    f->target = (struct attach_target){
+        .kind = kind, .target = (char *)target, .name = (char *)target, .cookie = 0x1234};
+    f->prog = (struct prog_desc){.name = "test",
+                                 .kind = kind,
+                                 .prog_type = type,
+                                 .insns = (struct bpf_insn *)insns,
+                                 .ninsns = ninsns,
+                                 .targets = &f->target,
+                                 .ntargets = 1};
+    f->m = (struct manifest){.maps = f->maps,
+                             .nmaps = 1,
+                             .progs = &f->prog,
+                             .nprogs = 1,
+                             .ringbuf_map = -1,
+                             .lost_map = -1};
     diag_init(&f->d, "stdin", "BEGIN {\n  $x = 1\n}\n",
               open_memstream(&f->diag_text, &f->diag_len));
     rt_mark_unloaded(&f->m);
 }
 
-static void fixture_load(struct fixture *f)
-{
+static void fixture_load(struct fixture *f) {
     assert_int_equal(rt_load_maps(&f->m, &f->d), 0);
     assert_int_equal(rt_load_progs(&f->m, false, &f->d), 0);
 }
 
 /* Unloads, checks that nothing stayed open, frees the diag buffer. */
-static void fixture_done(struct fixture *f)
-{
+static void fixture_done(struct fixture *f) {
     rt_detach_target(&f->target);
     rt_unload(&f->m);
     fclose(f->d.out);
@@ -112,8 +117,7 @@ static void fixture_done(struct fixture *f)
     assert_int_equal(count_fds(), f->fds_before);
 }
 
-static uint64_t map_value(const struct fixture *f, uint32_t key)
-{
+static uint64_t map_value(const struct fixture *f, uint32_t key) {
     uint64_t v = 0;
 
     assert_int_equal(bpf_map_lookup_elem(f->maps[0].fd, &key, &v), 0);
@@ -121,9 +125,9 @@ static uint64_t map_value(const struct fixture *f, uint32_t key)
 }
 
 /* r0 = lookup(map 0, key), skipping the next instruction when NULL. */
-#define LOOKUP_SLOT(key)                                                                \
-    ST_MEM(BPF_W, BPF_REG_10, -4, key), MOV64_REG(BPF_REG_2, BPF_REG_10),               \
-        ALU64_IMM(BPF_ADD, BPF_REG_2, -4), LD_MAP_IDX_LO(BPF_REG_1, 0), LD_IMM64_HI(0), \
+#define LOOKUP_SLOT(key)                                                                           \
+    ST_MEM(BPF_W, BPF_REG_10, -4, key), MOV64_REG(BPF_REG_2, BPF_REG_10),                          \
+        ALU64_IMM(BPF_ADD, BPF_REG_2, -4), LD_MAP_IDX_LO(BPF_REG_1, 0), LD_IMM64_HI(0),            \
         CALL_HELPER(BPF_FUNC_map_lookup_elem), JMP_IMM(BPF_JEQ, BPF_REG_0, 0, 1)
 
 /* values[0] += 1; values[1] = bpf_get_attach_cookie(ctx) */
@@ -142,17 +146,13 @@ static const struct bpf_insn count_and_cookie[] = {
 
 /* values[0] += 1 */
 static const struct bpf_insn count_only[] = {
-    MOV64_IMM(BPF_REG_7, 1),
-    LOOKUP_SLOT(0),
-    ATOMIC_ADD64(BPF_REG_0, BPF_REG_7, 0),
-    MOV64_IMM(BPF_REG_0, 0),
-    EXIT_INSN(),
+    MOV64_IMM(BPF_REG_7, 1), LOOKUP_SLOT(0), ATOMIC_ADD64(BPF_REG_0, BPF_REG_7, 0),
+    MOV64_IMM(BPF_REG_0, 0), EXIT_INSN(),
 };
 
 /* ---- tests ---- */
 
-static void begin_runs_once(void **state)
-{
+static void begin_runs_once(void **state) {
     struct fixture f;
 
     require_bpf();
@@ -165,8 +165,7 @@ static void begin_runs_once(void **state)
     fixture_done(&f);
 }
 
-static void tracepoint_counts_with_cookie(void **state)
-{
+static void tracepoint_counts_with_cookie(void **state) {
     struct fixture f;
     uint64_t count;
 
@@ -188,15 +187,13 @@ static void tracepoint_counts_with_cookie(void **state)
     fixture_done(&f);
 }
 
-static void sleep_ms(long ms)
-{
+static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
     nanosleep(&ts, NULL);
 }
 
-static void interval_fires(void **state)
-{
+static void interval_fires(void **state) {
     struct fixture f;
 
     require_bpf();
@@ -212,8 +209,7 @@ static void interval_fires(void **state)
     fixture_done(&f);
 }
 
-static void profile_on_every_cpu(void **state)
-{
+static void profile_on_every_cpu(void **state) {
     struct fixture f;
 
     require_bpf();
@@ -229,8 +225,7 @@ static void profile_on_every_cpu(void **state)
     fixture_done(&f);
 }
 
-static void bad_rate_is_reported(void **state)
-{
+static void bad_rate_is_reported(void **state) {
     struct fixture f;
 
     require_bpf();
@@ -245,8 +240,7 @@ static void bad_rate_is_reported(void **state)
 
 /* r0 = r2 reads a register nobody wrote: the verifier must refuse it, and
  * the error must point at the script line of that instruction. */
-static void uninitialised_register_is_rejected(void **state)
-{
+static void uninitialised_register_is_rejected(void **state) {
     static const struct bpf_insn bad[] = {MOV64_REG(BPF_REG_0, BPF_REG_2), EXIT_INSN()};
     static struct loc locs[] = {{2, 1, 2, 5}, {3, 1, 3, 5}};
     struct fixture f;
@@ -265,8 +259,7 @@ static void uninitialised_register_is_rejected(void **state)
     fixture_done(&f);
 }
 
-static void bad_map_index_is_rejected(void **state)
-{
+static void bad_map_index_is_rejected(void **state) {
     static const struct bpf_insn bad[] = {LD_MAP_IDX_LO(BPF_REG_1, 7), LD_IMM64_HI(0),
                                           MOV64_IMM(BPF_REG_0, 0), EXIT_INSN()};
     struct fixture f;
@@ -281,8 +274,7 @@ static void bad_map_index_is_rejected(void **state)
 
 /* BEGIN { exit(3) } through rt_run: the record travels the ring buffer,
  * the run ends by itself and returns exit()'s code. */
-static void run_begin_exit(void **state)
-{
+static void run_begin_exit(void **state) {
     static const struct bpf_insn prog[] = {
         ST_MEM(BPF_W, BPF_REG_10, -16, 0), /* event_id 0 */
         ST_MEM(BPF_W, BPF_REG_10, -12, 0),
@@ -308,8 +300,8 @@ static void run_begin_exit(void **state)
     require_bpf();
     fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", prog,
                  sizeof(prog) / sizeof(prog[0]));
-    f.maps[0] = (struct map_desc){.name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF,
-                                  .max_entries = 64 * 1024};
+    f.maps[0] = (struct map_desc){
+        .name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF, .max_entries = 64 * 1024};
     f.m.ringbuf_map = 0;
     f.m.events = &exit_ev;
     f.m.nevents = 1;
@@ -324,8 +316,7 @@ static void run_begin_exit(void **state)
 }
 
 /* Runs rt_events_check_lost with stderr captured into buf. */
-static void check_lost_captured(struct rt_events *ev, char *buf, size_t size)
-{
+static void check_lost_captured(struct rt_events *ev, char *buf, size_t size) {
     FILE *tmp = tmpfile();
     int saved = dup(2);
     size_t n;
@@ -342,8 +333,7 @@ static void check_lost_captured(struct rt_events *ev, char *buf, size_t size)
     fclose(tmp);
 }
 
-static void lost_events_are_reported_once(void **state)
-{
+static void lost_events_are_reported_once(void **state) {
     uint64_t val = 0;
     struct rt_events *ev;
     struct fixture f;
@@ -353,10 +343,13 @@ static void lost_events_are_reported_once(void **state)
     require_bpf();
     fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", count_only,
                  sizeof(count_only) / sizeof(count_only[0]));
-    f.maps[0] = (struct map_desc){.name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF,
-                                  .max_entries = 4096};
-    f.maps[1] = (struct map_desc){.name = ".lost", .bpf_type = BPF_MAP_TYPE_ARRAY,
-                                  .key_size = 4, .value_size = 8, .max_entries = 1};
+    f.maps[0] =
+        (struct map_desc){.name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF, .max_entries = 4096};
+    f.maps[1] = (struct map_desc){.name = ".lost",
+                                  .bpf_type = BPF_MAP_TYPE_ARRAY,
+                                  .key_size = 4,
+                                  .value_size = 8,
+                                  .max_entries = 1};
     f.m.nmaps = 2;
     f.m.nprogs = 0;
     f.m.ringbuf_map = 0;
@@ -379,8 +372,7 @@ static void lost_events_are_reported_once(void **state)
     fixture_done(&f);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(begin_runs_once),
         cmocka_unit_test(tracepoint_counts_with_cookie),

@@ -23,8 +23,7 @@
 #include "runtime.h"
 #include "sys/tracefs.h"
 
-static int count_fds(void)
-{
+static int count_fds(void) {
     DIR *dir = opendir("/proc/self/fd");
     int n = 0;
 
@@ -35,8 +34,7 @@ static int count_fds(void)
     return n;
 }
 
-static void require_kernel(void)
-{
+static void require_kernel(void) {
     char err[256];
     int fd;
 
@@ -57,10 +55,10 @@ static void require_kernel(void)
 }
 
 /* ringbuf_output(&.events, &(struct {u32 id, pad; u64 val}){id, 0, val}, 16, 0) */
-#define EMIT(id, val)                                                                         \
-    ST_MEM(BPF_W, BPF_REG_10, -16, id), ST_MEM(BPF_W, BPF_REG_10, -12, 0),                    \
-        ST_MEM(BPF_DW, BPF_REG_10, -8, val), LD_MAP_IDX_LO(BPF_REG_1, 0), LD_IMM64_HI(0),     \
-        MOV64_REG(BPF_REG_2, BPF_REG_10), ALU64_IMM(BPF_ADD, BPF_REG_2, -16),                 \
+#define EMIT(id, val)                                                                              \
+    ST_MEM(BPF_W, BPF_REG_10, -16, id), ST_MEM(BPF_W, BPF_REG_10, -12, 0),                         \
+        ST_MEM(BPF_DW, BPF_REG_10, -8, val), LD_MAP_IDX_LO(BPF_REG_1, 0), LD_IMM64_HI(0),          \
+        MOV64_REG(BPF_REG_2, BPF_REG_10), ALU64_IMM(BPF_ADD, BPF_REG_2, -16),                      \
         MOV64_IMM(BPF_REG_3, 16), MOV64_IMM(BPF_REG_4, 0), CALL_HELPER(BPF_FUNC_ringbuf_output)
 #define RETURN_0 MOV64_IMM(BPF_REG_0, 0), EXIT_INSN()
 
@@ -82,50 +80,59 @@ struct script {
 };
 
 static void add_prog(struct script *s, enum probe_kind kind, enum bpf_prog_type type,
-                     const char *target, const struct bpf_insn *insns, int ninsns)
-{
+                     const char *target, const struct bpf_insn *insns, int ninsns) {
     int i = s->m.nprogs++;
 
-    s->targets[i] = (struct attach_target){.kind = kind, .target = (char *)target,
-                                           .name = (char *)target, .cookie = i};
-    s->progs[i] = (struct prog_desc){.name = (char *)target, .kind = kind, .prog_type = type,
-                                     .insns = (struct bpf_insn *)insns, .ninsns = ninsns,
-                                     .targets = &s->targets[i], .ntargets = 1};
+    s->targets[i] = (struct attach_target){
+        .kind = kind, .target = (char *)target, .name = (char *)target, .cookie = i};
+    s->progs[i] = (struct prog_desc){.name = (char *)target,
+                                     .kind = kind,
+                                     .prog_type = type,
+                                     .insns = (struct bpf_insn *)insns,
+                                     .ninsns = ninsns,
+                                     .targets = &s->targets[i],
+                                     .ntargets = 1};
 }
 
-/* BEGIN { printf("begin\n") } tracepoint:syscalls:sys_enter_getppid { ... } END { printf("end\n") } */
-static void script_init(struct script *s, const struct bpf_insn *tp, int ntp)
-{
+/* BEGIN { printf("begin\n") } tracepoint:syscalls:sys_enter_getppid { ... } END { printf("end\n") }
+ */
+static void script_init(struct script *s, const struct bpf_insn *tp, int ntp) {
     static const struct type s64 = {.kind = T_INT, .size = 8, .is_signed = true};
 
     memset(s, 0, sizeof(*s));
-    s->maps[0] = (struct map_desc){.name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF,
-                                   .max_entries = 256 * 1024};
-    s->maps[1] = (struct map_desc){.name = ".lost", .bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY,
-                                   .key_size = 4, .value_size = 8, .max_entries = 1};
+    s->maps[0] = (struct map_desc){
+        .name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF, .max_entries = 256 * 1024};
+    s->maps[1] = (struct map_desc){.name = ".lost",
+                                   .bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY,
+                                   .key_size = 4,
+                                   .value_size = 8,
+                                   .max_entries = 1};
     s->exit_arg = (struct event_arg){.ty = &s64, .offset = 8};
     s->events[EV_BEGIN_TEXT] = (struct event_desc){.kind = EV_PRINTF, .fmt = "begin\n", .size = 16};
     s->events[EV_HIT_TEXT] = (struct event_desc){.kind = EV_PRINTF, .fmt = "hit\n", .size = 16};
     s->events[EV_END_TEXT] = (struct event_desc){.kind = EV_PRINTF, .fmt = "end\n", .size = 16};
-    s->events[EV_EXIT_5] = (struct event_desc){.kind = EV_EXIT, .nargs = 1,
-                                               .args = &s->exit_arg, .size = 16};
-    s->m = (struct manifest){.maps = s->maps, .nmaps = 2, .progs = s->progs, .events = s->events,
-                             .nevents = 4, .ringbuf_map = 0, .lost_map = 1};
+    s->events[EV_EXIT_5] =
+        (struct event_desc){.kind = EV_EXIT, .nargs = 1, .args = &s->exit_arg, .size = 16};
+    s->m = (struct manifest){.maps = s->maps,
+                             .nmaps = 2,
+                             .progs = s->progs,
+                             .events = s->events,
+                             .nevents = 4,
+                             .ringbuf_map = 0,
+                             .lost_map = 1};
     add_prog(s, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", begin_insns, N(begin_insns));
     add_prog(s, PK_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, "syscalls:sys_enter_getppid", tp, ntp);
     add_prog(s, PK_END, BPF_PROG_TYPE_RAW_TRACEPOINT, "END", end_insns, N(end_insns));
 }
 
-static void sleep_ms(long ms)
-{
+static void sleep_ms(long ms) {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
     nanosleep(&ts, NULL);
 }
 
 /* Triggers the tracepoint once attached, then, if asked, sends SIGINT. */
-static void *trigger(void *arg)
-{
+static void *trigger(void *arg) {
     sigset_t all;
 
     /* Leave the signal to the thread blocked in epoll_wait. */
@@ -141,8 +148,7 @@ static void *trigger(void *arg)
 }
 
 /* Runs s with a trigger thread; returns rt_run's code and the output. */
-static int run_script(struct script *s, bool send_sigint, char **text)
-{
+static int run_script(struct script *s, bool send_sigint, char **text) {
     struct rt_opts opts = {.quiet = true};
     struct diag d;
     pthread_t th;
@@ -160,8 +166,7 @@ static int run_script(struct script *s, bool send_sigint, char **text)
     return rc;
 }
 
-static void signal_ends_run(void **state)
-{
+static void signal_ends_run(void **state) {
     struct script s;
     char *text = NULL;
     size_t n, hits = 0;
@@ -179,8 +184,7 @@ static void signal_ends_run(void **state)
     free(text);
 }
 
-static void exit_ends_run_and_drops_later_records(void **state)
-{
+static void exit_ends_run_and_drops_later_records(void **state) {
     struct script s;
     char *text = NULL;
 
@@ -191,8 +195,7 @@ static void exit_ends_run_and_drops_later_records(void **state)
     free(text);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(signal_ends_run),
         cmocka_unit_test(exit_ends_run_and_drops_later_records),

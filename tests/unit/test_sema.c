@@ -327,9 +327,13 @@ static void test_err_probe_tracefs(void **state) {
     err1("tracepoint:nope:nope { }", E_UNKNOWN_PROBE, "stdin:1:1-21",
          "tracepoint not found: nope:nope");
     err1("tracepoint:syscalls:sys_enter_openat { print(args.nope); }", E_UNKNOWN_FIELD,
-         "stdin:1:46-55", "Struct/union of type 'struct _tracepoint_syscalls_sys_enter_openat' does not contain a field named 'nope'");
+         "stdin:1:46-55",
+         "Struct/union of type 'struct _tracepoint_syscalls_sys_enter_openat' does not contain a "
+         "field named 'nope'");
     err1("tracepoint:syscalls:sys_enter_openat { print(args.common_pid); }", E_UNKNOWN_FIELD,
-         "stdin:1:46-61", "Struct/union of type 'struct _tracepoint_syscalls_sys_enter_openat' does not contain a field named 'common_pid'");
+         "stdin:1:46-61",
+         "Struct/union of type 'struct _tracepoint_syscalls_sys_enter_openat' does not contain a "
+         "field named 'common_pid'");
     err1("tracepoint:raw_syscalls:sys_enter { print(args.args); }", E_UNSUPPORTED, "stdin:1:43-52",
          "args.args of tracepoint:raw_syscalls:sys_enter is an array or a struct: not supported "
          "yet");

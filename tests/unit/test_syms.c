@@ -11,13 +11,11 @@
 #include "syms.h"
 
 /* Not static, so that the symbol table names it. */
-__attribute__((noinline)) int syms_test_marker(int x)
-{
+__attribute__((noinline)) int syms_test_marker(int x) {
     return x * 3 + 1;
 }
 
-static void resolves_a_function_of_this_process(void **state)
-{
+static void resolves_a_function_of_this_process(void **state) {
     struct rt_syms *s = rt_syms_open(getpid());
     assert_non_null(s);
     char buf[256];
@@ -30,8 +28,7 @@ static void resolves_a_function_of_this_process(void **state)
     rt_syms_close(s);
 }
 
-static void unknown_address_is_an_error(void **state)
-{
+static void unknown_address_is_an_error(void **state) {
     struct rt_syms *s = rt_syms_open(getpid());
     assert_non_null(s);
     char buf[64];
@@ -39,8 +36,7 @@ static void unknown_address_is_an_error(void **state)
     rt_syms_close(s);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(resolves_a_function_of_this_process),
         cmocka_unit_test(unknown_address_is_an_error),
