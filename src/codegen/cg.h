@@ -56,7 +56,9 @@ struct cg {
     int frame_top;    /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
     int ctx_slot;  /* stack offset where r1 (ctx) is saved, 0 when not saved */
-    int *var_slot; /* stack offset of each scratch variable, 0 = not allocated */
+    int *var_slot; /* offset of each scratch variable, 0 = not allocated */
+    int *var_base; /* and its base: r10 for integers, the frame pointer for the rest */
+    int stack_top; /* with a scratch frame: bytes of the real stack in use */
     bool reg_busy[R10 + 1];
     struct cg_loop *loop;
     bool failed;
@@ -67,6 +69,9 @@ struct cg {
 
 /* frame.c: frame slots. Offsets are negative from the frame pointer cg->fp. */
 int cg_frame_alloc(struct cg *cg, int size);
+/* A slot on the real stack (r10), for integers whose value the verifier must
+ * track exactly, such as loop counters; the frame's own slot without scratch. */
+int cg_stack_alloc(struct cg *cg, int size);
 int cg_frame_mark(struct cg *cg);
 void cg_frame_release(struct cg *cg, int mark);
 /* The widest access keeping offsets a and b aligned, at most remaining bytes. */
@@ -75,6 +80,8 @@ int cg_size_code(int width);
 bool cg_valid_width(int width); /* 1, 2, 4 or 8 bytes */
 /* reg = frame pointer + off: the address of a slot, for helpers. */
 void cg_stack_ptr(struct cg *cg, int reg, int off);
+/* Loads an integer of type ty from base + off into reg, widened to 64 bits. */
+void cg_load(struct cg *cg, int reg, int base, int off, const struct type *ty);
 /* Stores zeros over [off, off + size). */
 void cg_zero(struct cg *cg, int off, int size);
 

@@ -6,6 +6,10 @@ static bool is_signed(const struct type *t) {
     return t && t->kind == T_INT && t->is_signed;
 }
 
+static bool is_u64(const struct type *t) {
+    return t && (t->kind == T_INT || t->kind == T_PROBE) && !t->is_signed && t->size >= 8;
+}
+
 static bool is_compare(enum op op) {
     return op == OP_EQ || op == OP_NE || op == OP_LT || op == OP_LE || op == OP_GT || op == OP_GE;
 }
@@ -133,6 +137,14 @@ static struct val arith(struct cg *cg, struct node *n) {
     }
     int dst = cg_val_reg(cg, &l, &n->loc);
     int off, op = cg_alu_op(n->op, sign, &off);
+    if (r.kind == V_IMM && (n->op == OP_SHL || n->op == OP_SHR))
+        r.imm &= 63; /* the verifier refuses constant shifts out of range */
+    if (r.kind == V_IMM && r.imm == 0 && (n->op == OP_DIV || n->op == OP_MOD)) {
+        /* the verifier refuses a constant zero divisor; BPF defines x / 0 = 0, x % 0 = x */
+        if (n->op == OP_DIV)
+            emit(&cg->e, MOV64_IMM(dst, 0));
+        return l;
+    }
     if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX) {
         struct bpf_insn in = ALU64_IMM(op, dst, (int32_t)r.imm);
         in.off = (short)off;
@@ -224,7 +236,9 @@ static void compare_branch(struct cg *cg, struct node *n, int label, bool when) 
         cg_str_cond(cg, n->a, n->b, op == OP_EQ, label);
         return;
     }
-    bool sign = is_signed(n->a->ty) && is_signed(n->b->ty);
+    /* C's conversions: only a 64-bit unsigned operand makes the comparison
+     * unsigned; bools and narrower unsigned values promote to int64 */
+    bool sign = !is_u64(n->a->ty) && !is_u64(n->b->ty);
     struct val l, r;
     operands(cg, n, &l, &r);
     if (l.kind == V_IMM && r.kind == V_IMM) {
@@ -287,13 +301,16 @@ void cg_cond(struct cg *cg, struct node *n, int false_label) {
     branch(cg, n, false_label, false);
 }
 
-/* 0 or 1 in a register, for conditions used as values. */
+/* 0 or 1 in a register, for conditions used as values. The register is
+ * taken after the condition's code, which then has the whole pool. */
 static struct val materialize_bool(struct cg *cg, struct node *n) {
+    int other = emit_label(&cg->e), done = emit_label(&cg->e);
+    branch(cg, n, other, false);
     int reg = cg_reg_alloc(cg, &n->loc);
-    int done = emit_label(&cg->e);
-    emit(&cg->e, MOV64_IMM(reg, 0));
-    branch(cg, n, done, false);
     emit(&cg->e, MOV64_IMM(reg, 1));
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, other);
+    emit(&cg->e, MOV64_IMM(reg, 0));
     emit_place(&cg->e, done);
     return (struct val){.kind = V_REG, .reg = reg};
 }
@@ -313,26 +330,29 @@ static struct val unop(struct cg *cg, struct node *n) {
     return v;
 }
 
+/* Both arms end in one register. It is only live after the "then" arm, so
+ * the "else" arm may use it as a temporary. */
 static struct val ternary(struct cg *cg, struct node *n) {
-    int reg = cg_reg_alloc(cg, &n->loc);
     int other = emit_label(&cg->e), done = emit_label(&cg->e);
+    struct val t;
     if (n->b) {
         cg_cond(cg, n->a, other);
-        struct val t = cg_int(cg, n->b);
-        cg_val_to(cg, &t, reg);
-        cg_val_free(cg, &t);
+        t = cg_int(cg, n->b);
     } else {
         /* a ?: c keeps a when it is non-zero */
-        struct val t = cg_int(cg, n->a);
-        cg_val_to(cg, &t, reg);
-        cg_val_free(cg, &t);
-        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, reg, 0, 0), other);
+        t = cg_int(cg, n->a);
     }
+    int reg = cg_val_reg(cg, &t, &n->loc);
+    if (!n->b)
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, reg, 0, 0), other);
     emit_jump(&cg->e, JA(0), done);
     emit_place(&cg->e, other);
+    cg_reg_free(cg, reg);
     struct val f = cg_int(cg, n->c);
     cg_val_to(cg, &f, reg);
-    cg_val_free(cg, &f);
+    if (!(f.kind == V_REG && f.reg == reg))
+        cg_val_free(cg, &f);
+    cg->reg_busy[reg] = true;
     emit_place(&cg->e, done);
     return (struct val){.kind = V_REG, .reg = reg};
 }
@@ -344,22 +364,20 @@ static struct val var_read(struct cg *cg, struct node *n) {
         emit(&cg->e, MOV64_IMM(reg, 0));
         return (struct val){.kind = V_REG, .reg = reg};
     }
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, slot));
+    cg_load(cg, reg, cg->var_base[n->sym], slot, cg->unit->vars[n->sym].ty);
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
 /* $x++ and friends on scratch variables. */
 static struct val var_incdec(struct cg *cg, struct node *n) {
     struct node *var = n->a;
-    if (!cg->var_slot[var->sym])
-        cg->var_slot[var->sym] = cg_frame_alloc(cg, 8);
-    int slot = cg->var_slot[var->sym];
+    int slot = cg->var_slot[var->sym], base = cg->var_base[var->sym];
     int reg = cg_reg_alloc(cg, &n->loc);
     int delta = (n->op == OP_PRE_INC || n->op == OP_POST_INC) ? 1 : -1;
     bool post = (n->op == OP_POST_INC || n->op == OP_POST_DEC);
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, base, slot));
     emit(&cg->e, ALU64_IMM(BPF_ADD, reg, delta));
-    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, reg, slot));
+    emit(&cg->e, STX_MEM(BPF_DW, base, reg, slot));
     if (post)
         emit(&cg->e, ALU64_IMM(BPF_ADD, reg, -delta));
     return (struct val){.kind = V_REG, .reg = reg};
@@ -388,7 +406,7 @@ static struct val tuple_field(struct cg *cg, struct node *n) {
     int base = cg_mem_value(cg, n->a);
     const struct type_field *f = &n->a->ty->fields[n->sym];
     int reg = cg_reg_alloc(cg, &n->loc);
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, base + (int)f->offset));
+    cg_load(cg, reg, cg->fp, base + (int)f->offset, f->ty);
     cg_frame_release(cg, mark);
     return (struct val){.kind = V_REG, .reg = reg};
 }

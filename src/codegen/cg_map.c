@@ -66,11 +66,9 @@ struct val cg_map_read_int(struct cg *cg, struct node *map) {
     int missing = emit_label(&cg->e);
     emit(&cg->e, MOV64_IMM(reg, 0));
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, R0, 0));
+    cg_load(cg, reg, R0, 0, md->val_ty);
     emit_place(&cg->e, missing);
     cg_frame_release(cg, mark);
-    if (md->val_ty->size < 8)
-        cg_extend(cg, reg, md->val_ty);
     return (struct val){.kind = V_REG, .reg = reg};
 }
 

@@ -19,19 +19,20 @@ void cg_copy_stack(struct cg *cg, int dst, int src, int size) {
 }
 
 /* A string literal, NUL-padded to size, four bytes per instruction. */
+/* A string literal, NUL-padded to size, up to four bytes per aligned store
+ * (a string inside a tuple may start at any offset). */
 static void store_literal(struct cg *cg, const struct node *n, int off, int size) {
-    for (int i = 0; i < size; i += 4) {
+    for (int i = 0; i < size;) {
+        int w = cg_access_width(off + i, 0, size - i);
+        if (w > 4)
+            w = 4; /* a store's immediate has 32 bits */
         uint8_t chunk[4] = {0};
-        for (int j = 0; j < 4 && i + j < size; j++)
+        for (int j = 0; j < w; j++)
             chunk[j] = (size_t)(i + j) < n->len && i + j < size - 1 ? (uint8_t)n->str[i + j] : 0;
-        uint32_t word;
-        memcpy(&word, chunk, 4);
-        if (i + 4 <= size) {
-            emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, (int32_t)word));
-        } else {
-            for (int j = 0; i + j < size; j++)
-                emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + i + j, chunk[j]));
-        }
+        uint32_t word = 0;
+        memcpy(&word, chunk, (size_t)w);
+        emit(&cg->e, ST_MEM(cg_size_code(w), cg->fp, off + i, (int32_t)word));
+        i += w;
     }
 }
 
@@ -60,6 +61,18 @@ static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, in
     }
     if ((int)ty->size > end)
         cg_zero(cg, off + end, (int)ty->size - end);
+}
+
+static void store_copy(struct cg *cg, int src, const struct type *from, const struct type *to,
+                       int off);
+
+/* $t.1 where the element is a string or a tuple: copied out of the tuple. */
+static void store_tuple_element(struct cg *cg, struct node *n, const struct type *ty, int off) {
+    int mark = cg_frame_mark(cg);
+    int base = cg_mem_value(cg, n->a);
+    const struct type_field *f = &n->a->ty->fields[n->sym];
+    store_copy(cg, base + (int)f->offset, f->ty, ty, off);
+    cg_frame_release(cg, mark);
 }
 
 static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, int off) {
@@ -110,11 +123,11 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
         cg_str_call(cg, n, off, size);
         return;
     case N_FIELD:
-        if (n->a->ty && n->a->ty->kind == T_ARGS) {
+        if (n->a->ty && n->a->ty->kind == T_ARGS)
             cg_field_mem(cg, n, off, size);
-            return;
-        }
-        break;
+        else
+            store_tuple_element(cg, n, ty, off);
+        return;
     case N_MAP:
         cg_map_read_mem(cg, n, off, size);
         return;
@@ -132,13 +145,9 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
         cg_zero(cg, off, size);
         return;
     default:
-        break;
+        cg_error(cg, &n->loc, E_UNSUPPORTED, "this expression is not supported yet");
+        return;
     }
-    /* anything else: evaluate into its own slot, then copy */
-    int mark = cg_frame_mark(cg);
-    int src = cg_mem_value(cg, n);
-    store_copy(cg, src, n->ty, ty, off);
-    cg_frame_release(cg, mark);
 }
 
 int cg_mem_value(struct cg *cg, struct node *n) {

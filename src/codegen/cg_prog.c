@@ -122,17 +122,15 @@ static bool reads_slot(const struct emit *e, int fp, int off) {
  * a CPU (the kernel's bpf_prog_active guard), and BEGIN/END run alone.
  * r9 points just past this program's frame, so slots keep their negative
  * offsets and the rest of the generator does not know the difference. */
-static void scratch_prologue(struct cg *cg, int frame) {
+static int scratch_prologue(struct cg *cg) {
     struct manifest *m = cg->m;
     if (cg->scratch_map < 0) {
         cg->scratch_map = add_map(m, ".scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
         if (cg->scratch_map < 0) {
             cg->failed = true;
-            return;
+            return 0;
         }
     }
-    if (m->maps[cg->scratch_map].value_size < (uint32_t)frame)
-        m->maps[cg->scratch_map].value_size = (uint32_t)frame;
     emit(&cg->e, MOV64_REG(R6, R1)); /* the lookup clobbers the context in r1 */
     emit(&cg->e, ST_MEM(BPF_W, R10, -4, 0));
     emit_ld_map(&cg->e, R1, cg->scratch_map);
@@ -141,34 +139,57 @@ static void scratch_prologue(struct cg *cg, int frame) {
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), cg->exit_label);
     emit(&cg->e, MOV64_REG(R9, R0));
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R9, frame));
+    /* the frame's size is known once the body is generated: patched then */
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R9, 0));
+    return cg->e.n - 1;
+}
+
+/* Points r9 past the frame now that its size is known, and makes .scratch
+ * big enough for it. */
+static void scratch_size(struct cg *cg, int add_insn) {
+    int frame = (cg->frame_max + 7) & ~7;
+    struct map_desc *md = &cg->m->maps[cg->scratch_map];
+    if (cg->e.failed)
+        return;
+    cg->e.insns[add_insn].imm = frame;
+    if (md->value_size < (uint32_t)frame)
+        md->value_size = (uint32_t)frame;
 }
 
 /* Emits the whole program with its frame on the stack or in .scratch. */
-static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, int frame) {
+static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     struct node *probe = u->probe;
     cg->scratch = scratch;
     cg->fp = scratch ? R9 : R10;
     cg->pool_last = scratch ? R8 : R9;
     cg->frame_top = cg->frame_max = 0;
+    cg->stack_top = 16; /* with scratch: the lookup key at -4, the context at -16 */
     cg->loop = NULL;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
     emit_init(&cg->e);
     cg->exit_label = emit_label(&cg->e);
     cg->e.loc = probe->loc;
-    if (scratch)
-        scratch_prologue(cg, frame);
+    int add_insn = scratch ? scratch_prologue(cg) : 0;
     /* the context pointer is kept on the real stack (helpers clobber r1; the
      * verifier forgets pointers stored in map values) */
     cg->ctx_slot = scratch ? -16 : cg_frame_alloc(cg, 8);
     int ctx_save = cg->e.n;
     emit(&cg->e, STX_MEM(BPF_DW, R10, scratch ? R6 : R1, cg->ctx_slot));
     cg->var_slot = calloc((size_t)u->nvars + 1, sizeof(int));
+    cg->var_base = calloc((size_t)u->nvars + 1, sizeof(int));
     for (int i = 0; i < u->nvars; i++) {
-        int size = (int)(u->vars[i].ty ? u->vars[i].ty->size : 8);
-        cg->var_slot[i] = cg_frame_alloc(cg, size ? size : 8);
-        cg_zero(cg, cg->var_slot[i], size);
+        const struct type *ty = u->vars[i].ty;
+        if (!cg_is_mem_type(ty)) {
+            /* integers on the real stack, where the verifier tracks their values */
+            cg->var_slot[i] = cg_stack_alloc(cg, 8);
+            cg->var_base[i] = R10;
+            emit(&cg->e, ST_MEM(BPF_DW, R10, cg->var_slot[i], 0));
+            continue;
+        }
+        cg->var_slot[i] = cg_frame_alloc(cg, (int)ty->size);
+        cg->var_base[i] = cg->fp;
+        cg_zero(cg, cg->var_slot[i], (int)ty->size);
     }
     if (probe->b)
         cg_cond(cg, probe->b, cg->exit_label);
@@ -177,7 +198,10 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch, in
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit(&cg->e, EXIT_INSN());
     free(cg->var_slot);
-    cg->var_slot = NULL;
+    free(cg->var_base);
+    cg->var_slot = cg->var_base = NULL;
+    if (scratch)
+        scratch_size(cg, add_insn);
     /* a context never read needs no saving: no-op jumps are pruned */
     if (!cg->e.failed && !reads_slot(&cg->e, R10, cg->ctx_slot)) {
         cg->e.insns[ctx_save] = JA(0);
@@ -195,12 +219,11 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     cg->unit = u;
     cg->target = n == 1 ? &targets[0] : NULL;
     emit_init(&cg->e);
-    emit_body(cg, u, false, 0);
+    emit_body(cg, u, false);
     if (!cg->failed && cg->frame_max > CG_STACK_SIZE) {
         /* again with the frame in .scratch; drop the first attempt's events */
-        int frame = (cg->frame_max + 7) & ~7;
         cg_events_truncate(m, nevents);
-        emit_body(cg, u, true, frame);
+        emit_body(cg, u, true);
     }
     if (emit_finish(&cg->e) < 0 && !cg->failed)
         cg_error(cg, &probe->loc, E_LIMIT, "program too large");

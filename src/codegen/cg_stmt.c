@@ -5,21 +5,28 @@ static void stmt(struct cg *cg, struct node *n);
 
 static void var_assign(struct cg *cg, struct node *n) {
     struct node *var = n->a;
-    int slot = cg->var_slot[var->sym];
+    int slot = cg->var_slot[var->sym], base = cg->var_base[var->sym];
     const struct type *ty = cg->unit->vars[var->sym].ty;
-    if (n->op == OP_ASSIGN || n->op == OP_NONE) {
+    if ((n->op == OP_ASSIGN || n->op == OP_NONE) && cg_is_mem_type(ty)) {
         cg_store_value(cg, n->b, ty, slot);
+        return;
+    }
+    if (n->op == OP_ASSIGN || n->op == OP_NONE) {
+        struct val v = cg_int(cg, n->b);
+        int reg = cg_val_reg(cg, &v, &n->loc);
+        emit(&cg->e, STX_MEM(BPF_DW, base, reg, slot));
+        cg_val_free(cg, &v);
         return;
     }
     /* $x OP= v */
     struct val v = cg_int(cg, n->b);
     int vreg = cg_val_reg(cg, &v, &n->loc);
     int off, alu = cg_alu_op(n->op, ty->is_signed, &off);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, base, slot));
     struct bpf_insn in = ALU64_REG(alu, R1, vreg);
     in.off = (short)off;
     emit(&cg->e, in);
-    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, slot));
+    emit(&cg->e, STX_MEM(BPF_DW, base, R1, slot));
     cg_val_free(cg, &v);
 }
 
@@ -81,24 +88,30 @@ static void while_stmt(struct cg *cg, struct node *n) {
 
 /* for ($i : a..b): $i runs from a up to b - 1; b is evaluated once. */
 static void for_range(struct cg *cg, struct node *n) {
-    int slot = cg->var_slot[n->a->sym];
-    int end = cg_frame_alloc(cg, 8);
-    cg_store_value(cg, n->b, &type_s64, slot);
-    cg_store_value(cg, n->c, &type_s64, end);
+    int slot = cg->var_slot[n->a->sym], base = cg->var_base[n->a->sym];
+    int end = cg_stack_alloc(cg, 8);
+    /* counter and bound on the real stack: the verifier must see them to
+     * prove that the loop ends */
+    struct val v = cg_int(cg, n->b);
+    emit(&cg->e, STX_MEM(BPF_DW, base, cg_val_reg(cg, &v, &n->b->loc), slot));
+    cg_val_free(cg, &v);
+    v = cg_int(cg, n->c);
+    emit(&cg->e, STX_MEM(BPF_DW, R10, cg_val_reg(cg, &v, &n->c->loc), end));
+    cg_val_free(cg, &v);
     struct cg_loop loop = {
         .brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
     int top = emit_label(&cg->e);
     emit_place(&cg->e, top);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
-    emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->fp, end));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, base, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, R2, R10, end));
     emit_jump(&cg->e, JMP_REG(BPF_JSGE, R1, R2, 0), loop.brk);
     cg->loop = &loop;
     cg_block(cg, n->d);
     cg->loop = loop.outer;
     emit_place(&cg->e, loop.cont);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, base, slot));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, 1));
-    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, slot));
+    emit(&cg->e, STX_MEM(BPF_DW, base, R1, slot));
     emit_jump(&cg->e, JA(0), top);
     emit_place(&cg->e, loop.brk);
 }

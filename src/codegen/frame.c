@@ -15,6 +15,17 @@ int cg_frame_alloc(struct cg *cg, int size) {
     return -cg->frame_top;
 }
 
+int cg_stack_alloc(struct cg *cg, int size) {
+    if (!cg->scratch)
+        return cg_frame_alloc(cg, size);
+    cg->stack_top += (size + 7) & ~7;
+    if (cg->stack_top > CG_STACK_SIZE && !cg->failed)
+        cg_error(cg, &cg->unit->probe->loc, E_LIMIT,
+                 "the probe needs more than %d bytes of BPF stack for its integer variables",
+                 CG_STACK_SIZE);
+    return -cg->stack_top;
+}
+
 void cg_stack_ptr(struct cg *cg, int reg, int off) {
     emit(&cg->e, MOV64_REG(reg, cg->fp));
     emit(&cg->e, ALU64_IMM(BPF_ADD, reg, off));
@@ -43,6 +54,13 @@ bool cg_valid_width(int width) {
 
 int cg_size_code(int width) {
     return width == 8 ? BPF_DW : width == 4 ? BPF_W : width == 2 ? BPF_H : BPF_B;
+}
+
+void cg_load(struct cg *cg, int reg, int base, int off, const struct type *ty) {
+    int size = cg_valid_width((int)ty->size) ? (int)ty->size : 8;
+    emit(&cg->e, LDX_MEM(cg_size_code(size), reg, base, off));
+    if (size < 8)
+        cg_extend(cg, reg, ty);
 }
 
 void cg_zero(struct cg *cg, int off, int size) {
