@@ -71,8 +71,6 @@ void cg_ringbuf_output(struct cg *cg, int off, int size) {
 static const struct type *record_type(const struct type *t) {
     if (t->kind == T_INT)
         return type_int(8, t->is_signed);
-    if (t->kind == T_BOOL)
-        return type_int(8, false);
     return t;
 }
 

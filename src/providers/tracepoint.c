@@ -73,7 +73,7 @@ static int expand_tracepoint(const char *spec, const struct loc *loc, struct dia
     else if (tracefs_foreach_event(cat, event, add_event, &x) != 0)
         diag_error(d, loc, E_IO, "cannot list tracepoints %s:%s", cat, event);
     else if (x.added == 0)
-        diag_error(d, loc, E_UNKNOWN_PROBE, "tracepoint not found: %s:%s", cat, event);
+        diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for tracepoint %s:%s.", cat, event);
     else
         rc = x.added;
     free(cat);

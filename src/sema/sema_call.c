@@ -42,7 +42,7 @@ static const char *nth_name(int n) {
     return n < 2 ? words[n] : NULL;
 }
 
-/* Reports a wrong argument count with bpftrace's wording. */
+/* Reports a wrong argument count with current bpftrace's wording. */
 static bool check_nargs(struct sema *s, struct node *call, int nargs, int min, int max) {
     if (nargs >= min && nargs <= max)
         return true;
@@ -52,12 +52,21 @@ static bool check_nargs(struct sema *s, struct node *call, int nargs, int min, i
     else if (min == max)
         sema_error(s, &call->loc, E_ARGS, "%s() requires %d arguments (%d provided)", call->str,
                    min, nargs);
+    else if (nargs < min && min == 1)
+        sema_error(s, &call->loc, E_ARGS, "%s() requires at least one argument (%d provided)",
+                   call->str, nargs);
     else if (nargs < min)
-        sema_error(s, &call->loc, E_ARGS, "%s() requires at least %d argument%s (%d provided)",
-                   call->str, min, min == 1 ? "" : "s", nargs);
+        sema_error(s, &call->loc, E_ARGS, "%s() requires at least %d arguments (%d provided)",
+                   call->str, min, nargs);
+    else if (max == 0)
+        sema_error(s, &call->loc, E_ARGS, "%s() requires no arguments (%d provided)", call->str,
+                   nargs);
+    else if (max == 1)
+        sema_error(s, &call->loc, E_ARGS, "%s() takes up to one argument (%d provided)",
+                   call->str, nargs);
     else
-        sema_error(s, &call->loc, E_ARGS, "%s() takes up to %d argument%s (%d provided)", call->str,
-                   max, max == 1 ? "" : "s", nargs);
+        sema_error(s, &call->loc, E_ARGS, "%s() takes up to %d arguments (%d provided)",
+                   call->str, max, nargs);
     return false;
 }
 
@@ -278,7 +287,7 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         if (is_unsupported(call->str))
             sema_error(s, &call->loc, E_UNSUPPORTED, "%s() is not supported yet", call->str);
         else
-            sema_error(s, &name, E_UNKNOWN_FUNC, "Unknown function: %s", call->str);
+            sema_error(s, &name, E_UNKNOWN_FUNC, "Unknown function: '%s'", call->str);
         return NULL;
     }
     call->sym = f->id;

@@ -125,7 +125,7 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val) {
     if (!u) {
         sema_error(s, &n->loc, E_TYPE,
                    "Type mismatch for %s: trying to assign value of type '%s' when map already "
-                   "has a value type '%s'",
+                   "has a type '%s'",
                    n->str, sema_tname(val), sema_tname(m->val_ty));
         return;
     }

@@ -3,25 +3,6 @@
 
 #include "sema/sema_impl.h"
 
-/* How bpftrace 0.17 names a value's kind in printf messages. */
-static const char *kind_word(const struct type *t) {
-    switch (t->kind) {
-    case T_INT:
-        return "integer";
-    case T_BOOL:
-        return "bool";
-    case T_STRING:
-    case T_PROBE:
-        return "string";
-    case T_TUPLE:
-        return "tuple";
-    case T_VOID:
-        return "void";
-    default:
-        return sema_tname(t);
-    }
-}
-
 /* Skips flags, width, precision and length of the conversion at fmt[0]
  * (just after '%'); returns the conversion character or 0. */
 static char conversion(const char *fmt, size_t *used) {
@@ -41,27 +22,27 @@ static char conversion(const char *fmt, size_t *used) {
     return fmt[i];
 }
 
+/* As current bpftrace: %s prints anything, the other verbs take integers. */
 static bool verb_accepts(char verb, const struct type *t) {
     if (verb == 's')
-        return t->kind == T_STRING || t->kind == T_PROBE;
+        return true;
     return t->kind == T_INT || t->kind == T_BOOL;
 }
 
 /* Checks one conversion; returns false after reporting. */
 static bool check_verb(struct sema *s, struct node *call, const char *what, char verb,
                        struct node *arg) {
+    (void)what;
     if (!verb || !strchr("diuoxXcsp", verb)) {
-        sema_error(s, &call->loc, E_PRINTF, "%s: Unsupported format specifier: %%%c", what,
-                   verb ? verb : ' ');
+        sema_error(s, &call->loc, E_PRINTF, "unsupported format specifier: %c", verb ? verb : ' ');
         return false;
     }
     if (!arg || !arg->ty)
         return true; /* count checked by the caller; untyped args reported already */
     if (verb_accepts(verb, arg->ty))
         return true;
-    sema_error(s, &call->loc, E_PRINTF,
-               "%s: %%%c specifier expects a value of type %s (%s supplied)", what, verb,
-               verb == 's' ? "string" : "integer", kind_word(arg->ty));
+    sema_error(s, &call->loc, E_PRINTF, "unsupported format specifier for type '%s': %c",
+               sema_tname(arg->ty), verb);
     return false;
 }
 
@@ -96,8 +77,8 @@ int sema_printf_check(struct sema *s, struct node *call, const char *what) {
     int expected = each_conversion(s, call, what, false);
     if (supplied != expected) {
         sema_error(s, &call->loc, E_PRINTF,
-                   "%s: %s arguments for format string (%d supplied, %d expected)", what,
-                   supplied < expected ? "Not enough" : "Too many", supplied, expected);
+                   "%s arguments for format string (%d supplied, %d expected)",
+                   supplied < expected ? "not enough" : "too many", supplied, expected);
         return -1;
     }
     return each_conversion(s, call, what, true) < 0 ? -1 : 0;

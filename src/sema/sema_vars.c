@@ -41,7 +41,7 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
         if (!u)
             sema_error(s, err_loc, E_TYPE,
                        "Type mismatch for %s: trying to assign value of type '%s' when variable "
-                       "already contains a value of type '%s'",
+                       "already has a type '%s'",
                        var->str, sema_tname(ty), sema_tname(v->ty));
         else
             v->ty = u;

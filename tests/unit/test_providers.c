@@ -156,9 +156,9 @@ static void test_tracepoint_exact(void **state) {
                "tracepoint:syscalls:sys_enter_openat", "syscalls:sys_enter_openat");
     expect_one("t:syscalls:sys_enter_openat", PK_TRACEPOINT, "tracepoint:syscalls:sys_enter_openat",
                "syscalls:sys_enter_openat");
-    expect_error("tracepoint:nope:nope", E_UNKNOWN_PROBE, "tracepoint not found: nope:nope");
+    expect_error("tracepoint:nope:nope", E_UNKNOWN_PROBE, "No matches for tracepoint nope:nope.");
     expect_error("tracepoint:syscalls:nope*", E_UNKNOWN_PROBE,
-                 "tracepoint not found: syscalls:nope*");
+                 "No matches for tracepoint syscalls:nope*.");
     expect_error("tracepoint:syscalls", E_UNKNOWN_PROBE,
                  "tracepoint probe type requires 2 arguments, found 1");
     expect_error("tracepoint", E_UNKNOWN_PROBE,
