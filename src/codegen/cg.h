@@ -56,8 +56,9 @@ struct cg {
     int frame_top;    /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
     int ctx_slot;  /* stack offset where r1 (ctx) is saved, 0 when not saved */
-    int *var_slot; /* offset of each scratch variable, 0 = not allocated */
-    int *var_base; /* and its base: r10 for integers, the frame pointer for the rest */
+    int *var_slot;      /* offset of each scratch variable, 0 = not allocated */
+    bool *var_on_stack; /* integers live on the real stack (sp), the rest in the frame (fp) */
+    int sp;             /* the real stack: r10, or in a callback the caller's r10 (r7) */
     int stack_top; /* with a scratch frame: bytes of the real stack in use */
     bool reg_busy[R10 + 1];
     struct cg_loop *loop;
@@ -66,6 +67,9 @@ struct cg {
     int *map_index;
     int state_map; /* .state: u64 start time for elapsed */
 };
+
+/* The base register of scratch variable i. */
+int cg_var_base(const struct cg *cg, int i);
 
 /* frame.c: frame slots. Offsets are negative from the frame pointer cg->fp. */
 int cg_frame_alloc(struct cg *cg, int size);

@@ -238,12 +238,12 @@ struct val cg_agg_read(struct cg *cg, struct node *map) {
     int key = cg_map_key(cg, map, 0);
     /* the counter on the real stack, where the verifier sees the loop end */
     int cpu = cg_stack_alloc(cg, 8), acc = cg_frame_alloc(cg, 8), cnt = cg_frame_alloc(cg, 8);
-    emit(&cg->e, ST_MEM(BPF_DW, R10, cpu, 0));
+    emit(&cg->e, ST_MEM(BPF_DW, cg->sp, cpu, 0));
     emit(&cg->e, ST_MEM(BPF_DW, cg->fp, acc, 0));
     emit(&cg->e, ST_MEM(BPF_DW, cg->fp, cnt, 0));
     int top = emit_label(&cg->e), next = emit_label(&cg->e), done = emit_label(&cg->e);
     emit_place(&cg->e, top);
-    emit(&cg->e, LDX_MEM(BPF_DW, R3, R10, cpu));
+    emit(&cg->e, LDX_MEM(BPF_DW, R3, cg->sp, cpu));
     emit_jump(&cg->e, JMP_IMM(BPF_JGE, R3, cpus_possible(), 0), done);
     emit_ld_map(&cg->e, R1, cg_map_index(cg, map));
     cg_stack_ptr(cg, R2, key);
@@ -251,9 +251,9 @@ struct val cg_agg_read(struct cg *cg, struct node *map) {
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), next);
     fold_cpu_value(cg, agg, sign, acc, cnt, next);
     emit_place(&cg->e, next);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, R10, cpu));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->sp, cpu));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, 1));
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R1, cpu));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->sp, R1, cpu));
     emit_jump(&cg->e, JA(0), top);
     emit_place(&cg->e, done);
     int reg = cg_reg_alloc(cg, &map->loc);

@@ -3,7 +3,7 @@
 #include "providers/provider.h"
 
 void cg_ctx(struct cg *cg, int reg) {
-    emit(&cg->e, LDX_MEM(BPF_DW, reg, R10, cg->ctx_slot));
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->sp, cg->ctx_slot));
 }
 
 /* Calls a helper without arguments and keeps r0 in a pool register. */

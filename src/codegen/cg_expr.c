@@ -364,14 +364,14 @@ static struct val var_read(struct cg *cg, struct node *n) {
         emit(&cg->e, MOV64_IMM(reg, 0));
         return (struct val){.kind = V_REG, .reg = reg};
     }
-    cg_load(cg, reg, cg->var_base[n->sym], slot, cg->unit->vars[n->sym].ty);
+    cg_load(cg, reg, cg_var_base(cg, n->sym), slot, cg->unit->vars[n->sym].ty);
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
 /* $x++ and friends on scratch variables. */
 static struct val var_incdec(struct cg *cg, struct node *n) {
     struct node *var = n->a;
-    int slot = cg->var_slot[var->sym], base = cg->var_base[var->sym];
+    int slot = cg->var_slot[var->sym], base = cg_var_base(cg, var->sym);
     int reg = cg_reg_alloc(cg, &n->loc);
     int delta = (n->op == OP_PRE_INC || n->op == OP_POST_INC) ? 1 : -1;
     bool post = (n->op == OP_POST_INC || n->op == OP_POST_DEC);

@@ -161,6 +161,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     struct node *probe = u->probe;
     cg->scratch = scratch;
     cg->fp = scratch ? R9 : R10;
+    cg->sp = R10;
     cg->pool_last = scratch ? R8 : R9;
     cg->frame_top = cg->frame_max = 0;
     cg->stack_top = 16; /* with scratch: the lookup key at -4, the context at -16 */
@@ -177,18 +178,17 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     int ctx_save = cg->e.n;
     emit(&cg->e, STX_MEM(BPF_DW, R10, scratch ? R6 : R1, cg->ctx_slot));
     cg->var_slot = calloc((size_t)u->nvars + 1, sizeof(int));
-    cg->var_base = calloc((size_t)u->nvars + 1, sizeof(int));
+    cg->var_on_stack = calloc((size_t)u->nvars + 1, sizeof(bool));
     for (int i = 0; i < u->nvars; i++) {
         const struct type *ty = u->vars[i].ty;
         if (!cg_is_mem_type(ty)) {
             /* integers on the real stack, where the verifier tracks their values */
             cg->var_slot[i] = cg_stack_alloc(cg, 8);
-            cg->var_base[i] = R10;
-            emit(&cg->e, ST_MEM(BPF_DW, R10, cg->var_slot[i], 0));
+            cg->var_on_stack[i] = true;
+            emit(&cg->e, ST_MEM(BPF_DW, cg->sp, cg->var_slot[i], 0));
             continue;
         }
         cg->var_slot[i] = cg_frame_alloc(cg, (int)ty->size);
-        cg->var_base[i] = cg->fp;
         cg_zero(cg, cg->var_slot[i], (int)ty->size);
     }
     if (probe->b)
@@ -198,8 +198,9 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit(&cg->e, EXIT_INSN());
     free(cg->var_slot);
-    free(cg->var_base);
-    cg->var_slot = cg->var_base = NULL;
+    free(cg->var_on_stack);
+    cg->var_slot = NULL;
+    cg->var_on_stack = NULL;
     if (scratch)
         scratch_size(cg, add_insn);
     /* a context never read needs no saving: no-op jumps are pruned */

@@ -5,7 +5,7 @@ static void stmt(struct cg *cg, struct node *n);
 
 static void var_assign(struct cg *cg, struct node *n) {
     struct node *var = n->a;
-    int slot = cg->var_slot[var->sym], base = cg->var_base[var->sym];
+    int slot = cg->var_slot[var->sym], base = cg_var_base(cg, var->sym);
     const struct type *ty = cg->unit->vars[var->sym].ty;
     if ((n->op == OP_ASSIGN || n->op == OP_NONE) && cg_is_mem_type(ty)) {
         cg_store_value(cg, n->b, ty, slot);
@@ -88,7 +88,7 @@ static void while_stmt(struct cg *cg, struct node *n) {
 
 /* for ($i : a..b): $i runs from a up to b - 1; b is evaluated once. */
 static void for_range(struct cg *cg, struct node *n) {
-    int slot = cg->var_slot[n->a->sym], base = cg->var_base[n->a->sym];
+    int slot = cg->var_slot[n->a->sym], base = cg_var_base(cg, n->a->sym);
     int end = cg_stack_alloc(cg, 8);
     /* counter and bound on the real stack: the verifier must see them to
      * prove that the loop ends */
@@ -96,14 +96,14 @@ static void for_range(struct cg *cg, struct node *n) {
     emit(&cg->e, STX_MEM(BPF_DW, base, cg_val_reg(cg, &v, &n->b->loc), slot));
     cg_val_free(cg, &v);
     v = cg_int(cg, n->c);
-    emit(&cg->e, STX_MEM(BPF_DW, R10, cg_val_reg(cg, &v, &n->c->loc), end));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->sp, cg_val_reg(cg, &v, &n->c->loc), end));
     cg_val_free(cg, &v);
     struct cg_loop loop = {
         .brk = emit_label(&cg->e), .cont = emit_label(&cg->e), .outer = cg->loop};
     int top = emit_label(&cg->e);
     emit_place(&cg->e, top);
     emit(&cg->e, LDX_MEM(BPF_DW, R1, base, slot));
-    emit(&cg->e, LDX_MEM(BPF_DW, R2, R10, end));
+    emit(&cg->e, LDX_MEM(BPF_DW, R2, cg->sp, end));
     emit_jump(&cg->e, JMP_REG(BPF_JSGE, R1, R2, 0), loop.brk);
     cg->loop = &loop;
     cg_block(cg, n->d);

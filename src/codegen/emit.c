@@ -84,6 +84,20 @@ void emit_jump(struct emit *e, struct bpf_insn insn, int label) {
     emit(e, insn);
 }
 
+void emit_ld_func(struct emit *e, int dst, int label) {
+    if (e->failed)
+        return;
+    if (!grow(e, (void **)&e->fixups, &e->fixup_cap, e->nfixups, sizeof(*e->fixups)))
+        return;
+    e->fixups[e->nfixups++] = (struct fixup){.insn = e->n, .label = label, .func = true};
+    emit(e, INSN(BPF_LD | BPF_DW | BPF_IMM, dst, BPF_PSEUDO_FUNC, 0, 0));
+    emit(e, LD_IMM64_HI(0));
+}
+
+static bool is_func_ref(const struct bpf_insn *in) {
+    return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
+}
+
 static bool is_jump(const struct bpf_insn *in) {
     int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
     return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
@@ -108,6 +122,8 @@ static void compact(struct emit *e, const bool *keep, int *newpos) {
         struct bpf_insn in = e->insns[i];
         if (is_jump(&in))
             in.off = (short)(newpos[i + 1 + in.off] - j - 1);
+        if (is_func_ref(&in))
+            in.imm = newpos[i + 1 + in.imm] - j - 1;
         e->insns[j] = in;
         e->locs[j] = e->locs[i];
         j++;
@@ -119,7 +135,8 @@ static void compact(struct emit *e, const bool *keep, int *newpos) {
  * behind; jumps to the next instruction are dropped on the way. */
 static int prune(struct emit *e) {
     bool *keep = calloc((size_t)e->n + 1, sizeof(bool));
-    int *stack = malloc(((size_t)e->n + 1) * sizeof(int));
+    /* every kept instruction pushes at most two successors */
+    int *stack = malloc((2 * (size_t)e->n + 2) * sizeof(int));
     int *newpos = malloc(((size_t)e->n + 1) * sizeof(int));
     if (!keep || !stack || !newpos) {
         free(keep), free(stack), free(newpos);
@@ -136,6 +153,8 @@ static int prune(struct emit *e) {
         if (is_ld_imm64(in)) {
             keep[i + 1] = true;
             stack[sp++] = i + 2;
+            if (is_func_ref(in))
+                stack[sp++] = i + 1 + in->imm; /* a callback is reachable too */
         } else if (BPF_OP(in->code) == BPF_EXIT && BPF_CLASS(in->code) == BPF_JMP) {
             continue;
         } else if (is_jump(in)) {
@@ -170,7 +189,10 @@ int emit_finish(struct emit *e) {
         int off = target - e->fixups[i].insn - 1;
         if (target < 0 || off < -32768 || off > 32767)
             return -1;
-        e->insns[e->fixups[i].insn].off = (short)off;
+        if (e->fixups[i].func)
+            e->insns[e->fixups[i].insn].imm = off;
+        else
+            e->insns[e->fixups[i].insn].off = (short)off;
     }
     return prune(e);
 }

@@ -19,6 +19,7 @@ struct emit {
     struct fixup {
         int insn;
         int label;
+        bool func; /* a subprogram reference: the label goes in imm, not off */
     } * fixups;
     int nfixups, fixup_cap;
     struct loc loc; /* source given to the next instructions */
@@ -32,6 +33,10 @@ void emit(struct emit *e, struct bpf_insn insn);
 void emit_ld_imm64(struct emit *e, int dst, int64_t value);
 /* Map reference: imm holds the manifest map index. */
 void emit_ld_map(struct emit *e, int dst, int map_index);
+
+/* The address of the subprogram starting at label (a BPF callback):
+ * BPF_LD_IMM64 with src_reg BPF_PSEUDO_FUNC. */
+void emit_ld_func(struct emit *e, int dst, int label);
 
 int emit_label(struct emit *e);
 void emit_place(struct emit *e, int label);

@@ -15,6 +15,10 @@ int cg_frame_alloc(struct cg *cg, int size) {
     return -cg->frame_top;
 }
 
+int cg_var_base(const struct cg *cg, int i) {
+    return cg->var_on_stack[i] ? cg->sp : cg->fp;
+}
+
 int cg_stack_alloc(struct cg *cg, int size) {
     if (!cg->scratch)
         return cg_frame_alloc(cg, size);
