@@ -44,10 +44,16 @@ static struct bpf_insn *relocate(const struct manifest *m, const struct prog_des
     return insns;
 }
 
-static int load_once(const struct prog_desc *p, const struct bpf_insn *insns, char *log,
-                     uint32_t log_size) {
+static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
+                     const struct rt_func_info *fi, char *log, uint32_t log_size) {
     LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = p->expected_attach_type,
                 .log_buf = log, .log_size = log_size, .log_level = log ? 1 : 0);
+    if (fi->info) {
+        opts.prog_btf_fd = (uint32_t)fi->btf_fd;
+        opts.func_info = fi->info;
+        opts.func_info_cnt = (uint32_t)fi->n;
+        opts.func_info_rec_size = sizeof(*fi->info);
+    }
     char name[16];
 
     /* Program names follow the same rules as map names; the probe kind is enough. */
@@ -84,33 +90,37 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
  * and most programs pass. Only a failure pays for the retry with a log. */
 static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose, struct diag *d) {
     struct bpf_insn *insns = relocate(m, p, d);
-    char *log;
+    struct rt_func_info fi;
+    char *log = NULL;
     int err;
 
     if (!insns)
         return -1;
-    p->fd = load_once(p, insns, NULL, 0);
-    if (p->fd >= 0) {
+    if (rt_func_info_build(insns, p->ninsns, &fi) < 0) {
+        diag_error(d, &p->loc, E_IO, "Failed to describe the callbacks of %s to the kernel (BTF)",
+                   p->name);
         free(insns);
-        return 0;
+        return -1;
     }
+    p->fd = load_once(p, insns, &fi, NULL, 0);
+    if (p->fd >= 0)
+        goto done;
     err = errno;
     log = calloc(1, VERIFIER_LOG_SIZE);
     if (log) {
-        p->fd = load_once(p, insns, log, VERIFIER_LOG_SIZE);
+        p->fd = load_once(p, insns, &fi, log, VERIFIER_LOG_SIZE);
         if (p->fd < 0 && errno != ENOSPC)
             err = errno;
     }
-    if (p->fd >= 0) { /* passed with the log on: nothing to report */
-        free(log);
-        free(insns);
-        return 0;
+    if (p->fd < 0) {
+        p->fd = -1;
+        report_rejection(p, err, log, verbose, d);
     }
-    p->fd = -1;
-    report_rejection(p, err, log, verbose, d);
+done:
     free(log);
     free(insns);
-    return -1;
+    rt_func_info_free(&fi);
+    return p->fd >= 0 ? 0 : -1;
 }
 
 int rt_load_progs(struct manifest *m, bool verbose, struct diag *d) {

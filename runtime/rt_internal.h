@@ -3,6 +3,7 @@
 #ifndef TRAWK_RT_INTERNAL_H
 #define TRAWK_RT_INTERNAL_H
 
+#include <linux/bpf.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,6 +40,16 @@ const char *rt_log_last_line(const char *log, char *buf, int size);
 void rt_log_print_tail(FILE *f, const char *log, int nlines);
 
 /* ---- events.c ---- */
+
+/* func_info.c: BTF function information, needed by programs with callbacks. */
+struct rt_func_info {
+    struct bpf_func_info *info; /* sorted by instruction; NULL without callbacks */
+    int n;
+    int btf_fd; /* -1 without callbacks */
+};
+/* Returns 0 (fi->info stays NULL when the program has no callback) or -1. */
+int rt_func_info_build(const struct bpf_insn *insns, int n, struct rt_func_info *fi);
+void rt_func_info_free(struct rt_func_info *fi);
 
 struct rt_events;
 

@@ -20,6 +20,8 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CG_STACK_SIZE 512
 /* The largest frame .scratch can hold: the kernel's limit on per-CPU values. */
 #define CG_SCRATCH_SIZE 32768
+/* With a scratch frame, where r9 is kept on the real stack for callbacks. */
+#define CG_SCRATCH_SPILL (-24)
 
 /* Where an integer value lives (Lua's expression descriptor idea): constants
  * stay immediates until an instruction needs them in a register. */
@@ -51,15 +53,16 @@ struct cg {
     int pool_last;    /* last register of the temporaries' pool (r9, or r8 with scratch) */
     int scratch_map;  /* index of .scratch, -1 until a program needs it */
     bool perf_buffer; /* events through bpf_perf_event_output, not the ring buffer */
-    bool zero_fill;   /* building a map key: strings must be NUL-padded, since
-                         keys hash as bytes; elsewhere readers stop at the NUL */
-    int frame_top;    /* bytes of stack in use (slots are at r10 - offset) */
+    struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
+    bool zero_fill;                /* building a map key: strings must be NUL-padded, since
+                                      keys hash as bytes; elsewhere readers stop at the NUL */
+    int frame_top;                 /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
-    int ctx_slot;  /* stack offset where r1 (ctx) is saved, 0 when not saved */
+    int ctx_slot;       /* stack offset where r1 (ctx) is saved, 0 when not saved */
     int *var_slot;      /* offset of each scratch variable, 0 = not allocated */
     bool *var_on_stack; /* integers live on the real stack (sp), the rest in the frame (fp) */
     int sp;             /* the real stack: r10, or in a callback the caller's r10 (r7) */
-    int stack_top; /* with a scratch frame: bytes of the real stack in use */
+    int stack_top;      /* with a scratch frame: bytes of the real stack in use */
     bool reg_busy[R10 + 1];
     struct cg_loop *loop;
     bool failed;
@@ -144,6 +147,12 @@ void cg_call_stmt(struct cg *cg, struct node *call);
 void cg_str_call(struct cg *cg, struct node *call, int off, int size);
 /* Sends [off, off + size) to the ring buffer, counting a lost event on failure. */
 void cg_ringbuf_output(struct cg *cg, int off, int size);
+
+/* cg_formap.c */
+void cg_for_map(struct cg *cg, struct node *loop);
+/* Generates the queued loop bodies after the program's exit. */
+void cg_emit_callbacks(struct cg *cg);
+void cg_drop_callbacks(struct cg *cg);
 
 /* cg_stmt.c */
 void cg_block(struct cg *cg, struct node *block);

@@ -109,10 +109,12 @@ static void copy_target(struct attach_target *dst, const struct attach_target *s
     dst->nlink_fds = 0;
 }
 
-static bool reads_slot(const struct emit *e, int fp, int off) {
+/* Whether the program or one of its callbacks (which reach the stack
+ * through r7) loads the stack slot at off. */
+static bool reads_slot(const struct emit *e, int off) {
     for (int i = 0; i < e->n; i++)
-        if (BPF_CLASS(e->insns[i].code) == BPF_LDX && e->insns[i].src_reg == fp &&
-            e->insns[i].off == off)
+        if (BPF_CLASS(e->insns[i].code) == BPF_LDX &&
+            (e->insns[i].src_reg == R10 || e->insns[i].src_reg == R7) && e->insns[i].off == off)
             return true;
     return false;
 }
@@ -141,7 +143,9 @@ static int scratch_prologue(struct cg *cg) {
     emit(&cg->e, MOV64_REG(R9, R0));
     /* the frame's size is known once the body is generated: patched then */
     emit(&cg->e, ALU64_IMM(BPF_ADD, R9, 0));
-    return cg->e.n - 1;
+    int add = cg->e.n - 1;
+    emit(&cg->e, STX_MEM(BPF_DW, R10, R9, CG_SCRATCH_SPILL)); /* for loop callbacks */
+    return add;
 }
 
 /* Points r9 past the frame now that its size is known, and makes .scratch
@@ -164,7 +168,8 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     cg->sp = R10;
     cg->pool_last = scratch ? R8 : R9;
     cg->frame_top = cg->frame_max = 0;
-    cg->stack_top = 16; /* with scratch: the lookup key at -4, the context at -16 */
+    cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
+    cg_drop_callbacks(cg);
     cg->loop = NULL;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
@@ -197,6 +202,10 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     emit_place(&cg->e, cg->exit_label);
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit(&cg->e, EXIT_INSN());
+    bool callbacks = cg->callbacks != NULL;
+    cg_emit_callbacks(cg);
+    if (scratch && !callbacks && !cg->e.failed)
+        cg->e.insns[add_insn + 1] = JA(0); /* r9's spill: only callbacks reload it */
     free(cg->var_slot);
     free(cg->var_on_stack);
     cg->var_slot = NULL;
@@ -204,7 +213,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     if (scratch)
         scratch_size(cg, add_insn);
     /* a context never read needs no saving: no-op jumps are pruned */
-    if (!cg->e.failed && !reads_slot(&cg->e, R10, cg->ctx_slot)) {
+    if (!cg->e.failed && !reads_slot(&cg->e, cg->ctx_slot)) {
         cg->e.insns[ctx_save] = JA(0);
         if (scratch)
             cg->e.insns[0] = JA(0);

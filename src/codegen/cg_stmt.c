@@ -164,6 +164,9 @@ static void stmt(struct cg *cg, struct node *n) {
     case N_FOR_RANGE:
         for_range(cg, n);
         break;
+    case N_FOR_MAP:
+        cg_for_map(cg, n);
+        break;
     case N_UNROLL:
         unroll(cg, n);
         break;

@@ -113,6 +113,8 @@ int disasm_insn(const struct bpf_insn *in, char *buf, size_t size) {
     case BPF_LD:
         if (in->src_reg == BPF_PSEUDO_MAP_FD)
             snprintf(buf, size, "r%d = map[%d]", in->dst_reg, in->imm);
+        else if (in->src_reg == BPF_PSEUDO_FUNC)
+            snprintf(buf, size, "r%d = func pc%+d", in->dst_reg, in->imm);
         else if (in->src_reg == BPF_PSEUDO_MAP_VALUE)
             snprintf(buf, size, "r%d = &map[%d][%d]", in->dst_reg, in->imm, in[1].imm);
         else

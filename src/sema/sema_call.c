@@ -62,11 +62,11 @@ static bool check_nargs(struct sema *s, struct node *call, int nargs, int min, i
         sema_error(s, &call->loc, E_ARGS, "%s() requires no arguments (%d provided)", call->str,
                    nargs);
     else if (max == 1)
-        sema_error(s, &call->loc, E_ARGS, "%s() takes up to one argument (%d provided)",
-                   call->str, nargs);
+        sema_error(s, &call->loc, E_ARGS, "%s() takes up to one argument (%d provided)", call->str,
+                   nargs);
     else
-        sema_error(s, &call->loc, E_ARGS, "%s() takes up to %d arguments (%d provided)",
-                   call->str, max, nargs);
+        sema_error(s, &call->loc, E_ARGS, "%s() takes up to %d arguments (%d provided)", call->str,
+                   max, nargs);
     return false;
 }
 

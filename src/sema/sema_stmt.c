@@ -175,6 +175,26 @@ static void stmt_for_range(struct sema *s, struct node *n) {
     loop_body(s, n->d);
 }
 
+/* for ($kv : @m): $kv is (key, value), the key a tuple for @m[a, b]. */
+static void stmt_for_map(struct sema *s, struct node *n) {
+    int idx = sema_map_whole(s, n->b, "for");
+    const struct type *kv = NULL;
+    if (idx >= 0) {
+        const struct sema_map *m = &s->out->maps[idx];
+        if (!m->key_ty)
+            sema_error(s, &n->b->loc, E_TYPE, "for loops need a map with keys (%s has none)",
+                       n->b->str);
+        else if (m->val_ty && m->val_ty->kind == T_AGG)
+            sema_error(s, &n->b->loc, E_UNSUPPORTED,
+                       "for loops over aggregation maps are not supported yet");
+        else if (m->val_ty)
+            kv = type_tuple(s->types, 2, (const struct type *const[]){m->key_ty, m->val_ty});
+    }
+    sema_var_assign(s, n->a, kv, &n->a->loc);
+    n->a->ty = kv;
+    loop_body(s, n->c);
+}
+
 static void stmt_expr(struct sema *s, struct node *e) {
     sema_expr(s, e);
 }
@@ -210,7 +230,7 @@ void sema_stmt(struct sema *s, struct node *n) {
         stmt_for_range(s, n);
         break;
     case N_FOR_MAP:
-        unsupported(s, n, "for loops over maps are");
+        stmt_for_map(s, n);
         break;
     case N_RETURN:
         if (n->a)

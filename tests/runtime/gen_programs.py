@@ -102,6 +102,8 @@ class Generator:
             return "@n += %s;" % i()
         if r < 0.9:
             return "print(%s);" % self.r.choice([i(), s(), "@k", "@c"])
+        if r < 0.92 and depth < 2:
+            return "for ($kv : @k) { %s }" % self.statement(depth + 1)
         if self.tracepoints and r < 0.95:
             return '@p[probe] = count(); printf("%s\\n", probe);'
         return "@m[%s] = (%s, %s);" % (i(), i(), s())

@@ -186,6 +186,20 @@ static void reading_a_count_sums_the_cpus(void **state) {
     manifest_free(&c.m);
 }
 
+static void for_map_calls_back(void **state) {
+    struct compiled c;
+    compile("BEGIN { @m[1] = 2; for ($kv : @m) { @s = sum($kv.1); } }", &c);
+    assert_int_equal(c.rc, 0);
+    /* bpf_for_each_map_elem(map, callback, caller's stack, 0); the callback
+     * finds the caller's stack in r4 and copies key and value into $kv */
+    assert_true(has_sequence(
+        &c.m.progs[0], SEQ("r1 = map\\[0\\]", "r2 = func pc+*", "r3 = r10", "r4 = 0", "call 164")));
+    assert_true(has_sequence(&c.m.progs[0], SEQ("r7 = r4", "r6 = r3", "r1 = *(u64 *)(r2 +0)",
+                                                "*(u64 *)(r7 *) = r1", "r1 = *(u64 *)(r6 +0)",
+                                                "*(u64 *)(r7 *) = r1")));
+    manifest_free(&c.m);
+}
+
 static void hist_computes_log2_bucket(void **state) {
     struct compiled c;
     compile("BEGIN { @h = hist(100); }", &c);
@@ -250,6 +264,7 @@ int main(void) {
         cmocka_unit_test(exit_leaves_the_probe),
         cmocka_unit_test(constant_conditions_leave_no_dead_code),
         cmocka_unit_test(reading_a_count_sums_the_cpus),
+        cmocka_unit_test(for_map_calls_back),
         cmocka_unit_test(hist_computes_log2_bucket),
         cmocka_unit_test(tuple_key_count_is_short),
         cmocka_unit_test(big_frames_move_to_scratch),

@@ -342,7 +342,8 @@ static void test_err_probe_tracefs(void **state) {
     err1("tracepoint:syscalls:sys_enter_openat { print(retval); }", E_CONTEXT, "stdin:1:46-52",
          "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and 'fentry' "
          "probes (try to use args.ret instead)");
-    err1("tracepoint:syscalls:sys_enter_openat { printf(\"%s\", args.filename); @x = 1; @x = 1 < 2; }",
+    err1("tracepoint:syscalls:sys_enter_openat { printf(\"%s\", args.filename); @x = 1; @x = 1 < "
+         "2; }",
          E_TYPE, "stdin:1:77-79",
          "Type mismatch for @x: trying to assign value of type 'bool' when map already has a "
          "type 'int64'");
@@ -479,8 +480,10 @@ static void test_err_unsupported(void **state) {
     (void)state;
     err1("kprobe:vfs_read { }", E_UNSUPPORTED, "stdin:1:1-16",
          "kprobe probes are not supported yet");
-    err1("BEGIN { @m[1] = 1; for ($kv : @m) { } }", E_UNSUPPORTED, "stdin:1:20-38",
-         "for loops over maps are not supported yet");
+    err1("BEGIN { @m = count(); for ($kv : @m) { } }", E_TYPE, "stdin:1:34-36",
+         "for loops need a map with keys (@m has none)");
+    err1("BEGIN { @m[1] = count(); for ($kv : @m) { } }", E_UNSUPPORTED, "stdin:1:37-39",
+         "for loops over aggregation maps are not supported yet");
     err1("BEGIN { unroll(101) { } }", E_ARGS, "stdin:1:16-19", "unroll maximum value is 100");
     err1("BEGIN { unroll(0) { } }", E_ARGS, "stdin:1:16-17", "unroll minimum value is 1");
     err1("BEGIN { while (\"s\") { } }", E_TYPE, "stdin:1:16-19",

@@ -1,0 +1,138 @@
+/* for ($kv : @m) { ... }: the body becomes a BPF callback that
+ * bpf_for_each_map_elem calls for every entry.
+ *
+ * The callback runs in its own stack frame, so it reaches the program's
+ * variables through the caller's stack pointer, passed as the callback
+ * context (r4): r7 holds it (cg->sp) and, with a scratch frame, r9 is
+ * reloaded from the caller's spill slot. Callbacks are generated after the
+ * program's exit, in the order their loops were met; their temporaries sit
+ * below what the caller had live at the loop.
+ *
+ *   caller:   r1 = map; r2 = &callback; r3 = r10; r4 = 0; call for_each_map_elem
+ *             if (stop flag) goto exit           // return or exit() in the body
+ *   callback: r7 = r4; $kv = (*key, *value); body; r0 = 0; exit
+ *             break: r0 = 1; exit    return/exit(): stop flag = 1; r0 = 1; exit */
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/cg.h"
+#include "codegen/cg_map.h"
+
+struct cg_callback {
+    struct node *loop;      /* the N_FOR_MAP */
+    int label;              /* start of the callback */
+    int frame_top, stack_top; /* what the caller had live at the loop */
+    int stop_slot;          /* on the real stack: set when the body leaves the probe */
+    struct cg_callback *next;
+};
+
+void cg_for_map(struct cg *cg, struct node *n) {
+    struct cg_callback *cb = calloc(1, sizeof(*cb));
+    if (!cb) {
+        cg_error(cg, &n->loc, E_LIMIT, "out of memory");
+        return;
+    }
+    cb->loop = n;
+    cb->label = emit_label(&cg->e);
+    cb->stop_slot = cg_stack_alloc(cg, 8);
+    cb->frame_top = cg->frame_top;
+    cb->stack_top = cg->scratch ? cg->stack_top : cg->frame_top;
+    emit(&cg->e, ST_MEM(BPF_DW, cg->sp, cb->stop_slot, 0));
+    emit_ld_map(&cg->e, R1, cg_map_index(cg, n->b));
+    emit_ld_func(&cg->e, R2, cb->label);
+    emit(&cg->e, MOV64_REG(R3, cg->sp));
+    emit(&cg->e, MOV64_IMM(R4, 0));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_for_each_map_elem));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->sp, cb->stop_slot));
+    emit_jump(&cg->e, JMP_IMM(BPF_JNE, R1, 0, 0), cg->exit_label);
+    /* queued: generated after the program's exit */
+    struct cg_callback **tail = &cg->callbacks;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = cb;
+}
+
+/* Copies size bytes from (base + 0) into the frame at off. */
+static void copy_in(struct cg *cg, int base, int off, int size) {
+    for (int i = 0; i < size;) {
+        int w = cg_access_width(off + i, i, size - i);
+        emit(&cg->e, LDX_MEM(cg_size_code(w), R1, base, i));
+        emit(&cg->e, STX_MEM(cg_size_code(w), cg->fp, R1, off + i));
+        i += w;
+    }
+}
+
+static void gen_callback(struct cg *cg, struct cg_callback *cb) {
+    struct node *n = cb->loop;
+    /* the caller's view, restored at the end */
+    struct cg saved = *cg;
+    int brk = emit_label(&cg->e), stop = emit_label(&cg->e), cont = emit_label(&cg->e);
+
+    emit_place(&cg->e, cb->label);
+    cg->e.loc = n->loc;
+    cg->sp = R7;
+    emit(&cg->e, MOV64_REG(R7, R4));
+    if (cg->scratch) {
+        emit(&cg->e, LDX_MEM(BPF_DW, R9, R7, CG_SCRATCH_SPILL));
+        cg->fp = R9;
+    } else {
+        cg->fp = R7;
+    }
+    memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
+    cg->reg_busy[R7] = true; /* holds sp for the whole callback */
+    cg->frame_top = cb->frame_top;
+    if (cg->scratch)
+        cg->stack_top = cb->stack_top;
+
+    /* $kv = (key, value), copied out before r2 and r3 die */
+    int var = n->a->sym;
+    const struct type *kv = cg->unit->vars[var].ty;
+    int slot = cg->var_slot[var];
+    emit(&cg->e, MOV64_REG(R6, R3));
+    copy_in(cg, R2, slot + (int)kv->fields[0].offset, (int)kv->fields[0].ty->size);
+    copy_in(cg, R6, slot + (int)kv->fields[1].offset, (int)kv->fields[1].ty->size);
+
+    struct cg_loop loop = {.brk = brk, .cont = cont, .outer = NULL};
+    cg->loop = &loop;
+    cg->exit_label = stop;
+    cg_block(cg, n->c);
+    emit_place(&cg->e, cont);
+    emit(&cg->e, MOV64_IMM(R0, 0));
+    emit(&cg->e, EXIT_INSN());
+    emit_place(&cg->e, brk);
+    emit(&cg->e, MOV64_IMM(R0, 1));
+    emit(&cg->e, EXIT_INSN());
+    emit_place(&cg->e, stop);
+    emit(&cg->e, ST_MEM(BPF_DW, R7, cb->stop_slot, 1));
+    emit(&cg->e, MOV64_IMM(R0, 1));
+    emit(&cg->e, EXIT_INSN());
+
+    /* everything but the instructions and the frame's high-water mark */
+    int frame_max = cg->frame_max;
+    struct emit e = cg->e;
+    struct cg_callback *pending = cg->callbacks;
+    bool failed = cg->failed;
+    *cg = saved;
+    cg->e = e;
+    cg->callbacks = pending;
+    cg->failed = failed;
+    if (frame_max > cg->frame_max)
+        cg->frame_max = frame_max;
+}
+
+void cg_emit_callbacks(struct cg *cg) {
+    while (cg->callbacks) {
+        struct cg_callback *cb = cg->callbacks;
+        cg->callbacks = cb->next;
+        gen_callback(cg, cb);
+        free(cb);
+    }
+}
+
+void cg_drop_callbacks(struct cg *cg) {
+    while (cg->callbacks) {
+        struct cg_callback *cb = cg->callbacks;
+        cg->callbacks = cb->next;
+        free(cb);
+    }
+}
