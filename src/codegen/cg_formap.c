@@ -19,10 +19,10 @@
 #include "codegen/cg_map.h"
 
 struct cg_callback {
-    struct node *loop;      /* the N_FOR_MAP */
-    int label;              /* start of the callback */
+    struct node *loop;        /* the N_FOR_MAP */
+    int label;                /* start of the callback */
     int frame_top, stack_top; /* what the caller had live at the loop */
-    int stop_slot;          /* on the real stack: set when the body leaves the probe */
+    int stop_slot;            /* on the real stack: set when the body leaves the probe */
     struct cg_callback *next;
 };
 
