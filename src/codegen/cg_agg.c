@@ -231,11 +231,18 @@ static void fold_cpu_value(struct cg *cg, enum agg_kind agg, bool sign, int acc,
 }
 
 struct val cg_agg_read(struct cg *cg, struct node *map) {
-    const struct map_desc *md = cg_map(cg, map);
+    int mark = cg_frame_mark(cg);
+    int key = cg_map_key(cg, map, 0);
+    struct val v = cg_agg_combine(cg, cg_map_index(cg, map), key, &map->loc);
+    cg_frame_release(cg, mark);
+    return v;
+}
+
+struct val cg_agg_combine(struct cg *cg, int map, int key, const struct loc *loc) {
+    const struct map_desc *md = &cg->m->maps[map];
     enum agg_kind agg = md->val_ty->agg;
     bool sign = md->val_ty->agg_signed;
     int mark = cg_frame_mark(cg);
-    int key = cg_map_key(cg, map, 0);
     /* the counter on the real stack, where the verifier sees the loop end */
     int cpu = cg_stack_alloc(cg, 8), acc = cg_frame_alloc(cg, 8), cnt = cg_frame_alloc(cg, 8);
     emit(&cg->e, ST_MEM(BPF_DW, cg->sp, cpu, 0));
@@ -245,7 +252,7 @@ struct val cg_agg_read(struct cg *cg, struct node *map) {
     emit_place(&cg->e, top);
     emit(&cg->e, LDX_MEM(BPF_DW, R3, cg->sp, cpu));
     emit_jump(&cg->e, JMP_IMM(BPF_JGE, R3, cpus_possible(), 0), done);
-    emit_ld_map(&cg->e, R1, cg_map_index(cg, map));
+    emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key);
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_percpu_elem));
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), next);
@@ -256,7 +263,7 @@ struct val cg_agg_read(struct cg *cg, struct node *map) {
     emit(&cg->e, STX_MEM(BPF_DW, cg->sp, R1, cpu));
     emit_jump(&cg->e, JA(0), top);
     emit_place(&cg->e, done);
-    int reg = cg_reg_alloc(cg, &map->loc);
+    int reg = cg_reg_alloc(cg, loc);
     emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, acc));
     if (agg == AGG_AVG || agg == AGG_STATS) {
         /* BPF division by zero yields zero, as an empty average should */

@@ -88,9 +88,18 @@ static void gen_callback(struct cg *cg, struct cg_callback *cb) {
     int var = n->a->sym;
     const struct type *kv = cg->unit->vars[var].ty;
     int slot = cg->var_slot[var];
+    const struct map_desc *md = cg_map(cg, n->b);
+    int key = slot + (int)kv->fields[0].offset, value = slot + (int)kv->fields[1].offset;
     emit(&cg->e, MOV64_REG(R6, R3));
-    copy_in(cg, R2, slot + (int)kv->fields[0].offset, (int)kv->fields[0].ty->size);
-    copy_in(cg, R6, slot + (int)kv->fields[1].offset, (int)kv->fields[1].ty->size);
+    copy_in(cg, R2, key, (int)kv->fields[0].ty->size);
+    if (md->val_ty->kind == T_AGG) {
+        /* r3 is this CPU's value: combine every CPU's, as reading @m[k] does */
+        struct val v = cg_agg_combine(cg, cg_map_index(cg, n->b), key, &n->b->loc);
+        emit(&cg->e, STX_MEM(BPF_DW, cg->fp, v.reg, value));
+        cg_val_free(cg, &v);
+    } else {
+        copy_in(cg, R6, value, (int)kv->fields[1].ty->size);
+    }
 
     struct cg_loop loop = {.brk = brk, .cont = cont, .outer = NULL};
     cg->loop = &loop;

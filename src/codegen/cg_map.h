@@ -16,5 +16,7 @@ bool cg_agg_call(const struct node *call);
 void cg_agg_update(struct cg *cg, struct node *map, struct node *call);
 /* The value of @m[k] for an aggregation: its per-CPU values combined. */
 struct val cg_agg_read(struct cg *cg, struct node *map);
+/* The same for the key already at fp + key, of manifest map index map. */
+struct val cg_agg_combine(struct cg *cg, int map, int key, const struct loc *loc);
 
 #endif

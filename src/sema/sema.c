@@ -202,6 +202,8 @@ static void probe_vars_free(struct probe_vars *pv) {
         free(pv->vars[v].name);
     free(pv->vars);
     free(pv->defined);
+    free(pv->loop);
+    free(pv->hidden);
 }
 
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,

@@ -19,7 +19,9 @@ struct map_info {
 /* Variables of one probe block; kept across walks. */
 struct probe_vars {
     struct sema_var *vars;
-    bool *defined; /* assigned earlier in this walk */
+    bool *defined;            /* assigned earlier in this walk */
+    const struct node **loop; /* the for loop declaring it, NULL for other variables */
+    bool *hidden;             /* loop variables outside their loop, and what they shadow */
     int n;
 };
 
@@ -82,6 +84,9 @@ int sema_printf_check(struct sema *s, struct node *call, const char *what);
 /* Resolves the map's keys and checks them; sets n->sym. Returns the map
  * index, or -1 when the keys are wrong. */
 int sema_map_ref(struct sema *s, struct node *n);
+/* The integer an aggregation reads as (count, sum, min, max, avg); reports
+ * the others (stats, hist, lhist) at n and returns NULL. */
+const struct type *sema_agg_read_type(struct sema *s, struct node *n, const struct type *v);
 /* Checks key (an expression list, as in delete(@m, k)) against map n,
  * which sema_map_whole resolved. Returns 0 or -1. */
 int sema_map_key_check(struct sema *s, struct node *map, struct node *key);
@@ -100,6 +105,15 @@ int sema_map_whole(struct sema *s, struct node *n, const char *func);
 int sema_var_find(struct sema *s, const char *name);
 /* Declares or re-assigns $name with a value of type ty; checks the type and
  * reports a mismatch at err_loc. */
+/* for loop variables: see sema_vars.c */
+struct loop_scope {
+    int var;      /* the loop's variable */
+    int n;        /* variables known when the loop began */
+    bool *hidden; /* their visibility then */
+};
+void sema_loop_var_enter(struct sema *s, struct node *var, const struct node *loop,
+                         struct loop_scope *scope);
+void sema_loop_var_leave(struct sema *s, struct loop_scope *scope);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
                     const struct loc *err_loc);
 /* let $x; without a value: known, but not yet assigned. */

@@ -140,7 +140,7 @@ bool sema_map_defined(struct sema *s, struct node *n) {
 }
 
 /* Aggregations read as their total (summed over CPUs). */
-static const struct type *agg_read_type(struct sema *s, struct node *n, const struct type *v) {
+const struct type *sema_agg_read_type(struct sema *s, struct node *n, const struct type *v) {
     switch (v->agg) {
     case AGG_COUNT:
         return &type_u64;
@@ -163,7 +163,7 @@ const struct type *sema_map_read(struct sema *s, struct node *n) {
         return NULL;
     const struct type *v = s->out->maps[n->sym].val_ty;
     if (v && v->kind == T_AGG)
-        return agg_read_type(s, n, v);
+        return sema_agg_read_type(s, n, v);
     return v;
 }
 

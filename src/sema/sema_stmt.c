@@ -171,8 +171,11 @@ static void stmt_for_range(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->b), *b = sema_expr(s, n->c);
     if ((a && !sema_is_int(a)) || (b && !sema_is_int(b)))
         sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
+    struct loop_scope scope;
+    sema_loop_var_enter(s, n->a, n, &scope);
     sema_var_assign(s, n->a, &type_s64, &n->a->loc);
     loop_body(s, n->d);
+    sema_loop_var_leave(s, &scope);
 }
 
 /* for ($kv : @m): $kv is (key, value), the key a tuple for @m[a, b]. */
@@ -184,15 +187,20 @@ static void stmt_for_map(struct sema *s, struct node *n) {
         if (!m->key_ty)
             sema_error(s, &n->b->loc, E_TYPE, "for loops need a map with keys (%s has none)",
                        n->b->str);
-        else if (m->val_ty && m->val_ty->kind == T_AGG)
-            sema_error(s, &n->b->loc, E_UNSUPPORTED,
-                       "for loops over aggregation maps are not supported yet");
-        else if (m->val_ty)
-            kv = type_tuple(s->types, 2, (const struct type *const[]){m->key_ty, m->val_ty});
+        else if (m->val_ty) {
+            /* aggregations read as their total over CPUs */
+            const struct type *v =
+                m->val_ty->kind == T_AGG ? sema_agg_read_type(s, n->b, m->val_ty) : m->val_ty;
+            if (v)
+                kv = type_tuple(s->types, 2, (const struct type *const[]){m->key_ty, v});
+        }
     }
+    struct loop_scope scope;
+    sema_loop_var_enter(s, n->a, n, &scope);
     sema_var_assign(s, n->a, kv, &n->a->loc);
     n->a->ty = kv;
     loop_body(s, n->c);
+    sema_loop_var_leave(s, &scope);
 }
 
 static void stmt_expr(struct sema *s, struct node *e) {

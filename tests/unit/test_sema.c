@@ -482,8 +482,14 @@ static void test_err_unsupported(void **state) {
          "kprobe probes are not supported yet");
     err1("BEGIN { @m = count(); for ($kv : @m) { } }", E_TYPE, "stdin:1:34-36",
          "for loops need a map with keys (@m has none)");
-    err1("BEGIN { @m[1] = count(); for ($kv : @m) { } }", E_UNSUPPORTED, "stdin:1:37-39",
-         "for loops over aggregation maps are not supported yet");
+    err1("BEGIN { @m[1] = hist(1); for ($kv : @m) { } }", E_TYPE, "stdin:1:37-39",
+         "Map type hist_t cannot print the value of individual keys. You must print the whole "
+         "map.");
+    /* each for loop declares its own variable */
+    run_free(ok("BEGIN { @a[1] = 1; @b[\"x\"] = \"y\"; for ($kv : @a) { } for ($kv : @b) { } "
+                "$i = \"s\"; for ($i : 0..2) { } }"));
+    err1("BEGIN { for ($i : 0..2) { } print($i); }", E_UNDEFINED, "stdin:1:35-37",
+         "Undefined or undeclared variable: $i");
     err1("BEGIN { unroll(101) { } }", E_ARGS, "stdin:1:16-19", "unroll maximum value is 100");
     err1("BEGIN { unroll(0) { } }", E_ARGS, "stdin:1:16-17", "unroll minimum value is 1");
     err1("BEGIN { while (\"s\") { } }", E_TYPE, "stdin:1:16-19",
