@@ -202,8 +202,7 @@ static void probe_vars_free(struct probe_vars *pv) {
         free(pv->vars[v].name);
     free(pv->vars);
     free(pv->defined);
-    free(pv->loop);
-    free(pv->hidden);
+    free(pv->scope);
 }
 
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,

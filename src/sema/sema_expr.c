@@ -340,7 +340,8 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
         return NULL;
     }
     n->sym = i;
-    return s->pv->vars[i].ty;
+    /* declared by let and not assigned yet: reads as an int64 zero */
+    return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
 }
 
 static const struct type *expr_unsupported(struct sema *s, struct node *n, const char *what) {

@@ -19,9 +19,8 @@ struct map_info {
 /* Variables of one probe block; kept across walks. */
 struct probe_vars {
     struct sema_var *vars;
-    bool *defined;            /* assigned earlier in this walk */
-    const struct node **loop; /* the for loop declaring it, NULL for other variables */
-    bool *hidden;             /* loop variables outside their loop, and what they shadow */
+    bool *defined;             /* assigned earlier in this walk */
+    const struct node **scope; /* the block (or for loop) that declares it */
     int n;
 };
 
@@ -41,6 +40,10 @@ struct sema {
     struct probe_vars *pv;
     bool reads_args;
     int loop_depth; /* loops around the statement being checked */
+    /* blocks around it, outermost first: a variable is visible in the block
+     * that declares it and the blocks inside */
+    const struct node *scopes[256];
+    int nscopes;
 };
 
 /* Reports an error during the reporting walk only. */
@@ -105,15 +108,11 @@ int sema_map_whole(struct sema *s, struct node *n, const char *func);
 int sema_var_find(struct sema *s, const char *name);
 /* Declares or re-assigns $name with a value of type ty; checks the type and
  * reports a mismatch at err_loc. */
-/* for loop variables: see sema_vars.c */
-struct loop_scope {
-    int var;      /* the loop's variable */
-    int n;        /* variables known when the loop began */
-    bool *hidden; /* their visibility then */
-};
-void sema_loop_var_enter(struct sema *s, struct node *var, const struct node *loop,
-                         struct loop_scope *scope);
-void sema_loop_var_leave(struct sema *s, struct loop_scope *scope);
+/* Scopes (see sema_vars.c): a block, or a for loop for its variable. */
+void sema_scope_enter(struct sema *s, const struct node *scope);
+void sema_scope_leave(struct sema *s);
+/* Declares var in the innermost scope even when an outer one has the name. */
+int sema_var_declare_here(struct sema *s, struct node *var);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
                     const struct loc *err_loc);
 /* let $x; without a value: known, but not yet assigned. */

@@ -123,8 +123,17 @@ static void stmt_let(struct sema *s, struct node *n) {
                    "typed variable declarations are not supported yet");
         return;
     }
+    /* let declares in this block; bpftrace allows no shadowing */
+    int outer = sema_var_find(s, n->a->str);
+    if (outer >= 0 && s->pv->scope[outer] != s->scopes[s->nscopes - 1]) {
+        sema_error(s, &n->loc, E_TYPE,
+                   "Variable %s was already declared. Variable shadowing is not allowed.",
+                   n->a->str);
+        return;
+    }
+    int i = sema_var_declare_here(s, n->a);
     if (!n->c) {
-        sema_var_declare(s, n->a);
+        s->pv->defined[i] = true; /* zero until assigned, as in bpftrace */
         return;
     }
     const struct type *t = sema_expr(s, n->c);
@@ -171,11 +180,11 @@ static void stmt_for_range(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->b), *b = sema_expr(s, n->c);
     if ((a && !sema_is_int(a)) || (b && !sema_is_int(b)))
         sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
-    struct loop_scope scope;
-    sema_loop_var_enter(s, n->a, n, &scope);
+    sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
+    sema_var_declare_here(s, n->a);
     sema_var_assign(s, n->a, &type_s64, &n->a->loc);
     loop_body(s, n->d);
-    sema_loop_var_leave(s, &scope);
+    sema_scope_leave(s);
 }
 
 /* for ($kv : @m): $kv is (key, value), the key a tuple for @m[a, b]. */
@@ -195,12 +204,12 @@ static void stmt_for_map(struct sema *s, struct node *n) {
                 kv = type_tuple(s->types, 2, (const struct type *const[]){m->key_ty, v});
         }
     }
-    struct loop_scope scope;
-    sema_loop_var_enter(s, n->a, n, &scope);
+    sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
+    sema_var_declare_here(s, n->a);
     sema_var_assign(s, n->a, kv, &n->a->loc);
     n->a->ty = kv;
     loop_body(s, n->c);
-    sema_loop_var_leave(s, &scope);
+    sema_scope_leave(s);
 }
 
 static void stmt_expr(struct sema *s, struct node *e) {
@@ -263,6 +272,8 @@ void sema_block(struct sema *s, struct node *block) {
         sema_stmt(s, block);
         return;
     }
+    sema_scope_enter(s, block);
     for (struct node *st = block->a; st; st = st->next)
         sema_stmt(s, st);
+    sema_scope_leave(s);
 }

@@ -5,61 +5,74 @@
 
 #include "sema/sema_impl.h"
 
-int sema_var_find(struct sema *s, const char *name) {
-    for (int i = 0; i < s->pv->n; i++)
-        if (!s->pv->hidden[i] && strcmp(s->pv->vars[i].name, name) == 0)
+/* Variables are scoped to the block that declares them (bpftrace 0.22+):
+ * visible there and in nested blocks, gone after it. A for loop's variable
+ * belongs to the loop. Entries are found again by (name, scope) on the
+ * second walk, so each declaration keeps one variable (and one slot). */
+
+void sema_scope_enter(struct sema *s, const struct node *scope) {
+    if (s->nscopes < (int)(sizeof(s->scopes) / sizeof(s->scopes[0])))
+        s->scopes[s->nscopes] = scope;
+    s->nscopes++;
+}
+
+void sema_scope_leave(struct sema *s) {
+    s->nscopes--;
+}
+
+static int scope_depth(const struct sema *s) {
+    int max = (int)(sizeof(s->scopes) / sizeof(s->scopes[0]));
+    return s->nscopes < max ? s->nscopes : max;
+}
+
+/* How deep scope sits in the current stack of scopes, -1 when not in it. */
+static int scope_level(const struct sema *s, const struct node *scope) {
+    for (int i = scope_depth(s) - 1; i >= 0; i--)
+        if (s->scopes[i] == scope)
             return i;
     return -1;
 }
 
+static const struct node *current_scope(const struct sema *s) {
+    return scope_depth(s) > 0 ? s->scopes[scope_depth(s) - 1] : NULL;
+}
+
+/* The innermost visible variable of that name (a for loop's variable hides
+ * an outer one of the same name). */
+int sema_var_find(struct sema *s, const char *name) {
+    int best = -1, best_level = -1;
+    for (int i = 0; i < s->pv->n; i++) {
+        int level = strcmp(s->pv->vars[i].name, name) == 0 ? scope_level(s, s->pv->scope[i]) : -1;
+        if (level > best_level) {
+            best = i;
+            best_level = level;
+        }
+    }
+    return best;
+}
+
+/* The variable this scope declared on an earlier walk, or a new one. */
 static int var_add(struct sema *s, const char *name) {
     struct probe_vars *pv = s->pv;
+    for (int i = 0; i < pv->n; i++)
+        if (strcmp(pv->vars[i].name, name) == 0 && pv->scope[i] == current_scope(s))
+            return i;
     pv->vars = realloc(pv->vars, sizeof(*pv->vars) * (pv->n + 1));
     pv->defined = realloc(pv->defined, sizeof(*pv->defined) * (pv->n + 1));
-    pv->loop = realloc(pv->loop, sizeof(*pv->loop) * (pv->n + 1));
-    pv->hidden = realloc(pv->hidden, sizeof(*pv->hidden) * (pv->n + 1));
+    pv->scope = realloc(pv->scope, sizeof(*pv->scope) * (pv->n + 1));
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
     pv->defined[pv->n] = false;
-    pv->loop[pv->n] = NULL;
-    pv->hidden[pv->n] = false;
+    pv->scope[pv->n] = current_scope(s);
     return pv->n++;
 }
 
-/* A for loop's variable is its own, visible only in the loop's body (as in
- * bpftrace, where each loop declares it); same-named variables are hidden
- * meanwhile. The entry is found again by its loop on the second walk. */
-void sema_loop_var_enter(struct sema *s, struct node *var, const struct node *loop,
-                         struct loop_scope *scope) {
-    struct probe_vars *pv = s->pv;
-    int i = -1;
-    for (int k = 0; k < pv->n; k++)
-        if (pv->loop[k] == loop)
-            i = k;
-    if (i < 0) {
-        i = var_add(s, var->str);
-        pv->loop[i] = loop;
-    }
-    scope->var = i;
-    scope->n = pv->n;
-    scope->hidden = malloc(sizeof(bool) * (size_t)pv->n);
-    for (int k = 0; k < pv->n; k++) {
-        if (scope->hidden)
-            scope->hidden[k] = pv->hidden[k];
-        if (strcmp(pv->vars[k].name, var->str) == 0)
-            pv->hidden[k] = true;
-    }
-    pv->hidden[i] = false;
-}
-
-/* Variables declared in the body stay visible (scratch variables belong to
- * the probe); loop variables declared in it stay hidden. */
-void sema_loop_var_leave(struct sema *s, struct loop_scope *scope) {
-    struct probe_vars *pv = s->pv;
-    for (int k = 0; k < scope->n && scope->hidden; k++)
-        pv->hidden[k] = scope->hidden[k];
-    pv->hidden[scope->var] = true;
-    free(scope->hidden);
+/* A for loop's own variable, in the loop's scope whatever is outside. */
+int sema_var_declare_here(struct sema *s, struct node *var) {
+    int i = var_add(s, var->str);
+    var->sym = i;
+    var->ty = s->pv->vars[i].ty;
+    return i;
 }
 
 int sema_var_declare(struct sema *s, struct node *var) {

@@ -469,8 +469,15 @@ static void test_err_undefined(void **state) {
     err1("BEGIN { $y++; }", E_UNDEFINED, "stdin:1:9-11", "Undefined or undeclared variable: $y");
     err1("BEGIN { $y += 1; }", E_UNDEFINED, "stdin:1:9-11", "Undefined or undeclared variable: $y");
     err1("BEGIN { print(@y); }", E_UNDEFINED, "stdin:1:15-17", "Undefined map: @y");
-    err1("BEGIN { let $x; print($x); }", E_UNDEFINED, "stdin:1:23-25",
+    /* block scoping, as bpftrace 0.22+ */
+    err1("BEGIN { if (1) { $x = 1; } print($x); }", E_UNDEFINED, "stdin:1:34-36",
          "Undefined or undeclared variable: $x");
+    err1("BEGIN { @m[0] = 1; for ($kv : @m) { $x = 2; } print($x); }", E_UNDEFINED, "stdin:1:53-55",
+         "Undefined or undeclared variable: $x");
+    err1("BEGIN { let $x = 1; if (1) { let $x = 2; } }", E_TYPE, "stdin:1:30-40",
+         "Variable $x was already declared. Variable shadowing is not allowed.");
+    /* sibling blocks declare different variables; let without a value reads 0 */
+    run_free(ok("BEGIN { if (1) { $a = 1; } else { $a = \"s\"; } let $z; print($z); }"));
     /* Variables belong to their probe block. */
     err1("BEGIN { $x = 1; } END { print($x); }", E_UNDEFINED, "stdin:1:31-33",
          "Undefined or undeclared variable: $x");
