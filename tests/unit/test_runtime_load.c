@@ -23,19 +23,10 @@
 #include "rt_internal.h"
 #include "runtime.h"
 #include "sys/tracefs.h"
+#include "test_fds.h"
 
 /* ---- helpers ---- */
 
-static int count_fds(void) {
-    DIR *dir = opendir("/proc/self/fd");
-    int n = 0;
-
-    while (dir && readdir(dir))
-        n++;
-    if (dir)
-        closedir(dir);
-    return n;
-}
 
 /* Skips the current test unless BPF maps can be created here. */
 static void require_bpf(void) {

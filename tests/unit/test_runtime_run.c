@@ -22,17 +22,8 @@
 #include "codegen/insn.h"
 #include "runtime.h"
 #include "sys/tracefs.h"
+#include "test_fds.h"
 
-static int count_fds(void) {
-    DIR *dir = opendir("/proc/self/fd");
-    int n = 0;
-
-    while (dir && readdir(dir))
-        n++;
-    if (dir)
-        closedir(dir);
-    return n;
-}
 
 static void require_kernel(void) {
     char err[256];
