@@ -136,7 +136,8 @@ static int finish(struct session *s) {
     if (rt_events_lost_total(s->ev) > 0)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
-    out_print_all_maps(s->opts->out, s->m);
+    if (s->m->print_maps_on_exit)
+        out_print_all_maps(s->opts->out, s->m);
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
     return rt_events_exit_requested(s->ev, &code) ? code : 0;

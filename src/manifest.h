@@ -116,6 +116,7 @@ struct manifest {
     int lost_map;    /* one-entry array: u64 count of events the ring buffer
                         dropped (programs add to it atomically) */
     struct type_arena *types;
+    bool print_maps_on_exit; /* config print_maps_on_exit */
 };
 
 void manifest_free(struct manifest *m);

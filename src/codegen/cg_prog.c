@@ -56,14 +56,16 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     /* the bucket index of a histogram follows the user key at an aligned offset */
     uint32_t user_key = sm->key_ty ? (sm->key_ty->size + 7) & ~7u : 0;
     int idx;
+    uint32_t max_keys =
+        cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys : DEFAULT_MAX_KEYS;
     if (agg && !bucketed && !sm->key_ty)
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, agg_value_size(vt->agg), 1);
     else if (agg)
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_HASH, user_key + (bucketed ? 8 : 0),
-                      agg_value_size(vt->agg), DEFAULT_MAX_KEYS);
+                      agg_value_size(vt->agg), max_keys);
     else
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_HASH, sm->key_ty ? user_key : 8, vt->size,
-                      DEFAULT_MAX_KEYS);
+                      max_keys);
     if (idx < 0)
         return -1;
     struct map_desc *md = &cg->m->maps[idx];
@@ -310,6 +312,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     }
     free(cg.map_index);
     out->types = sema->types;
+    out->print_maps_on_exit = sema->print_maps_on_exit;
     sema->types = NULL;
     return rc ? -1 : 0;
 }

@@ -76,14 +76,26 @@ static void sema_config_item(struct sema *s, struct node *a) {
                    a->a->str);
         return;
     }
-    if (strcmp(key, "max_strlen") != 0)
-        return; /* accepted; trawk does not act on it yet */
-    if (!a->b || a->b->kind != N_INT || a->b->num == 0 || a->b->num > 1 << 20) {
-        diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE,
-                   "max_strlen must be a positive integer");
+    if (strcmp(key, "print_maps_on_exit") == 0) {
+        if (!a->b || (a->b->kind != N_BOOL && a->b->kind != N_INT))
+            diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE,
+                       "print_maps_on_exit must be true or false");
+        else
+            s->out->print_maps_on_exit = a->b->num != 0;
         return;
     }
-    s->max_strlen = (int)a->b->num;
+    int *target = strcmp(key, "max_strlen") == 0     ? &s->max_strlen
+                  : strcmp(key, "max_map_keys") == 0 ? &s->out->max_map_keys
+                                                     : NULL;
+    if (!target) {
+        diag_warning(s->d, &a->a->loc, "config variable %s has no effect in trawk yet", key);
+        return;
+    }
+    if (!a->b || a->b->kind != N_INT || a->b->num == 0 || a->b->num > 1 << 20) {
+        diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE, "%s must be a positive integer", key);
+        return;
+    }
+    *target = (int)a->b->num;
 }
 
 /* ---- probes into units ---- */
@@ -208,6 +220,7 @@ static void probe_vars_free(struct probe_vars *pv) {
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
                struct sema_out *out) {
     memset(out, 0, sizeof(*out));
+    out->print_maps_on_exit = true;
     out->types = type_arena_new();
     struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;

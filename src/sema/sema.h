@@ -112,6 +112,8 @@ struct sema_out {
     int nunits;
     struct type_arena *types; /* every type built during analysis */
     int max_strlen;
+    int max_map_keys;        /* config max_map_keys, 0 for the default */
+    bool print_maps_on_exit; /* config print_maps_on_exit (default true) */
 };
 
 struct sema_opts {

@@ -27,7 +27,6 @@
 
 /* ---- helpers ---- */
 
-
 /* Skips the current test unless BPF maps can be created here. */
 static void require_bpf(void) {
     int fd;
@@ -88,6 +87,7 @@ static void fixture_init(struct fixture *f, enum probe_kind kind, enum bpf_prog_
                              .progs = &f->prog,
                              .nprogs = 1,
                              .ringbuf_map = -1,
+                             .print_maps_on_exit = true,
                              .lost_map = -1};
     diag_init(&f->d, "stdin", "BEGIN {\n  $x = 1\n}\n",
               open_memstream(&f->diag_text, &f->diag_len));

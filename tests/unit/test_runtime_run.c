@@ -24,7 +24,6 @@
 #include "sys/tracefs.h"
 #include "test_fds.h"
 
-
 static void require_kernel(void) {
     char err[256];
     int fd;
@@ -110,6 +109,7 @@ static void script_init(struct script *s, const struct bpf_insn *tp, int ntp) {
                              .events = s->events,
                              .nevents = 4,
                              .ringbuf_map = 0,
+                             .print_maps_on_exit = true,
                              .lost_map = 1};
     add_prog(s, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", begin_insns, N(begin_insns));
     add_prog(s, PK_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, "syscalls:sys_enter_getppid", tp, ntp);
