@@ -1,5 +1,7 @@
 /* Integer and boolean expressions. Values are 64-bit in registers;
  * constants are folded and stay immediates as long as possible. */
+#include <string.h>
+
 #include "codegen/cg.h"
 
 static bool is_signed(const struct type *t) {
@@ -229,11 +231,40 @@ static bool fold_compare(enum op op, int64_t a, int64_t b, bool sign) {
 
 static void branch(struct cg *cg, struct node *n, int label, bool when);
 
+/* probe == "name": the probe builtin is the index of the probe's name, so
+ * the literal becomes the index of the target that bears it (none: never equal). */
+static void probe_name_branch(struct cg *cg, struct node *n, bool jump_if_equal, int label) {
+    struct node *probe = n->a->kind == N_STRING ? n->b : n->a;
+    struct node *lit = n->a->kind == N_STRING ? n->a : n->b;
+    const struct sema_unit *u = cg->unit;
+    int64_t id = -1;
+    for (int i = 0; i < u->ntargets; i++)
+        if (u->targets[i].name && strcmp(u->targets[i].name, lit->str) == 0)
+            id = (int64_t)u->targets[i].cookie;
+    if (id < 0) {
+        if (!jump_if_equal)
+            emit_jump(&cg->e, JA(0), label);
+        return;
+    }
+    struct val v = cg_int(cg, probe);
+    if (v.kind == V_IMM) {
+        if ((v.imm == id) == jump_if_equal)
+            emit_jump(&cg->e, JA(0), label);
+        return;
+    }
+    emit_jump(&cg->e, JMP_IMM(jump_if_equal ? BPF_JEQ : BPF_JNE, v.reg, (int32_t)id, 0), label);
+    cg_val_free(cg, &v);
+}
+
 /* Jumps to label when "a op b" equals `when`. */
 static void compare_branch(struct cg *cg, struct node *n, int label, bool when) {
     enum op op = when ? n->op : negate(n->op);
     if (n->a->ty && n->a->ty->kind == T_STRING) {
         cg_str_cond(cg, n->a, n->b, op == OP_EQ, label);
+        return;
+    }
+    if ((n->a->ty && n->a->ty->kind == T_PROBE) != (n->b->ty && n->b->ty->kind == T_PROBE)) {
+        probe_name_branch(cg, n, op == OP_EQ, label);
         return;
     }
     /* C's conversions: only a 64-bit unsigned operand makes the comparison
