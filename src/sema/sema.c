@@ -215,6 +215,7 @@ static void probe_vars_free(struct probe_vars *pv) {
     free(pv->vars);
     free(pv->defined);
     free(pv->scope);
+    free(pv->typed);
 }
 
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,

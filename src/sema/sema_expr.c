@@ -297,7 +297,7 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
 
 /* ---- casts ---- */
 
-static const struct type *cast_target(const struct node *ty) {
+const struct type *sema_int_type_named(const struct node *ty) {
     static const struct {
         const char *name;
         const struct type *ty;
@@ -317,7 +317,7 @@ static const struct type *cast_target(const struct node *ty) {
 }
 
 static const struct type *expr_cast(struct sema *s, struct node *n) {
-    const struct type *to = cast_target(n->a);
+    const struct type *to = sema_int_type_named(n->a);
     const struct type *from = sema_expr(s, n->b);
     if (!to) {
         char dims[32] = "";

@@ -21,6 +21,7 @@ struct probe_vars {
     struct sema_var *vars;
     bool *defined;             /* assigned earlier in this walk */
     const struct node **scope; /* the block (or for loop) that declares it */
+    bool *typed;               /* declared with a type (let $x: T): assignments convert */
     int n;
 };
 
@@ -108,6 +109,9 @@ int sema_map_whole(struct sema *s, struct node *n, const char *func);
 int sema_var_find(struct sema *s, const char *name);
 /* Declares or re-assigns $name with a value of type ty; checks the type and
  * reports a mismatch at err_loc. */
+/* The integer (or bool) type an N_TYPE names, NULL for any other. */
+const struct type *sema_int_type_named(const struct node *ty);
+
 /* Scopes (see sema_vars.c): a block, or a for loop for its variable. */
 void sema_scope_enter(struct sema *s, const struct node *scope);
 void sema_scope_leave(struct sema *s);

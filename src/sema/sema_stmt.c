@@ -118,9 +118,11 @@ static void stmt_assign(struct sema *s, struct node *n) {
 }
 
 static void stmt_let(struct sema *s, struct node *n) {
-    if (n->b) {
+    const struct type *declared = n->b ? sema_int_type_named(n->b) : NULL;
+    if (n->b && !declared) {
         sema_error(s, &n->b->loc, E_UNSUPPORTED,
-                   "typed variable declarations are not supported yet");
+                   "variables declared with type '%s' are not supported yet",
+                   n->b->str ? n->b->str : "?");
         return;
     }
     /* let declares in this block; bpftrace allows no shadowing */
@@ -132,6 +134,11 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     int i = sema_var_declare_here(s, n->a);
+    if (declared) {
+        s->pv->vars[i].ty = declared;
+        s->pv->typed[i] = true;
+        n->a->ty = declared;
+    }
     if (!n->c) {
         s->pv->defined[i] = true; /* zero until assigned, as in bpftrace */
         return;

@@ -60,6 +60,8 @@ static int var_add(struct sema *s, const char *name) {
     pv->vars = realloc(pv->vars, sizeof(*pv->vars) * (pv->n + 1));
     pv->defined = realloc(pv->defined, sizeof(*pv->defined) * (pv->n + 1));
     pv->scope = realloc(pv->scope, sizeof(*pv->scope) * (pv->n + 1));
+    pv->typed = realloc(pv->typed, sizeof(*pv->typed) * (pv->n + 1));
+    pv->typed[pv->n] = false;
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
     pv->defined[pv->n] = false;
@@ -89,6 +91,9 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
     const struct type *st = sema_storage_type(s, ty);
+    if (st && s->pv->typed[i] && sema_is_int(st) && sema_is_int(v->ty)) {
+        st = v->ty; /* an integer converts to the declared integer type */
+    }
     if (st) {
         const struct type *u = v->ty ? sema_unify(s, v->ty, st) : st;
         if (!u)
