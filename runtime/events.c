@@ -125,8 +125,8 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
         return n < 0 ? -errno : 0;
     }
     n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
-    if (n > 0)
-        fflush(ev->out);
+    if (n > 0 && fflush(ev->out) == EOF && errno == EPIPE)
+        rt_request_stop(); /* nobody reads the output any more */
     return n;
 }
 

@@ -79,10 +79,12 @@ uint64_t rt_events_lost_total(const struct rt_events *ev);
 /* Installs SIGINT/SIGTERM handlers (without SA_RESTART, so a blocked poll
  * returns EINTR) and clears the flag; save keeps the handlers to restore. */
 struct rt_sigsave {
-    struct sigaction sigint, sigterm;
+    struct sigaction sigint, sigterm, sigpipe;
 };
 void rt_signals_install(struct rt_sigsave *save);
 void rt_signals_restore(const struct rt_sigsave *save);
 bool rt_stop_requested(void);
+/* Ends the event loop as a signal would (the output's reader went away). */
+void rt_request_stop(void);
 
 #endif

@@ -25,11 +25,21 @@ void rt_signals_install(struct rt_sigsave *save) {
     stop_flag = 0;
     sigaction(SIGINT, &sa, &save->sigint);
     sigaction(SIGTERM, &sa, &save->sigterm);
+    /* A closed output pipe (trawk ... | head) must end tracing through the
+     * normal exit, which detaches quickly, not kill the process: the kernel
+     * would then detach the probes one grace period at a time. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, &save->sigpipe);
 }
 
 void rt_signals_restore(const struct rt_sigsave *save) {
     sigaction(SIGINT, &save->sigint, NULL);
     sigaction(SIGTERM, &save->sigterm, NULL);
+    sigaction(SIGPIPE, &save->sigpipe, NULL);
+}
+
+void rt_request_stop(void) {
+    stop_flag = 1;
 }
 
 bool rt_stop_requested(void) {

@@ -186,10 +186,33 @@ static void exit_ends_run_and_drops_later_records(void **state) {
     free(text);
 }
 
+/* trawk ... | head: once nobody reads the output, tracing ends through the
+ * normal exit (not SIGPIPE), so everything is detached quickly. */
+static void closed_output_ends_run(void **state) {
+    struct script s;
+    struct rt_opts opts = {.quiet = true};
+    struct diag d;
+    int pipefd[2], fds;
+
+    require_kernel();
+    script_init(&s, hit_insns, N(hit_insns));
+    assert_int_equal(pipe(pipefd), 0);
+    close(pipefd[0]);
+    fds = count_fds();
+    opts.out = fdopen(pipefd[1], "w");
+    diag_init(&d, "stdin", "", stderr);
+    alarm(20); /* a hang fails the test instead of stalling the suite */
+    assert_int_equal(rt_run(&s.m, &opts, &d), 0);
+    alarm(0);
+    fclose(opts.out);
+    assert_int_equal(count_fds(), fds - 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(signal_ends_run),
         cmocka_unit_test(exit_ends_run_and_drops_later_records),
+        cmocka_unit_test(closed_output_ends_run),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
