@@ -54,9 +54,9 @@ struct cg {
     int scratch_map;  /* index of .scratch, -1 until a program needs it */
     bool perf_buffer; /* events through bpf_perf_event_output, not the ring buffer */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
-    bool zero_fill;                /* building a map key: strings must be NUL-padded, since
-                                      keys hash as bytes; elsewhere readers stop at the NUL */
-    int frame_top;                 /* bytes of stack in use (slots are at r10 - offset) */
+    bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison
+                       reads whole words); only event records, read up to the NUL, skip it */
+    int frame_top;  /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
     int ctx_slot;       /* stack offset where r1 (ctx) is saved, 0 when not saved */
     int *var_slot;      /* offset of each scratch variable, 0 = not allocated */

@@ -92,8 +92,11 @@ static void send_record(struct cg *cg, struct event_desc *ev, int id, struct nod
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
     i = 0;
+    bool zero_fill = cg->zero_fill;
+    cg->zero_fill = false; /* user space reads record strings up to the NUL */
     for (struct node *a = args; a; a = a->next, i++)
         cg_store_value(cg, a, ev->args[i].ty, rec + (int)ev->args[i].offset);
+    cg->zero_fill = zero_fill;
     cg_ringbuf_output(cg, rec, (int)size);
     cg_frame_release(cg, mark);
 }

@@ -19,10 +19,13 @@ void cg_copy_stack(struct cg *cg, int dst, int src, int size) {
 }
 
 /* A string literal, NUL-padded to size, four bytes per instruction. */
-/* A string literal, NUL-padded to size, up to four bytes per aligned store
- * (a string inside a tuple may start at any offset). */
+/* A string literal: its bytes and NUL, up to four per aligned store (a
+ * string inside a tuple may start at any offset), then zeros to size,
+ * eight bytes at a time. */
 static void store_literal(struct cg *cg, const struct node *n, int off, int size) {
-    for (int i = 0; i < size;) {
+    int text = (int)n->len + 1 < size ? (int)n->len + 1 : size;
+    int i = 0;
+    while (i < text) {
         int w = cg_access_width(off + i, 0, size - i);
         if (w > 4)
             w = 4; /* a store's immediate has 32 bits */
@@ -34,6 +37,7 @@ static void store_literal(struct cg *cg, const struct node *n, int off, int size
         emit(&cg->e, ST_MEM(cg_size_code(w), cg->fp, off + i, (int32_t)word));
         i += w;
     }
+    cg_zero(cg, off + i, size - i);
 }
 
 static void store_int(struct cg *cg, struct node *n, const struct type *ty, int off) {
@@ -189,26 +193,35 @@ static void literal_compare(struct cg *cg, int off, int size, const struct node 
     }
 }
 
-/* Byte-by-byte comparison of two strings in memory, stopping at NUL. */
-static void memory_compare(struct cg *cg, int a, int b, int size, int label, bool jump_if_equal) {
+/* Compares two strings in memory, eight bytes at a time: strings are
+ * NUL-padded wherever they are stored (only event records skip it), so
+ * equal strings have equal bytes. When the sizes differ, the longer one
+ * must end where the shorter one does. */
+static void memory_compare(struct cg *cg, int a, int asize, int b, int bsize, int label,
+                           bool jump_if_equal) {
     int differ = jump_if_equal ? emit_label(&cg->e) : label;
-    int equal = jump_if_equal ? label : emit_label(&cg->e);
-    for (int i = 0; i < size; i++) {
-        emit(&cg->e, LDX_MEM(BPF_B, R1, cg->fp, a + i));
-        emit(&cg->e, LDX_MEM(BPF_B, R2, cg->fp, b + i));
+    int n = asize < bsize ? asize : bsize;
+    for (int i = 0; i < n;) {
+        int w = cg_access_width(a + i, b + i, n - i);
+        emit(&cg->e, LDX_MEM(cg_size_code(w), R1, cg->fp, a + i));
+        emit(&cg->e, LDX_MEM(cg_size_code(w), R2, cg->fp, b + i));
         emit_jump(&cg->e, JMP_REG(BPF_JNE, R1, R2, 0), differ);
-        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), equal);
+        i += w;
+    }
+    if (asize != bsize) {
+        emit(&cg->e, LDX_MEM(BPF_B, R1, cg->fp, (asize > bsize ? a : b) + n));
+        emit_jump(&cg->e, JMP_IMM(BPF_JNE, R1, 0, 0), differ);
     }
     if (jump_if_equal) {
         emit_jump(&cg->e, JA(0), label);
         emit_place(&cg->e, differ);
-    } else {
-        emit_place(&cg->e, equal);
     }
 }
 
 void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equal, int label) {
     int mark = cg_frame_mark(cg);
+    bool zero_fill = cg->zero_fill;
+    cg->zero_fill = true; /* whole-word comparison needs the padding */
     if (a->kind == N_STRING) {
         struct node *t = a;
         a = b;
@@ -219,8 +232,8 @@ void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equ
         literal_compare(cg, ao, (int)a->ty->size, b, label, jump_if_equal);
     } else {
         int bo = cg_mem_value(cg, b);
-        int size = a->ty->size < b->ty->size ? (int)a->ty->size : (int)b->ty->size;
-        memory_compare(cg, ao, bo, size, label, jump_if_equal);
+        memory_compare(cg, ao, (int)a->ty->size, bo, (int)b->ty->size, label, jump_if_equal);
     }
+    cg->zero_fill = zero_fill;
     cg_frame_release(cg, mark);
 }

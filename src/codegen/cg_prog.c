@@ -173,6 +173,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
     cg_drop_callbacks(cg);
     cg->loop = NULL;
+    cg->zero_fill = true;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
     emit_init(&cg->e);
