@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "test_kernel.h"
 /* clang-format on */
 
 #include <stdio.h>
@@ -139,14 +141,6 @@ static void test_unknown_and_unsupported(void **state) {
 }
 
 /* ---- tracepoints: need tracefs ---- */
-
-static bool have_tracefs(void) {
-    char err[300];
-    if (tracefs_dir(err, sizeof(err)))
-        return true;
-    print_message("skip: %s\n", err);
-    return false;
-}
 
 static void test_tracepoint_exact(void **state) {
     (void)state;

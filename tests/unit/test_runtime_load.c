@@ -23,25 +23,9 @@
 #include "rt_internal.h"
 #include "runtime.h"
 #include "sys/tracefs.h"
-#include "test_fds.h"
+#include "test_kernel.h"
 
 /* ---- helpers ---- */
-
-/* Skips the current test unless BPF maps can be created here. */
-static void require_bpf(void) {
-    int fd;
-
-    if (geteuid() != 0) {
-        print_message("skipped: needs root\n");
-        skip();
-    }
-    fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "probe", 4, 8, 1, NULL);
-    if (fd < 0) {
-        print_message("skipped: bpf() unavailable: %s\n", strerror(errno));
-        skip();
-    }
-    close(fd);
-}
 
 static void require_tracefs(void) {
     char err[256];

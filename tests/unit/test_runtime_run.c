@@ -22,26 +22,12 @@
 #include "codegen/insn.h"
 #include "runtime.h"
 #include "sys/tracefs.h"
-#include "test_fds.h"
+#include "test_kernel.h"
 
 static void require_kernel(void) {
-    char err[256];
-    int fd;
-
-    if (geteuid() != 0) {
-        print_message("skipped: needs root\n");
+    require_bpf();
+    if (!have_tracefs())
         skip();
-    }
-    fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "probe", 4, 8, 1, NULL);
-    if (fd < 0) {
-        print_message("skipped: bpf() unavailable: %s\n", strerror(errno));
-        skip();
-    }
-    close(fd);
-    if (!tracefs_dir(err, sizeof(err))) {
-        print_message("skipped: %s\n", err);
-        skip();
-    }
 }
 
 /* ringbuf_output(&.events, &(struct {u32 id, pad; u64 val}){id, 0, val}, 16, 0) */

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+
+#include "test_kernel.h"
 /* clang-format on */
 
 #include <stdio.h>
@@ -90,14 +92,6 @@ static const char *tn(const struct type *t) {
     static char bufs[4][128];
     static int i;
     return t ? type_name(t, bufs[i++ % 4], 128) : "(null)";
-}
-
-static bool have_tracefs(void) {
-    char err[300];
-    if (tracefs_dir(err, sizeof(err)))
-        return true;
-    print_message("skip: %s\n", err);
-    return false;
 }
 
 /* ---- annotations ---- */
