@@ -58,7 +58,7 @@ void type_arena_free(struct type_arena *a) {
     free(a);
 }
 
-static void *arena_alloc(struct type_arena *a, size_t size) {
+void *type_arena_alloc(struct type_arena *a, size_t size) {
     struct arena_chunk *c = calloc(1, sizeof(*c) + size);
     if (!c) {
         perror("trawk: out of memory");
@@ -70,7 +70,7 @@ static void *arena_alloc(struct type_arena *a, size_t size) {
 }
 
 static struct type *arena_type(struct type_arena *a, enum type_kind kind, uint32_t size) {
-    struct type *t = arena_alloc(a, sizeof(*t));
+    struct type *t = type_arena_alloc(a, sizeof(*t));
     t->kind = kind;
     t->size = size;
     return t;
@@ -84,6 +84,81 @@ const struct type *type_ptr(struct type_arena *a, uint32_t size) {
     struct type *t = arena_type(a, T_INT, size ? size : 8);
     t->is_ptr = true;
     return t;
+}
+
+const struct type *type_ptr_to(struct type_arena *a, const struct type *pointee,
+                               enum addr_space addr) {
+    struct type *t = arena_type(a, T_INT, 8);
+    t->is_ptr = true;
+    t->pointee = pointee;
+    t->addr = addr;
+    return t;
+}
+
+const struct type *type_array(struct type_arena *a, const struct type *elem, uint32_t nelems) {
+    struct type *t = arena_type(a, T_ARRAY, elem->size * nelems);
+    t->elem = elem;
+    t->nelems = nelems;
+    return t;
+}
+
+const struct type *type_enum(struct type_arena *a, uint32_t size, bool is_signed,
+                             const struct enum_def *def) {
+    struct type *t = arena_type(a, T_INT, size);
+    t->is_signed = is_signed;
+    t->enum_def = def;
+    return t;
+}
+
+const char *type_strdup(struct type_arena *a, const char *s) {
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = type_arena_alloc(a, n);
+    memcpy(d, s, n);
+    return d;
+}
+
+const struct type *type_record(struct type_arena *a, const char *tag, bool is_union, uint32_t size,
+                               int n, const struct type_field *fields) {
+    struct type_field *f = type_arena_alloc(a, sizeof(*f) * (n ? n : 1));
+    if (n)
+        memcpy(f, fields, sizeof(*f) * n);
+    struct type *t = arena_type(a, T_RECORD, size);
+    t->tag = type_strdup(a, tag);
+    t->is_union = is_union;
+    t->nfields = n;
+    t->fields = f;
+    return t;
+}
+
+const struct type *type_record_forward(struct type_arena *a, const char *tag) {
+    struct type *t = arena_type(a, T_RECORD, 0);
+    t->tag = type_strdup(a, tag);
+    t->incomplete = true;
+    return t;
+}
+
+const struct type_field *type_field_find(const struct type *record, const char *name,
+                                         uint32_t *offset) {
+    if (!record || record->kind != T_RECORD)
+        return NULL;
+    for (int i = 0; i < record->nfields; i++) {
+        const struct type_field *f = &record->fields[i];
+        if (f->name && strcmp(f->name, name) == 0) {
+            *offset = f->offset;
+            return f;
+        }
+        if (!f->name && f->ty && f->ty->kind == T_RECORD) {
+            uint32_t inner;
+            const struct type_field *g = type_field_find(f->ty, name, &inner);
+            if (g) {
+                *offset = f->offset + inner;
+                return g;
+            }
+        }
+    }
+    return NULL;
 }
 
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed) {
@@ -103,11 +178,21 @@ const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_sig
     return t;
 }
 
-static uint32_t type_align(const struct type *t) {
+uint32_t type_alignment(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
     if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG)
         return 8;
+    if (t->kind == T_ARRAY)
+        return t->elem ? type_alignment(t->elem) : 1;
+    if (t->kind == T_RECORD) {
+        uint32_t a = 1;
+        for (int i = 0; i < t->nfields; i++) {
+            uint32_t f = t->fields[i].ty ? type_alignment(t->fields[i].ty) : 1;
+            a = f > a ? f : a;
+        }
+        return a;
+    }
     return 1; /* bool, strings: byte arrays */
 }
 
@@ -115,11 +200,22 @@ static uint32_t align_up(uint32_t v, uint32_t a) {
     return (v + a - 1) / a * a;
 }
 
+const struct type *type_named_tuple(struct type_arena *a, int n, const struct type *const *elems,
+                                    const char *const *names) {
+    const struct type *tup = type_tuple(a, n, elems);
+    struct type *t = (struct type *)tup;
+    struct type_field *f = (struct type_field *)t->fields;
+    for (int i = 0; i < n; i++)
+        f[i].name = type_strdup(a, names[i]);
+    t->kind = T_RECORD;
+    return t;
+}
+
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems) {
-    struct type_field *fields = arena_alloc(a, sizeof(*fields) * (n ? n : 1));
+    struct type_field *fields = type_arena_alloc(a, sizeof(*fields) * (n ? n : 1));
     uint32_t off = 0;
     for (int i = 0; i < n; i++) {
-        off = align_up(off, type_align(elems[i]));
+        off = align_up(off, type_alignment(elems[i]));
         fields[i].ty = elems[i];
         fields[i].offset = off;
         off += elems[i]->size;
@@ -138,7 +234,22 @@ bool type_equal(const struct type *a, const struct type *b) {
         return false;
     switch (a->kind) {
     case T_INT:
-        return a->is_signed == b->is_signed && a->is_ptr == b->is_ptr;
+        return a->is_signed == b->is_signed && a->is_ptr == b->is_ptr &&
+               a->enum_def == b->enum_def &&
+               (!a->is_ptr || (a->addr == b->addr && type_equal(a->pointee, b->pointee)));
+    case T_ARRAY:
+        return a->nelems == b->nelems && type_equal(a->elem, b->elem);
+    case T_RECORD:
+        if (a->tag || b->tag)
+            return a->tag && b->tag && strcmp(a->tag, b->tag) == 0;
+        if (a->nfields != b->nfields)
+            return false;
+        for (int i = 0; i < a->nfields; i++)
+            if (!type_equal(a->fields[i].ty, b->fields[i].ty) ||
+                strcmp(a->fields[i].name ? a->fields[i].name : "",
+                       b->fields[i].name ? b->fields[i].name : "") != 0)
+                return false;
+        return true;
     case T_AGG:
         return a->agg == b->agg && a->agg_signed == b->agg_signed;
     case T_TUPLE:
@@ -187,8 +298,14 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", "bool", 0);
         break;
     case T_INT:
-        if (t->is_ptr)
-            put(buf, size, pos, "%s", "void *", 0);
+        if (t->is_ptr) {
+            if (t->pointee)
+                name_into(t->pointee, buf, size, pos);
+            else
+                put(buf, size, pos, "%s", "void", 0);
+            put(buf, size, pos, "%s", " *", 0);
+        } else if (t->enum_def && t->enum_def->name)
+            put(buf, size, pos, "%s", t->enum_def->name, 0);
         else
             put(buf, size, pos, "%sint%u", t->is_signed ? "" : "u", t->size * 8);
         break;
@@ -208,6 +325,24 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", agg_base_name(t->agg), 0);
         break;
     }
+    case T_ARRAY:
+        name_into(t->elem, buf, size, pos);
+        put(buf, size, pos, "[%s%u]", "", t->nelems);
+        break;
+    case T_RECORD:
+        if (t->tag) {
+            put(buf, size, pos, "%s", t->tag, 0);
+            break;
+        }
+        /* a named tuple: (a=int64,b=string[2]) */
+        put(buf, size, pos, "%s", "record(", 0);
+        for (int i = 0; i < t->nfields; i++) {
+            put(buf, size, pos, "%s", i ? "," : "", 0);
+            put(buf, size, pos, "%s=", t->fields[i].name ? t->fields[i].name : "", 0);
+            name_into(t->fields[i].ty, buf, size, pos);
+        }
+        put(buf, size, pos, "%s", ")", 0);
+        break;
     case T_TUPLE:
         put(buf, size, pos, "%s", "(", 0);
         for (int i = 0; i < t->nfields; i++) {

@@ -5,18 +5,38 @@
 #define TRAWK_TYPES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum type_kind {
     T_NONE,   /* not yet known */
     T_VOID,   /* statements, printf(), exit() */
-    T_INT,    /* size 1/2/4/8, is_signed; is_ptr for pointers (printed as 0x...) */
+    T_INT,    /* size 1/2/4/8, is_signed; is_ptr for pointers (printed as 0x...): then
+                 pointee and addr say what they point at (NULL pointee: void *);
+                 enum_def set for a C enum (printed by name with %s) */
     T_BOOL,   /* 1 byte, printed true/false */
     T_STRING, /* char[size], NUL-terminated within size */
     T_TUPLE,  /* fields at offsets, packed with natural alignment, size rounded to 8 */
     T_PROBE,  /* u64 index into manifest.probe_names, printed as the probe's name */
     T_ARGS,   /* the args struct of a probe: only its fields can be used */
     T_AGG,    /* value of an aggregation map: count() sum() ... hist() lhist() */
+    T_RECORD, /* C struct or union (tag "struct task_struct"), or a named tuple
+                 (a=1, b="x") with tag NULL: named fields at C offsets */
+    T_ARRAY,  /* C array: nelems of elem, size = nelems * elem->size */
+};
+
+/* Where a pointer points: which helper reads through it. */
+enum addr_space {
+    AS_KERNEL, /* bpf_probe_read_kernel (the default for C and BTF types) */
+    AS_USER,   /* bpf_probe_read_user (uprobe/USDT arguments, casts to user types) */
+};
+
+/* A C enum: its constants, for enum names as values and %s symbolization. */
+struct enum_def {
+    const char *name; /* "enum foo", or NULL when anonymous */
+    int n;
+    const char *const *names;
+    const int64_t *values;
 };
 
 enum agg_kind {
@@ -43,7 +63,10 @@ struct agg_avg {
 
 struct type_field {
     const struct type *ty;
-    uint32_t offset;
+    uint32_t offset;     /* bytes from the record's start */
+    const char *name;    /* NULL for tuple elements and anonymous struct/union members */
+    uint16_t bit_offset; /* bitfields: bits from offset (little-endian order), else 0 */
+    uint16_t bit_size;   /* bitfields: width in bits; 0 for an ordinary field */
 };
 
 struct type {
@@ -53,8 +76,19 @@ struct type {
     bool is_ptr;       /* T_INT holding an address */
     enum agg_kind agg; /* T_AGG */
     bool agg_signed;   /* T_AGG: whether the aggregated values were signed */
-    int nfields;       /* T_TUPLE */
+    int nfields;       /* T_TUPLE, T_RECORD */
     const struct type_field *fields;
+    /* T_RECORD */
+    const char *tag;  /* "struct task_struct", "union u", NULL for a named tuple */
+    bool is_union;    /* every field at offset 0 */
+    bool incomplete;  /* only its tag is known yet (a forward declaration, or a
+                         BTF type not converted yet): see ctypes_complete() */
+    /* T_INT pointers and T_ARRAY */
+    const struct type *pointee; /* the pointer's target; NULL for void * */
+    enum addr_space addr;       /* the pointer's address space */
+    const struct type *elem;    /* T_ARRAY: element type */
+    uint32_t nelems;            /* T_ARRAY */
+    const struct enum_def *enum_def; /* T_INT: a C enum */
 };
 
 /* Shared instances of the simple types. */
@@ -73,13 +107,42 @@ struct type_arena *type_arena_new(void);
 void type_arena_free(struct type_arena *a);
 const struct type *type_string(struct type_arena *a, uint32_t size);
 const struct type *type_ptr(struct type_arena *a, uint32_t size);
+/* A pointer (8 bytes) to pointee (NULL: void *) in address space addr. */
+const struct type *type_ptr_to(struct type_arena *a, const struct type *pointee,
+                               enum addr_space addr);
+const struct type *type_array(struct type_arena *a, const struct type *elem, uint32_t nelems);
+/* An enum's integer type: size bytes, signedness of its values. */
+const struct type *type_enum(struct type_arena *a, uint32_t size, bool is_signed,
+                             const struct enum_def *def);
+/* A C struct or union with fields already laid out (size and offsets as C
+ * has them); fields are copied. tag NULL with is_union false: a named tuple. */
+const struct type *type_record(struct type_arena *a, const char *tag, bool is_union, uint32_t size,
+                               int n, const struct type_field *fields);
+/* A record known only by its tag (struct foo; or a pointer's target not
+ * converted yet): size 0, incomplete. */
+const struct type *type_record_forward(struct type_arena *a, const char *tag);
+/* A named tuple (a=1, b="x"): laid out like a tuple, with names. */
+const struct type *type_named_tuple(struct type_arena *a, int n, const struct type *const *elems,
+                                    const char *const *names);
+/* A string that lives as long as the arena. */
+const char *type_strdup(struct type_arena *a, const char *s);
+void *type_arena_alloc(struct type_arena *a, size_t size);
+
+/* Finds field name in a record, looking inside anonymous struct/union
+ * members as C does. Sets *offset to its offset from the record's start.
+ * NULL when absent. */
+const struct type_field *type_field_find(const struct type *record, const char *name,
+                                         uint32_t *offset);
+/* Alignment of a type in a C layout (and in trawk's tuples). */
+uint32_t type_alignment(const struct type *t);
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed);
 /* Lays out the fields with natural alignment. */
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems);
 
 bool type_equal(const struct type *a, const struct type *b);
 /* bpftrace's spelling, used in error messages: "int64", "uint32", "string[16]",
- * "(int64,string[16])", "count_t", "hist_t" ... Returns buf. */
+ * "(int64,string[16])", "count_t", "hist_t", "struct task_struct *",
+ * "struct sock", "int32[4]", "enum foo" ... Returns buf. */
 const char *type_name(const struct type *t, char *buf, int size);
 
 #endif
