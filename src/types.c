@@ -16,7 +16,6 @@ const struct type type_u8 = INT_TYPE(1, false), type_u16 = INT_TYPE(2, false),
 const struct type type_s8 = INT_TYPE(1, true), type_s16 = INT_TYPE(2, true),
                   type_s32 = INT_TYPE(4, true), type_s64 = INT_TYPE(8, true);
 const struct type type_probe = {.kind = T_PROBE, .size = 8};
-const struct type type_args = {.kind = T_ARGS};
 
 const struct type *type_int(uint32_t size, bool is_signed) {
     switch (size) {
@@ -314,9 +313,6 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         break;
     case T_PROBE:
         put(buf, size, pos, "%s", "probe", 0);
-        break;
-    case T_ARGS:
-        put(buf, size, pos, "%s", "args", 0);
         break;
     case T_AGG: {
         /* bpftrace marks unsigned sum/min/max/avg/stats with a "u" prefix. */

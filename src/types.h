@@ -18,7 +18,6 @@ enum type_kind {
     T_STRING, /* char[size], NUL-terminated within size */
     T_TUPLE,  /* fields at offsets, packed with natural alignment, size rounded to 8 */
     T_PROBE,  /* u64 index into manifest.probe_names, printed as the probe's name */
-    T_ARGS,   /* the args struct of a probe: only its fields can be used */
     T_AGG,    /* value of an aggregation map: count() sum() ... hist() lhist() */
     T_RECORD, /* C struct or union (tag "struct task_struct"), or a named tuple
                  (a=1, b="x") with tag NULL: named fields at C offsets */
@@ -67,6 +66,8 @@ struct type_field {
     const char *name;    /* NULL for tuple elements and anonymous struct/union members */
     uint16_t bit_offset; /* bitfields: bits from offset (little-endian order), else 0 */
     uint16_t bit_size;   /* bitfields: width in bits; 0 for an ordinary field */
+    bool data_loc;       /* tracepoint __data_loc string: the field is a u32 whose low 16
+                            bits are the string's offset from the record's start */
 };
 
 struct type {
@@ -79,15 +80,15 @@ struct type {
     int nfields;       /* T_TUPLE, T_RECORD */
     const struct type_field *fields;
     /* T_RECORD */
-    const char *tag;  /* "struct task_struct", "union u", NULL for a named tuple */
-    bool is_union;    /* every field at offset 0 */
-    bool incomplete;  /* only its tag is known yet (a forward declaration, or a
-                         BTF type not converted yet): see ctypes_complete() */
+    const char *tag; /* "struct task_struct", "union u", NULL for a named tuple */
+    bool is_union;   /* every field at offset 0 */
+    bool incomplete; /* only its tag is known yet (a forward declaration, or a
+                        BTF type not converted yet): see ctypes_complete() */
     /* T_INT pointers and T_ARRAY */
-    const struct type *pointee; /* the pointer's target; NULL for void * */
-    enum addr_space addr;       /* the pointer's address space */
-    const struct type *elem;    /* T_ARRAY: element type */
-    uint32_t nelems;            /* T_ARRAY */
+    const struct type *pointee;      /* the pointer's target; NULL for void * */
+    enum addr_space addr;            /* the pointer's address space */
+    const struct type *elem;         /* T_ARRAY: element type */
+    uint32_t nelems;                 /* T_ARRAY */
     const struct enum_def *enum_def; /* T_INT: a C enum */
 };
 
@@ -97,7 +98,6 @@ extern const struct type type_bool;
 extern const struct type type_u8, type_u16, type_u32, type_u64;
 extern const struct type type_s8, type_s16, type_s32, type_s64;
 extern const struct type type_probe;
-extern const struct type type_args;
 
 const struct type *type_int(uint32_t size, bool is_signed);
 

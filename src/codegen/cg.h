@@ -50,9 +50,10 @@ struct cg {
     int exit_label;
     int fp; /* frame pointer: r10, or r9 into .scratch for big frames */
     bool scratch;
-    int pool_last;    /* last register of the temporaries' pool (r9, or r8 with scratch) */
-    int scratch_map;  /* index of .scratch, -1 until a program needs it */
-    bool perf_buffer; /* events through bpf_perf_event_output, not the ring buffer */
+    int pool_last;     /* last register of the temporaries' pool (r9, or r8 with scratch) */
+    int scratch_map;   /* index of .scratch, -1 until a program needs it */
+    int nested_frames; /* .scratch entries given to programs that may nest */
+    bool perf_buffer;  /* events through bpf_perf_event_output, not the ring buffer */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison
                        reads whole words); only event records, read up to the NUL, skip it */
@@ -124,8 +125,6 @@ void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equ
 /* cg_builtin.c */
 struct val cg_builtin_int(struct cg *cg, struct node *n);
 void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size);
-struct val cg_field_int(struct cg *cg, struct node *n);
-void cg_field_mem(struct cg *cg, struct node *n, int off, int size);
 /* Loads the saved context pointer into reg. */
 void cg_ctx(struct cg *cg, int reg);
 

@@ -1,4 +1,5 @@
-/* Builtin variables (pid, comm, nsecs, probe ...) and args.FIELD. */
+/* Builtin variables (pid, comm, nsecs, probe, curtask, argN, retval ...);
+ * args and its fields are typed memory (cg_typed.c). */
 #include "codegen/cg.h"
 #include "providers/provider.h"
 
@@ -62,7 +63,18 @@ struct val cg_builtin_int(struct cg *cg, struct node *n) {
         return elapsed(cg, &n->loc);
     case B_PROBE:
         return probe_id(cg, &n->loc);
+    case B_CURTASK:
+        return in_reg(call0(cg, BPF_FUNC_get_current_task, &n->loc));
+    case B_RETVAL:
+        reg = cg_reg_alloc(cg, &n->loc);
+        cg->unit->prov->emit_retval(cg, reg);
+        return in_reg(reg);
     default:
+        if (n->sym >= B_ARG0 && cg->unit->prov->emit_argn) {
+            reg = cg_reg_alloc(cg, &n->loc);
+            cg->unit->prov->emit_argn(cg, n->sym - B_ARG0, reg);
+            return in_reg(reg);
+        }
         cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
         return (struct val){.kind = V_IMM};
     }
@@ -79,56 +91,4 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size) {
     emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_comm));
     if (size > len)
         cg_zero(cg, off + len, size - len);
-}
-
-static const struct provider_field *field(struct cg *cg, struct node *n) {
-    const struct provider_field *f = NULL;
-    if (cg->target && cg->unit->prov->arg_field)
-        f = cg->unit->prov->arg_field(cg->target, n->str, cg->sema->types);
-    if (!f)
-        cg_error(cg, &n->loc, E_UNKNOWN_FIELD, "Can't find field %s for this probe", n->str);
-    return f;
-}
-
-struct val cg_field_int(struct cg *cg, struct node *n) {
-    const struct provider_field *f = field(cg, n);
-    if (!f)
-        return (struct val){.kind = V_IMM};
-    int reg = cg_reg_alloc(cg, &n->loc);
-    int size = cg_valid_width((int)f->size) ? (int)f->size : 8;
-    cg_ctx(cg, reg);
-    emit(&cg->e, LDX_MEM(cg_size_code(size), reg, reg, (int)f->offset));
-    if (f->is_signed)
-        cg_extend(cg, reg, type_int((uint32_t)size, true));
-    return in_reg(reg);
-}
-
-/* Strings in the tracepoint record: inline char arrays, or __data_loc words
- * whose low 16 bits give the string's offset in the record. */
-void cg_field_mem(struct cg *cg, struct node *n, int off, int size) {
-    const struct provider_field *f = field(cg, n);
-    if (!f)
-        return;
-    if (f->is_data_loc) {
-        if (cg->zero_fill)
-            cg_zero(cg, off, size); /* the helper stops at the NUL */
-        cg_ctx(cg, R3);
-        emit(&cg->e, LDX_MEM(BPF_W, R1, R3, (int)f->offset));
-        emit(&cg->e, ALU64_IMM(BPF_AND, R1, 0xffff));
-        emit(&cg->e, ALU64_REG(BPF_ADD, R3, R1));
-        cg_stack_ptr(cg, R1, off);
-        emit(&cg->e, MOV64_IMM(R2, size));
-        emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel_str));
-        return;
-    }
-    int len = (int)f->size < size ? (int)f->size : size;
-    cg_ctx(cg, R3);
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R3, (int)f->offset));
-    cg_stack_ptr(cg, R1, off);
-    emit(&cg->e, MOV64_IMM(R2, len));
-    emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_kernel));
-    if (size > len)
-        cg_zero(cg, off + len, size - len);
-    else
-        emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + size - 1, 0));
 }

@@ -213,6 +213,14 @@ struct val cg_call_int(struct cg *cg, struct node *call) {
     return (struct val){.kind = V_IMM};
 }
 
+/* A typed pointer says which memory it points into; a plain integer does
+ * not, and bpf_probe_read_str picks the address space itself on x86-64. */
+static int str_helper(const struct type *t) {
+    if (!t || !t->is_ptr)
+        return BPF_FUNC_probe_read_str;
+    return t->addr == AS_USER ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+}
+
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
 void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     if (call->sym != F_STR) {
@@ -244,8 +252,7 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     cg_val_to(cg, &len, R2);
     emit(&cg->e, MOV64_REG(R3, preg));
     cg_stack_ptr(cg, R1, off);
-    /* bpf_probe_read_str picks the user or kernel address space on x86-64 */
-    emit(&cg->e, CALL_HELPER(BPF_FUNC_probe_read_str));
+    emit(&cg->e, CALL_HELPER(str_helper(arg->ty)));
     cg_val_free(cg, &len);
     cg_val_free(cg, &p);
 }

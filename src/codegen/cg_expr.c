@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "codegen/cg.h"
+#include "codegen/cg_typed.h"
 
 static bool is_signed(const struct type *t) {
     return t && t->kind == T_INT && t->is_signed;
@@ -349,6 +350,8 @@ static struct val materialize_bool(struct cg *cg, struct node *n) {
 static struct val unop(struct cg *cg, struct node *n) {
     if (n->op == OP_NOT)
         return materialize_bool(cg, n);
+    if (n->op == OP_DEREF || n->op == OP_ADDROF)
+        return cg_typed_int(cg, n);
     struct val v = cg_int(cg, n->a);
     if (v.kind == V_IMM) {
         v.imm = n->op == OP_NEG ? (int64_t)(0 - (uint64_t)v.imm) : ~v.imm;
@@ -479,7 +482,11 @@ static struct val int_value(struct cg *cg, struct node *n) {
     case N_FIELD:
         if (n->a->ty && n->a->ty->kind == T_TUPLE)
             return tuple_field(cg, n);
-        return cg_field_int(cg, n);
+        return cg_typed_int(cg, n);
+    case N_INDEX:
+        if (n->a->ty && n->a->ty->kind == T_TUPLE)
+            return tuple_field(cg, n);
+        return cg_typed_int(cg, n);
     case N_INCDEC:
         if (n->a->kind == N_VAR)
             return var_incdec(cg, n);

@@ -4,9 +4,11 @@
 #include <string.h>
 
 #include "codegen/cg.h"
+#include "codegen/cg_typed.h"
 
 bool cg_is_mem_type(const struct type *ty) {
-    return ty && (ty->kind == T_STRING || ty->kind == T_TUPLE);
+    return ty && (ty->kind == T_STRING || ty->kind == T_TUPLE || ty->kind == T_RECORD ||
+                  ty->kind == T_ARRAY);
 }
 
 void cg_copy_stack(struct cg *cg, int dst, int src, int size) {
@@ -116,6 +118,10 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
         return;
     }
     int size = (int)ty->size;
+    if (cg_is_typed_ref(n)) {
+        cg_typed_store(cg, n, off, size);
+        return;
+    }
     switch (n->kind) {
     case N_STRING:
         store_literal(cg, n, off, size);
@@ -127,10 +133,8 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
         cg_str_call(cg, n, off, size);
         return;
     case N_FIELD:
-        if (n->a->ty && n->a->ty->kind == T_ARGS)
-            cg_field_mem(cg, n, off, size);
-        else
-            store_tuple_element(cg, n, ty, off);
+    case N_INDEX:
+        store_tuple_element(cg, n, ty, off);
         return;
     case N_MAP:
         cg_map_read_mem(cg, n, off, size);
@@ -159,7 +163,8 @@ int cg_mem_value(struct cg *cg, struct node *n) {
         return cg->var_slot[n->sym];
     int off = cg_frame_alloc(cg, (int)n->ty->size);
     if (n->kind == N_FIELD || n->kind == N_CALL || n->kind == N_IDENT || n->kind == N_MAP ||
-        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_TERNARY) {
+        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_TERNARY || n->kind == N_INDEX ||
+        n->kind == N_UNOP) {
         cg_store_value(cg, n, n->ty, off);
         return off;
     }

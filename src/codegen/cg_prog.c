@@ -121,9 +121,12 @@ static bool reads_slot(const struct emit *e, int off) {
     return false;
 }
 
-/* A frame too big for the 512-byte stack lives in .scratch, a per-CPU array
- * shared by every program: tracepoint and perf event programs never nest on
- * a CPU (the kernel's bpf_prog_active guard), and BEGIN/END run alone.
+/* A frame too big for the 512-byte stack lives in .scratch, a per-CPU array.
+ * Entry 0 is shared by every program that cannot nest: tracepoint and perf
+ * event programs never nest on a CPU (the kernel's bpf_prog_active guard),
+ * and BEGIN/END run alone. A program whose provider says it may nest
+ * (fentry/fexit, raw tracepoints: guarded per program only) gets an entry
+ * of its own.
  * r9 points just past this program's frame, so slots keep their negative
  * offsets and the rest of the generator does not know the difference. */
 static int scratch_prologue(struct cg *cg) {
@@ -135,8 +138,12 @@ static int scratch_prologue(struct cg *cg) {
             return 0;
         }
     }
+    int key = cg->unit->prov->may_nest ? ++cg->nested_frames : 0;
+    struct map_desc *md = &m->maps[cg->scratch_map];
+    if (md->max_entries < (uint32_t)key + 1)
+        md->max_entries = (uint32_t)key + 1;
     emit(&cg->e, MOV64_REG(R6, R1)); /* the lookup clobbers the context in r1 */
-    emit(&cg->e, ST_MEM(BPF_W, R10, -4, 0));
+    emit(&cg->e, ST_MEM(BPF_W, R10, -4, key));
     emit_ld_map(&cg->e, R1, cg->scratch_map);
     emit(&cg->e, MOV64_REG(R2, R10));
     emit(&cg->e, ALU64_IMM(BPF_ADD, R2, -4));

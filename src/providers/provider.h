@@ -10,36 +10,52 @@
 #include "manifest.h"
 #include "sys/tracefs.h"
 
-/* What a builtin needs from the probe it is used in. */
-struct provider_field {
-    const struct type *ty; /* as seen by the script: integers widened to 8 bytes (sign kept),
-                              pointers is_ptr, char[N] string[N]; NULL when the field exists
-                              but its type (array, struct) is not supported. For __data_loc
-                              strings a placeholder: sema types them string[max_strlen] */
-    uint32_t offset;       /* in the probe's context */
-    uint32_t size;         /* bytes to load */
-    bool is_signed;
-    bool is_data_loc;   /* string found through a __data_loc word */
-    bool is_char_array; /* string stored inline */
-};
-
 struct type_arena;
+struct ctypes;
+struct cg;
+
+/* Where the args record of a probe lives, for the code generator. */
+enum args_space {
+    ARGS_CTX,    /* in the program's context: direct loads (tracepoint records) */
+    ARGS_KERNEL, /* kernel memory, read with bpf_probe_read_kernel */
+};
 
 struct provider {
     const char *name;       /* canonical name, as the probe builtin prints it */
     const char *aliases[3]; /* other names accepted, NULL-terminated */
     enum probe_kind kind;
     enum bpf_prog_type prog_type;
-    bool has_args; /* the args builtin is valid */
+
+    /* ---- capabilities ----
+     * A context builtin is valid where its hook below is set: args
+     * (args_type + emit_args), argN (emit_argn, N < max_argn), retval
+     * (emit_retval). Nothing outside the providers names probe kinds. */
+    bool args_per_target;    /* the args record differs per target: a block that reads
+                                args gets one program per target */
+    bool program_per_target; /* the kernel binds a program to one target (fentry, iter):
+                                always one program per target */
+    bool may_nest;           /* programs may run nested on a CPU (fentry/fexit, raw
+                                tracepoints have per-program recursion guards, not
+                                bpf_prog_active): each gets its own .scratch region */
+    int max_argn;
+
+    /* ---- context accessors: the provider emits the code ---- */
+    /* The record type of args for one target, built in arena with types from
+     * ct; NULL when the target's layout cannot be read. */
+    const struct type *(*args_type)(const struct attach_target *t, struct ctypes *ct,
+                                    struct type_arena *arena);
+    /* Leaves the address of the args record in reg; says how to read it. */
+    enum args_space (*emit_args)(struct cg *cg, int reg);
+    /* Leaves argN (a u64) in reg. */
+    void (*emit_argn)(struct cg *cg, int n, int reg);
+    /* Leaves the return value (a u64) in reg. */
+    void (*emit_retval)(struct cg *cg, int reg);
+
     /* Expands one attach point (spec = text after "provider:", may be empty)
      * into targets, appending to *targets. Reports errors at loc. Returns the
      * number of targets added, or -1 after reporting an error. */
     int (*expand)(const char *spec, const struct loc *loc, struct diag *d,
                   struct attach_target **targets, int *ntargets);
-    /* Looks up args.NAME for one target; NULL when absent. The returned
-     * storage lives as long as the provider's caches (the process). */
-    const struct provider_field *(*arg_field)(const struct attach_target *t, const char *name,
-                                              struct type_arena *types);
     /* trawk -l: prints the probes matching spec_glob (the text after
      * "provider:"), one "provider:..." per line. named is set when the
      * provider was named, not matched by a wildcard. NULL: never listed.

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/cg.h"
+#include "ctypes/ctypes.h"
 #include "providers/provider_impl.h"
 #include "types.h"
 
@@ -86,39 +88,13 @@ static int expand_tracepoint(const char *spec, const struct loc *loc, struct dia
 struct tp_cache {
     struct tp_cache *next;
     char *target;
-    struct tp_format *fmt;         /* NULL when the format cannot be read */
-    struct provider_field *fields; /* parallel to fmt->fields */
+    struct tp_format *fmt; /* NULL when the format cannot be read */
 };
 
-/* Provider-owned: the cache outlives any one program's type arena. */
+/* Provider-owned: the cache outlives any one program. */
 static struct tp_cache *tp_cache_head;
-static struct type_arena *tp_types;
-
-static void field_from_format(const struct tp_field *f, struct provider_field *pf) {
-    pf->offset = f->offset;
-    pf->size = f->size;
-    pf->is_signed = f->is_signed;
-    bool is_array = strchr(f->type, '[') != NULL;
-    if (f->is_data_loc && f->is_string) {
-        pf->is_data_loc = true;
-        pf->ty = type_string(tp_types, DATA_LOC_STRLEN);
-    } else if (f->is_string) {
-        pf->is_char_array = true;
-        pf->ty = type_string(tp_types, f->size);
-    } else if (f->is_ptr) {
-        pf->ty = type_ptr(tp_types, f->size);
-    } else if (!is_array && !f->is_data_loc &&
-               (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8)) {
-        /* The script sees every integer field as 64 bits, sign kept. */
-        pf->ty = type_int(8, f->is_signed);
-    } else {
-        pf->ty = NULL; /* exists, but arrays and structs are not supported */
-    }
-}
 
 static struct tp_cache *cache_load(const char *target) {
-    if (!tp_types)
-        tp_types = type_arena_new();
     struct tp_cache *c = calloc(1, sizeof(*c));
     c->target = strdup(target);
     const char *colon = strchr(target, ':');
@@ -126,11 +102,6 @@ static struct tp_cache *cache_load(const char *target) {
         char *cat = strndup(target, colon - target);
         c->fmt = tracefs_format(cat, colon + 1);
         free(cat);
-    }
-    if (c->fmt) {
-        c->fields = calloc(c->fmt->nfields ? c->fmt->nfields : 1, sizeof(*c->fields));
-        for (int i = 0; i < c->fmt->nfields; i++)
-            field_from_format(&c->fmt->fields[i], &c->fields[i]);
     }
     c->next = tp_cache_head;
     tp_cache_head = c;
@@ -144,19 +115,68 @@ static struct tp_cache *cache_get(const char *target) {
     return cache_load(target);
 }
 
-static const struct provider_field *tp_arg_field(const struct attach_target *t, const char *name,
-                                                 struct type_arena *types) {
-    (void)types;
+/* The C type of a format field, from the type names the format file gives
+ * (through ct when it knows them) or from its size and signedness. */
+static const struct type *field_type(const struct tp_field *f, bool user_ptrs, struct ctypes *ct,
+                                     struct type_arena *a) {
+    if (f->is_data_loc)
+        return type_string(a, DATA_LOC_STRLEN);
+    if (f->is_string)
+        return type_string(a, f->size);
+    const struct type *t = NULL;
+    char err[128];
+    if (ct && !strchr(f->type, '['))
+        t = ctypes_parse_typename(ct, f->type, err, sizeof(err));
+    if (t && t->is_ptr) /* syscall arguments point into the calling process */
+        return user_ptrs ? type_ptr_to(a, t->pointee, AS_USER) : t;
+    if (t && t->size <= f->size && t->kind != T_RECORD)
+        return t; /* "int dfd" in 8 bytes: the int, as C reads it on little-endian */
+    if (f->is_ptr)
+        return type_ptr_to(a, NULL, user_ptrs ? AS_USER : AS_KERNEL);
+    const char *bracket = strchr(f->type, '[');
+    if (!bracket && (f->size == 1 || f->size == 2 || f->size == 4 || f->size == 8))
+        return type_int(f->size, f->is_signed);
+    /* "unsigned long args[6]": elements of the size the count implies */
+    unsigned long n = bracket ? strtoul(bracket + 1, NULL, 10) : 0;
+    uint32_t es = n ? f->size / (uint32_t)n : 0;
+    if (es == 1 || es == 2 || es == 4 || es == 8)
+        return type_array(a, type_int(es, f->is_signed), (uint32_t)n);
+    return type_array(a, &type_u8, f->size); /* anything else: its bytes */
+}
+
+/* bpftrace names the record after the probe: struct tracepoint:CAT:EVENT_args. */
+static const struct type *tp_args_type(const struct attach_target *t, struct ctypes *ct,
+                                       struct type_arena *a) {
     struct tp_cache *c = cache_get(t->target);
     if (!c->fmt)
         return NULL;
+    struct type_field *fields = calloc(c->fmt->nfields + 1, sizeof(*fields));
+    int n = 0;
+    uint32_t end = 0;
+    bool user_ptrs = strncmp(t->target, "syscalls:", 9) == 0;
     for (int i = 0; i < c->fmt->nfields; i++) {
         const struct tp_field *f = &c->fmt->fields[i];
-        /* bpftrace hides the common_* header fields from args. */
-        if (!f->is_common && strcmp(f->name, name) == 0)
-            return &c->fields[i];
+        if (f->is_common)
+            continue; /* bpftrace hides the common_* header fields */
+        fields[n].name = type_strdup(a, f->name);
+        fields[n].offset = f->offset;
+        fields[n].ty = field_type(f, user_ptrs, ct, a);
+        fields[n].data_loc = f->is_data_loc;
+        if (f->offset + f->size > end)
+            end = f->offset + f->size;
+        n++;
     }
-    return NULL;
+    char tag[300];
+    snprintf(tag, sizeof(tag), "struct tracepoint:%s_args", t->target);
+    const struct type *r = type_record(a, tag, false, end, n, fields);
+    free(fields);
+    return r;
+}
+
+/* The record is the context itself: fields load directly. */
+static enum args_space tp_emit_args(struct cg *cg, int reg) {
+    cg_ctx(cg, reg);
+    return ARGS_CTX;
 }
 
 struct list_ctx {
@@ -197,8 +217,9 @@ const struct provider provider_tracepoint = {
     .aliases = {"t", NULL},
     .kind = PK_TRACEPOINT,
     .prog_type = BPF_PROG_TYPE_TRACEPOINT,
-    .has_args = true,
+    .args_per_target = true,
+    .args_type = tp_args_type,
+    .emit_args = tp_emit_args,
     .expand = expand_tracepoint,
-    .arg_field = tp_arg_field,
     .list = list_tracepoints,
 };

@@ -14,14 +14,15 @@ static const struct {
     {"uid", B_UID, &type_u64},         {"gid", B_GID, &type_u64},
     {"cpu", B_CPU, &type_u32},         {"nsecs", B_NSECS, &type_u64},
     {"elapsed", B_ELAPSED, &type_u64}, {"probe", B_PROBE, &type_probe},
-    {"retval", B_RETVAL, &type_u64},   {"args", B_ARGS, &type_args},
+    {"retval", B_RETVAL, &type_u64},   {"args", B_ARGS, NULL},
+    {"curtask", B_CURTASK, NULL},
 };
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",        "curtask",  "kstack", "ustack",    "rand", "cgroup", "jiffies",
-    "username",    "usermode", "cpid",   "has_cpid",  "ppid", "pcomm",  "leader_tid",
-    "leader_comm", "ncpus",    "numaid", "probetype", "ctx",  "config", "sarg0",
+    "func",     "kstack", "ustack",    "rand", "cgroup", "jiffies",    "username",
+    "usermode", "cpid",   "has_cpid",  "ppid", "pcomm",  "leader_tid", "leader_comm",
+    "ncpus",    "numaid", "probetype", "ctx",  "config", "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -42,18 +43,32 @@ static bool any_unit(struct sema *s, bool (*pred)(const struct provider *)) {
 }
 
 static bool lacks_args(const struct provider *p) {
-    return !p->has_args;
+    return !p->args_type;
 }
 
 static bool has_args(const struct provider *p) {
-    return p->has_args;
+    return p->args_type != NULL;
+}
+
+static bool lacks_retval(const struct provider *p) {
+    return !p->emit_retval;
 }
 
 static const struct provider *first_without_args(struct sema *s) {
     for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++)
-        if (!s->out->units[i].prov->has_args)
+        if (!s->out->units[i].prov->args_type)
             return s->out->units[i].prov;
     return NULL;
+}
+
+/* argN: every provider of the probe emits it and has that many. */
+static bool argn_allowed(struct sema *s, int n) {
+    for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++) {
+        const struct provider *p = s->out->units[i].prov;
+        if (!p->emit_argn || n >= p->max_argn)
+            return false;
+    }
+    return s->unit_count > 0;
 }
 
 /* args: only where every provider of the probe has typed arguments. */
@@ -72,6 +87,8 @@ static bool args_allowed(struct sema *s, struct node *n) {
 static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
     n->sym = builtins[i].id;
     if (builtins[i].id == B_RETVAL) {
+        if (s->probe_complete && !any_unit(s, lacks_retval))
+            return &type_u64;
         if (s->probe_complete)
             sema_error(s, &n->loc, E_CONTEXT,
                        "The retval builtin can only be used with 'kretprobe' and 'uretprobe' and "
@@ -79,12 +96,10 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
                        any_unit(s, has_args) ? " (try to use args.ret instead)" : "");
         return NULL;
     }
-    if (builtins[i].id == B_ARGS) {
-        if (args_allowed(s, n))
-            sema_error(s, &n->loc, E_UNSUPPORTED,
-                       "the args builtin is only supported in field accesses (args.NAME) yet");
-        return NULL;
-    }
+    if (builtins[i].id == B_ARGS)
+        return sema_args_type(s, n);
+    if (builtins[i].id == B_CURTASK)
+        return sema_curtask_type(s);
     return builtins[i].ty;
 }
 
@@ -101,6 +116,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
     if (is_arg_n(name, &argn)) {
         n->sym = B_ARG0 + argn;
         n->aux = argn;
+        if (argn_allowed(s, argn))
+            return &type_u64;
         if (s->probe_complete)
             sema_error(
                 s, &n->loc, E_CONTEXT,
@@ -120,64 +137,59 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         n->a = NULL;
         return sema_call(s, n);
     }
+    const struct type *e = sema_enum_constant(s, n);
+    if (e)
+        return e;
     sema_error(s, &n->loc, E_UNKNOWN_IDENT, "Unknown identifier: '%s'", name);
     return NULL;
 }
 
-/* ---- args.NAME ---- */
+/* ---- args ---- */
 
-static const struct type *field_type(struct sema *s, const struct provider_field *f) {
-    /* __data_loc strings are as long as the program's max_strlen. */
-    if (f->is_data_loc)
-        return type_string(s->types, (uint32_t)s->max_strlen);
-    return f->ty;
-}
-
-/* The field's type in one target, merged with the other targets' so far. */
-static const struct type *target_field(struct sema *s, struct node *n, const struct sema_unit *u,
-                                       const struct attach_target *t, const struct type *have) {
-    const struct provider_field *f = u->prov->arg_field(t, n->str, s->types);
-    if (!f) {
-        /* bpftrace names the args struct after the probe: struct _tracepoint_CAT_EVENT */
-        char sname[256];
-        snprintf(sname, sizeof(sname), "_%s", t->name);
-        for (char *c = sname; *c; c++)
-            if (*c == ':')
-                *c = '_';
-        sema_error(s, &n->loc, E_UNKNOWN_FIELD,
-                   "Struct/union of type 'struct %s' does not contain a field named '%s'", sname,
-                   n->str);
-        return NULL;
-    }
-    if (!f->ty) {
-        sema_error(s, &n->loc, E_UNSUPPORTED,
-                   "args.%s of %s is an array or a struct: not supported yet", n->str, t->name);
-        return NULL;
-    }
-    const struct type *ft = field_type(s, f);
-    const struct type *u2 = have ? sema_unify(s, have, ft) : ft;
-    if (!u2)
-        sema_error(s, &n->loc, E_TYPE, "args.%s has type '%s' in %s but '%s' elsewhere", n->str,
-                   sema_tname(ft), t->name, sema_tname(have));
-    return u2;
-}
-
-const struct type *sema_args_field(struct sema *s, struct node *n) {
-    struct node *a = n->a;
-    a->sym = B_ARGS;
-    a->ty = &type_args;
-    if (!args_allowed(s, a))
+/* The args record of one target, merged with the other targets' so far:
+ * targets of one block may differ, but the fields a block reads must have
+ * one type (each target gets its own program). */
+const struct type *sema_args_type(struct sema *s, struct node *n) {
+    n->sym = B_ARGS;
+    if (!args_allowed(s, n))
         return NULL;
     s->reads_args = true;
+    const struct type *first = NULL;
+    for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++) {
+        const struct sema_unit *u = &s->out->units[i];
+        for (int t = 0; t < u->ntargets && !first; t++)
+            first = u->prov->args_type(&u->targets[t], s->out->ct, s->types);
+    }
+    if (!first)
+        sema_error(s, &n->loc, E_IO, "cannot read the arguments of this probe");
+    return first;
+}
+
+/* args.NAME where the block has several targets: the field must exist in
+ * each, with compatible types. Returns the type for the node. */
+const struct type *sema_args_field(struct sema *s, struct node *n, const struct type *first) {
+    (void)first;
     const struct type *ty = NULL;
     for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++) {
         const struct sema_unit *u = &s->out->units[i];
         for (int t = 0; t < u->ntargets; t++) {
-            const struct type *ft = target_field(s, n, u, &u->targets[t], ty);
-            if (!ft)
-                return NULL; /* one report per field access is enough */
-            /* Keep the first target's type for the node, as sema.h promises,
-             * unless a later target needs a longer string. */
+            const struct type *rec = u->prov->args_type(&u->targets[t], s->out->ct, s->types);
+            uint32_t off;
+            const struct type_field *f = rec ? type_field_find(rec, n->str, &off) : NULL;
+            if (!f) {
+                sema_field_missing(s, n, rec ? rec : first);
+                return NULL;
+            }
+            const struct type *ft =
+                f->data_loc ? type_string(s->types, (uint32_t)s->max_strlen) : f->ty;
+            const struct type *merged =
+                ty ? sema_unify(s, sema_storage_type(s, ty), sema_storage_type(s, ft)) : ft;
+            if (!merged) {
+                sema_error(s, &n->loc, E_TYPE, "args.%s has type '%s' in %s but '%s' elsewhere",
+                           n->str, sema_tname(ft), u->targets[t].name, sema_tname(ty));
+                return NULL;
+            }
+            /* the first target's type, unless a later one needs a longer string */
             ty = ty && ty->kind != T_STRING ? ty : ft;
         }
     }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctypes/ctypes.h"
 #include "sema/sema_impl.h"
 
 /* bpftrace 0.17's default; keeps a string on the 512-byte BPF stack. */
@@ -193,7 +194,8 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
     if (probe->c)
         sema_block(s, probe->c);
     for (int i = first; i < first + count; i++)
-        s->out->units[i].per_target = s->reads_args && s->out->units[i].prov->has_args;
+        s->out->units[i].per_target = s->out->units[i].prov->program_per_target ||
+                                      (s->reads_args && s->out->units[i].prov->args_per_target);
 }
 
 /* Every unit of a probe gets its own copy of the probe's variable table. */
@@ -223,12 +225,15 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     memset(out, 0, sizeof(*out));
     out->print_maps_on_exit = true;
     out->types = type_arena_new();
+    struct ctypes_opts cto = {.no_btf = opts && opts->no_btf};
+    out->ct = ctypes_new(out->types, &cto);
     struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
     int errors_before = d->nerrors;
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;
+    sema_c_definitions(&s, program);
 
     int nprobes = program ? (int)ast_list_len(program->a) : 0;
     struct probe_vars *pvs = calloc(nprobes ? nprobes : 1, sizeof(*pvs));
@@ -272,6 +277,7 @@ void sema_out_free(struct sema_out *out) {
         free(u->vars);
     }
     free(out->units);
+    ctypes_free(out->ct);
     type_arena_free(out->types);
     memset(out, 0, sizeof(*out));
 }
@@ -280,7 +286,8 @@ const char *builtin_name(enum builtin b) {
     static const char *const names[] = {
         [B_PID] = "pid",     [B_TID] = "tid",   [B_UID] = "uid",       [B_GID] = "gid",
         [B_CPU] = "cpu",     [B_COMM] = "comm", [B_NSECS] = "nsecs",   [B_ELAPSED] = "elapsed",
-        [B_PROBE] = "probe", [B_ARGS] = "args", [B_RETVAL] = "retval", [B_ARG0] = "arg0",
+        [B_PROBE] = "probe", [B_ARGS] = "args", [B_RETVAL] = "retval", [B_CURTASK] = "curtask",
+        [B_ARG0] = "arg0",
     };
     if (b > B_ARG0)
         return "argN";

@@ -26,7 +26,12 @@
  *   N_CALL       aggregation: n->ty is the T_AGG type; str(p, n): string[n + 1]
  *                for a literal n below max_strlen, else string[max_strlen];
  *                str() of a string (str($1)) has that string's type
- *   N_FIELD      args.NAME of a __data_loc string: string[max_strlen]
+ *   N_FIELD      args.NAME of a __data_loc string: string[max_strlen]; a field of a
+ *                record (C struct, args) has the field's C type; through a pointer
+ *                (-> or .) the pointer's pointee is complete
+ *   N_SIZEOF, N_OFFSETOF, enum constants: rewritten into N_INT
+ *   N_BINOP      pointer +/- integer: the integer side is scaled by the pointee's
+ *                size in place (an N_BINOP OP_MUL is inserted); the type is the pointer's
  *   N_TUPLE      elements already widened as storage types
  *   N_BINOP      arithmetic: int64, or uint64 when either side is uint64;
  *                comparisons, &&, || and ! give bool
@@ -56,6 +61,7 @@ enum builtin {
     B_PROBE,
     B_ARGS,
     B_RETVAL,
+    B_CURTASK,
     B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
@@ -111,6 +117,7 @@ struct sema_out {
     struct sema_unit *units; /* in source order */
     int nunits;
     struct type_arena *types; /* every type built during analysis */
+    struct ctypes *ct;        /* named C types: the script's, its headers', the kernel's */
     int max_strlen;
     int max_map_keys;        /* config max_map_keys, 0 for the default */
     bool print_maps_on_exit; /* config print_maps_on_exit (default true) */
@@ -120,6 +127,8 @@ struct sema_opts {
     int max_strlen;  /* size of str() results, bpftrace's max_strlen */
     int npositional; /* $1.. $N from the command line */
     char **positional;
+    const char *cdecls; /* C declarations from the headers the script includes */
+    bool no_btf;        /* do not read the kernel's BTF */
 };
 
 /* Checks the whole program, reporting every error through d. Returns 0 when
@@ -127,6 +136,9 @@ struct sema_opts {
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
                struct sema_out *out);
 void sema_out_free(struct sema_out *out);
+
+/* An integer literal, or a negated one. */
+bool sema_const_int(const struct node *n, int64_t *v);
 
 const char *builtin_name(enum builtin b);
 const char *func_name(enum func f);

@@ -113,7 +113,7 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
     bool ok = string_literal_arg(s, call, call->a);
     for (struct node *a = call->a->next; a; a = a->next) {
         const struct type *t = sema_expr(s, a);
-        if (t && (t->kind == T_VOID || t->kind == T_ARGS || t->kind == T_TUPLE)) {
+        if (t && (t->kind == T_VOID || t->kind == T_TUPLE)) {
             sema_error(s, &a->loc, E_PRINTF, "printf: cannot print a value of type '%s'",
                        sema_tname(t));
             ok = false;
@@ -149,7 +149,7 @@ static const struct type *check_print(struct sema *s, struct node *call, int nar
         return &type_void;
     }
     const struct type *t = sema_expr(s, v);
-    if (t && (t->kind == T_VOID || t->kind == T_ARGS))
+    if (t && (t->kind == T_VOID))
         sema_error(s, &v->loc, t->kind == T_VOID ? E_TYPE : E_UNSUPPORTED,
                    "print() cannot print a value of type '%s'", sema_tname(t));
     return &type_void;

@@ -112,10 +112,8 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
                                       const struct type *b) {
     if (!sema_is_int(a) || !sema_is_int(b))
         return binop_error(s, n, a, b);
-    if (a->is_ptr || b->is_ptr) {
-        sema_error(s, &n->loc, E_UNSUPPORTED, "pointer arithmetic is not supported yet");
-        return NULL;
-    }
+    if (a->is_ptr || b->is_ptr)
+        return sema_ptr_arith(s, n, a, b);
     return arith_type(a, b);
 }
 
@@ -148,11 +146,10 @@ static const struct type *expr_binop(struct sema *s, struct node *n) {
 }
 
 static const struct type *expr_unop(struct sema *s, struct node *n) {
-    if (n->op == OP_DEREF || n->op == OP_ADDROF) {
-        sema_error(s, &n->loc, E_UNSUPPORTED, "the unary %s operator is not supported yet",
-                   n->op == OP_DEREF ? "* (dereference)" : "& (address-of)");
-        return NULL;
-    }
+    if (n->op == OP_DEREF)
+        return sema_deref(s, n);
+    if (n->op == OP_ADDROF)
+        return sema_addrof(s, n);
     const struct type *a = sema_expr(s, n->a);
     if (!a)
         return NULL;
@@ -236,7 +233,7 @@ static const struct type *expr_tuple(struct sema *s, struct node *n) {
     int i = 0;
     for (struct node *e = n->a; e; e = e->next, i++) {
         const struct type *t = sema_expr(s, e);
-        if (t && (t->kind == T_VOID || t->kind == T_ARGS || t->kind == T_AGG)) {
+        if (t && (t->kind == T_VOID || t->kind == T_AGG)) {
             sema_error(s, &e->loc, E_TYPE, "Invalid tuple element type: %s", sema_tname(t));
             t = NULL;
         }
@@ -260,11 +257,13 @@ static const struct type *tuple_element(struct sema *s, struct node *n, const st
 }
 
 static const struct type *expr_field(struct sema *s, struct node *n) {
-    if (n->a->kind == N_IDENT && n->a->str && strcmp(n->a->str, "args") == 0)
-        return sema_args_field(s, n);
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
+    if (n->a->kind == N_IDENT && n->a->sym == B_ARGS && t->kind == T_RECORD)
+        return sema_args_field(s, n, t);
+    if (t->kind == T_RECORD || t->is_ptr)
+        return sema_record_field(s, n, t);
     bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
     if (t->kind == T_TUPLE && numeric)
         return tuple_element(s, n, t, n->str ? strtoll(n->str, NULL, 10) : (int64_t)n->num);
@@ -273,8 +272,8 @@ static const struct type *expr_field(struct sema *s, struct node *n) {
                    n->str);
         return NULL;
     }
-    sema_error(s, &n->loc, E_UNSUPPORTED,
-               "field access on a value of type '%s' is not supported yet", sema_tname(t));
+    sema_error(s, &n->loc, E_TYPE, "Can not access field '%s' on expression of type '%s'",
+               n->str ? n->str : "?", sema_tname(t));
     return NULL;
 }
 
@@ -290,9 +289,7 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
         sema_error(s, &n->b->loc, E_TYPE, "The index of a tuple must be an integer literal");
         return NULL;
     }
-    sema_error(s, &n->loc, E_UNSUPPORTED,
-               "the [] operator on a value of type '%s' is not supported yet", sema_tname(t));
-    return NULL;
+    return sema_index(s, n, t);
 }
 
 /* ---- casts ---- */
@@ -317,14 +314,13 @@ const struct type *sema_int_type_named(const struct node *ty) {
 }
 
 static const struct type *expr_cast(struct sema *s, struct node *n) {
-    const struct type *to = sema_int_type_named(n->a);
+    const struct type *to = sema_type_named(s, n->a);
     const struct type *from = sema_expr(s, n->b);
-    if (!to) {
-        char dims[32] = "";
-        if (n->a->len)
-            snprintf(dims, sizeof(dims), "[%zu]", n->a->len);
-        sema_error(s, &n->a->loc, E_UNSUPPORTED, "casts to '%s%s%s' are not supported yet",
-                   n->a->str ? n->a->str : "?", n->a->num ? " *" : "", dims);
+    if (!to || !from)
+        return NULL;
+    if (to->kind != T_INT && to->kind != T_BOOL) {
+        sema_error(s, &n->loc, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
+                   sema_tname(to));
         return NULL;
     }
     if (from && !sema_is_int(from)) {
@@ -346,11 +342,6 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
     n->sym = i;
     /* declared by let and not assigned yet: reads as an int64 zero */
     return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
-}
-
-static const struct type *expr_unsupported(struct sema *s, struct node *n, const char *what) {
-    sema_error(s, &n->loc, E_UNSUPPORTED, "%s is not supported yet", what);
-    return NULL;
 }
 
 const struct type *sema_expr(struct sema *s, struct node *n) {
@@ -406,10 +397,10 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
         t = expr_cast(s, n);
         break;
     case N_SIZEOF:
-        t = expr_unsupported(s, n, "sizeof");
+        t = sema_sizeof(s, n);
         break;
     case N_OFFSETOF:
-        t = expr_unsupported(s, n, "offsetof");
+        t = sema_offsetof(s, n);
         break;
     default:
         sema_error(s, &n->loc, E_SYNTAX, "%s is not an expression", ast_kind_name(n->kind));

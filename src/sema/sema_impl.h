@@ -66,14 +66,40 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
 void sema_block(struct sema *s, struct node *block);
 void sema_stmt(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);
-/* An integer literal, or a negated one. */
-bool sema_const_int(const struct node *n, int64_t *v);
 /* Positional parameters become literals in place. */
 void sema_positional(struct sema *s, struct node *n);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
-const struct type *sema_args_field(struct sema *s, struct node *n);
+/* args: the record of the probe's first target (NULL after an error). */
+const struct type *sema_args_type(struct sema *s, struct node *n);
+/* args.NAME checked against every target; first is args' type. */
+const struct type *sema_args_field(struct sema *s, struct node *n, const struct type *first);
+const struct type *sema_curtask_type(struct sema *s);
+
+/* ---- C types (sema_ctypes.c) ---- */
+/* Feeds the headers' declarations and the script's C definitions to ctypes. */
+void sema_c_definitions(struct sema *s, struct node *program);
+/* The type an N_TYPE names (bpftrace's integer names, C names, struct
+ * pointers, arrays); reports unknown names. */
+const struct type *sema_type_named(struct sema *s, struct node *ty);
+/* An enum constant: rewrites n into its N_INT and returns its enum type;
+ * NULL (nothing reported) when n names none. */
+const struct type *sema_enum_constant(struct sema *s, struct node *n);
+/* Field access on a record or a pointer to one; tuple fields elsewhere. */
+const struct type *sema_record_field(struct sema *s, struct node *n, const struct type *t);
+/* Reports a missing field of rec, with a close name as a hint. */
+void sema_field_missing(struct sema *s, struct node *n, const struct type *rec);
+/* A record made complete (pointers to records point at forward records). */
+const struct type *sema_complete(struct sema *s, const struct type *t);
+const struct type *sema_index(struct sema *s, struct node *n, const struct type *t);
+const struct type *sema_deref(struct sema *s, struct node *n);
+const struct type *sema_addrof(struct sema *s, struct node *n);
+const struct type *sema_sizeof(struct sema *s, struct node *n);
+const struct type *sema_offsetof(struct sema *s, struct node *n);
+/* ptr + int, ptr - int: scales the integer side; NULL when neither side is a pointer. */
+const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct type *a,
+                                  const struct type *b);
 bool sema_is_func_name(const char *name);
 
 /* ---- calls ---- */

@@ -25,7 +25,7 @@ static int map_add(struct sema *s, const struct node *n) {
 }
 
 static bool valid_key(struct sema *s, struct node *k, const struct type *t) {
-    if (t->kind == T_VOID || t->kind == T_ARGS || t->kind == T_AGG || t->kind == T_NONE) {
+    if (t->kind == T_VOID || t->kind == T_AGG || t->kind == T_NONE) {
         sema_error(s, &k->loc, E_TYPE, "Invalid map key type: %s", sema_tname(t));
         return false;
     }

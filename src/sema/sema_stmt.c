@@ -19,10 +19,6 @@ static bool storable(struct sema *s, struct node *value, const struct type *t) {
             sema_error(s, &value->loc, E_TYPE, "Value 'void' cannot be assigned");
         return false;
     }
-    if (t->kind == T_ARGS) {
-        sema_error(s, &value->loc, E_UNSUPPORTED, "storing args whole is not supported yet");
-        return false;
-    }
     return true;
 }
 

@@ -68,7 +68,9 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
         return unify_tuple(s, have, got);
     case T_AGG:
         return have->agg == got->agg ? have : NULL;
-    case T_ARGS:
+    case T_RECORD:
+    case T_ARRAY:
+        return type_equal(have, got) ? have : NULL;
     case T_VOID:
     case T_NONE:
         return NULL;

@@ -91,8 +91,10 @@ static void test_find(void **state) {
     for (int k = 0; k < PK__COUNT; k++)
         assert_int_equal(provider_get(k)->kind, k);
     assert_null(provider_get(PK__COUNT));
-    assert_true(provider_get(PK_TRACEPOINT)->has_args);
-    assert_false(provider_get(PK_BEGIN)->has_args);
+    assert_non_null(provider_get(PK_TRACEPOINT)->args_type);
+    assert_true(provider_get(PK_TRACEPOINT)->args_per_target);
+    assert_null(provider_get(PK_BEGIN)->args_type);
+    assert_null(provider_get(PK_BEGIN)->emit_argn);
 }
 
 static void test_begin_end(void **state) {
@@ -179,46 +181,53 @@ static void test_tracepoint_globs(void **state) {
     expansion_free(x);
 }
 
-static const struct provider_field *arg(const char *target, const char *name) {
+/* A field of a tracepoint's args record, NULL when absent. */
+static const struct type_field *arg(struct type_arena *a, const char *target, const char *name,
+                                    uint32_t *off) {
     const struct provider *p = provider_get(PK_TRACEPOINT);
     struct attach_target t = {.kind = PK_TRACEPOINT, .target = (char *)target};
-    return p->arg_field(&t, name, NULL);
+    const struct type *rec = p->args_type(&t, NULL, a);
+    return rec ? type_field_find(rec, name, off) : NULL;
 }
 
 static void test_tracepoint_args(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
-    const struct provider_field *f = arg("syscalls:sys_enter_openat", "filename");
+    struct type_arena *a = type_arena_new();
+    uint32_t off = 0;
+    const struct type_field *f = arg(a, "syscalls:sys_enter_openat", "filename", &off);
     assert_non_null(f);
     assert_true(f->ty->is_ptr);
-    assert_int_equal(f->offset, 24);
-    assert_int_equal(f->size, 8);
-    assert_ptr_equal(arg("syscalls:sys_enter_openat", "filename"), f); /* cached */
+    assert_int_equal(f->ty->addr, AS_USER); /* syscall arguments are user pointers */
+    assert_int_equal(off, 24);
+    assert_int_equal(f->ty->size, 8);
 
-    f = arg("syscalls:sys_enter_openat", "dfd");
-    assert_ptr_equal(f->ty, &type_u64);
-    assert_null(arg("syscalls:sys_enter_openat", "common_pid"));
-    assert_null(arg("syscalls:sys_enter_openat", "nope"));
-    assert_null(arg("nope:nope", "x"));
+    f = arg(a, "syscalls:sys_enter_openat", "dfd", &off);
+    assert_ptr_equal(f->ty, &type_u64); /* without C types: size 8, "signed:0" */
+    assert_null(arg(a, "syscalls:sys_enter_openat", "common_pid", &off));
+    assert_null(arg(a, "syscalls:sys_enter_openat", "nope", &off));
+    assert_null(arg(a, "nope:nope", "x", &off));
 
-    f = arg("sched:sched_switch", "prev_comm");
-    assert_true(f->is_char_array);
+    f = arg(a, "sched:sched_switch", "prev_comm", &off);
     assert_int_equal(f->ty->kind, T_STRING);
     assert_int_equal(f->ty->size, 16);
-    f = arg("sched:sched_switch", "prev_pid");
-    assert_ptr_equal(f->ty, &type_s64);
-    assert_int_equal(f->size, 4);
-    assert_true(f->is_signed);
+    f = arg(a, "sched:sched_switch", "prev_pid", &off);
+    assert_ptr_equal(f->ty, &type_s32); /* the field's own width, sign kept */
 
-    f = arg("sched:sched_process_exec", "filename");
-    assert_true(f->is_data_loc);
+    f = arg(a, "sched:sched_process_exec", "filename", &off);
+    assert_true(f->data_loc);
     assert_int_equal(f->ty->kind, T_STRING);
-    assert_int_equal(f->size, 4);
 
-    f = arg("raw_syscalls:sys_enter", "args");
-    assert_non_null(f);
-    assert_null(f->ty); /* an array of longs: present, not supported */
+    f = arg(a, "raw_syscalls:sys_enter", "args", &off);
+    assert_int_equal(f->ty->kind, T_ARRAY);
+    assert_int_equal(f->ty->nelems, 6);
+    assert_int_equal(f->ty->elem->size, 8);
+
+    struct attach_target t = {.kind = PK_TRACEPOINT, .target = "sched:sched_switch"};
+    const struct type *rec = provider_get(PK_TRACEPOINT)->args_type(&t, NULL, a);
+    assert_string_equal(rec->tag, "struct tracepoint:sched:sched_switch_args");
+    type_arena_free(a);
 }
 
 /* ---- trawk -l ---- */

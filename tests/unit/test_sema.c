@@ -322,15 +322,18 @@ static void test_err_probe_tracefs(void **state) {
          "No matches for tracepoint nope:nope.");
     err1("tracepoint:syscalls:sys_enter_openat { print(args.nope); }", E_UNKNOWN_FIELD,
          "stdin:1:46-55",
-         "Struct/union of type 'struct _tracepoint_syscalls_sys_enter_openat' does not contain a "
+         "Struct/union of type 'struct tracepoint:syscalls:sys_enter_openat_args' does not contain "
+         "a "
          "field named 'nope'");
     err1("tracepoint:syscalls:sys_enter_openat { print(args.common_pid); }", E_UNKNOWN_FIELD,
          "stdin:1:46-61",
-         "Struct/union of type 'struct _tracepoint_syscalls_sys_enter_openat' does not contain a "
+         "Struct/union of type 'struct tracepoint:syscalls:sys_enter_openat_args' does not contain "
+         "a "
          "field named 'common_pid'");
-    err1("tracepoint:raw_syscalls:sys_enter { print(args.args); }", E_UNSUPPORTED, "stdin:1:43-52",
-         "args.args of tracepoint:raw_syscalls:sys_enter is an array or a struct: not supported "
-         "yet");
+    err1("tracepoint:raw_syscalls:sys_enter { print(args.args[6]); }", E_TYPE, "stdin:1:43-55",
+         "the index 6 is out of bounds for array of size 6");
+    err1("tracepoint:raw_syscalls:sys_enter { print(args.id.x); }", E_TYPE, "stdin:1:43-52",
+         "Can not access field 'x' on expression of type 'int64'");
     err1("tracepoint:syscalls:sys_enter_openat { print(arg0); }", E_CONTEXT, "stdin:1:46-50",
          "The arg0 builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes");
     err1("tracepoint:syscalls:sys_enter_openat { print(retval); }", E_CONTEXT, "stdin:1:46-52",
@@ -497,26 +500,24 @@ static void test_err_unsupported(void **state) {
          "Invalid condition in while(): string[2]");
     err1("BEGIN { while (1) { continue; } break; }", E_CONTEXT, "stdin:1:33-38",
          "break used outside of a loop");
-    err1("BEGIN { $x = *1; }", E_UNSUPPORTED, "stdin:1:14-16",
-         "the unary * (dereference) operator is not supported yet");
-    err1("BEGIN { $x = 1; $y = &$x; }", E_UNSUPPORTED, "stdin:1:22-25",
-         "the unary & (address-of) operator is not supported yet");
-    err1("BEGIN { $x = (struct task_struct *)1; }", E_UNSUPPORTED, "stdin:1:15-35",
-         "casts to 'struct task_struct *' are not supported yet");
-    err1("BEGIN { $x = sizeof(int64); }", E_UNSUPPORTED, "stdin:1:14-27",
-         "sizeof is not supported yet");
-    err1("BEGIN { $x = offsetof(struct foo, bar); }", E_UNSUPPORTED, "stdin:1:14-39",
-         "offsetof is not supported yet");
+    err1("BEGIN { $x = *1; }", E_TYPE, "stdin:1:14-16", "Can not dereference type 'int64'");
+    err1("BEGIN { $x = 1; $y = &$x; }", E_SYNTAX, "stdin:1:22-25",
+         "syntax: address-of operator (&) can only be used on a map or variable");
+    err1("BEGIN { print((struct nope *)0); }", E_UNKNOWN_IDENT, "stdin:1:16-29",
+         "Cannot resolve unknown type \"struct nope\"");
+    err1("BEGIN { $x = offsetof(struct foo, bar); }", E_UNKNOWN_IDENT, "stdin:1:23-33",
+         "Cannot resolve unknown type \"struct foo\"");
     err1("BEGIN { ksym(1); }", E_UNSUPPORTED, "stdin:1:9-16", "ksym() is not supported yet");
     err1("BEGIN { print(kstack); }", E_UNSUPPORTED, "stdin:1:15-21",
          "the kstack builtin is not supported yet");
     err1("BEGIN { let $x: string = \"a\"; }", E_UNSUPPORTED, "stdin:1:17-23",
          "variables declared with type 'string' are not supported yet");
     run_free(ok("BEGIN { let $x: uint8 = 300; $x = 5; let $y: int16; }"));
-    err1("BEGIN { $x = comm.foo; }", E_UNSUPPORTED, "stdin:1:14-22",
-         "field access on a value of type 'string[16]' is not supported yet");
-    err1("BEGIN { $x = comm[0]; }", E_UNSUPPORTED, "stdin:1:14-21",
-         "the [] operator on a value of type 'string[16]' is not supported yet");
+    err1("BEGIN { $x = comm.foo; }", E_TYPE, "stdin:1:14-22",
+         "Can not access field 'foo' on expression of type 'string[16]'");
+    err1("BEGIN { $x = comm[0]; }", E_TYPE, "stdin:1:14-21",
+         "The array index operator [] can only be used on arrays, pointers, and tuples, found "
+         "string[16].");
 }
 
 static void test_reports_every_error(void **state) {

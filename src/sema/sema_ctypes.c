@@ -1,0 +1,260 @@
+/* C types in expressions: type names, struct fields through records and
+ * pointers, indexing, dereference, sizeof/offsetof, pointer arithmetic and
+ * enum constants. The types come from ctypes (the script's definitions,
+ * its headers', and the kernel's BTF, read only when a name needs it). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctypes/ctypes.h"
+#include "sema/sema_impl.h"
+
+void sema_c_definitions(struct sema *s, struct node *program) {
+    const char *cdecls = s->opts ? s->opts->cdecls : NULL;
+    if (cdecls && *cdecls) {
+        /* errors in headers name the headers' text, not the script */
+        struct diag hd;
+        diag_init(&hd, "definitions.h", cdecls, s->d->out);
+        ctypes_parse(s->out->ct, cdecls, 1, &hd);
+        s->d->nerrors += hd.nerrors;
+    }
+    (void)program; /* PENDING_CDEF */
+}
+
+const struct type *sema_complete(struct sema *s, const struct type *t) {
+    if (t && t->kind == T_RECORD && t->incomplete)
+        return ctypes_complete(s->out->ct, t);
+    return t;
+}
+
+const struct type *sema_curtask_type(struct sema *s) {
+    const struct type *task = ctypes_lookup(s->out->ct, "struct task_struct");
+    /* without BTF, bpftrace's curtask is a plain integer */
+    return task ? type_ptr_to(s->types, task, AS_KERNEL) : &type_u64;
+}
+
+/* ---- type names ---- */
+
+static const struct type *base_type(struct sema *s, struct node *ty) {
+    struct node plain = *ty;
+    plain.num = 0;
+    plain.len = 0;
+    const struct type *t = sema_int_type_named(&plain);
+    if (t)
+        return t;
+    if (strcmp(ty->str, "void") == 0)
+        return &type_void;
+    return ctypes_lookup(s->out->ct, ty->str);
+}
+
+const struct type *sema_type_named(struct sema *s, struct node *ty) {
+    if (!ty->str)
+        return NULL;
+    const struct type *t = base_type(s, ty);
+    if (!t) {
+        sema_error(s, &ty->loc, E_UNKNOWN_IDENT, "Cannot resolve unknown type \"%s\"", ty->str);
+        const char *close = ctypes_suggest(s->out->ct, ty->str);
+        if (close && s->report)
+            fprintf(s->d->out, "HINT: Did you mean \"%s\"?\n", close);
+        return NULL;
+    }
+    for (uint64_t i = 0; i < ty->num; i++)
+        t = type_ptr_to(s->types, t->kind == T_VOID ? NULL : t, AS_KERNEL);
+    if (ty->len)
+        t = type_array(s->types, t, (uint32_t)ty->len);
+    return t;
+}
+
+/* ---- enum constants ---- */
+
+const struct type *sema_enum_constant(struct sema *s, struct node *n) {
+    int64_t v;
+    const struct type *ty;
+    if (!ctypes_enum_value(s->out->ct, n->str, &v, &ty))
+        return NULL;
+    free(n->str);
+    n->str = NULL;
+    n->kind = N_INT;
+    n->num = (uint64_t)v;
+    return ty;
+}
+
+/* ---- fields ---- */
+
+void sema_field_missing(struct sema *s, struct node *n, const struct type *rec) {
+    sema_error(s, &n->loc, E_UNKNOWN_FIELD,
+               "Struct/union of type '%s' does not contain a field named '%s'", sema_tname(rec),
+               n->str);
+    const char *close = rec ? ctypes_suggest_field(rec, n->str) : NULL;
+    if (close && s->report)
+        fprintf(s->d->out, "HINT: Did you mean '%s'?\n", close);
+}
+
+static const struct type *field_error(struct sema *s, struct node *n, const struct type *t) {
+    sema_error(s, &n->loc, E_TYPE, "Can not access field '%s' on expression of type '%s'",
+               n->str ? n->str : "?", sema_tname(t));
+    return NULL;
+}
+
+const struct type *sema_record_field(struct sema *s, struct node *n, const struct type *t) {
+    const struct type *rec = t->is_ptr ? t->pointee : t;
+    if (!rec || rec->kind != T_RECORD || !n->str)
+        return field_error(s, n, t);
+    const struct type *full = sema_complete(s, rec);
+    if (!full) {
+        sema_error(s, &n->loc, E_TYPE, "Incomplete type '%s' has no fields", sema_tname(rec));
+        return NULL;
+    }
+    uint32_t off;
+    const struct type_field *f = type_field_find(full, n->str, &off);
+    if (!f) {
+        sema_field_missing(s, n, full);
+        return NULL;
+    }
+    if (f->data_loc)
+        return type_string(s->types, (uint32_t)s->max_strlen);
+    return sema_complete(s, f->ty) ? sema_complete(s, f->ty) : f->ty;
+}
+
+/* ---- [], *, & ---- */
+
+const struct type *sema_index(struct sema *s, struct node *n, const struct type *t) {
+    const struct type *i = n->b->ty;
+    if (i && !sema_is_int(i)) {
+        sema_error(s, &n->b->loc, E_TYPE, "The array index must be an integer, found %s",
+                   sema_tname(i));
+        return NULL;
+    }
+    int64_t idx;
+    if (t->kind == T_ARRAY) {
+        if (sema_const_int(n->b, &idx) && t->nelems && (idx < 0 || (uint64_t)idx >= t->nelems)) {
+            sema_error(s, &n->loc, E_TYPE, "the index %lld is out of bounds for array of size %u",
+                       (long long)idx, t->nelems);
+            return NULL;
+        }
+        return t->elem;
+    }
+    if (t->is_ptr && t->pointee)
+        return sema_complete(s, t->pointee) ? sema_complete(s, t->pointee) : t->pointee;
+    sema_error(s, &n->loc, E_TYPE,
+               "The array index operator [] can only be used on arrays, pointers, and tuples, "
+               "found %s.",
+               sema_tname(t));
+    return NULL;
+}
+
+const struct type *sema_deref(struct sema *s, struct node *n) {
+    const struct type *t = sema_expr(s, n->a);
+    if (!t)
+        return NULL;
+    if (!t->is_ptr || !t->pointee) {
+        sema_error(s, &n->loc, E_TYPE, "Can not dereference type '%s'", sema_tname(t));
+        return NULL;
+    }
+    const struct type *p = sema_complete(s, t->pointee);
+    if (!p) {
+        sema_error(s, &n->loc, E_TYPE, "Can not dereference incomplete type '%s'",
+                   sema_tname(t->pointee));
+        return NULL;
+    }
+    return p;
+}
+
+/* Whether n names kernel or user memory (a field, element or dereference
+ * reached through a pointer), so that it has an address. */
+static bool has_address(const struct node *n) {
+    if (n->kind == N_UNOP && n->op == OP_DEREF)
+        return true;
+    if (n->kind == N_FIELD && n->a->ty)
+        return n->a->ty->is_ptr || (n->a->ty->kind == T_RECORD && has_address(n->a));
+    if (n->kind == N_INDEX && n->a->ty)
+        return n->a->ty->is_ptr || (n->a->ty->kind == T_ARRAY && has_address(n->a));
+    return false;
+}
+
+const struct type *sema_addrof(struct sema *s, struct node *n) {
+    const struct type *t = sema_expr(s, n->a);
+    if (!t)
+        return NULL;
+    if (!has_address(n->a)) {
+        sema_error(s, &n->loc, E_SYNTAX,
+                   "syntax: address-of operator (&) can only be used on a map or variable");
+        return NULL;
+    }
+    return type_ptr_to(s->types, t, AS_KERNEL);
+}
+
+/* ---- sizeof, offsetof ---- */
+
+static void make_int(struct node *n, uint64_t v) {
+    ast_free(n->a);
+    n->a = NULL;
+    free(n->str);
+    n->str = NULL;
+    n->kind = N_INT;
+    n->num = v;
+}
+
+const struct type *sema_sizeof(struct sema *s, struct node *n) {
+    const struct type *t =
+        n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
+    if (!t)
+        return NULL;
+    make_int(n, t->size);
+    return &type_u64;
+}
+
+const struct type *sema_offsetof(struct sema *s, struct node *n) {
+    const struct type *t = sema_complete(s, sema_type_named(s, n->a));
+    if (!t)
+        return NULL;
+    if (t->kind != T_RECORD) {
+        sema_error(s, &n->a->loc, E_TYPE, "offsetof() needs a struct or union, not '%s'",
+                   sema_tname(t));
+        return NULL;
+    }
+    uint64_t total = 0;
+    char *path = strdup(n->str ? n->str : "");
+    for (char *save, *f = strtok_r(path, ".", &save); f; f = strtok_r(NULL, ".", &save)) {
+        uint32_t off;
+        const struct type_field *tf = t ? type_field_find(t, f, &off) : NULL;
+        if (!tf) {
+            sema_error(s, &n->loc, E_UNKNOWN_FIELD,
+                       "Struct/union of type '%s' does not contain a field named '%s'",
+                       sema_tname(t), f);
+            free(path);
+            return NULL;
+        }
+        total += off;
+        t = sema_complete(s, tf->ty);
+    }
+    free(path);
+    make_int(n, total);
+    return &type_u64;
+}
+
+/* ---- pointer arithmetic ---- */
+
+const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct type *a,
+                                  const struct type *b) {
+    bool pa = a->is_ptr, pb = b->is_ptr;
+    if (pa == pb || (n->op != OP_ADD && !(n->op == OP_SUB && pa))) {
+        sema_error(s, &n->loc, E_TYPE,
+                   "The %s operator can not be used on expressions of types %s, %s",
+                   ast_op_text(n->op), sema_tname(a), sema_tname(b));
+        return NULL;
+    }
+    const struct type *ptr = pa ? a : b;
+    const struct type *to = sema_complete(s, ptr->pointee);
+    uint64_t scale = to && to->size ? to->size : 1;
+    if (s->report && scale != 1) {
+        /* scale the integer side in place, once (the reporting walk is the last) */
+        struct node **side = pa ? &n->b : &n->a;
+        struct node *lit = ast_new(N_INT, &(*side)->loc);
+        lit->num = scale;
+        lit->ty = &type_s64;
+        struct node *mul = ast_new_op(N_BINOP, &(*side)->loc, OP_MUL, *side, lit);
+        mul->ty = &type_s64;
+        *side = mul;
+    }
+    return ptr;
+}
