@@ -88,6 +88,7 @@ const char *ast_kind_name(enum node_kind kind) {
         [N_PROGRAM] = "program",
         [N_PROBE] = "probe",
         [N_ATTACH_POINT] = "attach",
+        [N_C_DEFINITION] = "c_definition",
         [N_BLOCK] = "block",
         [N_EXPR_STMT] = "expr_stmt",
         [N_ASSIGN] = "assign",

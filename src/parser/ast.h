@@ -17,9 +17,12 @@ struct type;
 
 enum node_kind {
     /* top level */
-    N_PROGRAM,      /* a = probes list, b = config assignments list (N_ASSIGN of N_IDENT) */
+    N_PROGRAM,      /* a = probes list, b = config assignments list (N_ASSIGN of N_IDENT),
+                       c = C definitions list (N_C_DEFINITION) in source order */
     N_PROBE,        /* a = attach points list, b = predicate or NULL, c = N_BLOCK */
     N_ATTACH_POINT, /* str = raw text as written, e.g. "tracepoint:syscalls:sys_enter_*" */
+    N_C_DEFINITION, /* str = a top-level C definition's text exactly as written, from its
+                       "struct"/"union"/"enum"/"typedef" to its "}" or ";" (for ctypes_parse) */
 
     /* statements */
     N_BLOCK,     /* a = statements list */

@@ -75,6 +75,7 @@ static void dump_label(const struct node *n, FILE *out) {
         fputs(" $#", out);
         break;
     case N_STRING:
+    case N_C_DEFINITION:
         fputc(' ', out);
         dump_string(n, out);
         break;
@@ -138,6 +139,7 @@ static void dump_push(struct dump_stack *st, const struct node *list, const char
 static void dump_push_children(struct dump_stack *st, const struct node *n, int depth) {
     if (n->kind == N_PROGRAM) {
         dump_push(st, n->a, NULL, depth + 1);
+        dump_push(st, n->c, NULL, depth + 1);
         dump_push(st, n->b, NULL, depth + 2);
         if (n->b)
             dump_push(st, NULL, "config", depth + 1);

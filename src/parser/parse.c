@@ -163,5 +163,15 @@ char *pa_path_join(char *path, char *field) {
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
                         struct node *probes) {
     (void)ctx;
-    return pa_node(N_PROGRAM, l, probes, config, NULL, NULL);
+    /* the grammar collects probes and C definitions in one list: split it */
+    struct pa_list p = {0}, defs = {0};
+    for (struct node *n = probes, *next; n; n = next) {
+        next = n->next;
+        n->next = NULL;
+        if (n->kind == N_C_DEFINITION)
+            defs = pa_list_add(defs, n);
+        else
+            p = pa_list_add(p, n);
+    }
+    return pa_node(N_PROGRAM, l, p.head, config, defs.head, NULL);
 }

@@ -35,7 +35,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 /* The quoted names appear in "syntax error, unexpected X" messages and
  * follow bpftrace's wording where it has one. */
 %token <str> ATTACH "attach point" IDENT "identifier" VAR "variable" MAP "map"
-%token <str> TYPE "type" STRUCT "struct"
+%token <str> TYPE "type" STRUCT "struct" C_DEFINITION "C definition"
 %token <num> INT "integer" POSITIONAL "positional parameter" BOOL "boolean"
 %token <node> STRING "string"
 %token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
@@ -104,6 +104,7 @@ config_item
 probes
     : %empty                        { $$ = (struct pa_list){0}; }
     | probes probe                  { $$ = pa_list_add($1, $2); }
+    | probes C_DEFINITION           { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
     ;
 
 probe

@@ -1,0 +1,64 @@
+/* C types by name: the script's own C definitions, included headers'
+ * definitions and the kernel's BTF, converted to trawk's types (types.h).
+ *
+ * Conventions: arrays of plain char (and, from BTF, of any 1-byte integer,
+ * as bpftrace does) are T_STRING of their length; _Bool is T_BOOL; pointers
+ * are T_INT is_ptr in AS_KERNEL whose pointee is a *forward* record for
+ * structs and unions (ctypes_complete() gives the definition), NULL for void
+ * and function pointers; typedefs and qualifiers are resolved away;
+ * anonymous structs and unions have tag NULL. */
+#ifndef TRAWK_CTYPES_H
+#define TRAWK_CTYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "types.h"
+
+struct ctypes_opts {
+    const char *btf_path; /* NULL: /sys/kernel/btf/vmlinux */
+    bool no_btf;          /* never read kernel BTF */
+};
+
+struct ctypes;
+
+/* Every type is allocated from arena, which outlives the ctypes object. */
+struct ctypes *ctypes_new(struct type_arena *arena, const struct ctypes_opts *opts);
+void ctypes_free(struct ctypes *c);
+
+/* Records the struct/union/enum/typedef definitions of C text (later ones
+ * replace earlier ones of the same name; they override BTF). Everything else
+ * is skipped. Errors inside a struct, union or enum body are reported
+ * through d; text's line 1 is line first_line of d's file. Returns 0 or -1. */
+int ctypes_parse(struct ctypes *c, const char *text, int first_line, struct diag *d);
+
+/* "struct task_struct", "union bpf_attr", "enum pid_type", a typedef
+ * ("pid_t", "u64") or a C base type ("unsigned long", "_Bool", "void"),
+ * typedefs resolved. Parsed definitions first, then BTF (loaded on the first
+ * lookup that needs it). NULL when unknown. */
+const struct type *ctypes_lookup(struct ctypes *c, const char *name);
+
+/* The complete record with t's tag (NULL if none is known); t itself when
+ * it is not an incomplete record. */
+const struct type *ctypes_complete(struct ctypes *c, const struct type *t);
+
+/* An enum constant: its value and its enum type. */
+bool ctypes_enum_value(struct ctypes *c, const char *name, int64_t *value, const struct type **ty);
+
+/* A C type name as in a cast or a tracepoint format file ("const char *",
+ * "unsigned long[6]", "struct sk_buff **"). NULL with a message in err when
+ * it does not parse or names an unknown type. */
+const struct type *ctypes_parse_typename(struct ctypes *c, const char *text, char *err,
+                                         size_t errsz);
+
+/* The closest known tag ("struct foo") or typedef to name, or NULL. */
+const char *ctypes_suggest(struct ctypes *c, const char *name);
+/* The closest field name of record (looking into anonymous members), or NULL. */
+const char *ctypes_suggest_field(const struct type *record, const char *name);
+
+/* How many BTF files have been opened: for tests of the lazy loading. */
+int ctypes_btf_loads(const struct ctypes *c);
+
+#endif
