@@ -118,7 +118,8 @@ static void pad(struct out_str *s, const struct spec *sp, const char *text, size
 /* The integer behind an argument, as bpftrace's integer conversions see it. */
 static bool arg_number(const struct type *t, const uint8_t *p, uint64_t *v) {
     if (t->kind == T_INT) {
-        *v = out_read_int(t, p);
+        /* bpftrace converts an enum from its unsigned value */
+        *v = t->enum_def ? out_read_enum(t, p) : out_read_int(t, p);
         return true;
     }
     if (t->kind == T_BOOL) {
@@ -173,16 +174,9 @@ static void apply_str(struct out_str *s, const struct manifest *m, const struct 
                       const struct type *t, const uint8_t *p) {
     struct out_str tmp;
     out_str_init(&tmp);
-    out_fmt_value(&tmp, m, t, p);
-    bool signed_int = t->kind == T_INT && t->is_signed && !t->is_ptr;
-    if (sp->plus && signed_int && (int64_t)out_read_int(t, p) >= 0) {
-        out_str_putc(&tmp, '+');
-        memmove(tmp.p + 1, tmp.p, tmp.len - 1);
-        tmp.p[0] = '+';
-    }
-    /* The stream's width applies to the first thing written: for a tuple
-     * that is its opening parenthesis. */
-    size_t first = t->kind == T_TUPLE ? 1 : tmp.len;
+    struct out_fmt_opts o = {.plus = sp->plus};
+    out_fmt_value_with(&tmp, m, t, p, &o);
+    size_t first = out_first_piece(t, tmp.len);
     pad(s, sp, tmp.p, first);
     out_str_putn(s, tmp.p + first, tmp.len - first);
     out_str_free(&tmp);

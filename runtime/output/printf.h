@@ -14,7 +14,11 @@
  * - the width pads with the fill character, '0' or ' ', on the left, or on
  *   the right with '-' (so "%-05d" of 42 is "42000", "%05d" of -42 "00-42").
  * - %s prints any value as print() would; a string that fills its buffer
- *   gets the ".." trailer.
+ *   gets the ".." trailer. With '+', every non-negative signed integer
+ *   inside the value gets a '+'; the width pads only the first piece of a
+ *   tuple, record or array ("(", "{ ", "[").
+ * - an integer conversion of an enum uses its value (zero-extended from its
+ *   size), of a pointer its address.
  * - an integer conversion of a non-integer prints "!{invalid integer
  *   conversion: TEXT}". */
 #ifndef TRAWK_OUT_PRINTF_H

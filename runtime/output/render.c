@@ -21,10 +21,12 @@ static void put_name(struct out_str *s, const struct manifest *m, const struct m
 static void put_value(struct out_str *s, const struct manifest *m, const struct map_desc *d,
                       const struct out_row *row, uint64_t div) {
     const struct type *t = d->val_ty;
-    if (t->kind == T_AGG || t->kind == T_INT)
+    if (t->kind == T_AGG || (t->kind == T_INT && !t->enum_def)) {
         out_agg_fmt(s, t, &row->agg, div);
-    else
-        out_fmt_value(s, m, t, row->val);
+    } else {
+        struct out_fmt_opts o = {.div = div};
+        out_fmt_value_with(s, m, t, row->val, &o);
+    }
 }
 
 /* A histogram's rows start on the line after its name and end with a

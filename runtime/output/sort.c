@@ -28,9 +28,31 @@ static int cmp_probe(const struct manifest *m, const uint8_t *a, const uint8_t *
     return cmp_u64(x, y);
 }
 
-/* bpftrace compares integer keys as signed whatever their type, strings
- * bytewise over the whole buffer, tuples field by field; probes are strings
- * there, so they go by name. */
+static int cmp_key(const struct manifest *m, const struct type *t, const uint8_t *a,
+                   const uint8_t *b);
+
+static int cmp_fields(const struct manifest *m, const struct type *t, const uint8_t *a,
+                      const uint8_t *b) {
+    for (int i = 0; i < t->nfields; i++) {
+        const struct type_field *f = &t->fields[i];
+        int c;
+        if (!f->ty)
+            continue;
+        if (f->bit_size)
+            c = cmp_u64(out_read_bitfield(f, a), out_read_bitfield(f, b));
+        else
+            c = cmp_key(m, f->ty, a + f->offset, b + f->offset);
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+/* bpftrace compares integer keys (enums too) as signed whatever their type,
+ * strings bytewise over the whole buffer, tuples field by field; probes are
+ * strings there, so they go by name. Records and arrays it leaves in hash
+ * order: here they go field by field and element by element, so that the
+ * output does not change from run to run. */
 static int cmp_key(const struct manifest *m, const struct type *t, const uint8_t *a,
                    const uint8_t *b) {
     switch (t->kind) {
@@ -44,9 +66,12 @@ static int cmp_key(const struct manifest *m, const struct type *t, const uint8_t
     case T_PROBE:
         return cmp_probe(m, a, b);
     case T_TUPLE:
-        for (int i = 0; i < t->nfields; i++) {
-            uint32_t off = t->fields[i].offset;
-            int c = cmp_key(m, t->fields[i].ty, a + off, b + off);
+    case T_RECORD:
+        return cmp_fields(m, t, a, b);
+    case T_ARRAY:
+        for (uint32_t i = 0; t->elem && i < t->nelems; i++) {
+            size_t off = (size_t)i * t->elem->size;
+            int c = cmp_key(m, t->elem, a + off, b + off);
             if (c)
                 return c;
         }

@@ -1,7 +1,35 @@
+/* Values as text. What bpftrace 0.27 prints, found by running it:
+ *
+ *   value                        print() / map value / %s       %d
+ *   int                          -3                             -3
+ *   pointer (any pointee)        0xffff888102e116c0, 0x0        low 32 bits
+ *   enum, known value            A  (also as map key: @k[A])    1
+ *   enum, unknown value          7  (unsigned, zero-extended)   7
+ *   bool                         true / false                   1 / 0
+ *   char[N] / string             bpftrace, or "full.." if no NUL
+ *   tuple                        (1, x, { .a = 2 })             error
+ *   named tuple, struct, union   { .a = 1, .b = { .c = x } }    error
+ *   empty struct                 {}
+ *   union                        every member: { .b = {...}, .s = 0 }
+ *   anonymous struct/union       its members inline with the others
+ *   unnamed bitfield             . = 0
+ *   bitfield                     masked, never sign-extended: int a:2 of
+ *                                binary 10 prints 2; enum bitfields by name
+ *   array                        [1,2,3], [{ .s = 1 },{ .s = 2 }], []
+ *   map key                      @[{ .a = 1 }], @[[0,0,0]], @k[1, { .a = 2 }]
+ *                                (only a tuple key loses its parentheses)
+ *   print(@m, top, div)          integers inside records, tuples and arrays
+ *                                are divided too; enums, pointers are not
+ *   printf("%+s")                '+' before every non-negative signed
+ *                                integer inside the value: { .a = +1 }
+ *   printf("%20s")               pads only the first piece: "(", "[", "{ "
+ */
 #include "value.h"
 
 #include <inttypes.h>
 #include <string.h>
+
+#include "record.h"
 
 uint64_t out_read_int(const struct type *t, const void *p) {
     switch (t->size) {
@@ -28,6 +56,26 @@ uint64_t out_read_int(const struct type *t, const void *p) {
     }
 }
 
+/* v cut to the low size bytes. */
+static uint64_t truncate_to(uint64_t v, uint32_t size) {
+    return size >= 8 ? v : v & ((UINT64_C(1) << (size * 8)) - 1);
+}
+
+uint64_t out_read_enum(const struct type *t, const void *p) {
+    return truncate_to(out_read_int(t, p), t->size);
+}
+
+const char *out_enum_name(const struct type *t, uint64_t v) {
+    const struct enum_def *d = t->enum_def;
+    if (!d)
+        return NULL;
+    v = truncate_to(v, t->size);
+    for (int i = 0; i < d->n; i++)
+        if (truncate_to((uint64_t)d->values[i], t->size) == v)
+            return d->names[i];
+    return NULL;
+}
+
 const char *out_probe_name(const struct manifest *m, uint64_t idx) {
     if (!m || idx >= (uint64_t)m->nprobe_names)
         return NULL;
@@ -41,23 +89,32 @@ void out_fmt_string(struct out_str *s, const char *p, uint32_t size) {
         out_str_puts(s, OUT_STR_TRAILER);
 }
 
-static void fmt_int(struct out_str *s, const struct type *t, const void *p) {
-    uint64_t v = out_read_int(t, p);
-    if (t->is_ptr)
+void out_fmt_int(struct out_str *s, const struct type *t, uint64_t v,
+                 const struct out_fmt_opts *o) {
+    uint64_t div = o && o->div > 1 ? o->div : 1;
+    if (t->is_ptr) {
         out_str_fmt(s, "0x%" PRIx64, v);
-    else if (t->is_signed)
-        out_str_fmt(s, "%" PRId64, (int64_t)v);
-    else
-        out_str_fmt(s, "%" PRIu64, v);
+    } else if (t->enum_def) {
+        const char *name = out_enum_name(t, v);
+        if (name)
+            out_str_puts(s, name);
+        else
+            out_str_fmt(s, "%" PRIu64, truncate_to(v, t->size));
+    } else if (t->is_signed) {
+        int64_t x = (int64_t)v / (int64_t)div;
+        out_str_fmt(s, o && o->plus && x >= 0 ? "+%" PRId64 : "%" PRId64, x);
+    } else {
+        out_str_fmt(s, "%" PRIu64, v / div);
+    }
 }
 
 static void fmt_tuple(struct out_str *s, const struct manifest *m, const struct type *t,
-                      const uint8_t *p) {
+                      const uint8_t *p, const struct out_fmt_opts *o) {
     out_str_putc(s, '(');
     for (int i = 0; i < t->nfields; i++) {
         if (i)
             out_str_puts(s, ", ");
-        out_fmt_value(s, m, t->fields[i].ty, p + t->fields[i].offset);
+        out_fmt_value_with(s, m, t->fields[i].ty, p + t->fields[i].offset, o);
     }
     out_str_putc(s, ')');
 }
@@ -72,11 +129,11 @@ static void fmt_probe(struct out_str *s, const struct manifest *m, const void *p
         out_str_fmt(s, "%" PRIu64, idx);
 }
 
-void out_fmt_value(struct out_str *s, const struct manifest *m, const struct type *t,
-                   const void *p) {
+void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struct type *t,
+                        const void *p, const struct out_fmt_opts *o) {
     switch (t->kind) {
     case T_INT:
-        fmt_int(s, t, p);
+        out_fmt_int(s, t, out_read_int(t, p), o);
         break;
     case T_BOOL:
         out_str_puts(s, *(const uint8_t *)p ? "true" : "false");
@@ -85,7 +142,13 @@ void out_fmt_value(struct out_str *s, const struct manifest *m, const struct typ
         out_fmt_string(s, p, t->size);
         break;
     case T_TUPLE:
-        fmt_tuple(s, m, t, p);
+        fmt_tuple(s, m, t, p, o);
+        break;
+    case T_RECORD:
+        out_fmt_record(s, m, t, p, o);
+        break;
+    case T_ARRAY:
+        out_fmt_array(s, m, t, p, o);
         break;
     case T_PROBE:
         fmt_probe(s, m, p);
@@ -95,6 +158,20 @@ void out_fmt_value(struct out_str *s, const struct manifest *m, const struct typ
         out_str_puts(s, "null");
         break;
     }
+}
+
+void out_fmt_value(struct out_str *s, const struct manifest *m, const struct type *t,
+                   const void *p) {
+    out_fmt_value_with(s, m, t, p, NULL);
+}
+
+size_t out_first_piece(const struct type *t, size_t len) {
+    size_t n = len;
+    if (t->kind == T_TUPLE || t->kind == T_ARRAY)
+        n = 1;
+    else if (t->kind == T_RECORD)
+        n = 2; /* "{ " or "{}" */
+    return n < len ? n : len;
 }
 
 void out_fmt_key(struct out_str *s, const struct manifest *m, const struct type *t, const void *p) {

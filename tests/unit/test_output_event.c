@@ -13,6 +13,7 @@
 #include "output/output.h"
 
 static const struct type t_s64 = {.kind = T_INT, .size = 8, .is_signed = true};
+static const struct type t_u64 = {.kind = T_INT, .size = 8};
 static const struct type t_str4 = {.kind = T_STRING, .size = 4};
 static const struct type t_probe = {.kind = T_PROBE, .size = 8};
 static const struct type_field fl[] = {{&t_s64, 0}, {&t_str4, 8}};
@@ -25,6 +26,14 @@ static struct event_arg a_pair[] = {{.ty = &t_s64, .offset = 8}, {.ty = &t_str4,
 static struct event_arg a_tup = {.ty = &t_tup, .offset = 8};
 static struct event_arg a_probe = {.ty = &t_probe, .offset = 8};
 
+/* print(((struct task_struct *)curtask)->se.load) */
+static const struct type t_u32 = {.kind = T_INT, .size = 4};
+static const struct type_field load_f[] = {{&t_u64, 0, "weight"}, {&t_u32, 8, "inv_weight"}};
+static const struct type t_load = {
+    .kind = T_RECORD, .size = 16, .nfields = 2, .fields = load_f, .tag = "struct load_weight"};
+static struct event_arg a_load = {.ty = &t_load, .offset = 8};
+static struct event_arg a_load2[] = {{.ty = &t_load, .offset = 8}, {.ty = &t_load, .offset = 24}};
+
 static struct event_desc events[] = {
     {.kind = EV_PRINTF, .fmt = "pid %d comm %s\n", .nargs = 2, .args = a_pair, .size = 24},
     {.kind = EV_PRINT, .nargs = 1, .args = &a_int, .size = 16},
@@ -33,10 +42,12 @@ static struct event_desc events[] = {
     {.kind = EV_TIME, .fmt = "at 100%%\n"},
     {.kind = EV_TIME, .fmt = NULL},
     {.kind = EV_EXIT, .nargs = 1, .args = &a_int, .size = 16},
+    {.kind = EV_PRINT, .nargs = 1, .args = &a_load, .size = 24},
+    {.kind = EV_PRINTF, .fmt = "%s|%-12s|\n", .nargs = 2, .args = a_load2, .size = 40},
 };
 
 static const struct manifest man = {
-    .events = events, .nevents = 7, .probe_names = probes, .nprobe_names = 2};
+    .events = events, .nevents = 9, .probe_names = probes, .nprobe_names = 2};
 
 static char *run(uint32_t id, const void *payload, size_t n) {
     uint8_t rec[64] = {0};
@@ -80,6 +91,20 @@ static void test_print_event(void **state) {
     expect(3, &idx, 8, "interval:s:1\n");
 }
 
+static void test_print_record(void **state) {
+    (void)state;
+    uint8_t p[32] = {0};
+    uint64_t w = 1048576;
+    uint32_t iw = 4194304;
+    memcpy(p, &w, 8);
+    memcpy(p + 8, &iw, 4);
+    expect(7, p, 16, "{ .weight = 1048576, .inv_weight = 4194304 }\n");
+    memcpy(p + 16, p, 16);
+    expect(8, p, 32,
+           "{ .weight = 1048576, .inv_weight = 4194304 }|"
+           "{           .weight = 1048576, .inv_weight = 4194304 }|\n");
+}
+
 static void test_time_event(void **state) {
     (void)state;
     expect(4, "", 0, "at 100%\n");
@@ -106,9 +131,8 @@ static void test_ignored(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_printf_event),
-        cmocka_unit_test(test_print_event),
-        cmocka_unit_test(test_time_event),
+        cmocka_unit_test(test_printf_event), cmocka_unit_test(test_print_event),
+        cmocka_unit_test(test_print_record), cmocka_unit_test(test_time_event),
         cmocka_unit_test(test_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

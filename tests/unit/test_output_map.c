@@ -12,6 +12,7 @@
 #include "output/hist.h"
 #include "output/rows.h"
 #include "output/value.h"
+#include "types.h"
 
 static const struct type t_s64 = {.kind = T_INT, .size = 8, .is_signed = true};
 static const struct type t_u64 = {.kind = T_INT, .size = 8};
@@ -309,14 +310,181 @@ static void test_value_text(void **state) {
     out_str_free(&s);
 }
 
+/* Maps holding the new types, as bpftrace 0.27 printed them. */
+static struct type_arena *arena;
+
+static const struct type *named2(const char *a, const struct type *ta, const char *b,
+                                 const struct type *tb) {
+    const struct type *el[] = {ta, tb};
+    const char *const names[] = {a, b};
+    return type_named_tuple(arena, 2, el, names);
+}
+
+static void put_pair(struct fake *f, size_t i, bool key, int64_t a, int64_t b) {
+    uint8_t buf[16];
+    memcpy(buf, &a, 8);
+    memcpy(buf + 8, &b, 8);
+    if (key)
+        set_key(f, i, buf, 16);
+    else
+        memcpy(f->e.vals + i * f->e.val_stride, buf, 16);
+}
+
+static void test_record_keys(void **state) {
+    (void)state;
+    /* @[(a=1,b=2)] = count(); @[(a=-3,b=1)] = count(); @[(a=2,b=0)] twice */
+    const struct type *k = named2("a", &t_s64, "b", &t_s64);
+    struct fake f;
+    fake_init(&f, "@", k, &t_count, 16, 1, 3);
+    put_pair(&f, 0, true, 1, 2);
+    set_val(&f, 0, 0, 0, 1);
+    put_pair(&f, 1, true, 2, 0);
+    set_val(&f, 1, 0, 0, 2);
+    put_pair(&f, 2, true, -3, 1);
+    set_val(&f, 2, 0, 0, 1);
+    /* bpftrace leaves the tie in hash order; trawk orders it by fields */
+    expect(&f, 0, 0, false,
+           "@[{ .a = -3, .b = 1 }]: 1\n@[{ .a = 1, .b = 2 }]: 1\n@[{ .a = 2, .b = 0 }]: 2\n");
+    out_entries_free(&f.e);
+}
+
+static void test_record_values(void **state) {
+    (void)state;
+    /* @m[1] = (a=1, b=2); @m[-5] = (a=2, b=20); @m[3] = (a=-3, b=30): by key */
+    const struct type *v = named2("a", &t_s64, "b", &t_u64);
+    struct fake f;
+    fake_init(&f, "@m", &t_s64, v, 8, 1, 3);
+    set_key_u64(&f, 0, 1);
+    put_pair(&f, 0, false, 1, 2);
+    set_key_u64(&f, 1, (uint64_t)-5);
+    put_pair(&f, 1, false, 2, 20);
+    set_key_u64(&f, 2, 3);
+    put_pair(&f, 2, false, -35, 30);
+    expect(
+        &f, 0, 0, false,
+        "@m[-5]: { .a = 2, .b = 20 }\n@m[1]: { .a = 1, .b = 2 }\n@m[3]: { .a = -35, .b = 30 }\n");
+    /* print(@m, 0, 10) divides the fields */
+    expect(&f, 0, 10, false,
+           "@m[-5]: { .a = 0, .b = 2 }\n@m[1]: { .a = 0, .b = 0 }\n@m[3]: { .a = -3, .b = 3 }\n");
+    out_entries_free(&f.e);
+}
+
+static const char *const e_names[] = {"A", "B", "Z"};
+static const int64_t e_values[] = {1, 2, 3};
+static const struct enum_def e_def = {"enum Foo", 3, e_names, e_values};
+
+static void test_enum_keys_and_values(void **state) {
+    (void)state;
+    const struct type *e = type_enum(arena, 8, false, &e_def);
+    struct fake f;
+    /* @k[(enum Foo)2, 1] = 1; @k[(enum Foo)1, 2] = 1; @k[(enum Foo)3, 3] = 1; */
+    const struct type_field kf[] = {{e, 0}, {&t_s64, 8}};
+    const struct type tup = {.kind = T_TUPLE, .size = 16, .nfields = 2, .fields = kf};
+    fake_init(&f, "@k", &tup, &t_s64, 16, 1, 3);
+    put_pair(&f, 0, true, 2, 1);
+    put_pair(&f, 1, true, 1, 2);
+    put_pair(&f, 2, true, 3, 3);
+    for (size_t i = 0; i < 3; i++)
+        set_val(&f, i, 0, 0, 1);
+    expect(&f, 0, 0, false, "@k[A, 2]: 1\n@k[B, 1]: 1\n@k[Z, 3]: 1\n");
+    out_entries_free(&f.e);
+
+    /* enum values sort by value and print by name; unknown ones as numbers */
+    fake_init(&f, "@e", &t_s64, e, 8, 1, 3);
+    set_key_u64(&f, 0, 1);
+    set_val(&f, 0, 0, 0, 2);
+    set_key_u64(&f, 1, 2);
+    set_val(&f, 1, 0, 0, 7);
+    set_key_u64(&f, 2, 3);
+    set_val(&f, 2, 0, 0, 1);
+    expect(&f, 0, 0, false, "@e[3]: A\n@e[1]: B\n@e[2]: 7\n");
+    expect(&f, 0, 10, false, "@e[3]: A\n@e[1]: B\n@e[2]: 7\n"); /* never divided */
+    out_entries_free(&f.e);
+
+    fake_init(&f, "@f", NULL, e, 8, 1, 1);
+    set_val(&f, 0, 0, 0, 1);
+    expect(&f, 0, 0, false, "@f: A\n");
+    out_entries_free(&f.e);
+}
+
+static void test_array_keys_and_values(void **state) {
+    (void)state;
+    /* @b[curtask->numa_faults_locality] = 1; @c[1] = curtask->numa_faults_locality; */
+    const struct type *a = type_array(arena, &t_u64, 3);
+    struct fake f;
+    fake_init(&f, "@b", a, &t_s64, 24, 1, 2);
+    uint64_t k[3] = {0, 5, 0};
+    set_key(&f, 0, k, 24);
+    set_val(&f, 0, 0, 0, 1);
+    k[1] = 0;
+    set_key(&f, 1, k, 24);
+    set_val(&f, 1, 0, 0, 1);
+    expect(&f, 0, 0, false, "@b[[0,0,0]]: 1\n@b[[0,5,0]]: 1\n");
+    out_entries_free(&f.e);
+
+    fake_init(&f, "@c", &t_s64, a, 8, 1, 1);
+    set_key_u64(&f, 0, 1);
+    uint64_t v[3] = {10, 0, 25};
+    memcpy(f.e.vals, v, 24);
+    expect(&f, 0, 0, false, "@c[1]: [10,0,25]\n");
+    expect(&f, 0, 10, false, "@c[1]: [1,0,2]\n");
+    out_entries_free(&f.e);
+}
+
+static void test_tuple_key_with_record(void **state) {
+    (void)state;
+    /* @k[(1, (a=2))] = 1: only the tuple's parentheses go */
+    const struct type *a1[] = {&t_s64};
+    const char *const a1n[] = {"a"};
+    const struct type *el[] = {&t_s64, type_named_tuple(arena, 1, a1, a1n)};
+    const struct type *k = type_tuple(arena, 2, el);
+    struct fake f;
+    fake_init(&f, "@k", k, &t_s64, 16, 1, 1);
+    put_pair(&f, 0, true, 1, 2);
+    set_val(&f, 0, 0, 0, 1);
+    expect(&f, 0, 0, false, "@k[1, { .a = 2 }]: 1\n");
+    out_entries_free(&f.e);
+
+    /* @r[(a=true)] = (a=true, b=false) */
+    const struct type *b1[] = {&type_bool};
+    fake_init(&f, "@r", type_named_tuple(arena, 1, b1, a1n),
+              named2("a", &type_bool, "b", &type_bool), 8, 1, 1);
+    set_key(&f, 0, "\1", 1);
+    memcpy(f.e.vals, "\1\0", 2);
+    expect(&f, 0, 0, false, "@r[{ .a = true }]: { .a = true, .b = false }\n");
+    out_entries_free(&f.e);
+}
+
+static int setup(void **state) {
+    (void)state;
+    arena = type_arena_new();
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    type_arena_free(arena);
+    return 0;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_count_by_string), cmocka_unit_test(test_int_values_top_div),
-        cmocka_unit_test(test_tuple_key),       cmocka_unit_test(test_signed_sum),
-        cmocka_unit_test(test_min_max),         cmocka_unit_test(test_avg_stats),
-        cmocka_unit_test(test_empty),           cmocka_unit_test(test_string_values_by_key),
-        cmocka_unit_test(test_hist_keyed),      cmocka_unit_test(test_hist_scalar_lhist),
+        cmocka_unit_test(test_count_by_string),
+        cmocka_unit_test(test_int_values_top_div),
+        cmocka_unit_test(test_tuple_key),
+        cmocka_unit_test(test_signed_sum),
+        cmocka_unit_test(test_min_max),
+        cmocka_unit_test(test_avg_stats),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_string_values_by_key),
+        cmocka_unit_test(test_hist_keyed),
+        cmocka_unit_test(test_hist_scalar_lhist),
         cmocka_unit_test(test_value_text),
+        cmocka_unit_test(test_record_keys),
+        cmocka_unit_test(test_record_values),
+        cmocka_unit_test(test_enum_keys_and_values),
+        cmocka_unit_test(test_array_keys_and_values),
+        cmocka_unit_test(test_tuple_key_with_record),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

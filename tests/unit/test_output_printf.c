@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "output/printf.h"
+#include "types.h"
 
 static const struct type t_s64 = {.kind = T_INT, .size = 8, .is_signed = true};
 static const struct type t_u64 = {.kind = T_INT, .size = 8};
@@ -205,14 +206,109 @@ static void test_char_nul_kept(void **state) {
     out_str_free(&s);
 }
 
+/* Values of the C types, as bpftrace 0.27 printed them. */
+static void test_record_with_s(void **state) {
+    (void)state;
+    /* $r = (a=1, b=-2, c=(3, -4)) */
+    struct type_arena *a = type_arena_new();
+    const struct type *pair[] = {&t_s64, &t_s64};
+    const struct type *el[] = {&t_s64, &t_s64, type_tuple(a, 2, pair)};
+    const char *const names[] = {"a", "b", "c"};
+    const struct type *t = type_named_tuple(a, 3, el, names);
+    int64_t v[4] = {1, -2, 3, -4};
+    struct rec r;
+    rec_init(&r);
+    for (int i = 0; i < 4; i++)
+        rec_add(&r, t, v);
+    check("[%+s] [%20s] [%-20s|] [%020s]", &r,
+          "[{ .a = +1, .b = -2, .c = (+3, -4) }] [                  { .a = 1, .b = -2, .c = (3, "
+          "-4) }] [{                   .a = 1, .b = -2, .c = (3, -4) }|] "
+          "[000000000000000000{ .a = 1, .b = -2, .c = (3, -4) }]");
+    rec_init(&r);
+    rec_add(&r, type_record(a, "struct E", false, 0, 0, NULL), v);
+    check("[%3s]", &r, "[ {}]");
+    type_arena_free(a);
+}
+
+static void test_tuple_flags(void **state) {
+    (void)state;
+    static const struct type_field f[] = {{&t_s64, 0}, {&t_s64, 8}};
+    static const struct type tup = {.kind = T_TUPLE, .size = 16, .nfields = 2, .fields = f};
+    int64_t v[2] = {1, -2};
+    struct rec r;
+    rec_init(&r);
+    for (int i = 0; i < 3; i++)
+        rec_add(&r, &tup, v);
+    check("[%+s] [%08s] [%-8s]", &r, "[(+1, -2)] [0000000(1, -2)] [(       1, -2)]");
+}
+
+static void test_array_with_s(void **state) {
+    (void)state;
+    struct type_arena *a = type_arena_new();
+    const struct type *arr = type_array(a, &t_u64, 3);
+    uint64_t v[3] = {0};
+    struct rec r;
+    rec_init(&r);
+    for (int i = 0; i < 3; i++)
+        rec_add(&r, arr, v);
+    check("%s|%10s|%-10s|", &r, "[0,0,0]|         [0,0,0]|[         0,0,0]|");
+    check("%d", &r, "!{invalid integer conversion: [0,0,0]}");
+    type_arena_free(a);
+}
+
+static const char *const e_names[] = {"A", "B", "NEG"};
+static const int64_t e_values[] = {1, 2, -1};
+static const struct enum_def e_def = {"enum Foo", 3, e_names, e_values};
+
+static void test_enum(void **state) {
+    (void)state;
+    struct type_arena *a = type_arena_new();
+    const struct type *e = type_enum(a, 4, true, &e_def);
+    struct rec r;
+    rec_init(&r);
+    for (int i = 0; i < 4; i++)
+        rec_int(&r, e, 1);
+    check("%s %d|%5s|%+s", &r, "A 1|    A|A");
+    rec_init(&r);
+    for (int i = 0; i < 3; i++)
+        rec_int(&r, e, 7);
+    check("%s %d %x", &r, "7 7 7");
+    rec_init(&r);
+    for (int i = 0; i < 3; i++)
+        rec_int(&r, e, -1);
+    /* an enum converts from its unsigned value */
+    check("%s %d %ld", &r, "NEG -1 4294967295");
+    type_arena_free(a);
+}
+
+static void test_pointer_conversions(void **state) {
+    (void)state;
+    struct rec r;
+    rec_init(&r);
+    for (int i = 0; i < 5; i++)
+        rec_int(&r, &t_ptr, (int64_t)0xffff888102e4db00ULL);
+    check("%s|%10s|%d|%x|%+d", &r,
+          "0xffff888102e4db00|0xffff888102e4db00|48552704|2e4db00|+48552704");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_columns),           cmocka_unit_test(test_widths_and_verbs),
-        cmocka_unit_test(test_length_modifiers),  cmocka_unit_test(test_flags),
-        cmocka_unit_test(test_pointer),           cmocka_unit_test(test_strings),
-        cmocka_unit_test(test_non_string_with_s), cmocka_unit_test(test_tuple_with_s),
-        cmocka_unit_test(test_bad_conversion),    cmocka_unit_test(test_literals),
+        cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_widths_and_verbs),
+        cmocka_unit_test(test_length_modifiers),
+        cmocka_unit_test(test_flags),
+        cmocka_unit_test(test_pointer),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_non_string_with_s),
+        cmocka_unit_test(test_tuple_with_s),
+        cmocka_unit_test(test_bad_conversion),
+        cmocka_unit_test(test_literals),
         cmocka_unit_test(test_char_nul_kept),
+        cmocka_unit_test(test_record_with_s),
+        cmocka_unit_test(test_tuple_flags),
+        cmocka_unit_test(test_array_with_s),
+        cmocka_unit_test(test_enum),
+        cmocka_unit_test(test_pointer_conversions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
