@@ -88,7 +88,8 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
 
 /* The first attempt runs without a log: the kernel verifies faster that way
  * and most programs pass. Only a failure pays for the retry with a log. */
-static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose, struct diag *d) {
+static int load_prog(const struct manifest *m, struct rt_prog *rp, bool verbose, struct diag *d) {
+    const struct prog_desc *p = rp->desc;
     struct bpf_insn *insns = relocate(m, p, d);
     struct rt_func_info fi;
     char *log = NULL;
@@ -102,30 +103,30 @@ static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose
         free(insns);
         return -1;
     }
-    p->fd = load_once(p, insns, &fi, NULL, 0);
-    if (p->fd >= 0)
+    rp->fd = load_once(p, insns, &fi, NULL, 0);
+    if (rp->fd >= 0)
         goto done;
     err = errno;
     log = calloc(1, VERIFIER_LOG_SIZE);
     if (log) {
-        p->fd = load_once(p, insns, &fi, log, VERIFIER_LOG_SIZE);
-        if (p->fd < 0 && errno != ENOSPC)
+        rp->fd = load_once(p, insns, &fi, log, VERIFIER_LOG_SIZE);
+        if (rp->fd < 0 && errno != ENOSPC)
             err = errno;
     }
-    if (p->fd < 0) {
-        p->fd = -1;
+    if (rp->fd < 0) {
+        rp->fd = -1;
         report_rejection(p, err, log, verbose, d);
     }
 done:
     free(log);
     free(insns);
     rt_func_info_free(&fi);
-    return p->fd >= 0 ? 0 : -1;
+    return rp->fd >= 0 ? 0 : -1;
 }
 
-int rt_load_progs(struct manifest *m, bool verbose, struct diag *d) {
-    for (int i = 0; i < m->nprogs; i++)
-        if (load_prog(m, &m->progs[i], verbose, d) < 0)
+int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d) {
+    for (int i = 0; i < st->m->nprogs; i++)
+        if (load_prog(st->m, &st->progs[i], verbose, d) < 0)
             return -1;
     return 0;
 }

@@ -20,9 +20,15 @@ struct tp_expand {
 
 static int add_event(const char *category, const char *event, void *arg) {
     struct tp_expand *x = arg;
-    char target[512];
-    snprintf(target, sizeof(target), "%s:%s", category, event);
-    if (provider_add_target(x->targets, x->ntargets, PK_TRACEPOINT, "tracepoint", target) < 0)
+    char rest[512];
+    snprintf(rest, sizeof(rest), "%s:%s", category, event);
+    struct attach_target *t =
+        provider_add_target(x->targets, x->ntargets, PK_TRACEPOINT, "tracepoint", rest);
+    if (!t)
+        return -1;
+    t->spec.category = strdup(category);
+    t->spec.event = strdup(event);
+    if (!t->spec.category || !t->spec.event)
         return -1;
     x->added++;
     return 0;
@@ -85,7 +91,7 @@ static int expand_tracepoint(const char *spec, const struct loc *loc, struct dia
 
 struct tp_cache {
     struct tp_cache *next;
-    char *target;
+    char *category, *event;
     struct tp_format *fmt;         /* NULL when the format cannot be read */
     struct provider_field *fields; /* parallel to fmt->fields */
 };
@@ -116,17 +122,13 @@ static void field_from_format(const struct tp_field *f, struct provider_field *p
     }
 }
 
-static struct tp_cache *cache_load(const char *target) {
+static struct tp_cache *cache_load(const char *category, const char *event) {
     if (!tp_types)
         tp_types = type_arena_new();
     struct tp_cache *c = calloc(1, sizeof(*c));
-    c->target = strdup(target);
-    const char *colon = strchr(target, ':');
-    if (colon) {
-        char *cat = strndup(target, colon - target);
-        c->fmt = tracefs_format(cat, colon + 1);
-        free(cat);
-    }
+    c->category = strdup(category);
+    c->event = strdup(event);
+    c->fmt = tracefs_format(category, event);
     if (c->fmt) {
         c->fields = calloc(c->fmt->nfields ? c->fmt->nfields : 1, sizeof(*c->fields));
         for (int i = 0; i < c->fmt->nfields; i++)
@@ -137,17 +139,19 @@ static struct tp_cache *cache_load(const char *target) {
     return c;
 }
 
-static struct tp_cache *cache_get(const char *target) {
+static struct tp_cache *cache_get(const struct target_spec *spec) {
     for (struct tp_cache *c = tp_cache_head; c; c = c->next)
-        if (strcmp(c->target, target) == 0)
+        if (strcmp(c->category, spec->category) == 0 && strcmp(c->event, spec->event) == 0)
             return c;
-    return cache_load(target);
+    return cache_load(spec->category, spec->event);
 }
 
 static const struct provider_field *tp_arg_field(const struct attach_target *t, const char *name,
                                                  struct type_arena *types) {
     (void)types;
-    struct tp_cache *c = cache_get(t->target);
+    if (!t->spec.category || !t->spec.event)
+        return NULL;
+    struct tp_cache *c = cache_get(&t->spec);
     if (!c->fmt)
         return NULL;
     for (int i = 0; i < c->fmt->nfields; i++) {
