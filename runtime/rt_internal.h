@@ -57,6 +57,22 @@ int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d);
 /* Closes every program and map fd and resets them to -1. */
 void rt_unload(struct rt_state *st);
 
+/* ---- load_attrs.c ---- */
+
+/* What a program's load attributes name, open for the load; -1 when unused. */
+struct rt_load_fds {
+    int btf_obj_fd; /* attach_btf_module's BTF */
+    int prog_fd;    /* attach_prog_id's program */
+};
+
+/* Opens the objects p->attrs names. Returns 0, or -1 after reporting what
+ * is missing (nothing stays open). */
+int rt_load_fds_open(const struct prog_desc *p, struct rt_load_fds *fds, struct diag *d);
+void rt_load_fds_close(struct rt_load_fds *fds);
+/* The BTF of the kernel image ("vmlinux") or of a loaded module, by name.
+ * Returns an fd, or -1 with errno set (ENOENT when none has that name). */
+int rt_kernel_btf_fd(const char *name);
+
 /* ---- verifier_log.c ---- */
 
 /* The instruction index the verifier stopped at: the last "N: (xx) ..." line

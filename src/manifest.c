@@ -53,6 +53,7 @@ void manifest_free(struct manifest *m) {
         free(m->progs[i].name);
         free(m->progs[i].insns);
         free(m->progs[i].insn_loc);
+        free(m->progs[i].attrs.attach_btf_module);
         free_targets(m->progs[i].targets, m->progs[i].ntargets);
     }
     free(m->progs);

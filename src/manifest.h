@@ -106,11 +106,24 @@ void attach_target_free(struct attach_target *t);
  * owns nothing). */
 int attach_target_copy(struct attach_target *dst, const struct attach_target *src);
 
+/* What bpf_prog_load needs besides the instructions, set by the program's
+ * provider. Kernel objects that exist only at run time are named here and
+ * opened by the runtime (runtime/load_attrs.c). */
+struct prog_attrs {
+    enum bpf_prog_type prog_type;
+    enum bpf_attach_type expected_attach_type;
+    uint32_t attach_btf_id;  /* fentry/fexit/iter/tp_btf: the BTF id of the attach target */
+    char *attach_btf_module; /* NULL: attach_btf_id is in vmlinux's BTF; else in this kernel
+                                module's (the runtime passes its fd as attach_btf_obj_fd);
+                                malloc'd, owned by the manifest */
+    uint32_t attach_prog_id; /* fentry/fexit on a BPF program, freplace: that program's id (the
+                                runtime passes its fd as attach_prog_fd); 0 for none */
+};
+
 struct prog_desc {
     char *name; /* for -d and error messages, e.g. "tracepoint:syscalls:sys_enter_openat" */
     enum probe_kind kind;
-    enum bpf_prog_type prog_type;
-    enum bpf_attach_type expected_attach_type;
+    struct prog_attrs attrs;
     struct bpf_insn *insns; /* map references are BPF_LD_IMM64 with src_reg
                                BPF_PSEUDO_MAP_FD or BPF_PSEUDO_MAP_VALUE and
                                imm = map index: the runtime puts the fd there */

@@ -212,6 +212,14 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     }
 }
 
+/* The provider's prog_type, and whatever else it needs at load time. */
+static void set_load_attrs(struct prog_desc *p, const struct provider *prov,
+                           const struct attach_target *t) {
+    p->attrs = (struct prog_attrs){.prog_type = prov->prog_type};
+    if (prov->load_attrs)
+        prov->load_attrs(t, &p->attrs);
+}
+
 /* The program's own copy of its targets (sema keeps the originals). */
 static int copy_targets(struct prog_desc *p, const struct attach_target *targets, int n) {
     p->targets = calloc((size_t)n, sizeof(*p->targets));
@@ -254,7 +262,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     memset(p, 0, sizeof(*p));
     p->name = strdup(n == 1 ? targets[0].name : probe->a->str);
     p->kind = u->prov->kind;
-    p->prog_type = u->prov->prog_type;
+    set_load_attrs(p, u->prov, &targets[0]);
     p->insns = cg->e.insns;
     p->insn_loc = cg->e.locs;
     p->ninsns = cg->e.n;

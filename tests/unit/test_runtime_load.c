@@ -63,7 +63,7 @@ static void fixture_init(struct fixture *f, enum probe_kind kind, enum bpf_prog_
         (struct attach_target){.kind = kind, .spec = spec, .name = (char *)name, .cookie = 0x1234};
     f->prog = (struct prog_desc){.name = "test",
                                  .kind = kind,
-                                 .prog_type = type,
+                                 .attrs = {.prog_type = type},
                                  .insns = (struct bpf_insn *)insns,
                                  .ninsns = ninsns,
                                  .targets = &f->target,

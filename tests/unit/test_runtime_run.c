@@ -64,7 +64,7 @@ static void add_prog(struct script *s, enum probe_kind kind, enum bpf_prog_type 
         (struct attach_target){.kind = kind, .spec = spec, .name = (char *)name, .cookie = i};
     s->progs[i] = (struct prog_desc){.name = (char *)name,
                                      .kind = kind,
-                                     .prog_type = type,
+                                     .attrs = {.prog_type = type},
                                      .insns = (struct bpf_insn *)insns,
                                      .ninsns = ninsns,
                                      .targets = &s->targets[i],
