@@ -80,26 +80,11 @@ static void close_fd(int *fd) {
     *fd = -1;
 }
 
-void rt_unload(struct manifest *m) {
-    for (int i = 0; i < m->nprogs; i++)
-        close_fd(&m->progs[i].fd);
-    for (int i = 0; i < m->nmaps; i++)
-        close_fd(&m->maps[i].fd);
-}
-
-void rt_mark_unloaded(struct manifest *m) {
-    for (int i = 0; i < m->nmaps; i++)
-        m->maps[i].fd = -1;
-    for (int i = 0; i < m->nprogs; i++) {
-        struct prog_desc *p = &m->progs[i];
-
-        p->fd = -1;
-        for (int j = 0; j < p->ntargets; j++) {
-            p->targets[j].link_fd = -1;
-            p->targets[j].perf_fds_n = 0;
-            p->targets[j].nlink_fds = 0;
-        }
-    }
+void rt_unload(struct rt_state *st) {
+    for (int i = 0; i < st->m->nprogs; i++)
+        close_fd(&st->progs[i].fd);
+    for (int i = 0; i < st->m->nmaps; i++)
+        close_fd(&st->m->maps[i].fd);
 }
 
 bool rt_ringbuf_supported(void) {

@@ -45,9 +45,16 @@ static struct bpf_insn *relocate(const struct manifest *m, const struct prog_des
 }
 
 static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
-                     const struct rt_func_info *fi, char *log, uint32_t log_size) {
-    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = p->expected_attach_type,
-                .log_buf = log, .log_size = log_size, .log_level = log ? 1 : 0);
+                     const struct rt_func_info *fi, const struct rt_load_fds *fds, char *log,
+                     uint32_t log_size) {
+    const struct prog_attrs *a = &p->attrs;
+    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = a->expected_attach_type,
+                .attach_btf_id = a->attach_btf_id, .log_buf = log, .log_size = log_size,
+                .log_level = log ? 1 : 0);
+    if (fds->btf_obj_fd >= 0)
+        opts.attach_btf_obj_fd = (uint32_t)fds->btf_obj_fd;
+    if (fds->prog_fd >= 0)
+        opts.attach_prog_fd = (uint32_t)fds->prog_fd;
     if (fi->info) {
         opts.prog_btf_fd = (uint32_t)fi->btf_fd;
         opts.func_info = fi->info;
@@ -58,7 +65,7 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
 
     /* Program names follow the same rules as map names; the probe kind is enough. */
     snprintf(name, sizeof(name), "trawk_%d", (int)p->kind);
-    return bpf_prog_load(p->prog_type, name, "GPL", insns, p->ninsns, &opts);
+    return bpf_prog_load(a->prog_type, name, "GPL", insns, p->ninsns, &opts);
 }
 
 static void report_rejection(const struct prog_desc *p, int err, const char *log, bool verbose,
@@ -87,12 +94,35 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
 }
 
 /* The first attempt runs without a log: the kernel verifies faster that way
- * and most programs pass. Only a failure pays for the retry with a log. */
-static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose, struct diag *d) {
+ * and most programs pass. Only a failure pays for the retry with a log.
+ * Returns the program fd or -1 after reporting. */
+static int load_or_explain(const struct prog_desc *p, const struct bpf_insn *insns,
+                           const struct rt_func_info *fi, const struct rt_load_fds *fds,
+                           bool verbose, struct diag *d) {
+    int fd = load_once(p, insns, fi, fds, NULL, 0);
+    char *log;
+    int err;
+
+    if (fd >= 0)
+        return fd;
+    err = errno;
+    log = calloc(1, VERIFIER_LOG_SIZE);
+    if (log) {
+        fd = load_once(p, insns, fi, fds, log, VERIFIER_LOG_SIZE);
+        if (fd < 0 && errno != ENOSPC)
+            err = errno;
+    }
+    if (fd < 0)
+        report_rejection(p, err, log, verbose, d);
+    free(log);
+    return fd < 0 ? -1 : fd;
+}
+
+static int load_prog(const struct manifest *m, struct rt_prog *rp, bool verbose, struct diag *d) {
+    const struct prog_desc *p = rp->desc;
     struct bpf_insn *insns = relocate(m, p, d);
     struct rt_func_info fi;
-    char *log = NULL;
-    int err;
+    struct rt_load_fds fds;
 
     if (!insns)
         return -1;
@@ -102,30 +132,18 @@ static int load_prog(const struct manifest *m, struct prog_desc *p, bool verbose
         free(insns);
         return -1;
     }
-    p->fd = load_once(p, insns, &fi, NULL, 0);
-    if (p->fd >= 0)
-        goto done;
-    err = errno;
-    log = calloc(1, VERIFIER_LOG_SIZE);
-    if (log) {
-        p->fd = load_once(p, insns, &fi, log, VERIFIER_LOG_SIZE);
-        if (p->fd < 0 && errno != ENOSPC)
-            err = errno;
+    if (rt_load_fds_open(p, &fds, d) == 0) {
+        rp->fd = load_or_explain(p, insns, &fi, &fds, verbose, d);
+        rt_load_fds_close(&fds);
     }
-    if (p->fd < 0) {
-        p->fd = -1;
-        report_rejection(p, err, log, verbose, d);
-    }
-done:
-    free(log);
     free(insns);
     rt_func_info_free(&fi);
-    return p->fd >= 0 ? 0 : -1;
+    return rp->fd >= 0 ? 0 : -1;
 }
 
-int rt_load_progs(struct manifest *m, bool verbose, struct diag *d) {
-    for (int i = 0; i < m->nprogs; i++)
-        if (load_prog(m, &m->progs[i], verbose, d) < 0)
+int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d) {
+    for (int i = 0; i < st->m->nprogs; i++)
+        if (load_prog(st->m, &st->progs[i], verbose, d) < 0)
             return -1;
     return 0;
 }

@@ -12,22 +12,66 @@
 #include "diag.h"
 #include "manifest.h"
 
+/* ---- state.c: what the runtime opened, kept beside the manifest ----
+ * The manifest stays as the compiler made it, except for the map fds
+ * (map_desc.fd), which the output printers read. */
+
+struct rt_prog {
+    const struct prog_desc *desc;
+    int fd; /* -1 until loaded */
+};
+
+/* The kernel objects joining one program to one attach target. */
+struct rt_target {
+    const struct attach_target *t;
+    const struct rt_prog *prog;
+    int *perf_fds; /* perf events opened for t (one per CPU for profile) */
+    int nperf_fds;
+    int *link_fds; /* BPF links joining the program to them */
+    int nlink_fds;
+};
+
+struct rt_state {
+    struct manifest *m;
+    struct rt_prog *progs;     /* parallel to m->progs */
+    struct rt_target *targets; /* every target of every program, in manifest order */
+    int ntargets;
+};
+
+/* Sets st up for m with nothing open: every fd -1, m's map fds included.
+ * Returns 0, -1 when out of memory. */
+int rt_state_init(struct rt_state *st, struct manifest *m);
+/* Frees st's arrays; whatever they hold must be closed already
+ * (rt_detach_all, rt_unload). */
+void rt_state_free(struct rt_state *st);
+
 /* ---- load.c / load_prog.c ---- */
 
 /* Creates every map of m, setting map_desc.fd. Returns 0, or -1 after
  * reporting the error (maps created so far stay open for rt_unload). */
 int rt_load_maps(struct manifest *m, struct diag *d);
-/* Loads every program (maps must exist), setting prog_desc.fd. A rejected
+/* Loads every program (maps must exist), setting its rt_prog.fd. A rejected
  * program is reported with the verifier's reason, mapped to the script line
  * when the log names an instruction; verbose adds the whole log. */
-int rt_load_progs(struct manifest *m, bool verbose, struct diag *d);
-/* Closes every program and map fd and resets them to -1. Safe to call on a
- * partly loaded manifest as long as unused fds are -1 or 0-initialised
- * through rt_mark_unloaded. */
-void rt_unload(struct manifest *m);
-/* Sets every fd the runtime owns to -1 so that rt_unload and detaching know
- * what is open, whatever the compiler left there. */
-void rt_mark_unloaded(struct manifest *m);
+int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d);
+/* Closes every program and map fd and resets them to -1. */
+void rt_unload(struct rt_state *st);
+
+/* ---- load_attrs.c ---- */
+
+/* What a program's load attributes name, open for the load; -1 when unused. */
+struct rt_load_fds {
+    int btf_obj_fd; /* attach_btf_module's BTF */
+    int prog_fd;    /* attach_prog_id's program */
+};
+
+/* Opens the objects p->attrs names. Returns 0, or -1 after reporting what
+ * is missing (nothing stays open). */
+int rt_load_fds_open(const struct prog_desc *p, struct rt_load_fds *fds, struct diag *d);
+void rt_load_fds_close(struct rt_load_fds *fds);
+/* The BTF of the kernel image ("vmlinux") or of a loaded module, by name.
+ * Returns an fd, or -1 with errno set (ENOENT when none has that name). */
+int rt_kernel_btf_fd(const char *name);
 
 /* ---- verifier_log.c ---- */
 

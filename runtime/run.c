@@ -21,6 +21,7 @@
 
 struct session {
     struct manifest *m;
+    struct rt_state st;
     const struct rt_opts *opts;
     struct diag *d;
     struct rt_events *ev;
@@ -35,54 +36,45 @@ static int silent_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 /* Runs every BEGIN (or END) program, in manifest order. */
 static int run_phase(struct session *s, enum rt_phase phase) {
-    for (int i = 0; i < s->m->nprogs; i++) {
-        struct prog_desc *p = &s->m->progs[i];
+    for (int i = 0; i < s->st.ntargets; i++) {
+        struct rt_target *rt = &s->st.targets[i];
+        const struct rt_attach_ops *ops = rt_attach_ops(rt->t->kind);
 
-        for (int j = 0; j < p->ntargets; j++) {
-            const struct rt_attach_ops *ops = rt_attach_ops(p->targets[j].kind);
-
-            if (!ops || ops->phase != phase)
-                continue;
-            if (ops->fire(p, &p->targets[j], s->d) < 0)
-                return -1;
-        }
+        if (ops && ops->phase == phase && ops->fire(rt, s->d) < 0)
+            return -1;
     }
     return 0;
 }
 
-static int attach_one(struct session *s, struct prog_desc *p, struct attach_target *t) {
-    const struct rt_attach_ops *ops = rt_attach_ops(t->kind);
+static int attach_one(struct session *s, struct rt_target *rt) {
+    const struct rt_attach_ops *ops = rt_attach_ops(rt->t->kind);
 
     if (!ops) {
-        diag_error(s->d, &p->loc, E_UNSUPPORTED,
-                   "Unable to attach probe: %s: unsupported probe type", rt_target_name(t));
+        diag_error(s->d, &rt->prog->desc->loc, E_UNSUPPORTED,
+                   "Unable to attach probe: %s: unsupported probe type", rt_target_name(rt));
         return -1;
     }
     if (ops->phase != RT_PHASE_ATTACH) {
         s->nfired++;
         return 0;
     }
-    if (ops->attach(p, t, s->d) < 0)
+    if (ops->attach(rt, s->d) < 0)
         return -1;
     s->nattached++;
     if (s->opts->verbose)
-        fprintf(stderr, "Attached %s (program fd %d, link fd %d)\n", rt_target_name(t), p->fd,
-                t->link_fd);
+        fprintf(stderr, "Attached %s (program fd %d, link fd %d)\n", rt_target_name(rt),
+                rt->prog->fd, rt_target_last_link(rt));
     return 0;
 }
 
 /* Attaches in source order, as bpftrace does for the kinds trawk has, so
  * that blocks on the same event run in the order they were written. */
 static int attach_all(struct session *s) {
-    for (int i = 0; i < s->m->nprogs; i++) {
-        struct prog_desc *p = &s->m->progs[i];
-
-        for (int j = 0; j < p->ntargets; j++) {
-            if (rt_stop_requested())
-                return -1;
-            if (attach_one(s, p, &p->targets[j]) < 0)
-                return -1;
-        }
+    for (int i = 0; i < s->st.ntargets; i++) {
+        if (rt_stop_requested())
+            return -1;
+        if (attach_one(s, &s->st.targets[i]) < 0)
+            return -1;
     }
     return 0;
 }
@@ -123,7 +115,7 @@ static void event_loop(struct session *s) {
 static int finish(struct session *s) {
     int code = 0;
 
-    rt_detach_all(s->m);
+    rt_detach_all(&s->st);
     /* Records that raced with exit() are dropped, as in bpftrace; after a
      * signal, what was already sent is still shown. */
     rt_events_drain(s->ev);
@@ -180,17 +172,22 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; current ones to the
      * memory cgroup, and raising the limit may be refused: not an error. */
     setrlimit(RLIMIT_MEMLOCK, &unlimited);
-    rt_mark_unloaded(m);
+    if (rt_state_init(&s.st, m) < 0) {
+        diag_plain_error(d, E_IO, "Out of memory");
+        goto out;
+    }
     if (opts->ringbuf_pages > 0 && m->ringbuf_map >= 0 &&
         m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
         m->maps[m->ringbuf_map].max_entries = rt_ringbuf_bytes(opts->ringbuf_pages);
     rt_signals_install(&sigs);
-    if (rt_load_maps(m, d) == 0 && rt_load_progs(m, opts->verbose, d) == 0)
+    if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);
-    rt_detach_all(m);
+    rt_detach_all(&s.st);
     rt_events_close(s.ev);
-    rt_unload(m);
+    rt_unload(&s.st);
+    rt_state_free(&s.st);
     rt_signals_restore(&sigs);
+out:
     if (!opts->verbose)
         libbpf_set_print(old_print);
     return rc;

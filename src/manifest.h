@@ -11,7 +11,8 @@
 #include "diag.h"
 #include "types.h"
 
-/* Index into provider_table (src/providers/provider.h). */
+/* Index into the provider table (src/providers/provider.c) and the runtime's
+ * attach table (runtime/attach/attach.c). */
 enum probe_kind {
     PK_BEGIN,
     PK_END,
@@ -36,7 +37,7 @@ struct map_desc {
     bool is_scalar;            /* no key: BPF key is a u32 0 (array) or a u64 0 (hash) */
     int hist_bits;             /* hist(n, k): 2^k sub-buckets per power of two */
     int64_t lhist_min, lhist_max, lhist_step;
-    int fd; /* set by the runtime */
+    int fd; /* set by the runtime (the output printers read it) */
 };
 
 /* ---- events: ring buffer records ----
@@ -75,23 +76,54 @@ struct event_desc {
 
 /* ---- programs ---- */
 
+/* What one attach point names, parsed once by its provider's expand: each
+ * provider fills only the fields of its kind and leaves the rest zero/NULL,
+ * so the runtime reads fields and never parses text. */
+struct target_spec {
+    char *category;     /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
+    char *event;        /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
+    char *path;         /* uprobe/usdt: the binary or library */
+    char *symbol;       /* kprobe/uprobe: the function; usdt: provider:name */
+    uint64_t offset;    /* kprobe/uprobe: into symbol (or the file when symbol is NULL) */
+    uint64_t address;   /* watchpoint: the address watched */
+    uint64_t length;    /* watchpoint: bytes watched */
+    int pid;            /* uprobe/usdt/watchpoint: 0 for every process */
+    uint64_t period_ns; /* interval/profile: fire every period_ns, or ... */
+    uint64_t freq_hz;   /* ... freq_hz times a second (exactly one is set) */
+    bool every_cpu;     /* perf events: one per online CPU (profile), else the first online */
+};
+
 struct attach_target {
     enum probe_kind kind;
-    char *target;    /* provider specific: "syscalls:sys_enter_openat", "ms:100", "hz:99" */
+    struct target_spec spec;
     char *name;      /* the full probe name as the probe builtin prints it */
     uint64_t cookie; /* passed as the BPF attach cookie: index in manifest.probe_names */
-    int link_fd;     /* set by the runtime; perf event fd for perf-event based attachments */
-    int perf_fds_n;  /* perf events the runtime opened for this target (one per CPU for profile) */
-    int *perf_fds;
-    int nlink_fds; /* BPF links joining the program to those perf events */
-    int *link_fds;
+};
+
+/* Frees what t owns (not t itself). */
+void attach_target_free(struct attach_target *t);
+/* A deep copy of src into dst. Returns 0, -1 when out of memory (dst then
+ * owns nothing). */
+int attach_target_copy(struct attach_target *dst, const struct attach_target *src);
+
+/* What bpf_prog_load needs besides the instructions, set by the program's
+ * provider. Kernel objects that exist only at run time are named here and
+ * opened by the runtime (runtime/load_attrs.c). */
+struct prog_attrs {
+    enum bpf_prog_type prog_type;
+    enum bpf_attach_type expected_attach_type;
+    uint32_t attach_btf_id;  /* fentry/fexit/iter/tp_btf: the BTF id of the attach target */
+    char *attach_btf_module; /* NULL: attach_btf_id is in vmlinux's BTF; else in this kernel
+                                module's (the runtime passes its fd as attach_btf_obj_fd);
+                                malloc'd, owned by the manifest */
+    uint32_t attach_prog_id; /* fentry/fexit on a BPF program, freplace: that program's id (the
+                                runtime passes its fd as attach_prog_fd); 0 for none */
 };
 
 struct prog_desc {
     char *name; /* for -d and error messages, e.g. "tracepoint:syscalls:sys_enter_openat" */
     enum probe_kind kind;
-    enum bpf_prog_type prog_type;
-    enum bpf_attach_type expected_attach_type;
+    struct prog_attrs attrs;
     struct bpf_insn *insns; /* map references are BPF_LD_IMM64 with src_reg
                                BPF_PSEUDO_MAP_FD or BPF_PSEUDO_MAP_VALUE and
                                imm = map index: the runtime puts the fd there */
@@ -100,7 +132,6 @@ struct prog_desc {
     struct attach_target *targets;
     int ntargets;
     struct loc loc; /* the probe's attach point list, for attach errors */
-    int fd;         /* set by the runtime */
 };
 
 struct manifest {

@@ -12,8 +12,8 @@
 
 static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
     [PK_BEGIN] = &rt_attach_begin,           [PK_END] = &rt_attach_end,
-    [PK_TRACEPOINT] = &rt_attach_tracepoint, [PK_INTERVAL] = &rt_attach_interval,
-    [PK_PROFILE] = &rt_attach_profile,
+    [PK_TRACEPOINT] = &rt_attach_tracepoint, [PK_INTERVAL] = &rt_attach_cpu_clock,
+    [PK_PROFILE] = &rt_attach_cpu_clock,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {
@@ -22,46 +22,46 @@ const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {
     return ops_table[kind];
 }
 
-int rt_target_own_fd(struct attach_target *t, int fd) {
-    int *fds = realloc(t->perf_fds, sizeof(*fds) * (t->perf_fds_n + 1));
+/* Appends fd to a growing array; closes it when out of memory. */
+static int own(int **fds, int *n, int fd) {
+    int *grown = realloc(*fds, sizeof(*grown) * (size_t)(*n + 1));
 
-    if (!fds) {
+    if (!grown) {
         close(fd);
         return -1;
     }
-    fds[t->perf_fds_n++] = fd;
-    t->perf_fds = fds;
+    grown[(*n)++] = fd;
+    *fds = grown;
     return 0;
 }
 
-int rt_target_own_link(struct attach_target *t, int fd) {
-    int *fds = realloc(t->link_fds, sizeof(*fds) * (t->nlink_fds + 1));
-
-    if (!fds) {
-        close(fd);
-        return -1;
-    }
-    fds[t->nlink_fds++] = fd;
-    t->link_fds = fds;
-    t->link_fd = fd;
-    return 0;
+/* Closes the fds newest first and empties the array. */
+static void close_all(int **fds, int *n) {
+    while (*n > 0)
+        close((*fds)[--*n]);
+    free(*fds);
+    *fds = NULL;
 }
 
-void rt_close_links(struct attach_target *t) {
-    while (t->nlink_fds > 0)
-        close(t->link_fds[--t->nlink_fds]);
-    free(t->link_fds);
-    t->link_fds = NULL;
-    t->link_fd = -1;
+int rt_target_own_fd(struct rt_target *rt, int fd) {
+    return own(&rt->perf_fds, &rt->nperf_fds, fd);
 }
 
-void rt_detach_target(struct attach_target *t) {
-    rt_close_links(t);
-    while (t->perf_fds_n > 0)
-        close(t->perf_fds[--t->perf_fds_n]);
-    free(t->perf_fds);
-    t->perf_fds = NULL;
-    t->link_fd = -1;
+int rt_target_own_link(struct rt_target *rt, int fd) {
+    return own(&rt->link_fds, &rt->nlink_fds, fd);
+}
+
+int rt_target_last_link(const struct rt_target *rt) {
+    return rt->nlink_fds > 0 ? rt->link_fds[rt->nlink_fds - 1] : -1;
+}
+
+void rt_close_links(struct rt_target *rt) {
+    close_all(&rt->link_fds, &rt->nlink_fds);
+}
+
+void rt_detach_target(struct rt_target *rt) {
+    rt_close_links(rt);
+    close_all(&rt->perf_fds, &rt->nperf_fds);
 }
 
 int rt_perf_event_open(struct perf_event_attr *attr, int cpu) {
@@ -71,33 +71,32 @@ int rt_perf_event_open(struct perf_event_attr *attr, int cpu) {
 
 /* Kernels before 5.15 cannot link a program to a perf event; there the
  * ioctl attaches it for as long as the perf event fd stays open. */
-static int attach_by_ioctl(const struct prog_desc *prog, int perf_fd) {
-    if (ioctl(perf_fd, PERF_EVENT_IOC_SET_BPF, prog->fd) < 0)
+static int attach_by_ioctl(int prog_fd, int perf_fd) {
+    if (ioctl(perf_fd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0)
         return -1;
     return ioctl(perf_fd, PERF_EVENT_IOC_ENABLE, 0);
 }
 
-int rt_attach_perf_fd(const struct prog_desc *prog, struct attach_target *t, int perf_fd,
-                      struct diag *d) {
-    LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = t->cookie);
+int rt_attach_perf_fd(struct rt_target *rt, int perf_fd, struct diag *d) {
+    LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = rt->t->cookie);
     int link, err;
 
-    if (rt_target_own_fd(t, perf_fd) < 0)
+    if (rt_target_own_fd(rt, perf_fd) < 0)
         goto fail_errno;
-    link = bpf_link_create(prog->fd, perf_fd, BPF_PERF_EVENT, &opts);
+    link = bpf_link_create(rt->prog->fd, perf_fd, BPF_PERF_EVENT, &opts);
     if (link >= 0) {
-        if (rt_target_own_link(t, link) < 0)
+        if (rt_target_own_link(rt, link) < 0)
             goto fail_errno;
         return 0;
     }
     err = errno;
     /* Whatever the reason, the ioctl is worth a try; its error would only
      * hide the link's, which is the one that matters on current kernels. */
-    if (attach_by_ioctl(prog, perf_fd) == 0)
+    if (attach_by_ioctl(rt->prog->fd, perf_fd) == 0)
         return 0;
     errno = err;
 fail_errno:
-    diag_error(d, &prog->loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(t),
+    diag_error(d, &rt->prog->desc->loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(rt),
                strerror(errno));
     return -1;
 }

@@ -3,8 +3,9 @@
  * else in the runtime switches on the probe kind.
  *
  * Every fd an attachment owns (perf events, BPF links) is recorded in its
- * target's perf_fds, so that one function can close them all whatever the
- * kind; link_fd is the last link made, for -v. */
+ * struct rt_target (rt_internal.h), so that one function can close them all
+ * whatever the kind. The attach functions read the target's parsed
+ * target_spec; they never parse text. */
 #ifndef TRAWK_RT_ATTACH_H
 #define TRAWK_RT_ATTACH_H
 
@@ -12,6 +13,7 @@
 
 #include "diag.h"
 #include "manifest.h"
+#include "rt_internal.h"
 
 /* When a probe's program runs relative to attaching the others. */
 enum rt_phase {
@@ -22,15 +24,15 @@ enum rt_phase {
 
 struct rt_attach_ops {
     enum rt_phase phase;
-    /* RT_PHASE_ATTACH: attaches prog to t. Returns 0, or -1 after reporting
-     * the error and closing whatever it opened. */
-    int (*attach)(const struct prog_desc *prog, struct attach_target *t, struct diag *d);
-    /* RT_PHASE_BEFORE/AFTER: runs prog once. */
-    int (*fire)(const struct prog_desc *prog, struct attach_target *t, struct diag *d);
+    /* RT_PHASE_ATTACH: attaches rt->prog to rt->t. Returns 0, or -1 after
+     * reporting the error and closing whatever it opened. */
+    int (*attach)(struct rt_target *rt, struct diag *d);
+    /* RT_PHASE_BEFORE/AFTER: runs rt->prog once. */
+    int (*fire)(struct rt_target *rt, struct diag *d);
 };
 
-static inline const char *rt_target_name(const struct attach_target *t) {
-    return t->name ? t->name : t->target;
+static inline const char *rt_target_name(const struct rt_target *rt) {
+    return rt->t->name ? rt->t->name : "?";
 }
 
 /* The ops of a probe kind, NULL for a kind the runtime cannot handle. */
@@ -39,29 +41,30 @@ const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind);
 extern const struct rt_attach_ops rt_attach_begin;
 extern const struct rt_attach_ops rt_attach_end;
 extern const struct rt_attach_ops rt_attach_tracepoint;
-extern const struct rt_attach_ops rt_attach_interval;
-extern const struct rt_attach_ops rt_attach_profile;
+extern const struct rt_attach_ops rt_attach_cpu_clock;
 
-/* Records fd as owned by t (closed by rt_detach_target). Closes fd and
- * returns -1 when out of memory. */
-int rt_target_own_fd(struct attach_target *t, int fd);
-/* Closes every fd t owns, newest first (links before their perf events). */
-void rt_detach_target(struct attach_target *t);
-/* Records a BPF link as owned by t; closing it stops the program at once. */
-int rt_target_own_link(struct attach_target *t, int fd);
-void rt_close_links(struct attach_target *t);
+/* Records a perf event fd as owned by rt (closed by rt_detach_target).
+ * Closes fd and returns -1 when out of memory. */
+int rt_target_own_fd(struct rt_target *rt, int fd);
+/* Records a BPF link as owned by rt; closing it stops the program at once. */
+int rt_target_own_link(struct rt_target *rt, int fd);
+/* The newest link of rt, -1 without one (for -v). */
+int rt_target_last_link(const struct rt_target *rt);
+void rt_close_links(struct rt_target *rt);
+/* Closes every fd rt owns: links before their perf events. */
+void rt_detach_target(struct rt_target *rt);
 /* Detaches every target: links first, so no program runs any more, then the
  * perf events (see teardown.c for why that may finish in the background). */
-void rt_detach_all(struct manifest *m);
+void rt_detach_all(struct rt_state *st);
 
 /* Opens a perf event for all processes on one CPU. Returns the fd or -1
  * with errno set. */
 struct perf_event_attr;
 int rt_perf_event_open(struct perf_event_attr *attr, int cpu);
-/* Makes prog run on the perf event perf_fd with t's cookie, through a BPF
- * link, or through the older ioctl when links to perf events are missing
- * (the cookie is then unavailable). Records what it opens in t. */
-int rt_attach_perf_fd(const struct prog_desc *prog, struct attach_target *t, int perf_fd,
-                      struct diag *d);
+/* Makes rt's program run on the perf event perf_fd with the target's
+ * cookie, through a BPF link, or through the older ioctl when links to perf
+ * events are missing (the cookie is then unavailable). Records what it
+ * opens in rt. */
+int rt_attach_perf_fd(struct rt_target *rt, int perf_fd, struct diag *d);
 
 #endif

@@ -6,13 +6,14 @@
 
 #include "attach/attach.h"
 
-static int fire_once(const struct prog_desc *prog, struct attach_target *t, struct diag *d) {
+static int fire_once(struct rt_target *rt, struct diag *d) {
     /* A raw tracepoint test run needs no context: the program gets an empty
      * argument array, which BEGIN/END code never reads. */
     LIBBPF_OPTS(bpf_test_run_opts, opts);
 
-    if (bpf_prog_test_run_opts(prog->fd, &opts) < 0) {
-        diag_error(d, &prog->loc, E_IO, "Failed to run %s: %s", rt_target_name(t), strerror(errno));
+    if (bpf_prog_test_run_opts(rt->prog->fd, &opts) < 0) {
+        diag_error(d, &rt->prog->desc->loc, E_IO, "Failed to run %s: %s", rt_target_name(rt),
+                   strerror(errno));
         return -1;
     }
     return 0;

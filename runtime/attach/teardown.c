@@ -19,20 +19,18 @@
 /* Below this many perf events, closing them in place costs little. */
 #define CLOSE_INLINE_MAX 8
 
-static int gather_perf_fds(struct manifest *m, int **out) {
+static int gather_perf_fds(const struct rt_state *st, int **out) {
     int n = 0, cap = 0, *fds = NULL;
-    for (int i = 0; i < m->nprogs; i++) {
-        for (int j = 0; j < m->progs[i].ntargets; j++) {
-            struct attach_target *t = &m->progs[i].targets[j];
-            for (int k = 0; k < t->perf_fds_n; k++) {
-                if (n == cap) {
-                    int *bigger = realloc(fds, sizeof(*fds) * (size_t)(cap = cap ? cap * 2 : 64));
-                    if (!bigger)
-                        break;
-                    fds = bigger;
-                }
-                fds[n++] = t->perf_fds[k];
+    for (int i = 0; i < st->ntargets; i++) {
+        const struct rt_target *rt = &st->targets[i];
+        for (int k = 0; k < rt->nperf_fds; k++) {
+            if (n == cap) {
+                int *bigger = realloc(fds, sizeof(*fds) * (size_t)(cap = cap ? cap * 2 : 64));
+                if (!bigger)
+                    break;
+                fds = bigger;
             }
+            fds[n++] = rt->perf_fds[k];
         }
     }
     *out = fds;
@@ -80,52 +78,47 @@ static bool spawn_closer(const int *fds, int n) {
 
 struct link_closer {
     pthread_t thread;
-    struct manifest *m;
+    struct rt_state *st;
     int index, nthreads;
 };
 
 /* Closes the links of every nthreads-th target, starting at index. */
 static void *close_link_share(void *arg) {
     struct link_closer *c = arg;
-    int k = 0;
-    for (int i = 0; i < c->m->nprogs; i++)
-        for (int j = 0; j < c->m->progs[i].ntargets; j++, k++)
-            if (k % c->nthreads == c->index)
-                rt_close_links(&c->m->progs[i].targets[j]);
+    for (int i = c->index; i < c->st->ntargets; i += c->nthreads)
+        rt_close_links(&c->st->targets[i]);
     return NULL;
 }
 
-static void close_all_links(struct manifest *m) {
-    int ntargets = 0;
-    for (int i = 0; i < m->nprogs; i++)
-        ntargets += m->progs[i].ntargets;
-    int nthreads = ntargets < CLOSER_THREADS ? ntargets : CLOSER_THREADS;
+static void close_all_links(struct rt_state *st) {
+    int nthreads = st->ntargets < CLOSER_THREADS ? st->ntargets : CLOSER_THREADS;
     struct link_closer closers[CLOSER_THREADS];
     int started = 0;
     for (int t = 1; t < nthreads; t++) {
-        closers[t] = (struct link_closer){.m = m, .index = t, .nthreads = nthreads};
+        closers[t] = (struct link_closer){.st = st, .index = t, .nthreads = nthreads};
         if (pthread_create(&closers[t].thread, NULL, close_link_share, &closers[t]) != 0)
             break;
         started = t;
     }
-    closers[0] = (struct link_closer){.m = m, .index = 0, .nthreads = nthreads ? nthreads : 1};
+    closers[0] = (struct link_closer){.st = st, .index = 0, .nthreads = nthreads ? nthreads : 1};
     close_link_share(&closers[0]);
     for (int t = 1; t <= started; t++)
         pthread_join(closers[t].thread, NULL);
     /* shares whose thread failed to start */
-    for (int t = started + 1; t < nthreads; t++)
+    for (int t = started + 1; t < nthreads; t++) {
+        closers[t] = (struct link_closer){.st = st, .index = t, .nthreads = nthreads};
         close_link_share(&closers[t]);
+    }
 }
 
-void rt_detach_all(struct manifest *m) {
-    close_all_links(m);
+void rt_detach_all(struct rt_state *st) {
+    close_all_links(st);
     int *fds = NULL;
-    int n = gather_perf_fds(m, &fds);
+    int n = gather_perf_fds(st, &fds);
     if (n > CLOSE_INLINE_MAX)
         spawn_closer(fds, n);
     free(fds);
     /* our copies close quickly when the background process holds the events */
-    for (int i = 0; i < m->nprogs; i++)
-        for (int j = 0; j < m->progs[i].ntargets; j++)
-            rt_detach_target(&m->progs[i].targets[j]);
+    for (int i = 0; i < st->ntargets; i++)
+        rt_detach_target(&st->targets[i]);
 }

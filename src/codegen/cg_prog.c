@@ -100,17 +100,6 @@ static int layout_maps(struct cg *cg) {
     return (rc || m->ringbuf_map < 0 || m->lost_map < 0 || cg->state_map < 0) ? -1 : 0;
 }
 
-static void copy_target(struct attach_target *dst, const struct attach_target *src) {
-    *dst = *src;
-    dst->target = strdup(src->target ? src->target : "");
-    dst->name = strdup(src->name ? src->name : "");
-    dst->link_fd = -1;
-    dst->perf_fds = NULL;
-    dst->perf_fds_n = 0;
-    dst->link_fds = NULL;
-    dst->nlink_fds = 0;
-}
-
 /* Whether the program or one of its callbacks (which reach the stack
  * through r7) loads the stack slot at off. */
 static bool reads_slot(const struct emit *e, int off) {
@@ -230,6 +219,25 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
     }
 }
 
+/* The provider's prog_type, and whatever else it needs at load time. */
+static void set_load_attrs(struct prog_desc *p, const struct provider *prov,
+                           const struct attach_target *t) {
+    p->attrs = (struct prog_attrs){.prog_type = prov->prog_type};
+    if (prov->load_attrs)
+        prov->load_attrs(t, &p->attrs);
+}
+
+/* The program's own copy of its targets (sema keeps the originals). */
+static int copy_targets(struct prog_desc *p, const struct attach_target *targets, int n) {
+    p->targets = calloc((size_t)n, sizeof(*p->targets));
+    if (!p->targets)
+        return -1;
+    for (; p->ntargets < n; p->ntargets++)
+        if (attach_target_copy(&p->targets[p->ntargets], &targets[p->ntargets]) < 0)
+            return -1;
+    return 0;
+}
+
 /* Generates one program for the given targets of a unit. */
 static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets,
                     int n) {
@@ -261,20 +269,15 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     memset(p, 0, sizeof(*p));
     p->name = strdup(n == 1 ? targets[0].name : probe->a->str);
     p->kind = u->prov->kind;
-    p->prog_type = u->prov->prog_type;
+    set_load_attrs(p, u->prov, &targets[0]);
     p->insns = cg->e.insns;
     p->insn_loc = cg->e.locs;
     p->ninsns = cg->e.n;
     p->loc = probe->a->loc;
-    p->fd = -1;
-    p->targets = calloc((size_t)n, sizeof(*p->targets));
-    p->ntargets = n;
-    for (int i = 0; i < n; i++)
-        copy_target(&p->targets[i], &targets[i]);
     cg->e.insns = NULL;
     cg->e.locs = NULL;
     emit_free(&cg->e);
-    return 0;
+    return copy_targets(p, targets, n);
 }
 
 /* Every target gets a cookie: its index in the probe name table. */

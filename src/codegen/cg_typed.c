@@ -168,11 +168,12 @@ static int bitfield_width(const struct type_field *f) {
     return bits <= 8 ? 1 : bits <= 16 ? 2 : bits <= 32 ? 4 : 8;
 }
 
-static void extract_bits(struct cg *cg, int reg, const struct type_field *f, bool sign) {
+/* bpftrace masks bitfields without sign-extending them, even signed ones. */
+static void extract_bits(struct cg *cg, int reg, const struct type_field *f) {
     int top = 64 - f->bit_offset - f->bit_size;
     if (top)
         emit(&cg->e, ALU64_IMM(BPF_LSH, reg, top));
-    emit(&cg->e, ALU64_IMM(sign ? BPF_ARSH : BPF_RSH, reg, 64 - f->bit_size));
+    emit(&cg->e, ALU64_IMM(BPF_RSH, reg, 64 - f->bit_size));
 }
 
 struct val cg_mref_int(struct cg *cg, struct mref *r, const struct type *ty,
@@ -200,7 +201,7 @@ struct val cg_mref_int(struct cg *cg, struct mref *r, const struct type *ty,
     }
     }
     if (bits)
-        extract_bits(cg, reg, bits, ty->kind == T_INT && ty->is_signed);
+        extract_bits(cg, reg, bits);
     return (struct val){.kind = V_REG, .reg = reg};
 }
 

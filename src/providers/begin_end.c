@@ -11,7 +11,7 @@ static int expand_special(enum probe_kind kind, const char *name, const char *sp
         diag_error(d, loc, E_UNKNOWN_PROBE, "begin/end probes should not have a target");
         return -1;
     }
-    return provider_add_target(targets, ntargets, kind, NULL, name) < 0 ? -1 : 1;
+    return provider_add_target(targets, ntargets, kind, NULL, name) ? 1 : -1;
 }
 
 static int expand_begin(const char *spec, const struct loc *loc, struct diag *d,

@@ -9,9 +9,17 @@
 
 #include "providers/provider_impl.h"
 
-static bool is_time_unit(const char *u) {
-    return strcmp(u, "s") == 0 || strcmp(u, "ms") == 0 || strcmp(u, "us") == 0 ||
-           strcmp(u, "hz") == 0;
+/* Nanoseconds per unit; 0 for "hz", a frequency. */
+static const struct {
+    const char *name;
+    uint64_t ns;
+} time_units[] = {{"s", 1000000000}, {"ms", 1000000}, {"us", 1000}, {"hz", 0}};
+
+static int time_unit(const char *u) {
+    for (size_t i = 0; i < sizeof(time_units) / sizeof(time_units[0]); i++)
+        if (strcmp(u, time_units[i].name) == 0)
+            return (int)i;
+    return -1;
 }
 
 /* Like bpftrace: decimal, 0x.., 0.. octal, with '_' separators allowed.
@@ -40,11 +48,19 @@ static int parse_uint(const char *text, uint64_t *out, const char **rest) {
     return 0;
 }
 
-static int add_rate_target(const struct provider *p, const char *unit, uint64_t n,
+/* Names the target "<provider>:<unit>:<n>" and sets its period or frequency. */
+static int add_rate_target(const struct provider *p, int unit, uint64_t n,
                            struct attach_target **targets, int *ntargets) {
-    char target[64];
-    snprintf(target, sizeof(target), "%s:%" PRIu64, unit, n);
-    return provider_add_target(targets, ntargets, p->kind, p->name, target) < 0 ? -1 : 1;
+    char rest[64];
+    snprintf(rest, sizeof(rest), "%s:%" PRIu64, time_units[unit].name, n);
+    struct attach_target *t = provider_add_target(targets, ntargets, p->kind, p->name, rest);
+    if (!t)
+        return -1;
+    if (time_units[unit].ns)
+        t->spec.period_ns = n * time_units[unit].ns;
+    else
+        t->spec.freq_hz = n;
+    return 1;
 }
 
 /* "interval:N" is N nanoseconds; bpftrace turns it into microseconds. */
@@ -72,7 +88,7 @@ static int expand_bare_rate(const struct provider *p, const char *spec, const st
                        p->name, ns);
             return -1;
         }
-        return add_rate_target(p, "us", ns / 1000, targets, ntargets);
+        return add_rate_target(p, time_unit("us"), ns / 1000, targets, ntargets);
     }
     diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: invalid integer: %s", p->name,
                spec);
@@ -96,9 +112,10 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
                    p->name, found);
         return -1;
     }
-    char unit[16];
-    snprintf(unit, sizeof(unit), "%.*s", (int)(colon - spec), spec);
-    if (!is_time_unit(unit)) {
+    char name[16];
+    snprintf(name, sizeof(name), "%.*s", (int)(colon - spec), spec);
+    int unit = time_unit(name);
+    if (unit < 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%.*s is not an accepted unit of time",
                    (int)(colon - spec), spec);
         return -1;

@@ -3,7 +3,10 @@
 
 static int expand_profile(const char *spec, const struct loc *loc, struct diag *d,
                           struct attach_target **targets, int *ntargets) {
-    return provider_expand_rate(&provider_profile, spec, loc, d, targets, ntargets);
+    int rc = provider_expand_rate(&provider_profile, spec, loc, d, targets, ntargets);
+    if (rc > 0)
+        (*targets)[*ntargets - 1].spec.every_cpu = true;
+    return rc;
 }
 
 static int list_profile(const char *rest, bool named, FILE *out) {

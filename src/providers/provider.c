@@ -65,24 +65,24 @@ static const char *unsupported_find(const char *name) {
     return NULL;
 }
 
-int provider_add_target(struct attach_target **targets, int *ntargets, enum probe_kind kind,
-                        const char *prefix, const char *target) {
+struct attach_target *provider_add_target(struct attach_target **targets, int *ntargets,
+                                          enum probe_kind kind, const char *prefix,
+                                          const char *rest) {
     struct attach_target *n = realloc(*targets, sizeof(*n) * (*ntargets + 1));
     if (!n)
-        return -1;
+        return NULL;
     *targets = n;
-    struct attach_target *t = &n[(*ntargets)++];
+    struct attach_target *t = &n[*ntargets];
     memset(t, 0, sizeof(*t));
     t->kind = kind;
-    t->target = strdup(target);
-    size_t len = (prefix ? strlen(prefix) + 1 : 0) + strlen(target) + 1;
-    t->name = malloc(len);
-    if (prefix && *target)
-        snprintf(t->name, len, "%s:%s", prefix, target);
-    else
-        snprintf(t->name, len, "%s", prefix ? prefix : target);
-    t->link_fd = -1;
-    return 0;
+    int len = prefix && *rest ? asprintf(&t->name, "%s:%s", prefix, rest)
+                              : asprintf(&t->name, "%s", prefix ? prefix : rest);
+    if (len < 0) {
+        t->name = NULL;
+        return NULL;
+    }
+    (*ntargets)++;
+    return t;
 }
 
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,

@@ -61,6 +61,11 @@ struct provider {
      * provider was named, not matched by a wildcard. NULL: never listed.
      * Returns 0 or -1 after printing an error. */
     int (*list)(const char *spec_glob, bool named, FILE *out);
+    /* Load attributes of the program serving t (its first target when it
+     * serves several), beyond prog_type, which out holds already. A string
+     * put in out->attach_btf_module must be malloc'd: the manifest owns it.
+     * NULL: prog_type alone. */
+    void (*load_attrs)(const struct attach_target *t, struct prog_attrs *out);
 };
 
 /* Finds a provider by name or alias (case-insensitive, as bpftrace 0.24+). */

@@ -7,10 +7,12 @@
 extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
     provider_profile;
 
-/* Appends a target named "<provider>:<target>" (or just target when prefix
- * is NULL). Returns 0, -1 on allocation failure. */
-int provider_add_target(struct attach_target **targets, int *ntargets, enum probe_kind kind,
-                        const char *prefix, const char *target);
+/* Appends a target of kind named "<prefix>:<rest>" (or just rest when
+ * prefix is NULL, prefix when rest is empty) with an empty spec for the
+ * caller to fill. Returns it, NULL when out of memory. */
+struct attach_target *provider_add_target(struct attach_target **targets, int *ntargets,
+                                          enum probe_kind kind, const char *prefix,
+                                          const char *rest);
 
 /* interval and profile share their spec syntax: "unit:N" or a bare N (ns). */
 int provider_expand_rate(const struct provider *p, const char *spec, const struct loc *loc,

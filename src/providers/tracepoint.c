@@ -22,9 +22,15 @@ struct tp_expand {
 
 static int add_event(const char *category, const char *event, void *arg) {
     struct tp_expand *x = arg;
-    char target[512];
-    snprintf(target, sizeof(target), "%s:%s", category, event);
-    if (provider_add_target(x->targets, x->ntargets, PK_TRACEPOINT, "tracepoint", target) < 0)
+    char rest[512];
+    snprintf(rest, sizeof(rest), "%s:%s", category, event);
+    struct attach_target *t =
+        provider_add_target(x->targets, x->ntargets, PK_TRACEPOINT, "tracepoint", rest);
+    if (!t)
+        return -1;
+    t->spec.category = strdup(category);
+    t->spec.event = strdup(event);
+    if (!t->spec.category || !t->spec.event)
         return -1;
     x->added++;
     return 0;
@@ -87,32 +93,28 @@ static int expand_tracepoint(const char *spec, const struct loc *loc, struct dia
 
 struct tp_cache {
     struct tp_cache *next;
-    char *target;
+    char *category, *event;
     struct tp_format *fmt; /* NULL when the format cannot be read */
 };
 
 /* Provider-owned: the cache outlives any one program. */
 static struct tp_cache *tp_cache_head;
 
-static struct tp_cache *cache_load(const char *target) {
+static struct tp_cache *cache_load(const char *category, const char *event) {
     struct tp_cache *c = calloc(1, sizeof(*c));
-    c->target = strdup(target);
-    const char *colon = strchr(target, ':');
-    if (colon) {
-        char *cat = strndup(target, colon - target);
-        c->fmt = tracefs_format(cat, colon + 1);
-        free(cat);
-    }
+    c->category = strdup(category);
+    c->event = strdup(event);
+    c->fmt = tracefs_format(category, event);
     c->next = tp_cache_head;
     tp_cache_head = c;
     return c;
 }
 
-static struct tp_cache *cache_get(const char *target) {
+static struct tp_cache *cache_get(const struct target_spec *spec) {
     for (struct tp_cache *c = tp_cache_head; c; c = c->next)
-        if (strcmp(c->target, target) == 0)
+        if (strcmp(c->category, spec->category) == 0 && strcmp(c->event, spec->event) == 0)
             return c;
-    return cache_load(target);
+    return cache_load(spec->category, spec->event);
 }
 
 /* The C type of a format field, from the type names the format file gives
@@ -147,13 +149,15 @@ static const struct type *field_type(const struct tp_field *f, bool user_ptrs, s
 /* bpftrace names the record after the probe: struct tracepoint:CAT:EVENT_args. */
 static const struct type *tp_args_type(const struct attach_target *t, struct ctypes *ct,
                                        struct type_arena *a) {
-    struct tp_cache *c = cache_get(t->target);
+    if (!t->spec.category || !t->spec.event)
+        return NULL;
+    struct tp_cache *c = cache_get(&t->spec);
     if (!c->fmt)
         return NULL;
     struct type_field *fields = calloc(c->fmt->nfields + 1, sizeof(*fields));
     int n = 0;
     uint32_t end = 0;
-    bool user_ptrs = strncmp(t->target, "syscalls:", 9) == 0;
+    bool user_ptrs = strcmp(t->spec.category, "syscalls") == 0;
     for (int i = 0; i < c->fmt->nfields; i++) {
         const struct tp_field *f = &c->fmt->fields[i];
         if (f->is_common)
@@ -167,7 +171,7 @@ static const struct type *tp_args_type(const struct attach_target *t, struct cty
         n++;
     }
     char tag[300];
-    snprintf(tag, sizeof(tag), "struct tracepoint:%s_args", t->target);
+    snprintf(tag, sizeof(tag), "struct tracepoint:%s:%s_args", t->spec.category, t->spec.event);
     const struct type *r = type_record(a, tag, false, end, n, fields);
     free(fields);
     return r;

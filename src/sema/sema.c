@@ -266,11 +266,8 @@ void sema_out_free(struct sema_out *out) {
     free(out->maps);
     for (int i = 0; i < out->nunits; i++) {
         struct sema_unit *u = &out->units[i];
-        for (int t = 0; t < u->ntargets; t++) {
-            free(u->targets[t].target);
-            free(u->targets[t].name);
-            free(u->targets[t].perf_fds);
-        }
+        for (int t = 0; t < u->ntargets; t++)
+            attach_target_free(&u->targets[t]);
         free(u->targets);
         for (int v = 0; v < u->nvars; v++)
             free(u->vars[v].name);

@@ -17,7 +17,9 @@ void sema_c_definitions(struct sema *s, struct node *program) {
         ctypes_parse(s->out->ct, cdecls, 1, &hd);
         s->d->nerrors += hd.nerrors;
     }
-    (void)program; /* PENDING_CDEF */
+    for (struct node *c = program ? program->c : NULL; c; c = c->next)
+        if (c->kind == N_C_DEFINITION && c->str)
+            ctypes_parse(s->out->ct, c->str, c->loc.first_line, s->d);
 }
 
 const struct type *sema_complete(struct sema *s, const struct type *t) {

@@ -41,10 +41,8 @@ static struct expansion *expand(const char *text) {
 }
 
 static void expansion_free(struct expansion *x) {
-    for (int i = 0; i < x->ntargets; i++) {
-        free(x->targets[i].target);
-        free(x->targets[i].name);
-    }
+    for (int i = 0; i < x->ntargets; i++)
+        attach_target_free(&x->targets[i]);
     free(x->targets);
     fclose(x->err);
     free(x->errbuf);
@@ -63,9 +61,9 @@ static void expect_error(const char *text, enum diag_code code, const char *msg)
     expansion_free(x);
 }
 
-/* Expands text expecting exactly one target with this name and target. */
-static void expect_one(const char *text, enum probe_kind kind, const char *name,
-                       const char *target) {
+/* Expands text expecting exactly one target of this kind and name; the
+ * caller checks its spec and frees the expansion. */
+static struct expansion *expect_one(const char *text, enum probe_kind kind, const char *name) {
     struct expansion *x = expand(text);
     if (x->rc != 1)
         fail_msg("%s: %s", text, x->errbuf);
@@ -73,7 +71,36 @@ static void expect_one(const char *text, enum probe_kind kind, const char *name,
     assert_int_equal(x->prov->kind, kind);
     assert_int_equal(x->targets[0].kind, kind);
     assert_string_equal(x->targets[0].name, name);
-    assert_string_equal(x->targets[0].target, target);
+    return x;
+}
+
+/* A target whose spec has nothing set: begin/end. */
+static void expect_bare(const char *text, enum probe_kind kind, const char *name) {
+    static const struct target_spec empty;
+    struct expansion *x = expect_one(text, kind, name);
+    assert_memory_equal(&x->targets[0].spec, &empty, sizeof(empty));
+    expansion_free(x);
+}
+
+/* interval/profile: the period or frequency the runtime will program. */
+static void expect_rate(const char *text, enum probe_kind kind, const char *name,
+                        uint64_t period_ns, uint64_t freq_hz) {
+    struct expansion *x = expect_one(text, kind, name);
+    const struct target_spec *s = &x->targets[0].spec;
+    assert_int_equal(s->period_ns, period_ns);
+    assert_int_equal(s->freq_hz, freq_hz);
+    assert_int_equal(s->every_cpu, kind == PK_PROFILE);
+    assert_null(s->category);
+    assert_null(s->event);
+    expansion_free(x);
+}
+
+static void expect_tracepoint(const char *text, const char *name, const char *category,
+                              const char *event) {
+    struct expansion *x = expect_one(text, PK_TRACEPOINT, name);
+    assert_string_equal(x->targets[0].spec.category, category);
+    assert_string_equal(x->targets[0].spec.event, event);
+    assert_int_equal(x->targets[0].spec.period_ns, 0);
     expansion_free(x);
 }
 
@@ -99,21 +126,23 @@ static void test_find(void **state) {
 
 static void test_begin_end(void **state) {
     (void)state;
-    expect_one("BEGIN", PK_BEGIN, "begin", "begin");
-    expect_one("begin", PK_BEGIN, "begin", "begin");
-    expect_one("END", PK_END, "end", "end");
+    expect_bare("BEGIN", PK_BEGIN, "begin");
+    expect_bare("begin", PK_BEGIN, "begin");
+    expect_bare("END", PK_END, "end");
     expect_error("BEGIN:x", E_UNKNOWN_PROBE, "begin/end probes should not have a target");
 }
 
 static void test_interval_profile(void **state) {
     (void)state;
-    expect_one("interval:ms:100", PK_INTERVAL, "interval:ms:100", "ms:100");
-    expect_one("i:s:1", PK_INTERVAL, "interval:s:1", "s:1");
-    expect_one("interval:us:1_000", PK_INTERVAL, "interval:us:1000", "us:1000");
-    expect_one("interval:1000000", PK_INTERVAL, "interval:us:1000", "us:1000");
-    expect_one("interval:2ms", PK_INTERVAL, "interval:us:2000", "us:2000");
-    expect_one("profile:hz:99", PK_PROFILE, "profile:hz:99", "hz:99");
-    expect_one("p:hz:0x10", PK_PROFILE, "profile:hz:16", "hz:16");
+    expect_rate("interval:ms:100", PK_INTERVAL, "interval:ms:100", 100000000, 0);
+    expect_rate("i:s:1", PK_INTERVAL, "interval:s:1", 1000000000, 0);
+    expect_rate("interval:us:1_000", PK_INTERVAL, "interval:us:1000", 1000000, 0);
+    expect_rate("interval:1000000", PK_INTERVAL, "interval:us:1000", 1000000, 0);
+    expect_rate("interval:2ms", PK_INTERVAL, "interval:us:2000", 2000000, 0);
+    expect_rate("interval:1500ns", PK_INTERVAL, "interval:us:1", 1000, 0); /* whole us */
+    expect_rate("profile:hz:99", PK_PROFILE, "profile:hz:99", 0, 99);
+    expect_rate("p:hz:0x10", PK_PROFILE, "profile:hz:16", 0, 16);
+    expect_rate("profile:ms:5", PK_PROFILE, "profile:ms:5", 5000000, 0);
     expect_error("interval", E_UNKNOWN_PROBE, "interval probe must have unit of time");
     expect_error("interval:xs:1", E_UNKNOWN_PROBE, "xs is not an accepted unit of time");
     expect_error("interval:ms:0", E_UNKNOWN_PROBE,
@@ -148,10 +177,10 @@ static void test_tracepoint_exact(void **state) {
     (void)state;
     if (!have_tracefs())
         skip();
-    expect_one("tracepoint:syscalls:sys_enter_openat", PK_TRACEPOINT,
-               "tracepoint:syscalls:sys_enter_openat", "syscalls:sys_enter_openat");
-    expect_one("t:syscalls:sys_enter_openat", PK_TRACEPOINT, "tracepoint:syscalls:sys_enter_openat",
-               "syscalls:sys_enter_openat");
+    expect_tracepoint("tracepoint:syscalls:sys_enter_openat",
+                      "tracepoint:syscalls:sys_enter_openat", "syscalls", "sys_enter_openat");
+    expect_tracepoint("t:syscalls:sys_enter_openat", "tracepoint:syscalls:sys_enter_openat",
+                      "syscalls", "sys_enter_openat");
     expect_error("tracepoint:nope:nope", E_UNKNOWN_PROBE, "No matches for tracepoint nope:nope.");
     expect_error("tracepoint:syscalls:nope*", E_UNKNOWN_PROBE,
                  "No matches for tracepoint syscalls:nope*.");
@@ -177,15 +206,24 @@ static void test_tracepoint_globs(void **state) {
     /* A single globbed component searches every category. */
     x = expand("tracepoint:sys_enter_openat*");
     assert_true(x->rc >= 1);
-    assert_string_equal(x->targets[0].target, "syscalls:sys_enter_openat");
+    assert_string_equal(x->targets[0].spec.category, "syscalls");
+    assert_string_equal(x->targets[0].spec.event, "sys_enter_openat");
     expansion_free(x);
 }
 
 /* A field of a tracepoint's args record, NULL when absent. */
+static struct attach_target tp_target(const char *target, char *category, size_t size) {
+    const char *colon = strchr(target, ':');
+    snprintf(category, size, "%.*s", (int)(colon - target), target);
+    return (struct attach_target){.kind = PK_TRACEPOINT,
+                                  .spec = {.category = category, .event = (char *)colon + 1}};
+}
+
 static const struct type_field *arg(struct type_arena *a, const char *target, const char *name,
                                     uint32_t *off) {
     const struct provider *p = provider_get(PK_TRACEPOINT);
-    struct attach_target t = {.kind = PK_TRACEPOINT, .target = (char *)target};
+    char category[64];
+    struct attach_target t = tp_target(target, category, sizeof(category));
     const struct type *rec = p->args_type(&t, NULL, a);
     return rec ? type_field_find(rec, name, off) : NULL;
 }
@@ -224,7 +262,8 @@ static void test_tracepoint_args(void **state) {
     assert_int_equal(f->ty->nelems, 6);
     assert_int_equal(f->ty->elem->size, 8);
 
-    struct attach_target t = {.kind = PK_TRACEPOINT, .target = "sched:sched_switch"};
+    char category[64];
+    struct attach_target t = tp_target("sched:sched_switch", category, sizeof(category));
     const struct type *rec = provider_get(PK_TRACEPOINT)->args_type(&t, NULL, a);
     assert_string_equal(rec->tag, "struct tracepoint:sched:sched_switch_args");
     type_arena_free(a);

@@ -42,6 +42,7 @@ struct fixture {
     struct map_desc maps[2];
     struct prog_desc prog;
     struct attach_target target;
+    struct rt_state st; /* what the runtime opens for m */
     struct diag d;
     char *diag_text;
     size_t diag_len;
@@ -49,7 +50,8 @@ struct fixture {
 };
 
 static void fixture_init(struct fixture *f, enum probe_kind kind, enum bpf_prog_type type,
-                         const char *target, const struct bpf_insn *insns, int ninsns) {
+                         const char *name, struct target_spec spec, const struct bpf_insn *insns,
+                         int ninsns) {
     memset(f, 0, sizeof(*f));
     f->fds_before = count_fds();
     f->maps[0] = (struct map_desc){.name = "@values",
@@ -57,11 +59,11 @@ static void fixture_init(struct fixture *f, enum probe_kind kind, enum bpf_prog_
                                    .key_size = 4,
                                    .value_size = 8,
                                    .max_entries = 4};
-    f->target = (struct attach_target){
-        .kind = kind, .target = (char *)target, .name = (char *)target, .cookie = 0x1234};
+    f->target =
+        (struct attach_target){.kind = kind, .spec = spec, .name = (char *)name, .cookie = 0x1234};
     f->prog = (struct prog_desc){.name = "test",
                                  .kind = kind,
-                                 .prog_type = type,
+                                 .attrs = {.prog_type = type},
                                  .insns = (struct bpf_insn *)insns,
                                  .ninsns = ninsns,
                                  .targets = &f->target,
@@ -75,18 +77,19 @@ static void fixture_init(struct fixture *f, enum probe_kind kind, enum bpf_prog_
                              .lost_map = -1};
     diag_init(&f->d, "stdin", "BEGIN {\n  $x = 1\n}\n",
               open_memstream(&f->diag_text, &f->diag_len));
-    rt_mark_unloaded(&f->m);
+    assert_int_equal(rt_state_init(&f->st, &f->m), 0);
 }
 
 static void fixture_load(struct fixture *f) {
     assert_int_equal(rt_load_maps(&f->m, &f->d), 0);
-    assert_int_equal(rt_load_progs(&f->m, false, &f->d), 0);
+    assert_int_equal(rt_load_progs(&f->st, false, &f->d), 0);
 }
 
 /* Unloads, checks that nothing stayed open, frees the diag buffer. */
 static void fixture_done(struct fixture *f) {
-    rt_detach_target(&f->target);
-    rt_unload(&f->m);
+    rt_detach_all(&f->st);
+    rt_unload(&f->st);
+    rt_state_free(&f->st);
     fclose(f->d.out);
     free(f->diag_text);
     assert_int_equal(count_fds(), f->fds_before);
@@ -131,11 +134,11 @@ static void begin_runs_once(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", count_only,
-                 sizeof(count_only) / sizeof(count_only[0]));
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", (struct target_spec){0},
+                 count_only, sizeof(count_only) / sizeof(count_only[0]));
     fixture_load(&f);
     assert_int_equal(rt_attach_ops(PK_BEGIN)->phase, RT_PHASE_BEFORE);
-    assert_int_equal(rt_attach_ops(PK_BEGIN)->fire(&f.prog, &f.target, &f.d), 0);
+    assert_int_equal(rt_attach_ops(PK_BEGIN)->fire(&f.st.targets[0], &f.d), 0);
     assert_int_equal(map_value(&f, 0), 1);
     fixture_done(&f);
 }
@@ -146,13 +149,15 @@ static void tracepoint_counts_with_cookie(void **state) {
 
     require_bpf();
     require_tracefs();
-    fixture_init(&f, PK_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, "syscalls:sys_enter_getppid",
+    fixture_init(&f, PK_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT,
+                 "tracepoint:syscalls:sys_enter_getppid",
+                 (struct target_spec){.category = "syscalls", .event = "sys_enter_getppid"},
                  count_and_cookie, sizeof(count_and_cookie) / sizeof(count_and_cookie[0]));
     fixture_load(&f);
-    assert_int_equal(rt_attach_ops(PK_TRACEPOINT)->attach(&f.prog, &f.target, &f.d), 0);
+    assert_int_equal(rt_attach_ops(PK_TRACEPOINT)->attach(&f.st.targets[0], &f.d), 0);
     for (int i = 0; i < 5; i++)
         syscall(SYS_getppid);
-    rt_detach_target(&f.target);
+    rt_detach_target(&f.st.targets[0]);
     count = map_value(&f, 0);
     assert_true(count >= 5);
     assert_int_equal(map_value(&f, 1), 0x1234);
@@ -172,14 +177,15 @@ static void interval_fires(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_INTERVAL, BPF_PROG_TYPE_PERF_EVENT, "ms:10", count_only,
+    fixture_init(&f, PK_INTERVAL, BPF_PROG_TYPE_PERF_EVENT, "interval:ms:10",
+                 (struct target_spec){.period_ns = 10000000}, count_only,
                  sizeof(count_only) / sizeof(count_only[0]));
     fixture_load(&f);
-    assert_int_equal(rt_attach_ops(PK_INTERVAL)->attach(&f.prog, &f.target, &f.d), 0);
-    assert_int_equal(f.target.perf_fds_n, 1); /* one perf event */
-    assert_int_equal(f.target.nlink_fds, 1);  /* and one link */
+    assert_int_equal(rt_attach_ops(PK_INTERVAL)->attach(&f.st.targets[0], &f.d), 0);
+    assert_int_equal(f.st.targets[0].nperf_fds, 1); /* one perf event */
+    assert_int_equal(f.st.targets[0].nlink_fds, 1); /* and one link */
     sleep_ms(200);
-    rt_detach_target(&f.target);
+    rt_detach_target(&f.st.targets[0]);
     assert_true(map_value(&f, 0) >= 1);
     fixture_done(&f);
 }
@@ -188,14 +194,15 @@ static void profile_on_every_cpu(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_PROFILE, BPF_PROG_TYPE_PERF_EVENT, "hz:997", count_only,
+    fixture_init(&f, PK_PROFILE, BPF_PROG_TYPE_PERF_EVENT, "profile:hz:997",
+                 (struct target_spec){.freq_hz = 997, .every_cpu = true}, count_only,
                  sizeof(count_only) / sizeof(count_only[0]));
     fixture_load(&f);
-    assert_int_equal(rt_attach_ops(PK_PROFILE)->attach(&f.prog, &f.target, &f.d), 0);
-    assert_int_equal(f.target.perf_fds_n, sysconf(_SC_NPROCESSORS_ONLN));
-    assert_int_equal(f.target.nlink_fds, sysconf(_SC_NPROCESSORS_ONLN));
+    assert_int_equal(rt_attach_ops(PK_PROFILE)->attach(&f.st.targets[0], &f.d), 0);
+    assert_int_equal(f.st.targets[0].nperf_fds, sysconf(_SC_NPROCESSORS_ONLN));
+    assert_int_equal(f.st.targets[0].nlink_fds, sysconf(_SC_NPROCESSORS_ONLN));
     sleep_ms(100);
-    rt_detach_target(&f.target);
+    rt_detach_target(&f.st.targets[0]);
     assert_true(map_value(&f, 0) >= 1);
     fixture_done(&f);
 }
@@ -204,12 +211,12 @@ static void bad_rate_is_reported(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_INTERVAL, BPF_PROG_TYPE_PERF_EVENT, "parsecs:3", count_only,
-                 sizeof(count_only) / sizeof(count_only[0]));
+    fixture_init(&f, PK_INTERVAL, BPF_PROG_TYPE_PERF_EVENT, "interval:none",
+                 (struct target_spec){0}, count_only, sizeof(count_only) / sizeof(count_only[0]));
     fixture_load(&f);
-    assert_int_equal(rt_attach_ops(PK_INTERVAL)->attach(&f.prog, &f.target, &f.d), -1);
+    assert_int_equal(rt_attach_ops(PK_INTERVAL)->attach(&f.st.targets[0], &f.d), -1);
     assert_int_equal(f.d.nerrors, 1);
-    assert_int_equal(f.target.perf_fds_n, 0);
+    assert_int_equal(f.st.targets[0].nperf_fds, 0);
     fixture_done(&f);
 }
 
@@ -221,11 +228,12 @@ static void uninitialised_register_is_rejected(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", bad, 2);
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", (struct target_spec){0}, bad,
+                 2);
     f.prog.insn_loc = locs;
     assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
-    assert_int_equal(rt_load_progs(&f.m, false, &f.d), -1);
-    assert_int_equal(f.prog.fd, -1);
+    assert_int_equal(rt_load_progs(&f.st, false, &f.d), -1);
+    assert_int_equal(f.st.progs[0].fd, -1);
     assert_int_equal(f.d.nerrors, 1);
     assert_int_equal(f.d.last_code, E_LIMIT);
     fflush(f.d.out);
@@ -240,9 +248,10 @@ static void bad_map_index_is_rejected(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", bad, 4);
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", (struct target_spec){0}, bad,
+                 4);
     assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
-    assert_int_equal(rt_load_progs(&f.m, false, &f.d), -1);
+    assert_int_equal(rt_load_progs(&f.st, false, &f.d), -1);
     assert_int_equal(f.d.nerrors, 1);
     fixture_done(&f);
 }
@@ -273,7 +282,7 @@ static void run_begin_exit(void **state) {
     struct fixture f;
 
     require_bpf();
-    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", prog,
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", (struct target_spec){0}, prog,
                  sizeof(prog) / sizeof(prog[0]));
     f.maps[0] = (struct map_desc){
         .name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF, .max_entries = 64 * 1024};
@@ -285,8 +294,7 @@ static void run_begin_exit(void **state) {
     fclose(opts.out);
     assert_string_equal(text, "\n\n");
     free(text);
-    assert_int_equal(f.maps[0].fd, -1);
-    assert_int_equal(f.prog.fd, -1);
+    assert_int_equal(f.maps[0].fd, -1); /* rt_run closed what it opened */
     fixture_done(&f);
 }
 
@@ -316,8 +324,8 @@ static void lost_events_are_reported_once(void **state) {
     char buf[256];
 
     require_bpf();
-    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", count_only,
-                 sizeof(count_only) / sizeof(count_only[0]));
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", (struct target_spec){0},
+                 count_only, sizeof(count_only) / sizeof(count_only[0]));
     f.maps[0] =
         (struct map_desc){.name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF, .max_entries = 4096};
     f.maps[1] = (struct map_desc){.name = ".lost",
@@ -329,7 +337,8 @@ static void lost_events_are_reported_once(void **state) {
     f.m.nprogs = 0;
     f.m.ringbuf_map = 0;
     f.m.lost_map = 1;
-    rt_mark_unloaded(&f.m);
+    rt_state_free(&f.st);
+    assert_int_equal(rt_state_init(&f.st, &f.m), 0);
     assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
     assert_int_equal(rt_events_open(&f.m, stdout, 0, &ev, &f.d), 0);
     val = 5;

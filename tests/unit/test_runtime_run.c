@@ -56,14 +56,15 @@ struct script {
 };
 
 static void add_prog(struct script *s, enum probe_kind kind, enum bpf_prog_type type,
-                     const char *target, const struct bpf_insn *insns, int ninsns) {
+                     const char *name, struct target_spec spec, const struct bpf_insn *insns,
+                     int ninsns) {
     int i = s->m.nprogs++;
 
-    s->targets[i] = (struct attach_target){
-        .kind = kind, .target = (char *)target, .name = (char *)target, .cookie = i};
-    s->progs[i] = (struct prog_desc){.name = (char *)target,
+    s->targets[i] =
+        (struct attach_target){.kind = kind, .spec = spec, .name = (char *)name, .cookie = i};
+    s->progs[i] = (struct prog_desc){.name = (char *)name,
                                      .kind = kind,
-                                     .prog_type = type,
+                                     .attrs = {.prog_type = type},
                                      .insns = (struct bpf_insn *)insns,
                                      .ninsns = ninsns,
                                      .targets = &s->targets[i],
@@ -79,7 +80,7 @@ static void script_init(struct script *s, const struct bpf_insn *tp, int ntp) {
     s->maps[0] = (struct map_desc){
         .name = ".events", .bpf_type = BPF_MAP_TYPE_RINGBUF, .max_entries = 256 * 1024};
     s->maps[1] = (struct map_desc){.name = ".lost",
-                                   .bpf_type = BPF_MAP_TYPE_PERCPU_ARRAY,
+                                   .bpf_type = BPF_MAP_TYPE_ARRAY,
                                    .key_size = 4,
                                    .value_size = 8,
                                    .max_entries = 1};
@@ -97,9 +98,12 @@ static void script_init(struct script *s, const struct bpf_insn *tp, int ntp) {
                              .ringbuf_map = 0,
                              .print_maps_on_exit = true,
                              .lost_map = 1};
-    add_prog(s, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", begin_insns, N(begin_insns));
-    add_prog(s, PK_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, "syscalls:sys_enter_getppid", tp, ntp);
-    add_prog(s, PK_END, BPF_PROG_TYPE_RAW_TRACEPOINT, "END", end_insns, N(end_insns));
+    add_prog(s, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "begin", (struct target_spec){0},
+             begin_insns, N(begin_insns));
+    add_prog(s, PK_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT, "tracepoint:syscalls:sys_enter_getppid",
+             (struct target_spec){.category = "syscalls", .event = "sys_enter_getppid"}, tp, ntp);
+    add_prog(s, PK_END, BPF_PROG_TYPE_RAW_TRACEPOINT, "end", (struct target_spec){0}, end_insns,
+             N(end_insns));
 }
 
 static void sleep_ms(long ms) {

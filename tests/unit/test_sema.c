@@ -238,13 +238,13 @@ static void test_units_tracepoint(void **state) {
     assert_int_equal(o->nunits, 2);
     assert_int_equal(o->units[0].ntargets, 2);
     assert_true(o->units[0].per_target);
-    assert_string_equal(o->units[0].targets[1].target, "syscalls:sys_enter_openat2");
+    assert_string_equal(o->units[0].targets[1].spec.event, "sys_enter_openat2");
     assert_true(o->units[1].ntargets >= 3);
     assert_false(o->units[1].per_target);
     struct node *f = find(r->prog, N_FIELD, "filename");
     assert_true(f->ty->is_ptr);
     assert_int_equal(f->a->sym, B_ARGS);
-    assert_string_equal(tn(find(r->prog, N_FIELD, "dfd")->ty), "uint64");
+    assert_string_equal(tn(find(r->prog, N_FIELD, "dfd")->ty), "int32");
     assert_string_equal(tn(find(r->prog, N_CALL, "str")->ty), "string[64]");
     run_free(r);
 

@@ -1,0 +1,37 @@
+/* Where a CPU architecture keeps a probed function's arguments in the
+ * kernel's struct pt_regs (kprobe, uprobe and USDT contexts). One table per
+ * architecture; the build's own is arch_current(). */
+#ifndef TRAWK_ARCH_H
+#define TRAWK_ARCH_H
+
+#include <stdint.h>
+
+struct cg;
+
+#define ARCH_MAX_ARGS 8
+
+struct arch_reg {
+    const char *name; /* as reg("name") spells it */
+    uint16_t offset;  /* in struct pt_regs */
+};
+
+struct arch {
+    const char *name;                   /* "x86_64" */
+    int nargs;                          /* arguments passed in registers */
+    uint16_t arg_offset[ARCH_MAX_ARGS]; /* pt_regs offsets of arg0..argN */
+    uint16_t ret_offset;                /* the return value */
+    uint16_t ip_offset, sp_offset, fp_offset;
+    const struct arch_reg *regs; /* every register, NULL-terminated */
+};
+
+extern const struct arch arch_x86_64;
+const struct arch *arch_current(void);
+/* The pt_regs offset of a register named as reg() names it, or -1. */
+int arch_reg_offset(const struct arch *a, const char *name);
+
+/* Code for providers whose context is a struct pt_regs: reg = argN, or the
+ * return value, loaded from the context. */
+void arch_emit_pt_regs_arg(struct cg *cg, int n, int reg);
+void arch_emit_pt_regs_retval(struct cg *cg, int reg);
+
+#endif
