@@ -6,7 +6,9 @@
  *   enum, known value            A  (also as map key: @k[A])    1
  *   enum, unknown value          7  (unsigned, zero-extended)   7
  *   bool                         true / false                   1 / 0
- *   char[N] / string             bpftrace, or "full.." if no NUL
+ *   char[N] / string             bpftrace, or "full.." if no NUL (bpftrace
+ *                                reads N + 1 bytes of a char[N] in a struct;
+ *                                trawk keeps to the N bytes)
  *   tuple                        (1, x, { .a = 2 })             error
  *   named tuple, struct, union   { .a = 1, .b = { .c = x } }    error
  *   empty struct                 {}
