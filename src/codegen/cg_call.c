@@ -67,11 +67,14 @@ void cg_ringbuf_output(struct cg *cg, int off, int size) {
     emit_place(&cg->e, sent);
 }
 
-/* The type an argument has in the record: integers travel as 8 bytes. */
-static const struct type *record_type(const struct type *t) {
-    if (t->kind == T_INT)
-        return type_int(8, t->is_signed);
-    return t;
+/* The type an argument has in the record: integers travel as 8 bytes,
+ * enums keep their names and pointers their pointee. */
+static const struct type *record_type(struct cg *cg, const struct type *t) {
+    if (t->kind != T_INT || t->size == 8)
+        return t;
+    if (t->enum_def)
+        return type_enum(cg->sema->types, 8, t->is_signed, t->enum_def);
+    return type_int(8, t->is_signed);
 }
 
 /* Builds and sends a record with the given arguments; fills ev's args. */
@@ -81,7 +84,7 @@ static void send_record(struct cg *cg, struct event_desc *ev, int id, struct nod
     uint32_t size = sizeof(struct event_header);
     int i = 0;
     for (struct node *a = args; a; a = a->next, i++) {
-        const struct type *t = record_type(a->ty);
+        const struct type *t = record_type(cg, a->ty);
         ev->args[i] = (struct event_arg){.ty = t, .offset = size, .loc = a->loc};
         size += (t->size + 7) & ~7u;
     }

@@ -80,6 +80,37 @@ const struct type *sema_enum_constant(struct sema *s, struct node *n) {
     return ty;
 }
 
+/* ---- address spaces ----
+ * A pointer read from user memory points into user memory too: the space
+ * of the memory an expression was read from carries over to the pointers
+ * it yields, as bpftrace propagates it. */
+
+static enum addr_space space_of(const struct node *n) {
+    const struct type *a = n->a ? n->a->ty : NULL;
+    if (!a)
+        return AS_KERNEL;
+    if (a->is_ptr)
+        return a->addr;
+    if ((n->kind == N_FIELD || n->kind == N_INDEX) && (a->kind == T_RECORD || a->kind == T_ARRAY))
+        return space_of(n->a);
+    return AS_KERNEL;
+}
+
+/* t as read by n: a pointer takes the space of the memory n read it from. */
+static const struct type *in_space(struct sema *s, const struct node *n, const struct type *t) {
+    enum addr_space as = space_of(n);
+    if (t && t->is_ptr && t->addr != as)
+        return type_ptr_to(s->types, t->pointee, as);
+    return t;
+}
+
+const struct type *sema_cast_pointer(struct sema *s, const struct type *to,
+                                     const struct type *from) {
+    if (to->is_ptr && from->is_ptr && to->addr != from->addr)
+        return type_ptr_to(s->types, to->pointee, from->addr);
+    return to;
+}
+
 /* ---- fields ---- */
 
 void sema_field_missing(struct sema *s, struct node *n, const struct type *rec) {
@@ -114,7 +145,7 @@ const struct type *sema_record_field(struct sema *s, struct node *n, const struc
     }
     if (f->data_loc)
         return type_string(s->types, (uint32_t)s->max_strlen);
-    return sema_complete(s, f->ty) ? sema_complete(s, f->ty) : f->ty;
+    return in_space(s, n, sema_complete(s, f->ty) ? sema_complete(s, f->ty) : f->ty);
 }
 
 /* ---- [], *, & ---- */
@@ -133,10 +164,11 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
                        (long long)idx, t->nelems);
             return NULL;
         }
-        return t->elem;
+        return in_space(s, n, t->elem);
     }
     if (t->is_ptr && t->pointee)
-        return sema_complete(s, t->pointee) ? sema_complete(s, t->pointee) : t->pointee;
+        return in_space(s, n,
+                        sema_complete(s, t->pointee) ? sema_complete(s, t->pointee) : t->pointee);
     sema_error(s, &n->loc, E_TYPE,
                "The array index operator [] can only be used on arrays, pointers, and tuples, "
                "found %s.",
@@ -158,7 +190,7 @@ const struct type *sema_deref(struct sema *s, struct node *n) {
                    sema_tname(t->pointee));
         return NULL;
     }
-    return p;
+    return in_space(s, n, p);
 }
 
 /* Whether n names kernel or user memory (a field, element or dereference

@@ -318,17 +318,16 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
     const struct type *from = sema_expr(s, n->b);
     if (!to || !from)
         return NULL;
-    if (to->kind != T_INT && to->kind != T_BOOL) {
-        sema_error(s, &n->loc, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
+    /* bpftrace underlines the parenthesised type */
+    struct loc at = n->loc;
+    at.last_line = n->a->loc.last_line;
+    at.last_column = n->a->loc.last_column + 1;
+    if ((to->kind != T_INT && to->kind != T_BOOL) || !sema_is_int(from)) {
+        sema_error(s, &at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));
         return NULL;
     }
-    if (from && !sema_is_int(from)) {
-        sema_error(s, &n->loc, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
-                   sema_tname(to));
-        return NULL;
-    }
-    return to;
+    return sema_cast_pointer(s, to, from);
 }
 
 /* ---- variables ---- */
@@ -348,6 +347,10 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
     const struct type *t = NULL;
     switch (n->kind) {
     case N_INT:
+        if (n->ty && n->ty->enum_def) { /* an enum constant, rewritten by the first walk */
+            t = n->ty;
+            break;
+        }
         t = n->num > INT64_MAX ? &type_u64 : &type_s64;
         break;
     case N_STRING:

@@ -26,6 +26,8 @@ static const struct type *tuple_storage(struct sema *s, const struct type *t) {
 const struct type *sema_storage_type(struct sema *s, const struct type *t) {
     if (!t)
         return NULL;
+    if (t->kind == T_INT && t->enum_def) /* enums keep their names when widened */
+        return t->size == 8 ? t : type_enum(s->types, 8, t->is_signed, t->enum_def);
     if (t->kind == T_INT && !t->is_ptr)
         return type_int(8, t->is_signed);
     if (t->kind == T_TUPLE)

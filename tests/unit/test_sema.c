@@ -395,7 +395,7 @@ static void test_err_types(void **state) {
          "Branches must return the same type or compatible types: have 'int64' and 'string[2]'");
     err1("BEGIN { $x = (1, 2); $y = $x.2; }", E_TYPE, "stdin:1:27-31",
          "Invalid tuple index: 2. Found 2 elements in tuple.");
-    err1("BEGIN { $x = (uint16)\"a\"; }", E_TYPE, "stdin:1:14-25",
+    err1("BEGIN { $x = (uint16)\"a\"; }", E_TYPE, "stdin:1:14-22",
          "Cannot cast from \"string[2]\" to \"uint16\"");
     err1("BEGIN { if (\"a\") {} }", E_TYPE, "stdin:1:13-16",
          "Invalid condition in if(): string[2]");
