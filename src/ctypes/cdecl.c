@@ -272,7 +272,7 @@ static bool declarator_ops(struct cparser *p, struct dlist *out, char **name) {
             *name = cp_ident(p);
         cp_next(p);
     }
-    cp_skip_attrs(p, NULL);
+    cp_skip_attrs(p, p->decl_attrs);
     while (ok && (cp_is(p, "[") || cp_is(p, "("))) {
         if (cp_is(p, "("))
             cp_skip_group(p), dl_push(&suffix, D_FUNC, 0);

@@ -23,11 +23,12 @@ struct cparser {
     struct ctypes *c;
     const struct ctok *toks;
     int pos;
-    int body;           /* depth of struct/union/enum bodies: errors in them are reported */
-    int depth;          /* nesting, bounded so that garbage cannot exhaust the stack */
-    bool failed;        /* the current top-level item did not parse */
-    bool typename_mode; /* parsing a lone type name: an identifier at the end is a type */
-    struct diag *d;     /* NULL: errors go to err */
+    int body;                 /* depth of struct/union/enum bodies: errors in them are reported */
+    int depth;                /* nesting, bounded so that garbage cannot exhaust the stack */
+    bool failed;              /* the current top-level item did not parse */
+    bool typename_mode;       /* parsing a lone type name: an identifier at the end is a type */
+    struct cspec *decl_attrs; /* where a member declarator's packed/aligned go, or NULL */
+    struct diag *d;           /* NULL: errors go to err */
     int line_off;
     char *err;
     size_t errsz;
@@ -43,6 +44,7 @@ struct cspec {
     uint32_t aligned;
 };
 
+struct cspec;
 /* Token helpers. */
 const struct ctok *cp_tok(const struct cparser *p);
 const struct ctok *cp_peek(const struct cparser *p, int ahead);

@@ -39,12 +39,11 @@ static void member_declarator(struct cparser *p, const struct cspec *s, struct m
     struct cspec attrs = *s;
     attrs.packed = false;
     attrs.aligned = 0;
-    if (!cp_is(p, ":"))
-        m.ty = cp_declarator(p, s, &name, NULL);
-    else
-        m.ty = s->ty;
+    p->decl_attrs = &attrs;
+    m.ty = cp_is(p, ":") ? s->ty : cp_declarator(p, s, &name, NULL);
+    p->decl_attrs = NULL;
     if (m.ty && cp_accept(p, ":")) {
-        int64_t bits;
+        int64_t bits = 0;
         if (cp_const_expr(p, &bits) && (bits < 0 || bits > 64))
             cp_fail(p, "bad bitfield width");
         m.bits = (int)bits;

@@ -281,6 +281,70 @@ static void test_locations(void **state) {
     fclose(null);
 }
 
+/* C definitions at the top level become one node each, text as written. */
+static void test_c_definitions(void **state) {
+    (void)state;
+    assert_program("struct Foo { int a; char b[10]; }\n"
+                   "union U { int x; /* } */ long y; };\n"
+                   "BEGIN {}\n"
+                   "enum E { A, B = 5 } ;\n"
+                   "typedef struct { int q; char s[2]; } pair_t;\n"
+                   "struct Nested { struct { int i; } in; char c; }\n"
+                   "END {}\n",
+                   "program\n"
+                   " c_definition \"struct Foo { int a; char b[10]; }\"\n"
+                   " c_definition \"union U { int x; /* } */ long y; };\"\n"
+                   " c_definition \"enum E { A, B = 5 } ;\"\n"
+                   " c_definition \"typedef struct { int q; char s[2]; } pair_t;\"\n"
+                   " c_definition \"struct Nested { struct { int i; } in; char c; }\"\n"
+                   " probe\n"
+                   "  attach BEGIN\n"
+                   "  block\n"
+                   " probe\n"
+                   "  attach END\n"
+                   "  block\n");
+    /* struct in a probe is still a cast's type */
+    assert_program("struct S {\n  int a;\n}\nBEGIN { $x = (struct S *)0; }",
+                   "program\n"
+                   " c_definition \"struct S {\\n  int a;\\n}\"\n"
+                   " probe\n"
+                   "  attach BEGIN\n"
+                   "  block\n"
+                   "   assign =\n"
+                   "    var $x\n"
+                   "    cast\n"
+                   "     type struct S *\n"
+                   "     int 0\n");
+}
+
+static void test_c_definition_locations(void **state) {
+    (void)state;
+    const char *text = "BEGIN {}\n  struct Foo {\n  int a;\n};\nEND {}";
+    struct diag d;
+    FILE *null = fopen("/dev/null", "w");
+    diag_init(&d, "stdin", text, null);
+    struct node *p = parse_program(&d, text);
+    assert_non_null(p);
+    struct node *def = p->c;
+    assert_non_null(def);
+    assert_int_equal(def->kind, N_C_DEFINITION);
+    assert_null(def->next);
+    assert_string_equal(def->str, "struct Foo {\n  int a;\n};");
+    assert_int_equal(def->loc.first_line, 2);
+    assert_int_equal(def->loc.first_column, 3);
+    assert_int_equal(def->loc.last_line, 4);
+    assert_int_equal(def->loc.last_column, 3);
+    assert_int_equal(ast_list_len(p->a), 2);
+    ast_free(p);
+    fclose(null);
+    assert_parse_error("struct Foo { int a;", E_SYNTAX,
+                       "stdin:1:1-20: ERROR: end of file in C definition\n"
+                       "struct Foo { int a;\n"
+                       "~~~~~~~~~~~~~~~~~~~\n");
+    assert_parse_error("struct Foo { int a; }", E_SYNTAX,
+                       "ERROR: No probes found in the program\n");
+}
+
 static void test_syntax_errors(void **state) {
     (void)state;
     /* bpftrace underlines the run of tokens since the last space: "+;". */
@@ -470,6 +534,8 @@ int main(void) {
         cmocka_unit_test(test_control_flow),
         cmocka_unit_test(test_empty_statements),
         cmocka_unit_test(test_locations),
+        cmocka_unit_test(test_c_definitions),
+        cmocka_unit_test(test_c_definition_locations),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_no_probes),
         cmocka_unit_test(test_lex_errors_stop_parsing),
