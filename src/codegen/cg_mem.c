@@ -62,7 +62,8 @@ static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, in
         const struct type_field *f = &ty->fields[i];
         if ((int)f->offset > end)
             cg_zero(cg, off + end, (int)f->offset - end);
-        cg_store_value(cg, el, f->ty, off + (int)f->offset);
+        /* a record's elements are named: the value is the name's child */
+        cg_store_value(cg, el->kind == N_RECORD_FIELD ? el->a : el, f->ty, off + (int)f->offset);
         end = (int)(f->offset + f->ty->size);
     }
     if ((int)ty->size > end)
@@ -140,6 +141,7 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
         cg_map_read_mem(cg, n, off, size);
         return;
     case N_TUPLE:
+    case N_RECORD:
         store_tuple(cg, n, ty, off);
         return;
     case N_TERNARY:
@@ -163,8 +165,8 @@ int cg_mem_value(struct cg *cg, struct node *n) {
         return cg->var_slot[n->sym];
     int off = cg_frame_alloc(cg, (int)n->ty->size);
     if (n->kind == N_FIELD || n->kind == N_CALL || n->kind == N_IDENT || n->kind == N_MAP ||
-        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_TERNARY || n->kind == N_INDEX ||
-        n->kind == N_UNOP) {
+        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_RECORD || n->kind == N_TERNARY ||
+        n->kind == N_INDEX || n->kind == N_UNOP) {
         cg_store_value(cg, n, n->ty, off);
         return off;
     }

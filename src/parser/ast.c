@@ -117,6 +117,8 @@ const char *ast_kind_name(enum node_kind kind) {
         [N_FIELD] = "field",
         [N_INDEX] = "index",
         [N_TUPLE] = "tuple",
+        [N_RECORD] = "record",
+        [N_RECORD_FIELD] = "record_field",
         [N_CAST] = "cast",
         [N_TYPE] = "type",
         [N_SIZEOF] = "sizeof",

@@ -52,18 +52,20 @@ enum node_kind {
     N_CALL,             /* str = function name, a = argument list */
     N_BINOP,            /* op, a = left, b = right */
     N_UNOP,             /* op (OP_NOT, OP_BNOT, OP_NEG, OP_DEREF, OP_ADDROF), a = operand */
-    N_INCDEC,   /* op = OP_PRE_INC, OP_PRE_DEC, OP_POST_INC, OP_POST_DEC; a = N_VAR or N_MAP */
-    N_TERNARY,  /* a = condition, b = then (NULL for "a ?: c"), c = else */
-    N_FIELD,    /* a = expression, str = field name, or str = NULL and num = index for
-                   tuples ".0"; arrow = true when written with -> */
-    N_INDEX,    /* a = expression, b = index */
-    N_TUPLE,    /* a = element list */
-    N_CAST,     /* a = N_TYPE, b = expression */
-    N_TYPE,     /* str = type name as written, e.g. "uint32", "struct task_struct",
-                   num = pointer depth ("*" count), len = array length or 0
-                   (also 0 for "int8[]") */
-    N_SIZEOF,   /* a = N_TYPE or expression */
-    N_OFFSETOF, /* a = N_TYPE, str = field path */
+    N_INCDEC,       /* op = OP_PRE_INC, OP_PRE_DEC, OP_POST_INC, OP_POST_DEC; a = N_VAR or N_MAP */
+    N_TERNARY,      /* a = condition, b = then (NULL for "a ?: c"), c = else */
+    N_FIELD,        /* a = expression, str = field name, or str = NULL and num = index for
+                       tuples ".0"; arrow = true when written with -> */
+    N_INDEX,        /* a = expression, b = index */
+    N_TUPLE,        /* a = element list */
+    N_RECORD,       /* a named tuple (a=1, b="x"): a = list of N_RECORD_FIELD */
+    N_RECORD_FIELD, /* str = field name, a = value */
+    N_CAST,         /* a = N_TYPE, b = expression */
+    N_TYPE,         /* str = type name as written, e.g. "uint32", "struct task_struct",
+                       num = pointer depth ("*" count), len = array length or 0
+                       (also 0 for "int8[]") */
+    N_SIZEOF,       /* a = N_TYPE or expression */
+    N_OFFSETOF,     /* a = N_TYPE, str = field path */
 };
 
 enum op {

@@ -95,6 +95,7 @@ static void dump_label(const struct node *n, FILE *out) {
     case N_TYPE:
         dump_type(n, out);
         break;
+    case N_RECORD_FIELD:
     case N_FIELD:
         if (n->str)
             fprintf(out, " %s%s", n->str, n->arrow ? " ->" : "");

@@ -52,7 +52,8 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 
 %type <node> config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
 %type <node> expr ternary binary unary postfix primary map var call type type_base
-%type <list> config_items config_list probes attach_list stmts stmt_list expr_list
+%type <list> config_items config_list probes attach_list stmts stmt_list expr_list record_fields
+%type <node> record_field
 %type <str> field_name field_path
 %type <op> assign_op
 
@@ -259,6 +260,7 @@ primary
     | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
     | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }
     | "(" expr "," expr_list ")"    { $$ = pa_node(N_TUPLE, &@$, pa_cons($2, $4), NULL, NULL, NULL); }
+    | "(" record_fields ")"         { $$ = pa_node(N_RECORD, &@$, $2.head, NULL, NULL, NULL); }
     | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
@@ -281,6 +283,15 @@ call
 expr_list
     : expr                          { $$ = pa_list_add((struct pa_list){0}, $1); }
     | expr_list "," expr            { $$ = pa_list_add($1, $3); }
+    ;
+
+record_fields
+    : record_field                  { $$ = pa_list_add((struct pa_list){0}, $1); }
+    | record_fields "," record_field { $$ = pa_list_add($1, $3); }
+    ;
+
+record_field
+    : IDENT "=" expr                { $$ = pa_field(&@$, $3, $1, false); $$->kind = N_RECORD_FIELD; }
     ;
 
 field_path

@@ -245,6 +245,36 @@ static const struct type *expr_tuple(struct sema *s, struct node *n) {
     return r;
 }
 
+/* (a=1, b="x"): a tuple whose elements have names. */
+static const struct type *expr_record(struct sema *s, struct node *n) {
+    int count = (int)ast_list_len(n->a);
+    const struct type **elems = calloc(count ? count : 1, sizeof(*elems));
+    const char **names = calloc(count ? count : 1, sizeof(*names));
+    bool ok = true;
+    int i = 0;
+    for (struct node *f = n->a; f; f = f->next, i++) {
+        for (int j = 0; j < i; j++)
+            if (strcmp(names[j], f->str) == 0) {
+                sema_error(s, &f->loc, E_SYNTAX,
+                           "syntax: Named argument list already contains name: %s", f->str);
+                ok = false;
+            }
+        names[i] = f->str;
+        const struct type *t = sema_expr(s, f->a);
+        if (t && (t->kind == T_VOID || t->kind == T_AGG)) {
+            sema_error(s, &f->a->loc, E_TYPE, "Invalid record field type: %s", sema_tname(t));
+            t = NULL;
+        }
+        f->ty = t;
+        ok &= t != NULL;
+        elems[i] = sema_storage_type(s, t);
+    }
+    const struct type *r = ok ? type_named_tuple(s->types, count, elems, names) : NULL;
+    free(elems);
+    free(names);
+    return r;
+}
+
 static const struct type *tuple_element(struct sema *s, struct node *n, const struct type *t,
                                         int64_t idx) {
     if (idx < 0 || idx >= t->nfields) {
@@ -395,6 +425,9 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
         break;
     case N_TUPLE:
         t = expr_tuple(s, n);
+        break;
+    case N_RECORD:
+        t = expr_record(s, n);
         break;
     case N_CAST:
         t = expr_cast(s, n);
