@@ -120,6 +120,7 @@ struct sema_opts {
     int max_strlen;  /* size of str() results, bpftrace's max_strlen */
     int npositional; /* $1.. $N from the command line */
     char **positional;
+    const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
 };
 
 /* Checks the whole program, reporting every error through d. Returns 0 when
