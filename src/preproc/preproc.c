@@ -49,6 +49,8 @@ void pp_warning(struct pp_state *st, const struct pp_tok *t, int ncols, const ch
 
 static void script_copy(struct pp_state *st, int upto) {
     const char *s = st->script->text;
+    st->script_pending_nl += st->script_deferred_nl;
+    st->script_deferred_nl = 0;
     for (; st->script_pending_nl > 0; st->script_pending_nl--)
         pp_buf_addc(&st->script_out, '\n');
     if (upto > st->script_cursor) {
@@ -81,14 +83,22 @@ static void emit_script(struct pp_state *st, const struct pp_tok *t) {
             script_copy(st, t->end);
         return;
     }
-    if (t->start > st->script_cursor)
-        script_copy(st, t->start);
     struct pp_buf *b = &st->script_out;
+    if (t->start > st->script_cursor) {
+        script_copy(st, t->start);
+    } else {
+        /* lines skipped before this use, not those inside it (those follow its text) */
+        for (; st->script_pending_nl > 0; st->script_pending_nl--)
+            pp_buf_addc(b, '\n');
+    }
     char last = b->len ? b->data[b->len - 1] : ' ';
     if (t->len && !isspace((unsigned char)last) && (t->space || would_glue(last, t->text[0])))
         pp_buf_addc(b, ' ');
     pp_buf_add(b, t->text, (size_t)t->len);
+    int before = st->script_pending_nl;
     pp_script_skip(st, t->end);
+    st->script_deferred_nl += st->script_pending_nl - before;
+    st->script_pending_nl = before;
 }
 
 static void emit_cdecl(struct pp_state *st, const struct pp_tok *t) {
