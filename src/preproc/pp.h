@@ -140,7 +140,7 @@ struct pp_once {
     struct pp_once *next;
 };
 
-enum { PP_MAX_INCLUDE_DEPTH = 200, PP_HASH = 256 };
+enum { PP_MAX_INCLUDE_DEPTH = 200, PP_MAX_ARG_DEPTH = 256, PP_MAX_EXPR_DEPTH = 256, PP_HASH = 256 };
 
 struct pp_state {
     struct pp_arena arena;
@@ -149,7 +149,8 @@ struct pp_state {
     struct pp_macro *macros[PP_HASH];
     struct pp_cond *conds;
     struct pp_once *once;
-    int depth;
+    int depth;     /* of #include */
+    int arg_depth; /* of macro arguments being expanded */
     /* include search: -I dirs, then the standard ones; kernel dirs as bpftrace */
     const char **dirs;
     int ndirs, nuser_dirs;

@@ -74,7 +74,6 @@ static struct pp_tok *skip_branch(struct pp_state *st, struct pp_tok *t) {
                             pp_tok_is(n, "elifdef") || pp_tok_is(n, "elifndef")))
             return t;
     }
-    (void)st;
     return t;
 }
 

@@ -14,7 +14,8 @@ struct val {
 struct ev {
     struct pp_state *st;
     struct pp_tok *t;
-    int skip; /* > 0 inside an operand that is not evaluated (&&, ||, ?:) */
+    int skip;  /* > 0 inside an operand that is not evaluated (&&, ||, ?:) */
+    int depth; /* of parentheses and operators, bounded so input cannot exhaust the stack */
     bool failed;
 };
 
@@ -188,7 +189,18 @@ static bool character(struct ev *e, const struct pp_tok *t, struct val *r) {
 
 static bool cond(struct ev *e, struct val *r);
 
+static bool unary_inner(struct ev *e, struct val *r);
+
 static bool unary(struct ev *e, struct val *r) {
+    if (e->depth >= PP_MAX_EXPR_DEPTH)
+        return ev_fail(e, cur(e), "expression nested too deeply");
+    e->depth++;
+    bool ok = unary_inner(e, r);
+    e->depth--;
+    return ok;
+}
+
+static bool unary_inner(struct ev *e, struct val *r) {
     struct pp_tok *t = cur(e);
     if (eat(e, "(")) {
         if (!cond(e, r))

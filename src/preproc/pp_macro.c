@@ -258,10 +258,21 @@ struct args {
 /* The argument fully expanded on its own (C 6.10.3.1), on a copy. */
 static struct pp_tok *expanded_arg(struct pp_state *st, const struct pp_tok *raw) {
     struct pp_tok head = {0}, *p = &head;
+    const struct pp_tok *first = raw;
     for (; raw->kind != PK_EOF; raw = raw->next)
         p = p->next = pp_tok_copy(st, raw);
     p->next = eof_after(st, raw);
-    return pp_expand_all(st, head.next);
+    if (st->arg_depth >= PP_MAX_ARG_DEPTH) {
+        /* F(F(F(...))) nested without end must not exhaust the stack */
+        if (!st->macro_error)
+            pp_error(st, first, 0, "macro arguments nested too deeply");
+        st->macro_error = true;
+        return head.next;
+    }
+    st->arg_depth++;
+    struct pp_tok *r = pp_expand_all(st, head.next);
+    st->arg_depth--;
+    return r;
 }
 
 struct out {
@@ -372,10 +383,7 @@ static struct pp_tok *read_args(struct pp_state *st, const struct pp_macro *m, s
                 return t;
             continue;
         }
-        if (pp_tok_is(t, "(") || pp_tok_is(t, "[") || pp_tok_is(t, "{"))
-            depth += pp_tok_is(t, "(");
-        else if (pp_tok_is(t, ")"))
-            depth--;
+        depth += pp_tok_is(t, "(") - pp_tok_is(t, ")");
         tail = tail->next = pp_tok_copy(st, t);
     }
 }

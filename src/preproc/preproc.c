@@ -170,10 +170,11 @@ static struct pp_file *script_file(struct pp_state *st, const char *text,
 static struct pp_tok *forced_includes(struct pp_state *st, const struct preproc_opts *opts,
                                       struct pp_tok *script) {
     struct pp_tok *rest = script;
+    struct pp_file cwd = {.dir = ".", .dir_index = -1}; /* like -include: from the cwd */
     for (int i = opts->ninclude_files - 1; i >= 0; i--) {
         const char *name = opts->include_files[i];
         int idx = -1;
-        const char *path = pp_search(st, name, true, st->script, false, &idx);
+        const char *path = pp_search(st, name, true, &cwd, false, &idx);
         struct pp_tok *toks = path ? pp_include_file(st, path, idx, rest) : NULL;
         if (!toks) {
             diag_plain_error(st->d, E_IO, "'%s' file not found", name);

@@ -226,6 +226,37 @@ static void test_errors(void **state) {
                 "             ~\n");
 }
 
+/* Input nested without end is an error, not a stack overflow. */
+static void test_nesting_limits(void **state) {
+    (void)state;
+    enum { N = 5000 };
+    char *text = malloc(2 * N + 64), *p = text;
+    p += sprintf(p, "#if ");
+    for (int i = 0; i < N; i++)
+        *p++ = '(';
+    *p++ = '1';
+    for (int i = 0; i < N; i++)
+        *p++ = ')';
+    sprintf(p, "\n#endif\n");
+    struct pp_result r = run(text);
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.errors, "expression nested too deeply"));
+    done(&r);
+
+    p = text + sprintf(text, "#define F(x) x\n");
+    for (int i = 0; i < N / 2; i++)
+        p += sprintf(p, "F(");
+    *p++ = '1';
+    for (int i = 0; i < N / 2; i++)
+        *p++ = ')';
+    sprintf(p, "\n");
+    r = run(text);
+    assert_int_equal(r.rc, -1);
+    assert_non_null(strstr(r.errors, "macro arguments nested too deeply"));
+    done(&r);
+    free(text);
+}
+
 static void test_warning(void **state) {
     (void)state;
     struct pp_result r = run("#warning careful\nx\n");
@@ -389,6 +420,7 @@ int main(void) {
         cmocka_unit_test(test_lines_kept),
         cmocka_unit_test(test_dynamic_macros),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_nesting_limits),
         cmocka_unit_test(test_warning),
         cmocka_unit_test(test_include_search),
         cmocka_unit_test(test_pragma_once),
