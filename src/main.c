@@ -308,9 +308,9 @@ int main(int argc, char **argv) {
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
     char *text = read_program(&c);
-    if (!text)
-        return 1;
-    int rc = run_program(&c, text);
+    int rc = text ? run_program(&c, text) : 1;
     free(text);
+    free(c.include_dirs);
+    free(c.include_files);
     return rc;
 }
