@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
 #include "list.h"
 #include "parser/parse.h"
+#include "preproc/preproc.h"
 #include "runtime.h"
 #include "sema/sema.h"
 
@@ -25,6 +27,10 @@ struct cli {
     bool quiet, verbose, dry_run;
     bool no_ringbuf; /* --no-feature ringbuf */
     struct cg_opts cg;
+    const char **include_dirs; /* -I */
+    int ninclude_dirs;
+    const char **include_files; /* --include */
+    int ninclude_files;
     int npositional;
     char **positional;
 };
@@ -40,6 +46,8 @@ static void usage(FILE *out) {
           "    -l [glob]      list probes matching glob, or those the program would attach\n"
           "    -q, --quiet    keep messages about attaching probes quiet\n"
           "    -o file        write program output to file\n"
+          "    -I DIR         add the directory to the include search path\n"
+          "    --include FILE add an #include file before preprocessing\n"
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
@@ -58,7 +66,17 @@ static void usage(FILE *out) {
           out);
 }
 
-enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE };
+enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE };
+
+/* Appends to a list that lives as long as the process (the CLI's). */
+static int push_arg(const char ***list, int *n, const char *arg) {
+    const char **bigger = realloc(*list, sizeof(char *) * (size_t)(*n + 1));
+    if (!bigger)
+        return -1;
+    bigger[(*n)++] = arg;
+    *list = bigger;
+    return 0;
+}
 
 static int parse_cli(int argc, char **argv, struct cli *c) {
     static const struct option longopts[] = {
@@ -70,11 +88,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
+        {"include", required_argument, NULL, OPT_INCLUDE},
         {NULL, 0, NULL, 0},
     };
     int opt;
     /* '+' stops at the first non-option: what follows are positional parameters */
-    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:I:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -97,6 +116,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             }
             c->dump = optarg;
+            break;
+        case 'I':
+            if (push_arg(&c->include_dirs, &c->ninclude_dirs, optarg) < 0)
+                return -1;
+            break;
+        case OPT_INCLUDE:
+            if (push_arg(&c->include_files, &c->ninclude_files, optarg) < 0)
+                return -1;
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;
@@ -187,25 +214,61 @@ static void list_program_probes(const struct sema_out *s) {
             printf("%s\n", s->units[u].targets[t].name);
 }
 
+/* The directory of the script for #include "...": the current one for -e and stdin. */
+static char *script_dir(const struct cli *c) {
+    if (c->program_text || strcmp(c->script_path, "-") == 0)
+        return strdup(".");
+    const char *slash = strrchr(c->script_path, '/');
+    return slash ? strndup(c->script_path,
+                           (size_t)(slash - c->script_path + (slash == c->script_path)))
+                 : strdup(".");
+}
+
+/* Runs the C preprocessor; errors are printed against the original text,
+ * whose lines the preprocessed script keeps. */
+static int preprocess(const struct cli *c, struct diag *d, const char *text,
+                      struct preproc_out *pp) {
+    char *dir = script_dir(c);
+    struct preproc_opts po = {.include_dirs = c->include_dirs,
+                              .ninclude_dirs = c->ninclude_dirs,
+                              .include_files = c->include_files,
+                              .ninclude_files = c->ninclude_files,
+                              .have_btf = access("/sys/kernel/btf/vmlinux", R_OK) == 0,
+                              .script_dir = dir};
+    int rc = preproc_run(text, &po, d, pp);
+    free(dir);
+    return rc;
+}
+
 /* Runs the pipeline on program text; returns the exit code. */
 static int run_program(const struct cli *c, const char *text) {
     const char *filename =
         c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
     struct diag d;
     diag_init(&d, filename, text, stderr);
-    struct node *ast = parse_program(&d, text);
-    if (!ast)
+    struct preproc_out pp = {0};
+    if (preprocess(c, &d, text, &pp) < 0) {
+        preproc_out_free(&pp);
         return 1;
+    }
+    struct node *ast = parse_program(&d, pp.script);
+    if (!ast) {
+        preproc_out_free(&pp);
+        return 1;
+    }
     if (c->dump && strcmp(c->dump, "ast") == 0)
         ast_dump(ast, stdout);
-    struct sema_opts so = {
-        .max_strlen = max_strlen(), .npositional = c->npositional, .positional = c->positional};
+    struct sema_opts so = {.max_strlen = max_strlen(),
+                           .npositional = c->npositional,
+                           .positional = c->positional,
+                           .cdecls = pp.cdecls};
     struct sema_out sema;
     int rc = sema_check(ast, &so, &d, &sema) ? 1 : 0;
     if (rc == 0 && c->list) {
         list_program_probes(&sema);
         sema_out_free(&sema);
         ast_free(ast);
+        preproc_out_free(&pp);
         return 0;
     }
     struct manifest m = {0};
@@ -233,6 +296,7 @@ static int run_program(const struct cli *c, const char *text) {
     manifest_free(&m);
     sema_out_free(&sema);
     ast_free(ast);
+    preproc_out_free(&pp);
     return rc;
 }
 
@@ -244,9 +308,9 @@ int main(int argc, char **argv) {
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
     char *text = read_program(&c);
-    if (!text)
-        return 1;
-    int rc = run_program(&c, text);
+    int rc = text ? run_program(&c, text) : 1;
     free(text);
+    free(c.include_dirs);
+    free(c.include_files);
     return rc;
 }

@@ -127,7 +127,7 @@ struct sema_opts {
     int max_strlen;  /* size of str() results, bpftrace's max_strlen */
     int npositional; /* $1.. $N from the command line */
     char **positional;
-    const char *cdecls; /* C declarations from the headers the script includes */
+    const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
     bool no_btf;        /* do not read the kernel's BTF */
 };
 
