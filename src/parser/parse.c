@@ -139,6 +139,7 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t) {
 
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n) {
     t->len = (size_t)n;
+    t->aux = n == 0; /* "int8[]": an array whose size a cast decides */
     t->loc = *l;
     return t;
 }
