@@ -116,10 +116,11 @@ static void assign_compound(struct cg *cg, struct node *map, enum op op, struct 
                             struct val *out) {
     int key = cg_map_key(cg, map, 0);
     int step = cg_ptr_step(cg, cg_map(cg, map)->val_ty);
-    if (v.kind == V_IMM)
+    bool scaled = v.kind == V_IMM;
+    if (scaled)
         v.imm *= step;
     int vreg = cg_val_reg(cg, &v, &map->loc);
-    if (v.kind == V_REG && step != 1)
+    if (!scaled && step != 1)
         emit(&cg->e, ALU64_IMM(BPF_MUL, vreg, step));
     int val = cg_frame_alloc(cg, 8);
     cg_call_lookup(cg, cg_map_index(cg, map), key);
