@@ -140,8 +140,11 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
     case N_MAP:
         cg_map_read_mem(cg, n, off, size);
         return;
-    case N_CAST: /* (int8[8])x: the integer's bytes */
-        store_int(cg, n->b, type_int(n->ty->size, false), off);
+    case N_CAST: /* (int8[8])x: the integer's bytes; (int8[])"s": the string's */
+        if (n->b->ty->kind == T_STRING)
+            cg_store_value(cg, n->b, n->b->ty, off);
+        else
+            store_int(cg, n->b, type_int(n->ty->size, false), off);
         if (size > (int)n->ty->size)
             cg_zero(cg, off + (int)n->ty->size, size - (int)n->ty->size);
         return;

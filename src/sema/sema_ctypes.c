@@ -73,6 +73,8 @@ const struct type *sema_enum_constant(struct sema *s, struct node *n) {
     const struct type *ty;
     if (!ctypes_enum_value(s->out->ct, n->str, &v, &ty))
         return NULL;
+    /* an enum constant is a 64-bit value of its enum, as in bpftrace */
+    ty = type_enum(s->types, 8, ty->is_signed, ty->enum_def);
     free(n->str);
     n->str = NULL;
     n->kind = N_INT;
@@ -124,10 +126,12 @@ static bool int_elements(const struct type *t) {
 
 const struct type *sema_cast_array(struct sema *s, struct node *n, const struct loc *at,
                                    const struct type *to, const struct type *from) {
-    if (to->kind == T_ARRAY && int_elements(to) && sema_is_int(from) && !to->nelems &&
+    bool bytes = from->kind == T_STRING; /* (int8[])"abc": the string's bytes */
+    if (to->kind == T_ARRAY && int_elements(to) && (sema_is_int(from) || bytes) && !to->nelems &&
         from->size % to->elem->size == 0)
         to = type_array(s->types, to->elem, from->size / to->elem->size);
-    bool to_array = to->kind == T_ARRAY && int_elements(to) && sema_is_int(from);
+    bool to_array = to->kind == T_ARRAY && int_elements(to) &&
+                    (sema_is_int(from) || (bytes && to->elem->size == 1));
     bool to_int = from->kind == T_ARRAY && int_elements(from) && to->kind == T_INT && !to->is_ptr;
     if ((!to_array && !to_int) || to->size != from->size ||
         (to_int && n->b->kind != N_VAR && !has_address(n->b) && n->b->kind != N_MAP)) {
