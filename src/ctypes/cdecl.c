@@ -16,7 +16,8 @@ static bool is_ignored_kw(const struct cparser *p) {
         "__inline__", "_Noreturn",  "extern",        "static",        "register",
         "auto",       "__thread",   "_Thread_local", "__extension__", "_Atomic",
         "__signed__", "__signed",   "__unaligned",   "__user",        "__kernel",
-        "__iomem",    "__percpu",   "__rcu",         "__force",       "noreturn"};
+        "__seg_gs",   "__seg_fs",   "__iomem",       "__percpu",      "__rcu",
+        "__force",    "noreturn"};
     for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
         if (cp_is(p, kws[i]))
             return true;

@@ -72,7 +72,8 @@ void *cp_fail(struct cparser *p, const char *fmt, ...) {
         return NULL;
     }
     int len = t->len ? t->len : 1;
-    struct loc l = {t->line + p->line_off, t->col, t->line + p->line_off, t->col + len};
+    int col = t->col + (t->line == 1 ? p->col_off : 0);
+    struct loc l = {t->line + p->line_off, col, t->line + p->line_off, col + len};
     if (p->d)
         diag_error(p->d, &l, E_SYNTAX, "%s", msg);
     p->nreported++;
@@ -242,9 +243,18 @@ static void item(struct cparser *p) {
 }
 
 int ctypes_parse(struct ctypes *c, const char *text, int first_line, struct diag *d) {
+    struct loc start = {first_line, 1, first_line, 1};
+    return ctypes_parse_at(c, text, &start, d);
+}
+
+int ctypes_parse_at(struct ctypes *c, const char *text, const struct loc *start, struct diag *d) {
     struct ctok *toks;
     ct_lex(text ? text : "", &toks);
-    struct cparser p = {.c = c, .toks = toks, .d = d, .line_off = first_line - 1};
+    struct cparser p = {.c = c,
+                        .toks = toks,
+                        .d = d,
+                        .line_off = start->first_line - 1,
+                        .col_off = start->first_column - 1};
     while (cp_tok(&p)->kind != CT_EOF) {
         int before = p.pos;
         item(&p);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ctypes/ctypes.h"
+#include "parser/parse.h"
 
 /* Definitions compiled here and handed to ctypes as text. */
 #define STR(...) #__VA_ARGS__
@@ -466,6 +467,7 @@ static void test_typenames(void **state) {
         {"void *", "void *"},
         {"int (*)(void)", "void *"},
         {"volatile unsigned short", "uint16"},
+        {"void __seg_gs * ptr", "void *"},
     };
     char err[128], buf[128];
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -519,6 +521,29 @@ static void test_errors_have_locations(void **state) {
                                    "  int b c;\n"
                                    "        ~\n");
     assert_null(ctypes_lookup(f->c, "struct bad"));
+}
+
+/* The parser's N_C_DEFINITION nodes fed to ctypes at their locations, as
+ * semantic analysis does: errors point into the script. */
+static void test_script_definitions(void **state) {
+    struct fixture *f = *state;
+    const char *script = "struct A { int a; }  struct B { int x y; }\n"
+                         "union C { struct A a; long l; };\n"
+                         "BEGIN {}\n";
+    diag_init(&f->d, "script.bt", script, f->err);
+    struct node *prog = parse_program(&f->d, script);
+    assert_non_null(prog);
+    int failed = 0;
+    for (struct node *def = prog->c; def; def = def->next)
+        failed += ctypes_parse_at(f->c, def->str, &def->loc, &f->d) != 0;
+    ast_free(prog);
+    fflush(f->err);
+    assert_int_equal(failed, 1);
+    assert_string_equal(f->errors, "script.bt:1:39-40: ERROR: expected ';'\n"
+                                   "struct A { int a; }  struct B { int x y; }\n"
+                                   "                                      ~\n");
+    assert_int_equal(lookup(f, "union C")->size, 8);
+    assert_null(ctypes_lookup(f->c, "struct B"));
 }
 
 static void test_error_kinds(void **state) {
@@ -700,6 +725,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_typenames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_suggestions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_have_locations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_script_definitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glibc_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_linux_uapi_headers, setup, teardown),
