@@ -131,6 +131,13 @@ static const struct type *typeof_spec(struct cparser *p) {
     return t;
 }
 
+/* _Atomic(T): the type in parentheses. */
+static const struct type *atomic_spec(struct cparser *p) {
+    cp_next(p);
+    const struct type *t = cp_type_name(p);
+    return cp_expect(p, ")") ? t : NULL;
+}
+
 bool cp_specifiers(struct cparser *p, struct cspec *s) {
     struct base_kw k = {0};
     const struct type *named = NULL;
@@ -141,7 +148,7 @@ bool cp_specifiers(struct cparser *p, struct cspec *s) {
         } else if (is_ignored_kw(p)) {
             cp_next(p);
             if (cp_is(p, "(") && named == NULL)
-                named = cp_type_name((cp_next(p), p)), cp_expect(p, ")"); /* _Atomic(T) */
+                named = atomic_spec(p);
         } else if (cp_is(p, "__attribute__") || cp_is(p, "__attribute") || cp_is(p, "_Alignas") ||
                    cp_is(p, "alignas") || cp_is(p, "__declspec")) {
             cp_skip_attrs(p, s);
