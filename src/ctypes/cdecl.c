@@ -109,6 +109,8 @@ static const struct type *typedef_name(struct cparser *p) {
                                           cp_tok_is(next, ")") || cp_tok_is(next, "(")));
     if (s && s->ty)
         ty = s->ty;
+    else if (typelike && !strcmp(name, "bool"))
+        ty = &type_bool; /* stdbool's (and C23's) bool, without asking BTF */
     else if (typelike)
         ty = ct_lookup_name(p->c, name);
     if (!ty && typelike)

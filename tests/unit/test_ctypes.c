@@ -238,6 +238,9 @@ static void test_signed_unsigned_char_arrays(void **state) {
     assert_int_equal(field(s, "b")->ty->kind, T_ARRAY);
     assert_int_equal(field(s, "c")->ty->kind, T_ARRAY);
     assert_int_equal(field(s, "d")->ty->kind, T_STRING);
+    assert_int_equal(parse(f, "struct flags { bool on; _Bool off; };"), 0);
+    assert_int_equal(field(lookup(f, "struct flags"), "on")->ty->kind, T_BOOL);
+    assert_int_equal(field(lookup(f, "struct flags"), "off")->ty->kind, T_BOOL);
 }
 
 /* Bit positions (offset * 8 + bit_offset) and struct sizes printed by gcc
