@@ -76,6 +76,12 @@
         char c;                                                                                    \
         long data[];                                                                               \
     };                                                                                             \
+    struct l_alignas {                                                                             \
+        char a;                                                                                    \
+        _Alignas(8) char b;                                                                        \
+        _Alignas(long long) short c;                                                               \
+        int d __attribute__((aligned(sizeof(long) * 2)));                                          \
+    };                                                                                             \
     struct l_matrix {                                                                              \
         short m[2][3];                                                                             \
         char names[2][16];                                                                         \
@@ -164,7 +170,8 @@ static void test_layout_matches_gcc(void **state) {
         FC(struct, l_ptrs, arr),      FC(struct, l_ptrs, parr),    FC(struct, l_ptrs, b),
         FC(struct, l_packed, b),      FC(struct, l_packed, c),     FC(struct, l_memb_packed, b),
         FC(struct, l_memb_packed, c), FC(struct, l_aligned, b),    FC(struct, l_flex, c),
-        FC(struct, l_flex, data),     FC(struct, l_matrix, names), FC(struct, l_matrix, t),
+        FC(struct, l_flex, data),     FC(struct, l_alignas, b),    FC(struct, l_alignas, c),
+        FC(struct, l_alignas, d),     FC(struct, l_matrix, names), FC(struct, l_matrix, t),
     };
     for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
         const struct type *t = lookup(f, checks[i].tag);
@@ -181,6 +188,7 @@ static void test_layout_matches_gcc(void **state) {
     assert_int_equal(lookup(f, "struct l_aligned")->size, sizeof(struct l_aligned));
     assert_int_equal(lookup(f, "struct l_flex")->size, sizeof(struct l_flex));
     assert_int_equal(lookup(f, "struct l_matrix")->size, sizeof(struct l_matrix));
+    assert_int_equal(lookup(f, "struct l_alignas")->size, sizeof(struct l_alignas));
 }
 
 static void test_field_types(void **state) {
