@@ -97,6 +97,8 @@ const struct type *ctypes_lookup(struct ctypes *c, const char *name) {
         if (!(e && e->ty) && !strcmp(name, "bool"))
             return &type_bool; /* without asking BTF, whose bool is _Bool too */
         const struct type *t = ct_lookup_name(c, name);
+        if (t == &ct_func_type)
+            return NULL; /* a function type names no value */
         const struct type *full = ctypes_complete(c, t);
         return full ? full : t;
     }

@@ -370,6 +370,10 @@ static void test_typedef_chains(void **state) {
     assert_true(lookup(f, "handler_t")->is_ptr);
     assert_null(lookup(f, "handler_t")->pointee);
     assert_true(type_equal(lookup(f, "cv_t"), &type_s8));
+    assert_int_equal(parse(f, "typedef void fn_t(int); struct cb { fn_t *f; };"), 0);
+    assert_null(ctypes_lookup(f->c, "fn_t"));
+    assert_true(field(lookup(f, "struct cb"), "f")->ty->is_ptr);
+    assert_null(field(lookup(f, "struct cb"), "f")->ty->pointee);
 }
 
 static void test_forward_declarations(void **state) {
