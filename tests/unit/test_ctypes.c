@@ -82,6 +82,19 @@
         _Alignas(long long) short c;                                                               \
         int d __attribute__((aligned(sizeof(long) * 2)));                                          \
     };                                                                                             \
+    struct l_anon_packed {                                                                         \
+        char c;                                                                                    \
+        struct __attribute__((packed)) {                                                           \
+            char a;                                                                                \
+            int b;                                                                                 \
+        } odd;                                                                                     \
+        char d;                                                                                    \
+        struct __attribute__((packed)) {                                                           \
+            char a;                                                                                \
+            int b;                                                                                 \
+            char pad[3];                                                                           \
+        } even;                                                                                    \
+    };                                                                                             \
     struct l_matrix {                                                                              \
         short m[2][3];                                                                             \
         char names[2][16];                                                                         \
@@ -162,16 +175,23 @@ static void test_layout_matches_gcc(void **state) {
     struct fixture *f = *state;
     assert_int_equal(parse(f, layout_text), 0);
     static const struct field_check checks[] = {
-        FC(struct, l_basic, a),       FC(struct, l_basic, b),      FC(struct, l_basic, c),
-        FC(struct, l_basic, d),       FC(struct, l_basic, e),      FC(struct, l_basic, f),
-        FC(struct, l_basic, g),       FC(union, l_union, a),       FC(union, l_union, b),
-        FC(struct, l_nested, in),     FC(struct, l_nested, u),     FC(struct, l_nested, named),
-        FC(struct, l_nested, z),      FC(struct, l_ptrs, next),    FC(struct, l_ptrs, fn),
-        FC(struct, l_ptrs, arr),      FC(struct, l_ptrs, parr),    FC(struct, l_ptrs, b),
-        FC(struct, l_packed, b),      FC(struct, l_packed, c),     FC(struct, l_memb_packed, b),
-        FC(struct, l_memb_packed, c), FC(struct, l_aligned, b),    FC(struct, l_flex, c),
-        FC(struct, l_flex, data),     FC(struct, l_alignas, b),    FC(struct, l_alignas, c),
-        FC(struct, l_alignas, d),     FC(struct, l_matrix, names), FC(struct, l_matrix, t),
+        FC(struct, l_basic, a),          FC(struct, l_basic, b),
+        FC(struct, l_basic, c),          FC(struct, l_basic, d),
+        FC(struct, l_basic, e),          FC(struct, l_basic, f),
+        FC(struct, l_basic, g),          FC(union, l_union, a),
+        FC(union, l_union, b),           FC(struct, l_nested, in),
+        FC(struct, l_nested, u),         FC(struct, l_nested, named),
+        FC(struct, l_nested, z),         FC(struct, l_ptrs, next),
+        FC(struct, l_ptrs, fn),          FC(struct, l_ptrs, arr),
+        FC(struct, l_ptrs, parr),        FC(struct, l_ptrs, b),
+        FC(struct, l_packed, b),         FC(struct, l_packed, c),
+        FC(struct, l_memb_packed, b),    FC(struct, l_memb_packed, c),
+        FC(struct, l_aligned, b),        FC(struct, l_flex, c),
+        FC(struct, l_flex, data),        FC(struct, l_alignas, b),
+        FC(struct, l_alignas, c),        FC(struct, l_alignas, d),
+        FC(struct, l_anon_packed, odd),  FC(struct, l_anon_packed, d),
+        FC(struct, l_anon_packed, even), FC(struct, l_matrix, names),
+        FC(struct, l_matrix, t),
     };
     for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
         const struct type *t = lookup(f, checks[i].tag);
@@ -189,6 +209,7 @@ static void test_layout_matches_gcc(void **state) {
     assert_int_equal(lookup(f, "struct l_flex")->size, sizeof(struct l_flex));
     assert_int_equal(lookup(f, "struct l_matrix")->size, sizeof(struct l_matrix));
     assert_int_equal(lookup(f, "struct l_alignas")->size, sizeof(struct l_alignas));
+    assert_int_equal(lookup(f, "struct l_anon_packed")->size, sizeof(struct l_anon_packed));
 }
 
 static void test_field_types(void **state) {
