@@ -78,7 +78,9 @@ static void member_decl(struct cparser *p, struct members *ms) {
     do
         member_declarator(p, &s, ms);
     while (!p->failed && cp_accept(p, ","));
-    if (!p->failed)
+    /* clang only warns when the last member lacks its ';', and bpftrace
+     * accepts such definitions */
+    if (!p->failed && !cp_is(p, "}"))
         cp_expect(p, ";");
 }
 

@@ -19,7 +19,7 @@ void sema_c_definitions(struct sema *s, struct node *program) {
     }
     for (struct node *c = program ? program->c : NULL; c; c = c->next)
         if (c->kind == N_C_DEFINITION && c->str)
-            ctypes_parse(s->out->ct, c->str, c->loc.first_line, s->d);
+            ctypes_parse_at(s->out->ct, c->str, &c->loc, s->d);
 }
 
 const struct type *sema_complete(struct sema *s, const struct type *t) {

@@ -593,7 +593,7 @@ static void test_error_kinds(void **state) {
     assert_int_equal(parse(f, "struct d { int x[1/0]; };"), -1);
     assert_int_equal(parse(f, "struct e { int x;"), -1);
     /* an error does not stop later definitions */
-    assert_int_equal(parse(f, "struct f { int ; int }; struct g { int ok; };"), -1);
+    assert_int_equal(parse(f, "struct f { int x y; }; struct g { int ok; };"), -1);
     assert_int_equal(lookup(f, "struct g")->size, 4);
     /* outside a body, what does not parse is skipped silently */
     assert_int_equal(parse(f, "int x = ; ) garbage ( int y[;"), 0);
