@@ -82,6 +82,15 @@ enum func {
     F_DELETE,
     F_CLEAR,
     F_ZERO,
+    F_HAS_KEY,
+    F_STRFTIME,
+    F_NTOP,
+    F_BSWAP,
+    F_STRERROR,
+    F_SYSCALL_NAME,
+    F_GETOPT,
+    F_JOIN,
+    F_PPID,
 };
 
 struct sema_map {
@@ -96,6 +105,7 @@ struct sema_map {
 struct sema_var {
     char *name; /* "$x" */
     const struct type *ty;
+    uint32_t int_width; /* widest integer assigned, before widening (bswap); 0 if none */
 };
 
 /* The attach points of one probe block that share a provider become one unit;
@@ -127,6 +137,8 @@ struct sema_opts {
     int max_strlen;  /* size of str() results, bpftrace's max_strlen */
     int npositional; /* $1.. $N from the command line */
     char **positional;
+    int nnamed; /* "--name[=value]" after "--" on the command line, for getopt() */
+    char **named;
     const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
     bool no_btf;        /* do not read the kernel's BTF */
 };
