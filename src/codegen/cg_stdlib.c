@@ -6,6 +6,7 @@
 
 #include "codegen/cg.h"
 #include "codegen/cg_map.h"
+#include "codegen/cg_typed.h"
 
 static struct val in_reg(int reg) {
     return (struct val){.kind = V_REG, .reg = reg};
@@ -57,6 +58,22 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     }
 }
 
+/* The address bytes, zeros included: a char array in memory is copied
+ * whole, not as a string. */
+static void addr_bytes(struct cg *cg, struct node *addr, int off) {
+    if (!cg_is_typed_ref(addr)) {
+        cg_store_value(cg, addr, addr->ty, off);
+        return;
+    }
+    const struct type *raw = type_array(cg->sema->types, &type_u8, addr->ty->size);
+    int mark = cg_frame_mark(cg);
+    struct mref r;
+    cg_mref(cg, addr, &r);
+    cg_mref_copy(cg, &r, raw, off, (int)addr->ty->size);
+    cg_mref_release(cg, &r);
+    cg_frame_release(cg, mark);
+}
+
 /* ntop([af,] addr) writes a struct text_inet at fp + off: the family, then
  * the address bytes as they are in memory (an integer's low bytes first). */
 void cg_ntop(struct cg *cg, struct node *call, int off) {
@@ -65,11 +82,11 @@ void cg_ntop(struct cg *cg, struct node *call, int off) {
     if (call->a->next) {
         cg_store_value(cg, call->a, &type_u64, off);
     } else {
-        int af = addr->ty->kind == T_ARRAY && addr->ty->size == 16 ? 10 : 2; /* AF_INET6, AF_INET */
+        int af = addr->ty->size == 16 ? 10 : 2; /* AF_INET6, AF_INET */
         emit(&cg->e, ST_MEM(BPF_DW, cg->fp, off, af));
     }
-    if (addr->ty->kind == T_ARRAY) {
-        cg_store_value(cg, addr, addr->ty, addr_off);
+    if (addr->ty->kind == T_ARRAY || addr->ty->kind == T_STRING) {
+        addr_bytes(cg, addr, addr_off);
         if (addr->ty->size < 16)
             cg_zero(cg, addr_off + (int)addr->ty->size, 16 - (int)addr->ty->size);
     } else {

@@ -65,7 +65,8 @@ const struct type *sema_check_strftime(struct sema *s, struct node *call, int na
 static bool inet_addr_ok(const struct type *t) {
     if (sema_is_int(t))
         return true;
-    return t->kind == T_ARRAY && (t->size == 4 || t->size == 16);
+    /* unsigned char arrays are strings in trawk's type layer */
+    return (t->kind == T_ARRAY || t->kind == T_STRING) && (t->size == 4 || t->size == 16);
 }
 
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs) {
