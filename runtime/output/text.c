@@ -1,6 +1,7 @@
 #include "text.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -8,27 +9,32 @@
 /* bpftrace formats into max_strlen bytes */
 #define STRFTIME_MAX 64
 
-/* Replaces each %f, %k, %l of fmt by the fraction of the second. */
-static void expand_fraction(struct out_str *o, const char *fmt, uint64_t ns) {
+/* Replaces each %f, %k, %l of fmt by the fraction of the second. As in
+ * bpftrace, the "%f" of "%%f" is replaced too, which leaves "%" before
+ * digits: strftime(3) fails on that in bpftrace, so it is reported here
+ * (returns false). */
+static bool expand_fraction(struct out_str *o, const char *fmt, uint64_t ns) {
     char buf[24];
+    bool ok = true, escaped = false; /* escaped: the previous '%' opened a conversion */
     for (const char *p = fmt; *p; p++) {
         const char *f = p[0] == '%' ? strchr("fkl", p[1] ? p[1] : 'x') : NULL;
-        if (p[0] == '%' && p[1] == '%') {
-            out_str_puts(o, "%%");
-            p++;
-        } else if (f) {
+        if (f) {
             if (*f == 'f')
                 snprintf(buf, sizeof(buf), "%06llu", (unsigned long long)(ns / 1000));
             else if (*f == 'k')
                 snprintf(buf, sizeof(buf), "%09llu", (unsigned long long)ns);
             else
                 snprintf(buf, sizeof(buf), "%03llu", (unsigned long long)(ns / 1000000));
+            ok &= !escaped;
             out_str_puts(o, buf);
             p++;
+            escaped = false;
         } else {
+            escaped = *p == '%' && !escaped;
             out_str_putc(o, *p);
         }
     }
+    return ok;
 }
 
 void out_fmt_strftime(struct out_str *s, const char *fmt, uint64_t boot_ns, int64_t boot_offset_ns,
@@ -47,10 +53,10 @@ void out_fmt_strftime(struct out_str *s, const char *fmt, uint64_t boot_ns, int6
     }
     struct out_str f;
     out_str_init(&f);
-    expand_fraction(&f, fmt ? fmt : "", (uint64_t)frac);
+    bool ok = expand_fraction(&f, fmt ? fmt : "", (uint64_t)frac);
     char buf[1024];
     size_t cap = max > 0 && (size_t)max < sizeof(buf) ? (size_t)max : sizeof(buf);
-    size_t n = f.p ? strftime(buf, cap, f.p, &tm) : 0;
+    size_t n = ok && f.p ? strftime(buf, cap, f.p, &tm) : 0;
     out_str_free(&f);
     if (!n) {
         out_str_puts(s, "(?)");
