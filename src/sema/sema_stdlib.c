@@ -29,6 +29,13 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
                    "call to has_key() expects a map with explicit keys (non-scalar map)");
         return &type_bool;
     }
+    const struct type *v = s->out->maps[m->sym].val_ty;
+    if (v && v->kind == T_AGG && (v->agg == AGG_HIST || v->agg == AGG_LHIST)) {
+        /* their BPF keys hold a bucket too (bpftrace fails to load these) */
+        sema_error(s, &call->loc, E_UNSUPPORTED, "has_key() does not support %s maps",
+                   sema_tname(v));
+        return &type_bool;
+    }
     if (nargs == 2)
         sema_map_key_check(s, m, m->next);
     return &type_bool;

@@ -104,6 +104,8 @@ static void misuse_is_reported(void **state) {
     check_error("BEGIN { @s = 1; print(has_key(@s, 1)); }",
                 "stdin:1:23-37: ERROR: call to has_key() expects a map with explicit keys "
                 "(non-scalar map)");
+    check_error("BEGIN { @h[1] = hist(1); print(has_key(@h, 1)); }",
+                "stdin:1:32-46: ERROR: has_key() does not support hist_t maps");
     check_error("BEGIN { print(has_key(1, 1)); }",
                 "stdin:1:15-28: ERROR: Call to has_key() has arguments that do not match any "
                 "definition.");
