@@ -26,6 +26,11 @@
  *   N_CALL       aggregation: n->ty is the T_AGG type; str(p, n): string[n + 1]
  *                for a literal n below max_strlen, else string[max_strlen];
  *                str() of a string (str($1)) has that string's type
+ *                has_key, delete: bool; bswap: uint of the operand's width;
+ *                strftime, ntop, strerror, syscall_name: T_TEXT;
+ *                getopt(...) is rewritten into the N_INT, N_STRING or N_BOOL
+ *                of the option's value, ppid and ppid(task) into
+ *                task->real_parent->tgid (N_FIELD)
  *   N_FIELD      args.NAME of a __data_loc string: string[max_strlen]; a field of a
  *                record (C struct, args) has the field's C type; through a pointer
  *                (-> or .) the pointer's pointee is complete
