@@ -45,14 +45,20 @@ static void become_string(struct node *call, const char *v) {
     call->len = strlen(v);
 }
 
-/* Remembers "--name" for the hint listing the options the script takes. */
-static void note_name(struct sema *s, const char *name) {
-    size_t have = s->getopt_names ? strlen(s->getopt_names) : 0;
-    char *p = realloc(s->getopt_names, have + strlen(name) + 5);
-    if (!p)
+/* Remembers an option and its help for --help and the hints. */
+static void note_option(struct sema *s, const char *name, const struct node *help) {
+    int n = s->ngetopts;
+    char **names = realloc(s->getopt_names, sizeof(*names) * (size_t)(n + 1));
+    if (names)
+        s->getopt_names = names;
+    char **helps = realloc(s->getopt_helps, sizeof(*helps) * (size_t)(n + 1));
+    if (helps)
+        s->getopt_helps = helps;
+    if (!names || !helps)
         return;
-    sprintf(p + have, "%s--%s", have ? ", " : "", name);
-    s->getopt_names = p;
+    names[n] = strdup(name);
+    helps[n] = help ? strdup(help->str) : NULL;
+    s->ngetopts++;
 }
 
 /* Turns the call into the option's value (or the default), in place. */
@@ -103,7 +109,7 @@ const struct type *sema_check_getopt(struct sema *s, struct node *call, int narg
     const char *v = named_value(s, opt, &idx);
     if (idx >= 0)
         mark_used(s, idx);
-    note_name(s, opt);
+    note_option(s, opt, nargs == 3 ? dflt->next : NULL);
     struct node *args = call->a;
     free(call->str);
     call->str = NULL;
@@ -114,10 +120,25 @@ const struct type *sema_check_getopt(struct sema *s, struct node *call, int narg
     return sema_expr(s, call);
 }
 
-/* Options nobody asked for are errors, as in bpftrace. */
-void sema_getopt_finish(struct sema *s) {
-    if (!s->opts || s->opts->nnamed == 0)
-        return;
+/* "--help" after "--" lists the options (newest first, as bpftrace does)
+ * and stops, as an error that prints nothing more. */
+static bool asked_for_help(struct sema *s) {
+    for (int i = 0; i < s->opts->nnamed; i++) {
+        if (strcmp(s->opts->named[i], "--help") != 0)
+            continue;
+        fprintf(s->d->out, "HINT: expected program options:\n");
+        for (int j = s->ngetopts - 1; j >= 0; j--)
+            fprintf(s->d->out, "--%s%s%s\n", s->getopt_names[j], s->getopt_helps[j] ? ": " : "",
+                    s->getopt_helps[j] ? s->getopt_helps[j] : "");
+        s->d->nerrors++;
+        return true;
+    }
+    return false;
+}
+
+/* Options nobody asked for are errors, as in bpftrace, whose hint joins
+ * the expected ones (newest first) with ": ". */
+static void unexpected_options(struct sema *s) {
     char list[512] = "";
     size_t len = 0;
     for (int i = 0; i < s->opts->nnamed; i++) {
@@ -129,12 +150,26 @@ void sema_getopt_finish(struct sema *s) {
         if (w > 0 && len + (size_t)w < sizeof(list))
             len += (size_t)w;
     }
-    if (len) {
-        diag_plain_error(s->d, E_ARGS, "unexpected program command line options: %s", list);
-        fprintf(s->d->out, "HINT: expected program options: %s\n", s->getopt_names);
+    if (!len)
+        return;
+    diag_plain_error(s->d, E_ARGS, "unexpected program command line options: %s", list);
+    fprintf(s->d->out, "HINT: expected program options: ");
+    for (int j = s->ngetopts - 1; j >= 0; j--)
+        fprintf(s->d->out, "%s--%s", j == s->ngetopts - 1 ? "" : ": ", s->getopt_names[j]);
+    fprintf(s->d->out, "\n");
+}
+
+void sema_getopt_finish(struct sema *s) {
+    if (s->opts && s->opts->nnamed > 0 && !asked_for_help(s))
+        unexpected_options(s);
+    for (int i = 0; i < s->ngetopts; i++) {
+        free(s->getopt_names[i]);
+        free(s->getopt_helps[i]);
     }
     free(s->getopt_names);
-    s->getopt_names = NULL;
+    free(s->getopt_helps);
     free(s->named_used);
+    s->getopt_names = s->getopt_helps = NULL;
     s->named_used = NULL;
+    s->ngetopts = 0;
 }

@@ -45,8 +45,10 @@ struct sema {
      * that declares it and the blocks inside */
     const struct node *scopes[256];
     int nscopes;
-    bool *named_used;   /* parallel to opts->named: asked for by a getopt() */
-    char *getopt_names; /* "--a, --b": the options getopt() asks for */
+    bool *named_used; /* parallel to opts->named: asked for by a getopt() */
+    /* the options getopt() asks for, in order, with their help (or NULL) */
+    char **getopt_names, **getopt_helps;
+    int ngetopts;
 };
 
 /* Reports an error during the reporting walk only. */
