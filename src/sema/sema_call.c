@@ -10,6 +10,7 @@ struct func_desc {
     enum func id;
     int min_args, max_args;
     call_check check; /* NULL for aggregations: see sema_agg_call */
+    bool is_macro;    /* a macro of bpftrace's stdlib: its own wording for wrong arguments */
 };
 
 /* bpftrace functions trawk does not implement yet. */
@@ -243,15 +244,15 @@ static const struct func_desc funcs[] = {
     {"stats", F_STATS, 1, 1, NULL},
     {"hist", F_HIST, 1, 2, NULL},
     {"lhist", F_LHIST, 4, 4, NULL},
-    {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key},
+    {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key, true},
     {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
     {"ntop", F_NTOP, 1, 2, sema_check_ntop},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
-    {"strerror", F_STRERROR, 1, 1, sema_check_num_name},
-    {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name},
+    {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
+    {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
     {"getopt", F_GETOPT, 1, 3, sema_check_getopt},
     {"join", F_JOIN, 1, 2, sema_check_join},
-    {"ppid", F_PPID, 0, 1, sema_check_ppid},
+    {"ppid", F_PPID, 0, 1, sema_check_ppid, true},
 };
 
 static const struct func_desc *func_find(const char *name) {
@@ -303,6 +304,11 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         return NULL;
     }
     int nargs = (int)ast_list_len(call->a);
+    if (f->is_macro && (nargs < f->min_args || nargs > f->max_args)) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "Call to %s() has arguments that do not match any definition.", call->str);
+        return NULL;
+    }
     if (!check_nargs(s, call, nargs, f->min_args, f->max_args))
         return f->id == F_STR ? NULL : &type_void;
     return f->check(s, call, nargs);

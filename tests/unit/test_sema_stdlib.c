@@ -121,6 +121,25 @@ static void misuse_is_reported(void **state) {
                 "stdin:1:22-23: ERROR: First argument to 'getopt' must be a string literal.");
 }
 
+/* bpftrace words argument counts differently for its stdlib macros. */
+static void argument_counts(void **state) {
+    check_error("BEGIN { @a[1] = 1; print(has_key(@a)); }",
+                "stdin:1:26-37: ERROR: Call to has_key() has arguments that do not match any "
+                "definition.");
+    check_error("BEGIN { print(strerror()); }",
+                "stdin:1:15-25: ERROR: Call to strerror() has arguments that do not match any "
+                "definition.");
+    check_error("BEGIN { print(ppid(1, 2)); }",
+                "stdin:1:15-25: ERROR: Call to ppid() has arguments that do not match any "
+                "definition.");
+    check_error("BEGIN { print(strftime(\"%H\")); }",
+                "stdin:1:15-29: ERROR: strftime() requires 2 arguments (1 provided)");
+    check_error("BEGIN { print(ntop(1, 2, 3)); }",
+                "stdin:1:15-28: ERROR: ntop() takes up to 2 arguments (3 provided)");
+    check_error("BEGIN { join(); }",
+                "stdin:1:9-15: ERROR: join() requires at least one argument (0 provided)");
+}
+
 static void delete_statement_warns(void **state) {
     struct run *r = run("BEGIN { @a[1] = 1; delete(@a, 1); if (delete(@a, 2)) { } delete(@a[1]) }");
     assert_int_equal(r->rc, 0);
@@ -169,9 +188,13 @@ static void getopt_unknown_and_bad_options(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(types_of_values),    cmocka_unit_test(bswap_width),
-        cmocka_unit_test(misuse_is_reported), cmocka_unit_test(delete_statement_warns),
-        cmocka_unit_test(getopt_values),      cmocka_unit_test(getopt_unknown_and_bad_options),
+        cmocka_unit_test(types_of_values),
+        cmocka_unit_test(bswap_width),
+        cmocka_unit_test(misuse_is_reported),
+        cmocka_unit_test(argument_counts),
+        cmocka_unit_test(delete_statement_warns),
+        cmocka_unit_test(getopt_values),
+        cmocka_unit_test(getopt_unknown_and_bad_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
