@@ -29,8 +29,8 @@
  *                has_key, delete: bool; bswap: uint of the operand's width;
  *                strftime, ntop, strerror, syscall_name: T_TEXT;
  *                getopt(...) is rewritten into the N_INT, N_STRING or N_BOOL
- *                of the option's value, ppid and ppid(task) into
- *                task->real_parent->tgid (N_FIELD)
+ *                of the option's value, ppid and pcomm (also called
+ *                with a task) into task->real_parent->pid or ->comm (N_FIELD)
  *   N_FIELD      args.NAME of a __data_loc string: string[max_strlen]; a field of a
  *                record (C struct, args) has the field's C type; through a pointer
  *                (-> or .) the pointer's pointee is complete
@@ -96,6 +96,7 @@ enum func {
     F_GETOPT,
     F_JOIN,
     F_PPID,
+    F_PCOMM,
 };
 
 struct sema_map {

@@ -252,7 +252,8 @@ static const struct func_desc funcs[] = {
     {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
     {"getopt", F_GETOPT, 1, 3, sema_check_getopt},
     {"join", F_JOIN, 1, 2, sema_check_join},
-    {"ppid", F_PPID, 0, 1, sema_check_ppid, true},
+    {"ppid", F_PPID, 0, 1, sema_check_parent, true},
+    {"pcomm", F_PCOMM, 0, 1, sema_check_parent, true},
 };
 
 static const struct func_desc *func_find(const char *name) {

@@ -132,9 +132,10 @@ const struct type *sema_check_join(struct sema *s, struct node *call, int nargs)
 const struct type *sema_check_getopt(struct sema *s, struct node *call, int nargs);
 /* After the walks: options given on the command line that no getopt() took. */
 void sema_getopt_finish(struct sema *s);
-/* ppid and ppid(task): rewritten into task->real_parent->tgid */
-const struct type *sema_ppid(struct sema *s, struct node *n);
-const struct type *sema_check_ppid(struct sema *s, struct node *call, int nargs);
+/* ppid, pcomm, ppid(task), pcomm(task): rewritten into task->real_parent->pid
+ * or ->comm, as bpftrace's macros are */
+const struct type *sema_parent_field(struct sema *s, struct node *n);
+const struct type *sema_check_parent(struct sema *s, struct node *call, int nargs);
 /* A statement that discards a call's value (delete): bpftrace warns. */
 void sema_discarded_value(struct sema *s, struct node *stmt);
 

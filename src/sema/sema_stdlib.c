@@ -148,7 +148,7 @@ const struct type *sema_check_join(struct sema *s, struct node *call, int nargs)
     return &type_void;
 }
 
-/* ---- ppid: task->real_parent->tgid ---- */
+/* ---- ppid and pcomm: bpftrace's macros for task->real_parent->pid and ->comm ---- */
 
 static struct node *field_of(struct node *base, const char *name, const struct loc *loc) {
     struct node *f = ast_new_str(N_FIELD, loc, name, strlen(name));
@@ -157,22 +157,24 @@ static struct node *field_of(struct node *base, const char *name, const struct l
     return f;
 }
 
-const struct type *sema_check_ppid(struct sema *s, struct node *call, int nargs) {
-    (void)nargs;
-    return sema_ppid(s, call);
-}
-
-/* Rewrites n (ppid, or ppid(task)) in place into task->real_parent->tgid. */
-const struct type *sema_ppid(struct sema *s, struct node *n) {
+/* Rewrites n (ppid, pcomm, or either called with a task) in place into
+ * task->real_parent->pid or ->comm; the task defaults to curtask. */
+const struct type *sema_parent_field(struct sema *s, struct node *n) {
+    const char *field = strcmp(n->str, "pcomm") == 0 ? "comm" : "pid";
     struct node *task = n->kind == N_CALL ? n->a : NULL;
     if (!task)
         task = ast_new_str(N_IDENT, &n->loc, "curtask", 7);
     free(n->str);
     n->kind = N_FIELD;
-    n->str = strdup("tgid");
+    n->str = strdup(field);
     n->arrow = true;
     n->a = field_of(task, "real_parent", &n->loc);
     return sema_expr(s, n);
+}
+
+const struct type *sema_check_parent(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    return sema_parent_field(s, call);
 }
 
 /* The source character at (line, column), 0 when outside the text. */
