@@ -47,6 +47,9 @@ static void become_string(struct node *call, const char *v) {
 
 /* Remembers an option and its help for --help and the hints. */
 static void note_option(struct sema *s, const char *name, const struct node *help) {
+    for (int i = 0; i < s->ngetopts; i++)
+        if (strcmp(s->getopt_names[i], name) == 0)
+            return; /* asked again (a macro used twice) */
     int n = s->ngetopts;
     char **names = realloc(s->getopt_names, sizeof(*names) * (size_t)(n + 1));
     if (names)
