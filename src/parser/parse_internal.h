@@ -51,6 +51,14 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t);
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n);
 struct node *pa_offsetof(const struct loc *l, struct node *type, char *path);
 char *pa_path_join(char *path, char *field);
+struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *name,
+                      struct node *params, struct node *body);
+/* let @m = kind(args); reports args other than one positive integer, at end
+ * when there are none. */
+struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, char *kind,
+                         struct node *args, const struct loc *end);
+/* { stmts last }: last becomes the value when it is an expression statement. */
+struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last);
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
                         struct node *probes);
 

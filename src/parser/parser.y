@@ -41,6 +41,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
+%token MACRO "macro"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -52,7 +53,9 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 
 %type <node> config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
 %type <node> expr ternary binary unary postfix primary map var call type type_base
+%type <node> macro macro_param map_decl block_expr
 %type <list> config_items config_list probes attach_list stmts stmt_list expr_list record_fields
+%type <list> macro_params
 %type <node> record_field
 %type <str> field_name field_path
 %type <op> assign_op
@@ -106,6 +109,31 @@ probes
     : %empty                        { $$ = (struct pa_list){0}; }
     | probes probe                  { $$ = pa_list_add($1, $2); }
     | probes C_DEFINITION           { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
+    | probes macro                  { $$ = pa_list_add($1, $2); }
+    | probes map_decl               { $$ = pa_list_add($1, $2); }
+    ;
+
+/* The location of a macro is "macro NAME", as bpftrace underlines it. */
+macro
+    : "macro" IDENT block_expr      { $$ = pa_macro(&@1, &@2, $2, NULL, $3); }
+    | "macro" IDENT "(" ")" block_expr { $$ = pa_macro(&@1, &@2, $2, NULL, $5); }
+    | "macro" IDENT "(" macro_params ")" block_expr { $$ = pa_macro(&@1, &@2, $2, $4.head, $6); }
+    ;
+
+macro_params
+    : macro_param                   { $$ = pa_list_add((struct pa_list){0}, $1); }
+    | macro_params "," macro_param  { $$ = pa_list_add($1, $3); }
+    ;
+
+macro_param
+    : var
+    | MAP                           { $$ = pa_map(&@$, $1, NULL); }
+    | IDENT                         { $$ = pa_named(N_IDENT, &@$, $1); }
+    ;
+
+map_decl
+    : "let" MAP "=" IDENT "(" ")" ";" { $$ = pa_map_decl(ctx, &@$, $2, $4, NULL, &@6); }
+    | "let" MAP "=" IDENT "(" expr_list ")" ";" { $$ = pa_map_decl(ctx, &@$, $2, $4, $6.head, &@7); }
     ;
 
 probe
@@ -124,6 +152,12 @@ pred
 
 block
     : "{" stmts "}"                 { $$ = pa_node(N_BLOCK, &@$, $2.head, NULL, NULL, NULL); }
+    ;
+
+/* A block whose last statement, an expression without ";", is its value. */
+block_expr
+    : "{" stmt_list "}"             { $$ = pa_block_expr(&@$, $2.head, NULL); }
+    | "{" stmt_list simple_stmt "}" { $$ = pa_block_expr(&@$, $2.head, $3); }
     ;
 
 /* Statements end with ";", except the last one of a block and statements
@@ -256,6 +290,7 @@ primary
     | var
     | map
     | call
+    | block_expr
     | "(" expr ")"                  { $$ = $2; }
     | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
     | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }
