@@ -10,6 +10,7 @@
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
 #include "list.h"
+#include "parser/macro.h"
 #include "parser/parse.h"
 #include "preproc/preproc.h"
 #include "runtime.h"
@@ -252,6 +253,10 @@ static int run_program(const struct cli *c, const char *text) {
         return 1;
     }
     struct node *ast = parse_program(&d, pp.script);
+    if (ast && macro_expand(ast, &d) < 0) {
+        ast_free(ast);
+        ast = NULL;
+    }
     if (!ast) {
         preproc_out_free(&pp);
         return 1;

@@ -179,8 +179,7 @@ struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, 
         struct loc comma = {args->loc.last_line, args->loc.last_column, args->loc.last_line,
                             args->loc.last_column + 1};
         diag_error(ctx->d, &comma, E_SYNTAX, "syntax: expected ')'");
-    }
-    else
+    } else
         diag_error(ctx->d, args ? &args->loc : end, E_SYNTAX,
                    "syntax: expected positive integer for map declaration max entries");
     ast_free(args);

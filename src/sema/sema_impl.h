@@ -65,6 +65,7 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
 /* ---- statements and expressions ---- */
 void sema_block(struct sema *s, struct node *block);
 void sema_stmt(struct sema *s, struct node *n);
+const struct type *sema_block_expr(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);
 /* Positional parameters become literals in place. */
 void sema_positional(struct sema *s, struct node *n);
