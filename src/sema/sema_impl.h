@@ -33,6 +33,7 @@ struct sema {
     struct map_info *minfo; /* parallel to out->maps */
     bool report;            /* second walk: report errors */
     int max_strlen;
+    const struct node *decls; /* the program's map declarations (N_MAP_DECL among others) */
 
     /* the probe being checked */
     struct node *probe;
@@ -134,6 +135,14 @@ bool sema_map_defined(struct sema *s, struct node *n);
 const struct type *sema_map_read(struct sema *s, struct node *n);
 /* A map passed whole (print/clear/zero/delete): must exist, no keys written. */
 int sema_map_whole(struct sema *s, struct node *n, const char *func);
+
+/* ---- map declarations (sema_decls.c) ---- */
+/* Checks the kinds of the program's map declarations. */
+void sema_map_decls(struct sema *s, struct node *program);
+/* Gives a map just added its declaration, if it has one. */
+void sema_map_decl_apply(struct sema *s, struct sema_map *m);
+/* After the walks: declared maps never used, and uses that need another kind. */
+void sema_map_decls_check(struct sema *s);
 
 /* ---- variables ---- */
 int sema_var_find(struct sema *s, const char *name);
