@@ -161,6 +161,14 @@ static void expand(struct scope *s, struct node **slot, const struct node *macro
     for (int i = 0; i < inner.ncreated; i++)
         free(inner.created[i]);
     free(inner.created);
+    /* A body that is only a value is that value: printf(m()) keeps its
+     * literal format. A variable or map stays wrapped (see substitute). */
+    if (!body->a && body->b && body->b->kind != N_VAR && body->b->kind != N_MAP) {
+        struct node *value = body->b;
+        body->b = NULL;
+        ast_free(body);
+        body = value;
+    }
     replace(slot, body);
 }
 

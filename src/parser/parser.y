@@ -180,6 +180,8 @@ block_stmt
     | "unroll" expr block           { $$ = pa_node(N_UNROLL, &@$, $2, $3, NULL, NULL); }
     | "for" "(" var ":" map ")" block { $$ = pa_node(N_FOR_MAP, &@$, $3, $5, $7, NULL); }
     | "for" "(" var ":" expr ".." expr ")" block { $$ = pa_node(N_FOR_RANGE, &@$, $3, $5, $7, $9); }
+    | "for" var ":" map block       { $$ = pa_node(N_FOR_MAP, &@$, $2, $4, $5, NULL); }
+    | "for" var ":" expr ".." expr block { $$ = pa_node(N_FOR_RANGE, &@$, $2, $4, $6, $7); }
     ;
 
 if_stmt
