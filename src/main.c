@@ -259,6 +259,7 @@ static int run_program(const struct cli *c, const char *text) {
     }
     if (!ast) {
         preproc_out_free(&pp);
+        diag_free(&d);
         return 1;
     }
     if (c->dump && strcmp(c->dump, "ast") == 0)
@@ -274,6 +275,7 @@ static int run_program(const struct cli *c, const char *text) {
         sema_out_free(&sema);
         ast_free(ast);
         preproc_out_free(&pp);
+        diag_free(&d);
         return 0;
     }
     struct manifest m = {0};
@@ -302,6 +304,7 @@ static int run_program(const struct cli *c, const char *text) {
     sema_out_free(&sema);
     ast_free(ast);
     preproc_out_free(&pp);
+    diag_free(&d);
     return rc;
 }
 

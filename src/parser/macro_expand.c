@@ -127,6 +127,17 @@ static struct node *substitute(const struct node *arg, const struct loc *use, bo
     return block;
 }
 
+/* Every location of a copied body names the call it was copied for. */
+static void mark_expansion(struct node *n, int id) {
+    for (; n; n = n->next) {
+        n->loc.expansion = id;
+        mark_expansion(n->a, id);
+        mark_expansion(n->b, id);
+        mark_expansion(n->c, id);
+        mark_expansion(n->d, id);
+    }
+}
+
 static bool on_stack(struct expansion *x, const struct node *macro, const struct node *call) {
     int i = 0;
     while (i < x->depth && x->stack[i] != macro)
@@ -153,6 +164,7 @@ static void expand(struct scope *s, struct node **slot, const struct node *macro
         return;
     }
     struct node *body = ast_clone(macro->b);
+    mark_expansion(body, diag_expansion_add(x->d, &call->loc));
     body->loc = call->loc; /* the value as a whole is the call's */
     struct scope inner = {.x = x, .macro = macro, .args = call->kind == N_CALL ? call->a : NULL};
     x->stack[x->depth++] = macro;

@@ -13,6 +13,12 @@
 
 %code requires {
 #include "parser/parse_internal.h"
+
+/* Bison's default sets only the four line and column fields. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                                       \
+    ((Cur) = (N) ? loc_span(&YYRHSLOC(Rhs, 1), &YYRHSLOC(Rhs, N))                         \
+                 : (struct loc){YYRHSLOC(Rhs, 0).last_line, YYRHSLOC(Rhs, 0).last_column, \
+                                YYRHSLOC(Rhs, 0).last_line, YYRHSLOC(Rhs, 0).last_column})
 }
 
 %code {

@@ -27,6 +27,7 @@ static struct expanded expand_text(const char *text) {
     r.dump = tu_stmt_dump(dump);
     free(dump);
     ast_free(prog);
+    diag_free(&d);
     return r;
 }
 
@@ -146,6 +147,24 @@ static void test_errors(void **state) {
                            "stdin:1:18-25: ERROR: Redefinition of macro: m\n");
 }
 
+/* An error inside a body is followed by the calls it was expanded from. */
+static void test_errors_name_their_calls(void **state) {
+    (void)state;
+    struct expanded r = expand_text("macro n() { @x } macro m() { n() } BEGIN { m(); }");
+    assert_string_equal(r.errors,
+                        "stdin:1:13-15: ERROR: Unhygienic access to map: @x. Maps must be passed "
+                        "into the macro as arguments.\n"
+                        "macro n() { @x } macro m() { n() } BEGIN { m(); }\n"
+                        "            ~~\n"
+                        "stdin:1:30-33: ERROR: expanded from\n"
+                        "macro n() { @x } macro m() { n() } BEGIN { m(); }\n"
+                        "                             ~~~\n"
+                        "stdin:1:44-47: ERROR: expanded from\n"
+                        "macro n() { @x } macro m() { n() } BEGIN { m(); }\n"
+                        "                                           ~~~\n");
+    expanded_free(&r);
+}
+
 /* Names with no macro are builtins and functions, left alone. */
 static void test_non_macros_untouched(void **state) {
     (void)state;
@@ -161,6 +180,7 @@ int main(void) {
         cmocka_unit_test(test_wrapped_map_argument),
         cmocka_unit_test(test_nested_names_carry_depth),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_errors_name_their_calls),
         cmocka_unit_test(test_non_macros_untouched),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
