@@ -21,6 +21,7 @@ struct parse_ctx {
     int run_line, run_col;
     struct loc err_loc; /* run location of the token last returned */
     int depth;          /* brace depth; 0 means between probes, -1 not started */
+    bool in_decl;       /* inside a map declaration "let @m = kind(n)" */
     int comment_ret;    /* start condition to resume after a block comment */
     char *buf;          /* string literal being built */
     size_t len, cap;

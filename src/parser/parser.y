@@ -121,8 +121,7 @@ probes
 
 /* The location of a macro is "macro NAME", as bpftrace underlines it. */
 macro
-    : "macro" IDENT block_expr      { $$ = pa_macro(&@1, &@2, $2, NULL, $3); }
-    | "macro" IDENT "(" ")" block_expr { $$ = pa_macro(&@1, &@2, $2, NULL, $5); }
+    : "macro" IDENT "(" ")" block_expr { $$ = pa_macro(&@1, &@2, $2, NULL, $5); }
     | "macro" IDENT "(" macro_params ")" block_expr { $$ = pa_macro(&@1, &@2, $2, $4.head, $6); }
     ;
 
@@ -137,9 +136,15 @@ macro_param
     | IDENT                         { $$ = pa_named(N_IDENT, &@$, $1); }
     ;
 
+/* The ";" is optional, as in bpftrace. */
 map_decl
-    : "let" MAP "=" IDENT "(" ")" ";" { $$ = pa_map_decl(ctx, &@$, $2, $4, NULL, &@6); }
-    | "let" MAP "=" IDENT "(" expr_list ")" ";" { $$ = pa_map_decl(ctx, &@$, $2, $4, $6.head, &@7); }
+    : "let" MAP "=" IDENT "(" ")" semi_opt { $$ = pa_map_decl(ctx, &@$, $2, $4, NULL, &@6); }
+    | "let" MAP "=" IDENT "(" expr_list ")" semi_opt { $$ = pa_map_decl(ctx, &@$, $2, $4, $6.head, &@7); }
+    ;
+
+semi_opt
+    : %empty
+    | ";"
     ;
 
 probe

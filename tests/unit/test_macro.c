@@ -86,7 +86,7 @@ static void test_variable_by_reference_and_hygiene(void **state) {
 
 static void test_map_parameter_and_bare_call(void **state) {
     (void)state;
-    assert_expansion("macro zero(@m) { @m[1] = 0; } macro go(@y) { zero(@y); } macro one { 1 } "
+    assert_expansion("macro zero(@m) { @m[1] = 0; } macro go(@y) { zero(@y); } macro one() { 1 } "
                      "BEGIN { go(@x); print(one); }",
                      "block_expr\n"
                      " block_expr\n"

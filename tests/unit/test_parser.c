@@ -520,8 +520,8 @@ static void test_deep_and_long_inputs(void **state) {
  * program dump lists them after the C definitions. */
 static void test_macros_and_map_decls(void **state) {
     (void)state;
-    assert_program("macro one { 1 }\n"
-                   "let @a = lruhash(100);\n"
+    assert_program("macro one() { 1 }\n"
+                   "let @a = lruhash(100)\n"
                    "macro add($a, @b, x) { $a += x; @b }\n"
                    "BEGIN { print(one); }\n",
                    "program\n"
