@@ -23,7 +23,8 @@ struct parse_ctx {
     int depth;          /* brace depth; 0 means between probes, -1 not started */
     bool in_decl;       /* inside a map declaration "let @m = kind(n)" */
     int comment_ret;    /* start condition to resume after a block comment */
-    char *buf;          /* string literal being built */
+    char *buf;          /* string literal or C definition being built */
+    size_t cdef_len;    /* the C definition's text without its trailing layout */
     size_t len, cap;
 };
 
@@ -60,7 +61,8 @@ struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, 
                          struct node *args, const struct loc *end);
 /* { stmts last }: last becomes the value when it is an expression statement. */
 struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last);
-struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
-                        struct node *probes);
+/* C definitions must come first: those among the probes are an error. */
+struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
+                        struct node *config, struct node *probes);
 
 #endif

@@ -125,6 +125,13 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
                 name);
         return NULL;
     }
+    if (strcmp(name, "func") == 0) {
+        /* no provider trawk has yet knows its probed function */
+        if (s->probe_complete && s->unit_count > 0)
+            sema_error(s, &n->loc, E_CONTEXT, "The func builtin can not be used with '%s' probes",
+                       s->out->units[s->unit_first].prov->name);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);

@@ -94,6 +94,9 @@ const struct type *sema_record_field(struct sema *s, struct node *n, const struc
 void sema_field_missing(struct sema *s, struct node *n, const struct type *rec);
 /* A record made complete (pointers to records point at forward records). */
 const struct type *sema_complete(struct sema *s, const struct type *t);
+/* Casts between integers and arrays of integers (same size). */
+const struct type *sema_cast_array(struct sema *s, struct node *n, const struct loc *at,
+                                   const struct type *to, const struct type *from);
 /* A cast between pointers keeps the source's address space. */
 const struct type *sema_cast_pointer(struct sema *s, const struct type *to,
                                      const struct type *from);

@@ -80,7 +80,7 @@ static void assign_compound(struct sema *s, struct node *n) {
         if (sema_map_ref(s, target) < 0)
             return;
         have = s->out->maps[target->sym].val_ty;
-        if (val && sema_is_int(val) && (!have || have->kind == T_INT))
+        if (val && sema_is_int(val) && (!have || (have->kind == T_INT && !have->is_ptr)))
             sema_map_write(s, target, &type_s64);
         have = s->out->maps[target->sym].val_ty;
     } else {
@@ -89,7 +89,9 @@ static void assign_compound(struct sema *s, struct node *n) {
             return;
     }
     target->ty = have;
-    if (val && have && (!sema_is_int(val) || have->kind != T_INT))
+    if (val && have &&
+        (!sema_is_int(val) || have->kind != T_INT ||
+         (have->is_ptr && n->op != OP_ADD && n->op != OP_SUB)))
         compound_error(s, n, have, val);
 }
 
