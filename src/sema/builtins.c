@@ -20,9 +20,9 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",     "kstack", "ustack",    "rand", "cgroup", "jiffies",    "username",
-    "usermode", "cpid",   "has_cpid",  "ppid", "pcomm",  "leader_tid", "leader_comm",
-    "ncpus",    "numaid", "probetype", "ctx",  "config", "sarg0",
+    "func",     "kstack",   "ustack",    "rand",     "cgroup",     "jiffies",
+    "username", "usermode", "cpid",      "has_cpid", "leader_tid", "leader_comm",
+    "ncpus",    "numaid",   "probetype", "ctx",      "config",     "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -105,6 +105,8 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
 
 const struct type *sema_ident(struct sema *s, struct node *n) {
     const char *name = n->str;
+    if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0)
+        return sema_parent_field(s, n);
     if (strcmp(name, "comm") == 0) {
         n->sym = B_COMM;
         return type_string(s->types, 16);

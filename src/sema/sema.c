@@ -252,6 +252,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
             sema_probe(&s, p, &pvs[i], &pus[i]);
     }
     sema_map_decls_check(&s);
+    sema_getopt_finish(&s);
     for (i = 0; i < nprobes; i++) {
         give_vars(out, pus[i].first, pus[i].count, &pvs[i]);
         probe_vars_free(&pvs[i]);

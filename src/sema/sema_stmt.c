@@ -217,8 +217,9 @@ static void stmt_for_map(struct sema *s, struct node *n) {
     sema_scope_leave(s);
 }
 
-static void stmt_expr(struct sema *s, struct node *e) {
-    sema_expr(s, e);
+static void stmt_expr(struct sema *s, struct node *stmt) {
+    sema_expr(s, stmt->a);
+    sema_discarded_value(s, stmt);
 }
 
 static void unsupported(struct sema *s, struct node *n, const char *what) {
@@ -228,7 +229,7 @@ static void unsupported(struct sema *s, struct node *n, const char *what) {
 void sema_stmt(struct sema *s, struct node *n) {
     switch (n->kind) {
     case N_EXPR_STMT:
-        stmt_expr(s, n->a);
+        stmt_expr(s, n);
         break;
     case N_ASSIGN:
         stmt_assign(s, n);
