@@ -2,6 +2,7 @@
  * source line and a "~" underline under the offending columns. */
 #include "diag.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum { DIAG_TAB_WIDTH = 4 }; /* bpftrace prints each tab as four spaces */
@@ -83,11 +84,46 @@ static void diag_vreport(struct diag *d, const struct loc *l, const char *level,
     diag_put_underline(d, l->first_line, l->first_column, l->last_column);
 }
 
+static void diag_report(struct diag *d, const struct loc *l, const char *level, const char *fmt,
+                        ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_vreport(d, l, level, fmt, ap);
+    va_end(ap);
+}
+
+/* The macro calls that l was copied for, innermost first; bpftrace prints
+ * them as errors that do not count. */
+static void diag_put_expansions(struct diag *d, const struct loc *l) {
+    int id = l ? l->expansion : 0;
+    for (int n = 0; id > 0 && id <= d->nexpansions && n < d->nexpansions; n++) {
+        const struct loc *call = &d->expansions[id - 1];
+        diag_report(d, call, "ERROR", "expanded from");
+        id = call->expansion;
+    }
+}
+
+int diag_expansion_add(struct diag *d, const struct loc *call) {
+    struct loc *p = realloc(d->expansions, sizeof(*p) * (size_t)(d->nexpansions + 1));
+    if (!p)
+        abort();
+    d->expansions = p;
+    p[d->nexpansions++] = *call;
+    return d->nexpansions;
+}
+
+void diag_free(struct diag *d) {
+    free(d->expansions);
+    d->expansions = NULL;
+    d->nexpansions = 0;
+}
+
 void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     diag_vreport(d, l, "ERROR", fmt, ap);
     va_end(ap);
+    diag_put_expansions(d, l);
     d->nerrors++;
     d->last_code = code;
 }
@@ -97,6 +133,7 @@ void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...) {
     va_start(ap, fmt);
     diag_vreport(d, l, "WARNING", fmt, ap);
     va_end(ap);
+    diag_put_expansions(d, l);
 }
 
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...) {
@@ -109,6 +146,6 @@ void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
 }
 
 struct loc loc_span(const struct loc *a, const struct loc *b) {
-    struct loc l = {a->first_line, a->first_column, b->last_line, b->last_column};
+    struct loc l = {a->first_line, a->first_column, b->last_line, b->last_column, a->expansion};
     return l;
 }

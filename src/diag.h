@@ -17,6 +17,9 @@ struct loc {
     int first_column;
     int last_line;
     int last_column;
+    /* 0 for text as written; in a copy of a macro's body, the id that
+     * diag_expansion_add gave the call it was copied for */
+    int expansion;
 };
 
 /* Stable error codes: tests match these, so rewording a message breaks no test. */
@@ -44,6 +47,8 @@ struct diag {
     FILE *out;            /* stderr normally; a memstream in tests */
     int nerrors;
     enum diag_code last_code;
+    struct loc *expansions; /* macro calls, by expansion id - 1 */
+    int nexpansions;
 };
 
 void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);
@@ -56,6 +61,13 @@ void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
 /* An error that has no source location: "ERROR: msg". */
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Records a macro call being expanded and returns its id for the copied
+ * body's locations: a message at such a location is followed by an
+ * "expanded from" note at the call, and at the calls around it. */
+int diag_expansion_add(struct diag *d, const struct loc *call);
+/* Frees what diag_expansion_add kept. */
+void diag_free(struct diag *d);
 
 /* Spans two locations: from the start of a to the end of b. */
 struct loc loc_span(const struct loc *a, const struct loc *b);

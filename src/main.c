@@ -10,6 +10,7 @@
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
 #include "list.h"
+#include "parser/macro.h"
 #include "parser/parse.h"
 #include "preproc/preproc.h"
 #include "runtime.h"
@@ -273,8 +274,13 @@ static int run_program(const struct cli *c, const char *text) {
         return 1;
     }
     struct node *ast = parse_program(&d, pp.script);
+    if (ast && macro_expand(ast, &d) < 0) {
+        ast_free(ast);
+        ast = NULL;
+    }
     if (!ast) {
         preproc_out_free(&pp);
+        diag_free(&d);
         return 1;
     }
     if (c->dump && strcmp(c->dump, "ast") == 0)
@@ -292,6 +298,7 @@ static int run_program(const struct cli *c, const char *text) {
         sema_out_free(&sema);
         ast_free(ast);
         preproc_out_free(&pp);
+        diag_free(&d);
         return 0;
     }
     struct manifest m = {0};
@@ -320,6 +327,7 @@ static int run_program(const struct cli *c, const char *text) {
     sema_out_free(&sema);
     ast_free(ast);
     preproc_out_free(&pp);
+    diag_free(&d);
     return rc;
 }
 

@@ -492,6 +492,9 @@ static struct val int_value(struct cg *cg, struct node *n) {
         return unop(cg, n);
     case N_TERNARY:
         return ternary(cg, n);
+    case N_BLOCK_EXPR:
+        cg_block(cg, n);
+        return cg_int(cg, n->b);
     case N_CAST:
         return cast(cg, n);
     case N_FIELD:

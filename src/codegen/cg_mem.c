@@ -155,6 +155,10 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
     case N_TERNARY:
         store_ternary(cg, n, ty, off);
         return;
+    case N_BLOCK_EXPR:
+        cg_block(cg, n);
+        cg_store_value(cg, n->b, ty, off);
+        return;
     case N_VAR:
         if (cg->var_slot[n->sym]) {
             store_copy(cg, cg->var_slot[n->sym], n->ty, ty, off);
@@ -169,6 +173,10 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
 }
 
 int cg_mem_value(struct cg *cg, struct node *n) {
+    if (n->kind == N_BLOCK_EXPR) {
+        cg_block(cg, n);
+        return cg_mem_value(cg, n->b);
+    }
     if (n->kind == N_VAR && cg->var_slot[n->sym])
         return cg->var_slot[n->sym];
     int off = cg_frame_alloc(cg, (int)n->ty->size);

@@ -44,6 +44,17 @@ static uint32_t agg_value_size(enum agg_kind agg) {
                                                   : 8;
 }
 
+/* The BPF type of a declared map; scalar aggregations stay one-entry arrays. */
+static enum bpf_map_type declared_type(const struct sema_map *sm, enum bpf_map_type dflt) {
+    static const enum bpf_map_type types[] = {
+        [MAP_DECL_HASH] = BPF_MAP_TYPE_HASH,
+        [MAP_DECL_LRUHASH] = BPF_MAP_TYPE_LRU_HASH,
+        [MAP_DECL_PERCPUHASH] = BPF_MAP_TYPE_PERCPU_HASH,
+        [MAP_DECL_PERCPULRUHASH] = BPF_MAP_TYPE_LRU_PERCPU_HASH,
+    };
+    return sm->decl == MAP_DECL_NONE || dflt == BPF_MAP_TYPE_PERCPU_ARRAY ? dflt : types[sm->decl];
+}
+
 /* Chooses the BPF map for a script map; see docs/architecture.md. */
 static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     const struct type *vt = sm->val_ty;
@@ -56,16 +67,17 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     /* the bucket index of a histogram follows the user key at an aligned offset */
     uint32_t user_key = sm->key_ty ? (sm->key_ty->size + 7) & ~7u : 0;
     int idx;
-    uint32_t max_keys =
-        cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys : DEFAULT_MAX_KEYS;
+    uint32_t max_keys = sm->decl_max_entries         ? sm->decl_max_entries
+                        : cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys
+                                                     : DEFAULT_MAX_KEYS;
     if (agg && !bucketed && !sm->key_ty)
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, agg_value_size(vt->agg), 1);
     else if (agg)
-        idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_HASH, user_key + (bucketed ? 8 : 0),
-                      agg_value_size(vt->agg), max_keys);
+        idx = add_map(cg->m, sm->name, declared_type(sm, BPF_MAP_TYPE_PERCPU_HASH),
+                      user_key + (bucketed ? 8 : 0), agg_value_size(vt->agg), max_keys);
     else
-        idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_HASH, sm->key_ty ? user_key : 8, vt->size,
-                      max_keys);
+        idx = add_map(cg->m, sm->name, declared_type(sm, BPF_MAP_TYPE_HASH),
+                      sm->key_ty ? user_key : 8, vt->size, max_keys);
     if (idx < 0)
         return -1;
     struct map_desc *md = &cg->m->maps[idx];

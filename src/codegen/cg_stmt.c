@@ -52,6 +52,12 @@ static void assign(struct cg *cg, struct node *n) {
 }
 
 static void expr_stmt(struct cg *cg, struct node *e) {
+    if (e->kind == N_BLOCK_EXPR) {
+        cg_block(cg, e);
+        if (e->b)
+            expr_stmt(cg, e->b);
+        return;
+    }
     if (e->kind == N_CALL) {
         cg_call_stmt(cg, e);
         return;

@@ -57,6 +57,35 @@ size_t ast_list_len(const struct node *list) {
     return n;
 }
 
+static struct node *ast_clone_list(const struct node *list) {
+    struct node *head = NULL, **tail = &head;
+    for (; list; list = list->next) {
+        *tail = ast_clone(list);
+        tail = &(*tail)->next;
+    }
+    return head;
+}
+
+struct node *ast_clone(const struct node *n) {
+    if (!n)
+        return NULL;
+    struct node *c = ast_new(n->kind, &n->loc);
+    c->op = n->op;
+    if (n->str) {
+        size_t len = n->kind == N_STRING ? n->len : strlen(n->str);
+        c->str = ast_xcalloc(1, len + 1);
+        memcpy(c->str, n->str, len);
+    }
+    c->len = n->len;
+    c->num = n->num;
+    c->arrow = n->arrow;
+    c->a = ast_clone_list(n->a);
+    c->b = ast_clone_list(n->b);
+    c->c = ast_clone_list(n->c);
+    c->d = ast_clone_list(n->d);
+    return c;
+}
+
 /* Pushes a whole sibling chain onto the work stack, which is itself linked
  * through `next`: the nodes are about to be freed, so the field is free to reuse. */
 static void ast_push_chain(struct node **stack, struct node *chain) {
@@ -89,6 +118,8 @@ const char *ast_kind_name(enum node_kind kind) {
         [N_PROBE] = "probe",
         [N_ATTACH_POINT] = "attach",
         [N_C_DEFINITION] = "c_definition",
+        [N_MACRO] = "macro",
+        [N_MAP_DECL] = "map_decl",
         [N_BLOCK] = "block",
         [N_EXPR_STMT] = "expr_stmt",
         [N_ASSIGN] = "assign",
@@ -123,6 +154,7 @@ const char *ast_kind_name(enum node_kind kind) {
         [N_TYPE] = "type",
         [N_SIZEOF] = "sizeof",
         [N_OFFSETOF] = "offsetof",
+        [N_BLOCK_EXPR] = "block_expr",
     };
     if ((unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind])
         return names[kind];

@@ -18,11 +18,17 @@ struct type;
 enum node_kind {
     /* top level */
     N_PROGRAM,      /* a = probes list, b = config assignments list (N_ASSIGN of N_IDENT),
-                       c = C definitions list (N_C_DEFINITION) in source order */
+                       c = C definitions list (N_C_DEFINITION) in source order,
+                       d = macros (N_MACRO) and map declarations (N_MAP_DECL) in source
+                       order; macro_expand leaves only the map declarations */
     N_PROBE,        /* a = attach points list, b = predicate or NULL, c = N_BLOCK */
     N_ATTACH_POINT, /* str = raw text as written, e.g. "tracepoint:syscalls:sys_enter_*" */
     N_C_DEFINITION, /* str = a top-level C definition's text exactly as written, from its
                        "struct"/"union"/"enum"/"typedef" to its "}" or ";" (for ctypes_parse) */
+    N_MACRO,        /* str = name, a = parameters (N_VAR, N_MAP without keys, N_IDENT),
+                       b = body (N_BLOCK_EXPR); loc spans "macro NAME" */
+    N_MAP_DECL,     /* let @m = KIND(N); a = N_MAP, str = KIND ("hash", "lruhash", ...),
+                       num = max entries */
 
     /* statements */
     N_BLOCK,     /* a = statements list */
@@ -66,6 +72,8 @@ enum node_kind {
                        (also 0 for "int8[]", which sets aux = 1) */
     N_SIZEOF,       /* a = N_TYPE or expression */
     N_OFFSETOF,     /* a = N_TYPE, str = field path */
+    N_BLOCK_EXPR,   /* { stmts; value }: a = statements list, b = the value (the last
+                       expression, written without ";") or NULL; its own scope */
 };
 
 enum op {
@@ -128,6 +136,9 @@ struct node *ast_new_op(enum node_kind kind, const struct loc *loc, enum op op, 
 /* Appends item to the list whose head is list; returns the head. */
 struct node *ast_append(struct node *list, struct node *item);
 size_t ast_list_len(const struct node *list);
+/* A deep copy of n and its children (not its siblings), without the
+ * annotations of semantic analysis. */
+struct node *ast_clone(const struct node *n);
 void ast_free(struct node *n);
 
 const char *ast_kind_name(enum node_kind kind);

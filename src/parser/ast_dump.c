@@ -60,7 +60,11 @@ static void dump_label(const struct node *n, FILE *out) {
     case N_MAP:
     case N_CALL:
     case N_OFFSETOF:
+    case N_MACRO:
         fprintf(out, " %s", n->str);
+        break;
+    case N_MAP_DECL:
+        fprintf(out, " %s %" PRIu64, n->str, n->num);
         break;
     case N_INT:
         fprintf(out, " %" PRIu64, n->num);
@@ -140,6 +144,7 @@ static void dump_push(struct dump_stack *st, const struct node *list, const char
 static void dump_push_children(struct dump_stack *st, const struct node *n, int depth) {
     if (n->kind == N_PROGRAM) {
         dump_push(st, n->a, NULL, depth + 1);
+        dump_push(st, n->d, NULL, depth + 1);
         dump_push(st, n->c, NULL, depth + 1);
         dump_push(st, n->b, NULL, depth + 2);
         if (n->b)

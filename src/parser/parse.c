@@ -161,10 +161,49 @@ char *pa_path_join(char *path, char *field) {
     return s;
 }
 
+struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *name,
+                      struct node *params, struct node *body) {
+    struct loc l = loc_span(kw, name_loc);
+    struct node *n = pa_named(N_MACRO, &l, name);
+    n->a = params;
+    n->b = body;
+    return n;
+}
+
+struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, char *kind,
+                         struct node *args, const struct loc *end) {
+    struct node *n = pa_named(N_MAP_DECL, l, kind);
+    n->a = pa_map(l, map, NULL);
+    if (args && !args->next && args->kind == N_INT && args->num > 0)
+        n->num = args->num;
+    else if (args && args->next) { /* at the "," after the first argument */
+        struct loc comma = {args->loc.last_line, args->loc.last_column, args->loc.last_line,
+                            args->loc.last_column + 1};
+        diag_error(ctx->d, &comma, E_SYNTAX, "syntax: expected ')'");
+    } else
+        diag_error(ctx->d, args ? &args->loc : end, E_SYNTAX,
+                   "syntax: expected positive integer for map declaration max entries");
+    ast_free(args);
+    return n;
+}
+
+struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last) {
+    struct node *n = pa_node(N_BLOCK_EXPR, l, stmts, NULL, NULL, NULL);
+    if (last && last->kind == N_EXPR_STMT) {
+        n->b = last->a;
+        last->a = NULL;
+        ast_free(last);
+    } else if (last) {
+        n->a = ast_append(n->a, last);
+    }
+    return n;
+}
+
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
                         struct node *config, struct node *probes) {
-    /* the grammar keeps misplaced C definitions among the probes, for this error */
-    struct pa_list p = {0};
+    /* the grammar keeps misplaced C definitions among the probes, for this
+     * error, and macros and map declarations, which get their own list */
+    struct pa_list p = {0}, decls = {0};
     bool reported = false;
     for (struct node *n = probes, *next; n; n = next) {
         next = n->next;
@@ -174,7 +213,10 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
                        "syntax: C definitions must appear before probes and functions");
             reported = true;
         }
-        p = pa_list_add(p, n);
+        if (n->kind == N_MACRO || n->kind == N_MAP_DECL)
+            decls = pa_list_add(decls, n);
+        else
+            p = pa_list_add(p, n);
     }
-    return pa_node(N_PROGRAM, l, p.head, config, cdefs, NULL);
+    return pa_node(N_PROGRAM, l, p.head, config, cdefs, decls.head);
 }

@@ -21,6 +21,7 @@ struct parse_ctx {
     int run_line, run_col;
     struct loc err_loc; /* run location of the token last returned */
     int depth;          /* brace depth; 0 means between probes, -1 not started */
+    bool in_decl;       /* inside a map declaration "let @m = kind(n)" */
     int comment_ret;    /* start condition to resume after a block comment */
     char *buf;          /* string literal or C definition being built */
     size_t cdef_len;    /* the C definition's text without its trailing layout */
@@ -52,6 +53,14 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t);
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n);
 struct node *pa_offsetof(const struct loc *l, struct node *type, char *path);
 char *pa_path_join(char *path, char *field);
+struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *name,
+                      struct node *params, struct node *body);
+/* let @m = kind(args); reports args other than one positive integer, at end
+ * when there are none. */
+struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, char *kind,
+                         struct node *args, const struct loc *end);
+/* { stmts last }: last becomes the value when it is an expression statement. */
+struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last);
 /* C definitions must come first: those among the probes are an error. */
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
                         struct node *config, struct node *probes);

@@ -13,6 +13,12 @@
 
 %code requires {
 #include "parser/parse_internal.h"
+
+/* Bison's default sets only the four line and column fields. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)                                                       \
+    ((Cur) = (N) ? loc_span(&YYRHSLOC(Rhs, 1), &YYRHSLOC(Rhs, N))                         \
+                 : (struct loc){YYRHSLOC(Rhs, 0).last_line, YYRHSLOC(Rhs, 0).last_column, \
+                                YYRHSLOC(Rhs, 0).last_line, YYRHSLOC(Rhs, 0).last_column})
 }
 
 %code {
@@ -41,6 +47,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
+%token MACRO "macro"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -54,6 +61,8 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %type <node> expr ternary binary unary postfix primary map var call type type_base
 %type <list> c_definitions config_items config_list probes attach_list stmts stmt_list expr_list
 %type <list> record_fields
+%type <node> macro macro_param map_decl block_expr
+%type <list> macro_params
 %type <node> record_field
 %type <str> field_name field_path
 %type <op> assign_op
@@ -117,6 +126,36 @@ probes
     : %empty                        { $$ = (struct pa_list){0}; }
     | probes probe                  { $$ = pa_list_add($1, $2); }
     | probes C_DEFINITION           { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
+    | probes macro                  { $$ = pa_list_add($1, $2); }
+    | probes map_decl               { $$ = pa_list_add($1, $2); }
+    ;
+
+/* The location of a macro is "macro NAME", as bpftrace underlines it. */
+macro
+    : "macro" IDENT "(" ")" block_expr { $$ = pa_macro(&@1, &@2, $2, NULL, $5); }
+    | "macro" IDENT "(" macro_params ")" block_expr { $$ = pa_macro(&@1, &@2, $2, $4.head, $6); }
+    ;
+
+macro_params
+    : macro_param                   { $$ = pa_list_add((struct pa_list){0}, $1); }
+    | macro_params "," macro_param  { $$ = pa_list_add($1, $3); }
+    ;
+
+macro_param
+    : var
+    | MAP                           { $$ = pa_map(&@$, $1, NULL); }
+    | IDENT                         { $$ = pa_named(N_IDENT, &@$, $1); }
+    ;
+
+/* The ";" is optional, as in bpftrace. */
+map_decl
+    : "let" MAP "=" IDENT "(" ")" semi_opt { $$ = pa_map_decl(ctx, &@$, $2, $4, NULL, &@6); }
+    | "let" MAP "=" IDENT "(" expr_list ")" semi_opt { $$ = pa_map_decl(ctx, &@$, $2, $4, $6.head, &@7); }
+    ;
+
+semi_opt
+    : %empty
+    | ";"
     ;
 
 probe
@@ -135,6 +174,12 @@ pred
 
 block
     : "{" stmts "}"                 { $$ = pa_node(N_BLOCK, &@$, $2.head, NULL, NULL, NULL); }
+    ;
+
+/* A block whose last statement, an expression without ";", is its value. */
+block_expr
+    : "{" stmt_list "}"             { $$ = pa_block_expr(&@$, $2.head, NULL); }
+    | "{" stmt_list simple_stmt "}" { $$ = pa_block_expr(&@$, $2.head, $3); }
     ;
 
 /* Statements end with ";", except the last one of a block and statements
@@ -157,6 +202,8 @@ block_stmt
     | "unroll" expr block           { $$ = pa_node(N_UNROLL, &@$, $2, $3, NULL, NULL); }
     | "for" "(" var ":" map ")" block { $$ = pa_node(N_FOR_MAP, &@$, $3, $5, $7, NULL); }
     | "for" "(" var ":" expr ".." expr ")" block { $$ = pa_node(N_FOR_RANGE, &@$, $3, $5, $7, $9); }
+    | "for" var ":" map block       { $$ = pa_node(N_FOR_MAP, &@$, $2, $4, $5, NULL); }
+    | "for" var ":" expr ".." expr block { $$ = pa_node(N_FOR_RANGE, &@$, $2, $4, $6, $7); }
     ;
 
 if_stmt
@@ -267,6 +314,7 @@ primary
     | var
     | map
     | call
+    | block_expr
     | "(" expr ")"                  { $$ = $2; }
     | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
     | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }

@@ -234,6 +234,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;
     sema_c_definitions(&s, program);
+    sema_map_decls(&s, program);
 
     int nprobes = program ? (int)ast_list_len(program->a) : 0;
     struct probe_vars *pvs = calloc(nprobes ? nprobes : 1, sizeof(*pvs));
@@ -250,6 +251,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
             sema_probe(&s, p, &pvs[i], &pus[i]);
     }
+    sema_map_decls_check(&s);
     sema_getopt_finish(&s);
     for (i = 0; i < nprobes; i++) {
         give_vars(out, pus[i].first, pus[i].count, &pvs[i]);

@@ -99,8 +99,19 @@ enum func {
     F_PCOMM,
 };
 
+/* The BPF map a top-level declaration (let @m = lruhash(N);) asks for. */
+enum map_decl_kind {
+    MAP_DECL_NONE, /* not declared: trawk chooses (docs/architecture.md) */
+    MAP_DECL_HASH,
+    MAP_DECL_LRUHASH,
+    MAP_DECL_PERCPUHASH,
+    MAP_DECL_PERCPULRUHASH,
+};
+
 struct sema_map {
-    char *name;                /* "@x" */
+    char *name;              /* "@x" */
+    enum map_decl_kind decl; /* declared kind, and its max entries */
+    uint32_t decl_max_entries;
     const struct type *key_ty; /* NULL when used without a key */
     const struct type *val_ty; /* T_AGG for aggregations */
     int hist_bits;             /* hist(): k, default 0 */

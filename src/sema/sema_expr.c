@@ -442,6 +442,9 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
     case N_OFFSETOF:
         t = sema_offsetof(s, n);
         break;
+    case N_BLOCK_EXPR:
+        t = sema_block_expr(s, n);
+        break;
     default:
         sema_error(s, &n->loc, E_SYNTAX, "%s is not an expression", ast_kind_name(n->kind));
         break;

@@ -33,6 +33,7 @@ struct sema {
     struct map_info *minfo; /* parallel to out->maps */
     bool report;            /* second walk: report errors */
     int max_strlen;
+    const struct node *decls; /* the program's map declarations (N_MAP_DECL among others) */
 
     /* the probe being checked */
     struct node *probe;
@@ -69,6 +70,7 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
 /* ---- statements and expressions ---- */
 void sema_block(struct sema *s, struct node *block);
 void sema_stmt(struct sema *s, struct node *n);
+const struct type *sema_block_expr(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);
 /* Positional parameters become literals in place. */
 void sema_positional(struct sema *s, struct node *n);
@@ -162,6 +164,14 @@ bool sema_map_defined(struct sema *s, struct node *n);
 const struct type *sema_map_read(struct sema *s, struct node *n);
 /* A map passed whole (print/clear/zero/delete): must exist, no keys written. */
 int sema_map_whole(struct sema *s, struct node *n, const char *func);
+
+/* ---- map declarations (sema_decls.c) ---- */
+/* Checks the kinds of the program's map declarations. */
+void sema_map_decls(struct sema *s, struct node *program);
+/* Gives a map just added its declaration, if it has one. */
+void sema_map_decl_apply(struct sema *s, struct sema_map *m);
+/* After the walks: declared maps never used, and uses that need another kind. */
+void sema_map_decls_check(struct sema *s);
 
 /* ---- variables ---- */
 int sema_var_find(struct sema *s, const char *name);

@@ -21,6 +21,7 @@ static int map_add(struct sema *s, const struct node *n) {
     memset(&s->minfo[o->nmaps], 0, sizeof(s->minfo[0]));
     m->name = strdup(n->str);
     m->loc = n->loc;
+    sema_map_decl_apply(s, m);
     return o->nmaps++;
 }
 

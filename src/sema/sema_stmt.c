@@ -271,6 +271,16 @@ void sema_stmt(struct sema *s, struct node *n) {
     }
 }
 
+/* { stmts; value }: its own scope; a block without a value is void. */
+const struct type *sema_block_expr(struct sema *s, struct node *n) {
+    sema_scope_enter(s, n);
+    for (struct node *st = n->a; st; st = st->next)
+        sema_stmt(s, st);
+    const struct type *t = n->b ? sema_expr(s, n->b) : &type_void;
+    sema_scope_leave(s);
+    return t;
+}
+
 void sema_block(struct sema *s, struct node *block) {
     if (!block)
         return;

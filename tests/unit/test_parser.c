@@ -554,6 +554,74 @@ static void test_deep_and_long_inputs(void **state) {
     free(stmts);
 }
 
+/* Macros and map declarations are top-level items among probes; the
+ * program dump lists them after the C definitions. */
+static void test_macros_and_map_decls(void **state) {
+    (void)state;
+    assert_program("macro one() { 1 }\n"
+                   "let @a = lruhash(100)\n"
+                   "macro add($a, @b, x) { $a += x; @b }\n"
+                   "BEGIN { print(one); }\n",
+                   "program\n"
+                   " macro one\n"
+                   "  block_expr\n"
+                   "   int 1\n"
+                   " map_decl lruhash 100\n"
+                   "  map @a\n"
+                   " macro add\n"
+                   "  var $a\n"
+                   "  map @b\n"
+                   "  ident x\n"
+                   "  block_expr\n"
+                   "   assign +=\n"
+                   "    var $a\n"
+                   "    ident x\n"
+                   "   map @b\n"
+                   " probe\n"
+                   "  attach BEGIN\n"
+                   "  block\n"
+                   "   call print\n"
+                   "    ident one\n");
+}
+
+/* A block's last expression without ";" is its value; with ";" it has none. */
+static void test_block_expressions(void **state) {
+    (void)state;
+    assert_stmts("$a = { let $b = 1; $b }; { printf(\"x\"); }", "assign =\n"
+                                                                " var $a\n"
+                                                                " block_expr\n"
+                                                                "  let\n"
+                                                                "   var $b\n"
+                                                                "   int 1\n"
+                                                                "  var $b\n"
+                                                                "block_expr\n"
+                                                                " call printf\n"
+                                                                "  string \"x\"\n");
+}
+
+static void test_for_without_parentheses(void **state) {
+    (void)state;
+    assert_stmts("for $i : 0..2 { }", "for_range\n"
+                                      " var $i\n"
+                                      " int 0\n"
+                                      " int 2\n"
+                                      " block\n");
+}
+
+static void test_map_decl_errors(void **state) {
+    (void)state;
+    assert_parse_error("let @a = hash(); BEGIN {}", E_SYNTAX,
+                       "stdin:1:15-16: ERROR: syntax: expected positive integer for map "
+                       "declaration max entries\n"
+                       "let @a = hash(); BEGIN {}\n"
+                       "              ~\n");
+    assert_parse_error("let @a = hash(\"x\"); BEGIN {}", E_SYNTAX,
+                       "stdin:1:15-18: ERROR: syntax: expected positive integer for map "
+                       "declaration max entries\n"
+                       "let @a = hash(\"x\"); BEGIN {}\n"
+                       "              ~~~\n");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_probe_with_predicate),
@@ -580,6 +648,10 @@ int main(void) {
         cmocka_unit_test(test_lex_errors_stop_parsing),
         cmocka_unit_test(test_garbage_never_crashes),
         cmocka_unit_test(test_deep_and_long_inputs),
+        cmocka_unit_test(test_macros_and_map_decls),
+        cmocka_unit_test(test_block_expressions),
+        cmocka_unit_test(test_for_without_parentheses),
+        cmocka_unit_test(test_map_decl_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
