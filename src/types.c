@@ -177,10 +177,29 @@ const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_sig
     return t;
 }
 
+const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode mode,
+                              uint16_t limit) {
+    struct type *t = arena_type(a, T_STACK, user ? 16 : 8);
+    t->stack_user = user;
+    t->stack_mode = mode;
+    t->stack_limit = limit;
+    return t;
+}
+
+const char *type_stack_mode_name(enum stack_mode mode) {
+    static const char *const names[] = {
+        [STACK_BPFTRACE] = "bpftrace",
+        [STACK_PERF] = "perf",
+        [STACK_RAW] = "raw",
+        [STACK_BUILD_ID] = "build_id",
+    };
+    return (unsigned)mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "raw";
+}
+
 uint32_t type_alignment(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
-    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG)
+    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK)
         return 8;
     if (t->kind == T_ARRAY)
         return t->elem ? type_alignment(t->elem) : 1;
@@ -251,6 +270,9 @@ bool type_equal(const struct type *a, const struct type *b) {
         return true;
     case T_AGG:
         return a->agg == b->agg && a->agg_signed == b->agg_signed;
+    case T_STACK:
+        return a->stack_user == b->stack_user && a->stack_mode == b->stack_mode &&
+               a->stack_limit == b->stack_limit;
     case T_TUPLE:
         if (a->nfields != b->nfields)
             return false;
@@ -321,6 +343,10 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", agg_base_name(t->agg), 0);
         break;
     }
+    case T_STACK:
+        put(buf, size, pos, "%sstack_", t->stack_user ? "u" : "k", 0);
+        put(buf, size, pos, "%s_%u", type_stack_mode_name(t->stack_mode), t->stack_limit);
+        break;
     case T_ARRAY:
         name_into(t->elem, buf, size, pos);
         put(buf, size, pos, "[%s%u]", "", t->nelems);

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "stack.h"
 
 uint64_t out_read_int(const struct type *t, const void *p) {
     switch (t->size) {
@@ -154,6 +155,9 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
         break;
     case T_PROBE:
         fmt_probe(s, m, p);
+        break;
+    case T_STACK:
+        out_fmt_stack(s, m, t, p);
         break;
     default:
         /* bpftrace prints a value it has no type for as null */

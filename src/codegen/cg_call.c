@@ -226,6 +226,10 @@ static int str_helper(const struct type *t) {
 
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
 void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
+    if (call->sym == F_KSTACK || call->sym == F_USTACK) {
+        cg_stack_store(cg, call, off, size);
+        return;
+    }
     if (call->sym != F_STR) {
         cg_error(cg, &call->loc, E_TYPE, "%s() does not return a string", call->str);
         return;

@@ -38,6 +38,15 @@ static int add_map(struct manifest *m, const char *name, enum bpf_map_type type,
     return m->nmaps++;
 }
 
+int cg_add_map(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key_size,
+               uint32_t value_size, uint32_t max_entries) {
+    return add_map(cg->m, name, type, key_size, value_size, max_entries);
+}
+
+uint32_t cg_max_keys(const struct cg *cg) {
+    return cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys : DEFAULT_MAX_KEYS;
+}
+
 static uint32_t agg_value_size(enum agg_kind agg) {
     return (agg == AGG_MIN || agg == AGG_MAX)     ? sizeof(struct agg_minmax)
            : (agg == AGG_AVG || agg == AGG_STATS) ? sizeof(struct agg_avg)

@@ -82,6 +82,8 @@ enum func {
     F_DELETE,
     F_CLEAR,
     F_ZERO,
+    F_KSTACK,
+    F_USTACK,
 };
 
 struct sema_map {

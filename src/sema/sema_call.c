@@ -237,6 +237,8 @@ static const struct func_desc funcs[] = {
     {"delete", F_DELETE, 1, 2, check_delete},
     {"clear", F_CLEAR, 1, 1, check_clear_zero},
     {"zero", F_ZERO, 1, 1, check_clear_zero},
+    {"kstack", F_KSTACK, 0, 2, sema_stack_call},
+    {"ustack", F_USTACK, 0, 2, sema_stack_call},
     {"count", F_COUNT, 0, 0, NULL},
     {"sum", F_SUM, 1, 1, NULL},
     {"avg", F_AVG, 1, 1, NULL},
