@@ -299,7 +299,7 @@ const struct type *sema_call(struct sema *s, struct node *call) {
     }
     int nargs = (int)ast_list_len(call->a);
     if (!check_nargs(s, call, nargs, f->min_args, f->max_args))
-        return f->id == F_STR ? NULL : &type_void;
+        return f->id == F_STR || f->id == F_KSTACK || f->id == F_USTACK ? NULL : &type_void;
     return f->check(s, call, nargs);
 }
 

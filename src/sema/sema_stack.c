@@ -40,7 +40,8 @@ static bool mode_arg(struct sema *s, struct node *call, struct node *a, enum sta
 }
 
 static void limit_arg(struct sema *s, struct node *call, struct node *a, uint16_t *limit) {
-    sema_expr(s, a);
+    if (a->kind != N_IDENT) /* a mode name in second place is only a bad limit */
+        sema_expr(s, a);
     if (a->kind != N_INT) {
         sema_error(s, &call->loc, E_ARGS, "%s: invalid limit value", call->str);
         return;
