@@ -56,6 +56,7 @@ enum event_kind {
     EV_PRINT_MAP, /* print(@m, top, div) */
     EV_CLEAR,     /* clear(@m) */
     EV_ZERO,      /* zero(@m) */
+    EV_USTACK,    /* a process's first ustack (args[0]): read its symbols while it runs */
 };
 
 struct event_arg {

@@ -63,6 +63,13 @@ static int read_frames(const struct map_desc *map, int64_t id, uint64_t *ips) {
     return n;
 }
 
+void out_stack_seen(const struct manifest *m, const struct type *t, const void *p) {
+    struct out_str s;
+    out_str_init(&s);
+    out_fmt_stack(&s, m, t, p); /* the text is dropped: the tables stay loaded */
+    out_str_free(&s);
+}
+
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p) {
     int64_t id;

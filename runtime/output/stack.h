@@ -31,6 +31,10 @@ void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const ui
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p);
 
+/* The first ustack p of a process (EV_USTACK): opens the process's
+ * symbols and reads those of the stack's frames, while it still runs. */
+void out_stack_seen(const struct manifest *m, const struct type *t, const void *p);
+
 /* stack_syms.c: symbol tables, opened on first use and kept: the kernel's,
  * and one per process, so that a process's stacks keep their names after
  * it exits once one of them was printed. */

@@ -148,6 +148,8 @@ void cg_map_incdec(struct cg *cg, struct node *n, struct val *out);
 void cg_map_delete(struct cg *cg, struct node *map);
 
 /* cg_call.c */
+/* A new entry of the event table (its index in *id); NULL when out of memory. */
+struct event_desc *cg_event_add(struct cg *cg, enum event_kind kind, int *id);
 /* Forgets the events added after the first n (a program generated again). */
 void cg_events_truncate(struct manifest *m, int n);
 struct val cg_call_int(struct cg *cg, struct node *call);

@@ -23,6 +23,10 @@ static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id
     return ev;
 }
 
+struct event_desc *cg_event_add(struct cg *cg, enum event_kind kind, int *id) {
+    return event_new(cg, kind, id);
+}
+
 void cg_events_truncate(struct manifest *m, int n) {
     for (int i = n; i < m->nevents; i++) {
         free(m->events[i].fmt);

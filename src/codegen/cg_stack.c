@@ -3,6 +3,7 @@
  * the pid, since user addresses mean something only in their process.
  * The printer (runtime/output/stack.c) finds the map by the same name. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codegen/cg.h"
@@ -35,6 +36,45 @@ static int stack_map(struct cg *cg, const struct type *t) {
     return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8, cg_max_keys(cg));
 }
 
+/* The first ustack of each process goes to user space as an event, so that
+ * its symbols are read while it runs: a process that exits before the maps
+ * are printed keeps the names of its frames.
+ *   if (bpf_map_update_elem(&.ustack_pids, &pid, &pid, BPF_NOEXIST) == 0)
+ *       output({EV_USTACK, stack}) */
+static void announce_pid(struct cg *cg, const struct type *t, int off) {
+    int pids = -1, id;
+    for (int i = 0; i < cg->m->nmaps && pids < 0; i++)
+        if (strcmp(cg->m->maps[i].name, ".ustack_pids") == 0)
+            pids = i;
+    if (pids < 0)
+        pids = cg_add_map(cg, ".ustack_pids", BPF_MAP_TYPE_HASH, 8, 8, cg_max_keys(cg));
+    struct event_desc *ev = pids < 0 ? NULL : cg_event_add(cg, EV_USTACK, &id);
+    struct event_arg *arg = ev ? calloc(1, sizeof(*arg)) : NULL;
+    if (!arg) {
+        cg->failed = true;
+        return;
+    }
+    *arg = (struct event_arg){.ty = t, .offset = sizeof(struct event_header)};
+    ev->args = arg;
+    ev->nargs = 1;
+    ev->size = sizeof(struct event_header) + t->size;
+    int seen = emit_label(&cg->e);
+    emit_ld_map(&cg->e, R1, pids);
+    cg_stack_ptr(cg, R2, off + 8);
+    emit(&cg->e, MOV64_REG(R3, R2));
+    emit(&cg->e, MOV64_IMM(R4, BPF_NOEXIST));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
+    emit_jump(&cg->e, JMP_IMM(BPF_JNE, R0, 0, 0), seen);
+    int mark = cg_frame_mark(cg);
+    int rec = cg_frame_alloc(cg, (int)ev->size);
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
+    cg_copy_stack(cg, rec + 8, off, (int)t->size);
+    cg_ringbuf_output(cg, rec, (int)ev->size);
+    cg_frame_release(cg, mark);
+    emit_place(&cg->e, seen);
+}
+
 void cg_stack_store(struct cg *cg, struct node *call, int off, int size) {
     const struct type *t = call->ty;
     int map = stack_map(cg, t);
@@ -53,6 +93,7 @@ void cg_stack_store(struct cg *cg, struct node *call, int off, int size) {
         emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
         emit(&cg->e, ALU64_IMM(BPF_RSH, R0, 32));
         emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, off + 8));
+        announce_pid(cg, t, off);
     }
     if (size > (int)t->size)
         cg_zero(cg, off + (int)t->size, size - (int)t->size);
