@@ -16,6 +16,8 @@ const struct type type_u8 = INT_TYPE(1, false), type_u16 = INT_TYPE(2, false),
 const struct type type_s8 = INT_TYPE(1, true), type_s16 = INT_TYPE(2, true),
                   type_s32 = INT_TYPE(4, true), type_s64 = INT_TYPE(8, true);
 const struct type type_probe = {.kind = T_PROBE, .size = 8};
+const struct type type_ksym = {.kind = T_KSYM, .size = 8};
+const struct type type_usym = {.kind = T_USYM, .size = 16};
 
 const struct type *type_int(uint32_t size, bool is_signed) {
     switch (size) {
@@ -199,7 +201,8 @@ const char *type_stack_mode_name(enum stack_mode mode) {
 uint32_t type_alignment(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
-    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK)
+    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK ||
+        t->kind == T_KSYM || t->kind == T_USYM)
         return 8;
     if (t->kind == T_ARRAY)
         return t->elem ? type_alignment(t->elem) : 1;
@@ -343,6 +346,10 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", agg_base_name(t->agg), 0);
         break;
     }
+    case T_KSYM:
+    case T_USYM:
+        put(buf, size, pos, "%ssym_t", t->kind == T_USYM ? "u" : "k", 0);
+        break;
     case T_STACK:
         put(buf, size, pos, "%sstack_", t->stack_user ? "u" : "k", 0);
         put(buf, size, pos, "%s_%u", type_stack_mode_name(t->stack_mode), t->stack_limit);

@@ -25,6 +25,8 @@ enum type_kind {
     T_STACK,  /* kstack/ustack: the s64 id of a stack in a stack trace map (negative:
                  none was taken), for ustack followed by the u64 pid whose symbols
                  name its frames; stack_user, stack_mode, stack_limit */
+    T_KSYM,   /* ksym(addr): the u64 kernel address, printed as its symbol's name */
+    T_USYM,   /* usym(addr): the u64 user address, then the u64 pid it belongs to */
 };
 
 /* How a stack prints (bpftrace's stack_mode). */
@@ -153,6 +155,7 @@ uint32_t type_alignment(const struct type *t);
 /* kstack (user false) or ustack: 8 or 16 bytes, see T_STACK. */
 const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode mode,
                               uint16_t limit);
+extern const struct type type_ksym, type_usym;
 /* bpftrace's name of a stack mode: "bpftrace", "perf", "raw", "build_id". */
 const char *type_stack_mode_name(enum stack_mode mode);
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed);

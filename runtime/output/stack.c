@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "value.h"
+
 /* bpftrace indents the frames of its own mode by this many spaces. */
 #define STACK_INDENT 8
 
@@ -66,8 +68,22 @@ static int read_frames(const struct map_desc *map, int64_t id, uint64_t *ips) {
 void out_stack_seen(const struct manifest *m, const struct type *t, const void *p) {
     struct out_str s;
     out_str_init(&s);
-    out_fmt_stack(&s, m, t, p); /* the text is dropped: the tables stay loaded */
+    out_fmt_value(&s, m, t, p); /* the text is dropped: the tables stay loaded */
     out_str_free(&s);
+}
+
+/* ksym and usym: the name alone, or the address in hex. */
+void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
+    uint64_t addr, pid = 0;
+    memcpy(&addr, p, 8);
+    if (t->kind == T_USYM)
+        memcpy(&pid, (const uint8_t *)p + 8, 8);
+    struct rt_syms *syms = out_stack_syms(t->kind == T_USYM ? (int)pid : -1);
+    struct rt_sym sym;
+    if (syms && rt_syms_lookup(syms, addr, &sym) == 0)
+        out_str_puts(s, sym.name);
+    else
+        out_str_fmt(s, "0x%" PRIx64, addr);
 }
 
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,

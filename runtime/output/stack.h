@@ -31,8 +31,11 @@ void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const ui
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p);
 
-/* The first ustack p of a process (EV_USTACK): opens the process's
- * symbols and reads those of the stack's frames, while it still runs. */
+/* ksym/usym values: the symbol's name without offset, or "0xaddr". */
+void out_fmt_sym(struct out_str *s, const struct type *t, const void *p);
+
+/* The first ustack or usym p of a process (EV_USTACK): opens the process's
+ * symbols and reads those of its addresses, while it still runs. */
 void out_stack_seen(const struct manifest *m, const struct type *t, const void *p);
 
 /* stack_syms.c: symbol tables, opened on first use and kept: the kernel's,

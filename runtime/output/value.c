@@ -159,6 +159,10 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
     case T_STACK:
         out_fmt_stack(s, m, t, p);
         break;
+    case T_KSYM:
+    case T_USYM:
+        out_fmt_sym(s, t, p);
+        break;
     default:
         /* bpftrace prints a value it has no type for as null */
         out_str_puts(s, "null");

@@ -230,7 +230,8 @@ static int str_helper(const struct type *t) {
 
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
 void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
-    if (call->sym == F_KSTACK || call->sym == F_USTACK) {
+    if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||
+        call->sym == F_USYM) {
         cg_stack_store(cg, call, off, size);
         return;
     }

@@ -1,7 +1,8 @@
 /* kstack and ustack: bpf_get_stackid into a stack trace map per kind and
  * limit (".kstack_127", ".ustack_5"), whose id is the value; ustack adds
  * the pid, since user addresses mean something only in their process.
- * The printer (runtime/output/stack.c) finds the map by the same name. */
+ * The printer (runtime/output/stack.c) finds the map by the same name.
+ * ksym and usym keep the address itself (usym with the pid). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static int stack_map(struct cg *cg, const struct type *t) {
     return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8, cg_max_keys(cg));
 }
 
-/* The first ustack of each process goes to user space as an event, so that
+/* The first ustack or usym of each process goes to user space as an event, so that
  * its symbols are read while it runs: a process that exits before the maps
  * are printed keeps the names of its frames.
  *   if (bpf_map_update_elem(&.ustack_pids, &pid, &pid, BPF_NOEXIST) == 0)
@@ -75,20 +76,39 @@ static void announce_pid(struct cg *cg, const struct type *t, int off) {
     emit_place(&cg->e, seen);
 }
 
-void cg_stack_store(struct cg *cg, struct node *call, int off, int size) {
-    const struct type *t = call->ty;
+/* *(s64 *)(fp + off) = bpf_get_stackid(ctx, map, user ? BPF_F_USER_STACK : 0) */
+static void store_stack_id(struct cg *cg, struct node *call, const struct type *t, int off) {
     int map = stack_map(cg, t);
-    if (map < 0 || size < (int)t->size) {
-        cg_error(cg, &call->loc, E_LIMIT, "cannot store this stack");
+    if (map < 0) {
+        cg_error(cg, &call->loc, E_LIMIT, "cannot create the stack trace map");
         return;
     }
-    /* *(s64 *)(fp + off) = bpf_get_stackid(ctx, map, user ? BPF_F_USER_STACK : 0) */
     cg_ctx(cg, R1);
     emit_ld_map(&cg->e, R2, map);
     emit(&cg->e, MOV64_IMM(R3, t->stack_user ? BPF_F_USER_STACK : 0));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_get_stackid));
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, off));
-    if (t->stack_user) {
+}
+
+/* ksym(addr), usym(addr): *(u64 *)(fp + off) = addr */
+static void store_addr(struct cg *cg, struct node *call, int off) {
+    struct val v = cg_int(cg, call->a);
+    int reg = cg_val_reg(cg, &v, &call->a->loc);
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, reg, off));
+    cg_val_free(cg, &v);
+}
+
+void cg_stack_store(struct cg *cg, struct node *call, int off, int size) {
+    const struct type *t = call->ty;
+    if (size < (int)t->size) {
+        cg_error(cg, &call->loc, E_LIMIT, "no room for this value");
+        return;
+    }
+    if (t->kind == T_STACK)
+        store_stack_id(cg, call, t, off);
+    else
+        store_addr(cg, call, off);
+    if (t->stack_user || t->kind == T_USYM) {
         /* *(u64 *)(fp + off + 8) = bpf_get_current_pid_tgid() >> 32 */
         emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_pid_tgid));
         emit(&cg->e, ALU64_IMM(BPF_RSH, R0, 32));

@@ -84,6 +84,8 @@ enum func {
     F_ZERO,
     F_KSTACK,
     F_USTACK,
+    F_KSYM,
+    F_USYM,
 };
 
 struct sema_map {

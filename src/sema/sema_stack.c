@@ -1,5 +1,6 @@
 /* kstack and ustack: the builtins, their call forms kstack(N), kstack(MODE)
- * and kstack(MODE, N), and the stack_mode config variable. */
+ * and kstack(MODE, N), and the stack_mode config variable; ksym and usym,
+ * which name one address as a stack names its frames. */
 #include <string.h>
 
 #include "sema/sema_impl.h"
@@ -82,4 +83,11 @@ const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs)
     else if (mode == STACK_BUILD_ID)
         sema_error(s, &call->loc, E_UNSUPPORTED, "the build_id stack mode is not supported yet");
     return type_stack(s->types, user, mode, limit);
+}
+
+const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs) {
+    const struct type *t = sema_expr(s, call->a);
+    if (t && t->kind != T_INT)
+        sema_error(s, &call->loc, E_ARGS, "%s() expects an integer or pointer argument", call->str);
+    return call->sym == F_USYM ? &type_usym : &type_ksym;
 }

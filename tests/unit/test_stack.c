@@ -1,5 +1,5 @@
-/* kstack and ustack: their types, the errors of their arguments, the code
- * that takes a stack, and the text of each stack mode. */
+/* kstack, ustack, ksym and usym: their types, the errors of their
+ * arguments, the code that takes a stack, and the text of each stack mode. */
 /* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,6 +75,8 @@ static void stack_types_are_named_and_compared_like_bpftrace(void **state) {
     assert_false(type_equal(k, type_stack(a, false, STACK_BPFTRACE, 3)));
     assert_false(type_equal(k, type_stack(a, false, STACK_RAW, 127)));
     assert_false(type_equal(k, type_stack(a, true, STACK_BPFTRACE, 127)));
+    assert_string_equal(type_name(&type_ksym, buf, sizeof(buf)), "ksym_t");
+    assert_string_equal(type_name(&type_usym, buf, sizeof(buf)), "usym_t");
     type_arena_free(a);
 }
 
@@ -144,6 +146,27 @@ static void a_stack_is_an_id_from_a_stack_trace_map(void **state) {
     manifest_free(&b.m);
 }
 
+static void ksym_and_usym_keep_the_address(void **state) {
+    fails_with("BEGIN { @a = ksym(\"a\"); }",
+               "ERROR: ksym() expects an integer or pointer argument");
+    fails_with("BEGIN { @a = ksym(1); @a = usym(1); }",
+               "trying to assign value of type 'usym_t' when map already has a type 'ksym_t'");
+    fails_with("BEGIN { printf(\"%d\", ksym(1)); }",
+               "unsupported format specifier for type 'ksym_t': d");
+    struct build b;
+    build("BEGIN { @k[ksym(1)] = count(); @u[usym(2)] = count(); }", &b);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(map_named(&b.m, "@k")->key_size, 8);
+    assert_int_equal(map_named(&b.m, "@u")->key_size, 16);
+    /* a usym's process is announced like a ustack's */
+    assert_non_null(map_named(&b.m, ".ustack_pids"));
+    bool announced = false;
+    for (int i = 0; i < b.m.nevents; i++)
+        announced |= b.m.events[i].kind == EV_USTACK && b.m.events[i].args[0].ty->kind == T_USYM;
+    assert_true(announced);
+    manifest_free(&b.m);
+}
+
 /* ---- text ---- */
 
 /* A symbol table of two functions: kfunc at 0x1000 (64 bytes, in "mod")
@@ -194,6 +217,7 @@ int main(void) {
         cmocka_unit_test(arguments_are_checked_as_bpftrace_checks_them),
         cmocka_unit_test(config_stack_mode_is_the_default_mode),
         cmocka_unit_test(a_stack_is_an_id_from_a_stack_trace_map),
+        cmocka_unit_test(ksym_and_usym_keep_the_address),
         cmocka_unit_test(each_mode_prints_as_bpftrace_prints_it),
         cmocka_unit_test(an_empty_stack_is_a_newline),
     };
