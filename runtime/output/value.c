@@ -18,6 +18,8 @@
  *   bitfield                     masked, never sign-extended: int a:2 of
  *                                binary 10 prints 2; enum bitfields by name
  *   array                        [1,2,3], [{ .s = 1 },{ .s = 2 }], []
+ *   kstack, ustack               "\n" and a line per frame (stack.h)     error
+ *   ksym, usym                   do_syscall_64, or 0x1 when unknown      error
  *   map key                      @[{ .a = 1 }], @[[0,0,0]], @k[1, { .a = 2 }]
  *                                (only a tuple key loses its parentheses)
  *   print(@m, top, div)          integers inside records, tuples and arrays
