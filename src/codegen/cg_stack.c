@@ -12,6 +12,13 @@
 /* The kernel's default kernel.perf_event_max_stack: a stack trace map
  * deeper than the sysctl cannot be created. */
 #define STACK_DEPTH_DEFAULT 127
+/* Stacks whose hash lands in a bucket another stack holds are lost
+ * (bpf_get_stackid fails with EEXIST; BPF_F_REUSE_STACKID would instead
+ * hand out ids of stacks overwritten later), so the map is roomier than a
+ * script's maps: 32K entries, or max_map_keys when that is more. bpftrace
+ * used 128K when it took stack ids, but the kernel allocates every entry
+ * up front (130 MB for 127 frames) and that takes a third of a second. */
+#define STACK_MAP_ENTRIES (32u << 10)
 
 static uint32_t max_depth(void) {
     unsigned v = STACK_DEPTH_DEFAULT;
@@ -34,7 +41,8 @@ static int stack_map(struct cg *cg, const struct type *t) {
     uint32_t depth = t->stack_limit ? t->stack_limit : 1, cap = max_depth();
     if (depth > cap)
         depth = cap;
-    return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8, cg_max_keys(cg));
+    return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8,
+                      cg_max_keys(cg) > STACK_MAP_ENTRIES ? cg_max_keys(cg) : STACK_MAP_ENTRIES);
 }
 
 /* The first ustack or usym of each process goes to user space as an event, so that
