@@ -15,6 +15,7 @@
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
 #include "output/stack.h"
+#include "output/value.h"
 #include "parser/parse.h"
 #include "sema/sema.h"
 
@@ -211,6 +212,21 @@ static void an_empty_stack_is_a_newline(void **state) {
     out_str_free(&s);
 }
 
+/* A stack whose map is not in the manifest (or whose id is an error)
+ * prints as bpftrace prints a stack without frames. */
+static void a_stack_without_frames_prints_a_newline(void **state) {
+    struct type_arena *a = type_arena_new();
+    struct manifest m = {0};
+    int64_t failed[2] = {-14, 1234}; /* -EFAULT from bpf_get_stackid, pid */
+    struct out_str s;
+    out_str_init(&s);
+    out_fmt_value(&s, &m, type_stack(a, true, STACK_PERF, 127), failed);
+    out_fmt_value(&s, &m, type_stack(a, false, STACK_BPFTRACE, 5), failed);
+    assert_string_equal(s.p, "\n\n");
+    out_str_free(&s);
+    type_arena_free(a);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(stack_types_are_named_and_compared_like_bpftrace),
@@ -220,6 +236,7 @@ int main(void) {
         cmocka_unit_test(ksym_and_usym_keep_the_address),
         cmocka_unit_test(each_mode_prints_as_bpftrace_prints_it),
         cmocka_unit_test(an_empty_stack_is_a_newline),
+        cmocka_unit_test(a_stack_without_frames_prints_a_newline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
