@@ -134,7 +134,9 @@ int cg_add_map(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t
                uint32_t value_size, uint32_t max_entries);
 uint32_t cg_max_keys(const struct cg *cg);
 
-/* cg_stack.c: kstack/ustack/ksym/usym written at fp + off (size bytes). */
+/* cg_stack.c: the maps that the program's stacks need; kstack/ustack/ksym/usym
+ * written at fp + off (size bytes). */
+int cg_stack_maps(struct cg *cg);
 void cg_stack_store(struct cg *cg, struct node *call, int off, int size);
 
 /* cg_map.c */

@@ -318,6 +318,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .perf_buffer = opts && opts->perf_buffer};
     int rc = layout_maps(&cg);
     if (rc == 0)
+        rc = cg_stack_maps(&cg);
+    if (rc == 0)
         rc = name_probes(&cg);
     int ready = rc == 0;
     for (int u = 0; ready && u < sema->nunits; u++) {

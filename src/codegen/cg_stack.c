@@ -31,18 +31,81 @@ static uint32_t max_depth(void) {
     return v;
 }
 
-/* The stack trace map for stacks of type t, added on first use. */
-static int stack_map(struct cg *cg, const struct type *t) {
-    char name[32];
-    snprintf(name, sizeof(name), ".%cstack_%u", t->stack_user ? 'u' : 'k', t->stack_limit);
+static void stack_map_name(const struct type *t, char *name, size_t size) {
+    snprintf(name, size, ".%cstack_%u", t->stack_user ? 'u' : 'k', t->stack_limit);
+}
+
+static int map_find(const struct cg *cg, const char *name) {
     for (int i = 0; i < cg->m->nmaps; i++)
         if (strcmp(cg->m->maps[i].name, name) == 0)
             return i;
+    return -1;
+}
+
+/* The EV_USTACK event announcing values of type t, -1 when absent. */
+static int announce_event(const struct cg *cg, const struct type *t) {
+    for (int i = 0; i < cg->m->nevents; i++)
+        if (cg->m->events[i].kind == EV_USTACK && type_equal(cg->m->events[i].args[0].ty, t))
+            return i;
+    return -1;
+}
+
+static int add_announce_event(struct cg *cg, const struct type *t) {
+    int id;
+    if (announce_event(cg, t) >= 0)
+        return 0;
+    struct event_desc *ev = cg_event_add(cg, EV_USTACK, &id);
+    struct event_arg *arg = ev ? calloc(1, sizeof(*arg)) : NULL;
+    if (!arg)
+        return -1;
+    *arg = (struct event_arg){.ty = t, .offset = sizeof(struct event_header)};
+    ev->args = arg;
+    ev->nargs = 1;
+    ev->size = sizeof(struct event_header) + t->size;
+    return 0;
+}
+
+/* The maps (and event) a call needs, added unless an earlier call added them. */
+static int add_maps(struct cg *cg, const struct node *call) {
+    const struct type *t = call->ty;
+    bool user = t->kind == T_USYM || (t->kind == T_STACK && t->stack_user);
+    if (user && map_find(cg, ".ustack_pids") < 0 &&
+        cg_add_map(cg, ".ustack_pids", BPF_MAP_TYPE_HASH, 8, 8, cg_max_keys(cg)) < 0)
+        return -1;
+    if (user && add_announce_event(cg, t) < 0)
+        return -1;
+    if (t->kind != T_STACK)
+        return 0;
+    char name[32];
+    stack_map_name(t, name, sizeof(name));
+    if (map_find(cg, name) >= 0)
+        return 0;
     uint32_t depth = t->stack_limit ? t->stack_limit : 1, cap = max_depth();
     if (depth > cap)
         depth = cap;
-    return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8,
-                      cg_max_keys(cg) > STACK_MAP_ENTRIES ? cg_max_keys(cg) : STACK_MAP_ENTRIES);
+    uint32_t entries = cg_max_keys(cg) > STACK_MAP_ENTRIES ? cg_max_keys(cg) : STACK_MAP_ENTRIES;
+    return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8, entries) < 0 ? -1 : 0;
+}
+
+static int maps_under(struct cg *cg, const struct node *n) {
+    for (; n; n = n->next) {
+        bool ours =
+            n->kind == N_CALL && n->ty &&
+            (n->sym == F_KSTACK || n->sym == F_USTACK || n->sym == F_KSYM || n->sym == F_USYM);
+        if ((ours && add_maps(cg, n) < 0) || maps_under(cg, n->a) < 0 || maps_under(cg, n->b) < 0 ||
+            maps_under(cg, n->c) < 0 || maps_under(cg, n->d) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Maps and events are added before any program is generated: the generator
+ * keeps pointers into the manifest's arrays while it works. */
+int cg_stack_maps(struct cg *cg) {
+    for (int u = 0; u < cg->sema->nunits; u++)
+        if (maps_under(cg, cg->sema->units[u].probe) < 0)
+            return -1;
+    return 0;
 }
 
 /* The first ustack or usym of each process goes to user space as an event, so that
@@ -51,22 +114,12 @@ static int stack_map(struct cg *cg, const struct type *t) {
  *   if (bpf_map_update_elem(&.ustack_pids, &pid, &pid, BPF_NOEXIST) == 0)
  *       output({EV_USTACK, stack}) */
 static void announce_pid(struct cg *cg, const struct type *t, int off) {
-    int pids = -1, id;
-    for (int i = 0; i < cg->m->nmaps && pids < 0; i++)
-        if (strcmp(cg->m->maps[i].name, ".ustack_pids") == 0)
-            pids = i;
-    if (pids < 0)
-        pids = cg_add_map(cg, ".ustack_pids", BPF_MAP_TYPE_HASH, 8, 8, cg_max_keys(cg));
-    struct event_desc *ev = pids < 0 ? NULL : cg_event_add(cg, EV_USTACK, &id);
-    struct event_arg *arg = ev ? calloc(1, sizeof(*arg)) : NULL;
-    if (!arg) {
-        cg->failed = true;
+    int pids = map_find(cg, ".ustack_pids"), id = announce_event(cg, t);
+    if (pids < 0 || id < 0) {
+        cg_error(cg, &cg->e.loc, E_LIMIT, "no .ustack_pids map for this value");
         return;
     }
-    *arg = (struct event_arg){.ty = t, .offset = sizeof(struct event_header)};
-    ev->args = arg;
-    ev->nargs = 1;
-    ev->size = sizeof(struct event_header) + t->size;
+    uint32_t size = cg->m->events[id].size;
     int seen = emit_label(&cg->e);
     emit_ld_map(&cg->e, R1, pids);
     cg_stack_ptr(cg, R2, off + 8);
@@ -75,20 +128,22 @@ static void announce_pid(struct cg *cg, const struct type *t, int off) {
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
     emit_jump(&cg->e, JMP_IMM(BPF_JNE, R0, 0, 0), seen);
     int mark = cg_frame_mark(cg);
-    int rec = cg_frame_alloc(cg, (int)ev->size);
+    int rec = cg_frame_alloc(cg, (int)size);
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
     cg_copy_stack(cg, rec + 8, off, (int)t->size);
-    cg_ringbuf_output(cg, rec, (int)ev->size);
+    cg_ringbuf_output(cg, rec, (int)size);
     cg_frame_release(cg, mark);
     emit_place(&cg->e, seen);
 }
 
 /* *(s64 *)(fp + off) = bpf_get_stackid(ctx, map, user ? BPF_F_USER_STACK : 0) */
 static void store_stack_id(struct cg *cg, struct node *call, const struct type *t, int off) {
-    int map = stack_map(cg, t);
+    char name[32];
+    stack_map_name(t, name, sizeof(name));
+    int map = map_find(cg, name);
     if (map < 0) {
-        cg_error(cg, &call->loc, E_LIMIT, "cannot create the stack trace map");
+        cg_error(cg, &call->loc, E_LIMIT, "no stack trace map for this stack");
         return;
     }
     cg_ctx(cg, R1);
