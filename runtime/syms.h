@@ -17,7 +17,7 @@ void rt_syms_close(struct rt_syms *s);
 
 /* One resolved address, for printers that lay out the pieces themselves. */
 struct rt_sym {
-    char name[256];     /* demangled when it can be */
+    char name[1024];    /* demangled when it can be */
     uint64_t offset;    /* from the symbol's start */
     const char *module; /* the binary or library holding it; owned by the cache */
 };
