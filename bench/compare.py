@@ -16,6 +16,9 @@ Measures:
      (kernel.bpf_stats_enabled) and the translated instruction count of the
      program(s), found through `bpftool perf show` (which names the owning
      pid); also the added wall time per getppid call;
+  e) typed kernel memory: the wall time of `BEGIN { printf("%d\\n",
+     curtask->real_parent->pid); exit(); }` (BTF read at start) and the
+     per-event cost of `@[curtask->real_parent->pid] = count()` on getppid;
   d) binary size (stripped), with and without shared libraries, and whether trawk
      links LLVM or clang.
 Not part of the test suite. Uses only the Python standard library; bpftool
@@ -42,6 +45,9 @@ NOTIFY = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
 HELLO = 'BEGIN { printf("hi\\n"); exit(); }'
 WILDCARD = "tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:100 { exit(); }"
 PER_EVENT = "tracepoint:syscalls:sys_enter_getppid { @[tid, comm] = count(); }"
+# Typed kernel memory: BTF loaded at start, two pointer reads per event.
+BTF_HELLO = 'BEGIN { printf("%d\\n", curtask->real_parent->pid); exit(); }'
+BTF_EVENT = "tracepoint:syscalls:sys_enter_getppid { @[curtask->real_parent->pid] = count(); }"
 
 # The workload: a tight getppid() loop in C when a compiler is around,
 # otherwise Python's ctypes (slower per call, same kernel work).
@@ -198,8 +204,8 @@ def prog_stats(ids):
     return [by_id[i] for i in sorted(ids) if i in by_id]
 
 
-def per_event(tool, workload, calls):
-    p = start_traced(tool, PER_EVENT)
+def per_event(tool, workload, calls, prog=PER_EVENT):
+    p = start_traced(tool, prog)
     if p is None:
         return None
     try:
@@ -295,6 +301,7 @@ def main():
     for name, tool in tools.items():
         res[name]["hello"], how = median_wall([tool, "-q", "-e", HELLO], args.runs)
         res[name]["hello_rss"] = peak_rss([tool, "-q", "-e", HELLO], args.runs)
+        res[name]["btf_hello"], _ = median_wall([tool, "-q", "-e", BTF_HELLO], args.runs)
         if not args.skip_wildcard:
             res[name]["wild"] = wildcard_wall([tool, "-q", "-e", WILDCARD], args.slow_runs)
     stats_path = "/proc/sys/kernel/bpf_stats_enabled"
@@ -309,6 +316,7 @@ def main():
         for name, tool in tools.items():
             if shutil.which("bpftool"):
                 res[name]["event"] = per_event(tool, workload, args.calls)
+                res[name]["btf_event"] = per_event(tool, workload, args.calls, BTF_EVENT)
     finally:
         with open(stats_path, "w") as f:
             f.write(old)
@@ -328,6 +336,11 @@ def main():
     row("(c) jited bytes", ev(t, "jited"), ev(b, "jited"), lambda v: "%d" % v)
     added = lambda r: (ev(r, "wall") - base) / args.calls * 1e9 if ev(r, "wall") else None
     row("(c) added wall time per call (noisy)", added(t), added(b), lambda v: "%.0f ns" % v)
+    row("(e) BTF: curtask->real_parent->pid, wall", t.get("btf_hello"), b.get("btf_hello"),
+        lambda v: "%.1f ms" % (v * 1e3))
+    bev = lambda r, k: r.get("btf_event", {}) and r["btf_event"].get(k)
+    row("(e) BTF: ns per event", bev(t, "ns_per_run"), bev(b, "ns_per_run"), lambda v: "%.0f ns" % v)
+    row("(e) BTF: xlated instructions", bev(t, "insns"), bev(b, "insns"), lambda v: "%d" % v)
     row("(d) binary size, stripped", t.get("size", (None,))[0], b.get("size", (None,))[0], mib)
     row("(d) binary + shared libraries", t.get("size", (None, None))[1],
         b.get("size", (None, None))[1], mib)

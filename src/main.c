@@ -33,7 +33,27 @@ struct cli {
     int ninclude_files;
     int npositional;
     char **positional;
+    int nnamed; /* --name=value after "--", for getopt() */
+    char **named;
 };
+
+/* Named program options (getopt()) follow a "--": the one getopt_long
+ * consumed (all_named) or one among the positional parameters. */
+static void split_named(struct cli *c, bool all_named) {
+    for (int i = 0; i < c->npositional && !all_named; i++) {
+        if (strcmp(c->positional[i], "--") == 0) {
+            c->named = c->positional + i + 1;
+            c->nnamed = c->npositional - i - 1;
+            c->npositional = i;
+            return;
+        }
+    }
+    if (all_named) {
+        c->named = c->positional;
+        c->nnamed = c->npositional;
+        c->npositional = 0;
+    }
+}
 
 static void usage(FILE *out) {
     fputs("USAGE:\n"
@@ -158,6 +178,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     }
     c->positional = argv + optind;
     c->npositional = argc - optind;
+    split_named(c, strcmp(argv[optind - 1], "--") == 0);
     return 0;
 }
 
@@ -261,6 +282,8 @@ static int run_program(const struct cli *c, const char *text) {
     struct sema_opts so = {.max_strlen = max_strlen(),
                            .npositional = c->npositional,
                            .positional = c->positional,
+                           .nnamed = c->nnamed,
+                           .named = c->named,
                            .cdecls = pp.cdecls};
     struct sema_out sema;
     int rc = sema_check(ast, &so, &d, &sema) ? 1 : 0;

@@ -56,8 +56,14 @@ enum event_kind {
     EV_PRINT_MAP, /* print(@m, top, div) */
     EV_CLEAR,     /* clear(@m) */
     EV_ZERO,      /* zero(@m) */
+    EV_JOIN,      /* join(argv, sep): fmt is sep; JOIN_ARGNUM strings of JOIN_ARGSIZE bytes
+                     follow the header, the first empty one ends the list */
     EV_USTACK,    /* a process's first ustack (args[0]): read its symbols while it runs */
 };
+
+/* join() reads this many strings of this size, as bpftrace does. */
+#define JOIN_ARGNUM 16
+#define JOIN_ARGSIZE 1024
 
 struct event_arg {
     const struct type *ty;

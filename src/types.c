@@ -111,6 +111,14 @@ const struct type *type_enum(struct type_arena *a, uint32_t size, bool is_signed
     return t;
 }
 
+const struct type *type_text(struct type_arena *a, enum text_kind text, const char *fmt) {
+    struct type *t =
+        arena_type(a, T_TEXT, text == TEXT_INET ? (uint32_t)sizeof(struct text_inet) : 8);
+    t->text = text;
+    t->tag = type_strdup(a, fmt);
+    return t;
+}
+
 const char *type_strdup(struct type_arena *a, const char *s) {
     if (!s)
         return NULL;
@@ -276,6 +284,8 @@ bool type_equal(const struct type *a, const struct type *b) {
     case T_STACK:
         return a->stack_user == b->stack_user && a->stack_mode == b->stack_mode &&
                a->stack_limit == b->stack_limit;
+    case T_TEXT:
+        return a->text == b->text && strcmp(a->tag ? a->tag : "", b->tag ? b->tag : "") == 0;
     case T_TUPLE:
         if (a->nfields != b->nfields)
             return false;
@@ -339,6 +349,14 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
     case T_PROBE:
         put(buf, size, pos, "%s", "probe", 0);
         break;
+    case T_TEXT: {
+        static const char *const names[] = {[TEXT_STRFTIME] = "timestamp",
+                                            [TEXT_INET] = "inet",
+                                            [TEXT_STRERROR] = "string",
+                                            [TEXT_SYSCALL] = "string"};
+        put(buf, size, pos, "%s", names[t->text], 0);
+        break;
+    }
     case T_AGG: {
         /* bpftrace marks unsigned sum/min/max/avg/stats with a "u" prefix. */
         bool has_sign = t->agg != AGG_COUNT && t->agg != AGG_HIST && t->agg != AGG_LHIST;

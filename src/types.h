@@ -22,6 +22,7 @@ enum type_kind {
     T_RECORD, /* C struct or union (tag "struct task_struct"), or a named tuple
                  (a=1, b="x") with tag NULL: named fields at C offsets */
     T_ARRAY,  /* C array: nelems of elem, size = nelems * elem->size */
+    T_TEXT,   /* a value user space turns into text (bpftrace's async values): see text */
     T_STACK,  /* kstack/ustack: the s64 id of a stack in a stack trace map (negative:
                  none was taken), for ustack followed by the u64 pid whose symbols
                  name its frames; stack_user, stack_mode, stack_limit */
@@ -35,6 +36,20 @@ enum stack_mode {
     STACK_PERF,     /* perf script's "\taddr sym+off (module)" */
     STACK_RAW,      /* bare hex addresses */
     STACK_BUILD_ID, /* ustack only: accepted, printed as raw */
+};
+
+/* What a T_TEXT value holds and how user space prints it. */
+enum text_kind {
+    TEXT_STRFTIME, /* u64 ns since boot; tag is the strftime format */
+    TEXT_INET,     /* struct text_inet: ntop() */
+    TEXT_STRERROR, /* s64 errno: strerror() */
+    TEXT_SYSCALL,  /* s64 syscall number: syscall_name() */
+};
+
+/* ntop()'s value: AF_INET (address in addr[0..3]) or AF_INET6. */
+struct text_inet {
+    uint64_t af;
+    uint8_t addr[16];
 };
 
 /* Where a pointer points: which helper reads through it. */
@@ -93,7 +108,8 @@ struct type {
     int nfields;       /* T_TUPLE, T_RECORD */
     const struct type_field *fields;
     /* T_RECORD */
-    const char *tag; /* "struct task_struct", "union u", NULL for a named tuple */
+    const char *tag; /* "struct task_struct", "union u", NULL for a named tuple;
+                        T_TEXT TEXT_STRFTIME: the format */
     bool is_union;   /* every field at offset 0 */
     bool incomplete; /* only its tag is known yet (a forward declaration, or a
                         BTF type not converted yet): see ctypes_complete() */
@@ -103,6 +119,7 @@ struct type {
     const struct type *elem;         /* T_ARRAY: element type */
     uint32_t nelems;                 /* T_ARRAY */
     const struct enum_def *enum_def; /* T_INT: a C enum */
+    enum text_kind text;             /* T_TEXT */
     /* T_STACK */
     bool stack_user; /* ustack: user frames, per process */
     enum stack_mode stack_mode;
@@ -141,6 +158,8 @@ const struct type *type_record_forward(struct type_arena *a, const char *tag);
 /* A named tuple (a=1, b="x"): laid out like a tuple, with names. */
 const struct type *type_named_tuple(struct type_arena *a, int n, const struct type *const *elems,
                                     const char *const *names);
+/* A T_TEXT value; fmt is strftime's format (NULL for the others). */
+const struct type *type_text(struct type_arena *a, enum text_kind text, const char *fmt);
 /* A string that lives as long as the arena. */
 const char *type_strdup(struct type_arena *a, const char *s);
 void *type_arena_alloc(struct type_arena *a, size_t size);

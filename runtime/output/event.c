@@ -49,6 +49,18 @@ static void print_formatted(FILE *out, const struct manifest *m, const struct ev
     out_str_free(&s);
 }
 
+/* join(): the strings up to the first empty one, separated, on one line. */
+static void print_join(FILE *out, const struct event_desc *ev, const uint8_t *rec, uint32_t size) {
+    const char *sep = ev->fmt ? ev->fmt : " ";
+    for (uint32_t i = 0; i < JOIN_ARGNUM; i++) {
+        uint32_t off = (uint32_t)sizeof(struct event_header) + i * JOIN_ARGSIZE;
+        if (off + JOIN_ARGSIZE > size || !rec[off])
+            break;
+        fprintf(out, "%s%.*s", i ? sep : "", JOIN_ARGSIZE, (const char *)rec + off);
+    }
+    fputc('\n', out);
+}
+
 static const struct map_desc *event_map(const struct manifest *m, const struct event_desc *ev) {
     return ev->map >= 0 && ev->map < m->nmaps ? &m->maps[ev->map] : NULL;
 }
@@ -92,6 +104,9 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
     case EV_USTACK:
         if (ev->nargs == 1 && ev->args[0].offset + ev->args[0].ty->size <= size)
             out_stack_seen(m, ev->args[0].ty, (const uint8_t *)rec + ev->args[0].offset);
+        break;
+    case EV_JOIN:
+        print_join(out, ev, rec, size);
         break;
     case EV_EXIT:
         break;

@@ -35,6 +35,7 @@
 
 #include "record.h"
 #include "stack.h"
+#include "text.h"
 
 uint64_t out_read_int(const struct type *t, const void *p) {
     switch (t->size) {
@@ -164,6 +165,9 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
     case T_KSYM:
     case T_USYM:
         out_fmt_sym(s, t, p);
+        break;
+    case T_TEXT:
+        out_fmt_text(s, t, p);
         break;
     default:
         /* bpftrace prints a value it has no type for as null */

@@ -150,8 +150,8 @@ void cg_map_incdec(struct cg *cg, struct node *n, struct val *out);
 void cg_map_delete(struct cg *cg, struct node *map);
 
 /* cg_call.c */
-/* A new entry of the event table (its index in *id); NULL when out of memory. */
-struct event_desc *cg_event_add(struct cg *cg, enum event_kind kind, int *id);
+/* A new entry of the event table; *id is its index. NULL when out of memory. */
+struct event_desc *cg_event_new(struct cg *cg, enum event_kind kind, int *id);
 /* Forgets the events added after the first n (a program generated again). */
 void cg_events_truncate(struct manifest *m, int n);
 struct val cg_call_int(struct cg *cg, struct node *call);
@@ -159,6 +159,12 @@ void cg_call_stmt(struct cg *cg, struct node *call);
 void cg_str_call(struct cg *cg, struct node *call, int off, int size);
 /* Sends [off, off + size) to the ring buffer, counting a lost event on failure. */
 void cg_ringbuf_output(struct cg *cg, int off, int size);
+
+/* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
+ * (a struct text_inet written at fp + off) and join (an event). */
+struct val cg_stdlib_int(struct cg *cg, struct node *call);
+void cg_ntop(struct cg *cg, struct node *call, int off);
+void cg_join(struct cg *cg, struct node *call);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);

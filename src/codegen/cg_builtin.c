@@ -57,8 +57,8 @@ struct val cg_builtin_int(struct cg *cg, struct node *n) {
         return in_reg(reg);
     case B_CPU:
         return in_reg(call0(cg, BPF_FUNC_get_smp_processor_id, &n->loc));
-    case B_NSECS:
-        return in_reg(call0(cg, BPF_FUNC_ktime_get_ns, &n->loc));
+    case B_NSECS: /* bpftrace's nsecs counts from boot, suspend included */
+        return in_reg(call0(cg, BPF_FUNC_ktime_get_boot_ns, &n->loc));
     case B_ELAPSED:
         return elapsed(cg, &n->loc);
     case B_PROBE:

@@ -7,7 +7,7 @@
 #include "codegen/cg.h"
 #include "codegen/cg_map.h"
 
-static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id) {
+struct event_desc *cg_event_new(struct cg *cg, enum event_kind kind, int *id) {
     struct manifest *m = cg->m;
     struct event_desc *ev = realloc(m->events, (size_t)(m->nevents + 1) * sizeof(*ev));
     if (!ev) {
@@ -21,10 +21,6 @@ static struct event_desc *event_new(struct cg *cg, enum event_kind kind, int *id
     ev->kind = kind;
     ev->map = -1;
     return ev;
-}
-
-struct event_desc *cg_event_add(struct cg *cg, enum event_kind kind, int *id) {
-    return event_new(cg, kind, id);
 }
 
 void cg_events_truncate(struct manifest *m, int n) {
@@ -110,7 +106,7 @@ static void send_record(struct cg *cg, struct event_desc *ev, int id, struct nod
 
 static void printf_call(struct cg *cg, struct node *call) {
     int id;
-    struct event_desc *ev = event_new(cg, EV_PRINTF, &id);
+    struct event_desc *ev = cg_event_new(cg, EV_PRINTF, &id);
     if (!ev)
         return;
     ev->fmt = dup_bytes(call->a->str, call->a->len);
@@ -124,7 +120,7 @@ static int64_t const_arg(const struct node *n, int64_t dflt) {
 /* Events user space carries out on a whole map: print(@m), clear(@m), zero(@m). */
 static void map_event(struct cg *cg, enum event_kind kind, struct node *call) {
     int id;
-    struct event_desc *ev = event_new(cg, kind, &id);
+    struct event_desc *ev = cg_event_new(cg, kind, &id);
     if (!ev)
         return;
     struct node *map = call->a;
@@ -141,7 +137,7 @@ static void print_call(struct cg *cg, struct node *call) {
         return;
     }
     int id;
-    struct event_desc *ev = event_new(cg, EV_PRINT, &id);
+    struct event_desc *ev = cg_event_new(cg, EV_PRINT, &id);
     if (!ev)
         return;
     struct node *saved = arg->next;
@@ -152,7 +148,7 @@ static void print_call(struct cg *cg, struct node *call) {
 
 static void time_call(struct cg *cg, struct node *call) {
     int id;
-    struct event_desc *ev = event_new(cg, EV_TIME, &id);
+    struct event_desc *ev = cg_event_new(cg, EV_TIME, &id);
     if (!ev)
         return;
     if (call->a)
@@ -163,7 +159,7 @@ static void time_call(struct cg *cg, struct node *call) {
 /* exit() tells user space to stop, then leaves the probe. */
 static void exit_call(struct cg *cg, struct node *call) {
     int id;
-    struct event_desc *ev = event_new(cg, EV_EXIT, &id);
+    struct event_desc *ev = cg_event_new(cg, EV_EXIT, &id);
     if (!ev)
         return;
     struct node zero = {.kind = N_INT, .loc = call->loc, .ty = &type_s64};
@@ -172,6 +168,7 @@ static void exit_call(struct cg *cg, struct node *call) {
     emit_jump(&cg->e, JA(0), cg->exit_label);
 }
 
+/* Leaves bpf_map_delete_elem's result in r0. */
 static void delete_call(struct cg *cg, struct node *call) {
     struct node *map = call->a;
     if (!map->next) {
@@ -207,8 +204,21 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_DELETE:
         delete_call(cg, call);
         break;
+    case F_JOIN:
+        cg_join(cg, call);
+        break;
     case F_STR:
+    case F_GETOPT:
         break; /* no effect as a statement */
+    case F_HAS_KEY:
+    case F_STRFTIME:
+    case F_BSWAP:
+    case F_STRERROR:
+    case F_SYSCALL_NAME: {
+        struct val v = cg_stdlib_int(cg, call);
+        cg_val_free(cg, &v);
+        break;
+    }
     default:
         cg_error(cg, &call->loc, E_CONTEXT, "%s() must be assigned to a map", call->str);
         break;
@@ -216,8 +226,18 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
 }
 
 struct val cg_call_int(struct cg *cg, struct node *call) {
-    cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
-    return (struct val){.kind = V_IMM};
+    if (call->sym == F_DELETE) {
+        delete_call(cg, call);
+        /* true when the key was there: r0 == 0 */
+        int reg = cg_reg_alloc(cg, &call->loc);
+        emit(&cg->e, MOV64_IMM(reg, 1));
+        int done = emit_label(&cg->e);
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), done);
+        emit(&cg->e, MOV64_IMM(reg, 0));
+        emit_place(&cg->e, done);
+        return (struct val){.kind = V_REG, .reg = reg};
+    }
+    return cg_stdlib_int(cg, call);
 }
 
 /* A typed pointer says which memory it points into; a plain integer does
@@ -230,6 +250,10 @@ static int str_helper(const struct type *t) {
 
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
 void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
+    if (call->sym == F_NTOP) {
+        cg_ntop(cg, call, off);
+        return;
+    }
     if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||
         call->sym == F_USYM) {
         cg_stack_store(cg, call, off, size);

@@ -408,6 +408,7 @@ static struct val var_incdec(struct cg *cg, struct node *n) {
     int slot = cg->var_slot[var->sym], base = cg_var_base(cg, var->sym);
     int reg = cg_reg_alloc(cg, &n->loc);
     int delta = (n->op == OP_PRE_INC || n->op == OP_POST_INC) ? 1 : -1;
+    delta *= cg_ptr_step(cg, cg->unit->vars[var->sym].ty);
     bool post = (n->op == OP_POST_INC || n->op == OP_POST_DEC);
     emit(&cg->e, LDX_MEM(BPF_DW, reg, base, slot));
     emit(&cg->e, ALU64_IMM(BPF_ADD, reg, delta));
@@ -417,7 +418,21 @@ static struct val var_incdec(struct cg *cg, struct node *n) {
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
+/* (uint32)a of an array of integers: its bytes as one integer. */
+static struct val array_as_int(struct cg *cg, struct node *n) {
+    if (cg_is_typed_ref(n->b))
+        return cg_typed_int_as(cg, n->b, n->ty);
+    int mark = cg_frame_mark(cg);
+    int slot = cg_mem_value(cg, n->b);
+    int reg = cg_reg_alloc(cg, &n->loc);
+    cg_load(cg, reg, cg->fp, slot, n->ty);
+    cg_frame_release(cg, mark);
+    return (struct val){.kind = V_REG, .reg = reg};
+}
+
 static struct val cast(struct cg *cg, struct node *n) {
+    if (n->b->ty && n->b->ty->kind == T_ARRAY)
+        return array_as_int(cg, n);
     struct val v = cg_int(cg, n->b);
     const struct type *t = n->ty;
     if (v.kind == V_IMM) {

@@ -1,6 +1,7 @@
 /* Map access: keys, reads, assignments, increments and deletes. The
  * aggregations (count, sum, hist ...) live in cg_agg.c. */
 #include "codegen/cg.h"
+#include "codegen/cg_typed.h"
 #include "codegen/cg_map.h"
 
 const struct map_desc *cg_map(struct cg *cg, const struct node *map) {
@@ -114,7 +115,13 @@ static void assign_plain(struct cg *cg, struct node *assign) {
 static void assign_compound(struct cg *cg, struct node *map, enum op op, struct val v,
                             struct val *out) {
     int key = cg_map_key(cg, map, 0);
+    int step = cg_ptr_step(cg, cg_map(cg, map)->val_ty);
+    bool scaled = v.kind == V_IMM;
+    if (scaled)
+        v.imm *= step;
     int vreg = cg_val_reg(cg, &v, &map->loc);
+    if (!scaled && step != 1)
+        emit(&cg->e, ALU64_IMM(BPF_MUL, vreg, step));
     int val = cg_frame_alloc(cg, 8);
     cg_call_lookup(cg, cg_map_index(cg, map), key);
     int missing = emit_label(&cg->e);
@@ -156,7 +163,8 @@ void cg_map_incdec(struct cg *cg, struct node *n, struct val *out) {
     struct val one = {.kind = V_IMM, .imm = 1};
     assign_compound(cg, n->a, inc ? OP_ADD : OP_SUB, one, out);
     if (!post)
-        emit(&cg->e, ALU64_IMM(BPF_ADD, out->reg, inc ? 1 : -1));
+        emit(&cg->e, ALU64_IMM(BPF_ADD, out->reg,
+                               (inc ? 1 : -1) * cg_ptr_step(cg, cg_map(cg, n->a)->val_ty)));
     cg_frame_release(cg, mark);
 }
 

@@ -7,9 +7,9 @@
 #include "codegen/cg_typed.h"
 
 bool cg_is_mem_type(const struct type *ty) {
-    return ty &&
-           (ty->kind == T_STRING || ty->kind == T_TUPLE || ty->kind == T_RECORD ||
-            ty->kind == T_ARRAY || ty->kind == T_STACK || ty->kind == T_KSYM || ty->kind == T_USYM);
+    return ty && (ty->kind == T_STRING || ty->kind == T_TUPLE || ty->kind == T_RECORD ||
+                  ty->kind == T_ARRAY || (ty->kind == T_TEXT && ty->text == TEXT_INET) ||
+                  ty->kind == T_STACK || ty->kind == T_KSYM || ty->kind == T_USYM);
 }
 
 void cg_copy_stack(struct cg *cg, int dst, int src, int size) {
@@ -141,6 +141,14 @@ static void store_value(struct cg *cg, struct node *n, const struct type *ty, in
     case N_MAP:
         cg_map_read_mem(cg, n, off, size);
         return;
+    case N_CAST: /* (int8[8])x: the integer's bytes; (int8[])"s": the string's */
+        if (n->b->ty->kind == T_STRING)
+            cg_store_value(cg, n->b, n->b->ty, off);
+        else
+            store_int(cg, n->b, type_int(n->ty->size, false), off);
+        if (size > (int)n->ty->size)
+            cg_zero(cg, off + (int)n->ty->size, size - (int)n->ty->size);
+        return;
     case N_TUPLE:
     case N_RECORD:
         store_tuple(cg, n, ty, off);
@@ -166,8 +174,8 @@ int cg_mem_value(struct cg *cg, struct node *n) {
         return cg->var_slot[n->sym];
     int off = cg_frame_alloc(cg, (int)n->ty->size);
     if (n->kind == N_FIELD || n->kind == N_CALL || n->kind == N_IDENT || n->kind == N_MAP ||
-        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_RECORD || n->kind == N_TERNARY ||
-        n->kind == N_INDEX || n->kind == N_UNOP) {
+        n->kind == N_STRING || n->kind == N_TUPLE || n->kind == N_RECORD || n->kind == N_CAST ||
+        n->kind == N_TERNARY || n->kind == N_INDEX || n->kind == N_UNOP) {
         cg_store_value(cg, n, n->ty, off);
         return off;
     }

@@ -54,7 +54,7 @@ static int add_announce_event(struct cg *cg, const struct type *t) {
     int id;
     if (announce_event(cg, t) >= 0)
         return 0;
-    struct event_desc *ev = cg_event_add(cg, EV_USTACK, &id);
+    struct event_desc *ev = cg_event_new(cg, EV_USTACK, &id);
     struct event_arg *arg = ev ? calloc(1, sizeof(*arg)) : NULL;
     if (!arg)
         return -1;

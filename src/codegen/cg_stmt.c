@@ -1,5 +1,6 @@
 /* Statements: assignments, calls, if/else, loops. */
 #include "codegen/cg.h"
+#include "codegen/cg_typed.h"
 
 static void stmt(struct cg *cg, struct node *n);
 
@@ -21,6 +22,8 @@ static void var_assign(struct cg *cg, struct node *n) {
     /* $x OP= v */
     struct val v = cg_int(cg, n->b);
     int vreg = cg_val_reg(cg, &v, &n->loc);
+    if (cg_ptr_step(cg, ty) != 1) /* $p += n on a pointer moves n elements */
+        emit(&cg->e, ALU64_IMM(BPF_MUL, vreg, cg_ptr_step(cg, ty)));
     int off, alu = cg_alu_op(n->op, ty->is_signed, &off);
     emit(&cg->e, LDX_MEM(BPF_DW, R1, base, slot));
     struct bpf_insn in = ALU64_REG(alu, R1, vreg);

@@ -17,6 +17,13 @@ static const struct type *complete(struct cg *cg, const struct type *t) {
     return t;
 }
 
+int cg_ptr_step(struct cg *cg, const struct type *t) {
+    if (!t || !t->is_ptr || !t->pointee)
+        return 1;
+    const struct type *to = complete(cg, t->pointee);
+    return to->size ? (int)to->size : 1;
+}
+
 static bool is_args(const struct node *n) {
     return n->kind == N_IDENT && n->sym == B_ARGS;
 }
@@ -260,10 +267,27 @@ struct val cg_mref_address(struct cg *cg, struct mref *r, const struct loc *loc)
 
 /* Frame slots taken on the way (values built to be read from) are
  * released once the result is in a register or in its destination. */
+struct val cg_typed_int_as(struct cg *cg, struct node *n, const struct type *ty) {
+    int mark = cg_frame_mark(cg);
+    struct mref r;
+    cg_mref(cg, n, &r);
+    struct val v = cg_mref_int(cg, &r, ty, &n->loc);
+    cg_mref_release(cg, &r);
+    cg_frame_release(cg, mark);
+    return v;
+}
+
 struct val cg_typed_int(struct cg *cg, struct node *n) {
     int mark = cg_frame_mark(cg);
     struct mref r;
     struct val v;
+    if (n->kind == N_UNOP && n->op == OP_ADDROF && n->a->kind == N_VAR) {
+        /* &$x: the variable's slot, on the stack or in the frame */
+        int reg = cg_reg_alloc(cg, &n->loc);
+        emit(&cg->e, MOV64_REG(reg, cg_var_base(cg, n->a->sym)));
+        emit(&cg->e, ALU64_IMM(BPF_ADD, reg, cg->var_slot[n->a->sym]));
+        return (struct val){.kind = V_REG, .reg = reg};
+    }
     if (n->kind == N_UNOP && n->op == OP_ADDROF) {
         cg_mref(cg, n->a, &r);
         v = cg_mref_address(cg, &r, &n->loc);

@@ -30,8 +30,13 @@ struct val cg_mref_int(struct cg *cg, struct mref *r, const struct type *ty, con
 void cg_mref_copy(struct cg *cg, struct mref *r, const struct type *from, int dst, int size);
 struct val cg_mref_address(struct cg *cg, struct mref *r, const struct loc *loc);
 
+/* How far ptr + 1 moves: the pointee's size (1 for void * and integers). */
+int cg_ptr_step(struct cg *cg, const struct type *t);
+
 /* The integer value of a typed reference, or of &ref. */
 struct val cg_typed_int(struct cg *cg, struct node *n);
+/* The memory of typed reference n read as an integer of type ty. */
+struct val cg_typed_int_as(struct cg *cg, struct node *n, const struct type *ty);
 /* Stores a typed reference's record/array/string value at fp + off. */
 void cg_typed_store(struct cg *cg, struct node *n, int off, int size);
 

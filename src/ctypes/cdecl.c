@@ -16,7 +16,8 @@ static bool is_ignored_kw(const struct cparser *p) {
         "__inline__", "_Noreturn",  "extern",        "static",        "register",
         "auto",       "__thread",   "_Thread_local", "__extension__", "_Atomic",
         "__signed__", "__signed",   "__unaligned",   "__user",        "__kernel",
-        "__iomem",    "__percpu",   "__rcu",         "__force",       "noreturn"};
+        "__seg_gs",   "__seg_fs",   "__iomem",       "__percpu",      "__rcu",
+        "__force",    "noreturn"};
     for (size_t i = 0; i < sizeof(kws) / sizeof(kws[0]); i++)
         if (cp_is(p, kws[i]))
             return true;
@@ -108,6 +109,8 @@ static const struct type *typedef_name(struct cparser *p) {
                                           cp_tok_is(next, ")") || cp_tok_is(next, "(")));
     if (s && s->ty)
         ty = s->ty;
+    else if (typelike && !strcmp(name, "bool"))
+        ty = &type_bool; /* stdbool's (and C23's) bool, without asking BTF */
     else if (typelike)
         ty = ct_lookup_name(p->c, name);
     if (!ty && typelike)
@@ -130,6 +133,13 @@ static const struct type *typeof_spec(struct cparser *p) {
     return t;
 }
 
+/* _Atomic(T): the type in parentheses. */
+static const struct type *atomic_spec(struct cparser *p) {
+    cp_next(p);
+    const struct type *t = cp_type_name(p);
+    return cp_expect(p, ")") ? t : NULL;
+}
+
 bool cp_specifiers(struct cparser *p, struct cspec *s) {
     struct base_kw k = {0};
     const struct type *named = NULL;
@@ -140,7 +150,7 @@ bool cp_specifiers(struct cparser *p, struct cspec *s) {
         } else if (is_ignored_kw(p)) {
             cp_next(p);
             if (cp_is(p, "(") && named == NULL)
-                named = cp_type_name((cp_next(p), p)), cp_expect(p, ")"); /* _Atomic(T) */
+                named = atomic_spec(p);
         } else if (cp_is(p, "__attribute__") || cp_is(p, "__attribute") || cp_is(p, "_Alignas") ||
                    cp_is(p, "alignas") || cp_is(p, "__declspec")) {
             cp_skip_attrs(p, s);

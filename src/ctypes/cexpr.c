@@ -160,6 +160,16 @@ static bool primary(struct cparser *p, struct cval *out) {
     return cp_fail(p, "expected a constant"), false;
 }
 
+static struct cval unary_op(char op, struct cval x) {
+    if (op == '-')
+        x.v = -x.v;
+    else if (op == '~')
+        x.v = ~x.v;
+    else if (op == '!')
+        x = (struct cval){!x.v, 4, false};
+    return fix(x);
+}
+
 static bool unary(struct cparser *p, struct cval *out) {
     if (++p->depth > 200)
         return cp_fail(p, "expression nested too deeply"), false;
@@ -168,13 +178,8 @@ static bool unary(struct cparser *p, struct cval *out) {
         char op = cp_tok(p)->s[0];
         cp_next(p);
         ok = unary(p, out);
-        if (op == '-')
-            out->v = -out->v;
-        else if (op == '~')
-            out->v = ~out->v;
-        else if (op == '!')
-            *out = (struct cval){!out->v, 4, false};
-        *out = fix(*out);
+        if (ok)
+            *out = unary_op(op, *out);
     } else {
         ok = primary(p, out);
     }

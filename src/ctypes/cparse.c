@@ -72,7 +72,8 @@ void *cp_fail(struct cparser *p, const char *fmt, ...) {
         return NULL;
     }
     int len = t->len ? t->len : 1;
-    struct loc l = {t->line + p->line_off, t->col, t->line + p->line_off, t->col + len};
+    int col = t->col + (t->line == 1 ? p->col_off : 0);
+    struct loc l = {t->line + p->line_off, col, t->line + p->line_off, col + len};
     if (p->d)
         diag_error(p->d, &l, E_SYNTAX, "%s", msg);
     p->nreported++;
@@ -102,23 +103,39 @@ static bool is_attr_kw(const struct cparser *p) {
     return false;
 }
 
+/* The N of aligned(N), _Alignas(N) or _Alignas(type) whose "(" is toks[i];
+ * 16, the target's biggest alignment, for a bare "aligned" or what does not
+ * evaluate. */
+static uint32_t alignment_at(const struct cparser *p, int i) {
+    struct cparser q = *p;
+    q.pos = i;
+    q.body = 0;
+    q.err = NULL;
+    q.failed = false;
+    int64_t v = 16;
+    if (!cp_accept(&q, "("))
+        return 16;
+    if (cp_starts_type(&q)) { /* _Alignas(type) */
+        const struct type *t = cp_type_name(&q);
+        return t ? ct_align(q.c, t) : 16;
+    }
+    if (!cp_const_expr(&q, &v) || v <= 0 || v > (1 << 28))
+        v = 16;
+    return (uint32_t)v;
+}
+
 /* Notes packed and aligned(N) inside one attribute list. */
 static void scan_attr(struct cparser *p, struct cspec *s) {
-    int end = p->pos;
     struct cparser q = *p;
     cp_skip_group(&q);
-    end = q.pos;
-    for (int i = p->pos; i < end; i++) {
+    for (int i = p->pos; i < q.pos; i++) {
         const struct ctok *t = &p->toks[i];
         if (cp_tok_is(t, "packed") || cp_tok_is(t, "__packed__"))
             s->packed = true;
-        if ((cp_tok_is(t, "aligned") || cp_tok_is(t, "__aligned__")) && i + 2 < end &&
-            cp_tok_is(&p->toks[i + 1], "(") && p->toks[i + 2].kind == CT_NUM)
-            s->aligned = (uint32_t)strtoul(p->toks[i + 2].s, NULL, 0);
-        else if (cp_tok_is(t, "aligned") || cp_tok_is(t, "__aligned__"))
-            s->aligned = 16; /* the target's biggest alignment */
+        if (cp_tok_is(t, "aligned") || cp_tok_is(t, "__aligned__"))
+            s->aligned = alignment_at(p, i + 1);
     }
-    p->pos = end;
+    p->pos = q.pos;
 }
 
 void cp_skip_attrs(struct cparser *p, struct cspec *s) {
@@ -131,7 +148,10 @@ void cp_skip_attrs(struct cparser *p, struct cspec *s) {
         if (!is_attr_kw(p))
             return;
         bool attr = cp_is(p, "__attribute__") || cp_is(p, "__attribute");
+        bool alignas = cp_is(p, "_Alignas") || cp_is(p, "alignas");
         cp_next(p);
+        if (alignas && s)
+            s->aligned = alignment_at(p, p->pos);
         while (cp_is(p, "volatile") || cp_is(p, "__volatile__") || cp_is(p, "goto"))
             cp_next(p);
         if (!cp_is(p, "("))
@@ -242,9 +262,18 @@ static void item(struct cparser *p) {
 }
 
 int ctypes_parse(struct ctypes *c, const char *text, int first_line, struct diag *d) {
+    struct loc start = {first_line, 1, first_line, 1};
+    return ctypes_parse_at(c, text, &start, d);
+}
+
+int ctypes_parse_at(struct ctypes *c, const char *text, const struct loc *start, struct diag *d) {
     struct ctok *toks;
     ct_lex(text ? text : "", &toks);
-    struct cparser p = {.c = c, .toks = toks, .d = d, .line_off = first_line - 1};
+    struct cparser p = {.c = c,
+                        .toks = toks,
+                        .d = d,
+                        .line_off = start->first_line - 1,
+                        .col_off = start->first_column - 1};
     while (cp_tok(&p)->kind != CT_EOF) {
         int before = p.pos;
         item(&p);

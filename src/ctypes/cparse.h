@@ -30,6 +30,7 @@ struct cparser {
     struct cspec *decl_attrs; /* where a member declarator's packed/aligned go, or NULL */
     struct diag *d;           /* NULL: errors go to err */
     int line_off;
+    int col_off; /* added to columns on the text's first line */
     char *err;
     size_t errsz;
     int nreported;

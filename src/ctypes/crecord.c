@@ -36,9 +36,7 @@ static const struct type *complete_field(struct cparser *p, const struct type *t
 static void member_declarator(struct cparser *p, const struct cspec *s, struct members *ms) {
     struct ct_member m = {.bits = -1};
     char *name = NULL;
-    struct cspec attrs = *s;
-    attrs.packed = false;
-    attrs.aligned = 0;
+    struct cspec attrs = *s; /* _Alignas and attributes among the specifiers count too */
     p->decl_attrs = &attrs;
     m.ty = cp_is(p, ":") ? s->ty : cp_declarator(p, s, &name, NULL);
     p->decl_attrs = NULL;
@@ -80,7 +78,9 @@ static void member_decl(struct cparser *p, struct members *ms) {
     do
         member_declarator(p, &s, ms);
     while (!p->failed && cp_accept(p, ","));
-    if (!p->failed)
+    /* clang only warns when the last member lacks its ';', and bpftrace
+     * accepts such definitions */
+    if (!p->failed && !cp_is(p, "}"))
         cp_expect(p, ";");
 }
 

@@ -33,6 +33,9 @@ void ctypes_free(struct ctypes *c);
  * is skipped. Errors inside a struct, union or enum body are reported
  * through d; text's line 1 is line first_line of d's file. Returns 0 or -1. */
 int ctypes_parse(struct ctypes *c, const char *text, int first_line, struct diag *d);
+/* The same for text that starts at start's line and column (an N_C_DEFINITION's
+ * loc), so that errors on its first line get the script's columns. */
+int ctypes_parse_at(struct ctypes *c, const char *text, const struct loc *start, struct diag *d);
 
 /* "struct task_struct", "union bpf_attr", "enum pid_type", a typedef
  * ("pid_t", "u64") or a C base type ("unsigned long", "_Bool", "void"),

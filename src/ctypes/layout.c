@@ -9,6 +9,19 @@ static uint64_t align_up(uint64_t v, uint64_t a) {
     return a ? (v + a - 1) / a * a : v;
 }
 
+/* BTF keeps no alignment: a record is packed when its size or a member's
+ * offset breaks its members' natural alignment (as libbpf's btf_dump decides). */
+static bool is_packed(struct ctypes *c, const struct type *t, uint32_t a) {
+    if (t->size % a)
+        return true;
+    for (int i = 0; i < t->nfields; i++) {
+        const struct type_field *f = &t->fields[i];
+        if (!f->bit_size && f->ty && f->offset % ct_align(c, f->ty))
+            return true;
+    }
+    return false;
+}
+
 uint32_t ct_align(struct ctypes *c, const struct type *t) {
     if (t->kind == T_ARRAY)
         return t->elem ? ct_align(c, t->elem) : 1;
@@ -18,8 +31,7 @@ uint32_t ct_align(struct ctypes *c, const struct type *t) {
             return e->align;
     }
     uint32_t a = type_alignment(t);
-    /* a BTF record whose size is no multiple of its members' alignment is packed */
-    if (t->kind == T_RECORD && a && t->size % a)
+    if (t->kind == T_RECORD && a > 1 && is_packed(c, t, a))
         return 1;
     return a ? a : 1;
 }

@@ -93,9 +93,12 @@ const struct type *ctypes_lookup(struct ctypes *c, const char *name) {
     if (!name)
         return NULL;
     if (is_tag(name) || (is_ident(name) && !is_keyword(name))) {
+        struct ct_sym *e = ct_table_get(&c->types, name);
+        if (!(e && e->ty) && !strcmp(name, "bool"))
+            return &type_bool; /* without asking BTF, whose bool is _Bool too */
         const struct type *t = ct_lookup_name(c, name);
-        if (!t && !strcmp(name, "bool"))
-            return &type_bool;
+        if (t == &ct_func_type)
+            return NULL; /* a function type names no value */
         const struct type *full = ctypes_complete(c, t);
         return full ? full : t;
     }

@@ -139,6 +139,7 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t) {
 
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n) {
     t->len = (size_t)n;
+    t->aux = n == 0; /* "int8[]": an array whose size a cast decides */
     t->loc = *l;
     return t;
 }
@@ -160,18 +161,20 @@ char *pa_path_join(char *path, char *field) {
     return s;
 }
 
-struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
-                        struct node *probes) {
-    (void)ctx;
-    /* the grammar collects probes and C definitions in one list: split it */
-    struct pa_list p = {0}, defs = {0};
+struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
+                        struct node *config, struct node *probes) {
+    /* the grammar keeps misplaced C definitions among the probes, for this error */
+    struct pa_list p = {0};
+    bool reported = false;
     for (struct node *n = probes, *next; n; n = next) {
         next = n->next;
         n->next = NULL;
-        if (n->kind == N_C_DEFINITION)
-            defs = pa_list_add(defs, n);
-        else
-            p = pa_list_add(p, n);
+        if (n->kind == N_C_DEFINITION && !reported) {
+            diag_error(ctx->d, &n->loc, E_SYNTAX,
+                       "syntax: C definitions must appear before probes and functions");
+            reported = true;
+        }
+        p = pa_list_add(p, n);
     }
-    return pa_node(N_PROGRAM, l, p.head, config, defs.head, NULL);
+    return pa_node(N_PROGRAM, l, p.head, config, cdefs, NULL);
 }

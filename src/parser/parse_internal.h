@@ -22,7 +22,8 @@ struct parse_ctx {
     struct loc err_loc; /* run location of the token last returned */
     int depth;          /* brace depth; 0 means between probes, -1 not started */
     int comment_ret;    /* start condition to resume after a block comment */
-    char *buf;          /* string literal being built */
+    char *buf;          /* string literal or C definition being built */
+    size_t cdef_len;    /* the C definition's text without its trailing layout */
     size_t len, cap;
 };
 
@@ -51,7 +52,8 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t);
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n);
 struct node *pa_offsetof(const struct loc *l, struct node *type, char *path);
 char *pa_path_join(char *path, char *field);
-struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *config,
-                        struct node *probes);
+/* C definitions must come first: those among the probes are an error. */
+struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
+                        struct node *config, struct node *probes);
 
 #endif

@@ -52,7 +52,8 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 
 %type <node> config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
 %type <node> expr ternary binary unary postfix primary map var call type type_base
-%type <list> config_items config_list probes attach_list stmts stmt_list expr_list record_fields
+%type <list> c_definitions config_items config_list probes attach_list stmts stmt_list expr_list
+%type <list> record_fields
 %type <node> record_field
 %type <str> field_name field_path
 %type <op> assign_op
@@ -60,6 +61,10 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %destructor { ast_free($$); } <node>
 %destructor { ast_free($$.head); } <list>
 %destructor { free($$); } <str>
+
+/* Before an empty config, a C definition is shifted into the leading list. */
+%precedence NO_CONFIG
+%precedence C_DEFINITION
 
 /* Binary operators, lowest precedence first, as in C. */
 %left "||"
@@ -79,11 +84,17 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %%
 
 program
-    : config probes                 { ctx->root = pa_program(ctx, &@$, $1, $2.head); }
+    : c_definitions config probes   { ctx->root = pa_program(ctx, &@$, $1.head, $2, $3.head); }
+    ;
+
+/* C definitions come first; the empty config gives way to them. */
+c_definitions
+    : %empty                        { $$ = (struct pa_list){0}; }
+    | c_definitions C_DEFINITION    { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
     ;
 
 config
-    : %empty                        { $$ = NULL; }
+    : %empty %prec NO_CONFIG        { $$ = NULL; }
     | "config" "=" "{" config_items "}" { $$ = $4.head; }
     ;
 

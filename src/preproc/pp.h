@@ -153,7 +153,8 @@ struct pp_state {
     int arg_depth; /* of macro arguments being expanded */
     /* include search: -I dirs, then the standard ones; kernel dirs as bpftrace */
     const char **dirs;
-    int ndirs, nuser_dirs;
+    int ndirs;
+    const char *kconfig; /* the kernel's linux/kconfig.h, forced in first when present */
     /* outputs */
     struct pp_buf script_out, cdecls_out;
     int script_cursor;      /* bytes of the script copied or skipped so far */

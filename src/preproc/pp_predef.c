@@ -111,5 +111,9 @@ void pp_predefine(struct pp_state *st, const struct preproc_opts *opts) {
         /* as bpftrace: BTF supplies the kernel's types, and scripts may test for it */
         pp_macro_define_str(st, "BPFTRACE_HAVE_BTF", "1");
         pp_macro_define_str(st, "_LINUX_TYPES_H", "1");
+        /* what linux/types.h would have added beyond BTF's typedefs */
+        pp_macro_define_str(st, "__aligned_u64", "__u64 __attribute__((aligned(8)))");
+        pp_macro_define_str(st, "__aligned_be64", "__be64 __attribute__((aligned(8)))");
+        pp_macro_define_str(st, "__aligned_le64", "__le64 __attribute__((aligned(8)))");
     }
 }

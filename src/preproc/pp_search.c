@@ -36,7 +36,6 @@ void pp_search_init(struct pp_state *st, const struct preproc_opts *opts) {
     st->dirs = pp_alloc(&st->arena, sizeof(char *) * cap);
     for (int i = 0; i < opts->ninclude_dirs; i++)
         st->dirs[st->ndirs++] = opts->include_dirs[i];
-    st->nuser_dirs = st->ndirs;
     st->ndirs += pp_kernel_dirs(st, st->dirs + st->ndirs);
     for (size_t i = 0; i < nsys; i++)
         if (system_dirs[i])
@@ -160,6 +159,9 @@ int pp_kernel_dirs(struct pp_state *st, const char **dirs) {
     dirs[n++] = kpath(st, obj, arch, "/include/generated/uapi");
     dirs[n++] = kpath(st, src, "/include/uapi", "");
     dirs[n++] = kpath(st, obj, "/include/generated/uapi", "");
+    const char *kconfig = kpath(st, src, "/include/linux/kconfig.h", "");
+    if (access(kconfig, R_OK) == 0)
+        st->kconfig = kconfig; /* included before everything, as bpftrace does */
     /* bpftrace parses kernel headers as kernel code */
     pp_macro_define_str(st, "__KERNEL__", "1");
     pp_macro_define_str(st, "__BPF_TRACING__", "1");

@@ -182,6 +182,10 @@ static struct pp_tok *forced_includes(struct pp_state *st, const struct preproc_
         }
         rest = toks;
     }
+    if (st->kconfig) {
+        struct pp_tok *toks = pp_include_file(st, st->kconfig, -1, rest);
+        rest = toks ? toks : rest;
+    }
     return rest;
 }
 

@@ -20,9 +20,8 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",  "rand",     "cgroup",    "jiffies", "username",   "usermode",
-    "cpid",  "has_cpid", "ppid",      "pcomm",   "leader_tid", "leader_comm",
-    "ncpus", "numaid",   "probetype", "ctx",     "config",     "sarg0",
+    "func",       "rand",        "cgroup", "jiffies", "username",  "usermode", "cpid",   "has_cpid",
+    "leader_tid", "leader_comm", "ncpus",  "numaid",  "probetype", "ctx",      "config", "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -105,6 +104,8 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
 
 const struct type *sema_ident(struct sema *s, struct node *n) {
     const char *name = n->str;
+    if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0)
+        return sema_parent_field(s, n);
     if (strcmp(name, "comm") == 0) {
         n->sym = B_COMM;
         return type_string(s->types, 16);
@@ -123,6 +124,13 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
                 s, &n->loc, E_CONTEXT,
                 "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
                 name);
+        return NULL;
+    }
+    if (strcmp(name, "func") == 0) {
+        /* no provider trawk has yet knows its probed function */
+        if (s->probe_complete && s->unit_count > 0)
+            sema_error(s, &n->loc, E_CONTEXT, "The func builtin can not be used with '%s' probes",
+                       s->out->units[s->unit_first].prov->name);
         return NULL;
     }
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {

@@ -254,6 +254,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
             sema_probe(&s, p, &pvs[i], &pus[i]);
     }
+    sema_getopt_finish(&s);
     for (i = 0; i < nprobes; i++) {
         give_vars(out, pus[i].first, pus[i].count, &pvs[i]);
         probe_vars_free(&pvs[i]);

@@ -26,6 +26,11 @@
  *   N_CALL       aggregation: n->ty is the T_AGG type; str(p, n): string[n + 1]
  *                for a literal n below max_strlen, else string[max_strlen];
  *                str() of a string (str($1)) has that string's type
+ *                has_key, delete: bool; bswap: uint of the operand's width;
+ *                strftime, ntop, strerror, syscall_name: T_TEXT;
+ *                getopt(...) is rewritten into the N_INT, N_STRING or N_BOOL
+ *                of the option's value, ppid and pcomm (also called
+ *                with a task) into task->real_parent->pid or ->comm (N_FIELD)
  *   N_FIELD      args.NAME of a __data_loc string: string[max_strlen]; a field of a
  *                record (C struct, args) has the field's C type; through a pointer
  *                (-> or .) the pointer's pointee is complete
@@ -86,6 +91,16 @@ enum func {
     F_USTACK,
     F_KSYM,
     F_USYM,
+    F_HAS_KEY,
+    F_STRFTIME,
+    F_NTOP,
+    F_BSWAP,
+    F_STRERROR,
+    F_SYSCALL_NAME,
+    F_GETOPT,
+    F_JOIN,
+    F_PPID,
+    F_PCOMM,
 };
 
 struct sema_map {
@@ -100,6 +115,7 @@ struct sema_map {
 struct sema_var {
     char *name; /* "$x" */
     const struct type *ty;
+    uint32_t int_width; /* widest integer assigned, before widening (bswap); 0 if none */
 };
 
 /* The attach points of one probe block that share a provider become one unit;
@@ -131,6 +147,8 @@ struct sema_opts {
     int max_strlen;  /* size of str() results, bpftrace's max_strlen */
     int npositional; /* $1.. $N from the command line */
     char **positional;
+    int nnamed; /* "--name[=value]" after "--" on the command line, for getopt() */
+    char **named;
     const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
     bool no_btf;        /* do not read the kernel's BTF */
 };

@@ -10,22 +10,20 @@ struct func_desc {
     enum func id;
     int min_args, max_args;
     call_check check; /* NULL for aggregations: see sema_agg_call */
+    bool is_macro;    /* a macro of bpftrace's stdlib: its own wording for wrong arguments */
 };
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",         "usym",          "kaddr",        "uaddr",        "ntop",
-    "pton",         "join",          "cat",          "system",       "signal",
-    "override",     "strftime",      "strncmp",      "strcontains",  "strstr",
-    "strlen",       "has_key",       "len",          "buf",          "kstack",
-    "ustack",       "reg",           "macaddr",      "cgroupid",     "cgroup_path",
-    "path",         "bswap",         "strerror",     "syscall_name", "signal_name",
-    "getopt",       "debugf",        "errorf",       "warnf",        "fail",
-    "assert",       "static_assert", "percpu_kaddr", "skboutput",    "socket_cookie",
-    "unwatch",      "find",          "tseries",      "kptr",         "uptr",
-    "nsecs",        "str_concat",    "memcmp",       "write_user",   "signal_thread",
-    "container_of", "typeof",        "sizeof",       "offsetof",     "is_err",
-    "pid",          "tid",           "comm",
+    "ksym",         "usym",          "kaddr",       "uaddr",    "pton",          "cat",
+    "system",       "signal",        "override",    "strncmp",  "strcontains",   "strstr",
+    "strlen",       "len",           "buf",         "kstack",   "ustack",        "reg",
+    "macaddr",      "cgroupid",      "cgroup_path", "path",     "signal_name",   "debugf",
+    "errorf",       "warnf",         "fail",        "assert",   "static_assert", "percpu_kaddr",
+    "skboutput",    "socket_cookie", "unwatch",     "find",     "tseries",       "kptr",
+    "uptr",         "nsecs",         "str_concat",  "memcmp",   "write_user",    "signal_thread",
+    "container_of", "typeof",        "sizeof",      "offsetof", "is_err",        "pid",
+    "tid",          "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -86,7 +84,7 @@ static struct node *arg_n(struct node *call, int i) {
 }
 
 /* An argument that must be a string literal (printf format, time format). */
-static bool string_literal_arg(struct sema *s, struct node *call, struct node *a) {
+bool sema_string_literal_arg(struct sema *s, struct node *call, struct node *a) {
     if (a->kind == N_POSITIONAL)
         sema_positional(s, a);
     const struct type *t = sema_expr(s, a);
@@ -98,7 +96,7 @@ static bool string_literal_arg(struct sema *s, struct node *call, struct node *a
     return false;
 }
 
-static bool int_arg(struct sema *s, struct node *call, struct node *a) {
+bool sema_int_arg(struct sema *s, struct node *call, struct node *a) {
     const struct type *t = sema_expr(s, a);
     if (!t || sema_is_int(t))
         return t != NULL;
@@ -110,7 +108,7 @@ static bool int_arg(struct sema *s, struct node *call, struct node *a) {
 /* ---- non-aggregating functions ---- */
 
 static const struct type *check_printf(struct sema *s, struct node *call, int nargs) {
-    bool ok = string_literal_arg(s, call, call->a);
+    bool ok = sema_string_literal_arg(s, call, call->a);
     for (struct node *a = call->a->next; a; a = a->next) {
         const struct type *t = sema_expr(s, a);
         if (t && (t->kind == T_VOID || t->kind == T_TUPLE)) {
@@ -157,7 +155,7 @@ static const struct type *check_print(struct sema *s, struct node *call, int nar
 
 static const struct type *check_exit(struct sema *s, struct node *call, int nargs) {
     if (nargs == 1)
-        int_arg(s, call, call->a);
+        sema_int_arg(s, call, call->a);
     return &type_void;
 }
 
@@ -170,7 +168,7 @@ static const struct type *check_str(struct sema *s, struct node *call, int nargs
                    sema_tname(t));
         t = NULL;
     }
-    if (len && !int_arg(s, call, len))
+    if (len && !sema_int_arg(s, call, len))
         return NULL;
     if (!t)
         return NULL;
@@ -191,23 +189,24 @@ static const struct type *check_str(struct sema *s, struct node *call, int nargs
 
 static const struct type *check_time(struct sema *s, struct node *call, int nargs) {
     if (nargs == 1)
-        string_literal_arg(s, call, call->a);
+        sema_string_literal_arg(s, call, call->a);
     return &type_void;
 }
 
+/* delete() tells whether the key was there. */
 static const struct type *check_delete(struct sema *s, struct node *call, int nargs) {
     struct node *m = call->a;
     if (m->kind != N_MAP) {
         sema_error(s, &call->loc, E_ARGS, "delete() expects a map to be provided");
-        return &type_void;
+        return &type_bool;
     }
     if (nargs == 1 && m->a) { /* delete(@m[k]) */
         if (sema_map_ref(s, m) >= 0)
             sema_map_defined(s, m);
-        return &type_void;
+        return &type_bool;
     }
     if (sema_map_whole(s, m, "delete") < 0)
-        return &type_void;
+        return &type_bool;
     bool keyed = s->out->maps[m->sym].key_ty != NULL;
     if (nargs == 2 && !keyed)
         sema_error(s, &call->loc, E_ARGS,
@@ -217,7 +216,7 @@ static const struct type *check_delete(struct sema *s, struct node *call, int na
         sema_map_key_check(s, m, m->next);
     else if (keyed)
         sema_map_key_check(s, m, NULL);
-    return &type_void;
+    return &type_bool;
 }
 
 static const struct type *check_clear_zero(struct sema *s, struct node *call, int nargs) {
@@ -249,6 +248,16 @@ static const struct func_desc funcs[] = {
     {"stats", F_STATS, 1, 1, NULL},
     {"hist", F_HIST, 1, 2, NULL},
     {"lhist", F_LHIST, 4, 4, NULL},
+    {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key, true},
+    {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
+    {"ntop", F_NTOP, 1, 2, sema_check_ntop},
+    {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
+    {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
+    {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
+    {"getopt", F_GETOPT, 1, 3, sema_check_getopt},
+    {"join", F_JOIN, 1, 2, sema_check_join},
+    {"ppid", F_PPID, 0, 1, sema_check_parent, true},
+    {"pcomm", F_PCOMM, 0, 1, sema_check_parent, true},
 };
 
 static const struct func_desc *func_find(const char *name) {
@@ -306,6 +315,11 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         return NULL;
     }
     int nargs = (int)ast_list_len(call->a);
+    if (f->is_macro && (nargs < f->min_args || nargs > f->max_args)) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "Call to %s() has arguments that do not match any definition.", call->str);
+        return NULL;
+    }
     if (!check_nargs(s, call, nargs, f->min_args, f->max_args))
         return has_value(f->id) ? NULL : &type_void;
     return f->check(s, call, nargs);
@@ -417,7 +431,7 @@ const struct type *sema_agg_call(struct sema *s, struct node *call, struct node 
         return NULL;
     bool is_signed = false;
     if (nargs >= 1) {
-        if (!int_arg(s, call, call->a))
+        if (!sema_int_arg(s, call, call->a))
             return NULL;
         is_signed = call->a->ty->kind == T_BOOL || call->a->ty->is_signed;
     }

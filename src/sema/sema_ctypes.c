@@ -19,7 +19,7 @@ void sema_c_definitions(struct sema *s, struct node *program) {
     }
     for (struct node *c = program ? program->c : NULL; c; c = c->next)
         if (c->kind == N_C_DEFINITION && c->str)
-            ctypes_parse(s->out->ct, c->str, c->loc.first_line, s->d);
+            ctypes_parse_at(s->out->ct, c->str, &c->loc, s->d);
 }
 
 const struct type *sema_complete(struct sema *s, const struct type *t) {
@@ -61,7 +61,7 @@ const struct type *sema_type_named(struct sema *s, struct node *ty) {
     }
     for (uint64_t i = 0; i < ty->num; i++)
         t = type_ptr_to(s->types, t->kind == T_VOID ? NULL : t, AS_KERNEL);
-    if (ty->len)
+    if (ty->len || ty->aux)
         t = type_array(s->types, t, (uint32_t)ty->len);
     return t;
 }
@@ -73,12 +73,16 @@ const struct type *sema_enum_constant(struct sema *s, struct node *n) {
     const struct type *ty;
     if (!ctypes_enum_value(s->out->ct, n->str, &v, &ty))
         return NULL;
+    /* an enum constant is a 64-bit value of its enum, as in bpftrace */
+    ty = type_enum(s->types, 8, ty->is_signed, ty->enum_def);
     free(n->str);
     n->str = NULL;
     n->kind = N_INT;
     n->num = (uint64_t)v;
     return ty;
 }
+
+static bool has_address(const struct node *n);
 
 /* ---- address spaces ----
  * A pointer read from user memory points into user memory too: the space
@@ -108,6 +112,33 @@ const struct type *sema_cast_pointer(struct sema *s, const struct type *to,
                                      const struct type *from) {
     if (to->is_ptr && from->is_ptr && to->addr != from->addr)
         return type_ptr_to(s->types, to->pointee, from->addr);
+    return to;
+}
+
+/* ---- casts between integers and arrays of integers ----
+ * (int8[8])x reinterprets an integer's bytes as an array, (uint32)a an
+ * array's bytes as an integer; the sizes must match. int8[] takes the
+ * integer's size. */
+static bool int_elements(const struct type *t) {
+    return t->kind == T_ARRAY && t->elem && (t->elem->kind == T_INT || t->elem->kind == T_BOOL) &&
+           !t->elem->is_ptr;
+}
+
+const struct type *sema_cast_array(struct sema *s, struct node *n, const struct loc *at,
+                                   const struct type *to, const struct type *from) {
+    bool bytes = from->kind == T_STRING; /* (int8[])"abc": the string's bytes */
+    if (to->kind == T_ARRAY && int_elements(to) && (sema_is_int(from) || bytes) && !to->nelems &&
+        from->size % to->elem->size == 0)
+        to = type_array(s->types, to->elem, from->size / to->elem->size);
+    bool to_array = to->kind == T_ARRAY && int_elements(to) &&
+                    (sema_is_int(from) || (bytes && to->elem->size == 1));
+    bool to_int = from->kind == T_ARRAY && int_elements(from) && to->kind == T_INT && !to->is_ptr;
+    if ((!to_array && !to_int) || to->size != from->size ||
+        (to_int && n->b->kind != N_VAR && !has_address(n->b) && n->b->kind != N_MAP)) {
+        sema_error(s, at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
+                   sema_tname(to));
+        return NULL;
+    }
     return to;
 }
 
@@ -209,7 +240,7 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
-    if (!has_address(n->a)) {
+    if (!has_address(n->a) && n->a->kind != N_VAR) {
         sema_error(s, &n->loc, E_SYNTAX,
                    "syntax: address-of operator (&) can only be used on a map or variable");
         return NULL;

@@ -182,7 +182,9 @@ static const struct type *expr_incdec(struct sema *s, struct node *n) {
         sema_map_mark_written(s, t);
         if (sema_map_ref(s, t) < 0)
             return NULL;
-        sema_map_write(s, t, &type_s64);
+        const struct type *have = s->out->maps[t->sym].val_ty;
+        if (!have || !have->is_ptr) /* a pointer steps by its pointee's size */
+            sema_map_write(s, t, &type_s64);
         const struct type *v = s->out->maps[t->sym].val_ty;
         t->ty = v;
         return v && v->kind == T_INT ? v : NULL;
@@ -352,6 +354,8 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
     struct loc at = n->loc;
     at.last_line = n->a->loc.last_line;
     at.last_column = n->a->loc.last_column + 1;
+    if (to->kind == T_ARRAY || from->kind == T_ARRAY)
+        return sema_cast_array(s, n, &at, to, from);
     if ((to->kind != T_INT && to->kind != T_BOOL) || !sema_is_int(from)) {
         sema_error(s, &at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));

@@ -46,6 +46,10 @@ struct sema {
      * that declares it and the blocks inside */
     const struct node *scopes[256];
     int nscopes;
+    bool *named_used; /* parallel to opts->named: asked for by a getopt() */
+    /* the options getopt() asks for, in order, with their help (or NULL) */
+    char **getopt_names, **getopt_helps;
+    int ngetopts;
 };
 
 /* Reports an error during the reporting walk only. */
@@ -93,6 +97,9 @@ const struct type *sema_record_field(struct sema *s, struct node *n, const struc
 void sema_field_missing(struct sema *s, struct node *n, const struct type *rec);
 /* A record made complete (pointers to records point at forward records). */
 const struct type *sema_complete(struct sema *s, const struct type *t);
+/* Casts between integers and arrays of integers (same size). */
+const struct type *sema_cast_array(struct sema *s, struct node *n, const struct loc *at,
+                                   const struct type *to, const struct type *from);
 /* A cast between pointers keeps the source's address space. */
 const struct type *sema_cast_pointer(struct sema *s, const struct type *to,
                                      const struct type *from);
@@ -119,6 +126,28 @@ const struct type *sema_call(struct sema *s, struct node *n);
 /* The whole right side of "@m[...] = agg(...)"; returns the T_AGG type. */
 const struct type *sema_agg_call(struct sema *s, struct node *call, struct node *map);
 int sema_printf_check(struct sema *s, struct node *call, const char *what);
+/* Argument checks shared by the functions (report and return false). */
+bool sema_string_literal_arg(struct sema *s, struct node *call, struct node *a);
+bool sema_int_arg(struct sema *s, struct node *call, struct node *a);
+
+/* ---- standard library (sema_stdlib.c, sema_getopt.c) ---- */
+const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
+/* strerror() and syscall_name() */
+const struct type *sema_check_num_name(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_join(struct sema *s, struct node *call, int nargs);
+/* getopt(): rewrites the call into the option's value */
+const struct type *sema_check_getopt(struct sema *s, struct node *call, int nargs);
+/* After the walks: options given on the command line that no getopt() took. */
+void sema_getopt_finish(struct sema *s);
+/* ppid, pcomm, ppid(task), pcomm(task): rewritten into task->real_parent->pid
+ * or ->comm, as bpftrace's macros are */
+const struct type *sema_parent_field(struct sema *s, struct node *n);
+const struct type *sema_check_parent(struct sema *s, struct node *call, int nargs);
+/* A statement that discards a call's value (delete): bpftrace warns. */
+void sema_discarded_value(struct sema *s, struct node *stmt);
 
 /* ---- maps ---- */
 /* Resolves the map's keys and checks them; sets n->sym. Returns the map

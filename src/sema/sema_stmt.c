@@ -80,7 +80,7 @@ static void assign_compound(struct sema *s, struct node *n) {
         if (sema_map_ref(s, target) < 0)
             return;
         have = s->out->maps[target->sym].val_ty;
-        if (val && sema_is_int(val) && (!have || have->kind == T_INT))
+        if (val && sema_is_int(val) && (!have || (have->kind == T_INT && !have->is_ptr)))
             sema_map_write(s, target, &type_s64);
         have = s->out->maps[target->sym].val_ty;
     } else {
@@ -89,7 +89,9 @@ static void assign_compound(struct sema *s, struct node *n) {
             return;
     }
     target->ty = have;
-    if (val && have && (!sema_is_int(val) || have->kind != T_INT))
+    if (val && have &&
+        (!sema_is_int(val) || have->kind != T_INT ||
+         (have->is_ptr && n->op != OP_ADD && n->op != OP_SUB)))
         compound_error(s, n, have, val);
 }
 
@@ -215,8 +217,9 @@ static void stmt_for_map(struct sema *s, struct node *n) {
     sema_scope_leave(s);
 }
 
-static void stmt_expr(struct sema *s, struct node *e) {
-    sema_expr(s, e);
+static void stmt_expr(struct sema *s, struct node *stmt) {
+    sema_expr(s, stmt->a);
+    sema_discarded_value(s, stmt);
 }
 
 static void unsupported(struct sema *s, struct node *n, const char *what) {
@@ -226,7 +229,7 @@ static void unsupported(struct sema *s, struct node *n, const char *what) {
 void sema_stmt(struct sema *s, struct node *n) {
     switch (n->kind) {
     case N_EXPR_STMT:
-        stmt_expr(s, n->a);
+        stmt_expr(s, n);
         break;
     case N_ASSIGN:
         stmt_assign(s, n);

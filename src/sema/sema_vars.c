@@ -64,6 +64,7 @@ static int var_add(struct sema *s, const char *name) {
     pv->typed[pv->n] = false;
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
+    pv->vars[pv->n].int_width = 0;
     pv->defined[pv->n] = false;
     pv->scope[pv->n] = current_scope(s);
     return pv->n++;
@@ -104,6 +105,8 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
         else
             v->ty = u;
     }
+    if (ty && ty->kind == T_INT && !ty->is_ptr && ty->size > v->int_width)
+        v->int_width = ty->size; /* bswap($x) swaps the assigned width */
     s->pv->defined[i] = true;
     var->ty = v->ty;
     return i;

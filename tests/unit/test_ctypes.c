@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ctypes/ctypes.h"
+#include "parser/parse.h"
 
 /* Definitions compiled here and handed to ctypes as text. */
 #define STR(...) #__VA_ARGS__
@@ -74,6 +75,25 @@
         int n;                                                                                     \
         char c;                                                                                    \
         long data[];                                                                               \
+    };                                                                                             \
+    struct l_alignas {                                                                             \
+        char a;                                                                                    \
+        _Alignas(8) char b;                                                                        \
+        _Alignas(long long) short c;                                                               \
+        int d __attribute__((aligned(sizeof(long) * 2)));                                          \
+    };                                                                                             \
+    struct l_anon_packed {                                                                         \
+        char c;                                                                                    \
+        struct __attribute__((packed)) {                                                           \
+            char a;                                                                                \
+            int b;                                                                                 \
+        } odd;                                                                                     \
+        char d;                                                                                    \
+        struct __attribute__((packed)) {                                                           \
+            char a;                                                                                \
+            int b;                                                                                 \
+            char pad[3];                                                                           \
+        } even;                                                                                    \
     };                                                                                             \
     struct l_matrix {                                                                              \
         short m[2][3];                                                                             \
@@ -155,15 +175,23 @@ static void test_layout_matches_gcc(void **state) {
     struct fixture *f = *state;
     assert_int_equal(parse(f, layout_text), 0);
     static const struct field_check checks[] = {
-        FC(struct, l_basic, a),       FC(struct, l_basic, b),      FC(struct, l_basic, c),
-        FC(struct, l_basic, d),       FC(struct, l_basic, e),      FC(struct, l_basic, f),
-        FC(struct, l_basic, g),       FC(union, l_union, a),       FC(union, l_union, b),
-        FC(struct, l_nested, in),     FC(struct, l_nested, u),     FC(struct, l_nested, named),
-        FC(struct, l_nested, z),      FC(struct, l_ptrs, next),    FC(struct, l_ptrs, fn),
-        FC(struct, l_ptrs, arr),      FC(struct, l_ptrs, parr),    FC(struct, l_ptrs, b),
-        FC(struct, l_packed, b),      FC(struct, l_packed, c),     FC(struct, l_memb_packed, b),
-        FC(struct, l_memb_packed, c), FC(struct, l_aligned, b),    FC(struct, l_flex, c),
-        FC(struct, l_flex, data),     FC(struct, l_matrix, names), FC(struct, l_matrix, t),
+        FC(struct, l_basic, a),          FC(struct, l_basic, b),
+        FC(struct, l_basic, c),          FC(struct, l_basic, d),
+        FC(struct, l_basic, e),          FC(struct, l_basic, f),
+        FC(struct, l_basic, g),          FC(union, l_union, a),
+        FC(union, l_union, b),           FC(struct, l_nested, in),
+        FC(struct, l_nested, u),         FC(struct, l_nested, named),
+        FC(struct, l_nested, z),         FC(struct, l_ptrs, next),
+        FC(struct, l_ptrs, fn),          FC(struct, l_ptrs, arr),
+        FC(struct, l_ptrs, parr),        FC(struct, l_ptrs, b),
+        FC(struct, l_packed, b),         FC(struct, l_packed, c),
+        FC(struct, l_memb_packed, b),    FC(struct, l_memb_packed, c),
+        FC(struct, l_aligned, b),        FC(struct, l_flex, c),
+        FC(struct, l_flex, data),        FC(struct, l_alignas, b),
+        FC(struct, l_alignas, c),        FC(struct, l_alignas, d),
+        FC(struct, l_anon_packed, odd),  FC(struct, l_anon_packed, d),
+        FC(struct, l_anon_packed, even), FC(struct, l_matrix, names),
+        FC(struct, l_matrix, t),
     };
     for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
         const struct type *t = lookup(f, checks[i].tag);
@@ -180,6 +208,8 @@ static void test_layout_matches_gcc(void **state) {
     assert_int_equal(lookup(f, "struct l_aligned")->size, sizeof(struct l_aligned));
     assert_int_equal(lookup(f, "struct l_flex")->size, sizeof(struct l_flex));
     assert_int_equal(lookup(f, "struct l_matrix")->size, sizeof(struct l_matrix));
+    assert_int_equal(lookup(f, "struct l_alignas")->size, sizeof(struct l_alignas));
+    assert_int_equal(lookup(f, "struct l_anon_packed")->size, sizeof(struct l_anon_packed));
 }
 
 static void test_field_types(void **state) {
@@ -237,6 +267,9 @@ static void test_signed_unsigned_char_arrays(void **state) {
     assert_int_equal(field(s, "b")->ty->kind, T_ARRAY);
     assert_int_equal(field(s, "c")->ty->kind, T_ARRAY);
     assert_int_equal(field(s, "d")->ty->kind, T_STRING);
+    assert_int_equal(parse(f, "struct flags { bool on; _Bool off; };"), 0);
+    assert_int_equal(field(lookup(f, "struct flags"), "on")->ty->kind, T_BOOL);
+    assert_int_equal(field(lookup(f, "struct flags"), "off")->ty->kind, T_BOOL);
 }
 
 /* Bit positions (offset * 8 + bit_offset) and struct sizes printed by gcc
@@ -358,6 +391,10 @@ static void test_typedef_chains(void **state) {
     assert_true(lookup(f, "handler_t")->is_ptr);
     assert_null(lookup(f, "handler_t")->pointee);
     assert_true(type_equal(lookup(f, "cv_t"), &type_s8));
+    assert_int_equal(parse(f, "typedef void fn_t(int); struct cb { fn_t *f; };"), 0);
+    assert_null(ctypes_lookup(f->c, "fn_t"));
+    assert_true(field(lookup(f, "struct cb"), "f")->ty->is_ptr);
+    assert_null(field(lookup(f, "struct cb"), "f")->ty->pointee);
 }
 
 static void test_forward_declarations(void **state) {
@@ -466,6 +503,7 @@ static void test_typenames(void **state) {
         {"void *", "void *"},
         {"int (*)(void)", "void *"},
         {"volatile unsigned short", "uint16"},
+        {"void __seg_gs * ptr", "void *"},
     };
     char err[128], buf[128];
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
@@ -521,6 +559,29 @@ static void test_errors_have_locations(void **state) {
     assert_null(ctypes_lookup(f->c, "struct bad"));
 }
 
+/* The parser's N_C_DEFINITION nodes fed to ctypes at their locations, as
+ * semantic analysis does: errors point into the script. */
+static void test_script_definitions(void **state) {
+    struct fixture *f = *state;
+    const char *script = "struct A { int a; }  struct B { int x y; }\n"
+                         "union C { struct A a; long l; };\n"
+                         "BEGIN {}\n";
+    diag_init(&f->d, "script.bt", script, f->err);
+    struct node *prog = parse_program(&f->d, script);
+    assert_non_null(prog);
+    int failed = 0;
+    for (struct node *def = prog->c; def; def = def->next)
+        failed += ctypes_parse_at(f->c, def->str, &def->loc, &f->d) != 0;
+    ast_free(prog);
+    fflush(f->err);
+    assert_int_equal(failed, 1);
+    assert_string_equal(f->errors, "script.bt:1:39-40: ERROR: expected ';'\n"
+                                   "struct A { int a; }  struct B { int x y; }\n"
+                                   "                                      ~\n");
+    assert_int_equal(lookup(f, "union C")->size, 8);
+    assert_null(ctypes_lookup(f->c, "struct B"));
+}
+
 static void test_error_kinds(void **state) {
     struct fixture *f = *state;
     assert_int_equal(parse(f, "struct a { struct undefined u; };"), -1);
@@ -532,7 +593,7 @@ static void test_error_kinds(void **state) {
     assert_int_equal(parse(f, "struct d { int x[1/0]; };"), -1);
     assert_int_equal(parse(f, "struct e { int x;"), -1);
     /* an error does not stop later definitions */
-    assert_int_equal(parse(f, "struct f { int ; int }; struct g { int ok; };"), -1);
+    assert_int_equal(parse(f, "struct f { int x y; }; struct g { int ok; };"), -1);
     assert_int_equal(lookup(f, "struct g")->size, 4);
     /* outside a body, what does not parse is skipped silently */
     assert_int_equal(parse(f, "int x = ; ) garbage ( int y[;"), 0);
@@ -700,6 +761,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_typenames, setup, teardown),
         cmocka_unit_test_setup_teardown(test_suggestions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_have_locations, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_script_definitions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glibc_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_linux_uapi_headers, setup, teardown),

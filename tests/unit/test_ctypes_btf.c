@@ -193,6 +193,39 @@ static void test_typenames_and_suggestions(void **state) {
     assert_string_equal(ctypes_suggest_field(lookup(f, "struct task_struct"), "pidd"), "pid");
 }
 
+/* One record in ten of the kernel's, member by member against libbpf. */
+static void test_kernel_records_match_btf(void **state) {
+    require_btf();
+    struct fixture *f = *state;
+    struct btf *b = btf__parse(VMLINUX, NULL);
+    assert_non_null(b);
+    int checked = 0;
+    for (uint32_t id = 1; id < btf__type_cnt(b); id++) {
+        const struct btf_type *t = btf__type_by_id(b, id);
+        if (!btf_is_composite(t) || !t->name_off || id % 10)
+            continue;
+        const char *name = btf__name_by_offset(b, t->name_off);
+        if (btf__find_by_name_kind(b, name, btf_kind(t)) != (int)id)
+            continue; /* a duplicate name: lookups find the first */
+        char tag[300];
+        snprintf(tag, sizeof(tag), "%s %s", btf_is_union(t) ? "union" : "struct", name);
+        const struct type *ty = lookup(f, tag);
+        assert_int_equal(ty->size, t->size);
+        assert_int_equal(ty->nfields, btf_vlen(t));
+        for (int i = 0; i < btf_vlen(t); i++) {
+            const struct type_field *fl = &ty->fields[i];
+            if (fl->offset * 8 + fl->bit_offset != btf_member_bit_offset(t, i))
+                fail_msg("%s.%s at bit %u, BTF says %u", tag, fl->name,
+                         fl->offset * 8 + fl->bit_offset, btf_member_bit_offset(t, i));
+            assert_int_equal(fl->bit_size, btf_member_bitfield_size(t, i));
+            assert_true(fl->bit_offset + fl->bit_size <= fl->ty->size * 8 || !fl->bit_size);
+        }
+        checked++;
+    }
+    btf__free(b);
+    assert_true(checked > 100);
+}
+
 static void test_missing_btf_file(void **state) {
     (void)state;
     struct type_arena *a = type_arena_new();
@@ -215,6 +248,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_lazy_loading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_script_overrides_and_uses_btf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_typenames_and_suggestions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kernel_records_match_btf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_btf_file, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

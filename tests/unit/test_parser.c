@@ -281,30 +281,35 @@ static void test_locations(void **state) {
     fclose(null);
 }
 
-/* C definitions at the top level become one node each, text as written. */
+/* C definitions before the config and the probes become one node each,
+ * text as written (with attributes and ";" after the closing brace). */
 static void test_c_definitions(void **state) {
     (void)state;
     assert_program("struct Foo { int a; char b[10]; }\n"
                    "union U { int x; /* } */ long y; };\n"
-                   "BEGIN {}\n"
                    "enum E { A, B = 5 } ;\n"
                    "typedef struct { int q; char s[2]; } pair_t;\n"
-                   "struct Nested { struct { int i; } in; char c; }\n"
-                   "END {}\n",
+                   "struct __attribute__((packed)) P { char c; } __attribute__((aligned(8)))\n"
+                   "enum { ANON }\n"
+                   "config = { max_map_keys = 2 }\n"
+                   "BEGIN {}\n",
                    "program\n"
+                   " config\n"
+                   "  assign =\n"
+                   "   ident max_map_keys\n"
+                   "   int 2\n"
                    " c_definition \"struct Foo { int a; char b[10]; }\"\n"
                    " c_definition \"union U { int x; /* } */ long y; };\"\n"
                    " c_definition \"enum E { A, B = 5 } ;\"\n"
                    " c_definition \"typedef struct { int q; char s[2]; } pair_t;\"\n"
-                   " c_definition \"struct Nested { struct { int i; } in; char c; }\"\n"
+                   " c_definition \"struct __attribute__((packed)) P { char c; } "
+                   "__attribute__((aligned(8)))\"\n"
+                   " c_definition \"enum { ANON }\"\n"
                    " probe\n"
                    "  attach BEGIN\n"
-                   "  block\n"
-                   " probe\n"
-                   "  attach END\n"
                    "  block\n");
-    /* struct in a probe is still a cast's type */
-    assert_program("struct S {\n  int a;\n}\nBEGIN { $x = (struct S *)0; }",
+    /* struct in a probe is still a cast's type; struct:x is an attach point */
+    assert_program("struct S {\n  int a;\n}\nBEGIN { $x = (struct S *)0; } struct:x {}",
                    "program\n"
                    " c_definition \"struct S {\\n  int a;\\n}\"\n"
                    " probe\n"
@@ -314,29 +319,62 @@ static void test_c_definitions(void **state) {
                    "    var $x\n"
                    "    cast\n"
                    "     type struct S *\n"
-                   "     int 0\n");
+                   "     int 0\n"
+                   " probe\n"
+                   "  attach struct:x\n"
+                   "  block\n");
 }
 
+/* A definition's location runs to its ";", or over the layout after it. */
 static void test_c_definition_locations(void **state) {
     (void)state;
-    const char *text = "BEGIN {}\n  struct Foo {\n  int a;\n};\nEND {}";
+    const char *text = "  struct Foo {\n  int a;\n} ; struct Bar { int b; }\n\nBEGIN {}";
     struct diag d;
     FILE *null = fopen("/dev/null", "w");
     diag_init(&d, "stdin", text, null);
     struct node *p = parse_program(&d, text);
     assert_non_null(p);
     struct node *def = p->c;
-    assert_non_null(def);
     assert_int_equal(def->kind, N_C_DEFINITION);
-    assert_null(def->next);
-    assert_string_equal(def->str, "struct Foo {\n  int a;\n};");
-    assert_int_equal(def->loc.first_line, 2);
+    assert_string_equal(def->str, "struct Foo {\n  int a;\n} ;");
+    assert_int_equal(def->loc.first_line, 1);
     assert_int_equal(def->loc.first_column, 3);
-    assert_int_equal(def->loc.last_line, 4);
-    assert_int_equal(def->loc.last_column, 3);
-    assert_int_equal(ast_list_len(p->a), 2);
+    assert_int_equal(def->loc.last_line, 3);
+    assert_int_equal(def->loc.last_column, 4);
+    def = def->next;
+    assert_string_equal(def->str, "struct Bar { int b; }");
+    assert_int_equal(def->loc.first_line, 3);
+    assert_int_equal(def->loc.first_column, 5);
+    assert_int_equal(def->loc.last_line, 5);
+    assert_int_equal(def->loc.last_column, 1);
+    assert_null(def->next);
+    assert_int_equal(ast_list_len(p->a), 1);
     ast_free(p);
     fclose(null);
+}
+
+/* Errors as bpftrace words and places them. */
+static void test_c_definition_errors(void **state) {
+    (void)state;
+    assert_parse_error("BEGIN { exit() } struct Foo { int a; } END {}", E_SYNTAX,
+                       "stdin:1:18-40: ERROR: syntax: C definitions must appear before probes "
+                       "and functions\n"
+                       "BEGIN { exit() } struct Foo { int a; } END {}\n"
+                       "                 ~~~~~~~~~~~~~~~~~~~~~~\n");
+    assert_parse_error("config = { max_map_keys = 2 } struct Foo { int a; } BEGIN { exit() }",
+                       E_SYNTAX,
+                       "stdin:1:31-53: ERROR: syntax: C definitions must appear before probes "
+                       "and functions\n"
+                       "config = { max_map_keys = 2 } struct Foo { int a; } BEGIN { exit() }\n"
+                       "                              ~~~~~~~~~~~~~~~~~~~~~~\n");
+    assert_parse_error("struct Foo { int a; }   ;  // c\n"
+                       " BEGIN { exit() } struct Bar { int b; }  \n"
+                       " END {}",
+                       E_SYNTAX,
+                       "stdin:2-3: ERROR: syntax: C definitions must appear before probes and "
+                       "functions\n"
+                       " BEGIN { exit() } struct Bar { int b; }  \n"
+                       " END {}\n");
     assert_parse_error("struct Foo { int a;", E_SYNTAX,
                        "stdin:1:1-20: ERROR: end of file in C definition\n"
                        "struct Foo { int a;\n"
@@ -536,6 +574,7 @@ int main(void) {
         cmocka_unit_test(test_locations),
         cmocka_unit_test(test_c_definitions),
         cmocka_unit_test(test_c_definition_locations),
+        cmocka_unit_test(test_c_definition_errors),
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_no_probes),
         cmocka_unit_test(test_lex_errors_stop_parsing),

@@ -274,10 +274,11 @@ static char tmp[64];
 static void put(const char *rel, const char *text) {
     char path[256];
     snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-    char *slash = strrchr(path, '/');
-    *slash = 0;
-    mkdir(path, 0755);
-    *slash = '/';
+    for (char *slash = strchr(path + strlen(tmp) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = 0;
+        mkdir(path, 0755);
+        *slash = '/';
+    }
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs(text, f);
@@ -298,6 +299,9 @@ static int make_tree(void **state) {
     put("inc/bad.h", "int ok;\n#if 1 +\n#endif\n");
     put("inc/forced.h", "#define FORCED 44\ntypedef int forced_t;\n");
     put("inc/loop.h", "#include \"loop.h\"\n");
+    put("ksrc/include/uapi/linux/kfoo.h",
+        "#define KFOO 5\n#ifdef __KERNEL__\n#define KERN 1\n#endif\n");
+    put("ksrc/include/linux/kconfig.h", "#define CONFIG_TRAWK_TEST 1\n");
     return 0;
 }
 
@@ -371,6 +375,19 @@ static void test_include_recursion(void **state) {
     done(&r);
 }
 
+/* Kernel headers are searched (and parsed as kernel code) as bpftrace does. */
+static void test_kernel_headers(void **state) {
+    (void)state;
+    char ksrc[96];
+    snprintf(ksrc, sizeof(ksrc), "%s/ksrc", tmp);
+    setenv("BPFTRACE_KERNEL_SOURCE", ksrc, 1);
+    struct pp_result r = run("#include <linux/kfoo.h>\nKFOO KERN CONFIG_TRAWK_TEST\n");
+    unsetenv("BPFTRACE_KERNEL_SOURCE");
+    assert_int_equal(r.rc, 0);
+    assert_string_equal(r.script, "\n5 1 1\n");
+    done(&r);
+}
+
 static void test_btf_defines(void **state) {
     (void)state;
     struct preproc_opts o = {.have_btf = true};
@@ -427,6 +444,7 @@ int main(void) {
         cmocka_unit_test(test_forced_include),
         cmocka_unit_test(test_header_error),
         cmocka_unit_test(test_include_recursion),
+        cmocka_unit_test(test_kernel_headers),
         cmocka_unit_test(test_btf_defines),
         cmocka_unit_test(test_system_headers),
     };

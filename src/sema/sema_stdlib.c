@@ -1,0 +1,205 @@
+/* Signatures of bpftrace's standard library functions beyond the core ones:
+ * has_key, strftime, ntop, bswap, strerror, syscall_name, getopt, join and
+ * ppid. Values that only user space can turn into text (timestamps,
+ * addresses, error and syscall names) get a T_TEXT type. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sema/sema_impl.h"
+
+static const char *what_kind(const struct type *t) {
+    if (t->kind == T_INT || t->kind == T_BOOL)
+        return "int";
+    if (t->kind == T_STRING)
+        return "string";
+    return sema_tname(t);
+}
+
+const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs) {
+    struct node *m = call->a;
+    if (m->kind != N_MAP || m->a) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "Call to has_key() has arguments that do not match any definition.");
+        return &type_bool;
+    }
+    if (sema_map_whole(s, m, "has_key") < 0)
+        return &type_bool;
+    if (!s->out->maps[m->sym].key_ty) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "call to has_key() expects a map with explicit keys (non-scalar map)");
+        return &type_bool;
+    }
+    const struct type *v = s->out->maps[m->sym].val_ty;
+    if (v && v->kind == T_AGG && (v->agg == AGG_HIST || v->agg == AGG_LHIST)) {
+        /* their BPF keys hold a bucket too (bpftrace fails to load these) */
+        sema_error(s, &call->loc, E_UNSUPPORTED, "has_key() does not support %s maps",
+                   sema_tname(v));
+        return &type_bool;
+    }
+    if (nargs == 2)
+        sema_map_key_check(s, m, m->next);
+    return &type_bool;
+}
+
+const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    struct node *fmt = call->a, *ns = fmt->next;
+    if (fmt->kind == N_POSITIONAL)
+        sema_positional(s, fmt);
+    const struct type *ft = sema_expr(s, fmt);
+    const struct type *nt = sema_expr(s, ns);
+    bool ok = true;
+    if (ft && fmt->kind != N_STRING) {
+        sema_error(s, &call->loc, E_ARGS, "strftime() expects a string literal (%s provided)",
+                   what_kind(ft));
+        ok = false;
+    }
+    if (nt && !sema_is_int(nt)) {
+        sema_error(s, &call->loc, E_ARGS, "strftime() only supports int arguments (%s provided)",
+                   what_kind(nt));
+        ok = false;
+    }
+    if (ns->kind == N_UNOP && ns->op == OP_NEG && ns->a->kind == N_INT) {
+        sema_error(s, &call->loc, E_ARGS, "strftime() does not accept negative timestamps");
+        ok = false;
+    }
+    if (!ok || !ft || !nt)
+        return NULL;
+    return type_text(s->types, TEXT_STRFTIME, fmt->str);
+}
+
+/* An address ntop() accepts: an integer (IPv4) or 4 or 16 bytes. */
+static bool inet_addr_ok(const struct type *t) {
+    if (sema_is_int(t))
+        return true;
+    /* unsigned char arrays are strings in trawk's type layer */
+    return (t->kind == T_ARRAY || t->kind == T_STRING) && (t->size == 4 || t->size == 16);
+}
+
+const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs) {
+    struct node *addr = nargs == 2 ? call->a->next : call->a;
+    if (nargs == 2 && !sema_int_arg(s, call, call->a))
+        return NULL;
+    const struct type *t = sema_expr(s, addr);
+    if (!t)
+        return NULL;
+    if (!inet_addr_ok(t)) {
+        sema_error(s, &call->loc, E_ARGS, "ntop() argument must be 4 or 16 bytes in size");
+        return NULL;
+    }
+    return type_text(s->types, TEXT_INET, NULL);
+}
+
+/* The width of an integer literal as bpftrace types it: the smallest signed
+ * integer that holds it. */
+static uint32_t literal_width(const struct node *n) {
+    int64_t v;
+    if (!sema_const_int(n, &v))
+        return 8;
+    if (n->kind == N_INT && n->num > INT64_MAX)
+        return 8;
+    if (v >= INT8_MIN && v <= INT8_MAX)
+        return 1;
+    if (v >= INT16_MIN && v <= INT16_MAX)
+        return 2;
+    if (v >= INT32_MIN && v <= INT32_MAX)
+        return 4;
+    return 8;
+}
+
+/* bswap swaps the bytes of the value's own width; variables are stored
+ * widened, so they keep the width of what was assigned to them. */
+static uint32_t value_width(struct sema *s, const struct node *n) {
+    if (n->kind == N_VAR && n->sym >= 0 && n->sym < s->pv->n && s->pv->vars[n->sym].int_width)
+        return s->pv->vars[n->sym].int_width;
+    if (n->kind == N_INT || (n->kind == N_UNOP && n->op == OP_NEG))
+        return literal_width(n);
+    return n->ty->kind == T_BOOL ? 1 : n->ty->size;
+}
+
+const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    if (!sema_int_arg(s, call, call->a))
+        return NULL;
+    return type_int(value_width(s, call->a), false);
+}
+
+/* strerror(errno), syscall_name(nr): the number travels, user space names it. */
+const struct type *sema_check_num_name(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    const struct type *t = sema_expr(s, call->a);
+    if (!t)
+        return NULL;
+    if (!sema_is_int(t)) {
+        sema_error(s, &call->a->loc, E_TYPE, "Cannot cast from \"%s\" to \"int32\"", sema_tname(t));
+        return NULL;
+    }
+    bool is_strerror = strcmp(call->str, "strerror") == 0;
+    return type_text(s->types, is_strerror ? TEXT_STRERROR : TEXT_SYSCALL, NULL);
+}
+
+const struct type *sema_check_join(struct sema *s, struct node *call, int nargs) {
+    const struct type *t = sema_expr(s, call->a);
+    if (nargs == 2)
+        sema_string_literal_arg(s, call, call->a->next);
+    if (t && !sema_is_int(t))
+        sema_error(s, &call->loc, E_ARGS,
+                   "join() only supports int or pointer arguments (%s provided)", sema_tname(t));
+    return &type_void;
+}
+
+/* ---- ppid and pcomm: bpftrace's macros for task->real_parent->pid and ->comm ---- */
+
+static struct node *field_of(struct node *base, const char *name, const struct loc *loc) {
+    struct node *f = ast_new_str(N_FIELD, loc, name, strlen(name));
+    f->arrow = true;
+    f->a = base;
+    return f;
+}
+
+/* Rewrites n (ppid, pcomm, or either called with a task) in place into
+ * task->real_parent->pid or ->comm; the task defaults to curtask. */
+const struct type *sema_parent_field(struct sema *s, struct node *n) {
+    const char *field = strcmp(n->str, "pcomm") == 0 ? "comm" : "pid";
+    struct node *task = n->kind == N_CALL ? n->a : NULL;
+    if (!task)
+        task = ast_new_str(N_IDENT, &n->loc, "curtask", 7);
+    free(n->str);
+    n->kind = N_FIELD;
+    n->str = strdup(field);
+    n->arrow = true;
+    n->a = field_of(task, "real_parent", &n->loc);
+    return sema_expr(s, n);
+}
+
+const struct type *sema_check_parent(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    return sema_parent_field(s, call);
+}
+
+/* The source character at (line, column), 0 when outside the text. */
+static char source_at(const struct sema *s, int line, int col) {
+    const char *p = s->d->source;
+    for (int l = 1; p && l < line; l++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    if (!p || col < 1)
+        return 0;
+    for (int c = 1; c < col; c++)
+        if (!p[c - 1] || p[c - 1] == '\n')
+            return 0;
+    return p[col - 1];
+}
+
+/* bpftrace warns about every delete() whose value is dropped; its statement
+ * span takes in the ";" unless the statement is the block's last. */
+void sema_discarded_value(struct sema *s, struct node *stmt) {
+    struct node *e = stmt->a;
+    if (!s->report || e->kind != N_CALL || e->sym != F_DELETE || !e->ty)
+        return;
+    struct loc l = e->loc;
+    if (stmt->next && source_at(s, l.last_line, l.last_column) == ';')
+        l.last_column++;
+    diag_warning(s->d, &l, "Return value discarded.");
+}
