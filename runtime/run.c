@@ -12,6 +12,7 @@
 
 #include "attach/attach.h"
 #include "output/output.h"
+#include "output/stack.h"
 #include "rt_internal.h"
 #include "runtime.h"
 
@@ -184,6 +185,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         rc = run_loaded(&s);
     rt_detach_all(&s.st);
     rt_events_close(s.ev);
+    out_stack_syms_free();
     rt_unload(&s.st);
     rt_state_free(&s.st);
     rt_signals_restore(&sigs);

@@ -37,6 +37,19 @@ int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size) {
     return 0;
 }
 
+int rt_syms_lookup(struct rt_syms *s, uint64_t addr, struct rt_sym *out) {
+    struct bcc_symbol sym = {0};
+    if (bcc_symcache_resolve(s->cache, addr, &sym) != 0 || !sym.name) {
+        bcc_symbol_free_demangle_name(&sym);
+        return -1;
+    }
+    snprintf(out->name, sizeof(out->name), "%s", sym.demangle_name ? sym.demangle_name : sym.name);
+    out->offset = sym.offset;
+    out->module = sym.module;
+    bcc_symbol_free_demangle_name(&sym);
+    return 0;
+}
+
 void rt_syms_close(struct rt_syms *s) {
     if (!s)
         return;

@@ -15,4 +15,14 @@ struct rt_syms *rt_syms_open(int pid);
 int rt_syms_resolve(struct rt_syms *s, uint64_t addr, char *buf, size_t size);
 void rt_syms_close(struct rt_syms *s);
 
+/* One resolved address, for printers that lay out the pieces themselves. */
+struct rt_sym {
+    char name[1024];    /* demangled when it can be */
+    uint64_t offset;    /* from the symbol's start */
+    const char *module; /* the binary or library holding it; owned by the cache */
+};
+
+/* Fills sym; returns -1 when addr is unknown. */
+int rt_syms_lookup(struct rt_syms *s, uint64_t addr, struct rt_sym *sym);
+
 #endif

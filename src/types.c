@@ -16,6 +16,8 @@ const struct type type_u8 = INT_TYPE(1, false), type_u16 = INT_TYPE(2, false),
 const struct type type_s8 = INT_TYPE(1, true), type_s16 = INT_TYPE(2, true),
                   type_s32 = INT_TYPE(4, true), type_s64 = INT_TYPE(8, true);
 const struct type type_probe = {.kind = T_PROBE, .size = 8};
+const struct type type_ksym = {.kind = T_KSYM, .size = 8};
+const struct type type_usym = {.kind = T_USYM, .size = 16};
 
 const struct type *type_int(uint32_t size, bool is_signed) {
     switch (size) {
@@ -185,10 +187,30 @@ const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_sig
     return t;
 }
 
+const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode mode,
+                              uint16_t limit) {
+    struct type *t = arena_type(a, T_STACK, user ? 16 : 8);
+    t->stack_user = user;
+    t->stack_mode = mode;
+    t->stack_limit = limit;
+    return t;
+}
+
+const char *type_stack_mode_name(enum stack_mode mode) {
+    static const char *const names[] = {
+        [STACK_BPFTRACE] = "bpftrace",
+        [STACK_PERF] = "perf",
+        [STACK_RAW] = "raw",
+        [STACK_BUILD_ID] = "build_id",
+    };
+    return (unsigned)mode < sizeof(names) / sizeof(names[0]) ? names[mode] : "raw";
+}
+
 uint32_t type_alignment(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
-    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG)
+    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK ||
+        t->kind == T_KSYM || t->kind == T_USYM)
         return 8;
     if (t->kind == T_ARRAY)
         return t->elem ? type_alignment(t->elem) : 1;
@@ -259,6 +281,9 @@ bool type_equal(const struct type *a, const struct type *b) {
         return true;
     case T_AGG:
         return a->agg == b->agg && a->agg_signed == b->agg_signed;
+    case T_STACK:
+        return a->stack_user == b->stack_user && a->stack_mode == b->stack_mode &&
+               a->stack_limit == b->stack_limit;
     case T_TEXT:
         return a->text == b->text && strcmp(a->tag ? a->tag : "", b->tag ? b->tag : "") == 0;
     case T_TUPLE:
@@ -339,6 +364,14 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", agg_base_name(t->agg), 0);
         break;
     }
+    case T_KSYM:
+    case T_USYM:
+        put(buf, size, pos, "%ssym_t", t->kind == T_USYM ? "u" : "k", 0);
+        break;
+    case T_STACK:
+        put(buf, size, pos, "%sstack_", t->stack_user ? "u" : "k", 0);
+        put(buf, size, pos, "%s_%u", type_stack_mode_name(t->stack_mode), t->stack_limit);
+        break;
     case T_ARRAY:
         name_into(t->elem, buf, size, pos);
         put(buf, size, pos, "[%s%u]", "", t->nelems);

@@ -23,6 +23,19 @@ enum type_kind {
                  (a=1, b="x") with tag NULL: named fields at C offsets */
     T_ARRAY,  /* C array: nelems of elem, size = nelems * elem->size */
     T_TEXT,   /* a value user space turns into text (bpftrace's async values): see text */
+    T_STACK,  /* kstack/ustack: the s64 id of a stack in a stack trace map (negative:
+                 none was taken), for ustack followed by the u64 pid whose symbols
+                 name its frames; stack_user, stack_mode, stack_limit */
+    T_KSYM,   /* ksym(addr): the u64 kernel address, printed as its symbol's name */
+    T_USYM,   /* usym(addr): the u64 user address, then the u64 pid it belongs to */
+};
+
+/* How a stack prints (bpftrace's stack_mode). */
+enum stack_mode {
+    STACK_BPFTRACE, /* indented symbol+offset lines */
+    STACK_PERF,     /* perf script's "\taddr sym+off (module)" */
+    STACK_RAW,      /* bare hex addresses */
+    STACK_BUILD_ID, /* ustack only: accepted, printed as raw */
 };
 
 /* What a T_TEXT value holds and how user space prints it. */
@@ -107,6 +120,10 @@ struct type {
     uint32_t nelems;                 /* T_ARRAY */
     const struct enum_def *enum_def; /* T_INT: a C enum */
     enum text_kind text;             /* T_TEXT */
+    /* T_STACK */
+    bool stack_user; /* ustack: user frames, per process */
+    enum stack_mode stack_mode;
+    uint16_t stack_limit; /* frames kept, at most */
 };
 
 /* Shared instances of the simple types. */
@@ -154,6 +171,12 @@ const struct type_field *type_field_find(const struct type *record, const char *
                                          uint32_t *offset);
 /* Alignment of a type in a C layout (and in trawk's tuples). */
 uint32_t type_alignment(const struct type *t);
+/* kstack (user false) or ustack: 8 or 16 bytes, see T_STACK. */
+const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode mode,
+                              uint16_t limit);
+extern const struct type type_ksym, type_usym;
+/* bpftrace's name of a stack mode: "bpftrace", "perf", "raw", "build_id". */
+const char *type_stack_mode_name(enum stack_mode mode);
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed);
 /* Lays out the fields with natural alignment. */
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems);
@@ -161,7 +184,7 @@ const struct type *type_tuple(struct type_arena *a, int n, const struct type *co
 bool type_equal(const struct type *a, const struct type *b);
 /* bpftrace's spelling, used in error messages: "int64", "uint32", "string[16]",
  * "(int64,string[16])", "count_t", "hist_t", "struct task_struct *",
- * "struct sock", "int32[4]", "enum foo" ... Returns buf. */
+ * "struct sock", "int32[4]", "enum foo", "kstack_perf_127" ... Returns buf. */
 const char *type_name(const struct type *t, char *buf, int size);
 
 #endif

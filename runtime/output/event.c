@@ -6,6 +6,7 @@
 #include "map_ops.h"
 #include "output.h"
 #include "printf.h"
+#include "stack.h"
 #include "strbuf.h"
 #include "value.h"
 
@@ -99,6 +100,10 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
     case EV_ZERO:
         if (d)
             map_op("zero", d, out_map_zero(d));
+        break;
+    case EV_USTACK:
+        if (ev->nargs == 1 && ev->args[0].offset + ev->args[0].ty->size <= size)
+            out_stack_seen(m, ev->args[0].ty, (const uint8_t *)rec + ev->args[0].offset);
         break;
     case EV_JOIN:
         print_join(out, ev, rec, size);

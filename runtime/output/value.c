@@ -18,6 +18,8 @@
  *   bitfield                     masked, never sign-extended: int a:2 of
  *                                binary 10 prints 2; enum bitfields by name
  *   array                        [1,2,3], [{ .s = 1 },{ .s = 2 }], []
+ *   kstack, ustack               "\n" and a line per frame (stack.h)     error
+ *   ksym, usym                   do_syscall_64, or 0x1 when unknown      error
  *   map key                      @[{ .a = 1 }], @[[0,0,0]], @k[1, { .a = 2 }]
  *                                (only a tuple key loses its parentheses)
  *   print(@m, top, div)          integers inside records, tuples and arrays
@@ -32,6 +34,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "stack.h"
 #include "text.h"
 
 uint64_t out_read_int(const struct type *t, const void *p) {
@@ -155,6 +158,13 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
         break;
     case T_PROBE:
         fmt_probe(s, m, p);
+        break;
+    case T_STACK:
+        out_fmt_stack(s, m, t, p);
+        break;
+    case T_KSYM:
+    case T_USYM:
+        out_fmt_sym(s, t, p);
         break;
     case T_TEXT:
         out_fmt_text(s, t, p);

@@ -3,7 +3,8 @@
  * true/false, strings raw (with the ".." trailer when they fill their
  * buffer), tuples as "(1, two)", records as "{ .a = 1, .b = x }", arrays as
  * "[1,2]", probe indices as probe names (value.c lists every format).
- * Pure: no kernel access. */
+ * Pure, except for stacks and symbols: stack.c reads a stack's frames from
+ * its map and names addresses from the kernel's or a process's symbols. */
 #ifndef TRAWK_OUT_VALUE_H
 #define TRAWK_OUT_VALUE_H
 

@@ -128,6 +128,17 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size);
 /* Loads the saved context pointer into reg. */
 void cg_ctx(struct cg *cg, int reg);
 
+/* cg_prog.c: a map added to the manifest (its index, -1 when out of memory),
+ * and the max_entries of maps the script fills (config max_map_keys). */
+int cg_add_map(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key_size,
+               uint32_t value_size, uint32_t max_entries);
+uint32_t cg_max_keys(const struct cg *cg);
+
+/* cg_stack.c: the maps that the program's stacks need; kstack/ustack/ksym/usym
+ * written at fp + off (size bytes). */
+int cg_stack_maps(struct cg *cg);
+void cg_stack_store(struct cg *cg, struct node *call, int off, int size);
+
 /* cg_map.c */
 const struct map_desc *cg_map(struct cg *cg, const struct node *map);
 /* Builds the key of a map access at a fresh slot; extra bytes follow the key (hist bucket). */

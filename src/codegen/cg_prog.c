@@ -38,6 +38,15 @@ static int add_map(struct manifest *m, const char *name, enum bpf_map_type type,
     return m->nmaps++;
 }
 
+int cg_add_map(struct cg *cg, const char *name, enum bpf_map_type type, uint32_t key_size,
+               uint32_t value_size, uint32_t max_entries) {
+    return add_map(cg->m, name, type, key_size, value_size, max_entries);
+}
+
+uint32_t cg_max_keys(const struct cg *cg) {
+    return cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys : DEFAULT_MAX_KEYS;
+}
+
 static uint32_t agg_value_size(enum agg_kind agg) {
     return (agg == AGG_MIN || agg == AGG_MAX)     ? sizeof(struct agg_minmax)
            : (agg == AGG_AVG || agg == AGG_STATS) ? sizeof(struct agg_avg)
@@ -320,6 +329,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .scratch_map = -1,
                     .perf_buffer = opts && opts->perf_buffer};
     int rc = layout_maps(&cg);
+    if (rc == 0)
+        rc = cg_stack_maps(&cg);
     if (rc == 0)
         rc = name_probes(&cg);
     int ready = rc == 0;

@@ -20,9 +20,8 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",     "kstack",   "ustack",    "rand",     "cgroup",     "jiffies",
-    "username", "usermode", "cpid",      "has_cpid", "leader_tid", "leader_comm",
-    "ncpus",    "numaid",   "probetype", "ctx",      "config",     "sarg0",
+    "func",       "rand",        "cgroup", "jiffies", "username",  "usermode", "cpid",   "has_cpid",
+    "leader_tid", "leader_comm", "ncpus",  "numaid",  "probetype", "ctx",      "config", "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {

@@ -77,6 +77,10 @@ static void sema_config_item(struct sema *s, struct node *a) {
                    a->a->str);
         return;
     }
+    if (strcmp(key, "stack_mode") == 0) {
+        sema_config_stack_mode(s, a);
+        return;
+    }
     if (strcmp(key, "print_maps_on_exit") == 0) {
         if (!a->b || (a->b->kind != N_BOOL && a->b->kind != N_INT))
             diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE,

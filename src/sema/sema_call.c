@@ -236,6 +236,10 @@ static const struct func_desc funcs[] = {
     {"delete", F_DELETE, 1, 2, check_delete},
     {"clear", F_CLEAR, 1, 1, check_clear_zero},
     {"zero", F_ZERO, 1, 1, check_clear_zero},
+    {"kstack", F_KSTACK, 0, 2, sema_stack_call},
+    {"ustack", F_USTACK, 0, 2, sema_stack_call},
+    {"ksym", F_KSYM, 1, 1, sema_sym_call},
+    {"usym", F_USYM, 1, 1, sema_sym_call},
     {"count", F_COUNT, 0, 0, NULL},
     {"sum", F_SUM, 1, 1, NULL},
     {"avg", F_AVG, 1, 1, NULL},
@@ -282,6 +286,12 @@ static bool is_unsupported(const char *name) {
     return false;
 }
 
+/* A function with a value has no type after a bad call, so that its uses
+ * report nothing more. */
+static bool has_value(enum func id) {
+    return id == F_STR || id == F_KSTACK || id == F_USTACK || id == F_KSYM || id == F_USYM;
+}
+
 const struct type *sema_call(struct sema *s, struct node *call) {
     const struct func_desc *f = func_find(call->str);
     if (!f && !call->a && is_builtin_name(call->str)) {
@@ -311,7 +321,7 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         return NULL;
     }
     if (!check_nargs(s, call, nargs, f->min_args, f->max_args))
-        return f->id == F_STR ? NULL : &type_void;
+        return has_value(f->id) ? NULL : &type_void;
     return f->check(s, call, nargs);
 }
 

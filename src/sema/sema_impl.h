@@ -41,7 +41,8 @@ struct sema {
     bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
-    int loop_depth; /* loops around the statement being checked */
+    enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
+    int loop_depth;             /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
     const struct node *scopes[256];
@@ -113,6 +114,12 @@ const struct type *sema_offsetof(struct sema *s, struct node *n);
 const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct type *a,
                                   const struct type *b);
 bool sema_is_func_name(const char *name);
+/* sema_stack.c: kstack/ustack calls (bare or with arguments), stack_mode. */
+const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs);
+bool sema_stack_mode_parse(const char *name, enum stack_mode *mode);
+void sema_config_stack_mode(struct sema *s, struct node *item);
+/* ksym(addr), usym(addr): a symbol's name from an address. */
+const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 
 /* ---- calls ---- */
 bool sema_is_agg_call(const struct node *n);

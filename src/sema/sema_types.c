@@ -72,6 +72,7 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
         return have->agg == got->agg ? have : NULL;
     case T_RECORD:
     case T_ARRAY:
+    case T_STACK:
     case T_TEXT:
         return type_equal(have, got) ? have : NULL;
     case T_VOID:

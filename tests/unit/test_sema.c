@@ -508,9 +508,10 @@ static void test_err_unsupported(void **state) {
          "Cannot resolve unknown type \"struct nope\"");
     err1("BEGIN { $x = offsetof(struct foo, bar); }", E_UNKNOWN_IDENT, "stdin:1:23-33",
          "Cannot resolve unknown type \"struct foo\"");
-    err1("BEGIN { ksym(1); }", E_UNSUPPORTED, "stdin:1:9-16", "ksym() is not supported yet");
-    err1("BEGIN { print(kstack); }", E_UNSUPPORTED, "stdin:1:15-21",
-         "the kstack builtin is not supported yet");
+    err1("BEGIN { skboutput(1); }", E_UNSUPPORTED, "stdin:1:9-21",
+         "skboutput() is not supported yet");
+    err1("BEGIN { print(ustack(build_id)); }", E_UNSUPPORTED, "stdin:1:15-31",
+         "the build_id stack mode is not supported yet");
     err1("BEGIN { let $x: string = \"a\"; }", E_UNSUPPORTED, "stdin:1:17-23",
          "variables declared with type 'string' are not supported yet");
     run_free(ok("BEGIN { let $x: uint8 = 300; $x = 5; let $y: int16; }"));

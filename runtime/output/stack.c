@@ -1,0 +1,105 @@
+/* Printing kstack and ustack values; see stack.h for the formats. */
+#include "stack.h"
+
+#include <bpf/bpf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+
+/* bpftrace indents the frames of its own mode by this many spaces. */
+#define STACK_INDENT 8
+
+static void frame_text(struct out_str *s, enum stack_mode mode, bool user, uint64_t ip,
+                       out_sym_fn fn, void *ctx) {
+    struct rt_sym sym;
+    bool known = fn && fn(ctx, ip, &sym) == 0;
+    if (mode == STACK_PERF)
+        out_str_fmt(s, "\t%" PRIx64 " ", ip);
+    else
+        out_str_fill(s, ' ', STACK_INDENT);
+    if (known)
+        out_str_fmt(s, "%s+%" PRIu64, sym.name, sym.offset);
+    else
+        out_str_fmt(s, "0x%" PRIx64, ip);
+    if (mode == STACK_PERF && user)
+        out_str_fmt(s, " (%s)", known && sym.module ? sym.module : "[unknown]");
+    out_str_putc(s, '\n');
+}
+
+void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const uint64_t *ips, int n,
+                    out_sym_fn fn, void *ctx) {
+    out_str_putc(s, '\n');
+    for (int i = 0; i < n; i++) {
+        if (mode == STACK_RAW || mode == STACK_BUILD_ID)
+            out_str_fmt(s, "%" PRIx64 "\n", ips[i]);
+        else
+            frame_text(s, mode, user, ips[i], fn, ctx);
+    }
+}
+
+static int resolve(void *ctx, uint64_t addr, struct rt_sym *sym) {
+    return ctx ? rt_syms_lookup(ctx, addr, sym) : -1;
+}
+
+static const struct map_desc *stack_map(const struct manifest *m, const struct type *t) {
+    char name[32];
+    snprintf(name, sizeof(name), ".%cstack_%u", t->stack_user ? 'u' : 'k', t->stack_limit);
+    for (int i = 0; m && i < m->nmaps; i++)
+        if (strcmp(m->maps[i].name, name) == 0)
+            return &m->maps[i];
+    return NULL;
+}
+
+/* Reads the frames of stack id into ips (map->value_size bytes); returns
+ * how many there are (the map zero-fills past the last). */
+static int read_frames(const struct map_desc *map, int64_t id, uint64_t *ips) {
+    uint32_t key = (uint32_t)id;
+    if (id < 0 || !map || map->fd < 0 || bpf_map_lookup_elem(map->fd, &key, ips) != 0)
+        return 0;
+    int n = 0;
+    while ((uint32_t)n < map->value_size / 8 && ips[n])
+        n++;
+    return n;
+}
+
+void out_stack_seen(const struct manifest *m, const struct type *t, const void *p) {
+    struct out_str s;
+    out_str_init(&s);
+    out_fmt_value(&s, m, t, p); /* the text is dropped: the tables stay loaded */
+    out_str_free(&s);
+}
+
+/* ksym and usym: the name alone, or the address in hex. */
+void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
+    uint64_t addr, pid = 0;
+    memcpy(&addr, p, 8);
+    if (t->kind == T_USYM)
+        memcpy(&pid, (const uint8_t *)p + 8, 8);
+    struct rt_syms *syms = out_stack_syms(t->kind == T_USYM ? (int)pid : -1);
+    struct rt_sym sym;
+    if (syms && rt_syms_lookup(syms, addr, &sym) == 0)
+        out_str_puts(s, sym.name);
+    else
+        out_str_fmt(s, "0x%" PRIx64, addr);
+}
+
+void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
+                   const void *p) {
+    int64_t id;
+    uint64_t pid = 0;
+    memcpy(&id, p, 8);
+    if (t->stack_user)
+        memcpy(&pid, (const uint8_t *)p + 8, 8);
+    const struct map_desc *map = stack_map(m, t);
+    uint64_t *ips = map ? calloc(map->value_size / 8 + 1, 8) : NULL;
+    int n = ips ? read_frames(map, id, ips) : 0;
+    if (n > t->stack_limit)
+        n = t->stack_limit;
+    bool raw = t->stack_mode == STACK_RAW || t->stack_mode == STACK_BUILD_ID;
+    struct rt_syms *syms = n && !raw ? out_stack_syms(t->stack_user ? (int)pid : -1) : NULL;
+    out_stack_text(s, t->stack_mode, t->stack_user, ips, n, resolve, syms);
+    free(ips);
+}

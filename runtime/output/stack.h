@@ -1,0 +1,48 @@
+/* kstack and ustack values as text, the way bpftrace prints them: a
+ * newline, then one line per frame, innermost first:
+ *
+ *   mode       kernel frame                     user frame
+ *   bpftrace   "        sym+off"                "        sym+off"
+ *   perf       "\taddr sym+off"                 "\taddr sym+off (module)"
+ *   raw        "addr"                           "addr"
+ *
+ * offsets in decimal, addresses in hex; an address without a symbol is
+ * "0xaddr" (perf, user: "0xaddr ([unknown])"). */
+#ifndef TRAWK_OUT_STACK_H
+#define TRAWK_OUT_STACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "manifest.h"
+#include "strbuf.h"
+#include "syms.h"
+
+/* Resolves addr for the printer; returns -1 when addr has no symbol. */
+typedef int (*out_sym_fn)(void *ctx, uint64_t addr, struct rt_sym *sym);
+
+/* The text of the n frames of ips. Pure: symbols come from fn. */
+void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const uint64_t *ips, int n,
+                    out_sym_fn fn, void *ctx);
+
+/* A T_STACK value at p: its frames are read from the stack trace map the
+ * code generator named after t (".kstack_127"), symbols from the kernel or
+ * from the process the value names. */
+void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
+                   const void *p);
+
+/* ksym/usym values: the symbol's name without offset, or "0xaddr". */
+void out_fmt_sym(struct out_str *s, const struct type *t, const void *p);
+
+/* The first ustack or usym p of a process (EV_USTACK): opens the process's
+ * symbols and reads those of its addresses, while it still runs. */
+void out_stack_seen(const struct manifest *m, const struct type *t, const void *p);
+
+/* stack_syms.c: symbol tables, opened on first use and kept: the kernel's,
+ * and one per process, so that a process's stacks keep their names after
+ * it exits once one of them was printed. */
+struct rt_syms *out_stack_syms(int pid); /* pid -1: the kernel; NULL when unreadable */
+/* Closes every table (at exit). */
+void out_stack_syms_free(void);
+
+#endif
