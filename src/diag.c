@@ -93,12 +93,12 @@ static void diag_report(struct diag *d, const struct loc *l, const char *level, 
 }
 
 /* The macro calls that l was copied for, innermost first; bpftrace prints
- * them as errors that do not count. */
-static void diag_put_expansions(struct diag *d, const struct loc *l) {
+ * them at the message's own level (ERROR or WARNING), not counted. */
+static void diag_put_expansions(struct diag *d, const struct loc *l, const char *level) {
     int id = l ? l->expansion : 0;
     for (int n = 0; id > 0 && id <= d->nexpansions && n < d->nexpansions; n++) {
         const struct loc *call = &d->expansions[id - 1];
-        diag_report(d, call, "ERROR", "expanded from");
+        diag_report(d, call, level, "expanded from");
         id = call->expansion;
     }
 }
@@ -123,7 +123,7 @@ void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const 
     va_start(ap, fmt);
     diag_vreport(d, l, "ERROR", fmt, ap);
     va_end(ap);
-    diag_put_expansions(d, l);
+    diag_put_expansions(d, l, "ERROR");
     d->nerrors++;
     d->last_code = code;
 }
@@ -133,7 +133,7 @@ void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...) {
     va_start(ap, fmt);
     diag_vreport(d, l, "WARNING", fmt, ap);
     va_end(ap);
-    diag_put_expansions(d, l);
+    diag_put_expansions(d, l, "WARNING");
 }
 
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...) {

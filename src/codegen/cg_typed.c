@@ -36,7 +36,7 @@ bool cg_is_typed_ref(const struct node *n) {
     case N_FIELD:
         return a && (a->kind == T_RECORD || a->is_ptr);
     case N_INDEX:
-        return a && (a->kind == T_ARRAY || a->is_ptr);
+        return a && (a->kind == T_ARRAY || a->kind == T_STRING || a->is_ptr);
     case N_UNOP:
         return n->op == OP_DEREF;
     default:
@@ -106,9 +106,26 @@ static void add_scaled(struct cg *cg, struct mref *r, struct node *index, uint32
     cg_val_free(cg, &i);
 }
 
+/* $s[$i] of a string in the frame: the index is clamped to the string's
+ * last byte (its NUL, as strings are NUL-padded there), so that the
+ * verifier sees the access inside the slot; loads go through a register. */
+static void frame_string_index(struct cg *cg, struct mref *r, struct node *index, uint32_t size) {
+    struct val i = cg_int(cg, index);
+    int reg = cg_val_reg(cg, &i, &index->loc);
+    int ok = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JLT, reg, (int32_t)size, 0), ok);
+    emit(&cg->e, MOV64_IMM(reg, (int32_t)size - 1));
+    emit_place(&cg->e, ok);
+    emit(&cg->e, ALU64_REG(BPF_ADD, reg, cg->fp));
+    r->reg = reg;
+    r->space = MS_CTX; /* a pointer the program may load through directly */
+}
+
 static void index_ref(struct cg *cg, struct node *n, struct mref *r) {
     const struct type *t = n->a->ty;
-    const struct type *elem = t->kind == T_ARRAY ? t->elem : complete(cg, t->pointee);
+    const struct type *elem = t->kind == T_ARRAY    ? t->elem
+                              : t->kind == T_STRING ? &type_s8
+                                                    : complete(cg, t->pointee);
     if (t->is_ptr)
         through_pointer(cg, n->a, r);
     else
@@ -116,6 +133,10 @@ static void index_ref(struct cg *cg, struct node *n, struct mref *r) {
     int64_t idx;
     if (sema_const_int(n->b, &idx)) {
         r->off += (int32_t)(idx * (int64_t)elem->size);
+        return;
+    }
+    if (r->space == MS_FRAME && t->kind == T_STRING) {
+        frame_string_index(cg, r, n->b, t->size);
         return;
     }
     if (r->space == MS_FRAME) {

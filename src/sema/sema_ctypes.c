@@ -189,6 +189,24 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
         return NULL;
     }
     int64_t idx;
+    if (t->kind == T_STRING) {
+        /* "abc"[1]: a character; a literal's is known now */
+        bool known = sema_const_int(n->b, &idx);
+        if (known && (idx < 0 || (uint64_t)idx >= t->size)) {
+            sema_error(s, &n->loc, E_TYPE, "the index %lld is out of bounds for array of size %u",
+                       (long long)idx, t->size);
+            return NULL;
+        }
+        if (known && n->a->kind == N_STRING && s->report) {
+            uint64_t c = (size_t)idx < n->a->len ? (uint8_t)n->a->str[idx] : 0;
+            ast_free(n->a);
+            ast_free(n->b);
+            n->a = n->b = NULL;
+            n->kind = N_INT;
+            n->num = c;
+        }
+        return &type_s8;
+    }
     if (t->kind == T_ARRAY) {
         if (sema_const_int(n->b, &idx) && t->nelems && (idx < 0 || (uint64_t)idx >= t->nelems)) {
             sema_error(s, &n->loc, E_TYPE, "the index %lld is out of bounds for array of size %u",
