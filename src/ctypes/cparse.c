@@ -80,16 +80,22 @@ void *cp_fail(struct cparser *p, const char *fmt, ...) {
     return NULL;
 }
 
+/* +1 for an opening bracket of any kind, -1 for a closing one. */
+static int nesting(const struct ctok *t) {
+    if (cp_tok_is(t, "(") || cp_tok_is(t, "[") || cp_tok_is(t, "{"))
+        return 1;
+    if (cp_tok_is(t, ")") || cp_tok_is(t, "]") || cp_tok_is(t, "}"))
+        return -1;
+    return 0;
+}
+
 void cp_skip_group(struct cparser *p) {
     int depth = 0;
     do {
         const struct ctok *t = cp_tok(p);
         if (t->kind == CT_EOF)
             return;
-        if (cp_tok_is(t, "(") || cp_tok_is(t, "[") || cp_tok_is(t, "{"))
-            depth++;
-        else if (cp_tok_is(t, ")") || cp_tok_is(t, "]") || cp_tok_is(t, "}"))
-            depth--;
+        depth += nesting(t);
         cp_next(p);
     } while (depth > 0);
 }
@@ -172,10 +178,7 @@ static void recover(struct cparser *p, int start) {
         const struct ctok *t = cp_tok(p);
         if (t->kind == CT_EOF)
             return;
-        if (cp_tok_is(t, "(") || cp_tok_is(t, "[") || cp_tok_is(t, "{"))
-            depth++;
-        else if (cp_tok_is(t, ")") || cp_tok_is(t, "]") || cp_tok_is(t, "}"))
-            depth--;
+        depth += nesting(t);
         cp_next(p);
         if (depth <= 0 && (cp_tok_is(t, ";") || (cp_tok_is(t, "}") && !cp_is(p, ";"))))
             return;

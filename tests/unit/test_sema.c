@@ -15,43 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser/parse.h"
-#include "sema/sema.h"
-
-struct run {
-    struct diag d;
-    char *err;
-    size_t errlen;
-    FILE *errf;
-    struct node *prog;
-    struct sema_out out;
-    int rc;
-};
+#include "sema_run.h"
 
 static struct run *run_pos(const char *text, int npos, char **pos) {
-    struct run *r = calloc(1, sizeof(*r));
-    r->errf = open_memstream(&r->err, &r->errlen);
-    diag_init(&r->d, "stdin", text, r->errf);
-    r->prog = parse_program(&r->d, text);
-    fflush(r->errf);
-    if (!r->prog)
-        fail_msg("parse error in test program: %s", r->err);
     struct sema_opts opts = {.max_strlen = 64, .npositional = npos, .positional = pos};
-    r->rc = sema_check(r->prog, &opts, &r->d, &r->out);
-    fflush(r->errf);
-    return r;
+    return run_with(text, &opts);
 }
 
 static struct run *run(const char *text) {
     return run_pos(text, 0, NULL);
-}
-
-static void run_free(struct run *r) {
-    sema_out_free(&r->out);
-    ast_free(r->prog);
-    fclose(r->errf);
-    free(r->err);
-    free(r);
 }
 
 static struct run *ok(const char *text) {

@@ -10,42 +10,15 @@
 
 #include <cmocka.h>
 
-#include "parser/parse.h"
-#include "sema/sema.h"
-
-struct run {
-    struct diag d;
-    char *err;
-    size_t errlen;
-    FILE *errf;
-    struct node *prog;
-    struct sema_out out;
-    int rc;
-};
+#include "sema_run.h"
 
 static struct run *run_named(const char *text, int nnamed, char **named) {
-    struct run *r = calloc(1, sizeof(*r));
-    r->errf = open_memstream(&r->err, &r->errlen);
-    diag_init(&r->d, "stdin", text, r->errf);
-    r->prog = parse_program(&r->d, text);
-    if (!r->prog)
-        fail_msg("parse error in %s", text);
     struct sema_opts opts = {.max_strlen = 64, .nnamed = nnamed, .named = named, .no_btf = true};
-    r->rc = sema_check(r->prog, &opts, &r->d, &r->out);
-    fflush(r->errf);
-    return r;
+    return run_with(text, &opts);
 }
 
 static struct run *run(const char *text) {
     return run_named(text, 0, NULL);
-}
-
-static void run_free(struct run *r) {
-    sema_out_free(&r->out);
-    ast_free(r->prog);
-    fclose(r->errf);
-    free(r->err);
-    free(r);
 }
 
 /* The type of $name in the first probe, as bpftrace names it. */
