@@ -14,6 +14,7 @@
 #include "providers/provider_impl.h"
 #include "sys/binpath.h"
 #include "sys/elfsyms.h"
+#include "sys/uprobe_multi.h"
 
 /* What FUNC in PATH:FUNC asks for. */
 struct uspec {
@@ -230,6 +231,14 @@ out:
     return rc;
 }
 
+/* One uprobe_multi link per program and file serves every target: the
+ * program is loaded for that link type (the runtime's perf fallback is for
+ * kernels without it). */
+static void load_attrs(const struct attach_target *t, struct prog_attrs *out) {
+    (void)t;
+    out->expected_attach_type = (enum bpf_attach_type)UPROBE_MULTI_ATTACH_TYPE;
+}
+
 static int expand_uprobe(const char *spec, const struct loc *loc, struct diag *d,
                          struct attach_target **targets, int *ntargets) {
     return expand_common(&provider_uprobe, spec, loc, d, targets, ntargets);
@@ -257,6 +266,7 @@ const struct provider provider_uprobe = {
     .emit_argn = arch_emit_pt_regs_arg,
     .expand = expand_uprobe,
     .list = list_uprobe,
+    .load_attrs = load_attrs,
 };
 
 const struct provider provider_uretprobe = {
@@ -269,4 +279,5 @@ const struct provider provider_uretprobe = {
     .emit_retval = arch_emit_pt_regs_retval,
     .expand = expand_uretprobe,
     .list = list_uretprobe,
+    .load_attrs = load_attrs,
 };
