@@ -19,6 +19,8 @@ enum probe_kind {
     PK_TRACEPOINT,
     PK_INTERVAL,
     PK_PROFILE,
+    PK_UPROBE,
+    PK_URETPROBE,
     PK__COUNT,
 };
 
@@ -91,7 +93,8 @@ struct target_spec {
     char *event;        /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
     char *path;         /* uprobe/usdt: the binary or library */
     char *symbol;       /* kprobe/uprobe: the function; usdt: provider:name */
-    uint64_t offset;    /* kprobe/uprobe: into symbol (or the file when symbol is NULL) */
+    uint64_t offset;    /* kprobe: into symbol; uprobe: the offset in path's file where the
+                           probe sits (symbol then only names it) */
     uint64_t address;   /* watchpoint: the address watched */
     uint64_t length;    /* watchpoint: bytes watched */
     int pid;            /* uprobe/usdt/watchpoint: 0 for every process */

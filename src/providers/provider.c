@@ -9,7 +9,8 @@
 static const struct provider *const providers[PK__COUNT] = {
     [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
     [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
-    [PK_PROFILE] = &provider_profile,
+    [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
+    [PK_URETPROBE] = &provider_uretprobe,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -22,8 +23,6 @@ struct unsupported_provider {
 static const struct unsupported_provider unsupported[] = {
     {"kprobe", {"k"}},
     {"kretprobe", {"kr"}},
-    {"uprobe", {"u"}},
-    {"uretprobe", {"ur"}},
     {"usdt", {"U"}},
     {"fentry", {"f", "kfunc"}},
     {"fexit", {"fr", "kretfunc"}},
@@ -55,6 +54,17 @@ const struct provider *provider_find(const char *name) {
 
 const struct provider *provider_get(enum probe_kind kind) {
     return kind >= 0 && kind < PK__COUNT ? providers[kind] : NULL;
+}
+
+/* -p PID, set once by the CLI before anything is expanded. */
+static int target_pid;
+
+void provider_set_pid(int pid) {
+    target_pid = pid;
+}
+
+int provider_pid(void) {
+    return target_pid;
 }
 
 static const char *unsupported_find(const char *name) {
