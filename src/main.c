@@ -44,22 +44,19 @@ struct cli {
     int pidfd;              /* of pid or the child, -1 for none */
 };
 
-/* Named program options (getopt()) follow a "--": the one getopt_long
- * consumed (all_named) or one among the positional parameters. */
-static void split_named(struct cli *c, bool all_named) {
-    for (int i = 0; i < c->npositional && !all_named; i++) {
-        if (strcmp(c->positional[i], "--") == 0) {
-            c->named = c->positional + i + 1;
-            c->nnamed = c->npositional - i - 1;
-            c->npositional = i;
-            return;
+/* Named program options (getopt()) follow the first "--"; getopt_long
+ * only sees what comes before it, so that it cannot permute the
+ * positional parameters past it. Returns the index of the "--" (argc when
+ * there is none). */
+static int split_named(int argc, char **argv, struct cli *c) {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            c->named = argv + i + 1;
+            c->nnamed = argc - i - 1;
+            return i;
         }
     }
-    if (all_named) {
-        c->named = c->positional;
-        c->nnamed = c->npositional;
-        c->npositional = 0;
-    }
+    return argc;
 }
 
 static void usage(FILE *out) {
@@ -132,9 +129,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"include", required_argument, NULL, OPT_INCLUDE},
         {NULL, 0, NULL, 0},
     };
+    argc = split_named(argc, argv, c);
     int opt;
-    /* '+' stops at the first non-option: what follows are positional parameters */
-    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
+    /* Options may follow the script (`trawk x.bt -c CMD`), as getopt
+     * permutes them for bpftrace; positional parameters that start with
+     * "-" go after "--". */
+    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -206,7 +206,6 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     }
     c->positional = argv + optind;
     c->npositional = argc - optind;
-    split_named(c, strcmp(argv[optind - 1], "--") == 0);
     return 0;
 }
 
