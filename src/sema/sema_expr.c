@@ -122,6 +122,9 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
     if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
         (a->kind == T_PROBE && b->kind == T_PROBE))
         return &type_bool;
+    /* arrays compare element by element: their bytes */
+    if (a->kind == T_ARRAY && b->kind == T_ARRAY && type_equal(a, b))
+        return &type_bool;
     /* probe == "tracepoint:a:b": the probe's name against a literal */
     if ((a->kind == T_PROBE && n->b->kind == N_STRING) ||
         (b->kind == T_PROBE && n->a->kind == N_STRING))
