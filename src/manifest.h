@@ -19,6 +19,7 @@ enum probe_kind {
     PK_TRACEPOINT,
     PK_INTERVAL,
     PK_PROFILE,
+    PK_USDT,
     PK__COUNT,
 };
 
@@ -87,17 +88,20 @@ struct event_desc {
  * provider fills only the fields of its kind and leaves the rest zero/NULL,
  * so the runtime reads fields and never parses text. */
 struct target_spec {
-    char *category;     /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
-    char *event;        /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
-    char *path;         /* uprobe/usdt: the binary or library */
-    char *symbol;       /* kprobe/uprobe: the function; usdt: provider:name */
-    uint64_t offset;    /* kprobe/uprobe: into symbol (or the file when symbol is NULL) */
-    uint64_t address;   /* watchpoint: the address watched */
-    uint64_t length;    /* watchpoint: bytes watched */
-    int pid;            /* uprobe/usdt/watchpoint: 0 for every process */
-    uint64_t period_ns; /* interval/profile: fire every period_ns, or ... */
-    uint64_t freq_hz;   /* ... freq_hz times a second (exactly one is set) */
-    bool every_cpu;     /* perf events: one per online CPU (profile), else the first online */
+    char *category;  /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
+    char *event;     /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
+    char *path;      /* uprobe/usdt: the binary or library */
+    char *symbol;    /* kprobe/uprobe: the function; usdt: provider:name */
+    uint64_t offset; /* kprobe/uprobe: into symbol (or the file when symbol is NULL);
+                        usdt: the location's file offset */
+    char *args;      /* usdt: the note's operand string ("8@%rbx -4@$5") */
+    uint64_t ref_ctr_offset; /* uprobe/usdt: the semaphore's file offset, 0 for none */
+    uint64_t address;        /* watchpoint: the address watched */
+    uint64_t length;         /* watchpoint: bytes watched */
+    int pid;                 /* uprobe/usdt/watchpoint: 0 for every process */
+    uint64_t period_ns;      /* interval/profile: fire every period_ns, or ... */
+    uint64_t freq_hz;        /* ... freq_hz times a second (exactly one is set) */
+    bool every_cpu;          /* perf events: one per online CPU (profile), else the first online */
 };
 
 struct attach_target {

@@ -9,7 +9,7 @@
 static const struct provider *const providers[PK__COUNT] = {
     [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
     [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
-    [PK_PROFILE] = &provider_profile,
+    [PK_PROFILE] = &provider_profile,       [PK_USDT] = &provider_usdt,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -20,21 +20,11 @@ struct unsupported_provider {
 };
 
 static const struct unsupported_provider unsupported[] = {
-    {"kprobe", {"k"}},
-    {"kretprobe", {"kr"}},
-    {"uprobe", {"u"}},
-    {"uretprobe", {"ur"}},
-    {"usdt", {"U"}},
-    {"fentry", {"f", "kfunc"}},
-    {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},
-    {"software", {"s"}},
-    {"hardware", {"h"}},
-    {"watchpoint", {"w"}},
-    {"iter", {"it"}},
-    {"self", {NULL}},
-    {"test", {NULL}},
-    {"bench", {NULL}},
+    {"kprobe", {"k"}},         {"kretprobe", {"kr"}},      {"uprobe", {"u"}},
+    {"uretprobe", {"ur"}},     {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
+    {"rawtracepoint", {"rt"}}, {"software", {"s"}},        {"hardware", {"h"}},
+    {"watchpoint", {"w"}},     {"iter", {"it"}},           {"self", {NULL}},
+    {"test", {NULL}},          {"bench", {NULL}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
