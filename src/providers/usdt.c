@@ -165,11 +165,11 @@ static void list_file(const char *path, const char *pattern, FILE *out) {
     }
     if (names)
         qsort(names, (size_t)n, sizeof(*names), compare_names);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
             fprintf(out, "usdt:%s\n", names[i]);
+    for (int i = 0; i < n; i++)
         free(names[i]);
-    }
     free(names);
     usdt_notes_free(&notes);
 }
