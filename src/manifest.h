@@ -96,6 +96,8 @@ struct target_spec {
                         usdt: the location's file offset */
     char *args;      /* usdt: the note's operand string ("8@%rbx -4@$5") */
     uint64_t ref_ctr_offset; /* uprobe/usdt: the semaphore's file offset, 0 for none */
+    int location;            /* usdt: which location of its probe, from 0; "Attached N probes"
+                                counts probes, not locations */
     uint64_t address;        /* watchpoint: the address watched */
     uint64_t length;         /* watchpoint: bytes watched */
     int pid;                 /* uprobe/usdt/watchpoint: 0 for every process */

@@ -35,7 +35,8 @@ static int split(const char *text, struct usdt_spec *s) {
     if (s->parts < 2 || s->parts > 3)
         return -1;
     s->path = strndup(text, (size_t)(c1 - text));
-    s->provider = c2 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup("*");
+    /* "PATH::NAME" leaves the provider out too */
+    s->provider = c2 && c2 > c1 + 1 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup("*");
     s->name = strdup(c2 ? c2 + 1 : c1 + 1);
     return 0;
 }
@@ -78,6 +79,14 @@ struct usdt_expand {
     int added;
 };
 
+/* How many locations of t's probe this expansion has added before t. */
+static int location_index(const struct usdt_expand *x, const struct attach_target *t) {
+    int n = 0;
+    for (const struct attach_target *o = *x->targets + *x->ntargets - 1 - x->added; o < t; o++)
+        n += strcmp(o->spec.path, t->spec.path) == 0 && strcmp(o->spec.symbol, t->spec.symbol) == 0;
+    return n;
+}
+
 static int add_location(struct usdt_expand *x, const char *path, const struct usdt_note *note) {
     char rest[1024];
     snprintf(rest, sizeof(rest), "%s:%s:%s", path, note->provider, note->name);
@@ -90,8 +99,11 @@ static int add_location(struct usdt_expand *x, const char *path, const struct us
     t->spec.args = strdup(note->args);
     t->spec.offset = note->offset;
     t->spec.ref_ctr_offset = note->sem_offset;
+    if (!t->spec.path || !t->spec.symbol || !t->spec.args)
+        return -1;
+    t->spec.location = location_index(x, t);
     x->added++;
-    return t->spec.path && t->spec.symbol && t->spec.args ? 0 : -1;
+    return 0;
 }
 
 static int expand_file(struct usdt_expand *x, const char *path, const struct loc *loc,
