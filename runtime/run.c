@@ -5,12 +5,14 @@
  * Every exit path detaches and closes everything it opened. */
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "attach/attach.h"
+#include "child.h"
 #include "output/output.h"
 #include "output/stack.h"
 #include "rt_internal.h"
@@ -93,19 +95,29 @@ static void announce(const struct session *s) {
     }
 }
 
-/* Streams events until exit(), a signal, or, when nothing is attached
+/* Whether the process of -p or -c has exited. */
+static bool traced_exited(const struct session *s) {
+    struct pollfd p = {.fd = s->opts->pidfd, .events = POLLIN};
+    return s->opts->pidfd >= 0 && poll(&p, 1, 0) == 1;
+}
+
+/* Streams events until exit(), a signal, the traced process's end, or, when nothing is attached
  * (BEGIN/END only), until BEGIN's output has been read. */
 static void event_loop(struct session *s) {
     int code;
 
     while (!rt_stop_requested()) {
-        int n = rt_events_poll(s->ev, s->nattached ? POLL_TIMEOUT_MS : 0);
+        int n = rt_events_poll(s->ev, s->nattached || s->opts->pidfd >= 0 ? POLL_TIMEOUT_MS : 0);
 
         rt_events_check_lost(s->ev);
         if (rt_events_exit_requested(s->ev, &code))
             return;
-        if (n == 0 && s->nattached == 0)
+        if (n == 0 && s->nattached == 0 && s->opts->pidfd < 0)
             return;
+        if (traced_exited(s)) {
+            rt_events_drain(s->ev);
+            return;
+        }
         if (n < 0 && n != -EINTR) {
             diag_plain_error(s->d, E_IO, "Reading events failed: %s", strerror(-n));
             return;
@@ -147,6 +159,10 @@ static int run_loaded(struct session *s) {
     if (s->opts->dry_run)
         return 0;
     announce(s);
+    if (s->opts->child && rt_child_release(s->opts->child) < 0) {
+        diag_plain_error(s->d, E_IO, "Failed to start the child: %s", strerror(errno));
+        return 1;
+    }
     event_loop(s);
     if (s->d->nerrors)
         return 1;

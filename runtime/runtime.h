@@ -10,12 +10,16 @@
 #include "diag.h"
 #include "manifest.h"
 
+struct rt_child;
+
 struct rt_opts {
-    FILE *out;         /* program output (stdout or -o FILE) */
-    bool quiet;        /* -q: no "Attached N probes" */
-    bool verbose;      /* -v: verifier log and attach details */
-    bool dry_run;      /* load and attach, then stop */
-    int ringbuf_pages; /* size of the event ring buffer in pages, 0 = the compiler's choice */
+    FILE *out;              /* program output (stdout or -o FILE) */
+    bool quiet;             /* -q: no "Attached N probes" */
+    bool verbose;           /* -v: verifier log and attach details */
+    bool dry_run;           /* load and attach, then stop */
+    int ringbuf_pages;      /* size of the event ring buffer in pages, 0 = the compiler's choice */
+    int pidfd;              /* -p/-c: stop when this process exits (a pidfd), -1 for none */
+    struct rt_child *child; /* -c: released once the probes are attached, NULL for none */
 };
 
 /* Whether the kernel has BPF ring buffers (5.8+); without them events go

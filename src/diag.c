@@ -118,22 +118,31 @@ void diag_free(struct diag *d) {
     d->nexpansions = 0;
 }
 
-void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
+void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt,
+                 va_list ap) {
     diag_vreport(d, l, "ERROR", fmt, ap);
-    va_end(ap);
     diag_put_expansions(d, l, "ERROR");
     d->nerrors++;
     d->last_code = code;
 }
 
+void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list ap) {
+    diag_vreport(d, l, "WARNING", fmt, ap);
+    diag_put_expansions(d, l, "WARNING");
+}
+
+void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    diag_verror(d, l, code, fmt, ap);
+    va_end(ap);
+}
+
 void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    diag_vreport(d, l, "WARNING", fmt, ap);
+    diag_vwarning(d, l, fmt, ap);
     va_end(ap);
-    diag_put_expansions(d, l, "WARNING");
 }
 
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...) {

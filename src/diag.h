@@ -58,6 +58,10 @@ void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const 
     __attribute__((format(printf, 4, 5)));
 void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for wrappers that take their own variable arguments. */
+void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt,
+                 va_list ap);
+void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list ap);
 /* An error that has no source location: "ERROR: msg". */
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

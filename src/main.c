@@ -13,6 +13,8 @@
 #include "parser/macro.h"
 #include "parser/parse.h"
 #include "preproc/preproc.h"
+#include "providers/provider.h"
+#include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
 
@@ -36,6 +38,10 @@ struct cli {
     char **positional;
     int nnamed; /* --name=value after "--", for getopt() */
     char **named;
+    int pid;                /* -p */
+    const char *child_cmd;  /* -c */
+    struct rt_child *child; /* started from child_cmd */
+    int pidfd;              /* of pid or the child, -1 for none */
 };
 
 /* Named program options (getopt()) follow a "--": the one getopt_long
@@ -69,6 +75,8 @@ static void usage(FILE *out) {
           "    -o file        write program output to file\n"
           "    -I DIR         add the directory to the include search path\n"
           "    --include FILE add an #include file before preprocessing\n"
+          "    -p PID         enable USDT probes on PID\n"
+          "    -c 'CMD'       run CMD and enable USDT probes on resulting process\n"
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
@@ -101,6 +109,18 @@ static int push_arg(const char ***list, int *n, const char *arg) {
     return 0;
 }
 
+static int parse_pid(const char *text, int *pid) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (!*text || *end || errno || v <= 0 || v > INT32_MAX) {
+        fprintf(stderr, "ERROR: Failed to parse pid: invalid integer: %s\n", text);
+        return -1;
+    }
+    *pid = (int)v;
+    return 0;
+}
+
 static int parse_cli(int argc, char **argv, struct cli *c) {
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
@@ -117,7 +137,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     };
     int opt;
     /* '+' stops at the first non-option: what follows are positional parameters */
-    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:I:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -127,6 +147,13 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case 'q':
             c->quiet = true;
+            break;
+        case 'p':
+            if (parse_pid(optarg, &c->pid) < 0)
+                return -1;
+            break;
+        case 'c':
+            c->child_cmd = optarg;
             break;
         case 'v':
             c->verbose = true;
@@ -297,7 +324,8 @@ static int run_program(const struct cli *c, const char *text) {
                            .positional = c->positional,
                            .nnamed = c->nnamed,
                            .named = c->named,
-                           .cdecls = pp.cdecls};
+                           .cdecls = pp.cdecls,
+                           .cpid = c->child ? rt_child_pid(c->child) : 0};
     struct sema_out sema;
     int rc = sema_check(ast, &so, &d, &sema) ? 1 : 0;
     if (rc == 0 && c->list) {
@@ -324,7 +352,9 @@ static int run_program(const struct cli *c, const char *text) {
                                  .quiet = c->quiet,
                                  .verbose = c->verbose,
                                  .dry_run = c->dry_run,
-                                 .ringbuf_pages = ringbuf_pages()};
+                                 .ringbuf_pages = ringbuf_pages(),
+                                 .pidfd = c->pidfd,
+                                 .child = c->child};
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
                 fclose(out);
@@ -338,16 +368,42 @@ static int run_program(const struct cli *c, const char *text) {
     return rc;
 }
 
+/* -p PID or -c CMD: the process user-space probes are for, watched so that
+ * trawk ends with it. Returns 0 or -1 after printing the error. */
+static int start_process(struct cli *c) {
+    if (c->child_cmd && !(c->child = rt_child_start(c->child_cmd)))
+        return -1;
+    if (c->child)
+        c->pid = rt_child_pid(c->child);
+    if (c->pid && (c->pidfd = rt_pidfd_open(c->pid)) < 0)
+        return -1;
+    provider_set_pid(c->pid);
+    return 0;
+}
+
+static void end_process(struct cli *c) {
+    rt_child_finish(c->child);
+    if (c->pidfd >= 0)
+        close(c->pidfd);
+}
+
 int main(int argc, char **argv) {
-    struct cli c = {0};
+    struct cli c = {.pidfd = -1};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
-    if (c.list && !c.program_text)
+    if (c.list && !c.program_text) {
+        provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
+    }
+    if (start_process(&c) < 0) {
+        end_process(&c);
+        return 1;
+    }
     c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
     char *text = read_program(&c);
     int rc = text ? run_program(&c, text) : 1;
     free(text);
+    end_process(&c);
     free(c.include_dirs);
     free(c.include_files);
     return rc;

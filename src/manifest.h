@@ -19,6 +19,8 @@ enum probe_kind {
     PK_TRACEPOINT,
     PK_INTERVAL,
     PK_PROFILE,
+    PK_UPROBE,
+    PK_URETPROBE,
     PK_USDT,
     PK__COUNT,
 };
@@ -92,8 +94,8 @@ struct target_spec {
     char *event;     /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
     char *path;      /* uprobe/usdt: the binary or library */
     char *symbol;    /* kprobe/uprobe: the function; usdt: provider:name */
-    uint64_t offset; /* kprobe/uprobe: into symbol (or the file when symbol is NULL);
-                        usdt: the location's file offset */
+    uint64_t offset; /* kprobe: into symbol; uprobe: the offset in path's file where the
+                        probe sits (symbol then only names it); usdt: the location's */
     char *args;      /* usdt: the note's operand string ("8@%rbx -4@$5") */
     uint64_t ref_ctr_offset; /* uprobe/usdt: the semaphore's file offset, 0 for none */
     int location;            /* usdt: which location of its probe, from 0; "Attached N probes"

@@ -11,13 +11,12 @@
 #define RINGBUF_BYTES (1u << 20)
 
 void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...) {
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    if (!cg->failed || code != E_LIMIT)
-        diag_error(cg->d, loc, code, "%s", msg);
+    if (!cg->failed || code != E_LIMIT) {
+        va_list ap;
+        va_start(ap, fmt);
+        diag_verror(cg->d, loc, code, fmt, ap);
+        va_end(ap);
+    }
     cg->failed = true;
 }
 

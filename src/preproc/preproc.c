@@ -23,12 +23,10 @@ static struct loc loc_cols(const struct pp_tok *t, int ncols) {
 void pp_error(struct pp_state *st, const struct pp_tok *t, int ncols, const char *fmt, ...) {
     struct diag *d = diag_of(st, t);
     struct loc l = loc_cols(t, ncols);
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_verror(d, &l, E_SYNTAX, fmt, ap);
     va_end(ap);
-    diag_error(d, &l, E_SYNTAX, "%s", msg);
     if (d != st->d) {
         st->d->nerrors++;
         st->d->last_code = E_SYNTAX;
@@ -37,12 +35,10 @@ void pp_error(struct pp_state *st, const struct pp_tok *t, int ncols, const char
 
 void pp_warning(struct pp_state *st, const struct pp_tok *t, int ncols, const char *fmt, ...) {
     struct loc l = loc_cols(t, ncols);
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_vwarning(diag_of(st, t), &l, fmt, ap);
     va_end(ap);
-    diag_warning(diag_of(st, t), &l, "%s", msg);
 }
 
 /* ---- the script's output ---- */

@@ -9,7 +9,8 @@
 static const struct provider *const providers[PK__COUNT] = {
     [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
     [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
-    [PK_PROFILE] = &provider_profile,       [PK_USDT] = &provider_usdt,
+    [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
+    [PK_URETPROBE] = &provider_uretprobe,   [PK_USDT] = &provider_usdt,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -20,11 +21,18 @@ struct unsupported_provider {
 };
 
 static const struct unsupported_provider unsupported[] = {
-    {"kprobe", {"k"}},         {"kretprobe", {"kr"}},      {"uprobe", {"u"}},
-    {"uretprobe", {"ur"}},     {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}}, {"software", {"s"}},        {"hardware", {"h"}},
-    {"watchpoint", {"w"}},     {"iter", {"it"}},           {"self", {NULL}},
-    {"test", {NULL}},          {"bench", {NULL}},
+    {"kprobe", {"k"}},
+    {"kretprobe", {"kr"}},
+    {"fentry", {"f", "kfunc"}},
+    {"fexit", {"fr", "kretfunc"}},
+    {"rawtracepoint", {"rt"}},
+    {"software", {"s"}},
+    {"hardware", {"h"}},
+    {"watchpoint", {"w"}},
+    {"iter", {"it"}},
+    {"self", {NULL}},
+    {"test", {NULL}},
+    {"bench", {NULL}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
@@ -45,6 +53,17 @@ const struct provider *provider_find(const char *name) {
 
 const struct provider *provider_get(enum probe_kind kind) {
     return kind >= 0 && kind < PK__COUNT ? providers[kind] : NULL;
+}
+
+/* -p PID, set once by the CLI before anything is expanded. */
+static int target_pid;
+
+void provider_set_pid(int pid) {
+    target_pid = pid;
+}
+
+int provider_pid(void) {
+    return target_pid;
 }
 
 static const char *unsupported_find(const char *name) {

@@ -72,6 +72,11 @@ struct provider {
 const struct provider *provider_find(const char *name);
 const struct provider *provider_get(enum probe_kind kind); /* every kind < PK__COUNT */
 
+/* The process of -p (or the command of -c): user-space probes filter on it
+ * and resolve paths through it. 0: every process. */
+void provider_set_pid(int pid);
+int provider_pid(void);
+
 /* Splits "provider:rest" and expands it; reports unknown providers. */
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,
                     const struct provider **prov, struct attach_target **targets, int *ntargets);

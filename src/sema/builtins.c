@@ -20,8 +20,8 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",       "rand",        "cgroup", "jiffies", "username",  "usermode", "cpid",   "has_cpid",
-    "leader_tid", "leader_comm", "ncpus",  "numaid",  "probetype", "ctx",      "config", "sarg0",
+    "func",        "rand",  "cgroup", "jiffies",   "username", "usermode", "has_cpid", "leader_tid",
+    "leader_comm", "ncpus", "numaid", "probetype", "ctx",      "config",   "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -102,6 +102,18 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
     return builtins[i].ty;
 }
 
+/* cpid is the -c command's pid, known before compiling: a constant. */
+static const struct type *cpid(struct sema *s, struct node *n) {
+    int pid = s->opts ? s->opts->cpid : 0;
+    if (pid == 0)
+        diag_warning(s->d, &n->loc, "No child command (`-c`); cpid is zero");
+    free(n->str);
+    n->str = NULL;
+    n->kind = N_INT;
+    n->num = (uint64_t)pid;
+    return &type_u32;
+}
+
 const struct type *sema_ident(struct sema *s, struct node *n) {
     const char *name = n->str;
     if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0)
@@ -126,6 +138,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
                 name);
         return NULL;
     }
+    if (strcmp(name, "cpid") == 0)
+        return cpid(s, n);
     if (strcmp(name, "func") == 0) {
         /* no provider trawk has yet knows its probed function */
         if (s->probe_complete && s->unit_count > 0)

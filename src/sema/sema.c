@@ -13,12 +13,10 @@
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)
         return;
-    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_verror(s->d, l, code, fmt, ap);
     va_end(ap);
-    diag_error(s->d, l, code, "%s", msg);
 }
 
 const char *sema_tname(const struct type *t) {

@@ -162,6 +162,7 @@ struct sema_opts {
     char **named;
     const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
     bool no_btf;        /* do not read the kernel's BTF */
+    int cpid;           /* the -c command's pid, 0 without one */
 };
 
 /* Checks the whole program, reporting every error through d. Returns 0 when

@@ -1,0 +1,283 @@
+/* uprobe:PATH:FUNC and uretprobe:PATH:FUNC (u/ur): FUNC is a symbol, a
+ * wildcard over symbol names, FUNC+OFFSET or an address. The target file
+ * is resolved as bpftrace resolves it (sys/binpath.h) and each target gets
+ * the file offset its probe sits at, computed from the ELF program headers.
+ * The context is a struct pt_regs: argN and retval come from the arch table. */
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "providers/arch.h"
+#include "providers/provider_impl.h"
+#include "sys/binpath.h"
+#include "sys/elfsyms.h"
+#include "sys/uprobe_multi.h"
+
+/* What FUNC in PATH:FUNC asks for. */
+struct uspec {
+    char path[PATH_MAX]; /* resolved */
+    char *target;        /* as written */
+    char *func;          /* symbol or glob; NULL for an address */
+    uint64_t func_off;   /* FUNC+OFFSET */
+    uint64_t address;    /* PATH:0xADDR */
+    bool cpp;            /* PATH:cpp:FUNC: match demangled names */
+};
+
+static bool parse_uint(const char *s, uint64_t *v) {
+    char *end;
+    if (!*s)
+        return false;
+    errno = 0;
+    *v = strtoull(s, &end, 0);
+    return !*end && errno == 0;
+}
+
+static int count_parts(const char *spec) {
+    int n = 1;
+    for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':'))
+        n++;
+    return n;
+}
+
+/* FUNC, FUNC+OFFSET or ADDRESS into u. */
+static int parse_func(const struct provider *p, const char *func, const struct loc *loc,
+                      struct diag *d, struct uspec *u) {
+    const char *plus = strchr(func, '+');
+    if (plus) {
+        if (p->kind == PK_URETPROBE) {
+            diag_error(d, loc, E_UNKNOWN_PROBE, "Offset not allowed");
+            return -1;
+        }
+        if (strchr(plus + 1, '+')) {
+            diag_error(d, loc, E_UNKNOWN_PROBE, "Cannot take more than one offset");
+            return -1;
+        }
+        if (plus == func || !parse_uint(plus + 1, &u->func_off)) {
+            diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid offset");
+            return -1;
+        }
+        u->func = strndup(func, (size_t)(plus - func));
+        return 0;
+    }
+    if (parse_uint(func, &u->address))
+        return 0;
+    u->func = strdup(func);
+    return 0;
+}
+
+/* Splits "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
+ * executable), and resolves PATH. */
+static int parse_spec(const struct provider *p, const char *spec, const struct loc *loc,
+                      struct diag *d, struct uspec *u) {
+    int parts = count_parts(spec), pid = provider_pid();
+    const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
+    if (parts == 1 && pid > 0 && *spec) {
+        if (binpath_pid_exe(pid, u->path, sizeof(u->path)) < 0) {
+            diag_error(d, loc, E_UNKNOWN_PROBE, "could not read the executable of PID %d", pid);
+            return -1;
+        }
+        u->target = strdup(u->path);
+        return parse_func(p, spec, loc, d, u);
+    }
+    if (parts != 2 && parts != 3) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe type requires 2 or 3 arguments, found %d",
+                   p->name, *spec ? parts : 0);
+        return -1;
+    }
+    if (parts == 3) {
+        u->cpp = strncmp(first + 1, "cpp:", 4) == 0;
+        if (!u->cpp && strncmp(first + 1, "c:", 2) != 0) {
+            diag_error(d, loc, E_UNKNOWN_PROBE, "unsupported language type: %.*s",
+                       (int)(last - first - 1), first + 1);
+            return -1;
+        }
+    }
+    u->target = strndup(spec, (size_t)(first - spec));
+    if (!*u->target) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s should have a target", p->name);
+        return -1;
+    }
+    if (binpath_resolve(u->target, pid, u->path, sizeof(u->path)) < 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE,
+                   "uprobe target file '%s' does not exist or is not executable", u->target);
+        return -1;
+    }
+    if (!last[1]) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s should be attached to a function and/or address",
+                   p->name);
+        return -1;
+    }
+    return parse_func(p, last + 1, loc, d, u);
+}
+
+static struct attach_target *add(const struct provider *p, const struct uspec *u, const char *rest,
+                                 uint64_t offset, struct attach_target **targets, int *ntargets) {
+    char name[PATH_MAX + 512];
+    snprintf(name, sizeof(name), "%s:%s", u->path, rest);
+    struct attach_target *t = provider_add_target(targets, ntargets, p->kind, p->name, name);
+    if (!t)
+        return NULL;
+    t->spec.path = strdup(u->path);
+    t->spec.offset = offset;
+    t->spec.pid = provider_pid();
+    return t->spec.path ? t : NULL;
+}
+
+static bool sym_matches(const struct uspec *u, const struct elfsym *s, bool glob) {
+    const char *name = u->cpp && s->demangled ? s->demangled : s->name;
+    if (glob ? fnmatch(u->func, name, 0) == 0 : strcmp(u->func, name) == 0)
+        return true;
+    /* a C++ function named as written in the source, without "cpp:" */
+    return !u->cpp && !glob && s->demangled && strcmp(u->func, s->demangled) == 0;
+}
+
+static int add_symbol(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
+                      const struct elfsym *s, struct attach_target **targets, int *ntargets) {
+    uint64_t off;
+    char rest[1024];
+    if (!elfsyms_offset(es, s->addr + u->func_off, &off))
+        return 0; /* not code the process runs */
+    if (u->func_off)
+        snprintf(rest, sizeof(rest), "%s+%llu", s->name, (unsigned long long)u->func_off);
+    else
+        snprintf(rest, sizeof(rest), "%s", s->name);
+    struct attach_target *t = add(p, u, rest, off, targets, ntargets);
+    if (!t || !(t->spec.symbol = strdup(s->name)))
+        return -1;
+    return 1;
+}
+
+static int expand_symbols(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
+                          const struct loc *loc, struct diag *d, struct attach_target **targets,
+                          int *ntargets) {
+    bool glob = strpbrk(u->func, "*?[") != NULL;
+    int added = 0;
+    for (int i = 0; i < es->n; i++) {
+        if (!sym_matches(u, &es->syms[i], glob))
+            continue;
+        int rc = add_symbol(p, u, es, &es->syms[i], targets, ntargets);
+        if (rc < 0)
+            return -1;
+        added += rc;
+        if (!glob && rc)
+            break;
+    }
+    if (added == 0 && glob)
+        diag_error(d, loc, E_UNKNOWN_PROBE,
+                   "Probe has no valid attach points. If this is expected, set the "
+                   "'missing_probes' config variable to 'warn'.");
+    else if (added == 0)
+        diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s:%s.", p->name, u->path, u->func);
+    return added ? added : -1;
+}
+
+static int expand_address(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
+                          const struct loc *loc, struct diag *d, struct attach_target **targets,
+                          int *ntargets) {
+    uint64_t off;
+    char rest[32];
+    if (!elfsyms_offset(es, u->address, &off)) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "Could not resolve address: %s:0x%llx", u->path,
+                   (unsigned long long)u->address);
+        return -1;
+    }
+    /* bpftrace names an address probe by its decimal value */
+    snprintf(rest, sizeof(rest), "%llu", (unsigned long long)u->address);
+    return add(p, u, rest, off, targets, ntargets) ? 1 : -1;
+}
+
+static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
+                         struct diag *d, struct attach_target **targets, int *ntargets) {
+    struct uspec u = {0};
+    struct elfsyms es = {0};
+    char err[PATH_MAX + 64];
+    int rc = -1;
+    if (parse_spec(p, spec, loc, d, &u) < 0)
+        goto out;
+    if (elfsyms_read(u.path, &es, err, sizeof(err)) < 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
+        goto out;
+    }
+    rc = u.func ? expand_symbols(p, &u, &es, loc, d, targets, ntargets)
+                : expand_address(p, &u, &es, loc, d, targets, ntargets);
+out:
+    elfsyms_free(&es);
+    free(u.target);
+    free(u.func);
+    return rc;
+}
+
+static int list_common(const struct provider *p, const char *spec_glob, FILE *out) {
+    char path[PATH_MAX], err[PATH_MAX + 64];
+    const char *colon = strrchr(spec_glob, ':');
+    struct elfsyms es;
+    if (!colon)
+        return 0; /* no file named: bpftrace would scan every process */
+    char *target = strndup(spec_glob, (size_t)(colon - spec_glob));
+    int rc = 0;
+    if (strpbrk(target, "*?[") || binpath_resolve(target, provider_pid(), path, sizeof(path)) < 0)
+        goto out;
+    if (elfsyms_read(path, &es, err, sizeof(err)) < 0)
+        goto out;
+    for (int i = 0; i < es.n; i++)
+        if (fnmatch(colon + 1, es.syms[i].name, 0) == 0)
+            fprintf(out, "%s:%s:%s\n", p->name, path, es.syms[i].name);
+    elfsyms_free(&es);
+out:
+    free(target);
+    return rc;
+}
+
+/* One uprobe_multi link per program and file serves every target: the
+ * program is loaded for that link type (the runtime's perf fallback is for
+ * kernels without it). */
+static void load_attrs(const struct attach_target *t, struct prog_attrs *out) {
+    (void)t;
+    out->expected_attach_type = (enum bpf_attach_type)UPROBE_MULTI_ATTACH_TYPE;
+}
+
+static int expand_uprobe(const char *spec, const struct loc *loc, struct diag *d,
+                         struct attach_target **targets, int *ntargets) {
+    return expand_common(&provider_uprobe, spec, loc, d, targets, ntargets);
+}
+
+static int expand_uretprobe(const char *spec, const struct loc *loc, struct diag *d,
+                            struct attach_target **targets, int *ntargets) {
+    return expand_common(&provider_uretprobe, spec, loc, d, targets, ntargets);
+}
+
+static int list_uprobe(const char *spec_glob, bool named, FILE *out) {
+    return list_common(&provider_uprobe, spec_glob, out);
+}
+
+static int list_uretprobe(const char *spec_glob, bool named, FILE *out) {
+    return list_common(&provider_uretprobe, spec_glob, out);
+}
+
+const struct provider provider_uprobe = {
+    .name = "uprobe",
+    .aliases = {"u", NULL},
+    .kind = PK_UPROBE,
+    .prog_type = BPF_PROG_TYPE_KPROBE,
+    .max_argn = 6,
+    .emit_argn = arch_emit_pt_regs_arg,
+    .expand = expand_uprobe,
+    .list = list_uprobe,
+    .load_attrs = load_attrs,
+};
+
+const struct provider provider_uretprobe = {
+    .name = "uretprobe",
+    .aliases = {"ur", NULL},
+    .kind = PK_URETPROBE,
+    .prog_type = BPF_PROG_TYPE_KPROBE,
+    .max_argn = 6,
+    .emit_argn = arch_emit_pt_regs_arg,
+    .emit_retval = arch_emit_pt_regs_retval,
+    .expand = expand_uretprobe,
+    .list = list_uretprobe,
+    .load_attrs = load_attrs,
+};

@@ -1,0 +1,20 @@
+/* Where a uprobe or USDT target lives, resolved as bpftrace resolves it:
+ * "libNAME" through the process's mappings (with a PID) or the dynamic
+ * loader's cache, a bare name through PATH, and with a PID in another mount
+ * namespace, through /proc/PID/root. */
+#ifndef TRAWK_BINPATH_H
+#define TRAWK_BINPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Resolves target into out. pid 0: no process. Returns 0, or -1 when no
+ * ELF file of that name exists. */
+int binpath_resolve(const char *target, int pid, char *out, size_t outlen);
+/* "c" -> "/lib/x86_64-linux-gnu/libc.so.6": the library libNAME mapped by
+ * pid (when pid != 0) or listed in /etc/ld.so.cache. Returns 0 or -1. */
+int binpath_which_so(const char *name, int pid, char *out, size_t outlen);
+/* The executable of pid, through /proc/PID/exe. Returns 0 or -1. */
+int binpath_pid_exe(int pid, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,36 @@
+/* Function symbols of an ELF file (executable or shared library) from its
+ * .symtab and .dynsym, with the file offset where each one's code lies, as
+ * the uprobe PMU wants it. Read through libelf; no process is touched. */
+#ifndef TRAWK_ELFSYMS_H
+#define TRAWK_ELFSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct elfsym {
+    char *name;      /* as the symbol table has it (mangled for C++) */
+    char *demangled; /* C++ names demangled, without parameters; NULL otherwise */
+    uint64_t addr;   /* st_value: the virtual address */
+    uint64_t size;
+};
+
+struct elfsyms {
+    struct elfsym *syms; /* sorted by name, one entry per name */
+    int n;
+    struct elf_load *loads; /* PT_LOAD segments, for offsets */
+    int nloads;
+};
+
+/* Reads path's function symbols (FUNC and GNU_IFUNC, defined, with an
+ * address). Returns 0; -1 with a message in err when path cannot be read or
+ * is not ELF. A file without symbols gives n == 0. */
+int elfsyms_read(const char *path, struct elfsyms *out, char *err, size_t errlen);
+void elfsyms_free(struct elfsyms *s);
+/* The file offset of a virtual address, from the PT_LOAD segment holding
+ * it; false when no executable segment holds it. */
+bool elfsyms_offset(const struct elfsyms *s, uint64_t addr, uint64_t *offset);
+/* Whether path is an ELF file (any type). */
+bool elfsyms_is_elf(const char *path);
+
+#endif
