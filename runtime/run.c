@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "attach/attach.h"
@@ -28,6 +29,7 @@ struct session {
     const struct rt_opts *opts;
     struct diag *d;
     struct rt_events *ev;
+    int pidfd;     /* of opts->pid, -1 for none */
     int nattached; /* targets attached to kernel events, not BEGIN/END */
     int nfired;    /* BEGIN and END programs */
 };
@@ -97,8 +99,8 @@ static void announce(const struct session *s) {
 
 /* Whether the process of -p or -c has exited. */
 static bool traced_exited(const struct session *s) {
-    struct pollfd p = {.fd = s->opts->pidfd, .events = POLLIN};
-    return s->opts->pidfd >= 0 && poll(&p, 1, 0) == 1;
+    struct pollfd p = {.fd = s->pidfd, .events = POLLIN};
+    return s->pidfd >= 0 && poll(&p, 1, 0) == 1;
 }
 
 /* Streams events until exit(), a signal, the traced process's end, or, when nothing is attached
@@ -107,12 +109,12 @@ static void event_loop(struct session *s) {
     int code;
 
     while (!rt_stop_requested()) {
-        int n = rt_events_poll(s->ev, s->nattached || s->opts->pidfd >= 0 ? POLL_TIMEOUT_MS : 0);
+        int n = rt_events_poll(s->ev, s->nattached || s->pidfd >= 0 ? POLL_TIMEOUT_MS : 0);
 
         rt_events_check_lost(s->ev);
         if (rt_events_exit_requested(s->ev, &code))
             return;
-        if (n == 0 && s->nattached == 0 && s->opts->pidfd < 0)
+        if (n == 0 && s->nattached == 0 && s->pidfd < 0)
             return;
         if (traced_exited(s)) {
             rt_events_drain(s->ev);
@@ -180,7 +182,7 @@ static uint32_t rt_ringbuf_bytes(int pages) {
 }
 
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
-    struct session s = {.m = m, .opts = opts, .d = d};
+    struct session s = {.m = m, .opts = opts, .d = d, .pidfd = -1};
     /* libbpf's default printer (stderr) stays for -v; passing NULL would silence it. */
     libbpf_print_fn_t old_print = opts->verbose ? NULL : libbpf_set_print(silent_print);
     struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
@@ -198,10 +200,15 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
         m->maps[m->ringbuf_map].max_entries = rt_ringbuf_bytes(opts->ringbuf_pages);
     rt_signals_install(&sigs);
+    /* a process that is gone already ends the run once BEGIN has run */
+    if (opts->pid > 0)
+        s.pidfd = (int)syscall(SYS_pidfd_open, opts->pid, 0);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);
     rt_detach_all(&s.st);
     rt_events_close(s.ev);
+    if (s.pidfd >= 0)
+        close(s.pidfd);
     out_stack_syms_free();
     rt_unload(&s.st);
     rt_state_free(&s.st);

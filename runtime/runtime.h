@@ -18,7 +18,7 @@ struct rt_opts {
     bool verbose;           /* -v: verifier log and attach details */
     bool dry_run;           /* load and attach, then stop */
     int ringbuf_pages;      /* size of the event ring buffer in pages, 0 = the compiler's choice */
-    int pidfd;              /* -p/-c: stop when this process exits (a pidfd), -1 for none */
+    int pid;                /* -p/-c: stop when this process exits, 0 for none */
     struct rt_child *child; /* -c: released once the probes are attached, NULL for none */
 };
 

@@ -353,7 +353,7 @@ static int run_program(const struct cli *c, const char *text) {
                                  .verbose = c->verbose,
                                  .dry_run = c->dry_run,
                                  .ringbuf_pages = ringbuf_pages(),
-                                 .pidfd = c->pidfd,
+                                 .pid = c->pid,
                                  .child = c->child};
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
@@ -375,20 +375,21 @@ static int start_process(struct cli *c) {
         return -1;
     if (c->child)
         c->pid = rt_child_pid(c->child);
-    if (c->pid && (c->pidfd = rt_pidfd_open(c->pid)) < 0)
+    int pidfd = c->pid ? rt_pidfd_open(c->pid) : 0;
+    if (pidfd < 0)
         return -1;
+    if (pidfd > 0)
+        close(pidfd);
     provider_set_pid(c->pid);
     return 0;
 }
 
 static void end_process(struct cli *c) {
     rt_child_finish(c->child);
-    if (c->pidfd >= 0)
-        close(c->pidfd);
 }
 
 int main(int argc, char **argv) {
-    struct cli c = {.pidfd = -1};
+    struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
     if (c.list && !c.program_text) {

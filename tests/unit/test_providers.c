@@ -160,8 +160,7 @@ static void test_unknown_and_unsupported(void **state) {
     expect_error("foo:bar", E_UNKNOWN_PROBE, "Invalid probe type: foo");
     expect_error("kprobe:vfs_read", E_UNSUPPORTED, "kprobe probes are not supported yet");
     expect_error("kr:vfs_read", E_UNSUPPORTED, "kretprobe probes are not supported yet");
-    expect_error("uretprobe:/bin/bash:readline", E_UNSUPPORTED,
-                 "uretprobe probes are not supported yet");
+    expect_error("usdt:/bin/bash:readline", E_UNSUPPORTED, "usdt probes are not supported yet");
     expect_error("fentry:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("kfunc:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("rawtracepoint:sched_switch", E_UNSUPPORTED,
