@@ -4,15 +4,14 @@
  * each as a uprobe at its file offset, with the semaphore as the uprobe's
  * reference counter. */
 #include <fnmatch.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "providers/provider_impl.h"
 #include "providers/usdt_args.h"
 #include "providers/usdt_notes.h"
+#include "providers/usdt_paths.h"
 
 /* An attach point split: the path as written, provider ("*" when left
  * out) and name. */
@@ -39,37 +38,6 @@ static int split(const char *text, struct usdt_spec *s) {
     s->provider = c2 && c2 > c1 + 1 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup("*");
     s->name = strdup(c2 ? c2 + 1 : c1 + 1);
     return 0;
-}
-
-/* A bare name is looked up in PATH, as a shell would. Returns a malloc'd
- * path or NULL. */
-static char *search_path(const char *name) {
-    if (strchr(name, '/'))
-        return strdup(name);
-    const char *env = getenv("PATH");
-    char *dirs = strdup(env ? env : "/usr/bin:/bin"), *save = NULL, *found = NULL;
-    for (char *dir = strtok_r(dirs, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        char *p;
-        if (asprintf(&p, "%s/%s", dir, name) < 0)
-            break;
-        if (access(p, X_OK) == 0)
-            found = p;
-        else
-            free(p);
-    }
-    free(dirs);
-    return found;
-}
-
-/* The files a path names: itself, or every match of a glob. */
-static int resolve_paths(const char *path, glob_t *g) {
-    memset(g, 0, sizeof(*g));
-    char *full = search_path(path);
-    if (!full)
-        return -1;
-    int rc = glob(full, GLOB_NOSORT, NULL, g);
-    free(full);
-    return rc == 0 ? 0 : -1;
 }
 
 struct usdt_expand {
@@ -99,6 +67,7 @@ static int add_location(struct usdt_expand *x, const char *path, const struct us
     t->spec.args = strdup(note->args);
     t->spec.offset = note->offset;
     t->spec.ref_ctr_offset = note->sem_offset;
+    t->spec.pid = provider_pid();
     if (!t->spec.path || !t->spec.symbol || !t->spec.args)
         return -1;
     t->spec.location = location_index(x, t);
@@ -110,7 +79,7 @@ static int expand_file(struct usdt_expand *x, const char *path, const struct loc
                        struct diag *d) {
     struct usdt_notes notes;
     char err[512];
-    if (access(path, X_OK) < 0 || usdt_notes_read(path, &notes, err, sizeof(err)) < 0) {
+    if (usdt_notes_read(path, &notes, err, sizeof(err)) < 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE,
                    "usdt target file '%s' does not exist or is not executable", path);
         return -1;
@@ -133,22 +102,22 @@ static int expand_usdt(const char *text, const struct loc *loc, struct diag *d,
         return -1;
     }
     struct usdt_expand x = {&s, targets, ntargets, 0};
-    glob_t g;
+    struct usdt_paths files;
     int rc = 0;
-    if (resolve_paths(s.path, &g) < 0) {
+    if (usdt_paths_resolve(s.path, provider_pid(), &files) < 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE,
                    "usdt target file '%s' does not exist or is not executable", s.path);
         rc = -1;
     }
-    for (size_t i = 0; rc == 0 && i < g.gl_pathc; i++)
-        rc = expand_file(&x, g.gl_pathv[i], loc, d);
+    for (int i = 0; rc == 0 && i < files.n; i++)
+        rc = expand_file(&x, files.v[i], loc, d);
     if (rc == 0 && x.added == 0 && s.parts == 3)
         diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for usdt %s:%s.", s.path, s.name);
     else if (rc == 0 && x.added == 0)
         diag_error(d, loc, E_UNKNOWN_PROBE,
                    "Probe has no valid attach points. If this is expected, set the "
                    "'missing_probes' config variable to 'warn'.");
-    globfree(&g);
+    usdt_paths_free(&files);
     spec_free(&s);
     return rc < 0 || x.added == 0 ? -1 : x.added;
 }
@@ -186,24 +155,24 @@ static void list_file(const char *path, const char *pattern, FILE *out) {
     usdt_notes_free(&notes);
 }
 
-/* "PATH:GLOB": the probes of the files PATH names; without a path there is
- * nothing to search (bpftrace lists a process's probes with -p). */
+/* "PATH:GLOB": the probes of the files PATH names. A bare glob searches
+ * the files of the -p process, and nothing without one. */
 static int list_usdt(const char *rest, bool named, FILE *out) {
     (void)named;
     const char *colon = strchr(rest, ':');
-    if (!colon)
+    if (!colon && provider_pid() <= 0)
         return 0;
-    char *path = strndup(rest, (size_t)(colon - rest));
-    glob_t g;
-    if (path && resolve_paths(path, &g) == 0) {
-        for (size_t i = 0; i < g.gl_pathc; i++) {
+    char *path = colon ? strndup(rest, (size_t)(colon - rest)) : strdup("");
+    struct usdt_paths files;
+    if (path && usdt_paths_resolve(path, provider_pid(), &files) == 0) {
+        for (int i = 0; i < files.n; i++) {
             char *pattern;
-            if (asprintf(&pattern, "%s%s", g.gl_pathv[i], colon) < 0)
+            if (asprintf(&pattern, "%s%s", files.v[i], colon ? colon : ":*") < 0)
                 break;
-            list_file(g.gl_pathv[i], pattern, out);
+            list_file(files.v[i], pattern, out);
             free(pattern);
         }
-        globfree(&g);
+        usdt_paths_free(&files);
     }
     free(path);
     return 0;

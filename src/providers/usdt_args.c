@@ -156,3 +156,13 @@ int usdt_args_parse(const char *s, struct usdt_arg *out, int max, char *err, siz
         n++;
     }
 }
+
+int64_t usdt_arg_const(const struct usdt_arg *a) {
+    if (a->size >= 8)
+        return a->value;
+    int bits = a->size * 8;
+    uint64_t v = (uint64_t)a->value & ((1ULL << bits) - 1);
+    if (a->is_signed && (v >> (bits - 1)))
+        v |= ~0ULL << bits;
+    return (int64_t)v;
+}

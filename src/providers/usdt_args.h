@@ -32,6 +32,9 @@ struct usdt_arg {
  * arguments, or -1 with a message in err. */
 int usdt_args_parse(const char *s, struct usdt_arg *out, int max, char *err, size_t errlen);
 
+/* A constant argument's value, truncated to its size and extended by its sign. */
+int64_t usdt_arg_const(const struct usdt_arg *a);
+
 /* The provider's argN (usdt_emit.c): reg = argument n of the program's one
  * target, 0 past its last argument. */
 struct cg;

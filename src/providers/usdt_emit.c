@@ -66,8 +66,8 @@ void usdt_emit_argn(struct cg *cg, int n, int reg) {
     }
     const struct usdt_arg *a = &args[n];
     switch (a->kind) {
-    case USDT_ARG_CONST:
-        emit_ld_imm64(&cg->e, reg, a->value);
+    case USDT_ARG_CONST: /* "4@$-1" is 4294967295: constants have their size too */
+        emit_ld_imm64(&cg->e, reg, usdt_arg_const(a));
         break;
     case USDT_ARG_REG:
         load_slot(cg, reg, a->reg);

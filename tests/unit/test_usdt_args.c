@@ -50,6 +50,12 @@ static void test_constants(void **state) {
     assert_int_equal(a[1].value, -5);
     assert_int_equal(a[2].value, 16);
     assert_int_equal(a[3].value, 4294967296LL);
+    assert_int_equal(parse("4@$-202182160 -2@$61936 1@$-16 -1@$240 -8@$-5", a), 5);
+    assert_int_equal(usdt_arg_const(&a[0]), 4092785136LL);
+    assert_int_equal(usdt_arg_const(&a[1]), -3600);
+    assert_int_equal(usdt_arg_const(&a[2]), 240);
+    assert_int_equal(usdt_arg_const(&a[3]), -16);
+    assert_int_equal(usdt_arg_const(&a[4]), -5);
 }
 
 static void test_memory(void **state) {
