@@ -137,6 +137,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     };
     int opt;
     /* '+' stops at the first non-option: what follows are positional parameters */
+options:
     while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
@@ -202,8 +203,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
-    if (c->list && !c->program_text && optind < argc) {
+    if (c->list && !c->program_text && !c->list_glob && optind < argc) {
         c->list_glob = argv[optind++];
+        goto options; /* options may follow the glob, as in -l 'usdt:*' -p PID */
     } else if (!c->program_text && !c->list) {
         if (optind >= argc) {
             usage(stderr);
