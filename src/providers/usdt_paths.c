@@ -45,21 +45,11 @@ static int pid_files(int pid, const char *pattern, struct usdt_paths *out) {
     return 0;
 }
 
-/* A glob over the process's files: a relative one ends an absolute path
- * ("./bin*" matches "/any/where/bin1"), as in bpftrace. */
-static int pid_glob(int pid, const char *path, struct usdt_paths *out) {
-    if (!*path || strcmp(path, "*") == 0 || path[0] == '/')
-        return pid_files(pid, strcmp(path, "*") == 0 ? "" : path, out);
-    char pattern[PATH_MAX + 2];
-    snprintf(pattern, sizeof(pattern), "*/%s", strncmp(path, "./", 2) == 0 ? path + 2 : path);
-    return pid_files(pid, pattern, out);
-}
-
 int usdt_paths_resolve(const char *path, int pid, struct usdt_paths *out) {
     memset(out, 0, sizeof(*out));
     char resolved[PATH_MAX];
-    if (pid > 0 && (!*path || strpbrk(path, "*?[")))
-        return pid_glob(pid, path, out);
+    if (pid > 0 && (!*path || strcmp(path, "*") == 0))
+        return pid_files(pid, "", out);
     if (strpbrk(path, "*?[")) {
         glob_t g;
         if (glob(path, 0, NULL, &g) != 0)

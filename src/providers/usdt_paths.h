@@ -1,7 +1,7 @@
 /* The files a usdt attach point's PATH names: one file resolved as
  * bpftrace resolves it (sys/binpath.h), every match of a glob, or with -p
- * the files the process maps (an empty PATH or a glob is matched against
- * them, reached through /proc/PID/root). */
+ * and an empty PATH or "*", the files the process maps (reached through
+ * /proc/PID/root, which works in any mount namespace). */
 #ifndef TRAWK_USDT_PATHS_H
 #define TRAWK_USDT_PATHS_H
 
