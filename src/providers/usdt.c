@@ -30,7 +30,9 @@ static int split(const char *text, struct usdt_spec *s) {
     memset(s, 0, sizeof(*s));
     const char *c1 = strchr(text, ':');
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-    s->parts = !*text ? 0 : !c1 ? 1 : !c2 ? 2 : strchr(c2 + 1, ':') ? 4 : 3;
+    s->parts = *text ? 1 : 0;
+    for (const char *c = c1; c; c = strchr(c + 1, ':'))
+        s->parts++;
     if (s->parts < 2 || s->parts > 3)
         return -1;
     s->path = strndup(text, (size_t)(c1 - text));
@@ -97,7 +99,8 @@ static int expand_usdt(const char *text, const struct loc *loc, struct diag *d,
                        struct attach_target **targets, int *ntargets) {
     struct usdt_spec s;
     if (split(text, &s) < 0) {
-        diag_error(d, loc, E_UNKNOWN_PROBE, "usdt probe type requires 2 or 3 arguments");
+        diag_error(d, loc, E_UNKNOWN_PROBE, "usdt probe type requires 2 or 3 arguments, found %d",
+                   s.parts);
         spec_free(&s);
         return -1;
     }

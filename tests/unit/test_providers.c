@@ -163,7 +163,10 @@ static void test_unknown_and_unsupported(void **state) {
     expect_error("kr:vfs_read", E_UNSUPPORTED, "kretprobe probes are not supported yet");
     expect_error("usdt:/etc/passwd:p:n", E_UNKNOWN_PROBE,
                  "usdt target file '/etc/passwd' does not exist or is not executable");
-    expect_error("usdt:/bin/sh", E_UNKNOWN_PROBE, "usdt probe type requires 2 or 3 arguments");
+    expect_error("usdt:/bin/sh", E_UNKNOWN_PROBE,
+                 "usdt probe type requires 2 or 3 arguments, found 1");
+    expect_error("usdt:/bin/sh:a:b:c", E_UNKNOWN_PROBE,
+                 "usdt probe type requires 2 or 3 arguments, found 4");
     expect_error("fentry:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("kfunc:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("rawtracepoint:sched_switch", E_UNSUPPORTED,
