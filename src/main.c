@@ -77,6 +77,8 @@ static void usage(FILE *out) {
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
+          "    --usdt-file-activation\n"
+          "                   activate usdt semaphores based on file path\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -92,7 +94,7 @@ static void usage(FILE *out) {
           out);
 }
 
-enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE };
+enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION };
 
 /* Appends to a list that lives as long as the process (the CLI's). */
 static int push_arg(const char ***list, int *n, const char *arg) {
@@ -126,6 +128,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
+        {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
         {NULL, 0, NULL, 0},
     };
@@ -184,6 +187,10 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             }
             c->no_ringbuf = true;
             break;
+        case OPT_USDT_FILE_ACTIVATION:
+            /* nothing to do: the kernel raises a USDT semaphore in every process
+               mapping the file (the uprobe's reference counter) */
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -195,6 +202,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
+    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it */
     if (c->list && !c->program_text && optind < argc) {
         c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list) {
