@@ -189,6 +189,7 @@ const struct provider provider_usdt = {
     /* each location has its own operands, read by its own program */
     .program_per_target = true,
     .max_argn = USDT_MAX_ARGS,
+    .user_memory = AS_USER,
     .emit_argn = usdt_emit_argn,
     .expand = expand_usdt,
     .list = list_usdt,
