@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "manifest.h"
+#include "output/output.h"
 
 struct rt_opts {
     FILE *out;         /* program output (stdout or -o FILE) */
@@ -16,6 +17,7 @@ struct rt_opts {
     bool verbose;      /* -v: verifier log and attach details */
     bool dry_run;      /* load and attach, then stop */
     int ringbuf_pages; /* size of the event ring buffer in pages, 0 = the compiler's choice */
+    struct out_dump_opts dump; /* the map dump at exit: folded stacks, flame graph files */
 };
 
 /* Whether the kernel has BPF ring buffers (5.8+); without them events go

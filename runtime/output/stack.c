@@ -86,20 +86,29 @@ void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
         out_str_fmt(s, "0x%" PRIx64, addr);
 }
 
-void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
-                   const void *p) {
+int out_stack_frames(const struct manifest *m, const struct type *t, const void *p, uint64_t **ips,
+                     int *pid) {
     int64_t id;
-    uint64_t pid = 0;
+    uint64_t upid = 0;
     memcpy(&id, p, 8);
     if (t->stack_user)
-        memcpy(&pid, (const uint8_t *)p + 8, 8);
+        memcpy(&upid, (const uint8_t *)p + 8, 8);
+    *pid = t->stack_user ? (int)upid : -1;
     const struct map_desc *map = stack_map(m, t);
-    uint64_t *ips = map ? calloc(map->value_size / 8 + 1, 8) : NULL;
-    int n = ips ? read_frames(map, id, ips) : 0;
-    if (n > t->stack_limit)
-        n = t->stack_limit;
+    *ips = calloc(map ? map->value_size / 8 + 1 : 1, 8);
+    if (!*ips)
+        abort();
+    int n = map ? read_frames(map, id, *ips) : 0;
+    return n > t->stack_limit ? t->stack_limit : n;
+}
+
+void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
+                   const void *p) {
+    uint64_t *ips;
+    int pid;
+    int n = out_stack_frames(m, t, p, &ips, &pid);
     bool raw = t->stack_mode == STACK_RAW || t->stack_mode == STACK_BUILD_ID;
-    struct rt_syms *syms = n && !raw ? out_stack_syms(t->stack_user ? (int)pid : -1) : NULL;
+    struct rt_syms *syms = n && !raw ? out_stack_syms(pid) : NULL;
     out_stack_text(s, t->stack_mode, t->stack_user, ips, n, resolve, syms);
     free(ips);
 }

@@ -31,6 +31,12 @@ void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const ui
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p);
 
+/* The frames of the T_STACK value p, innermost first, in a new array
+ * *ips (freed by the caller); *pid is the process whose symbols name them,
+ * -1 for the kernel. Returns how many there are. */
+int out_stack_frames(const struct manifest *m, const struct type *t, const void *p, uint64_t **ips,
+                     int *pid);
+
 /* ksym/usym values: the symbol's name without offset, or "0xaddr". */
 void out_fmt_sym(struct out_str *s, const struct type *t, const void *p);
 
