@@ -64,9 +64,8 @@ static uint32_t addr_frame(struct fold *f, int pid, uint64_t addr) {
     size_t i = slot_of(f, pid, addr);
     if (f->slots[i].frame)
         return f->slots[i].frame - 1;
-    struct rt_syms *syms = out_stack_syms(pid);
     struct rt_sym sym;
-    const char *name = syms && rt_syms_lookup(syms, addr, &sym) == 0 ? sym.name : "[unknown]";
+    const char *name = out_sym_lookup(pid, addr, &sym) == 0 ? sym.name : "[unknown]";
     uint32_t frame = out_prof_frame(f->p, name, pid != -1 ? OUT_FRAME_USER : OUT_FRAME_KERNEL);
     f->slots[i] = (struct addr_slot){.addr = addr, .pid = pid, .frame = frame + 1};
     f->used++;

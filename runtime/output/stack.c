@@ -40,8 +40,9 @@ void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const ui
     }
 }
 
+/* ctx points to the pid whose symbols name the frames (-1: the kernel). */
 static int resolve(void *ctx, uint64_t addr, struct rt_sym *sym) {
-    return ctx ? rt_syms_lookup(ctx, addr, sym) : -1;
+    return out_sym_lookup(*(const int *)ctx, addr, sym);
 }
 
 static const struct map_desc *stack_map(const struct manifest *m, const struct type *t) {
@@ -78,9 +79,8 @@ void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
     memcpy(&addr, p, 8);
     if (t->kind == T_USYM)
         memcpy(&pid, (const uint8_t *)p + 8, 8);
-    struct rt_syms *syms = out_stack_syms(t->kind == T_USYM ? (int)pid : -1);
     struct rt_sym sym;
-    if (syms && rt_syms_lookup(syms, addr, &sym) == 0)
+    if (out_sym_lookup(t->kind == T_USYM ? (int)pid : -1, addr, &sym) == 0)
         out_str_puts(s, sym.name);
     else
         out_str_fmt(s, "0x%" PRIx64, addr);
@@ -108,7 +108,6 @@ void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct typ
     int pid;
     int n = out_stack_frames(m, t, p, &ips, &pid);
     bool raw = t->stack_mode == STACK_RAW || t->stack_mode == STACK_BUILD_ID;
-    struct rt_syms *syms = n && !raw ? out_stack_syms(pid) : NULL;
-    out_stack_text(s, t->stack_mode, t->stack_user, ips, n, resolve, syms);
+    out_stack_text(s, t->stack_mode, t->stack_user, ips, n, raw ? NULL : resolve, &pid);
     free(ips);
 }

@@ -1,14 +1,16 @@
 /* Spins in user space through functions with known names, for the profile
- * and flame graph tests: "busyloop SECONDS [jit]". main calls flame_outer,
- * which calls flame_inner (most of the time) and flame_side. With "jit" it
- * also runs a loop from an anonymous executable mapping, named only by the
- * perf map /tmp/perf-PID.map that it writes, as JIT runtimes do (and
- * removes at exit). Built with -fno-omit-frame-pointer; its comm is its
+ * and flame graph tests: "busyloop SECONDS [jit COMM]". main calls
+ * flame_outer, which calls flame_inner (most of the time) and flame_side.
+ * With "jit" it runs a loop from an anonymous executable mapping instead,
+ * named only by the perf map /tmp/perf-PID.map that it writes, as JIT
+ * runtimes do (and removes at exit); then it takes the name COMM, so that a
+ * test selects it only once the map exists. Built with -fno-omit-frame-pointer; its comm is its
  * file name, so each test builds its own copy. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,8 +49,8 @@ static void remove_perf_map(void) {
 typedef void (*jit_fn)(long);
 
 static jit_fn make_jit(void) {
-    void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *p =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
     memcpy(p, jit_code, sizeof(jit_code));
@@ -65,7 +67,7 @@ static jit_fn make_jit(void) {
 int main(int argc, char **argv) {
     double end = now() + (argc > 1 ? atof(argv[1]) : 1);
     jit_fn jit = argc > 2 && strcmp(argv[2], "jit") == 0 ? make_jit() : NULL;
-    if (argc > 2 && !jit)
+    if (argc > 2 && (!jit || argc < 4 || prctl(PR_SET_NAME, argv[3]) != 0))
         return 1;
     while (now() < end) {
         if (jit)
