@@ -38,11 +38,23 @@ static const char *kind_name(const struct type *t) {
     return sema_tname(t);
 }
 
+/* The string literal arg stands for: a literal, or a positional parameter
+ * ($1, str($1)), which bpftrace takes as one too; NULL otherwise. The
+ * first walk turns the parameter into a literal in place. */
+static struct node *literal(struct sema *s, struct node *arg) {
+    if (arg->kind == N_CALL && arg->str && strcmp(arg->str, "str") == 0 && arg->a &&
+        !arg->a->next && (arg->a->kind == N_POSITIONAL || arg->a->kind == N_STRING))
+        arg = arg->a;
+    if (arg->kind == N_POSITIONAL)
+        sema_positional(s, arg);
+    return arg->kind == N_STRING ? arg : NULL;
+}
+
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
-    struct node *arg = call->a;
-    if (arg->kind != N_STRING) {
-        const struct type *t = sema_expr(s, arg);
+    struct node *arg = literal(s, call->a);
+    if (!arg) {
+        const struct type *t = sema_expr(s, call->a);
         sema_error(s, &call->loc, E_ARGS, "kaddr() expects a string literal (%s provided)",
                    kind_name(t));
         return &type_u64;
