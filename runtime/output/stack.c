@@ -12,6 +12,16 @@
 /* bpftrace indents the frames of its own mode by this many spaces. */
 #define STACK_INDENT 8
 
+/* Decimal without printf: frames are most of the text printed at exit. */
+static void put_u64(struct out_str *s, uint64_t v) {
+    char buf[24];
+    size_t i = sizeof(buf);
+    do
+        buf[--i] = (char)('0' + v % 10);
+    while (v /= 10);
+    out_str_putn(s, buf + i, sizeof(buf) - i);
+}
+
 static void frame_text(struct out_str *s, enum stack_mode mode, bool user, uint64_t ip,
                        out_sym_fn fn, void *ctx) {
     struct rt_sym sym;
@@ -20,9 +30,11 @@ static void frame_text(struct out_str *s, enum stack_mode mode, bool user, uint6
         out_str_fmt(s, "\t%" PRIx64 " ", ip);
     else
         out_str_fill(s, ' ', STACK_INDENT);
-    if (known)
-        out_str_fmt(s, "%s+%" PRIu64, sym.name, sym.offset);
-    else
+    if (known) {
+        out_str_puts(s, sym.name);
+        out_str_putc(s, '+');
+        put_u64(s, sym.offset);
+    } else
         out_str_fmt(s, "0x%" PRIx64, ip);
     if (mode == STACK_PERF && user)
         out_str_fmt(s, " (%s)", known && sym.module ? sym.module : "[unknown]");

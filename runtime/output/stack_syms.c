@@ -3,6 +3,7 @@
  * whole run rather than threaded through every printer. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ksyms.h"
 #include "stack.h"
@@ -43,7 +44,9 @@ int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
     const char *name = ksyms_state > 0 ? out_ksyms_lookup(&ksyms, addr, &sym->offset) : NULL;
     if (!name)
         return -1;
-    snprintf(sym->name, sizeof(sym->name), "%s", name);
+    size_t len = strnlen(name, sizeof(sym->name) - 1);
+    memcpy(sym->name, name, len);
+    sym->name[len] = 0;
     sym->module = NULL;
     return 0;
 }
