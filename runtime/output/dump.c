@@ -47,17 +47,18 @@ static void write_file(const char *path, const char *what, const struct out_str 
         fprintf(stderr, "ERROR: failed to write %s '%s': %s\n", what, path, strerror(errno));
 }
 
-void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_opts *o) {
-    if (!o || !o->folded)
+void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_opts *o, bool print) {
+    bool folded = print && o && o->folded;
+    if (print && !folded)
         out_print_all_maps(out, m);
-    if (!o || (!o->folded && !o->svg_path && !o->speedscope_path))
+    if (!o || (!folded && !o->svg_path && !o->speedscope_path))
         return;
     struct out_profiles p;
     out_profiles_init(&p);
-    collect(&p, m, o->folded);
+    collect(&p, m, folded);
     struct out_str s;
     out_str_init(&s);
-    if (o->folded) {
+    if (folded) {
         out_folded_write(&s, &p);
         out_str_write(&s, out);
     }

@@ -33,8 +33,9 @@ struct out_dump_opts {
     const char *title;           /* of the SVG and the speedscope file */
 };
 
-/* The dump at exit: out_print_all_maps, or folded stacks, then the files
- * asked for. o NULL is bpftrace's text alone. */
-void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_opts *o);
+/* The dump at exit: out_print_all_maps, or folded stacks, when print (the
+ * config's print_maps_on_exit); then the files asked for, either way.
+ * o NULL is bpftrace's text alone. */
+void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_opts *o, bool print);
 
 #endif
