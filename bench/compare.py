@@ -19,6 +19,12 @@ Measures:
   e) typed kernel memory: the wall time of `BEGIN { printf("%d\\n",
      curtask->real_parent->pid); exit(); }` (BTF read at start) and the
      per-event cost of `@[curtask->real_parent->pid] = count()` on getppid;
+  f) printing kernel stacks at exit: `profile:us:50 { @s[kstack] = count(); }`
+     while a workload walks the file system, /proc and /sys (thousands of
+     distinct kernel stacks, up to 10,000 and more in a few seconds), then
+     SIGINT: the time to exit minus that of the same program whose
+     predicate never holds (detaching and exiting alone), with the number of
+     stacks printed;
   d) binary size (stripped), with and without shared libraries, and whether trawk
      links LLVM or clang.
 Not part of the test suite. Uses only the Python standard library; bpftool
@@ -136,6 +142,43 @@ def wildcard_wall(argv, runs):
         wait_quiet()
         times.append(run_timed(argv)[0])
     return statistics.median(times)
+
+
+# ------------------------------------------------- stacks printed at exit
+
+# One percpuhash as count() makes it, big enough for every distinct stack.
+STACKS = "let @s = percpuhash(65536); profile:us:50 %s { @s[kstack] = count(); }"
+STACK_WORKLOAD = ("while :; do find / -xdev >/dev/null 2>&1; "
+                  "cat /proc/*/stat /proc/*/status >/dev/null 2>&1; done & "
+                  "while :; do ls -lR /sys/kernel /sys/devices >/dev/null 2>&1; done & wait")
+
+
+def exit_time(tool, prog, secs):
+    """Runs prog under the workload for secs, then SIGINT; returns (seconds
+    from the signal to exit, stacks printed)."""
+    p = subprocess.Popen([tool, "-e", prog], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.DEVNULL, env=dict(os.environ, **{NOTIFY: "1"}))
+    if p.stdout.readline().strip() != NOTIFY.encode():
+        p.kill()
+        p.wait()
+        return None, 0
+    w = subprocess.Popen(["bash", "-c", STACK_WORKLOAD], start_new_session=True)
+    time.sleep(secs)
+    os.killpg(w.pid, signal.SIGKILL)
+    w.wait()
+    start = time.monotonic()
+    p.send_signal(signal.SIGINT)
+    out = p.stdout.read()
+    p.wait()
+    return time.monotonic() - start, len(re.findall(rb"^@s\[", out, re.M))
+
+
+def stack_printing(tool, secs):
+    full, n = exit_time(tool, STACKS % "", secs)
+    empty, _ = exit_time(tool, STACKS % "/cpu > 100000/", 1)
+    if full is None or empty is None:
+        return None
+    return {"print": max(0.0, full - empty), "exit": full, "stacks": n}
 
 
 # ---------------------------------------------------------- per-event cost
@@ -285,6 +328,7 @@ def main():
     ap.add_argument("--slow-runs", type=int, default=3, help="runs of the wildcard program")
     ap.add_argument("--calls", type=int, default=500000, help="getppid calls in (c)")
     ap.add_argument("--skip-wildcard", action="store_true")
+    ap.add_argument("--stack-secs", type=float, default=6, help="profiling time in (f)")
     args = ap.parse_args()
 
     if os.geteuid() != 0:
@@ -323,6 +367,7 @@ def main():
         shutil.rmtree(tmp, ignore_errors=True)
     for name, tool in tools.items():
         res[name]["size"] = sizes(tool)
+        res[name]["stacks"] = stack_printing(tool, args.stack_secs)
 
     t, b = res["trawk"], res["bpftrace"]
     ev = lambda r, k: r.get("event", {}) and r["event"].get(k)
@@ -341,6 +386,10 @@ def main():
     bev = lambda r, k: r.get("btf_event", {}) and r["btf_event"].get(k)
     row("(e) BTF: ns per event", bev(t, "ns_per_run"), bev(b, "ns_per_run"), lambda v: "%.0f ns" % v)
     row("(e) BTF: xlated instructions", bev(t, "insns"), bev(b, "insns"), lambda v: "%d" % v)
+    stk = lambda r, k: r.get("stacks") and r["stacks"][k]
+    row("(f) kstacks printed at exit", stk(t, "stacks"), stk(b, "stacks"), lambda v: "%d" % v)
+    row("(f) their printing time", stk(t, "print"), stk(b, "print"), lambda v: "%.2f s" % v)
+    row("(f) SIGINT to exit, all of it", stk(t, "exit"), stk(b, "exit"), lambda v: "%.2f s" % v)
     row("(d) binary size, stripped", t.get("size", (None,))[0], b.get("size", (None,))[0], mib)
     row("(d) binary + shared libraries", t.get("size", (None, None))[1],
         b.get("size", (None, None))[1], mib)

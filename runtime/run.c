@@ -144,8 +144,7 @@ static int finish(struct session *s) {
     if (rt_events_lost_total(s->ev) > 0)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
-    if (s->m->print_maps_on_exit)
-        out_print_all_maps(s->opts->out, s->m);
+    out_dump_maps(s->opts->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
     return rt_events_exit_requested(s->ev, &code) ? code : 0;

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "manifest.h"
+#include "output/output.h"
 
 struct rt_child;
 
@@ -20,6 +21,7 @@ struct rt_opts {
     int ringbuf_pages;      /* size of the event ring buffer in pages, 0 = the compiler's choice */
     int pid;                /* -p/-c: stop when this process exits, 0 for none */
     struct rt_child *child; /* -c: released once the probes are attached, NULL for none */
+    struct out_dump_opts dump; /* the map dump at exit: folded stacks, flame graph files */
 };
 
 /* Whether the kernel has BPF ring buffers (5.8+); without them events go

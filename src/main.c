@@ -28,7 +28,8 @@ struct cli {
     const char *dump;        /* -d ast | bpf */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run;
-    bool no_ringbuf; /* --no-feature ringbuf */
+    bool no_ringbuf;                /* --no-feature ringbuf */
+    struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
     struct cg_opts cg;
     const char **include_dirs; /* -I */
     int ninclude_dirs;
@@ -70,6 +71,11 @@ static void usage(FILE *out) {
           "    -l [glob]      list probes matching glob, or those the program would attach\n"
           "    -q, --quiet    keep messages about attaching probes quiet\n"
           "    -o file        write program output to file\n"
+          "    -f FORMAT      output format of the maps at exit ('text', 'folded')\n"
+          "    --flamegraph FILE.svg\n"
+          "                   also write an SVG flame graph of the maps keyed by stacks\n"
+          "    --speedscope FILE.json\n"
+          "                   also write them as a speedscope profile\n"
           "    -I DIR         add the directory to the include search path\n"
           "    --include FILE add an #include file before preprocessing\n"
           "    -p PID         enable USDT probes on PID\n"
@@ -94,7 +100,25 @@ static void usage(FILE *out) {
           out);
 }
 
-enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION };
+enum {
+    OPT_DRY_RUN = 256,
+    OPT_NO_FEATURE,
+    OPT_INCLUDE,
+    OPT_USDT_FILE_ACTIVATION,
+    OPT_FLAMEGRAPH,
+    OPT_SPEEDSCOPE
+};
+
+/* -f: bpftrace's text, or folded stacks (flamegraph.pl's input). */
+static int set_format(struct cli *c, const char *format) {
+    if (strcmp(format, "text") != 0 && strcmp(format, "folded") != 0) {
+        fprintf(stderr, "ERROR: Invalid output format \"%s\"\nValid formats: 'text', 'folded'\n",
+                format);
+        return -1;
+    }
+    c->exit_dump.folded = strcmp(format, "folded") == 0;
+    return 0;
+}
 
 /* Appends to a list that lives as long as the process (the CLI's). */
 static int push_arg(const char ***list, int *n, const char *arg) {
@@ -130,6 +154,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
+        {"flamegraph", required_argument, NULL, OPT_FLAMEGRAPH},
+        {"speedscope", required_argument, NULL, OPT_SPEEDSCOPE},
         {NULL, 0, NULL, 0},
     };
     argc = split_named(argc, argv, c);
@@ -137,7 +163,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     /* Options may follow the script (`trawk x.bt -c CMD`), as getopt
      * permutes them for bpftrace; positional parameters that start with
      * "-" go after "--". */
-    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -167,6 +193,16 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             }
             c->dump = optarg;
+            break;
+        case 'f':
+            if (set_format(c, optarg) < 0)
+                return -1;
+            break;
+        case OPT_FLAMEGRAPH:
+            c->exit_dump.svg_path = optarg;
+            break;
+        case OPT_SPEEDSCOPE:
+            c->exit_dump.speedscope_path = optarg;
             break;
         case 'I':
             if (push_arg(&c->include_dirs, &c->ninclude_dirs, optarg) < 0)
@@ -354,7 +390,9 @@ static int run_program(const struct cli *c, const char *text) {
                                  .dry_run = c->dry_run,
                                  .ringbuf_pages = ringbuf_pages(),
                                  .pid = c->pid,
-                                 .child = c->child};
+                                 .child = c->child,
+                                 .dump = c->exit_dump};
+            ro.dump.title = c->script_path ? c->script_path : c->program_text;
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
                 fclose(out);

@@ -4,6 +4,7 @@
 #ifndef TRAWK_OUTPUT_H
 #define TRAWK_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -21,5 +22,20 @@ void out_print_all_maps(FILE *out, const struct manifest *m);
 /* Prints one map (print(@m, top, div)); top = 0 prints all, div = 0 or 1 divides nothing. */
 void out_print_map(FILE *out, const struct manifest *m, const struct map_desc *map, uint64_t top,
                    uint64_t div);
+
+/* What the map dump at exit makes besides bpftrace's text (dump.c). Maps
+ * that fold are those keyed by anything (stacks, comm...) whose value is a
+ * count, a sum or an integer: see out_prof_from_map. */
+struct out_dump_opts {
+    bool folded;                 /* -f folded: those maps as folded stacks, instead of text */
+    const char *svg_path;        /* --flamegraph FILE: an SVG flame graph of them */
+    const char *speedscope_path; /* --speedscope FILE: a speedscope profile of them */
+    const char *title;           /* of the SVG and the speedscope file */
+};
+
+/* The dump at exit: out_print_all_maps, or folded stacks, when print (the
+ * config's print_maps_on_exit); then the files asked for, either way.
+ * o NULL is bpftrace's text alone. */
+void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_opts *o, bool print);
 
 #endif

@@ -12,6 +12,16 @@
 /* bpftrace indents the frames of its own mode by this many spaces. */
 #define STACK_INDENT 8
 
+/* Decimal without printf: frames are most of the text printed at exit. */
+static void put_u64(struct out_str *s, uint64_t v) {
+    char buf[24];
+    size_t i = sizeof(buf);
+    do
+        buf[--i] = (char)('0' + v % 10);
+    while (v /= 10);
+    out_str_putn(s, buf + i, sizeof(buf) - i);
+}
+
 static void frame_text(struct out_str *s, enum stack_mode mode, bool user, uint64_t ip,
                        out_sym_fn fn, void *ctx) {
     struct rt_sym sym;
@@ -20,9 +30,11 @@ static void frame_text(struct out_str *s, enum stack_mode mode, bool user, uint6
         out_str_fmt(s, "\t%" PRIx64 " ", ip);
     else
         out_str_fill(s, ' ', STACK_INDENT);
-    if (known)
-        out_str_fmt(s, "%s+%" PRIu64, sym.name, sym.offset);
-    else
+    if (known) {
+        out_str_puts(s, sym.name);
+        out_str_putc(s, '+');
+        put_u64(s, sym.offset);
+    } else
         out_str_fmt(s, "0x%" PRIx64, ip);
     if (mode == STACK_PERF && user)
         out_str_fmt(s, " (%s)", known && sym.module ? sym.module : "[unknown]");
@@ -40,8 +52,9 @@ void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const ui
     }
 }
 
+/* ctx points to the pid whose symbols name the frames (-1: the kernel). */
 static int resolve(void *ctx, uint64_t addr, struct rt_sym *sym) {
-    return ctx ? rt_syms_lookup(ctx, addr, sym) : -1;
+    return out_sym_lookup(*(const int *)ctx, addr, sym);
 }
 
 static const struct map_desc *stack_map(const struct manifest *m, const struct type *t) {
@@ -78,28 +91,35 @@ void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
     memcpy(&addr, p, 8);
     if (t->kind == T_USYM)
         memcpy(&pid, (const uint8_t *)p + 8, 8);
-    struct rt_syms *syms = out_stack_syms(t->kind == T_USYM ? (int)pid : -1);
     struct rt_sym sym;
-    if (syms && rt_syms_lookup(syms, addr, &sym) == 0)
+    if (out_sym_lookup(t->kind == T_USYM ? (int)pid : -1, addr, &sym) == 0)
         out_str_puts(s, sym.name);
     else
         out_str_fmt(s, "0x%" PRIx64, addr);
 }
 
-void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
-                   const void *p) {
+int out_stack_frames(const struct manifest *m, const struct type *t, const void *p, uint64_t **ips,
+                     int *pid) {
     int64_t id;
-    uint64_t pid = 0;
+    uint64_t upid = 0;
     memcpy(&id, p, 8);
     if (t->stack_user)
-        memcpy(&pid, (const uint8_t *)p + 8, 8);
+        memcpy(&upid, (const uint8_t *)p + 8, 8);
+    *pid = t->stack_user ? (int)upid : -1;
     const struct map_desc *map = stack_map(m, t);
-    uint64_t *ips = map ? calloc(map->value_size / 8 + 1, 8) : NULL;
-    int n = ips ? read_frames(map, id, ips) : 0;
-    if (n > t->stack_limit)
-        n = t->stack_limit;
+    *ips = calloc(map ? map->value_size / 8 + 1 : 1, 8);
+    if (!*ips)
+        abort();
+    int n = map ? read_frames(map, id, *ips) : 0;
+    return n > t->stack_limit ? t->stack_limit : n;
+}
+
+void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
+                   const void *p) {
+    uint64_t *ips;
+    int pid;
+    int n = out_stack_frames(m, t, p, &ips, &pid);
     bool raw = t->stack_mode == STACK_RAW || t->stack_mode == STACK_BUILD_ID;
-    struct rt_syms *syms = n && !raw ? out_stack_syms(t->stack_user ? (int)pid : -1) : NULL;
-    out_stack_text(s, t->stack_mode, t->stack_user, ips, n, resolve, syms);
+    out_stack_text(s, t->stack_mode, t->stack_user, ips, n, raw ? NULL : resolve, &pid);
     free(ips);
 }

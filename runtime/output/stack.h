@@ -31,6 +31,12 @@ void out_stack_text(struct out_str *s, enum stack_mode mode, bool user, const ui
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p);
 
+/* The frames of the T_STACK value p, innermost first, in a new array
+ * *ips (freed by the caller); *pid is the process whose symbols name them,
+ * -1 for the kernel. Returns how many there are. */
+int out_stack_frames(const struct manifest *m, const struct type *t, const void *p, uint64_t **ips,
+                     int *pid);
+
 /* ksym/usym values: the symbol's name without offset, or "0xaddr". */
 void out_fmt_sym(struct out_str *s, const struct type *t, const void *p);
 
@@ -41,7 +47,9 @@ void out_stack_seen(const struct manifest *m, const struct type *t, const void *
 /* stack_syms.c: symbol tables, opened on first use and kept: the kernel's,
  * and one per process, so that a process's stacks keep their names after
  * it exits once one of them was printed. */
-struct rt_syms *out_stack_syms(int pid); /* pid -1: the kernel; NULL when unreadable */
+/* Resolves addr in the process pid (pid <= 0: the kernel, from one sorted
+ * table of /proc/kallsyms, see ksyms.h). Returns -1 when it has no symbol. */
+int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym);
 /* Closes every table (at exit). */
 void out_stack_syms_free(void);
 

@@ -1,8 +1,11 @@
 /* The symbol tables behind stack printing. They belong to the process
  * (like /proc/kallsyms, which they read), so they are kept here for the
  * whole run rather than threaded through every printer. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "ksyms.h"
 #include "stack.h"
 
 struct pid_syms {
@@ -10,8 +13,8 @@ struct pid_syms {
     struct rt_syms *syms; /* NULL: tried and failed, not tried again */
 };
 
-static struct rt_syms *kernel_syms;
-static bool kernel_tried;
+static struct out_ksyms ksyms; /* the kernel's, for stacks and ksym */
+static int ksyms_state;        /* 0 not read, 1 read, -1 unreadable */
 static struct pid_syms *procs;
 static int nprocs, cap_procs;
 
@@ -31,14 +34,21 @@ static struct rt_syms *process_syms(int pid) {
     return procs[nprocs++].syms;
 }
 
-struct rt_syms *out_stack_syms(int pid) {
-    if (pid > 0)
-        return process_syms(pid);
-    if (!kernel_tried) {
-        kernel_syms = rt_syms_open(-1);
-        kernel_tried = true;
+int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
+    if (pid > 0) {
+        struct rt_syms *syms = process_syms(pid);
+        return syms ? rt_syms_lookup(syms, addr, sym) : -1;
     }
-    return kernel_syms;
+    if (ksyms_state == 0)
+        ksyms_state = out_ksyms_load(&ksyms, NULL) == 0 ? 1 : -1;
+    const char *name = ksyms_state > 0 ? out_ksyms_lookup(&ksyms, addr, &sym->offset) : NULL;
+    if (!name)
+        return -1;
+    size_t len = strnlen(name, sizeof(sym->name) - 1);
+    memcpy(sym->name, name, len);
+    sym->name[len] = 0;
+    sym->module = NULL;
+    return 0;
 }
 
 void out_stack_syms_free(void) {
@@ -47,7 +57,6 @@ void out_stack_syms_free(void) {
     free(procs);
     procs = NULL;
     nprocs = cap_procs = 0;
-    rt_syms_close(kernel_syms);
-    kernel_syms = NULL;
-    kernel_tried = false;
+    out_ksyms_free(&ksyms);
+    ksyms_state = 0;
 }

@@ -91,6 +91,7 @@ enum func {
     F_USTACK,
     F_KSYM,
     F_USYM,
+    F_KADDR,
     F_HAS_KEY,
     F_STRFTIME,
     F_NTOP,

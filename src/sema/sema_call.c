@@ -15,15 +15,15 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",         "usym",          "kaddr",       "uaddr",    "pton",          "cat",
-    "system",       "signal",        "override",    "strncmp",  "strcontains",   "strstr",
-    "strlen",       "len",           "buf",         "kstack",   "ustack",        "reg",
-    "macaddr",      "cgroupid",      "cgroup_path", "path",     "signal_name",   "debugf",
-    "errorf",       "warnf",         "fail",        "assert",   "static_assert", "percpu_kaddr",
-    "skboutput",    "socket_cookie", "unwatch",     "find",     "tseries",       "kptr",
-    "uptr",         "nsecs",         "str_concat",  "memcmp",   "write_user",    "signal_thread",
-    "container_of", "typeof",        "sizeof",      "offsetof", "is_err",        "pid",
-    "tid",          "comm",
+    "ksym",          "usym",        "uaddr",    "pton",          "cat",           "system",
+    "signal",        "override",    "strncmp",  "strcontains",   "strstr",        "strlen",
+    "len",           "buf",         "kstack",   "ustack",        "reg",           "macaddr",
+    "cgroupid",      "cgroup_path", "path",     "signal_name",   "debugf",        "errorf",
+    "warnf",         "fail",        "assert",   "static_assert", "percpu_kaddr",  "skboutput",
+    "socket_cookie", "unwatch",     "find",     "tseries",       "kptr",          "uptr",
+    "nsecs",         "str_concat",  "memcmp",   "write_user",    "signal_thread", "container_of",
+    "typeof",        "sizeof",      "offsetof", "is_err",        "pid",           "tid",
+    "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -240,6 +240,7 @@ static const struct func_desc funcs[] = {
     {"ustack", F_USTACK, 0, 2, sema_stack_call},
     {"ksym", F_KSYM, 1, 1, sema_sym_call},
     {"usym", F_USYM, 1, 1, sema_sym_call},
+    {"kaddr", F_KADDR, 1, 1, sema_kaddr_call},
     {"count", F_COUNT, 0, 0, NULL},
     {"sum", F_SUM, 1, 1, NULL},
     {"avg", F_AVG, 1, 1, NULL},
@@ -289,7 +290,8 @@ static bool is_unsupported(const char *name) {
 /* A function with a value has no type after a bad call, so that its uses
  * report nothing more. */
 static bool has_value(enum func id) {
-    return id == F_STR || id == F_KSTACK || id == F_USTACK || id == F_KSYM || id == F_USYM;
+    return id == F_STR || id == F_KADDR || id == F_KSTACK || id == F_USTACK || id == F_KSYM ||
+           id == F_USYM;
 }
 
 const struct type *sema_call(struct sema *s, struct node *call) {

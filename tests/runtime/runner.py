@@ -30,7 +30,7 @@ NOTIFY = "__BPFTRACE_NOTIFY_PROBES_ATTACHED"
 DEFAULT_TIMEOUT = 5.0
 
 # Directives that take a value, and whether they may repeat.
-SINGLE = {"PROG", "FILE", "SCRIPT", "OPTS", "ARGS", "STDIN", "SETUP", "TRIGGER",
+SINGLE = {"PROG", "FILE", "SCRIPT", "OPTS", "ARGS", "STDIN", "SETUP", "TRIGGER", "AFTER",
           "SIGNAL", "EXIT", "TIMEOUT", "REQUIRES"}
 REPEATED = {"ENV", "EXPECT", "EXPECT_REGEX", "EXPECT_NONE", "EXPECT_BLOCK",
             "EXPECT_ALL", "ERR_EXPECT", "ERR_REGEX", "ERR_NONE", "ERR_BLOCK",
@@ -402,6 +402,10 @@ def run_case(case, trawk):
         else:
             problems += check_exit(case, run.proc.returncode)
         problems += check_output(case, out, err)
+        if finished and "AFTER" in case.fields:
+            why = run_trigger(case.fields["AFTER"], tmpdir, env, time.monotonic() + timeout)
+            if why:
+                problems.append("after: " + why.replace("trigger ", ""))
         if leaks:
             problems += leaks.after_exit()
         dur = time.monotonic() - start
