@@ -75,11 +75,12 @@ static int parse_spec(const struct provider *p, const char *spec, const struct l
     int parts = count_parts(spec), pid = provider_pid();
     const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
     if (parts == 1 && pid > 0 && *spec) {
-        if (binpath_pid_exe(pid, u->path, sizeof(u->path)) < 0) {
+        char exe[PATH_MAX];
+        if (binpath_pid_exe(pid, exe, sizeof(exe)) < 0) {
             diag_error(d, loc, E_UNKNOWN_PROBE, "could not read the executable of PID %d", pid);
             return -1;
         }
-        u->target = strdup(u->path);
+        u->target = strdup(exe);
         return parse_func(p, spec, loc, d, u);
     }
     if (parts != 2 && parts != 3) {
@@ -98,11 +99,6 @@ static int parse_spec(const struct provider *p, const char *spec, const struct l
     u->target = strndup(spec, (size_t)(first - spec));
     if (!*u->target) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s should have a target", p->name);
-        return -1;
-    }
-    if (binpath_resolve(u->target, pid, u->path, sizeof(u->path)) < 0) {
-        diag_error(d, loc, E_UNKNOWN_PROBE,
-                   "uprobe target file '%s' does not exist or is not executable", u->target);
         return -1;
     }
     if (!last[1]) {
@@ -150,9 +146,10 @@ static int add_symbol(const struct provider *p, const struct uspec *u, const str
     return 1;
 }
 
+/* Adds the symbols of one file matching u->func; returns how many, -1
+ * when out of memory. */
 static int expand_symbols(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
-                          const struct loc *loc, struct diag *d, struct attach_target **targets,
-                          int *ntargets) {
+                          struct attach_target **targets, int *ntargets) {
     bool glob = strpbrk(u->func, "*?[") != NULL;
     int added = 0;
     for (int i = 0; i < es->n; i++) {
@@ -165,13 +162,7 @@ static int expand_symbols(const struct provider *p, const struct uspec *u, const
         if (!glob && rc)
             break;
     }
-    if (added == 0 && glob)
-        diag_error(d, loc, E_UNKNOWN_PROBE,
-                   "Probe has no valid attach points. If this is expected, set the "
-                   "'missing_probes' config variable to 'warn'.");
-    else if (added == 0)
-        diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s:%s.", p->name, u->path, u->func);
-    return added ? added : -1;
+    return added;
 }
 
 static int expand_address(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
@@ -189,46 +180,94 @@ static int expand_address(const struct provider *p, const struct uspec *u, const
     return add(p, u, rest, off, targets, ntargets) ? 1 : -1;
 }
 
-static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
-                         struct diag *d, struct attach_target **targets, int *ntargets) {
-    struct uspec u = {0};
-    struct elfsyms es = {0};
+/* One file of the target: its symbols or the address. Returns how many
+ * targets were added, -1 after reporting an error. */
+static int expand_file(const struct provider *p, struct uspec *u, const char *path, bool many,
+                       const struct loc *loc, struct diag *d, struct attach_target **targets,
+                       int *ntargets) {
+    struct elfsyms es;
     char err[PATH_MAX + 64];
-    int rc = -1;
-    if (parse_spec(p, spec, loc, d, &u) < 0)
-        goto out;
-    if (elfsyms_read(u.path, &es, err, sizeof(err)) < 0) {
+    int rc;
+    snprintf(u->path, sizeof(u->path), "%s", path);
+    if (elfsyms_read(u->path, &es, err, sizeof(err)) < 0) {
+        if (many)
+            return 0; /* a glob or a process's mappings: skip what cannot be read */
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
-        goto out;
+        return -1;
     }
-    rc = u.func ? expand_symbols(p, &u, &es, loc, d, targets, ntargets)
-                : expand_address(p, &u, &es, loc, d, targets, ntargets);
-out:
+    if (u->func)
+        rc = expand_symbols(p, u, &es, targets, ntargets);
+    else
+        rc = expand_address(p, u, &es, loc, d, targets, ntargets);
     elfsyms_free(&es);
-    free(u.target);
-    free(u.func);
     return rc;
 }
 
-static int list_common(const struct provider *p, const char *spec_glob, FILE *out) {
-    char path[PATH_MAX], err[PATH_MAX + 64];
-    const char *colon = strrchr(spec_glob, ':');
+static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
+                         struct diag *d, struct attach_target **targets, int *ntargets) {
+    struct uspec u = {0};
+    char **paths = NULL;
+    int npaths = 0, added = 0, rc = 0;
+    if (parse_spec(p, spec, loc, d, &u) < 0)
+        goto fail;
+    npaths = binpath_expand(u.target, provider_pid(), &paths);
+    if (npaths <= 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE,
+                   "uprobe target file '%s' does not exist or is not executable", u.target);
+        goto fail;
+    }
+    for (int i = 0; i < npaths && rc >= 0; i++) {
+        rc = expand_file(p, &u, paths[i], npaths > 1 || strpbrk(u.target, "*?["), loc, d, targets,
+                         ntargets);
+        added += rc > 0 ? rc : 0;
+    }
+    if (rc >= 0 && added == 0 && u.func) {
+        if (npaths > 1 || strpbrk(u.func, "*?["))
+            diag_error(d, loc, E_UNKNOWN_PROBE,
+                       "Probe has no valid attach points. If this is expected, set the "
+                       "'missing_probes' config variable to 'warn'.");
+        else
+            diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s:%s.", p->name, u.path,
+                       u.func);
+    }
+    if (rc < 0 || added == 0)
+        goto fail;
+    binpath_free(paths, npaths);
+    free(u.target);
+    free(u.func);
+    return added;
+fail:
+    binpath_free(paths, npaths > 0 ? npaths : 0);
+    free(u.target);
+    free(u.func);
+    return -1;
+}
+
+static void list_file(const struct provider *p, const char *path, const char *func_glob,
+                      FILE *out) {
     struct elfsyms es;
-    if (!colon)
-        return 0; /* no file named: bpftrace would scan every process */
-    char *target = strndup(spec_glob, (size_t)(colon - spec_glob));
-    int rc = 0;
-    if (strpbrk(target, "*?[") || binpath_resolve(target, provider_pid(), path, sizeof(path)) < 0)
-        goto out;
+    char err[PATH_MAX + 64];
     if (elfsyms_read(path, &es, err, sizeof(err)) < 0)
-        goto out;
+        return;
     for (int i = 0; i < es.n; i++)
-        if (fnmatch(colon + 1, es.syms[i].name, 0) == 0)
+        if (fnmatch(func_glob, es.syms[i].name, 0) == 0)
             fprintf(out, "%s:%s:%s\n", p->name, path, es.syms[i].name);
     elfsyms_free(&es);
-out:
+}
+
+/* "PATH:FUNC" with globs in both; a bare "FUNC" means every file of -p's
+ * process (nothing without one, as bpftrace lists). */
+static int list_common(const struct provider *p, const char *spec_glob, FILE *out) {
+    const char *colon = strrchr(spec_glob, ':');
+    char *target = colon ? strndup(spec_glob, (size_t)(colon - spec_glob)) : strdup("*");
+    char **paths;
+    int n = target ? binpath_expand(target, provider_pid(), &paths) : -1;
+    for (int i = 0; i < n; i++)
+        list_file(p, paths[i], colon ? colon + 1 : spec_glob, out);
+    if (n > 0)
+        binpath_free(paths, n);
     free(target);
-    return rc;
+    return 0;
 }
 
 /* One uprobe_multi link per program and file serves every target: the
