@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/cg.h"
 #include "providers/arch.h"
 #include "providers/provider_impl.h"
 #include "sys/binpath.h"
@@ -270,6 +271,14 @@ static int list_common(const struct provider *p, const char *spec_glob, FILE *ou
     return 0;
 }
 
+/* The probe's address in the process, which uprobe_multi links keep for
+ * bpf_get_func_ip (pt_regs->ip is the return address in a uretprobe). */
+static void emit_func_ip(struct cg *cg, int reg) {
+    cg_ctx(cg, R1);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_func_ip));
+    emit(&cg->e, MOV64_REG(reg, R0));
+}
+
 /* One uprobe_multi link per program and file serves every target: the
  * program is loaded for that link type (the runtime's perf fallback is for
  * kernels without it). */
@@ -303,6 +312,8 @@ const struct provider provider_uprobe = {
     .prog_type = BPF_PROG_TYPE_KPROBE,
     .max_argn = 6,
     .emit_argn = arch_emit_pt_regs_arg,
+    .emit_func_ip = emit_func_ip,
+    .func_user = true,
     .expand = expand_uprobe,
     .list = list_uprobe,
     .load_attrs = load_attrs,
@@ -316,6 +327,8 @@ const struct provider provider_uretprobe = {
     .max_argn = 6,
     .emit_argn = arch_emit_pt_regs_arg,
     .emit_retval = arch_emit_pt_regs_retval,
+    .emit_func_ip = emit_func_ip,
+    .func_user = true,
     .expand = expand_uretprobe,
     .list = list_uretprobe,
     .load_attrs = load_attrs,

@@ -5,6 +5,9 @@
 
 #include "sema/sema_impl.h"
 
+/* The name func's rewrite gives its address: no script can spell it. */
+#define FUNC_IP_NAME "func ip"
+
 static const struct {
     const char *name;
     enum builtin id;
@@ -15,7 +18,7 @@ static const struct {
     {"cpu", B_CPU, &type_u32},         {"nsecs", B_NSECS, &type_u64},
     {"elapsed", B_ELAPSED, &type_u64}, {"probe", B_PROBE, &type_probe},
     {"retval", B_RETVAL, &type_u64},   {"args", B_ARGS, NULL},
-    {"curtask", B_CURTASK, NULL},
+    {"curtask", B_CURTASK, NULL},      {FUNC_IP_NAME, B_FUNC_IP, &type_u64},
 };
 
 /* bpftrace builtins trawk does not implement yet. */
@@ -47,6 +50,37 @@ static bool lacks_args(const struct provider *p) {
 
 static bool has_args(const struct provider *p) {
     return p->args_type != NULL;
+}
+
+static bool lacks_func(const struct provider *p) {
+    return !p->emit_func_ip;
+}
+
+static bool func_in_kernel(const struct provider *p) {
+    return !p->func_user;
+}
+
+/* func becomes usym(address) or ksym(address), so that it prints, keys
+ * maps and compares as those do. */
+static const struct type *func(struct sema *s, struct node *n) {
+    if (s->unit_count == 0 || any_unit(s, lacks_func)) {
+        if (s->probe_complete && s->unit_count > 0)
+            sema_error(s, &n->loc, E_CONTEXT, "The func builtin can not be used with '%s' probes",
+                       s->out->units[s->unit_first].prov->name);
+        return NULL;
+    }
+    bool user = !any_unit(s, func_in_kernel);
+    struct node *ip = ast_new_str(N_IDENT, &n->loc, FUNC_IP_NAME, strlen(FUNC_IP_NAME));
+    if (!ip)
+        return NULL;
+    ip->sym = B_FUNC_IP;
+    ip->ty = &type_u64;
+    free(n->str);
+    n->str = strdup(user ? "usym" : "ksym");
+    n->kind = N_CALL;
+    n->sym = user ? F_USYM : F_KSYM;
+    n->a = ip;
+    return user ? &type_usym : &type_ksym;
 }
 
 static bool lacks_retval(const struct provider *p) {
@@ -140,13 +174,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
     }
     if (strcmp(name, "cpid") == 0)
         return cpid(s, n);
-    if (strcmp(name, "func") == 0) {
-        /* no provider trawk has yet knows its probed function */
-        if (s->probe_complete && s->unit_count > 0)
-            sema_error(s, &n->loc, E_CONTEXT, "The func builtin can not be used with '%s' probes",
-                       s->out->units[s->unit_first].prov->name);
-        return NULL;
-    }
+    if (strcmp(name, "func") == 0)
+        return func(s, n);
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);
