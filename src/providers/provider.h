@@ -39,6 +39,8 @@ struct provider {
                                 tracepoints have per-program recursion guards, not
                                 bpf_prog_active): each gets its own .scratch region */
     int max_argn;
+    bool user_space; /* probes user code: integers cast to pointers point into user
+                        memory (uprobe, USDT), as in bpftrace */
 
     /* ---- context accessors: the provider emits the code ---- */
     /* The record type of args for one target, built in arena with types from
