@@ -119,7 +119,8 @@ static int parse_pid(const char *text, int *pid) {
     return 0;
 }
 
-static int parse_cli(int argc, char **argv, struct cli *c) {
+/* Options up to the first non-option or "--" (consumed). */
+static int parse_options(int argc, char **argv, struct cli *c) {
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -195,6 +196,13 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
+    return 0;
+}
+
+static int parse_cli(int argc, char **argv, struct cli *c) {
+    if (parse_options(argc, argv, c) < 0)
+        return -1;
+    bool ended = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
     if (c->list && !c->program_text && optind < argc) {
         c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list) {
@@ -204,6 +212,10 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         }
         c->script_path = argv[optind++];
     }
+    /* options may follow the script or the -l glob, as bpftrace takes them
+     * ("script.bt -p PID"); positional parameters start at the next word */
+    if (!ended && (c->script_path || c->list_glob) && parse_options(argc, argv, c) < 0)
+        return -1;
     c->positional = argv + optind;
     c->npositional = argc - optind;
     split_named(c, strcmp(argv[optind - 1], "--") == 0);
