@@ -47,6 +47,9 @@ struct provider {
      * ct; NULL when the target's layout cannot be read. */
     const struct type *(*args_type)(const struct attach_target *t, struct ctypes *ct,
                                     struct type_arena *arena);
+    /* Why args_type gave NULL for t, as bpftrace words it (reported at the
+     * attach point); NULL: a generic message at args. */
+    void (*args_missing)(const struct attach_target *t, char *msg, size_t len);
     /* Leaves the address of the args record in reg; says how to read it. */
     enum args_space (*emit_args)(struct cg *cg, int reg);
     /* Leaves argN (a u64) in reg. */

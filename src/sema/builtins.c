@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "providers/arch.h"
 #include "sema/sema_impl.h"
 
 /* The name func's rewrite gives its address: no script can spell it. */
@@ -48,8 +49,9 @@ static bool lacks_args(const struct provider *p) {
     return !p->args_type;
 }
 
+/* args the code generator can read (uprobes name args only to explain why not) */
 static bool has_args(const struct provider *p) {
-    return p->args_type != NULL;
+    return p->args_type != NULL && p->emit_args != NULL;
 }
 
 static bool lacks_func(const struct provider *p) {
@@ -81,6 +83,10 @@ static const struct type *func(struct sema *s, struct node *n) {
     n->sym = user ? F_USYM : F_KSYM;
     n->a = ip;
     return user ? &type_usym : &type_ksym;
+}
+
+static bool lacks_argn(const struct provider *p) {
+    return !p->emit_argn;
 }
 
 static bool lacks_retval(const struct provider *p) {
@@ -165,7 +171,9 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         n->aux = argn;
         if (argn_allowed(s, argn))
             return &type_u64;
-        if (s->probe_complete)
+        if (s->probe_complete && s->unit_count > 0 && !any_unit(s, lacks_argn))
+            sema_error(s, &n->loc, E_CONTEXT, "%s doesn't support %s", arch_current()->name, name);
+        else if (s->probe_complete)
             sema_error(
                 s, &n->loc, E_CONTEXT,
                 "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
@@ -197,6 +205,19 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
 
 /* ---- args ---- */
 
+/* No target of the probe has an args record: the provider says why, at
+ * the attach point, or a generic message at args. */
+static void args_missing(struct sema *s, struct node *n) {
+    const struct sema_unit *u = &s->out->units[s->unit_first];
+    char why[1024];
+    if (!u->prov->args_missing || u->ntargets == 0 || !u->probe || !u->probe->a) {
+        sema_error(s, &n->loc, E_IO, "cannot read the arguments of this probe");
+        return;
+    }
+    u->prov->args_missing(&u->targets[0], why, sizeof(why));
+    sema_error(s, &u->probe->a->loc, E_CONTEXT, "%s", why);
+}
+
 /* The args record of one target, merged with the other targets' so far:
  * targets of one block may differ, but the fields a block reads must have
  * one type (each target gets its own program). */
@@ -212,7 +233,7 @@ const struct type *sema_args_type(struct sema *s, struct node *n) {
             first = u->prov->args_type(&u->targets[t], s->out->ct, s->types);
     }
     if (!first)
-        sema_error(s, &n->loc, E_IO, "cannot read the arguments of this probe");
+        args_missing(s, n);
     return first;
 }
 
