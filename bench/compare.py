@@ -19,6 +19,10 @@ Measures:
   e) typed kernel memory: the wall time of `BEGIN { printf("%d\\n",
      curtask->real_parent->pid); exit(); }` (BTF read at start) and the
      per-event cost of `@[curtask->real_parent->pid] = count()` on getppid;
+  f) user-space wildcards: attach + run + exit of `uprobe:libc:str*` and of
+     every function of libc (`uprobe:libc:*`, which bpftrace refuses as a
+     whole: pthread_spin_lock starts with an instruction uprobes cannot
+     step; n/a when a tracer fails);
   d) binary size (stripped), with and without shared libraries, and whether trawk
      links LLVM or clang.
 Not part of the test suite. Uses only the Python standard library; bpftool
@@ -47,6 +51,8 @@ WILDCARD = "tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:
 PER_EVENT = "tracepoint:syscalls:sys_enter_getppid { @[tid, comm] = count(); }"
 # Typed kernel memory: BTF loaded at start, two pointer reads per event.
 BTF_HELLO = 'BEGIN { printf("%d\\n", curtask->real_parent->pid); exit(); }'
+UPROBE_STR = "uprobe:libc:str* { @ = count(); } interval:ms:100 { exit(); }"
+UPROBE_ALL = "uprobe:libc:* { @ = count(); } interval:ms:100 { exit(); }"
 BTF_EVENT = "tracepoint:syscalls:sys_enter_getppid { @[curtask->real_parent->pid] = count(); }"
 
 # The workload: a tight getppid() loop in C when a compiler is around,
@@ -135,6 +141,18 @@ def wildcard_wall(argv, runs):
     for _ in range(max(1, runs)):
         wait_quiet()
         times.append(run_timed(argv)[0])
+    return statistics.median(times)
+
+
+def uprobe_wall(argv, runs):
+    """Like wildcard_wall, None when the tracer fails (cannot attach)."""
+    times = []
+    for _ in range(max(1, runs)):
+        wait_quiet()
+        secs, _, code = run_timed(argv)
+        if code != 0:
+            return None
+        times.append(secs)
     return statistics.median(times)
 
 
@@ -304,6 +322,8 @@ def main():
         res[name]["btf_hello"], _ = median_wall([tool, "-q", "-e", BTF_HELLO], args.runs)
         if not args.skip_wildcard:
             res[name]["wild"] = wildcard_wall([tool, "-q", "-e", WILDCARD], args.slow_runs)
+            res[name]["ustr"] = uprobe_wall([tool, "-q", "-e", UPROBE_STR], args.slow_runs)
+            res[name]["uall"] = uprobe_wall([tool, "-q", "-e", UPROBE_ALL], args.slow_runs)
     stats_path = "/proc/sys/kernel/bpf_stats_enabled"
     with open(stats_path) as f:
         old = f.read().strip()
@@ -331,6 +351,10 @@ def main():
     row("(a) hello: peak RSS", t.get("hello_rss"), b.get("hello_rss"), lambda v: "%.1f MiB" % (v / 1024))
     if not args.skip_wildcard:
         row("(b) sys_enter_* attach+run+exit", t.get("wild"), b.get("wild"), lambda v: "%.2f s" % v)
+        row("(f) uprobe:libc:str* attach+run+exit", t.get("ustr"), b.get("ustr"),
+            lambda v: "%.2f s" % v)
+        row("(f) uprobe:libc:* attach+run+exit", t.get("uall"), b.get("uall"),
+            lambda v: "%.2f s" % v)
     row("(c) BPF ns per event", ev(t, "ns_per_run"), ev(b, "ns_per_run"), lambda v: "%.0f ns" % v)
     row("(c) xlated instructions", ev(t, "insns"), ev(b, "insns"), lambda v: "%d" % v)
     row("(c) jited bytes", ev(t, "jited"), ev(b, "jited"), lambda v: "%d" % v)
