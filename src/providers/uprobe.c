@@ -25,6 +25,7 @@ struct uspec {
     uint64_t func_off;   /* FUNC+OFFSET */
     uint64_t address;    /* PATH:0xADDR */
     bool cpp;            /* PATH:cpp:FUNC: match demangled names */
+    char lang[8];        /* "cpp" or "c" when named: part of the probe name */
 };
 
 static bool parse_uint(const char *s, uint64_t *v) {
@@ -34,13 +35,6 @@ static bool parse_uint(const char *s, uint64_t *v) {
     errno = 0;
     *v = strtoull(s, &end, 0);
     return !*end && errno == 0;
-}
-
-static int count_parts(const char *spec) {
-    int n = 1;
-    for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':'))
-        n++;
-    return n;
 }
 
 /* FUNC, FUNC+OFFSET or ADDRESS into u. */
@@ -69,45 +63,71 @@ static int parse_func(const struct provider *p, const char *func, const struct l
     return 0;
 }
 
-/* Splits "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
- * executable), and resolves PATH. */
+/* Splits spec at its colons, except inside a quoted function name
+ * (cpp:"ns::Foo::bar"). Returns the number of parts (at most max), whose
+ * text lives in *buf. */
+static int split_parts(const char *spec, char **buf, char **parts, int max) {
+    const char *q = strchr(spec, '"');
+    size_t head = q ? (size_t)(q - spec) : strlen(spec);
+    int n = 0;
+    *buf = malloc(strlen(spec) + 2);
+    if (!*buf)
+        return -1;
+    memcpy(*buf, spec, head);
+    (*buf)[head] = 0;
+    if (q && head > 0 && (*buf)[head - 1] == ':')
+        (*buf)[head - 1] = 0;
+    char *rest = *buf;
+    if (!q || head > 0)
+        while (rest && n < max)
+            parts[n++] = strsep(&rest, ":");
+    if (rest)
+        return max + 1; /* too many */
+    if (q && n < max) {
+        char *fn = *buf + head + 1;
+        strcpy(fn, q + 1);
+        fn[strcspn(fn, "\"")] = 0;
+        parts[n++] = fn;
+    } else if (q) {
+        return max + 1;
+    }
+    return n;
+}
+
+/* "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
+ * executable). */
 static int parse_spec(const struct provider *p, const char *spec, const struct loc *loc,
                       struct diag *d, struct uspec *u) {
-    int parts = count_parts(spec), pid = provider_pid();
-    const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
-    if (parts == 1 && pid > 0 && *spec) {
+    char *buf, *part[3];
+    int parts = *spec ? split_parts(spec, &buf, part, 3) : 0, pid = provider_pid(), rc = -1;
+    if (parts < 0)
+        return -1;
+    if (parts == 1 && pid > 0) {
         char exe[PATH_MAX];
-        if (binpath_pid_exe(pid, exe, sizeof(exe)) < 0) {
+        if (binpath_pid_exe(pid, exe, sizeof(exe)) < 0)
             diag_error(d, loc, E_UNKNOWN_PROBE, "could not read the executable of PID %d", pid);
-            return -1;
-        }
-        u->target = strdup(exe);
-        return parse_func(p, spec, loc, d, u);
-    }
-    if (parts != 2 && parts != 3) {
+        else if ((u->target = strdup(exe)))
+            rc = parse_func(p, part[0], loc, d, u);
+    } else if (parts != 2 && parts != 3) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe type requires 2 or 3 arguments, found %d",
-                   p->name, *spec ? parts : 0);
-        return -1;
-    }
-    if (parts == 3) {
-        u->cpp = strncmp(first + 1, "cpp:", 4) == 0;
-        if (!u->cpp && strncmp(first + 1, "c:", 2) != 0) {
-            diag_error(d, loc, E_UNKNOWN_PROBE, "unsupported language type: %.*s",
-                       (int)(last - first - 1), first + 1);
-            return -1;
-        }
-    }
-    u->target = strndup(spec, (size_t)(first - spec));
-    if (!*u->target) {
+                   p->name, parts);
+    } else if (parts == 3 && strcmp(part[1], "cpp") != 0 && strcmp(part[1], "c") != 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "unsupported language type: %s", part[1]);
+    } else if (!*part[0]) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s should have a target", p->name);
-        return -1;
-    }
-    if (!last[1]) {
+    } else if (!*part[parts - 1]) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s should be attached to a function and/or address",
                    p->name);
-        return -1;
+    } else {
+        u->target = strdup(part[0]);
+        if (parts == 3)
+            snprintf(u->lang, sizeof(u->lang), "%s", part[1]);
+        u->cpp = parts == 3 && strcmp(part[1], "cpp") == 0;
+        rc = parse_func(p, part[parts - 1], loc, d, u);
     }
-    return parse_func(p, last + 1, loc, d, u);
+    if (parts > 0)
+        free(buf);
+    return rc;
 }
 
 static struct attach_target *add(const struct provider *p, const struct uspec *u, const char *rest,
@@ -137,10 +157,9 @@ static int add_symbol(const struct provider *p, const struct uspec *u, const str
     char rest[1024];
     if (!elfsyms_offset(es, s->addr + u->func_off, &off))
         return 0; /* not code the process runs */
-    if (u->func_off)
-        snprintf(rest, sizeof(rest), "%s+%llu", s->name, (unsigned long long)u->func_off);
-    else
-        snprintf(rest, sizeof(rest), "%s", s->name);
+    int len = snprintf(rest, sizeof(rest), "%s%s%s", u->lang, *u->lang ? ":" : "", s->name);
+    if (u->func_off && len > 0 && (size_t)len < sizeof(rest))
+        snprintf(rest + len, sizeof(rest) - (size_t)len, "+%llu", (unsigned long long)u->func_off);
     struct attach_target *t = add(p, u, rest, off, targets, ntargets);
     if (!t || !(t->spec.symbol = strdup(s->name)))
         return -1;
