@@ -78,6 +78,7 @@ static void usage(FILE *out) {
           "    -p PID         enable USDT probes on PID\n"
           "    -c 'CMD'       run CMD and enable USDT probes on resulting process\n"
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
+          "    --unsafe       accepted for bpftrace compatibility (no effect)\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    -v, --verbose  verbose messages\n"
@@ -95,7 +96,7 @@ static void usage(FILE *out) {
           out);
 }
 
-enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE };
+enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE, OPT_UNSAFE };
 
 /* Appends to a list that lives as long as the process (the CLI's). */
 static int push_arg(const char ***list, int *n, const char *arg) {
@@ -131,6 +132,7 @@ static int parse_options(int argc, char **argv, struct cli *c) {
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"include", required_argument, NULL, OPT_INCLUDE},
+        {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -173,6 +175,11 @@ static int parse_options(int argc, char **argv, struct cli *c) {
         case OPT_INCLUDE:
             if (push_arg(&c->include_files, &c->ninclude_files, optarg) < 0)
                 return -1;
+            break;
+        case OPT_UNSAFE:
+            /* bpftrace's permission for system() and for uprobes it cannot
+             * check: trawk has no system() and checks no instruction
+             * boundaries, so there is nothing to permit */
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;

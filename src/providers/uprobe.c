@@ -155,6 +155,10 @@ static int add_symbol(const struct provider *p, const struct uspec *u, const str
                       const struct elfsym *s, struct attach_target **targets, int *ntargets) {
     uint64_t off;
     char rest[1024];
+    if (u->func_off && u->func_off >= s->size) {
+        errno = ERANGE;
+        return -1;
+    }
     if (!elfsyms_offset(es, s->addr + u->func_off, &off))
         return 0; /* not code the process runs */
     int len = snprintf(rest, sizeof(rest), "%s%s%s", u->lang, *u->lang ? ":" : "", s->name);
@@ -164,6 +168,13 @@ static int add_symbol(const struct provider *p, const struct uspec *u, const str
     if (!t || !(t->spec.symbol = strdup(s->name)))
         return -1;
     return 1;
+}
+
+static uint64_t func_size(const struct elfsyms *es, const char *name) {
+    for (int i = 0; i < es->n; i++)
+        if (strcmp(es->syms[i].name, name) == 0)
+            return es->syms[i].size;
+    return 0;
 }
 
 /* Adds the symbols of one file matching u->func; returns how many, -1
@@ -191,8 +202,9 @@ static int expand_address(const struct provider *p, const struct uspec *u, const
     uint64_t off;
     char rest[32];
     if (!elfsyms_offset(es, u->address, &off)) {
-        diag_error(d, loc, E_UNKNOWN_PROBE, "Could not resolve address: %s:0x%llx", u->path,
-                   (unsigned long long)u->address);
+        /* bpftrace reports it without a location */
+        diag_plain_error(d, E_UNKNOWN_PROBE, "Could not resolve address: %s:0x%llx", u->path,
+                         (unsigned long long)u->address);
         return -1;
     }
     /* bpftrace names an address probe by its decimal value */
@@ -215,9 +227,14 @@ static int expand_file(const struct provider *p, struct uspec *u, const char *pa
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
         return -1;
     }
-    if (u->func)
+    if (u->func) {
+        errno = 0;
         rc = expand_symbols(p, u, &es, targets, ntargets);
-    else
+        if (rc < 0 && errno == ERANGE)
+            diag_error(d, loc, E_UNKNOWN_PROBE,
+                       "Offset outside the function bounds ('%s' size is %llu)", u->func,
+                       (unsigned long long)func_size(&es, u->func));
+    } else
         rc = expand_address(p, u, &es, loc, d, targets, ntargets);
     elfsyms_free(&es);
     return rc;
