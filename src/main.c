@@ -133,6 +133,7 @@ static int parse_options(int argc, char **argv, struct cli *c) {
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
+        {"pid", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     int opt;
