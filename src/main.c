@@ -44,22 +44,19 @@ struct cli {
     int pidfd;              /* of pid or the child, -1 for none */
 };
 
-/* Named program options (getopt()) follow a "--": the one getopt_long
- * consumed (all_named) or one among the positional parameters. */
-static void split_named(struct cli *c, bool all_named) {
-    for (int i = 0; i < c->npositional && !all_named; i++) {
-        if (strcmp(c->positional[i], "--") == 0) {
-            c->named = c->positional + i + 1;
-            c->nnamed = c->npositional - i - 1;
-            c->npositional = i;
-            return;
+/* Named program options (getopt()) follow the first "--"; getopt_long
+ * only sees what comes before it, so that it cannot permute the
+ * positional parameters past it. Returns the index of the "--" (argc when
+ * there is none). */
+static int split_named(int argc, char **argv, struct cli *c) {
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0) {
+            c->named = argv + i + 1;
+            c->nnamed = argc - i - 1;
+            return i;
         }
     }
-    if (all_named) {
-        c->named = c->positional;
-        c->nnamed = c->npositional;
-        c->npositional = 0;
-    }
+    return argc;
 }
 
 static void usage(FILE *out) {
@@ -81,6 +78,8 @@ static void usage(FILE *out) {
           "    --unsafe       accepted for bpftrace compatibility (no effect)\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
+          "    --usdt-file-activation\n"
+          "                   activate usdt semaphores based on file path\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -96,7 +95,7 @@ static void usage(FILE *out) {
           out);
 }
 
-enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE, OPT_UNSAFE };
+enum { OPT_DRY_RUN = 256, OPT_NO_FEATURE, OPT_INCLUDE, OPT_USDT_FILE_ACTIVATION, OPT_UNSAFE };
 
 /* Appends to a list that lives as long as the process (the CLI's). */
 static int push_arg(const char ***list, int *n, const char *arg) {
@@ -120,8 +119,7 @@ static int parse_pid(const char *text, int *pid) {
     return 0;
 }
 
-/* Options up to the first non-option or "--" (consumed). */
-static int parse_options(int argc, char **argv, struct cli *c) {
+static int parse_cli(int argc, char **argv, struct cli *c) {
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -131,14 +129,18 @@ static int parse_options(int argc, char **argv, struct cli *c) {
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
+        {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
+    argc = split_named(argc, argv, c);
     int opt;
-    /* '+' stops at the first non-option: what follows are positional parameters */
-    while ((opt = getopt_long(argc, argv, "+e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
+    /* Options may follow the script (`trawk x.bt -c CMD`), as getopt
+     * permutes them for bpftrace; positional parameters that start with
+     * "-" go after "--". */
+    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -193,6 +195,10 @@ static int parse_options(int argc, char **argv, struct cli *c) {
             }
             c->no_ringbuf = true;
             break;
+        case OPT_USDT_FILE_ACTIVATION:
+            /* nothing to do: the kernel raises a USDT semaphore in every process
+               mapping the file (the uprobe's reference counter) */
+            break;
         case 'h':
             usage(stdout);
             exit(0);
@@ -204,13 +210,7 @@ static int parse_options(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
-    return 0;
-}
-
-static int parse_cli(int argc, char **argv, struct cli *c) {
-    if (parse_options(argc, argv, c) < 0)
-        return -1;
-    bool ended = optind > 1 && strcmp(argv[optind - 1], "--") == 0;
+    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it */
     if (c->list && !c->program_text && optind < argc) {
         c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list) {
@@ -220,13 +220,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         }
         c->script_path = argv[optind++];
     }
-    /* options may follow the script or the -l glob, as bpftrace takes them
-     * ("script.bt -p PID"); positional parameters start at the next word */
-    if (!ended && (c->script_path || c->list_glob) && parse_options(argc, argv, c) < 0)
-        return -1;
     c->positional = argv + optind;
     c->npositional = argc - optind;
-    split_named(c, strcmp(argv[optind - 1], "--") == 0);
     return 0;
 }
 

@@ -9,6 +9,7 @@ static void spec_free(struct target_spec *s) {
     free(s->event);
     free(s->path);
     free(s->symbol);
+    free(s->args);
 }
 
 void attach_target_free(struct attach_target *t) {
@@ -33,6 +34,7 @@ int attach_target_copy(struct attach_target *dst, const struct attach_target *sr
     dst->spec.event = dup_or_null(src->spec.event, &ok);
     dst->spec.path = dup_or_null(src->spec.path, &ok);
     dst->spec.symbol = dup_or_null(src->spec.symbol, &ok);
+    dst->spec.args = dup_or_null(src->spec.args, &ok);
     if (ok)
         return 0;
     attach_target_free(dst);

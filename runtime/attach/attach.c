@@ -14,7 +14,7 @@ static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
     [PK_BEGIN] = &rt_attach_begin,           [PK_END] = &rt_attach_end,
     [PK_TRACEPOINT] = &rt_attach_tracepoint, [PK_INTERVAL] = &rt_attach_cpu_clock,
     [PK_PROFILE] = &rt_attach_cpu_clock,     [PK_UPROBE] = &rt_attach_uprobe,
-    [PK_URETPROBE] = &rt_attach_uprobe,
+    [PK_URETPROBE] = &rt_attach_uprobe,      [PK_USDT] = &rt_attach_usdt,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {

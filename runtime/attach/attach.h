@@ -43,6 +43,7 @@ extern const struct rt_attach_ops rt_attach_end;
 extern const struct rt_attach_ops rt_attach_tracepoint;
 extern const struct rt_attach_ops rt_attach_cpu_clock;
 extern const struct rt_attach_ops rt_attach_uprobe;
+extern const struct rt_attach_ops rt_attach_usdt;
 
 /* Records a perf event fd as owned by rt (closed by rt_detach_target).
  * Closes fd and returns -1 when out of memory. */

@@ -55,20 +55,33 @@ static void store_int(struct cg *cg, struct node *n, const struct type *ty, int 
     cg_val_free(cg, &v);
 }
 
-/* Every element store initialises its whole field, so only the padding
- * between fields needs zeros (tuples are hashed as map keys). */
-static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, int off) {
-    int i = 0, end = 0;
-    for (struct node *el = n->a; el && i < ty->nfields; el = el->next, i++) {
+/* Zeros the padding between the fields of ty and after the last one. */
+static void zero_gaps(struct cg *cg, const struct type *ty, int off) {
+    int end = 0;
+    for (int i = 0; i < ty->nfields; i++) {
         const struct type_field *f = &ty->fields[i];
         if ((int)f->offset > end)
             cg_zero(cg, off + end, (int)f->offset - end);
-        /* a record's elements are named: the value is the name's child */
-        cg_store_value(cg, el->kind == N_RECORD_FIELD ? el->a : el, f->ty, off + (int)f->offset);
         end = (int)(f->offset + f->ty->size);
     }
     if ((int)ty->size > end)
         cg_zero(cg, off + end, (int)ty->size - end);
+}
+
+/* Every element store initialises its whole field, so only the padding
+ * between fields needs zeros (tuples are hashed as map keys). A record's
+ * elements are evaluated in the order written and stored by name: the type
+ * may name its fields in another order. */
+static void store_tuple(struct cg *cg, struct node *n, const struct type *ty, int off) {
+    zero_gaps(cg, ty, off);
+    int i = 0;
+    for (struct node *el = n->a; el && i < ty->nfields; el = el->next, i++) {
+        const struct type_field *f = &ty->fields[i];
+        uint32_t named;
+        if (n->kind == N_RECORD && (f = type_field_find(ty, el->str, &named)) == NULL)
+            continue;
+        cg_store_value(cg, n->kind == N_RECORD ? el->a : el, f->ty, off + (int)f->offset);
+    }
 }
 
 static void store_copy(struct cg *cg, int src, const struct type *from, const struct type *to,

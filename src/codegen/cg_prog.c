@@ -300,12 +300,28 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     return copy_targets(p, targets, n);
 }
 
-/* Every target gets a cookie: its index in the probe name table. */
+/* A target of the unit before t with t's name (a USDT probe's other
+ * locations), or NULL. */
+static const struct attach_target *same_name(const struct sema_unit *unit, int t) {
+    const char *name = unit->targets[t].name;
+    for (int i = 0; name && i < t; i++)
+        if (unit->targets[i].name && strcmp(unit->targets[i].name, name) == 0)
+            return &unit->targets[i];
+    return NULL;
+}
+
+/* Every target gets a cookie: its index in the probe name table, shared by
+ * targets of one name so that probe is one map key and compares equal. */
 static int name_probes(struct cg *cg) {
     struct manifest *m = cg->m;
     for (int u = 0; u < cg->sema->nunits; u++) {
         struct sema_unit *unit = &cg->sema->units[u];
         for (int t = 0; t < unit->ntargets; t++) {
+            const struct attach_target *twin = same_name(unit, t);
+            if (twin) {
+                unit->targets[t].cookie = twin->cookie;
+                continue;
+            }
             char **names = realloc(m->probe_names, (size_t)(m->nprobe_names + 1) * sizeof(char *));
             if (!names)
                 return -1;

@@ -10,7 +10,7 @@ static const struct provider *const providers[PK__COUNT] = {
     [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
     [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
     [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
-    [PK_URETPROBE] = &provider_uretprobe,
+    [PK_URETPROBE] = &provider_uretprobe,   [PK_USDT] = &provider_usdt,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -23,7 +23,6 @@ struct unsupported_provider {
 static const struct unsupported_provider unsupported[] = {
     {"kprobe", {"k"}},
     {"kretprobe", {"kr"}},
-    {"usdt", {"U"}},
     {"fentry", {"f", "kfunc"}},
     {"fexit", {"fr", "kretfunc"}},
     {"rawtracepoint", {"rt"}},

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "manifest.h"
+#include "types.h"
 #include "sys/tracefs.h"
 
 struct type_arena;
@@ -39,8 +40,9 @@ struct provider {
                                 tracepoints have per-program recursion guards, not
                                 bpf_prog_active): each gets its own .scratch region */
     int max_argn;
-    bool user_space; /* probes user code: integers cast to pointers point into user
-                        memory (uprobe, USDT), as in bpftrace */
+    enum addr_space user_memory; /* AS_USER: the probed code runs in user space, so an
+                                    integer cast to a pointer points into user memory
+                                    (uprobe, USDT), as bpftrace reads it */
 
     /* ---- context accessors: the provider emits the code ---- */
     /* The record type of args for one target, built in arena with types from

@@ -5,7 +5,7 @@
 #include "providers/provider.h"
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
-    provider_profile, provider_uprobe, provider_uretprobe;
+    provider_profile, provider_uprobe, provider_uretprobe, provider_usdt;
 
 /* Appends a target of kind named "<prefix>:<rest>" (or just rest when
  * prefix is NULL, prefix when rest is empty) with an empty spec for the

@@ -108,22 +108,23 @@ static const struct type *in_space(struct sema *s, const struct node *n, const s
     return t;
 }
 
-/* Whether every provider of the probe traces user code. */
-static bool probe_in_user(const struct sema *s) {
+/* Where an integer cast to a pointer points: user memory when every
+ * provider of the probe runs in user space (uprobe, USDT). */
+static enum addr_space probe_space(struct sema *s) {
+    if (s->unit_count == 0)
+        return AS_KERNEL;
     for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++)
-        if (!s->out->units[i].prov->user_space)
-            return false;
-    return s->unit_count > 0;
+        if (s->out->units[i].prov->user_memory != AS_USER)
+            return AS_KERNEL;
+    return AS_USER;
 }
 
 const struct type *sema_cast_pointer(struct sema *s, const struct type *to,
                                      const struct type *from) {
-    if (to->is_ptr && from->is_ptr && to->addr != from->addr)
-        return type_ptr_to(s->types, to->pointee, from->addr);
-    /* an integer made a pointer in a uprobe is an address of the process */
-    if (to->is_ptr && !from->is_ptr && to->addr != AS_USER && probe_in_user(s))
-        return type_ptr_to(s->types, to->pointee, AS_USER);
-    return to;
+    if (!to->is_ptr)
+        return to;
+    enum addr_space as = from->is_ptr ? from->addr : probe_space(s);
+    return to->addr != as ? type_ptr_to(s->types, to->pointee, as) : to;
 }
 
 /* ---- casts between integers and arrays of integers ----

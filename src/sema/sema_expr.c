@@ -65,6 +65,31 @@ bool sema_const_int(const struct node *n, int64_t *v) {
     return false;
 }
 
+/* An integer expression of literals only ($t[1 + 1]), evaluated now. */
+static bool fold_int(const struct node *n, int64_t *v) {
+    int64_t a, b;
+    if (sema_const_int(n, v))
+        return true;
+    if (n->kind != N_BINOP || !fold_int(n->a, &a) || !fold_int(n->b, &b))
+        return false;
+    switch (n->op) {
+    case OP_ADD:
+        *v = (int64_t)((uint64_t)a + (uint64_t)b);
+        return true;
+    case OP_SUB:
+        *v = (int64_t)((uint64_t)a - (uint64_t)b);
+        return true;
+    case OP_MUL:
+        *v = (int64_t)((uint64_t)a * (uint64_t)b);
+        return true;
+    case OP_DIV: /* INT64_MIN / -1 wraps, as BPF's division does */
+        *v = b == -1 ? (int64_t)(0 - (uint64_t)a) : b ? a / b : 0;
+        return b != 0;
+    default:
+        return false;
+    }
+}
+
 static bool is_u64(const struct type *t) {
     return t->kind == T_INT && !t->is_signed && t->size == 8;
 }
@@ -96,6 +121,9 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
                                          const struct type *b) {
     if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
         (a->kind == T_PROBE && b->kind == T_PROBE))
+        return &type_bool;
+    /* arrays compare element by element: their bytes */
+    if (a->kind == T_ARRAY && b->kind == T_ARRAY && type_equal(a, b))
         return &type_bool;
     /* probe == "tracepoint:a:b": the probe's name against a literal */
     if ((a->kind == T_PROBE && n->b->kind == N_STRING) ||
@@ -316,7 +344,7 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
         return NULL;
     int64_t idx;
     if (t->kind == T_TUPLE) {
-        if (sema_const_int(n->b, &idx))
+        if (fold_int(n->b, &idx))
             return tuple_element(s, n, t, idx);
         sema_error(s, &n->b->loc, E_TYPE, "The index of a tuple must be an integer literal");
         return NULL;

@@ -117,11 +117,16 @@ static void stmt_assign(struct sema *s, struct node *n) {
 
 static void stmt_let(struct sema *s, struct node *n) {
     const struct type *declared = n->b ? sema_int_type_named(n->b) : NULL;
-    if (n->b && !declared) {
+    if (n->b && !declared && n->b->str && strcmp(n->b->str, "string") == 0) {
         sema_error(s, &n->b->loc, E_UNSUPPORTED,
-                   "variables declared with type '%s' are not supported yet",
-                   n->b->str ? n->b->str : "?");
+                   "variables declared with type '%s' are not supported yet", n->b->str);
         return;
+    }
+    if (n->b && !declared) {
+        /* a C type: let $c: struct C *; let $w: struct W[10]; */
+        declared = sema_storage_type(s, sema_complete(s, sema_type_named(s, n->b)));
+        if (!declared)
+            return;
     }
     /* let declares in this block; bpftrace allows no shadowing */
     int outer = sema_var_find(s, n->a->str);

@@ -55,6 +55,34 @@ static const struct type *unify_tuple(struct sema *s, const struct type *have,
     return r;
 }
 
+/* Named tuples are the same type when their names are: (a=1, b=2) and
+ * (b=3, a=4) hold each other's values, laid out as the first one was. */
+static const struct type *unify_named(struct sema *s, const struct type *have,
+                                      const struct type *got) {
+    if (have->nfields != got->nfields)
+        return NULL;
+    int n = have->nfields;
+    const struct type **elems = calloc(n ? n : 1, sizeof(*elems));
+    const char **names = calloc(n ? n : 1, sizeof(*names));
+    const struct type *r = have;
+    bool changed = false;
+    for (int i = 0; i < n && r; i++) {
+        uint32_t off;
+        const struct type_field *g = type_field_find(got, have->fields[i].name, &off);
+        elems[i] = g ? sema_unify(s, have->fields[i].ty, g->ty) : NULL;
+        names[i] = have->fields[i].name;
+        if (!elems[i])
+            r = NULL;
+        else
+            changed |= elems[i] != have->fields[i].ty;
+    }
+    if (r && changed)
+        r = type_named_tuple(s->types, n, elems, names);
+    free(elems);
+    free(names);
+    return r;
+}
+
 const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got) {
     if (!have || !got)
         return have ? have : got;
@@ -71,6 +99,9 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
     case T_AGG:
         return have->agg == got->agg ? have : NULL;
     case T_RECORD:
+        if (!have->tag && !got->tag)
+            return unify_named(s, have, got);
+        return type_equal(have, got) ? have : NULL;
     case T_ARRAY:
     case T_STACK:
     case T_TEXT:

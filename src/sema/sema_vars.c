@@ -93,7 +93,12 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
     struct sema_var *v = &s->pv->vars[i];
     const struct type *st = sema_storage_type(s, ty);
     if (st && s->pv->typed[i] && sema_is_int(st) && sema_is_int(v->ty)) {
-        st = v->ty; /* an integer converts to the declared integer type */
+        /* an integer converts to the declared integer type; a declared
+         * pointer reads the memory the assigned one points into */
+        st = v->ty->is_ptr && st->is_ptr && st->addr != v->ty->addr
+                 ? type_ptr_to(s->types, v->ty->pointee, st->addr)
+                 : v->ty;
+        v->ty = st;
     }
     if (st) {
         const struct type *u = v->ty ? sema_unify(s, v->ty, st) : st;

@@ -84,6 +84,29 @@ static void no_hook_means_prog_type_only(void **state) {
     manifest_free(&m);
 }
 
+/* Programs of a provider that may nest on a CPU get .scratch entries of
+ * their own; the others share entry 0. */
+static uint32_t scratch_entries(bool may_nest) {
+    struct provider fake = *provider_get(PK_BEGIN);
+    struct manifest m;
+    fake.may_nest = may_nest;
+    assert_int_equal(compile_with("BEGIN { $a = str(0); $b = str(0); } "
+                                  "END { $c = str(0); $d = str(0); }",
+                                  &fake, &m),
+                     0);
+    uint32_t entries = 0;
+    for (int i = 0; i < m.nmaps; i++)
+        if (strcmp(m.maps[i].name, ".scratch") == 0)
+            entries = m.maps[i].max_entries;
+    manifest_free(&m);
+    return entries;
+}
+
+static void nesting_programs_get_own_scratch(void **state) {
+    assert_int_equal(scratch_entries(false), 1);
+    assert_int_equal(scratch_entries(true), 3);
+}
+
 /* ---- the runtime half ---- */
 
 static void kernel_btf_by_name(void **state) {
@@ -224,6 +247,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hook_sets_attrs),
         cmocka_unit_test(no_hook_means_prog_type_only),
+        cmocka_unit_test(nesting_programs_get_own_scratch),
         cmocka_unit_test(kernel_btf_by_name),
         cmocka_unit_test(iter_loads_with_btf_id),
         cmocka_unit_test(expected_attach_type_is_passed),

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "list.h"
 #include "providers/provider.h"
@@ -160,7 +161,12 @@ static void test_unknown_and_unsupported(void **state) {
     expect_error("foo:bar", E_UNKNOWN_PROBE, "Invalid probe type: foo");
     expect_error("kprobe:vfs_read", E_UNSUPPORTED, "kprobe probes are not supported yet");
     expect_error("kr:vfs_read", E_UNSUPPORTED, "kretprobe probes are not supported yet");
-    expect_error("usdt:/bin/bash:readline", E_UNSUPPORTED, "usdt probes are not supported yet");
+    expect_error("usdt:/etc/passwd:p:n", E_UNKNOWN_PROBE,
+                 "usdt target file '/etc/passwd' does not exist or is not executable");
+    expect_error("usdt:/bin/sh", E_UNKNOWN_PROBE,
+                 "usdt probe type requires 2 or 3 arguments, found 1");
+    expect_error("usdt:/bin/sh:a:b:c", E_UNKNOWN_PROBE,
+                 "usdt probe type requires 2 or 3 arguments, found 4");
     expect_error("fentry:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("kfunc:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("rawtracepoint:sched_switch", E_UNSUPPORTED,
@@ -168,6 +174,31 @@ static void test_unknown_and_unsupported(void **state) {
     expect_error("software:faults:1", E_UNSUPPORTED, "software probes are not supported yet");
     expect_error("iter:task", E_UNSUPPORTED, "iter probes are not supported yet");
     expect_error("watchpoint:0x1:8:w", E_UNSUPPORTED, "watchpoint probes are not supported yet");
+}
+
+/* ---- usdt: Debian's python3.11 has a python:audit probe ---- */
+
+static void test_usdt(void **state) {
+    (void)state;
+    const char *py = "/usr/bin/python3.11";
+    if (access(py, X_OK) != 0)
+        skip();
+    struct expansion *x = expect_one("usdt:/usr/bin/python3.11:python:audit", PK_USDT,
+                                     "usdt:/usr/bin/python3.11:python:audit");
+    const struct target_spec *s = &x->targets[0].spec;
+    assert_string_equal(s->path, py);
+    assert_string_equal(s->symbol, "python:audit");
+    assert_string_equal(s->args, "8@%rbx 8@%r15");
+    assert_int_not_equal(s->offset, 0);
+    assert_int_not_equal(s->ref_ctr_offset, 0);
+    expansion_free(x);
+    /* "PATH:NAME" and "PATH::NAME": any provider */
+    expansion_free(expect_one("usdt:/usr/bin/python3.11:audit", PK_USDT,
+                              "usdt:/usr/bin/python3.11:python:audit"));
+    expansion_free(expect_one("usdt:/usr/bin/python3.11::aud?t", PK_USDT,
+                              "usdt:/usr/bin/python3.11:python:audit"));
+    expect_error("usdt:/usr/bin/python3.11:python:nope", E_UNKNOWN_PROBE,
+                 "No matches for usdt /usr/bin/python3.11:nope.");
 }
 
 /* ---- tracepoints: need tracefs ---- */
@@ -315,6 +346,7 @@ int main(void) {
         cmocka_unit_test(test_begin_end),
         cmocka_unit_test(test_interval_profile),
         cmocka_unit_test(test_unknown_and_unsupported),
+        cmocka_unit_test(test_usdt),
         cmocka_unit_test(test_tracepoint_exact),
         cmocka_unit_test(test_tracepoint_globs),
         cmocka_unit_test(test_tracepoint_args),
