@@ -25,6 +25,10 @@ Measures:
      SIGINT: the time to exit minus that of the same program whose
      predicate never holds (detaching and exiting alone), with the number of
      stacks printed;
+  g) user-space wildcards: attach + run + exit of `uprobe:libc:str*` and of
+     every function of libc (`uprobe:libc:*`, which bpftrace refuses as a
+     whole: pthread_spin_lock starts with an instruction uprobes cannot
+     step; n/a when a tracer fails);
   d) binary size (stripped), with and without shared libraries, and whether trawk
      links LLVM or clang.
 Not part of the test suite. Uses only the Python standard library; bpftool
@@ -53,6 +57,8 @@ WILDCARD = "tracepoint:syscalls:sys_enter_* { @[probe] = count(); } interval:ms:
 PER_EVENT = "tracepoint:syscalls:sys_enter_getppid { @[tid, comm] = count(); }"
 # Typed kernel memory: BTF loaded at start, two pointer reads per event.
 BTF_HELLO = 'BEGIN { printf("%d\\n", curtask->real_parent->pid); exit(); }'
+UPROBE_STR = "uprobe:libc:str* { @ = count(); } interval:ms:100 { exit(); }"
+UPROBE_ALL = "uprobe:libc:* { @ = count(); } interval:ms:100 { exit(); }"
 BTF_EVENT = "tracepoint:syscalls:sys_enter_getppid { @[curtask->real_parent->pid] = count(); }"
 
 # The workload: a tight getppid() loop in C when a compiler is around,
@@ -179,6 +185,18 @@ def stack_printing(tool, secs):
     if full is None or empty is None:
         return None
     return {"print": max(0.0, full - empty), "exit": full, "stacks": n}
+
+
+def uprobe_wall(argv, runs):
+    """Like wildcard_wall, None when the tracer fails (cannot attach)."""
+    times = []
+    for _ in range(max(1, runs)):
+        wait_quiet()
+        secs, _, code = run_timed(argv)
+        if code != 0:
+            return None
+        times.append(secs)
+    return statistics.median(times)
 
 
 # ---------------------------------------------------------- per-event cost
@@ -348,6 +366,8 @@ def main():
         res[name]["btf_hello"], _ = median_wall([tool, "-q", "-e", BTF_HELLO], args.runs)
         if not args.skip_wildcard:
             res[name]["wild"] = wildcard_wall([tool, "-q", "-e", WILDCARD], args.slow_runs)
+            res[name]["ustr"] = uprobe_wall([tool, "-q", "-e", UPROBE_STR], args.slow_runs)
+            res[name]["uall"] = uprobe_wall([tool, "-q", "-e", UPROBE_ALL], args.slow_runs)
     stats_path = "/proc/sys/kernel/bpf_stats_enabled"
     with open(stats_path) as f:
         old = f.read().strip()
@@ -376,6 +396,10 @@ def main():
     row("(a) hello: peak RSS", t.get("hello_rss"), b.get("hello_rss"), lambda v: "%.1f MiB" % (v / 1024))
     if not args.skip_wildcard:
         row("(b) sys_enter_* attach+run+exit", t.get("wild"), b.get("wild"), lambda v: "%.2f s" % v)
+        row("(g) uprobe:libc:str* attach+run+exit", t.get("ustr"), b.get("ustr"),
+            lambda v: "%.2f s" % v)
+        row("(g) uprobe:libc:* attach+run+exit", t.get("uall"), b.get("uall"),
+            lambda v: "%.2f s" % v)
     row("(c) BPF ns per event", ev(t, "ns_per_run"), ev(b, "ns_per_run"), lambda v: "%.0f ns" % v)
     row("(c) xlated instructions", ev(t, "insns"), ev(b, "insns"), lambda v: "%d" % v)
     row("(c) jited bytes", ev(t, "jited"), ev(b, "jited"), lambda v: "%d" % v)

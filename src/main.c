@@ -81,6 +81,7 @@ static void usage(FILE *out) {
           "    -p PID         enable USDT probes on PID\n"
           "    -c 'CMD'       run CMD and enable USDT probes on resulting process\n"
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
+          "    --unsafe       accepted for bpftrace compatibility (no effect)\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    --usdt-file-activation\n"
@@ -106,7 +107,8 @@ enum {
     OPT_INCLUDE,
     OPT_USDT_FILE_ACTIVATION,
     OPT_FLAMEGRAPH,
-    OPT_SPEEDSCOPE
+    OPT_SPEEDSCOPE,
+    OPT_UNSAFE
 };
 
 /* -f: bpftrace's text, or folded stacks (flamegraph.pl's input). */
@@ -156,6 +158,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"flamegraph", required_argument, NULL, OPT_FLAMEGRAPH},
         {"speedscope", required_argument, NULL, OPT_SPEEDSCOPE},
+        {"unsafe", no_argument, NULL, OPT_UNSAFE},
+        {"pid", required_argument, NULL, 'p'},
         {NULL, 0, NULL, 0},
     };
     argc = split_named(argc, argv, c);
@@ -211,6 +215,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_INCLUDE:
             if (push_arg(&c->include_files, &c->ninclude_files, optarg) < 0)
                 return -1;
+            break;
+        case OPT_UNSAFE:
+            /* bpftrace's permission for system() and for uprobes it cannot
+             * check: trawk has no system() and checks no instruction
+             * boundaries, so there is nothing to permit */
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;

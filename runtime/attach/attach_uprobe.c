@@ -4,9 +4,11 @@
  * Kernels without uprobe_multi get a perf event per target. */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attach/attach.h"
 #include "attach/uprobe.h"
@@ -85,6 +87,8 @@ static bool first_of_run(const struct rt_target *rt) {
  * uprobe (an instruction it cannot single-step, such as pthread_spin_lock's
  * "lock decl"): halve the run until that location is alone, and skip it
  * with a warning when it came with others, as a wildcard does. */
+static void warn_skipped(const struct attach_target *t, const char *why);
+
 static int attach_range(struct rt_target *rt, int first, int n, bool in_run, struct diag *d) {
     const struct attach_target *t = &rt->prog->desc->targets[first];
     int link = getenv("TRAWK_NO_UPROBE_MULTI") ? -1 : attach_multi(rt, first, n);
@@ -100,9 +104,34 @@ static int attach_range(struct rt_target *rt, int first, int n, bool in_run, str
     }
     if (!in_run)
         return attach_perf(rt, t, 1, d);
-    fprintf(stderr, "WARNING: Unable to attach probe: %s: %s (skipped)\n", t->name,
-            errno == ENOTSUPP_KERNEL ? "instruction not supported" : strerror(errno));
+    warn_skipped(t, errno == ENOTSUPP_KERNEL ? "instruction not supported" : strerror(errno));
     return 0;
+}
+
+static void warn_skipped(const struct attach_target *t, const char *why) {
+    fprintf(stderr, "WARNING: Unable to attach probe: %s: %s (skipped)\n", t->name, why);
+}
+
+/* Attaches the run's targets in stretches between the locations the kernel
+ * would refuse, which are skipped (a target alone is left to the kernel's
+ * own error). */
+static int attach_run(struct rt_target *rt, int first, int n, struct diag *d) {
+    const struct attach_target *t = rt->prog->desc->targets;
+    int fd = n > 1 ? open(t[first].spec.path, O_RDONLY | O_CLOEXEC) : -1;
+    int start = first, rc = 0;
+    for (int i = first; i < first + n && rc == 0; i++) {
+        if (fd < 0 || !rt_uprobe_insn_refused(fd, t[i].spec.offset))
+            continue;
+        if (i > start)
+            rc = attach_range(rt, start, i - start, true, d);
+        warn_skipped(&t[i], "instruction not supported");
+        start = i + 1;
+    }
+    if (rc == 0 && start < first + n)
+        rc = attach_range(rt, start, first + n - start, n > 1, d);
+    if (fd >= 0)
+        close(fd);
+    return rc;
 }
 
 static int attach_uprobe(struct rt_target *rt, struct diag *d) {
@@ -110,7 +139,7 @@ static int attach_uprobe(struct rt_target *rt, struct diag *d) {
     if (!first_of_run(rt))
         return 0; /* the run's first target attached it */
     n = run_of(rt, &first);
-    if (attach_range(rt, first, n, n > 1, d) < 0) {
+    if (attach_run(rt, first, n, d) < 0) {
         rt_detach_target(rt);
         return -1;
     }

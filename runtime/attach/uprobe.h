@@ -20,4 +20,8 @@ int rt_uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
                          const uint64_t *ref_ctr_offsets, const uint64_t *cookies, uint32_t cnt,
                          bool ret, int pid);
 
+/* Whether the kernel would refuse a uprobe on the instruction at offset
+ * in the open file fd (false when unsure: the kernel then says so). */
+bool rt_uprobe_insn_refused(int fd, uint64_t offset);
+
 #endif

@@ -69,6 +69,10 @@ struct val cg_builtin_int(struct cg *cg, struct node *n) {
         reg = cg_reg_alloc(cg, &n->loc);
         cg->unit->prov->emit_retval(cg, reg);
         return in_reg(reg);
+    case B_FUNC_IP:
+        reg = cg_reg_alloc(cg, &n->loc);
+        cg->unit->prov->emit_func_ip(cg, reg);
+        return in_reg(reg);
     default:
         if (n->sym >= B_ARG0 && cg->unit->prov->emit_argn) {
             reg = cg_reg_alloc(cg, &n->loc);

@@ -30,7 +30,8 @@ struct provider {
     /* ---- capabilities ----
      * A context builtin is valid where its hook below is set: args
      * (args_type + emit_args), argN (emit_argn, N < max_argn), retval
-     * (emit_retval). Nothing outside the providers names probe kinds. */
+     * (emit_retval), func (emit_func_ip). Nothing outside the providers names
+     * probe kinds. */
     bool args_per_target;    /* the args record differs per target: a block that reads
                                 args gets one program per target */
     bool program_per_target; /* the kernel binds a program to one target (fentry, iter):
@@ -48,12 +49,19 @@ struct provider {
      * ct; NULL when the target's layout cannot be read. */
     const struct type *(*args_type)(const struct attach_target *t, struct ctypes *ct,
                                     struct type_arena *arena);
+    /* Why args_type gave NULL for t, as bpftrace words it (reported at the
+     * attach point); NULL: a generic message at args. */
+    void (*args_missing)(const struct attach_target *t, char *msg, size_t len);
     /* Leaves the address of the args record in reg; says how to read it. */
     enum args_space (*emit_args)(struct cg *cg, int reg);
     /* Leaves argN (a u64) in reg. */
     void (*emit_argn)(struct cg *cg, int n, int reg);
     /* Leaves the return value (a u64) in reg. */
     void (*emit_retval)(struct cg *cg, int reg);
+    /* Leaves the probed function's address in reg: func is its symbol,
+     * usym() of it where func_user is set, ksym() otherwise. */
+    void (*emit_func_ip)(struct cg *cg, int reg);
+    bool func_user;
 
     /* Expands one attach point (spec = text after "provider:", may be empty)
      * into targets, appending to *targets. Reports errors at loc. Returns the

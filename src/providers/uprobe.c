@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen/cg.h"
 #include "providers/arch.h"
 #include "providers/provider_impl.h"
 #include "sys/binpath.h"
@@ -24,6 +25,7 @@ struct uspec {
     uint64_t func_off;   /* FUNC+OFFSET */
     uint64_t address;    /* PATH:0xADDR */
     bool cpp;            /* PATH:cpp:FUNC: match demangled names */
+    char lang[8];        /* "cpp" or "c" when named: part of the probe name */
 };
 
 static bool parse_uint(const char *s, uint64_t *v) {
@@ -33,13 +35,6 @@ static bool parse_uint(const char *s, uint64_t *v) {
     errno = 0;
     *v = strtoull(s, &end, 0);
     return !*end && errno == 0;
-}
-
-static int count_parts(const char *spec) {
-    int n = 1;
-    for (const char *c = strchr(spec, ':'); c; c = strchr(c + 1, ':'))
-        n++;
-    return n;
 }
 
 /* FUNC, FUNC+OFFSET or ADDRESS into u. */
@@ -68,49 +63,71 @@ static int parse_func(const struct provider *p, const char *func, const struct l
     return 0;
 }
 
-/* Splits "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
- * executable), and resolves PATH. */
+/* Splits spec at its colons, except inside a quoted function name
+ * (cpp:"ns::Foo::bar"). Returns the number of parts (at most max), whose
+ * text lives in *buf. */
+static int split_parts(const char *spec, char **buf, char **parts, int max) {
+    const char *q = strchr(spec, '"');
+    size_t head = q ? (size_t)(q - spec) : strlen(spec);
+    int n = 0;
+    *buf = malloc(strlen(spec) + 2);
+    if (!*buf)
+        return -1;
+    memcpy(*buf, spec, head);
+    (*buf)[head] = 0;
+    if (q && head > 0 && (*buf)[head - 1] == ':')
+        (*buf)[head - 1] = 0;
+    char *rest = *buf;
+    if (!q || head > 0)
+        while (rest && n < max)
+            parts[n++] = strsep(&rest, ":");
+    if (rest)
+        return max + 1; /* too many */
+    if (q && n < max) {
+        char *fn = *buf + head + 1;
+        strcpy(fn, q + 1);
+        fn[strcspn(fn, "\"")] = 0;
+        parts[n++] = fn;
+    } else if (q) {
+        return max + 1;
+    }
+    return n;
+}
+
+/* "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
+ * executable). */
 static int parse_spec(const struct provider *p, const char *spec, const struct loc *loc,
                       struct diag *d, struct uspec *u) {
-    int parts = count_parts(spec), pid = provider_pid();
-    const char *first = strchr(spec, ':'), *last = strrchr(spec, ':');
-    if (parts == 1 && pid > 0 && *spec) {
-        if (binpath_pid_exe(pid, u->path, sizeof(u->path)) < 0) {
+    char *buf, *part[3];
+    int parts = *spec ? split_parts(spec, &buf, part, 3) : 0, pid = provider_pid(), rc = -1;
+    if (parts < 0)
+        return -1;
+    if (parts == 1 && pid > 0) {
+        char exe[PATH_MAX];
+        if (binpath_pid_exe(pid, exe, sizeof(exe)) < 0)
             diag_error(d, loc, E_UNKNOWN_PROBE, "could not read the executable of PID %d", pid);
-            return -1;
-        }
-        u->target = strdup(u->path);
-        return parse_func(p, spec, loc, d, u);
-    }
-    if (parts != 2 && parts != 3) {
+        else if ((u->target = strdup(exe)))
+            rc = parse_func(p, part[0], loc, d, u);
+    } else if (parts != 2 && parts != 3) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe type requires 2 or 3 arguments, found %d",
-                   p->name, *spec ? parts : 0);
-        return -1;
-    }
-    if (parts == 3) {
-        u->cpp = strncmp(first + 1, "cpp:", 4) == 0;
-        if (!u->cpp && strncmp(first + 1, "c:", 2) != 0) {
-            diag_error(d, loc, E_UNKNOWN_PROBE, "unsupported language type: %.*s",
-                       (int)(last - first - 1), first + 1);
-            return -1;
-        }
-    }
-    u->target = strndup(spec, (size_t)(first - spec));
-    if (!*u->target) {
+                   p->name, parts);
+    } else if (parts == 3 && strcmp(part[1], "cpp") != 0 && strcmp(part[1], "c") != 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "unsupported language type: %s", part[1]);
+    } else if (!*part[0]) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s should have a target", p->name);
-        return -1;
-    }
-    if (binpath_resolve(u->target, pid, u->path, sizeof(u->path)) < 0) {
-        diag_error(d, loc, E_UNKNOWN_PROBE,
-                   "uprobe target file '%s' does not exist or is not executable", u->target);
-        return -1;
-    }
-    if (!last[1]) {
+    } else if (!*part[parts - 1]) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s should be attached to a function and/or address",
                    p->name);
-        return -1;
+    } else {
+        u->target = strdup(part[0]);
+        if (parts == 3)
+            snprintf(u->lang, sizeof(u->lang), "%s", part[1]);
+        u->cpp = parts == 3 && strcmp(part[1], "cpp") == 0;
+        rc = parse_func(p, part[parts - 1], loc, d, u);
     }
-    return parse_func(p, last + 1, loc, d, u);
+    if (parts > 0)
+        free(buf);
+    return rc;
 }
 
 static struct attach_target *add(const struct provider *p, const struct uspec *u, const char *rest,
@@ -138,21 +155,32 @@ static int add_symbol(const struct provider *p, const struct uspec *u, const str
                       const struct elfsym *s, struct attach_target **targets, int *ntargets) {
     uint64_t off;
     char rest[1024];
+    if (u->func_off && u->func_off >= s->size) {
+        errno = ERANGE;
+        return -1;
+    }
     if (!elfsyms_offset(es, s->addr + u->func_off, &off))
         return 0; /* not code the process runs */
-    if (u->func_off)
-        snprintf(rest, sizeof(rest), "%s+%llu", s->name, (unsigned long long)u->func_off);
-    else
-        snprintf(rest, sizeof(rest), "%s", s->name);
+    int len = snprintf(rest, sizeof(rest), "%s%s%s", u->lang, *u->lang ? ":" : "", s->name);
+    if (u->func_off && len > 0 && (size_t)len < sizeof(rest))
+        snprintf(rest + len, sizeof(rest) - (size_t)len, "+%llu", (unsigned long long)u->func_off);
     struct attach_target *t = add(p, u, rest, off, targets, ntargets);
     if (!t || !(t->spec.symbol = strdup(s->name)))
         return -1;
     return 1;
 }
 
+static uint64_t func_size(const struct elfsyms *es, const char *name) {
+    for (int i = 0; i < es->n; i++)
+        if (strcmp(es->syms[i].name, name) == 0)
+            return es->syms[i].size;
+    return 0;
+}
+
+/* Adds the symbols of one file matching u->func; returns how many, -1
+ * when out of memory. */
 static int expand_symbols(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
-                          const struct loc *loc, struct diag *d, struct attach_target **targets,
-                          int *ntargets) {
+                          struct attach_target **targets, int *ntargets) {
     bool glob = strpbrk(u->func, "*?[") != NULL;
     int added = 0;
     for (int i = 0; i < es->n; i++) {
@@ -165,13 +193,7 @@ static int expand_symbols(const struct provider *p, const struct uspec *u, const
         if (!glob && rc)
             break;
     }
-    if (added == 0 && glob)
-        diag_error(d, loc, E_UNKNOWN_PROBE,
-                   "Probe has no valid attach points. If this is expected, set the "
-                   "'missing_probes' config variable to 'warn'.");
-    else if (added == 0)
-        diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s:%s.", p->name, u->path, u->func);
-    return added ? added : -1;
+    return added;
 }
 
 static int expand_address(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
@@ -180,8 +202,9 @@ static int expand_address(const struct provider *p, const struct uspec *u, const
     uint64_t off;
     char rest[32];
     if (!elfsyms_offset(es, u->address, &off)) {
-        diag_error(d, loc, E_UNKNOWN_PROBE, "Could not resolve address: %s:0x%llx", u->path,
-                   (unsigned long long)u->address);
+        /* bpftrace reports it without a location */
+        diag_plain_error(d, E_UNKNOWN_PROBE, "Could not resolve address: %s:0x%llx", u->path,
+                         (unsigned long long)u->address);
         return -1;
     }
     /* bpftrace names an address probe by its decimal value */
@@ -189,46 +212,120 @@ static int expand_address(const struct provider *p, const struct uspec *u, const
     return add(p, u, rest, off, targets, ntargets) ? 1 : -1;
 }
 
-static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
-                         struct diag *d, struct attach_target **targets, int *ntargets) {
-    struct uspec u = {0};
-    struct elfsyms es = {0};
+/* One file of the target: its symbols or the address. Returns how many
+ * targets were added, -1 after reporting an error. */
+static int expand_file(const struct provider *p, struct uspec *u, const char *path, bool many,
+                       const struct loc *loc, struct diag *d, struct attach_target **targets,
+                       int *ntargets) {
+    struct elfsyms es;
     char err[PATH_MAX + 64];
-    int rc = -1;
-    if (parse_spec(p, spec, loc, d, &u) < 0)
-        goto out;
-    if (elfsyms_read(u.path, &es, err, sizeof(err)) < 0) {
+    int rc;
+    snprintf(u->path, sizeof(u->path), "%s", path);
+    if (elfsyms_read(u->path, &es, err, sizeof(err)) < 0) {
+        if (many)
+            return 0; /* a glob or a process's mappings: skip what cannot be read */
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
-        goto out;
+        return -1;
     }
-    rc = u.func ? expand_symbols(p, &u, &es, loc, d, targets, ntargets)
-                : expand_address(p, &u, &es, loc, d, targets, ntargets);
-out:
+    if (u->func) {
+        errno = 0;
+        rc = expand_symbols(p, u, &es, targets, ntargets);
+        if (rc < 0 && errno == ERANGE)
+            diag_error(d, loc, E_UNKNOWN_PROBE,
+                       "Offset outside the function bounds ('%s' size is %llu)", u->func,
+                       (unsigned long long)func_size(&es, u->func));
+    } else
+        rc = expand_address(p, u, &es, loc, d, targets, ntargets);
     elfsyms_free(&es);
-    free(u.target);
-    free(u.func);
     return rc;
 }
 
-static int list_common(const struct provider *p, const char *spec_glob, FILE *out) {
-    char path[PATH_MAX], err[PATH_MAX + 64];
-    const char *colon = strrchr(spec_glob, ':');
+static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
+                         struct diag *d, struct attach_target **targets, int *ntargets) {
+    struct uspec u = {0};
+    char **paths = NULL;
+    int npaths = 0, added = 0, rc = 0;
+    if (parse_spec(p, spec, loc, d, &u) < 0)
+        goto fail;
+    npaths = binpath_expand(u.target, provider_pid(), &paths);
+    if (npaths <= 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE,
+                   "uprobe target file '%s' does not exist or is not executable", u.target);
+        goto fail;
+    }
+    for (int i = 0; i < npaths && rc >= 0; i++) {
+        rc = expand_file(p, &u, paths[i], npaths > 1 || strpbrk(u.target, "*?["), loc, d, targets,
+                         ntargets);
+        added += rc > 0 ? rc : 0;
+    }
+    if (rc >= 0 && added == 0 && u.func) {
+        if (npaths > 1 || strpbrk(u.func, "*?["))
+            diag_error(d, loc, E_UNKNOWN_PROBE,
+                       "Probe has no valid attach points. If this is expected, set the "
+                       "'missing_probes' config variable to 'warn'.");
+        else
+            diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s:%s.", p->name, u.path,
+                       u.func);
+    }
+    if (rc < 0 || added == 0)
+        goto fail;
+    binpath_free(paths, npaths);
+    free(u.target);
+    free(u.func);
+    return added;
+fail:
+    binpath_free(paths, npaths > 0 ? npaths : 0);
+    free(u.target);
+    free(u.func);
+    return -1;
+}
+
+static void list_file(const struct provider *p, const char *path, const char *func_glob,
+                      FILE *out) {
     struct elfsyms es;
-    if (!colon)
-        return 0; /* no file named: bpftrace would scan every process */
-    char *target = strndup(spec_glob, (size_t)(colon - spec_glob));
-    int rc = 0;
-    if (strpbrk(target, "*?[") || binpath_resolve(target, provider_pid(), path, sizeof(path)) < 0)
-        goto out;
+    char err[PATH_MAX + 64];
     if (elfsyms_read(path, &es, err, sizeof(err)) < 0)
-        goto out;
+        return;
     for (int i = 0; i < es.n; i++)
-        if (fnmatch(colon + 1, es.syms[i].name, 0) == 0)
+        if (fnmatch(func_glob, es.syms[i].name, 0) == 0)
             fprintf(out, "%s:%s:%s\n", p->name, path, es.syms[i].name);
     elfsyms_free(&es);
-out:
+}
+
+/* "PATH:FUNC" with globs in both; a bare "FUNC" means every file of -p's
+ * process (nothing without one, as bpftrace lists). */
+static int list_common(const struct provider *p, const char *spec_glob, FILE *out) {
+    const char *colon = strrchr(spec_glob, ':');
+    char *target = colon ? strndup(spec_glob, (size_t)(colon - spec_glob)) : strdup("*");
+    char **paths;
+    int n = target ? binpath_expand(target, provider_pid(), &paths) : -1;
+    for (int i = 0; i < n; i++)
+        list_file(p, paths[i], colon ? colon + 1 : spec_glob, out);
+    if (n > 0)
+        binpath_free(paths, n);
     free(target);
-    return rc;
+    return 0;
+}
+
+/* trawk reads no DWARF yet: args exist only where bpftrace would find
+ * debug information, and the error is bpftrace's for a binary without it. */
+static const struct type *args_type(const struct attach_target *t, struct ctypes *ct,
+                                    struct type_arena *arena) {
+    (void)t, (void)ct, (void)arena;
+    return NULL;
+}
+
+static void args_missing(const struct attach_target *t, char *msg, size_t len) {
+    snprintf(msg, len, "Could not parse arguments of \"%s\": no debuginfo found for %s", t->name,
+             t->spec.path);
+}
+
+/* The probe's address in the process, which uprobe_multi links keep for
+ * bpf_get_func_ip (pt_regs->ip is the return address in a uretprobe). */
+static void emit_func_ip(struct cg *cg, int reg) {
+    cg_ctx(cg, R1);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_func_ip));
+    emit(&cg->e, MOV64_REG(reg, R0));
 }
 
 /* One uprobe_multi link per program and file serves every target: the
@@ -264,7 +361,11 @@ const struct provider provider_uprobe = {
     .prog_type = BPF_PROG_TYPE_KPROBE,
     .max_argn = 6,
     .user_memory = AS_USER,
+    .args_type = args_type,
+    .args_missing = args_missing,
     .emit_argn = arch_emit_pt_regs_arg,
+    .emit_func_ip = emit_func_ip,
+    .func_user = true,
     .expand = expand_uprobe,
     .list = list_uprobe,
     .load_attrs = load_attrs,
@@ -275,10 +376,12 @@ const struct provider provider_uretprobe = {
     .aliases = {"ur", NULL},
     .kind = PK_URETPROBE,
     .prog_type = BPF_PROG_TYPE_KPROBE,
-    .max_argn = 6,
     .user_memory = AS_USER,
-    .emit_argn = arch_emit_pt_regs_arg,
+    .args_type = args_type,
+    .args_missing = args_missing,
     .emit_retval = arch_emit_pt_regs_retval,
+    .emit_func_ip = emit_func_ip,
+    .func_user = true,
     .expand = expand_uretprobe,
     .list = list_uretprobe,
     .load_attrs = load_attrs,

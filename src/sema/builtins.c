@@ -3,7 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "providers/arch.h"
 #include "sema/sema_impl.h"
+
+/* The name func's rewrite gives its address: no script can spell it. */
+#define FUNC_IP_NAME "func ip"
 
 static const struct {
     const char *name;
@@ -15,7 +19,7 @@ static const struct {
     {"cpu", B_CPU, &type_u32},         {"nsecs", B_NSECS, &type_u64},
     {"elapsed", B_ELAPSED, &type_u64}, {"probe", B_PROBE, &type_probe},
     {"retval", B_RETVAL, &type_u64},   {"args", B_ARGS, NULL},
-    {"curtask", B_CURTASK, NULL},
+    {"curtask", B_CURTASK, NULL},      {FUNC_IP_NAME, B_FUNC_IP, &type_u64},
 };
 
 /* bpftrace builtins trawk does not implement yet. */
@@ -45,8 +49,44 @@ static bool lacks_args(const struct provider *p) {
     return !p->args_type;
 }
 
+/* args the code generator can read (uprobes name args only to explain why not) */
 static bool has_args(const struct provider *p) {
-    return p->args_type != NULL;
+    return p->args_type != NULL && p->emit_args != NULL;
+}
+
+static bool lacks_func(const struct provider *p) {
+    return !p->emit_func_ip;
+}
+
+static bool func_in_kernel(const struct provider *p) {
+    return !p->func_user;
+}
+
+/* func becomes usym(address) or ksym(address), so that it prints, keys
+ * maps and compares as those do. */
+static const struct type *func(struct sema *s, struct node *n) {
+    if (s->unit_count == 0 || any_unit(s, lacks_func)) {
+        if (s->probe_complete && s->unit_count > 0)
+            sema_error(s, &n->loc, E_CONTEXT, "The func builtin can not be used with '%s' probes",
+                       s->out->units[s->unit_first].prov->name);
+        return NULL;
+    }
+    bool user = !any_unit(s, func_in_kernel);
+    struct node *ip = ast_new_str(N_IDENT, &n->loc, FUNC_IP_NAME, strlen(FUNC_IP_NAME));
+    if (!ip)
+        return NULL;
+    ip->sym = B_FUNC_IP;
+    ip->ty = &type_u64;
+    free(n->str);
+    n->str = strdup(user ? "usym" : "ksym");
+    n->kind = N_CALL;
+    n->sym = user ? F_USYM : F_KSYM;
+    n->a = ip;
+    return user ? &type_usym : &type_ksym;
+}
+
+static bool lacks_argn(const struct provider *p) {
+    return !p->emit_argn;
 }
 
 static bool lacks_retval(const struct provider *p) {
@@ -131,7 +171,9 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         n->aux = argn;
         if (argn_allowed(s, argn))
             return &type_u64;
-        if (s->probe_complete)
+        if (s->probe_complete && s->unit_count > 0 && !any_unit(s, lacks_argn))
+            sema_error(s, &n->loc, E_CONTEXT, "%s doesn't support %s", arch_current()->name, name);
+        else if (s->probe_complete)
             sema_error(
                 s, &n->loc, E_CONTEXT,
                 "The %s builtin can only be used with 'kprobes', 'uprobes' and 'usdt' probes",
@@ -140,13 +182,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
     }
     if (strcmp(name, "cpid") == 0)
         return cpid(s, n);
-    if (strcmp(name, "func") == 0) {
-        /* no provider trawk has yet knows its probed function */
-        if (s->probe_complete && s->unit_count > 0)
-            sema_error(s, &n->loc, E_CONTEXT, "The func builtin can not be used with '%s' probes",
-                       s->out->units[s->unit_first].prov->name);
-        return NULL;
-    }
+    if (strcmp(name, "func") == 0)
+        return func(s, n);
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);
@@ -168,6 +205,19 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
 
 /* ---- args ---- */
 
+/* No target of the probe has an args record: the provider says why, at
+ * the attach point, or a generic message at args. */
+static void args_missing(struct sema *s, struct node *n) {
+    const struct sema_unit *u = &s->out->units[s->unit_first];
+    char why[1024];
+    if (!u->prov->args_missing || u->ntargets == 0 || !u->probe || !u->probe->a) {
+        sema_error(s, &n->loc, E_IO, "cannot read the arguments of this probe");
+        return;
+    }
+    u->prov->args_missing(&u->targets[0], why, sizeof(why));
+    sema_error(s, &u->probe->a->loc, E_CONTEXT, "%s", why);
+}
+
 /* The args record of one target, merged with the other targets' so far:
  * targets of one block may differ, but the fields a block reads must have
  * one type (each target gets its own program). */
@@ -183,7 +233,7 @@ const struct type *sema_args_type(struct sema *s, struct node *n) {
             first = u->prov->args_type(&u->targets[t], s->out->ct, s->types);
     }
     if (!first)
-        sema_error(s, &n->loc, E_IO, "cannot read the arguments of this probe");
+        args_missing(s, n);
     return first;
 }
 

@@ -286,10 +286,10 @@ void sema_out_free(struct sema_out *out) {
 
 const char *builtin_name(enum builtin b) {
     static const char *const names[] = {
-        [B_PID] = "pid",     [B_TID] = "tid",   [B_UID] = "uid",       [B_GID] = "gid",
-        [B_CPU] = "cpu",     [B_COMM] = "comm", [B_NSECS] = "nsecs",   [B_ELAPSED] = "elapsed",
-        [B_PROBE] = "probe", [B_ARGS] = "args", [B_RETVAL] = "retval", [B_CURTASK] = "curtask",
-        [B_ARG0] = "arg0",
+        [B_PID] = "pid",      [B_TID] = "tid",   [B_UID] = "uid",       [B_GID] = "gid",
+        [B_CPU] = "cpu",      [B_COMM] = "comm", [B_NSECS] = "nsecs",   [B_ELAPSED] = "elapsed",
+        [B_PROBE] = "probe",  [B_ARGS] = "args", [B_RETVAL] = "retval", [B_CURTASK] = "curtask",
+        [B_FUNC_IP] = "func", [B_ARG0] = "arg0",
     };
     if (b > B_ARG0)
         return "argN";

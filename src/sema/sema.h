@@ -67,7 +67,8 @@ enum builtin {
     B_ARGS,
     B_RETVAL,
     B_CURTASK,
-    B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
+    B_FUNC_IP, /* func is rewritten into usym/ksym of this (the provider's emit_func_ip) */
+    B_ARG0,    /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
 enum func {

@@ -2,6 +2,7 @@
 #include "sys/binpath.h"
 
 #include <fcntl.h>
+#include <glob.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,4 +142,77 @@ int binpath_resolve(const char *target, int pid, char *out, size_t outlen) {
         env += len + (env[len] == ':');
     }
     return -1;
+}
+
+static int push_path(char ***paths, int *n, const char *path) {
+    for (int i = 0; i < *n; i++)
+        if (strcmp((*paths)[i], path) == 0)
+            return 0;
+    char **grown = realloc(*paths, sizeof(*grown) * (size_t)(*n + 1));
+    if (!grown)
+        return -1;
+    *paths = grown;
+    if (!(grown[*n] = strdup(path)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+void binpath_free(char **paths, int n) {
+    for (int i = 0; i < n; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+int binpath_mapped(int pid, char ***paths) {
+    char path[64], line[4096];
+    int n = 0;
+    *paths = NULL;
+    snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof(line), f)) {
+        char *file = strchr(line, '/');
+        if (!file)
+            continue;
+        file[strcspn(file, "\n")] = 0;
+        char full[4096 + 64];
+        /* the process's own view of its files */
+        if (other_mount_ns(pid))
+            snprintf(full, sizeof(full), "/proc/%d/root%s", pid, file);
+        else
+            snprintf(full, sizeof(full), "%s", file);
+        if (!strstr(file, " (deleted)") && elfsyms_is_elf(full) && push_path(paths, &n, full) < 0) {
+            n = -1;
+            break;
+        }
+    }
+    fclose(f);
+    return n;
+}
+
+static int expand_glob(const char *target, char ***paths) {
+    glob_t g;
+    int n = 0;
+    if (glob(target, 0, NULL, &g) != 0)
+        return 0;
+    for (size_t i = 0; i < g.gl_pathc && n >= 0; i++)
+        if (elfsyms_is_elf(g.gl_pathv[i]) && push_path(paths, &n, g.gl_pathv[i]) < 0)
+            n = -1;
+    globfree(&g);
+    return n;
+}
+
+int binpath_expand(const char *target, int pid, char ***paths) {
+    char out[4096];
+    int n = 0;
+    *paths = NULL;
+    if (strcmp(target, "*") == 0)
+        return pid > 0 ? binpath_mapped(pid, paths) : 0;
+    if (strpbrk(target, "*?["))
+        return expand_glob(target, paths);
+    if (binpath_resolve(target, pid, out, sizeof(out)) < 0)
+        return 0;
+    return push_path(paths, &n, out) < 0 ? -1 : n;
 }

@@ -1,6 +1,7 @@
 /* Functions with known arguments and return values for the uprobe tests.
- * Run as: uprobed [DELAY_S [COUNT]]: sleeps DELAY_S (default 0) so that a
- * tracer can attach by PID, then calls each function COUNT times (default 1). */
+ * Run as: uprobed [DELAY_S [COUNT [LINGER_S]]]: sleeps DELAY_S (default 0)
+ * so that a tracer can attach by PID, calls each function COUNT times
+ * (default 1), then lives LINGER_S more (for symbols read while it runs). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -41,5 +42,8 @@ int main(int argc, char **argv) {
         sum += getpid() > 0;
     }
     printf("%ld\n", sum);
+    fflush(stdout);
+    if (argc > 3)
+        usleep((useconds_t)(atof(argv[3]) * 1e6));
     return 0;
 }
