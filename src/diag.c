@@ -118,8 +118,22 @@ void diag_free(struct diag *d) {
     d->nexpansions = 0;
 }
 
+/* A missing probe under missing_probes = warn/ignore. */
+static void diag_vmissing(struct diag *d, const struct loc *l, const char *fmt, va_list ap) {
+    d->nmissing++;
+    if (d->missing == DIAG_MISSING_IGNORE)
+        return;
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    diag_warning(d, l, "%s Skipping.", msg);
+}
+
 void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt,
                  va_list ap) {
+    if (code == E_UNKNOWN_PROBE && d->missing != DIAG_MISSING_ERROR) {
+        diag_vmissing(d, l, fmt, ap);
+        return;
+    }
     diag_vreport(d, l, "ERROR", fmt, ap);
     diag_put_expansions(d, l, "ERROR");
     d->nerrors++;

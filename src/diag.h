@@ -49,6 +49,11 @@ struct diag {
     enum diag_code last_code;
     struct loc *expansions; /* macro calls, by expansion id - 1 */
     int nexpansions;
+    /* config missing_probes: a probe that matches nothing (E_UNKNOWN_PROBE)
+     * is a warning ("... Skipping.") or passes silently, and is counted here
+     * instead of in nerrors */
+    enum { DIAG_MISSING_ERROR, DIAG_MISSING_WARN, DIAG_MISSING_IGNORE } missing;
+    int nmissing;
 };
 
 void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);

@@ -120,6 +120,7 @@ struct node {
     size_t len;   /* byte length of str for N_STRING; array length for N_TYPE */
     uint64_t num; /* integer literal value, positional index, tuple field index */
     bool arrow;   /* N_FIELD written as "->" */
+    bool removed; /* N_PROBE: no attach point left (config missing_probes) */
     struct node *a, *b, *c, *d;
     struct node *next;
 

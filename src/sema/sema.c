@@ -62,6 +62,20 @@ static void config_key(const char *raw, char *key, size_t size) {
     key[i] = '\0';
 }
 
+/* missing_probes = error | warn | ignore (a name or a string). */
+static void config_missing_probes(struct sema *s, struct node *a) {
+    const char *v = a->b && (a->b->kind == N_IDENT || a->b->kind == N_STRING) ? a->b->str : NULL;
+    if (v && strcmp(v, "error") == 0)
+        s->missing = DIAG_MISSING_ERROR;
+    else if (v && strcmp(v, "warn") == 0)
+        s->missing = DIAG_MISSING_WARN;
+    else if (v && strcmp(v, "ignore") == 0)
+        s->missing = DIAG_MISSING_IGNORE;
+    else
+        diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE,
+                   "Invalid value for missing_probes: valid values are error, warn, ignore");
+}
+
 static void sema_config_item(struct sema *s, struct node *a) {
     if (a->kind != N_ASSIGN || !a->a || !a->a->str)
         return;
@@ -77,6 +91,10 @@ static void sema_config_item(struct sema *s, struct node *a) {
     }
     if (strcmp(key, "stack_mode") == 0) {
         sema_config_stack_mode(s, a);
+        return;
+    }
+    if (strcmp(key, "missing_probes") == 0) {
+        config_missing_probes(s, a);
         return;
     }
     if (strcmp(key, "print_maps_on_exit") == 0) {
@@ -151,22 +169,37 @@ static char *attach_text(struct sema *s, const char *raw) {
 static bool sema_expand_probe(struct sema *s, struct node *probe) {
     bool ok = true;
     s->unit_first = s->out->nunits;
+    int missing = s->d->nmissing;
     for (struct node *ap = probe->a; ap; ap = ap->next) {
         const struct provider *prov = NULL;
         struct attach_target *targets = NULL;
         int n = 0;
         char *text = attach_text(s, ap->str ? ap->str : "");
+        s->d->missing = s->missing;
+        int skipped = s->d->nmissing;
         int rc = provider_expand(text, &ap->loc, s->d, &prov, &targets, &n);
+        s->d->missing = DIAG_MISSING_ERROR;
+        skipped = s->d->nmissing - skipped;
         free(text);
         if (rc > 0) {
             struct sema_unit *u = unit_for(s, probe, prov);
             u->targets = realloc(u->targets, sizeof(*targets) * (u->ntargets + n));
             memcpy(u->targets + u->ntargets, targets, sizeof(*targets) * n);
             u->ntargets += n;
-        } else {
-            ok = false;
+        } else if (!skipped) {
+            ok = false; /* a skipped attach point leaves the probe complete */
         }
         free(targets);
+    }
+    /* attach points skipped by missing_probes: the probe keeps the others,
+     * or goes when none is left */
+    if (s->d->nmissing > missing && s->out->nunits == s->unit_first) {
+        if (s->missing == DIAG_MISSING_WARN)
+            diag_warning(s->d, &probe->a->loc,
+                         "Probe has no valid attach points. It is being removed which may "
+                         "cause issues with program behavior.");
+        probe->removed = true;
+        return false;
     }
     return ok;
 }
@@ -251,7 +284,8 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         s.report = pass == 1;
         i = 0;
         for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
-            sema_probe(&s, p, &pvs[i], &pus[i]);
+            if (!p->removed)
+                sema_probe(&s, p, &pvs[i], &pus[i]);
     }
     sema_map_decls_check(&s);
     sema_getopt_finish(&s);

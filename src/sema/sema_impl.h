@@ -32,6 +32,7 @@ struct sema {
     struct type_arena *types;
     struct map_info *minfo; /* parallel to out->maps */
     bool report;            /* second walk: report errors */
+    int missing;            /* config missing_probes (DIAG_MISSING_*) */
     int max_strlen;
     const struct node *decls; /* the program's map declarations (N_MAP_DECL among others) */
 
