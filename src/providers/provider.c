@@ -21,18 +21,12 @@ struct unsupported_provider {
 };
 
 static const struct unsupported_provider unsupported[] = {
-    {"kprobe", {"k"}},
-    {"kretprobe", {"kr"}},
-    {"fentry", {"f", "kfunc"}},
-    {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},
-    {"software", {"s"}},
-    {"hardware", {"h"}},
-    {"watchpoint", {"w"}},
-    {"iter", {"it"}},
-    {"self", {NULL}},
-    {"test", {NULL}},
-    {"bench", {NULL}},
+    {"kprobe", {"k"}},          {"kretprobe", {"kr"}},
+    {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
+    {"rawtracepoint", {"rt"}},  {"software", {"s"}},
+    {"hardware", {"h"}},        {"watchpoint", {"w"}},
+    {"iter", {"it"}},           {"self", {NULL}},
+    {"test", {NULL}},           {"bench", {NULL}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
