@@ -7,22 +7,10 @@
 #include "output.h"
 #include "profile.h"
 
-static int cmp_name(const void *a, const void *b) {
-    const struct map_desc *x = *(const struct map_desc *const *)a;
-    const struct map_desc *y = *(const struct map_desc *const *)b;
-    return strcmp(x->name, y->name);
-}
-
 /* Every user map that folds, in name order (as the text dump). */
 static void collect(struct out_profiles *p, const struct manifest *m, bool warn) {
-    const struct map_desc **v = calloc((size_t)m->nmaps + 1, sizeof(*v));
-    if (!v)
-        abort();
-    int n = 0;
-    for (int i = 0; i < m->nmaps; i++)
-        if (m->maps[i].is_user)
-            v[n++] = &m->maps[i];
-    qsort(v, (size_t)n, sizeof(*v), cmp_name);
+    int n;
+    const struct map_desc **v = out_user_maps(m, &n);
     for (int i = 0; i < n; i++) {
         int rc = out_prof_from_map(p, m, v[i]);
         if (rc < 0)

@@ -18,6 +18,8 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
  * A keyed map with no entries prints nothing; so does a scalar that is not
  * in its map (unlike print(), which shows its zero value). */
 void out_print_all_maps(FILE *out, const struct manifest *m);
+/* The maps a script names, sorted by name; *n of them. Free the array. */
+const struct map_desc **out_user_maps(const struct manifest *m, int *n);
 
 /* Prints one map (print(@m, top, div)); top = 0 prints all, div = 0 or 1 divides nothing. */
 void out_print_map(FILE *out, const struct manifest *m, const struct map_desc *map, uint64_t top,

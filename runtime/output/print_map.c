@@ -37,18 +37,24 @@ static int cmp_name(const void *a, const void *b) {
     return strcmp(x->name, y->name);
 }
 
+const struct map_desc **out_user_maps(const struct manifest *m, int *n) {
+    const struct map_desc **v = calloc((size_t)m->nmaps + 1, sizeof(*v));
+    if (!v)
+        abort();
+    *n = 0;
+    for (int i = 0; i < m->nmaps; i++)
+        if (m->maps[i].is_user)
+            v[(*n)++] = &m->maps[i];
+    qsort(v, (size_t)*n, sizeof(*v), cmp_name);
+    return v;
+}
+
 void out_print_all_maps(FILE *out, const struct manifest *m) {
     /* bpftrace ends its main loop with two newlines, then dumps the maps
      * back to back (a histogram brings its own trailing blank line). */
     fputs("\n\n", out);
-    const struct map_desc **v = calloc((size_t)m->nmaps + 1, sizeof(*v));
-    if (!v)
-        abort();
-    int n = 0;
-    for (int i = 0; i < m->nmaps; i++)
-        if (m->maps[i].is_user)
-            v[n++] = &m->maps[i];
-    qsort(v, (size_t)n, sizeof(*v), cmp_name);
+    int n;
+    const struct map_desc **v = out_user_maps(m, &n);
     for (int i = 0; i < n; i++)
         print_one(out, m, v[i], 0, 0, false);
     free(v);
