@@ -112,6 +112,18 @@ void ast_free(struct node *n) {
     }
 }
 
+void ast_become_int(struct node *n, uint64_t v) {
+    ast_free(n->a);
+    ast_free(n->b);
+    ast_free(n->c);
+    ast_free(n->d);
+    n->a = n->b = n->c = n->d = NULL;
+    free(n->str);
+    n->str = NULL;
+    n->kind = N_INT;
+    n->num = v;
+}
+
 const char *ast_kind_name(enum node_kind kind) {
     static const char *const names[] = {
         [N_PROGRAM] = "program",

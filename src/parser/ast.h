@@ -141,6 +141,9 @@ size_t ast_list_len(const struct node *list);
  * annotations of semantic analysis. */
 struct node *ast_clone(const struct node *n);
 void ast_free(struct node *n);
+/* Rewrites n in place into the integer literal v (a value known while
+ * compiling: sizeof, an enum constant, kaddr ...), freeing its children. */
+void ast_become_int(struct node *n, uint64_t v);
 
 const char *ast_kind_name(enum node_kind kind);
 const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */

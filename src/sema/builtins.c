@@ -147,10 +147,7 @@ static const struct type *cpid(struct sema *s, struct node *n) {
     int pid = s->opts ? s->opts->cpid : 0;
     if (pid == 0)
         diag_warning(s->d, &n->loc, "No child command (`-c`); cpid is zero");
-    free(n->str);
-    n->str = NULL;
-    n->kind = N_INT;
-    n->num = (uint64_t)pid;
+    ast_become_int(n, (uint64_t)pid);
     return &type_u32;
 }
 

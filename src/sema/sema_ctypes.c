@@ -75,10 +75,7 @@ const struct type *sema_enum_constant(struct sema *s, struct node *n) {
         return NULL;
     /* an enum constant is a 64-bit value of its enum, as in bpftrace */
     ty = type_enum(s->types, 8, ty->is_signed, ty->enum_def);
-    free(n->str);
-    n->str = NULL;
-    n->kind = N_INT;
-    n->num = (uint64_t)v;
+    ast_become_int(n, (uint64_t)v);
     return ty;
 }
 
@@ -210,12 +207,7 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
             return NULL;
         }
         if (known && n->a->kind == N_STRING && s->report) {
-            uint64_t c = (size_t)idx < n->a->len ? (uint8_t)n->a->str[idx] : 0;
-            ast_free(n->a);
-            ast_free(n->b);
-            n->a = n->b = NULL;
-            n->kind = N_INT;
-            n->num = c;
+            ast_become_int(n, (size_t)idx < n->a->len ? (uint8_t)n->a->str[idx] : 0);
         }
         return &type_s8;
     }
@@ -280,21 +272,12 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 
 /* ---- sizeof, offsetof ---- */
 
-static void make_int(struct node *n, uint64_t v) {
-    ast_free(n->a);
-    n->a = NULL;
-    free(n->str);
-    n->str = NULL;
-    n->kind = N_INT;
-    n->num = v;
-}
-
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
     const struct type *t =
         n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
     if (!t)
         return NULL;
-    make_int(n, t->size);
+    ast_become_int(n, t->size);
     return &type_u64;
 }
 
@@ -323,7 +306,7 @@ const struct type *sema_offsetof(struct sema *s, struct node *n) {
         t = sema_complete(s, tf->ty);
     }
     free(path);
-    make_int(n, total);
+    ast_become_int(n, total);
     return &type_u64;
 }
 

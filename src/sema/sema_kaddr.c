@@ -66,11 +66,6 @@ const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs)
         sema_error(s, &call->loc, E_UNKNOWN_IDENT, "Failed to resolve kernel symbol: %s", arg->str);
         return &type_u64;
     }
-    ast_free(call->a);
-    call->a = NULL;
-    free(call->str);
-    call->str = NULL;
-    call->kind = N_INT;
-    call->num = addr;
+    ast_become_int(call, addr);
     return &type_u64;
 }
