@@ -439,6 +439,7 @@ int main(int argc, char **argv) {
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
+    provider_set_list_verbose(c.verbose);
     if (c.list && !c.program_text) {
         provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
