@@ -16,6 +16,7 @@
 #include "child.h"
 #include "output/output.h"
 #include "output/stack.h"
+#include "notify.h"
 #include "rt_internal.h"
 #include "runtime.h"
 
@@ -90,6 +91,9 @@ static void announce(const struct session *s) {
 
     if (!s->opts->quiet)
         fprintf(stderr, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+    char state[64];
+    snprintf(state, sizeof(state), "READY=1\nSTATUS=Tracing with %d probe%s", n, n == 1 ? "" : "s");
+    rt_notify(state);
     /* bpftrace's test harness waits for this line before triggering events. */
     if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
         fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
@@ -131,6 +135,7 @@ static void event_loop(struct session *s) {
 static int finish(struct session *s) {
     int code = 0;
 
+    rt_notify("STOPPING=1\nSTATUS=Stopping");
     rt_detach_all(&s->st);
     /* Records that raced with exit() are dropped, as in bpftrace; after a
      * signal, what was already sent is still shown. */
