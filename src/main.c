@@ -18,7 +18,6 @@
 #include "runtime.h"
 #include "sema/sema.h"
 
-#define TRAWK_VERSION "v0.1.0"
 
 struct cli {
     const char *program_text; /* -e */
