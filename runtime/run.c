@@ -17,6 +17,7 @@
 #include "output/output.h"
 #include "output/stack.h"
 #include "notify.h"
+#include "prom_server.h"
 #include "rt_internal.h"
 #include "runtime.h"
 
@@ -149,7 +150,9 @@ static int finish(struct session *s) {
     if (rt_events_lost_total(s->ev) > 0)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
+    rt_prom_lock();
     out_dump_maps(s->opts->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
+    rt_prom_unlock();
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
     return rt_events_exit_requested(s->ev, &code) ? code : 0;
@@ -164,6 +167,8 @@ static int run_loaded(struct session *s) {
         return 1;
     if (s->opts->dry_run)
         return 0;
+    if (s->opts->prometheus && rt_prom_start(s->opts->prometheus, s->m, s->d) < 0)
+        return 1;
     announce(s);
     if (s->opts->child && rt_child_release(s->opts->child) < 0) {
         diag_plain_error(s->d, E_IO, "Failed to start the child: %s", strerror(errno));
@@ -209,6 +214,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         s.pidfd = (int)syscall(SYS_pidfd_open, opts->pid, 0);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);
+    rt_prom_stop();
     rt_detach_all(&s.st);
     rt_events_close(s.ev);
     if (s.pidfd >= 0)
