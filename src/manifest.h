@@ -22,6 +22,12 @@ enum probe_kind {
     PK_UPROBE,
     PK_URETPROBE,
     PK_USDT,
+    PK_SOFTWARE,
+    PK_HARDWARE,
+    PK_WATCHPOINT,
+    PK_SELF,
+    PK_BENCH,
+    PK_TEST,
     PK__COUNT,
 };
 
@@ -106,6 +112,9 @@ struct target_spec {
     uint64_t period_ns;      /* interval/profile: fire every period_ns, or ... */
     uint64_t freq_hz;        /* ... freq_hz times a second (exactly one is set) */
     bool every_cpu;          /* perf events: one per online CPU (profile), else the first online */
+    uint32_t perf_type;      /* software/hardware/watchpoint: perf_event_attr.type ... */
+    uint64_t perf_config;    /* ... and .config (watchpoint: the HW_BREAKPOINT_* mode bits) */
+    uint64_t sample_period;  /* software/hardware: fire every this many events */
 };
 
 struct attach_target {

@@ -11,6 +11,9 @@ static const struct provider *const providers[PK__COUNT] = {
     [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
     [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
     [PK_URETPROBE] = &provider_uretprobe,   [PK_USDT] = &provider_usdt,
+    [PK_SOFTWARE] = &provider_software,     [PK_HARDWARE] = &provider_hardware,
+    [PK_WATCHPOINT] = &provider_watchpoint, [PK_SELF] = &provider_self,
+    [PK_BENCH] = &provider_bench,           [PK_TEST] = &provider_test,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -23,10 +26,7 @@ struct unsupported_provider {
 static const struct unsupported_provider unsupported[] = {
     {"kprobe", {"k"}},          {"kretprobe", {"kr"}},
     {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},  {"software", {"s"}},
-    {"hardware", {"h"}},        {"watchpoint", {"w"}},
-    {"iter", {"it"}},           {"self", {NULL}},
-    {"test", {NULL}},           {"bench", {NULL}},
+    {"rawtracepoint", {"rt"}},  {"iter", {"it"}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
