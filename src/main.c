@@ -372,9 +372,16 @@ static int ringbuf_pages(void) {
 }
 
 static void list_program_probes(const struct sema_out *s) {
-    for (int u = 0; u < s->nunits; u++)
-        for (int t = 0; t < s->units[u].ntargets; t++)
-            printf("%s\n", s->units[u].targets[t].name);
+    for (int u = 0; u < s->nunits; u++) {
+        for (int t = 0; t < s->units[u].ntargets; t++) {
+            const struct attach_target *at = &s->units[u].targets[t];
+            const struct provider *p = provider_get(at->kind);
+            if (p && p->list_target)
+                p->list_target(at, stdout);
+            else
+                printf("%s\n", at->name);
+        }
+    }
 }
 
 /* The directory of the script for #include "...": the current one for -e and stdin. */

@@ -2,6 +2,9 @@
  * BPF_PROG_TEST_RUN in --mode bench / --mode test, ignored otherwise. They
  * are XDP programs, as in bpftrace: that program type can be run repeatedly
  * by the kernel and timed. */
+#include <stdio.h>
+#include <string.h>
+
 #include "providers/provider_impl.h"
 
 static int expand_named(const struct provider *p, const char *spec, const struct loc *loc,
@@ -11,6 +14,12 @@ static int expand_named(const struct provider *p, const char *spec, const struct
         return -1;
     }
     return provider_add_target(targets, ntargets, p->kind, p->name, spec) ? 1 : -1;
+}
+
+/* bpftrace lists these under the probe type's internal name, "benchmark". */
+static void list_bench_target(const struct attach_target *t, FILE *out) {
+    const char *colon = strchr(t->name, ':');
+    fprintf(out, "benchmark:%s:\n", colon ? colon + 1 : t->name);
 }
 
 static int expand_bench(const char *spec, const struct loc *loc, struct diag *d,
@@ -29,6 +38,7 @@ const struct provider provider_bench = {
     .kind = PK_BENCH,
     .prog_type = BPF_PROG_TYPE_XDP,
     .expand = expand_bench,
+    .list_target = list_bench_target,
 };
 
 const struct provider provider_test = {

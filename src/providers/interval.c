@@ -149,4 +149,5 @@ const struct provider provider_interval = {
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_interval,
     .list = list_interval,
+    .list_target = provider_list_event,
 };

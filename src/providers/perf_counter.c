@@ -150,6 +150,7 @@ const struct provider provider_software = {
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_software,
     .list = list_software,
+    .list_target = provider_list_event,
 };
 
 const struct provider provider_hardware = {
@@ -159,4 +160,5 @@ const struct provider provider_hardware = {
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_hardware,
     .list = list_hardware,
+    .list_target = provider_list_event,
 };

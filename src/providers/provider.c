@@ -121,3 +121,16 @@ int provider_list_units(const struct provider *p, const char *rest, bool named, 
     }
     return 0;
 }
+
+void provider_list_event(const struct attach_target *t, FILE *out) {
+    const char *c1 = strchr(t->name, ':');
+    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (c2)
+        fprintf(out, "%.*s\n", (int)(c2 - t->name + 1), t->name);
+    else
+        fprintf(out, "%s:\n", t->name);
+}
+
+void provider_list_nothing(const struct attach_target *t, FILE *out) {
+    (void)t, (void)out;
+}

@@ -31,4 +31,5 @@ const struct provider provider_self = {
     .kind = PK_SELF,
     .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
     .expand = expand_self,
+    .list_target = provider_list_nothing,
 };

@@ -78,4 +78,5 @@ const struct provider provider_watchpoint = {
     .kind = PK_WATCHPOINT,
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_watchpoint,
+    .list_target = provider_list_nothing,
 };
