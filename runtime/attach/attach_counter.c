@@ -39,7 +39,8 @@ static void report_open(struct rt_target *rt, int pid, int cpu, int err, struct 
                    rt_target_name(rt));
     else if (type == PERF_TYPE_BREAKPOINT && !features_has(FEAT_BREAKPOINT))
         diag_error(d, loc, E_UNSUPPORTED,
-                   "Unable to attach probe: %s: the kernel has no breakpoint PMU for watchpoints",
+                   "Unable to attach probe: %s: this machine has no working hardware breakpoints "
+                   "for watchpoints (no breakpoint PMU, or debug registers that never fire)",
                    rt_target_name(rt));
     else if (type == PERF_TYPE_BREAKPOINT && err == ENOSPC)
         diag_error(d, loc, E_IO, "Unable to attach probe: %s: No more HW registers left",
@@ -101,6 +102,11 @@ static int attach_counter(struct rt_target *rt, struct diag *d) {
     int ncpus, err = 0;
 
     fill_attr(spec, &attr);
+    /* a watchpoint that could never fire is refused, not left waiting */
+    if (spec->perf_type == PERF_TYPE_BREAKPOINT && !features_has(FEAT_BREAKPOINT)) {
+        report_open(rt, spec->pid, -1, ENODEV, d);
+        return -1;
+    }
     if (spec->perf_type == PERF_TYPE_BREAKPOINT && spec->pid > 0)
         err = attach_threads(rt, &attr, d);
     else if ((ncpus = cpus_online(&online)) < 0) {

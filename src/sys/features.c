@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
+#include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,29 @@ static bool has_hw_events(void) {
     return true;
 }
 
+/* A write breakpoint on a local variable of this process that counts the
+ * writes: a VM may offer the breakpoint PMU without debug registers, and
+ * then watchpoints attach but never fire. */
+static bool has_breakpoints(void) {
+    volatile uint64_t var = 0;
+    struct perf_event_attr attr = {.type = PERF_TYPE_BREAKPOINT,
+                                   .size = sizeof(attr),
+                                   .sample_period = 1,
+                                   .bp_type = HW_BREAKPOINT_W,
+                                   .bp_addr = (uint64_t)(uintptr_t)&var,
+                                   .bp_len = HW_BREAKPOINT_LEN_8};
+    uint64_t count = 0;
+    int fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+    if (fd < 0)
+        return false;
+    for (int i = 0; i < 4; i++)
+        var = (uint64_t)i;
+    if (read(fd, &count, sizeof(count)) != sizeof(count))
+        count = 0;
+    close(fd);
+    return count > 0;
+}
+
 static bool has_ringbuf(void) {
     int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, 4096, NULL);
     if (fd < 0)
@@ -241,7 +265,7 @@ static bool detect(enum feature f) {
     case FEAT_HW_EVENTS:
         return has_hw_events();
     case FEAT_BREAKPOINT:
-        return has_pmu("breakpoint");
+        return has_pmu("breakpoint") && has_breakpoints();
     case FEAT_HELPER_GET_FUNC_IP:
         return has_helper(BPF_FUNC_get_func_ip);
     case FEAT_HELPER_GET_TAI_NS:

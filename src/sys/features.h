@@ -23,7 +23,7 @@ enum feature {
     FEAT_RAW_TRACEPOINT,
     FEAT_ITER,
     FEAT_HW_EVENTS,
-    FEAT_BREAKPOINT,
+    FEAT_BREAKPOINT, /* hardware breakpoints that fire (watchpoints) */
     FEAT_HELPER_GET_FUNC_IP,
     FEAT_HELPER_GET_TAI_NS,
     FEAT_HELPER_LOOKUP_PERCPU_ELEM,

@@ -200,10 +200,12 @@ def missing_requirement(req):
     if req == "uprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/uprobe/type")
         return None if ok else "kernel has no uprobes"
-    if req == "watchpoints":
+    if req in ("watchpoints", "no-watchpoints"):
         # the breakpoint PMU may exist without the debug registers firing (VMs)
-        n = perf_counts(5, bp_type=2, bp_len=8)
-        return None if n else "kernel has no working hardware breakpoints (watchpoints)"
+        works = bool(perf_counts(5, bp_type=2, bp_len=8))
+        if req == "watchpoints":
+            return None if works else "machine has no working hardware breakpoints (watchpoints)"
+        return None if not works else "machine has working hardware breakpoints"
     if req in ("hwevents", "no-hwevents"):
         has = perf_counts(0) is not None
         if req == "hwevents":
