@@ -28,6 +28,7 @@ enum probe_kind {
     PK_SELF,
     PK_BENCH,
     PK_TEST,
+    PK_ITER,
     PK__COUNT,
 };
 
@@ -96,13 +97,14 @@ struct event_desc {
  * provider fills only the fields of its kind and leaves the rest zero/NULL,
  * so the runtime reads fields and never parses text. */
 struct target_spec {
-    char *category;  /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
-    char *event;     /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
-    char *path;      /* uprobe/usdt: the binary or library */
-    char *symbol;    /* kprobe/uprobe: the function; usdt: provider:name */
-    uint64_t offset; /* kprobe: into symbol; uprobe: the offset in path's file where the
-                        probe sits (symbol then only names it); usdt: the location's */
-    char *args;      /* usdt: the note's operand string ("8@%rbx -4@$5") */
+    char *category;          /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
+    char *event;             /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function;
+                                iter: the iterator ("task") */
+    char *path;              /* uprobe/usdt: the binary or library */
+    char *symbol;            /* kprobe/uprobe: the function; usdt: provider:name */
+    uint64_t offset;         /* kprobe: into symbol; uprobe: the offset in path's file where the
+                                probe sits (symbol then only names it); usdt: the location's */
+    char *args;              /* usdt: the note's operand string ("8@%rbx -4@$5") */
     uint64_t ref_ctr_offset; /* uprobe/usdt: the semaphore's file offset, 0 for none */
     int location;            /* usdt: which location of its probe, from 0; "Attached N probes"
                                 counts probes, not locations */

@@ -11,13 +11,21 @@
 #include "attach/attach.h"
 
 static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
-    [PK_BEGIN] = &rt_attach_begin,           [PK_END] = &rt_attach_end,
-    [PK_TRACEPOINT] = &rt_attach_tracepoint, [PK_INTERVAL] = &rt_attach_cpu_clock,
-    [PK_PROFILE] = &rt_attach_cpu_clock,     [PK_UPROBE] = &rt_attach_uprobe,
-    [PK_URETPROBE] = &rt_attach_uprobe,      [PK_USDT] = &rt_attach_usdt,
-    [PK_SOFTWARE] = &rt_attach_counter,      [PK_HARDWARE] = &rt_attach_counter,
-    [PK_WATCHPOINT] = &rt_attach_counter,    [PK_SELF] = &rt_attach_self,
-    [PK_BENCH] = &rt_attach_bench,           [PK_TEST] = &rt_attach_test,
+    [PK_BEGIN] = &rt_attach_begin,
+    [PK_END] = &rt_attach_end,
+    [PK_TRACEPOINT] = &rt_attach_tracepoint,
+    [PK_INTERVAL] = &rt_attach_cpu_clock,
+    [PK_PROFILE] = &rt_attach_cpu_clock,
+    [PK_UPROBE] = &rt_attach_uprobe,
+    [PK_URETPROBE] = &rt_attach_uprobe,
+    [PK_USDT] = &rt_attach_usdt,
+    [PK_SOFTWARE] = &rt_attach_counter,
+    [PK_HARDWARE] = &rt_attach_counter,
+    [PK_WATCHPOINT] = &rt_attach_counter,
+    [PK_SELF] = &rt_attach_self,
+    [PK_BENCH] = &rt_attach_bench,
+    [PK_TEST] = &rt_attach_test,
+    [PK_ITER] = &rt_attach_iter,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {

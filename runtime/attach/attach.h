@@ -51,6 +51,7 @@ extern const struct rt_attach_ops rt_attach_counter;
 extern const struct rt_attach_ops rt_attach_self;
 extern const struct rt_attach_ops rt_attach_bench;
 extern const struct rt_attach_ops rt_attach_test;
+extern const struct rt_attach_ops rt_attach_iter;
 
 /* Records a perf event fd as owned by rt (closed by rt_detach_target).
  * Closes fd and returns -1 when out of memory. */

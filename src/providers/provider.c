@@ -7,13 +7,21 @@
 #include "providers/provider_impl.h"
 
 static const struct provider *const providers[PK__COUNT] = {
-    [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
-    [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
-    [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
-    [PK_URETPROBE] = &provider_uretprobe,   [PK_USDT] = &provider_usdt,
-    [PK_SOFTWARE] = &provider_software,     [PK_HARDWARE] = &provider_hardware,
-    [PK_WATCHPOINT] = &provider_watchpoint, [PK_SELF] = &provider_self,
-    [PK_BENCH] = &provider_bench,           [PK_TEST] = &provider_test,
+    [PK_BEGIN] = &provider_begin,
+    [PK_END] = &provider_end,
+    [PK_TRACEPOINT] = &provider_tracepoint,
+    [PK_INTERVAL] = &provider_interval,
+    [PK_PROFILE] = &provider_profile,
+    [PK_UPROBE] = &provider_uprobe,
+    [PK_URETPROBE] = &provider_uretprobe,
+    [PK_USDT] = &provider_usdt,
+    [PK_SOFTWARE] = &provider_software,
+    [PK_HARDWARE] = &provider_hardware,
+    [PK_WATCHPOINT] = &provider_watchpoint,
+    [PK_SELF] = &provider_self,
+    [PK_BENCH] = &provider_bench,
+    [PK_TEST] = &provider_test,
+    [PK_ITER] = &provider_iter,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -26,7 +34,7 @@ struct unsupported_provider {
 static const struct unsupported_provider unsupported[] = {
     {"kprobe", {"k"}},          {"kretprobe", {"kr"}},
     {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},  {"iter", {"it"}},
+    {"rawtracepoint", {"rt"}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {

@@ -39,6 +39,8 @@ struct provider {
     bool may_nest;           /* programs may run nested on a CPU (fentry/fexit, raw
                                 tracepoints have per-program recursion guards, not
                                 bpf_prog_active): each gets its own .scratch region */
+    bool ctx_is_args;        /* the ctx builtin is the args record (iter), whose pointers
+                                may be NULL: a block that loads a NULL one ends there */
     int max_argn;
     enum addr_space user_memory; /* AS_USER: the probed code runs in user space, so an
                                     integer cast to a pointer points into user memory

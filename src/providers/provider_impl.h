@@ -6,7 +6,8 @@
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
     provider_profile, provider_uprobe, provider_uretprobe, provider_usdt, provider_software,
-    provider_hardware, provider_watchpoint, provider_self, provider_bench, provider_test;
+    provider_hardware, provider_watchpoint, provider_self, provider_bench, provider_test,
+    provider_iter;
 
 /* Appends a target of kind named "<prefix>:<rest>" (or just rest when
  * prefix is NULL, prefix when rest is empty) with an empty spec for the

@@ -18,6 +18,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "sys/kbtf.h"
 #include "sys/tracefs.h"
 #include "sys/uprobe_multi.h"
 
@@ -83,14 +84,8 @@ static bool has_helper(enum bpf_func_id id) {
            !strstr(log, "program of this type cannot use helper ");
 }
 
-/* The BTF id of a kernel function in vmlinux, -1 without BTF or function. */
 static int vmlinux_func_id(const char *name) {
-    struct btf *btf = btf__load_vmlinux_btf();
-    if (!btf)
-        return -1;
-    int id = btf__find_by_name_kind(btf, name, BTF_KIND_FUNC);
-    btf__free(btf);
-    return id > 0 ? id : -1;
+    return kbtf_id(name, BTF_KIND_FUNC);
 }
 
 static bool loads_on_func(enum bpf_attach_type attach, const char *func) {
