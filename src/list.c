@@ -15,6 +15,31 @@ static bool type_selected(const char *ptype, const struct provider *p, bool expl
     return !explicit_only && fnmatch(ptype, p->name, 0) == 0;
 }
 
+static int cmp_line(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* bpftrace prints its matches as one sorted set: lines of text, sorted and
+ * without repeats, to out. */
+static void print_sorted(char *text, FILE *out) {
+    size_t n = 0, cap = 0;
+    char **lines = NULL;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (n == cap) {
+            char **bigger = realloc(lines, sizeof(*lines) * (cap = cap ? cap * 2 : 256));
+            if (!bigger)
+                break;
+            lines = bigger;
+        }
+        lines[n++] = line;
+    }
+    qsort(lines, n, sizeof(*lines), cmp_line);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+            fprintf(out, "%s\n", lines[i]);
+    free(lines);
+}
+
 int list_probes(const char *glob, FILE *out) {
     if (!glob || !*glob)
         glob = "*";
@@ -22,12 +47,22 @@ int list_probes(const char *glob, FILE *out) {
     char *ptype = colon ? strndup(glob, colon - glob) : strdup(glob);
     const char *rest = colon && colon[1] ? colon + 1 : "*";
     int rc = 0;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *all = open_memstream(&text, &len);
+    if (!all) {
+        free(ptype);
+        return -1;
+    }
     for (int k = 0; k < PK__COUNT; k++) {
         const struct provider *p = provider_get((enum probe_kind)k);
         bool named = type_selected(ptype, p, true);
-        if (p->list && (named || type_selected(ptype, p, false)) && p->list(rest, named, out) < 0)
+        if (p->list && (named || type_selected(ptype, p, false)) && p->list(rest, named, all) < 0)
             rc = -1;
     }
+    fclose(all);
+    print_sorted(text, out);
+    free(text);
     free(ptype);
     return rc;
 }

@@ -85,20 +85,12 @@ static void iter_load_attrs(const struct attach_target *t, struct prog_attrs *ou
     out->attach_btf_id = (uint32_t)kbtf_id(f, BTF_KIND_FUNC);
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Every struct bpf_iter__NAME of vmlinux (not the verifier's __safe_trusted
- * variants) that has its bpf_iter_NAME, sorted. */
+ * variants) that has its bpf_iter_NAME. */
 static int list_iter(const char *glob, bool named, FILE *out) {
     (void)named;
     const struct btf *btf = kbtf_vmlinux();
-    if (!btf)
-        return 0;
-    int n = 0, cap = 0;
-    char **names = NULL;
-    for (unsigned id = 1; id < btf__type_cnt(btf); id++) {
+    for (unsigned id = 1; btf && id < btf__type_cnt(btf); id++) {
         const struct btf_type *t = btf__type_by_id(btf, id);
         const char *name =
             btf_kind(t) == BTF_KIND_STRUCT ? btf__name_by_offset(btf, t->name_off) : NULL;
@@ -108,20 +100,9 @@ static int list_iter(const char *glob, bool named, FILE *out) {
         size_t len = strlen(name);
         if (len > 14 && strcmp(name + len - 14, "__safe_trusted") == 0)
             continue;
-        if (fnmatch(glob, name, 0) != 0 || !iter_exists(name))
-            continue;
-        if (n == cap) {
-            char **bigger = realloc(names, sizeof(*names) * (size_t)(cap = cap ? cap * 2 : 32));
-            if (!bigger)
-                break;
-            names = bigger;
-        }
-        names[n++] = (char *)name;
+        if (fnmatch(glob, name, 0) == 0 && iter_exists(name))
+            fprintf(out, "iter:%s\n", name);
     }
-    qsort(names, (size_t)n, sizeof(*names), cmp_str);
-    for (int i = 0; i < n; i++)
-        fprintf(out, "iter:%s\n", names[i]);
-    free(names);
     return 0;
 }
 

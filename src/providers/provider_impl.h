@@ -26,6 +26,9 @@ int provider_list_units(const struct provider *p, const char *rest, bool named, 
 /* An attach point's integer as bpftrace reads it (see number.c). Returns 0,
  * or -1 with the reason ("invalid integer: X") in why. */
 int provider_parse_uint(const char *text, uint64_t *out, char *why, size_t len);
+/* The whole number text starts with (no exponent); *rest gets what follows.
+ * Returns 0, or -1 when text does not start with one. */
+int provider_parse_uint_prefix(const char *text, uint64_t *out, const char **rest);
 /* The number of ':'-separated parts of spec, 0 when it is empty. */
 int provider_count_parts(const char *spec);
 
