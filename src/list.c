@@ -40,29 +40,42 @@ static void print_sorted(char *text, FILE *out) {
     free(lines);
 }
 
-int list_probes(const char *glob, FILE *out) {
-    if (!glob || !*glob)
-        glob = "*";
+/* One pattern: "type:rest", or a bare pattern matched against what
+ * follows the type in every type's probes ("*sleep*"). */
+static int list_one(const char *glob, FILE *out) {
     const char *colon = strchr(glob, ':');
-    char *ptype = colon ? strndup(glob, colon - glob) : strdup(glob);
-    const char *rest = colon && colon[1] ? colon + 1 : "*";
+    char *ptype = colon ? strndup(glob, (size_t)(colon - glob)) : strdup("*");
+    const char *rest = colon ? (colon[1] ? colon + 1 : "*") : glob;
     int rc = 0;
-    char *text = NULL;
-    size_t len = 0;
-    FILE *all = open_memstream(&text, &len);
-    if (!all) {
-        free(ptype);
+    if (!ptype)
         return -1;
-    }
     for (int k = 0; k < PK__COUNT; k++) {
         const struct provider *p = provider_get((enum probe_kind)k);
         bool named = type_selected(ptype, p, true);
-        if (p->list && (named || type_selected(ptype, p, false)) && p->list(rest, named, all) < 0)
+        if (p->list && (named || type_selected(ptype, p, false)) && p->list(rest, named, out) < 0)
             rc = -1;
     }
+    free(ptype);
+    return rc;
+}
+
+int list_probes(const char *glob, FILE *out) {
+    char *text = NULL, *patterns = strdup(glob && *glob ? glob : "*");
+    size_t len = 0;
+    int rc = 0;
+    FILE *all = patterns ? open_memstream(&text, &len) : NULL;
+    if (!all) {
+        free(patterns);
+        return -1;
+    }
+    /* "a,b" lists both, as bpftrace */
+    char *save = NULL;
+    for (char *g = strtok_r(patterns, ",", &save); g; g = strtok_r(NULL, ",", &save))
+        if (list_one(g, all) < 0)
+            rc = -1;
     fclose(all);
     print_sorted(text, out);
     free(text);
-    free(ptype);
+    free(patterns);
     return rc;
 }

@@ -309,9 +309,13 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
-    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it */
+    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it;
+     * an existing file is a script whose probes are listed, as in bpftrace */
     if (c->list && !c->program_text && optind < argc) {
-        c->list_glob = argv[optind++];
+        if (access(argv[optind], F_OK) == 0)
+            c->script_path = argv[optind++];
+        else
+            c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list && !c->info) {
         if (optind >= argc) {
             usage(stderr);
@@ -514,7 +518,12 @@ int main(int argc, char **argv) {
         features_report(stdout, TRAWK_VERSION);
         return 0;
     }
-    if (c.list && !c.program_text) {
+    if (c.list && !c.program_text && !c.script_path) {
+        if (c.list_glob && strchr(c.list_glob, '.') && !strpbrk(c.list_glob, ":*"))
+            fprintf(stderr,
+                    "WARNING: It appears that '%s' is a filename but the file does not exist. "
+                    "Treating '%s' as a search pattern.\n",
+                    c.list_glob, c.list_glob);
         provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }

@@ -14,6 +14,7 @@
 #include "codegen/cg.h"
 #include "ctypes/ctypes.h"
 #include "providers/provider_impl.h"
+#include "sys/features.h"
 #include "sys/kbtf.h"
 
 #define ITER_STRUCT "bpf_iter__"
@@ -50,6 +51,10 @@ static int expand_iter(const char *spec, const struct loc *loc, struct diag *d,
          * trawk's printf goes through the event buffer */
         diag_error(d, loc, E_UNSUPPORTED, "pinned iterators (iter:%s:PIN) are not supported yet",
                    name);
+    else if (!features_has(FEAT_ITER))
+        diag_error(d, loc, E_UNSUPPORTED,
+                   "iter probes need BPF iterators, which this kernel cannot load (%s)",
+                   features_has(FEAT_BTF) ? "no iterator programs" : "no BTF");
     else if (!iter_exists(name))
         diag_error(d, loc, E_UNKNOWN_PROBE, "iter %s not available for your kernel version.", name);
     else {
