@@ -33,7 +33,8 @@ static void print_sorted(char *text, FILE *out) {
         }
         lines[n++] = line;
     }
-    qsort(lines, n, sizeof(*lines), cmp_line);
+    if (n > 1)
+        qsort(lines, n, sizeof(*lines), cmp_line);
     for (size_t i = 0; i < n; i++)
         if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
             fprintf(out, "%s\n", lines[i]);

@@ -536,6 +536,8 @@ int main(int argc, char **argv) {
     int rc = text ? run_program(&c, text) : 1;
     free(text);
     end_process(&c);
+    if (c.probe_filter)
+        regfree(&c.filter_re);
     free(c.include_dirs);
     free(c.include_files);
     return rc;
