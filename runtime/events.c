@@ -150,6 +150,18 @@ void rt_events_set_discard(struct rt_events *ev, bool discard) {
         ev->discard = discard;
 }
 
+FILE *rt_events_swap_out(struct rt_events *ev, FILE *out) {
+    FILE *old = ev ? ev->out : NULL;
+    if (ev)
+        ev->out = out;
+    return old;
+}
+
+void rt_events_clear_exit(struct rt_events *ev) {
+    if (ev)
+        ev->exit_seen = false, ev->exit_code = 0, ev->discard = false;
+}
+
 bool rt_events_exit_requested(const struct rt_events *ev, int *code) {
     if (!ev || !ev->exit_seen)
         return false;

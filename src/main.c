@@ -2,6 +2,7 @@
  * parse -> sema -> codegen -> runtime, and maps failures to exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
+#include "sys/features.h"
 
 struct cli {
     const char *program_text; /* -e */
@@ -38,10 +40,14 @@ struct cli {
     char **positional;
     int nnamed; /* --name=value after "--", for getopt() */
     char **named;
-    int pid;                /* -p */
-    const char *child_cmd;  /* -c */
-    struct rt_child *child; /* started from child_cmd */
-    int pidfd;              /* of pid or the child, -1 for none */
+    int pid;                  /* -p */
+    const char *child_cmd;    /* -c */
+    struct rt_child *child;   /* started from child_cmd */
+    int pidfd;                /* of pid or the child, -1 for none */
+    bool info;                /* --info */
+    enum rt_mode mode;        /* --mode, --bench, --test */
+    const char *probe_filter; /* --probe-filter REGEX */
+    regex_t filter_re;
 };
 
 /* Named program options (getopt()) follow the first "--"; getopt_long
@@ -87,6 +93,11 @@ static void usage(FILE *out) {
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    --usdt-file-activation\n"
           "                   activate usdt semaphores based on file path\n"
+          "    --info         print information about kernel BPF support\n"
+          "    --mode MODE    'bench' (run bench: probes) or 'test' (run test: probes)\n"
+          "    --bench, --test  the same as --mode bench, --mode test\n"
+          "    --probe-filter REGEX\n"
+          "                   only run probes whose name matches REGEX\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -110,8 +121,39 @@ enum {
     OPT_FLAMEGRAPH,
     OPT_SPEEDSCOPE,
     OPT_PROMETHEUS,
-    OPT_UNSAFE
+    OPT_UNSAFE,
+    OPT_INFO,
+    OPT_MODE,
+    OPT_BENCH,
+    OPT_TEST,
+    OPT_PROBE_FILTER,
 };
+
+/* --mode: bpftrace's bench and test modes (its compiler modes have no
+ * counterpart here). */
+static int set_mode(struct cli *c, const char *mode) {
+    if (strcmp(mode, "bench") == 0)
+        c->mode = RT_MODE_BENCH;
+    else if (strcmp(mode, "test") == 0)
+        c->mode = RT_MODE_TEST;
+    else {
+        fprintf(stderr, "ERROR: Invalid mode: %s (trawk knows 'bench' and 'test')\n", mode);
+        return -1;
+    }
+    return 0;
+}
+
+static int set_probe_filter(struct cli *c, const char *re) {
+    int err = regcomp(&c->filter_re, re, REG_EXTENDED | REG_NOSUB);
+    if (err) {
+        char why[256];
+        regerror(err, &c->filter_re, why, sizeof(why));
+        fprintf(stderr, "ERROR: Invalid --probe-filter regex '%s': %s\n", re, why);
+        return -1;
+    }
+    c->probe_filter = re;
+    return 0;
+}
 
 /* -f: bpftrace's text, or folded stacks (flamegraph.pl's input). */
 static int set_format(struct cli *c, const char *format) {
@@ -163,6 +205,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
+        {"info", no_argument, NULL, OPT_INFO},
+        {"mode", required_argument, NULL, OPT_MODE},
+        {"bench", no_argument, NULL, OPT_BENCH},
+        {"test", no_argument, NULL, OPT_TEST},
+        {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
         {NULL, 0, NULL, 0},
     };
     argc = split_named(argc, argv, c);
@@ -230,6 +277,21 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_DRY_RUN:
             c->dry_run = true;
             break;
+        case OPT_INFO:
+            c->info = true;
+            break;
+        case OPT_MODE:
+            if (set_mode(c, optarg) < 0)
+                return -1;
+            break;
+        case OPT_BENCH:
+        case OPT_TEST:
+            c->mode = opt == OPT_BENCH ? RT_MODE_BENCH : RT_MODE_TEST;
+            break;
+        case OPT_PROBE_FILTER:
+            if (set_probe_filter(c, optarg) < 0)
+                return -1;
+            break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */
             if (strcmp(optarg, "ringbuf") != 0) {
@@ -253,10 +315,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
-    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it */
+    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it;
+     * an existing file is a script whose probes are listed, as in bpftrace */
     if (c->list && !c->program_text && optind < argc) {
-        c->list_glob = argv[optind++];
-    } else if (!c->program_text && !c->list) {
+        if (access(argv[optind], F_OK) == 0)
+            c->script_path = argv[optind++];
+        else
+            c->list_glob = argv[optind++];
+    } else if (!c->program_text && !c->list && !c->info) {
         if (optind >= argc) {
             usage(stderr);
             return -1;
@@ -316,9 +382,16 @@ static int ringbuf_pages(void) {
 }
 
 static void list_program_probes(const struct sema_out *s) {
-    for (int u = 0; u < s->nunits; u++)
-        for (int t = 0; t < s->units[u].ntargets; t++)
-            printf("%s\n", s->units[u].targets[t].name);
+    for (int u = 0; u < s->nunits; u++) {
+        for (int t = 0; t < s->units[u].ntargets; t++) {
+            const struct attach_target *at = &s->units[u].targets[t];
+            const struct provider *p = provider_get(at->kind);
+            if (p && p->list_target)
+                p->list_target(at, stdout);
+            else
+                printf("%s\n", at->name);
+        }
+    }
 }
 
 /* The directory of the script for #include "...": the current one for -e and stdin. */
@@ -407,7 +480,9 @@ static int run_program(const struct cli *c, const char *text) {
                                  .pid = c->pid,
                                  .child = c->child,
                                  .dump = c->exit_dump,
-                                 .prometheus = c->prometheus};
+                                 .prometheus = c->prometheus,
+                                 .mode = c->mode,
+                                 .probe_filter = c->probe_filter ? &c->filter_re : NULL};
             ro.dump.title = c->script_path ? c->script_path : c->program_text;
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
@@ -447,7 +522,16 @@ int main(int argc, char **argv) {
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
     provider_set_list_verbose(c.verbose);
-    if (c.list && !c.program_text) {
+    if (c.info) {
+        features_report(stdout, TRAWK_VERSION);
+        return 0;
+    }
+    if (c.list && !c.program_text && !c.script_path) {
+        if (c.list_glob && strchr(c.list_glob, '.') && !strpbrk(c.list_glob, ":*"))
+            fprintf(stderr,
+                    "WARNING: It appears that '%s' is a filename but the file does not exist. "
+                    "Treating '%s' as a search pattern.\n",
+                    c.list_glob, c.list_glob);
         provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
@@ -460,6 +544,8 @@ int main(int argc, char **argv) {
     int rc = text ? run_program(&c, text) : 1;
     free(text);
     end_process(&c);
+    if (c.probe_filter)
+        regfree(&c.filter_re);
     free(c.include_dirs);
     free(c.include_files);
     return rc;
