@@ -19,26 +19,36 @@ static int cmp_line(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* bpftrace prints its matches as one sorted set: lines of text, sorted and
- * without repeats, to out. */
+/* bpftrace prints its matches as one sorted set: probes, each with the
+ * indented lines -lv adds under it, sorted by the probe's line and without
+ * repeats, to out. */
 static void print_sorted(char *text, FILE *out) {
     size_t n = 0, cap = 0;
-    char **lines = NULL;
-    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+    char **probes = NULL;
+    char *p = text;
+    while (*p) {
+        char *end = strchr(p, '\n');
+        /* A probe's record runs until the next line that is not indented. */
+        while (end && (end[1] == ' ' || end[1] == '\t'))
+            end = strchr(end + 1, '\n');
+        char *next = end ? end + 1 : p + strlen(p);
+        if (end)
+            *end = '\0';
         if (n == cap) {
-            char **bigger = realloc(lines, sizeof(*lines) * (cap = cap ? cap * 2 : 256));
+            char **bigger = realloc(probes, sizeof(*probes) * (cap = cap ? cap * 2 : 256));
             if (!bigger)
                 break;
-            lines = bigger;
+            probes = bigger;
         }
-        lines[n++] = line;
+        probes[n++] = p;
+        p = next;
     }
     if (n > 1)
-        qsort(lines, n, sizeof(*lines), cmp_line);
+        qsort(probes, n, sizeof(*probes), cmp_line);
     for (size_t i = 0; i < n; i++)
-        if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
-            fprintf(out, "%s\n", lines[i]);
-    free(lines);
+        if (i == 0 || strcmp(probes[i], probes[i - 1]) != 0)
+            fprintf(out, "%s\n", probes[i]);
+    free(probes);
 }
 
 /* One pattern: "type:rest", or a bare pattern matched against what
