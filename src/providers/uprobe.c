@@ -143,8 +143,16 @@ static struct attach_target *add(const struct provider *p, const struct uspec *u
     return t->spec.path ? t : NULL;
 }
 
+/* GCC's ".part.N" pieces of a function are not entry points: bpftrace
+ * leaves them out of wildcard matches and listings. */
+static bool is_part(const char *name) {
+    return strstr(name, ".part.") != NULL;
+}
+
 static bool sym_matches(const struct uspec *u, const struct elfsym *s, bool glob) {
     const char *name = u->cpp && s->demangled ? s->demangled : s->name;
+    if (glob && is_part(s->name))
+        return false;
     if (glob ? fnmatch(u->func, name, 0) == 0 : strcmp(u->func, name) == 0)
         return true;
     /* a C++ function named as written in the source, without "cpp:" */
@@ -287,7 +295,7 @@ static void list_file(const struct provider *p, const char *path, const char *fu
     if (elfsyms_read(path, &es, err, sizeof(err)) < 0)
         return;
     for (int i = 0; i < es.n; i++)
-        if (fnmatch(func_glob, es.syms[i].name, 0) == 0)
+        if (!is_part(es.syms[i].name) && fnmatch(func_glob, es.syms[i].name, 0) == 0)
             fprintf(out, "%s:%s:%s\n", p->name, path, es.syms[i].name);
     elfsyms_free(&es);
 }

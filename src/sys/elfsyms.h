@@ -22,7 +22,7 @@ struct elfsyms {
     int nloads;
 };
 
-/* Reads path's function symbols (FUNC and GNU_IFUNC, defined, with an
+/* Reads path's function symbols (FUNC and GNU_IFUNC, with an
  * address). Returns 0; -1 with a message in err when path cannot be read or
  * is not ELF. A file without symbols gives n == 0. */
 int elfsyms_read(const char *path, struct elfsyms *out, char *err, size_t errlen);
