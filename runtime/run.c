@@ -73,15 +73,24 @@ static int attach_one(struct session *s, struct rt_target *rt) {
     return 0;
 }
 
-/* Attaches in source order, as bpftrace does for the kinds trawk has, so
- * that blocks on the same event run in the order they were written. */
+static bool attaches_reversed(const struct rt_target *rt) {
+    const struct rt_attach_ops *ops = rt_attach_ops(rt->t->kind);
+    return ops && ops->reverse;
+}
+
+/* Attaches so that blocks on the same event run in the order they were
+ * written, as bpftrace does: most kinds in source order, then the kinds
+ * whose kernel hooks run newest first, in reverse. */
 static int attach_all(struct session *s) {
-    for (int i = 0; i < s->st.ntargets; i++) {
-        if (rt_stop_requested())
-            return -1;
-        if (attach_one(s, &s->st.targets[i]) < 0)
-            return -1;
-    }
+    int n = s->st.ntargets;
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < n; k++) {
+            struct rt_target *rt = &s->st.targets[pass ? n - 1 - k : k];
+            if (attaches_reversed(rt) != (pass == 1))
+                continue;
+            if (rt_stop_requested() || attach_one(s, rt) < 0)
+                return -1;
+        }
     return 0;
 }
 

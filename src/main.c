@@ -217,9 +217,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             break;
         case OPT_UNSAFE:
-            /* bpftrace's permission for system() and for uprobes it cannot
-             * check: trawk has no system() and checks no instruction
-             * boundaries, so there is nothing to permit */
+            /* bpftrace's permission for system() and for uprobes whose
+             * instruction boundaries it cannot check */
+            provider_set_unsafe(true);
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;

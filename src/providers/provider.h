@@ -88,6 +88,9 @@ const struct provider *provider_get(enum probe_kind kind); /* every kind < PK__C
  * and resolve paths through it. 0: every process. */
 void provider_set_pid(int pid);
 int provider_pid(void);
+/* --unsafe: uprobes go where trawk cannot check instruction boundaries. */
+void provider_set_unsafe(bool unsafe);
+bool provider_unsafe(void);
 
 /* Splits "provider:rest" and expands it; reports unknown providers. */
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,

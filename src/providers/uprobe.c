@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codegen/cg.h"
 #include "providers/arch.h"
@@ -185,15 +186,35 @@ static uint64_t func_size(const struct elfsyms *es, const char *name) {
     return 0;
 }
 
+/* A symbol of size 0 (such as _init) has no known end, so nothing says
+ * its first bytes are an instruction: bpftrace wants --unsafe for it. */
+static bool unbounded(const struct provider *p, const struct uspec *u, const struct elfsym *s,
+                      struct diag *d) {
+    if (s->size != 0 || u->func_off != 0 || provider_unsafe())
+        return false;
+    diag_plain_error(d, E_UNKNOWN_PROBE,
+                     "Could not determine boundary for %s (symbol has size 0).\nUse --unsafe to "
+                     "force attachment. WARNING: This option could lead to data corruption in the "
+                     "target process.",
+                     s->name);
+    diag_plain_error(d, E_UNKNOWN_PROBE,
+                     "Unable to attach probe: %s:%s:%s. If this is expected, set the "
+                     "'missing_probes' config variable to 'warn'.",
+                     p->name, u->target, u->func);
+    return true;
+}
+
 /* Adds the symbols of one file matching u->func; returns how many, -1
- * when out of memory. */
+ * when out of memory or after reporting an error. */
 static int expand_symbols(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
-                          struct attach_target **targets, int *ntargets) {
+                          struct diag *d, struct attach_target **targets, int *ntargets) {
     bool glob = strpbrk(u->func, "*?[") != NULL;
     int added = 0;
     for (int i = 0; i < es->n; i++) {
         if (!sym_matches(u, &es->syms[i], glob))
             continue;
+        if (!glob && unbounded(p, u, &es->syms[i], d))
+            return -1;
         int rc = add_symbol(p, u, es, &es->syms[i], targets, ntargets);
         if (rc < 0)
             return -1;
@@ -237,7 +258,7 @@ static int expand_file(const struct provider *p, struct uspec *u, const char *pa
     }
     if (u->func) {
         errno = 0;
-        rc = expand_symbols(p, u, &es, targets, ntargets);
+        rc = expand_symbols(p, u, &es, d, targets, ntargets);
         if (rc < 0 && errno == ERANGE)
             diag_error(d, loc, E_UNKNOWN_PROBE,
                        "Offset outside the function bounds ('%s' size is %llu)", u->func,
@@ -256,6 +277,17 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     if (parse_spec(p, spec, loc, d, &u) < 0)
         goto fail;
     npaths = binpath_expand(u.target, provider_pid(), &paths);
+    if (npaths <= 0 && !u.func && provider_unsafe() && access(u.target, R_OK) == 0) {
+        /* a flat binary: with --unsafe, bpftrace takes the address as the
+         * file offset */
+        free(u.func);
+        snprintf(u.path, sizeof(u.path), "%s", u.target);
+        char rest[32];
+        snprintf(rest, sizeof(rest), "%llu", (unsigned long long)u.address);
+        added = add(p, &u, rest, u.address, targets, ntargets) ? 1 : -1;
+        free(u.target);
+        return added;
+    }
     if (npaths <= 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE,
                    "uprobe target file '%s' does not exist or is not executable", u.target);
