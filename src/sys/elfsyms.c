@@ -148,6 +148,8 @@ static int read_debug_syms(Elf *elf, const char *path, struct elfsyms *s, int *c
 
 static int read_elf(Elf *elf, const char *path, struct elfsyms *s) {
     int cap = 0;
+    GElf_Ehdr eh;
+    s->fixed = gelf_getehdr(elf, &eh) && eh.e_type == ET_EXEC;
     if (read_loads(elf, s) < 0 || read_syms(elf, s, &cap) < 0 ||
         read_debug_syms(elf, path, s, &cap) < 0)
         return -1;
@@ -221,4 +223,15 @@ bool elfsyms_offset(const struct elfsyms *s, uint64_t addr, uint64_t *offset) {
         }
     }
     return false;
+}
+
+const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr) {
+    const struct elfsym *best = NULL;
+    for (int i = 0; i < s->n; i++) {
+        const struct elfsym *e = &s->syms[i];
+        bool in = addr == e->addr || (addr > e->addr && addr < e->addr + e->size);
+        if (in && (!best || e->addr >= best->addr))
+            best = e;
+    }
+    return best;
 }

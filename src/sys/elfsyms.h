@@ -20,6 +20,7 @@ struct elfsyms {
     int n;
     struct elf_load *loads; /* PT_LOAD segments, for offsets */
     int nloads;
+    bool fixed; /* ET_EXEC: loaded at its link-time addresses */
 };
 
 /* Reads path's function symbols (FUNC and GNU_IFUNC, with an
@@ -30,6 +31,9 @@ void elfsyms_free(struct elfsyms *s);
 /* The file offset of a virtual address, from the PT_LOAD segment holding
  * it; false when no executable segment holds it. */
 bool elfsyms_offset(const struct elfsyms *s, uint64_t addr, uint64_t *offset);
+/* The function holding virtual address addr (the last at that address
+ * when several are), NULL when none does. */
+const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr);
 /* Whether path is an ELF file (any type). */
 bool elfsyms_is_elf(const char *path);
 
