@@ -249,7 +249,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     }
     /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it */
     if (c->list && !c->program_text && optind < argc) {
-        c->list_glob = argv[optind++];
+        /* -l FILE lists the probes of that script, as bpftrace does */
+        if (access(argv[optind], F_OK) == 0)
+            c->script_path = argv[optind++];
+        else
+            c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list) {
         if (optind >= argc) {
             usage(stderr);
@@ -309,10 +313,20 @@ static int ringbuf_pages(void) {
     return v > 0 && v <= (1 << 18) ? (int)v : 0;
 }
 
+/* As bpftrace lists them: through the probe listing, where begin and end
+ * have no entry and a timer is listed by its unit ("interval:ms:"). */
 static void list_program_probes(const struct sema_out *s) {
     for (int u = 0; u < s->nunits; u++)
-        for (int t = 0; t < s->units[u].ntargets; t++)
-            printf("%s\n", s->units[u].targets[t].name);
+        for (int t = 0; t < s->units[u].ntargets; t++) {
+            const struct attach_target *at = &s->units[u].targets[t];
+            const char *end = strrchr(at->name, ':');
+            if (at->kind == PK_BEGIN || at->kind == PK_END)
+                continue;
+            if ((at->kind == PK_INTERVAL || at->kind == PK_PROFILE) && end)
+                printf("%.*s\n", (int)(end - at->name + 1), at->name);
+            else
+                printf("%s\n", at->name);
+        }
 }
 
 /* The directory of the script for #include "...": the current one for -e and stdin. */
@@ -439,7 +453,13 @@ int main(int argc, char **argv) {
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
-    if (c.list && !c.program_text) {
+    if (c.list && !c.program_text && !c.script_path) {
+        const char *g = c.list_glob;
+        if (g && strchr(g, '.') && !strpbrk(g, ":*"))
+            fprintf(stderr,
+                    "WARNING: It appears that '%s' is a filename but the file does not exist. "
+                    "Treating '%s' as a search pattern.\n",
+                    g, g);
         provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
