@@ -124,6 +124,7 @@ void sema_stack_mode_env(struct sema *s);
 const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
+const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
 
 /* ---- calls ---- */
 bool sema_is_agg_call(const struct node *n);

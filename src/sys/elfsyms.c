@@ -235,3 +235,37 @@ const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr) {
     }
     return best;
 }
+
+static bool find_in(Elf *elf, const char *name, struct elfsym *out) {
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn))) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        size_t count = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; data && i < count; i++) {
+            GElf_Sym sym;
+            const char *n;
+            if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+                !(n = elf_strptr(elf, sh.sh_link, sym.st_name)) || strcmp(n, name) != 0)
+                continue;
+            *out = (struct elfsym){.addr = sym.st_value, .size = sym.st_size};
+            return true;
+        }
+    }
+    return false;
+}
+
+int elfsyms_lookup(const char *path, const char *name, struct elfsym *sym, bool *fixed) {
+    int fd;
+    GElf_Ehdr eh;
+    Elf *elf = open_elf(path, &fd);
+    if (!elf)
+        return -1;
+    bool found = find_in(elf, name, sym);
+    *fixed = gelf_getehdr(elf, &eh) && eh.e_type == ET_EXEC;
+    elf_end(elf);
+    close(fd);
+    return found ? 0 : -1;
+}

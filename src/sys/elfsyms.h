@@ -34,6 +34,10 @@ bool elfsyms_offset(const struct elfsyms *s, uint64_t addr, uint64_t *offset);
 /* The function holding virtual address addr (the last at that address
  * when several are), NULL when none does. */
 const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr);
+/* A data or function symbol named name in path (uaddr): fills *sym
+ * (name and demangled left NULL) and *fixed (an ET_EXEC file). Returns 0,
+ * -1 when path cannot be read or has no such symbol. */
+int elfsyms_lookup(const char *path, const char *name, struct elfsym *sym, bool *fixed);
 /* Whether path is an ELF file (any type). */
 bool elfsyms_is_elf(const char *path);
 
