@@ -1,6 +1,7 @@
 /* The symbol tables behind stack printing. They belong to the process
  * (like /proc/kallsyms, which they read), so they are kept here for the
  * whole run rather than threaded through every printer. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,15 +55,22 @@ void out_stack_syms_exe(const struct manifest *m) {
         elfsyms_free(&exe_syms);
 }
 
-static bool process_gone(int pid) {
-    char dir[32];
-    snprintf(dir, sizeof(dir), "/proc/%d", pid);
-    return access(dir, F_OK) != 0;
+/* Whether pid's frames may be named from the executable: it runs that
+ * file, or its executable can no longer be read (it exited, or it is an
+ * exiting zombie, or it lives in another pid namespace). */
+static bool runs_exe_or_gone(int pid) {
+    char link[32], exe[PATH_MAX], want[PATH_MAX];
+    snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+    ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+    if (n < 0)
+        return true;
+    exe[n] = 0;
+    return realpath(exe_path, want) && strcmp(want, exe) == 0;
 }
 
 static int exe_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
     const struct elfsym *e = exe_path ? elfsyms_at(&exe_syms, addr) : NULL;
-    if (!e || !process_gone(pid))
+    if (!e || !runs_exe_or_gone(pid))
         return -1;
     snprintf(sym->name, sizeof(sym->name), "%s", e->name);
     sym->offset = addr - e->addr;
