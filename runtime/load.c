@@ -35,7 +35,8 @@ static int create_map(struct map_desc *md, struct diag *d) {
     if (md->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && md->max_entries == 0)
         md->max_entries = (uint32_t)libbpf_num_possible_cpus();
     kernel_map_name(md->name, name, sizeof(name));
-    md->fd = bpf_map_create(md->bpf_type, name, key_size, value_size, md->max_entries, NULL);
+    LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = md->map_flags);
+    md->fd = bpf_map_create(md->bpf_type, name, key_size, value_size, md->max_entries, &opts);
     if (md->fd < 0) {
         int err = errno;
         if (err == EPERM)

@@ -114,15 +114,24 @@ static int attach_one(struct session *s, struct rt_target *rt) {
     return 0;
 }
 
-/* Attaches in source order, as bpftrace does for the kinds trawk has, so
- * that blocks on the same event run in the order they were written. */
+static bool attaches_reversed(const struct rt_target *rt) {
+    const struct rt_attach_ops *ops = rt_attach_ops(rt->t->kind);
+    return ops && ops->reverse;
+}
+
+/* Attaches so that blocks on the same event run in the order they were
+ * written, as bpftrace does: most kinds in source order, then the kinds
+ * whose kernel hooks run newest first, in reverse. */
 static int attach_all(struct session *s) {
-    for (int i = 0; i < s->st.ntargets; i++) {
-        if (rt_stop_requested())
-            return -1;
-        if (attach_one(s, &s->st.targets[i]) < 0)
-            return -1;
-    }
+    int n = s->st.ntargets;
+    for (int pass = 0; pass < 2; pass++)
+        for (int k = 0; k < n; k++) {
+            struct rt_target *rt = &s->st.targets[pass ? n - 1 - k : k];
+            if (attaches_reversed(rt) != (pass == 1))
+                continue;
+            if (rt_stop_requested() || attach_one(s, rt) < 0)
+                return -1;
+        }
     if (s->nkept == 0) {
         if (!s->opts->quiet)
             fprintf(s->opts->out, "No probes to attach\n");
@@ -296,6 +305,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     /* a process that is gone already ends the run once BEGIN has run */
     if (opts->pid > 0)
         s.pidfd = (int)syscall(SYS_pidfd_open, opts->pid, 0);
+    out_stack_syms_exe(m);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);
     rt_prom_stop();

@@ -270,9 +270,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             break;
         case OPT_UNSAFE:
-            /* bpftrace's permission for system() and for uprobes it cannot
-             * check: trawk has no system() and checks no instruction
-             * boundaries, so there is nothing to permit */
+            /* bpftrace's permission for system() and for uprobes whose
+             * instruction boundaries it cannot check */
+            provider_set_unsafe(true);
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;
@@ -381,6 +381,8 @@ static int ringbuf_pages(void) {
     return v > 0 && v <= (1 << 18) ? (int)v : 0;
 }
 
+/* As bpftrace lists them: through the probe listing, where begin and end
+ * have no entry and a timer is listed by its unit ("interval:ms:"). */
 static void list_program_probes(const struct sema_out *s) {
     for (int u = 0; u < s->nunits; u++) {
         for (int t = 0; t < s->units[u].ntargets; t++) {

@@ -32,6 +32,9 @@ struct rt_attach_ops {
     int (*attach)(struct rt_target *rt, struct diag *d);
     /* RT_PHASE_BEFORE/AFTER/SIGNAL: runs rt->prog once. */
     int (*fire)(struct rt_target *rt, struct diag *d);
+    /* The kernel runs the programs on one uprobe newest first: these kinds
+     * attach last to first so that blocks still run in source order. */
+    bool reverse;
 };
 
 static inline const char *rt_target_name(const struct rt_target *rt) {

@@ -149,4 +149,5 @@ static int attach_uprobe(struct rt_target *rt, struct diag *d) {
 const struct rt_attach_ops rt_attach_uprobe = {
     .phase = RT_PHASE_ATTACH,
     .attach = attach_uprobe,
+    .reverse = true,
 };

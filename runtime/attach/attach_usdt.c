@@ -23,4 +23,5 @@ static int attach_usdt(struct rt_target *rt, struct diag *d) {
 const struct rt_attach_ops rt_attach_usdt = {
     .phase = RT_PHASE_ATTACH,
     .attach = attach_usdt,
+    .reverse = true,
 };

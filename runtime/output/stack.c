@@ -59,7 +59,8 @@ static int resolve(void *ctx, uint64_t addr, struct rt_sym *sym) {
 
 static const struct map_desc *stack_map(const struct manifest *m, const struct type *t) {
     char name[32];
-    snprintf(name, sizeof(name), ".%cstack_%u", t->stack_user ? 'u' : 'k', t->stack_limit);
+    snprintf(name, sizeof(name), ".%cstack%s_%u", t->stack_user ? 'u' : 'k',
+             t->stack_mode == STACK_BUILD_ID ? "_bid" : "", t->stack_limit);
     for (int i = 0; m && i < m->nmaps; i++)
         if (strcmp(m->maps[i].name, name) == 0)
             return &m->maps[i];
@@ -110,12 +111,45 @@ int out_stack_frames(const struct manifest *m, const struct type *t, const void 
     *ips = calloc(map ? map->value_size / 8 + 1 : 1, 8);
     if (!*ips)
         abort();
-    int n = map ? read_frames(map, id, *ips) : 0;
+    /* build_id frames are not addresses: nothing to fold or symbolize */
+    int n = map && t->stack_mode != STACK_BUILD_ID ? read_frames(map, id, *ips) : 0;
     return n > t->stack_limit ? t->stack_limit : n;
+}
+
+/* build_id frames: "BUILDID 0xOFFSET" where the kernel found the file's
+ * build id, the bare address in hex where it did not. */
+static void fmt_build_id_stack(struct out_str *s, const struct manifest *m, const struct type *t,
+                               const void *p) {
+    const struct map_desc *map = stack_map(m, t);
+    int64_t id;
+    memcpy(&id, p, 8);
+    uint32_t key = (uint32_t)id,
+             cap = map ? map->value_size / sizeof(struct bpf_stack_build_id) : 0;
+    struct bpf_stack_build_id *f = calloc(cap + 1, sizeof(*f));
+    if (!f)
+        abort();
+    out_str_putc(s, '\n');
+    if (id < 0 || !map || map->fd < 0 || bpf_map_lookup_elem(map->fd, &key, f) != 0)
+        cap = 0;
+    for (uint32_t i = 0; i < cap && i < t->stack_limit && f[i].status != BPF_STACK_BUILD_ID_EMPTY;
+         i++) {
+        if (f[i].status != BPF_STACK_BUILD_ID_VALID) {
+            out_str_fmt(s, "%llx\n", (unsigned long long)f[i].ip);
+            continue;
+        }
+        for (int b = 0; b < BPF_BUILD_ID_SIZE; b++)
+            out_str_fmt(s, "%02x", f[i].build_id[b]);
+        out_str_fmt(s, " 0x%02llx\n", (unsigned long long)f[i].offset);
+    }
+    free(f);
 }
 
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p) {
+    if (t->stack_mode == STACK_BUILD_ID) {
+        fmt_build_id_stack(s, m, t, p);
+        return;
+    }
     uint64_t *ips;
     int pid;
     int n = out_stack_frames(m, t, p, &ips, &pid);

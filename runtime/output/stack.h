@@ -50,6 +50,10 @@ void out_stack_seen(const struct manifest *m, const struct type *t, const void *
 /* Resolves addr in the process pid (pid <= 0: the kernel, from one sorted
  * table of /proc/kallsyms, see ksyms.h). Returns -1 when it has no symbol. */
 int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym);
+/* Reads the symbols of the executable m's uprobes and USDT probes name,
+ * when they name one, to name the frames of processes that are gone (NULL:
+ * forget it); only a non-PIE one is used, its addresses are fixed. */
+void out_stack_syms_exe(const struct manifest *m);
 /* Closes every table (at exit). */
 void out_stack_syms_free(void);
 

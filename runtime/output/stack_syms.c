@@ -1,12 +1,15 @@
 /* The symbol tables behind stack printing. They belong to the process
  * (like /proc/kallsyms, which they read), so they are kept here for the
  * whole run rather than threaded through every printer. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ksyms.h"
 #include "stack.h"
+#include "sys/elfsyms.h"
 
 struct pid_syms {
     int pid;
@@ -17,6 +20,63 @@ static struct out_ksyms ksyms; /* the kernel's, for stacks and ksym */
 static int ksyms_state;        /* 0 not read, 1 read, -1 unreadable */
 static struct pid_syms *procs;
 static int nprocs, cap_procs;
+/* The one non-PIE executable the uprobes name: its symbol table names the
+ * frames of a process that is gone (or in another pid namespace), as
+ * bpftrace names them from the probe's binary. */
+static struct elfsyms exe_syms;
+static char *exe_path;
+
+/* The path every uprobe and USDT target shares, NULL when they name
+ * several files (a frame could then belong to any of them). */
+static const char *single_uprobe_path(const struct manifest *m) {
+    const char *path = NULL;
+    for (int p = 0; m && p < m->nprogs; p++)
+        for (int i = 0; i < m->progs[p].ntargets; i++) {
+            const struct attach_target *t = &m->progs[p].targets[i];
+            bool user = t->kind == PK_UPROBE || t->kind == PK_URETPROBE || t->kind == PK_USDT;
+            if (!user || !t->spec.path)
+                continue;
+            if (path && strcmp(path, t->spec.path) != 0)
+                return NULL;
+            path = t->spec.path;
+        }
+    return path;
+}
+
+void out_stack_syms_exe(const struct manifest *m) {
+    char err[64];
+    const char *path = single_uprobe_path(m);
+    free(exe_path);
+    exe_path = NULL;
+    elfsyms_free(&exe_syms);
+    if (!path || elfsyms_read(path, &exe_syms, err, sizeof(err)) < 0)
+        return;
+    if (!exe_syms.fixed || !(exe_path = strdup(path)))
+        elfsyms_free(&exe_syms);
+}
+
+/* Whether pid's frames may be named from the executable: it runs that
+ * file, or its executable can no longer be read (it exited, or it is an
+ * exiting zombie, or it lives in another pid namespace). */
+static bool runs_exe_or_gone(int pid) {
+    char link[32], exe[PATH_MAX], want[PATH_MAX];
+    snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+    ssize_t n = readlink(link, exe, sizeof(exe) - 1);
+    if (n < 0)
+        return true;
+    exe[n] = 0;
+    return realpath(exe_path, want) && strcmp(want, exe) == 0;
+}
+
+static int exe_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
+    const struct elfsym *e = exe_path ? elfsyms_at(&exe_syms, addr) : NULL;
+    if (!e || !runs_exe_or_gone(pid))
+        return -1;
+    snprintf(sym->name, sizeof(sym->name), "%s", e->name);
+    sym->offset = addr - e->addr;
+    sym->module = exe_path;
+    return 0;
+}
 
 static struct rt_syms *process_syms(int pid) {
     for (int i = 0; i < nprocs; i++)
@@ -37,7 +97,9 @@ static struct rt_syms *process_syms(int pid) {
 int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
     if (pid > 0) {
         struct rt_syms *syms = process_syms(pid);
-        return syms ? rt_syms_lookup(syms, addr, sym) : -1;
+        if (syms && rt_syms_lookup(syms, addr, sym) == 0)
+            return 0;
+        return exe_lookup(pid, addr, sym);
     }
     if (ksyms_state == 0)
         ksyms_state = out_ksyms_load(&ksyms, NULL) == 0 ? 1 : -1;
@@ -59,4 +121,5 @@ void out_stack_syms_free(void) {
     nprocs = cap_procs = 0;
     out_ksyms_free(&ksyms);
     ksyms_state = 0;
+    out_stack_syms_exe(NULL);
 }

@@ -31,8 +31,10 @@ static uint32_t max_depth(void) {
     return v;
 }
 
+/* build_id stacks hold struct bpf_stack_build_id frames: a map of their own. */
 static void stack_map_name(const struct type *t, char *name, size_t size) {
-    snprintf(name, size, ".%cstack_%u", t->stack_user ? 'u' : 'k', t->stack_limit);
+    snprintf(name, size, ".%cstack%s_%u", t->stack_user ? 'u' : 'k',
+             t->stack_mode == STACK_BUILD_ID ? "_bid" : "", t->stack_limit);
 }
 
 static int map_find(const struct cg *cg, const char *name) {
@@ -84,7 +86,12 @@ static int add_maps(struct cg *cg, const struct node *call) {
     if (depth > cap)
         depth = cap;
     uint32_t entries = cg_max_keys(cg) > STACK_MAP_ENTRIES ? cg_max_keys(cg) : STACK_MAP_ENTRIES;
-    return cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * 8, entries) < 0 ? -1 : 0;
+    bool bid = t->stack_mode == STACK_BUILD_ID;
+    uint32_t frame = bid ? sizeof(struct bpf_stack_build_id) : 8;
+    int map = cg_add_map(cg, name, BPF_MAP_TYPE_STACK_TRACE, 4, depth * frame, entries);
+    if (map >= 0 && bid)
+        cg->m->maps[map].map_flags = BPF_F_STACK_BUILD_ID;
+    return map < 0 ? -1 : 0;
 }
 
 static int maps_under(struct cg *cg, const struct node *n) {

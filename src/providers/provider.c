@@ -79,6 +79,16 @@ bool provider_list_verbose(void) {
     return list_verbose;
 }
 
+static bool unsafe_mode;
+
+void provider_set_unsafe(bool unsafe) {
+    unsafe_mode = unsafe;
+}
+
+bool provider_unsafe(void) {
+    return unsafe_mode;
+}
+
 static const char *unsupported_find(const char *name) {
     size_t n = sizeof(unsupported) / sizeof(unsupported[0]);
     for (size_t i = 0; i < n; i++)

@@ -99,6 +99,9 @@ const struct provider *provider_get(enum probe_kind kind); /* every kind < PK__C
  * and resolve paths through it. 0: every process. */
 void provider_set_pid(int pid);
 int provider_pid(void);
+/* --unsafe: uprobes go where trawk cannot check instruction boundaries. */
+void provider_set_unsafe(bool unsafe);
+bool provider_unsafe(void);
 
 /* trawk -lv: list hooks also print each probe's arguments, indented by four
  * spaces, as bpftrace does. */

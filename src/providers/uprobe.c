@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codegen/cg.h"
 #include "providers/arch.h"
@@ -143,8 +144,16 @@ static struct attach_target *add(const struct provider *p, const struct uspec *u
     return t->spec.path ? t : NULL;
 }
 
+/* GCC's ".part.N" pieces of a function are not entry points: bpftrace
+ * leaves them out of wildcard matches and listings. */
+static bool is_part(const char *name) {
+    return strstr(name, ".part.") != NULL;
+}
+
 static bool sym_matches(const struct uspec *u, const struct elfsym *s, bool glob) {
     const char *name = u->cpp && s->demangled ? s->demangled : s->name;
+    if (glob && is_part(s->name))
+        return false;
     if (glob ? fnmatch(u->func, name, 0) == 0 : strcmp(u->func, name) == 0)
         return true;
     /* a C++ function named as written in the source, without "cpp:" */
@@ -177,15 +186,35 @@ static uint64_t func_size(const struct elfsyms *es, const char *name) {
     return 0;
 }
 
+/* A symbol of size 0 (such as _init) has no known end, so nothing says
+ * its first bytes are an instruction: bpftrace wants --unsafe for it. */
+static bool unbounded(const struct provider *p, const struct uspec *u, const struct elfsym *s,
+                      struct diag *d) {
+    if (s->size != 0 || u->func_off != 0 || provider_unsafe())
+        return false;
+    diag_plain_error(d, E_UNKNOWN_PROBE,
+                     "Could not determine boundary for %s (symbol has size 0).\nUse --unsafe to "
+                     "force attachment. WARNING: This option could lead to data corruption in the "
+                     "target process.",
+                     s->name);
+    diag_plain_error(d, E_UNKNOWN_PROBE,
+                     "Unable to attach probe: %s:%s:%s. If this is expected, set the "
+                     "'missing_probes' config variable to 'warn'.",
+                     p->name, u->target, u->func);
+    return true;
+}
+
 /* Adds the symbols of one file matching u->func; returns how many, -1
- * when out of memory. */
+ * when out of memory or after reporting an error. */
 static int expand_symbols(const struct provider *p, const struct uspec *u, const struct elfsyms *es,
-                          struct attach_target **targets, int *ntargets) {
+                          struct diag *d, struct attach_target **targets, int *ntargets) {
     bool glob = strpbrk(u->func, "*?[") != NULL;
     int added = 0;
     for (int i = 0; i < es->n; i++) {
         if (!sym_matches(u, &es->syms[i], glob))
             continue;
+        if (!glob && unbounded(p, u, &es->syms[i], d))
+            return -1;
         int rc = add_symbol(p, u, es, &es->syms[i], targets, ntargets);
         if (rc < 0)
             return -1;
@@ -229,7 +258,7 @@ static int expand_file(const struct provider *p, struct uspec *u, const char *pa
     }
     if (u->func) {
         errno = 0;
-        rc = expand_symbols(p, u, &es, targets, ntargets);
+        rc = expand_symbols(p, u, &es, d, targets, ntargets);
         if (rc < 0 && errno == ERANGE)
             diag_error(d, loc, E_UNKNOWN_PROBE,
                        "Offset outside the function bounds ('%s' size is %llu)", u->func,
@@ -248,6 +277,17 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     if (parse_spec(p, spec, loc, d, &u) < 0)
         goto fail;
     npaths = binpath_expand(u.target, provider_pid(), &paths);
+    if (npaths <= 0 && !u.func && provider_unsafe() && access(u.target, R_OK) == 0) {
+        /* a flat binary: with --unsafe, bpftrace takes the address as the
+         * file offset */
+        free(u.func);
+        snprintf(u.path, sizeof(u.path), "%s", u.target);
+        char rest[32];
+        snprintf(rest, sizeof(rest), "%llu", (unsigned long long)u.address);
+        added = add(p, &u, rest, u.address, targets, ntargets) ? 1 : -1;
+        free(u.target);
+        return added;
+    }
     if (npaths <= 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE,
                    "uprobe target file '%s' does not exist or is not executable", u.target);
@@ -287,7 +327,7 @@ static void list_file(const struct provider *p, const char *path, const char *fu
     if (elfsyms_read(path, &es, err, sizeof(err)) < 0)
         return;
     for (int i = 0; i < es.n; i++)
-        if (fnmatch(func_glob, es.syms[i].name, 0) == 0)
+        if (!is_part(es.syms[i].name) && fnmatch(func_glob, es.syms[i].name, 0) == 0)
             fprintf(out, "%s:%s:%s\n", p->name, path, es.syms[i].name);
     elfsyms_free(&es);
 }

@@ -265,6 +265,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
     int errors_before = d->nerrors;
+    sema_stack_mode_env(&s);
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;

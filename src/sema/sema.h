@@ -93,6 +93,7 @@ enum func {
     F_KSYM,
     F_USYM,
     F_KADDR,
+    F_UADDR,
     F_HAS_KEY,
     F_STRFTIME,
     F_NTOP,

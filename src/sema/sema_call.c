@@ -241,6 +241,7 @@ static const struct func_desc funcs[] = {
     {"ksym", F_KSYM, 1, 1, sema_sym_call},
     {"usym", F_USYM, 1, 1, sema_sym_call},
     {"kaddr", F_KADDR, 1, 1, sema_kaddr_call},
+    {"uaddr", F_UADDR, 1, 1, sema_uaddr_call},
     {"count", F_COUNT, 0, 0, NULL},
     {"sum", F_SUM, 1, 1, NULL},
     {"avg", F_AVG, 1, 1, NULL},
@@ -290,8 +291,8 @@ static bool is_unsupported(const char *name) {
 /* A function with a value has no type after a bad call, so that its uses
  * report nothing more. */
 static bool has_value(enum func id) {
-    return id == F_STR || id == F_KADDR || id == F_KSTACK || id == F_USTACK || id == F_KSYM ||
-           id == F_USYM;
+    return id == F_STR || id == F_KADDR || id == F_UADDR || id == F_KSTACK || id == F_USTACK ||
+           id == F_KSYM || id == F_USYM;
 }
 
 const struct type *sema_call(struct sema *s, struct node *call) {

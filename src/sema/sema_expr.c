@@ -409,7 +409,8 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
     const struct type *t = NULL;
     switch (n->kind) {
     case N_INT:
-        if (n->ty && n->ty->enum_def) { /* an enum constant, rewritten by the first walk */
+        if (n->ty && (n->ty->enum_def || n->ty->is_ptr)) { /* an enum constant or a uaddr(),
+                                                             rewritten by the first walk */
             t = n->ty;
             break;
         }

@@ -119,10 +119,12 @@ bool sema_is_func_name(const char *name);
 const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs);
 bool sema_stack_mode_parse(const char *name, enum stack_mode *mode);
 void sema_config_stack_mode(struct sema *s, struct node *item);
+void sema_stack_mode_env(struct sema *s);
 /* ksym(addr), usym(addr): a symbol's name from an address. */
 const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
+const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
 
 /* ---- calls ---- */
 bool sema_is_agg_call(const struct node *n);

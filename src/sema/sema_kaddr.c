@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "providers/provider.h"
 #include "sema/sema_impl.h"
+#include "sys/elfsyms.h"
 
 /* The first symbol of that exact name: "ADDR TYPE NAME", module symbols
  * ("NAME\t[mod]") excluded as bpftrace's lookup excludes them. 0 when
@@ -68,4 +70,58 @@ const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs)
     }
     ast_become_int(call, addr);
     return &type_u64;
+}
+
+/* The file the probe's first attach point is in (uaddr's lookup place, as
+ * in bpftrace); NULL outside uprobes and USDT. */
+static const char *probe_file(const struct sema *s) {
+    if (s->unit_count < 1)
+        return NULL;
+    const struct sema_unit *u = &s->out->units[s->unit_first];
+    bool user = u->prov && (u->prov->kind == PK_UPROBE || u->prov->kind == PK_URETPROBE ||
+                            u->prov->kind == PK_USDT);
+    return user && u->ntargets > 0 ? u->targets[0].spec.path : NULL;
+}
+
+/* uaddr("name"): a symbol's address in the probe's executable, as a user
+ * pointer to an unsigned integer of the symbol's size (8 bytes when it is
+ * not 1, 2 or 4). The address is the ELF file's, which is where a non-PIE
+ * executable lives; a PIE or library would need its load address. */
+const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    /* after an error, still a pointer: a dereference adds no second one */
+    const struct type *bad = type_ptr_to(s->types, &type_u64, AS_USER);
+    struct node *arg = literal(s, call->a);
+    if (!arg) {
+        const struct type *t = sema_expr(s, call->a);
+        sema_error(s, &call->loc, E_ARGS, "uaddr() expects a string literal (%s provided)",
+                   kind_name(t));
+        return bad;
+    }
+    const char *path = probe_file(s);
+    if (!path) {
+        if (s->probe_complete)
+            sema_error(s, &call->loc, E_CONTEXT, "uaddr can not be used with \"%s\" probes",
+                       s->unit_count > 0 && s->out->units[s->unit_first].prov
+                           ? s->out->units[s->unit_first].prov->name
+                           : "?");
+        return bad;
+    }
+    struct elfsym sym;
+    bool fixed = false;
+    if (elfsyms_lookup(path, arg->str, &sym, &fixed) < 0) {
+        sema_error(s, &call->loc, E_UNKNOWN_IDENT, "Could not resolve symbol: %s:%s", path,
+                   arg->str);
+        return bad;
+    }
+    if (!fixed) {
+        sema_error(s, &call->loc, E_UNSUPPORTED,
+                   "uaddr() in a PIE executable or a library is not supported yet");
+        return bad;
+    }
+    uint32_t size = sym.size == 1 || sym.size == 2 || sym.size == 4 ? (uint32_t)sym.size : 8;
+    const struct type *t = type_ptr_to(s->types, type_int(size, false), AS_USER);
+    ast_become_int(call, sym.addr);
+    call->ty = t;
+    return t;
 }

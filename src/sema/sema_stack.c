@@ -1,6 +1,7 @@
 /* kstack and ustack: the builtins, their call forms kstack(N), kstack(MODE)
  * and kstack(MODE, N), and the stack_mode config variable; ksym and usym,
  * which name one address as a stack names its frames. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_impl.h"
@@ -21,6 +22,14 @@ bool sema_stack_mode_parse(const char *name, enum stack_mode *mode) {
         }
     }
     return false;
+}
+
+/* BPFTRACE_STACK_MODE, bpftrace's environment form of the config
+ * variable; the script's config block overrides it. */
+void sema_stack_mode_env(struct sema *s) {
+    const char *env = getenv("BPFTRACE_STACK_MODE");
+    if (env && !sema_stack_mode_parse(env, &s->stack_mode))
+        diag_plain_error(s->d, E_TYPE, "stack_mode: %s", mode_error);
 }
 
 /* config = { stack_mode = perf }: the value is a name or a string. */
@@ -80,8 +89,6 @@ const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs)
         limit_arg(s, call, lim, &limit);
     if (mode == STACK_BUILD_ID && !user)
         sema_error(s, &call->loc, E_ARGS, "'build_id' stack mode can only be used for ustack");
-    else if (mode == STACK_BUILD_ID)
-        sema_error(s, &call->loc, E_UNSUPPORTED, "the build_id stack mode is not supported yet");
     return type_stack(s->types, user, mode, limit);
 }
 

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sys/elfdebug.h"
+
 struct elf_load {
     uint64_t vaddr, memsz, offset;
     bool exec;
@@ -55,10 +57,11 @@ static int push_sym(struct elfsyms *s, int *cap, const char *name, const GElf_Sy
     return 0;
 }
 
+/* An undefined function with an address is a non-PIE executable's
+ * canonical PLT entry; bcc (and so bpftrace) lists and attaches there. */
 static bool wanted(const GElf_Sym *sym) {
     int type = GELF_ST_TYPE(sym->st_info);
-    return (type == STT_FUNC || type == STT_GNU_IFUNC) && sym->st_shndx != SHN_UNDEF &&
-           sym->st_value != 0;
+    return (type == STT_FUNC || type == STT_GNU_IFUNC) && sym->st_value != 0;
 }
 
 static int read_symtab(Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh, struct elfsyms *s, int *cap) {
@@ -113,18 +116,43 @@ static void sort_unique(struct elfsyms *s) {
     s->n = w;
 }
 
-static int read_elf(Elf *elf, struct elfsyms *s) {
-    int cap = 0;
+static int read_syms(Elf *elf, struct elfsyms *s, int *cap) {
     Elf_Scn *scn = NULL;
-    if (read_loads(elf, s) < 0)
-        return -1;
     while ((scn = elf_nextscn(elf, scn))) {
         GElf_Shdr sh;
         if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
             continue;
-        if (read_symtab(elf, scn, &sh, s, &cap) < 0)
+        if (read_symtab(elf, scn, &sh, s, cap) < 0)
             return -1;
     }
+    return 0;
+}
+
+static Elf *open_elf(const char *path, int *fd);
+
+/* A stripped library's local functions are in its debug file, with the
+ * same addresses; bpftrace lists and attaches to them too. */
+static int read_debug_syms(Elf *elf, const char *path, struct elfsyms *s, int *cap) {
+    char dbg[4096];
+    int fd, rc;
+    if (elfdebug_find(elf, path, dbg, sizeof(dbg)) < 0)
+        return 0;
+    Elf *delf = open_elf(dbg, &fd);
+    if (!delf)
+        return 0;
+    rc = read_syms(delf, s, cap);
+    elf_end(delf);
+    close(fd);
+    return rc;
+}
+
+static int read_elf(Elf *elf, const char *path, struct elfsyms *s) {
+    int cap = 0;
+    GElf_Ehdr eh;
+    s->fixed = gelf_getehdr(elf, &eh) && eh.e_type == ET_EXEC;
+    if (read_loads(elf, s) < 0 || read_syms(elf, s, &cap) < 0 ||
+        read_debug_syms(elf, path, s, &cap) < 0)
+        return -1;
     sort_unique(s);
     return 0;
 }
@@ -166,7 +194,7 @@ int elfsyms_read(const char *path, struct elfsyms *out, char *err, size_t errlen
         snprintf(err, errlen, "'%s' is not an ELF file", path);
         return -1;
     }
-    int rc = read_elf(elf, out);
+    int rc = read_elf(elf, path, out);
     elf_end(elf);
     close(fd);
     if (rc < 0) {
@@ -195,4 +223,49 @@ bool elfsyms_offset(const struct elfsyms *s, uint64_t addr, uint64_t *offset) {
         }
     }
     return false;
+}
+
+const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr) {
+    const struct elfsym *best = NULL;
+    for (int i = 0; i < s->n; i++) {
+        const struct elfsym *e = &s->syms[i];
+        bool in = addr == e->addr || (addr > e->addr && addr < e->addr + e->size);
+        if (in && (!best || e->addr >= best->addr))
+            best = e;
+    }
+    return best;
+}
+
+static bool find_in(Elf *elf, const char *name, struct elfsym *out) {
+    Elf_Scn *scn = NULL;
+    while ((scn = elf_nextscn(elf, scn))) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        size_t count = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+        for (size_t i = 0; data && i < count; i++) {
+            GElf_Sym sym;
+            const char *n;
+            if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF ||
+                !(n = elf_strptr(elf, sh.sh_link, sym.st_name)) || strcmp(n, name) != 0)
+                continue;
+            *out = (struct elfsym){.addr = sym.st_value, .size = sym.st_size};
+            return true;
+        }
+    }
+    return false;
+}
+
+int elfsyms_lookup(const char *path, const char *name, struct elfsym *sym, bool *fixed) {
+    int fd;
+    GElf_Ehdr eh;
+    Elf *elf = open_elf(path, &fd);
+    if (!elf)
+        return -1;
+    bool found = find_in(elf, name, sym);
+    *fixed = gelf_getehdr(elf, &eh) && eh.e_type == ET_EXEC;
+    elf_end(elf);
+    close(fd);
+    return found ? 0 : -1;
 }

@@ -20,9 +20,10 @@ struct elfsyms {
     int n;
     struct elf_load *loads; /* PT_LOAD segments, for offsets */
     int nloads;
+    bool fixed; /* ET_EXEC: loaded at its link-time addresses */
 };
 
-/* Reads path's function symbols (FUNC and GNU_IFUNC, defined, with an
+/* Reads path's function symbols (FUNC and GNU_IFUNC, with an
  * address). Returns 0; -1 with a message in err when path cannot be read or
  * is not ELF. A file without symbols gives n == 0. */
 int elfsyms_read(const char *path, struct elfsyms *out, char *err, size_t errlen);
@@ -30,6 +31,13 @@ void elfsyms_free(struct elfsyms *s);
 /* The file offset of a virtual address, from the PT_LOAD segment holding
  * it; false when no executable segment holds it. */
 bool elfsyms_offset(const struct elfsyms *s, uint64_t addr, uint64_t *offset);
+/* The function holding virtual address addr (the last at that address
+ * when several are), NULL when none does. */
+const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr);
+/* A data or function symbol named name in path (uaddr): fills *sym
+ * (name and demangled left NULL) and *fixed (an ET_EXEC file). Returns 0,
+ * -1 when path cannot be read or has no such symbol. */
+int elfsyms_lookup(const char *path, const char *name, struct elfsym *sym, bool *fixed);
 /* Whether path is an ELF file (any type). */
 bool elfsyms_is_elf(const char *path);
 

@@ -342,8 +342,20 @@ class Run:
         return ok
 
 
+def setup_pid(tmpdir):
+    """The process a SETUP left running for -p, from its setup.pid file."""
+    try:
+        with open(os.path.join(tmpdir, "setup.pid")) as f:
+            return f.read().strip()
+    except OSError:
+        return "no-setup-pid"
+
+
 def build_argv(case, trawk, tmpdir):
-    argv = [trawk] + shlex.split(case.get("OPTS", ""))
+    opts = case.get("OPTS", "")
+    if "{setup_pid}" in opts:
+        opts = opts.replace("{setup_pid}", setup_pid(tmpdir))
+    argv = [trawk] + shlex.split(opts)
     if "PROG" in case.fields:
         argv += ["-e", case.fields["PROG"]]
     elif "FILE" in case.fields:
@@ -408,6 +420,7 @@ def run_case(case, trawk):
                 return Result(case, "FAIL", "setup failed: " + why.replace("trigger ", ""),
                               duration=time.monotonic() - start)
             deadline = time.monotonic() + timeout
+            argv = build_argv(case, trawk, tmpdir)
         leaks = LeakWatch() if "CHECK_LEAKS" in case.flags else None
         run = Run(argv, tmpdir, env, case.get("STDIN"))
         problems = []

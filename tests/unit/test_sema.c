@@ -482,8 +482,8 @@ static void test_err_unsupported(void **state) {
          "Cannot resolve unknown type \"struct foo\"");
     err1("BEGIN { skboutput(1); }", E_UNSUPPORTED, "stdin:1:9-21",
          "skboutput() is not supported yet");
-    err1("BEGIN { print(ustack(build_id)); }", E_UNSUPPORTED, "stdin:1:15-31",
-         "the build_id stack mode is not supported yet");
+    err1("BEGIN { print(kstack(build_id)); }", E_ARGS, "stdin:1:15-31",
+         "'build_id' stack mode can only be used for ustack");
     err1("BEGIN { let $x: string = \"a\"; }", E_UNSUPPORTED, "stdin:1:17-23",
          "variables declared with type 'string' are not supported yet");
     run_free(ok("BEGIN { let $x: uint8 = 300; $x = 5; let $y: int16; }"));

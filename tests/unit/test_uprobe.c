@@ -63,6 +63,30 @@ static void test_not_elf(void **state) {
     assert_false(elfsyms_is_elf("/etc/passwd"));
 }
 
+/* A stripped copy of this program finds its functions again through the
+ * .gnu_debuglink to a debug file kept beside it (as Debian's -dbg packages
+ * do under /usr/lib/debug). */
+static void test_debuglink(void **state) {
+    (void)state;
+    char dir[] = "/tmp/trawk-elfdebug-XXXXXX", exe[PATH_MAX], cmd[3 * PATH_MAX], err[256];
+    struct elfsyms s;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(binpath_pid_exe(getpid(), exe, sizeof(exe)), 0);
+    snprintf(cmd, sizeof(cmd),
+             "cd %s && objcopy --only-keep-debug %s prog.debug && strip -o prog %s && "
+             "objcopy --add-gnu-debuglink=prog.debug prog",
+             dir, exe, exe);
+    assert_int_equal(system(cmd), 0);
+    snprintf(exe, sizeof(exe), "%s/prog", dir);
+    assert_int_equal(elfsyms_read(exe, &s, err, sizeof(err)), 0);
+    const struct elfsym *m = find(&s, "test_uprobe_marker");
+    assert_non_null(m);
+    assert_true(m->size > 0);
+    elfsyms_free(&s);
+    snprintf(cmd, sizeof(cmd), "rm -r %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static bool ends_with(const char *s, const char *tail) {
     size_t n = strlen(s), m = strlen(tail);
     return n >= m && strcmp(s + n - m, tail) == 0;
@@ -160,9 +184,8 @@ static void test_expand(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_symbol_offset),
-        cmocka_unit_test(test_not_elf),
-        cmocka_unit_test(test_paths),
+        cmocka_unit_test(test_symbol_offset), cmocka_unit_test(test_not_elf),
+        cmocka_unit_test(test_debuglink),     cmocka_unit_test(test_paths),
         cmocka_unit_test(test_expand),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Data symbols of known sizes and values, for uaddr(). */
+__attribute__((used)) unsigned short up_global16 = 0x1234;
+__attribute__((used)) unsigned long up_global64 = 0x1122334455667788UL;
+
 /* noinline and used: each stays a real call with its own symbol */
 __attribute__((noinline, used)) int up_add(int a, int b) {
     return a + b;
