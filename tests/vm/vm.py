@@ -34,7 +34,10 @@ MODULES = ["virtio_ring", "virtio", "virtio_pci_modern_dev",
            "9pnet", "9pnet_virtio", "9p"]
 # environment passed into the guest command (by name prefix)
 ENV_PREFIXES = ("TRAWK", "ASAN_", "UBSAN_", "LSAN_", "BPFTRACE")
-STATUS_LOST = 125  # the guest died before reporting a status
+STATUS_LOST = 125
+# --copy puts files here in the guest (its own tmpfs): a binary rebuilt on
+# the host while the guest runs would otherwise change under its feet
+GUEST_COPIES = "/tmp/trawk-vm-files"  # the guest died before reporting a status
 
 INIT = r"""#!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -50,6 +53,10 @@ mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroo
     || echo "trawk-vm: cannot mount the host root"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 vmshare /share \
     || echo "trawk-vm: cannot mount the share"
+# what udev would add to devtmpfs
+mkdir -p /dev/pts /dev/shm
+ln -s /proc/self/fd /dev/fd
+for i in 0:stdin 1:stdout 2:stderr; do ln -s /proc/self/fd/${i%:*} /dev/${i#*:}; done
 for d in proc sys dev; do mount -o bind /$d /host/$d; done
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmpfs /host/dev/shm
@@ -211,8 +218,11 @@ def kernel_version():
 
 # ------------------------------------------------------------- running
 
-def guest_script(cwd, argv):
-    lines = ["cd %s || exit 126" % shlex.quote(cwd),
+def guest_script(cwd, argv, copies):
+    lines = ["mkdir -p %s" % GUEST_COPIES]
+    for name in copies:
+        lines.append("cp /tmp/trawk-vm/%s %s/ || exit 126" % (name, GUEST_COPIES))
+    lines += ["cd %s || exit 126" % shlex.quote(cwd),
              "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
              "export HOME=/root TRAWK_VM=%s" % shlex.quote(kernel_version())]
     for k, v in sorted(os.environ.items()):
@@ -259,14 +269,18 @@ def pump(proc, streams, deadline):
     return True
 
 
-def run(argv, cwd, mem, cpus, timeout):
+def run(argv, cwd, mem, cpus, timeout, copies):
     vmlinux, initrd = prepare()
     if not shutil.which("qemu-system-x86_64"):
         die("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)")
     share = tempfile.mkdtemp(prefix="trawk-vm-", dir="/var/tmp")
     try:
+        names = []
+        for src in copies:
+            names.append(os.path.basename(src))
+            shutil.copy2(src, os.path.join(share, names[-1]))
         with open(os.path.join(share, "cmd.sh"), "w") as f:
-            f.write(guest_script(cwd, argv))
+            f.write(guest_script(cwd, argv, names))
         pipes = [os.pipe(), os.pipe()]
         qargv = qemu_argv(vmlinux, initrd, share, mem, cpus)
         for i, (_, w) in enumerate(pipes):
@@ -312,6 +326,8 @@ def main():
     r.add_argument("-m", dest="mem", default="2G", help="guest memory (2G)")
     r.add_argument("--cpus", type=int, default=2, help="guest CPUs (2)")
     r.add_argument("--timeout", type=int, default=3600, help="seconds (3600)")
+    r.add_argument("--copy", action="append", default=[], metavar="FILE",
+                   help="copy FILE to %s/ in the guest first" % GUEST_COPIES)
     r.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     if a.what == "prepare":
@@ -320,7 +336,7 @@ def main():
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     if not cmd:
         ap.error("run needs a command")
-    return run(cmd, os.path.abspath(a.cwd), a.mem, a.cpus, a.timeout)
+    return run(cmd, os.path.abspath(a.cwd), a.mem, a.cpus, a.timeout, a.copy)
 
 
 if __name__ == "__main__":
