@@ -98,6 +98,19 @@ int cg_alu_op(enum op op, bool sign, int *off) {
     }
 }
 
+/* One sign case of signed_divmod: dst OP= src, negating src before and
+ * dst after as asked, then on to done (unless done < 0). */
+static void divmod_case(struct cg *cg, int op, int dst, int src, bool neg_src, bool neg_dst,
+                        int done) {
+    if (neg_src)
+        emit(&cg->e, NEG64(src));
+    emit(&cg->e, ALU64_REG(op, dst, src));
+    if (neg_dst)
+        emit(&cg->e, NEG64(dst));
+    if (done >= 0)
+        emit_jump(&cg->e, JA(0), done);
+}
+
 /* Divides magnitudes and restores the sign: a quotient is negative when
  * the operands' signs differ, a remainder takes the dividend's sign. The
  * negation of INT64_MIN is 2^63 as an unsigned magnitude, as needed. */
@@ -106,25 +119,15 @@ static void signed_divmod(struct cg *cg, int op, int dst, int src) {
     int src_neg = emit_label(&cg->e), both_neg = emit_label(&cg->e);
     emit_jump(&cg->e, JMP_IMM(BPF_JSLT, dst, 0, 0), dst_neg);
     emit_jump(&cg->e, JMP_IMM(BPF_JSLT, src, 0, 0), src_neg);
-    emit(&cg->e, ALU64_REG(op, dst, src));
-    emit_jump(&cg->e, JA(0), done);
+    divmod_case(cg, op, dst, src, false, false, done);
     emit_place(&cg->e, src_neg);
-    emit(&cg->e, NEG64(src));
-    emit(&cg->e, ALU64_REG(op, dst, src));
-    if (op == BPF_DIV)
-        emit(&cg->e, NEG64(dst));
-    emit_jump(&cg->e, JA(0), done);
+    divmod_case(cg, op, dst, src, true, op == BPF_DIV, done);
     emit_place(&cg->e, dst_neg);
     emit(&cg->e, NEG64(dst));
     emit_jump(&cg->e, JMP_IMM(BPF_JSLT, src, 0, 0), both_neg);
-    emit(&cg->e, ALU64_REG(op, dst, src));
-    emit(&cg->e, NEG64(dst));
-    emit_jump(&cg->e, JA(0), done);
+    divmod_case(cg, op, dst, src, false, true, done);
     emit_place(&cg->e, both_neg);
-    emit(&cg->e, NEG64(src));
-    emit(&cg->e, ALU64_REG(op, dst, src));
-    if (op == BPF_MOD)
-        emit(&cg->e, NEG64(dst));
+    divmod_case(cg, op, dst, src, true, op == BPF_MOD, -1);
     emit_place(&cg->e, done);
 }
 
