@@ -70,6 +70,7 @@ mount -o bind /share /host/tmp/trawk-vm
 ip link set lo up
 hostname trawk-vm
 ulimit -l unlimited
+echo 1 > /proc/sys/kernel/sysrq
 stty -F /dev/ttyS1 raw -echo
 stty -F /dev/ttyS2 raw -echo
 echo "trawk-vm: running the command"
@@ -236,7 +237,9 @@ def qemu_argv(vmlinux, initrd, share, mem, cpus):
     virtfs = "local,security_model=none,multidevs=remap,"
     return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max",
             "-m", mem, "-smp", str(cpus),
-            "-display", "none", "-monitor", "none", "-no-reboot", "-nic", "none",
+            "-display", "none", "-no-reboot", "-nic", "none",
+            # a hung guest can be asked for its blocked tasks (docs/vm.md)
+            "-monitor", "unix:%s,server=on,wait=off" % os.path.join(share, "monitor"),
             "-kernel", vmlinux, "-initrd", initrd,
             "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off"),
             "-virtfs", virtfs + "path=/,mount_tag=hostroot,readonly=on",
@@ -244,19 +247,25 @@ def qemu_argv(vmlinux, initrd, share, mem, cpus):
             "-serial", "file:" + os.path.join(share, "console.log")]
 
 
-def pump(proc, streams, deadline):
+def pump(proc, streams, deadline, idle):
     """Copies the guest's two serial pipes to our stdout/stderr until qemu
-    exits; returns False when the deadline passed first."""
+    exits; returns why it stopped early: the deadline passed, or the guest
+    printed nothing for idle seconds (a hung guest or qemu)."""
     sel = selectors.DefaultSelector()
     for rfd, out in streams:
         os.set_blocking(rfd, False)
         sel.register(rfd, selectors.EVENT_READ, out)
+    last = time.monotonic()
     while proc.poll() is None:
-        if time.monotonic() > deadline:
-            return False
+        now = time.monotonic()
+        if now > deadline:
+            return "timed out"
+        if now - last > idle:
+            return "no output for %ds" % idle
         for key, _ in sel.select(timeout=0.5):
             data = os.read(key.fd, 65536)
             if data:
+                last = time.monotonic()
                 key.data.buffer.write(data)
                 key.data.flush()
     for key in list(sel.get_map().values()):
@@ -266,7 +275,7 @@ def pump(proc, streams, deadline):
             data = b""
         key.data.buffer.write(data)
         key.data.flush()
-    return True
+    return None
 
 
 def run(argv, cwd, mem, cpus, timeout, copies):
@@ -291,12 +300,13 @@ def run(argv, cwd, mem, cpus, timeout, copies):
                                 pass_fds=[w for _, w in pipes])
         for _, w in pipes:
             os.close(w)
-        done = pump(proc, [(pipes[0][0], sys.stdout), (pipes[1][0], sys.stderr)],
-                    start + timeout)
-        if not done:
-            proc.kill()
+        idle = int(os.environ.get("TRAWK_VM_IDLE", "600"))
+        why = pump(proc, [(pipes[0][0], sys.stdout), (pipes[1][0], sys.stderr)],
+                   start + timeout, idle)
+        if why:
+            log("%s; killing qemu" % why)
+            proc.kill()  # SIGKILL: a hung qemu may not end on SIGTERM
             proc.wait()
-            log("timed out after %ds" % timeout)
         try:
             status = int(open(os.path.join(share, "status")).read())
         except (OSError, ValueError):
@@ -316,11 +326,29 @@ def run(argv, cwd, mem, cpus, timeout, copies):
         shutil.rmtree(share, ignore_errors=True)
 
 
+def sysrq(keys):
+    """Sends SysRq keys to the newest running guest (its console log gets
+    the answer): '9w' lists blocked tasks, '9t' every task."""
+    import socket
+    socks = sorted(glob.glob("/var/tmp/trawk-vm-*/monitor"), key=os.path.getmtime)
+    if not socks:
+        die("no running guest")
+    with socket.socket(socket.AF_UNIX) as s:
+        s.connect(socks[-1])
+        for k in keys:
+            s.sendall(b"sendkey alt-sysrq-%s\n" % k.encode())
+            time.sleep(0.5)
+    log("sent; see " + os.path.join(os.path.dirname(socks[-1]), "console.log"))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="what", required=True)
     p = sub.add_parser("prepare", help="fetch and build what the VM boots")
     p.add_argument("--force", action="store_true", help="download and rebuild")
+    q = sub.add_parser("sysrq", help="send SysRq keys to the newest running guest")
+    q.add_argument("keys", help="e.g. 9w: blocked tasks on the console log")
     r = sub.add_parser("run", help="run a command in the VM")
     r.add_argument("-C", dest="cwd", default=os.getcwd(), help="working directory")
     r.add_argument("-m", dest="mem", default="2G", help="guest memory (2G)")
@@ -333,6 +361,8 @@ def main():
     if a.what == "prepare":
         prepare(a.force)
         return 0
+    if a.what == "sysrq":
+        return sysrq(a.keys)
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     if not cmd:
         ap.error("run needs a command")
