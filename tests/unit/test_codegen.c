@@ -125,10 +125,11 @@ static void comm_key_is_zeroed_before_the_helper(void **state) {
 
 /* sdiv/smod are ISA v4 (kernel 6.6+): signed operands divide magnitudes. */
 static void signed_division_avoids_isa_v4(void **state) {
+    /* division, modulo, both compound forms and an average's read */
+    static const char prog[] = "BEGIN { $a = -7; $b = 2; @q = $a / $b; @r = $a % $b;"
+                               " $a /= $b; @q /= $b; @m = avg($a); @x = @m; }";
     struct compiled c;
-    compile("BEGIN { $a = -7; $b = 2; @q = $a / $b; @r = $a % $b; $a /= $b; @q /= $b;"
-            " @m = avg($a); @x = @m; }",
-            &c);
+    compile(prog, &c);
     assert_int_equal(c.rc, 0);
     for (int i = 0; i < c.m.nprogs; i++) {
         assert_int_equal(count_matches(&c.m.progs[i], "* s/= *"), 0);
