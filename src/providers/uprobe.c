@@ -368,6 +368,18 @@ static void emit_func_ip(struct cg *cg, int reg) {
     emit(&cg->e, MOV64_REG(reg, R0));
 }
 
+/* In a uprobe, pt_regs->ip is the probed address too: where the kernel's
+ * bpf_get_func_ip knows no uprobes (6.1, perf-event uprobes) it answers 0,
+ * and ip stands in. */
+static void emit_entry_func_ip(struct cg *cg, int reg) {
+    emit_func_ip(cg, reg);
+    int known = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JNE, reg, 0, 0), known);
+    cg_ctx(cg, reg);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, reg, arch_reg_offset(arch_current(), "ip")));
+    emit_place(&cg->e, known);
+}
+
 /* One uprobe_multi link per program and file serves every target: the
  * program is loaded for that link type (the runtime's perf fallback is for
  * kernels without it). */
@@ -404,7 +416,7 @@ const struct provider provider_uprobe = {
     .args_type = args_type,
     .args_missing = args_missing,
     .emit_argn = arch_emit_pt_regs_arg,
-    .emit_func_ip = emit_func_ip,
+    .emit_func_ip = emit_entry_func_ip,
     .func_user = true,
     .expand = expand_uprobe,
     .list = list_uprobe,

@@ -113,6 +113,34 @@ static void comm_compares_four_bytes_at_once(void **state) {
     manifest_free(&c.m);
 }
 
+/* Kernels before 6.2 do not pad the name: a key needs the zeros first. */
+static void comm_key_is_zeroed_before_the_helper(void **state) {
+    struct compiled c;
+    compile("BEGIN { @[comm] = count(); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("*(u64 *)(r10 -24) = 0", "*(u64 *)(r10 -16) = 0",
+                                                "r1 = r10", "r1 += -24", "r2 = 16", "call 16")));
+    manifest_free(&c.m);
+}
+
+/* sdiv/smod are ISA v4 (kernel 6.6+): signed operands divide magnitudes. */
+static void signed_division_avoids_isa_v4(void **state) {
+    /* division, modulo, both compound forms and an average's read */
+    static const char prog[] = "BEGIN { $a = -7; $b = 2; @q = $a / $b; @r = $a % $b;"
+                               " $a /= $b; @q /= $b; @m = avg($a); @x = @m; }";
+    struct compiled c;
+    compile(prog, &c);
+    assert_int_equal(c.rc, 0);
+    for (int i = 0; i < c.m.nprogs; i++) {
+        assert_int_equal(count_matches(&c.m.progs[i], "* s/= *"), 0);
+        assert_int_equal(count_matches(&c.m.progs[i], "* s%= *"), 0);
+    }
+    assert_true(
+        has_sequence(&c.m.progs[0], SEQ("if r* s< 0 goto pc+*", "if r* s< 0 goto pc+*", "r* /= r*",
+                                        "goto pc+*", "r* = -r*", "r* /= r*", "r* = -r*")));
+    manifest_free(&c.m);
+}
+
 static void narrow_signed_field_is_loaded_and_extended(void **state) {
     struct compiled c;
     compile("tracepoint:sched:sched_process_exec { @ = args.pid; }", &c);
@@ -258,6 +286,8 @@ int main(void) {
         cmocka_unit_test(scalar_count_increments_in_place),
         cmocka_unit_test(constants_are_folded),
         cmocka_unit_test(comm_compares_four_bytes_at_once),
+        cmocka_unit_test(comm_key_is_zeroed_before_the_helper),
+        cmocka_unit_test(signed_division_avoids_isa_v4),
         cmocka_unit_test(pid_is_the_upper_half),
         cmocka_unit_test(narrow_signed_field_is_loaded_and_extended),
         cmocka_unit_test(printf_sends_one_record),
