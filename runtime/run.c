@@ -29,9 +29,10 @@ struct session {
     const struct rt_opts *opts;
     struct diag *d;
     struct rt_events *ev;
-    int pidfd;     /* of opts->pid, -1 for none */
-    int nattached; /* targets attached to kernel events, not BEGIN/END */
-    int nfired;    /* BEGIN and END programs */
+    struct out_sink out; /* the program's output, in the format of -f */
+    int pidfd;           /* of opts->pid, -1 for none */
+    int nattached;       /* targets attached to kernel events, not BEGIN/END */
+    int nfired;          /* BEGIN and END programs */
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -89,7 +90,7 @@ static void announce(const struct session *s) {
     int n = s->nattached + s->nfired;
 
     if (!s->opts->quiet)
-        fprintf(stderr, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+        s->out.ops->attached_probes(&s->out, n);
     /* bpftrace's test harness waits for this line before triggering events. */
     if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
         fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
@@ -141,17 +142,17 @@ static int finish(struct session *s) {
     rt_events_drain(s->ev);
     rt_events_check_lost(s->ev);
     /* Repeated at the end so that it is not lost among the program's output. */
-    if (rt_events_lost_total(s->ev) > 0)
+    if (rt_events_lost_total(s->ev) > 0 && !s->d->no_warnings)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
-    out_dump_maps(s->opts->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
+    out_dump_maps(&s->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
     return rt_events_exit_requested(s->ev, &code) ? code : 0;
 }
 
 static int run_loaded(struct session *s) {
-    if (rt_events_open(s->m, s->opts->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
+    if (rt_events_open(s->m, &s->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
         return 1;
     if (!s->opts->dry_run && run_phase(s, RT_PHASE_BEFORE) < 0)
         return 1;
@@ -181,7 +182,11 @@ static uint32_t rt_ringbuf_bytes(int pages) {
 }
 
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
-    struct session s = {.m = m, .opts = opts, .d = d, .pidfd = -1};
+    struct session s = {.m = m,
+                        .opts = opts,
+                        .d = d,
+                        .pidfd = -1,
+                        .out = out_sink_make(opts->out, opts->format, opts->buffered)};
     /* libbpf's default printer (stderr) stays for -v; passing NULL would silence it. */
     libbpf_print_fn_t old_print = opts->verbose ? NULL : libbpf_set_print(silent_print);
     struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
