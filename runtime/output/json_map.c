@@ -10,6 +10,7 @@
  * Keys are strings (json_value.h); rows keep the text's order and top/div.
  * A keyed map with no entry writes nothing; a zeroed histogram "[]". */
 #include <stdlib.h>
+#include <string.h>
 
 #include "hist.h"
 #include "json.h"
@@ -108,8 +109,19 @@ static bool is_scalar(const struct map_desc *d) {
 
 void out_json_map(struct out_str *s, const struct manifest *m, const struct map_desc *d,
                   const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar) {
-    if (!d->val_ty || (r->n == 0 && (!empty_scalar || !is_scalar(d))))
+    if (!d->val_ty)
         return;
+    if (r->n == 0 && !(empty_scalar && is_scalar(d) && !out_map_is_hist(d))) {
+        /* bpftrace still shows an empty avg() or stats() map, as {} */
+        if (strcmp(message_type(d->val_ty), "stats") == 0) {
+            json_begin(s, "stats");
+            out_str_puts(s, "{");
+            json_cstring(s, d->name);
+            out_str_puts(s, ": {}}");
+            json_end(s);
+        }
+        return;
+    }
     json_begin(s, message_type(d->val_ty));
     out_str_putc(s, '{');
     json_cstring(s, d->name);

@@ -190,7 +190,8 @@ static void test_exit_dump(void **state) {
     uint64_t k = 1;
     put_percpu(fd_c, &k, 0);
     char *got = capture_all(&m);
-    assert_string_equal(got, "\n\n@a: 0\n@z[1]: 1\n");
+    /* @a's array entry was never counted into: bpftrace shows nothing for it */
+    assert_string_equal(got, "\n\n@z[1]: 1\n");
     free(got);
     /* print() of a never-written scalar shows its zero */
     expect_map(&m, &maps[3], 0, 0, "@empty: 0\n");
