@@ -167,6 +167,8 @@ static int64_t hist_upper(uint64_t j, int k) {
         return (int64_t)j;
     uint64_t n = 1ull << k;
     uint64_t power = (j >> k) - 1;
+    if (power + (uint64_t)k + 1 > 64) /* past the last bucket of 64-bit values */
+        return INT64_MAX;
     return (int64_t)((n + (j & (n - 1))) << power);
 }
 

@@ -63,6 +63,15 @@ void json_int(struct out_str *s, uint64_t v, bool is_signed) {
         json_cstring(s, buf);
 }
 
+uint64_t json_div(uint64_t v, bool is_signed, uint64_t div) {
+    if (div <= 1)
+        return v;
+    if (!is_signed)
+        return v / div;
+    /* a divisor past INT64_MAX leaves every signed value at 0 */
+    return div > INT64_MAX ? 0 : (uint64_t)((int64_t)v / (int64_t)div);
+}
+
 void json_member(struct out_str *s, bool *first, const char *name) {
     if (!*first)
         out_str_puts(s, ", ");

@@ -20,6 +20,9 @@ void json_cstring(struct out_str *s, const char *p);
 /* v as an int64 (is_signed) or a uint64. */
 void json_int(struct out_str *s, uint64_t v, bool is_signed);
 
+/* v divided by print()'s div (0 and 1 divide nothing), as signed or not. */
+uint64_t json_div(uint64_t v, bool is_signed, uint64_t div);
+
 /* Separators for building objects and arrays: *first starts true. */
 void json_member(struct out_str *s, bool *first, const char *name);
 void json_elem(struct out_str *s, bool *first);

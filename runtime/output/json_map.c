@@ -70,9 +70,7 @@ static void json_hist(struct out_str *s, const struct map_desc *d, const struct 
 }
 
 static void json_num(struct out_str *s, uint64_t v, bool sgn, uint64_t div) {
-    if (div > 1)
-        v = sgn ? (uint64_t)((int64_t)v / (int64_t)div) : v / div;
-    json_int(s, v, sgn);
+    json_int(s, json_div(v, sgn, div), sgn);
 }
 
 static void json_row_value(struct out_str *s, const struct manifest *m, const struct map_desc *d,

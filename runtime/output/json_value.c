@@ -11,9 +11,7 @@ static void json_intval(struct out_str *s, const struct type *t, uint64_t v, uin
         json_int(s, t->enum_def ? out_read_enum(t, &v) : v, false);
         return;
     }
-    if (div > 1)
-        v = t->is_signed ? (uint64_t)((int64_t)v / (int64_t)div) : v / div;
-    json_int(s, v, t->is_signed);
+    json_int(s, json_div(v, t->is_signed, div), t->is_signed);
 }
 
 struct json_record {
