@@ -193,6 +193,8 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     struct rt_sigsave sigs;
     int rc = 1;
 
+    s.out.diag = d;
+
     /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; current ones to the
      * memory cgroup, and raising the limit may be refused: not an error. */
     setrlimit(RLIMIT_MEMLOCK, &unlimited);

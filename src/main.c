@@ -78,6 +78,7 @@ static void usage(FILE *out) {
           "    -f FORMAT      output format ('text', 'json'; 'folded': the maps at exit as\n"
           "                   folded stacks)\n"
           "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
+          "    -k, --warnings emit a warning when probe read helpers return an error\n"
           "    --no-warnings  disable all warning messages\n"
           "    --flamegraph FILE.svg\n"
           "                   also write an SVG flame graph of the maps keyed by stacks\n"
@@ -187,6 +188,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
         {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
+        {"warnings", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     argc = split_named(argc, argv, c);
@@ -194,7 +196,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     /* Options may follow the script (`trawk x.bt -c CMD`), as getopt
      * permutes them for bpftrace; positional parameters that start with
      * "-" go after "--". */
-    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:B:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:B:k", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -234,7 +236,13 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             break;
         case OPT_NO_WARNINGS:
-            c->no_warnings = true;
+        case 'k':
+            if (opt == 'k' ? c->no_warnings : c->cg.helper_errors) {
+                fputs("ERROR: USAGE: -k, --warnings conflicts with --no-warnings\n", stderr);
+                return -1;
+            }
+            c->no_warnings |= opt == OPT_NO_WARNINGS;
+            c->cg.helper_errors |= opt == 'k';
             break;
         case OPT_FLAMEGRAPH:
             c->exit_dump.svg_path = optarg;

@@ -62,6 +62,15 @@ static void print_join(const struct out_sink *o, const struct event_desc *ev, co
     out_str_free(&s);
 }
 
+static void print_helper_error(const struct out_sink *o, const struct event_desc *ev,
+                               const uint8_t *rec, uint32_t size) {
+    int64_t retcode;
+    if (ev->nargs < 1 || ev->args[0].offset + sizeof(retcode) > size)
+        return;
+    memcpy(&retcode, rec + ev->args[0].offset, sizeof(retcode));
+    o->ops->helper_error(o, ev->fmt ? ev->fmt : "unknown", retcode, &ev->args[0].loc);
+}
+
 static const struct map_desc *event_map(const struct manifest *m, const struct event_desc *ev) {
     return ev->map >= 0 && ev->map < m->nmaps ? &m->maps[ev->map] : NULL;
 }
@@ -108,6 +117,9 @@ void out_event(const struct out_sink *o, const struct manifest *m, const void *r
         break;
     case EV_JOIN:
         print_join(o, ev, rec, size);
+        break;
+    case EV_HELPER_ERROR:
+        print_helper_error(o, ev, rec, size);
         break;
     case EV_EXIT:
         break;

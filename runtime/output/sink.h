@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "diag.h"
 #include "manifest.h"
 #include "rows.h"
 
@@ -49,12 +50,16 @@ struct out_sink_ops {
     void (*attached_probes)(const struct out_sink *o, int n);
     /* the end of the main loop, before the maps are dumped */
     void (*end)(const struct out_sink *o);
+    /* -k: helper (its name) returned retcode in the expression at loc */
+    void (*helper_error)(const struct out_sink *o, const char *helper, int64_t retcode,
+                         const struct loc *loc);
 };
 
 struct out_sink {
     FILE *f;
     const struct out_sink_ops *ops;
-    bool buffered; /* -B full: stdio decides when to write, not each batch of events */
+    bool buffered;     /* -B full: stdio decides when to write, not each batch of events */
+    struct diag *diag; /* the script's name and text, for messages located in it; may be NULL */
 };
 
 extern const struct out_sink_ops out_sink_text_ops, out_sink_json_ops;

@@ -1,6 +1,7 @@
 /* The JSON format (-f json): every message is one JSON object on one line
  * of the sink's stream, notices included. */
 #include <inttypes.h>
+#include <string.h>
 
 #include "json.h"
 #include "json_value.h"
@@ -55,6 +56,22 @@ static void json_end_loop(const struct out_sink *o) {
     (void)o;
 }
 
+static void json_helper_error(const struct out_sink *o, const char *helper, int64_t retcode,
+                              const struct loc *loc) {
+    struct out_str s;
+    out_str_init(&s);
+    out_str_puts(&s, "{\"type\": \"helper_error\", \"msg\": ");
+    json_cstring(&s, strerror((int)-retcode));
+    out_str_puts(&s, ", \"helper\": ");
+    json_cstring(&s, helper);
+    out_str_puts(&s, ", \"retcode\": ");
+    json_int(&s, (uint64_t)retcode, true);
+    out_str_puts(&s, ", \"filename\": ");
+    json_cstring(&s, o->diag && o->diag->filename ? o->diag->filename : "stdin");
+    out_str_fmt(&s, ", \"line\": %d, \"col\": %d}\n", loc->first_line, loc->first_column);
+    json_write(o, &s);
+}
+
 const struct out_sink_ops out_sink_json_ops = {
     .message = json_message,
     .value = json_value,
@@ -62,4 +79,5 @@ const struct out_sink_ops out_sink_json_ops = {
     .lost_events = json_lost,
     .attached_probes = json_attached,
     .end = json_end_loop,
+    .helper_error = json_helper_error,
 };

@@ -1,5 +1,7 @@
 /* The text format: bpftrace's default output. Program output goes to the
  * sink's stream; probe and lost-event notices to stderr. */
+#include <string.h>
+
 #include "sink.h"
 #include "value.h"
 
@@ -44,6 +46,14 @@ static void text_end(const struct out_sink *o) {
     fputs("\n\n", o->f);
 }
 
+/* A warning at the expression, with bpftrace's second line. */
+static void text_helper_error(const struct out_sink *o, const char *helper, int64_t retcode,
+                              const struct loc *loc) {
+    if (o->diag)
+        diag_warning(o->diag, loc, "%s\nAdditional Info - helper: %s, retcode: %lld",
+                     strerror((int)-retcode), helper, (long long)retcode);
+}
+
 const struct out_sink_ops out_sink_text_ops = {
     .message = text_message,
     .value = text_value,
@@ -51,4 +61,5 @@ const struct out_sink_ops out_sink_text_ops = {
     .lost_events = text_lost,
     .attached_probes = text_attached,
     .end = text_end,
+    .helper_error = text_helper_error,
 };
