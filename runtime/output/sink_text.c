@@ -49,9 +49,12 @@ static void text_end(const struct out_sink *o) {
 /* A warning at the expression, with bpftrace's second line. */
 static void text_helper_error(const struct out_sink *o, const char *helper, int64_t retcode,
                               const struct loc *loc) {
+    const char *msg = strcmp(helper, "map_lookup_elem") == 0
+                          ? "Can't lookup map element because it does not exist."
+                          : strerror((int)-retcode);
     if (o->diag)
-        diag_warning(o->diag, loc, "%s\nAdditional Info - helper: %s, retcode: %lld",
-                     strerror((int)-retcode), helper, (long long)retcode);
+        diag_warning(o->diag, loc, "%s\nAdditional Info - helper: %s, retcode: %lld", msg, helper,
+                     (long long)retcode);
 }
 
 const struct out_sink_ops out_sink_text_ops = {

@@ -163,6 +163,8 @@ void cg_ringbuf_output(struct cg *cg, int off, int size);
 /* cg_helper_err.c: after a call of helper, with -k, sends an EV_HELPER_ERROR
  * record when r0 is negative. Clobbers r0-r5. */
 void cg_helper_check(struct cg *cg, int helper);
+/* The same after bpf_map_lookup_elem of the value at loc: NULL is the failure. */
+void cg_helper_check_lookup(struct cg *cg, const struct loc *loc);
 
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
  * (a struct text_inet written at fp + off) and join (an event). */
