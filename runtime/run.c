@@ -16,6 +16,8 @@
 #include "child.h"
 #include "output/output.h"
 #include "output/stack.h"
+#include "notify.h"
+#include "prom_server.h"
 #include "rt_internal.h"
 #include "runtime.h"
 
@@ -91,6 +93,9 @@ static void announce(const struct session *s) {
 
     if (!s->opts->quiet)
         s->out.ops->attached_probes(&s->out, n);
+    char state[64];
+    snprintf(state, sizeof(state), "READY=1\nSTATUS=Tracing with %d probe%s", n, n == 1 ? "" : "s");
+    rt_notify(state);
     /* bpftrace's test harness waits for this line before triggering events. */
     if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
         fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
@@ -132,6 +137,7 @@ static void event_loop(struct session *s) {
 static int finish(struct session *s) {
     int code = 0;
 
+    rt_notify("STOPPING=1\nSTATUS=Stopping");
     rt_detach_all(&s->st);
     /* Records that raced with exit() are dropped, as in bpftrace; after a
      * signal, what was already sent is still shown. */
@@ -145,7 +151,9 @@ static int finish(struct session *s) {
     if (rt_events_lost_total(s->ev) > 0 && !s->d->no_warnings)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
+    rt_prom_lock();
     out_dump_maps(&s->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
+    rt_prom_unlock();
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
     return rt_events_exit_requested(s->ev, &code) ? code : 0;
@@ -160,6 +168,8 @@ static int run_loaded(struct session *s) {
         return 1;
     if (s->opts->dry_run)
         return 0;
+    if (s->opts->prometheus && rt_prom_start(s->opts->prometheus, s->m, s->d) < 0)
+        return 1;
     announce(s);
     if (s->opts->child && rt_child_release(s->opts->child) < 0) {
         diag_plain_error(s->d, E_IO, "Failed to start the child: %s", strerror(errno));
@@ -211,6 +221,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         s.pidfd = (int)syscall(SYS_pidfd_open, opts->pid, 0);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);
+    rt_prom_stop();
     rt_detach_all(&s.st);
     rt_events_close(s.ev);
     if (s.pidfd >= 0)

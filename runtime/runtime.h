@@ -24,6 +24,7 @@ struct rt_opts {
     int pid;                /* -p/-c: stop when this process exits, 0 for none */
     struct rt_child *child; /* -c: released once the probes are attached, NULL for none */
     struct out_dump_opts dump; /* the map dump at exit: folded stacks, flame graph files */
+    const char *prometheus;    /* --prometheus HOST:PORT: serve the maps at /metrics */
 };
 
 /* Whether the kernel has BPF ring buffers (5.8+); without them events go

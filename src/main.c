@@ -18,8 +18,6 @@
 #include "runtime.h"
 #include "sema/sema.h"
 
-#define TRAWK_VERSION "v0.1.0"
-
 struct cli {
     const char *program_text; /* -e */
     const char *script_path;  /* FILE or "-" */
@@ -33,6 +31,7 @@ struct cli {
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
     bool no_ringbuf;                /* --no-feature ringbuf */
     struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
+    const char *prometheus;         /* --prometheus HOST:PORT */
     struct cg_opts cg;
     const char **include_dirs; /* -I */
     int ninclude_dirs;
@@ -84,6 +83,8 @@ static void usage(FILE *out) {
           "                   also write an SVG flame graph of the maps keyed by stacks\n"
           "    --speedscope FILE.json\n"
           "                   also write them as a speedscope profile\n"
+          "    --prometheus HOST:PORT\n"
+          "                   serve the maps as Prometheus metrics at http://HOST:PORT/metrics\n"
           "    -I DIR         add the directory to the include search path\n"
           "    --include FILE add an #include file before preprocessing\n"
           "    -p PID         enable USDT probes on PID\n"
@@ -116,6 +117,7 @@ enum {
     OPT_USDT_FILE_ACTIVATION,
     OPT_FLAMEGRAPH,
     OPT_SPEEDSCOPE,
+    OPT_PROMETHEUS,
     OPT_UNSAFE,
     OPT_NO_WARNINGS
 };
@@ -185,6 +187,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"flamegraph", required_argument, NULL, OPT_FLAMEGRAPH},
         {"speedscope", required_argument, NULL, OPT_SPEEDSCOPE},
+        {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
         {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
@@ -249,6 +252,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case OPT_SPEEDSCOPE:
             c->exit_dump.speedscope_path = optarg;
+            break;
+        case OPT_PROMETHEUS:
+            c->prometheus = optarg;
             break;
         case 'I':
             if (push_arg(&c->include_dirs, &c->ninclude_dirs, optarg) < 0)
@@ -446,7 +452,8 @@ static int run_program(const struct cli *c, const char *text) {
                                  .ringbuf_pages = ringbuf_pages(),
                                  .pid = c->pid,
                                  .child = c->child,
-                                 .dump = c->exit_dump};
+                                 .dump = c->exit_dump,
+                                 .prometheus = c->prometheus};
             ro.dump.title = c->script_path ? c->script_path : c->program_text;
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
@@ -485,6 +492,7 @@ int main(int argc, char **argv) {
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
+    provider_set_list_verbose(c.verbose);
     if (c.list && !c.program_text) {
         provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;

@@ -60,6 +60,17 @@ int provider_pid(void) {
     return target_pid;
 }
 
+/* -lv, set once by the CLI before listing. */
+static bool list_verbose;
+
+void provider_set_list_verbose(bool verbose) {
+    list_verbose = verbose;
+}
+
+bool provider_list_verbose(void) {
+    return list_verbose;
+}
+
 static const char *unsupported_find(const char *name) {
     size_t n = sizeof(unsupported) / sizeof(unsupported[0]);
     for (size_t i = 0; i < n; i++)
