@@ -15,7 +15,7 @@
 
 struct rt_events {
     const struct manifest *m;
-    FILE *out;
+    const struct out_sink *out;
     struct ring_buffer *rb;
     struct perf_buffer *pb;
     uint64_t perf_lost; /* samples the kernel dropped from the perf buffer */
@@ -88,8 +88,8 @@ static int open_reader(struct rt_events *ev, const struct map_desc *md, int page
     return ev->rb ? 0 : -1;
 }
 
-int rt_events_open(const struct manifest *m, FILE *out, int pages, struct rt_events **evp,
-                   struct diag *d) {
+int rt_events_open(const struct manifest *m, const struct out_sink *out, int pages,
+                   struct rt_events **evp, struct diag *d) {
     struct rt_events *ev;
 
     *evp = NULL;
@@ -129,7 +129,7 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
         return n < 0 ? -errno : 0;
     }
     n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
-    if (n > 0 && fflush(ev->out) == EOF && errno == EPIPE)
+    if (n > 0 && !ev->out->buffered && fflush(ev->out->f) == EOF && errno == EPIPE)
         rt_request_stop(); /* nobody reads the output any more */
     return n;
 }
@@ -142,7 +142,7 @@ void rt_events_drain(struct rt_events *ev) {
     else
         while (ring_buffer__consume(ev->rb) > 0)
             ;
-    fflush(ev->out);
+    fflush(ev->out->f);
 }
 
 void rt_events_set_discard(struct rt_events *ev, bool discard) {
@@ -150,8 +150,8 @@ void rt_events_set_discard(struct rt_events *ev, bool discard) {
         ev->discard = discard;
 }
 
-FILE *rt_events_swap_out(struct rt_events *ev, FILE *out) {
-    FILE *old = ev ? ev->out : NULL;
+const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out_sink *out) {
+    const struct out_sink *old = ev ? ev->out : NULL;
     if (ev)
         ev->out = out;
     return old;
@@ -190,7 +190,7 @@ void rt_events_check_lost(struct rt_events *ev) {
         return;
     lost = (ev->lost_fd >= 0 ? read_lost(ev->lost_fd) : 0) + ev->perf_lost;
     if (lost > ev->lost_seen) {
-        fprintf(stderr, "Lost %llu events\n", (unsigned long long)(lost - ev->lost_seen));
+        ev->out->ops->lost_events(ev->out, lost - ev->lost_seen);
         ev->lost_seen = lost;
     }
 }

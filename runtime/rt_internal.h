@@ -96,12 +96,13 @@ int rt_func_info_build(const struct bpf_insn *insns, int n, struct rt_func_info 
 void rt_func_info_free(struct rt_func_info *fi);
 
 struct rt_events;
+struct out_sink;
 
 /* Opens the event reader when m has an event buffer (NULL otherwise: no
  * events, and every other call below accepts NULL); pages sizes a perf
  * buffer (0: the default). Returns -1 on failure. */
-int rt_events_open(const struct manifest *m, FILE *out, int pages, struct rt_events **evp,
-                   struct diag *d);
+int rt_events_open(const struct manifest *m, const struct out_sink *out, int pages,
+                   struct rt_events **evp, struct diag *d);
 void rt_events_close(struct rt_events *ev);
 /* Waits up to timeout_ms and dispatches what arrived. Returns the number of
  * records handled, 0 on timeout, or a negative errno (-EINTR on a signal). */
@@ -111,14 +112,15 @@ void rt_events_drain(struct rt_events *ev);
 /* After exit(): records are read but dropped, as bpftrace drops what
  * arrives between exit() and detaching. */
 void rt_events_set_discard(struct rt_events *ev, bool discard);
-/* Sends the output to out from now on; returns the previous stream (bench
+/* Sends the output to out from now on; returns the previous sink (bench
  * and test runs capture or drop what each block prints). */
-FILE *rt_events_swap_out(struct rt_events *ev, FILE *out);
+struct out_sink;
+const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out_sink *out);
 /* Forgets an exit() seen, for the next test block. */
 void rt_events_clear_exit(struct rt_events *ev);
 /* True once an exit() record was seen; *code gets its argument. */
 bool rt_events_exit_requested(const struct rt_events *ev, int *code);
-/* Prints "Lost N events" on stderr when the lost counter grew since the last call. */
+/* Reports lost events (the sink's lost_events) when the lost counter grew since the last call. */
 void rt_events_check_lost(struct rt_events *ev);
 /* Every lost record reported so far. */
 uint64_t rt_events_lost_total(const struct rt_events *ev);

@@ -32,6 +32,7 @@ struct session {
     const struct rt_opts *opts;
     struct diag *d;
     struct rt_events *ev;
+    struct out_sink out;          /* the program's output, in the format of -f */
     int pidfd;                    /* of opts->pid, -1 for none */
     int nattached;                /* targets attached to kernel events, not BEGIN/END */
     int nfired;                   /* BEGIN and END programs */
@@ -152,7 +153,7 @@ static void announce(const struct session *s) {
     int n = s->nattached + s->nfired;
 
     if (!s->opts->quiet)
-        fprintf(stderr, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+        s->out.ops->attached_probes(&s->out, n);
     char state[64];
     snprintf(state, sizeof(state), "READY=1\nSTATUS=Tracing with %d probe%s", n, n == 1 ? "" : "s");
     rt_notify(state);
@@ -210,12 +211,12 @@ static int finish(struct session *s) {
     rt_events_drain(s->ev);
     rt_events_check_lost(s->ev);
     /* Repeated at the end so that it is not lost among the program's output. */
-    if (rt_events_lost_total(s->ev) > 0)
+    if (rt_events_lost_total(s->ev) > 0 && !s->d->no_warnings)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
     rt_prom_lock();
     if (s->opts->mode == RT_MODE_RUN)
-        out_dump_maps(s->opts->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
+        out_dump_maps(&s->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
     else /* bench and test runs end with the blank lines but no maps, as bpftrace's */
         fputs("\n\n", s->opts->out);
     rt_prom_unlock();
@@ -247,7 +248,7 @@ static int run_blocks(struct session *s) {
 }
 
 static int run_loaded(struct session *s) {
-    if (rt_events_open(s->m, s->opts->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
+    if (rt_events_open(s->m, &s->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
         return 1;
     if (s->opts->mode != RT_MODE_RUN) {
         if (attach_all(s) < 0)
@@ -284,12 +285,18 @@ static uint32_t rt_ringbuf_bytes(int pages) {
 }
 
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
-    struct session s = {.m = m, .opts = opts, .d = d, .pidfd = -1};
+    struct session s = {.m = m,
+                        .opts = opts,
+                        .d = d,
+                        .pidfd = -1,
+                        .out = out_sink_make(opts->out, opts->format, opts->buffered)};
     /* libbpf's default printer (stderr) stays for -v; passing NULL would silence it. */
     libbpf_print_fn_t old_print = opts->verbose ? NULL : libbpf_set_print(silent_print);
     struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
     struct rt_sigsave sigs;
     int rc = 1;
+
+    s.out.diag = d;
 
     /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; current ones to the
      * memory cgroup, and raising the limit may be refused: not an error. */

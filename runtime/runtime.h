@@ -22,6 +22,8 @@ enum rt_mode {
 
 struct rt_opts {
     FILE *out;              /* program output (stdout or -o FILE) */
+    enum out_format format; /* -f text or json */
+    bool buffered;          /* -B full */
     bool quiet;             /* -q: no "Attached N probes" */
     bool verbose;           /* -v: verifier log and attach details */
     bool dry_run;           /* load and attach, then stop */

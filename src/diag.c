@@ -141,6 +141,8 @@ void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const
 }
 
 void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list ap) {
+    if (d->no_warnings)
+        return;
     diag_vreport(d, l, "WARNING", fmt, ap);
     diag_put_expansions(d, l, "WARNING");
 }

@@ -8,6 +8,7 @@
 #define TRAWK_DIAG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Shaped like bison's YYLTYPE so the parser can use it directly.
@@ -54,6 +55,7 @@ struct diag {
      * instead of in nerrors */
     enum { DIAG_MISSING_ERROR, DIAG_MISSING_WARN, DIAG_MISSING_IGNORE } missing;
     int nmissing;
+    bool no_warnings; /* --no-warnings: warnings are not printed */
 };
 
 void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);

@@ -28,6 +28,9 @@ struct cli {
     const char *dump;        /* -d ast | bpf */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run;
+    bool no_warnings;               /* --no-warnings */
+    enum out_format format;         /* -f text or json */
+    int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
     bool no_ringbuf;                /* --no-feature ringbuf */
     struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
     const char *prometheus;         /* --prometheus HOST:PORT */
@@ -75,8 +78,13 @@ static void usage(FILE *out) {
           "    -e 'program'   execute this program\n"
           "    -l [glob]      list probes matching glob, or those the program would attach\n"
           "    -q, --quiet    keep messages about attaching probes quiet\n"
-          "    -o file        write program output to file\n"
-          "    -f FORMAT      output format of the maps at exit ('text', 'folded')\n"
+          "    -o, --output FILE\n"
+          "                   redirect program output to FILE\n"
+          "    -f FORMAT      output format ('text', 'json'; 'folded': the maps at exit as\n"
+          "                   folded stacks)\n"
+          "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
+          "    -k, --warnings emit a warning when probe read helpers return an error\n"
+          "    --no-warnings  disable all warning messages\n"
           "    --flamegraph FILE.svg\n"
           "                   also write an SVG flame graph of the maps keyed by stacks\n"
           "    --speedscope FILE.json\n"
@@ -127,6 +135,7 @@ enum {
     OPT_BENCH,
     OPT_TEST,
     OPT_PROBE_FILTER,
+    OPT_NO_WARNINGS
 };
 
 /* --mode: bpftrace's bench and test modes (its compiler modes have no
@@ -155,14 +164,32 @@ static int set_probe_filter(struct cli *c, const char *re) {
     return 0;
 }
 
-/* -f: bpftrace's text, or folded stacks (flamegraph.pl's input). */
+/* -f: bpftrace's text or JSON, or folded stacks (flamegraph.pl's input). */
 static int set_format(struct cli *c, const char *format) {
-    if (strcmp(format, "text") != 0 && strcmp(format, "folded") != 0) {
-        fprintf(stderr, "ERROR: Invalid output format \"%s\"\nValid formats: 'text', 'folded'\n",
+    if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0 &&
+        strcmp(format, "folded") != 0) {
+        fprintf(stderr,
+                "ERROR: Invalid output format \"%s\"\nValid formats: 'text', 'json', 'folded'\n",
                 format);
         return -1;
     }
+    c->format = strcmp(format, "json") == 0 ? OUT_FORMAT_JSON : OUT_FORMAT_TEXT;
     c->exit_dump.folded = strcmp(format, "folded") == 0;
+    return 0;
+}
+
+/* -B: how the program output is buffered; bpftrace flushes every line by default. */
+static int set_buffering(struct cli *c, const char *mode) {
+    if (strcmp(mode, "line") == 0)
+        c->buffering = _IOLBF;
+    else if (strcmp(mode, "full") == 0)
+        c->buffering = _IOFBF;
+    else if (strcmp(mode, "none") == 0)
+        c->buffering = _IONBF;
+    else {
+        fputs("ERROR: USAGE: -B must be either 'line', 'full', or 'none'.\n", stderr);
+        return -1;
+    }
     return 0;
 }
 
@@ -217,7 +244,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     /* Options may follow the script (`trawk x.bt -c CMD`), as getopt
      * permutes them for bpftrace; positional parameters that start with
      * "-" go after "--". */
-    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:B:k", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -251,6 +278,19 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case 'f':
             if (set_format(c, optarg) < 0)
                 return -1;
+            break;
+        case 'B':
+            if (set_buffering(c, optarg) < 0)
+                return -1;
+            break;
+        case OPT_NO_WARNINGS:
+        case 'k':
+            if (opt == 'k' ? c->no_warnings : c->cg.helper_errors) {
+                fputs("ERROR: USAGE: -k, --warnings conflicts with --no-warnings\n", stderr);
+                return -1;
+            }
+            c->no_warnings |= opt == OPT_NO_WARNINGS;
+            c->cg.helper_errors |= opt == 'k';
             break;
         case OPT_FLAMEGRAPH:
             c->exit_dump.svg_path = optarg;
@@ -428,6 +468,7 @@ static int run_program(const struct cli *c, const char *text) {
         c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
     struct diag d;
     diag_init(&d, filename, text, stderr);
+    d.no_warnings = c->no_warnings;
     struct preproc_out pp = {0};
     if (preprocess(c, &d, text, &pp) < 0) {
         preproc_out_free(&pp);
@@ -470,11 +511,14 @@ static int run_program(const struct cli *c, const char *text) {
     if (rc == 0) {
         FILE *out = stdout;
         if (c->output_path && !(out = fopen(c->output_path, "w"))) {
-            fprintf(stderr, "ERROR: failed to open output file '%s': %s\n", c->output_path,
+            fprintf(stderr, "ERROR: Failed to open output file: \"%s\": %s\n", c->output_path,
                     strerror(errno));
             rc = 1;
         } else {
+            setvbuf(out, NULL, c->buffering ? c->buffering : _IOLBF, BUFSIZ);
             struct rt_opts ro = {.out = out,
+                                 .format = c->format,
+                                 .buffered = c->buffering == _IOFBF,
                                  .quiet = c->quiet,
                                  .verbose = c->verbose,
                                  .dry_run = c->dry_run,

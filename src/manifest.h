@@ -60,16 +60,18 @@ struct event_header {
 };
 
 enum event_kind {
-    EV_PRINTF,    /* fmt + args */
-    EV_PRINT,     /* print(expr): args[0] */
-    EV_TIME,      /* time(fmt): fmt is the strftime format */
-    EV_EXIT,      /* exit(code): args[0] (s64) */
-    EV_PRINT_MAP, /* print(@m, top, div) */
-    EV_CLEAR,     /* clear(@m) */
-    EV_ZERO,      /* zero(@m) */
-    EV_JOIN,      /* join(argv, sep): fmt is sep; JOIN_ARGNUM strings of JOIN_ARGSIZE bytes
-                     follow the header, the first empty one ends the list */
-    EV_USTACK,    /* a process's first ustack (args[0]): read its symbols while it runs */
+    EV_PRINTF,       /* fmt + args */
+    EV_PRINT,        /* print(expr): args[0] */
+    EV_TIME,         /* time(fmt): fmt is the strftime format */
+    EV_EXIT,         /* exit(code): args[0] (s64) */
+    EV_PRINT_MAP,    /* print(@m, top, div) */
+    EV_CLEAR,        /* clear(@m) */
+    EV_ZERO,         /* zero(@m) */
+    EV_JOIN,         /* join(argv, sep): fmt is sep; JOIN_ARGNUM strings of JOIN_ARGSIZE bytes
+                        follow the header, the first empty one ends the list */
+    EV_USTACK,       /* a process's first ustack (args[0]): read its symbols while it runs */
+    EV_HELPER_ERROR, /* -k: a helper failed; fmt is its name, args[0] the s64 return code
+                        at the location of the expression that called it */
 };
 
 /* join() reads this many strings of this size, as bpftrace does. */

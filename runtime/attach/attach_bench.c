@@ -108,7 +108,11 @@ static int test_one(struct rt_target *rt, struct rt_events *ev, FILE *out, bool 
     int code = 0;
     if (!capture)
         return -1;
-    FILE *old = rt_events_swap_out(ev, capture);
+    /* the test's output goes to capture, in the run's format */
+    const struct out_sink *old = rt_events_swap_out(ev, NULL);
+    struct out_sink captured = *old;
+    captured.f = capture;
+    rt_events_swap_out(ev, &captured);
     int rc = test_run(rt, 1, &ns, &retval, d);
     rt_events_drain(ev);
     rt_events_swap_out(ev, old);

@@ -35,7 +35,8 @@ static void write_file(const char *path, const char *what, const struct out_str 
         fprintf(stderr, "ERROR: failed to write %s '%s': %s\n", what, path, strerror(errno));
 }
 
-void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_opts *o, bool print) {
+void out_dump_maps(const struct out_sink *out, const struct manifest *m,
+                   const struct out_dump_opts *o, bool print) {
     bool folded = print && o && o->folded;
     if (print && !folded)
         out_print_all_maps(out, m);
@@ -48,7 +49,7 @@ void out_dump_maps(FILE *out, const struct manifest *m, const struct out_dump_op
     out_str_init(&s);
     if (folded) {
         out_folded_write(&s, &p);
-        out_str_write(&s, out);
+        out_str_write(&s, out->f);
     }
     const char *title = o->title ? o->title : "Flame Graph";
     if (o->svg_path) {

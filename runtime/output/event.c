@@ -14,22 +14,17 @@
  * when the result does not fit. */
 #define TIME_BUF 64
 
-static void print_value(FILE *out, const struct manifest *m, const struct event_desc *ev,
-                        const uint8_t *rec, uint32_t size) {
+static void print_value(const struct out_sink *o, const struct manifest *m,
+                        const struct event_desc *ev, const uint8_t *rec, uint32_t size) {
     if (ev->nargs < 1 || !ev->args[0].ty)
         return;
     const struct event_arg *a = &ev->args[0];
     if ((uint64_t)a->offset + a->ty->size > size)
         return;
-    struct out_str s;
-    out_str_init(&s);
-    out_fmt_value(&s, m, a->ty, rec + a->offset);
-    out_str_putc(&s, '\n');
-    out_str_write(&s, out);
-    out_str_free(&s);
+    o->ops->value(o, m, a->ty, rec + a->offset);
 }
 
-static void print_time(FILE *out, const char *fmt) {
+static void print_time(const struct out_sink *o, const char *fmt) {
     char buf[TIME_BUF];
     time_t t = time(NULL);
     struct tm tm;
@@ -37,28 +32,43 @@ static void print_time(FILE *out, const char *fmt) {
         return;
     size_t n = strftime(buf, sizeof(buf), fmt ? fmt : "%H:%M:%S\n", &tm);
     if (n)
-        fwrite(buf, 1, n, out);
+        o->ops->message(o, OUT_MSG_TIME, buf, n);
 }
 
-static void print_formatted(FILE *out, const struct manifest *m, const struct event_desc *ev,
-                            const uint8_t *rec, uint32_t size) {
+static void print_formatted(const struct out_sink *o, const struct manifest *m,
+                            const struct event_desc *ev, const uint8_t *rec, uint32_t size) {
     struct out_str s;
     out_str_init(&s);
     out_printf(&s, m, ev->fmt ? ev->fmt : "", ev->args, ev->nargs, rec, size);
-    out_str_write(&s, out);
+    o->ops->message(o, OUT_MSG_PRINTF, s.p ? s.p : "", s.len);
     out_str_free(&s);
 }
 
 /* join(): the strings up to the first empty one, separated, on one line. */
-static void print_join(FILE *out, const struct event_desc *ev, const uint8_t *rec, uint32_t size) {
+static void print_join(const struct out_sink *o, const struct event_desc *ev, const uint8_t *rec,
+                       uint32_t size) {
     const char *sep = ev->fmt ? ev->fmt : " ";
+    struct out_str s;
+    out_str_init(&s);
     for (uint32_t i = 0; i < JOIN_ARGNUM; i++) {
         uint32_t off = (uint32_t)sizeof(struct event_header) + i * JOIN_ARGSIZE;
         if (off + JOIN_ARGSIZE > size || !rec[off])
             break;
-        fprintf(out, "%s%.*s", i ? sep : "", JOIN_ARGSIZE, (const char *)rec + off);
+        if (i)
+            out_str_puts(&s, sep);
+        out_str_putn(&s, (const char *)rec + off, strnlen((const char *)rec + off, JOIN_ARGSIZE));
     }
-    fputc('\n', out);
+    o->ops->message(o, OUT_MSG_JOIN, s.p ? s.p : "", s.len);
+    out_str_free(&s);
+}
+
+static void print_helper_error(const struct out_sink *o, const struct event_desc *ev,
+                               const uint8_t *rec, uint32_t size) {
+    int64_t retcode;
+    if (ev->nargs < 1 || ev->args[0].offset + sizeof(retcode) > size)
+        return;
+    memcpy(&retcode, rec + ev->args[0].offset, sizeof(retcode));
+    o->ops->helper_error(o, ev->fmt ? ev->fmt : "unknown", retcode, &ev->args[0].loc);
 }
 
 static const struct map_desc *event_map(const struct manifest *m, const struct event_desc *ev) {
@@ -70,7 +80,7 @@ static void map_op(const char *what, const struct map_desc *d, int err) {
         fprintf(stderr, "ERROR: failed to %s map %s: %s\n", what, d->name, strerror(-err));
 }
 
-void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t size) {
+void out_event(const struct out_sink *o, const struct manifest *m, const void *rec, uint32_t size) {
     struct event_header hdr;
     if (size < sizeof(hdr))
         return;
@@ -81,17 +91,17 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
     const struct map_desc *d = event_map(m, ev);
     switch (ev->kind) {
     case EV_PRINTF:
-        print_formatted(out, m, ev, rec, size);
+        print_formatted(o, m, ev, rec, size);
         break;
     case EV_PRINT:
-        print_value(out, m, ev, rec, size);
+        print_value(o, m, ev, rec, size);
         break;
     case EV_TIME:
-        print_time(out, ev->fmt);
+        print_time(o, ev->fmt);
         break;
     case EV_PRINT_MAP:
         if (d)
-            out_print_map(out, m, d, ev->top, ev->div);
+            out_print_map(o, m, d, ev->top, ev->div);
         break;
     case EV_CLEAR:
         if (d)
@@ -106,7 +116,10 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
             out_stack_seen(m, ev->args[0].ty, (const uint8_t *)rec + ev->args[0].offset);
         break;
     case EV_JOIN:
-        print_join(out, ev, rec, size);
+        print_join(o, ev, rec, size);
+        break;
+    case EV_HELPER_ERROR:
+        print_helper_error(o, ev, rec, size);
         break;
     case EV_EXIT:
         break;

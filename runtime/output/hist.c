@@ -116,7 +116,7 @@ static bool nonzero(uint64_t c) {
     return (int32_t)(uint32_t)c > 0;
 }
 
-static bool span(const uint64_t *counts, size_t n, size_t *first, size_t *last) {
+bool hist_span(const uint64_t *counts, size_t n, size_t *first, size_t *last) {
     bool any = false;
     for (size_t i = 0; i < n; i++) {
         if (!nonzero(counts[i]))
@@ -131,7 +131,7 @@ static bool span(const uint64_t *counts, size_t n, size_t *first, size_t *last) 
 
 void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, uint64_t div) {
     size_t first = 0, last = 0;
-    if (!span(counts, n, &first, &last))
+    if (!hist_span(counts, n, &first, &last))
         return;
     if (div == 0)
         div = 1;
@@ -153,7 +153,7 @@ void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, 
 void lhist_render(struct out_str *s, const uint64_t *counts, size_t n, int64_t min, int64_t max,
                   int64_t step) {
     size_t first = 0, last = 0;
-    if (step <= 0 || !span(counts, n, &first, &last))
+    if (step <= 0 || !hist_span(counts, n, &first, &last))
         return;
     uint64_t top = 0;
     for (size_t i = first; i <= last; i++)
@@ -171,4 +171,30 @@ void lhist_render(struct out_str *s, const uint64_t *counts, size_t n, int64_t m
         label(lbl, sizeof(lbl), i > 0 ? &lo : NULL, &hi);
         row(s, lbl, counts[i], top);
     }
+}
+
+/* L(j), the exclusive upper bound of hist bucket j (hist.h), as a number. */
+static int64_t hist_upper(uint64_t j, int k) {
+    if (j <= (2ull << k))
+        return (int64_t)j;
+    uint64_t n = 1ull << k;
+    uint64_t power = (j >> k) - 1;
+    if (power + (uint64_t)k + 1 > 64) /* past the last bucket of 64-bit values */
+        return INT64_MAX;
+    return (int64_t)((n + (j & (n - 1))) << power);
+}
+
+void hist_range(uint64_t i, int bits, struct hist_range *r) {
+    r->has_min = i > 0;
+    r->has_max = true;
+    r->min = i > 0 ? hist_upper(i - 1, bits) : 0;
+    r->max = hist_upper(i, bits) - 1;
+}
+
+void lhist_range(uint64_t i, int64_t min, int64_t max, int64_t step, struct hist_range *r) {
+    int64_t upper = min + (int64_t)i * step;
+    r->has_min = i > 0;
+    r->min = upper - step;
+    r->has_max = upper <= max;
+    r->max = upper - 1;
 }

@@ -40,6 +40,7 @@
 #ifndef TRAWK_OUT_HIST_H
 #define TRAWK_OUT_HIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -60,5 +61,18 @@ uint64_t hist_bucket_low(uint64_t j, int k);
 void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, uint64_t div);
 void lhist_render(struct out_str *s, const uint64_t *counts, size_t n, int64_t min, int64_t max,
                   int64_t step);
+
+/* Whether any bucket of counts[0..n) is non-zero, and the first and last
+ * that are: the rows both text and JSON show. */
+bool hist_span(const uint64_t *counts, size_t n, size_t *first, size_t *last);
+
+/* The values a bucket holds, both ends included, as JSON shows them: the
+ * first bucket has no min, lhist's overflow bucket no max. */
+struct hist_range {
+    bool has_min, has_max;
+    int64_t min, max;
+};
+void hist_range(uint64_t i, int bits, struct hist_range *r);
+void lhist_range(uint64_t i, int64_t min, int64_t max, int64_t step, struct hist_range *r);
 
 #endif

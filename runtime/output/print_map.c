@@ -5,8 +5,8 @@
 #include "output.h"
 #include "rows.h"
 
-static void print_one(FILE *out, const struct manifest *m, const struct map_desc *d, uint64_t top,
-                      uint64_t div, bool empty_scalar) {
+static void print_one(const struct out_sink *o, const struct manifest *m, const struct map_desc *d,
+                      uint64_t top, uint64_t div, bool empty_scalar) {
     struct out_entries e;
     int err = out_map_read(d, &e);
     if (err) {
@@ -15,20 +15,16 @@ static void print_one(FILE *out, const struct manifest *m, const struct map_desc
         return;
     }
     struct out_rows r = {0};
-    struct out_str s;
-    out_str_init(&s);
     out_rows_build(d, &e, &r);
     out_rows_sort(m, d, &r);
-    out_render_map(&s, m, d, &r, top, div, empty_scalar);
-    out_str_write(&s, out);
-    out_str_free(&s);
+    o->ops->map(o, m, d, &r, top, div, empty_scalar);
     out_rows_free(&r);
     out_entries_free(&e);
 }
 
-void out_print_map(FILE *out, const struct manifest *m, const struct map_desc *map, uint64_t top,
-                   uint64_t div) {
-    print_one(out, m, map, top, div, true);
+void out_print_map(const struct out_sink *o, const struct manifest *m, const struct map_desc *map,
+                   uint64_t top, uint64_t div) {
+    print_one(o, m, map, top, div, true);
 }
 
 static int cmp_name(const void *a, const void *b) {
@@ -49,13 +45,11 @@ const struct map_desc **out_user_maps(const struct manifest *m, int *n) {
     return v;
 }
 
-void out_print_all_maps(FILE *out, const struct manifest *m) {
-    /* bpftrace ends its main loop with two newlines, then dumps the maps
-     * back to back (a histogram brings its own trailing blank line). */
-    fputs("\n\n", out);
+void out_print_all_maps(const struct out_sink *o, const struct manifest *m) {
+    o->ops->end(o);
     int n;
     const struct map_desc **v = out_user_maps(m, &n);
     for (int i = 0; i < n; i++)
-        print_one(out, m, v[i], 0, 0, false);
+        print_one(o, m, v[i], 0, 0, false);
     free(v);
 }

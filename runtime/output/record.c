@@ -21,13 +21,23 @@ static bool is_anonymous(const struct type_field *f) {
     return !f->name && f->ty && f->ty->kind == T_RECORD && !f->bit_size;
 }
 
-static bool has_fields(const struct type *t) {
+bool out_record_has_fields(const struct type *t) {
     for (int i = 0; i < t->nfields; i++) {
         const struct type_field *f = &t->fields[i];
-        if (f->ty && (!is_anonymous(f) || has_fields(f->ty)))
+        if (f->ty && (!is_anonymous(f) || out_record_has_fields(f->ty)))
             return true;
     }
     return false;
+}
+
+void out_record_fields(const struct type *t, const uint8_t *p, out_field_fn fn, void *ctx) {
+    for (int i = 0; i < t->nfields; i++) {
+        const struct type_field *f = &t->fields[i];
+        if (is_anonymous(f))
+            out_record_fields(f->ty, p + f->offset, fn, ctx);
+        else if (f->ty)
+            fn(ctx, f, p);
+    }
 }
 
 struct record_out {
@@ -37,7 +47,8 @@ struct record_out {
     bool first;
 };
 
-static void put_field(struct record_out *r, const struct type_field *f, const uint8_t *rec) {
+static void put_field(void *ctx, const struct type_field *f, const uint8_t *rec) {
+    struct record_out *r = ctx;
     out_str_puts(r->s, r->first ? "." : ", .");
     r->first = false;
     /* an unnamed bitfield prints with an empty name, as bpftrace's does */
@@ -49,25 +60,15 @@ static void put_field(struct record_out *r, const struct type_field *f, const ui
         out_fmt_value_with(r->s, r->m, f->ty, rec + f->offset, r->o);
 }
 
-static void put_fields(struct record_out *r, const struct type *t, const uint8_t *p) {
-    for (int i = 0; i < t->nfields; i++) {
-        const struct type_field *f = &t->fields[i];
-        if (is_anonymous(f))
-            put_fields(r, f->ty, p + f->offset);
-        else if (f->ty)
-            put_field(r, f, p);
-    }
-}
-
 void out_fmt_record(struct out_str *s, const struct manifest *m, const struct type *t,
                     const uint8_t *p, const struct out_fmt_opts *o) {
-    if (!has_fields(t)) {
+    if (!out_record_has_fields(t)) {
         out_str_puts(s, "{}");
         return;
     }
     struct record_out r = {s, m, o, true};
     out_str_puts(s, "{ ");
-    put_fields(&r, t, p);
+    out_record_fields(t, p, put_field, &r);
     out_str_puts(s, " }");
 }
 

@@ -45,11 +45,26 @@ static const uint8_t *entry_val(const struct out_entries *e, size_t i) {
     return e->vals + i * (size_t)e->ncpus * e->val_stride;
 }
 
+/* A scalar aggregation lives in an array, whose one entry always exists:
+ * all zero on every CPU is an aggregation never run (or cleared), which
+ * bpftrace, whose entry would be missing, does not show. */
+static bool never_set(const struct map_desc *d, const struct out_entries *e, size_t i) {
+    if (d->bpf_type != BPF_MAP_TYPE_PERCPU_ARRAY && d->bpf_type != BPF_MAP_TYPE_ARRAY)
+        return false;
+    const uint8_t *v = entry_val(e, i);
+    for (size_t b = 0; b < (size_t)e->ncpus * e->val_stride; b++)
+        if (v[b])
+            return false;
+    return true;
+}
+
 static void build_plain(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
     r->v = xcalloc(e->n, sizeof(*r->v));
-    r->n = e->n;
+    r->n = 0;
     for (size_t i = 0; i < e->n; i++) {
-        struct out_row *row = &r->v[i];
+        if (is_scalar(d) && never_set(d, e, i))
+            continue;
+        struct out_row *row = &r->v[r->n++];
         row->key = is_scalar(d) ? NULL : e->keys + i * e->key_size;
         row->val = entry_val(e, i);
         if (d->val_ty)

@@ -95,6 +95,8 @@ void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
     struct rt_sym sym;
     if (out_sym_lookup(t->kind == T_USYM ? (int)pid : -1, addr, &sym) == 0)
         out_str_puts(s, sym.name);
+    else if (addr == 0)
+        out_str_putc(s, '0'); /* bpftrace's "0x" base prefix is left off zero */
     else
         out_str_fmt(s, "0x%" PRIx64, addr);
 }

@@ -50,10 +50,11 @@ struct cg {
     int exit_label;
     int fp; /* frame pointer: r10, or r9 into .scratch for big frames */
     bool scratch;
-    int pool_last;     /* last register of the temporaries' pool (r9, or r8 with scratch) */
-    int scratch_map;   /* index of .scratch, -1 until a program needs it */
-    int nested_frames; /* .scratch entries given to programs that may nest */
-    bool perf_buffer;  /* events through bpf_perf_event_output, not the ring buffer */
+    int pool_last;      /* last register of the temporaries' pool (r9, or r8 with scratch) */
+    int scratch_map;    /* index of .scratch, -1 until a program needs it */
+    int nested_frames;  /* .scratch entries given to programs that may nest */
+    bool perf_buffer;   /* events through bpf_perf_event_output, not the ring buffer */
+    bool helper_errors; /* -k: check helper results (cg_helper_check) */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison
                        reads whole words); only event records, read up to the NUL, skip it */
@@ -163,6 +164,11 @@ void cg_call_stmt(struct cg *cg, struct node *call);
 void cg_str_call(struct cg *cg, struct node *call, int off, int size);
 /* Sends [off, off + size) to the ring buffer, counting a lost event on failure. */
 void cg_ringbuf_output(struct cg *cg, int off, int size);
+/* cg_helper_err.c: after a call of helper, with -k, sends an EV_HELPER_ERROR
+ * record when r0 is negative. Clobbers r0-r5. */
+void cg_helper_check(struct cg *cg, int helper);
+/* The same after bpf_map_lookup_elem of the value at loc: NULL is the failure. */
+void cg_helper_check_lookup(struct cg *cg, const struct loc *loc);
 
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
  * (a struct text_inet written at fp + off) and join (an event). */

@@ -63,6 +63,7 @@ struct val cg_map_read_int(struct cg *cg, struct node *map) {
     int mark = cg_frame_mark(cg);
     int key = cg_map_key(cg, map, 0);
     cg_call_lookup(cg, cg_map_index(cg, map), key);
+    cg_helper_check_lookup(cg, &map->loc);
     int reg = cg_reg_alloc(cg, &map->loc);
     int missing = emit_label(&cg->e);
     emit(&cg->e, MOV64_IMM(reg, 0));

@@ -342,7 +342,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .sema = sema,
                     .m = out,
                     .scratch_map = -1,
-                    .perf_buffer = opts && opts->perf_buffer};
+                    .perf_buffer = opts && opts->perf_buffer,
+                    .helper_errors = opts && opts->helper_errors};
     int rc = layout_maps(&cg);
     if (rc == 0)
         rc = cg_stack_maps(&cg);

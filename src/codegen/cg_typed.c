@@ -188,6 +188,7 @@ static void probe_read(struct cg *cg, const struct mref *r, int dst, int size, b
     int helper = str ? (user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str)
                      : (user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel);
     emit(&cg->e, CALL_HELPER(helper));
+    cg_helper_check(cg, helper);
 }
 
 /* Bytes holding a bitfield, as one load of 1, 2, 4 or 8 bytes. */

@@ -9,7 +9,8 @@
 #include "sema/sema.h"
 
 struct cg_opts {
-    bool perf_buffer; /* send events through a perf buffer: the kernel has no ring buffer */
+    bool perf_buffer;   /* send events through a perf buffer: the kernel has no ring buffer */
+    bool helper_errors; /* -k: report helpers that fail (EV_HELPER_ERROR) */
 };
 
 /* Returns 0, or -1 after reporting errors through d. The manifest takes

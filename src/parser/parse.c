@@ -105,6 +105,13 @@ struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arro
     return n;
 }
 
+/* e.name or e->name from the start of e, whose location leaves out the
+ * parentheses around it, as bpftrace's does: "(x).a" is underlined from x. */
+struct node *pa_member(const struct loc *l, struct node *e, char *name, bool arrow) {
+    struct loc span = loc_span(&e->loc, l);
+    return pa_field(&span, e, name, arrow);
+}
+
 /* $t.0: a field with no name, its index in num. */
 struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx) {
     struct node *n = pa_node(N_FIELD, l, e, NULL, NULL, NULL);

@@ -291,8 +291,8 @@ unary
 
 postfix
     : primary
-    | postfix "." field_name        { $$ = pa_field(&@$, $1, $3, false); }
-    | postfix "->" field_name       { $$ = pa_field(&@$, $1, $3, true); }
+    | postfix "." field_name        { $$ = pa_member(&@$, $1, $3, false); }
+    | postfix "->" field_name       { $$ = pa_member(&@$, $1, $3, true); }
     | postfix "." INT               { $$ = pa_tuple_index(&@$, $1, $3); }
     | postfix "[" expr "]"          { $$ = pa_node(N_INDEX, &@$, $1, $3, NULL, NULL); }
     | postfix "++"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_INC, $1, NULL); }

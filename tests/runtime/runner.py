@@ -39,7 +39,7 @@ SINGLE = {"PROG", "FILE", "SCRIPT", "OPTS", "ARGS", "STDIN", "SETUP", "TRIGGER",
 REPEATED = {"ENV", "EXPECT", "EXPECT_REGEX", "EXPECT_NONE", "EXPECT_BLOCK",
             "EXPECT_ALL", "ERR_EXPECT", "ERR_REGEX", "ERR_NONE", "ERR_BLOCK",
             "ERR_ALL"}  # the output checks; see CHECKS
-FLAGS = {"DIAG", "EXCLUSIVE", "CHECK_LEAKS"}
+FLAGS = {"DIAG", "EXCLUSIVE", "CHECK_LEAKS", "JSON_VALID"}
 
 
 class CaseError(Exception):
@@ -519,6 +519,23 @@ def check_output(case, out, err):
                 problems.append("%s differs from the expected text:\n%s" % (what, diff(want, lines)))
     if "DIAG" in case.flags:
         problems += check_diagnostics(err)
+    if "JSON_VALID" in case.flags:
+        problems += check_json(out)
+    return problems
+
+
+def check_json(out):
+    """-f json: every stdout line is one JSON object (empty lines are not)."""
+    import json
+    problems = []
+    for l in out:
+        try:
+            if not isinstance(json.loads(l), dict):
+                problems.append("stdout line is not a JSON object: %r" % l)
+        except ValueError as e:
+            problems.append("stdout line is not valid JSON (%s): %r" % (e, l))
+    if not out:
+        problems.append("stdout has no JSON line")
     return problems
 
 

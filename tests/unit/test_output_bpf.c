@@ -44,7 +44,8 @@ static char *capture_map(const struct manifest *m, const struct map_desc *d, uin
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    out_print_map(out, m, d, top, div);
+    struct out_sink o = out_sink_make(out, OUT_FORMAT_TEXT, false);
+    out_print_map(&o, m, d, top, div);
     fclose(out);
     return buf;
 }
@@ -53,7 +54,8 @@ static char *capture_all(const struct manifest *m) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    out_print_all_maps(out, m);
+    struct out_sink o = out_sink_make(out, OUT_FORMAT_TEXT, false);
+    out_print_all_maps(&o, m);
     fclose(out);
     return buf;
 }
@@ -83,7 +85,8 @@ static char *run_event(const struct manifest *m, uint32_t id) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    out_event(out, m, &h, sizeof(h));
+    struct out_sink o = out_sink_make(out, OUT_FORMAT_TEXT, false);
+    out_event(&o, m, &h, sizeof(h));
     fclose(out);
     return buf;
 }
@@ -187,7 +190,8 @@ static void test_exit_dump(void **state) {
     uint64_t k = 1;
     put_percpu(fd_c, &k, 0);
     char *got = capture_all(&m);
-    assert_string_equal(got, "\n\n@a: 0\n@z[1]: 1\n");
+    /* @a's array entry was never counted into: bpftrace shows nothing for it */
+    assert_string_equal(got, "\n\n@z[1]: 1\n");
     free(got);
     /* print() of a never-written scalar shows its zero */
     expect_map(&m, &maps[3], 0, 0, "@empty: 0\n");

@@ -57,7 +57,8 @@ static char *run(uint32_t id, const void *payload, size_t n) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    out_event(out, &man, rec, (uint32_t)(8 + n));
+    struct out_sink o = out_sink_make(out, OUT_FORMAT_TEXT, false);
+    out_event(&o, &man, rec, (uint32_t)(8 + n));
     fclose(out);
     return buf;
 }
@@ -123,7 +124,8 @@ static void test_ignored(void **state) {
     char *buf = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&buf, &len);
-    out_event(out, &man, "abc", 3);
+    struct out_sink o = out_sink_make(out, OUT_FORMAT_TEXT, false);
+    out_event(&o, &man, "abc", 3);
     fclose(out);
     assert_string_equal(buf, "");
     free(buf);

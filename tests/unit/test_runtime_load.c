@@ -340,7 +340,8 @@ static void lost_events_are_reported_once(void **state) {
     rt_state_free(&f.st);
     assert_int_equal(rt_state_init(&f.st, &f.m), 0);
     assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
-    assert_int_equal(rt_events_open(&f.m, stdout, 0, &ev, &f.d), 0);
+    struct out_sink o = out_sink_make(stdout, OUT_FORMAT_TEXT, false);
+    assert_int_equal(rt_events_open(&f.m, &o, 0, &ev, &f.d), 0);
     val = 5;
     assert_int_equal(bpf_map_update_elem(f.maps[1].fd, &key, &val, 0), 0);
     check_lost_captured(ev, buf, sizeof(buf));

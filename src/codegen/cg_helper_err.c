@@ -1,0 +1,72 @@
+/* -k: helper failures reported to user space, as bpftrace's --warnings:
+ *
+ *   r0 = helper(...)
+ *   if (r0 s>= 0) goto ok;     // a map lookup: if (r0 != NULL)
+ *   record = { EV_HELPER_ERROR id, 0, (s64)r0 };  // one event per call site
+ *   ringbuf_output(record);
+ * ok:
+ *
+ * The event names the helper and the expression's location; user space
+ * prints the message (runtime/output/sink*.c). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cg.h"
+
+static const char *helper_name(int helper) {
+    switch (helper) {
+    case BPF_FUNC_probe_read:
+        return "probe_read";
+    case BPF_FUNC_probe_read_str:
+        return "probe_read_str";
+    case BPF_FUNC_probe_read_user:
+        return "probe_read_user";
+    case BPF_FUNC_probe_read_kernel:
+        return "probe_read_kernel";
+    case BPF_FUNC_probe_read_user_str:
+        return "probe_read_user_str";
+    case BPF_FUNC_probe_read_kernel_str:
+        return "probe_read_kernel_str";
+    case BPF_FUNC_map_lookup_elem:
+        return "map_lookup_elem";
+    default:
+        return "unknown";
+    }
+}
+
+/* Sends the record when the jump `skip` (on r0) is not taken; then r0 is
+ * zero on that path (a NULL lookup result stays NULL for the code after). */
+static void report(struct cg *cg, int helper, struct bpf_insn skip, const struct loc *loc) {
+    int id;
+    struct event_desc *ev = cg_event_new(cg, EV_HELPER_ERROR, &id);
+    struct event_arg *arg = ev ? calloc(1, sizeof(*arg)) : NULL;
+    if (!arg)
+        return;
+    *arg = (struct event_arg){.ty = &type_s64, .offset = sizeof(struct event_header), .loc = *loc};
+    ev->args = arg;
+    ev->nargs = 1;
+    ev->size = sizeof(struct event_header) + 8;
+    ev->fmt = strdup(helper_name(helper));
+    int ok = emit_label(&cg->e);
+    emit_jump(&cg->e, skip, ok);
+    int mark = cg_frame_mark(cg);
+    int rec = cg_frame_alloc(cg, (int)ev->size);
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, rec + 8));
+    cg_ringbuf_output(cg, rec, (int)ev->size);
+    cg_frame_release(cg, mark);
+    emit(&cg->e, MOV64_IMM(R0, 0));
+    emit_place(&cg->e, ok);
+}
+
+void cg_helper_check(struct cg *cg, int helper) {
+    if (cg->helper_errors)
+        report(cg, helper, JMP_IMM(BPF_JSGE, R0, 0, 0), &cg->e.loc);
+}
+
+void cg_helper_check_lookup(struct cg *cg, const struct loc *loc) {
+    if (!cg->helper_errors)
+        return;
+    report(cg, BPF_FUNC_map_lookup_elem, JMP_IMM(BPF_JNE, R0, 0, 0), loc);
+}
