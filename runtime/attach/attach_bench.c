@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "attach/attach.h"
+#include "output/sink.h"
 
 #define ETH_HLEN 14
 #define GREEN "\033[32m"
