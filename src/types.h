@@ -44,6 +44,7 @@ enum text_kind {
     TEXT_INET,     /* struct text_inet: ntop() */
     TEXT_STRERROR, /* s64 errno: strerror() */
     TEXT_SYSCALL,  /* s64 syscall number: syscall_name() */
+    TEXT_USERNAME, /* u64 uid: username */
 };
 
 /* ntop()'s value: AF_INET (address in addr[0..3]) or AF_INET6. */

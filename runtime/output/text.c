@@ -1,6 +1,8 @@
 #include "text.h"
 
 #include <arpa/inet.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -116,6 +118,19 @@ void out_fmt_strerror(struct out_str *s, int64_t err) {
     out_str_puts(s, d ? d : err == 0 ? "Success" : "Unknown error");
 }
 
+/* The user's name from the password database; bpftrace prints the
+ * number when there is none. */
+void out_fmt_username(struct out_str *s, uint64_t uid) {
+    struct passwd pw, *res = NULL;
+    char buf[1024];
+    if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+        out_str_puts(s, res->pw_name);
+        return;
+    }
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)uid);
+    out_str_puts(s, buf);
+}
+
 void out_fmt_text(struct out_str *s, const struct type *t, const void *p) {
     uint64_t v;
     memcpy(&v, p, sizeof(v));
@@ -137,5 +152,8 @@ void out_fmt_text(struct out_str *s, const struct type *t, const void *p) {
         out_str_puts(s, name ? name : "Unknown syscall");
         break;
     }
+    case TEXT_USERNAME:
+        out_fmt_username(s, v);
+        break;
     }
 }

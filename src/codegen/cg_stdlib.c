@@ -41,8 +41,28 @@ static struct val bswap(struct cg *cg, struct node *call) {
     return in_reg(reg);
 }
 
+static struct val nsecs(struct cg *cg, struct node *call) {
+    static const int helpers[] = {
+        [NSECS_BOOT] = BPF_FUNC_ktime_get_boot_ns,
+        [NSECS_MONOTONIC] = BPF_FUNC_ktime_get_ns,
+        [NSECS_TAI] = BPF_FUNC_ktime_get_tai_ns,
+        [NSECS_SW_TAI] = BPF_FUNC_ktime_get_boot_ns,
+    };
+    emit(&cg->e, CALL_HELPER(helpers[call->aux]));
+    int reg = cg_reg_alloc(cg, &call->loc);
+    emit(&cg->e, MOV64_REG(reg, R0));
+    if (call->aux == NSECS_SW_TAI) {
+        emit(&cg->e, LD_IMM64_LO(R1, 0, call->num));
+        emit(&cg->e, LD_IMM64_HI(call->num));
+        emit(&cg->e, ALU64_REG(BPF_ADD, reg, R1));
+    }
+    return in_reg(reg);
+}
+
 struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
+    case F_NSECS:
+        return nsecs(cg, call);
     case F_HAS_KEY:
         return has_key(cg, call);
     case F_BSWAP:

@@ -24,8 +24,7 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",        "rand",  "cgroup", "jiffies",   "username", "usermode", "has_cpid", "leader_tid",
-    "leader_comm", "ncpus", "numaid", "probetype", "ctx",      "config",   "sarg0",
+    "func", "has_cpid", "leader_tid", "leader_comm", "probetype", "config", "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -181,6 +180,9 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         return cpid(s, n);
     if (strcmp(name, "func") == 0)
         return func(s, n);
+    const struct type *sys;
+    if (sema_sysinfo_builtin(s, n, &sys))
+        return sys;
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);

@@ -68,6 +68,13 @@ enum builtin {
     B_RETVAL,
     B_CURTASK,
     B_FUNC_IP, /* func is rewritten into usym/ksym of this (the provider's emit_func_ip) */
+    B_RAND,
+    B_JIFFIES,
+    B_NUMAID,
+    B_CGROUP,
+    B_USERNAME, /* the uid; user space names it */
+    B_USERMODE, /* the pt_regs context's cs says user mode */
+    B_CTX,
     B_ARG0,    /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
@@ -103,7 +110,20 @@ enum func {
     F_JOIN,
     F_PPID,
     F_PCOMM,
+    F_NSECS,       /* aux = enum nsecs_clock */
+    F_STRLEN,
+    F_STRNCMP,
+    F_STRCONTAINS,
+    F_ERRORF,
+    F_WARNF,
+    F_DEBUGF,
+    F_SYSTEM,
+    F_CAT,
 };
+
+/* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset
+ * the compiler measured (the call node's num). */
+enum nsecs_clock { NSECS_BOOT, NSECS_MONOTONIC, NSECS_TAI, NSECS_SW_TAI };
 
 /* The BPF map a top-level declaration (let @m = lruhash(N);) asks for. */
 enum map_decl_kind {

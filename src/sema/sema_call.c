@@ -21,7 +21,7 @@ static const char *const unsupported[] = {
     "cgroupid",      "cgroup_path", "path",     "signal_name",   "debugf",        "errorf",
     "warnf",         "fail",        "assert",   "static_assert", "percpu_kaddr",  "skboutput",
     "socket_cookie", "unwatch",     "find",     "tseries",       "kptr",          "uptr",
-    "nsecs",         "str_concat",  "memcmp",   "write_user",    "signal_thread", "container_of",
+    "str_concat",  "memcmp",   "write_user",    "signal_thread", "container_of",
     "typeof",        "sizeof",      "offsetof", "is_err",        "pid",           "tid",
     "comm",
 };
@@ -259,6 +259,7 @@ static const struct func_desc funcs[] = {
     {"join", F_JOIN, 1, 2, sema_check_join},
     {"ppid", F_PPID, 0, 1, sema_check_parent, true},
     {"pcomm", F_PCOMM, 0, 1, sema_check_parent, true},
+    {"nsecs", F_NSECS, 0, 1, sema_check_nsecs},
 };
 
 static const struct func_desc *func_find(const char *name) {

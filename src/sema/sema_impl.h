@@ -79,6 +79,9 @@ void sema_positional(struct sema *s, struct node *n);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
+/* rand, jiffies, ncpus, numaid, cgroup, username, usermode, ctx: sets *ty. */
+bool sema_sysinfo_builtin(struct sema *s, struct node *n, const struct type **ty);
+const struct type *sema_check_nsecs(struct sema *s, struct node *call, int nargs);
 /* args: the record of the probe's first target (NULL after an error). */
 const struct type *sema_args_type(struct sema *s, struct node *n);
 /* args.NAME checked against every target; first is args' type. */
