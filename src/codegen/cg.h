@@ -165,6 +165,8 @@ void cg_ringbuf_output(struct cg *cg, int off, int size);
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
 void cg_ntop(struct cg *cg, struct node *call, int off);
 void cg_join(struct cg *cg, struct node *call);
+/* strlen, strncmp, strcontains (cg_strfuncs.c) */
+struct val cg_strfunc_int(struct cg *cg, struct node *call);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);

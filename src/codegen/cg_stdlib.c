@@ -63,6 +63,10 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
     case F_NSECS:
         return nsecs(cg, call);
+    case F_STRLEN:
+    case F_STRNCMP:
+    case F_STRCONTAINS:
+        return cg_strfunc_int(cg, call);
     case F_HAS_KEY:
         return has_key(cg, call);
     case F_BSWAP:

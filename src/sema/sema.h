@@ -75,7 +75,7 @@ enum builtin {
     B_USERNAME, /* the uid; user space names it */
     B_USERMODE, /* the pt_regs context's cs says user mode */
     B_CTX,
-    B_ARG0,    /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
+    B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
 enum func {
@@ -110,7 +110,7 @@ enum func {
     F_JOIN,
     F_PPID,
     F_PCOMM,
-    F_NSECS,       /* aux = enum nsecs_clock */
+    F_NSECS, /* aux = enum nsecs_clock */
     F_STRLEN,
     F_STRNCMP,
     F_STRCONTAINS,

@@ -15,15 +15,14 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",        "uaddr",    "pton",          "cat",           "system",
-    "signal",        "override",    "strncmp",  "strcontains",   "strstr",        "strlen",
-    "len",           "buf",         "kstack",   "ustack",        "reg",           "macaddr",
-    "cgroupid",      "cgroup_path", "path",     "signal_name",   "debugf",        "errorf",
-    "warnf",         "fail",        "assert",   "static_assert", "percpu_kaddr",  "skboutput",
-    "socket_cookie", "unwatch",     "find",     "tseries",       "kptr",          "uptr",
-    "str_concat",  "memcmp",   "write_user",    "signal_thread", "container_of",
-    "typeof",        "sizeof",      "offsetof", "is_err",        "pid",           "tid",
-    "comm",
+    "ksym",          "usym",         "uaddr",     "pton",          "cat",         "system",
+    "signal",        "override",     "strstr",    "len",           "buf",         "kstack",
+    "ustack",        "reg",          "macaddr",   "cgroupid",      "cgroup_path", "path",
+    "signal_name",   "debugf",       "errorf",    "warnf",         "fail",        "assert",
+    "static_assert", "percpu_kaddr", "skboutput", "socket_cookie", "unwatch",     "find",
+    "tseries",       "kptr",         "uptr",      "str_concat",    "memcmp",      "write_user",
+    "signal_thread", "container_of", "typeof",    "sizeof",        "offsetof",    "is_err",
+    "pid",           "tid",          "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -260,6 +259,9 @@ static const struct func_desc funcs[] = {
     {"ppid", F_PPID, 0, 1, sema_check_parent, true},
     {"pcomm", F_PCOMM, 0, 1, sema_check_parent, true},
     {"nsecs", F_NSECS, 0, 1, sema_check_nsecs},
+    {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
+    {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
+    {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
 };
 
 static const struct func_desc *func_find(const char *name) {

@@ -82,6 +82,10 @@ const struct type *sema_ident(struct sema *s, struct node *n);
 /* rand, jiffies, ncpus, numaid, cgroup, username, usermode, ctx: sets *ty. */
 bool sema_sysinfo_builtin(struct sema *s, struct node *n, const struct type **ty);
 const struct type *sema_check_nsecs(struct sema *s, struct node *call, int nargs);
+/* sema_strings.c */
+const struct type *sema_check_strncmp(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_strcontains(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_strlen(struct sema *s, struct node *call, int nargs);
 /* args: the record of the probe's first target (NULL after an error). */
 const struct type *sema_args_type(struct sema *s, struct node *n);
 /* args.NAME checked against every target; first is args' type. */

@@ -12,8 +12,8 @@ static bool is_special(const struct provider *p) {
 
 /* Providers whose context starts with a struct pt_regs. */
 static bool has_pt_regs(const struct provider *p) {
-    static const char *const names[] = {"uprobe", "uretprobe", "usdt", "kprobe", "kretprobe",
-                                        "profile", "interval"};
+    static const char *const names[] = {"uprobe",    "uretprobe", "usdt",    "kprobe",
+                                        "kretprobe", "profile",   "interval"};
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(p->name, names[i]) == 0)
             return true;
