@@ -62,6 +62,7 @@ enum event_kind {
     EV_JOIN,      /* join(argv, sep): fmt is sep; JOIN_ARGNUM strings of JOIN_ARGSIZE bytes
                      follow the header, the first empty one ends the list */
     EV_USTACK,    /* a process's first ustack (args[0]): read its symbols while it runs */
+    EV_DIAGF,     /* errorf/warnf: fmt + args, to stderr; fmt holds the located frame */
 };
 
 /* join() reads this many strings of this size, as bpftrace does. */

@@ -108,6 +108,9 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
     case EV_JOIN:
         print_join(out, ev, rec, size);
         break;
+    case EV_DIAGF:
+        print_formatted(stderr, m, ev, rec, size);
+        break;
     case EV_EXIT:
         break;
     }

@@ -15,14 +15,14 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",         "uaddr",     "pton",          "cat",         "system",
-    "signal",        "override",     "strstr",    "len",           "buf",         "kstack",
-    "ustack",        "reg",          "macaddr",   "cgroupid",      "cgroup_path", "path",
-    "signal_name",   "debugf",       "errorf",    "warnf",         "fail",        "assert",
-    "static_assert", "percpu_kaddr", "skboutput", "socket_cookie", "unwatch",     "find",
-    "tseries",       "kptr",         "uptr",      "str_concat",    "memcmp",      "write_user",
-    "signal_thread", "container_of", "typeof",    "sizeof",        "offsetof",    "is_err",
-    "pid",           "tid",          "comm",
+    "ksym",        "usym",          "uaddr",    "pton",       "cat",           "system",
+    "signal",      "override",      "strstr",   "len",        "buf",           "kstack",
+    "ustack",      "reg",           "macaddr",  "cgroupid",   "cgroup_path",   "path",
+    "signal_name", "debugf",        "fail",     "assert",     "static_assert", "percpu_kaddr",
+    "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",
+    "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of",
+    "typeof",      "sizeof",        "offsetof", "is_err",     "pid",           "tid",
+    "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -106,6 +106,7 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a) {
 
 /* ---- non-aggregating functions ---- */
 
+/* printf and the functions formatting like it: errorf, warnf, debugf. */
 static const struct type *check_printf(struct sema *s, struct node *call, int nargs) {
     bool ok = sema_string_literal_arg(s, call, call->a);
     for (struct node *a = call->a->next; a; a = a->next) {
@@ -117,7 +118,7 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
         }
     }
     if (ok)
-        sema_printf_check(s, call, "printf");
+        sema_printf_check(s, call, call->str);
     return &type_void;
 }
 
@@ -259,6 +260,8 @@ static const struct func_desc funcs[] = {
     {"ppid", F_PPID, 0, 1, sema_check_parent, true},
     {"pcomm", F_PCOMM, 0, 1, sema_check_parent, true},
     {"nsecs", F_NSECS, 0, 1, sema_check_nsecs},
+    {"errorf", F_ERRORF, 1, 64, check_printf},
+    {"warnf", F_WARNF, 1, 64, check_printf},
     {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
     {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
     {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
