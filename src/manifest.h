@@ -63,6 +63,8 @@ enum event_kind {
                      follow the header, the first empty one ends the list */
     EV_USTACK,    /* a process's first ustack (args[0]): read its symbols while it runs */
     EV_DIAGF,     /* errorf/warnf: fmt + args, to stderr; fmt holds the located frame */
+    EV_SYSTEM,    /* system(fmt, args): the command to run */
+    EV_CAT,       /* cat(fmt, args): the file to print, at most top bytes */
 };
 
 /* join() reads this many strings of this size, as bpftrace does. */

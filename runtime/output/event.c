@@ -8,6 +8,7 @@
 #include "printf.h"
 #include "stack.h"
 #include "strbuf.h"
+#include "user_action.h"
 #include "value.h"
 
 /* bpftrace formats time() into a buffer of this size and prints nothing
@@ -107,6 +108,12 @@ void out_event(FILE *out, const struct manifest *m, const void *rec, uint32_t si
         break;
     case EV_JOIN:
         print_join(out, ev, rec, size);
+        break;
+    case EV_SYSTEM:
+        out_system(out, m, ev, rec, size);
+        break;
+    case EV_CAT:
+        out_cat(out, m, ev, rec, size);
         break;
     case EV_DIAGF:
         print_formatted(stderr, m, ev, rec, size);

@@ -161,8 +161,9 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size);
 void cg_ringbuf_output(struct cg *cg, int off, int size);
 /* Builds and sends a record of the given arguments; fills ev's args. */
 void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args);
-/* errorf, warnf (cg_diagf.c) */
+/* errorf, warnf, system, cat (cg_diagf.c) */
 void cg_diagf(struct cg *cg, struct node *call);
+void cg_user_action(struct cg *cg, struct node *call);
 
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
  * (a struct text_inet written at fp + off) and join (an event). */

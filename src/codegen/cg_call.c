@@ -211,6 +211,10 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_WARNF:
         cg_diagf(cg, call);
         break;
+    case F_SYSTEM:
+    case F_CAT:
+        cg_user_action(cg, call);
+        break;
     case F_STR:
     case F_GETOPT:
         break; /* no effect as a statement */

@@ -1,4 +1,5 @@
-/* errorf() and warnf(): printf to stderr, framed like a compile message
+/* Events user space acts on: errorf() and warnf(), system() and cat().
+ * errorf() and warnf(): printf to stderr, framed like a compile message
  * at the call ("FILE:L:C-C: ERROR: " and any "expanded from" notes). The frame is rendered here,
  * once, and becomes part of the event's format. */
 #include <stdio.h>
@@ -56,6 +57,19 @@ static char *framed_format(struct cg *cg, const struct loc *loc, bool error, con
     }
     free(text);
     return res;
+}
+
+/* system(fmt, ...) and cat(fmt, ...): user space formats the command or
+ * the file name, then runs or reads it. */
+void cg_user_action(struct cg *cg, struct node *call) {
+    int id;
+    struct event_desc *ev = cg_event_new(cg, call->sym == F_CAT ? EV_CAT : EV_SYSTEM, &id);
+    if (!ev)
+        return;
+    ev->fmt = strndup(call->a->str, call->a->len);
+    if (call->sym == F_CAT)
+        ev->top = (uint64_t)cg->sema->max_cat_bytes;
+    cg_send_record(cg, ev, id, call->a->next);
 }
 
 void cg_diagf(struct cg *cg, struct node *call) {

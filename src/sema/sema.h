@@ -173,6 +173,7 @@ struct sema_out {
     struct ctypes *ct;        /* named C types: the script's, its headers', the kernel's */
     int max_strlen;
     int max_map_keys;        /* config max_map_keys, 0 for the default */
+    int max_cat_bytes;       /* what cat() prints of a file at most */
     bool print_maps_on_exit; /* config print_maps_on_exit (default true) */
 };
 
@@ -185,6 +186,8 @@ struct sema_opts {
     const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
     bool no_btf;        /* do not read the kernel's BTF */
     int cpid;           /* the -c command's pid, 0 without one */
+    bool unsafe;        /* --unsafe: system() and the like are allowed */
+    int max_cat_bytes;  /* BPFTRACE_MAX_CAT_BYTES, 0 when not set */
 };
 
 /* Checks the whole program, reporting every error through d. Returns 0 when

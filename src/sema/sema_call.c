@@ -15,14 +15,13 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",        "usym",          "uaddr",    "pton",       "cat",           "system",
-    "signal",      "override",      "strstr",   "len",        "buf",           "kstack",
-    "ustack",      "reg",           "macaddr",  "cgroupid",   "cgroup_path",   "path",
-    "signal_name", "debugf",        "fail",     "assert",     "static_assert", "percpu_kaddr",
-    "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",
-    "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of",
-    "typeof",      "sizeof",        "offsetof", "is_err",     "pid",           "tid",
-    "comm",
+    "ksym",     "usym",       "uaddr",         "pton",         "signal",      "override",
+    "strstr",   "len",        "buf",           "kstack",       "ustack",      "reg",
+    "macaddr",  "cgroupid",   "cgroup_path",   "path",         "signal_name", "debugf",
+    "fail",     "assert",     "static_assert", "percpu_kaddr", "skboutput",   "socket_cookie",
+    "unwatch",  "find",       "tseries",       "kptr",         "uptr",        "str_concat",
+    "memcmp",   "write_user", "signal_thread", "container_of", "typeof",      "sizeof",
+    "offsetof", "is_err",     "pid",           "tid",          "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -120,6 +119,16 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
     if (ok)
         sema_printf_check(s, call, call->str);
     return &type_void;
+}
+
+/* system(): runs a command, so only with --unsafe. */
+static const struct type *check_system(struct sema *s, struct node *call, int nargs) {
+    if (!s->opts || !s->opts->unsafe) {
+        sema_error(s, &call->loc, E_CONTEXT, "%s() is an unsafe function being used in safe mode",
+                   call->str);
+        return &type_void;
+    }
+    return check_printf(s, call, nargs);
 }
 
 static bool integer_literal_arg(struct sema *s, struct node *call, struct node *a) {
@@ -262,6 +271,8 @@ static const struct func_desc funcs[] = {
     {"nsecs", F_NSECS, 0, 1, sema_check_nsecs},
     {"errorf", F_ERRORF, 1, 64, check_printf},
     {"warnf", F_WARNF, 1, 64, check_printf},
+    {"system", F_SYSTEM, 1, 64, check_system},
+    {"cat", F_CAT, 1, 64, check_printf},
     {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
     {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
     {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
