@@ -169,6 +169,7 @@ void cg_user_action(struct cg *cg, struct node *call);
  * (a struct text_inet written at fp + off) and join (an event). */
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
 void cg_ntop(struct cg *cg, struct node *call, int off);
+void cg_pton(struct cg *cg, struct node *call, int off);
 void cg_join(struct cg *cg, struct node *call);
 /* strlen, strncmp, strcontains (cg_strfuncs.c) */
 struct val cg_strfunc_int(struct cg *cg, struct node *call);

@@ -266,6 +266,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
         cg_ntop(cg, call, off);
         return;
     }
+    if (call->sym == F_PTON) {
+        cg_pton(cg, call, off);
+        return;
+    }
     if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||
         call->sym == F_USYM) {
         cg_stack_store(cg, call, off, size);

@@ -1,6 +1,7 @@
 /* Standard library functions: has_key, strftime, bswap, strerror,
  * syscall_name, ntop and join. Values that user space names (timestamps,
  * addresses, errno and syscall numbers) travel as their numbers or bytes. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,18 @@ void cg_ntop(struct cg *cg, struct node *call, int off) {
     } else {
         cg_store_value(cg, addr, &type_u64, addr_off);
         cg_zero(cg, addr_off + 8, 8);
+    }
+}
+
+/* pton("addr"): the address's bytes, parsed by sema already. */
+void cg_pton(struct cg *cg, struct node *call, int off) {
+    uint8_t buf[16] = {0};
+    int n = (int)call->ty->size;
+    inet_pton(n == 16 ? AF_INET6 : AF_INET, call->a->str, buf);
+    for (int i = 0; i < n; i += 4) {
+        int32_t word;
+        memcpy(&word, buf + i, 4);
+        emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, word));
     }
 }
 

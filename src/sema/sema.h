@@ -119,6 +119,7 @@ enum func {
     F_DEBUGF,
     F_SYSTEM,
     F_CAT,
+    F_PTON,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

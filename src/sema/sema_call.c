@@ -261,6 +261,7 @@ static const struct func_desc funcs[] = {
     {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key, true},
     {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
     {"ntop", F_NTOP, 1, 2, sema_check_ntop},
+    {"pton", F_PTON, 1, 1, sema_check_pton},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
     {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
     {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},

@@ -2,6 +2,7 @@
  * has_key, strftime, ntop, bswap, strerror, syscall_name, getopt, join and
  * ppid. Values that only user space can turn into text (timestamps,
  * addresses, error and syscall names) get a T_TEXT type. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,26 @@ const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs)
         return NULL;
     }
     return type_text(s->types, TEXT_INET, NULL);
+}
+
+/* pton("addr"): the address bytes, parsed here; the code generator
+ * writes them. */
+const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    struct node *a = call->a;
+    sema_expr(s, a);
+    if (a->kind != N_STRING) {
+        sema_error(s, &call->loc, E_ARGS, "pton() expects an string literal at the first argument");
+        return NULL;
+    }
+    uint8_t buf[16];
+    bool v6 = strchr(a->str, ':') != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, a->str, buf) != 1) {
+        sema_error(s, &call->loc, E_ARGS, "pton() expects a valid IPv4/IPv6 address, got %s",
+                   a->str);
+        return NULL;
+    }
+    return type_array(s->types, &type_u8, v6 ? 16 : 4);
 }
 
 /* The width of an integer literal as bpftrace types it: the smallest signed
