@@ -21,7 +21,7 @@ static void put_escaped(FILE *out, const char *s, size_t n) {
 
 /* The frame of a message at loc around the user's format. */
 static char *framed_format(struct cg *cg, const struct loc *loc, bool error, const char *fmt,
-                           size_t fmt_len) {
+                           size_t fmt_len, bool with_source) {
     char *text = NULL, *res = NULL;
     size_t text_len = 0, res_len = 0;
     FILE *mem = open_memstream(&text, &text_len);
@@ -46,11 +46,12 @@ static char *framed_format(struct cg *cg, const struct loc *loc, bool error, con
         fwrite(fmt, 1, fmt_len, out);
         /* bpftrace shows the source only in the "expanded from" notes */
         const char *notes = mark + 1;
-        for (int line = 0; line < 3 && notes; line++) {
+        for (int line = 0; line < 3 && notes && !with_source; line++) {
             notes = strchr(notes, '\n');
             notes = notes ? notes + 1 : NULL;
         }
-        fputc('\n', out);
+        if (!with_source)
+            fputc('\n', out);
         if (notes)
             put_escaped(out, notes, strlen(notes));
         fclose(out);
@@ -77,10 +78,26 @@ void cg_diagf(struct cg *cg, struct node *call) {
     struct event_desc *ev = cg_event_new(cg, EV_DIAGF, &id);
     if (!ev)
         return;
-    ev->fmt = framed_format(cg, &call->loc, call->sym == F_ERRORF, call->a->str, call->a->len);
+    ev->fmt =
+        framed_format(cg, &call->loc, call->sym == F_ERRORF, call->a->str, call->a->len, false);
     if (!ev->fmt) {
         cg_error(cg, &call->loc, E_LIMIT, "out of memory");
         return;
     }
     cg_send_record(cg, ev, id, call->a->next);
+}
+
+/* A warning printed when the program reaches this point, with the source
+ * line as a compile-time warning has it. */
+void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg) {
+    int id;
+    struct event_desc *ev = cg_event_new(cg, EV_DIAGF, &id);
+    if (!ev)
+        return;
+    ev->fmt = framed_format(cg, loc, false, msg, strlen(msg), true);
+    if (!ev->fmt) {
+        cg_error(cg, loc, E_LIMIT, "out of memory");
+        return;
+    }
+    cg_send_record(cg, ev, id, NULL);
 }

@@ -156,7 +156,20 @@ static struct val arith(struct cg *cg, struct node *n) {
         int src = cg_val_reg(cg, &r, &n->loc);
         struct bpf_insn in = ALU64_REG(op, dst, src);
         in.off = (short)off;
+        int done = emit_label(&cg->e), divide = emit_label(&cg->e);
+        bool checked = n->op == OP_DIV || n->op == OP_MOD;
+        if (checked) {
+            /* as bpftrace: a zero divisor warns and gives 1 */
+            emit_jump(&cg->e, JMP_IMM(BPF_JNE, src, 0, 0), divide);
+            cg_runtime_warning(cg, &n->loc,
+                               "Divide or modulo by 0 detected. This can lead to unexpected "
+                               "results. 1 is being used as the result.");
+            emit(&cg->e, MOV64_IMM(dst, 1));
+            emit_jump(&cg->e, JA(0), done);
+        }
+        emit_place(&cg->e, divide);
         emit(&cg->e, in);
+        emit_place(&cg->e, done);
     }
     cg_val_free(cg, &r);
     return l;
