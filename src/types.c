@@ -350,11 +350,10 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", "probe", 0);
         break;
     case T_TEXT: {
-        static const char *const names[] = {[TEXT_STRFTIME] = "timestamp",
-                                            [TEXT_INET] = "inet",
-                                            [TEXT_STRERROR] = "string",
-                                            [TEXT_SYSCALL] = "string",
-                                            [TEXT_USERNAME] = "username"};
+        static const char *const names[] = {
+            [TEXT_STRFTIME] = "timestamp", [TEXT_INET] = "inet",         [TEXT_STRERROR] = "string",
+            [TEXT_SYSCALL] = "string",     [TEXT_USERNAME] = "username", [TEXT_SIGNAL] = "string",
+            [TEXT_MACADDR] = "macaddr_t"};
         put(buf, size, pos, "%s", names[t->text], 0);
         break;
     }

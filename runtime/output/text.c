@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
@@ -155,5 +156,17 @@ void out_fmt_text(struct out_str *s, const struct type *t, const void *p) {
     case TEXT_USERNAME:
         out_fmt_username(s, v);
         break;
+    case TEXT_SIGNAL:
+        /* glibc's names ("Unknown signal 0" included); N/A beyond them, as bpftrace */
+        out_str_puts(s, (int64_t)v >= 0 && (int64_t)v < NSIG ? strsignal((int)v) : "N/A");
+        break;
+    case TEXT_MACADDR: {
+        const uint8_t *b = p;
+        char buf[18];
+        snprintf(buf, sizeof(buf), "%02X:%02X:%02X:%02X:%02X:%02X", b[0], b[1], b[2], b[3], b[4],
+                 b[5]);
+        out_str_puts(s, buf);
+        break;
+    }
     }
 }

@@ -171,6 +171,7 @@ void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
 void cg_ntop(struct cg *cg, struct node *call, int off);
 void cg_pton(struct cg *cg, struct node *call, int off);
+void cg_macaddr(struct cg *cg, struct node *call, int off);
 void cg_join(struct cg *cg, struct node *call);
 /* strlen, strncmp, strcontains (cg_strfuncs.c) */
 struct val cg_strfunc_int(struct cg *cg, struct node *call);

@@ -223,6 +223,7 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_BSWAP:
     case F_STRERROR:
     case F_SYSCALL_NAME:
+    case F_SIGNAL_NAME:
     case F_NSECS:
     case F_STRLEN:
     case F_STRNCMP:
@@ -268,6 +269,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     }
     if (call->sym == F_PTON) {
         cg_pton(cg, call, off);
+        return;
+    }
+    if (call->sym == F_MACADDR) {
+        cg_macaddr(cg, call, off);
         return;
     }
     if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||

@@ -76,7 +76,18 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
         return cg_int(cg, call->a->next); /* the ns; user space formats them */
     case F_STRERROR:
     case F_SYSCALL_NAME:
+    case F_SIGNAL_NAME:
         return cg_int(cg, call->a);
+    case F_MACADDR: {
+        /* the 6 bytes and 2 zeros travel as one 8-byte value */
+        int mark = cg_frame_mark(cg);
+        int tmp = cg_frame_alloc(cg, 8);
+        cg_macaddr(cg, call, tmp);
+        int reg = cg_reg_alloc(cg, &call->loc);
+        emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, tmp));
+        cg_frame_release(cg, mark);
+        return in_reg(reg);
+    }
     default:
         cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
         return (struct val){.kind = V_IMM};
@@ -118,6 +129,16 @@ void cg_ntop(struct cg *cg, struct node *call, int off) {
         cg_store_value(cg, addr, &type_u64, addr_off);
         cg_zero(cg, addr_off + 8, 8);
     }
+}
+
+/* macaddr(a): a's first 6 bytes, then zeros. */
+void cg_macaddr(struct cg *cg, struct node *call, int off) {
+    int mark = cg_frame_mark(cg);
+    int tmp = cg_frame_alloc(cg, (int)call->a->ty->size);
+    addr_bytes(cg, call->a, tmp);
+    cg_copy_stack(cg, off, tmp, 6);
+    cg_zero(cg, off + 6, 2);
+    cg_frame_release(cg, mark);
 }
 
 /* pton("addr"): the address's bytes, parsed by sema already. */

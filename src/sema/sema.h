@@ -120,6 +120,8 @@ enum func {
     F_SYSTEM,
     F_CAT,
     F_PTON,
+    F_SIGNAL_NAME,
+    F_MACADDR,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

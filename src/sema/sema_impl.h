@@ -145,6 +145,7 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a);
 /* ---- standard library (sema_stdlib.c, sema_getopt.c) ---- */
 const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);

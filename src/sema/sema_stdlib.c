@@ -111,6 +111,20 @@ const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs)
     return type_array(s->types, &type_u8, v6 ? 16 : 4);
 }
 
+/* macaddr(array): the first 6 bytes; user space writes them in hex. */
+const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    const struct type *t = sema_expr(s, call->a);
+    if (!t)
+        return NULL;
+    if ((t->kind != T_ARRAY && t->kind != T_STRING) || t->size < 6) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "macaddr() argument must be an array of at least 6 bytes");
+        return NULL;
+    }
+    return type_text(s->types, TEXT_MACADDR, NULL);
+}
+
 /* The width of an integer literal as bpftrace types it: the smallest signed
  * integer that holds it. */
 static uint32_t literal_width(const struct node *n) {
@@ -155,8 +169,10 @@ const struct type *sema_check_num_name(struct sema *s, struct node *call, int na
         sema_error(s, &call->a->loc, E_TYPE, "Cannot cast from \"%s\" to \"int32\"", sema_tname(t));
         return NULL;
     }
-    bool is_strerror = strcmp(call->str, "strerror") == 0;
-    return type_text(s->types, is_strerror ? TEXT_STRERROR : TEXT_SYSCALL, NULL);
+    enum text_kind k = call->sym == F_STRERROR      ? TEXT_STRERROR
+                       : call->sym == F_SIGNAL_NAME ? TEXT_SIGNAL
+                                                    : TEXT_SYSCALL;
+    return type_text(s->types, k, NULL);
 }
 
 const struct type *sema_check_join(struct sema *s, struct node *call, int nargs) {
