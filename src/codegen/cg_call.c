@@ -211,6 +211,9 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_WARNF:
         cg_diagf(cg, call);
         break;
+    case F_DEBUGF:
+        cg_debugf(cg, call);
+        break;
     case F_SYSTEM:
     case F_CAT:
         cg_user_action(cg, call);

@@ -9,6 +9,8 @@
 #include "codegen/cg.h"
 
 #define MARK "\x01"
+/* the kernel's MAX_BPRINTF_VARARGS */
+#define DEBUGF_MAX_ARGS 12
 
 /* Appends s to out with every '%' doubled, so printf prints it as is. */
 static void put_escaped(FILE *out, const char *s, size_t n) {
@@ -100,4 +102,52 @@ void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg) {
         return;
     }
     cg_send_record(cg, ev, id, NULL);
+}
+
+/* The bytes of s (n of them) and a NUL, as 4-byte stores into the frame. */
+static int literal_in_frame(struct cg *cg, const char *s, size_t n) {
+    int size = (int)((n + 1 + 7) & ~(size_t)7);
+    int off = cg_frame_alloc(cg, size);
+    for (int i = 0; i < size; i += 4) {
+        uint8_t word[4] = {0};
+        for (int j = 0; j < 4 && (size_t)(i + j) < n; j++)
+            word[j] = (uint8_t)s[i + j];
+        int32_t w;
+        memcpy(&w, word, 4);
+        emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, w));
+    }
+    return off;
+}
+
+/* debugf(fmt, ...): bpf_trace_vprintk into the kernel's trace pipe. Each
+ * argument is a u64; a string passes its address in the frame. */
+void cg_debugf(struct cg *cg, struct node *call) {
+    int mark = cg_frame_mark(cg);
+    int nargs = (int)ast_list_len(call->a->next);
+    if (nargs > DEBUGF_MAX_ARGS) {
+        cg_error(cg, &call->loc, E_ARGS, "debugf() takes at most %d arguments after the format",
+                 DEBUGF_MAX_ARGS);
+        return;
+    }
+    int fmt = literal_in_frame(cg, call->a->str, call->a->len);
+    int data = cg_frame_alloc(cg, nargs ? nargs * 8 : 8);
+    int i = 0;
+    for (struct node *a = call->a->next; a; a = a->next, i++) {
+        if (cg_is_mem_type(a->ty)) {
+            int off = cg_mem_value(cg, a);
+            cg_stack_ptr(cg, R1, off);
+            emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, data + i * 8));
+        } else {
+            struct val v = cg_int(cg, a);
+            int reg = cg_val_reg(cg, &v, &a->loc);
+            emit(&cg->e, STX_MEM(BPF_DW, cg->fp, reg, data + i * 8));
+            cg_val_free(cg, &v);
+        }
+    }
+    cg_stack_ptr(cg, R1, fmt);
+    emit(&cg->e, MOV64_IMM(R2, (int32_t)call->a->len + 1));
+    cg_stack_ptr(cg, R3, data);
+    emit(&cg->e, MOV64_IMM(R4, nargs * 8));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_trace_vprintk));
+    cg_frame_release(cg, mark);
 }

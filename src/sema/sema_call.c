@@ -15,13 +15,13 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",         "uaddr",     "pton",          "signal",   "override",
-    "strstr",        "len",          "buf",       "kstack",        "ustack",   "reg",
-    "cgroupid",      "cgroup_path",  "path",      "debugf",        "fail",     "assert",
-    "static_assert", "percpu_kaddr", "skboutput", "socket_cookie", "unwatch",  "find",
-    "tseries",       "kptr",         "uptr",      "str_concat",    "memcmp",   "write_user",
-    "signal_thread", "container_of", "typeof",    "sizeof",        "offsetof", "is_err",
-    "pid",           "tid",          "comm",
+    "ksym",         "usym",        "uaddr",         "pton",     "signal",     "override",
+    "strstr",       "len",         "buf",           "kstack",   "ustack",     "reg",
+    "cgroupid",     "cgroup_path", "path",          "fail",     "assert",     "static_assert",
+    "percpu_kaddr", "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",
+    "kptr",         "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread",
+    "container_of", "typeof",      "sizeof",        "offsetof", "is_err",     "pid",
+    "tid",          "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -275,6 +275,7 @@ static const struct func_desc funcs[] = {
     {"errorf", F_ERRORF, 1, 64, check_printf},
     {"warnf", F_WARNF, 1, 64, check_printf},
     {"system", F_SYSTEM, 1, 64, check_system},
+    {"debugf", F_DEBUGF, 1, 64, check_printf},
     {"cat", F_CAT, 1, 64, check_printf},
     {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
     {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
