@@ -179,6 +179,7 @@ struct val cg_strfunc_int(struct cg *cg, struct node *call);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);
+struct val cg_map_len(struct cg *cg, struct node *map);
 /* Generates the queued loop bodies after the program's exit. */
 void cg_emit_callbacks(struct cg *cg);
 void cg_drop_callbacks(struct cg *cg);

@@ -64,6 +64,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
     case F_NSECS:
         return nsecs(cg, call);
+    case F_LEN:
+        return cg_map_len(cg, call->a);
     case F_STRLEN:
     case F_STRNCMP:
     case F_STRCONTAINS:

@@ -122,6 +122,7 @@ enum func {
     F_PTON,
     F_SIGNAL_NAME,
     F_MACADDR,
+    F_LEN,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

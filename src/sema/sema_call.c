@@ -15,13 +15,13 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",         "usym",        "uaddr",         "pton",     "signal",     "override",
-    "strstr",       "len",         "buf",           "kstack",   "ustack",     "reg",
-    "cgroupid",     "cgroup_path", "path",          "fail",     "assert",     "static_assert",
-    "percpu_kaddr", "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",
-    "kptr",         "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread",
-    "container_of", "typeof",      "sizeof",        "offsetof", "is_err",     "pid",
-    "tid",          "comm",
+    "ksym",        "usym",          "uaddr",    "pton",       "signal",        "override",
+    "strstr",      "buf",           "kstack",   "ustack",     "reg",           "cgroupid",
+    "cgroup_path", "path",          "fail",     "assert",     "static_assert", "percpu_kaddr",
+    "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",
+    "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of",
+    "typeof",      "sizeof",        "offsetof", "is_err",     "pid",           "tid",
+    "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -262,6 +262,7 @@ static const struct func_desc funcs[] = {
     {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
     {"ntop", F_NTOP, 1, 2, sema_check_ntop},
     {"pton", F_PTON, 1, 1, sema_check_pton},
+    {"len", F_LEN, 1, 1, sema_check_len},
     {"macaddr", F_MACADDR, 1, 1, sema_check_macaddr},
     {"signal_name", F_SIGNAL_NAME, 1, 1, sema_check_num_name, true},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},

@@ -146,6 +146,7 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a);
 const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);

@@ -42,6 +42,25 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
     return &type_bool;
 }
 
+/* len(@m): the number of entries of a keyed map. */
+const struct type *sema_check_len(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    struct node *m = call->a;
+    if (m->kind != N_MAP || m->a) {
+        sema_expr(s, m);
+        sema_error(s, &call->loc, E_ARGS, "len() expects a map to be provided");
+        return NULL;
+    }
+    if (sema_map_whole(s, m, "len") < 0)
+        return NULL;
+    if (!s->out->maps[m->sym].key_ty) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "call to len() expects a map with explicit keys (non-scalar map)");
+        return NULL;
+    }
+    return &type_s64;
+}
+
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     struct node *fmt = call->a, *ns = fmt->next;
