@@ -24,7 +24,7 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func", "has_cpid", "leader_tid", "leader_comm", "probetype", "config", "sarg0",
+    "func", "has_cpid", "probetype", "config", "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -152,7 +152,8 @@ static const struct type *cpid(struct sema *s, struct node *n) {
 
 const struct type *sema_ident(struct sema *s, struct node *n) {
     const char *name = n->str;
-    if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0)
+    if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0 ||
+        strcmp(name, "leader_tid") == 0 || strcmp(name, "leader_comm") == 0)
         return sema_parent_field(s, n);
     if (strcmp(name, "comm") == 0) {
         n->sym = B_COMM;

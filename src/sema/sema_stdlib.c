@@ -213,10 +213,12 @@ static struct node *field_of(struct node *base, const char *name, const struct l
     return f;
 }
 
-/* Rewrites n (ppid, pcomm, or either called with a task) in place into
- * task->real_parent->pid or ->comm; the task defaults to curtask. */
+/* Rewrites n (ppid, pcomm, leader_tid, leader_comm, or any called with a
+ * task) in place into task->real_parent->pid or ->comm (group_leader for
+ * the leader_ ones); the task defaults to curtask. */
 const struct type *sema_parent_field(struct sema *s, struct node *n) {
-    const char *field = strcmp(n->str, "pcomm") == 0 ? "comm" : "pid";
+    bool leader = strncmp(n->str, "leader_", 7) == 0; /* leader_comm, leader_tid */
+    const char *field = strstr(n->str, "comm") ? "comm" : "pid";
     struct node *task = n->kind == N_CALL ? n->a : NULL;
     if (!task)
         task = ast_new_str(N_IDENT, &n->loc, "curtask", 7);
@@ -224,7 +226,7 @@ const struct type *sema_parent_field(struct sema *s, struct node *n) {
     n->kind = N_FIELD;
     n->str = strdup(field);
     n->arrow = true;
-    n->a = field_of(task, "real_parent", &n->loc);
+    n->a = field_of(task, leader ? "group_leader" : "real_parent", &n->loc);
     return sema_expr(s, n);
 }
 
