@@ -27,7 +27,7 @@ struct cli {
     const char *list_glob;
     const char *dump;        /* -d ast | bpf */
     const char *output_path; /* -o */
-    bool quiet, verbose, dry_run;
+    bool quiet, verbose, dry_run, unsafe;
     bool no_warnings;               /* --no-warnings */
     enum out_format format;         /* -f text or json */
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
@@ -313,6 +313,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             /* bpftrace's permission for system() and for uprobes whose
              * instruction boundaries it cannot check */
             provider_set_unsafe(true);
+            c->unsafe = true;
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;
@@ -414,6 +415,13 @@ static int max_strlen(void) {
     return v > 0 && v <= 32768 ? (int)v : 0;
 }
 
+/* A positive integer setting from the environment (BPFTRACE_*), 0 when unset. */
+static int env_setting(const char *name, long max) {
+    const char *env = getenv(name);
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 && v <= max ? (int)v : 0;
+}
+
 /* bpftrace's perf_rb_pages setting, from the environment. */
 static int ringbuf_pages(void) {
     const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -487,6 +495,8 @@ static int run_program(const struct cli *c, const char *text) {
     if (c->dump && strcmp(c->dump, "ast") == 0)
         ast_dump(ast, stdout);
     struct sema_opts so = {.max_strlen = max_strlen(),
+                           .unsafe = c->unsafe,
+                           .max_cat_bytes = env_setting("BPFTRACE_MAX_CAT_BYTES", 1 << 30),
                            .npositional = c->npositional,
                            .positional = c->positional,
                            .nnamed = c->nnamed,

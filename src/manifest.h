@@ -72,6 +72,9 @@ enum event_kind {
     EV_USTACK,       /* a process's first ustack (args[0]): read its symbols while it runs */
     EV_HELPER_ERROR, /* -k: a helper failed; fmt is its name, args[0] the s64 return code
                         at the location of the expression that called it */
+    EV_DIAGF,        /* errorf/warnf: fmt + args, to stderr; fmt holds the located frame */
+    EV_SYSTEM,       /* system(fmt, args): the command to run */
+    EV_CAT,          /* cat(fmt, args): the file to print, at most top bytes */
 };
 
 /* join() reads this many strings of this size, as bpftrace does. */

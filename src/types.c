@@ -210,7 +210,7 @@ uint32_t type_alignment(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
     if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK ||
-        t->kind == T_KSYM || t->kind == T_USYM)
+        t->kind == T_KSYM || t->kind == T_USYM || t->kind == T_TEXT)
         return 8;
     if (t->kind == T_ARRAY)
         return t->elem ? type_alignment(t->elem) : 1;
@@ -350,10 +350,10 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         put(buf, size, pos, "%s", "probe", 0);
         break;
     case T_TEXT: {
-        static const char *const names[] = {[TEXT_STRFTIME] = "timestamp",
-                                            [TEXT_INET] = "inet",
-                                            [TEXT_STRERROR] = "string",
-                                            [TEXT_SYSCALL] = "string"};
+        static const char *const names[] = {
+            [TEXT_STRFTIME] = "timestamp", [TEXT_INET] = "inet",         [TEXT_STRERROR] = "string",
+            [TEXT_SYSCALL] = "string",     [TEXT_USERNAME] = "username", [TEXT_SIGNAL] = "string",
+            [TEXT_MACADDR] = "macaddr_t"};
         put(buf, size, pos, "%s", names[t->text], 0);
         break;
     }

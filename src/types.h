@@ -44,6 +44,9 @@ enum text_kind {
     TEXT_INET,     /* struct text_inet: ntop() */
     TEXT_STRERROR, /* s64 errno: strerror() */
     TEXT_SYSCALL,  /* s64 syscall number: syscall_name() */
+    TEXT_USERNAME, /* u64 uid: username */
+    TEXT_SIGNAL,   /* s64 signal number: signal_name() */
+    TEXT_MACADDR,  /* 6 bytes (8 with padding): macaddr() */
 };
 
 /* ntop()'s value: AF_INET (address in addr[0..3]) or AF_INET6. */

@@ -8,6 +8,7 @@
 #include "printf.h"
 #include "stack.h"
 #include "strbuf.h"
+#include "user_action.h"
 #include "value.h"
 
 /* bpftrace formats time() into a buffer of this size and prints nothing
@@ -120,6 +121,15 @@ void out_event(const struct out_sink *o, const struct manifest *m, const void *r
         break;
     case EV_HELPER_ERROR:
         print_helper_error(o, ev, rec, size);
+        break;
+    case EV_SYSTEM:
+        out_system(o, m, ev, rec, size);
+        break;
+    case EV_CAT:
+        out_cat(o, m, ev, rec, size);
+        break;
+    case EV_DIAGF:
+        out_diagf(m, ev, rec, size);
         break;
     case EV_EXIT:
         break;

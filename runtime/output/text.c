@@ -1,6 +1,9 @@
 #include "text.h"
 
 #include <arpa/inet.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -116,6 +119,19 @@ void out_fmt_strerror(struct out_str *s, int64_t err) {
     out_str_puts(s, d ? d : err == 0 ? "Success" : "Unknown error");
 }
 
+/* The user's name from the password database; bpftrace prints the
+ * number when there is none. */
+void out_fmt_username(struct out_str *s, uint64_t uid) {
+    struct passwd pw, *res = NULL;
+    char buf[1024];
+    if (getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) == 0 && res) {
+        out_str_puts(s, res->pw_name);
+        return;
+    }
+    snprintf(buf, sizeof(buf), "%llu", (unsigned long long)uid);
+    out_str_puts(s, buf);
+}
+
 void out_fmt_text(struct out_str *s, const struct type *t, const void *p) {
     uint64_t v;
     memcpy(&v, p, sizeof(v));
@@ -135,6 +151,21 @@ void out_fmt_text(struct out_str *s, const struct type *t, const void *p) {
     case TEXT_SYSCALL: {
         const char *name = out_syscall_name((int64_t)v);
         out_str_puts(s, name ? name : "Unknown syscall");
+        break;
+    }
+    case TEXT_USERNAME:
+        out_fmt_username(s, v);
+        break;
+    case TEXT_SIGNAL:
+        /* glibc's names ("Unknown signal 0" included); N/A beyond them, as bpftrace */
+        out_str_puts(s, (int64_t)v >= 0 && (int64_t)v < NSIG ? strsignal((int)v) : "N/A");
+        break;
+    case TEXT_MACADDR: {
+        const uint8_t *b = p;
+        char buf[18];
+        snprintf(buf, sizeof(buf), "%02X:%02X:%02X:%02X:%02X:%02X", b[0], b[1], b[2], b[3], b[4],
+                 b[5]);
+        out_str_puts(s, buf);
         break;
     }
     }

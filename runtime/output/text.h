@@ -24,5 +24,6 @@ void out_fmt_inet(struct out_str *s, const struct text_inet *a);
 /* The name of syscall nr on this architecture, NULL when unknown. */
 const char *out_syscall_name(int64_t nr);
 void out_fmt_strerror(struct out_str *s, int64_t err);
+void out_fmt_username(struct out_str *s, uint64_t uid);
 
 #endif

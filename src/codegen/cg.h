@@ -169,15 +169,27 @@ void cg_ringbuf_output(struct cg *cg, int off, int size);
 void cg_helper_check(struct cg *cg, int helper);
 /* The same after bpf_map_lookup_elem of the value at loc: NULL is the failure. */
 void cg_helper_check_lookup(struct cg *cg, const struct loc *loc);
+/* Builds and sends a record of the given arguments; fills ev's args. */
+void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args);
+/* errorf, warnf, system, cat (cg_diagf.c) */
+void cg_diagf(struct cg *cg, struct node *call);
+void cg_user_action(struct cg *cg, struct node *call);
+void cg_debugf(struct cg *cg, struct node *call);
+void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
  * (a struct text_inet written at fp + off) and join (an event). */
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
 void cg_ntop(struct cg *cg, struct node *call, int off);
+void cg_pton(struct cg *cg, struct node *call, int off);
+void cg_macaddr(struct cg *cg, struct node *call, int off);
 void cg_join(struct cg *cg, struct node *call);
+/* strlen, strncmp, strcontains (cg_strfuncs.c) */
+struct val cg_strfunc_int(struct cg *cg, struct node *call);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);
+struct val cg_map_len(struct cg *cg, struct node *map);
 /* Generates the queued loop bodies after the program's exit. */
 void cg_emit_callbacks(struct cg *cg);
 void cg_drop_callbacks(struct cg *cg);

@@ -1,6 +1,7 @@
 /* Builtin variables (pid, comm, nsecs, probe, curtask, argN, retval ...);
  * args and its fields are typed memory (cg_typed.c). */
 #include "codegen/cg.h"
+#include "providers/arch.h"
 #include "providers/provider.h"
 
 void cg_ctx(struct cg *cg, int reg) {
@@ -37,6 +38,21 @@ static struct val probe_id(struct cg *cg, const struct loc *loc) {
     return in_reg(call0(cg, BPF_FUNC_get_attach_cookie, loc));
 }
 
+/* (ctx->cs & 3) == 3: the probe interrupted user code */
+static struct val usermode(struct cg *cg, const struct loc *loc) {
+    int reg = cg_reg_alloc(cg, loc);
+    cg_ctx(cg, reg);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, reg, arch_reg_offset(arch_current(), "cs")));
+    emit(&cg->e, ALU64_IMM(BPF_AND, reg, 3));
+    int done = emit_label(&cg->e);
+    emit(&cg->e, ALU64_IMM(BPF_XOR, reg, 3)); /* 0 when user mode */
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, reg, 0, 0), done);
+    emit(&cg->e, MOV64_IMM(reg, 1));
+    emit_place(&cg->e, done);
+    emit(&cg->e, ALU64_IMM(BPF_XOR, reg, 1));
+    return in_reg(reg);
+}
+
 struct val cg_builtin_int(struct cg *cg, struct node *n) {
     int reg;
     switch ((enum builtin)n->sym) {
@@ -65,6 +81,24 @@ struct val cg_builtin_int(struct cg *cg, struct node *n) {
         return probe_id(cg, &n->loc);
     case B_CURTASK:
         return in_reg(call0(cg, BPF_FUNC_get_current_task, &n->loc));
+    case B_RAND:
+        return in_reg(call0(cg, BPF_FUNC_get_prandom_u32, &n->loc));
+    case B_JIFFIES:
+        return in_reg(call0(cg, BPF_FUNC_jiffies64, &n->loc));
+    case B_NUMAID:
+        return in_reg(call0(cg, BPF_FUNC_get_numa_node_id, &n->loc));
+    case B_CGROUP:
+        return in_reg(call0(cg, BPF_FUNC_get_current_cgroup_id, &n->loc));
+    case B_USERNAME:
+        reg = call0(cg, BPF_FUNC_get_current_uid_gid, &n->loc);
+        emit(&cg->e, MOV32_REG(reg, reg)); /* the uid half */
+        return in_reg(reg);
+    case B_CTX:
+        reg = cg_reg_alloc(cg, &n->loc);
+        cg_ctx(cg, reg);
+        return in_reg(reg);
+    case B_USERMODE:
+        return usermode(cg, &n->loc);
     case B_RETVAL:
         reg = cg_reg_alloc(cg, &n->loc);
         cg->unit->prov->emit_retval(cg, reg);

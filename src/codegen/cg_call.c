@@ -78,7 +78,7 @@ static const struct type *record_type(struct cg *cg, const struct type *t) {
 }
 
 /* Builds and sends a record with the given arguments; fills ev's args. */
-static void send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args) {
+void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args) {
     int n = (int)ast_list_len(args);
     ev->args = calloc((size_t)(n ? n : 1), sizeof(*ev->args));
     uint32_t size = sizeof(struct event_header);
@@ -110,7 +110,7 @@ static void printf_call(struct cg *cg, struct node *call) {
     if (!ev)
         return;
     ev->fmt = dup_bytes(call->a->str, call->a->len);
-    send_record(cg, ev, id, call->a->next);
+    cg_send_record(cg, ev, id, call->a->next);
 }
 
 static int64_t const_arg(const struct node *n, int64_t dflt) {
@@ -127,7 +127,7 @@ static void map_event(struct cg *cg, enum event_kind kind, struct node *call) {
     ev->map = cg_map_index(cg, map);
     ev->top = (uint64_t)const_arg(map->next, 0);
     ev->div = (uint64_t)const_arg(map->next ? map->next->next : NULL, 0);
-    send_record(cg, ev, id, NULL);
+    cg_send_record(cg, ev, id, NULL);
 }
 
 static void print_call(struct cg *cg, struct node *call) {
@@ -142,7 +142,7 @@ static void print_call(struct cg *cg, struct node *call) {
         return;
     struct node *saved = arg->next;
     arg->next = NULL;
-    send_record(cg, ev, id, arg);
+    cg_send_record(cg, ev, id, arg);
     arg->next = saved;
 }
 
@@ -153,7 +153,7 @@ static void time_call(struct cg *cg, struct node *call) {
         return;
     if (call->a)
         ev->fmt = dup_bytes(call->a->str, call->a->len);
-    send_record(cg, ev, id, NULL);
+    cg_send_record(cg, ev, id, NULL);
 }
 
 /* exit() tells user space to stop, then leaves the probe. */
@@ -164,7 +164,7 @@ static void exit_call(struct cg *cg, struct node *call) {
         return;
     struct node zero = {.kind = N_INT, .loc = call->loc, .ty = &type_s64};
     struct node *code = call->a ? call->a : &zero;
-    send_record(cg, ev, id, code);
+    cg_send_record(cg, ev, id, code);
     emit_jump(&cg->e, JA(0), cg->exit_label);
 }
 
@@ -207,6 +207,17 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_JOIN:
         cg_join(cg, call);
         break;
+    case F_ERRORF:
+    case F_WARNF:
+        cg_diagf(cg, call);
+        break;
+    case F_DEBUGF:
+        cg_debugf(cg, call);
+        break;
+    case F_SYSTEM:
+    case F_CAT:
+        cg_user_action(cg, call);
+        break;
     case F_STR:
     case F_GETOPT:
         break; /* no effect as a statement */
@@ -214,7 +225,13 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_STRFTIME:
     case F_BSWAP:
     case F_STRERROR:
-    case F_SYSCALL_NAME: {
+    case F_SYSCALL_NAME:
+    case F_SIGNAL_NAME:
+    case F_LEN:
+    case F_NSECS:
+    case F_STRLEN:
+    case F_STRNCMP:
+    case F_STRCONTAINS: {
         struct val v = cg_stdlib_int(cg, call);
         cg_val_free(cg, &v);
         break;
@@ -252,6 +269,14 @@ static int str_helper(const struct type *t) {
 void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     if (call->sym == F_NTOP) {
         cg_ntop(cg, call, off);
+        return;
+    }
+    if (call->sym == F_PTON) {
+        cg_pton(cg, call, off);
+        return;
+    }
+    if (call->sym == F_MACADDR) {
+        cg_macaddr(cg, call, off);
         return;
     }
     if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||

@@ -188,10 +188,25 @@ static struct val arith(struct cg *cg, struct node *n) {
             emit(&cg->e, MOV64_IMM(dst, 0));
         return l;
     }
-    if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX && !off)
+    if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX && !off) {
         emit(&cg->e, ALU64_IMM(op, dst, (int32_t)r.imm));
-    else
-        cg_alu_reg(cg, op, off, dst, cg_val_reg(cg, &r, &n->loc));
+    } else {
+        int src = cg_val_reg(cg, &r, &n->loc);
+        int done = emit_label(&cg->e), divide = emit_label(&cg->e);
+        bool checked = n->op == OP_DIV || n->op == OP_MOD;
+        if (checked) {
+            /* as bpftrace: a zero divisor warns and gives 1 */
+            emit_jump(&cg->e, JMP_IMM(BPF_JNE, src, 0, 0), divide);
+            cg_runtime_warning(cg, &n->loc,
+                               "Divide or modulo by 0 detected. This can lead to unexpected "
+                               "results. 1 is being used as the result.");
+            emit(&cg->e, MOV64_IMM(dst, 1));
+            emit_jump(&cg->e, JA(0), done);
+        }
+        emit_place(&cg->e, divide);
+        cg_alu_reg(cg, op, off, dst, src);
+        emit_place(&cg->e, done);
+    }
     cg_val_free(cg, &r);
     return l;
 }

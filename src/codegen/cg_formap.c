@@ -19,12 +19,19 @@
 #include "codegen/cg_map.h"
 
 struct cg_callback {
-    struct node *loop;        /* the N_FOR_MAP */
+    struct node *loop;        /* the N_FOR_MAP; NULL for len()'s counting callback */
     int label;                /* start of the callback */
     int frame_top, stack_top; /* what the caller had live at the loop */
     int stop_slot;            /* on the real stack: set when the body leaves the probe */
     struct cg_callback *next;
 };
+
+static void queue_callback(struct cg *cg, struct cg_callback *cb) {
+    struct cg_callback **tail = &cg->callbacks;
+    while (*tail)
+        tail = &(*tail)->next;
+    *tail = cb;
+}
 
 void cg_for_map(struct cg *cg, struct node *n) {
     struct cg_callback *cb = calloc(1, sizeof(*cb));
@@ -46,10 +53,27 @@ void cg_for_map(struct cg *cg, struct node *n) {
     emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->sp, cb->stop_slot));
     emit_jump(&cg->e, JMP_IMM(BPF_JNE, R1, 0, 0), cg->exit_label);
     /* queued: generated after the program's exit */
-    struct cg_callback **tail = &cg->callbacks;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = cb;
+    queue_callback(cg, cb);
+}
+
+/* len(@m): bpf_for_each_map_elem counts the entries a callback that always
+ * continues is called for. */
+struct val cg_map_len(struct cg *cg, struct node *map) {
+    struct cg_callback *cb = calloc(1, sizeof(*cb));
+    if (!cb) {
+        cg_error(cg, &map->loc, E_LIMIT, "out of memory");
+        return (struct val){.kind = V_IMM};
+    }
+    cb->label = emit_label(&cg->e);
+    emit_ld_map(&cg->e, R1, cg_map_index(cg, map));
+    emit_ld_func(&cg->e, R2, cb->label);
+    emit(&cg->e, MOV64_IMM(R3, 0));
+    emit(&cg->e, MOV64_IMM(R4, 0));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_for_each_map_elem));
+    int reg = cg_reg_alloc(cg, &map->loc);
+    emit(&cg->e, MOV64_REG(reg, R0));
+    queue_callback(cg, cb);
+    return (struct val){.kind = V_REG, .reg = reg};
 }
 
 /* Copies size bytes from (base + 0) into the frame at off. */
@@ -64,6 +88,12 @@ static void copy_in(struct cg *cg, int base, int off, int size) {
 
 static void gen_callback(struct cg *cg, struct cg_callback *cb) {
     struct node *n = cb->loop;
+    if (!n) { /* len(): continue always */
+        emit_place(&cg->e, cb->label);
+        emit(&cg->e, MOV64_IMM(R0, 0));
+        emit(&cg->e, EXIT_INSN());
+        return;
+    }
     /* the caller's view, restored at the end */
     struct cg saved = *cg;
     int brk = emit_label(&cg->e), stop = emit_label(&cg->e), cont = emit_label(&cg->e);

@@ -1,6 +1,7 @@
 /* Standard library functions: has_key, strftime, bswap, strerror,
  * syscall_name, ntop and join. Values that user space names (timestamps,
  * addresses, errno and syscall numbers) travel as their numbers or bytes. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,8 +42,34 @@ static struct val bswap(struct cg *cg, struct node *call) {
     return in_reg(reg);
 }
 
+static struct val nsecs(struct cg *cg, struct node *call) {
+    static const int helpers[] = {
+        [NSECS_BOOT] = BPF_FUNC_ktime_get_boot_ns,
+        [NSECS_MONOTONIC] = BPF_FUNC_ktime_get_ns,
+        [NSECS_TAI] = BPF_FUNC_ktime_get_tai_ns,
+        [NSECS_SW_TAI] = BPF_FUNC_ktime_get_boot_ns,
+    };
+    emit(&cg->e, CALL_HELPER(helpers[call->aux]));
+    int reg = cg_reg_alloc(cg, &call->loc);
+    emit(&cg->e, MOV64_REG(reg, R0));
+    if (call->aux == NSECS_SW_TAI) {
+        emit(&cg->e, LD_IMM64_LO(R1, 0, call->num));
+        emit(&cg->e, LD_IMM64_HI(call->num));
+        emit(&cg->e, ALU64_REG(BPF_ADD, reg, R1));
+    }
+    return in_reg(reg);
+}
+
 struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
+    case F_NSECS:
+        return nsecs(cg, call);
+    case F_LEN:
+        return cg_map_len(cg, call->a);
+    case F_STRLEN:
+    case F_STRNCMP:
+    case F_STRCONTAINS:
+        return cg_strfunc_int(cg, call);
     case F_HAS_KEY:
         return has_key(cg, call);
     case F_BSWAP:
@@ -51,7 +78,18 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
         return cg_int(cg, call->a->next); /* the ns; user space formats them */
     case F_STRERROR:
     case F_SYSCALL_NAME:
+    case F_SIGNAL_NAME:
         return cg_int(cg, call->a);
+    case F_MACADDR: {
+        /* the 6 bytes and 2 zeros travel as one 8-byte value */
+        int mark = cg_frame_mark(cg);
+        int tmp = cg_frame_alloc(cg, 8);
+        cg_macaddr(cg, call, tmp);
+        int reg = cg_reg_alloc(cg, &call->loc);
+        emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, tmp));
+        cg_frame_release(cg, mark);
+        return in_reg(reg);
+    }
     default:
         cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
         return (struct val){.kind = V_IMM};
@@ -92,6 +130,28 @@ void cg_ntop(struct cg *cg, struct node *call, int off) {
     } else {
         cg_store_value(cg, addr, &type_u64, addr_off);
         cg_zero(cg, addr_off + 8, 8);
+    }
+}
+
+/* macaddr(a): a's first 6 bytes, then zeros. */
+void cg_macaddr(struct cg *cg, struct node *call, int off) {
+    int mark = cg_frame_mark(cg);
+    int tmp = cg_frame_alloc(cg, (int)call->a->ty->size);
+    addr_bytes(cg, call->a, tmp);
+    cg_copy_stack(cg, off, tmp, 6);
+    cg_zero(cg, off + 6, 2);
+    cg_frame_release(cg, mark);
+}
+
+/* pton("addr"): the address's bytes, parsed by sema already. */
+void cg_pton(struct cg *cg, struct node *call, int off) {
+    uint8_t buf[16] = {0};
+    int n = (int)call->ty->size;
+    inet_pton(n == 16 ? AF_INET6 : AF_INET, call->a->str, buf);
+    for (int i = 0; i < n; i += 4) {
+        int32_t word;
+        memcpy(&word, buf + i, 4);
+        emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, word));
     }
 }
 

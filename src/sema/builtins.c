@@ -24,8 +24,7 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func",        "rand",  "cgroup", "jiffies",   "username", "usermode", "has_cpid", "leader_tid",
-    "leader_comm", "ncpus", "numaid", "probetype", "ctx",      "config",   "sarg0",
+    "func", "has_cpid", "probetype", "config", "sarg0",
 };
 
 static bool is_arg_n(const char *name, int *n) {
@@ -157,7 +156,8 @@ static const struct type *cpid(struct sema *s, struct node *n) {
 
 const struct type *sema_ident(struct sema *s, struct node *n) {
     const char *name = n->str;
-    if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0)
+    if (strcmp(name, "ppid") == 0 || strcmp(name, "pcomm") == 0 ||
+        strcmp(name, "leader_tid") == 0 || strcmp(name, "leader_comm") == 0)
         return sema_parent_field(s, n);
     if (strcmp(name, "comm") == 0) {
         n->sym = B_COMM;
@@ -187,6 +187,9 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         return func(s, n);
     if (strcmp(name, "ctx") == 0 && s->unit_count > 0 && !any_unit(s, ctx_not_args))
         return sema_args_type(s, n);
+    const struct type *sys;
+    if (sema_sysinfo_builtin(s, n, &sys))
+        return sys;
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);

@@ -9,6 +9,7 @@
 
 /* bpftrace 0.17's default; keeps a string on the 512-byte BPF stack. */
 #define DEFAULT_MAX_STRLEN 1024 /* current bpftrace's default */
+#define DEFAULT_MAX_CAT_BYTES 10240
 
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)
@@ -105,9 +106,10 @@ static void sema_config_item(struct sema *s, struct node *a) {
             s->out->print_maps_on_exit = a->b->num != 0;
         return;
     }
-    int *target = strcmp(key, "max_strlen") == 0     ? &s->max_strlen
-                  : strcmp(key, "max_map_keys") == 0 ? &s->out->max_map_keys
-                                                     : NULL;
+    int *target = strcmp(key, "max_strlen") == 0      ? &s->max_strlen
+                  : strcmp(key, "max_map_keys") == 0  ? &s->out->max_map_keys
+                  : strcmp(key, "max_cat_bytes") == 0 ? &s->out->max_cat_bytes
+                                                      : NULL;
     if (!target) {
         diag_warning(s->d, &a->a->loc, "config variable %s has no effect in trawk yet", key);
         return;
@@ -266,9 +268,12 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
     int errors_before = d->nerrors;
     sema_stack_mode_env(&s);
+    out->max_cat_bytes = DEFAULT_MAX_CAT_BYTES;
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;
+    if (opts && opts->max_cat_bytes > 0) /* the environment wins over the config block */
+        out->max_cat_bytes = opts->max_cat_bytes;
     sema_c_definitions(&s, program);
     sema_map_decls(&s, program);
 

@@ -68,7 +68,14 @@ enum builtin {
     B_RETVAL,
     B_CURTASK,
     B_FUNC_IP, /* func is rewritten into usym/ksym of this (the provider's emit_func_ip) */
-    B_ARG0,    /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
+    B_RAND,
+    B_JIFFIES,
+    B_NUMAID,
+    B_CGROUP,
+    B_USERNAME, /* the uid; user space names it */
+    B_USERMODE, /* the pt_regs context's cs says user mode */
+    B_CTX,
+    B_ARG0, /* B_ARG0 + N for argN; n->aux = N. Last, so argN never collides. */
 };
 
 enum func {
@@ -104,7 +111,24 @@ enum func {
     F_JOIN,
     F_PPID,
     F_PCOMM,
+    F_NSECS, /* aux = enum nsecs_clock */
+    F_STRLEN,
+    F_STRNCMP,
+    F_STRCONTAINS,
+    F_ERRORF,
+    F_WARNF,
+    F_DEBUGF,
+    F_SYSTEM,
+    F_CAT,
+    F_PTON,
+    F_SIGNAL_NAME,
+    F_MACADDR,
+    F_LEN,
 };
+
+/* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset
+ * the compiler measured (the call node's num). */
+enum nsecs_clock { NSECS_BOOT, NSECS_MONOTONIC, NSECS_TAI, NSECS_SW_TAI };
 
 /* The BPF map a top-level declaration (let @m = lruhash(N);) asks for. */
 enum map_decl_kind {
@@ -154,6 +178,7 @@ struct sema_out {
     struct ctypes *ct;        /* named C types: the script's, its headers', the kernel's */
     int max_strlen;
     int max_map_keys;        /* config max_map_keys, 0 for the default */
+    int max_cat_bytes;       /* what cat() prints of a file at most */
     bool print_maps_on_exit; /* config print_maps_on_exit (default true) */
 };
 
@@ -166,6 +191,8 @@ struct sema_opts {
     const char *cdecls; /* C text of the script's headers, preprocessed (may be NULL) */
     bool no_btf;        /* do not read the kernel's BTF */
     int cpid;           /* the -c command's pid, 0 without one */
+    bool unsafe;        /* --unsafe: system() and the like are allowed */
+    int max_cat_bytes;  /* BPFTRACE_MAX_CAT_BYTES, 0 when not set */
 };
 
 /* Checks the whole program, reporting every error through d. Returns 0 when

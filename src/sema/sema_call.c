@@ -15,14 +15,12 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",        "uaddr",    "pton",          "cat",           "system",
-    "signal",        "override",    "strncmp",  "strcontains",   "strstr",        "strlen",
-    "len",           "buf",         "kstack",   "ustack",        "reg",           "macaddr",
-    "cgroupid",      "cgroup_path", "path",     "signal_name",   "debugf",        "errorf",
-    "warnf",         "fail",        "assert",   "static_assert", "percpu_kaddr",  "skboutput",
-    "socket_cookie", "unwatch",     "find",     "tseries",       "kptr",          "uptr",
-    "nsecs",         "str_concat",  "memcmp",   "write_user",    "signal_thread", "container_of",
-    "typeof",        "sizeof",      "offsetof", "is_err",        "pid",           "tid",
+    "ksym",        "usym",          "uaddr",    "pton",       "signal",        "override",
+    "strstr",      "buf",           "kstack",   "ustack",     "reg",           "cgroupid",
+    "cgroup_path", "path",          "fail",     "assert",     "static_assert", "percpu_kaddr",
+    "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",
+    "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of",
+    "typeof",      "sizeof",        "offsetof", "is_err",     "pid",           "tid",
     "comm",
 };
 
@@ -107,6 +105,7 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a) {
 
 /* ---- non-aggregating functions ---- */
 
+/* printf and the functions formatting like it: errorf, warnf, debugf. */
 static const struct type *check_printf(struct sema *s, struct node *call, int nargs) {
     bool ok = sema_string_literal_arg(s, call, call->a);
     for (struct node *a = call->a->next; a; a = a->next) {
@@ -118,8 +117,18 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
         }
     }
     if (ok)
-        sema_printf_check(s, call, "printf");
+        sema_printf_check(s, call, call->str);
     return &type_void;
+}
+
+/* system(): runs a command, so only with --unsafe. */
+static const struct type *check_system(struct sema *s, struct node *call, int nargs) {
+    if (!s->opts || !s->opts->unsafe) {
+        sema_error(s, &call->loc, E_CONTEXT, "%s() is an unsafe function being used in safe mode",
+                   call->str);
+        return &type_void;
+    }
+    return check_printf(s, call, nargs);
 }
 
 static bool integer_literal_arg(struct sema *s, struct node *call, struct node *a) {
@@ -253,6 +262,10 @@ static const struct func_desc funcs[] = {
     {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key, true},
     {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
     {"ntop", F_NTOP, 1, 2, sema_check_ntop},
+    {"pton", F_PTON, 1, 1, sema_check_pton},
+    {"len", F_LEN, 1, 1, sema_check_len},
+    {"macaddr", F_MACADDR, 1, 1, sema_check_macaddr},
+    {"signal_name", F_SIGNAL_NAME, 1, 1, sema_check_num_name, true},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
     {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
     {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
@@ -260,6 +273,15 @@ static const struct func_desc funcs[] = {
     {"join", F_JOIN, 1, 2, sema_check_join},
     {"ppid", F_PPID, 0, 1, sema_check_parent, true},
     {"pcomm", F_PCOMM, 0, 1, sema_check_parent, true},
+    {"nsecs", F_NSECS, 0, 1, sema_check_nsecs},
+    {"errorf", F_ERRORF, 1, 64, check_printf},
+    {"warnf", F_WARNF, 1, 64, check_printf},
+    {"system", F_SYSTEM, 1, 64, check_system},
+    {"debugf", F_DEBUGF, 1, 64, check_printf},
+    {"cat", F_CAT, 1, 64, check_printf},
+    {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
+    {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
+    {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
 };
 
 static const struct func_desc *func_find(const char *name) {
@@ -288,6 +310,15 @@ static bool is_unsupported(const char *name) {
     return false;
 }
 
+/* bpftrace's functions that change the system: --unsafe only. */
+static bool is_unsafe(const char *name) {
+    static const char *const names[] = {"write_user", "signal", "signal_thread", "override"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
 /* A function with a value has no type after a bad call, so that its uses
  * report nothing more. */
 static bool has_value(enum func id) {
@@ -306,7 +337,10 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         struct loc name = call->loc;
         name.last_line = name.first_line;
         name.last_column = name.first_column + (int)strlen(call->str);
-        if (is_unsupported(call->str))
+        if (is_unsafe(call->str) && (!s->opts || !s->opts->unsafe))
+            sema_error(s, &call->loc, E_CONTEXT,
+                       "%s() is unsafe. To use you need the --unsafe flag", call->str);
+        else if (is_unsupported(call->str))
             sema_error(s, &call->loc, E_UNSUPPORTED, "%s() is not supported yet", call->str);
         else
             sema_error(s, &name, E_UNKNOWN_FUNC, "Unknown function: '%s'", call->str);

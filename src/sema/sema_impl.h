@@ -79,6 +79,13 @@ void sema_positional(struct sema *s, struct node *n);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
+/* rand, jiffies, ncpus, numaid, cgroup, username, usermode, ctx: sets *ty. */
+bool sema_sysinfo_builtin(struct sema *s, struct node *n, const struct type **ty);
+const struct type *sema_check_nsecs(struct sema *s, struct node *call, int nargs);
+/* sema_strings.c */
+const struct type *sema_check_strncmp(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_strcontains(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_strlen(struct sema *s, struct node *call, int nargs);
 /* args: the record of the probe's first target (NULL after an error). */
 const struct type *sema_args_type(struct sema *s, struct node *n);
 /* args.NAME checked against every target; first is args' type. */
@@ -140,6 +147,9 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a);
 /* ---- standard library (sema_stdlib.c, sema_getopt.c) ---- */
 const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
 /* strerror() and syscall_name() */

@@ -2,6 +2,7 @@
  * has_key, strftime, ntop, bswap, strerror, syscall_name, getopt, join and
  * ppid. Values that only user space can turn into text (timestamps,
  * addresses, error and syscall names) get a T_TEXT type. */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,25 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
     if (nargs == 2)
         sema_map_key_check(s, m, m->next);
     return &type_bool;
+}
+
+/* len(@m): the number of entries of a keyed map. */
+const struct type *sema_check_len(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    struct node *m = call->a;
+    if (m->kind != N_MAP || m->a) {
+        sema_expr(s, m);
+        sema_error(s, &call->loc, E_ARGS, "len() expects a map to be provided");
+        return NULL;
+    }
+    if (sema_map_whole(s, m, "len") < 0)
+        return NULL;
+    if (!s->out->maps[m->sym].key_ty) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "call to len() expects a map with explicit keys (non-scalar map)");
+        return NULL;
+    }
+    return &type_s64;
 }
 
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs) {
@@ -90,6 +110,40 @@ const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs)
     return type_text(s->types, TEXT_INET, NULL);
 }
 
+/* pton("addr"): the address bytes, parsed here; the code generator
+ * writes them. */
+const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    struct node *a = call->a;
+    sema_expr(s, a);
+    if (a->kind != N_STRING) {
+        sema_error(s, &call->loc, E_ARGS, "pton() expects an string literal at the first argument");
+        return NULL;
+    }
+    uint8_t buf[16];
+    bool v6 = strchr(a->str, ':') != NULL;
+    if (inet_pton(v6 ? AF_INET6 : AF_INET, a->str, buf) != 1) {
+        sema_error(s, &call->loc, E_ARGS, "pton() expects a valid IPv4/IPv6 address, got %s",
+                   a->str);
+        return NULL;
+    }
+    return type_array(s->types, &type_u8, v6 ? 16 : 4);
+}
+
+/* macaddr(array): the first 6 bytes; user space writes them in hex. */
+const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    const struct type *t = sema_expr(s, call->a);
+    if (!t)
+        return NULL;
+    if ((t->kind != T_ARRAY && t->kind != T_STRING) || t->size < 6) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "macaddr() argument must be an array of at least 6 bytes");
+        return NULL;
+    }
+    return type_text(s->types, TEXT_MACADDR, NULL);
+}
+
 /* The width of an integer literal as bpftrace types it: the smallest signed
  * integer that holds it. */
 static uint32_t literal_width(const struct node *n) {
@@ -134,8 +188,10 @@ const struct type *sema_check_num_name(struct sema *s, struct node *call, int na
         sema_error(s, &call->a->loc, E_TYPE, "Cannot cast from \"%s\" to \"int32\"", sema_tname(t));
         return NULL;
     }
-    bool is_strerror = strcmp(call->str, "strerror") == 0;
-    return type_text(s->types, is_strerror ? TEXT_STRERROR : TEXT_SYSCALL, NULL);
+    enum text_kind k = call->sym == F_STRERROR      ? TEXT_STRERROR
+                       : call->sym == F_SIGNAL_NAME ? TEXT_SIGNAL
+                                                    : TEXT_SYSCALL;
+    return type_text(s->types, k, NULL);
 }
 
 const struct type *sema_check_join(struct sema *s, struct node *call, int nargs) {
@@ -157,10 +213,12 @@ static struct node *field_of(struct node *base, const char *name, const struct l
     return f;
 }
 
-/* Rewrites n (ppid, pcomm, or either called with a task) in place into
- * task->real_parent->pid or ->comm; the task defaults to curtask. */
+/* Rewrites n (ppid, pcomm, leader_tid, leader_comm, or any called with a
+ * task) in place into task->real_parent->pid or ->comm (group_leader for
+ * the leader_ ones); the task defaults to curtask. */
 const struct type *sema_parent_field(struct sema *s, struct node *n) {
-    const char *field = strcmp(n->str, "pcomm") == 0 ? "comm" : "pid";
+    bool leader = strncmp(n->str, "leader_", 7) == 0; /* leader_comm, leader_tid */
+    const char *field = strstr(n->str, "comm") ? "comm" : "pid";
     struct node *task = n->kind == N_CALL ? n->a : NULL;
     if (!task)
         task = ast_new_str(N_IDENT, &n->loc, "curtask", 7);
@@ -168,7 +226,7 @@ const struct type *sema_parent_field(struct sema *s, struct node *n) {
     n->kind = N_FIELD;
     n->str = strdup(field);
     n->arrow = true;
-    n->a = field_of(task, "real_parent", &n->loc);
+    n->a = field_of(task, leader ? "group_leader" : "real_parent", &n->loc);
     return sema_expr(s, n);
 }
 

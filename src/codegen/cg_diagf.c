@@ -1,0 +1,153 @@
+/* Events user space acts on: errorf() and warnf(), system() and cat().
+ * errorf() and warnf(): printf to stderr, framed like a compile message
+ * at the call ("FILE:L:C-C: ERROR: " and any "expanded from" notes). The frame is rendered here,
+ * once, and becomes part of the event's format. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codegen/cg.h"
+
+#define MARK "\x01"
+/* the kernel's MAX_BPRINTF_VARARGS */
+#define DEBUGF_MAX_ARGS 12
+
+/* Appends s to out with every '%' doubled, so printf prints it as is. */
+static void put_escaped(FILE *out, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%')
+            fputc('%', out);
+        fputc(s[i], out);
+    }
+}
+
+/* The frame of a message at loc around the user's format. */
+static char *framed_format(struct cg *cg, const struct loc *loc, bool error, const char *fmt,
+                           size_t fmt_len, bool with_source) {
+    char *text = NULL, *res = NULL;
+    size_t text_len = 0, res_len = 0;
+    FILE *mem = open_memstream(&text, &text_len);
+    if (!mem)
+        return NULL;
+    FILE *saved = cg->d->out;
+    int nerrors = cg->d->nerrors;
+    enum diag_code last = cg->d->last_code;
+    cg->d->out = mem;
+    if (error)
+        diag_error(cg->d, loc, E_ARGS, "%s", MARK);
+    else
+        diag_warning(cg->d, loc, "%s", MARK);
+    cg->d->out = saved;
+    cg->d->nerrors = nerrors;
+    cg->d->last_code = last;
+    fclose(mem);
+    const char *mark = text ? strstr(text, MARK) : NULL;
+    FILE *out = mark ? open_memstream(&res, &res_len) : NULL;
+    if (out) {
+        put_escaped(out, text, (size_t)(mark - text));
+        fwrite(fmt, 1, fmt_len, out);
+        /* bpftrace shows the source only in the "expanded from" notes */
+        const char *notes = mark + 1;
+        for (int line = 0; line < 3 && notes && !with_source; line++) {
+            notes = strchr(notes, '\n');
+            notes = notes ? notes + 1 : NULL;
+        }
+        if (!with_source)
+            fputc('\n', out);
+        if (notes)
+            put_escaped(out, notes, strlen(notes));
+        fclose(out);
+    }
+    free(text);
+    return res;
+}
+
+/* system(fmt, ...) and cat(fmt, ...): user space formats the command or
+ * the file name, then runs or reads it. */
+void cg_user_action(struct cg *cg, struct node *call) {
+    int id;
+    struct event_desc *ev = cg_event_new(cg, call->sym == F_CAT ? EV_CAT : EV_SYSTEM, &id);
+    if (!ev)
+        return;
+    ev->fmt = strndup(call->a->str, call->a->len);
+    if (call->sym == F_CAT)
+        ev->top = (uint64_t)cg->sema->max_cat_bytes;
+    cg_send_record(cg, ev, id, call->a->next);
+}
+
+void cg_diagf(struct cg *cg, struct node *call) {
+    int id;
+    struct event_desc *ev = cg_event_new(cg, EV_DIAGF, &id);
+    if (!ev)
+        return;
+    ev->fmt =
+        framed_format(cg, &call->loc, call->sym == F_ERRORF, call->a->str, call->a->len, false);
+    if (!ev->fmt) {
+        cg_error(cg, &call->loc, E_LIMIT, "out of memory");
+        return;
+    }
+    cg_send_record(cg, ev, id, call->a->next);
+}
+
+/* A warning printed when the program reaches this point, with the source
+ * line as a compile-time warning has it. */
+void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg) {
+    int id;
+    struct event_desc *ev = cg_event_new(cg, EV_DIAGF, &id);
+    if (!ev)
+        return;
+    ev->fmt = framed_format(cg, loc, false, msg, strlen(msg), true);
+    if (!ev->fmt) {
+        cg_error(cg, loc, E_LIMIT, "out of memory");
+        return;
+    }
+    cg_send_record(cg, ev, id, NULL);
+}
+
+/* The bytes of s (n of them) and a NUL, as 4-byte stores into the frame. */
+static int literal_in_frame(struct cg *cg, const char *s, size_t n) {
+    int size = (int)((n + 1 + 7) & ~(size_t)7);
+    int off = cg_frame_alloc(cg, size);
+    for (int i = 0; i < size; i += 4) {
+        uint8_t word[4] = {0};
+        for (int j = 0; j < 4 && (size_t)(i + j) < n; j++)
+            word[j] = (uint8_t)s[i + j];
+        int32_t w;
+        memcpy(&w, word, 4);
+        emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, w));
+    }
+    return off;
+}
+
+/* debugf(fmt, ...): bpf_trace_vprintk into the kernel's trace pipe. Each
+ * argument is a u64; a string passes its address in the frame. */
+void cg_debugf(struct cg *cg, struct node *call) {
+    int mark = cg_frame_mark(cg);
+    int nargs = (int)ast_list_len(call->a->next);
+    if (nargs > DEBUGF_MAX_ARGS) {
+        cg_error(cg, &call->loc, E_ARGS, "debugf() takes at most %d arguments after the format",
+                 DEBUGF_MAX_ARGS);
+        return;
+    }
+    int fmt = literal_in_frame(cg, call->a->str, call->a->len);
+    int data = cg_frame_alloc(cg, nargs ? nargs * 8 : 8);
+    int i = 0;
+    for (struct node *a = call->a->next; a; a = a->next, i++) {
+        if (cg_is_mem_type(a->ty)) {
+            int off = cg_mem_value(cg, a);
+            cg_stack_ptr(cg, R1, off);
+            emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, data + i * 8));
+        } else {
+            struct val v = cg_int(cg, a);
+            int reg = cg_val_reg(cg, &v, &a->loc);
+            emit(&cg->e, STX_MEM(BPF_DW, cg->fp, reg, data + i * 8));
+            cg_val_free(cg, &v);
+        }
+    }
+    cg_stack_ptr(cg, R1, fmt);
+    emit(&cg->e, MOV64_IMM(R2, (int32_t)call->a->len + 1));
+    cg_stack_ptr(cg, R3, data);
+    emit(&cg->e, MOV64_IMM(R4, nargs * 8));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_trace_vprintk));
+    cg_frame_release(cg, mark);
+}
