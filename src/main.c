@@ -302,6 +302,13 @@ static int max_strlen(void) {
     return v > 0 && v <= 32768 ? (int)v : 0;
 }
 
+/* bpftrace's max_map_keys setting from the environment; 0 for the default. */
+static int max_map_keys(void) {
+    const char *env = getenv("BPFTRACE_MAX_MAP_KEYS");
+    long v = env ? strtol(env, NULL, 10) : 0;
+    return v > 0 && v <= (1 << 30) ? (int)v : 0;
+}
+
 /* bpftrace's perf_rb_pages setting, from the environment. */
 static int ringbuf_pages(void) {
     const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
@@ -365,6 +372,7 @@ static int run_program(const struct cli *c, const char *text) {
     if (c->dump && strcmp(c->dump, "ast") == 0)
         ast_dump(ast, stdout);
     struct sema_opts so = {.max_strlen = max_strlen(),
+                           .max_map_keys = max_map_keys(),
                            .npositional = c->npositional,
                            .positional = c->positional,
                            .nnamed = c->nnamed,

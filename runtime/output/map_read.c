@@ -7,18 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "rows.h"
 
 static void grow(struct out_entries *e, size_t *cap) {
     size_t ncap = *cap ? *cap * 2 : 64;
-    uint8_t *k = realloc(e->keys, ncap * e->key_size);
-    if (k)
-        e->keys = k;
-    uint8_t *v = realloc(e->vals, ncap * (size_t)e->ncpus * e->val_stride);
-    if (v)
-        e->vals = v;
-    if (!k || !v)
-        abort();
+    size_t vsize = (size_t)e->ncpus * e->val_stride;
+    e->keys = out_big_realloc(e->keys, e->n * e->key_size, ncap, e->key_size);
+    e->vals = out_big_realloc(e->vals, e->n * vsize, ncap, vsize);
     *cap = ncap;
 }
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "hist.h"
 #include "msort.h"
 
@@ -46,7 +47,7 @@ static const uint8_t *entry_val(const struct out_entries *e, size_t i) {
 }
 
 static void build_plain(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
-    r->v = xcalloc(e->n, sizeof(*r->v));
+    r->v = out_big_calloc(e->n, sizeof(*r->v));
     r->n = e->n;
     for (size_t i = 0; i < e->n; i++) {
         struct out_row *row = &r->v[i];

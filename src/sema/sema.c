@@ -264,6 +264,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     out->ct = ctypes_new(out->types, &cto);
     struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
+    out->max_map_keys = opts && opts->max_map_keys > 0 ? opts->max_map_keys : 0;
     int errors_before = d->nerrors;
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
