@@ -4,10 +4,29 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "bigmem.h"
 #include "rows.h"
 
 static bool is_array(const struct map_desc *d) {
     return d->bpf_type == BPF_MAP_TYPE_ARRAY || d->bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* One system call for the keys from *done on; stops at the first key
+ * that fails (deleted meanwhile), which the caller then handles alone.
+ * Returns false when the kernel refuses batches for the map. Batched
+ * updates take no BPF_EXIST: a key deleted meanwhile comes back as zero. */
+static bool batch(const struct map_desc *d, const struct out_entries *e, const void *vals, bool del,
+                  size_t *done) {
+    DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
+    uint32_t count = (uint32_t)(e->n - *done);
+    const uint8_t *keys = e->keys + *done * e->key_size;
+    int rc = del ? bpf_map_delete_batch(d->fd, keys, &count, NULL)
+                 : bpf_map_update_batch(d->fd, keys, vals, &count, &opts);
+    /* only a key that failed on the way leaves a meaningful count */
+    if (rc != 0 && errno != ENOENT)
+        return false;
+    *done += count <= e->n - *done ? count : 0;
+    return true;
 }
 
 /* Keys are collected first: deleting while walking would restart the walk. */
@@ -18,15 +37,21 @@ static int each_key(const struct map_desc *d, bool del) {
         out_entries_free(&e);
         return err;
     }
-    void *zero = calloc((size_t)e.ncpus, e.val_stride);
-    if (!zero)
-        abort();
-    for (size_t i = 0; i < e.n && !err; i++) {
+    size_t vsize = (size_t)e.ncpus * e.val_stride;
+    /* update_batch wants one value per key */
+    void *zero = out_big_calloc(del ? 1 : e.n, vsize);
+    size_t i = 0;
+    bool batches = true;
+    while (i < e.n && !err) {
+        batches = batches && batch(d, &e, zero, del, &i);
+        if (i == e.n)
+            break;
         const uint8_t *key = e.keys + i * e.key_size;
         int rc = del ? bpf_map_delete_elem(d->fd, key)
                      : bpf_map_update_elem(d->fd, key, zero, BPF_EXIST);
         if (rc != 0 && errno != ENOENT)
             err = -errno;
+        i++;
     }
     free(zero);
     out_entries_free(&e);
