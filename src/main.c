@@ -28,6 +28,7 @@ struct cli {
     const char *dump;        /* -d ast | bpf */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run;
+    bool codegen_only;              /* --mode codegen */
     bool no_ringbuf;                /* --no-feature ringbuf */
     struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
     struct cg_opts cg;
@@ -83,6 +84,7 @@ static void usage(FILE *out) {
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --unsafe       accepted for bpftrace compatibility (no effect)\n"
           "    --dry-run      compile, load and attach, then exit\n"
+          "    --mode codegen compile only: stop before loading anything\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    --usdt-file-activation\n"
           "                   activate usdt semaphores based on file path\n"
@@ -108,8 +110,28 @@ enum {
     OPT_USDT_FILE_ACTIVATION,
     OPT_FLAMEGRAPH,
     OPT_SPEEDSCOPE,
-    OPT_UNSAFE
+    OPT_UNSAFE,
+    OPT_MODE
 };
+
+/* --mode: bpftrace's developer modes; codegen (compile, load nothing) is
+ * the one trawk has, for measuring compile time alone. */
+static int set_mode(struct cli *c, const char *mode) {
+    static const char *const known[] = {"compiler-bench", "bench", "test", "format"};
+    if (strcmp(mode, "codegen") == 0) {
+        c->codegen_only = true;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(mode, known[i]) == 0) {
+            fprintf(stderr, "ERROR: --mode %s is not supported by trawk\n", mode);
+            return -1;
+        }
+    fputs("ERROR: USAGE: --mode can only be 'codegen', 'compiler-bench', 'bench', 'test' or "
+          "'format'.\n",
+          stderr);
+    return -1;
+}
 
 /* -f: bpftrace's text, or folded stacks (flamegraph.pl's input). */
 static int set_format(struct cli *c, const char *format) {
@@ -153,6 +175,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"list", no_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"mode", required_argument, NULL, OPT_MODE},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
@@ -223,6 +246,10 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;
+            break;
+        case OPT_MODE:
+            if (set_mode(c, optarg) < 0)
+                return -1;
             break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */
@@ -394,7 +421,7 @@ static int run_program(const struct cli *c, const char *text) {
         rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;
     if (rc == 0 && c->dump && strcmp(c->dump, "bpf") == 0)
         disasm_manifest(&m, stdout);
-    if (rc == 0) {
+    if (rc == 0 && !c->codegen_only) {
         FILE *out = stdout;
         if (c->output_path && !(out = fopen(c->output_path, "w"))) {
             fprintf(stderr, "ERROR: failed to open output file '%s': %s\n", c->output_path,
