@@ -297,6 +297,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     free(pvs);
     free(pus);
     free(s.minfo);
+    free(s.map_slots);
     return d->nerrors > errors_before ? -1 : 0;
 }
 
