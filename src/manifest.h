@@ -147,6 +147,7 @@ struct prog_desc {
     struct attach_target *targets;
     int ntargets;
     struct loc loc; /* the probe's attach point list, for attach errors */
+    int nblocks;    /* probe blocks merged into this program (one target), 1 otherwise */
 };
 
 struct manifest {
