@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bigmem.h"
 #include "rows.h"
@@ -58,10 +59,31 @@ static int each_key(const struct map_desc *d, bool del) {
     return err;
 }
 
+/* clear() unsets a packed scalar, zero() keeps it set; both make it 0. */
+static int packed_reset(const struct map_desc *d, bool unset) {
+    uint8_t *pack = calloc(1, d->pack_size);
+    if (!pack)
+        abort();
+    uint32_t zero = 0;
+    int err = bpf_map_lookup_elem(d->fd, &zero, pack) == 0 ? 0 : -errno;
+    if (err == 0) {
+        memset(pack + d->pack_off + 8, 0, d->value_size);
+        if (unset)
+            memset(pack + d->pack_off, 0, 8);
+        err = bpf_map_update_elem(d->fd, &zero, pack, BPF_ANY) == 0 ? 0 : -errno;
+    }
+    free(pack);
+    return err;
+}
+
 int out_map_clear(const struct map_desc *d) {
+    if (d->packed)
+        return packed_reset(d, true);
     return each_key(d, !is_array(d));
 }
 
 int out_map_zero(const struct map_desc *d) {
+    if (d->packed)
+        return packed_reset(d, false);
     return each_key(d, false);
 }

@@ -20,6 +20,9 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CG_STACK_SIZE 512
 /* Programs the kernel runs for one perf event (BPF_TRACE_MAX_PROGS). */
 #define CG_MAX_PROGS_PER_EVENT 64
+/* User maps a script may have before its plain scalars are packed into
+ * one map: the kernel lets a program use 64, and some are internal. */
+#define CG_MAX_MAPS_UNPACKED 48
 /* The largest frame .scratch can hold: the kernel's limit on per-CPU values. */
 #define CG_SCRATCH_SIZE 32768
 /* With a scratch frame, where r9 is kept on the real stack for callbacks. */

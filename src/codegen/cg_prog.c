@@ -100,6 +100,43 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     return idx;
 }
 
+/* A plain scalar (@x = v, no key, no aggregation, no declaration) can
+ * share one array map with the others. */
+static bool packable(const struct map_desc *md) {
+    return md->is_user && md->is_scalar && md->bpf_type == BPF_MAP_TYPE_HASH && md->val_ty &&
+           md->val_ty->kind != T_AGG && md->value_size <= 4096;
+}
+
+/* Beyond what one program may use (64 maps, with room for the internal
+ * ones), the plain scalars go into one array map, ".scalars", each as a
+ * u64 "set" flag and its value; they still print as maps of their own. */
+static int pack_scalars(struct cg *cg) {
+    struct manifest *m = cg->m;
+    if (m->nmaps <= CG_MAX_MAPS_UNPACKED)
+        return 0;
+    uint32_t size = 0;
+    for (int i = 0; i < m->nmaps; i++)
+        if (packable(&m->maps[i]))
+            size += 8 + ((m->maps[i].value_size + 7) & ~7u);
+    if (size == 0)
+        return 0;
+    int pack = add_map(m, ".scalars", BPF_MAP_TYPE_ARRAY, 4, size, 1);
+    if (pack < 0)
+        return -1;
+    uint32_t off = 0;
+    for (int i = 0; i < m->nmaps; i++) {
+        struct map_desc *md = &m->maps[i];
+        if (!packable(md))
+            continue;
+        md->packed = true;
+        md->pack = pack;
+        md->pack_off = off;
+        md->pack_size = size;
+        off += 8 + ((md->value_size + 7) & ~7u);
+    }
+    return 0;
+}
+
 static int layout_maps(struct cg *cg) {
     struct manifest *m = cg->m;
     cg->map_index = calloc((size_t)cg->sema->nmaps + 1, sizeof(int));
@@ -111,6 +148,8 @@ static int layout_maps(struct cg *cg) {
         if (cg->map_index[i] < 0)
             rc = -1;
     }
+    if (rc == 0 && pack_scalars(cg) < 0)
+        rc = -1;
     /* a perf event array gets one slot per CPU from the runtime (max_entries 0) */
     m->ringbuf_map = cg->perf_buffer
                          ? add_map(m, ".events", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0)
