@@ -4,7 +4,11 @@ every block in source order, each with its own variable and predicate;
 return ends its block only; exit() in block 50 lets the rest of that
 event's blocks run, as separate programs would (their counts are kept,
 their printf records, sent after the exit, dropped); then @c, one each."""
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import linecheck  # noqa: E402
 
 want = []
 for i in range(100):
@@ -15,11 +19,4 @@ for i in range(100):
         continue
     want.append("b%d %d" % (i, v))
 want += ["", ""] + ["@c[%d]: 1" % i for i in range(100)]
-got = open(sys.argv[1]).read().split("\n")
-if got and got[-1] == "":
-    got.pop()
-if got != want:
-    for i, (a, b) in enumerate(zip(got, want)):
-        if a != b:
-            sys.exit("line %d: got %r, want %r" % (i + 1, a, b))
-    sys.exit("got %d lines, want %d" % (len(got), len(want)))
+linecheck.check(sys.argv[1], want)
