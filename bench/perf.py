@@ -73,7 +73,7 @@ def many_maps(n):
 
 
 def many_blocks(n):
-    return "\n".join("tracepoint:syscalls:sys_enter_getppid { @c%d = count(); }" % i
+    return "\n".join("tracepoint:syscalls:sys_enter_getppid { @c[%d] = count(); }" % i
                      for i in range(n)) + "\ninterval:ms:200 { exit(); }\n"
 
 
