@@ -195,8 +195,8 @@ def throughput(tool, tmp, calls):
     count = [0]
 
     def reader():
-        for _ in iter(p.stdout.readline, b""):
-            count[0] += 1
+        for line in iter(p.stdout.readline, b""):
+            count[0] += line.strip().isdigit()  # not the blank lines of the exit dump
     th = threading.Thread(target=reader, daemon=True)
     th.start()
     start = time.monotonic()
