@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "output/output.h"
+#include "prom_server.h"
 #include "rt_internal.h"
 
 struct rt_events {
@@ -52,8 +53,11 @@ static int on_record(void *ctx, void *data, size_t size) {
     e = &ev->m->events[h.event_id];
     if (e->kind == EV_EXIT)
         handle_exit(ev, e, data, size);
-    else
+    else {
+        rt_prom_lock();
         out_event(ev->out, ev->m, data, (uint32_t)size);
+        rt_prom_unlock();
+    }
     /* 0 even after exit(): a non-zero return would leave the rest of the
      * batch in the buffer, to be printed after END. */
     return 0;
@@ -144,6 +148,18 @@ void rt_events_drain(struct rt_events *ev) {
 void rt_events_set_discard(struct rt_events *ev, bool discard) {
     if (ev)
         ev->discard = discard;
+}
+
+FILE *rt_events_swap_out(struct rt_events *ev, FILE *out) {
+    FILE *old = ev ? ev->out : NULL;
+    if (ev)
+        ev->out = out;
+    return old;
+}
+
+void rt_events_clear_exit(struct rt_events *ev) {
+    if (ev)
+        ev->exit_seen = false, ev->exit_code = 0, ev->discard = false;
 }
 
 bool rt_events_exit_requested(const struct rt_events *ev, int *code) {

@@ -111,6 +111,11 @@ void rt_events_drain(struct rt_events *ev);
 /* After exit(): records are read but dropped, as bpftrace drops what
  * arrives between exit() and detaching. */
 void rt_events_set_discard(struct rt_events *ev, bool discard);
+/* Sends the output to out from now on; returns the previous stream (bench
+ * and test runs capture or drop what each block prints). */
+FILE *rt_events_swap_out(struct rt_events *ev, FILE *out);
+/* Forgets an exit() seen, for the next test block. */
+void rt_events_clear_exit(struct rt_events *ev);
 /* True once an exit() record was seen; *code gets its argument. */
 bool rt_events_exit_requested(const struct rt_events *ev, int *code);
 /* Prints "Lost N events" on stderr when the lost counter grew since the last call. */
@@ -123,12 +128,14 @@ uint64_t rt_events_lost_total(const struct rt_events *ev);
 /* Installs SIGINT/SIGTERM handlers (without SA_RESTART, so a blocked poll
  * returns EINTR) and clears the flag; save keeps the handlers to restore. */
 struct rt_sigsave {
-    struct sigaction sigint, sigterm, sigpipe;
+    struct sigaction sigint, sigterm, sigpipe, sigusr1;
 };
 void rt_signals_install(struct rt_sigsave *save);
 void rt_signals_restore(const struct rt_sigsave *save);
 bool rt_stop_requested(void);
 /* Ends the event loop as a signal would (the output's reader went away). */
 void rt_request_stop(void);
+/* Whether SIGUSR1 arrived since the last call (self:signal probes run then). */
+bool rt_sigusr1_take(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <poll.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -16,6 +17,8 @@
 #include "child.h"
 #include "output/output.h"
 #include "output/stack.h"
+#include "notify.h"
+#include "prom_server.h"
 #include "rt_internal.h"
 #include "runtime.h"
 
@@ -29,9 +32,11 @@ struct session {
     const struct rt_opts *opts;
     struct diag *d;
     struct rt_events *ev;
-    int pidfd;     /* of opts->pid, -1 for none */
-    int nattached; /* targets attached to kernel events, not BEGIN/END */
-    int nfired;    /* BEGIN and END programs */
+    int pidfd;                    /* of opts->pid, -1 for none */
+    int nattached;                /* targets attached to kernel events, not BEGIN/END */
+    int nfired;                   /* BEGIN and END programs */
+    int nkept;                    /* targets --probe-filter kept */
+    int nidle[RT_PHASE_TEST + 1]; /* targets of each phase that this mode does not run */
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -51,6 +56,31 @@ static int run_phase(struct session *s, enum rt_phase phase) {
     return 0;
 }
 
+/* --probe-filter keeps the probes whose name it matches, and always BEGIN,
+ * END and self:signal, as bpftrace's does. */
+static bool filtered_out(const struct session *s, const struct rt_target *rt,
+                         const struct rt_attach_ops *ops) {
+    if (!s->opts->probe_filter || ops->phase == RT_PHASE_BEFORE || ops->phase == RT_PHASE_AFTER ||
+        ops->phase == RT_PHASE_SIGNAL)
+        return false;
+    return regexec(s->opts->probe_filter, rt_target_name(rt), 0, NULL, 0) != 0;
+}
+
+/* Whether the mode runs blocks of this phase at all. */
+static bool phase_in_mode(enum rt_mode mode, enum rt_phase phase) {
+    switch (phase) {
+    case RT_PHASE_BENCH:
+        return mode == RT_MODE_BENCH;
+    case RT_PHASE_TEST:
+        return mode == RT_MODE_TEST;
+    case RT_PHASE_ATTACH:
+    case RT_PHASE_SIGNAL:
+        return mode == RT_MODE_RUN;
+    default:
+        return true;
+    }
+}
+
 static int attach_one(struct session *s, struct rt_target *rt) {
     const struct rt_attach_ops *ops = rt_attach_ops(rt->t->kind);
 
@@ -59,8 +89,19 @@ static int attach_one(struct session *s, struct rt_target *rt) {
                    "Unable to attach probe: %s: unsupported probe type", rt_target_name(rt));
         return -1;
     }
+    if (filtered_out(s, rt, ops))
+        return 0;
+    s->nkept++;
+    if (!phase_in_mode(s->opts->mode, ops->phase)) {
+        s->nidle[ops->phase]++;
+        return 0;
+    }
     if (ops->phase != RT_PHASE_ATTACH) {
-        s->nfired++;
+        /* self:signal blocks count as attached: tracing goes on for them */
+        if (ops->phase == RT_PHASE_SIGNAL)
+            s->nattached++;
+        else
+            s->nfired++;
         return 0;
     }
     if (ops->attach(rt, s->d) < 0)
@@ -82,6 +123,19 @@ static int attach_all(struct session *s) {
         if (attach_one(s, &s->st.targets[i]) < 0)
             return -1;
     }
+    if (s->nkept == 0) {
+        if (!s->opts->quiet)
+            fprintf(s->opts->out, "No probes to attach\n");
+        return -1;
+    }
+    if (s->opts->mode == RT_MODE_RUN && s->nattached + s->nfired == 0) {
+        diag_plain_error(
+            s->d, E_UNKNOWN_PROBE, "%s",
+            s->nidle[RT_PHASE_TEST]    ? "No probes attached; use --test to run test probes."
+            : s->nidle[RT_PHASE_BENCH] ? "No probes attached; use --bench to run benchmark probes."
+                                       : "Attachment failed for all probes.");
+        return -1;
+    }
     return 0;
 }
 
@@ -90,6 +144,9 @@ static void announce(const struct session *s) {
 
     if (!s->opts->quiet)
         fprintf(stderr, "Attached %d probe%s\n", n, n == 1 ? "" : "s");
+    char state[64];
+    snprintf(state, sizeof(state), "READY=1\nSTATUS=Tracing with %d probe%s", n, n == 1 ? "" : "s");
+    rt_notify(state);
     /* bpftrace's test harness waits for this line before triggering events. */
     if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
         fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
@@ -112,6 +169,8 @@ static void event_loop(struct session *s) {
         int n = rt_events_poll(s->ev, s->nattached || s->pidfd >= 0 ? POLL_TIMEOUT_MS : 0);
 
         rt_events_check_lost(s->ev);
+        if (rt_sigusr1_take() && run_phase(s, RT_PHASE_SIGNAL) < 0)
+            return;
         if (rt_events_exit_requested(s->ev, &code))
             return;
         if (n == 0 && s->nattached == 0 && s->pidfd < 0)
@@ -131,6 +190,7 @@ static void event_loop(struct session *s) {
 static int finish(struct session *s) {
     int code = 0;
 
+    rt_notify("STOPPING=1\nSTATUS=Stopping");
     rt_detach_all(&s->st);
     /* Records that raced with exit() are dropped, as in bpftrace; after a
      * signal, what was already sent is still shown. */
@@ -144,21 +204,55 @@ static int finish(struct session *s) {
     if (rt_events_lost_total(s->ev) > 0)
         fprintf(stderr, "WARNING: Total lost event count: %llu\n",
                 (unsigned long long)rt_events_lost_total(s->ev));
-    out_dump_maps(s->opts->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
+    rt_prom_lock();
+    if (s->opts->mode == RT_MODE_RUN)
+        out_dump_maps(s->opts->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
+    else /* bench and test runs end with the blank lines but no maps, as bpftrace's */
+        fputs("\n\n", s->opts->out);
+    rt_prom_unlock();
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */
     return rt_events_exit_requested(s->ev, &code) ? code : 0;
 }
 
+/* --mode bench/test: BEGIN (its output dropped, as bpftrace's), the
+ * blocks one after the other, then END and the maps as after tracing. */
+static int run_blocks(struct session *s) {
+    enum rt_phase phase = s->opts->mode == RT_MODE_BENCH ? RT_PHASE_BENCH : RT_PHASE_TEST;
+    int rc, code;
+
+    rt_events_set_discard(s->ev, true);
+    if (run_phase(s, RT_PHASE_BEFORE) < 0)
+        return 1;
+    rt_events_drain(s->ev);
+    rt_events_clear_exit(s->ev);
+    rc = rt_bench_run(&s->st, phase, s->ev, s->opts->out, s->d);
+    if (rc < 0)
+        return 1;
+    if (getenv("__BPFTRACE_NOTIFY_PROBES_ATTACHED")) {
+        fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+        fflush(stdout);
+    }
+    code = finish(s);
+    return rc ? rc : code;
+}
+
 static int run_loaded(struct session *s) {
     if (rt_events_open(s->m, s->opts->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
         return 1;
+    if (s->opts->mode != RT_MODE_RUN) {
+        if (attach_all(s) < 0)
+            return 1;
+        return s->opts->dry_run ? 0 : run_blocks(s);
+    }
     if (!s->opts->dry_run && run_phase(s, RT_PHASE_BEFORE) < 0)
         return 1;
     if (attach_all(s) < 0)
         return 1;
     if (s->opts->dry_run)
         return 0;
+    if (s->opts->prometheus && rt_prom_start(s->opts->prometheus, s->m, s->d) < 0)
+        return 1;
     announce(s);
     if (s->opts->child && rt_child_release(s->opts->child) < 0) {
         diag_plain_error(s->d, E_IO, "Failed to start the child: %s", strerror(errno));
@@ -204,6 +298,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         s.pidfd = (int)syscall(SYS_pidfd_open, opts->pid, 0);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);
+    rt_prom_stop();
     rt_detach_all(&s.st);
     rt_events_close(s.ev);
     if (s.pidfd >= 0)

@@ -13,6 +13,13 @@
 
 struct rt_child;
 
+/* --mode: what the run does with the programs. */
+enum rt_mode {
+    RT_MODE_RUN,   /* attach and trace (bench: and test: blocks are ignored) */
+    RT_MODE_BENCH, /* time every bench: block */
+    RT_MODE_TEST,  /* run every test: block and report */
+};
+
 struct rt_opts {
     FILE *out;              /* program output (stdout or -o FILE) */
     bool quiet;             /* -q: no "Attached N probes" */
@@ -22,6 +29,10 @@ struct rt_opts {
     int pid;                /* -p/-c: stop when this process exits, 0 for none */
     struct rt_child *child; /* -c: released once the probes are attached, NULL for none */
     struct out_dump_opts dump; /* the map dump at exit: folded stacks, flame graph files */
+    const char *prometheus;    /* --prometheus HOST:PORT: serve the maps at /metrics */
+    enum rt_mode mode;
+    const void *probe_filter; /* --probe-filter: a compiled regex_t; probes whose name it
+                                 does not match are not attached (begin/end always are) */
 };
 
 /* Whether the kernel has BPF ring buffers (5.8+); without them events go

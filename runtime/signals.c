@@ -1,14 +1,19 @@
-/* Ctrl-C and SIGTERM end the event loop. The handler only sets a flag; the
- * loop notices it because the blocked epoll_wait returns EINTR (the handler
- * is installed without SA_RESTART) or at the next poll timeout. */
+/* Ctrl-C and SIGTERM end the event loop; SIGUSR1 runs self:signal blocks. The handler only sets a
+ * flag; the loop notices it because the blocked epoll_wait returns EINTR (the handler is installed
+ * without SA_RESTART) or at the next poll timeout. */
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "rt_internal.h"
 
-/* The only mutable global of the runtime: a signal handler has nowhere else to write. */
-static volatile sig_atomic_t stop_flag;
+/* The only mutable globals of the runtime: a signal handler has nowhere else to write. */
+static volatile sig_atomic_t stop_flag, usr1_flag;
+
+static void on_usr1(int sig) {
+    (void)sig;
+    usr1_flag = 1;
+}
 
 static void on_stop_signal(int sig) {
     (void)sig;
@@ -25,6 +30,10 @@ void rt_signals_install(struct rt_sigsave *save) {
     stop_flag = 0;
     sigaction(SIGINT, &sa, &save->sigint);
     sigaction(SIGTERM, &sa, &save->sigterm);
+    /* as bpftrace: SIGUSR1 runs the self:signal:SIGUSR1 blocks, never kills */
+    sa.sa_handler = on_usr1;
+    usr1_flag = 0;
+    sigaction(SIGUSR1, &sa, &save->sigusr1);
     /* A closed output pipe (trawk ... | head) must end tracing through the
      * normal exit, which detaches quickly, not kill the process: the kernel
      * would then detach the probes one grace period at a time. */
@@ -36,6 +45,14 @@ void rt_signals_restore(const struct rt_sigsave *save) {
     sigaction(SIGINT, &save->sigint, NULL);
     sigaction(SIGTERM, &save->sigterm, NULL);
     sigaction(SIGPIPE, &save->sigpipe, NULL);
+    sigaction(SIGUSR1, &save->sigusr1, NULL);
+}
+
+bool rt_sigusr1_take(void) {
+    if (!usr1_flag)
+        return false;
+    usr1_flag = 0;
+    return true;
 }
 
 void rt_request_stop(void) {

@@ -15,13 +15,41 @@ static bool type_selected(const char *ptype, const struct provider *p, bool expl
     return !explicit_only && fnmatch(ptype, p->name, 0) == 0;
 }
 
-int list_probes(const char *glob, FILE *out) {
-    if (!glob || !*glob)
-        glob = "*";
+static int cmp_line(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* bpftrace prints its matches as one sorted set: lines of text, sorted and
+ * without repeats, to out. */
+static void print_sorted(char *text, FILE *out) {
+    size_t n = 0, cap = 0;
+    char **lines = NULL;
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        if (n == cap) {
+            char **bigger = realloc(lines, sizeof(*lines) * (cap = cap ? cap * 2 : 256));
+            if (!bigger)
+                break;
+            lines = bigger;
+        }
+        lines[n++] = line;
+    }
+    if (n > 1)
+        qsort(lines, n, sizeof(*lines), cmp_line);
+    for (size_t i = 0; i < n; i++)
+        if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+            fprintf(out, "%s\n", lines[i]);
+    free(lines);
+}
+
+/* One pattern: "type:rest", or a bare pattern matched against what
+ * follows the type in every type's probes ("*sleep*"). */
+static int list_one(const char *glob, FILE *out) {
     const char *colon = strchr(glob, ':');
-    char *ptype = colon ? strndup(glob, colon - glob) : strdup(glob);
-    const char *rest = colon && colon[1] ? colon + 1 : "*";
+    char *ptype = colon ? strndup(glob, (size_t)(colon - glob)) : strdup("*");
+    const char *rest = colon ? (colon[1] ? colon + 1 : "*") : glob;
     int rc = 0;
+    if (!ptype)
+        return -1;
     for (int k = 0; k < PK__COUNT; k++) {
         const struct provider *p = provider_get((enum probe_kind)k);
         bool named = type_selected(ptype, p, true);
@@ -29,5 +57,26 @@ int list_probes(const char *glob, FILE *out) {
             rc = -1;
     }
     free(ptype);
+    return rc;
+}
+
+int list_probes(const char *glob, FILE *out) {
+    char *text = NULL, *patterns = strdup(glob && *glob ? glob : "*");
+    size_t len = 0;
+    int rc = 0;
+    FILE *all = patterns ? open_memstream(&text, &len) : NULL;
+    if (!all) {
+        free(patterns);
+        return -1;
+    }
+    /* "a,b" lists both, as bpftrace */
+    char *save = NULL;
+    for (char *g = strtok_r(patterns, ",", &save); g; g = strtok_r(NULL, ",", &save))
+        if (list_one(g, all) < 0)
+            rc = -1;
+    fclose(all);
+    print_sorted(text, out);
+    free(text);
+    free(patterns);
     return rc;
 }

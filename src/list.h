@@ -5,7 +5,9 @@
 #include <stdio.h>
 
 /* Prints every probe matching glob ("provider:rest", fnmatch * and ?) the
- * way bpftrace -l does, e.g. "tracepoint:syscalls:sys_enter_openat". A
+ * way bpftrace -l does, sorted and without repeats, e.g.
+ * "tracepoint:syscalls:sys_enter_openat"; "a,b" lists both and a pattern
+ * without ':' matches the probes of every type after their type. A
  * NULL or empty glob lists all tracepoints (bpftrace does not list begin,
  * end, interval or profile then). Returns 0, or -1 after printing an error
  * to stderr when tracefs is unavailable. */

@@ -2,6 +2,7 @@
  * parse -> sema -> codegen -> runtime, and maps failures to exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +18,7 @@
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
-
-#define TRAWK_VERSION "v0.1.0"
+#include "sys/features.h"
 
 struct cli {
     const char *program_text; /* -e */
@@ -31,6 +31,7 @@ struct cli {
     bool codegen_only;              /* --mode codegen */
     bool no_ringbuf;                /* --no-feature ringbuf */
     struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
+    const char *prometheus;         /* --prometheus HOST:PORT */
     struct cg_opts cg;
     const char **include_dirs; /* -I */
     int ninclude_dirs;
@@ -40,10 +41,14 @@ struct cli {
     char **positional;
     int nnamed; /* --name=value after "--", for getopt() */
     char **named;
-    int pid;                /* -p */
-    const char *child_cmd;  /* -c */
-    struct rt_child *child; /* started from child_cmd */
-    int pidfd;              /* of pid or the child, -1 for none */
+    int pid;                  /* -p */
+    const char *child_cmd;    /* -c */
+    struct rt_child *child;   /* started from child_cmd */
+    int pidfd;                /* of pid or the child, -1 for none */
+    bool info;                /* --info */
+    enum rt_mode mode;        /* --mode, --bench, --test */
+    const char *probe_filter; /* --probe-filter REGEX */
+    regex_t filter_re;
 };
 
 /* Named program options (getopt()) follow the first "--"; getopt_long
@@ -77,6 +82,8 @@ static void usage(FILE *out) {
           "                   also write an SVG flame graph of the maps keyed by stacks\n"
           "    --speedscope FILE.json\n"
           "                   also write them as a speedscope profile\n"
+          "    --prometheus HOST:PORT\n"
+          "                   serve the maps as Prometheus metrics at http://HOST:PORT/metrics\n"
           "    -I DIR         add the directory to the include search path\n"
           "    --include FILE add an #include file before preprocessing\n"
           "    -p PID         enable USDT probes on PID\n"
@@ -84,10 +91,15 @@ static void usage(FILE *out) {
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --unsafe       accepted for bpftrace compatibility (no effect)\n"
           "    --dry-run      compile, load and attach, then exit\n"
-          "    --mode codegen compile only: stop before loading anything\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    --usdt-file-activation\n"
           "                   activate usdt semaphores based on file path\n"
+          "    --info         print information about kernel BPF support\n"
+          "    --mode MODE    'bench' (run bench: probes) or 'test' (run test: probes),\n"
+          "                   'codegen' (compile only: stop before loading anything)\n"
+          "    --bench, --test  the same as --mode bench, --mode test\n"
+          "    --probe-filter REGEX\n"
+          "                   only run probes whose name matches REGEX\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -110,27 +122,43 @@ enum {
     OPT_USDT_FILE_ACTIVATION,
     OPT_FLAMEGRAPH,
     OPT_SPEEDSCOPE,
+    OPT_PROMETHEUS,
     OPT_UNSAFE,
-    OPT_MODE
+    OPT_INFO,
+    OPT_MODE,
+    OPT_BENCH,
+    OPT_TEST,
+    OPT_PROBE_FILTER,
 };
 
-/* --mode: bpftrace's developer modes; codegen (compile, load nothing) is
- * the one trawk has, for measuring compile time alone. */
+/* --mode: bpftrace's bench and test modes, and codegen (compile, load
+ * nothing: compile time alone); its other compiler modes have no
+ * counterpart here. */
 static int set_mode(struct cli *c, const char *mode) {
-    static const char *const known[] = {"compiler-bench", "bench", "test", "format"};
-    if (strcmp(mode, "codegen") == 0) {
+    if (strcmp(mode, "codegen") == 0)
         c->codegen_only = true;
-        return 0;
+    else if (strcmp(mode, "bench") == 0)
+        c->mode = RT_MODE_BENCH;
+    else if (strcmp(mode, "test") == 0)
+        c->mode = RT_MODE_TEST;
+    else {
+        fprintf(stderr, "ERROR: Invalid mode: %s (trawk knows 'bench', 'test' and 'codegen')\n",
+                mode);
+        return -1;
     }
-    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
-        if (strcmp(mode, known[i]) == 0) {
-            fprintf(stderr, "ERROR: --mode %s is not supported by trawk\n", mode);
-            return -1;
-        }
-    fputs("ERROR: USAGE: --mode can only be 'codegen', 'compiler-bench', 'bench', 'test' or "
-          "'format'.\n",
-          stderr);
-    return -1;
+    return 0;
+}
+
+static int set_probe_filter(struct cli *c, const char *re) {
+    int err = regcomp(&c->filter_re, re, REG_EXTENDED | REG_NOSUB);
+    if (err) {
+        char why[256];
+        regerror(err, &c->filter_re, why, sizeof(why));
+        fprintf(stderr, "ERROR: Invalid --probe-filter regex '%s': %s\n", re, why);
+        return -1;
+    }
+    c->probe_filter = re;
+    return 0;
 }
 
 /* -f: bpftrace's text, or folded stacks (flamegraph.pl's input). */
@@ -175,14 +203,19 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"list", no_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-        {"mode", required_argument, NULL, OPT_MODE},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
         {"flamegraph", required_argument, NULL, OPT_FLAMEGRAPH},
         {"speedscope", required_argument, NULL, OPT_SPEEDSCOPE},
+        {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
+        {"info", no_argument, NULL, OPT_INFO},
+        {"mode", required_argument, NULL, OPT_MODE},
+        {"bench", no_argument, NULL, OPT_BENCH},
+        {"test", no_argument, NULL, OPT_TEST},
+        {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
         {NULL, 0, NULL, 0},
     };
     argc = split_named(argc, argv, c);
@@ -231,6 +264,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_SPEEDSCOPE:
             c->exit_dump.speedscope_path = optarg;
             break;
+        case OPT_PROMETHEUS:
+            c->prometheus = optarg;
+            break;
         case 'I':
             if (push_arg(&c->include_dirs, &c->ninclude_dirs, optarg) < 0)
                 return -1;
@@ -247,8 +283,19 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_DRY_RUN:
             c->dry_run = true;
             break;
+        case OPT_INFO:
+            c->info = true;
+            break;
         case OPT_MODE:
             if (set_mode(c, optarg) < 0)
+                return -1;
+            break;
+        case OPT_BENCH:
+        case OPT_TEST:
+            c->mode = opt == OPT_BENCH ? RT_MODE_BENCH : RT_MODE_TEST;
+            break;
+        case OPT_PROBE_FILTER:
+            if (set_probe_filter(c, optarg) < 0)
                 return -1;
             break;
         case OPT_NO_FEATURE:
@@ -274,10 +321,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
-    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it */
+    /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it;
+     * an existing file is a script whose probes are listed, as in bpftrace */
     if (c->list && !c->program_text && optind < argc) {
-        c->list_glob = argv[optind++];
-    } else if (!c->program_text && !c->list) {
+        if (access(argv[optind], F_OK) == 0)
+            c->script_path = argv[optind++];
+        else
+            c->list_glob = argv[optind++];
+    } else if (!c->program_text && !c->list && !c->info) {
         if (optind >= argc) {
             usage(stderr);
             return -1;
@@ -344,9 +395,16 @@ static int ringbuf_pages(void) {
 }
 
 static void list_program_probes(const struct sema_out *s) {
-    for (int u = 0; u < s->nunits; u++)
-        for (int t = 0; t < s->units[u].ntargets; t++)
-            printf("%s\n", s->units[u].targets[t].name);
+    for (int u = 0; u < s->nunits; u++) {
+        for (int t = 0; t < s->units[u].ntargets; t++) {
+            const struct attach_target *at = &s->units[u].targets[t];
+            const struct provider *p = provider_get(at->kind);
+            if (p && p->list_target)
+                p->list_target(at, stdout);
+            else
+                printf("%s\n", at->name);
+        }
+    }
 }
 
 /* The directory of the script for #include "...": the current one for -e and stdin. */
@@ -435,7 +493,10 @@ static int run_program(const struct cli *c, const char *text) {
                                  .ringbuf_pages = ringbuf_pages(),
                                  .pid = c->pid,
                                  .child = c->child,
-                                 .dump = c->exit_dump};
+                                 .dump = c->exit_dump,
+                                 .prometheus = c->prometheus,
+                                 .mode = c->mode,
+                                 .probe_filter = c->probe_filter ? &c->filter_re : NULL};
             ro.dump.title = c->script_path ? c->script_path : c->program_text;
             rc = rt_run(&m, &ro, &d);
             if (out != stdout)
@@ -474,7 +535,17 @@ int main(int argc, char **argv) {
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
-    if (c.list && !c.program_text) {
+    provider_set_list_verbose(c.verbose);
+    if (c.info) {
+        features_report(stdout, TRAWK_VERSION);
+        return 0;
+    }
+    if (c.list && !c.program_text && !c.script_path) {
+        if (c.list_glob && strchr(c.list_glob, '.') && !strpbrk(c.list_glob, ":*"))
+            fprintf(stderr,
+                    "WARNING: It appears that '%s' is a filename but the file does not exist. "
+                    "Treating '%s' as a search pattern.\n",
+                    c.list_glob, c.list_glob);
         provider_set_pid(c.pid);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
@@ -487,6 +558,8 @@ int main(int argc, char **argv) {
     int rc = text ? run_program(&c, text) : 1;
     free(text);
     end_process(&c);
+    if (c.probe_filter)
+        regfree(&c.filter_re);
     free(c.include_dirs);
     free(c.include_files);
     return rc;

@@ -22,6 +22,13 @@ enum probe_kind {
     PK_UPROBE,
     PK_URETPROBE,
     PK_USDT,
+    PK_SOFTWARE,
+    PK_HARDWARE,
+    PK_WATCHPOINT,
+    PK_SELF,
+    PK_BENCH,
+    PK_TEST,
+    PK_ITER,
     PK__COUNT,
 };
 
@@ -96,13 +103,14 @@ struct event_desc {
  * provider fills only the fields of its kind and leaves the rest zero/NULL,
  * so the runtime reads fields and never parses text. */
 struct target_spec {
-    char *category;  /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
-    char *event;     /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function */
-    char *path;      /* uprobe/usdt: the binary or library */
-    char *symbol;    /* kprobe/uprobe: the function; usdt: provider:name */
-    uint64_t offset; /* kprobe: into symbol; uprobe: the offset in path's file where the
-                        probe sits (symbol then only names it); usdt: the location's */
-    char *args;      /* usdt: the note's operand string ("8@%rbx -4@$5") */
+    char *category;          /* tracepoint: "syscalls"; rawtracepoint/fentry: the module */
+    char *event;             /* tracepoint: "sys_enter_openat"; rawtracepoint/fentry: the function;
+                                iter: the iterator ("task") */
+    char *path;              /* uprobe/usdt: the binary or library */
+    char *symbol;            /* kprobe/uprobe: the function; usdt: provider:name */
+    uint64_t offset;         /* kprobe: into symbol; uprobe: the offset in path's file where the
+                                probe sits (symbol then only names it); usdt: the location's */
+    char *args;              /* usdt: the note's operand string ("8@%rbx -4@$5") */
     uint64_t ref_ctr_offset; /* uprobe/usdt: the semaphore's file offset, 0 for none */
     int location;            /* usdt: which location of its probe, from 0; "Attached N probes"
                                 counts probes, not locations */
@@ -112,6 +120,9 @@ struct target_spec {
     uint64_t period_ns;      /* interval/profile: fire every period_ns, or ... */
     uint64_t freq_hz;        /* ... freq_hz times a second (exactly one is set) */
     bool every_cpu;          /* perf events: one per online CPU (profile), else the first online */
+    uint32_t perf_type;      /* software/hardware/watchpoint: perf_event_attr.type ... */
+    uint64_t perf_config;    /* ... and .config (watchpoint: the HW_BREAKPOINT_* mode bits) */
+    uint64_t sample_period;  /* software/hardware: fire every this many events */
 };
 
 struct attach_target {

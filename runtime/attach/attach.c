@@ -11,10 +11,21 @@
 #include "attach/attach.h"
 
 static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
-    [PK_BEGIN] = &rt_attach_begin,           [PK_END] = &rt_attach_end,
-    [PK_TRACEPOINT] = &rt_attach_tracepoint, [PK_INTERVAL] = &rt_attach_cpu_clock,
-    [PK_PROFILE] = &rt_attach_cpu_clock,     [PK_UPROBE] = &rt_attach_uprobe,
-    [PK_URETPROBE] = &rt_attach_uprobe,      [PK_USDT] = &rt_attach_usdt,
+    [PK_BEGIN] = &rt_attach_begin,
+    [PK_END] = &rt_attach_end,
+    [PK_TRACEPOINT] = &rt_attach_tracepoint,
+    [PK_INTERVAL] = &rt_attach_cpu_clock,
+    [PK_PROFILE] = &rt_attach_cpu_clock,
+    [PK_UPROBE] = &rt_attach_uprobe,
+    [PK_URETPROBE] = &rt_attach_uprobe,
+    [PK_USDT] = &rt_attach_usdt,
+    [PK_SOFTWARE] = &rt_attach_counter,
+    [PK_HARDWARE] = &rt_attach_counter,
+    [PK_WATCHPOINT] = &rt_attach_counter,
+    [PK_SELF] = &rt_attach_self,
+    [PK_BENCH] = &rt_attach_bench,
+    [PK_TEST] = &rt_attach_test,
+    [PK_ITER] = &rt_attach_iter,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {
@@ -66,8 +77,12 @@ void rt_detach_target(struct rt_target *rt) {
 }
 
 int rt_perf_event_open(struct perf_event_attr *attr, int cpu) {
+    return rt_perf_event_open_pid(attr, -1, cpu);
+}
+
+int rt_perf_event_open_pid(struct perf_event_attr *attr, int pid, int cpu) {
     attr->size = sizeof(*attr);
-    return (int)syscall(__NR_perf_event_open, attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+    return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
 /* Kernels before 5.15 cannot link a program to a perf event; there the

@@ -20,6 +20,9 @@ enum rt_phase {
     RT_PHASE_BEFORE, /* BEGIN: run once before anything is attached */
     RT_PHASE_ATTACH, /* attached until exit() or a signal */
     RT_PHASE_AFTER,  /* END: run once after everything is detached */
+    RT_PHASE_SIGNAL, /* self:signal: run each time trawk gets the signal */
+    RT_PHASE_BENCH,  /* bench: run repeatedly and timed in --mode bench only */
+    RT_PHASE_TEST,   /* test: run once each in --mode test only */
 };
 
 struct rt_attach_ops {
@@ -27,7 +30,7 @@ struct rt_attach_ops {
     /* RT_PHASE_ATTACH: attaches rt->prog to rt->t. Returns 0, or -1 after
      * reporting the error and closing whatever it opened. */
     int (*attach)(struct rt_target *rt, struct diag *d);
-    /* RT_PHASE_BEFORE/AFTER: runs rt->prog once. */
+    /* RT_PHASE_BEFORE/AFTER/SIGNAL: runs rt->prog once. */
     int (*fire)(struct rt_target *rt, struct diag *d);
 };
 
@@ -44,6 +47,11 @@ extern const struct rt_attach_ops rt_attach_tracepoint;
 extern const struct rt_attach_ops rt_attach_cpu_clock;
 extern const struct rt_attach_ops rt_attach_uprobe;
 extern const struct rt_attach_ops rt_attach_usdt;
+extern const struct rt_attach_ops rt_attach_counter;
+extern const struct rt_attach_ops rt_attach_self;
+extern const struct rt_attach_ops rt_attach_bench;
+extern const struct rt_attach_ops rt_attach_test;
+extern const struct rt_attach_ops rt_attach_iter;
 
 /* Records a perf event fd as owned by rt (closed by rt_detach_target).
  * Closes fd and returns -1 when out of memory. */
@@ -63,10 +71,20 @@ void rt_detach_all(struct rt_state *st);
  * with errno set. */
 struct perf_event_attr;
 int rt_perf_event_open(struct perf_event_attr *attr, int cpu);
+/* The same for one process or thread (pid > 0) on one CPU (-1: any). */
+int rt_perf_event_open_pid(struct perf_event_attr *attr, int pid, int cpu);
 /* Makes rt's program run on the perf event perf_fd with the target's
  * cookie, through a BPF link, or through the older ioctl when links to perf
  * events are missing (the cookie is then unavailable). Records what it
  * opens in rt. */
 int rt_attach_perf_fd(struct rt_target *rt, int perf_fd, struct diag *d);
+
+/* --mode bench / --mode test (attach_bench.c): runs every target of phase
+ * (RT_PHASE_BENCH or RT_PHASE_TEST) in source order through
+ * BPF_PROG_TEST_RUN and prints bpftrace's benchmark table or test report on
+ * out. Returns 0, 1 when a test failed, -1 after reporting an error. */
+struct rt_events;
+int rt_bench_run(struct rt_state *st, enum rt_phase phase, struct rt_events *ev, FILE *out,
+                 struct diag *d);
 
 #endif

@@ -1,4 +1,4 @@
-/* BEGIN and END: nothing is attached; the RAW_TRACEPOINT program runs once
+/* BEGIN, END and self:signal: nothing is attached; the RAW_TRACEPOINT program runs once
  * through BPF_PROG_TEST_RUN, synchronously, on the calling CPU. */
 #include <bpf/bpf.h>
 #include <errno.h>
@@ -26,5 +26,10 @@ const struct rt_attach_ops rt_attach_begin = {
 
 const struct rt_attach_ops rt_attach_end = {
     .phase = RT_PHASE_AFTER,
+    .fire = fire_once,
+};
+
+const struct rt_attach_ops rt_attach_self = {
+    .phase = RT_PHASE_SIGNAL,
     .fire = fire_once,
 };

@@ -37,6 +37,18 @@ struct bound {
     char text[32];
 };
 
+uint64_t hist_bucket_low(uint64_t j, int k) {
+    if (j <= (2ull << k))
+        return j;
+    uint64_t n = 1ull << k;
+    uint64_t power = (j >> k) - 1;
+    uint64_t m = n + (j & (n - 1));
+    /* The last buckets' bounds pass 2^64: they end at the largest value. */
+    if (power >= 64 || m > (UINT64_MAX >> power))
+        return UINT64_MAX;
+    return m << power;
+}
+
 static void plain_bound(struct bound *b, int64_t v) {
     b->exists = b->plain = true;
     b->v = v;

@@ -52,6 +52,10 @@
 uint64_t hist_bucket_index(int64_t v, int bits);
 uint64_t lhist_bucket_index(int64_t v, int64_t min, int64_t max, int64_t step);
 
+/* L(j) above: the smallest value of hist bucket j >= 1 (bucket j spans
+ * [L(j-1), L(j))), as a number; UINT64_MAX past 2^64. */
+uint64_t hist_bucket_low(uint64_t j, int k);
+
 /* Append the rows for counts[0..n) (n buckets, indexed as above). */
 void hist_render(struct out_str *s, const uint64_t *counts, size_t n, int bits, uint64_t div);
 void lhist_render(struct out_str *s, const uint64_t *counts, size_t n, int64_t min, int64_t max,

@@ -216,6 +216,9 @@ struct val cg_mref_int(struct cg *cg, struct mref *r, const struct type *ty,
         break;
     case MS_CTX:
         cg_load(cg, reg, reg, r->off, load);
+        /* an iterator's context pointers are NULL on its last call */
+        if (ty->is_ptr && cg->unit->prov->ctx_is_args)
+            emit_jump(&cg->e, JMP_IMM(BPF_JEQ, reg, 0, 0), cg->exit_label);
         break;
     default: {
         int mark = cg_frame_mark(cg);

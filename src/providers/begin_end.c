@@ -30,6 +30,7 @@ const struct provider provider_begin = {
     .kind = PK_BEGIN,
     .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
     .expand = expand_begin,
+    .list_target = provider_list_nothing,
 };
 
 const struct provider provider_end = {
@@ -38,4 +39,5 @@ const struct provider provider_end = {
     .kind = PK_END,
     .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
     .expand = expand_end,
+    .list_target = provider_list_nothing,
 };

@@ -22,32 +22,6 @@ static int time_unit(const char *u) {
     return -1;
 }
 
-/* Like bpftrace: decimal, 0x.., 0.. octal, with '_' separators allowed.
- * Returns 0 and the value, -1 when the text is not a whole number. */
-static int parse_uint(const char *text, uint64_t *out, const char **rest) {
-    char clean[64];
-    size_t n = 0;
-    for (const char *p = text; *p && n < sizeof(clean) - 1; p++)
-        if (*p != '_')
-            clean[n++] = *p;
-    clean[n] = '\0';
-    if (!isdigit((unsigned char)clean[0]))
-        return -1;
-    char *end;
-    errno = 0;
-    *out = strtoull(clean, &end, 0);
-    if (errno)
-        return -1;
-    /* Map the end back into the original text (same count of non-'_' chars). */
-    size_t used = end - clean;
-    const char *p = text;
-    for (size_t seen = 0; *p && seen < used; p++)
-        if (*p != '_')
-            seen++;
-    *rest = p;
-    return 0;
-}
-
 /* Names the target "<provider>:<unit>:<n>" and sets its period or frequency. */
 static int add_rate_target(const struct provider *p, int unit, uint64_t n,
                            struct attach_target **targets, int *ntargets) {
@@ -72,7 +46,7 @@ static int expand_bare_rate(const struct provider *p, const char *spec, const st
     } units[] = {{"", 1}, {"ns", 1}, {"us", 1000}, {"ms", 1000000}, {"s", 1000000000}};
     uint64_t n;
     const char *rest;
-    if (parse_uint(spec, &n, &rest) < 0) {
+    if (provider_parse_uint_prefix(spec, &n, &rest) < 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: invalid integer: %s",
                    p->name, spec);
         return -1;
@@ -122,7 +96,7 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
     }
     uint64_t n;
     const char *rest;
-    if (parse_uint(colon + 1, &n, &rest) < 0 || *rest) {
+    if (provider_parse_uint_prefix(colon + 1, &n, &rest) < 0 || *rest) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe must have an integer frequency", p->name);
         return -1;
     }
@@ -149,4 +123,5 @@ const struct provider provider_interval = {
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_interval,
     .list = list_interval,
+    .list_target = provider_list_event,
 };

@@ -20,4 +20,5 @@ const struct provider provider_profile = {
     .prog_type = BPF_PROG_TYPE_PERF_EVENT,
     .expand = expand_profile,
     .list = list_profile,
+    .list_target = provider_list_event,
 };

@@ -7,10 +7,21 @@
 #include "providers/provider_impl.h"
 
 static const struct provider *const providers[PK__COUNT] = {
-    [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
-    [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
-    [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
-    [PK_URETPROBE] = &provider_uretprobe,   [PK_USDT] = &provider_usdt,
+    [PK_BEGIN] = &provider_begin,
+    [PK_END] = &provider_end,
+    [PK_TRACEPOINT] = &provider_tracepoint,
+    [PK_INTERVAL] = &provider_interval,
+    [PK_PROFILE] = &provider_profile,
+    [PK_UPROBE] = &provider_uprobe,
+    [PK_URETPROBE] = &provider_uretprobe,
+    [PK_USDT] = &provider_usdt,
+    [PK_SOFTWARE] = &provider_software,
+    [PK_HARDWARE] = &provider_hardware,
+    [PK_WATCHPOINT] = &provider_watchpoint,
+    [PK_SELF] = &provider_self,
+    [PK_BENCH] = &provider_bench,
+    [PK_TEST] = &provider_test,
+    [PK_ITER] = &provider_iter,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -23,10 +34,7 @@ struct unsupported_provider {
 static const struct unsupported_provider unsupported[] = {
     {"kprobe", {"k"}},          {"kretprobe", {"kr"}},
     {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},  {"software", {"s"}},
-    {"hardware", {"h"}},        {"watchpoint", {"w"}},
-    {"iter", {"it"}},           {"self", {NULL}},
-    {"test", {NULL}},           {"bench", {NULL}},
+    {"rawtracepoint", {"rt"}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
@@ -58,6 +66,17 @@ void provider_set_pid(int pid) {
 
 int provider_pid(void) {
     return target_pid;
+}
+
+/* -lv, set once by the CLI before listing. */
+static bool list_verbose;
+
+void provider_set_list_verbose(bool verbose) {
+    list_verbose = verbose;
+}
+
+bool provider_list_verbose(void) {
+    return list_verbose;
 }
 
 static const char *unsupported_find(const char *name) {
@@ -120,4 +139,17 @@ int provider_list_units(const struct provider *p, const char *rest, bool named, 
             fprintf(out, "%s:%s\n", p->name, u);
     }
     return 0;
+}
+
+void provider_list_event(const struct attach_target *t, FILE *out) {
+    const char *c1 = strchr(t->name, ':');
+    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    if (c2)
+        fprintf(out, "%.*s\n", (int)(c2 - t->name + 1), t->name);
+    else
+        fprintf(out, "%s:\n", t->name);
+}
+
+void provider_list_nothing(const struct attach_target *t, FILE *out) {
+    (void)t, (void)out;
 }

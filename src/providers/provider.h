@@ -39,6 +39,8 @@ struct provider {
     bool may_nest;           /* programs may run nested on a CPU (fentry/fexit, raw
                                 tracepoints have per-program recursion guards, not
                                 bpf_prog_active): each gets its own .scratch region */
+    bool ctx_is_args;        /* the ctx builtin is the args record (iter), whose pointers
+                                may be NULL: a block that loads a NULL one ends there */
     int max_argn;
     enum addr_space user_memory; /* AS_USER: the probed code runs in user space, so an
                                     integer cast to a pointer points into user memory
@@ -73,12 +75,21 @@ struct provider {
      * provider was named, not matched by a wildcard. NULL: never listed.
      * Returns 0 or -1 after printing an error. */
     int (*list)(const char *spec_glob, bool named, FILE *out);
+    /* trawk -l with a program: prints target t as -l would list it, as
+     * bpftrace does ("software:faults:" for software:faults:100), or
+     * nothing for a probe -l never lists (begin). NULL: t's name. */
+    void (*list_target)(const struct attach_target *t, FILE *out);
     /* Load attributes of the program serving t (its first target when it
      * serves several), beyond prog_type, which out holds already. A string
      * put in out->attach_btf_module must be malloc'd: the manifest owns it.
      * NULL: prog_type alone. */
     void (*load_attrs)(const struct attach_target *t, struct prog_attrs *out);
 };
+
+/* list_target for probes listed as "provider:event:" (their count or rate dropped). */
+void provider_list_event(const struct attach_target *t, FILE *out);
+/* list_target for probes -l never lists. */
+void provider_list_nothing(const struct attach_target *t, FILE *out);
 
 /* Finds a provider by name or alias (case-insensitive, as bpftrace 0.24+). */
 const struct provider *provider_find(const char *name);
@@ -88,6 +99,11 @@ const struct provider *provider_get(enum probe_kind kind); /* every kind < PK__C
  * and resolve paths through it. 0: every process. */
 void provider_set_pid(int pid);
 int provider_pid(void);
+
+/* trawk -lv: list hooks also print each probe's arguments, indented by four
+ * spaces, as bpftrace does. */
+void provider_set_list_verbose(bool verbose);
+bool provider_list_verbose(void);
 
 /* Splits "provider:rest" and expands it; reports unknown providers. */
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,

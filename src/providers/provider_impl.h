@@ -5,7 +5,9 @@
 #include "providers/provider.h"
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
-    provider_profile, provider_uprobe, provider_uretprobe, provider_usdt;
+    provider_profile, provider_uprobe, provider_uretprobe, provider_usdt, provider_software,
+    provider_hardware, provider_watchpoint, provider_self, provider_bench, provider_test,
+    provider_iter;
 
 /* Appends a target of kind named "<prefix>:<rest>" (or just rest when
  * prefix is NULL, prefix when rest is empty) with an empty spec for the
@@ -20,5 +22,14 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
 
 /* interval and profile list their units ("interval:ms:") only when named. */
 int provider_list_units(const struct provider *p, const char *rest, bool named, FILE *out);
+
+/* An attach point's integer as bpftrace reads it (see number.c). Returns 0,
+ * or -1 with the reason ("invalid integer: X") in why. */
+int provider_parse_uint(const char *text, uint64_t *out, char *why, size_t len);
+/* The whole number text starts with (no exponent); *rest gets what follows.
+ * Returns 0, or -1 when text does not start with one. */
+int provider_parse_uint_prefix(const char *text, uint64_t *out, const char **rest);
+/* The number of ':'-separated parts of spec, 0 when it is empty. */
+int provider_count_parts(const char *spec);
 
 #endif

@@ -54,6 +54,10 @@ static bool has_args(const struct provider *p) {
     return p->args_type != NULL && p->emit_args != NULL;
 }
 
+static bool ctx_not_args(const struct provider *p) {
+    return !p->ctx_is_args;
+}
+
 static bool lacks_func(const struct provider *p) {
     return !p->emit_func_ip;
 }
@@ -181,6 +185,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         return cpid(s, n);
     if (strcmp(name, "func") == 0)
         return func(s, n);
+    if (strcmp(name, "ctx") == 0 && s->unit_count > 0 && !any_unit(s, ctx_not_args))
+        return sema_args_type(s, n);
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);

@@ -106,6 +106,7 @@ static int parse_decl(const char *decl, size_t n, struct tp_field *f) {
         free(d);
         return -1;
     }
+    f->decl = strdup(s);
     f->name = dup_range(name_start, name_end - name_start);
     *name_start = '\0';
     char *type = trim(s);
@@ -208,6 +209,7 @@ static void tp_format_free_fields(struct tp_format *f) {
     for (int i = 0; i < f->nfields; i++) {
         free(f->fields[i].name);
         free(f->fields[i].type);
+        free(f->fields[i].decl);
     }
     free(f->fields);
     free(f->category);
@@ -367,7 +369,9 @@ int tracefs_foreach_event(const char *cat_glob, const char *event_glob, tracefs_
         return -1;
     int rc = 0;
     for (int i = 0; i < n; i++) {
-        if (rc == 0)
+        /* ftrace's own events are not in available_events, which bpftrace
+         * lists and expands: they cannot be attached to. */
+        if (rc == 0 && strcmp(cats[i]->d_name, "ftrace") != 0)
             rc = foreach_in_category(events, cats[i]->d_name, event_glob, fn, arg);
         free(cats[i]);
     }

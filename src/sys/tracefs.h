@@ -14,6 +14,7 @@ const char *tracefs_dir(char *err, int errsize);
 struct tp_field {
     char *name;
     char *type; /* C type as written in the format file, e.g. "const char *" */
+    char *decl; /* the whole declaration as written, for -lv: "__u8 saddr[4]" */
     uint32_t offset;
     uint32_t size;
     bool is_signed;

@@ -3,12 +3,13 @@
 
   tests/peer/tools_dry_run.py --tools DIR [--trawk build/trawk] [--bpftrace BIN]
 
-DIR holds bpftrace's tools (e.g. `git -C MIRROR archive HEAD tools | tar x`);
-nothing of bpftrace is kept in this repository. A tool that bpftrace
-accepts must be accepted by trawk too, or refused only for a probe type
-trawk does not attach yet (the error names it). Prints one line per tool
-and exits 1 when some tool fails otherwise. Not part of tests/run-all: CI
-has no copy of bpftrace's tools.
+DIR holds bpftrace's tools: those its Debian package installs
+(/opt/bpftrace-sid/usr/sbin once ../shared/tools/bpftrace-current.sh has
+run, as tests/run-all uses them), or a checkout's (`git -C MIRROR archive
+HEAD tools | tar x`); nothing of bpftrace is kept in this repository. A
+tool that bpftrace accepts must be accepted by trawk too, or refused only
+for a probe type trawk does not attach yet (the error names it). Prints
+one line per tool and exits 1 when some tool fails otherwise.
 """
 import argparse
 import glob

@@ -154,6 +154,32 @@ def tracefs_dir():
     return None
 
 
+def perf_counts(attr_type, config=0, bp_type=0, bp_len=0):
+    """Opens a perf counter on this process (a write breakpoint on a local
+    variable when attr_type is 5), triggers it and returns its count, or
+    None when the kernel refuses the event."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    var = ctypes.c_uint64(0)
+    attr = (ctypes.c_uint64 * 16)()
+    attr[0] = attr_type | (128 << 32)     # type, size
+    attr[1] = config
+    attr[2] = 1                           # sample_period
+    attr[5] = 1 << 5 | 1 << 6 if attr_type == 0 else 0  # exclude_kernel/hv
+    attr[6] = bp_type << 32               # wakeup_events, bp_type
+    attr[7] = ctypes.addressof(var)       # bp_addr
+    attr[8] = bp_len
+    fd = libc.syscall(298, ctypes.byref(attr), 0, -1, -1, 0)  # x86_64 perf_event_open
+    if fd < 0:
+        return None
+    for i in range(10):
+        var.value = i
+    count = ctypes.c_uint64(0)
+    libc.read(fd, ctypes.byref(count), 8)
+    os.close(fd)
+    return count.value
+
+
 def missing_requirement(req):
     """Returns None when req is met, else the reason to skip."""
     if req == "root":
@@ -174,6 +200,17 @@ def missing_requirement(req):
     if req == "uprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/uprobe/type")
         return None if ok else "kernel has no uprobes"
+    if req in ("watchpoints", "no-watchpoints"):
+        # the breakpoint PMU may exist without the debug registers firing (VMs)
+        works = bool(perf_counts(5, bp_type=2, bp_len=8))
+        if req == "watchpoints":
+            return None if works else "machine has no working hardware breakpoints (watchpoints)"
+        return None if not works else "machine has working hardware breakpoints"
+    if req in ("hwevents", "no-hwevents"):
+        has = perf_counts(0) is not None
+        if req == "hwevents":
+            return None if has else "machine has no hardware perf events (no CPU PMU)"
+        return None if not has else "machine has hardware perf events"
     if req == "btf":
         return None if os.path.exists("/sys/kernel/btf/vmlinux") else "kernel has no BTF"
     if req.startswith("env:"):
@@ -386,6 +423,7 @@ def run_case(case, trawk):
             elif leaks:
                 leaks.while_running(run.proc.pid)
             if run.attached.is_set() and trigger:
+                env["TRAWK_PID"] = str(run.proc.pid)  # for signals to trawk itself
                 why = run_trigger(trigger, tmpdir, env, deadline)
                 if why:
                     problems.append(why)

@@ -29,6 +29,23 @@ static void test_hist_index_k0(void **state) {
     assert_int_equal(hist_bucket_index(INT64_MAX, 0), 64);
 }
 
+/* hist_bucket_low(j) bounds what hist_bucket_index puts in bucket j:
+ * L(j-1) <= v < L(j), for every sub-bucket count. */
+static void test_hist_bucket_low_bounds_index(void **state) {
+    (void)state;
+    for (int k = 0; k <= 5; k++) {
+        for (int64_t v = 0; v < 5000; v++) {
+            uint64_t j = hist_bucket_index(v, k);
+            assert_true(hist_bucket_low(j - 1, k) <= (uint64_t)v);
+            assert_true((uint64_t)v < hist_bucket_low(j, k));
+        }
+        uint64_t j = hist_bucket_index(INT64_MAX, k);
+        assert_true(hist_bucket_low(j - 1, k) <= (uint64_t)INT64_MAX);
+    }
+    assert_int_equal(hist_bucket_low(11, 0), 1024); /* bucket 12 is [1K, 2K) */
+    assert_true(hist_bucket_low(66, 0) == UINT64_MAX);
+}
+
 static void test_hist_index_k2(void **state) {
     (void)state;
     /* the worked example in bpftrace's log2(): 225 with k = 2 -> 28 */
@@ -204,6 +221,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hist_index_k0),
         cmocka_unit_test(test_hist_index_k2),
+        cmocka_unit_test(test_hist_bucket_low_bounds_index),
         cmocka_unit_test(test_lhist_index),
         cmocka_unit_test(test_hist_rows),
         cmocka_unit_test(test_hist_rows_trimmed_and_div),

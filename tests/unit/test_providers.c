@@ -10,6 +10,8 @@
 #include "test_kernel.h"
 /* clang-format on */
 
+#include <linux/hw_breakpoint.h>
+#include <linux/perf_event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,9 +173,77 @@ static void test_unknown_and_unsupported(void **state) {
     expect_error("kfunc:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
     expect_error("rawtracepoint:sched_switch", E_UNSUPPORTED,
                  "rawtracepoint probes are not supported yet");
-    expect_error("software:faults:1", E_UNSUPPORTED, "software probes are not supported yet");
-    expect_error("iter:task", E_UNSUPPORTED, "iter probes are not supported yet");
-    expect_error("watchpoint:0x1:8:w", E_UNSUPPORTED, "watchpoint probes are not supported yet");
+}
+
+/* ---- software, hardware, watchpoint, self, bench, test ---- */
+
+static void test_perf_counters(void **state) {
+    (void)state;
+    struct expansion *x = expect_one("s:faults:1e2", PK_SOFTWARE, "software:faults:100");
+    assert_int_equal(x->targets[0].spec.perf_type, PERF_TYPE_SOFTWARE);
+    assert_int_equal(x->targets[0].spec.perf_config, PERF_COUNT_SW_PAGE_FAULTS);
+    assert_int_equal(x->targets[0].spec.sample_period, 100);
+    assert_true(x->targets[0].spec.every_cpu);
+    expansion_free(x);
+    /* no count (or 0): the event's default, and no count in the name */
+    x = expect_one("software:cs", PK_SOFTWARE, "software:cs");
+    assert_int_equal(x->targets[0].spec.perf_config, PERF_COUNT_SW_CONTEXT_SWITCHES);
+    assert_int_equal(x->targets[0].spec.sample_period, 1000);
+    expansion_free(x);
+    x = expect_one("software:cpu-clock:1_000", PK_SOFTWARE, "software:cpu-clock:1000");
+    assert_int_equal(x->targets[0].spec.sample_period, 1000);
+    expansion_free(x);
+    x = expect_one("hardware:cycles:0x10", PK_HARDWARE, "hardware:cycles:16");
+    assert_int_equal(x->targets[0].spec.perf_type, PERF_TYPE_HARDWARE);
+    assert_int_equal(x->targets[0].spec.perf_config, PERF_COUNT_HW_CPU_CYCLES);
+    expansion_free(x);
+    x = expect_one("h:branches", PK_HARDWARE, "hardware:branches");
+    assert_int_equal(x->targets[0].spec.sample_period, 100000);
+    expansion_free(x);
+    expect_error("software:nope:1", E_UNKNOWN_PROBE, "nope is not a software probe");
+    expect_error("software:faults:abc", E_UNKNOWN_PROBE,
+                 "Invalid count for software probe: invalid integer: abc");
+    expect_error("software:faults:1.5e3", E_UNKNOWN_PROBE,
+                 "Invalid count for software probe: invalid trailing bytes: 1.5e3");
+    expect_error("software:faults:1:2", E_UNKNOWN_PROBE,
+                 "software probe type requires 1 or 2 arguments, found 3");
+    expect_error("software:*", E_UNKNOWN_PROBE,
+                 "wildcards are not allowed for software probe type");
+    expect_error("hardware:nope", E_UNKNOWN_PROBE, "nope is not a hardware probe");
+}
+
+static void test_watchpoint(void **state) {
+    (void)state;
+    struct expansion *x = expect_one("w:4096:4:rw", PK_WATCHPOINT, "watchpoint:0x1000:4:rw");
+    assert_int_equal(x->targets[0].spec.address, 0x1000);
+    assert_int_equal(x->targets[0].spec.length, 4);
+    assert_int_equal(x->targets[0].spec.perf_type, PERF_TYPE_BREAKPOINT);
+    assert_int_equal(x->targets[0].spec.perf_config, HW_BREAKPOINT_R | HW_BREAKPOINT_W);
+    expansion_free(x);
+    /* an execute breakpoint covers an instruction: sizeof(long) */
+    x = expect_one("watchpoint:0x10000000:1:x", PK_WATCHPOINT, "watchpoint:0x10000000:1:x");
+    assert_int_equal(x->targets[0].spec.length, sizeof(long));
+    expansion_free(x);
+    expect_error("w:0x1000:8:q", E_UNKNOWN_PROBE, "watchpoint mode must be combination of (r,w,x)");
+    expect_error("w:0x1000:8:ww", E_UNKNOWN_PROBE,
+                 "watchpoint mode must be combination of (r,w,x)");
+    expect_error("w:0x1000:3:w", E_UNKNOWN_PROBE, "watchpoint length must be one of (1,2,4,8)");
+    expect_error("w:abc:8:w", E_UNKNOWN_PROBE,
+                 "Invalid function/address argument: invalid integer: abc");
+    expect_error("w:0x1000:8", E_UNKNOWN_PROBE,
+                 "watchpoint probe type requires 3 arguments, found 2");
+}
+
+static void test_self_bench_test(void **state) {
+    (void)state;
+    expansion_free(expect_one("self:signal:SIGUSR1", PK_SELF, "self:signal:SIGUSR1"));
+    expansion_free(expect_one("bench:lhist", PK_BENCH, "bench:lhist"));
+    expansion_free(expect_one("test:okay", PK_TEST, "test:okay"));
+    expect_error("self:signal:SIGUSR2", E_UNKNOWN_PROBE, "SIGUSR2 is not a supported signal");
+    expect_error("self:foo:SIGUSR1", E_UNKNOWN_PROBE, "foo is not a supported trigger");
+    expect_error("self:signal", E_UNKNOWN_PROBE, "self probe type requires 2 arguments, found 1");
+    expect_error("bench:", E_UNKNOWN_PROBE, "bench probes must have a name");
+    expect_error("test:", E_UNKNOWN_PROBE, "test probes must have a name");
 }
 
 /* ---- usdt: Debian's python3.11 has a python:audit probe ---- */
@@ -328,7 +398,9 @@ static void test_list(void **state) {
     assert_non_null(strstr(s, "\ntracepoint:syscalls:sys_enter_openat\n"));
     assert_null(strstr(s, "\ninterval:"));
     assert_null(strstr(s, "\nbegin"));
-    assert_int_equal(strncmp(s, "tracepoint:", 11), 0);
+    /* one sorted set, as bpftrace's: hardware, software, then the rest */
+    assert_int_equal(strncmp(s, "hardware:backend-stalls:\n", 25), 0);
+    assert_non_null(strstr(s, "\nsoftware:cpu-clock:\nsoftware:cpu-migrations:\nsoftware:cpu:\n"));
     free(s);
 
     s = list("interval:*", &rc);
@@ -346,6 +418,9 @@ int main(void) {
         cmocka_unit_test(test_begin_end),
         cmocka_unit_test(test_interval_profile),
         cmocka_unit_test(test_unknown_and_unsupported),
+        cmocka_unit_test(test_perf_counters),
+        cmocka_unit_test(test_watchpoint),
+        cmocka_unit_test(test_self_bench_test),
         cmocka_unit_test(test_usdt),
         cmocka_unit_test(test_tracepoint_exact),
         cmocka_unit_test(test_tracepoint_globs),

@@ -1,0 +1,44 @@
+/* What the running kernel offers for tracing, detected once per process
+ * the way bpftrace detects it (small program loads, link creations, PMU and
+ * file checks), for --info and for the providers and attachers, so that a
+ * probe the kernel cannot attach is refused with an error that names the
+ * missing facility. */
+#ifndef TRAWK_FEATURES_H
+#define TRAWK_FEATURES_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum feature {
+    FEAT_TRACEFS,
+    FEAT_BTF,
+    FEAT_MODULE_BTF,
+    FEAT_RINGBUF,
+    FEAT_KPROBES,
+    FEAT_UPROBES,
+    FEAT_KPROBE_MULTI,
+    FEAT_KPROBE_SESSION,
+    FEAT_UPROBE_MULTI,
+    FEAT_FENTRY,
+    FEAT_RAW_TRACEPOINT,
+    FEAT_ITER,
+    FEAT_HW_EVENTS,
+    FEAT_BREAKPOINT, /* hardware breakpoints that fire (watchpoints) */
+    FEAT_HELPER_GET_FUNC_IP,
+    FEAT_HELPER_GET_TAI_NS,
+    FEAT_HELPER_LOOKUP_PERCPU_ELEM,
+    FEAT_HELPER_LOOP,
+    FEAT_D_PATH,
+    FEAT__COUNT,
+};
+
+/* Whether the kernel has f (detected on first use, then cached). */
+bool features_has(enum feature f);
+/* What f is called in errors and in --info, e.g. "hardware perf events". */
+const char *features_name(enum feature f);
+/* The verifier's instruction limit, -1 when it cannot be read. */
+int features_insn_limit(void);
+/* trawk --info: the report, in bpftrace's layout. */
+void features_report(FILE *out, const char *version);
+
+#endif
