@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Benchmarks trawk against bpftrace side by side (run as root).
 
-  bench/compare.py [--trawk build/trawk] [--bpftrace /usr/bin/bpftrace]
+  bench/compare.py [--trawk build/trawk] [--bpftrace /opt/bpftrace-sid/bin/bpftrace]
                    [--runs 10] [--slow-runs 3] [--calls 500000] [--skip-wildcard]
 
 Measures:
@@ -341,7 +341,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--trawk", default=os.environ.get("TRAWK", os.path.join(REPO, "build", "trawk")))
-    ap.add_argument("--bpftrace", default=shutil.which("bpftrace") or "/usr/bin/bpftrace")
+    # current bpftrace when shared/tools/bpftrace-current.sh installed it
+    current = "/opt/bpftrace-sid/bin/bpftrace"
+    ap.add_argument("--bpftrace", default=current if os.path.exists(current)
+                    else shutil.which("bpftrace") or "/usr/bin/bpftrace")
     ap.add_argument("--runs", type=int, default=10, help="runs of the hello program")
     ap.add_argument("--slow-runs", type=int, default=3, help="runs of the wildcard program")
     ap.add_argument("--calls", type=int, default=500000, help="getppid calls in (c)")

@@ -67,11 +67,16 @@ static void set_start_time(const struct map_desc *md) {
 
 int rt_load_maps(struct manifest *m, struct diag *d) {
     for (int i = 0; i < m->nmaps; i++) {
+        if (m->maps[i].packed)
+            continue; /* its pack's fd, below: closed once, with the pack */
         if (create_map(&m->maps[i], d) < 0)
             return -1;
         if (strcmp(m->maps[i].name, ".state") == 0)
             set_start_time(&m->maps[i]);
     }
+    for (int i = 0; i < m->nmaps; i++)
+        if (m->maps[i].packed)
+            m->maps[i].fd = m->maps[m->maps[i].pack].fd;
     return 0;
 }
 
@@ -84,6 +89,9 @@ static void close_fd(int *fd) {
 void rt_unload(struct rt_state *st) {
     for (int i = 0; i < st->m->nprogs; i++)
         close_fd(&st->progs[i].fd);
+    for (int i = 0; i < st->m->nmaps; i++)
+        if (st->m->maps[i].packed)
+            st->m->maps[i].fd = -1;
     for (int i = 0; i < st->m->nmaps; i++)
         close_fd(&st->m->maps[i].fd);
 }

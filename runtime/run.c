@@ -108,7 +108,7 @@ static int attach_one(struct session *s, struct rt_target *rt) {
     if (ops->attach(rt, s->d) < 0)
         return -1;
     if (rt->t->spec.location == 0)
-        s->nattached++;
+        s->nattached += rt->prog->desc->nblocks > 1 ? rt->prog->desc->nblocks : 1;
     if (s->opts->verbose)
         fprintf(stderr, "Attached %s (program fd %d, link fd %d)\n", rt_target_name(rt),
                 rt->prog->fd, rt_target_last_link(rt));

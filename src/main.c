@@ -31,6 +31,7 @@ struct cli {
     bool no_warnings;               /* --no-warnings */
     enum out_format format;         /* -f text or json */
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
+    bool codegen_only;              /* --mode codegen */
     bool no_ringbuf;                /* --no-feature ringbuf */
     struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
     const char *prometheus;         /* --prometheus HOST:PORT */
@@ -102,7 +103,8 @@ static void usage(FILE *out) {
           "    --usdt-file-activation\n"
           "                   activate usdt semaphores based on file path\n"
           "    --info         print information about kernel BPF support\n"
-          "    --mode MODE    'bench' (run bench: probes) or 'test' (run test: probes)\n"
+          "    --mode MODE    'bench' (run bench: probes) or 'test' (run test: probes),\n"
+          "                   'codegen' (compile only: stop before loading anything)\n"
           "    --bench, --test  the same as --mode bench, --mode test\n"
           "    --probe-filter REGEX\n"
           "                   only run probes whose name matches REGEX\n"
@@ -138,15 +140,19 @@ enum {
     OPT_NO_WARNINGS
 };
 
-/* --mode: bpftrace's bench and test modes (its compiler modes have no
- * counterpart here). */
+/* --mode: bpftrace's bench and test modes, and codegen (compile, load
+ * nothing: compile time alone); its other compiler modes have no
+ * counterpart here. */
 static int set_mode(struct cli *c, const char *mode) {
-    if (strcmp(mode, "bench") == 0)
+    if (strcmp(mode, "codegen") == 0)
+        c->codegen_only = true;
+    else if (strcmp(mode, "bench") == 0)
         c->mode = RT_MODE_BENCH;
     else if (strcmp(mode, "test") == 0)
         c->mode = RT_MODE_TEST;
     else {
-        fprintf(stderr, "ERROR: Invalid mode: %s (trawk knows 'bench' and 'test')\n", mode);
+        fprintf(stderr, "ERROR: Invalid mode: %s (trawk knows 'bench', 'test' and 'codegen')\n",
+                mode);
         return -1;
     }
     return 0;
@@ -518,7 +524,7 @@ static int run_program(const struct cli *c, const char *text) {
         rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;
     if (rc == 0 && c->dump && strcmp(c->dump, "bpf") == 0)
         disasm_manifest(&m, stdout);
-    if (rc == 0) {
+    if (rc == 0 && !c->codegen_only) {
         FILE *out = stdout;
         if (c->output_path && !(out = fopen(c->output_path, "w"))) {
             fprintf(stderr, "ERROR: Failed to open output file: \"%s\": %s\n", c->output_path,

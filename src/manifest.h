@@ -49,6 +49,12 @@ struct map_desc {
     int hist_bits;             /* hist(n, k): 2^k sub-buckets per power of two */
     int64_t lhist_min, lhist_max, lhist_step;
     int fd; /* set by the runtime (the output printers read it) */
+    /* A scalar packed with others into one array map (a program may use
+     * only 64 maps): its u64 "set" flag at pack_off of entry 0 of map
+     * pack (pack_size bytes), its value after it; fd is that map's. */
+    bool packed;
+    int pack;
+    uint32_t pack_off, pack_size;
 };
 
 /* ---- events: ring buffer records ----
@@ -164,6 +170,7 @@ struct prog_desc {
     struct attach_target *targets;
     int ntargets;
     struct loc loc; /* the probe's attach point list, for attach errors */
+    int nblocks;    /* probe blocks merged into this program (one target), 1 otherwise */
 };
 
 struct manifest {

@@ -95,12 +95,12 @@ static void fmt_num(struct out_str *s, uint64_t v, bool is_signed, uint64_t div)
     if (div == 0)
         div = 1;
     if (!is_signed) {
-        out_str_fmt(s, "%" PRIu64, v / div);
+        out_str_u64(s, v / div);
         return;
     }
     /* bpftrace's divisor is a u32, so it never exceeds INT64_MAX there */
     int64_t q = div > INT64_MAX ? 0 : (int64_t)v / (int64_t)div;
-    out_str_fmt(s, "%" PRId64, q);
+    out_str_i64(s, q);
 }
 
 void out_agg_fmt(struct out_str *s, const struct type *vt, const struct out_agg *r, uint64_t div) {

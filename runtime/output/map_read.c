@@ -7,18 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "rows.h"
 
 static void grow(struct out_entries *e, size_t *cap) {
     size_t ncap = *cap ? *cap * 2 : 64;
-    uint8_t *k = realloc(e->keys, ncap * e->key_size);
-    if (k)
-        e->keys = k;
-    uint8_t *v = realloc(e->vals, ncap * (size_t)e->ncpus * e->val_stride);
-    if (v)
-        e->vals = v;
-    if (!k || !v)
-        abort();
+    size_t vsize = (size_t)e->ncpus * e->val_stride;
+    e->keys = out_big_realloc(e->keys, e->n * e->key_size, ncap, e->key_size);
+    e->vals = out_big_realloc(e->vals, e->n * vsize, ncap, vsize);
     *cap = ncap;
 }
 
@@ -78,11 +74,34 @@ static int read_batch(const struct map_desc *d, struct out_entries *e, size_t *c
     return err == -ENOENT ? 0 : err;
 }
 
+/* A packed scalar: one entry when its flag is set, none otherwise. */
+static int read_packed(const struct map_desc *d, struct out_entries *e, size_t *cap) {
+    uint8_t *pack = calloc(1, d->pack_size);
+    if (!pack)
+        abort();
+    uint32_t zero = 0;
+    int err = bpf_map_lookup_elem(d->fd, &zero, pack) == 0 ? 0 : -errno;
+    uint64_t set = 0;
+    if (err == 0)
+        memcpy(&set, pack + d->pack_off, 8);
+    if (set) {
+        grow(e, cap);
+        memset(e->keys, 0, e->key_size);
+        memset(e->vals, 0, e->val_stride);
+        memcpy(e->vals, pack + d->pack_off + 8, d->value_size);
+        e->n = 1;
+    }
+    free(pack);
+    return err;
+}
+
 int out_map_read(const struct map_desc *d, struct out_entries *e) {
     int err = setup(d, e);
     if (err)
         return err;
     size_t cap = 0;
+    if (d->packed)
+        return read_packed(d, e, &cap);
     if (read_batch(d, e, &cap) == 0)
         return 0;
     e->n = 0;

@@ -1,5 +1,7 @@
 #include "msort.h"
 
+#include "bigmem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,9 +25,7 @@ static void merge(char *a, char *tmp, size_t lo, size_t mid, size_t hi, size_t s
 void out_msort(void *base, size_t n, size_t size, out_cmp_fn cmp, const void *ctx) {
     if (n < 2)
         return;
-    char *tmp = malloc(n * size);
-    if (!tmp)
-        abort();
+    char *tmp = out_big_alloc(n, size);
     for (size_t w = 1; w < n; w *= 2)
         for (size_t lo = 0; lo + w < n; lo += 2 * w) {
             size_t hi = lo + 2 * w < n ? lo + 2 * w : n;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "hist.h"
 #include "msort.h"
 
@@ -59,7 +60,7 @@ static bool never_set(const struct map_desc *d, const struct out_entries *e, siz
 }
 
 static void build_plain(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
-    r->v = xcalloc(e->n, sizeof(*r->v));
+    r->v = out_big_calloc(e->n, sizeof(*r->v));
     r->n = 0;
     for (size_t i = 0; i < e->n; i++) {
         if (is_scalar(d) && never_set(d, e, i))

@@ -1,5 +1,7 @@
 #include "strbuf.h"
 
+#include "bigmem.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +23,7 @@ static void reserve(struct out_str *s, size_t extra) {
     size_t cap = s->cap ? s->cap : 64;
     while (cap < need)
         cap *= 2;
-    char *p = realloc(s->p, cap);
-    if (!p)
-        abort(); /* printing cannot recover from running out of memory */
-    s->p = p;
+    s->p = out_big_realloc(s->p, s->len + 1, cap, 1);
     s->cap = cap;
 }
 
@@ -54,6 +53,23 @@ void out_str_fill(struct out_str *s, char c, size_t n) {
     memset(s->p + s->len, c, n);
     s->len += n;
     s->p[s->len] = '\0';
+}
+
+void out_str_u64(struct out_str *s, uint64_t v) {
+    char buf[20];
+    size_t i = sizeof(buf);
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    out_str_putn(s, buf + i, sizeof(buf) - i);
+}
+
+void out_str_i64(struct out_str *s, int64_t v) {
+    if (v < 0)
+        out_str_putc(s, '-');
+    /* negating in unsigned arithmetic also covers INT64_MIN */
+    out_str_u64(s, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 }
 
 void out_str_fmt(struct out_str *s, const char *fmt, ...) {

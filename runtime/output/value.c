@@ -105,12 +105,14 @@ void out_fmt_int(struct out_str *s, const struct type *t, uint64_t v,
         if (name)
             out_str_puts(s, name);
         else
-            out_str_fmt(s, "%" PRIu64, truncate_to(v, t->size));
+            out_str_u64(s, truncate_to(v, t->size));
     } else if (t->is_signed) {
         int64_t x = (int64_t)v / (int64_t)div;
-        out_str_fmt(s, o && o->plus && x >= 0 ? "+%" PRId64 : "%" PRId64, x);
+        if (o && o->plus && x >= 0)
+            out_str_putc(s, '+');
+        out_str_i64(s, x);
     } else {
-        out_str_fmt(s, "%" PRIu64, v / div);
+        out_str_u64(s, v / div);
     }
 }
 

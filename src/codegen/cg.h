@@ -18,6 +18,11 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CG_POOL_LAST R9
 
 #define CG_STACK_SIZE 512
+/* Programs the kernel runs for one perf event (BPF_TRACE_MAX_PROGS). */
+#define CG_MAX_PROGS_PER_EVENT 64
+/* User maps a script may have before its plain scalars are packed into
+ * one map: the kernel lets a program use 64, and some are internal. */
+#define CG_MAX_MAPS_UNPACKED 48
 /* The largest frame .scratch can hold: the kernel's limit on per-CPU values. */
 #define CG_SCRATCH_SIZE 32768
 /* With a scratch frame, where r9 is kept on the real stack for callbacks. */
@@ -56,6 +61,7 @@ struct cg {
     bool perf_buffer;   /* events through bpf_perf_event_output, not the ring buffer */
     bool helper_errors; /* -k: check helper results (cg_helper_check) */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
+    bool merge_refused;            /* blocks merged into one program need separate ones */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison
                        reads whole words); only event records, read up to the NUL, skip it */
     int frame_top;  /* bytes of stack in use (slots are at r10 - offset) */

@@ -12,13 +12,40 @@ int cg_map_index(struct cg *cg, const struct node *map) {
     return cg->map_index[map->sym];
 }
 
+/* reg = the address of a packed scalar's flag (+ 8: its value). */
+static void ld_packed(struct cg *cg, int reg, const struct map_desc *md, int plus) {
+    emit(&cg->e, INSN(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_VALUE, 0, md->pack));
+    emit(&cg->e, INSN(0, 0, 0, 0, (int32_t)md->pack_off + plus)); /* the offset in the value */
+}
+
+/* What a lookup returns for a packed scalar: its value, which reads 0
+ * until set, as a missing key would. */
 void cg_call_lookup(struct cg *cg, int map, int key_off) {
+    const struct map_desc *md = &cg->m->maps[map];
+    if (md->packed) {
+        ld_packed(cg, R0, md, 8);
+        return;
+    }
     emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key_off);
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 
 void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
+    const struct map_desc *md = &cg->m->maps[map];
+    if (md->packed) {
+        /* the value, then the flag that makes it print */
+        ld_packed(cg, R0, md, 0);
+        for (int i = 0; i < (int)md->value_size;) {
+            int w = cg_access_width(val_off + i, 8 + i, (int)md->value_size - i);
+            emit(&cg->e, LDX_MEM(cg_size_code(w), R1, cg->fp, val_off + i));
+            emit(&cg->e, STX_MEM(cg_size_code(w), R0, R1, 8 + i));
+            i += w;
+        }
+        emit(&cg->e, ST_MEM(BPF_DW, R0, 0, 1));
+        emit(&cg->e, MOV64_IMM(R0, 0));
+        return;
+    }
     emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key_off);
     cg_stack_ptr(cg, R3, val_off);
@@ -168,6 +195,14 @@ void cg_map_incdec(struct cg *cg, struct node *n, struct val *out) {
 }
 
 void cg_map_delete(struct cg *cg, struct node *map) {
+    const struct map_desc *md = cg_map(cg, map);
+    if (md->packed) {
+        /* unset, and 0 when read again */
+        ld_packed(cg, R1, md, 0);
+        for (int i = 0; i < 8 + (int)md->value_size; i += 8)
+            emit(&cg->e, ST_MEM(BPF_DW, R1, i, 0));
+        return;
+    }
     int mark = cg_frame_mark(cg);
     int key = cg_map_key(cg, map, 0);
     emit_ld_map(&cg->e, R1, cg_map_index(cg, map));

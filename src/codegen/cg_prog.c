@@ -100,6 +100,43 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     return idx;
 }
 
+/* A plain scalar (@x = v, no key, no aggregation, no declaration) can
+ * share one array map with the others. */
+static bool packable(const struct map_desc *md) {
+    return md->is_user && md->is_scalar && md->bpf_type == BPF_MAP_TYPE_HASH && md->val_ty &&
+           md->val_ty->kind != T_AGG && md->value_size <= 4096;
+}
+
+/* Beyond what one program may use (64 maps, with room for the internal
+ * ones), the plain scalars go into one array map, ".scalars", each as a
+ * u64 "set" flag and its value; they still print as maps of their own. */
+static int pack_scalars(struct cg *cg) {
+    struct manifest *m = cg->m;
+    if (m->nmaps <= CG_MAX_MAPS_UNPACKED)
+        return 0;
+    uint32_t size = 0;
+    for (int i = 0; i < m->nmaps; i++)
+        if (packable(&m->maps[i]))
+            size += 8 + ((m->maps[i].value_size + 7) & ~7u);
+    if (size == 0)
+        return 0;
+    int pack = add_map(m, ".scalars", BPF_MAP_TYPE_ARRAY, 4, size, 1);
+    if (pack < 0)
+        return -1;
+    uint32_t off = 0;
+    for (int i = 0; i < m->nmaps; i++) {
+        struct map_desc *md = &m->maps[i];
+        if (!packable(md))
+            continue;
+        md->packed = true;
+        md->pack = pack;
+        md->pack_off = off;
+        md->pack_size = size;
+        off += 8 + ((md->value_size + 7) & ~7u);
+    }
+    return 0;
+}
+
 static int layout_maps(struct cg *cg) {
     struct manifest *m = cg->m;
     cg->map_index = calloc((size_t)cg->sema->nmaps + 1, sizeof(int));
@@ -111,6 +148,8 @@ static int layout_maps(struct cg *cg) {
         if (cg->map_index[i] < 0)
             rc = -1;
     }
+    if (rc == 0 && pack_scalars(cg) < 0)
+        rc = -1;
     /* a perf event array gets one slot per CPU from the runtime (max_entries 0) */
     m->ringbuf_map = cg->perf_buffer
                          ? add_map(m, ".events", BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0)
@@ -178,29 +217,18 @@ static void scratch_size(struct cg *cg, int add_insn) {
         md->value_size = (uint32_t)frame;
 }
 
-/* Emits the whole program with its frame on the stack or in .scratch. */
-static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
+/* One probe block: its variables, its predicate, its statements. Its
+ * exit label ends the block only, so that exit() and return in a block
+ * merged with others go on to the next one, as separate programs would. */
+static void emit_block(struct cg *cg, const struct sema_unit *u, int frame_base, int stack_base) {
     struct node *probe = u->probe;
-    cg->scratch = scratch;
-    cg->fp = scratch ? R9 : R10;
-    cg->sp = R10;
-    cg->pool_last = scratch ? R8 : R9;
-    cg->frame_top = cg->frame_max = 0;
-    cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
-    cg_drop_callbacks(cg);
+    cg->unit = u;
+    cg->frame_top = frame_base;
+    cg->stack_top = stack_base;
     cg->loop = NULL;
     cg->zero_fill = true;
-    memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
-    emit_free(&cg->e);
-    emit_init(&cg->e);
     cg->exit_label = emit_label(&cg->e);
     cg->e.loc = probe->loc;
-    int add_insn = scratch ? scratch_prologue(cg) : 0;
-    /* the context pointer is kept on the real stack (helpers clobber r1; the
-     * verifier forgets pointers stored in map values) */
-    cg->ctx_slot = scratch ? -16 : cg_frame_alloc(cg, 8);
-    int ctx_save = cg->e.n;
-    emit(&cg->e, STX_MEM(BPF_DW, R10, scratch ? R6 : R1, cg->ctx_slot));
     cg->var_slot = calloc((size_t)u->nvars + 1, sizeof(int));
     cg->var_on_stack = calloc((size_t)u->nvars + 1, sizeof(bool));
     for (int i = 0; i < u->nvars; i++) {
@@ -219,6 +247,46 @@ static void emit_body(struct cg *cg, const struct sema_unit *u, bool scratch) {
         cg_cond(cg, probe->b, cg->exit_label);
     cg_block(cg, probe->c);
     emit_place(&cg->e, cg->exit_label);
+}
+
+/* Emits the whole program, for one block or several on one target run
+ * in source order, with its frame on the stack or in .scratch. */
+static void emit_body(struct cg *cg, const struct sema_unit *const *units, int nunits,
+                      bool scratch) {
+    cg->scratch = scratch;
+    cg->fp = scratch ? R9 : R10;
+    cg->sp = R10;
+    cg->pool_last = scratch ? R8 : R9;
+    cg->frame_top = cg->frame_max = 0;
+    cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
+    cg_drop_callbacks(cg);
+    memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
+    emit_free(&cg->e);
+    emit_init(&cg->e);
+    cg->unit = units[0];
+    int prog_exit = cg->exit_label = emit_label(&cg->e); /* for the prologue's lookup */
+    cg->e.loc = units[0]->probe->loc;
+    int add_insn = scratch ? scratch_prologue(cg) : 0;
+    /* the context pointer is kept on the real stack (helpers clobber r1; the
+     * verifier forgets pointers stored in map values) */
+    cg->ctx_slot = scratch ? -16 : cg_frame_alloc(cg, 8);
+    int ctx_save = cg->e.n;
+    emit(&cg->e, STX_MEM(BPF_DW, R10, scratch ? R6 : R1, cg->ctx_slot));
+    int frame_base = cg->frame_top, stack_base = cg->stack_top;
+    for (int i = 0; i < nunits; i++) {
+        emit_block(cg, units[i], frame_base, stack_base);
+        if (nunits > 1 && cg->callbacks) {
+            /* loop bodies go after the program's exit, where another
+             * block's variables would be the wrong ones */
+            cg->failed = true;
+            cg->merge_refused = true;
+        }
+        if (i + 1 < nunits) {
+            free(cg->var_slot);
+            free(cg->var_on_stack);
+        }
+    }
+    emit_place(&cg->e, prog_exit);
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit(&cg->e, EXIT_INSN());
     bool callbacks = cg->callbacks != NULL;
@@ -258,20 +326,21 @@ static int copy_targets(struct prog_desc *p, const struct attach_target *targets
     return 0;
 }
 
-/* Generates one program for the given targets of a unit. */
-static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_target *targets,
-                    int n) {
+/* Generates one program for the given targets of the units (several
+ * units: blocks merged on their one shared target). */
+static int gen_prog(struct cg *cg, const struct sema_unit *const *units, int nunits,
+                    struct attach_target *targets, int n) {
+    const struct sema_unit *u = units[0];
     struct node *probe = u->probe;
     struct manifest *m = cg->m;
     int nevents = m->nevents;
-    cg->unit = u;
     cg->target = n == 1 ? &targets[0] : NULL;
     emit_init(&cg->e);
-    emit_body(cg, u, false);
+    emit_body(cg, units, nunits, false);
     if (!cg->failed && cg->frame_max > CG_STACK_SIZE) {
         /* again with the frame in .scratch; drop the first attempt's events */
         cg_events_truncate(m, nevents);
-        emit_body(cg, u, true);
+        emit_body(cg, units, nunits, true);
     }
     if (emit_finish(&cg->e) < 0 && !cg->failed)
         cg_error(cg, &probe->loc, E_LIMIT, "program too large");
@@ -289,6 +358,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     memset(p, 0, sizeof(*p));
     p->name = strdup(n == 1 ? targets[0].name : probe->a->str);
     p->kind = u->prov->kind;
+    p->nblocks = nunits;
     set_load_attrs(p, u->prov, &targets[0]);
     p->insns = cg->e.insns;
     p->insn_loc = cg->e.locs;
@@ -298,6 +368,44 @@ static int gen_prog(struct cg *cg, const struct sema_unit *u, struct attach_targ
     cg->e.locs = NULL;
     emit_free(&cg->e);
     return copy_targets(p, targets, n);
+}
+
+/* Whether unit b can join unit a's program: one tracepoint each, the same. */
+static bool same_target(const struct sema_unit *a, const struct sema_unit *b) {
+    return a->prov->kind == PK_TRACEPOINT && b->prov == a->prov && a->ntargets == 1 &&
+           b->ntargets == 1 && !b->per_target && a->targets[0].name && b->targets[0].name &&
+           strcmp(a->targets[0].name, b->targets[0].name) == 0;
+}
+
+/* Unit u's program: with the later blocks on the same tracepoint when
+ * there are more than the kernel attaches to one event (64 programs), so
+ * that they run in one program, in source order. A merge the generator
+ * refuses (a block with loop callbacks) falls back to one program each. */
+static int gen_merged(struct cg *cg, int u, bool *merged) {
+    struct sema_unit *units = cg->sema->units, *unit = &units[u];
+    const struct sema_unit **group = calloc((size_t)cg->sema->nunits, sizeof(*group));
+    if (!group)
+        return -1;
+    int n = 0;
+    for (int v = u; v < cg->sema->nunits; v++)
+        if (v == u || (!merged[v] && same_target(unit, &units[v])))
+            group[n++] = &units[v];
+    int rc = -1;
+    if (n > CG_MAX_PROGS_PER_EVENT) {
+        int nevents = cg->m->nevents, ndiag = cg->d->nerrors;
+        cg->merge_refused = false;
+        rc = gen_prog(cg, group, n, unit->targets, unit->ntargets);
+        if (rc == 0 || !cg->merge_refused || cg->d->nerrors != ndiag) {
+            for (int i = 1; i < n; i++)
+                merged[group[i] - units] = true;
+            free(group);
+            return rc;
+        }
+        cg_events_truncate(cg->m, nevents);
+        cg->failed = false;
+    }
+    free(group);
+    return gen_prog(cg, (const struct sema_unit *const[]){unit}, 1, unit->targets, unit->ntargets);
 }
 
 /* A target of the unit before t with t's name (a USDT probe's other
@@ -350,16 +458,21 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     if (rc == 0)
         rc = name_probes(&cg);
     int ready = rc == 0;
-    for (int u = 0; ready && u < sema->nunits; u++) {
+    bool *merged = calloc((size_t)sema->nunits + 1, sizeof(bool));
+    for (int u = 0; ready && merged && u < sema->nunits; u++) {
         struct sema_unit *unit = &sema->units[u];
+        if (merged[u])
+            continue;
         if (unit->per_target) {
             for (int t = 0; t < unit->ntargets; t++)
-                rc |= gen_prog(&cg, unit, &unit->targets[t], 1);
+                rc |=
+                    gen_prog(&cg, (const struct sema_unit *const[]){unit}, 1, &unit->targets[t], 1);
         } else {
-            rc |= gen_prog(&cg, unit, unit->targets, unit->ntargets);
+            rc |= gen_merged(&cg, u, merged);
         }
         cg.failed = false;
     }
+    free(merged);
     free(cg.map_index);
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;

@@ -109,9 +109,17 @@ static int maps_under(struct cg *cg, const struct node *n) {
 /* Maps and events are added before any program is generated: the generator
  * keeps pointers into the manifest's arrays while it works. */
 int cg_stack_maps(struct cg *cg) {
-    for (int u = 0; u < cg->sema->nunits; u++)
-        if (maps_under(cg, cg->sema->units[u].probe) < 0)
+    const struct node *last = NULL;
+    for (int u = 0; u < cg->sema->nunits; u++) {
+        /* the probe's own parts: its next is the following probe */
+        const struct node *p = cg->sema->units[u].probe;
+        if (p == last)
+            continue;
+        last = p;
+        if (maps_under(cg, p->a) < 0 || maps_under(cg, p->b) < 0 || maps_under(cg, p->c) < 0 ||
+            maps_under(cg, p->d) < 0)
             return -1;
+    }
     return 0;
 }
 

@@ -266,6 +266,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     out->ct = ctypes_new(out->types, &cto);
     struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
+    out->max_map_keys = opts && opts->max_map_keys > 0 ? opts->max_map_keys : 0;
     int errors_before = d->nerrors;
     sema_stack_mode_env(&s);
     out->max_cat_bytes = DEFAULT_MAX_CAT_BYTES;
@@ -302,6 +303,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     free(pvs);
     free(pus);
     free(s.minfo);
+    free(s.map_slots);
     return d->nerrors > errors_before ? -1 : 0;
 }
 

@@ -183,8 +183,9 @@ struct sema_out {
 };
 
 struct sema_opts {
-    int max_strlen;  /* size of str() results, bpftrace's max_strlen */
-    int npositional; /* $1.. $N from the command line */
+    int max_strlen;   /* size of str() results, bpftrace's max_strlen */
+    int max_map_keys; /* BPFTRACE_MAX_MAP_KEYS; the script's config wins */
+    int npositional;  /* $1.. $N from the command line */
     char **positional;
     int nnamed; /* "--name[=value]" after "--" on the command line, for getopt() */
     char **named;

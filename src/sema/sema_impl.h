@@ -31,10 +31,14 @@ struct sema {
     struct sema_out *out;
     struct type_arena *types;
     struct map_info *minfo; /* parallel to out->maps */
+    int *map_slots;         /* open-addressing index of out->maps by name (-1: free) */
+    uint32_t map_nslots;    /* a power of two, at least twice nmaps */
     bool report;            /* second walk: report errors */
     int missing;            /* config missing_probes (DIAG_MISSING_*) */
     int max_strlen;
     const struct node *decls; /* the program's map declarations (N_MAP_DECL among others) */
+    const char *line_src;     /* a line of the source, for locations found in the text */
+    int line_no;              /* its number: statements come in order, so scans go on from it */
 
     /* the probe being checked */
     struct node *probe;

@@ -5,11 +5,38 @@
 
 #include "sema/sema_impl.h"
 
-static int map_find(struct sema *s, const char *name) {
+static uint32_t name_hash(const char *name) {
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *name; name++)
+        h = (h ^ (unsigned char)*name) * 16777619u;
+    return h;
+}
+
+/* The slot of name in s->map_slots: its map's, or the free one where it
+ * goes. A script of 5,000 maps made a linear search quadratic. */
+static uint32_t map_slot(const struct sema *s, const char *name) {
+    uint32_t mask = s->map_nslots - 1, i = name_hash(name) & mask;
+    while (s->map_slots[i] >= 0 && strcmp(s->out->maps[s->map_slots[i]].name, name) != 0)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void map_index_grow(struct sema *s) {
+    uint32_t n = s->map_nslots ? s->map_nslots * 2 : 64;
+    free(s->map_slots);
+    s->map_slots = malloc(n * sizeof(int));
+    if (!s->map_slots)
+        abort();
+    memset(s->map_slots, 0xff, n * sizeof(int));
+    s->map_nslots = n;
     for (int i = 0; i < s->out->nmaps; i++)
-        if (strcmp(s->out->maps[i].name, name) == 0)
-            return i;
-    return -1;
+        s->map_slots[map_slot(s, s->out->maps[i].name)] = i;
+}
+
+static int map_find(struct sema *s, const char *name) {
+    if (!s->map_nslots)
+        return -1;
+    return s->map_slots[map_slot(s, name)];
 }
 
 static int map_add(struct sema *s, const struct node *n) {
@@ -22,7 +49,12 @@ static int map_add(struct sema *s, const struct node *n) {
     m->name = strdup(n->str);
     m->loc = n->loc;
     sema_map_decl_apply(s, m);
-    return o->nmaps++;
+    int idx = o->nmaps++;
+    if ((uint32_t)o->nmaps * 2 > s->map_nslots)
+        map_index_grow(s);
+    else
+        s->map_slots[map_slot(s, m->name)] = idx;
+    return idx;
 }
 
 static bool valid_key(struct sema *s, struct node *k, const struct type *t) {

@@ -22,18 +22,28 @@ static bool storable(struct sema *s, struct node *value, const struct type *t) {
     return true;
 }
 
+/* Line `line` of the source, or NULL, scanning on from the line asked for
+ * last: line by line from the start each time made long scripts quadratic. */
+static const char *source_line(struct sema *s, int line) {
+    if (!s->line_src || line < s->line_no) {
+        s->line_src = s->d->source;
+        s->line_no = 1;
+    }
+    for (; s->line_src && s->line_no < line; s->line_no++) {
+        const char *nl = strchr(s->line_src, '\n');
+        s->line_src = nl ? nl + 1 : NULL;
+    }
+    return s->line_src;
+}
+
 /* bpftrace underlines the "=" of a variable assignment; the AST keeps only
  * the statement's span, so find the "=" in the source between the target
  * and the value. Falls back to the statement. */
 static struct loc assign_op_loc(struct sema *s, const struct node *n) {
     const struct loc *t = &n->a->loc, *v = &n->b->loc;
-    const char *src = s->d->source;
-    if (!src || t->last_line != v->first_line)
+    if (!s->d->source || t->last_line != v->first_line)
         return n->loc;
-    for (int line = 1; line < t->last_line && src; line++) {
-        src = strchr(src, '\n');
-        src = src ? src + 1 : NULL;
-    }
+    const char *src = source_line(s, t->last_line);
     if (!src)
         return n->loc;
     int col = t->last_column;
