@@ -73,9 +73,10 @@ def default_signals():
 
 
 class Run:
-    def __init__(self, trawk, args, stdout=subprocess.PIPE):
+    def __init__(self, trawk, args, stdout=subprocess.PIPE, extra_env=None):
         env = dict(os.environ)
         env[NOTIFY] = "1"
+        env.update(extra_env or {})
         self.p = subprocess.Popen([trawk] + args, stdout=stdout, stderr=subprocess.PIPE,
                                   env=env, start_new_session=True, preexec_fn=default_signals)
 
@@ -101,11 +102,19 @@ class Run:
 
 
 CASES = []
+# Cases that still fail, run and shown as XFAIL without failing the run:
+# each is a known defect to fix (docs/reliability.md).
+KNOWN = set()
 
 
 def case(fn):
     CASES.append(fn)
     return fn
+
+
+def known_failure(fn):
+    KNOWN.add(fn.__name__)
+    return case(fn)
 
 
 def kill_during_attach(trawk, sig, delay):
@@ -260,6 +269,39 @@ def uprobe_sigkill(trawk):
     return None
 
 
+@known_failure
+def lost_events_exact(trawk):
+    """A one-page ring buffer overflowed: every event the program sent is
+    either printed or counted in a "Lost N events" line, exactly. Known:
+    under load a few hundred to a few thousand of ~600,000 are neither
+    (in-flight programs at detach explain at most one firing, 200)."""
+    prog = ('profile:hz:999 { $i = 0; while ($i < 200) { @relfault = count(); '
+            'printf("%d\\n", $i); $i++; } }')
+    r = Run(trawk, ["-e", prog], extra_env={"BPFTRACE_PERF_RB_PAGES": "1"})
+    if not r.wait_attached():
+        return "did not attach: %s" % r.finish()[2][-300:]
+    time.sleep(1.5)
+    r.p.send_signal(signal.SIGINT)
+    rc, out, err = r.finish()
+    printed = sum(1 for l in out.split(b"\n") if l.isdigit())
+    lost = sum(int(l.split()[1]) for l in err.split(b"\n") if l.startswith(b"Lost "))
+    sent = [int(l.split()[1]) for l in out.split(b"\n") if l.startswith(b"@relfault: ")]
+    if rc != 0 or not sent or not lost or printed + lost != sent[0]:
+        return "exit %s: sent %s, printed %d, lost %d" % (rc, sent, printed, lost)
+    return None
+
+
+@case
+def not_root(trawk):
+    """As nobody: exit 1, an error naming the capabilities, nothing attached."""
+    prog = 'interval:ms:10 { @relfault = count(); }'
+    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        trawk, "-e", prog], capture_output=True, timeout=20)
+    if p.returncode != 1 or b"CAP_BPF" not in p.stderr:
+        return "exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--trawk", default=os.environ.get("TRAWK", os.path.join(ROOT, "build/trawk")))
@@ -280,7 +322,9 @@ def main():
             continue
         problems = ([why] if why else []) + wait_leftovers_gone(events)
         took = time.monotonic() - start
-        if problems:
+        if problems and fn.__name__ in KNOWN:
+            print("XFAIL %s (%.1fs): %s" % (fn.__name__, took, "; ".join(problems)))
+        elif problems:
             failed += 1
             print("FAIL %s (%.1fs): %s" % (fn.__name__, took, "; ".join(problems)))
         else:
