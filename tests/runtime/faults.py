@@ -146,27 +146,31 @@ def signals_attach(trawk):
     return None
 
 
-@case
-def sigkill_stream(trawk):
+def signal_streaming(trawk, sig):
+    """(rc, out, err) of a run sent sig 0.3 s after attaching, or a string
+    saying why it never attached."""
     r = Run(trawk, ["-e", STREAM])
     if not r.wait_attached():
         return "did not attach: %s" % r.finish()[2][-300:]
     time.sleep(0.3)
-    r.p.kill()
-    r.finish()
-    return None
+    r.p.send_signal(sig)
+    return r.finish()
+
+
+@case
+def sigkill_stream(trawk):
+    res = signal_streaming(trawk, signal.SIGKILL)
+    return res if isinstance(res, str) else None
 
 
 @case
 def signals_stream(trawk):
     """INT and TERM while streaming: END runs, exit 0 (as bpftrace)."""
     for sig in (signal.SIGINT, signal.SIGTERM):
-        r = Run(trawk, ["-e", STREAM])
-        if not r.wait_attached():
-            return "did not attach: %s" % r.finish()[2][-300:]
-        time.sleep(0.3)
-        r.p.send_signal(sig)
-        rc, out, err = r.finish()
+        res = signal_streaming(trawk, sig)
+        if isinstance(res, str):
+            return res
+        rc, out, err = res
         if rc != 0 or b"end\n" not in out:
             return "%s: exit %s, output ends %r, %s" % (sig.name, rc, out[-40:], err[-200:])
     return None
