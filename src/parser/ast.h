@@ -157,4 +157,12 @@ const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */
  * Used by -d ast and the parser's unit tests. */
 void ast_dump(const struct node *n, FILE *out);
 
+/* The deepest nesting the recursive passes accept (ast_depth.c): far past
+ * any real script, far below what overflows the stack, sanitizers included. */
+#define AST_MAX_DEPTH 1000
+/* The first node (in source order) below more than limit levels, or NULL. */
+const struct node *ast_too_deep(const struct node *root, int limit);
+/* Reports a located error and returns -1 when root is nested too deeply. */
+int ast_check_depth(const struct node *root, struct diag *d);
+
 #endif

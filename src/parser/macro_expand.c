@@ -12,6 +12,7 @@ struct expansion {
     struct diag *d;
     const struct node *stack[MACRO_MAX_DEPTH]; /* macros being expanded, outermost first */
     int depth;
+    int walk_depth; /* of walk()'s recursion, bodies included; bounded like the AST */
 };
 
 /* The walk of one macro body (or of a probe, with macro NULL). */
@@ -236,7 +237,7 @@ static void walk_sizeof(struct scope *s, struct node *n) {
     walk(s, &n->a);
 }
 
-static void walk(struct scope *s, struct node **slot) {
+static void walk_node(struct scope *s, struct node **slot) {
     struct node *n = *slot;
     bool wrap = s->wrap;
     s->wrap = n->kind == N_INCDEC;
@@ -285,6 +286,22 @@ static void walk(struct scope *s, struct node **slot) {
         walk_list(s, kids[i]);
 }
 
+/* Bodies expanded inside bodies deepen the walk past what the parser
+ * checked: stop at the same bound, once. */
+static void walk(struct scope *s, struct node **slot) {
+    struct expansion *x = s->x;
+    if (x->walk_depth == AST_MAX_DEPTH) {
+        diag_error(x->d, &(*slot)->loc, E_LIMIT,
+                   "program is nested too deeply (more than %d levels)", AST_MAX_DEPTH);
+        x->walk_depth++;
+    }
+    if (x->walk_depth > AST_MAX_DEPTH)
+        return;
+    x->walk_depth++;
+    walk_node(s, slot);
+    x->walk_depth--;
+}
+
 /* Drops the definitions: nothing after this pass reads them. */
 static void remove_macros(struct node *program) {
     struct node **p = &program->d;
@@ -314,5 +331,7 @@ int macro_expand(struct node *program, struct diag *d) {
     }
     macro_registry_free(&x.reg);
     remove_macros(program);
+    if (d->nerrors == before) /* substituted arguments deepen the tree unwalked */
+        ast_check_depth(program, d);
     return d->nerrors == before ? 0 : -1;
 }

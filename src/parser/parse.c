@@ -45,6 +45,8 @@ struct node *parse_program(struct diag *d, const char *text) {
     free(ctx.buf);
     if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a)
         diag_plain_error(d, E_SYNTAX, "No probes found in the program");
+    if (rc == 0 && d->nerrors == before)
+        ast_check_depth(ctx.root, d);
     if (rc != 0 || d->nerrors != before) {
         ast_free(ctx.root);
         return NULL;

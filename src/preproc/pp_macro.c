@@ -455,7 +455,9 @@ static void splice(struct pp_state *st, struct pp_tok **tp, struct pp_tok *list,
 
 bool pp_expand_one(struct pp_state *st, struct pp_tok **tp) {
     struct pp_tok *t = *tp;
-    if (t->kind != PK_IDENT || t->no_expand)
+    /* After a failed expansion the script is refused: rescanning what the
+     * failure left (F(F(F(...))) past the depth bound) would take forever. */
+    if (t->kind != PK_IDENT || t->no_expand || st->macro_error)
         return false;
     struct pp_macro *m = pp_macro_find(st, t->text, t->len);
     if (!m) {
