@@ -243,6 +243,8 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"bench", no_argument, NULL, OPT_BENCH},
         {"test", no_argument, NULL, OPT_TEST},
         {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
+        {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
+        {"warnings", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     argc = split_named(argc, argv, c);
@@ -503,6 +505,7 @@ static int run_program(const struct cli *c, const char *text) {
     struct sema_opts so = {.max_strlen = max_strlen(),
                            .unsafe = c->unsafe,
                            .max_cat_bytes = env_setting("BPFTRACE_MAX_CAT_BYTES", 1 << 30),
+                           .max_map_keys = env_setting("BPFTRACE_MAX_MAP_KEYS", 1 << 30),
                            .npositional = c->npositional,
                            .positional = c->positional,
                            .nnamed = c->nnamed,

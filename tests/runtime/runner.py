@@ -355,7 +355,7 @@ def setup_pid(tmpdir):
         return "no-setup-pid"
 
 
-def build_argv(case, trawk, tmpdir):
+def build_argv(case, trawk, tmpdir, write_script=True):
     opts = case.get("OPTS", "")
     if "{setup_pid}" in opts:
         opts = opts.replace("{setup_pid}", setup_pid(tmpdir))
@@ -365,8 +365,9 @@ def build_argv(case, trawk, tmpdir):
     elif "FILE" in case.fields:
         argv.append(os.path.join(HERE, case.fields["FILE"]))
     elif "SCRIPT" in case.fields:
-        with open(os.path.join(tmpdir, "script.bt"), "w") as f:
-            f.write(case.fields["SCRIPT"] + "\n")
+        if write_script:
+            with open(os.path.join(tmpdir, "script.bt"), "w") as f:
+                f.write(case.fields["SCRIPT"] + "\n")
         argv.append("script.bt")
     argv += shlex.split(case.get("ARGS", ""))
     return argv
@@ -424,7 +425,8 @@ def run_case(case, trawk):
                 return Result(case, "FAIL", "setup failed: " + why.replace("trigger ", ""),
                               duration=time.monotonic() - start)
             deadline = time.monotonic() + timeout
-            argv = build_argv(case, trawk, tmpdir)
+            # {setup_pid} is known now; the script SETUP may have rewritten stays
+            argv = build_argv(case, trawk, tmpdir, write_script=False)
         leaks = LeakWatch() if "CHECK_LEAKS" in case.flags else None
         run = Run(argv, tmpdir, env, case.get("STDIN"))
         problems = []
