@@ -441,6 +441,7 @@ int main(int argc, char **argv) {
         return 1;
     if (c.list && !c.program_text) {
         provider_set_pid(c.pid);
+        provider_set_list_verbose(c.verbose);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
     if (start_process(&c) < 0) {

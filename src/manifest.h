@@ -22,6 +22,11 @@ enum probe_kind {
     PK_UPROBE,
     PK_URETPROBE,
     PK_USDT,
+    PK_RAWTRACEPOINT,
+    PK_KPROBE,
+    PK_KRETPROBE,
+    PK_FENTRY,
+    PK_FEXIT,
     PK__COUNT,
 };
 

@@ -11,10 +11,19 @@
 #include "attach/attach.h"
 
 static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
-    [PK_BEGIN] = &rt_attach_begin,           [PK_END] = &rt_attach_end,
-    [PK_TRACEPOINT] = &rt_attach_tracepoint, [PK_INTERVAL] = &rt_attach_cpu_clock,
-    [PK_PROFILE] = &rt_attach_cpu_clock,     [PK_UPROBE] = &rt_attach_uprobe,
-    [PK_URETPROBE] = &rt_attach_uprobe,      [PK_USDT] = &rt_attach_usdt,
+    [PK_BEGIN] = &rt_attach_begin,
+    [PK_END] = &rt_attach_end,
+    [PK_TRACEPOINT] = &rt_attach_tracepoint,
+    [PK_INTERVAL] = &rt_attach_cpu_clock,
+    [PK_PROFILE] = &rt_attach_cpu_clock,
+    [PK_UPROBE] = &rt_attach_uprobe,
+    [PK_URETPROBE] = &rt_attach_uprobe,
+    [PK_USDT] = &rt_attach_usdt,
+    [PK_RAWTRACEPOINT] = &rt_attach_rawtracepoint,
+    [PK_KPROBE] = &rt_attach_kprobe,
+    [PK_KRETPROBE] = &rt_attach_kprobe,
+    [PK_FENTRY] = &rt_attach_fentry,
+    [PK_FEXIT] = &rt_attach_fentry,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {

@@ -44,6 +44,9 @@ extern const struct rt_attach_ops rt_attach_tracepoint;
 extern const struct rt_attach_ops rt_attach_cpu_clock;
 extern const struct rt_attach_ops rt_attach_uprobe;
 extern const struct rt_attach_ops rt_attach_usdt;
+extern const struct rt_attach_ops rt_attach_rawtracepoint;
+extern const struct rt_attach_ops rt_attach_kprobe;
+extern const struct rt_attach_ops rt_attach_fentry;
 
 /* Records a perf event fd as owned by rt (closed by rt_detach_target).
  * Closes fd and returns -1 when out of memory. */
@@ -61,6 +64,11 @@ void rt_detach_all(struct rt_state *st);
 
 /* Opens a perf event for all processes on one CPU. Returns the fd or -1
  * with errno set. */
+/* A number from sysfs file name of the PMU pmu ("uprobe", "kprobe"): the
+ * text after prefix ("config:" in format/retprobe). -1 when it cannot be
+ * read. */
+long rt_pmu_value(const char *pmu, const char *name, const char *prefix);
+
 struct perf_event_attr;
 int rt_perf_event_open(struct perf_event_attr *attr, int cpu);
 /* Makes rt's program run on the perf event perf_fd with the target's

@@ -7,10 +7,19 @@
 #include "providers/provider_impl.h"
 
 static const struct provider *const providers[PK__COUNT] = {
-    [PK_BEGIN] = &provider_begin,           [PK_END] = &provider_end,
-    [PK_TRACEPOINT] = &provider_tracepoint, [PK_INTERVAL] = &provider_interval,
-    [PK_PROFILE] = &provider_profile,       [PK_UPROBE] = &provider_uprobe,
-    [PK_URETPROBE] = &provider_uretprobe,   [PK_USDT] = &provider_usdt,
+    [PK_BEGIN] = &provider_begin,
+    [PK_END] = &provider_end,
+    [PK_TRACEPOINT] = &provider_tracepoint,
+    [PK_INTERVAL] = &provider_interval,
+    [PK_PROFILE] = &provider_profile,
+    [PK_UPROBE] = &provider_uprobe,
+    [PK_URETPROBE] = &provider_uretprobe,
+    [PK_USDT] = &provider_usdt,
+    [PK_RAWTRACEPOINT] = &provider_rawtracepoint,
+    [PK_KPROBE] = &provider_kprobe,
+    [PK_KRETPROBE] = &provider_kretprobe,
+    [PK_FENTRY] = &provider_fentry,
+    [PK_FEXIT] = &provider_fexit,
 };
 
 /* bpftrace probe types trawk knows by name but cannot attach yet: naming
@@ -21,12 +30,8 @@ struct unsupported_provider {
 };
 
 static const struct unsupported_provider unsupported[] = {
-    {"kprobe", {"k"}},          {"kretprobe", {"kr"}},
-    {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},  {"software", {"s"}},
-    {"hardware", {"h"}},        {"watchpoint", {"w"}},
-    {"iter", {"it"}},           {"self", {NULL}},
-    {"test", {NULL}},           {"bench", {NULL}},
+    {"software", {"s"}}, {"hardware", {"h"}}, {"watchpoint", {"w"}}, {"iter", {"it"}},
+    {"self", {NULL}},    {"test", {NULL}},    {"bench", {NULL}},
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
@@ -58,6 +63,17 @@ void provider_set_pid(int pid) {
 
 int provider_pid(void) {
     return target_pid;
+}
+
+/* -lv, set once by the CLI before listing. */
+static bool list_verbose;
+
+void provider_set_list_verbose(bool verbose) {
+    list_verbose = verbose;
+}
+
+bool provider_list_verbose(void) {
+    return list_verbose;
 }
 
 static const char *unsupported_find(const char *name) {

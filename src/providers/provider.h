@@ -89,6 +89,10 @@ const struct provider *provider_get(enum probe_kind kind); /* every kind < PK__C
 void provider_set_pid(int pid);
 int provider_pid(void);
 
+/* -lv: listings add each probe's arguments, as bpftrace -lv does. */
+void provider_set_list_verbose(bool verbose);
+bool provider_list_verbose(void);
+
 /* Splits "provider:rest" and expands it; reports unknown providers. */
 int provider_expand(const char *attach_point, const struct loc *loc, struct diag *d,
                     const struct provider **prov, struct attach_target **targets, int *ntargets);

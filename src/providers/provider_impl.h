@@ -2,10 +2,13 @@
 #ifndef TRAWK_PROVIDER_IMPL_H
 #define TRAWK_PROVIDER_IMPL_H
 
+#include "providers/arch.h"
 #include "providers/provider.h"
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
     provider_profile, provider_uprobe, provider_uretprobe, provider_usdt;
+extern const struct provider provider_rawtracepoint, provider_kprobe, provider_kretprobe,
+    provider_fentry, provider_fexit;
 
 /* Appends a target of kind named "<prefix>:<rest>" (or just rest when
  * prefix is NULL, prefix when rest is empty) with an empty spec for the
@@ -20,5 +23,19 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
 
 /* interval and profile list their units ("interval:ms:") only when named. */
 int provider_list_units(const struct provider *p, const char *rest, bool named, FILE *out);
+
+/* args typed from a kernel function's BTF prototype, the context being its
+ * arguments as u64s (fentry/fexit, rawtracepoint; btf_args.c). */
+struct btf_args_spec {
+    const char *module; /* NULL: vmlinux */
+    const char *func;   /* the BTF function whose prototype gives the args */
+    int skip;           /* leading parameters not in args (a raw tracepoint's __data) */
+    bool retval;        /* add the return value as "retval" after them (fexit) */
+    const char *tag;    /* the record's name, as bpftrace prints it */
+};
+const struct type *provider_btf_args(struct ctypes *ct, struct type_arena *a,
+                                     const struct btf_args_spec *s);
+enum args_space provider_btf_emit_args(struct cg *cg, int reg);
+void provider_btf_emit_argn(struct cg *cg, int n, int reg);
 
 #endif

@@ -1,0 +1,173 @@
+/* Kernel functions from BTF: vmlinux and module BTF parsed once, walked by
+ * the kernel-function providers and their listings. */
+#include "sys/kbtf.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#define BTF_DIR "/sys/kernel/btf"
+
+/* Provider-owned like tracepoint's format cache: read once per process. */
+static struct kbtf_obj *objs;
+static int nobjs = -1;
+
+static void add(const char *name, struct btf *b, uint32_t first) {
+    struct kbtf_obj *n = realloc(objs, sizeof(*objs) * (size_t)(nobjs + 1));
+    if (!n) {
+        btf__free(b);
+        return;
+    }
+    objs = n;
+    objs[nobjs++] = (struct kbtf_obj){strdup(name), b, first};
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_modules(struct btf *base) {
+    DIR *dir = opendir(BTF_DIR);
+    char **names = NULL;
+    int n = 0;
+    struct dirent *de;
+    while (dir && (de = readdir(dir))) {
+        if (de->d_name[0] == '.' || strcmp(de->d_name, "vmlinux") == 0)
+            continue;
+        char **g = realloc(names, sizeof(*names) * (size_t)(n + 1));
+        if (!g)
+            break;
+        names = g;
+        names[n++] = strdup(de->d_name);
+    }
+    if (dir)
+        closedir(dir);
+    qsort(names, (size_t)n, sizeof(*names), by_name);
+    for (int i = 0; i < n; i++) {
+        char path[512];
+        snprintf(path, sizeof(path), "%s/%s", BTF_DIR, names[i]);
+        struct btf *b = btf__parse_split(path, base);
+        if (b)
+            add(names[i], b, btf__type_cnt(base));
+        free(names[i]);
+    }
+    free(names);
+}
+
+int kbtf_objects(const struct kbtf_obj **out) {
+    if (nobjs < 0) {
+        nobjs = 0;
+        struct btf *v = btf__parse(BTF_DIR "/vmlinux", NULL);
+        if (v) {
+            add("vmlinux", v, 1);
+            load_modules(v);
+        }
+    }
+    *out = objs;
+    return nobjs;
+}
+
+int kbtf_foreach_func(const char *mod_glob, kbtf_func_fn fn, void *arg) {
+    const struct kbtf_obj *o;
+    int n = kbtf_objects(&o);
+    for (int i = 0; i < n; i++) {
+        if (mod_glob && fnmatch(mod_glob, o[i].name, 0) != 0)
+            continue;
+        uint32_t cnt = btf__type_cnt(o[i].btf);
+        for (uint32_t id = o[i].first; id < cnt; id++) {
+            const struct btf_type *t = btf__type_by_id(o[i].btf, id);
+            if (!btf_is_func(t))
+                continue;
+            struct kbtf_func f = {&o[i], btf__name_by_offset(o[i].btf, t->name_off), t->type};
+            int rc = fn(&f, arg);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+bool kbtf_find_func(const char *module, const char *name, struct kbtf_func *out) {
+    const struct kbtf_obj *o;
+    int n = kbtf_objects(&o);
+    if (!module)
+        module = "vmlinux";
+    for (int i = 0; i < n; i++) {
+        if (strcmp(o[i].name, module) != 0)
+            continue;
+        int id = btf__find_by_name_kind(o[i].btf, name, BTF_KIND_FUNC);
+        if (id <= 0 || (uint32_t)id < o[i].first)
+            return false;
+        *out = (struct kbtf_func){&o[i], name, btf__type_by_id(o[i].btf, (uint32_t)id)->type};
+        return true;
+    }
+    return false;
+}
+
+static void to_file(void *ctx, const char *fmt, va_list ap) {
+    vfprintf(ctx, fmt, ap);
+}
+
+/* "    " TYPE " " NAME, with btf_dump writing the type as C declares it. */
+static void print_decl(struct btf_dump *dump, uint32_t type, const char *name, FILE *out) {
+    LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
+    fputs("    ", out);
+    btf_dump__emit_type_decl(dump, type, &opts);
+    fprintf(out, " %s\n", name);
+}
+
+void kbtf_print_params(const struct kbtf_func *f, int skip, bool argn, FILE *out) {
+    const struct btf *b = f->obj->btf;
+    const struct btf_type *proto = btf__type_by_id(b, f->proto);
+    struct btf_dump *dump = btf_dump__new(b, to_file, out, NULL);
+    if (!proto || !btf_is_func_proto(proto) || !dump)
+        goto done;
+    const struct btf_param *p = btf_params(proto);
+    int argno = 0;
+    for (int i = 0; i < btf_vlen(proto); i++, p++) {
+        if (i < skip)
+            continue;
+        char name[32];
+        if (argn) {
+            const struct btf_type *pt = btf__type_by_id(b, p->type);
+            if (pt && btf_is_float(pt))
+                continue;
+            snprintf(name, sizeof(name), "arg%d", argno++);
+        }
+        print_decl(dump, p->type, argn ? name : btf__name_by_offset(b, p->name_off), out);
+    }
+done:
+    btf_dump__free(dump);
+}
+
+void kbtf_print_retval(const struct kbtf_func *f, bool void_line, FILE *out) {
+    const struct btf *b = f->obj->btf;
+    const struct btf_type *proto = btf__type_by_id(b, f->proto);
+    if (!proto || !btf_is_func_proto(proto))
+        return;
+    if (!proto->type) {
+        if (void_line)
+            fputs("    void\n", out);
+        return;
+    }
+    struct btf_dump *dump = btf_dump__new(b, to_file, out, NULL);
+    if (dump)
+        print_decl(dump, proto->type, "retval", out);
+    btf_dump__free(dump);
+}
+
+int kbtf_sort_unique(char **names, int n) {
+    qsort(names, (size_t)n, sizeof(*names), by_name);
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        if (k > 0 && strcmp(names[k - 1], names[i]) == 0)
+            free(names[i]);
+        else
+            names[k++] = names[i];
+    }
+    return k;
+}
