@@ -68,9 +68,26 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
     return bpf_prog_load(a->prog_type, name, "GPL", insns, p->ninsns, &opts);
 }
 
+/* Kernels built without BPF trampolines (or locked down against them)
+ * refuse fentry/fexit programs before verifying them: say so, since
+ * "Operation not permitted" alone suggests a missing privilege. */
+static bool report_no_trampoline(const struct prog_desc *p, int err, struct diag *d) {
+    enum bpf_attach_type t = p->attrs.expected_attach_type;
+    if (p->attrs.prog_type != BPF_PROG_TYPE_TRACING || (err != EPERM && err != ENOTSUP) ||
+        (t != BPF_TRACE_FENTRY && t != BPF_TRACE_FEXIT))
+        return false;
+    diag_error(d, &p->loc, E_UNSUPPORTED,
+               "Error loading BPF program for %s: this kernel refuses fentry/fexit programs "
+               "(BPF trampolines: %s)",
+               p->name, strerror(err));
+    return true;
+}
+
 static void report_rejection(const struct prog_desc *p, int err, const char *log, bool verbose,
                              struct diag *d) {
     char reason[256];
+    if (report_no_trampoline(p, err, d))
+        return;
     int insn = log ? rt_log_failed_insn(log) : -1;
     struct loc l = p->loc;
 

@@ -16,6 +16,8 @@
 struct fn_match {
     const char *func_glob;
     bool check_traceable; /* tracefs says which functions can be traced */
+    bool check_args;      /* only functions whose arguments fit in registers (attaching;
+                             bpftrace's listing shows them all) */
     char **names;         /* "module:func" */
     int n;
 };
@@ -25,9 +27,10 @@ struct fn_match {
 static int collect(const struct kbtf_func *f, void *arg) {
     struct fn_match *m = arg;
     const struct btf_type *proto = btf__type_by_id(f->obj->btf, f->proto);
-    if (!proto || btf_vlen(proto) > arch_current()->nargs || fnmatch(m->func_glob, f->name, 0))
+    if (!proto || (m->check_args && btf_vlen(proto) > arch_current()->nargs) ||
+        fnmatch(m->func_glob, f->name, 0))
         return 0;
-    if (m->check_traceable && !kfuncs_has(f->obj->name, f->name))
+    if (kfuncs_unsafe(f->name) || (m->check_traceable && !kfuncs_has(f->obj->name, f->name)))
         return 0;
     char **g = realloc(m->names, sizeof(*g) * (size_t)(m->n + 1));
     if (!g || asprintf(&g[m->n], "%s:%s", f->obj->name, f->name) < 0)
@@ -37,10 +40,10 @@ static int collect(const struct kbtf_func *f, void *arg) {
     return 0;
 }
 
-static int matches(const char *mod_glob, const char *func_glob, char ***out) {
+static int matches(const char *mod_glob, const char *func_glob, bool check_args, char ***out) {
     const struct kfunc *all;
     bool filter = false;
-    struct fn_match m = {func_glob, kfuncs_list(&all, &filter) > 0 && filter, NULL, 0};
+    struct fn_match m = {func_glob, kfuncs_list(&all, &filter) > 0 && filter, check_args, NULL, 0};
     int rc = kbtf_foreach_func(mod_glob, collect, &m);
     *out = m.names;
     if (rc < 0) {
@@ -78,7 +81,7 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     int n = -1, rc = -1;
     if (kbtf_objects(&objs) == 0)
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s probes require kernel BTF", p->name);
-    else if ((n = matches(mod ? mod : "*", func, &names)) <= 0)
+    else if ((n = matches(mod ? mod : "*", func, true, &names)) <= 0)
         diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s%s%s.", p->name, mod ? mod : "",
                    mod ? ":" : "", func);
     for (int i = 0; i < n; i++) {
@@ -145,7 +148,7 @@ static void load_attrs_common(const struct attach_target *t, struct prog_attrs *
     out->expected_attach_type = type;
     if (!kbtf_find_func(t->spec.category, t->spec.event, &f))
         return;
-    out->attach_btf_id = (uint32_t)btf__find_by_name_kind(f.obj->btf, f.name, BTF_KIND_FUNC);
+    out->attach_btf_id = f.id;
     if (strcmp(f.obj->name, "vmlinux") != 0)
         out->attach_btf_module = strdup(f.obj->name);
 }
@@ -162,7 +165,7 @@ static int list_common(const struct provider *p, const char *rest, bool retval, 
     const char *colon = strchr(rest, ':');
     char *mod = colon ? strndup(rest, (size_t)(colon - rest)) : strdup("*");
     char *func = strdup(colon ? colon + 1 : rest), **names = NULL;
-    int n = matches(mod, func, &names);
+    int n = matches(mod, func, false, &names);
     for (int i = 0; i < n; i++) {
         fprintf(out, "%s:%s\n", p->name, names[i]);
         char *c = strchr(names[i], ':');
@@ -196,8 +199,10 @@ static int list_fentry(const char *rest, bool named, FILE *out) {
     return list_common(&provider_fentry, rest, false, out);
 }
 
+/* Listed only when named, as bpftrace does: fentry:f stands for both. */
 static int list_fexit(const char *rest, bool named, FILE *out) {
-    (void)named;
+    if (!named)
+        return 0;
     return list_common(&provider_fexit, rest, true, out);
 }
 

@@ -172,8 +172,11 @@ static int list_kprobe(const char *rest, bool named, FILE *out) {
     return list_common(&provider_kprobe, rest, out);
 }
 
+/* bpftrace lists return probes only when they are named: "kprobe:f"
+ * stands for both. */
 static int list_kretprobe(const char *rest, bool named, FILE *out) {
-    (void)named;
+    if (!named)
+        return 0;
     return list_common(&provider_kretprobe, rest, out);
 }
 

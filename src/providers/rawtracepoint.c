@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bpf/btf.h>
-
 #include "providers/provider_impl.h"
 #include "sys/kbtf.h"
 
@@ -29,13 +27,10 @@ struct rt_match {
     int n;
 };
 
-/* bpftrace lists a tracepoint only when the stub's prototype fits in the
- * argument registers. */
 static int collect(const struct kbtf_func *f, void *arg) {
     struct rt_match *m = arg;
     const char *tp = tp_of(f);
-    const struct btf_type *proto = tp ? btf__type_by_id(f->obj->btf, f->proto) : NULL;
-    if (!proto || btf_vlen(proto) > arch_current()->nargs || fnmatch(m->name_glob, tp, 0) != 0)
+    if (!tp || fnmatch(m->name_glob, tp, 0) != 0)
         return 0;
     char **g = realloc(m->names, sizeof(*g) * (size_t)(m->n + 1));
     if (!g || asprintf(&g[m->n], "%s:%s", f->obj->name, tp) < 0)

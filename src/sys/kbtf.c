@@ -23,7 +23,7 @@ static void add(const char *name, struct btf *b, uint32_t first) {
         return;
     }
     objs = n;
-    objs[nobjs++] = (struct kbtf_obj){strdup(name), b, first};
+    objs[nobjs++] = (struct kbtf_obj){strdup(name), b, first, NULL, 0};
 }
 
 static int by_name(const void *a, const void *b) {
@@ -82,13 +82,55 @@ int kbtf_foreach_func(const char *mod_glob, kbtf_func_fn fn, void *arg) {
             const struct btf_type *t = btf__type_by_id(o[i].btf, id);
             if (!btf_is_func(t))
                 continue;
-            struct kbtf_func f = {&o[i], btf__name_by_offset(o[i].btf, t->name_off), t->type};
+            struct kbtf_func f = {&o[i], btf__name_by_offset(o[i].btf, t->name_off), t->type, id};
             int rc = fn(&f, arg);
             if (rc)
                 return rc;
         }
     }
     return 0;
+}
+
+/* libbpf searches names linearly: -lv looks up thousands, so each object
+ * gets its functions sorted by name once. */
+static const struct btf *sort_btf;
+
+static const char *func_name(const struct btf *b, uint32_t id) {
+    return btf__name_by_offset(b, btf__type_by_id(b, id)->name_off);
+}
+
+static int by_func_name(const void *a, const void *b) {
+    return strcmp(func_name(sort_btf, *(const uint32_t *)a),
+                  func_name(sort_btf, *(const uint32_t *)b));
+}
+
+static void index_funcs(struct kbtf_obj *o) {
+    uint32_t cnt = btf__type_cnt(o->btf);
+    o->funcs = malloc(sizeof(*o->funcs) * (cnt - o->first + 1));
+    if (!o->funcs)
+        return;
+    for (uint32_t id = o->first; id < cnt; id++)
+        if (btf_is_func(btf__type_by_id(o->btf, id)))
+            o->funcs[o->nfuncs++] = id;
+    sort_btf = o->btf;
+    qsort(o->funcs, o->nfuncs, sizeof(*o->funcs), by_func_name);
+}
+
+static int find_in(struct kbtf_obj *o, const char *name) {
+    if (!o->funcs)
+        index_funcs(o);
+    uint32_t lo = 0, hi = o->nfuncs;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        int c = strcmp(func_name(o->btf, o->funcs[mid]), name);
+        if (c == 0)
+            return (int)o->funcs[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
 }
 
 bool kbtf_find_func(const char *module, const char *name, struct kbtf_func *out) {
@@ -99,22 +141,43 @@ bool kbtf_find_func(const char *module, const char *name, struct kbtf_func *out)
     for (int i = 0; i < n; i++) {
         if (strcmp(o[i].name, module) != 0)
             continue;
-        int id = btf__find_by_name_kind(o[i].btf, name, BTF_KIND_FUNC);
-        if (id <= 0 || (uint32_t)id < o[i].first)
+        int id = find_in(&objs[i], name);
+        if (id <= 0)
             return false;
-        *out = (struct kbtf_func){&o[i], name, btf__type_by_id(o[i].btf, (uint32_t)id)->type};
+        *out = (struct kbtf_func){&o[i], name, btf__type_by_id(o[i].btf, (uint32_t)id)->type,
+                                  (uint32_t)id};
         return true;
     }
     return false;
 }
 
+/* One btf_dump per object: preparing one walks every type of its BTF. */
+static FILE *dump_out;
+
 static void to_file(void *ctx, const char *fmt, va_list ap) {
-    vfprintf(ctx, fmt, ap);
+    (void)ctx;
+    vfprintf(dump_out, fmt, ap);
+}
+
+static struct btf_dump *dumper(const struct kbtf_obj *o, FILE *out) {
+    static struct btf_dump **dumps;
+    int i = (int)(o - objs);
+    if (!dumps)
+        dumps = calloc((size_t)nobjs, sizeof(*dumps));
+    if (!dumps)
+        return NULL;
+    if (!dumps[i])
+        dumps[i] = btf_dump__new(o->btf, to_file, NULL, NULL);
+    dump_out = out;
+    return dumps[i];
 }
 
 /* "    " TYPE " " NAME, with btf_dump writing the type as C declares it. */
-static void print_decl(struct btf_dump *dump, uint32_t type, const char *name, FILE *out) {
+static void print_decl(const struct kbtf_obj *o, uint32_t type, const char *name, FILE *out) {
     LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
+    struct btf_dump *dump = dumper(o, out);
+    if (!dump)
+        return;
     fputs("    ", out);
     btf_dump__emit_type_decl(dump, type, &opts);
     fprintf(out, " %s\n", name);
@@ -123,9 +186,8 @@ static void print_decl(struct btf_dump *dump, uint32_t type, const char *name, F
 void kbtf_print_params(const struct kbtf_func *f, int skip, bool argn, FILE *out) {
     const struct btf *b = f->obj->btf;
     const struct btf_type *proto = btf__type_by_id(b, f->proto);
-    struct btf_dump *dump = btf_dump__new(b, to_file, out, NULL);
-    if (!proto || !btf_is_func_proto(proto) || !dump)
-        goto done;
+    if (!proto || !btf_is_func_proto(proto))
+        return;
     const struct btf_param *p = btf_params(proto);
     int argno = 0;
     for (int i = 0; i < btf_vlen(proto); i++, p++) {
@@ -138,26 +200,18 @@ void kbtf_print_params(const struct kbtf_func *f, int skip, bool argn, FILE *out
                 continue;
             snprintf(name, sizeof(name), "arg%d", argno++);
         }
-        print_decl(dump, p->type, argn ? name : btf__name_by_offset(b, p->name_off), out);
+        print_decl(f->obj, p->type, argn ? name : btf__name_by_offset(b, p->name_off), out);
     }
-done:
-    btf_dump__free(dump);
 }
 
 void kbtf_print_retval(const struct kbtf_func *f, bool void_line, FILE *out) {
-    const struct btf *b = f->obj->btf;
-    const struct btf_type *proto = btf__type_by_id(b, f->proto);
+    const struct btf_type *proto = btf__type_by_id(f->obj->btf, f->proto);
     if (!proto || !btf_is_func_proto(proto))
         return;
-    if (!proto->type) {
-        if (void_line)
-            fputs("    void\n", out);
-        return;
-    }
-    struct btf_dump *dump = btf_dump__new(b, to_file, out, NULL);
-    if (dump)
-        print_decl(dump, proto->type, "retval", out);
-    btf_dump__free(dump);
+    if (proto->type)
+        print_decl(f->obj, proto->type, "retval", out);
+    else if (void_line)
+        fputs("    void\n", out);
 }
 
 int kbtf_sort_unique(char **names, int n) {

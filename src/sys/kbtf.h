@@ -14,6 +14,8 @@ struct kbtf_obj {
     char *name;      /* "vmlinux" or the module's name */
     struct btf *btf; /* split on vmlinux's for modules */
     uint32_t first;  /* the first type id of this object's own */
+    uint32_t *funcs; /* ids of its FUNCs sorted by name (kbtf_find_func) */
+    uint32_t nfuncs;
 };
 
 /* vmlinux first, then the modules in name order. Returns how many (0
@@ -25,6 +27,7 @@ struct kbtf_func {
     const struct kbtf_obj *obj;
     const char *name;
     uint32_t proto;
+    uint32_t id; /* of the FUNC */
 };
 
 /* Calls fn for each FUNC of every object whose name matches mod_glob

@@ -11,6 +11,18 @@ static struct kfunc *funcs;
 static int nfuncs = -1;
 static bool filtered;
 
+bool kfuncs_unsafe(const char *name) {
+    static const char *const exact[] = {"arch_cpu_idle", "default_idle", "bpf_dispatcher_xdp_func"};
+    static const char *const prefix[] = {"rcu_", "__ftrace_invalid_address__"};
+    for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        if (strcmp(name, exact[i]) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++)
+        if (strncmp(name, prefix[i], strlen(prefix[i])) == 0)
+            return true;
+    return false;
+}
+
 static void add(const char *name, const char *module) {
     struct kfunc *g = realloc(funcs, sizeof(*g) * (size_t)(nfuncs + 1));
     if (!g)
@@ -28,6 +40,12 @@ static void read_list(FILE *f, bool kallsyms) {
         int n = kallsyms ? sscanf(line, "%*s %c %255s [%127[^]]]", &type, name, module)
                          : sscanf(line, "%255s [%127[^]]]", name, module);
         if (n < (kallsyms ? 2 : 1) || (type != 't' && type != 'T'))
+            continue;
+        /* kallsyms also has the padding before functions and their cold
+         * parts, which ftrace does not list */
+        if (kallsyms && (strncmp(name, "__pfx_", 6) == 0 || strstr(name, ".cold")))
+            continue;
+        if (kfuncs_unsafe(name))
             continue;
         add(name, module);
     }

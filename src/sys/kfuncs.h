@@ -16,6 +16,11 @@ struct kfunc {
  * every symbol. Returns the count, 0 when neither file can be read. */
 int kfuncs_list(const struct kfunc **out, bool *from_filter);
 
+/* Functions that ftrace lists but that hang or crash the kernel when traced
+ * (the idle loop, RCU, the XDP dispatcher; the kernel's own kprobe_multi
+ * tests avoid them): never matched by a wildcard or listed. */
+bool kfuncs_unsafe(const char *name);
+
 /* Whether name (in module, or any module when NULL) is in the list. */
 bool kfuncs_has(const char *module, const char *name);
 
