@@ -19,11 +19,11 @@ static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
     [PK_UPROBE] = &rt_attach_uprobe,
     [PK_URETPROBE] = &rt_attach_uprobe,
     [PK_USDT] = &rt_attach_usdt,
-    [PK_RAWTRACEPOINT] = &rt_attach_rawtracepoint,
+    [PK_RAWTRACEPOINT] = &rt_attach_btf_tracing,
     [PK_KPROBE] = &rt_attach_kprobe,
     [PK_KRETPROBE] = &rt_attach_kprobe,
-    [PK_FENTRY] = &rt_attach_fentry,
-    [PK_FEXIT] = &rt_attach_fentry,
+    [PK_FENTRY] = &rt_attach_btf_tracing,
+    [PK_FEXIT] = &rt_attach_btf_tracing,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {

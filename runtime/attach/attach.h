@@ -44,9 +44,8 @@ extern const struct rt_attach_ops rt_attach_tracepoint;
 extern const struct rt_attach_ops rt_attach_cpu_clock;
 extern const struct rt_attach_ops rt_attach_uprobe;
 extern const struct rt_attach_ops rt_attach_usdt;
-extern const struct rt_attach_ops rt_attach_rawtracepoint;
 extern const struct rt_attach_ops rt_attach_kprobe;
-extern const struct rt_attach_ops rt_attach_fentry;
+extern const struct rt_attach_ops rt_attach_btf_tracing;
 
 /* Records a perf event fd as owned by rt (closed by rt_detach_target).
  * Closes fd and returns -1 when out of memory. */

@@ -1,7 +1,9 @@
 /* rawtracepoint: "[MODULE:]NAME" with fnmatch globs, the tracepoints the
  * kernel's BTF knows (a __probestub_NAME or __traceiter_NAME function per
- * tracepoint), args typed from that function's prototype. One program per
- * target: raw tracepoint links carry no cookie on older kernels. */
+ * tracepoint), args typed from that function's prototype. As bpftrace
+ * does, a BTF-typed program (BPF_TRACE_RAW_TP on the btf_trace_NAME
+ * typedef): pointer arguments are typed for the verifier, so helpers that
+ * want a kernel object (socket_cookie) take them. One program per target. */
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,11 +161,21 @@ static int list(const char *rest, bool named, FILE *out) {
     return n < 0 ? -1 : 0;
 }
 
+static void load_attrs(const struct attach_target *t, struct prog_attrs *out) {
+    char name[300];
+    snprintf(name, sizeof(name), "btf_trace_%s", t->spec.event);
+    int id = kbtf_find_typedef(t->spec.category, name);
+    out->expected_attach_type = BPF_TRACE_RAW_TP;
+    out->attach_btf_id = id > 0 ? (uint32_t)id : 0;
+    if (t->spec.category && strcmp(t->spec.category, "vmlinux") != 0)
+        out->attach_btf_module = strdup(t->spec.category);
+}
+
 const struct provider provider_rawtracepoint = {
     .name = "rawtracepoint",
     .aliases = {"rt", NULL},
     .kind = PK_RAWTRACEPOINT,
-    .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+    .prog_type = BPF_PROG_TYPE_TRACING,
     .program_per_target = true,
     .may_nest = true,
     .max_argn = 12,
@@ -173,4 +185,5 @@ const struct provider provider_rawtracepoint = {
     .emit_argn = provider_btf_emit_argn,
     .expand = expand,
     .list = list,
+    .load_attrs = load_attrs,
 };

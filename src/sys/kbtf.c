@@ -91,64 +91,72 @@ int kbtf_foreach_func(const char *mod_glob, kbtf_func_fn fn, void *arg) {
     return 0;
 }
 
-/* libbpf searches names linearly: -lv looks up thousands, so each object
- * gets its functions sorted by name once. */
+/* libbpf searches names linearly: -lv and wildcards look up thousands, so
+ * each object gets its functions and typedefs sorted by name once. */
 static const struct btf *sort_btf;
 
-static const char *func_name(const struct btf *b, uint32_t id) {
+static const char *type_name(const struct btf *b, uint32_t id) {
     return btf__name_by_offset(b, btf__type_by_id(b, id)->name_off);
 }
 
-static int by_func_name(const void *a, const void *b) {
-    return strcmp(func_name(sort_btf, *(const uint32_t *)a),
-                  func_name(sort_btf, *(const uint32_t *)b));
+static int by_type_name(const void *a, const void *b) {
+    return strcmp(type_name(sort_btf, *(const uint32_t *)a),
+                  type_name(sort_btf, *(const uint32_t *)b));
 }
 
-static void index_funcs(struct kbtf_obj *o) {
+static void index_names(struct kbtf_obj *o) {
     uint32_t cnt = btf__type_cnt(o->btf);
-    o->funcs = malloc(sizeof(*o->funcs) * (cnt - o->first + 1));
-    if (!o->funcs)
+    o->index = malloc(sizeof(*o->index) * (cnt - o->first + 1));
+    if (!o->index)
         return;
-    for (uint32_t id = o->first; id < cnt; id++)
-        if (btf_is_func(btf__type_by_id(o->btf, id)))
-            o->funcs[o->nfuncs++] = id;
+    for (uint32_t id = o->first; id < cnt; id++) {
+        const struct btf_type *t = btf__type_by_id(o->btf, id);
+        if (btf_is_func(t) || btf_is_typedef(t))
+            o->index[o->nindex++] = id;
+    }
     sort_btf = o->btf;
-    qsort(o->funcs, o->nfuncs, sizeof(*o->funcs), by_func_name);
+    qsort(o->index, o->nindex, sizeof(*o->index), by_type_name);
 }
 
-static int find_in(struct kbtf_obj *o, const char *name) {
-    if (!o->funcs)
-        index_funcs(o);
-    uint32_t lo = 0, hi = o->nfuncs;
-    while (lo < hi) {
+/* The id of the type of kind called name in o's own types, or -1. */
+static int find_in(struct kbtf_obj *o, const char *name, int kind) {
+    if (!o->index)
+        index_names(o);
+    uint32_t lo = 0, hi = o->nindex;
+    while (lo < hi) { /* the first entry named name */
         uint32_t mid = (lo + hi) / 2;
-        int c = strcmp(func_name(o->btf, o->funcs[mid]), name);
-        if (c == 0)
-            return (int)o->funcs[mid];
-        if (c < 0)
+        if (strcmp(type_name(o->btf, o->index[mid]), name) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
+    for (; lo < o->nindex && strcmp(type_name(o->btf, o->index[lo]), name) == 0; lo++)
+        if (btf_kind(btf__type_by_id(o->btf, o->index[lo])) == kind)
+            return (int)o->index[lo];
     return -1;
 }
 
-bool kbtf_find_func(const char *module, const char *name, struct kbtf_func *out) {
+static struct kbtf_obj *obj_named(const char *module) {
     const struct kbtf_obj *o;
     int n = kbtf_objects(&o);
-    if (!module)
-        module = "vmlinux";
-    for (int i = 0; i < n; i++) {
-        if (strcmp(o[i].name, module) != 0)
-            continue;
-        int id = find_in(&objs[i], name);
-        if (id <= 0)
-            return false;
-        *out = (struct kbtf_func){&o[i], name, btf__type_by_id(o[i].btf, (uint32_t)id)->type,
-                                  (uint32_t)id};
-        return true;
-    }
-    return false;
+    for (int i = 0; i < n; i++)
+        if (strcmp(o[i].name, module ? module : "vmlinux") == 0)
+            return &objs[i];
+    return NULL;
+}
+
+bool kbtf_find_func(const char *module, const char *name, struct kbtf_func *out) {
+    struct kbtf_obj *o = obj_named(module);
+    int id = o ? find_in(o, name, BTF_KIND_FUNC) : -1;
+    if (id <= 0)
+        return false;
+    *out = (struct kbtf_func){o, name, btf__type_by_id(o->btf, (uint32_t)id)->type, (uint32_t)id};
+    return true;
+}
+
+int kbtf_find_typedef(const char *module, const char *name) {
+    struct kbtf_obj *o = obj_named(module);
+    return o ? find_in(o, name, BTF_KIND_TYPEDEF) : -1;
 }
 
 /* One btf_dump per object: preparing one walks every type of its BTF. */

@@ -14,8 +14,8 @@ struct kbtf_obj {
     char *name;      /* "vmlinux" or the module's name */
     struct btf *btf; /* split on vmlinux's for modules */
     uint32_t first;  /* the first type id of this object's own */
-    uint32_t *funcs; /* ids of its FUNCs sorted by name (kbtf_find_func) */
-    uint32_t nfuncs;
+    uint32_t *index; /* ids of its FUNCs and TYPEDEFs sorted by name */
+    uint32_t nindex;
 };
 
 /* vmlinux first, then the modules in name order. Returns how many (0
@@ -37,6 +37,9 @@ int kbtf_foreach_func(const char *mod_glob, kbtf_func_fn fn, void *arg);
 
 /* The function name in module (NULL or "vmlinux": vmlinux). */
 bool kbtf_find_func(const char *module, const char *name, struct kbtf_func *out);
+
+/* The BTF id of the typedef name in module (NULL: vmlinux), -1 if none. */
+int kbtf_find_typedef(const char *module, const char *name);
 
 /* Prints "    TYPE NAME" for each parameter of f's prototype from index
  * skip, as C declares it (-lv); argn names them arg0, arg1... as kprobes
