@@ -83,6 +83,23 @@ static bool first_of_run(const struct rt_target *rt) {
     return i == 0 || !same_file(&p->targets[i - 1], rt->t);
 }
 
+/* Whether the kernel has uprobe_multi links (6.6+), asked once as libbpf
+ * does: a link on "/" fails with EBADF where the kernel knows the link
+ * type and with EINVAL where it does not (Debian 12's 6.1). */
+static bool multi_supported(int prog_fd) {
+    static int known = -1;
+    if (known < 0 && getenv("TRAWK_NO_UPROBE_MULTI")) {
+        known = 0;
+    } else if (known < 0) {
+        uint64_t offset = 0;
+        int link = rt_uprobe_multi_link(prog_fd, "/", &offset, NULL, NULL, 1, false, 0);
+        known = link >= 0 || errno == EBADF;
+        if (link >= 0)
+            close(link);
+    }
+    return known;
+}
+
 /* The kernel refuses the whole link when one location cannot take a
  * uprobe (an instruction it cannot single-step, such as pthread_spin_lock's
  * "lock decl"): halve the run until that location is alone, and skip it
@@ -91,7 +108,9 @@ static void warn_skipped(const struct attach_target *t, const char *why);
 
 static int attach_range(struct rt_target *rt, int first, int n, bool in_run, struct diag *d) {
     const struct attach_target *t = &rt->prog->desc->targets[first];
-    int link = getenv("TRAWK_NO_UPROBE_MULTI") ? -1 : attach_multi(rt, first, n);
+    if (!multi_supported(rt->prog->fd))
+        return attach_perf(rt, t, n, d);
+    int link = attach_multi(rt, first, n);
     if (link >= 0)
         return rt_target_own_link(rt, link);
     if (errno != EINVAL && errno != ENOTSUPP_KERNEL && errno != EOPNOTSUPP)

@@ -108,6 +108,10 @@ struct val cg_int(struct cg *cg, struct node *n);
 void cg_cond(struct cg *cg, struct node *n, int false_label);
 /* The BPF ALU operation of a binary operator; *off = 1 selects signed division. */
 int cg_alu_op(enum op op, bool sign, int *off);
+/* dst = dst OP src for an operation from cg_alu_op; signed division and
+ * modulo are spelled with unsigned ones (kernels before 6.6 lack ISA v4),
+ * which overwrites src. */
+void cg_alu_reg(struct cg *cg, int op, int off, int dst, int src);
 /* Sign- or zero-extends reg in place from the type's size to 64 bits. */
 void cg_extend(struct cg *cg, int reg, const struct type *ty);
 

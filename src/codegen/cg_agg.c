@@ -268,9 +268,7 @@ struct val cg_agg_combine(struct cg *cg, int map, int key, const struct loc *loc
     if (agg == AGG_AVG || agg == AGG_STATS) {
         /* BPF division by zero yields zero, as an empty average should */
         emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, cnt));
-        struct bpf_insn div = ALU64_REG(BPF_DIV, reg, R1);
-        div.off = sign; /* signed division (ISA v4) */
-        emit(&cg->e, div);
+        cg_alu_reg(cg, BPF_DIV, sign, reg, R1);
     }
     cg_frame_release(cg, mark);
     return (struct val){.kind = V_REG, .reg = reg};

@@ -90,6 +90,10 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size) {
         return;
     }
     int len = size < 16 ? size : 16;
+    /* kernels before 6.2 copy the name without padding it: the bytes after
+     * its NUL would stay as they were and split one map key into many */
+    if (cg->zero_fill)
+        cg_zero(cg, off, len);
     cg_stack_ptr(cg, R1, off);
     emit(&cg->e, MOV64_IMM(R2, len));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_comm));

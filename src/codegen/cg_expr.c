@@ -79,7 +79,7 @@ int cg_alu_op(enum op op, bool sign, int *off) {
         return BPF_MUL;
     case OP_DIV:
         *off = sign;
-        return BPF_DIV; /* off = 1 is signed division (ISA v4) */
+        return BPF_DIV; /* off = 1: signed, see cg_alu_reg */
     case OP_MOD:
         *off = sign;
         return BPF_MOD;
@@ -96,6 +96,43 @@ int cg_alu_op(enum op op, bool sign, int *off) {
     default:
         return BPF_ADD;
     }
+}
+
+/* Divides magnitudes and restores the sign: a quotient is negative when
+ * the operands' signs differ, a remainder takes the dividend's sign. The
+ * negation of INT64_MIN is 2^63 as an unsigned magnitude, as needed. */
+static void signed_divmod(struct cg *cg, int op, int dst, int src) {
+    int dst_neg = emit_label(&cg->e), done = emit_label(&cg->e);
+    int src_neg = emit_label(&cg->e), both_neg = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, dst, 0, 0), dst_neg);
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, src, 0, 0), src_neg);
+    emit(&cg->e, ALU64_REG(op, dst, src));
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, src_neg);
+    emit(&cg->e, NEG64(src));
+    emit(&cg->e, ALU64_REG(op, dst, src));
+    if (op == BPF_DIV)
+        emit(&cg->e, NEG64(dst));
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, dst_neg);
+    emit(&cg->e, NEG64(dst));
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, src, 0, 0), both_neg);
+    emit(&cg->e, ALU64_REG(op, dst, src));
+    emit(&cg->e, NEG64(dst));
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, both_neg);
+    emit(&cg->e, NEG64(src));
+    emit(&cg->e, ALU64_REG(op, dst, src));
+    if (op == BPF_MOD)
+        emit(&cg->e, NEG64(dst));
+    emit_place(&cg->e, done);
+}
+
+void cg_alu_reg(struct cg *cg, int op, int off, int dst, int src) {
+    if (off && (op == BPF_DIV || op == BPF_MOD))
+        signed_divmod(cg, op, dst, src);
+    else
+        emit(&cg->e, ALU64_REG(op, dst, src));
 }
 
 static bool commutes(enum op op) {
@@ -148,16 +185,10 @@ static struct val arith(struct cg *cg, struct node *n) {
             emit(&cg->e, MOV64_IMM(dst, 0));
         return l;
     }
-    if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX) {
-        struct bpf_insn in = ALU64_IMM(op, dst, (int32_t)r.imm);
-        in.off = (short)off;
-        emit(&cg->e, in);
-    } else {
-        int src = cg_val_reg(cg, &r, &n->loc);
-        struct bpf_insn in = ALU64_REG(op, dst, src);
-        in.off = (short)off;
-        emit(&cg->e, in);
-    }
+    if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX && !off)
+        emit(&cg->e, ALU64_IMM(op, dst, (int32_t)r.imm));
+    else
+        cg_alu_reg(cg, op, off, dst, cg_val_reg(cg, &r, &n->loc));
     cg_val_free(cg, &r);
     return l;
 }

@@ -136,9 +136,7 @@ static void assign_compound(struct cg *cg, struct node *map, enum op op, struct 
         emit(&cg->e, MOV64_REG(out->reg, R1));
     }
     int off, alu = cg_alu_op(op, cg_map(cg, map)->val_ty->is_signed, &off);
-    struct bpf_insn in = ALU64_REG(alu, R1, vreg);
-    in.off = (short)off;
-    emit(&cg->e, in);
+    cg_alu_reg(cg, alu, off, R1, vreg);
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, val));
     cg_val_free(cg, &v);
     cg_call_update(cg, cg_map_index(cg, map), key, val);

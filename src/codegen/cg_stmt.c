@@ -26,9 +26,7 @@ static void var_assign(struct cg *cg, struct node *n) {
         emit(&cg->e, ALU64_IMM(BPF_MUL, vreg, cg_ptr_step(cg, ty)));
     int off, alu = cg_alu_op(n->op, ty->is_signed, &off);
     emit(&cg->e, LDX_MEM(BPF_DW, R1, base, slot));
-    struct bpf_insn in = ALU64_REG(alu, R1, vreg);
-    in.off = (short)off;
-    emit(&cg->e, in);
+    cg_alu_reg(cg, alu, off, R1, vreg);
     emit(&cg->e, STX_MEM(BPF_DW, base, R1, slot));
     cg_val_free(cg, &v);
 }
