@@ -48,7 +48,7 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
                      const struct rt_func_info *fi, const struct rt_load_fds *fds, char *log,
                      uint32_t log_size) {
     const struct prog_attrs *a = &p->attrs;
-    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = a->expected_attach_type,
+    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = rt_load_attach_type(a),
                 .attach_btf_id = a->attach_btf_id, .log_buf = log, .log_size = log_size,
                 .log_level = log ? 1 : 0);
     if (fds->btf_obj_fd >= 0)

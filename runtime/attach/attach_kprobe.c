@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attach/attach.h"
 #include "sys/tracefs.h"
@@ -103,28 +104,47 @@ static int attach_pmu(struct rt_target *rt, struct diag *d) {
     return rt_attach_perf_fd(rt, fd, d);
 }
 
-/* Whether the kernel has kprobe_multi links: learnt from the first
- * attempt, which the first target of the first program makes. */
-enum multi_state { MULTI_UNKNOWN, MULTI_YES, MULTI_NO };
-static enum multi_state multi = MULTI_UNKNOWN;
+/* A kprobe_multi link on a function that does not exist: the kernel
+ * looks the name up only when it has such links (ENOENT, ESRCH); without
+ * them it refuses the attach type (EINVAL, before 5.18) or has no fprobe
+ * (EOPNOTSUPP, Debian's 6.1). Kernels that answer otherwise get perf
+ * events, which only costs speed. */
+static bool probe_multi(void) {
+    const struct bpf_insn insns[] = {
+        {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0},
+        {.code = BPF_JMP | BPF_EXIT},
+    };
+    LIBBPF_OPTS(bpf_prog_load_opts, load, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
+    int prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "trawk_probe", "GPL", insns, 2, &load);
+    if (prog < 0)
+        return false;
+    const char *sym = "trawk_no_such_function";
+    LIBBPF_OPTS(bpf_link_create_opts, opts, .kprobe_multi.syms = &sym, .kprobe_multi.cnt = 1);
+    int link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &opts);
+    bool yes = link >= 0 || errno == ENOENT || errno == ESRCH;
+    if (link >= 0)
+        close(link);
+    close(prog);
+    return yes;
+}
+
+bool rt_kprobe_multi(void) {
+    static int known = -1;
+    if (known < 0)
+        known = probe_multi();
+    return known;
+}
 
 static int attach_kprobe(struct rt_target *rt, struct diag *d) {
     const struct prog_desc *p = rt->prog->desc;
-    bool first = rt->t == &p->targets[0];
-    if (rt->t->spec.offset || multi == MULTI_NO)
+    if (rt->t->spec.offset || p->attrs.expected_attach_type != BPF_TRACE_KPROBE_MULTI ||
+        !rt_kprobe_multi())
         return attach_pmu(rt, d);
-    if (!first)
+    if (rt->t != &p->targets[0])
         return 0; /* the first target's link serves them all */
     int link = attach_multi(rt);
-    if (link >= 0) {
-        multi = MULTI_YES;
+    if (link >= 0)
         return rt_target_own_link(rt, link);
-    }
-    /* EINVAL: no such link type (before 5.18); EOPNOTSUPP: no fprobe */
-    if (multi == MULTI_UNKNOWN && (errno == EINVAL || errno == EOPNOTSUPP || errno == ENOTSUP)) {
-        multi = MULTI_NO;
-        return attach_pmu(rt, d);
-    }
     diag_error(d, &p->loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(rt),
                strerror(errno));
     return -1;
