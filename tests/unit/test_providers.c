@@ -114,7 +114,12 @@ static void test_find(void **state) {
     assert_int_equal(provider_find("TRACEPOINT")->kind, PK_TRACEPOINT);
     assert_int_equal(provider_find("i")->kind, PK_INTERVAL);
     assert_int_equal(provider_find("p")->kind, PK_PROFILE);
-    assert_null(provider_find("kprobe"));
+    assert_int_equal(provider_find("kprobe")->kind, PK_KPROBE);
+    assert_int_equal(provider_find("kr")->kind, PK_KRETPROBE);
+    assert_int_equal(provider_find("kfunc")->kind, PK_FENTRY);
+    assert_int_equal(provider_find("kretfunc")->kind, PK_FEXIT);
+    assert_int_equal(provider_find("rt")->kind, PK_RAWTRACEPOINT);
+    assert_null(provider_find("kprob"));
     assert_null(provider_find(""));
     for (int k = 0; k < PK__COUNT; k++)
         assert_int_equal(provider_get(k)->kind, k);
@@ -159,18 +164,12 @@ static void test_interval_profile(void **state) {
 static void test_unknown_and_unsupported(void **state) {
     (void)state;
     expect_error("foo:bar", E_UNKNOWN_PROBE, "Invalid probe type: foo");
-    expect_error("kprobe:vfs_read", E_UNSUPPORTED, "kprobe probes are not supported yet");
-    expect_error("kr:vfs_read", E_UNSUPPORTED, "kretprobe probes are not supported yet");
     expect_error("usdt:/etc/passwd:p:n", E_UNKNOWN_PROBE,
                  "usdt target file '/etc/passwd' does not exist or is not executable");
     expect_error("usdt:/bin/sh", E_UNKNOWN_PROBE,
                  "usdt probe type requires 2 or 3 arguments, found 1");
     expect_error("usdt:/bin/sh:a:b:c", E_UNKNOWN_PROBE,
                  "usdt probe type requires 2 or 3 arguments, found 4");
-    expect_error("fentry:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
-    expect_error("kfunc:vfs_read", E_UNSUPPORTED, "fentry probes are not supported yet");
-    expect_error("rawtracepoint:sched_switch", E_UNSUPPORTED,
-                 "rawtracepoint probes are not supported yet");
     expect_error("software:faults:1", E_UNSUPPORTED, "software probes are not supported yet");
     expect_error("iter:task", E_UNSUPPORTED, "iter probes are not supported yet");
     expect_error("watchpoint:0x1:8:w", E_UNSUPPORTED, "watchpoint probes are not supported yet");
