@@ -168,6 +168,8 @@ struct manifest {
                         dropped (programs add to it atomically) */
     struct type_arena *types;
     bool print_maps_on_exit; /* config print_maps_on_exit */
+    int missing_probes;      /* config missing_probes (DIAG_MISSING_*): a probe the kernel
+                                cannot attach (E_UNKNOWN_PROBE) is skipped unless "error" */
 };
 
 void manifest_free(struct manifest *m);

@@ -83,7 +83,8 @@ static void report_no_kprobes(const struct rt_target *rt, struct diag *d) {
     if (syscall_of(rt->t->spec.symbol, sc, sizeof(sc)))
         snprintf(hint, sizeof(hint), "; tracepoint:syscalls:sys_%s_%s sees the same event",
                  is_ret(rt->t) ? "exit" : "enter", sc);
-    diag_error(d, &rt->prog->desc->loc, E_UNSUPPORTED,
+    /* E_UNKNOWN_PROBE: a missing probe, which config missing_probes may skip */
+    diag_error(d, &rt->prog->desc->loc, E_UNKNOWN_PROBE,
                "Unable to attach probe: %s: this kernel has no kprobes (no kprobe PMU, no "
                "kprobe_multi link)%s",
                rt_target_name(rt), hint);

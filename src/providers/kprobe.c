@@ -101,7 +101,7 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     if (rc == 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s%s%s.", p->name,
                    k.module ? k.module : "", k.module ? ":" : "", k.func);
-        if (!wild)
+        if (!wild && d->missing != DIAG_MISSING_IGNORE)
             diag_warning(d, loc,
                          "%s is not traceable (either non-existing, inlined, or marked as "
                          "\"notrace\"); attaching to it will likely fail",
