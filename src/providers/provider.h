@@ -36,6 +36,8 @@ struct provider {
                                 args gets one program per target */
     bool program_per_target; /* the kernel binds a program to one target (fentry, iter):
                                 always one program per target */
+    bool args_are_params;    /* args are the probed function's parameters (fentry,
+                                rawtracepoint): an unknown field is worded so */
     bool may_nest;           /* programs may run nested on a CPU (fentry/fexit, raw
                                 tracepoints have per-program recursion guards, not
                                 bpf_prog_active): each gets its own .scratch region */

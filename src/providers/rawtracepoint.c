@@ -177,6 +177,7 @@ const struct provider provider_rawtracepoint = {
     .kind = PK_RAWTRACEPOINT,
     .prog_type = BPF_PROG_TYPE_TRACING,
     .program_per_target = true,
+    .args_are_params = true,
     .may_nest = true,
     .max_argn = 12,
     .args_type = args_type,
