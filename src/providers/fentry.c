@@ -19,7 +19,7 @@ struct fn_match {
     bool check_args;      /* only functions whose arguments fit in registers (attaching;
                              bpftrace's listing shows them all) */
     char **names;         /* "module:func" */
-    int n;
+    int n, cap;
 };
 
 /* bpftrace's rule: the kernel must consider the function traceable and
@@ -32,18 +32,14 @@ static int collect(const struct kbtf_func *f, void *arg) {
         return 0;
     if (kfuncs_unsafe(f->name) || (m->check_traceable && !kfuncs_has(f->obj->name, f->name)))
         return 0;
-    char **g = realloc(m->names, sizeof(*g) * (size_t)(m->n + 1));
-    if (!g || asprintf(&g[m->n], "%s:%s", f->obj->name, f->name) < 0)
-        return -1;
-    m->names = g;
-    m->n++;
-    return 0;
+    return kbtf_push_name(&m->names, &m->n, &m->cap, f->obj->name, f->name);
 }
 
 static int matches(const char *mod_glob, const char *func_glob, bool check_args, char ***out) {
     const struct kfunc *all;
     bool filter = false;
-    struct fn_match m = {func_glob, kfuncs_list(&all, &filter) > 0 && filter, check_args, NULL, 0};
+    struct fn_match m = {func_glob, kfuncs_list(&all, &filter) > 0 && filter, check_args, NULL, 0,
+                         0};
     int rc = kbtf_foreach_func(mod_glob, collect, &m);
     *out = m.names;
     if (rc < 0) {

@@ -26,7 +26,7 @@ static const char *tp_of(const struct kbtf_func *f) {
 struct rt_match {
     const char *name_glob;
     char **names; /* "module:name" */
-    int n;
+    int n, cap;
 };
 
 static int collect(const struct kbtf_func *f, void *arg) {
@@ -34,18 +34,13 @@ static int collect(const struct kbtf_func *f, void *arg) {
     const char *tp = tp_of(f);
     if (!tp || fnmatch(m->name_glob, tp, 0) != 0)
         return 0;
-    char **g = realloc(m->names, sizeof(*g) * (size_t)(m->n + 1));
-    if (!g || asprintf(&g[m->n], "%s:%s", f->obj->name, tp) < 0)
-        return -1;
-    m->names = g;
-    m->n++;
-    return 0;
+    return kbtf_push_name(&m->names, &m->n, &m->cap, f->obj->name, tp);
 }
 
 /* Every "module:name" matching the globs, sorted. Returns the count, -1
  * when out of memory. */
 static int matches(const char *mod_glob, const char *name_glob, char ***out) {
-    struct rt_match m = {name_glob, NULL, 0};
+    struct rt_match m = {name_glob, NULL, 0, 0};
     if (kbtf_foreach_func(mod_glob, collect, &m) < 0) {
         for (int i = 0; i < m.n; i++)
             free(m.names[i]);

@@ -46,7 +46,8 @@ static void load_modules(struct btf *base) {
     }
     if (dir)
         closedir(dir);
-    qsort(names, (size_t)n, sizeof(*names), by_name);
+    if (n > 1) /* qsort wants an array, even of nothing */
+        qsort(names, (size_t)n, sizeof(*names), by_name);
     for (int i = 0; i < n; i++) {
         char path[512];
         snprintf(path, sizeof(path), "%s/%s", BTF_DIR, names[i]);
@@ -222,8 +223,23 @@ void kbtf_print_retval(const struct kbtf_func *f, bool void_line, FILE *out) {
         fputs("    void\n", out);
 }
 
+int kbtf_push_name(char ***names, int *n, int *cap, const char *module, const char *name) {
+    if (*n == *cap) {
+        int want = *cap ? *cap * 2 : 256;
+        char **g = realloc(*names, sizeof(*g) * (size_t)want);
+        if (!g)
+            return -1;
+        *names = g, *cap = want;
+    }
+    if (asprintf(&(*names)[*n], "%s:%s", module, name) < 0)
+        return -1;
+    (*n)++;
+    return 0;
+}
+
 int kbtf_sort_unique(char **names, int n) {
-    qsort(names, (size_t)n, sizeof(*names), by_name);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof(*names), by_name);
     int k = 0;
     for (int i = 0; i < n; i++) {
         if (k > 0 && strcmp(names[k - 1], names[i]) == 0)

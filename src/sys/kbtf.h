@@ -49,6 +49,10 @@ void kbtf_print_params(const struct kbtf_func *f, int skip, bool argn, FILE *out
  * function that returns nothing. */
 void kbtf_print_retval(const struct kbtf_func *f, bool void_line, FILE *out);
 
+/* Appends a malloc'd "module:name" to *names (*n entries, room for *cap),
+ * growing it by doubling. Returns 0, -1 when out of memory. */
+int kbtf_push_name(char ***names, int *n, int *cap, const char *module, const char *name);
+
 /* Sorts and removes duplicates from an array of malloc'd strings; frees the
  * duplicates. Returns the new count. */
 int kbtf_sort_unique(char **names, int n);

@@ -8,7 +8,7 @@
 #include "sys/tracefs.h"
 
 static struct kfunc *funcs;
-static int nfuncs = -1;
+static int nfuncs = -1, cap;
 static bool filtered;
 
 bool kfuncs_unsafe(const char *name) {
@@ -23,11 +23,15 @@ bool kfuncs_unsafe(const char *name) {
     return false;
 }
 
+/* Grows by doubling: the lists hold some 100,000 functions. */
 static void add(const char *name, const char *module) {
-    struct kfunc *g = realloc(funcs, sizeof(*g) * (size_t)(nfuncs + 1));
-    if (!g)
-        return;
-    funcs = g;
+    if (nfuncs == cap) {
+        int want = cap ? cap * 2 : 4096;
+        struct kfunc *g = realloc(funcs, sizeof(*g) * (size_t)want);
+        if (!g)
+            return;
+        funcs = g, cap = want;
+    }
     funcs[nfuncs++] = (struct kfunc){strdup(name), strdup(module)};
 }
 
@@ -73,7 +77,8 @@ static void load(void) {
         return;
     read_list(f, !filtered);
     fclose(f);
-    qsort(funcs, (size_t)nfuncs, sizeof(*funcs), cmp);
+    if (nfuncs > 1)
+        qsort(funcs, (size_t)nfuncs, sizeof(*funcs), cmp);
 }
 
 int kfuncs_list(const struct kfunc **out, bool *from_filter) {
