@@ -34,6 +34,12 @@ int rt_kernel_btf_fd(const char *name) {
     return -1;
 }
 
+enum bpf_attach_type rt_load_attach_type(const struct prog_attrs *a) {
+    if (a->expected_attach_type == BPF_TRACE_KPROBE_MULTI && !rt_kprobe_multi())
+        return 0;
+    return a->expected_attach_type;
+}
+
 int rt_load_fds_open(const struct prog_desc *p, struct rt_load_fds *fds, struct diag *d) {
     const struct prog_attrs *a = &p->attrs;
 

@@ -48,7 +48,7 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
                      const struct rt_func_info *fi, const struct rt_load_fds *fds, char *log,
                      uint32_t log_size) {
     const struct prog_attrs *a = &p->attrs;
-    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = a->expected_attach_type,
+    LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = rt_load_attach_type(a),
                 .attach_btf_id = a->attach_btf_id, .log_buf = log, .log_size = log_size,
                 .log_level = log ? 1 : 0);
     if (fds->btf_obj_fd >= 0)
@@ -68,9 +68,26 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
     return bpf_prog_load(a->prog_type, name, "GPL", insns, p->ninsns, &opts);
 }
 
+/* Kernels built without BPF trampolines (or locked down against them)
+ * refuse fentry/fexit programs before verifying them: say so, since
+ * "Operation not permitted" alone suggests a missing privilege. */
+static bool report_no_trampoline(const struct prog_desc *p, int err, struct diag *d) {
+    enum bpf_attach_type t = p->attrs.expected_attach_type;
+    if (p->attrs.prog_type != BPF_PROG_TYPE_TRACING || (err != EPERM && err != ENOTSUP) ||
+        (t != BPF_TRACE_FENTRY && t != BPF_TRACE_FEXIT))
+        return false;
+    diag_error(d, &p->loc, E_UNSUPPORTED,
+               "Error loading BPF program for %s: this kernel refuses fentry/fexit programs "
+               "(BPF trampolines: %s)",
+               p->name, strerror(err));
+    return true;
+}
+
 static void report_rejection(const struct prog_desc *p, int err, const char *log, bool verbose,
                              struct diag *d) {
     char reason[256];
+    if (report_no_trampoline(p, err, d))
+        return;
     int insn = log ? rt_log_failed_insn(log) : -1;
     struct loc l = p->loc;
 

@@ -73,6 +73,14 @@ void rt_load_fds_close(struct rt_load_fds *fds);
  * Returns an fd, or -1 with errno set (ENOENT when none has that name). */
 int rt_kernel_btf_fd(const char *name);
 
+/* The expected attach type a program is loaded with: a's, except that a
+ * kprobe program meant for a kprobe_multi link is loaded as a plain one
+ * where the kernel has no such link (it then goes on perf events, where
+ * the multi-link flavours of its helpers would read the wrong context). */
+enum bpf_attach_type rt_load_attach_type(const struct prog_attrs *a);
+/* Whether the kernel makes kprobe_multi links (asked once). */
+bool rt_kprobe_multi(void);
+
 /* ---- verifier_log.c ---- */
 
 /* The instruction index the verifier stopped at: the last "N: (xx) ..." line

@@ -105,8 +105,12 @@ static int attach_one(struct session *s, struct rt_target *rt) {
             s->nfired++;
         return 0;
     }
-    if (ops->attach(rt, s->d) < 0)
-        return -1;
+    int errors = s->d->nerrors;
+    s->d->missing = s->m->missing_probes;
+    int rc = ops->attach(rt, s->d);
+    s->d->missing = DIAG_MISSING_ERROR;
+    if (rc < 0)
+        return s->d->nerrors == errors ? 0 : -1; /* skipped as missing_probes says */
     if (rt->t->spec.location == 0)
         s->nattached += rt->prog->desc->nblocks > 1 ? rt->prog->desc->nblocks : 1;
     if (s->opts->verbose)

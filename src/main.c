@@ -598,6 +598,7 @@ int main(int argc, char **argv) {
                     "Treating '%s' as a search pattern.\n",
                     c.list_glob, c.list_glob);
         provider_set_pid(c.pid);
+        provider_set_list_verbose(c.verbose);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
     if (start_process(&c) < 0) {

@@ -29,6 +29,11 @@ enum probe_kind {
     PK_BENCH,
     PK_TEST,
     PK_ITER,
+    PK_RAWTRACEPOINT,
+    PK_KPROBE,
+    PK_KRETPROBE,
+    PK_FENTRY,
+    PK_FEXIT,
     PK__COUNT,
 };
 
@@ -187,6 +192,8 @@ struct manifest {
                         dropped (programs add to it atomically) */
     struct type_arena *types;
     bool print_maps_on_exit; /* config print_maps_on_exit */
+    int missing_probes;      /* config missing_probes (DIAG_MISSING_*): a probe the kernel
+                                cannot attach (E_UNKNOWN_PROBE) is skipped unless "error" */
 };
 
 void manifest_free(struct manifest *m);

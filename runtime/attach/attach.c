@@ -26,6 +26,11 @@ static const struct rt_attach_ops *const ops_table[PK__COUNT] = {
     [PK_BENCH] = &rt_attach_bench,
     [PK_TEST] = &rt_attach_test,
     [PK_ITER] = &rt_attach_iter,
+    [PK_RAWTRACEPOINT] = &rt_attach_btf_tracing,
+    [PK_KPROBE] = &rt_attach_kprobe,
+    [PK_KRETPROBE] = &rt_attach_kprobe,
+    [PK_FENTRY] = &rt_attach_btf_tracing,
+    [PK_FEXIT] = &rt_attach_btf_tracing,
 };
 
 const struct rt_attach_ops *rt_attach_ops(enum probe_kind kind) {

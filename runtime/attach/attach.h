@@ -55,6 +55,8 @@ extern const struct rt_attach_ops rt_attach_self;
 extern const struct rt_attach_ops rt_attach_bench;
 extern const struct rt_attach_ops rt_attach_test;
 extern const struct rt_attach_ops rt_attach_iter;
+extern const struct rt_attach_ops rt_attach_kprobe;
+extern const struct rt_attach_ops rt_attach_btf_tracing;
 
 /* Records a perf event fd as owned by rt (closed by rt_detach_target).
  * Closes fd and returns -1 when out of memory. */
@@ -72,6 +74,11 @@ void rt_detach_all(struct rt_state *st);
 
 /* Opens a perf event for all processes on one CPU. Returns the fd or -1
  * with errno set. */
+/* A number from sysfs file name of the PMU pmu ("uprobe", "kprobe"): the
+ * text after prefix ("config:" in format/retprobe). -1 when it cannot be
+ * read. */
+long rt_pmu_value(const char *pmu, const char *name, const char *prefix);
+
 struct perf_event_attr;
 int rt_perf_event_open(struct perf_event_attr *attr, int cpu);
 /* The same for one process or thread (pid > 0) on one CPU (-1: any). */

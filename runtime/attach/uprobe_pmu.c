@@ -9,14 +9,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "attach/attach.h"
 #include "attach/uprobe.h"
 #include "sys/uprobe_multi.h"
 
-/* A number from a sysfs file of the PMU, -1 when it cannot be read. */
-static long read_pmu_file(const char *name, const char *prefix) {
+long rt_pmu_value(const char *pmu, const char *name, const char *prefix) {
     char path[128], text[64];
     long v = -1;
-    snprintf(path, sizeof(path), "/sys/bus/event_source/devices/uprobe/%s", name);
+    snprintf(path, sizeof(path), "/sys/bus/event_source/devices/%s/%s", pmu, name);
     FILE *f = fopen(path, "re");
     if (!f)
         return -1;
@@ -27,10 +27,10 @@ static long read_pmu_file(const char *name, const char *prefix) {
 }
 
 int rt_uprobe_open(const char *path, uint64_t offset, uint64_t ref_ctr_offset, bool ret, int pid) {
-    long type = read_pmu_file("type", "");
+    long type = rt_pmu_value("uprobe", "type", "");
     /* format/retprobe reads "config:0", format/ref_ctr_offset "config:32-63" */
-    long ret_bit = read_pmu_file("format/retprobe", "config:");
-    long ref_shift = read_pmu_file("format/ref_ctr_offset", "config:");
+    long ret_bit = rt_pmu_value("uprobe", "format/retprobe", "config:");
+    long ref_shift = rt_pmu_value("uprobe", "format/ref_ctr_offset", "config:");
     struct perf_event_attr attr = {
         .size = sizeof(attr),
         .sample_period = 1,

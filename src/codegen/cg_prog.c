@@ -476,6 +476,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     free(cg.map_index);
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;
+    out->missing_probes = sema->missing_probes;
     sema->types = NULL;
     return rc ? -1 : 0;
 }

@@ -19,6 +19,7 @@
 #define MODULES_DIR "/sys/kernel/btf"
 
 struct btf_obj {
+    char *name; /* "vmlinux" or the module's */
     struct btf *btf;
     const struct type **cache; /* by type id */
     uint32_t cnt;
@@ -32,13 +33,14 @@ struct ct_btf {
     struct ct_table enums; /* constant name -> obj, id, value */
 };
 
-static void add_obj(struct ctypes *c, struct btf *b) {
+static void add_obj(struct ctypes *c, struct btf *b, const char *name) {
     struct ct_btf *k = c->btf;
     k->objs = realloc(k->objs, (k->n + 1) * sizeof(*k->objs));
     if (!k->objs)
         abort();
     struct btf_obj *o = &k->objs[k->n++];
     o->btf = b;
+    o->name = strdup(name);
     o->cnt = btf__type_cnt(b);
     o->cache = calloc(o->cnt, sizeof(*o->cache));
     if (!o->cache)
@@ -81,7 +83,7 @@ static struct ct_btf *get_btf(struct ctypes *c) {
     c->btf = calloc(1, sizeof(*c->btf));
     if (!c->btf)
         abort();
-    add_obj(c, b);
+    add_obj(c, b, "vmlinux");
     return c->btf;
 }
 
@@ -102,7 +104,7 @@ static void load_modules(struct ctypes *c) {
         snprintf(path, sizeof(path), "%s/%s", MODULES_DIR, de->d_name);
         struct btf *b = btf__parse_split(path, k->objs[0].btf);
         if (b)
-            add_obj(c, b);
+            add_obj(c, b, de->d_name);
     }
     closedir(dir);
 }
@@ -368,12 +370,46 @@ void ct_btf_each_name(struct ctypes *c, void (*fn)(void *ctx, const char *name),
     }
 }
 
+static int find_obj(struct ctypes *c, const char *module) {
+    struct ct_btf *k = get_btf(c);
+    if (!k)
+        return -1;
+    if (strcmp(module, "vmlinux") != 0)
+        load_modules(c);
+    for (int o = 0; o < k->n; o++)
+        if (strcmp(k->objs[o].name, module) == 0)
+            return o;
+    return -1;
+}
+
+int ctypes_func_params(struct ctypes *c, const char *module, const char *func,
+                       struct ctypes_param *params, int max, const struct type **ret) {
+    int o = find_obj(c, module ? module : "vmlinux");
+    if (o < 0)
+        return -1;
+    const struct btf *b = c->btf->objs[o].btf;
+    int id = btf__find_by_name_kind(b, func, BTF_KIND_FUNC);
+    const struct btf_type *proto = id > 0 ? btf__type_by_id(b, btf__type_by_id(b, id)->type) : NULL;
+    if (!proto || !btf_is_func_proto(proto))
+        return -1;
+    const struct btf_param *p = btf_params(proto);
+    int n = btf_vlen(proto) < max ? btf_vlen(proto) : max;
+    for (int i = 0; i < n; i++) {
+        params[i].name = type_strdup(c->arena, btf__name_by_offset(b, p[i].name_off));
+        params[i].ty = convert(c, o, p[i].type);
+    }
+    if (ret)
+        *ret = convert(c, o, proto->type);
+    return n;
+}
+
 void ct_btf_free(struct ct_btf *k) {
     if (!k)
         return;
     for (int i = k->n - 1; i >= 0; i--) {
         btf__free(k->objs[i].btf);
         free(k->objs[i].cache);
+        free(k->objs[i].name);
     }
     free(k->objs);
     ct_table_free(&k->enums);

@@ -61,6 +61,19 @@ const char *ctypes_suggest(struct ctypes *c, const char *name);
 /* The closest field name of record (looking into anonymous members), or NULL. */
 const char *ctypes_suggest_field(const struct type *record, const char *name);
 
+/* A parameter of a kernel function's prototype. */
+struct ctypes_param {
+    const char *name;
+    const struct type *ty; /* NULL: a type trawk cannot represent */
+};
+
+/* The prototype of the BTF function func in module (NULL: vmlinux): up to
+ * max parameters into params and the return type into *ret (type_void for
+ * none; ret may be NULL). Returns how many parameters, -1 when the BTF has
+ * no such function. */
+int ctypes_func_params(struct ctypes *c, const char *module, const char *func,
+                       struct ctypes_param *params, int max, const struct type **ret);
+
 /* How many BTF files have been opened: for tests of the lazy loading. */
 int ctypes_btf_loads(const struct ctypes *c);
 

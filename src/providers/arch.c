@@ -27,6 +27,14 @@ void arch_emit_pt_regs_arg(struct cg *cg, int n, int reg) {
     emit(&cg->e, LDX_MEM(BPF_DW, reg, reg, arch_current()->arg_offset[n]));
 }
 
+/* The probed function's address, which the kernel keeps for kprobes,
+ * fentry/fexit and uprobe_multi (pt_regs->ip is elsewhere by then). */
+void provider_emit_func_ip(struct cg *cg, int reg) {
+    cg_ctx(cg, R1);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_func_ip));
+    emit(&cg->e, MOV64_REG(reg, R0));
+}
+
 void arch_emit_pt_regs_retval(struct cg *cg, int reg) {
     cg_ctx(cg, reg);
     emit(&cg->e, LDX_MEM(BPF_DW, reg, reg, arch_current()->ret_offset));

@@ -33,5 +33,7 @@ int arch_reg_offset(const struct arch *a, const char *name);
  * return value, loaded from the context. */
 void arch_emit_pt_regs_arg(struct cg *cg, int n, int reg);
 void arch_emit_pt_regs_retval(struct cg *cg, int reg);
+/* reg = bpf_get_func_ip(ctx): the probed function's address. */
+void provider_emit_func_ip(struct cg *cg, int reg);
 
 #endif

@@ -22,19 +22,11 @@ static const struct provider *const providers[PK__COUNT] = {
     [PK_BENCH] = &provider_bench,
     [PK_TEST] = &provider_test,
     [PK_ITER] = &provider_iter,
-};
-
-/* bpftrace probe types trawk knows by name but cannot attach yet: naming
- * them gets "not supported yet" instead of "Invalid probe type". */
-struct unsupported_provider {
-    const char *name;
-    const char *aliases[3];
-};
-
-static const struct unsupported_provider unsupported[] = {
-    {"kprobe", {"k"}},          {"kretprobe", {"kr"}},
-    {"fentry", {"f", "kfunc"}}, {"fexit", {"fr", "kretfunc"}},
-    {"rawtracepoint", {"rt"}},
+    [PK_RAWTRACEPOINT] = &provider_rawtracepoint,
+    [PK_KPROBE] = &provider_kprobe,
+    [PK_KRETPROBE] = &provider_kretprobe,
+    [PK_FENTRY] = &provider_fentry,
+    [PK_FEXIT] = &provider_fexit,
 };
 
 static bool name_matches(const char *name, const char *const *aliases, const char *want) {
@@ -89,14 +81,6 @@ bool provider_unsafe(void) {
     return unsafe_mode;
 }
 
-static const char *unsupported_find(const char *name) {
-    size_t n = sizeof(unsupported) / sizeof(unsupported[0]);
-    for (size_t i = 0; i < n; i++)
-        if (name_matches(unsupported[i].name, unsupported[i].aliases, name))
-            return unsupported[i].name;
-    return NULL;
-}
-
 struct attach_target *provider_add_target(struct attach_target **targets, int *ntargets,
                                           enum probe_kind kind, const char *prefix,
                                           const char *rest) {
@@ -128,9 +112,6 @@ int provider_expand(const char *attach_point, const struct loc *loc, struct diag
     int rc = -1;
     if (p) {
         rc = p->expand(spec, loc, d, targets, ntargets);
-    } else if (unsupported_find(name)) {
-        diag_error(d, loc, E_UNSUPPORTED, "%s probes are not supported yet",
-                   unsupported_find(name));
     } else {
         diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid probe type: %s", name);
     }

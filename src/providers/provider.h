@@ -36,6 +36,8 @@ struct provider {
                                 args gets one program per target */
     bool program_per_target; /* the kernel binds a program to one target (fentry, iter):
                                 always one program per target */
+    bool args_are_params;    /* args are the probed function's parameters (fentry,
+                                rawtracepoint): an unknown field is worded so */
     bool may_nest;           /* programs may run nested on a CPU (fentry/fexit, raw
                                 tracepoints have per-program recursion guards, not
                                 bpf_prog_active): each gets its own .scratch region */
@@ -105,6 +107,10 @@ bool provider_unsafe(void);
 
 /* trawk -lv: list hooks also print each probe's arguments, indented by four
  * spaces, as bpftrace does. */
+void provider_set_list_verbose(bool verbose);
+bool provider_list_verbose(void);
+
+/* -lv: listings add each probe's arguments, as bpftrace -lv does. */
 void provider_set_list_verbose(bool verbose);
 bool provider_list_verbose(void);
 

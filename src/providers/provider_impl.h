@@ -2,12 +2,15 @@
 #ifndef TRAWK_PROVIDER_IMPL_H
 #define TRAWK_PROVIDER_IMPL_H
 
+#include "providers/arch.h"
 #include "providers/provider.h"
 
 extern const struct provider provider_begin, provider_end, provider_tracepoint, provider_interval,
     provider_profile, provider_uprobe, provider_uretprobe, provider_usdt, provider_software,
     provider_hardware, provider_watchpoint, provider_self, provider_bench, provider_test,
     provider_iter;
+extern const struct provider provider_rawtracepoint, provider_kprobe, provider_kretprobe,
+    provider_fentry, provider_fexit;
 
 /* Appends a target of kind named "<prefix>:<rest>" (or just rest when
  * prefix is NULL, prefix when rest is empty) with an empty spec for the
@@ -31,5 +34,19 @@ int provider_parse_uint(const char *text, uint64_t *out, char *why, size_t len);
 int provider_parse_uint_prefix(const char *text, uint64_t *out, const char **rest);
 /* The number of ':'-separated parts of spec, 0 when it is empty. */
 int provider_count_parts(const char *spec);
+
+/* args typed from a kernel function's BTF prototype, the context being its
+ * arguments as u64s (fentry/fexit, rawtracepoint; btf_args.c). */
+struct btf_args_spec {
+    const char *module; /* NULL: vmlinux */
+    const char *func;   /* the BTF function whose prototype gives the args */
+    int skip;           /* leading parameters not in args (a raw tracepoint's __data) */
+    bool retval;        /* add the return value as "retval" after them (fexit) */
+    const char *tag;    /* the record's name, as bpftrace prints it */
+};
+const struct type *provider_btf_args(struct ctypes *ct, struct type_arena *a,
+                                     const struct btf_args_spec *s);
+enum args_space provider_btf_emit_args(struct cg *cg, int reg);
+void provider_btf_emit_argn(struct cg *cg, int n, int reg);
 
 #endif

@@ -254,10 +254,12 @@ const struct type *sema_args_field(struct sema *s, struct node *n, const struct 
             const struct type *rec = u->prov->args_type(&u->targets[t], s->out->ct, s->types);
             uint32_t off;
             const struct type_field *f = rec ? type_field_find(rec, n->str, &off) : NULL;
-            if (!f) {
+            if (!f && rec && u->prov->args_are_params)
+                sema_error(s, &n->loc, E_UNKNOWN_FIELD, "Can't find function parameter %s", n->str);
+            else if (!f)
                 sema_field_missing(s, n, rec ? rec : first);
+            if (!f)
                 return NULL;
-            }
             const struct type *ft =
                 f->data_loc ? type_string(s->types, (uint32_t)s->max_strlen) : f->ty;
             const struct type *merged =

@@ -75,6 +75,7 @@ static void config_missing_probes(struct sema *s, struct node *a) {
     else
         diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE,
                    "Invalid value for missing_probes: valid values are error, warn, ignore");
+    s->out->missing_probes = s->missing;
 }
 
 static void sema_config_item(struct sema *s, struct node *a) {

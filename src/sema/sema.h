@@ -180,6 +180,7 @@ struct sema_out {
     int max_map_keys;        /* config max_map_keys, 0 for the default */
     int max_cat_bytes;       /* what cat() prints of a file at most */
     bool print_maps_on_exit; /* config print_maps_on_exit (default true) */
+    int missing_probes;      /* config missing_probes (DIAG_MISSING_*) */
 };
 
 struct sema_opts {

@@ -201,6 +201,12 @@ def missing_requirement(req):
     if req == "kprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/kprobe/type")
         return None if ok else "kernel has no kprobes (tests/vm/run-runtime runs it on one)"
+    if req == "fentry":
+        sys.path.insert(0, os.path.join(HERE, "helpers"))
+        from fentry_check import fentry_loads
+        return fentry_loads()
+    if req.startswith("no:"):  # the kernel lacks it: tests of trawk's error there
+        return None if missing_requirement(req[3:]) else "kernel has %s" % req[3:]
     if req == "uprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/uprobe/type")
         return None if ok else "kernel has no uprobes"
@@ -401,12 +407,12 @@ def run_trigger(cmd, cwd, env, deadline):
 
 
 def run_case(case, trawk):
-    start = time.monotonic()
     reqs = (case.get("REQUIRES") or "").split()
     for r in reqs:
         why = missing_requirement(r)
         if why:
             return Result(case, "SKIP", why)
+    start = time.monotonic()  # after the checks: asking the kernel (fentry) takes time
     timeout = float(case.get("TIMEOUT", DEFAULT_TIMEOUT)) * TIMEOUT_SCALE
     deadline = start + timeout
     tmpdir = tempfile.mkdtemp(prefix="trawk-test-")
@@ -604,6 +610,13 @@ class LeakWatch:
         for _ in range(20):
             self.ours = {e["prog_id"] for e in bpftool_json("perf", "show")
                          if e.get("pid") == pid and "prog_id" in e}
+            if not self.ours:
+                # BPF links (raw tracepoints, fentry, kprobe_multi) are not
+                # perf events: the trawk programs loaded since the start
+                # (the test runs alone)
+                self.ours = {p["id"] for p in bpftool_json("prog", "show")
+                             if p["id"] not in self.before
+                             and p.get("name", "").startswith("trawk_")}
             if self.ours:
                 return
             time.sleep(0.05)

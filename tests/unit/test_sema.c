@@ -454,8 +454,6 @@ static void test_err_undefined(void **state) {
 
 static void test_err_unsupported(void **state) {
     (void)state;
-    err1("kprobe:vfs_read { }", E_UNSUPPORTED, "stdin:1:1-16",
-         "kprobe probes are not supported yet");
     err1("BEGIN { @m = count(); for ($kv : @m) { } }", E_TYPE, "stdin:1:34-36",
          "for loops need a map with keys (@m has none)");
     err1("BEGIN { @m[1] = hist(1); for ($kv : @m) { } }", E_TYPE, "stdin:1:37-39",
