@@ -19,38 +19,8 @@
 
 #include "list.h"
 #include "providers/provider.h"
+#include "test_expansion.h"
 #include "types.h"
-
-struct expansion {
-    struct diag d;
-    char *errbuf;
-    size_t errlen;
-    FILE *err;
-    const struct provider *prov;
-    struct attach_target *targets;
-    int ntargets;
-    int rc;
-};
-
-static const struct loc ap_loc = {1, 1, 1, 20};
-
-static struct expansion *expand(const char *text) {
-    struct expansion *x = calloc(1, sizeof(*x));
-    x->err = open_memstream(&x->errbuf, &x->errlen);
-    diag_init(&x->d, "stdin", text, x->err);
-    x->rc = provider_expand(text, &ap_loc, &x->d, &x->prov, &x->targets, &x->ntargets);
-    fflush(x->err);
-    return x;
-}
-
-static void expansion_free(struct expansion *x) {
-    for (int i = 0; i < x->ntargets; i++)
-        attach_target_free(&x->targets[i]);
-    free(x->targets);
-    fclose(x->err);
-    free(x->errbuf);
-    free(x);
-}
 
 /* Expands text expecting one error with this code and message. */
 static void expect_error(const char *text, enum diag_code code, const char *msg) {
