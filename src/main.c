@@ -97,7 +97,7 @@ static void usage(FILE *out) {
           "    -p PID         enable USDT probes on PID\n"
           "    -c 'CMD'       run CMD and enable USDT probes on resulting process\n"
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
-          "    --unsafe       allow unsafe/destructive functionality\n"
+          "    --unsafe       allow functions that change the system (system, signal...)\n"
           "    --dry-run      compile, load and attach, then exit\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    --usdt-file-activation\n"
