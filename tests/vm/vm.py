@@ -60,7 +60,15 @@ for i in 0:stdin 1:stdout 2:stderr; do ln -s /proc/self/fd/${i%:*} /dev/${i#*:};
 for d in proc sys dev; do mount -o bind /$d /host/$d; done
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmpfs /host/dev/shm
+# Host directories under /tmp that the command needs (a checkout there)
+# stay visible through the guest's own /tmp.
+if [ -f /share/keep ]; then
+    while read -r d; do mkdir -p /keep$d && mount -o bind /host$d /keep$d; done < /share/keep
+fi
 mount -t tmpfs tmpfs /host/tmp
+if [ -f /share/keep ]; then
+    while read -r d; do mkdir -p /host$d && mount -o bind /keep$d /host$d; done < /share/keep
+fi
 mount -t tmpfs tmpfs /host/run
 mount -t tracefs nodev /host/sys/kernel/tracing
 mount -t debugfs nodev /host/sys/kernel/debug
@@ -278,6 +286,17 @@ def pump(proc, streams, deadline, idle):
     return None
 
 
+def kept_under_tmp(cwd):
+    """The checkout and the working directory when they live under /tmp,
+    which the guest replaces with its own tmpfs."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    dirs = []
+    for d in (root, cwd):
+        if d.startswith("/tmp/") and not any(d.startswith(k + "/") or d == k for k in dirs):
+            dirs.append(d)
+    return dirs
+
+
 def run(argv, cwd, mem, cpus, timeout, copies):
     vmlinux, initrd = prepare()
     if not shutil.which("qemu-system-x86_64"):
@@ -290,6 +309,8 @@ def run(argv, cwd, mem, cpus, timeout, copies):
             shutil.copy2(src, os.path.join(share, names[-1]))
         with open(os.path.join(share, "cmd.sh"), "w") as f:
             f.write(guest_script(cwd, argv, names))
+        with open(os.path.join(share, "keep"), "w") as f:
+            f.write("".join(d + "\n" for d in kept_under_tmp(cwd)))
         pipes = [os.pipe(), os.pipe()]
         qargv = qemu_argv(vmlinux, initrd, share, mem, cpus)
         for i, (_, w) in enumerate(pipes):
