@@ -97,8 +97,11 @@ void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *a
     i = 0;
     bool zero_fill = cg->zero_fill;
     cg->zero_fill = false; /* user space reads record strings up to the NUL */
+    /* Evaluating an argument may add events (a runtime warning), moving
+     * the events array: ev is not used past this point, its args are. */
+    struct event_arg *arg = ev->args;
     for (struct node *a = args; a; a = a->next, i++)
-        cg_store_value(cg, a, ev->args[i].ty, rec + (int)ev->args[i].offset);
+        cg_store_value(cg, a, arg[i].ty, rec + (int)arg[i].offset);
     cg->zero_fill = zero_fill;
     cg_ringbuf_output(cg, rec, (int)size);
     cg_frame_release(cg, mark);

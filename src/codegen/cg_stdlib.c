@@ -171,8 +171,10 @@ void cg_join(struct cg *cg, struct node *call) {
     int read = user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
     int read_str = user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
 
+    /* ev may move once the argument's code adds events: keep its size */
+    int size = (int)ev->size;
     int mark = cg_frame_mark(cg);
-    int rec = cg_frame_alloc(cg, (int)ev->size);
+    int rec = cg_frame_alloc(cg, size);
     int slot = cg_frame_alloc(cg, 8);
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
@@ -191,6 +193,6 @@ void cg_join(struct cg *cg, struct node *call) {
         emit(&cg->e, CALL_HELPER(read_str));
     }
     cg_val_free(cg, &argv);
-    cg_ringbuf_output(cg, rec, (int)ev->size);
+    cg_ringbuf_output(cg, rec, size);
     cg_frame_release(cg, mark);
 }
