@@ -120,6 +120,13 @@ void rt_events_close(struct rt_events *ev) {
     free(ev);
 }
 
+/* Whether out is a pipe or socket whose reader has gone (trawk ... | head):
+ * poll reports an error on such a write end, whatever stdio buffered. */
+static bool output_reader_gone(FILE *out) {
+    struct pollfd p = {.fd = fileno(out), .events = 0};
+    return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 int rt_events_poll(struct rt_events *ev, int timeout_ms) {
     int n;
 
@@ -129,7 +136,9 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
         return n < 0 ? -errno : 0;
     }
     n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
-    if (n > 0 && !ev->out->buffered && fflush(ev->out->f) == EOF && errno == EPIPE)
+    if (n > 0 && !ev->out->buffered)
+        fflush(ev->out->f);
+    if (n > 0 && output_reader_gone(ev->out->f))
         rt_request_stop(); /* nobody reads the output any more */
     return n;
 }
