@@ -246,7 +246,8 @@ static int list_tracepoints(const char *rest, bool named, FILE *out) {
     struct list_ctx c = {.pattern = pattern};
     int rc = tracefs_foreach_event("*", "*", collect_tracepoint, &c);
     /* bpftrace sorts whole names: "fib6:..." comes before "fib:...". */
-    qsort(c.names, c.n, sizeof(*c.names), cmp_names);
+    if (c.n > 1)
+        qsort(c.names, c.n, sizeof(*c.names), cmp_names);
     for (int i = 0; i < c.n; i++) {
         if (rc >= 0) {
             fprintf(out, "tracepoint:%s\n", c.names[i]);
