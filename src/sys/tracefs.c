@@ -61,8 +61,6 @@ const char *tracefs_dir(char *err, int errsize) {
 
 /* ---- format file parsing ---- */
 
-static void tp_format_free_fields(struct tp_format *f);
-
 static char *dup_range(const char *s, size_t n) {
     char *r = malloc(n + 1);
     memcpy(r, s, n);
@@ -193,19 +191,19 @@ int tp_format_parse(const char *text, struct tp_format *out) {
         }
         free(line);
         if (rc < 0) {
-            tp_format_free_fields(out);
+            tp_format_clear(out);
             return -1;
         }
         p = *eol ? eol + 1 : eol;
     }
     if (out->nfields == 0) {
-        tp_format_free_fields(out);
+        tp_format_clear(out);
         return -1;
     }
     return 0;
 }
 
-static void tp_format_free_fields(struct tp_format *f) {
+void tp_format_clear(struct tp_format *f) {
     for (int i = 0; i < f->nfields; i++) {
         free(f->fields[i].name);
         free(f->fields[i].type);
@@ -220,7 +218,7 @@ static void tp_format_free_fields(struct tp_format *f) {
 void tp_format_free(struct tp_format *f) {
     if (!f)
         return;
-    tp_format_free_fields(f);
+    tp_format_clear(f);
     free(f);
 }
 

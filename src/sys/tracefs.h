@@ -37,6 +37,8 @@ int tp_format_parse(const char *text, struct tp_format *out);
 /* Reads and parses events/CAT/EVENT/format; caches nothing. NULL if absent. */
 struct tp_format *tracefs_format(const char *category, const char *event);
 void tp_format_free(struct tp_format *f);
+/* Frees what tp_format_parse put in *f (for a struct tp_format not on the heap). */
+void tp_format_clear(struct tp_format *f);
 const struct tp_field *tp_format_field(const struct tp_format *f, const char *name);
 
 /* Calls fn for every tracepoint whose category and event match the globs

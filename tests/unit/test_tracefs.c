@@ -55,12 +55,7 @@ static void test_parse_openat(void **state) {
     assert_false(dfd->is_signed); /* as the kernel writes it for syscall args */
     assert_true(field(&f, "common_pid")->is_signed);
     assert_null(tp_format_field(&f, "nope"));
-    free(f.event);
-    for (int i = 0; i < f.nfields; i++) {
-        free(f.fields[i].name);
-        free(f.fields[i].type);
-    }
-    free(f.fields);
+    tp_format_clear(&f);
 }
 
 static void test_parse_char_arrays(void **state) {
