@@ -38,6 +38,13 @@ struct rt_state {
     int ntargets;
 };
 
+/* Placeholders on the low descriptor numbers while tracing (fd_guard.c
+ * says why): taken before anything is loaded, put back after each scan of
+ * a process's symbols, released at the end. */
+void rt_fd_guard_low(void);
+void rt_fd_guard_refill(void);
+void rt_fd_guard_release(void);
+
 /* Sets st up for m with nothing open: every fd -1, m's map fds included.
  * Returns 0, -1 when out of memory. */
 int rt_state_init(struct rt_state *st, struct manifest *m);

@@ -305,6 +305,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; current ones to the
      * memory cgroup, and raising the limit may be refused: not an error. */
     setrlimit(RLIMIT_MEMLOCK, &unlimited);
+    rt_fd_guard_low();
     if (rt_state_init(&s.st, m) < 0) {
         diag_plain_error(d, E_IO, "Out of memory");
         goto out;
@@ -328,6 +329,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     rt_unload(&s.st);
     rt_state_free(&s.st);
     rt_signals_restore(&sigs);
+    rt_fd_guard_release();
 out:
     if (!opts->verbose)
         libbpf_set_print(old_print);

@@ -1,6 +1,10 @@
 #include "syms.h"
 
+#include "rt_internal.h"
+
 #include <bcc/bcc_syms.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -10,11 +14,16 @@ struct rt_syms {
 };
 
 struct rt_syms *rt_syms_open(int pid) {
+    /* A process that is gone has nothing to scan (and bcc's scan of one
+     * that goes mid-way closes a descriptor it does not own). */
+    if (pid > 0 && kill(pid, 0) != 0 && errno == ESRCH)
+        return NULL;
     struct rt_syms *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
     s->pid = pid;
     s->cache = bcc_symcache_new(pid, NULL);
+    rt_fd_guard_refill();
     if (!s->cache) {
         free(s);
         return NULL;
