@@ -121,7 +121,9 @@ def kill_during_attach(trawk, sig, delay):
     r = Run(trawk, ["-e", MANY])
     time.sleep(delay)
     r.p.send_signal(sig)
-    rc, out, err = r.finish()
+    # After SIGKILL the kernel itself closes ~360 tracepoint perf events, one
+    # RCU grace period each: 17-19 s measured here, so give it a minute.
+    rc, out, err = r.finish(timeout=60)
     return rc, out, err
 
 
