@@ -22,16 +22,17 @@ static int cmp_line(const void *a, const void *b) {
 /* bpftrace prints its matches as one sorted set: probes, each with the
  * indented lines -lv adds under it, sorted by the probe's line and without
  * repeats, to out. */
-static void print_sorted(char *text, FILE *out) {
+static void print_sorted(char *text, size_t len, FILE *out) {
     size_t n = 0, cap = 0;
     char **probes = NULL;
-    char *p = text;
-    while (*p) {
-        char *end = strchr(p, '\n');
+    char *p = text, *end_of_text = text + len;
+    /* memchr, not strchr: the text is megabytes (-l of everything) */
+    while (p < end_of_text) {
+        char *end = memchr(p, '\n', (size_t)(end_of_text - p));
         /* A probe's record runs until the next line that is not indented. */
-        while (end && (end[1] == ' ' || end[1] == '\t'))
-            end = strchr(end + 1, '\n');
-        char *next = end ? end + 1 : p + strlen(p);
+        while (end && end + 1 < end_of_text && (end[1] == ' ' || end[1] == '\t'))
+            end = memchr(end + 1, '\n', (size_t)(end_of_text - end - 1));
+        char *next = end ? end + 1 : end_of_text;
         if (end)
             *end = '\0';
         if (n == cap) {
@@ -85,7 +86,7 @@ int list_probes(const char *glob, FILE *out) {
         if (list_one(g, all) < 0)
             rc = -1;
     fclose(all);
-    print_sorted(text, out);
+    print_sorted(text, len, out);
     free(text);
     free(patterns);
     return rc;
