@@ -416,25 +416,11 @@ static char *read_program(const struct cli *c) {
     return text;
 }
 
-/* bpftrace's max_strlen setting from the environment; 0 leaves sema's default. */
-static int max_strlen(void) {
-    const char *env = getenv("BPFTRACE_MAX_STRLEN");
-    long v = env ? strtol(env, NULL, 10) : 0;
-    return v > 0 && v <= 32768 ? (int)v : 0;
-}
-
 /* A positive integer setting from the environment (BPFTRACE_*), 0 when unset. */
 static int env_setting(const char *name, long max) {
     const char *env = getenv(name);
     long v = env ? strtol(env, NULL, 10) : 0;
     return v > 0 && v <= max ? (int)v : 0;
-}
-
-/* bpftrace's perf_rb_pages setting, from the environment. */
-static int ringbuf_pages(void) {
-    const char *env = getenv("BPFTRACE_PERF_RB_PAGES");
-    long v = env ? strtol(env, NULL, 10) : 0;
-    return v > 0 && v <= (1 << 18) ? (int)v : 0;
 }
 
 /* As bpftrace lists them: through the probe listing, where begin and end
@@ -502,7 +488,7 @@ static int run_program(const struct cli *c, const char *text) {
     }
     if (c->dump && strcmp(c->dump, "ast") == 0)
         ast_dump(ast, stdout);
-    struct sema_opts so = {.max_strlen = max_strlen(),
+    struct sema_opts so = {.max_strlen = env_setting("BPFTRACE_MAX_STRLEN", 32768),
                            .unsafe = c->unsafe,
                            .max_cat_bytes = env_setting("BPFTRACE_MAX_CAT_BYTES", 1 << 30),
                            .max_map_keys = env_setting("BPFTRACE_MAX_MAP_KEYS", 1 << 30),
@@ -541,7 +527,7 @@ static int run_program(const struct cli *c, const char *text) {
                                  .quiet = c->quiet,
                                  .verbose = c->verbose,
                                  .dry_run = c->dry_run,
-                                 .ringbuf_pages = ringbuf_pages(),
+                                 .ringbuf_pages = env_setting("BPFTRACE_PERF_RB_PAGES", 1 << 18),
                                  .pid = c->pid,
                                  .child = c->child,
                                  .dump = c->exit_dump,

@@ -185,49 +185,32 @@ static enum args_space tp_emit_args(struct cg *cg, int reg) {
 
 struct list_ctx {
     const char *pattern; /* matched against "category:event" */
-    char **names;        /* the matches, "category:event" */
-    int n, cap;
+    FILE *out;
 };
 
-static int collect_tracepoint(const char *category, const char *event, void *arg) {
-    struct list_ctx *c = arg;
-    char *name = NULL;
-    if (asprintf(&name, "%s:%s", category, event) < 0)
-        return -1;
-    if (fnmatch(c->pattern, name, 0) != 0) {
-        free(name);
-        return 0;
-    }
-    if (c->n == c->cap) {
-        int cap = c->cap ? c->cap * 2 : 256;
-        char **bigger = realloc(c->names, sizeof(*bigger) * cap);
-        if (!bigger) {
-            free(name);
-            return -1;
-        }
-        c->names = bigger;
-        c->cap = cap;
-    }
-    c->names[c->n++] = name;
-    return 0;
-}
-
-static int cmp_names(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* -lv: the record's fields as the format file declares them. */
-static void print_fields(const char *name, FILE *out) {
-    const char *colon = strchr(name, ':');
-    char *category = strndup(name, colon - name);
-    struct tp_format *fmt = category ? tracefs_format(category, colon + 1) : NULL;
-    free(category);
+static void print_fields(const char *category, const char *event, FILE *out) {
+    struct tp_format *fmt = tracefs_format(category, event);
     if (!fmt)
         return;
     for (int i = 0; i < fmt->nfields; i++)
         if (!fmt->fields[i].is_common)
             fprintf(out, "    %s\n", fmt->fields[i].decl);
     tp_format_free(fmt);
+}
+
+/* Prints in directory order: the listing (src/list.c) sorts every
+ * provider's probes together, as bpftrace does. */
+static int print_tracepoint(const char *category, const char *event, void *arg) {
+    struct list_ctx *c = arg;
+    char name[512];
+    snprintf(name, sizeof(name), "%s:%s", category, event);
+    if (fnmatch(c->pattern, name, 0) != 0)
+        return 0;
+    fprintf(c->out, "tracepoint:%s\n", name);
+    if (provider_list_verbose())
+        print_fields(category, event, c->out);
+    return 0;
 }
 
 static int list_tracepoints(const char *rest, bool named, FILE *out) {
@@ -243,20 +226,8 @@ static int list_tracepoints(const char *rest, bool named, FILE *out) {
         pattern = strdup(rest);
     else if (asprintf(&pattern, "*:%s", rest) < 0)
         return -1;
-    struct list_ctx c = {.pattern = pattern};
-    int rc = tracefs_foreach_event("*", "*", collect_tracepoint, &c);
-    /* bpftrace sorts whole names: "fib6:..." comes before "fib:...". */
-    if (c.n > 1)
-        qsort(c.names, c.n, sizeof(*c.names), cmp_names);
-    for (int i = 0; i < c.n; i++) {
-        if (rc >= 0) {
-            fprintf(out, "tracepoint:%s\n", c.names[i]);
-            if (provider_list_verbose())
-                print_fields(c.names[i], out);
-        }
-        free(c.names[i]);
-    }
-    free(c.names);
+    struct list_ctx c = {pattern, out};
+    int rc = tracefs_foreach_event("*", "*", print_tracepoint, &c);
     free(pattern);
     return rc < 0 ? -1 : 0;
 }
