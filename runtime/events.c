@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "output/output.h"
 #include "prom_server.h"
@@ -21,6 +22,7 @@ struct rt_events {
     uint64_t perf_lost; /* samples the kernel dropped from the perf buffer */
     int lost_fd;        /* -1 when the manifest has no lost counter */
     uint64_t lost_seen;
+    bool out_is_pipe; /* a pipe or socket: its reader may go away */
     bool discard;
     bool exit_seen;
     int exit_code;
@@ -63,6 +65,18 @@ static int on_record(void *ctx, void *data, size_t size) {
     return 0;
 }
 
+static bool output_is_pipe(FILE *out) {
+    struct stat st;
+    return fstat(fileno(out), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Whether out is a pipe or socket whose reader has gone (trawk ... | head):
+ * poll reports an error on such a write end, whatever stdio buffered. */
+static bool output_reader_gone(FILE *out) {
+    struct pollfd p = {.fd = fileno(out), .events = 0};
+    return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 static void on_perf_sample(void *ctx, int cpu, void *data, __u32 size) {
     (void)cpu;
     on_record(ctx, data, size);
@@ -102,6 +116,7 @@ int rt_events_open(const struct manifest *m, const struct out_sink *out, int pag
     }
     ev->m = m;
     ev->out = out;
+    ev->out_is_pipe = output_is_pipe(out->f);
     ev->lost_fd = m->lost_map >= 0 && m->lost_map < m->nmaps ? m->maps[m->lost_map].fd : -1;
     if (open_reader(ev, &m->maps[m->ringbuf_map], pages) < 0) {
         diag_plain_error(d, E_IO, "Failed to open the event buffer: %s", strerror(errno));
@@ -120,13 +135,6 @@ void rt_events_close(struct rt_events *ev) {
     free(ev);
 }
 
-/* Whether out is a pipe or socket whose reader has gone (trawk ... | head):
- * poll reports an error on such a write end, whatever stdio buffered. */
-static bool output_reader_gone(FILE *out) {
-    struct pollfd p = {.fd = fileno(out), .events = 0};
-    return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
-}
-
 int rt_events_poll(struct rt_events *ev, int timeout_ms) {
     int n;
 
@@ -138,7 +146,7 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
     n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
     if (n > 0 && !ev->out->buffered)
         fflush(ev->out->f);
-    if (n > 0 && output_reader_gone(ev->out->f))
+    if (n > 0 && ev->out_is_pipe && output_reader_gone(ev->out->f))
         rt_request_stop(); /* nobody reads the output any more */
     return n;
 }
