@@ -76,7 +76,8 @@ struct cg {
     bool failed;
     /* per-map manifest index (sema map i -> manifest map) */
     int *map_index;
-    int state_map; /* .state: u64 start time for elapsed */
+    int state_map;    /* .state: u64 start time for elapsed */
+    bool stack_depth; /* a len() reads stack depths: stack values carry them */
 };
 
 /* The base register of scratch variable i. */
@@ -149,6 +150,8 @@ uint32_t cg_max_keys(const struct cg *cg);
  * written at fp + off (size bytes). */
 int cg_stack_maps(struct cg *cg);
 void cg_stack_store(struct cg *cg, struct node *call, int off, int size);
+/* len(stack): its frame count, kept in the value when a len() needs it. */
+struct val cg_stack_len(struct cg *cg, struct node *stack);
 
 /* cg_map.c */
 const struct map_desc *cg_map(struct cg *cg, const struct node *map);

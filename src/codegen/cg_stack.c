@@ -96,6 +96,8 @@ static int add_maps(struct cg *cg, const struct node *call) {
 
 static int maps_under(struct cg *cg, const struct node *n) {
     for (; n; n = n->next) {
+        if (n->kind == N_CALL && n->sym == F_LEN && n->a->ty && n->a->ty->kind == T_STACK)
+            cg->stack_depth = true;
         bool ours =
             n->kind == N_CALL && n->ty &&
             (n->sym == F_KSTACK || n->sym == F_USTACK || n->sym == F_KSYM || n->sym == F_USYM);
@@ -152,6 +154,34 @@ static void announce_pid(struct cg *cg, const struct type *t, int off) {
     emit_place(&cg->e, seen);
 }
 
+/* The frame count for len(), in bits 32-47 of the value (ids are u32, so
+ * keys and printing see the same stacks); R0 holds the id. The kernel
+ * truncates both walks to the map's depth.
+ *   if (id >= 0 && (n = bpf_get_stack(ctx, buf, map depth, flags)) > 0)
+ *       *(u64 *)(fp + off) |= (u64)(n / frame size) << 32 */
+static void store_depth(struct cg *cg, const struct type *t, int map, int off) {
+    bool bid = t->stack_mode == STACK_BUILD_ID;
+    uint32_t size = cg->m->maps[map].value_size;
+    int skip = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, R0, 0, 0), skip);
+    int mark = cg_frame_mark(cg);
+    int buf = cg_frame_alloc(cg, (int)size);
+    cg_ctx(cg, R1);
+    cg_stack_ptr(cg, R2, buf);
+    emit(&cg->e, MOV64_IMM(R3, (int32_t)size));
+    emit(&cg->e,
+         MOV64_IMM(R4, (t->stack_user ? BPF_F_USER_STACK : 0) | (bid ? BPF_F_USER_BUILD_ID : 0)));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_stack));
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLE, R0, 0, 0), skip);
+    emit(&cg->e, ALU64_IMM(BPF_RSH, R0, bid ? 5 : 3)); /* 32- or 8-byte frames */
+    emit(&cg->e, ALU64_IMM(BPF_LSH, R0, 32));
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, cg->fp, off));
+    emit(&cg->e, ALU64_REG(BPF_OR, R1, R0));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, off));
+    cg_frame_release(cg, mark);
+    emit_place(&cg->e, skip);
+}
+
 /* *(s64 *)(fp + off) = bpf_get_stackid(ctx, map, user ? BPF_F_USER_STACK : 0) */
 static void store_stack_id(struct cg *cg, struct node *call, const struct type *t, int off) {
     char name[32];
@@ -166,6 +196,24 @@ static void store_stack_id(struct cg *cg, struct node *call, const struct type *
     emit(&cg->e, MOV64_IMM(R3, t->stack_user ? BPF_F_USER_STACK : 0));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_get_stackid));
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, off));
+    if (cg->stack_depth)
+        store_depth(cg, t, map, off);
+}
+
+/* len(stack): 0 for a stack the kernel did not take (a negative id).
+ *   n = *(s64 *)(fp + off); if (n < 0) n = 0; n >>= 32 */
+struct val cg_stack_len(struct cg *cg, struct node *stack) {
+    int mark = cg_frame_mark(cg);
+    int off = cg_mem_value(cg, stack);
+    int reg = cg_reg_alloc(cg, &stack->loc);
+    int taken = emit_label(&cg->e);
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->fp, off));
+    emit_jump(&cg->e, JMP_IMM(BPF_JSGE, reg, 0, 0), taken);
+    emit(&cg->e, MOV64_IMM(reg, 0));
+    emit_place(&cg->e, taken);
+    emit(&cg->e, ALU64_IMM(BPF_RSH, reg, 32));
+    cg_frame_release(cg, mark);
+    return (struct val){.kind = V_REG, .reg = reg};
 }
 
 /* ksym(addr), usym(addr): *(u64 *)(fp + off) = addr */

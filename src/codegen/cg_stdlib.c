@@ -65,6 +65,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     case F_NSECS:
         return nsecs(cg, call);
     case F_LEN:
+        if (call->a->ty && call->a->ty->kind == T_STACK)
+            return cg_stack_len(cg, call->a);
         return cg_map_len(cg, call->a);
     case F_STRLEN:
     case F_STRNCMP:

@@ -122,8 +122,9 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
     if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
         (a->kind == T_PROBE && b->kind == T_PROBE))
         return &type_bool;
-    /* arrays compare element by element: their bytes */
-    if (a->kind == T_ARRAY && b->kind == T_ARRAY && type_equal(a, b))
+    /* arrays compare element by element, stacks of one kind by id (and
+     * pid): their bytes */
+    if ((a->kind == T_ARRAY || a->kind == T_STACK) && a->kind == b->kind && type_equal(a, b))
         return &type_bool;
     /* probe == "tracepoint:a:b": the probe's name against a literal */
     if ((a->kind == T_PROBE && n->b->kind == N_STRING) ||
@@ -131,6 +132,14 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
         return &type_bool;
     if (a->kind == T_TUPLE && b->kind == T_TUPLE) {
         sema_error(s, &n->loc, E_UNSUPPORTED, "comparing tuples is not supported yet");
+        return NULL;
+    }
+    if (a->kind == T_STACK && b->kind == T_STACK) {
+        /* bpftrace names each side on its own located line */
+        sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s",
+                   op_text(n->op), sema_tname(a), sema_tname(b));
+        sema_error(s, &n->a->loc, E_TYPE, "left (%s)", sema_tname(a));
+        sema_error(s, &n->b->loc, E_TYPE, "right (%s)", sema_tname(b));
         return NULL;
     }
     return binop_error(s, n, a, b);

@@ -42,12 +42,14 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
     return &type_bool;
 }
 
-/* len(@m): the number of entries of a keyed map. */
+/* len(@m): the number of entries of a keyed map; len(kstack): its frames. */
 const struct type *sema_check_len(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     struct node *m = call->a;
     if (m->kind != N_MAP || m->a) {
-        sema_expr(s, m);
+        const struct type *t = sema_expr(s, m);
+        if (t && t->kind == T_STACK)
+            return &type_s64;
         sema_error(s, &call->loc, E_ARGS, "len() expects a map to be provided");
         return NULL;
     }
