@@ -24,6 +24,7 @@ struct rt_events {
     uint64_t lost_seen;
     bool out_is_pipe; /* a pipe or socket: its reader may go away */
     bool discard;
+    bool lost_frozen; /* after exit(): records lost while detaching raced with it */
     bool exit_seen;
     int exit_code;
 };
@@ -36,8 +37,12 @@ static void handle_exit(struct rt_events *ev, const struct event_desc *e, const 
         memcpy(&code, rec + e->args[0].offset, sizeof(code));
     ev->exit_seen = true;
     ev->exit_code = (int)code;
-    /* Whatever follows exit() in the buffer belongs to a run that is over. */
+    /* Whatever follows exit() in the buffer belongs to a run that is over,
+     * and so do records lost while the probes are detached (a fast probe
+     * with big records fills the buffer meanwhile). */
     ev->discard = true;
+    rt_events_check_lost(ev);
+    ev->lost_frozen = true;
 }
 
 static int on_record(void *ctx, void *data, size_t size) {
@@ -176,7 +181,7 @@ const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out
 
 void rt_events_clear_exit(struct rt_events *ev) {
     if (ev)
-        ev->exit_seen = false, ev->exit_code = 0, ev->discard = false;
+        ev->exit_seen = false, ev->exit_code = 0, ev->discard = false, ev->lost_frozen = false;
 }
 
 bool rt_events_exit_requested(const struct rt_events *ev, int *code) {
@@ -203,7 +208,7 @@ uint64_t rt_events_lost_total(const struct rt_events *ev) {
 void rt_events_check_lost(struct rt_events *ev) {
     uint64_t lost;
 
-    if (!ev)
+    if (!ev || ev->lost_frozen)
         return;
     lost = (ev->lost_fd >= 0 ? read_lost(ev->lost_fd) : 0) + ev->perf_lost;
     if (lost > ev->lost_seen) {

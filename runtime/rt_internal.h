@@ -155,4 +155,9 @@ void rt_request_stop(void);
 /* Whether SIGUSR1 arrived since the last call (self:signal probes run then). */
 bool rt_sigusr1_take(void);
 
+/* dw_setup.c: the processes dw_ustack unwinds; -1 (reported) when the
+ * program uses it and none was named. */
+struct rt_opts;
+int rt_dw_setup(const struct manifest *m, const struct rt_opts *opts, struct diag *d);
+
 #endif

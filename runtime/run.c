@@ -301,6 +301,8 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     int rc = 1;
 
     s.out.diag = d;
+    if (rt_dw_setup(m, opts, d) < 0)
+        return 1;
 
     /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; current ones to the
      * memory cgroup, and raising the limit may be refused: not an error. */

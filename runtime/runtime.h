@@ -20,6 +20,9 @@ enum rt_mode {
     RT_MODE_TEST,  /* run every test: block and report */
 };
 
+/* --dwarf-pid may be given this many times. */
+#define RT_MAX_DWARF_PIDS 64
+
 struct rt_opts {
     FILE *out;              /* program output (stdout or -o FILE) */
     enum out_format format; /* -f text or json */
@@ -29,7 +32,9 @@ struct rt_opts {
     bool dry_run;           /* load and attach, then stop */
     int ringbuf_pages;      /* size of the event ring buffer in pages, 0 = the compiler's choice */
     int pid;                /* -p/-c: stop when this process exits, 0 for none */
-    struct rt_child *child; /* -c: released once the probes are attached, NULL for none */
+    const int *dwarf_pids;  /* --dwarf-pid: more processes dw_ustack unwinds */
+    int ndwarf_pids;
+    struct rt_child *child;    /* -c: released once the probes are attached, NULL for none */
     struct out_dump_opts dump; /* the map dump at exit: folded stacks, flame graph files */
     const char *prometheus;    /* --prometheus HOST:PORT: serve the maps at /metrics */
     enum rt_mode mode;

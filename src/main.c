@@ -44,7 +44,9 @@ struct cli {
     char **positional;
     int nnamed; /* --name=value after "--", for getopt() */
     char **named;
-    int pid;                  /* -p */
+    int pid;                           /* -p */
+    int dwarf_pids[RT_MAX_DWARF_PIDS]; /* --dwarf-pid */
+    int ndwarf_pids;
     const char *child_cmd;    /* -c */
     struct rt_child *child;   /* started from child_cmd */
     int pidfd;                /* of pid or the child, -1 for none */
@@ -106,6 +108,8 @@ static void usage(FILE *out) {
           "    --mode MODE    'bench' (run bench: probes) or 'test' (run test: probes),\n"
           "                   'codegen' (compile only: stop before loading anything)\n"
           "    --bench, --test  the same as --mode bench, --mode test\n"
+          "    --dwarf-pid PID\n"
+          "                   add a process whose stacks dw_ustack unwinds\n"
           "    --probe-filter REGEX\n"
           "                   only run probes whose name matches REGEX\n"
           "    -v, --verbose  verbose messages\n"
@@ -137,7 +141,8 @@ enum {
     OPT_BENCH,
     OPT_TEST,
     OPT_PROBE_FILTER,
-    OPT_NO_WARNINGS
+    OPT_NO_WARNINGS,
+    OPT_DWARF_PID
 };
 
 /* --mode: bpftrace's bench and test modes, and codegen (compile, load
@@ -243,6 +248,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"bench", no_argument, NULL, OPT_BENCH},
         {"test", no_argument, NULL, OPT_TEST},
         {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
+        {"dwarf-pid", required_argument, NULL, OPT_DWARF_PID},
         {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
         {"warnings", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
@@ -265,6 +271,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case 'p':
             if (parse_pid(optarg, &c->pid) < 0)
+                return -1;
+            break;
+        case OPT_DWARF_PID:
+            if (c->ndwarf_pids == RT_MAX_DWARF_PIDS ||
+                parse_pid(optarg, &c->dwarf_pids[c->ndwarf_pids++]) < 0)
                 return -1;
             break;
         case 'c':
@@ -529,6 +540,8 @@ static int run_program(const struct cli *c, const char *text) {
                                  .dry_run = c->dry_run,
                                  .ringbuf_pages = env_setting("BPFTRACE_PERF_RB_PAGES", 1 << 18),
                                  .pid = c->pid,
+                                 .dwarf_pids = c->dwarf_pids,
+                                 .ndwarf_pids = c->ndwarf_pids,
                                  .child = c->child,
                                  .dump = c->exit_dump,
                                  .prometheus = c->prometheus,

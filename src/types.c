@@ -196,6 +196,15 @@ const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode m
     return t;
 }
 
+const struct type *type_stack_dwarf(struct type_arena *a, enum stack_mode mode, uint16_t limit) {
+    struct type *t = arena_type(a, T_STACK, TYPE_DW_STACK_HEADER + TYPE_DW_STACK_BYTES);
+    t->stack_user = true;
+    t->stack_dwarf = true;
+    t->stack_mode = mode;
+    t->stack_limit = limit;
+    return t;
+}
+
 const char *type_stack_mode_name(enum stack_mode mode) {
     static const char *const names[] = {
         [STACK_BPFTRACE] = "bpftrace",
@@ -283,7 +292,7 @@ bool type_equal(const struct type *a, const struct type *b) {
         return a->agg == b->agg && a->agg_signed == b->agg_signed;
     case T_STACK:
         return a->stack_user == b->stack_user && a->stack_mode == b->stack_mode &&
-               a->stack_limit == b->stack_limit;
+               a->stack_limit == b->stack_limit && a->stack_dwarf == b->stack_dwarf;
     case T_TEXT:
         return a->text == b->text && strcmp(a->tag ? a->tag : "", b->tag ? b->tag : "") == 0;
     case T_TUPLE:

@@ -127,6 +127,7 @@ struct type {
     bool stack_user; /* ustack: user frames, per process */
     enum stack_mode stack_mode;
     uint16_t stack_limit; /* frames kept, at most */
+    bool stack_dwarf;     /* dw_ustack: registers and a copy of the stack, see TYPE_DW_STACK */
 };
 
 /* Shared instances of the simple types. */
@@ -180,6 +181,11 @@ const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode m
 extern const struct type type_ksym, type_usym;
 /* bpftrace's name of a stack mode: "bpftrace", "perf", "raw", "build_id". */
 const char *type_stack_mode_name(enum stack_mode mode);
+/* dw_ustack: pid, ip, sp, bp, the bytes copied, then the stack from sp up,
+ * unwound in user space with the process's DWARF CFI. */
+#define TYPE_DW_STACK_BYTES 8192
+#define TYPE_DW_STACK_HEADER 40
+const struct type *type_stack_dwarf(struct type_arena *a, enum stack_mode mode, uint16_t limit);
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed);
 /* Lays out the fields with natural alignment. */
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems);

@@ -148,6 +148,10 @@ static void fmt_build_id_stack(struct out_str *s, const struct manifest *m, cons
 
 void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p) {
+    if (t->stack_dwarf) {
+        out_fmt_dw_stack(s, t, p);
+        return;
+    }
     if (t->stack_mode == STACK_BUILD_ID) {
         fmt_build_id_stack(s, m, t, p);
         return;

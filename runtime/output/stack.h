@@ -37,6 +37,9 @@ void out_fmt_stack(struct out_str *s, const struct manifest *m, const struct typ
 int out_stack_frames(const struct manifest *m, const struct type *t, const void *p, uint64_t **ips,
                      int *pid);
 
+/* stack_dwarf.c: a dw_ustack value, unwound with the process's CFI. */
+void out_fmt_dw_stack(struct out_str *s, const struct type *t, const void *p);
+
 /* ksym/usym values: the symbol's name without offset, or "0xaddr". */
 void out_fmt_sym(struct out_str *s, const struct type *t, const void *p);
 

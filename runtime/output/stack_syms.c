@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dwunwind.h"
 #include "ksyms.h"
 #include "stack.h"
 #include "sys/elfsyms.h"
@@ -120,6 +121,7 @@ void out_stack_syms_free(void) {
     procs = NULL;
     nprocs = cap_procs = 0;
     out_ksyms_free(&ksyms);
+    rt_dw_free();
     ksyms_state = 0;
     out_stack_syms_exe(NULL);
 }

@@ -152,6 +152,8 @@ int cg_stack_maps(struct cg *cg);
 void cg_stack_store(struct cg *cg, struct node *call, int off, int size);
 /* len(stack): its frame count, kept in the value when a len() needs it. */
 struct val cg_stack_len(struct cg *cg, struct node *stack);
+/* cg_dwstack.c: a dw_ustack value at fp + off (event records only). */
+void cg_dw_stack_store(struct cg *cg, struct node *call, int off);
 
 /* cg_map.c */
 const struct map_desc *cg_map(struct cg *cg, const struct node *map);

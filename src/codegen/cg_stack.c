@@ -100,7 +100,8 @@ static int maps_under(struct cg *cg, const struct node *n) {
             cg->stack_depth = true;
         bool ours =
             n->kind == N_CALL && n->ty &&
-            (n->sym == F_KSTACK || n->sym == F_USTACK || n->sym == F_KSYM || n->sym == F_USYM);
+            (n->sym == F_KSTACK || n->sym == F_USTACK || n->sym == F_KSYM || n->sym == F_USYM) &&
+            !n->ty->stack_dwarf; /* dw_ustack needs no map, see cg_dwstack.c */
         if ((ours && add_maps(cg, n) < 0) || maps_under(cg, n->a) < 0 || maps_under(cg, n->b) < 0 ||
             maps_under(cg, n->c) < 0 || maps_under(cg, n->d) < 0)
             return -1;
@@ -228,6 +229,10 @@ void cg_stack_store(struct cg *cg, struct node *call, int off, int size) {
     const struct type *t = call->ty;
     if (size < (int)t->size) {
         cg_error(cg, &call->loc, E_LIMIT, "no room for this value");
+        return;
+    }
+    if (t->kind == T_STACK && t->stack_dwarf) {
+        cg_dw_stack_store(cg, call, off);
         return;
     }
     if (t->kind == T_STACK)

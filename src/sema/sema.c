@@ -95,6 +95,10 @@ static void sema_config_item(struct sema *s, struct node *a) {
         sema_config_stack_mode(s, a);
         return;
     }
+    if (strcmp(key, "unstable_dw_ustack") == 0) {
+        sema_config_unstable_dw(s, a);
+        return;
+    }
     if (strcmp(key, "missing_probes") == 0) {
         config_missing_probes(s, a);
         return;
@@ -111,6 +115,10 @@ static void sema_config_item(struct sema *s, struct node *a) {
                   : strcmp(key, "max_map_keys") == 0  ? &s->out->max_map_keys
                   : strcmp(key, "max_cat_bytes") == 0 ? &s->out->max_cat_bytes
                                                       : NULL;
+    /* trawk never prints source lines in stacks: turning them off is what it does */
+    bool off = a->b && (a->b->kind == N_BOOL || a->b->kind == N_INT) && a->b->num == 0;
+    if (!target && strcmp(key, "show_debug_info") == 0 && off)
+        return;
     if (!target) {
         diag_warning(s->d, &a->a->loc, "config variable %s has no effect in trawk yet", key);
         return;

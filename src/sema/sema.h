@@ -97,6 +97,7 @@ enum func {
     F_ZERO,
     F_KSTACK,
     F_USTACK,
+    F_DW_USTACK,
     F_KSYM,
     F_USYM,
     F_KADDR,

@@ -247,6 +247,7 @@ static const struct func_desc funcs[] = {
     {"zero", F_ZERO, 1, 1, check_clear_zero},
     {"kstack", F_KSTACK, 0, 2, sema_stack_call},
     {"ustack", F_USTACK, 0, 2, sema_stack_call},
+    {"dw_ustack", F_DW_USTACK, 0, 2, sema_dw_ustack_call},
     {"ksym", F_KSYM, 1, 1, sema_sym_call},
     {"usym", F_USYM, 1, 1, sema_sym_call},
     {"kaddr", F_KADDR, 1, 1, sema_kaddr_call},
@@ -323,7 +324,7 @@ static bool is_unsafe(const char *name) {
  * report nothing more. */
 static bool has_value(enum func id) {
     return id == F_STR || id == F_KADDR || id == F_UADDR || id == F_KSTACK || id == F_USTACK ||
-           id == F_KSYM || id == F_USYM;
+           id == F_DW_USTACK || id == F_KSYM || id == F_USYM;
 }
 
 const struct type *sema_call(struct sema *s, struct node *call) {

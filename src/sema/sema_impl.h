@@ -47,6 +47,8 @@ struct sema {
     struct probe_vars *pv;
     bool reads_args;
     enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
+    int unstable_dw;            /* config unstable_dw_ustack: 0 warn, 1 enable, 2 error */
+    bool dw_warned;
     int loop_depth;             /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
@@ -128,6 +130,9 @@ const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct t
 bool sema_is_func_name(const char *name);
 /* sema_stack.c: kstack/ustack calls (bare or with arguments), stack_mode. */
 const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs);
+/* dw_ustack(...): a ustack unwound with DWARF CFI (see docs/stacks.md). */
+const struct type *sema_dw_ustack_call(struct sema *s, struct node *call, int nargs);
+void sema_config_unstable_dw(struct sema *s, struct node *item);
 bool sema_stack_mode_parse(const char *name, enum stack_mode *mode);
 void sema_config_stack_mode(struct sema *s, struct node *item);
 void sema_stack_mode_env(struct sema *s);
