@@ -44,10 +44,23 @@ bool rt_dw_pid_known(int pid) {
     return false;
 }
 
-static Dwfl *proc_dwfl(int pid) {
+/* Reads the process's modules again: libraries loaded since (the first
+ * stack may be taken in ld.so, before libc is mapped). */
+static void refresh(struct dw_proc *p) {
+    dwfl_report_begin(p->dwfl);
+    if (dwfl_linux_proc_report(p->dwfl, p->pid) != 0)
+        dwfl_report_begin_add(p->dwfl); /* gone: keep what was known */
+    dwfl_report_end(p->dwfl, NULL, NULL);
+}
+
+/* The modules of pid; a pc outside them (stale) reads them again. */
+static Dwfl *proc_dwfl(int pid, uint64_t pc) {
     for (int i = 0; i < nprocs; i++)
-        if (procs[i].pid == pid)
+        if (procs[i].pid == pid) {
+            if (procs[i].dwfl && !dwfl_addrmodule(procs[i].dwfl, pc))
+                refresh(&procs[i]);
             return procs[i].dwfl;
+        }
     if (nprocs == cap_procs) {
         int cap = cap_procs ? cap_procs * 2 : 8;
         struct dw_proc *p = realloc(procs, (size_t)cap * sizeof(*p));
@@ -170,7 +183,7 @@ static bool step(Dwfl *dwfl, const struct rt_dw_stack *in, uint64_t *regs, uint6
 }
 
 int rt_dw_unwind(const struct rt_dw_stack *in, uint64_t *ips, int max) {
-    Dwfl *dwfl = proc_dwfl(in->pid);
+    Dwfl *dwfl = proc_dwfl(in->pid, in->ip);
     uint64_t regs[REG_RSP + 1] = {0}, pc = in->ip;
     regs[REG_RSP] = in->sp;
     regs[REG_RBP] = in->bp;
