@@ -246,6 +246,10 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
     }
     if (b->is_ptr && c->is_ptr)
         return b;
+    /* stacks of one kind, mode and limit (bpftrace's check; its code
+     * generator then fails an assertion, trawk writes the chosen one) */
+    if (b->kind == T_STACK && c->kind == T_STACK && type_equal(b, c))
+        return b;
     sema_error(s, &n->loc, E_TYPE,
                "Branches must return the same type or compatible types: have '%s' and '%s'",
                sema_tname(b), sema_tname(c));
