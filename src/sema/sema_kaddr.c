@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "providers/provider.h"
+#include "sys/binpath.h"
 #include "sema/sema_impl.h"
 #include "sys/elfsyms.h"
 
@@ -114,11 +115,15 @@ const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs)
                    arg->str);
         return bad;
     }
-    if (!fixed) {
+    /* a PIE or library: where the process of -p or -c (stopped after
+     * execve) mapped it */
+    uint64_t base = 0;
+    if (!fixed && (provider_pid() <= 0 || binpath_load_base(provider_pid(), path, &base) < 0)) {
         sema_error(s, &call->loc, E_UNSUPPORTED,
-                   "uaddr() in a PIE executable or a library is not supported yet");
+                   "uaddr() in a PIE executable or a library needs the process (-p or -c)");
         return bad;
     }
+    sym.addr += base;
     uint32_t size = sym.size == 1 || sym.size == 2 || sym.size == 4 ? (uint32_t)sym.size : 8;
     const struct type *t = type_ptr_to(s->types, type_int(size, false), AS_USER);
     ast_become_int(call, sym.addr);
