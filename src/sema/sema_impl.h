@@ -49,7 +49,7 @@ struct sema {
     enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
     int unstable_dw;            /* config unstable_dw_ustack: 0 warn, 1 enable, 2 error */
     bool dw_warned;
-    int loop_depth;             /* loops around the statement being checked */
+    int loop_depth; /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
     const struct node *scopes[256];
