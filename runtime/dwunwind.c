@@ -5,8 +5,9 @@
  * which is what compilers' CFI uses to find frames on x86_64. */
 #include "dwunwind.h"
 
+#include "dw_lib.h"
+
 #include <dwarf.h>
-#include <elfutils/libdwfl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,10 +25,7 @@ static int nprocs, cap_procs;
 static int *known_pids;
 static int nknown;
 
-static const Dwfl_Callbacks callbacks = {
-    .find_elf = dwfl_linux_proc_find_elf,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
-};
+static const struct dw_lib *L; /* set by rt_dw_unwind before any use */
 
 void rt_dw_set_pids(const int *pids, int n) {
     free(known_pids);
@@ -47,17 +45,17 @@ bool rt_dw_pid_known(int pid) {
 /* Reads the process's modules again: libraries loaded since (the first
  * stack may be taken in ld.so, before libc is mapped). */
 static void refresh(struct dw_proc *p) {
-    dwfl_report_begin(p->dwfl);
-    if (dwfl_linux_proc_report(p->dwfl, p->pid) != 0)
-        dwfl_report_begin_add(p->dwfl); /* gone: keep what was known */
-    dwfl_report_end(p->dwfl, NULL, NULL);
+    L->dwfl_report_begin(p->dwfl);
+    if (L->dwfl_linux_proc_report(p->dwfl, p->pid) != 0)
+        L->dwfl_report_begin_add(p->dwfl); /* gone: keep what was known */
+    L->dwfl_report_end(p->dwfl, NULL, NULL);
 }
 
 /* The modules of pid; a pc outside them (stale) reads them again. */
 static Dwfl *proc_dwfl(int pid, uint64_t pc) {
     for (int i = 0; i < nprocs; i++)
         if (procs[i].pid == pid) {
-            if (procs[i].dwfl && !dwfl_addrmodule(procs[i].dwfl, pc))
+            if (procs[i].dwfl && !L->dwfl_addrmodule(procs[i].dwfl, pc))
                 refresh(&procs[i]);
             return procs[i].dwfl;
         }
@@ -69,9 +67,9 @@ static Dwfl *proc_dwfl(int pid, uint64_t pc) {
         procs = p;
         cap_procs = cap;
     }
-    Dwfl *d = dwfl_begin(&callbacks);
-    if (d && (dwfl_linux_proc_report(d, pid) != 0 || dwfl_report_end(d, NULL, NULL) != 0)) {
-        dwfl_end(d);
+    Dwfl *d = L->dwfl_begin(&L->callbacks);
+    if (d && (L->dwfl_linux_proc_report(d, pid) != 0 || L->dwfl_report_end(d, NULL, NULL) != 0)) {
+        L->dwfl_end(d);
         d = NULL;
     }
     procs[nprocs++] = (struct dw_proc){.pid = pid, .dwfl = d};
@@ -126,14 +124,14 @@ static bool eval(const Dwarf_Op *ops, size_t n, const uint64_t *regs, uint64_t c
 /* The CFI row of pc: .eh_frame first, .debug_frame where it has none.
  * The caller frees it. */
 static Dwarf_Frame *frame_at(Dwfl *dwfl, uint64_t pc) {
-    Dwfl_Module *mod = dwfl_addrmodule(dwfl, pc);
+    Dwfl_Module *mod = L->dwfl_addrmodule(dwfl, pc);
     Dwarf_Addr bias;
     Dwarf_Frame *frame = NULL;
-    Dwarf_CFI *cfi = mod ? dwfl_module_eh_cfi(mod, &bias) : NULL;
-    if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &frame) == 0)
+    Dwarf_CFI *cfi = mod ? L->dwfl_module_eh_cfi(mod, &bias) : NULL;
+    if (cfi && L->dwarf_cfi_addrframe(cfi, pc - bias, &frame) == 0)
         return frame;
-    cfi = mod ? dwfl_module_dwarf_cfi(mod, &bias) : NULL;
-    if (cfi && dwarf_cfi_addrframe(cfi, pc - bias, &frame) == 0)
+    cfi = mod ? L->dwfl_module_dwarf_cfi(mod, &bias) : NULL;
+    if (cfi && L->dwarf_cfi_addrframe(cfi, pc - bias, &frame) == 0)
         return frame;
     return NULL;
 }
@@ -144,7 +142,7 @@ static bool restore(Dwarf_Frame *frame, int reg, const struct rt_dw_stack *in, c
                     uint64_t cfa, uint64_t *out) {
     Dwarf_Op mem[3], *ops;
     size_t nops;
-    int kind = dwarf_frame_register(frame, reg, mem, &ops, &nops);
+    int kind = L->dwarf_frame_register(frame, reg, mem, &ops, &nops);
     if (kind < 0 || (kind == 1 && nops == 0)) /* undefined */
         return false;
     if (nops == 0) { /* same value */
@@ -168,11 +166,11 @@ static bool step(Dwfl *dwfl, const struct rt_dw_stack *in, uint64_t *regs, uint6
     Dwarf_Frame *frame = frame_at(dwfl, first ? *pc : *pc - 1);
     if (!frame)
         return false;
-    int ra = dwarf_frame_info(frame, NULL, NULL, NULL);
+    int ra = L->dwarf_frame_info(frame, NULL, NULL, NULL);
     Dwarf_Op *ops;
     size_t nops;
     uint64_t cfa, rbp = regs[REG_RBP];
-    bool ok = dwarf_frame_cfa(frame, &ops, &nops) == 0 && eval(ops, nops, regs, 0, &cfa) &&
+    bool ok = L->dwarf_frame_cfa(frame, &ops, &nops) == 0 && eval(ops, nops, regs, 0, &cfa) &&
               ra >= 0 && restore(frame, ra, in, regs, cfa, pc);
     if (ok && !restore(frame, REG_RBP, in, regs, cfa, &rbp))
         rbp = 0;
@@ -183,6 +181,12 @@ static bool step(Dwfl *dwfl, const struct rt_dw_stack *in, uint64_t *regs, uint6
 }
 
 int rt_dw_unwind(const struct rt_dw_stack *in, uint64_t *ips, int max) {
+    if (!L && !(L = dw_lib_get())) {
+        if (max < 1 || !in->ip)
+            return 0;
+        ips[0] = in->ip; /* without libdw, only the probe's own frame */
+        return 1;
+    }
     Dwfl *dwfl = proc_dwfl(in->pid, in->ip);
     uint64_t regs[REG_RSP + 1] = {0}, pc = in->ip;
     regs[REG_RSP] = in->sp;
@@ -202,7 +206,7 @@ int rt_dw_unwind(const struct rt_dw_stack *in, uint64_t *ips, int max) {
 void rt_dw_free(void) {
     for (int i = 0; i < nprocs; i++)
         if (procs[i].dwfl)
-            dwfl_end(procs[i].dwfl);
+            L->dwfl_end(procs[i].dwfl);
     free(procs);
     procs = NULL;
     nprocs = cap_procs = 0;
