@@ -44,6 +44,7 @@ struct cli {
     char **positional;
     int nnamed; /* --name=value after "--", for getopt() */
     char **named;
+    int npositional_after;    /* positional parameters given after "--" */
     int pid;                  /* -p */
     const char *child_cmd;    /* -c */
     struct rt_child *child;   /* started from child_cmd */
@@ -56,17 +57,28 @@ struct cli {
 
 /* Named program options (getopt()) follow the first "--"; getopt_long
  * only sees what comes before it, so that it cannot permute the
- * positional parameters past it. Returns the index of the "--" (argc when
- * there is none). */
+ * positional parameters past it. Positional parameters may follow "--"
+ * too: they are moved to just before it, so that they continue those
+ * getopt_long leaves. Returns the index of the first of them (argc when
+ * there is no "--"). */
 static int split_named(int argc, char **argv, struct cli *c) {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            c->named = argv + i + 1;
-            c->nnamed = argc - i - 1;
-            return i;
-        }
+    int dd = 1;
+    while (dd < argc && strcmp(argv[dd], "--") != 0)
+        dd++;
+    if (dd == argc)
+        return argc;
+    int npos = 0;
+    for (int i = dd + 1; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0)
+            continue;
+        char *a = argv[i];
+        memmove(argv + dd + npos + 1, argv + dd + npos, sizeof(*argv) * (size_t)(i - dd - npos));
+        argv[dd + npos++] = a;
     }
-    return argc;
+    c->npositional_after = npos;
+    c->named = argv + dd + npos + 1;
+    c->nnamed = argc - dd - npos - 1;
+    return dd;
 }
 
 static void usage(FILE *out) {
@@ -379,7 +391,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         c->script_path = argv[optind++];
     }
     c->positional = argv + optind;
-    c->npositional = argc - optind;
+    c->npositional = argc - optind + c->npositional_after;
     return 0;
 }
 

@@ -1,4 +1,5 @@
 /* Function calls: the signature of each function trawk knows. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_impl.h"
@@ -168,8 +169,34 @@ static const struct type *check_exit(struct sema *s, struct node *call, int narg
     return &type_void;
 }
 
+/* str($N) is $N's text even when it reads as a number; str($N + k) skips
+ * k characters of it (bpftrace's pointer arithmetic on parameters). */
+static void fold_positional_str(struct sema *s, struct node *p) {
+    struct node *pos = p, *off = NULL;
+    if (p->kind == N_BINOP && p->op == OP_ADD && p->a->kind == N_POSITIONAL)
+        pos = p->a, off = p->b;
+    int64_t k = 0;
+    if (pos->kind != N_POSITIONAL || (off && (!sema_const_int(off, &k) || k < 0)))
+        return;
+    const char *text = sema_positional_text(s, pos);
+    size_t skip = (size_t)k < strlen(text) ? (size_t)k : strlen(text);
+    char *v = strdup(text + skip);
+    if (!v)
+        return;
+    if (off) {
+        ast_free(p->a);
+        ast_free(p->b);
+        p->a = p->b = NULL;
+    }
+    p->kind = N_STRING;
+    free(p->str);
+    p->str = v;
+    p->len = strlen(v);
+}
+
 static const struct type *check_str(struct sema *s, struct node *call, int nargs) {
     struct node *p = call->a, *len = p->next;
+    fold_positional_str(s, p);
     const struct type *t = sema_expr(s, p);
     if (t && !sema_is_int(t) && !sema_is_str(t)) {
         sema_error(s, &call->loc, E_ARGS,

@@ -80,6 +80,12 @@ const struct type *sema_block_expr(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);
 /* Positional parameters become literals in place. */
 void sema_positional(struct sema *s, struct node *n);
+/* The text of $N ("" when not given). */
+const char *sema_positional_text(struct sema *s, const struct node *n);
+/* Parses a number as bpftrace reads parameters (0x, 0b, 0NNN, "_", "-"). */
+bool sema_number_text(const char *text, uint64_t *v, bool *neg);
+/* n becomes the literal v, or -(v). */
+void sema_become_number(struct node *n, uint64_t v, bool neg);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
