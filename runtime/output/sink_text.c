@@ -1,6 +1,7 @@
 /* The text format: bpftrace's default output. Program output goes to the
  * sink's stream; probe and lost-event notices to stderr. */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "sink.h"
@@ -62,6 +63,17 @@ static void text_helper_error(const struct out_sink *o, const char *helper, int6
                      (long long)retcode);
 }
 
+static void text_bench_result(const struct out_sink *o, const char *name, uint64_t average_ns,
+                              uint64_t iters, int width, bool first) {
+    if (first) {
+        fprintf(o->f, "%-*s%-15s%s\n", width + 1, "Benchmark", "Time(ns)", "Iterations");
+        for (int i = 0; i < width + 1 + 15 + 10; i++)
+            fputc('-', o->f);
+        fputc('\n', o->f);
+    }
+    fprintf(o->f, "%-*s%-15" PRIu64 "%" PRIu64 "\n", width + 1, name, average_ns, iters);
+}
+
 const struct out_sink_ops out_sink_text_ops = {
     .message = text_message,
     .value = text_value,
@@ -70,4 +82,5 @@ const struct out_sink_ops out_sink_text_ops = {
     .attached_probes = text_attached,
     .end = text_end,
     .helper_error = text_helper_error,
+    .bench_result = text_bench_result,
 };
