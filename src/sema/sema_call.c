@@ -21,8 +21,7 @@ static const char *const unsupported[] = {
     "cgroup_path", "path",          "fail",     "assert",     "static_assert", "percpu_kaddr",
     "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",
     "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of",
-    "typeof",      "sizeof",        "offsetof", "is_err",     "pid",           "tid",
-    "comm",
+    "typeof",      "sizeof",        "offsetof", "is_err",     "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -353,8 +352,33 @@ static bool has_value(enum func id) {
            id == F_KSYM || id == F_USYM;
 }
 
+/* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's
+ * numbers are asked for whatever namespace trawk runs in. */
+static const struct type *pid_tid_ns(struct sema *s, struct node *call) {
+    struct node *a = call->a;
+    if (a->next || a->kind != N_IDENT) {
+        sema_error(s, &call->loc, E_ARGS, "%s() only supports curr_ns and init as the argument",
+                   call->str);
+        return NULL;
+    }
+    bool init = strcmp(a->str, "init") == 0;
+    if (!init && strcmp(a->str, "curr_ns") != 0) {
+        sema_error(s, &a->loc, E_ARGS, "Invalid PID namespace mode: %s (expects: curr_ns or init)",
+                   a->str);
+        return NULL;
+    }
+    ast_free(a);
+    call->a = NULL;
+    call->kind = N_IDENT;
+    const struct type *t = sema_ident(s, call);
+    call->num = init;
+    return t;
+}
+
 const struct type *sema_call(struct sema *s, struct node *call) {
     const struct func_desc *f = func_find(call->str);
+    if (!f && call->a && (strcmp(call->str, "pid") == 0 || strcmp(call->str, "tid") == 0))
+        return pid_tid_ns(s, call);
     if (!f && !call->a && is_builtin_name(call->str)) {
         call->kind = N_IDENT; /* pid() is pid */
         return sema_ident(s, call);
