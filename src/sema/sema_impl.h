@@ -163,6 +163,7 @@ const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs)
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
 /* strerror() and syscall_name() */
+const struct type *sema_check_cgroup_path(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_num_name(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_join(struct sema *s, struct node *call, int nargs);
 /* getopt(): rewrites the call into the option's value */
