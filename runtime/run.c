@@ -222,7 +222,7 @@ static int finish(struct session *s) {
     if (s->opts->mode == RT_MODE_RUN)
         out_dump_maps(&s->out, s->m, &s->opts->dump, s->m->print_maps_on_exit);
     else /* bench and test runs end with the blank lines but no maps, as bpftrace's */
-        fputs("\n\n", s->opts->out);
+        s->out.ops->end(&s->out);
     rt_prom_unlock();
     fflush(s->opts->out);
     /* exit() in END also counts; a signal alone exits with 0. */

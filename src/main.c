@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "codegen/codegen.h"
@@ -19,6 +20,9 @@
 #include "runtime.h"
 #include "sema/sema.h"
 #include "sys/features.h"
+
+/* The bpftrace release whose language and output trawk follows. */
+#define BPFTRACE_COMPAT_VERSION "v0.27.1"
 
 struct cli {
     const char *program_text; /* -e */
@@ -44,6 +48,7 @@ struct cli {
     char **positional;
     int nnamed; /* --name=value after "--", for getopt() */
     char **named;
+    int npositional_after;             /* positional parameters given after "--" */
     int pid;                           /* -p */
     int dwarf_pids[RT_MAX_DWARF_PIDS]; /* --dwarf-pid */
     int ndwarf_pids;
@@ -58,17 +63,28 @@ struct cli {
 
 /* Named program options (getopt()) follow the first "--"; getopt_long
  * only sees what comes before it, so that it cannot permute the
- * positional parameters past it. Returns the index of the "--" (argc when
- * there is none). */
+ * positional parameters past it. Positional parameters may follow "--"
+ * too: they are moved to just before it, so that they continue those
+ * getopt_long leaves. Returns the index of the first of them (argc when
+ * there is no "--"). */
 static int split_named(int argc, char **argv, struct cli *c) {
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--") == 0) {
-            c->named = argv + i + 1;
-            c->nnamed = argc - i - 1;
-            return i;
-        }
+    int dd = 1;
+    while (dd < argc && strcmp(argv[dd], "--") != 0)
+        dd++;
+    if (dd == argc)
+        return argc;
+    int npos = 0;
+    for (int i = dd + 1; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0)
+            continue;
+        char *a = argv[i];
+        memmove(argv + dd + npos + 1, argv + dd + npos, sizeof(*argv) * (size_t)(i - dd - npos));
+        argv[dd + npos++] = a;
     }
-    return argc;
+    c->npositional_after = npos;
+    c->named = argv + dd + npos + 1;
+    c->nnamed = argc - dd - npos - 1;
+    return dd;
 }
 
 static void usage(FILE *out) {
@@ -368,7 +384,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             usage(stdout);
             exit(0);
         case 'V':
-            printf("trawk %s\n", TRAWK_VERSION);
+            /* "bpftrace vX.Y.Z" first: scripts that check the version
+             * read the language level there */
+            printf("bpftrace %s (trawk %s)\n", BPFTRACE_COMPAT_VERSION, TRAWK_VERSION);
             exit(0);
         default:
             usage(stderr);
@@ -390,7 +408,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         c->script_path = argv[optind++];
     }
     c->positional = argv + optind;
-    c->npositional = argc - optind;
+    c->npositional = argc - optind + c->npositional_after;
     return 0;
 }
 
@@ -583,6 +601,9 @@ static void end_process(struct cli *c) {
 
 int main(int argc, char **argv) {
     struct cli c = {0};
+    /* Scripts tell the tracer's own events apart by comm == "bpftrace"
+     * (bpftrace's tests and tools do): trawk answers to that name too. */
+    prctl(PR_SET_NAME, "bpftrace");
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
     provider_set_list_verbose(c.verbose);

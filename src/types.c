@@ -360,9 +360,10 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         break;
     case T_TEXT: {
         static const char *const names[] = {
-            [TEXT_STRFTIME] = "timestamp", [TEXT_INET] = "inet",         [TEXT_STRERROR] = "string",
-            [TEXT_SYSCALL] = "string",     [TEXT_USERNAME] = "username", [TEXT_SIGNAL] = "string",
-            [TEXT_MACADDR] = "macaddr_t"};
+            [TEXT_STRFTIME] = "timestamp", [TEXT_INET] = "inet",
+            [TEXT_STRERROR] = "string",    [TEXT_SYSCALL] = "string",
+            [TEXT_USERNAME] = "username",  [TEXT_SIGNAL] = "string",
+            [TEXT_MACADDR] = "macaddr_t",  [TEXT_CGPATH] = "cgroup_path_t"};
         put(buf, size, pos, "%s", names[t->text], 0);
         break;
     }

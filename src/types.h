@@ -47,6 +47,7 @@ enum text_kind {
     TEXT_USERNAME, /* u64 uid: username */
     TEXT_SIGNAL,   /* s64 signal number: signal_name() */
     TEXT_MACADDR,  /* 6 bytes (8 with padding): macaddr() */
+    TEXT_CGPATH,   /* u64 cgroup id: cgroup_path(); tag: the hierarchies' glob or NULL */
 };
 
 /* ntop()'s value: AF_INET (address in addr[0..3]) or AF_INET6. */

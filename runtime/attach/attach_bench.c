@@ -74,14 +74,12 @@ static int bench_one(struct rt_target *rt, struct rt_events *ev, FILE *out, int 
             break;
         iters *= grow;
     }
-    if (!*header) {
-        fprintf(out, "%-*s%-15s%s\n", width + 1, "Benchmark", "Time(ns)", "Iterations");
-        for (int i = 0; i < width + 1 + 15 + 10; i++)
-            fputc('-', out);
-        fputc('\n', out);
-        *header = true;
-    }
-    fprintf(out, "%-*s%-15u%llu\n", width + 1, short_name(rt), ns, (unsigned long long)iters);
+    const struct out_sink *o = rt_events_swap_out(ev, NULL);
+    rt_events_swap_out(ev, o);
+    struct out_sink to_out = *o;
+    to_out.f = out;
+    o->ops->bench_result(&to_out, short_name(rt), ns, iters, width, !*header);
+    *header = true;
     return 0;
 }
 

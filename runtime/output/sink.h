@@ -53,6 +53,10 @@ struct out_sink_ops {
     /* -k: helper (its name) returned retcode in the expression at loc */
     void (*helper_error)(const struct out_sink *o, const char *helper, int64_t retcode,
                          const struct loc *loc);
+    /* --mode bench: one benchmark's average time per run; text puts a
+     * header above the first (names in width columns) */
+    void (*bench_result)(const struct out_sink *o, const char *name, uint64_t average_ns,
+                         uint64_t iters, int width, bool first);
 };
 
 struct out_sink {

@@ -72,6 +72,19 @@ static void json_helper_error(const struct out_sink *o, const char *helper, int6
     json_write(o, &s);
 }
 
+static void json_bench_result(const struct out_sink *o, const char *name, uint64_t average_ns,
+                              uint64_t iters, int width, bool first) {
+    (void)width, (void)first;
+    struct out_str s;
+    out_str_init(&s);
+    json_begin(&s, "benchmark_result");
+    out_str_puts(&s, "{");
+    json_cstring(&s, name);
+    out_str_fmt(&s, ": {\"average\": %" PRIu64 ", \"iters\": %" PRIu64 "}}", average_ns, iters);
+    json_end(&s);
+    json_write(o, &s);
+}
+
 const struct out_sink_ops out_sink_json_ops = {
     .message = json_message,
     .value = json_value,
@@ -80,4 +93,5 @@ const struct out_sink_ops out_sink_json_ops = {
     .attached_probes = json_attached,
     .end = json_end_loop,
     .helper_error = json_helper_error,
+    .bench_result = json_bench_result,
 };

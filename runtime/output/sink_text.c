@@ -1,5 +1,7 @@
 /* The text format: bpftrace's default output. Program output goes to the
  * sink's stream; probe and lost-event notices to stderr. */
+#include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include "sink.h"
@@ -49,12 +51,27 @@ static void text_end(const struct out_sink *o) {
 /* A warning at the expression, with bpftrace's second line. */
 static void text_helper_error(const struct out_sink *o, const char *helper, int64_t retcode,
                               const struct loc *loc) {
-    const char *msg = strcmp(helper, "map_lookup_elem") == 0
-                          ? "Can't lookup map element because it does not exist."
-                          : strerror((int)-retcode);
+    const char *msg =
+        strcmp(helper, "map_lookup_elem") == 0
+            ? "Can't lookup map element because it does not exist."
+        : strcmp(helper, "map_update_elem") == 0 && retcode == -E2BIG
+            ? "Map full; can't update element. Try increasing max_map_keys config or manually "
+              "setting the max entries in a map declaration e.g. `let @a = hash(5000)`"
+            : strerror((int)-retcode);
     if (o->diag)
         diag_warning(o->diag, loc, "%s\nAdditional Info - helper: %s, retcode: %lld", msg, helper,
                      (long long)retcode);
+}
+
+static void text_bench_result(const struct out_sink *o, const char *name, uint64_t average_ns,
+                              uint64_t iters, int width, bool first) {
+    if (first) {
+        fprintf(o->f, "%-*s%-15s%s\n", width + 1, "Benchmark", "Time(ns)", "Iterations");
+        for (int i = 0; i < width + 1 + 15 + 10; i++)
+            fputc('-', o->f);
+        fputc('\n', o->f);
+    }
+    fprintf(o->f, "%-*s%-15" PRIu64 "%" PRIu64 "\n", width + 1, name, average_ns, iters);
 }
 
 const struct out_sink_ops out_sink_text_ops = {
@@ -65,4 +82,5 @@ const struct out_sink_ops out_sink_text_ops = {
     .attached_probes = text_attached,
     .end = text_end,
     .helper_error = text_helper_error,
+    .bench_result = text_bench_result,
 };

@@ -160,6 +160,9 @@ void out_fmt_text(struct out_str *s, const struct type *t, const void *p) {
         /* glibc's names ("Unknown signal 0" included); N/A beyond them, as bpftrace */
         out_str_puts(s, (int64_t)v >= 0 && (int64_t)v < NSIG ? strsignal((int)v) : "N/A");
         break;
+    case TEXT_CGPATH:
+        out_fmt_cgroup_path(s, v, t->tag);
+        break;
     case TEXT_MACADDR: {
         const uint8_t *b = p;
         char buf[18];

@@ -25,5 +25,8 @@ void out_fmt_inet(struct out_str *s, const struct text_inet *a);
 const char *out_syscall_name(int64_t nr);
 void out_fmt_strerror(struct out_str *s, int64_t err);
 void out_fmt_username(struct out_str *s, uint64_t uid);
+/* cgroup_path(): "name:/path" in each cgroup hierarchy whose name matches
+ * the glob filter (NULL for all), comma-separated (cgroup_path.c). */
+void out_fmt_cgroup_path(struct out_str *s, uint64_t id, const char *filter);
 
 #endif

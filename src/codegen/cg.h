@@ -180,6 +180,12 @@ void cg_ringbuf_output(struct cg *cg, int off, int size);
 void cg_helper_check(struct cg *cg, int helper);
 /* The same after bpf_map_lookup_elem of the value at loc: NULL is the failure. */
 void cg_helper_check_lookup(struct cg *cg, const struct loc *loc);
+/* cg_pidns.c: pid or tid (n) numbered in trawk's PID namespace, when that
+ * is not the initial one and n is not pid(init)/tid(init); false otherwise. */
+bool cg_pidns_value(struct cg *cg, const struct node *n, struct val *out);
+/* After a map update, with or without -k: a full map (-E2BIG) is reported
+ * as bpftrace reports it, at the expression being generated. */
+void cg_map_full_check(struct cg *cg);
 /* Builds and sends a record of the given arguments; fills ev's args. */
 void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args);
 /* errorf, warnf, system, cat (cg_diagf.c) */

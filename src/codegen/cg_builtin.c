@@ -55,6 +55,9 @@ static struct val usermode(struct cg *cg, const struct loc *loc) {
 
 struct val cg_builtin_int(struct cg *cg, struct node *n) {
     int reg;
+    struct val v;
+    if ((n->sym == B_PID || n->sym == B_TID) && cg_pidns_value(cg, n, &v))
+        return v;
     switch ((enum builtin)n->sym) {
     case B_PID:
         reg = call0(cg, BPF_FUNC_get_current_pid_tgid, &n->loc);

@@ -230,6 +230,7 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_STRERROR:
     case F_SYSCALL_NAME:
     case F_SIGNAL_NAME:
+    case F_CGROUP_PATH:
     case F_LEN:
     case F_NSECS:
     case F_STRLEN:

@@ -76,6 +76,8 @@ void cg_user_action(struct cg *cg, struct node *call) {
 }
 
 void cg_diagf(struct cg *cg, struct node *call) {
+    if (call->sym != F_ERRORF && cg->d->no_warnings)
+        return; /* --no-warnings silences warnf() too */
     int id;
     struct event_desc *ev = cg_event_new(cg, EV_DIAGF, &id);
     if (!ev)
@@ -92,6 +94,8 @@ void cg_diagf(struct cg *cg, struct node *call) {
 /* A warning printed when the program reaches this point, with the source
  * line as a compile-time warning has it. */
 void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg) {
+    if (cg->d->no_warnings)
+        return;
     int id;
     struct event_desc *ev = cg_event_new(cg, EV_DIAGF, &id);
     if (!ev)

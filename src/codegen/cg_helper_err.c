@@ -8,6 +8,7 @@
  *
  * The event names the helper and the expression's location; user space
  * prints the message (runtime/output/sink*.c). */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ static const char *helper_name(int helper) {
         return "probe_read_kernel_str";
     case BPF_FUNC_map_lookup_elem:
         return "map_lookup_elem";
+    case BPF_FUNC_map_update_elem:
+        return "map_update_elem";
     default:
         return "unknown";
     }
@@ -69,4 +72,8 @@ void cg_helper_check_lookup(struct cg *cg, const struct loc *loc) {
     if (!cg->helper_errors)
         return;
     report(cg, BPF_FUNC_map_lookup_elem, JMP_IMM(BPF_JNE, R0, 0, 0), loc);
+}
+
+void cg_map_full_check(struct cg *cg) {
+    report(cg, BPF_FUNC_map_update_elem, JMP_IMM(BPF_JNE, R0, -E2BIG, 0), &cg->e.loc);
 }

@@ -51,6 +51,8 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
     cg_stack_ptr(cg, R3, val_off);
     emit(&cg->e, MOV64_IMM(R4, BPF_ANY));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
+    if (!md->is_scalar) /* one key: never full */
+        cg_map_full_check(cg);
 }
 
 int cg_map_user_key_size(const struct map_desc *md) {

@@ -125,6 +125,7 @@ enum func {
     F_SIGNAL_NAME,
     F_MACADDR,
     F_LEN,
+    F_CGROUP_PATH,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

@@ -1,4 +1,5 @@
 /* Function calls: the signature of each function trawk knows. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_impl.h"
@@ -15,13 +16,12 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",        "usym",          "uaddr",    "pton",       "signal",        "override",
-    "strstr",      "buf",           "kstack",   "ustack",     "reg",           "cgroupid",
-    "cgroup_path", "path",          "fail",     "assert",     "static_assert", "percpu_kaddr",
-    "skboutput",   "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",
-    "uptr",        "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of",
-    "typeof",      "sizeof",        "offsetof", "is_err",     "pid",           "tid",
-    "comm",
+    "ksym",          "usym",     "uaddr",      "pton",          "signal",       "override",
+    "strstr",        "buf",      "kstack",     "ustack",        "reg",          "cgroupid",
+    "path",          "fail",     "assert",     "static_assert", "percpu_kaddr", "skboutput",
+    "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",         "uptr",
+    "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of", "typeof",
+    "sizeof",        "offsetof", "is_err",     "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -168,8 +168,34 @@ static const struct type *check_exit(struct sema *s, struct node *call, int narg
     return &type_void;
 }
 
+/* str($N) is $N's text even when it reads as a number; str($N + k) skips
+ * k characters of it (bpftrace's pointer arithmetic on parameters). */
+static void fold_positional_str(struct sema *s, struct node *p) {
+    struct node *pos = p, *off = NULL;
+    if (p->kind == N_BINOP && p->op == OP_ADD && p->a->kind == N_POSITIONAL)
+        pos = p->a, off = p->b;
+    int64_t k = 0;
+    if (pos->kind != N_POSITIONAL || (off && (!sema_const_int(off, &k) || k < 0)))
+        return;
+    const char *text = sema_positional_text(s, pos);
+    size_t skip = (size_t)k < strlen(text) ? (size_t)k : strlen(text);
+    char *v = strdup(text + skip);
+    if (!v)
+        return;
+    if (off) {
+        ast_free(p->a);
+        ast_free(p->b);
+        p->a = p->b = NULL;
+    }
+    p->kind = N_STRING;
+    free(p->str);
+    p->str = v;
+    p->len = strlen(v);
+}
+
 static const struct type *check_str(struct sema *s, struct node *call, int nargs) {
     struct node *p = call->a, *len = p->next;
+    fold_positional_str(s, p);
     const struct type *t = sema_expr(s, p);
     if (t && !sema_is_int(t) && !sema_is_str(t)) {
         sema_error(s, &call->loc, E_ARGS,
@@ -267,6 +293,7 @@ static const struct func_desc funcs[] = {
     {"len", F_LEN, 1, 1, sema_check_len},
     {"macaddr", F_MACADDR, 1, 1, sema_check_macaddr},
     {"signal_name", F_SIGNAL_NAME, 1, 1, sema_check_num_name, true},
+    {"cgroup_path", F_CGROUP_PATH, 1, 2, sema_check_cgroup_path},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
     {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
     {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
@@ -327,8 +354,33 @@ static bool has_value(enum func id) {
            id == F_DW_USTACK || id == F_KSYM || id == F_USYM;
 }
 
+/* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's
+ * numbers are asked for whatever namespace trawk runs in. */
+static const struct type *pid_tid_ns(struct sema *s, struct node *call) {
+    struct node *a = call->a;
+    if (a->next || a->kind != N_IDENT) {
+        sema_error(s, &call->loc, E_ARGS, "%s() only supports curr_ns and init as the argument",
+                   call->str);
+        return NULL;
+    }
+    bool init = strcmp(a->str, "init") == 0;
+    if (!init && strcmp(a->str, "curr_ns") != 0) {
+        sema_error(s, &a->loc, E_ARGS, "Invalid PID namespace mode: %s (expects: curr_ns or init)",
+                   a->str);
+        return NULL;
+    }
+    ast_free(a);
+    call->a = NULL;
+    call->kind = N_IDENT;
+    const struct type *t = sema_ident(s, call);
+    call->num = init;
+    return t;
+}
+
 const struct type *sema_call(struct sema *s, struct node *call) {
     const struct func_desc *f = func_find(call->str);
+    if (!f && call->a && (strcmp(call->str, "pid") == 0 || strcmp(call->str, "tid") == 0))
+        return pid_tid_ns(s, call);
     if (!f && !call->a && is_builtin_name(call->str)) {
         call->kind = N_IDENT; /* pid() is pid */
         return sema_ident(s, call);

@@ -9,40 +9,63 @@
 
 /* ---- positional parameters ---- */
 
-static bool parse_int_text(const char *text, uint64_t *v, bool *neg) {
+/* A parameter's text as bpftrace reads numbers: decimal, 0x hex, 0b
+ * binary, 0755 octal, "_" separators; a leading "-" for negatives. */
+bool sema_number_text(const char *text, uint64_t *v, bool *neg) {
     *neg = text[0] == '-';
-    const char *p = *neg ? text + 1 : text;
-    if (!isdigit((unsigned char)*p))
+    char digits[80];
+    size_t n = 0;
+    for (const char *p = *neg ? text + 1 : text; *p; p++)
+        if (*p != '_' && n < sizeof(digits) - 1)
+            digits[n++] = *p;
+    digits[n] = '\0';
+    int base = 10;
+    const char *d = digits;
+    if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X'))
+        base = 16, d += 2;
+    else if (d[0] == '0' && (d[1] == 'b' || d[1] == 'B'))
+        base = 2, d += 2;
+    else if (d[0] == '0' && d[1] >= '0' && d[1] <= '7')
+        base = 8, d += 1;
+    if (!isxdigit((unsigned char)*d))
         return false;
     char *end;
     errno = 0;
-    *v = strtoull(p, &end, 10);
-    return errno == 0 && *end == '\0';
+    *v = strtoull(d, &end, base);
+    return errno == 0 && *end == '\0' && (!*neg || *v <= (uint64_t)INT64_MAX + 1);
+}
+
+/* n becomes the literal v, or -(v) as the parser writes a negative one. */
+void sema_become_number(struct node *n, uint64_t v, bool neg) {
+    n->kind = N_INT;
+    n->num = v;
+    if (!neg)
+        return;
+    struct node *lit = ast_new(N_INT, &n->loc);
+    lit->num = v;
+    n->kind = N_UNOP;
+    n->op = OP_NEG;
+    n->a = lit;
+}
+
+/* The raw text of $N, "" when not given. */
+const char *sema_positional_text(struct sema *s, const struct node *n) {
+    int count = s->opts ? s->opts->npositional : 0;
+    return n->num >= 1 && n->num <= (uint64_t)count ? s->opts->positional[n->num - 1] : "";
 }
 
 void sema_positional(struct sema *s, struct node *n) {
-    int count = s->opts ? s->opts->npositional : 0;
     if (n->kind == N_POSITIONAL_COUNT) {
         n->kind = N_INT;
-        n->num = (uint64_t)count;
+        n->num = (uint64_t)(s->opts ? s->opts->npositional : 0);
         return;
     }
-    const char *text =
-        n->num >= 1 && n->num <= (uint64_t)count ? s->opts->positional[n->num - 1] : NULL;
+    const char *text = sema_positional_text(s, n);
     uint64_t v = 0;
     bool neg = false;
-    if (!text || parse_int_text(text, &v, &neg)) {
-        /* Missing parameters read as 0, numbers as integer literals;
-         * a negative number becomes -(literal), as the parser writes it. */
-        n->kind = N_INT;
-        n->num = v;
-        if (neg) {
-            struct node *lit = ast_new(N_INT, &n->loc);
-            lit->num = v;
-            n->kind = N_UNOP;
-            n->op = OP_NEG;
-            n->a = lit;
-        }
+    /* Missing parameters read as 0, numbers as integer literals. */
+    if (!*text || sema_number_text(text, &v, &neg)) {
+        sema_become_number(n, v, neg);
         return;
     }
     n->kind = N_STRING;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sema/sema_impl.h"
 
@@ -34,15 +35,17 @@ static void become_bool(struct node *call, bool v) {
     call->num = v;
 }
 
-static void become_int(struct node *call, uint64_t v) {
-    call->kind = N_INT;
-    call->num = v;
-}
-
 static void become_string(struct node *call, const char *v) {
     call->kind = N_STRING;
     call->str = strdup(v);
     call->len = strlen(v);
+}
+
+static bool word_in(const char *v, const char *const *words) {
+    for (; *words; words++)
+        if (strcasecmp(v, *words) == 0)
+            return true;
+    return false;
 }
 
 /* Remembers an option and its help for --help and the hints. */
@@ -64,30 +67,47 @@ static void note_option(struct sema *s, const char *name, const struct node *hel
     s->ngetopts++;
 }
 
+static void bad_value(struct sema *s, const char *opt, const char *v, const char *why) {
+    diag_plain_error(s->d, E_ARGS, "program command line option --%s %s (value: %s)", opt, why, v);
+}
+
+static void set_bool(struct sema *s, struct node *call, const char *opt, const char *v, bool dflt) {
+    static const char *const yes[] = {"1", "true", "on", "yes", NULL};
+    static const char *const no[] = {"0", "false", "off", "no", NULL};
+    if (v && !word_in(v, yes) && !word_in(v, no))
+        bad_value(s, opt, v, "expects a boolean (e.g. 'true')");
+    become_bool(call, v ? word_in(v, yes) : dflt);
+}
+
+/* A negative default makes the option signed, as in bpftrace. */
+static void set_int(struct sema *s, struct node *call, const char *opt, const char *v,
+                    struct node *dflt) {
+    int64_t d = 0;
+    sema_const_int(dflt, &d);
+    bool is_signed = dflt->kind == N_UNOP, neg = false;
+    uint64_t x = is_signed ? (uint64_t)-d : (uint64_t)d;
+    if (v && strcmp(v, "true") == 0)
+        bad_value(s, opt, v, "expects an integer");
+    else if (v && !sema_number_text(v, &x, &neg))
+        bad_value(s, opt, v, "invalid integer");
+    else if (v && is_signed && !neg && x > INT64_MAX)
+        bad_value(s, opt, v, "value is out of range");
+    else if (!v)
+        neg = is_signed;
+    if (neg && !is_signed) /* an unsigned option wraps "-3" as strtoull does */
+        x = -x, neg = false;
+    sema_become_number(call, x, neg);
+}
+
 /* Turns the call into the option's value (or the default), in place. */
 static void set_value(struct sema *s, struct node *call, const char *name, const char *v,
                       struct node *dflt) {
-    const char *opt = name;
-    if (!dflt || dflt->kind == N_BOOL) {
-        bool b = v ? strcmp(v, "false") != 0 && strcmp(v, "0") != 0 : dflt && dflt->num;
-        become_bool(call, b);
-    } else if (dflt->kind == N_STRING) {
+    if (!dflt || dflt->kind == N_BOOL)
+        set_bool(s, call, name, v, dflt && dflt->num);
+    else if (dflt->kind == N_STRING)
         become_string(call, v ? v : dflt->str);
-    } else {
-        int64_t d = 0;
-        sema_const_int(dflt, &d);
-        char *end = NULL;
-        uint64_t x = v ? (uint64_t)strtoll(v, &end, 0) : (uint64_t)d;
-        if (v && strcmp(v, "true") == 0)
-            diag_plain_error(s->d, E_ARGS,
-                             "program command line option --%s expects an integer (value: %s)", opt,
-                             v);
-        else if (v && (!*v || *end))
-            diag_plain_error(s->d, E_ARGS,
-                             "program command line option --%s invalid integer (value: %s)", opt,
-                             v);
-        become_int(call, x);
-    }
+    else
+        set_int(s, call, name, v, dflt);
 }
 
 const struct type *sema_check_getopt(struct sema *s, struct node *call, int nargs) {

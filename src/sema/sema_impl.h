@@ -82,6 +82,12 @@ const struct type *sema_block_expr(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);
 /* Positional parameters become literals in place. */
 void sema_positional(struct sema *s, struct node *n);
+/* The text of $N ("" when not given). */
+const char *sema_positional_text(struct sema *s, const struct node *n);
+/* Parses a number as bpftrace reads parameters (0x, 0b, 0NNN, "_", "-"). */
+bool sema_number_text(const char *text, uint64_t *v, bool *neg);
+/* n becomes the literal v, or -(v). */
+void sema_become_number(struct node *n, uint64_t v, bool neg);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
@@ -162,6 +168,7 @@ const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs)
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
 /* strerror() and syscall_name() */
+const struct type *sema_check_cgroup_path(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_num_name(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_join(struct sema *s, struct node *call, int nargs);
 /* getopt(): rewrites the call into the option's value */

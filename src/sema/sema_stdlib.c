@@ -196,6 +196,15 @@ const struct type *sema_check_num_name(struct sema *s, struct node *call, int na
     return type_text(s->types, k, NULL);
 }
 
+/* cgroup_path(id[, "hierarchy"]): user space finds the cgroup's paths. */
+const struct type *sema_check_cgroup_path(struct sema *s, struct node *call, int nargs) {
+    if (!sema_int_arg(s, call, call->a))
+        return NULL;
+    if (nargs == 2 && !sema_string_literal_arg(s, call, call->a->next))
+        return NULL;
+    return type_text(s->types, TEXT_CGPATH, nargs == 2 ? call->a->next->str : NULL);
+}
+
 const struct type *sema_check_join(struct sema *s, struct node *call, int nargs) {
     const struct type *t = sema_expr(s, call->a);
     if (nargs == 2)

@@ -185,6 +185,8 @@ static void stmt_while(struct sema *s, struct node *n) {
 }
 
 static void stmt_unroll(struct sema *s, struct node *n) {
+    if (n->a->kind == N_POSITIONAL)
+        sema_positional(s, n->a);
     if (n->a->kind != N_INT) {
         sema_error(s, &n->a->loc, E_ARGS, "unroll() needs an integer literal");
     } else if (n->a->num > 100) {
