@@ -15,6 +15,7 @@
 #include "parser/parse.h"
 #include "preproc/preproc.h"
 #include "providers/provider.h"
+#include "providers/provider_impl.h"
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
@@ -209,12 +210,21 @@ static int push_arg(const char ***list, int *n, const char *arg) {
     return 0;
 }
 
+/* As bpftrace reads -p: its integer syntax, then its sanity bound (the
+ * largest pid_max of 64-bit systems). */
 static int parse_pid(const char *text, int *pid) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || errno || v <= 0 || v > INT32_MAX) {
-        fprintf(stderr, "ERROR: Failed to parse pid: invalid integer: %s\n", text);
+    char why[256];
+    uint64_t v;
+    if (provider_parse_uint(text, &v, why, sizeof(why)) < 0) {
+        fprintf(stderr, "ERROR: Failed to parse pid: %s\n", why);
+        return -1;
+    }
+    if (v > 0x400000) {
+        fprintf(stderr, "ERROR: Pid out of range: %llu\n", (unsigned long long)v);
+        return -1;
+    }
+    if (v == 0) { /* what pidfd_open(0) answers bpftrace */
+        fputs("ERROR: Failed to attach to pid: Unable to open pidfd (Invalid argument)\n", stderr);
         return -1;
     }
     *pid = (int)v;
@@ -238,6 +248,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
+        {"cmd", required_argument, NULL, 'c'},
         {"info", no_argument, NULL, OPT_INFO},
         {"mode", required_argument, NULL, OPT_MODE},
         {"bench", no_argument, NULL, OPT_BENCH},

@@ -79,6 +79,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     case F_STRERROR:
     case F_SYSCALL_NAME:
     case F_SIGNAL_NAME:
+    case F_KPTR:
+    case F_UPTR: /* the pointer itself; only its type changed */
         return cg_int(cg, call->a);
     case F_MACADDR: {
         /* the 6 bytes and 2 zeros travel as one 8-byte value */

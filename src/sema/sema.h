@@ -124,6 +124,8 @@ enum func {
     F_SIGNAL_NAME,
     F_MACADDR,
     F_LEN,
+    F_KPTR,
+    F_UPTR,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

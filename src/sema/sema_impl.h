@@ -136,6 +136,8 @@ const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
+/* kptr(p), uptr(p): p in the kernel's or the user's address space. */
+const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs);
 
 /* ---- calls ---- */
 bool sema_is_agg_call(const struct node *n);

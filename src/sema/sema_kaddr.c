@@ -125,3 +125,21 @@ const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs)
     call->ty = t;
     return t;
 }
+
+/* kptr(p) and uptr(p) only retag a pointer's address space; an integer
+ * ($1, an address) passes unchanged, as in bpftrace. */
+const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    const struct type *t = sema_expr(s, call->a);
+    if (!t)
+        return NULL;
+    if (t->kind != T_INT) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "%s() only supports integer or pointer arguments (%s provided)", call->str,
+                   kind_name(t));
+        return NULL;
+    }
+    if (!t->is_ptr)
+        return t;
+    return type_ptr_to(s->types, t->pointee, call->sym == F_UPTR ? AS_USER : AS_KERNEL);
+}
