@@ -503,6 +503,7 @@ static int run_program(const struct cli *c, const char *text) {
                            .unsafe = c->unsafe,
                            .max_cat_bytes = env_setting("BPFTRACE_MAX_CAT_BYTES", 1 << 30),
                            .max_map_keys = env_setting("BPFTRACE_MAX_MAP_KEYS", 1 << 30),
+                           .max_probes = env_setting("BPFTRACE_MAX_PROBES", 1 << 30),
                            .npositional = c->npositional,
                            .positional = c->positional,
                            .nnamed = c->nnamed,
@@ -519,6 +520,8 @@ static int run_program(const struct cli *c, const char *text) {
         diag_free(&d);
         return 0;
     }
+    if (rc == 0 && !c->codegen_only && sema_probe_limit(&sema, &d) < 0)
+        rc = 1;
     struct manifest m = {0};
     if (rc == 0)
         rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;

@@ -421,6 +421,7 @@ const struct provider provider_uprobe = {
     .expand = expand_uprobe,
     .list = list_uprobe,
     .load_attrs = load_attrs,
+    .one_probe = provider_glob_one_probe,
 };
 
 const struct provider provider_uretprobe = {
@@ -437,4 +438,5 @@ const struct provider provider_uretprobe = {
     .expand = expand_uretprobe,
     .list = list_uretprobe,
     .load_attrs = load_attrs,
+    .one_probe = provider_glob_one_probe,
 };
