@@ -64,43 +64,12 @@ static int parse_func(const struct provider *p, const char *func, const struct l
     return 0;
 }
 
-/* Splits spec at its colons, except inside a quoted function name
- * (cpp:"ns::Foo::bar"). Returns the number of parts (at most max), whose
- * text lives in *buf. */
-static int split_parts(const char *spec, char **buf, char **parts, int max) {
-    const char *q = strchr(spec, '"');
-    size_t head = q ? (size_t)(q - spec) : strlen(spec);
-    int n = 0;
-    *buf = malloc(strlen(spec) + 2);
-    if (!*buf)
-        return -1;
-    memcpy(*buf, spec, head);
-    (*buf)[head] = 0;
-    if (q && head > 0 && (*buf)[head - 1] == ':')
-        (*buf)[head - 1] = 0;
-    char *rest = *buf;
-    if (!q || head > 0)
-        while (rest && n < max)
-            parts[n++] = strsep(&rest, ":");
-    if (rest)
-        return max + 1; /* too many */
-    if (q && n < max) {
-        char *fn = *buf + head + 1;
-        strcpy(fn, q + 1);
-        fn[strcspn(fn, "\"")] = 0;
-        parts[n++] = fn;
-    } else if (q) {
-        return max + 1;
-    }
-    return n;
-}
-
 /* "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
  * executable). */
 static int parse_spec(const struct provider *p, const char *spec, const struct loc *loc,
                       struct diag *d, struct uspec *u) {
     char *buf, *part[3];
-    int parts = *spec ? split_parts(spec, &buf, part, 3) : 0, pid = provider_pid(), rc = -1;
+    int parts = *spec ? provider_split(spec, &buf, part, 3) : 0, pid = provider_pid(), rc = -1;
     if (parts < 0)
         return -1;
     if (parts == 1 && pid > 0) {
