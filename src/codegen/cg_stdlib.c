@@ -72,6 +72,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
         return cg_strfunc_int(cg, call);
     case F_HAS_KEY:
         return has_key(cg, call);
+    case F_UADDR:
+        return cg_uaddr(cg, call);
     case F_BSWAP:
         return bswap(cg, call);
     case F_STRFTIME:

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "providers/provider.h"
 #include "sema/sema_impl.h"
@@ -86,7 +87,8 @@ static const char *probe_file(const struct sema *s) {
 /* uaddr("name"): a symbol's address in the probe's executable, as a user
  * pointer to an unsigned integer of the symbol's size (8 bytes when it is
  * not 1, 2 or 4). The address is the ELF file's, which is where a non-PIE
- * executable lives; a PIE or library would need its load address. */
+ * executable lives; a PIE or library keeps the call, with the address in
+ * num and the file's inode in aux, for code generation. */
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     /* after an error, still a pointer: a dereference adds no second one */
@@ -114,13 +116,16 @@ const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs)
                    arg->str);
         return bad;
     }
-    if (!fixed) {
-        sema_error(s, &call->loc, E_UNSUPPORTED,
-                   "uaddr() in a PIE executable or a library is not supported yet");
-        return bad;
-    }
     uint32_t size = sym.size == 1 || sym.size == 2 || sym.size == 4 ? (uint32_t)sym.size : 8;
     const struct type *t = type_ptr_to(s->types, type_int(size, false), AS_USER);
+    struct stat st;
+    if (!fixed && stat(path, &st) == 0) {
+        /* loaded anywhere: the program adds the file's load address in the
+         * current process, found by its inode (cg_uaddr.c) */
+        call->num = sym.addr;
+        call->aux = (int64_t)st.st_ino;
+        return t;
+    }
     ast_become_int(call, sym.addr);
     call->ty = t;
     return t;
