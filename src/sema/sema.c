@@ -226,6 +226,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
     s->unit_count = count;
     s->probe_complete = pu->complete;
     s->reads_args = false;
+    s->probe_string = false;
     for (int i = 0; i < pv->n; i++)
         pv->defined[i] = false;
     if (probe->b) {
@@ -237,7 +238,8 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
         sema_block(s, probe->c);
     for (int i = first; i < first + count; i++)
         s->out->units[i].per_target = s->out->units[i].prov->program_per_target ||
-                                      (s->reads_args && s->out->units[i].prov->args_per_target);
+                                      (s->reads_args && s->out->units[i].prov->args_per_target) ||
+                                      s->probe_string;
 }
 
 /* Every unit of a probe gets its own copy of the probe's variable table. */

@@ -46,6 +46,7 @@ struct sema {
     bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
+    bool probe_string;          /* probe read as a string: a program per target */
     enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
     int loop_depth;             /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
