@@ -16,6 +16,7 @@
 #include "parser/parse.h"
 #include "preproc/preproc.h"
 #include "providers/provider.h"
+#include "providers/provider_impl.h"
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
@@ -230,12 +231,21 @@ static int push_arg(const char ***list, int *n, const char *arg) {
     return 0;
 }
 
+/* As bpftrace reads -p: its integer syntax, then its sanity bound (the
+ * largest pid_max of 64-bit systems). */
 static int parse_pid(const char *text, int *pid) {
-    char *end;
-    errno = 0;
-    long v = strtol(text, &end, 10);
-    if (!*text || *end || errno || v <= 0 || v > INT32_MAX) {
-        fprintf(stderr, "ERROR: Failed to parse pid: invalid integer: %s\n", text);
+    char why[256];
+    uint64_t v;
+    if (provider_parse_uint(text, &v, why, sizeof(why)) < 0) {
+        fprintf(stderr, "ERROR: Failed to parse pid: %s\n", why);
+        return -1;
+    }
+    if (v > 0x400000) {
+        fprintf(stderr, "ERROR: Pid out of range: %llu\n", (unsigned long long)v);
+        return -1;
+    }
+    if (v == 0) { /* what pidfd_open(0) answers bpftrace */
+        fputs("ERROR: Failed to attach to pid: Unable to open pidfd (Invalid argument)\n", stderr);
         return -1;
     }
     *pid = (int)v;
@@ -259,6 +269,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"prometheus", required_argument, NULL, OPT_PROMETHEUS},
         {"unsafe", no_argument, NULL, OPT_UNSAFE},
         {"pid", required_argument, NULL, 'p'},
+        {"cmd", required_argument, NULL, 'c'},
         {"info", no_argument, NULL, OPT_INFO},
         {"mode", required_argument, NULL, OPT_MODE},
         {"bench", no_argument, NULL, OPT_BENCH},
@@ -521,6 +532,7 @@ static int run_program(const struct cli *c, const char *text) {
                            .unsafe = c->unsafe,
                            .max_cat_bytes = env_setting("BPFTRACE_MAX_CAT_BYTES", 1 << 30),
                            .max_map_keys = env_setting("BPFTRACE_MAX_MAP_KEYS", 1 << 30),
+                           .max_probes = env_setting("BPFTRACE_MAX_PROBES", 1 << 30),
                            .npositional = c->npositional,
                            .positional = c->positional,
                            .nnamed = c->nnamed,
@@ -537,6 +549,8 @@ static int run_program(const struct cli *c, const char *text) {
         diag_free(&d);
         return 0;
     }
+    if (rc == 0 && !c->codegen_only && sema_probe_limit(&sema, &d) < 0)
+        rc = 1;
     struct manifest m = {0};
     if (rc == 0)
         rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;

@@ -201,6 +201,8 @@ void cg_ntop(struct cg *cg, struct node *call, int off);
 void cg_pton(struct cg *cg, struct node *call, int off);
 void cg_macaddr(struct cg *cg, struct node *call, int off);
 void cg_join(struct cg *cg, struct node *call);
+/* uaddr() in a PIE or library: the ELF address plus the file's load address (cg_uaddr.c) */
+struct val cg_uaddr(struct cg *cg, struct node *call);
 /* strlen, strncmp, strcontains (cg_strfuncs.c) */
 struct val cg_strfunc_int(struct cg *cg, struct node *call);
 

@@ -1,5 +1,7 @@
 /* Builtin variables (pid, comm, nsecs, probe, curtask, argN, retval ...);
  * args and its fields are typed memory (cg_typed.c). */
+#include <string.h>
+
 #include "codegen/cg.h"
 #include "providers/arch.h"
 #include "providers/provider.h"
@@ -121,7 +123,30 @@ struct val cg_builtin_int(struct cg *cg, struct node *n) {
     }
 }
 
+/* probe as a string: the name of the program's one target, zero-padded. */
+static void probe_name(struct cg *cg, struct node *n, int off, int size) {
+    if (!cg->target) {
+        cg_error(cg, &n->loc, E_UNSUPPORTED, "probe is not a string here");
+        return;
+    }
+    const char *name = cg->target->name;
+    int len = (int)strlen(name), i = 0;
+    for (; i + 4 <= size; i += 4) {
+        uint32_t word = 0;
+        int part = len - i < 4 ? len - i : 4;
+        if (part > 0)
+            memcpy(&word, name + i, (size_t)part);
+        emit(&cg->e, ST_MEM(BPF_W, cg->fp, off + i, (int32_t)word));
+    }
+    for (; i < size; i++)
+        emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + i, i < len ? name[i] : 0));
+}
+
 void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size) {
+    if (n->sym == B_PROBE) {
+        probe_name(cg, n, off, size);
+        return;
+    }
     if (n->sym != B_COMM) {
         cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
         return;

@@ -74,6 +74,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
         return cg_strfunc_int(cg, call);
     case F_HAS_KEY:
         return has_key(cg, call);
+    case F_UADDR:
+        return cg_uaddr(cg, call);
     case F_BSWAP:
         return bswap(cg, call);
     case F_STRFTIME:
@@ -82,6 +84,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     case F_SYSCALL_NAME:
     case F_SIGNAL_NAME:
     case F_CGROUP_PATH:
+    case F_KPTR:
+    case F_UPTR: /* the pointer itself; only its type changed */
         return cg_int(cg, call->a);
     case F_MACADDR: {
         /* the 6 bytes and 2 zeros travel as one 8-byte value */

@@ -191,6 +191,7 @@ const struct provider provider_kprobe = {
     .expand = expand_kprobe,
     .list = list_kprobe,
     .load_attrs = load_attrs,
+    .one_probe = provider_glob_one_kprobe,
 };
 
 const struct provider provider_kretprobe = {
@@ -203,4 +204,5 @@ const struct provider provider_kretprobe = {
     .expand = expand_kretprobe,
     .list = list_kretprobe,
     .load_attrs = load_attrs,
+    .one_probe = provider_glob_one_kprobe,
 };

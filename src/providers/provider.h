@@ -86,7 +86,17 @@ struct provider {
      * put in out->attach_btf_module must be malloc'd: the manifest owns it.
      * NULL: prog_type alone. */
     void (*load_attrs)(const struct attach_target *t, struct prog_attrs *out);
+    /* Whether spec's targets attach through one multi link, which bpftrace
+     * counts as one probe against max_probes. NULL: never. */
+    bool (*one_probe)(const char *spec);
 };
+
+/* one_probe for uprobes (any wildcard) and kprobes (one without a module). */
+bool provider_glob_one_probe(const char *spec);
+bool provider_glob_one_kprobe(const char *spec);
+/* How many probes attach_point's n targets count for against max_probes. */
+int provider_probe_count(const char *attach_point, const struct provider *p,
+                         const struct attach_target *targets, int n);
 
 /* list_target for probes listed as "provider:event:" (their count or rate dropped). */
 void provider_list_event(const struct attach_target *t, FILE *out);

@@ -32,6 +32,11 @@ int provider_parse_uint(const char *text, uint64_t *out, char *why, size_t len);
 /* The whole number text starts with (no exponent); *rest gets what follows.
  * Returns 0, or -1 when text does not start with one. */
 int provider_parse_uint_prefix(const char *text, uint64_t *out, const char **rest);
+/* Splits spec at the colons outside double quotes into at most max parts
+ * (quotes and their backslash escapes removed), whose text lives in *buf,
+ * which the caller frees. Returns how many parts spec has (all of them,
+ * even past max), -1 when out of memory. */
+int provider_split(const char *spec, char **buf, char **parts, int max);
 /* The number of ':'-separated parts of spec, 0 when it is empty. */
 int provider_count_parts(const char *spec);
 

@@ -17,6 +17,7 @@
 #include "sys/binpath.h"
 #include "sys/elfsyms.h"
 #include "sys/uprobe_multi.h"
+#include "sys/zip.h"
 
 /* What FUNC in PATH:FUNC asks for. */
 struct uspec {
@@ -64,43 +65,12 @@ static int parse_func(const struct provider *p, const char *func, const struct l
     return 0;
 }
 
-/* Splits spec at its colons, except inside a quoted function name
- * (cpp:"ns::Foo::bar"). Returns the number of parts (at most max), whose
- * text lives in *buf. */
-static int split_parts(const char *spec, char **buf, char **parts, int max) {
-    const char *q = strchr(spec, '"');
-    size_t head = q ? (size_t)(q - spec) : strlen(spec);
-    int n = 0;
-    *buf = malloc(strlen(spec) + 2);
-    if (!*buf)
-        return -1;
-    memcpy(*buf, spec, head);
-    (*buf)[head] = 0;
-    if (q && head > 0 && (*buf)[head - 1] == ':')
-        (*buf)[head - 1] = 0;
-    char *rest = *buf;
-    if (!q || head > 0)
-        while (rest && n < max)
-            parts[n++] = strsep(&rest, ":");
-    if (rest)
-        return max + 1; /* too many */
-    if (q && n < max) {
-        char *fn = *buf + head + 1;
-        strcpy(fn, q + 1);
-        fn[strcspn(fn, "\"")] = 0;
-        parts[n++] = fn;
-    } else if (q) {
-        return max + 1;
-    }
-    return n;
-}
-
 /* "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
  * executable). */
 static int parse_spec(const struct provider *p, const char *spec, const struct loc *loc,
                       struct diag *d, struct uspec *u) {
     char *buf, *part[3];
-    int parts = *spec ? split_parts(spec, &buf, part, 3) : 0, pid = provider_pid(), rc = -1;
+    int parts = *spec ? provider_split(spec, &buf, part, 3) : 0, pid = provider_pid(), rc = -1;
     if (parts < 0)
         return -1;
     if (parts == 1 && pid > 0) {
@@ -138,7 +108,9 @@ static struct attach_target *add(const struct provider *p, const struct uspec *u
     struct attach_target *t = provider_add_target(targets, ntargets, p->kind, p->name, name);
     if (!t)
         return NULL;
-    t->spec.path = strdup(u->path);
+    char zip[PATH_MAX];
+    /* a zip member is probed in its archive, at the member's offset there */
+    t->spec.path = strdup(zip_split(u->path, zip, sizeof(zip)) ? zip : u->path);
     t->spec.offset = offset;
     t->spec.pid = provider_pid();
     return t->spec.path ? t : NULL;
@@ -251,9 +223,14 @@ static int expand_file(const struct provider *p, struct uspec *u, const char *pa
     int rc;
     snprintf(u->path, sizeof(u->path), "%s", path);
     if (elfsyms_read(u->path, &es, err, sizeof(err)) < 0) {
+        char zip[PATH_MAX];
         if (many)
             return 0; /* a glob or a process's mappings: skip what cannot be read */
-        diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
+        if (u->func && zip_split(u->path, zip, sizeof(zip))) /* a compressed member, as bpftrace */
+            diag_error(d, loc, E_UNKNOWN_PROBE, "No matches for %s %s:%s.", p->name, u->path,
+                       u->func);
+        else
+            diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
         return -1;
     }
     if (u->func) {
@@ -269,6 +246,20 @@ static int expand_file(const struct provider *p, struct uspec *u, const char *pa
     return rc;
 }
 
+/* "app.zip!/lib.so" as it is written: the archive is not searched for in
+ * PATH. Returns 1 with *paths set, 0 for another kind of target. */
+static int zip_one(const char *target, char ***paths) {
+    char zip[PATH_MAX];
+    if (!zip_split(target, zip, sizeof(zip)) || access(zip, R_OK) != 0)
+        return 0;
+    *paths = malloc(sizeof(**paths));
+    if (!*paths || !((*paths)[0] = strdup(target))) {
+        free(*paths);
+        return -1;
+    }
+    return 1;
+}
+
 static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
                          struct diag *d, struct attach_target **targets, int *ntargets) {
     struct uspec u = {0};
@@ -276,7 +267,9 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     int npaths = 0, added = 0, rc = 0;
     if (parse_spec(p, spec, loc, d, &u) < 0)
         goto fail;
-    npaths = binpath_expand(u.target, provider_pid(), &paths);
+    npaths = zip_one(u.target, &paths);
+    if (npaths == 0)
+        npaths = binpath_expand(u.target, provider_pid(), &paths);
     if (npaths <= 0 && !u.func && provider_unsafe() && access(u.target, R_OK) == 0) {
         /* a flat binary: with --unsafe, bpftrace takes the address as the
          * file offset */
@@ -421,6 +414,7 @@ const struct provider provider_uprobe = {
     .expand = expand_uprobe,
     .list = list_uprobe,
     .load_attrs = load_attrs,
+    .one_probe = provider_glob_one_probe,
 };
 
 const struct provider provider_uretprobe = {
@@ -437,4 +431,5 @@ const struct provider provider_uretprobe = {
     .expand = expand_uretprobe,
     .list = list_uretprobe,
     .load_attrs = load_attrs,
+    .one_probe = provider_glob_one_probe,
 };

@@ -28,17 +28,18 @@ static void spec_free(struct usdt_spec *s) {
 
 static int split(const char *text, struct usdt_spec *s) {
     memset(s, 0, sizeof(*s));
-    const char *c1 = strchr(text, ':');
-    const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-    s->parts = *text ? 1 : 0;
-    for (const char *c = c1; c; c = strchr(c + 1, ':'))
-        s->parts++;
-    if (s->parts < 2 || s->parts > 3)
+    char *buf, *part[3];
+    s->parts = *text ? provider_split(text, &buf, part, 3) : 0;
+    if (s->parts < 2 || s->parts > 3) {
+        if (*text)
+            free(buf);
         return -1;
-    s->path = strndup(text, (size_t)(c1 - text));
+    }
+    s->path = strdup(part[0]);
     /* "PATH::NAME" leaves the provider out too */
-    s->provider = c2 && c2 > c1 + 1 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup("*");
-    s->name = strdup(c2 ? c2 + 1 : c1 + 1);
+    s->provider = strdup(s->parts == 3 && *part[1] ? part[1] : "*");
+    s->name = strdup(part[s->parts - 1]);
+    free(buf);
     return 0;
 }
 

@@ -10,6 +10,7 @@
 /* bpftrace 0.17's default; keeps a string on the 512-byte BPF stack. */
 #define DEFAULT_MAX_STRLEN 1024 /* current bpftrace's default */
 #define DEFAULT_MAX_CAT_BYTES 10240
+#define DEFAULT_MAX_PROBES 1024 /* bpftrace's */
 
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)
@@ -114,6 +115,7 @@ static void sema_config_item(struct sema *s, struct node *a) {
     int *target = strcmp(key, "max_strlen") == 0      ? &s->max_strlen
                   : strcmp(key, "max_map_keys") == 0  ? &s->out->max_map_keys
                   : strcmp(key, "max_cat_bytes") == 0 ? &s->out->max_cat_bytes
+                  : strcmp(key, "max_probes") == 0    ? &s->out->max_probes
                                                       : NULL;
     /* trawk never prints source lines in stacks: turning them off is what it does */
     bool off = a->b && (a->b->kind == N_BOOL || a->b->kind == N_INT) && a->b->num == 0;
@@ -191,6 +193,8 @@ static bool sema_expand_probe(struct sema *s, struct node *probe) {
         int rc = provider_expand(text, &ap->loc, s->d, &prov, &targets, &n);
         s->d->missing = DIAG_MISSING_ERROR;
         skipped = s->d->nmissing - skipped;
+        if (rc > 0)
+            s->out->probe_count += provider_probe_count(text, prov, targets, n);
         free(text);
         if (rc > 0) {
             struct sema_unit *u = unit_for(s, probe, prov);
@@ -230,6 +234,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
     s->unit_count = count;
     s->probe_complete = pu->complete;
     s->reads_args = false;
+    s->probe_string = false;
     for (int i = 0; i < pv->n; i++)
         pv->defined[i] = false;
     if (probe->b) {
@@ -241,7 +246,8 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
         sema_block(s, probe->c);
     for (int i = first; i < first + count; i++)
         s->out->units[i].per_target = s->out->units[i].prov->program_per_target ||
-                                      (s->reads_args && s->out->units[i].prov->args_per_target);
+                                      (s->reads_args && s->out->units[i].prov->args_per_target) ||
+                                      s->probe_string;
 }
 
 /* Every unit of a probe gets its own copy of the probe's variable table. */
@@ -284,6 +290,10 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     out->max_strlen = s.max_strlen;
     if (opts && opts->max_cat_bytes > 0) /* the environment wins over the config block */
         out->max_cat_bytes = opts->max_cat_bytes;
+    if (opts && opts->max_probes > 0)
+        out->max_probes = opts->max_probes;
+    if (out->max_probes == 0)
+        out->max_probes = DEFAULT_MAX_PROBES;
     sema_c_definitions(&s, program);
     sema_map_decls(&s, program);
 
@@ -314,6 +324,18 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     free(s.minfo);
     free(s.map_slots);
     return d->nerrors > errors_before ? -1 : 0;
+}
+
+int sema_probe_limit(const struct sema_out *out, struct diag *d) {
+    if (out->probe_count <= out->max_probes)
+        return 0;
+    diag_plain_error(d, E_UNSUPPORTED,
+                     "Can't attach to %d probes because it exceeds the current limit of %d "
+                     "probes.\nYou can increase the limit through the BPFTRACE_MAX_PROBES "
+                     "environment variable, but BE CAREFUL since a high number of probes "
+                     "attached can cause your system to crash.",
+                     out->probe_count, out->max_probes);
+    return -1;
 }
 
 void sema_out_free(struct sema_out *out) {

@@ -126,6 +126,8 @@ enum func {
     F_MACADDR,
     F_LEN,
     F_CGROUP_PATH,
+    F_KPTR,
+    F_UPTR,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset
@@ -183,6 +185,8 @@ struct sema_out {
     int max_cat_bytes;       /* what cat() prints of a file at most */
     bool print_maps_on_exit; /* config print_maps_on_exit (default true) */
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*) */
+    int probe_count;         /* probes as bpftrace counts them against max_probes */
+    int max_probes;          /* BPFTRACE_MAX_PROBES, else config max_probes, else 1024 */
 };
 
 struct sema_opts {
@@ -197,6 +201,7 @@ struct sema_opts {
     int cpid;           /* the -c command's pid, 0 without one */
     bool unsafe;        /* --unsafe: system() and the like are allowed */
     int max_cat_bytes;  /* BPFTRACE_MAX_CAT_BYTES, 0 when not set */
+    int max_probes;     /* BPFTRACE_MAX_PROBES, 0 when not set */
 };
 
 /* Checks the whole program, reporting every error through d. Returns 0 when
@@ -204,6 +209,9 @@ struct sema_opts {
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
                struct sema_out *out);
 void sema_out_free(struct sema_out *out);
+/* bpftrace's refusal to attach more than max_probes probes: -1 after
+ * reporting it. Checked before running, not for -l. */
+int sema_probe_limit(const struct sema_out *out, struct diag *d);
 
 /* An integer literal, or a negated one. */
 bool sema_const_int(const struct node *n, int64_t *v);

@@ -16,12 +16,12 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",     "uaddr",      "pton",          "signal",       "override",
-    "strstr",        "buf",      "kstack",     "ustack",        "reg",          "cgroupid",
-    "path",          "fail",     "assert",     "static_assert", "percpu_kaddr", "skboutput",
-    "socket_cookie", "unwatch",  "find",       "tseries",       "kptr",         "uptr",
-    "str_concat",    "memcmp",   "write_user", "signal_thread", "container_of", "typeof",
-    "sizeof",        "offsetof", "is_err",     "comm",
+    "ksym",          "usym",          "uaddr",        "pton",          "signal",       "override",
+    "strstr",        "buf",           "kstack",       "ustack",        "reg",          "cgroupid",
+    "path",          "fail",          "assert",       "static_assert", "percpu_kaddr", "skboutput",
+    "socket_cookie", "unwatch",       "find",         "tseries",       "str_concat",   "memcmp",
+    "write_user",    "signal_thread", "container_of", "typeof",        "sizeof",       "offsetof",
+    "is_err",        "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -278,6 +278,8 @@ static const struct func_desc funcs[] = {
     {"usym", F_USYM, 1, 1, sema_sym_call},
     {"kaddr", F_KADDR, 1, 1, sema_kaddr_call},
     {"uaddr", F_UADDR, 1, 1, sema_uaddr_call},
+    {"kptr", F_KPTR, 1, 1, sema_aspace_call},
+    {"uptr", F_UPTR, 1, 1, sema_aspace_call},
     {"count", F_COUNT, 0, 0, NULL},
     {"sum", F_SUM, 1, 1, NULL},
     {"avg", F_AVG, 1, 1, NULL},

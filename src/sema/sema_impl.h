@@ -46,6 +46,7 @@ struct sema {
     bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
+    bool probe_string;          /* probe read as a string: a program per target */
     enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
     int unstable_dw;            /* config unstable_dw_ustack: 0 warn, 1 enable, 2 error */
     bool dw_warned;
@@ -147,6 +148,8 @@ const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
+/* kptr(p), uptr(p): p in the kernel's or the user's address space. */
+const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs);
 
 /* ---- calls ---- */
 bool sema_is_agg_call(const struct node *n);

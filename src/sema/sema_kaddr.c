@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "providers/provider.h"
-#include "sys/binpath.h"
 #include "sema/sema_impl.h"
 #include "sys/elfsyms.h"
 
@@ -87,7 +87,8 @@ static const char *probe_file(const struct sema *s) {
 /* uaddr("name"): a symbol's address in the probe's executable, as a user
  * pointer to an unsigned integer of the symbol's size (8 bytes when it is
  * not 1, 2 or 4). The address is the ELF file's, which is where a non-PIE
- * executable lives; a PIE or library would need its load address. */
+ * executable lives; a PIE or library keeps the call, with the address in
+ * num and the file's inode in aux, for code generation. */
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     /* after an error, still a pointer: a dereference adds no second one */
@@ -115,18 +116,35 @@ const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs)
                    arg->str);
         return bad;
     }
-    /* a PIE or library: where the process of -p or -c (stopped after
-     * execve) mapped it */
-    uint64_t base = 0;
-    if (!fixed && (provider_pid() <= 0 || binpath_load_base(provider_pid(), path, &base) < 0)) {
-        sema_error(s, &call->loc, E_UNSUPPORTED,
-                   "uaddr() in a PIE executable or a library needs the process (-p or -c)");
-        return bad;
-    }
-    sym.addr += base;
     uint32_t size = sym.size == 1 || sym.size == 2 || sym.size == 4 ? (uint32_t)sym.size : 8;
     const struct type *t = type_ptr_to(s->types, type_int(size, false), AS_USER);
+    struct stat st;
+    if (!fixed && stat(path, &st) == 0) {
+        /* loaded anywhere: the program adds the file's load address in the
+         * current process, found by its inode (cg_uaddr.c) */
+        call->num = sym.addr;
+        call->aux = (int64_t)st.st_ino;
+        return t;
+    }
     ast_become_int(call, sym.addr);
     call->ty = t;
     return t;
+}
+
+/* kptr(p) and uptr(p) only retag a pointer's address space; an integer
+ * ($1, an address) passes unchanged, as in bpftrace. */
+const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    const struct type *t = sema_expr(s, call->a);
+    if (!t)
+        return NULL;
+    if (t->kind != T_INT) {
+        sema_error(s, &call->loc, E_ARGS,
+                   "%s() only supports integer or pointer arguments (%s provided)", call->str,
+                   kind_name(t));
+        return NULL;
+    }
+    if (!t->is_ptr)
+        return t;
+    return type_ptr_to(s->types, t->pointee, call->sym == F_UPTR ? AS_USER : AS_KERNEL);
 }

@@ -9,12 +9,28 @@ static bool is_char_ptr(const struct type *t) {
            t->pointee->size == 1;
 }
 
+/* probe as a string argument: each target's name, written by a program of
+ * its own, in a string as long as the longest. */
+static const struct type *probe_string(struct sema *s, struct node *a) {
+    size_t len = 0;
+    for (int u = s->unit_first; u < s->unit_first + s->unit_count; u++)
+        for (int i = 0; i < s->out->units[u].ntargets; i++) {
+            size_t n = strlen(s->out->units[u].targets[i].name);
+            len = n > len ? n : len;
+        }
+    s->probe_string = true;
+    a->ty = type_string(s->types, (uint32_t)len + 1);
+    return a->ty;
+}
+
 /* Types *slot as a string; a char pointer becomes str(pointer). */
 static const struct type *string_arg(struct sema *s, struct node **slot) {
     struct node *a = *slot;
     if (a->kind == N_POSITIONAL)
         sema_positional(s, a);
     const struct type *t = sema_expr(s, a);
+    if (t && t->kind == T_PROBE && a->kind == N_IDENT)
+        return probe_string(s, a);
     if (!t || sema_is_str(t) || !is_char_ptr(t))
         return t;
     struct node *call = ast_new_str(N_CALL, &a->loc, "str", 3);

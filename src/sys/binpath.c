@@ -165,29 +165,6 @@ void binpath_free(char **paths, int n) {
     free(paths);
 }
 
-int binpath_load_base(int pid, const char *path, uint64_t *base) {
-    char maps[64], line[4096], want[PATH_MAX];
-    if (!realpath(path, want))
-        return -1;
-    snprintf(maps, sizeof(maps), "/proc/%d/maps", pid);
-    FILE *f = fopen(maps, "re");
-    int rc = -1;
-    while (f && rc < 0 && fgets(line, sizeof(line), f)) {
-        unsigned long long start, offset;
-        char *file = strchr(line, '/');
-        if (!file || sscanf(line, "%llx-%*s %*s %llx", &start, &offset) != 2 || offset != 0)
-            continue;
-        file[strcspn(file, "\n")] = 0;
-        if (strcmp(file, want) == 0) {
-            *base = start;
-            rc = 0;
-        }
-    }
-    if (f)
-        fclose(f);
-    return rc;
-}
-
 int binpath_mapped(int pid, char ***paths) {
     char path[64], line[4096];
     int n = 0;

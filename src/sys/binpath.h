@@ -25,10 +25,6 @@ int binpath_mapped(int pid, char ***paths);
 /* "c" -> "/lib/x86_64-linux-gnu/libc.so.6": the library libNAME mapped by
  * pid (when pid != 0) or listed in /etc/ld.so.cache. Returns 0 or -1. */
 int binpath_which_so(const char *name, int pid, char *out, size_t outlen);
-/* Where pid mapped the start of path (its mapping at file offset 0), the
- * load address of a PIE or library whose first segment is at 0. Returns 0
- * or -1 when pid does not map it. */
-int binpath_load_base(int pid, const char *path, uint64_t *base);
 /* The executable of pid, through /proc/PID/exe. Returns 0 or -1. */
 int binpath_pid_exe(int pid, char *out, size_t outlen);
 

@@ -7,9 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include "sys/elfdebug.h"
+#include "sys/zip.h"
 
 struct elf_load {
     uint64_t vaddr, memsz, offset;
@@ -157,10 +160,30 @@ static int read_elf(Elf *elf, const char *path, struct elfsyms *s) {
     return 0;
 }
 
+/* path, or the member of a zip archive ("app.zip!/lib.so") copied into
+ * an anonymous file, so that libelf reads it like any other. */
+static int open_file(const char *path) {
+    char zip[4096];
+    uint64_t off, size;
+    const char *member = zip_split(path, zip, sizeof(zip));
+    if (!member)
+        return open(path, O_RDONLY | O_CLOEXEC);
+    if (zip_member(zip, member, &off, &size) < 0)
+        return -1;
+    int in = open(zip, O_RDONLY | O_CLOEXEC), out = memfd_create("trawk-zip", MFD_CLOEXEC);
+    off_t pos = (off_t)off;
+    bool ok = in >= 0 && out >= 0 && sendfile(out, in, &pos, size) == (ssize_t)size;
+    if (in >= 0)
+        close(in);
+    if (!ok && out >= 0)
+        close(out);
+    return ok ? out : -1;
+}
+
 static Elf *open_elf(const char *path, int *fd) {
     if (elf_version(EV_CURRENT) == EV_NONE)
         return NULL;
-    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    *fd = open_file(path);
     if (*fd < 0)
         return NULL;
     Elf *elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
@@ -184,8 +207,15 @@ bool elfsyms_is_elf(const char *path) {
 
 int elfsyms_read(const char *path, struct elfsyms *out, char *err, size_t errlen) {
     int fd;
+    char zip[4096];
+    uint64_t base = 0, size;
+    const char *member = zip_split(path, zip, sizeof(zip));
     memset(out, 0, sizeof(*out));
-    if (access(path, R_OK) != 0) {
+    if (member && zip_member(zip, member, &base, &size) < 0) {
+        snprintf(err, errlen, "could not open '%s'", path);
+        return -1;
+    }
+    if (access(member ? zip : path, R_OK) != 0) {
         snprintf(err, errlen, "could not open '%s'", path);
         return -1;
     }
@@ -197,6 +227,8 @@ int elfsyms_read(const char *path, struct elfsyms *out, char *err, size_t errlen
     int rc = read_elf(elf, path, out);
     elf_end(elf);
     close(fd);
+    for (int i = 0; i < out->nloads; i++) /* file offsets into the archive */
+        out->loads[i].offset += base;
     if (rc < 0) {
         elfsyms_free(out);
         snprintf(err, errlen, "could not read the symbols of '%s'", path);
