@@ -221,6 +221,11 @@ def missing_requirement(req):
         if req == "hwevents":
             return None if has else "machine has no hardware perf events (no CPU PMU)"
         return None if not has else "machine has hardware perf events"
+    if req == "syscall-kstack":
+        # before 6.11 syscall tracepoints hand BPF the user-mode registers:
+        # kstack there is empty, for bpftrace as for trawk
+        rel = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+        return None if rel >= (6, 11) else "kernel gives syscall tracepoints no kernel stack (before 6.11)"
     if req == "btf":
         return None if os.path.exists("/sys/kernel/btf/vmlinux") else "kernel has no BTF"
     if req.startswith("env:"):
@@ -421,6 +426,7 @@ def run_case(case, trawk):
         env[NOTIFY] = "1"
         env["TRAWK"] = trawk
         env["TRAWK_TEST_DIR"] = HERE
+        env["TRAWK_TIMEOUT_SCALE"] = "%g" % TIMEOUT_SCALE  # helpers' run times scale too
         env.update(case.env)
         argv = build_argv(case, trawk, tmpdir)
         if "SETUP" in case.fields:
