@@ -18,6 +18,7 @@
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
+#include "sys/kfuncs.h"
 #include "sys/features.h"
 
 struct cli {
@@ -108,6 +109,8 @@ static void usage(FILE *out) {
           "    --bench, --test  the same as --mode bench, --mode test\n"
           "    --probe-filter REGEX\n"
           "                   only run probes whose name matches REGEX\n"
+          "    --traceable-functions FILE\n"
+          "                   load the list of traceable kernel functions from FILE\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -137,7 +140,8 @@ enum {
     OPT_BENCH,
     OPT_TEST,
     OPT_PROBE_FILTER,
-    OPT_NO_WARNINGS
+    OPT_NO_WARNINGS,
+    OPT_TRACEABLE_FUNCTIONS
 };
 
 /* --mode: bpftrace's bench and test modes, and codegen (compile, load
@@ -243,6 +247,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"bench", no_argument, NULL, OPT_BENCH},
         {"test", no_argument, NULL, OPT_TEST},
         {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
+        {"traceable-functions", required_argument, NULL, OPT_TRACEABLE_FUNCTIONS},
         {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
         {"warnings", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
@@ -340,6 +345,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_PROBE_FILTER:
             if (set_probe_filter(c, optarg) < 0)
                 return -1;
+            break;
+        case OPT_TRACEABLE_FUNCTIONS:
+            kfuncs_set_file(optarg);
             break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */

@@ -83,11 +83,38 @@ static int add_matches(const struct provider *p, const struct kspec *k,
     return added;
 }
 
+/* bpftrace's rules for the traceable-function list: one given with
+ * --traceable-functions must be read; tracefs's may be missing (kallsyms
+ * stands in, with a warning, once). */
+static int check_list(struct diag *d) {
+    static bool warned;
+    bool given;
+    int err;
+    const char *path = kfuncs_unread_file(&given, &err);
+    if (path && given) {
+        diag_plain_error(d, E_IO,
+                         "Failed to open kernel function info: Could not read functions from "
+                         "%s. (%s)",
+                         path, strerror(err));
+        return -1;
+    }
+    if (path && !warned) {
+        warned = true;
+        diag_warning(d, NULL,
+                     "Could not read functions from %s. If this is expected, use "
+                     "--traceable-functions to set this path manually. This file is needed in "
+                     "order to determine which functions can safely be traced without causing "
+                     "issues in the kernel.",
+                     path);
+    }
+    return 0;
+}
+
 static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
                          struct diag *d, struct attach_target **targets, int *ntargets) {
     struct kspec k = {0};
     int rc = -1;
-    if (parse(p, spec, loc, d, &k) < 0)
+    if (parse(p, spec, loc, d, &k) < 0 || check_list(d) < 0)
         goto out;
     bool wild = strpbrk(k.func, "*?[") || (k.module && strpbrk(k.module, "*?["));
     const struct kfunc *f;
