@@ -232,6 +232,12 @@ def missing_requirement(req):
         return None if os.environ.get(req[4:]) else "%s is not set" % req[4:]
     if req.startswith("cmd:"):
         return None if shutil.which(req[4:]) else "command %s not found" % req[4:]
+    if req.startswith("unreadable:"):
+        try:
+            open(req[11:]).close()
+            return "%s is readable" % req[11:]
+        except OSError:
+            return None
     if req.startswith("file:"):
         return None if os.path.exists(req[5:]) else "%s not found" % req[5:]
     if req.startswith("tracepoint:"):
