@@ -232,6 +232,10 @@ def missing_requirement(req):
         return None if os.environ.get(req[4:]) else "%s is not set" % req[4:]
     if req.startswith("cmd:"):
         return None if shutil.which(req[4:]) else "command %s not found" % req[4:]
+    if req == "bpffs":
+        with open("/proc/mounts") as f:
+            ok = any(l.split()[1:3] == ["/sys/fs/bpf", "bpf"] for l in f)
+        return None if ok else "no bpf filesystem on /sys/fs/bpf"
     if req.startswith("unreadable:"):
         try:
             open(req[11:]).close()
