@@ -249,7 +249,7 @@ def qemu_argv(vmlinux, initrd, share, mem, cpus):
             # a hung guest can be asked for its blocked tasks (docs/vm.md)
             "-monitor", "unix:%s,server=on,wait=off" % os.path.join(share, "monitor"),
             "-kernel", vmlinux, "-initrd", initrd,
-            "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off"),
+            "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off no_timer_check"),
             "-virtfs", virtfs + "path=/,mount_tag=hostroot,readonly=on",
             "-virtfs", virtfs + "path=%s,mount_tag=vmshare" % share,
             "-serial", "file:" + os.path.join(share, "console.log")]
