@@ -440,9 +440,10 @@ def run_case(case, trawk):
         env.update(case.env)
         argv = build_argv(case, trawk, tmpdir)
         if "SETUP" in case.fields:
-            # SETUP (a compile, often) has its own minute: on a loaded
+            # SETUP (a compile, often) has its own minute (scaled: gcc under
+            # the VM's emulation is slow too): on a loaded
             # machine it must not eat the time trawk's run is given
-            why = run_trigger(case.fields["SETUP"], tmpdir, env, time.monotonic() + 60)
+            why = run_trigger(case.fields["SETUP"], tmpdir, env, time.monotonic() + 60 * TIMEOUT_SCALE)
             if why:
                 return Result(case, "FAIL", "setup failed: " + why.replace("trigger ", ""),
                               duration=time.monotonic() - start)
