@@ -3,8 +3,10 @@
  * where tracefs hides it). The context is a struct pt_regs; one program
  * serves every target, told apart by the attach cookie. */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codegen/cg.h"
 #include "providers/provider_impl.h"
@@ -83,6 +85,14 @@ static int add_matches(const struct provider *p, const struct kspec *k,
     return added;
 }
 
+/* The kernel itself, or a module it has loaded (/sys/module lists built-in
+ * ones too, as bpftrace accepts them). */
+static bool module_loaded(const char *module) {
+    char path[300];
+    snprintf(path, sizeof(path), "/sys/module/%s", module);
+    return strcmp(module, "vmlinux") == 0 || access(path, F_OK) == 0;
+}
+
 /* bpftrace's rules for the traceable-function list: one given with
  * --traceable-functions must be read; tracefs's may be missing (kallsyms
  * stands in, with a warning, once). */
@@ -117,6 +127,11 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     if (parse(p, spec, loc, d, &k) < 0 || check_list(d) < 0)
         goto out;
     bool wild = strpbrk(k.func, "*?[") || (k.module && strpbrk(k.module, "*?["));
+    if (k.module && !strpbrk(k.module, "*?[") && !module_loaded(k.module)) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "specified module %s in probe %s:%s is not loaded.",
+                   k.module, p->name, spec);
+        goto out;
+    }
     const struct kfunc *f;
     bool filtered = false;
     int have = kfuncs_list(&f, &filtered);
