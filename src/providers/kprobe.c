@@ -135,7 +135,8 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     const struct kfunc *f;
     bool filtered = false;
     int have = kfuncs_list(&f, &filtered);
-    if (!wild && (have == 0 || kfuncs_has(k.module, k.func))) {
+    /* an empty list read from a file is a list: nothing is traceable */
+    if (!wild && ((have == 0 && !filtered) || kfuncs_has(k.module, k.func))) {
         rc = add(p, &k, k.module, k.func, targets, ntargets) ? 1 : -1;
         goto out;
     }
