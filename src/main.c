@@ -20,6 +20,7 @@
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
+#include "sys/kfuncs.h"
 #include "sys/features.h"
 
 /* The bpftrace release whose language and output trawk follows. */
@@ -129,6 +130,8 @@ static void usage(FILE *out) {
           "                   add a process whose stacks dw_ustack unwinds\n"
           "    --probe-filter REGEX\n"
           "                   only run probes whose name matches REGEX\n"
+          "    --traceable-functions FILE\n"
+          "                   load the list of traceable kernel functions from FILE\n"
           "    -v, --verbose  verbose messages\n"
           "    -h, --help     show this help message\n"
           "    -V, --version  trawk version\n"
@@ -159,7 +162,8 @@ enum {
     OPT_TEST,
     OPT_PROBE_FILTER,
     OPT_NO_WARNINGS,
-    OPT_DWARF_PID
+    OPT_DWARF_PID,
+    OPT_TRACEABLE_FUNCTIONS
 };
 
 /* --mode: bpftrace's bench and test modes, and codegen (compile, load
@@ -276,6 +280,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"test", no_argument, NULL, OPT_TEST},
         {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
         {"dwarf-pid", required_argument, NULL, OPT_DWARF_PID},
+        {"traceable-functions", required_argument, NULL, OPT_TRACEABLE_FUNCTIONS},
         {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
         {"warnings", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
@@ -378,6 +383,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_PROBE_FILTER:
             if (set_probe_filter(c, optarg) < 0)
                 return -1;
+            break;
+        case OPT_TRACEABLE_FUNCTIONS:
+            kfuncs_set_file(optarg);
             break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */

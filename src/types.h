@@ -30,6 +30,12 @@ enum type_kind {
     T_USYM,   /* usym(addr): the u64 user address, then the u64 pid it belongs to */
 };
 
+/* A T_USYM address no process has (above the kernel's half): func in a
+ * uretprobe where the kernel cannot tell the function (bpf_get_func_ip
+ * knows no perf-event uprobes before 6.6); the low 31 bits are the probe's
+ * index in manifest.probe_names, whose last component names the function. */
+#define TYPE_USYM_BY_PROBE 0xffffffff80000000ULL
+
 /* How a stack prints (bpftrace's stack_mode). */
 enum stack_mode {
     STACK_BPFTRACE, /* indented symbol+offset lines */

@@ -1,4 +1,4 @@
-/* iter: nothing stays attached. After BEGIN the iterator link is created
+/* iter: nothing stays attached, but for a pinned iterator. After BEGIN the iterator link is created
  * (for the -p process's tasks only, where given), then read to its end,
  * which runs the program once per object; the programs' output comes
  * through the event buffer as for any probe. */
@@ -28,6 +28,20 @@ static int iter_link(struct rt_target *rt, struct diag *d) {
     return link;
 }
 
+/* iter:NAME:PIN: the link pinned, for others to read (cat PIN runs the
+ * program); the pin keeps it once trawk exits. */
+static int pin_iter(struct rt_target *rt, int link, struct diag *d) {
+    const char *pin = rt->t->spec.path;
+    int err = bpf_obj_pin(link, pin);
+    if (err < 0)
+        diag_error(d, &rt->prog->desc->loc, E_IO, "Failed to pin iter probe link to %s: %s", pin,
+                   strerror(errno));
+    else
+        printf("Program pinned to %s\n", pin);
+    close(link);
+    return err < 0 ? -1 : 0;
+}
+
 static int run_iter(struct rt_target *rt, struct diag *d) {
     char buf[4096];
     ssize_t n;
@@ -35,6 +49,8 @@ static int run_iter(struct rt_target *rt, struct diag *d) {
 
     if (link < 0)
         return -1;
+    if (rt->t->spec.path)
+        return pin_iter(rt, link, d);
     fd = bpf_iter_create(link);
     if (fd < 0) {
         diag_error(d, &rt->prog->desc->loc, E_IO, "Failed to open iter probe link: %s",

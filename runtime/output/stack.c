@@ -86,12 +86,27 @@ void out_stack_seen(const struct manifest *m, const struct type *t, const void *
     out_str_free(&s);
 }
 
+/* func of a uretprobe the kernel could not tell (TYPE_USYM_BY_PROBE): the
+ * last component of the probe's name, "uretprobe:FILE:FUNC". */
+static bool fmt_probe_func(struct out_str *s, const struct manifest *m, uint64_t addr) {
+    if ((addr & TYPE_USYM_BY_PROBE) != TYPE_USYM_BY_PROBE)
+        return false;
+    const char *name = out_probe_name(m, addr & ~TYPE_USYM_BY_PROBE);
+    const char *colon = name ? strrchr(name, ':') : NULL;
+    if (!colon)
+        return false;
+    out_str_puts(s, colon + 1);
+    return true;
+}
+
 /* ksym and usym: the name alone, or the address in hex. */
-void out_fmt_sym(struct out_str *s, const struct type *t, const void *p) {
+void out_fmt_sym(struct out_str *s, const struct manifest *m, const struct type *t, const void *p) {
     uint64_t addr, pid = 0;
     memcpy(&addr, p, 8);
     if (t->kind == T_USYM)
         memcpy(&pid, (const uint8_t *)p + 8, 8);
+    if (t->kind == T_USYM && fmt_probe_func(s, m, addr))
+        return;
     struct rt_sym sym;
     if (out_sym_lookup(t->kind == T_USYM ? (int)pid : -1, addr, &sym) == 0)
         out_str_puts(s, sym.name);

@@ -41,7 +41,7 @@ int out_stack_frames(const struct manifest *m, const struct type *t, const void 
 void out_fmt_dw_stack(struct out_str *s, const struct type *t, const void *p);
 
 /* ksym/usym values: the symbol's name without offset, or "0xaddr". */
-void out_fmt_sym(struct out_str *s, const struct type *t, const void *p);
+void out_fmt_sym(struct out_str *s, const struct manifest *m, const struct type *t, const void *p);
 
 /* The first ustack or usym p of a process (EV_USTACK): opens the process's
  * symbols and reads those of its addresses, while it still runs. */

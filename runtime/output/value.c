@@ -166,7 +166,7 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
         break;
     case T_KSYM:
     case T_USYM:
-        out_fmt_sym(s, t, p);
+        out_fmt_sym(s, m, t, p);
         break;
     case T_TEXT:
         out_fmt_text(s, t, p);

@@ -192,6 +192,8 @@ void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *a
 void cg_diagf(struct cg *cg, struct node *call);
 void cg_user_action(struct cg *cg, struct node *call);
 void cg_debugf(struct cg *cg, struct node *call);
+/* printf in a pinned iterator: into its seq_file. */
+void cg_seq_printf(struct cg *cg, struct node *call);
 void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop

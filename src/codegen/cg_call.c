@@ -108,6 +108,10 @@ void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *a
 }
 
 static void printf_call(struct cg *cg, struct node *call) {
+    if (cg->target && cg->target->kind == PK_ITER && cg->target->spec.path) {
+        cg_seq_printf(cg, call); /* pinned: read by others, through the seq_file */
+        return;
+    }
     int id;
     struct event_desc *ev = cg_event_new(cg, EV_PRINTF, &id);
     if (!ev)

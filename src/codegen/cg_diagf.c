@@ -123,15 +123,16 @@ static int literal_in_frame(struct cg *cg, const char *s, size_t n) {
     return off;
 }
 
-/* debugf(fmt, ...): bpf_trace_vprintk into the kernel's trace pipe. Each
- * argument is a u64; a string passes its address in the frame. */
-void cg_debugf(struct cg *cg, struct node *call) {
-    int mark = cg_frame_mark(cg);
+/* fmt and its arguments as the kernel's printk-like helpers take them:
+ * R2 = fmt, R3 = its size with the NUL, R4 = an array of u64 (a string
+ * passes its address in the frame), R5 = the array's size. Returns false
+ * after reporting too many arguments. */
+static bool vprintk_args(struct cg *cg, struct node *call, const char *what) {
     int nargs = (int)ast_list_len(call->a->next);
     if (nargs > DEBUGF_MAX_ARGS) {
-        cg_error(cg, &call->loc, E_ARGS, "debugf() takes at most %d arguments after the format",
+        cg_error(cg, &call->loc, E_ARGS, "%s() takes at most %d arguments after the format", what,
                  DEBUGF_MAX_ARGS);
-        return;
+        return false;
     }
     int fmt = literal_in_frame(cg, call->a->str, call->a->len);
     int data = cg_frame_alloc(cg, nargs ? nargs * 8 : 8);
@@ -148,10 +149,36 @@ void cg_debugf(struct cg *cg, struct node *call) {
             cg_val_free(cg, &v);
         }
     }
-    cg_stack_ptr(cg, R1, fmt);
-    emit(&cg->e, MOV64_IMM(R2, (int32_t)call->a->len + 1));
-    cg_stack_ptr(cg, R3, data);
-    emit(&cg->e, MOV64_IMM(R4, nargs * 8));
-    emit(&cg->e, CALL_HELPER(BPF_FUNC_trace_vprintk));
+    cg_stack_ptr(cg, R2, fmt);
+    emit(&cg->e, MOV64_IMM(R3, (int32_t)call->a->len + 1));
+    cg_stack_ptr(cg, R4, data);
+    emit(&cg->e, MOV64_IMM(R5, nargs * 8));
+    return true;
+}
+
+/* debugf(fmt, ...): bpf_trace_vprintk into the kernel's trace pipe. */
+void cg_debugf(struct cg *cg, struct node *call) {
+    int mark = cg_frame_mark(cg);
+    if (vprintk_args(cg, call, "debugf")) {
+        /* trace_vprintk takes (fmt, size, data, len): one register down */
+        emit(&cg->e, MOV64_REG(R1, R2));
+        emit(&cg->e, MOV64_REG(R2, R3));
+        emit(&cg->e, MOV64_REG(R3, R4));
+        emit(&cg->e, MOV64_REG(R4, R5));
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_trace_vprintk));
+    }
+    cg_frame_release(cg, mark);
+}
+
+/* printf in a pinned iterator: bpf_seq_printf into the seq_file its
+ * readers read (ctx->meta->seq), as no trawk reads the event buffer. */
+void cg_seq_printf(struct cg *cg, struct node *call) {
+    int mark = cg_frame_mark(cg);
+    if (vprintk_args(cg, call, "printf")) {
+        cg_ctx(cg, R1);
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, R1, 0)); /* struct bpf_iter_meta *meta */
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, R1, 0)); /* struct seq_file *seq */
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_seq_printf));
+    }
     cg_frame_release(cg, mark);
 }

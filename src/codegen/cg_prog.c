@@ -408,6 +408,33 @@ static int gen_merged(struct cg *cg, int u, bool *merged) {
     return gen_prog(cg, (const struct sema_unit *const[]){unit}, 1, unit->targets, unit->ntargets);
 }
 
+/* The attach type target t's program is loaded for. */
+static enum bpf_attach_type attach_type_of(const struct provider *prov,
+                                           const struct attach_target *t) {
+    struct prog_attrs a = {.prog_type = prov->prog_type};
+    if (prov->load_attrs)
+        prov->load_attrs(t, &a);
+    free(a.attach_btf_module);
+    return a.expected_attach_type;
+}
+
+/* Moves the targets loaded like targets[0] to the front, in order, and
+ * returns how many there are: one program cannot serve both a kprobe_multi
+ * link (whole functions) and perf-event kprobes (offsets), so a probe
+ * mixing them gets a program for each. */
+static int group_by_attach_type(const struct provider *prov, struct attach_target *targets, int n) {
+    enum bpf_attach_type first = attach_type_of(prov, &targets[0]);
+    int same = 1;
+    for (int i = 1; i < n; i++) {
+        if (attach_type_of(prov, &targets[i]) != first)
+            continue;
+        struct attach_target t = targets[i];
+        memmove(&targets[same + 1], &targets[same], (size_t)(i - same) * sizeof(t));
+        targets[same++] = t;
+    }
+    return same;
+}
+
 /* A target of the unit before t with t's name (a USDT probe's other
  * locations), or NULL. */
 static const struct attach_target *same_name(const struct sema_unit *unit, int t) {
@@ -467,6 +494,13 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
             for (int t = 0; t < unit->ntargets; t++)
                 rc |=
                     gen_prog(&cg, (const struct sema_unit *const[]){unit}, 1, &unit->targets[t], 1);
+        } else if (unit->ntargets > 1 && group_by_attach_type(unit->prov, unit->targets,
+                                                              unit->ntargets) < unit->ntargets) {
+            for (int t = 0, n; t < unit->ntargets; t += n) {
+                n = group_by_attach_type(unit->prov, unit->targets + t, unit->ntargets - t);
+                rc |=
+                    gen_prog(&cg, (const struct sema_unit *const[]){unit}, 1, unit->targets + t, n);
+            }
         } else {
             rc |= gen_merged(&cg, u, merged);
         }

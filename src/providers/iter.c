@@ -46,11 +46,8 @@ static int expand_iter(const char *spec, const struct loc *loc, struct diag *d,
     int rc = -1;
     if (!*name)
         diag_error(d, loc, E_UNKNOWN_PROBE, "iter should specify a iterator's name");
-    else if (colon)
-        /* a pinned iterator is read by others through its seq_file, but
-         * trawk's printf goes through the event buffer */
-        diag_error(d, loc, E_UNSUPPORTED, "pinned iterators (iter:%s:PIN) are not supported yet",
-                   name);
+    else if (colon && !colon[1])
+        diag_error(d, loc, E_UNKNOWN_PROBE, "iter probe type takes 2 arguments (1 optional)");
     else if (!features_has(FEAT_ITER))
         diag_error(d, loc, E_UNSUPPORTED,
                    "iter probes need BPF iterators, which this kernel cannot load (%s)",
@@ -62,6 +59,11 @@ static int expand_iter(const char *spec, const struct loc *loc, struct diag *d,
         if (t) {
             t->spec.event = name;
             name = NULL;
+            /* iter:NAME:PIN: pinned there (relative: under /sys/fs/bpf), read
+             * by others, its printf into the seq_file */
+            if (colon && asprintf(&t->spec.path, "%s%s", colon[1] == '/' ? "" : "/sys/fs/bpf/",
+                                  colon + 1) < 0)
+                t->spec.path = NULL;
             t->spec.pid = provider_pid();
             rc = 1;
         }

@@ -3,8 +3,10 @@
  * where tracefs hides it). The context is a struct pt_regs; one program
  * serves every target, told apart by the attach cookie. */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "codegen/cg.h"
 #include "providers/provider_impl.h"
@@ -83,17 +85,58 @@ static int add_matches(const struct provider *p, const struct kspec *k,
     return added;
 }
 
+/* The kernel itself, or a module it has loaded (/sys/module lists built-in
+ * ones too, as bpftrace accepts them). */
+static bool module_loaded(const char *module) {
+    char path[300];
+    snprintf(path, sizeof(path), "/sys/module/%s", module);
+    return strcmp(module, "vmlinux") == 0 || access(path, F_OK) == 0;
+}
+
+/* bpftrace's rules for the traceable-function list: one given with
+ * --traceable-functions must be read; tracefs's may be missing (kallsyms
+ * stands in, with a warning, once). */
+static int check_list(struct diag *d) {
+    static bool warned;
+    bool given;
+    int err;
+    const char *path = kfuncs_unread_file(&given, &err);
+    if (path && given) {
+        diag_plain_error(d, E_IO,
+                         "Failed to open kernel function info: Could not read functions from "
+                         "%s. (%s)",
+                         path, strerror(err));
+        return -1;
+    }
+    if (path && !warned) {
+        warned = true;
+        diag_warning(d, NULL,
+                     "Could not read functions from %s. If this is expected, use "
+                     "--traceable-functions to set this path manually. This file is needed in "
+                     "order to determine which functions can safely be traced without causing "
+                     "issues in the kernel.",
+                     path);
+    }
+    return 0;
+}
+
 static int expand_common(const struct provider *p, const char *spec, const struct loc *loc,
                          struct diag *d, struct attach_target **targets, int *ntargets) {
     struct kspec k = {0};
     int rc = -1;
-    if (parse(p, spec, loc, d, &k) < 0)
+    if (parse(p, spec, loc, d, &k) < 0 || check_list(d) < 0)
         goto out;
     bool wild = strpbrk(k.func, "*?[") || (k.module && strpbrk(k.module, "*?["));
+    if (k.module && !strpbrk(k.module, "*?[") && !module_loaded(k.module)) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "specified module %s in probe %s:%s is not loaded.",
+                   k.module, p->name, spec);
+        goto out;
+    }
     const struct kfunc *f;
     bool filtered = false;
     int have = kfuncs_list(&f, &filtered);
-    if (!wild && (have == 0 || kfuncs_has(k.module, k.func))) {
+    /* an empty list read from a file is a list: nothing is traceable */
+    if (!wild && ((have == 0 && !filtered) || kfuncs_has(k.module, k.func))) {
         rc = add(p, &k, k.module, k.func, targets, ntargets) ? 1 : -1;
         goto out;
     }

@@ -373,6 +373,25 @@ static void emit_entry_func_ip(struct cg *cg, int reg) {
     emit_place(&cg->e, known);
 }
 
+/* In a uretprobe pt_regs->ip is the return address: where bpf_get_func_ip
+ * answers 0 (6.1, perf-event uprobes), func is the probe itself, its attach
+ * cookie marked with TYPE_USYM_BY_PROBE, which user space prints as the
+ * function the probe names. */
+static void emit_return_func_ip(struct cg *cg, int reg) {
+    emit_func_ip(cg, reg);
+    int known = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JNE, reg, 0, 0), known);
+    if (cg->target) {
+        emit(&cg->e, MOV64_IMM(reg, (int32_t)cg->target->cookie));
+    } else {
+        cg_ctx(cg, R1);
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_get_attach_cookie));
+        emit(&cg->e, MOV64_REG(reg, R0));
+    }
+    emit(&cg->e, ALU64_IMM(BPF_OR, reg, (int32_t)(uint32_t)TYPE_USYM_BY_PROBE));
+    emit_place(&cg->e, known);
+}
+
 /* One uprobe_multi link per program and file serves every target: the
  * program is loaded for that link type (the runtime's perf fallback is for
  * kernels without it). */
@@ -426,7 +445,7 @@ const struct provider provider_uretprobe = {
     .args_type = args_type,
     .args_missing = args_missing,
     .emit_retval = arch_emit_pt_regs_retval,
-    .emit_func_ip = emit_func_ip,
+    .emit_func_ip = emit_return_func_ip,
     .func_user = true,
     .expand = expand_uretprobe,
     .list = list_uretprobe,

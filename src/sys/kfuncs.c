@@ -1,6 +1,7 @@
 /* Kernel function lists: available_filter_functions, else kallsyms. */
 #include "sys/kfuncs.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 static struct kfunc *funcs;
 static int nfuncs = -1, cap;
 static bool filtered;
+static const char *user_file; /* --traceable-functions */
+static char unread[512];      /* the list file that could not be read */
+static int unread_errno;
 
 bool kfuncs_unsafe(const char *name) {
     static const char *const exact[] = {"arch_cpu_idle", "default_idle", "bpf_dispatcher_xdp_func"};
@@ -61,17 +65,34 @@ static int cmp(const void *a, const void *b) {
     return c ? c : strcmp(x->module, y->module);
 }
 
+void kfuncs_set_file(const char *path) {
+    user_file = path;
+}
+
+const char *kfuncs_unread_file(bool *given, int *err) {
+    const struct kfunc *f;
+    kfuncs_list(&f, NULL);
+    *given = user_file != NULL;
+    *err = unread_errno;
+    return unread[0] ? unread : NULL;
+}
+
 static void load(void) {
     char err[256], path[512];
-    const char *dir = tracefs_dir(err, sizeof(err));
-    FILE *f = NULL;
+    const char *dir = user_file ? NULL : tracefs_dir(err, sizeof(err));
     nfuncs = 0;
-    if (dir) {
+    snprintf(path, sizeof(path), "%s", user_file ? user_file : "");
+    if (dir)
         snprintf(path, sizeof(path), "%s/available_filter_functions", dir);
-        f = fopen(path, "re");
-    }
+    else if (!user_file) /* where bpftrace looks */
+        snprintf(path, sizeof(path), "/sys/kernel/debug/tracing/available_filter_functions");
+    FILE *f = fopen(path, "re");
     filtered = f != NULL;
-    if (!f)
+    if (!f) {
+        unread_errno = errno;
+        snprintf(unread, sizeof(unread), "%s", path);
+    }
+    if (!f && !user_file)
         f = fopen("/proc/kallsyms", "re");
     if (!f)
         return;

@@ -21,6 +21,12 @@ int kfuncs_list(const struct kfunc **out, bool *from_filter);
  * tests avoid them): never matched by a wildcard or listed. */
 bool kfuncs_unsafe(const char *name);
 
+/* --traceable-functions FILE: the list to read instead of tracefs's. */
+void kfuncs_set_file(const char *path);
+/* The traceable-function file that could not be read (kallsyms stood in
+ * for tracefs's; nothing for one given by the user, *given), with the
+ * errno in *err; NULL when it was read. */
+const char *kfuncs_unread_file(bool *given, int *err);
 /* Whether name (in module, or any module when NULL) is in the list. */
 bool kfuncs_has(const char *module, const char *name);
 

@@ -221,12 +221,27 @@ def missing_requirement(req):
         if req == "hwevents":
             return None if has else "machine has no hardware perf events (no CPU PMU)"
         return None if not has else "machine has hardware perf events"
+    if req == "syscall-kstack":
+        # before 6.11 syscall tracepoints hand BPF the user-mode registers:
+        # kstack there is empty, for bpftrace as for trawk
+        rel = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+        return None if rel >= (6, 11) else "kernel gives syscall tracepoints no kernel stack (before 6.11)"
     if req == "btf":
         return None if os.path.exists("/sys/kernel/btf/vmlinux") else "kernel has no BTF"
     if req.startswith("env:"):
         return None if os.environ.get(req[4:]) else "%s is not set" % req[4:]
     if req.startswith("cmd:"):
         return None if shutil.which(req[4:]) else "command %s not found" % req[4:]
+    if req == "bpffs":
+        with open("/proc/mounts") as f:
+            ok = any(l.split()[1:3] == ["/sys/fs/bpf", "bpf"] for l in f)
+        return None if ok else "no bpf filesystem on /sys/fs/bpf"
+    if req.startswith("unreadable:"):
+        try:
+            open(req[11:]).close()
+            return "%s is readable" % req[11:]
+        except OSError:
+            return None
     if req.startswith("file:"):
         return None if os.path.exists(req[5:]) else "%s not found" % req[5:]
     if req.startswith("tracepoint:"):
@@ -421,12 +436,14 @@ def run_case(case, trawk):
         env[NOTIFY] = "1"
         env["TRAWK"] = trawk
         env["TRAWK_TEST_DIR"] = HERE
+        env["TRAWK_TIMEOUT_SCALE"] = "%g" % TIMEOUT_SCALE  # helpers' run times scale too
         env.update(case.env)
         argv = build_argv(case, trawk, tmpdir)
         if "SETUP" in case.fields:
-            # SETUP (a compile, often) has its own minute: on a loaded
+            # SETUP (a compile, often) has its own minute (scaled: gcc under
+            # the VM's emulation is slow too): on a loaded
             # machine it must not eat the time trawk's run is given
-            why = run_trigger(case.fields["SETUP"], tmpdir, env, time.monotonic() + 60)
+            why = run_trigger(case.fields["SETUP"], tmpdir, env, time.monotonic() + 60 * TIMEOUT_SCALE)
             if why:
                 return Result(case, "FAIL", "setup failed: " + why.replace("trigger ", ""),
                               duration=time.monotonic() - start)

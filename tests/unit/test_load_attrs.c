@@ -102,6 +102,31 @@ static uint32_t scratch_entries(bool may_nest) {
     return entries;
 }
 
+/* kprobe: functions go through one kprobe_multi link, a probe at an offset
+ * through a perf event, and one program cannot serve both: a block mixing
+ * them gets a program for each, with its own targets, in source order. */
+static void kprobe_offsets_apart_from_multi(void **state) {
+    const struct provider *kp = provider_get(PK_KPROBE);
+    struct manifest m;
+
+    assert_int_equal(
+        compile_with("kprobe:vfs_read, kprobe:vfs_write+4, kprobe:vfs_open { @x = 1 }", kp, &m), 0);
+    assert_int_equal(m.nprogs, 2);
+    assert_int_equal(m.progs[0].ntargets, 2);
+    assert_string_equal(m.progs[0].targets[0].name, "kprobe:vfs_read");
+    assert_string_equal(m.progs[0].targets[1].name, "kprobe:vfs_open");
+    assert_int_equal(m.progs[0].attrs.expected_attach_type, BPF_TRACE_KPROBE_MULTI);
+    assert_int_equal(m.progs[1].ntargets, 1);
+    assert_string_equal(m.progs[1].targets[0].name, "kprobe:vfs_write+4");
+    assert_int_equal(m.progs[1].attrs.expected_attach_type, 0);
+    manifest_free(&m);
+    /* alike, they share one program */
+    assert_int_equal(compile_with("kprobe:vfs_read, kprobe:vfs_write { @x = 1 }", kp, &m), 0);
+    assert_int_equal(m.nprogs, 1);
+    assert_int_equal(m.progs[0].ntargets, 2);
+    manifest_free(&m);
+}
+
 static void nesting_programs_get_own_scratch(void **state) {
     assert_int_equal(scratch_entries(false), 1);
     assert_int_equal(scratch_entries(true), 3);
@@ -247,6 +272,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hook_sets_attrs),
         cmocka_unit_test(no_hook_means_prog_type_only),
+        cmocka_unit_test(kprobe_offsets_apart_from_multi),
         cmocka_unit_test(nesting_programs_get_own_scratch),
         cmocka_unit_test(kernel_btf_by_name),
         cmocka_unit_test(iter_loads_with_btf_id),

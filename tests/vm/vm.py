@@ -249,7 +249,7 @@ def qemu_argv(vmlinux, initrd, share, mem, cpus):
             # a hung guest can be asked for its blocked tasks (docs/vm.md)
             "-monitor", "unix:%s,server=on,wait=off" % os.path.join(share, "monitor"),
             "-kernel", vmlinux, "-initrd", initrd,
-            "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off"),
+            "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off no_timer_check"),
             "-virtfs", virtfs + "path=/,mount_tag=hostroot,readonly=on",
             "-virtfs", virtfs + "path=%s,mount_tag=vmshare" % share,
             "-serial", "file:" + os.path.join(share, "console.log")]
@@ -297,7 +297,19 @@ def kept_under_tmp(cwd):
     return dirs
 
 
-def run(argv, cwd, mem, cpus, timeout, copies):
+def fetch_results(share, fetches):
+    """--fetch NAME=DEST: what the guest wrote to /tmp/trawk-vm/NAME (the
+    writable share, removed after the run) is kept at DEST on the host."""
+    for spec in fetches:
+        name, _, dest = spec.partition("=")
+        src = os.path.join(share, os.path.basename(name))
+        if os.path.exists(src):
+            shutil.copyfile(src, dest)
+        else:
+            log("the guest wrote no %s" % name)
+
+
+def run(argv, cwd, mem, cpus, timeout, copies, fetches=()):
     vmlinux, initrd = prepare()
     if not shutil.which("qemu-system-x86_64"):
         die("qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)")
@@ -328,6 +340,7 @@ def run(argv, cwd, mem, cpus, timeout, copies):
             log("%s; killing qemu" % why)
             proc.kill()  # SIGKILL: a hung qemu may not end on SIGTERM
             proc.wait()
+        fetch_results(share, fetches)
         try:
             status = int(open(os.path.join(share, "status")).read())
         except (OSError, ValueError):
@@ -377,6 +390,8 @@ def main():
     r.add_argument("--timeout", type=int, default=3600, help="seconds (3600)")
     r.add_argument("--copy", action="append", default=[], metavar="FILE",
                    help="copy FILE to %s/ in the guest first" % GUEST_COPIES)
+    r.add_argument("--fetch", action="append", default=[], metavar="NAME=DEST",
+                   help="after the run, copy /tmp/trawk-vm/NAME written in the guest to DEST")
     r.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     if a.what == "prepare":
@@ -387,7 +402,7 @@ def main():
     cmd = a.cmd[1:] if a.cmd[:1] == ["--"] else a.cmd
     if not cmd:
         ap.error("run needs a command")
-    return run(cmd, os.path.abspath(a.cwd), a.mem, a.cpus, a.timeout, a.copy)
+    return run(cmd, os.path.abspath(a.cwd), a.mem, a.cpus, a.timeout, a.copy, a.fetch)
 
 
 if __name__ == "__main__":

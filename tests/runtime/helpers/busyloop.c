@@ -5,7 +5,9 @@
  * named only by the perf map /tmp/perf-PID.map that it writes, as JIT
  * runtimes do (and removes at exit); then it takes the name COMM, so that a
  * test selects it only once the map exists. Built with -fno-omit-frame-pointer; its comm is its
- * file name, so each test builds its own copy. */
+ * file name, so each test builds its own copy. SECONDS is multiplied by the
+ * runner's TRAWK_TIMEOUT_SCALE: under the VM's emulation the loader alone
+ * takes seconds, and the tests end on samples of the loop, not on time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +67,8 @@ static jit_fn make_jit(void) {
 }
 
 int main(int argc, char **argv) {
-    double end = now() + (argc > 1 ? atof(argv[1]) : 1);
+    const char *scale = getenv("TRAWK_TIMEOUT_SCALE");
+    double end = now() + (argc > 1 ? atof(argv[1]) : 1) * (scale ? atof(scale) : 1);
     jit_fn jit = argc > 2 && strcmp(argv[2], "jit") == 0 ? make_jit() : NULL;
     if (argc > 2 && (!jit || argc < 4 || prctl(PR_SET_NAME, argv[3]) != 0))
         return 1;

@@ -1,6 +1,7 @@
 /* Calls getppid() through functions with known names, for the ustack and
  * kstack tests: "stackcall [SECONDS [LINGER]]" calls once, or keeps calling
- * for SECONDS, then sleeps LINGER seconds before it exits. Built with
+ * for SECONDS (times the runner's TRAWK_TIMEOUT_SCALE: slower machines get
+ * the same number of calls), then sleeps LINGER seconds before it exits. Built with
  * -fno-omit-frame-pointer so the kernel can walk its stack.
  * Its comm is its file name, so each test builds its own copy. */
 #include <stdlib.h>
@@ -22,7 +23,8 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-    double end = now() + (argc > 1 ? atof(argv[1]) : 0);
+    const char *scale = getenv("TRAWK_TIMEOUT_SCALE");
+    double end = now() + (argc > 1 ? atof(argv[1]) : 0) * (scale ? atof(scale) : 1);
     int sum = 0;
     do
         sum += stack_middle();
