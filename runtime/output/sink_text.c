@@ -1,5 +1,6 @@
 /* The text format: bpftrace's default output. Program output goes to the
  * sink's stream; probe and lost-event notices to stderr. */
+#include <errno.h>
 #include <string.h>
 
 #include "sink.h"
@@ -51,6 +52,10 @@ static void text_helper_error(const struct out_sink *o, const char *helper, int6
                               const struct loc *loc) {
     const char *msg = strcmp(helper, "map_lookup_elem") == 0
                           ? "Can't lookup map element because it does not exist."
+                      : strcmp(helper, "map_update_elem") == 0 && retcode == -E2BIG
+                          ? "Map full; can't update element. Try increasing max_map_keys config "
+                            "or manually setting the max entries in a map declaration e.g. `let "
+                            "@a = hash(5000)`"
                           : strerror((int)-retcode);
     if (o->diag)
         diag_warning(o->diag, loc, "%s\nAdditional Info - helper: %s, retcode: %lld", msg, helper,
