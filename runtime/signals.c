@@ -64,3 +64,16 @@ void rt_request_stop(void) {
 bool rt_stop_requested(void) {
     return stop_flag != 0;
 }
+
+void rt_die_of_sigpipe(void) {
+    struct sigaction now;
+    /* a SIGPIPE the caller ignores would not have ended bpftrace either */
+    if (sigaction(SIGPIPE, NULL, &now) == 0 && now.sa_handler == SIG_IGN)
+        return;
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &pipe, NULL);
+    raise(SIGPIPE);
+}

@@ -203,7 +203,9 @@ def signals_printing_maps(trawk):
 
 @case
 def closed_pipe(trawk):
-    """trawk ... | head -1: trawk ends soon after its reader does."""
+    """trawk ... | head -1: trawk ends soon after its reader does, killed by
+    SIGPIPE (141 in a shell) as bpftrace is, but only once it has detached
+    everything; END does not run, as in bpftrace."""
     r = Run(trawk, ["-e", STREAM])
     if not r.wait_attached():
         return "did not attach: %s" % r.finish()[2][-300:]
@@ -215,7 +217,10 @@ def closed_pipe(trawk):
         r.p.kill()
         r.p.wait()
         return "still running 10s after its output pipe closed"
+    err = r.p.stderr.read()
     r.p.stderr.close()
+    if r.p.returncode != -signal.SIGPIPE or b"ERROR" in err:
+        return "exit %s, stderr %r" % (r.p.returncode, err[-300:])
     return None
 
 
