@@ -307,6 +307,35 @@ def lost_events_exact(trawk):
 
 
 @case
+def attach_refused_midway(trawk):
+    """The kernel refuses the n-th attach: with RLIMIT_NOFILE at 300 the
+    descriptors run out a hundred tracepoints into ~360. A located error
+    naming the probe and the reason, exit 1, and the ones already attached
+    are detached (the leftover check after each case)."""
+    p = subprocess.run(["prlimit", "--nofile=300", trawk, "-e", MANY], capture_output=True,
+                       timeout=120, preexec_fn=default_signals)
+    if (p.returncode != 1 or b"ERROR: Unable to attach probe: tracepoint:syscalls:" not in p.stderr
+            or b"Too many open files" not in p.stderr or b"\n~~~" not in p.stderr):
+        return "exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
+    return None
+
+
+@case
+def verifier_rejects_after_others(trawk):
+    """The verifier refuses the third program after two loaded: its reason
+    at the script's line, exit 1, nothing loaded left behind."""
+    prog = ("BEGIN { @relfault[1] = 1; } tracepoint:syscalls:sys_enter_getppid { @relfault[2] = 2; }"
+            " tracepoint:syscalls:sys_enter_getpid { $i = 0; while ($i >= 0) { $i++; "
+            "@relfault[3] = $i; } }")
+    p = subprocess.run([trawk, "-e", prog], capture_output=True, timeout=120,
+                       preexec_fn=default_signals)
+    want = b"ERROR: The kernel rejected the BPF program for tracepoint:syscalls:sys_enter_getpid"
+    if p.returncode != 1 or want not in p.stderr or b"Attached" in p.stderr:
+        return "exit %s, stderr %r" % (p.returncode, p.stderr[:300])
+    return None
+
+
+@case
 def not_root(trawk):
     """As nobody: exit 1, an error naming the capabilities, nothing attached."""
     prog = 'interval:ms:10 { @relfault = count(); }'
