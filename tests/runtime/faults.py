@@ -335,6 +335,36 @@ def verifier_rejects_after_others(trawk):
     return None
 
 
+# What a plain tracepoint run may open: libraries, the tracepoint's id,
+# the CPU lists, kernel BTF, /dev/null (placeholders on low descriptors).
+OPEN_ALLOWED = ("/etc/ld.so.cache", "/lib/", "/usr/lib/", "/dev/null", "/sys/kernel/tracing/",
+                "/sys/kernel/debug/tracing/", "/sys/devices/system/cpu/", "/sys/kernel/btf/",
+                "/proc/self/")
+
+
+@case
+def opens_only_what_it_needs(trawk):
+    """strace of a plain run: no socket at all, and every file opened is
+    one the run needs."""
+    if subprocess.run(["sh", "-c", "command -v strace"], capture_output=True).returncode:
+        return "SKIP: no strace"
+    with tempfile.NamedTemporaryFile(prefix="trawk-strace-") as log:
+        prog = ("tracepoint:syscalls:sys_enter_getppid { @relfault[comm] = count(); }"
+                " interval:ms:100 { exit(); }")
+        p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,open,socket,connect", "-o",
+                            log.name, trawk, "-e", prog], capture_output=True, timeout=60)
+        calls = [l.split(None, 1)[1] for l in open(log.name) if " " in l.strip()]
+    if p.returncode != 0:
+        return "exit %s: %r" % (p.returncode, p.stderr[-300:])
+    bad = [c for c in calls if c.startswith(("socket", "connect"))]
+    for c in calls:
+        if c.startswith("open"):
+            path = c.split('"')[1] if '"' in c else c
+            if not path.startswith(OPEN_ALLOWED):
+                bad.append(c.strip())
+    return "unexpected: %s" % bad[:10] if bad else None
+
+
 @case
 def not_root(trawk):
     """As nobody: exit 1, an error naming the capabilities, nothing attached."""
