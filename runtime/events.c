@@ -23,6 +23,7 @@ struct rt_events {
     int lost_fd;        /* -1 when the manifest has no lost counter */
     uint64_t lost_seen;
     bool out_is_pipe; /* a pipe or socket: its reader may go away */
+    bool reader_gone; /* ... and it has */
     bool discard;
     bool lost_frozen; /* after exit(): records lost while detaching raced with it */
     bool exit_seen;
@@ -151,8 +152,10 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
     n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
     if (n > 0 && !ev->out->buffered)
         fflush(ev->out->f);
-    if (n > 0 && ev->out_is_pipe && output_reader_gone(ev->out->f))
+    if (n > 0 && ev->out_is_pipe && output_reader_gone(ev->out->f)) {
+        ev->reader_gone = true;
         rt_request_stop(); /* nobody reads the output any more */
+    }
     return n;
 }
 
@@ -199,6 +202,10 @@ static uint64_t read_lost(int fd) {
     if (bpf_map_lookup_elem(fd, &key, &total) != 0)
         return 0;
     return total;
+}
+
+bool rt_events_reader_gone(const struct rt_events *ev) {
+    return ev && ev->reader_gone;
 }
 
 uint64_t rt_events_lost_total(const struct rt_events *ev) {

@@ -139,11 +139,13 @@ bool rt_events_exit_requested(const struct rt_events *ev, int *code);
 void rt_events_check_lost(struct rt_events *ev);
 /* Every lost record reported so far. */
 uint64_t rt_events_lost_total(const struct rt_events *ev);
+/* Whether the output is a pipe or socket whose reader went away. */
+bool rt_events_reader_gone(const struct rt_events *ev);
 
 /* ---- signals.c ---- */
 
-/* Installs SIGINT/SIGTERM handlers (without SA_RESTART, so a blocked poll
- * returns EINTR) and clears the flag; save keeps the handlers to restore. */
+/* Installs SIGINT/SIGTERM handlers (with SA_RESTART: epoll_wait returns
+ * EINTR all the same) and clears the flag; save keeps the handlers to restore. */
 struct rt_sigsave {
     struct sigaction sigint, sigterm, sigpipe, sigusr1;
 };
@@ -154,6 +156,8 @@ bool rt_stop_requested(void);
 void rt_request_stop(void);
 /* Whether SIGUSR1 arrived since the last call (self:signal probes run then). */
 bool rt_sigusr1_take(void);
+/* Ends the process by SIGPIPE's default action (exit status 141 in a shell). */
+void rt_die_of_sigpipe(void);
 
 /* dw_setup.c: the processes dw_ustack unwinds; -1 (reported) when the
  * program uses it and none was named. */

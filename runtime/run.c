@@ -38,6 +38,7 @@ struct session {
     int nfired;                   /* BEGIN and END programs */
     int nkept;                    /* targets --probe-filter kept */
     int nidle[RT_PHASE_TEST + 1]; /* targets of each phase that this mode does not run */
+    bool sigpipe;                 /* the output's reader went away: end as bpftrace does */
 };
 
 static int silent_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
@@ -206,6 +207,12 @@ static int finish(struct session *s) {
 
     rt_notify("STOPPING=1\nSTATUS=Stopping");
     rt_detach_all(&s->st);
+    /* Nobody reads the output: bpftrace dies of SIGPIPE there, before END
+     * and the maps; trawk does once everything is detached. */
+    if (rt_events_reader_gone(s->ev)) {
+        s->sigpipe = true;
+        return 0;
+    }
     /* Records that raced with exit() are dropped, as in bpftrace; after a
      * signal, what was already sent is still shown. */
     rt_events_drain(s->ev);
@@ -335,5 +342,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
 out:
     if (!opts->verbose)
         libbpf_set_print(old_print);
+    if (s.sigpipe)
+        rt_die_of_sigpipe();
     return rc;
 }

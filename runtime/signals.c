@@ -1,6 +1,8 @@
 /* Ctrl-C and SIGTERM end the event loop; SIGUSR1 runs self:signal blocks. The handler only sets a
- * flag; the loop notices it because the blocked epoll_wait returns EINTR (the handler is installed
- * without SA_RESTART) or at the next poll timeout. */
+ * flag; the loop notices it because the blocked epoll_wait returns EINTR (it does whatever
+ * SA_RESTART says) or at the next poll timeout. The handlers have SA_RESTART, as bpftrace's: a
+ * write to a full output pipe interrupted by Ctrl-C would fail with EINTR, and stdio drops the
+ * buffer whose write failed (hundreds of printed lines lost at exit). */
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
@@ -26,7 +28,7 @@ void rt_signals_install(struct rt_sigsave *save) {
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
+    sa.sa_flags = SA_RESTART;
     stop_flag = 0;
     sigaction(SIGINT, &sa, &save->sigint);
     sigaction(SIGTERM, &sa, &save->sigterm);
@@ -61,4 +63,17 @@ void rt_request_stop(void) {
 
 bool rt_stop_requested(void) {
     return stop_flag != 0;
+}
+
+void rt_die_of_sigpipe(void) {
+    struct sigaction now;
+    /* a SIGPIPE the caller ignores would not have ended bpftrace either */
+    if (sigaction(SIGPIPE, NULL, &now) == 0 && now.sa_handler == SIG_IGN)
+        return;
+    sigset_t pipe;
+    sigemptyset(&pipe);
+    sigaddset(&pipe, SIGPIPE);
+    signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_UNBLOCK, &pipe, NULL);
+    raise(SIGPIPE);
 }

@@ -341,6 +341,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             }
             c->no_warnings |= opt == OPT_NO_WARNINGS;
+            c->cg.no_warnings = c->no_warnings;
             c->cg.helper_errors |= opt == 'k';
             break;
         case OPT_FLAMEGRAPH:

@@ -24,8 +24,13 @@ static int event_id(const struct rt_target *rt, struct diag *d) {
         diag_error(d, loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(rt), err);
         return -1;
     }
+    errno = 0;
     id = tracefs_event_id(spec->category, spec->event);
-    if (id < 0)
+    /* out of descriptors (a low RLIMIT_NOFILE) is not a missing tracepoint */
+    if (id < 0 && (errno == EMFILE || errno == ENFILE || errno == ENOMEM))
+        diag_error(d, loc, E_IO, "Unable to attach probe: %s: %s", rt_target_name(rt),
+                   strerror(errno));
+    else if (id < 0)
         diag_error(d, loc, E_UNKNOWN_PROBE, "Unable to attach probe: %s: tracepoint not found",
                    rt_target_name(rt));
     return id;

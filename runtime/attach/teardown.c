@@ -9,8 +9,10 @@
  * any more, so when there are many perf events their closing is left to a
  * background process and trawk can print its maps and exit. */
 #include <dirent.h>
+#include <linux/membarrier.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -111,7 +113,25 @@ static void close_all_links(struct rt_state *st) {
     }
 }
 
+static bool attached_any(const struct rt_state *st) {
+    for (int i = 0; i < st->ntargets; i++)
+        if (st->targets[i].nlink_fds > 0 || st->targets[i].nperf_fds > 0)
+            return true;
+    return false;
+}
+
+/* A program the kernel started before its link went away may still run
+ * (its vCPU paused by the host, say) and send records after the final
+ * drain while it counts in a map: a few hundred events neither printed nor
+ * counted lost. Programs run under RCU, so once a grace period has passed
+ * after detaching (membarrier's global command waits for one) they have
+ * all returned. */
+static void wait_running_programs(void) {
+    syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
+}
+
 void rt_detach_all(struct rt_state *st) {
+    bool wait = attached_any(st);
     close_all_links(st);
     int *fds = NULL;
     int n = gather_perf_fds(st, &fds);
@@ -121,4 +141,6 @@ void rt_detach_all(struct rt_state *st) {
     /* our copies close quickly when the background process holds the events */
     for (int i = 0; i < st->ntargets; i++)
         rt_detach_target(&st->targets[i]);
+    if (wait)
+        wait_running_programs();
 }

@@ -51,13 +51,13 @@ static void text_end(const struct out_sink *o) {
 /* A warning at the expression, with bpftrace's second line. */
 static void text_helper_error(const struct out_sink *o, const char *helper, int64_t retcode,
                               const struct loc *loc) {
-    const char *msg =
-        strcmp(helper, "map_lookup_elem") == 0
-            ? "Can't lookup map element because it does not exist."
-        : strcmp(helper, "map_update_elem") == 0 && retcode == -E2BIG
-            ? "Map full; can't update element. Try increasing max_map_keys config or manually "
-              "setting the max entries in a map declaration e.g. `let @a = hash(5000)`"
-            : strerror((int)-retcode);
+    const char *msg = strcmp(helper, "map_lookup_elem") == 0
+                          ? "Can't lookup map element because it does not exist."
+                      : strcmp(helper, "map_update_elem") == 0 && retcode == -E2BIG
+                          ? "Map full; can't update element. Try increasing max_map_keys config "
+                            "or manually setting the max entries in a map declaration e.g. `let "
+                            "@a = hash(5000)`"
+                          : strerror((int)-retcode);
     if (o->diag)
         diag_warning(o->diag, loc, "%s\nAdditional Info - helper: %s, retcode: %lld", msg, helper,
                      (long long)retcode);

@@ -60,6 +60,8 @@ struct cg {
     int nested_frames;  /* .scratch entries given to programs that may nest */
     bool perf_buffer;   /* events through bpf_perf_event_output, not the ring buffer */
     bool helper_errors; /* -k: check helper results (cg_helper_check) */
+    bool no_warnings;   /* --no-warnings: no map-full check either */
+    int warned_map;     /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     bool merge_refused;            /* blocks merged into one program need separate ones */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison
@@ -183,9 +185,13 @@ void cg_helper_check_lookup(struct cg *cg, const struct loc *loc);
 /* cg_pidns.c: pid or tid (n) numbered in trawk's PID namespace, when that
  * is not the initial one and n is not pid(init)/tid(init); false otherwise. */
 bool cg_pidns_value(struct cg *cg, const struct node *n, struct val *out);
-/* After a map update, with or without -k: a full map (-E2BIG) is reported
- * as bpftrace reports it, at the expression being generated. */
-void cg_map_full_check(struct cg *cg);
+/* A new EV_HELPER_ERROR event naming helper at loc: its id, -1 when out of
+ * memory; and the code that sends it with r0 as the return code. */
+int cg_helper_event(struct cg *cg, int helper, const struct loc *loc);
+void cg_helper_send(struct cg *cg, int id);
+/* cg_map_full.c: after bpf_map_update_elem of user_map (a manifest index),
+ * warns once per call site when it failed (a full map), unless --no-warnings. */
+void cg_map_full_check(struct cg *cg, int user_map);
 /* Builds and sends a record of the given arguments; fills ev's args. */
 void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args);
 /* errorf, warnf, system, cat (cg_diagf.c) */

@@ -37,28 +37,40 @@ static const char *helper_name(int helper) {
     }
 }
 
-/* Sends the record when the jump `skip` (on r0) is not taken; then r0 is
- * zero on that path (a NULL lookup result stays NULL for the code after). */
-static void report(struct cg *cg, int helper, struct bpf_insn skip, const struct loc *loc) {
+int cg_helper_event(struct cg *cg, int helper, const struct loc *loc) {
     int id;
     struct event_desc *ev = cg_event_new(cg, EV_HELPER_ERROR, &id);
     struct event_arg *arg = ev ? calloc(1, sizeof(*arg)) : NULL;
     if (!arg)
-        return;
+        return -1;
     *arg = (struct event_arg){.ty = &type_s64, .offset = sizeof(struct event_header), .loc = *loc};
     ev->args = arg;
     ev->nargs = 1;
     ev->size = sizeof(struct event_header) + 8;
     ev->fmt = strdup(helper_name(helper));
-    int ok = emit_label(&cg->e);
-    emit_jump(&cg->e, skip, ok);
+    return id;
+}
+
+void cg_helper_send(struct cg *cg, int id) {
+    int size = (int)cg->m->events[id].size;
     int mark = cg_frame_mark(cg);
-    int rec = cg_frame_alloc(cg, (int)ev->size);
+    int rec = cg_frame_alloc(cg, size);
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, rec + 8));
-    cg_ringbuf_output(cg, rec, (int)ev->size);
+    cg_ringbuf_output(cg, rec, size);
     cg_frame_release(cg, mark);
+}
+
+/* Sends the record when the jump `skip` (on r0) is not taken; then r0 is
+ * zero on that path (a NULL lookup result stays NULL for the code after). */
+static void report(struct cg *cg, int helper, struct bpf_insn skip, const struct loc *loc) {
+    int id = cg_helper_event(cg, helper, loc);
+    if (id < 0)
+        return;
+    int ok = emit_label(&cg->e);
+    emit_jump(&cg->e, skip, ok);
+    cg_helper_send(cg, id);
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit_place(&cg->e, ok);
 }
@@ -72,8 +84,4 @@ void cg_helper_check_lookup(struct cg *cg, const struct loc *loc) {
     if (!cg->helper_errors)
         return;
     report(cg, BPF_FUNC_map_lookup_elem, JMP_IMM(BPF_JNE, R0, 0, 0), loc);
-}
-
-void cg_map_full_check(struct cg *cg) {
-    report(cg, BPF_FUNC_map_update_elem, JMP_IMM(BPF_JNE, R0, -E2BIG, 0), &cg->e.loc);
 }

@@ -51,8 +51,7 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
     cg_stack_ptr(cg, R3, val_off);
     emit(&cg->e, MOV64_IMM(R4, BPF_ANY));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
-    if (!md->is_scalar) /* one key: never full */
-        cg_map_full_check(cg);
+    cg_map_full_check(cg, map);
 }
 
 int cg_map_user_key_size(const struct map_desc *md) {
@@ -175,9 +174,13 @@ static void assign_compound(struct cg *cg, struct node *map, enum op op, struct 
 void cg_map_assign(struct cg *cg, struct node *assign) {
     int mark = cg_frame_mark(cg);
     struct node *v = assign->b;
-    if (v->kind == N_CALL && cg_agg_call(v))
+    if (v->kind == N_CALL && cg_agg_call(v)) {
+        /* a full map is reported at the aggregation, as bpftrace does */
+        struct loc outer = cg->e.loc;
+        cg->e.loc = v->loc;
         cg_agg_update(cg, assign->a, v);
-    else if (assign->op == OP_ASSIGN || assign->op == OP_NONE)
+        cg->e.loc = outer;
+    } else if (assign->op == OP_ASSIGN || assign->op == OP_NONE)
         assign_plain(cg, assign);
     else
         assign_compound(cg, assign->a, assign->op, cg_int(cg, v), NULL);

@@ -478,7 +478,9 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .m = out,
                     .scratch_map = -1,
                     .perf_buffer = opts && opts->perf_buffer,
-                    .helper_errors = opts && opts->helper_errors};
+                    .helper_errors = opts && opts->helper_errors,
+                    .no_warnings = opts && opts->no_warnings,
+                    .warned_map = -1};
     int rc = layout_maps(&cg);
     if (rc == 0)
         rc = cg_stack_maps(&cg);

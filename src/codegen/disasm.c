@@ -130,7 +130,10 @@ int disasm_insn(const struct bpf_insn *in, char *buf, size_t size) {
         snprintf(buf, size, "*(%s *)(r%d %+d) = %d", size_name(sz), in->dst_reg, in->off, in->imm);
         return 1;
     case BPF_STX:
-        if (BPF_MODE(in->code) == BPF_ATOMIC)
+        if (BPF_MODE(in->code) == BPF_ATOMIC && in->imm == BPF_XCHG)
+            snprintf(buf, size, "r%d = atomic%s_xchg((%s *)(r%d %+d), r%d)", in->src_reg,
+                     sz == BPF_DW ? "64" : "", size_name(sz), in->dst_reg, in->off, in->src_reg);
+        else if (BPF_MODE(in->code) == BPF_ATOMIC)
             snprintf(buf, size, "lock *(%s *)(r%d %+d) += r%d", size_name(sz), in->dst_reg, in->off,
                      in->src_reg);
         else

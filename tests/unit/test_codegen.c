@@ -21,7 +21,8 @@ struct compiled {
     int rc;
 };
 
-static void compile_strlen(const char *text, int max_strlen, struct compiled *c) {
+static void compile_opts(const char *text, int max_strlen, const struct cg_opts *opts,
+                         struct compiled *c) {
     memset(c, 0, sizeof(*c));
     FILE *err = fmemopen(c->errors, sizeof(c->errors) - 1, "w");
     struct diag d;
@@ -31,11 +32,15 @@ static void compile_strlen(const char *text, int max_strlen, struct compiled *c)
     struct sema_out s;
     c->rc = -1;
     if (ast && sema_check(ast, &so, &d, &s) == 0)
-        c->rc = cg_generate(ast, &s, NULL, &d, &c->m);
+        c->rc = cg_generate(ast, &s, opts, &d, &c->m);
     if (ast)
         sema_out_free(&s);
     ast_free(ast);
     fclose(err);
+}
+
+static void compile_strlen(const char *text, int max_strlen, struct compiled *c) {
+    compile_opts(text, max_strlen, NULL, c);
 }
 
 static void compile(const char *text, struct compiled *c) {
@@ -240,12 +245,42 @@ static void hist_computes_log2_bucket(void **state) {
 
 static void tuple_key_count_is_short(void **state) {
     struct compiled c;
-    compile("BEGIN { @[tid, comm] = count(); }", &c);
+    /* without the full-map check, which tests its own length below */
+    compile_opts("BEGIN { @[tid, comm] = count(); }", 64, &(struct cg_opts){.no_warnings = true},
+                 &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.maps[0].key_size, 24);
-    /* with the report of a full map after the update */
-    assert_true(c.m.progs[0].ninsns < 56);
-    assert_int_equal(count_matches(&c.m.progs[0], "if r0 != -7 goto pc+*"), 1);
+    assert_true(c.m.progs[0].ninsns < 45);
+    manifest_free(&c.m);
+}
+
+static void full_map_warns_once_per_site(void **state) {
+    struct compiled c;
+    compile("BEGIN { @m[1] = 2; @n[3] = count(); }", &c);
+    assert_int_equal(c.rc, 0);
+    /* a failed update tests and sets the site's flag, then sends its event */
+    const char *const *check =
+        SEQ("call 2", "if r0 s>= 0 goto pc+*", "r1 = &map\\[*\\]\\[0\\]", "r2 = 1",
+            "r2 = atomic_xchg((u32 *)(r1 +0), r2)", "if r2 != 0 goto pc+*", "*(u32 *)(r10 *) = 0");
+    assert_true(has_sequence(&c.m.progs[0], check));
+    assert_int_equal(count_matches(&c.m.progs[0], "r2 = atomic_xchg(*"), 2);
+    assert_int_equal(c.m.nevents, 2);
+    assert_int_equal(c.m.events[1].kind, EV_HELPER_ERROR);
+    assert_string_equal(c.m.events[1].fmt, "map_update_elem");
+    manifest_free(&c.m);
+}
+
+static void full_map_check_only_where_a_map_can_fill(void **state) {
+    struct compiled c;
+    /* LRU maps evict, a scalar's one key fits, --no-warnings asks for none */
+    compile("let @l = lruhash(2); BEGIN { @l[1] = 2; @s = 3; @c = count(); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "r2 = atomic_xchg(*"), 0);
+    manifest_free(&c.m);
+    compile_opts("BEGIN { @m[1] = 2; }", 64, &(struct cg_opts){.no_warnings = true}, &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "r2 = atomic_xchg(*"), 0);
+    assert_int_equal(c.m.nevents, 0);
     manifest_free(&c.m);
 }
 
@@ -299,6 +334,8 @@ int main(void) {
         cmocka_unit_test(for_map_calls_back),
         cmocka_unit_test(hist_computes_log2_bucket),
         cmocka_unit_test(tuple_key_count_is_short),
+        cmocka_unit_test(full_map_warns_once_per_site),
+        cmocka_unit_test(full_map_check_only_where_a_map_can_fill),
         cmocka_unit_test(big_frames_move_to_scratch),
         cmocka_unit_test(small_frames_stay_on_the_stack),
         cmocka_unit_test(frames_beyond_scratch_are_an_error),
