@@ -71,14 +71,24 @@ struct enum_def {
 
 enum agg_kind {
     AGG_NONE,
-    AGG_COUNT, /* u64 per CPU, summed on read */
-    AGG_SUM,   /* s64 per CPU, summed on read */
-    AGG_MIN,   /* struct agg_minmax per CPU */
-    AGG_MAX,   /* struct agg_minmax per CPU */
-    AGG_AVG,   /* struct agg_avg per CPU: total / count */
-    AGG_STATS, /* struct agg_avg per CPU: count, average, total */
-    AGG_HIST,  /* u64 count per CPU; the map key ends with a u64 bucket index */
-    AGG_LHIST, /* same, linear buckets: see struct map_desc.lhist */
+    AGG_COUNT,   /* u64 per CPU, summed on read */
+    AGG_SUM,     /* s64 per CPU, summed on read */
+    AGG_MIN,     /* struct agg_minmax per CPU */
+    AGG_MAX,     /* struct agg_minmax per CPU */
+    AGG_AVG,     /* struct agg_avg per CPU: total / count */
+    AGG_STATS,   /* struct agg_avg per CPU: count, average, total */
+    AGG_HIST,    /* u64 count per CPU; the map key ends with a u64 bucket index */
+    AGG_LHIST,   /* same, linear buckets: see struct map_desc.lhist */
+    AGG_TSERIES, /* struct agg_tseries per CPU; the key ends with a u64 interval slot */
+};
+
+/* How tseries() combines the values of one interval. */
+enum tseries_fn {
+    TSERIES_LAST, /* no function: the latest value wins */
+    TSERIES_AVG,
+    TSERIES_MAX,
+    TSERIES_MIN,
+    TSERIES_SUM,
 };
 
 /* Per-CPU value layouts in the BPF maps. */
@@ -89,6 +99,14 @@ struct agg_minmax {
 struct agg_avg {
     int64_t total;
     uint64_t count;
+};
+/* One interval slot of a tseries: the slot holds epoch (time / interval);
+ * meta is the time of the value (TSERIES_LAST), the count (avg) or the
+ * is-set flag (min, max). */
+struct agg_tseries {
+    int64_t value;
+    uint64_t meta;
+    uint64_t epoch;
 };
 
 struct type_field {
@@ -181,6 +199,8 @@ extern const struct type type_ksym, type_usym;
 /* bpftrace's name of a stack mode: "bpftrace", "perf", "raw", "build_id". */
 const char *type_stack_mode_name(enum stack_mode mode);
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed);
+/* hist, lhist and tseries: maps whose key ends with a u64 bucket index. */
+bool type_agg_bucketed(const struct type *t);
 /* Lays out the fields with natural alignment. */
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems);
 
