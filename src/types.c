@@ -188,6 +188,10 @@ const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_sig
     return t;
 }
 
+const struct type *type_buf(struct type_arena *a, uint32_t n) {
+    return arena_type(a, T_BUF, 4 + n);
+}
+
 bool type_agg_bucketed(const struct type *t) {
     return t && t->kind == T_AGG &&
            (t->agg == AGG_HIST || t->agg == AGG_LHIST || t->agg == AGG_TSERIES);
@@ -228,7 +232,9 @@ uint32_t type_alignment(const struct type *t) {
         }
         return a;
     }
-    return 1; /* bool, strings: byte arrays */
+    if (t->kind == T_BUF)
+        return 4; /* its u32 length */
+    return 1;     /* bool, strings: byte arrays */
 }
 
 static uint32_t align_up(uint32_t v, uint32_t a) {
@@ -352,6 +358,9 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
         break;
     case T_STRING:
         put(buf, size, pos, "%s[%u]", "string", t->size);
+        break;
+    case T_BUF:
+        put(buf, size, pos, "%s[%u]", "buffer", t->size);
         break;
     case T_PROBE:
         put(buf, size, pos, "%s", "probe", 0);

@@ -28,6 +28,7 @@ enum type_kind {
                  name its frames; stack_user, stack_mode, stack_limit */
     T_KSYM,   /* ksym(addr): the u64 kernel address, printed as its symbol's name */
     T_USYM,   /* usym(addr): the u64 user address, then the u64 pid it belongs to */
+    T_BUF,    /* buf(): a u32 length, then size - 4 bytes of data (zeros past length) */
 };
 
 /* How a stack prints (bpftrace's stack_mode). */
@@ -179,6 +180,8 @@ const struct type *type_record_forward(struct type_arena *a, const char *tag);
 /* A named tuple (a=1, b="x"): laid out like a tuple, with names. */
 const struct type *type_named_tuple(struct type_arena *a, int n, const struct type *const *elems,
                                     const char *const *names);
+/* buf()'s value holding up to n bytes. */
+const struct type *type_buf(struct type_arena *a, uint32_t n);
 /* A T_TEXT value; fmt is strftime's format (NULL for the others). */
 const struct type *type_text(struct type_arena *a, enum text_kind text, const char *fmt);
 /* A string that lives as long as the arena. */

@@ -125,6 +125,7 @@ enum func {
     F_MACADDR,
     F_LEN,
     F_TSERIES,
+    F_BUF,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

@@ -15,12 +15,12 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",        "usym",          "uaddr",      "pton",          "signal",        "override",
-    "strstr",      "buf",           "kstack",     "ustack",        "reg",           "cgroupid",
-    "cgroup_path", "path",          "fail",       "assert",        "static_assert", "percpu_kaddr",
-    "skboutput",   "socket_cookie", "unwatch",    "find",          "kptr",          "uptr",
-    "str_concat",  "memcmp",        "write_user", "signal_thread", "container_of",  "typeof",
-    "sizeof",      "offsetof",      "is_err",     "pid",           "tid",           "comm",
+    "ksym",          "usym",       "uaddr",         "pton",          "signal",       "override",
+    "strstr",        "kstack",     "ustack",        "reg",           "cgroupid",     "cgroup_path",
+    "path",          "fail",       "assert",        "static_assert", "percpu_kaddr", "skboutput",
+    "socket_cookie", "unwatch",    "find",          "kptr",          "uptr",         "str_concat",
+    "memcmp",        "write_user", "signal_thread", "container_of",  "typeof",       "sizeof",
+    "offsetof",      "is_err",     "pid",           "tid",           "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -259,6 +259,7 @@ static const struct func_desc funcs[] = {
     {"hist", F_HIST, 1, 2, NULL},
     {"lhist", F_LHIST, 4, 4, NULL},
     {"tseries", F_TSERIES, 3, 4, NULL},
+    {"buf", F_BUF, 1, 2, sema_check_buf},
     {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key, true},
     {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
     {"ntop", F_NTOP, 1, 2, sema_check_ntop},
