@@ -83,7 +83,7 @@ int list_probes(const char *glob, FILE *out) {
     /* "a,b" lists both, as bpftrace */
     char *save = NULL;
     for (char *g = strtok_r(patterns, ",", &save); g; g = strtok_r(NULL, ",", &save))
-        if (list_one(g, all) < 0)
+        if ((list_is_type_pattern(g) ? list_type(g, out) : list_one(g, all)) < 0)
             rc = -1;
     fclose(all);
     print_sorted(text, len, out);

@@ -13,4 +13,10 @@
  * to stderr when tracefs is unavailable. */
 int list_probes(const char *glob, FILE *out);
 
+/* "struct NAME" or "union NAME" (list_types.c). */
+#include <stdbool.h>
+bool list_is_type_pattern(const char *glob);
+/* Prints that kernel type's definition from BTF; nothing when unknown. */
+int list_type(const char *glob, FILE *out);
+
 #endif

@@ -53,7 +53,10 @@ struct map_desc {
     bool is_scalar;            /* no key: BPF key is a u32 0 (array) or a u64 0 (hash) */
     int hist_bits;             /* hist(n, k): 2^k sub-buckets per power of two */
     int64_t lhist_min, lhist_max, lhist_step;
-    int fd; /* set by the runtime (the output printers read it) */
+    uint64_t ts_interval_ns, ts_num; /* tseries(): see struct agg_tseries */
+    enum tseries_fn ts_fn;
+    bool ts_signed; /* the tseries' values are signed */
+    int fd;         /* set by the runtime (the output printers read it) */
     /* A scalar packed with others into one array map (a program may use
      * only 64 maps): its u64 "set" flag at pack_off of entry 0 of map
      * pack (pack_size bytes), its value after it; fd is that map's. */

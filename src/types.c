@@ -180,11 +180,21 @@ const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_sig
         [AGG_STATS] = sizeof(struct agg_avg),
         [AGG_HIST] = 8,
         [AGG_LHIST] = 8,
+        [AGG_TSERIES] = sizeof(struct agg_tseries),
     };
     struct type *t = arena_type(a, T_AGG, sizes[agg]);
     t->agg = agg;
     t->agg_signed = is_signed;
     return t;
+}
+
+const struct type *type_buf(struct type_arena *a, uint32_t n) {
+    return arena_type(a, T_BUF, 4 + n);
+}
+
+bool type_agg_bucketed(const struct type *t) {
+    return t && t->kind == T_AGG &&
+           (t->agg == AGG_HIST || t->agg == AGG_LHIST || t->agg == AGG_TSERIES);
 }
 
 const struct type *type_stack(struct type_arena *a, bool user, enum stack_mode mode,
@@ -231,7 +241,9 @@ uint32_t type_alignment(const struct type *t) {
         }
         return a;
     }
-    return 1; /* bool, strings: byte arrays */
+    if (t->kind == T_BUF)
+        return 4; /* its u32 length */
+    return 1;     /* bool, strings: byte arrays */
 }
 
 static uint32_t align_up(uint32_t v, uint32_t a) {
@@ -309,9 +321,10 @@ bool type_equal(const struct type *a, const struct type *b) {
 
 static const char *agg_base_name(enum agg_kind agg) {
     static const char *const names[] = {
-        [AGG_NONE] = "none",     [AGG_COUNT] = "count_t", [AGG_SUM] = "sum_t",
-        [AGG_MIN] = "min_t",     [AGG_MAX] = "max_t",     [AGG_AVG] = "avg_t",
-        [AGG_STATS] = "stats_t", [AGG_HIST] = "hist_t",   [AGG_LHIST] = "lhist_t",
+        [AGG_NONE] = "none",         [AGG_COUNT] = "count_t", [AGG_SUM] = "sum_t",
+        [AGG_MIN] = "min_t",         [AGG_MAX] = "max_t",     [AGG_AVG] = "avg_t",
+        [AGG_STATS] = "stats_t",     [AGG_HIST] = "hist_t",   [AGG_LHIST] = "lhist_t",
+        [AGG_TSERIES] = "tseries_t",
     };
     return names[agg];
 }
@@ -355,6 +368,9 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
     case T_STRING:
         put(buf, size, pos, "%s[%u]", "string", t->size);
         break;
+    case T_BUF:
+        put(buf, size, pos, "%s[%u]", "buffer", t->size);
+        break;
     case T_PROBE:
         put(buf, size, pos, "%s", "probe", 0);
         break;
@@ -369,7 +385,7 @@ static void name_into(const struct type *t, char *buf, int size, int *pos) {
     }
     case T_AGG: {
         /* bpftrace marks unsigned sum/min/max/avg/stats with a "u" prefix. */
-        bool has_sign = t->agg != AGG_COUNT && t->agg != AGG_HIST && t->agg != AGG_LHIST;
+        bool has_sign = t->agg != AGG_COUNT && !type_agg_bucketed(t);
         put(buf, size, pos, "%s", has_sign && !t->agg_signed ? "u" : "", 0);
         put(buf, size, pos, "%s", agg_base_name(t->agg), 0);
         break;

@@ -28,6 +28,7 @@ enum type_kind {
                  name its frames; stack_user, stack_mode, stack_limit */
     T_KSYM,   /* ksym(addr): the u64 kernel address, printed as its symbol's name */
     T_USYM,   /* usym(addr): the u64 user address, then the u64 pid it belongs to */
+    T_BUF,    /* buf(): a u32 length, then size - 4 bytes of data (zeros past length) */
 };
 
 /* A T_USYM address no process has (above the kernel's half): func in a
@@ -78,14 +79,24 @@ struct enum_def {
 
 enum agg_kind {
     AGG_NONE,
-    AGG_COUNT, /* u64 per CPU, summed on read */
-    AGG_SUM,   /* s64 per CPU, summed on read */
-    AGG_MIN,   /* struct agg_minmax per CPU */
-    AGG_MAX,   /* struct agg_minmax per CPU */
-    AGG_AVG,   /* struct agg_avg per CPU: total / count */
-    AGG_STATS, /* struct agg_avg per CPU: count, average, total */
-    AGG_HIST,  /* u64 count per CPU; the map key ends with a u64 bucket index */
-    AGG_LHIST, /* same, linear buckets: see struct map_desc.lhist */
+    AGG_COUNT,   /* u64 per CPU, summed on read */
+    AGG_SUM,     /* s64 per CPU, summed on read */
+    AGG_MIN,     /* struct agg_minmax per CPU */
+    AGG_MAX,     /* struct agg_minmax per CPU */
+    AGG_AVG,     /* struct agg_avg per CPU: total / count */
+    AGG_STATS,   /* struct agg_avg per CPU: count, average, total */
+    AGG_HIST,    /* u64 count per CPU; the map key ends with a u64 bucket index */
+    AGG_LHIST,   /* same, linear buckets: see struct map_desc.lhist */
+    AGG_TSERIES, /* struct agg_tseries per CPU; the key ends with a u64 interval slot */
+};
+
+/* How tseries() combines the values of one interval. */
+enum tseries_fn {
+    TSERIES_LAST, /* no function: the latest value wins */
+    TSERIES_AVG,
+    TSERIES_MAX,
+    TSERIES_MIN,
+    TSERIES_SUM,
 };
 
 /* Per-CPU value layouts in the BPF maps. */
@@ -96,6 +107,14 @@ struct agg_minmax {
 struct agg_avg {
     int64_t total;
     uint64_t count;
+};
+/* One interval slot of a tseries: the slot holds epoch (time / interval);
+ * meta is the time of the value (TSERIES_LAST), the count (avg) or the
+ * is-set flag (min, max). */
+struct agg_tseries {
+    int64_t value;
+    uint64_t meta;
+    uint64_t epoch;
 };
 
 struct type_field {
@@ -169,6 +188,8 @@ const struct type *type_record_forward(struct type_arena *a, const char *tag);
 /* A named tuple (a=1, b="x"): laid out like a tuple, with names. */
 const struct type *type_named_tuple(struct type_arena *a, int n, const struct type *const *elems,
                                     const char *const *names);
+/* buf()'s value holding up to n bytes. */
+const struct type *type_buf(struct type_arena *a, uint32_t n);
 /* A T_TEXT value; fmt is strftime's format (NULL for the others). */
 const struct type *type_text(struct type_arena *a, enum text_kind text, const char *fmt);
 /* A string that lives as long as the arena. */
@@ -194,6 +215,8 @@ const char *type_stack_mode_name(enum stack_mode mode);
 #define TYPE_DW_STACK_HEADER 40
 const struct type *type_stack_dwarf(struct type_arena *a, enum stack_mode mode, uint16_t limit);
 const struct type *type_agg(struct type_arena *a, enum agg_kind agg, bool is_signed);
+/* hist, lhist and tseries: maps whose key ends with a u64 bucket index. */
+bool type_agg_bucketed(const struct type *t);
 /* Lays out the fields with natural alignment. */
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems);
 

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "json_value.h"
 #include "rows.h"
+#include "tseries.h"
 
 static const char *message_type(const struct type *t) {
     if (t->kind != T_AGG)
@@ -27,6 +28,8 @@ static const char *message_type(const struct type *t) {
     case AGG_HIST:
     case AGG_LHIST:
         return "hist";
+    case AGG_TSERIES:
+        return "tseries";
     default:
         return "map";
     }
@@ -74,7 +77,7 @@ static void json_num(struct out_str *s, uint64_t v, bool sgn, uint64_t div) {
 }
 
 static void json_row_value(struct out_str *s, const struct manifest *m, const struct map_desc *d,
-                           const struct out_row *row, uint64_t div) {
+                           const struct out_rows *r, const struct out_row *row, uint64_t div) {
     const struct type *t = d->val_ty;
     if (t->kind != T_AGG) {
         out_json_value(s, m, t, row->val, div);
@@ -85,6 +88,9 @@ static void json_row_value(struct out_str *s, const struct manifest *m, const st
     case AGG_HIST:
     case AGG_LHIST:
         json_hist(s, d, row, div);
+        break;
+    case AGG_TSERIES:
+        out_tseries_json(s, d, r, row);
         break;
     case AGG_STATS:
         out_str_puts(s, "{\"count\": ");
@@ -109,7 +115,7 @@ void out_json_map(struct out_str *s, const struct manifest *m, const struct map_
                   const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar) {
     if (!d->val_ty)
         return;
-    if (r->n == 0 && !(empty_scalar && is_scalar(d) && !out_map_is_hist(d))) {
+    if (r->n == 0 && !(empty_scalar && is_scalar(d) && !type_agg_bucketed(d->val_ty))) {
         /* bpftrace still shows an empty avg() or stats() map, as {} */
         if (strcmp(message_type(d->val_ty), "stats") == 0) {
             json_begin(s, "stats");
@@ -129,7 +135,7 @@ void out_json_map(struct out_str *s, const struct manifest *m, const struct map_
         const struct out_row *row = r->n ? &r->v[0] : &zero;
         if (!r->n && !(zero.val = calloc(1, d->val_ty->size + 16)))
             abort();
-        json_row_value(s, m, d, row, div);
+        json_row_value(s, m, d, r, row, div);
         free((void *)zero.val);
     } else {
         bool first = true;
@@ -141,7 +147,7 @@ void out_json_map(struct out_str *s, const struct manifest *m, const struct map_
             first = false;
             out_json_key(s, m, d->key_ty, r->v[i].key);
             out_str_puts(s, ": ");
-            json_row_value(s, m, d, &r->v[i], div);
+            json_row_value(s, m, d, r, &r->v[i], div);
         }
         out_str_putc(s, '}');
     }

@@ -1,5 +1,7 @@
 #include "json_value.h"
 
+#include <string.h>
+
 #include "json.h"
 #include "record.h"
 #include "value.h"
@@ -52,6 +54,19 @@ static void json_array(struct out_str *s, const struct manifest *m, const struct
     out_str_putc(s, ']');
 }
 
+/* buf(): its bytes as numbers, as bpftrace writes them. */
+static void json_buf(struct out_str *s, const struct type *t, const uint8_t *p) {
+    uint32_t len;
+    bool first = true;
+    memcpy(&len, p, 4);
+    out_str_putc(s, '[');
+    for (uint32_t i = 0; i < len && i + 4 < t->size; i++) {
+        json_elem(s, &first);
+        json_int(s, p[4 + i], false);
+    }
+    out_str_putc(s, ']');
+}
+
 /* A value JSON has no form for: its text, as a string. */
 static void json_as_text(struct out_str *s, const struct manifest *m, const struct type *t,
                          const void *p) {
@@ -84,6 +99,9 @@ void out_json_value(struct out_str *s, const struct manifest *m, const struct ty
         out_str_putc(s, '}');
         break;
     }
+    case T_BUF:
+        json_buf(s, t, p);
+        break;
     case T_STRING:
     case T_PROBE:
     case T_STACK:

@@ -189,6 +189,8 @@ static void apply(struct out_str *s, const struct manifest *m, const struct spec
     const uint8_t *p = rec + a->offset;
     if (strchr("diouxXcp", sp->verb[0]) && sp->verb[1] == '\0')
         apply_int(s, m, sp, a->ty, p);
+    else if (sp->verb[0] == 'r' && a->ty->kind == T_BUF)
+        out_fmt_buf(s, a->ty, p, sp->verb[1] == '\0', sp->verb[1] != 'h');
     else
         apply_str(s, m, sp, a->ty, p);
 }

@@ -2,6 +2,7 @@
 
 #include "hist.h"
 #include "rows.h"
+#include "tseries.h"
 #include "value.h"
 
 static bool is_scalar(const struct map_desc *d) {
@@ -42,6 +43,14 @@ static void put_hist(struct out_str *s, const struct manifest *m, const struct m
     out_str_putc(s, '\n');
 }
 
+static void put_tseries(struct out_str *s, const struct manifest *m, const struct map_desc *d,
+                        const struct out_rows *r, const struct out_row *row) {
+    put_name(s, m, d, row);
+    out_str_puts(s, ":\n");
+    out_tseries_text(s, d, r, row);
+    out_str_putc(s, '\n');
+}
+
 static void put_line(struct out_str *s, const struct manifest *m, const struct map_desc *d,
                      const struct out_row *row, uint64_t div) {
     put_name(s, m, d, row);
@@ -65,9 +74,9 @@ void out_render_map(struct out_str *s, const struct manifest *m, const struct ma
                     const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar) {
     if (!d->val_ty)
         return;
-    bool hist = out_map_is_hist(d);
+    bool hist = out_map_is_hist(d), tseries = out_map_is_tseries(d);
     if (r->n == 0) {
-        if (empty_scalar && is_scalar(d) && !hist)
+        if (empty_scalar && is_scalar(d) && !hist && !tseries)
             put_zero(s, m, d);
         return;
     }
@@ -75,6 +84,8 @@ void out_render_map(struct out_str *s, const struct manifest *m, const struct ma
     for (size_t i = skip; i < r->n; i++) {
         if (hist)
             put_hist(s, m, d, &r->v[i], div);
+        else if (tseries)
+            put_tseries(s, m, d, r, &r->v[i]);
         else
             put_line(s, m, d, &r->v[i], div);
         if (is_scalar(d))

@@ -6,10 +6,15 @@
 #include "bigmem.h"
 #include "hist.h"
 #include "msort.h"
+#include "tseries.h"
 
 bool out_map_is_hist(const struct map_desc *d) {
     const struct type *t = d->val_ty;
     return t && t->kind == T_AGG && (t->agg == AGG_HIST || t->agg == AGG_LHIST);
+}
+
+bool out_map_is_tseries(const struct map_desc *d) {
+    return d->val_ty && d->val_ty->kind == T_AGG && d->val_ty->agg == AGG_TSERIES;
 }
 
 bool out_map_is_percpu(const struct map_desc *d) {
@@ -116,7 +121,12 @@ static void fill_hist_row(const struct map_desc *d, const struct out_entries *e,
     row->agg.sort = row->agg.value;
 }
 
-static void build_hist(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
+typedef void (*fill_row)(const struct map_desc *d, const struct out_entries *e, const size_t *order,
+                         size_t lo, size_t hi, struct out_row *row);
+
+/* One row per user key (hist, lhist, tseries: the key ends with a bucket). */
+static void build_grouped(const struct map_desc *d, const struct out_entries *e, struct out_rows *r,
+                          fill_row fill) {
     r->n = 0;
     r->v = xcalloc(e->n, sizeof(*r->v));
     if (e->key_size < 8)
@@ -129,14 +139,16 @@ static void build_hist(const struct map_desc *d, const struct out_entries *e, st
     for (size_t lo = 0, hi; lo < e->n; lo = hi) {
         for (hi = lo + 1; hi < e->n && cmp_user_key(&order[lo], &order[hi], &ctx) == 0; hi++)
             ;
-        fill_hist_row(d, e, order, lo, hi, &r->v[r->n++]);
+        fill(d, e, order, lo, hi, &r->v[r->n++]);
     }
     free(order);
 }
 
 void out_rows_build(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {
     if (out_map_is_hist(d))
-        build_hist(d, e, r);
+        build_grouped(d, e, r, fill_hist_row);
+    else if (out_map_is_tseries(d))
+        build_grouped(d, e, r, out_tseries_fill_row);
     else
         build_plain(d, e, r);
 }

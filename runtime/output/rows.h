@@ -38,6 +38,7 @@ struct out_rows {
 };
 
 bool out_map_is_hist(const struct map_desc *d);
+bool out_map_is_tseries(const struct map_desc *d);
 bool out_map_is_percpu(const struct map_desc *d);
 
 /* Reads every entry of d->fd. Returns 0 or a negative errno. */

@@ -127,6 +127,24 @@ static void fmt_tuple(struct out_str *s, const struct manifest *m, const struct 
     out_str_putc(s, ')');
 }
 
+void out_fmt_buf(struct out_str *s, const struct type *t, const void *p, bool keep_ascii,
+                 bool escape) {
+    const uint8_t *b = p;
+    uint32_t len;
+    memcpy(&len, b, 4);
+    if (len > t->size - 4)
+        len = t->size - 4;
+    for (uint32_t i = 0; i < len; i++) {
+        uint8_t c = b[4 + i];
+        if (keep_ascii && c >= 32 && c <= 126)
+            out_str_putc(s, (char)c);
+        else if (escape)
+            out_str_fmt(s, "\\x%02x", c);
+        else
+            out_str_fmt(s, i + 1 < len ? "%02x " : "%02x", c);
+    }
+}
+
 static void fmt_probe(struct out_str *s, const struct manifest *m, const void *p) {
     uint64_t idx;
     memcpy(&idx, p, 8);
@@ -151,6 +169,9 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
         break;
     case T_TUPLE:
         fmt_tuple(s, m, t, p, o);
+        break;
+    case T_BUF:
+        out_fmt_buf(s, t, p, true, true);
         break;
     case T_RECORD:
         out_fmt_record(s, m, t, p, o);

@@ -27,6 +27,11 @@ const char *out_probe_name(const struct manifest *m, uint64_t idx);
 /* Appends the string held in a char[size] buffer, plus the trailer when the
  * buffer holds no NUL. */
 void out_fmt_string(struct out_str *s, const char *p, uint32_t size);
+/* A buf() value of type t (its u32 length, then the bytes): printable
+ * ASCII as is (keep_ascii), other bytes as \xNN (escape) or as "NN"
+ * separated by spaces, as bpftrace's %r, %rx and %rh. */
+void out_fmt_buf(struct out_str *s, const struct type *t, const void *p, bool keep_ascii,
+                 bool escape);
 
 void out_fmt_value(struct out_str *s, const struct manifest *m, const struct type *t,
                    const void *p);

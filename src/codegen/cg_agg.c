@@ -15,6 +15,7 @@ bool cg_agg_call(const struct node *call) {
     case F_STATS:
     case F_HIST:
     case F_LHIST:
+    case F_TSERIES:
         return true;
     default:
         return false;
@@ -161,6 +162,10 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call) {
     const struct map_desc *md = cg_map(cg, map);
     int idx = cg_map_index(cg, map);
     enum func f = (enum func)call->sym;
+    if (f == F_TSERIES) {
+        cg_tseries_update(cg, map, call);
+        return;
+    }
     bool bucketed = (f == F_HIST || f == F_LHIST);
     int key = cg_map_key(cg, map, bucketed ? 8 : 0);
     struct val v = {.kind = V_IMM, .imm = 1};

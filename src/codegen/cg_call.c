@@ -283,6 +283,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
         cg_pton(cg, call, off);
         return;
     }
+    if (call->sym == F_BUF) {
+        cg_buf_store(cg, call, off, size);
+        return;
+    }
     if (call->sym == F_MACADDR) {
         cg_macaddr(cg, call, off);
         return;

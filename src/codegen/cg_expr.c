@@ -309,8 +309,8 @@ static void probe_name_branch(struct cg *cg, struct node *n, bool jump_if_equal,
 /* Jumps to label when "a op b" equals `when`. */
 static void compare_branch(struct cg *cg, struct node *n, int label, bool when) {
     enum op op = when ? n->op : negate(n->op);
-    if (n->a->ty &&
-        (n->a->ty->kind == T_STRING || n->a->ty->kind == T_ARRAY || n->a->ty->kind == T_STACK)) {
+    if (n->a->ty && (n->a->ty->kind == T_STRING || n->a->ty->kind == T_ARRAY ||
+                     n->a->ty->kind == T_STACK || n->a->ty->kind == T_BUF)) {
         cg_str_cond(cg, n->a, n->b, op == OP_EQ, label);
         return;
     }

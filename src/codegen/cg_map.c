@@ -55,9 +55,7 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
 }
 
 int cg_map_user_key_size(const struct map_desc *md) {
-    bool hist =
-        md->val_ty->kind == T_AGG && (md->val_ty->agg == AGG_HIST || md->val_ty->agg == AGG_LHIST);
-    return (int)md->key_size - (hist ? 8 : 0);
+    return (int)md->key_size - (type_agg_bucketed(md->val_ty) ? 8 : 0);
 }
 
 int cg_map_key(struct cg *cg, struct node *map, int extra) {

@@ -14,6 +14,8 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off);
 /* cg_agg.c */
 bool cg_agg_call(const struct node *call);
 void cg_agg_update(struct cg *cg, struct node *map, struct node *call);
+/* @m[k] = tseries(v, interval, num[, fn]) (cg_tseries.c). */
+void cg_tseries_update(struct cg *cg, struct node *map, struct node *call);
 /* The value of @m[k] for an aggregation: its per-CPU values combined. */
 struct val cg_agg_read(struct cg *cg, struct node *map);
 /* The same for the key already at fp + key, of manifest map index map. */

@@ -7,9 +7,10 @@
 #include "codegen/cg_typed.h"
 
 bool cg_is_mem_type(const struct type *ty) {
-    return ty && (ty->kind == T_STRING || ty->kind == T_TUPLE || ty->kind == T_RECORD ||
-                  ty->kind == T_ARRAY || (ty->kind == T_TEXT && ty->text == TEXT_INET) ||
-                  ty->kind == T_STACK || ty->kind == T_KSYM || ty->kind == T_USYM);
+    return ty &&
+           (ty->kind == T_STRING || ty->kind == T_TUPLE || ty->kind == T_RECORD ||
+            ty->kind == T_ARRAY || (ty->kind == T_TEXT && ty->text == TEXT_INET) ||
+            ty->kind == T_STACK || ty->kind == T_KSYM || ty->kind == T_USYM || ty->kind == T_BUF);
 }
 
 void cg_copy_stack(struct cg *cg, int dst, int src, int size) {

@@ -49,6 +49,7 @@ uint32_t cg_max_keys(const struct cg *cg) {
 static uint32_t agg_value_size(enum agg_kind agg) {
     return (agg == AGG_MIN || agg == AGG_MAX)     ? sizeof(struct agg_minmax)
            : (agg == AGG_AVG || agg == AGG_STATS) ? sizeof(struct agg_avg)
+           : agg == AGG_TSERIES                   ? sizeof(struct agg_tseries)
                                                   : 8;
 }
 
@@ -71,7 +72,7 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
         return -1;
     }
     bool agg = vt->kind == T_AGG;
-    bool bucketed = agg && (vt->agg == AGG_HIST || vt->agg == AGG_LHIST);
+    bool bucketed = type_agg_bucketed(vt);
     /* the bucket index of a histogram follows the user key at an aligned offset */
     uint32_t user_key = sm->key_ty ? (sm->key_ty->size + 7) & ~7u : 0;
     int idx;
@@ -97,6 +98,10 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     md->lhist_min = sm->lhist_min;
     md->lhist_max = sm->lhist_max;
     md->lhist_step = sm->lhist_step ? sm->lhist_step : 1;
+    md->ts_interval_ns = sm->ts_interval_ns;
+    md->ts_num = sm->ts_num;
+    md->ts_fn = sm->ts_fn;
+    md->ts_signed = vt->agg_signed;
     return idx;
 }
 

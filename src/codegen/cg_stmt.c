@@ -60,6 +60,17 @@ static void expr_stmt(struct cg *cg, struct node *e) {
         cg_call_stmt(cg, e);
         return;
     }
+    if (e->kind == N_TERNARY && e->b && e->ty && e->ty->kind == T_VOID) {
+        /* c ? printf(...) : printf(...): an if statement */
+        int other = emit_label(&cg->e), done = emit_label(&cg->e);
+        cg_cond(cg, e->a, other);
+        expr_stmt(cg, e->b);
+        emit_jump(&cg->e, JA(0), done);
+        emit_place(&cg->e, other);
+        expr_stmt(cg, e->c);
+        emit_place(&cg->e, done);
+        return;
+    }
     if (cg_is_mem_type(e->ty)) {
         cg_mem_value(cg, e);
         return;

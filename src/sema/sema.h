@@ -128,6 +128,8 @@ enum func {
     F_CGROUP_PATH,
     F_KPTR,
     F_UPTR,
+    F_TSERIES,
+    F_BUF,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset
@@ -151,6 +153,8 @@ struct sema_map {
     const struct type *val_ty; /* T_AGG for aggregations */
     int hist_bits;             /* hist(): k, default 0 */
     int64_t lhist_min, lhist_max, lhist_step;
+    uint64_t ts_interval_ns, ts_num; /* tseries(v, interval, num[, fn]) */
+    enum tseries_fn ts_fn;
     struct loc loc; /* first use */
 };
 

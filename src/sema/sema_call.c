@@ -16,12 +16,11 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",          "uaddr",        "pton",          "signal",       "override",
-    "strstr",        "buf",           "kstack",       "ustack",        "reg",          "cgroupid",
-    "path",          "fail",          "assert",       "static_assert", "percpu_kaddr", "skboutput",
-    "socket_cookie", "unwatch",       "find",         "tseries",       "str_concat",   "memcmp",
-    "write_user",    "signal_thread", "container_of", "typeof",        "sizeof",       "offsetof",
-    "is_err",        "comm",
+    "ksym",         "usym",   "uaddr",         "pton",         "signal",     "override",
+    "strstr",       "kstack", "ustack",        "reg",          "cgroupid",   "path",
+    "fail",         "assert", "static_assert", "percpu_kaddr", "skboutput",  "socket_cookie",
+    "unwatch",      "find",   "str_concat",    "memcmp",       "write_user", "signal_thread",
+    "container_of", "typeof", "sizeof",        "offsetof",     "is_err",     "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -288,6 +287,8 @@ static const struct func_desc funcs[] = {
     {"stats", F_STATS, 1, 1, NULL},
     {"hist", F_HIST, 1, 2, NULL},
     {"lhist", F_LHIST, 4, 4, NULL},
+    {"tseries", F_TSERIES, 3, 4, NULL},
+    {"buf", F_BUF, 1, 2, sema_check_buf},
     {"has_key", F_HAS_KEY, 2, 2, sema_check_has_key, true},
     {"strftime", F_STRFTIME, 2, 2, sema_check_strftime},
     {"ntop", F_NTOP, 1, 2, sema_check_ntop},
@@ -435,6 +436,8 @@ static enum agg_kind agg_of(enum func f) {
         return AGG_STATS;
     case F_HIST:
         return AGG_HIST;
+    case F_TSERIES:
+        return AGG_TSERIES;
     default:
         return AGG_LHIST;
     }
@@ -533,6 +536,8 @@ const struct type *sema_agg_call(struct sema *s, struct node *call, struct node 
     if (f->id == F_HIST && !hist_params(s, call, m, mi))
         return NULL;
     if (f->id == F_LHIST && !lhist_params(s, call, m, mi))
+        return NULL;
+    if (f->id == F_TSERIES && !sema_tseries_params(s, call, m, mi ? &mi->has_agg_args : NULL))
         return NULL;
     call->ty = type_agg(s->types, agg_of(f->id), is_signed);
     return call->ty;

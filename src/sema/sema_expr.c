@@ -143,7 +143,7 @@ static const struct type *binop_error(struct sema *s, struct node *n, const stru
 static const struct type *binop_equality(struct sema *s, struct node *n, const struct type *a,
                                          const struct type *b) {
     if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
-        (a->kind == T_PROBE && b->kind == T_PROBE))
+        (a->kind == T_PROBE && b->kind == T_PROBE) || (a->kind == T_BUF && b->kind == T_BUF))
         return &type_bool;
     /* arrays compare element by element, stacks of one kind by id (and
      * pid): their bytes */
@@ -262,7 +262,8 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
         return arith_type(b, c);
     if ((b->kind == T_VOID && c->kind == T_VOID) || (b->kind == T_PROBE && c->kind == T_PROBE))
         return b;
-    if ((sema_is_str(b) && sema_is_str(c)) || (b->kind == T_TUPLE && c->kind == T_TUPLE)) {
+    if ((sema_is_str(b) && sema_is_str(c)) || (b->kind == T_TUPLE && c->kind == T_TUPLE) ||
+        (b->kind == T_BUF && c->kind == T_BUF)) {
         const struct type *u = sema_unify(s, sema_storage_type(s, b), sema_storage_type(s, c));
         if (u)
             return u;

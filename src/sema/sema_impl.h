@@ -161,6 +161,10 @@ int sema_printf_check(struct sema *s, struct node *call, const char *what);
 /* Argument checks shared by the functions (report and return false). */
 bool sema_string_literal_arg(struct sema *s, struct node *call, struct node *a);
 bool sema_int_arg(struct sema *s, struct node *call, struct node *a);
+/* tseries()'s interval, count and function, recorded in m (NULL: only checked);
+ * *has_args tells whether m already has them. */
+const struct type *sema_check_buf(struct sema *s, struct node *call, int nargs);
+bool sema_tseries_params(struct sema *s, struct node *call, struct sema_map *m, bool *has_args);
 
 /* ---- standard library (sema_stdlib.c, sema_getopt.c) ---- */
 const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs);

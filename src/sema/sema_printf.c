@@ -19,6 +19,8 @@ static char conversion(const char *fmt, size_t *used) {
     while (fmt[i] && strchr("hljzt", fmt[i]))
         i++;
     *used = i + (fmt[i] ? 1 : 0);
+    if (fmt[i] == 'r' && (fmt[i + 1] == 'x' || fmt[i + 1] == 'h'))
+        (*used)++; /* %rx, %rh: a buffer in hex */
     return fmt[i];
 }
 
@@ -26,6 +28,8 @@ static char conversion(const char *fmt, size_t *used) {
 static bool verb_accepts(char verb, const struct type *t) {
     if (verb == 's')
         return true;
+    if (verb == 'r')
+        return t->kind == T_BUF;
     return t->kind == T_INT || t->kind == T_BOOL;
 }
 
@@ -33,7 +37,7 @@ static bool verb_accepts(char verb, const struct type *t) {
 static bool check_verb(struct sema *s, struct node *call, const char *what, char verb,
                        struct node *arg) {
     (void)what;
-    if (!verb || !strchr("diuoxXcsp", verb)) {
+    if (!verb || !strchr("diuoxXcspr", verb)) {
         sema_error(s, &call->loc, E_PRINTF, "unsupported format specifier: %c", verb ? verb : ' ');
         return false;
     }

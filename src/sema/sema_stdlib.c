@@ -31,7 +31,7 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
         return &type_bool;
     }
     const struct type *v = s->out->maps[m->sym].val_ty;
-    if (v && v->kind == T_AGG && (v->agg == AGG_HIST || v->agg == AGG_LHIST)) {
+    if (type_agg_bucketed(v)) {
         /* their BPF keys hold a bucket too (bpftrace fails to load these) */
         sema_error(s, &call->loc, E_UNSUPPORTED, "has_key() does not support %s maps",
                    sema_tname(v));

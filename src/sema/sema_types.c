@@ -93,6 +93,7 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
         /* Pointers and integers do not mix; any two integers do. */
         return have->is_ptr == got->is_ptr ? have : NULL;
     case T_STRING:
+    case T_BUF:
         return got->size > have->size ? got : have;
     case T_TUPLE:
         return unify_tuple(s, have, got);
