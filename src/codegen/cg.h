@@ -60,6 +60,7 @@ struct cg {
     int nested_frames;  /* .scratch entries given to programs that may nest */
     bool perf_buffer;   /* events through bpf_perf_event_output, not the ring buffer */
     bool helper_errors; /* -k: check helper results (cg_helper_check) */
+    bool task_comm;     /* comm may be loaded from the task_struct (cg_builtin_mem) */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     bool merge_refused;            /* blocks merged into one program need separate ones */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison

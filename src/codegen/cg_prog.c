@@ -451,7 +451,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .m = out,
                     .scratch_map = -1,
                     .perf_buffer = opts && opts->perf_buffer,
-                    .helper_errors = opts && opts->helper_errors};
+                    .helper_errors = opts && opts->helper_errors,
+                    .task_comm = opts && opts->task_comm};
     int rc = layout_maps(&cg);
     if (rc == 0)
         rc = cg_stack_maps(&cg);
