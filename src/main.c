@@ -649,6 +649,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
+    c.cg.task_comm = true;
     char *text = read_program(&c);
     int rc = text ? run_program(&c, text) : 1;
     free(text);

@@ -62,6 +62,7 @@ struct cg {
     bool helper_errors; /* -k: check helper results (cg_helper_check) */
     bool no_warnings;   /* --no-warnings: no map-full check either */
     int warned_map;     /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
+    bool task_comm;     /* comm may be loaded from the task_struct (cg_builtin_mem) */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     bool merge_refused;            /* blocks merged into one program need separate ones */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison

@@ -5,6 +5,7 @@
 #include "codegen/cg.h"
 #include "providers/arch.h"
 #include "providers/provider.h"
+#include "sys/ktask.h"
 
 void cg_ctx(struct cg *cg, int reg) {
     emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->sp, cg->ctx_slot));
@@ -142,6 +143,31 @@ static void probe_name(struct cg *cg, struct node *n, int off, int size) {
         emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + i, i < len ? name[i] : 0));
 }
 
+/* The program types that may call bpf_get_current_task_btf. */
+static bool has_task_btf(enum bpf_prog_type t) {
+    return t == BPF_PROG_TYPE_TRACEPOINT || t == BPF_PROG_TYPE_KPROBE ||
+           t == BPF_PROG_TYPE_PERF_EVENT || t == BPF_PROG_TYPE_RAW_TRACEPOINT ||
+           t == BPF_PROG_TYPE_TRACING;
+}
+
+/* comm as two loads from current's task_struct: bpf_get_current_comm
+ * copies with strscpy_pad and a memset, a fifth of a map count's cost per
+ * event. The kernel pads the name itself since 6.2 (ktask.h). */
+static bool comm_from_task(struct cg *cg, int off, int size) {
+    int at;
+    if (!cg->task_comm || size < 16 || (off & 7) || !has_task_btf(cg->unit->prov->prog_type) ||
+        (at = ktask_comm_offset()) < 0)
+        return false;
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_task_btf));
+    for (int i = 0; i < 16; i += 8) {
+        emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, at + i));
+        emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, off + i));
+    }
+    if (size > 16)
+        cg_zero(cg, off + 16, size - 16);
+    return true;
+}
+
 void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size) {
     if (n->sym == B_PROBE) {
         probe_name(cg, n, off, size);
@@ -151,6 +177,8 @@ void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size) {
         cg_error(cg, &n->loc, E_UNSUPPORTED, "builtin %s is not supported here", n->str);
         return;
     }
+    if (comm_from_task(cg, off, size))
+        return;
     int len = size < 16 ? size : 16;
     /* kernels before 6.2 copy the name without padding it: the bytes after
      * its NUL would stay as they were and split one map key into many */

@@ -131,6 +131,21 @@ static void signed_divmod(struct cg *cg, int op, int dst, int src) {
     emit_place(&cg->e, done);
 }
 
+/* Signed dst OP= a positive constant: no zero check, and only the
+ * dividend's sign matters; a negative one gives -((-dst) OP imm) for
+ * both the quotient and the remainder. */
+static void signed_divmod_imm(struct cg *cg, int op, int dst, int32_t imm) {
+    int neg = emit_label(&cg->e), done = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, dst, 0, 0), neg);
+    emit(&cg->e, ALU64_IMM(op, dst, imm));
+    emit_jump(&cg->e, JA(0), done);
+    emit_place(&cg->e, neg);
+    emit(&cg->e, NEG64(dst));
+    emit(&cg->e, ALU64_IMM(op, dst, imm));
+    emit(&cg->e, NEG64(dst));
+    emit_place(&cg->e, done);
+}
+
 void cg_alu_reg(struct cg *cg, int op, int off, int dst, int src) {
     if (off && (op == BPF_DIV || op == BPF_MOD))
         signed_divmod(cg, op, dst, src);
@@ -190,6 +205,8 @@ static struct val arith(struct cg *cg, struct node *n) {
     }
     if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX && !off) {
         emit(&cg->e, ALU64_IMM(op, dst, (int32_t)r.imm));
+    } else if (r.kind == V_IMM && r.imm > 0 && r.imm <= INT32_MAX) {
+        signed_divmod_imm(cg, op, dst, (int32_t)r.imm);
     } else {
         int src = cg_val_reg(cg, &r, &n->loc);
         int done = emit_label(&cg->e), divide = emit_label(&cg->e);

@@ -18,6 +18,11 @@ static void ld_packed(struct cg *cg, int reg, const struct map_desc *md, int plu
     emit(&cg->e, INSN(0, 0, 0, 0, (int32_t)md->pack_off + plus)); /* the offset in the value */
 }
 
+static bool is_percpu(enum bpf_map_type t) {
+    return t == BPF_MAP_TYPE_PERCPU_HASH || t == BPF_MAP_TYPE_PERCPU_ARRAY ||
+           t == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
 /* What a lookup returns for a packed scalar: its value, which reads 0
  * until set, as a missing key would. */
 void cg_call_lookup(struct cg *cg, int map, int key_off) {
@@ -28,6 +33,15 @@ void cg_call_lookup(struct cg *cg, int map, int key_off) {
     }
     emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key_off);
+    if (cg->unit->prov->runs_once && is_percpu(md->bpf_type)) {
+        /* The verifier inlines map_lookup_elem by patching the program,
+         * which costs a copy of the whole program per lookup: a long BEGIN
+         * block took seconds to load. Any CPU's value will do, since
+         * readers add the CPUs up: CPU 0's, through a helper call. */
+        emit(&cg->e, MOV64_IMM(R3, 0));
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_percpu_elem));
+        return;
+    }
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 

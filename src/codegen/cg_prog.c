@@ -485,7 +485,9 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .perf_buffer = opts && opts->perf_buffer,
                     .helper_errors = opts && opts->helper_errors,
                     .no_warnings = opts && opts->no_warnings,
-                    .warned_map = -1};
+                    .warned_map = -1,
+                    .task_comm = opts && opts->task_comm};
+
     int rc = layout_maps(&cg);
     if (rc == 0)
         rc = cg_stack_maps(&cg);

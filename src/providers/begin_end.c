@@ -29,6 +29,7 @@ const struct provider provider_begin = {
     .aliases = {"BEGIN", NULL},
     .kind = PK_BEGIN,
     .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+    .runs_once = true,
     .expand = expand_begin,
     .list_target = provider_list_nothing,
 };
@@ -38,6 +39,7 @@ const struct provider provider_end = {
     .aliases = {"END", NULL},
     .kind = PK_END,
     .prog_type = BPF_PROG_TYPE_RAW_TRACEPOINT,
+    .runs_once = true,
     .expand = expand_end,
     .list_target = provider_list_nothing,
 };

@@ -43,6 +43,8 @@ struct provider {
                                 bpf_prog_active): each gets its own .scratch region */
     bool ctx_is_args;        /* the ctx builtin is the args record (iter), whose pointers
                                 may be NULL: a block that loads a NULL one ends there */
+    bool runs_once;          /* run once through BPF_PROG_TEST_RUN (BEGIN, END): map
+                                lookups need not be inlined (cg_call_lookup) */
     int max_argn;
     enum addr_space user_memory; /* AS_USER: the probed code runs in user space, so an
                                     integer cast to a pointer points into user memory

@@ -1,0 +1,125 @@
+/* task_struct.comm's offset found by streaming the kernel's BTF agrees with
+ * libbpf's full parse, and comm is read from the task where it is known. */
+#include <fnmatch.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <cmocka.h>
+
+#include "codegen/codegen.h"
+#include "codegen/disasm.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
+#include "sys/ktask.h"
+
+#define VMLINUX "/sys/kernel/btf/vmlinux"
+
+static void release_versions(void **state) {
+    (void)state;
+    assert_true(ktask_release_at_least("6.2.0", 6, 2));
+    assert_true(ktask_release_at_least("6.18.0-1-amd64", 6, 2));
+    assert_true(ktask_release_at_least("7.0", 6, 2));
+    assert_false(ktask_release_at_least("6.1.0-25-amd64", 6, 2));
+    assert_false(ktask_release_at_least("5.19.17", 6, 2));
+}
+
+/* libbpf's answer: the member named comm of the struct task_struct. */
+static int libbpf_comm_offset(void) {
+    struct btf *b = btf__parse(VMLINUX, NULL);
+    int off = -1;
+    int id = b ? btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT) : -1;
+    const struct btf_type *t = id > 0 ? btf__type_by_id(b, id) : NULL;
+    for (int i = 0; t && i < btf_vlen(t); i++)
+        if (strcmp(btf__name_by_offset(b, btf_members(t)[i].name_off), "comm") == 0)
+            off = (int)btf_member_bit_offset(t, i) / 8;
+    btf__free(b);
+    return off;
+}
+
+static void offset_matches_libbpf(void **state) {
+    (void)state;
+    if (access(VMLINUX, R_OK) != 0) {
+        printf("skipped: the kernel has no BTF at " VMLINUX "\n");
+        skip();
+        return;
+    }
+    int off = ktask_comm_offset_in(VMLINUX);
+    assert_true(off > 0);
+    assert_int_equal(off, libbpf_comm_offset());
+}
+
+static void missing_file_is_unknown(void **state) {
+    (void)state;
+    assert_int_equal(ktask_comm_offset_in("/nonexistent/btf"), -1);
+    assert_int_equal(ktask_comm_offset_in("/dev/null"), -1);
+}
+
+static int calls(const struct prog_desc *p, const char *pat) {
+    char line[128];
+    int n = 0;
+    for (int i = 0; i < p->ninsns;) {
+        i += disasm_insn(&p->insns[i], line, sizeof(line));
+        n += fnmatch(pat, line, 0) == 0;
+    }
+    return n;
+}
+
+static int compile(const char *prog, bool task_comm, struct manifest *m) {
+    struct diag d;
+    diag_init(&d, "stdin", prog, stderr);
+    struct node *ast = parse_program(&d, prog);
+    struct sema_opts so = {.max_strlen = 64};
+    struct sema_out s;
+    struct cg_opts o = {.task_comm = task_comm};
+    int rc = -1;
+    memset(m, 0, sizeof(*m));
+    if (ast && sema_check(ast, &so, &d, &s) == 0)
+        rc = cg_generate(ast, &s, &o, &d, m);
+    if (ast)
+        sema_out_free(&s);
+    ast_free(ast);
+    return rc;
+}
+
+/* With the offset known, a comm key is two loads from the task (helper 158,
+ * bpf_get_current_task_btf) and no bpf_get_current_comm (16). */
+static void comm_key_loads_from_task(void **state) {
+    (void)state;
+    int off = ktask_comm_offset();
+    struct manifest m;
+    assert_int_equal(compile("BEGIN { @[comm] = count(); }", true, &m), 0);
+    if (off < 0) {
+        printf("skipped: no task_struct.comm in kernel BTF, or a kernel before 6.2\n");
+        assert_int_equal(calls(&m.progs[0], "call 16"), 1);
+        manifest_free(&m);
+        skip();
+        return;
+    }
+    char pat[64];
+    snprintf(pat, sizeof pat, "r1 = \\*(u64 \\*)(r0 +%d)", off + 8);
+    assert_int_equal(calls(&m.progs[0], "call 158"), 1);
+    assert_int_equal(calls(&m.progs[0], "call 16"), 0);
+    assert_int_equal(calls(&m.progs[0], pat), 1);
+    manifest_free(&m);
+    /* without the option: the helper */
+    assert_int_equal(compile("BEGIN { @[comm] = count(); }", false, &m), 0);
+    assert_int_equal(calls(&m.progs[0], "call 158"), 0);
+    assert_int_equal(calls(&m.progs[0], "call 16"), 1);
+    manifest_free(&m);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(release_versions),
+        cmocka_unit_test(offset_matches_libbpf),
+        cmocka_unit_test(missing_file_is_unknown),
+        cmocka_unit_test(comm_key_loads_from_task),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
