@@ -317,6 +317,8 @@ static const struct type *tuple_element(struct sema *s, struct node *n, const st
 }
 
 static const struct type *expr_field(struct sema *s, struct node *n) {
+    if (n->a->kind == N_IDENT && strcmp(n->a->str, "config") == 0)
+        return sema_config_field(s, n);
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;

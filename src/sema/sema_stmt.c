@@ -237,8 +237,12 @@ static void stmt_expr(struct sema *s, struct node *stmt) {
     sema_discarded_value(s, stmt);
 }
 
-static void unsupported(struct sema *s, struct node *n, const char *what) {
-    sema_error(s, &n->loc, E_UNSUPPORTED, "%s not supported yet", what);
+/* return EXPR: bpftrace allows an integer, the probe's return value. */
+static void stmt_return(struct sema *s, struct node *n) {
+    const struct type *t = n->a ? sema_expr(s, n->a) : NULL;
+    if (t && !sema_is_int(t))
+        sema_error(s, &n->loc, E_TYPE, "Probe return values can only be integers. Found %s",
+                   sema_tname(t));
 }
 
 void sema_stmt(struct sema *s, struct node *n) {
@@ -271,8 +275,7 @@ void sema_stmt(struct sema *s, struct node *n) {
         stmt_for_map(s, n);
         break;
     case N_RETURN:
-        if (n->a)
-            unsupported(s, n, "return with a value is");
+        stmt_return(s, n);
         break;
     case N_BREAK:
     case N_CONTINUE:
@@ -284,6 +287,30 @@ void sema_stmt(struct sema *s, struct node *n) {
         stmt_expr(s, n);
         break;
     }
+}
+
+/* A statement after which nothing in its block runs. */
+static bool ends_block(const struct node *n) {
+    if (n->kind == N_RETURN || n->kind == N_BREAK || n->kind == N_CONTINUE)
+        return true;
+    return n->kind == N_EXPR_STMT && n->a->kind == N_CALL && strcmp(n->a->str, "exit") == 0;
+}
+
+/* bpftrace warns once per block about statements after exit/return/break.
+ * Its span takes in the ";"; a last statement without one is shown as the
+ * whole block. */
+static void check_unreachable(struct sema *s, const struct node *block, const struct node *first) {
+    const struct node *n = first;
+    while (n && !ends_block(n))
+        n = n->next;
+    if (!s->report || !n || !n->next || n->next->loc.expansion)
+        return;
+    struct loc l = n->next->loc;
+    if (sema_source_at(s, l.last_line, l.last_column) == ';')
+        l.last_column++;
+    else if (!n->next->next)
+        l = block->loc;
+    diag_warning(s->d, &l, "Unreachable statement.");
 }
 
 /* { stmts; value }: its own scope; a block without a value is void. */
@@ -307,4 +334,5 @@ void sema_block(struct sema *s, struct node *block) {
     for (struct node *st = block->a; st; st = st->next)
         sema_stmt(s, st);
     sema_scope_leave(s);
+    check_unreachable(s, block, block->a);
 }
