@@ -222,6 +222,8 @@ static void walk_let(struct scope *s, struct node *n) {
     }
     create(s, n->a);
     walk(s, &n->a);
+    if (n->b)
+        walk(s, &n->b);
     if (n->c)
         walk(s, &n->c);
 }
@@ -235,6 +237,49 @@ static void walk_sizeof(struct scope *s, struct node *n) {
         return;
     }
     walk(s, &n->a);
+}
+
+/* A type named by a parameter ("(t *)x", "let $v: t") takes the type the
+ * call passed, typeof(...), with this use's pointers and array length. */
+static void walk_type(struct scope *s, struct node **slot) {
+    struct node *n = *slot;
+    if (!n->str) {
+        if (n->a)
+            walk(s, &n->a);
+        return;
+    }
+    const struct node *arg = bound(s, N_IDENT, n->str);
+    if (!arg || arg->kind != N_TYPE)
+        return;
+    struct node *t = ast_clone(arg);
+    t->num += n->num;
+    if (n->len || n->aux) {
+        t->len = n->len;
+        t->aux = n->aux;
+    }
+    replace(slot, t);
+}
+
+/* offsetof(t, f): both may be parameters, a type and a field name. */
+static void walk_offsetof(struct scope *s, struct node *n) {
+    walk_type(s, &n->a);
+    const struct node *arg = n->str ? bound(s, N_IDENT, n->str) : NULL;
+    if (arg && arg->kind == N_IDENT)
+        set_name(n, arg->str);
+}
+
+/* sizeof(t[2]) with t a type parameter: the index is an array length. */
+static void walk_index(struct scope *s, struct node **slot) {
+    struct node *n = *slot;
+    walk(s, &n->a);
+    walk(s, &n->b);
+    if (n->a->kind != N_TYPE || n->b->kind != N_INT)
+        return;
+    struct node *t = n->a;
+    n->a = NULL;
+    t->len = (size_t)n->b->num;
+    t->loc = n->loc;
+    replace(slot, t);
 }
 
 static void walk_node(struct scope *s, struct node **slot) {
@@ -276,7 +321,13 @@ static void walk_node(struct scope *s, struct node **slot) {
         walk_sizeof(s, n);
         return;
     case N_TYPE:
+        walk_type(s, slot);
+        return;
     case N_OFFSETOF:
+        walk_offsetof(s, n);
+        return;
+    case N_INDEX:
+        walk_index(s, slot);
         return;
     default:
         break;

@@ -391,6 +391,16 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
                    sema_tname(to));
         return NULL;
     }
+    int64_t v;
+    if (to->is_ptr && n->b->kind == N_UNOP && sema_const_int(n->b, &v) && v < 0) {
+        /* bpftrace types a negative literal in the narrowest signed width
+         * and widens it without sign to a pointer: (uint8 *)-1 is 0xff */
+        uint64_t mask = v >= INT8_MIN ? 0xff : v >= INT16_MIN ? 0xffff : 0xffffffff;
+        if (v >= INT32_MIN) {
+            ast_become_int(n->b, (uint64_t)v & mask);
+            from = sema_expr(s, n->b);
+        }
+    }
     return sema_cast_pointer(s, to, from);
 }
 

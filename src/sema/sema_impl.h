@@ -36,10 +36,10 @@ struct sema {
     bool report;            /* second walk: report errors */
     int missing;            /* config missing_probes (DIAG_MISSING_*) */
     int max_strlen;
-    const struct node *decls; /* the program's map declarations (N_MAP_DECL among others) */
+    const struct node *decls;  /* the program's map declarations (N_MAP_DECL among others) */
     const struct node *config; /* the config block's items (N_ASSIGN) */
-    const char *line_src;     /* a line of the source, for locations found in the text */
-    int line_no;              /* its number: statements come in order, so scans go on from it */
+    const char *line_src;      /* a line of the source, for locations found in the text */
+    int line_no;               /* its number: statements come in order, so scans go on from it */
 
     /* the probe being checked */
     struct node *probe;
