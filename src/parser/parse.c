@@ -34,7 +34,17 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     return tok;
 }
 
+static struct node *parse_text(struct diag *d, const char *text, bool module);
+
 struct node *parse_program(struct diag *d, const char *text) {
+    return parse_text(d, text, false);
+}
+
+struct node *parse_module(struct diag *d, const char *text) {
+    return parse_text(d, text, true);
+}
+
+static struct node *parse_text(struct diag *d, const char *text, bool module) {
     struct parse_ctx ctx = {.d = d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
     if (!text)
         text = "";
@@ -49,7 +59,7 @@ struct node *parse_program(struct diag *d, const char *text) {
     trawk_yy_delete_buffer(buf, scanner);
     trawk_yylex_destroy(scanner);
     free(ctx.buf);
-    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a)
+    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a && !module)
         diag_plain_error(d, E_SYNTAX, "No probes found in the program");
     if (rc == 0 && d->nerrors == before)
         ast_check_depth(ctx.root, d);

@@ -326,6 +326,7 @@ primary
     | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
+    | "offsetof" "(" IDENT "," field_path ")" { $$ = pa_offsetof(&@$, pa_type(&@3, NULL, $3), $5); }
     ;
 
 /* if/else as a value, where an expression is expected (the lexer tells

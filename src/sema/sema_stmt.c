@@ -105,8 +105,28 @@ static void assign_compound(struct sema *s, struct node *n) {
         compound_error(s, n, have, val);
 }
 
+/* "@m = { stmts; agg(x) }": the aggregation goes to the map inside the
+ * block, which becomes a statement: { stmts; @m = agg(x) }. */
+static bool agg_block_assign(struct sema *s, struct node *n) {
+    struct node *block = n->b;
+    if (n->a->kind != N_MAP || !is_plain_assign(n->op) || block->kind != N_BLOCK_EXPR ||
+        !block->b || !sema_is_agg_call(block->b))
+        return false;
+    struct node *assign = ast_new_op(N_ASSIGN, &n->loc, OP_ASSIGN, n->a, block->b);
+    block->a = ast_append(block->a, assign);
+    block->b = NULL;
+    n->kind = N_EXPR_STMT;
+    n->op = OP_NONE;
+    n->a = block;
+    n->b = NULL;
+    sema_stmt(s, n);
+    return true;
+}
+
 static void stmt_assign(struct sema *s, struct node *n) {
     struct node *target = n->a;
+    if (agg_block_assign(s, n))
+        return;
     if (!is_plain_assign(n->op) && (target->kind == N_MAP || target->kind == N_VAR)) {
         assign_compound(s, n);
         return;
