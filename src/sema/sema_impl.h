@@ -84,6 +84,8 @@ void sema_positional(struct sema *s, struct node *n);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
+/* probetype: rewritten into its string (sema_probetype.c). */
+const struct type *sema_probetype(struct sema *s, struct node *n);
 /* rand, jiffies, ncpus, numaid, cgroup, username, usermode, ctx: sets *ty. */
 bool sema_sysinfo_builtin(struct sema *s, struct node *n, const struct type **ty);
 const struct type *sema_check_nsecs(struct sema *s, struct node *call, int nargs);
