@@ -135,14 +135,17 @@ static struct node *substitute(const struct node *arg, const struct loc *use, bo
     return block;
 }
 
-/* Every location of a copied body names the call it was copied for. */
-static void mark_expansion(struct node *n, int id) {
+enum loc_id { LOC_EXPANSION, LOC_FILE };
+
+/* Gives every location below n the id: the call a macro body was copied
+ * for, or the library module the text came from. */
+static void mark_locs(struct node *n, enum loc_id which, int id) {
     for (; n; n = n->next) {
-        n->loc.expansion = id;
-        mark_expansion(n->a, id);
-        mark_expansion(n->b, id);
-        mark_expansion(n->c, id);
-        mark_expansion(n->d, id);
+        *(which == LOC_FILE ? &n->loc.file : &n->loc.expansion) = id;
+        mark_locs(n->a, which, id);
+        mark_locs(n->b, which, id);
+        mark_locs(n->c, which, id);
+        mark_locs(n->d, which, id);
     }
 }
 
@@ -194,7 +197,7 @@ static void expand(struct scope *s, struct node **slot, const struct node *macro
         return;
     }
     struct node *body = ast_clone(macro->b);
-    mark_expansion(body, diag_expansion_add(x->d, &call->loc));
+    mark_locs(body, LOC_EXPANSION, diag_expansion_add(x->d, &call->loc));
     body->loc = call->loc; /* the value as a whole is the call's */
     struct scope inner = {.x = x,
                           .macro = macro,
@@ -413,17 +416,6 @@ static void remove_macros(struct node *program) {
     }
 }
 
-/* Every location of a library module names the module's text. */
-static void mark_file(struct node *n, int file) {
-    for (; n; n = n->next) {
-        n->loc.file = file;
-        mark_file(n->a, file);
-        mark_file(n->b, file);
-        mark_file(n->c, file);
-        mark_file(n->d, file);
-    }
-}
-
 /* Parses the library's modules; their macros form x->std. */
 static void load_stdlib(struct expansion *x) {
     struct pa_list_head {
@@ -433,7 +425,7 @@ static void load_stdlib(struct expansion *x) {
         struct node *prog = parse_module(x->d, m->text);
         if (!prog)
             continue;
-        mark_file(prog, diag_file_add(x->d, m->name, m->text));
+        mark_locs(prog, LOC_FILE, diag_file_add(x->d, m->name, m->text));
         prog->next = x->std_programs;
         x->std_programs = prog;
         for (struct node *def = prog->d; def; def = def->next)
