@@ -16,8 +16,8 @@ void diag_init(struct diag *d, const char *filename, const char *source, FILE *o
 
 /* Finds line `line` (1-based) of the source; sets *len to its length
  * without the newline (and without a trailing \r). NULL if there is none. */
-static const char *diag_find_line(const struct diag *d, int line, size_t *len) {
-    const char *p = d->source;
+static const char *diag_find_line(const struct diag *d, int file, int line, size_t *len) {
+    const char *p = file > 0 && file <= d->nfiles ? d->files[file - 1].source : d->source;
     for (int i = 1; i < line; i++) {
         p = strchr(p, '\n');
         if (!p)
@@ -32,9 +32,9 @@ static const char *diag_find_line(const struct diag *d, int line, size_t *len) {
     return p;
 }
 
-static void diag_put_line(const struct diag *d, int line) {
+static void diag_put_line(const struct diag *d, int file, int line) {
     size_t len = 0;
-    const char *p = diag_find_line(d, line, &len);
+    const char *p = diag_find_line(d, file, line, &len);
     for (size_t i = 0; p && i < len; i++) {
         if (p[i] == '\t')
             fprintf(d->out, "%*s", DIAG_TAB_WIDTH, "");
@@ -46,9 +46,9 @@ static void diag_put_line(const struct diag *d, int line) {
 
 /* Spaces up to column c1, then one "~" per display column of [c1, c2)
  * that lies on the line; tabs count as four columns on both sides. */
-static void diag_put_underline(const struct diag *d, int line, int c1, int c2) {
+static void diag_put_underline(const struct diag *d, int file, int line, int c1, int c2) {
     size_t len = 0;
-    const char *p = diag_find_line(d, line, &len);
+    const char *p = diag_find_line(d, file, line, &len);
     for (int c = 1; c < c2; c++) {
         size_t i = (size_t)(c - 1);
         if (c >= c1 && i >= len)
@@ -68,20 +68,22 @@ static void diag_vreport(struct diag *d, const struct loc *l, const char *level,
         fputc('\n', d->out);
         return;
     }
+    const char *name =
+        l->file > 0 && l->file <= d->nfiles ? d->files[l->file - 1].name : d->filename;
     if (l->last_line > l->first_line) {
-        fprintf(d->out, "%s:%d-%d: %s: ", d->filename, l->first_line, l->last_line, level);
+        fprintf(d->out, "%s:%d-%d: %s: ", name, l->first_line, l->last_line, level);
         vfprintf(d->out, fmt, ap);
         fputc('\n', d->out);
         for (int line = l->first_line; line <= l->last_line; line++)
-            diag_put_line(d, line);
+            diag_put_line(d, l->file, line);
         return;
     }
-    fprintf(d->out, "%s:%d:%d-%d: %s: ", d->filename, l->first_line, l->first_column,
-            l->last_column, level);
+    fprintf(d->out, "%s:%d:%d-%d: %s: ", name, l->first_line, l->first_column, l->last_column,
+            level);
     vfprintf(d->out, fmt, ap);
     fputc('\n', d->out);
-    diag_put_line(d, l->first_line);
-    diag_put_underline(d, l->first_line, l->first_column, l->last_column);
+    diag_put_line(d, l->file, l->first_line);
+    diag_put_underline(d, l->file, l->first_line, l->first_column, l->last_column);
 }
 
 static void diag_report(struct diag *d, const struct loc *l, const char *level, const char *fmt,
@@ -112,7 +114,26 @@ int diag_expansion_add(struct diag *d, const struct loc *call) {
     return d->nexpansions;
 }
 
+int diag_file_add(struct diag *d, const char *name, const char *source) {
+    struct diag_file *p = realloc(d->files, sizeof(*p) * (size_t)(d->nfiles + 1));
+    if (!p)
+        abort();
+    d->files = p;
+    p[d->nfiles].name = strdup(name);
+    p[d->nfiles].source = strdup(source);
+    if (!p[d->nfiles].name || !p[d->nfiles].source)
+        abort();
+    return ++d->nfiles;
+}
+
 void diag_free(struct diag *d) {
+    for (int i = 0; i < d->nfiles; i++) {
+        free(d->files[i].name);
+        free(d->files[i].source);
+    }
+    free(d->files);
+    d->files = NULL;
+    d->nfiles = 0;
     free(d->expansions);
     d->expansions = NULL;
     d->nexpansions = 0;
@@ -171,6 +192,7 @@ void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
 }
 
 struct loc loc_span(const struct loc *a, const struct loc *b) {
-    struct loc l = {a->first_line, a->first_column, b->last_line, b->last_column, a->expansion};
+    struct loc l = {a->first_line,  a->first_column, b->last_line,
+                    b->last_column, a->expansion,    a->file};
     return l;
 }

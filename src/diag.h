@@ -21,6 +21,9 @@ struct loc {
     /* 0 for text as written; in a copy of a macro's body, the id that
      * diag_expansion_add gave the call it was copied for */
     int expansion;
+    /* 0 for the script; otherwise the id diag_file_add gave another text
+     * (a module of the standard library, an imported file) */
+    int file;
 };
 
 /* Stable error codes: tests match these, so rewording a message breaks no test. */
@@ -50,6 +53,10 @@ struct diag {
     enum diag_code last_code;
     struct loc *expansions; /* macro calls, by expansion id - 1 */
     int nexpansions;
+    struct diag_file {
+        char *name, *source;
+    } * files; /* texts other than the script, by file id - 1 */
+    int nfiles;
     /* config missing_probes: a probe that matches nothing (E_UNKNOWN_PROBE)
      * is a warning ("... Skipping.") or passes silently, and is counted here
      * instead of in nerrors */
@@ -77,7 +84,10 @@ void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
  * body's locations: a message at such a location is followed by an
  * "expanded from" note at the call, and at the calls around it. */
 int diag_expansion_add(struct diag *d, const struct loc *call);
-/* Frees what diag_expansion_add kept. */
+/* Records another text that locations may point into (loc.file) and
+ * returns its id; name and source are copied. */
+int diag_file_add(struct diag *d, const char *name, const char *source);
+/* Frees what diag_expansion_add and diag_file_add kept. */
 void diag_free(struct diag *d);
 
 /* Spans two locations: from the start of a to the end of b. */

@@ -193,6 +193,10 @@ static void stmt(struct cg *cg, struct node *n) {
         jump_out(cg, n);
         break;
     case N_RETURN:
+        /* the value is evaluated for its effects; tracing programs'
+         * return values mean nothing to the kernel */
+        if (n->a)
+            expr_stmt(cg, n->a);
         emit_jump(&cg->e, JA(0), cg->exit_label);
         break;
     default:

@@ -69,7 +69,8 @@ enum node_kind {
     N_CAST,         /* a = N_TYPE, b = expression */
     N_TYPE,         /* str = type name as written, e.g. "uint32", "struct task_struct",
                        num = pointer depth ("*" count), len = array length or 0
-                       (also 0 for "int8[]", which sets aux = 1) */
+                       (also 0 for "int8[]", which sets aux = 1);
+                       typeof(X): str = NULL, a = X (an N_TYPE or an expression) */
     N_SIZEOF,       /* a = N_TYPE or expression */
     N_OFFSETOF,     /* a = N_TYPE, str = field path */
     N_BLOCK_EXPR,   /* { stmts; value }: a = statements list, b = the value (the last

@@ -37,7 +37,7 @@ static void dump_string(const struct node *n, FILE *out) {
 }
 
 static void dump_type(const struct node *n, FILE *out) {
-    fprintf(out, " %s", n->str);
+    fprintf(out, " %s", n->str ? n->str : "typeof");
     if (n->num)
         fputc(' ', out);
     for (uint64_t i = 0; i < n->num; i++)

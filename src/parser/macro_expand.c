@@ -4,11 +4,17 @@
 #include <string.h>
 
 #include "parser/macro_internal.h"
+#include "parser/parse.h"
+#include "stdlib/stdlib.h"
 
 #define MACRO_MAX_DEPTH 64
+#define BUILTIN_PREFIX "__builtin_"
 
 struct expansion {
-    struct macro_registry reg;
+    struct macro_registry reg; /* the script's macros */
+    struct macro_registry std; /* the standard library's */
+    struct node *std_programs; /* the parsed library modules, freed at the end */
+    struct node *std_defs;     /* their macro definitions, one list */
     struct diag *d;
     const struct node *stack[MACRO_MAX_DEPTH]; /* macros being expanded, outermost first */
     int depth;
@@ -20,6 +26,7 @@ struct scope {
     struct expansion *x;
     const struct node *macro;
     const struct node *args; /* the call's arguments, parallel to macro->a */
+    bool std;                /* macro is the standard library's: it sees only the library */
     bool wrap;               /* the node walked is a call argument or ++/-- operand */
     char **created; /* variables the body assigns or declares (copies: renaming frees them) */
     int ncreated, capcreated;
@@ -128,14 +135,17 @@ static struct node *substitute(const struct node *arg, const struct loc *use, bo
     return block;
 }
 
-/* Every location of a copied body names the call it was copied for. */
-static void mark_expansion(struct node *n, int id) {
+enum loc_id { LOC_EXPANSION, LOC_FILE };
+
+/* Gives every location below n the id: the call a macro body was copied
+ * for, or the library module the text came from. */
+static void mark_locs(struct node *n, enum loc_id which, int id) {
     for (; n; n = n->next) {
-        n->loc.expansion = id;
-        mark_expansion(n->a, id);
-        mark_expansion(n->b, id);
-        mark_expansion(n->c, id);
-        mark_expansion(n->d, id);
+        *(which == LOC_FILE ? &n->loc.file : &n->loc.expansion) = id;
+        mark_locs(n->a, which, id);
+        mark_locs(n->b, which, id);
+        mark_locs(n->c, which, id);
+        mark_locs(n->d, which, id);
     }
 }
 
@@ -155,19 +165,44 @@ static bool on_stack(struct expansion *x, const struct node *macro, const struct
 }
 
 /* Replaces the call at *slot by the expanded body of macro. */
+/* "macro comm() { __builtin_comm }": the call is the builtin, written
+ * where the call was, so that its messages read as the builtin's. */
+static bool expand_builtin(struct node **slot, const struct node *macro) {
+    const struct node *body = macro->b;
+    if (body->a || !body->b || body->b->kind != N_IDENT ||
+        strncmp(body->b->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) != 0)
+        return false;
+    struct node *ident = ast_new_str(N_IDENT, &(*slot)->loc, body->b->str + strlen(BUILTIN_PREFIX),
+                                     strlen(body->b->str) - strlen(BUILTIN_PREFIX));
+    replace(slot, ident);
+    return true;
+}
+
+static bool owns(const struct macro_registry *r, const struct node *macro) {
+    for (int i = 0; i < r->n; i++)
+        if (r->macros[i] == macro)
+            return true;
+    return false;
+}
+
 static void expand(struct scope *s, struct node **slot, const struct node *macro) {
     struct expansion *x = s->x;
     struct node *call = *slot;
     if (on_stack(x, macro, call))
+        return;
+    if (expand_builtin(slot, macro))
         return;
     if (x->depth == MACRO_MAX_DEPTH) {
         diag_error(x->d, &call->loc, E_LIMIT, "macro calls are nested too deeply");
         return;
     }
     struct node *body = ast_clone(macro->b);
-    mark_expansion(body, diag_expansion_add(x->d, &call->loc));
+    mark_locs(body, LOC_EXPANSION, diag_expansion_add(x->d, &call->loc));
     body->loc = call->loc; /* the value as a whole is the call's */
-    struct scope inner = {.x = x, .macro = macro, .args = call->kind == N_CALL ? call->a : NULL};
+    struct scope inner = {.x = x,
+                          .macro = macro,
+                          .args = call->kind == N_CALL ? call->a : NULL,
+                          .std = owns(&x->std, macro)};
     x->stack[x->depth++] = macro;
     walk(&inner, &body);
     x->depth--;
@@ -185,6 +220,23 @@ static void expand(struct scope *s, struct node **slot, const struct node *macro
     replace(slot, body);
 }
 
+/* The macro a call of name with args means: the script's definition with
+ * matching parameters, else the library's; a library macro sees only the
+ * library. NULL when none matches, after reporting why when the script
+ * defines name (a name only the library defines may be a builtin's). */
+static const struct node *resolve(struct scope *s, const char *name, const struct node *args,
+                                  const struct node *call) {
+    struct expansion *x = s->x;
+    if (s->std || !macro_registry_has(&x->reg, name))
+        return macro_lookup(&x->std, name, args, call, NULL);
+    const struct node *m = macro_lookup(&x->reg, name, args, call, NULL);
+    if (!m)
+        m = macro_lookup(&x->std, name, args, call, NULL);
+    if (!m)
+        macro_lookup(&x->reg, name, args, call, x->d);
+    return m;
+}
+
 /* A bare name: an expression parameter, a macro without parameters, or
  * anything else (a builtin), left alone. */
 static void walk_ident(struct scope *s, struct node **slot) {
@@ -194,9 +246,7 @@ static void walk_ident(struct scope *s, struct node **slot) {
         replace(slot, substitute(arg, &n->loc, s->wrap));
         return;
     }
-    if (!macro_registry_has(&s->x->reg, n->str))
-        return;
-    const struct node *macro = macro_lookup(&s->x->reg, n->str, NULL, n, s->x->d);
+    const struct node *macro = resolve(s, n->str, NULL, n);
     if (macro)
         expand(s, slot, macro);
 }
@@ -207,9 +257,7 @@ static void walk_call(struct scope *s, struct node **slot) {
         s->wrap = true;
         walk(s, p);
     }
-    if (!macro_registry_has(&s->x->reg, n->str))
-        return;
-    const struct node *macro = macro_lookup(&s->x->reg, n->str, n->a, n, s->x->d);
+    const struct node *macro = resolve(s, n->str, n->a, n);
     if (macro)
         expand(s, slot, macro);
 }
@@ -222,6 +270,8 @@ static void walk_let(struct scope *s, struct node *n) {
     }
     create(s, n->a);
     walk(s, &n->a);
+    if (n->b)
+        walk(s, &n->b);
     if (n->c)
         walk(s, &n->c);
 }
@@ -235,6 +285,49 @@ static void walk_sizeof(struct scope *s, struct node *n) {
         return;
     }
     walk(s, &n->a);
+}
+
+/* A type named by a parameter ("(t *)x", "let $v: t") takes the type the
+ * call passed, typeof(...), with this use's pointers and array length. */
+static void walk_type(struct scope *s, struct node **slot) {
+    struct node *n = *slot;
+    if (!n->str) {
+        if (n->a)
+            walk(s, &n->a);
+        return;
+    }
+    const struct node *arg = bound(s, N_IDENT, n->str);
+    if (!arg || arg->kind != N_TYPE)
+        return;
+    struct node *t = ast_clone(arg);
+    t->num += n->num;
+    if (n->len || n->aux) {
+        t->len = n->len;
+        t->aux = n->aux;
+    }
+    replace(slot, t);
+}
+
+/* offsetof(t, f): both may be parameters, a type and a field name. */
+static void walk_offsetof(struct scope *s, struct node *n) {
+    walk_type(s, &n->a);
+    const struct node *arg = n->str ? bound(s, N_IDENT, n->str) : NULL;
+    if (arg && arg->kind == N_IDENT)
+        set_name(n, arg->str);
+}
+
+/* sizeof(t[2]) with t a type parameter: the index is an array length. */
+static void walk_index(struct scope *s, struct node **slot) {
+    struct node *n = *slot;
+    walk(s, &n->a);
+    walk(s, &n->b);
+    if (n->a->kind != N_TYPE || n->b->kind != N_INT)
+        return;
+    struct node *t = n->a;
+    n->a = NULL;
+    t->len = (size_t)n->b->num;
+    t->loc = n->loc;
+    replace(slot, t);
 }
 
 static void walk_node(struct scope *s, struct node **slot) {
@@ -276,7 +369,13 @@ static void walk_node(struct scope *s, struct node **slot) {
         walk_sizeof(s, n);
         return;
     case N_TYPE:
+        walk_type(s, slot);
+        return;
     case N_OFFSETOF:
+        walk_offsetof(s, n);
+        return;
+    case N_INDEX:
+        walk_index(s, slot);
         return;
     default:
         break;
@@ -317,19 +416,61 @@ static void remove_macros(struct node *program) {
     }
 }
 
+/* Parses the library's modules; their macros form x->std. */
+static void load_stdlib(struct expansion *x) {
+    struct pa_list_head {
+        struct node *head, *tail;
+    } defs = {0};
+    for (const struct stdlib_module *m = stdlib_modules; m->name; m++) {
+        struct node *prog = parse_module(x->d, m->text);
+        if (!prog)
+            continue;
+        mark_locs(prog, LOC_FILE, diag_file_add(x->d, m->name, m->text));
+        prog->next = x->std_programs;
+        x->std_programs = prog;
+        for (struct node *def = prog->d; def; def = def->next)
+            if (def->kind == N_MACRO) {
+                if (defs.tail)
+                    defs.tail = defs.tail->next = ast_clone(def);
+                else
+                    defs.head = defs.tail = ast_clone(def);
+            }
+    }
+    struct node holder = {.kind = N_PROGRAM, .d = defs.head};
+    macro_registry_init(&x->std, &holder, x->d);
+    x->std_defs = defs.head;
+}
+
+/* "__builtin_comm" names the builtin comm, whatever macros are defined. */
+static void strip_builtin_prefix(struct node *n) {
+    for (; n; n = n->next) {
+        if (n->kind == N_IDENT && strncmp(n->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0)
+            memmove(n->str, n->str + strlen(BUILTIN_PREFIX),
+                    strlen(n->str) - strlen(BUILTIN_PREFIX) + 1);
+        strip_builtin_prefix(n->a);
+        strip_builtin_prefix(n->b);
+        strip_builtin_prefix(n->c);
+        strip_builtin_prefix(n->d);
+    }
+}
+
 int macro_expand(struct node *program, struct diag *d) {
     int before = d->nerrors;
     struct expansion x = {.d = d};
     macro_registry_init(&x.reg, program, d);
-    if (x.reg.n) {
-        struct scope top = {.x = &x};
-        for (struct node *probe = program->a; probe; probe = probe->next) {
-            if (probe->b)
-                walk(&top, &probe->b);
-            walk(&top, &probe->c);
-        }
+    load_stdlib(&x);
+    struct scope top = {.x = &x};
+    for (struct node *probe = program->a; probe; probe = probe->next) {
+        if (probe->b)
+            walk(&top, &probe->b);
+        walk(&top, &probe->c);
+        strip_builtin_prefix(probe->b);
+        strip_builtin_prefix(probe->c);
     }
     macro_registry_free(&x.reg);
+    macro_registry_free(&x.std);
+    ast_free(x.std_defs);
+    ast_free(x.std_programs);
     remove_macros(program);
     if (d->nerrors == before) /* substituted arguments deepen the tree unwalked */
         ast_check_depth(program, d);

@@ -19,6 +19,12 @@ int trawk_lex_raw(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
 int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     int tok = trawk_lex_raw(lval, lloc, scanner);
     struct parse_ctx *ctx = trawk_yyget_extra(scanner);
+    /* "if" where no statement can start is an if expression */
+    int prev = ctx->prev_tok;
+    if (tok == T_IF && prev && prev != T_LBRACE && prev != T_SEMI && prev != T_RBRACE &&
+        prev != T_ELSE)
+        tok = T_IF_EXPR;
+    ctx->prev_tok = tok;
     if (tok == T_YYEOF) {
         struct loc here = {ctx->line, ctx->col, ctx->line, ctx->col};
         *lloc = here;
@@ -28,7 +34,17 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     return tok;
 }
 
+static struct node *parse_text(struct diag *d, const char *text, bool module);
+
 struct node *parse_program(struct diag *d, const char *text) {
+    return parse_text(d, text, false);
+}
+
+struct node *parse_module(struct diag *d, const char *text) {
+    return parse_text(d, text, true);
+}
+
+static struct node *parse_text(struct diag *d, const char *text, bool module) {
     struct parse_ctx ctx = {.d = d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
     if (!text)
         text = "";
@@ -43,7 +59,7 @@ struct node *parse_program(struct diag *d, const char *text) {
     trawk_yy_delete_buffer(buf, scanner);
     trawk_yylex_destroy(scanner);
     free(ctx.buf);
-    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a)
+    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a && !module)
         diag_plain_error(d, E_SYNTAX, "No probes found in the program");
     if (rc == 0 && d->nerrors == before)
         ast_check_depth(ctx.root, d);
@@ -196,7 +212,60 @@ struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, 
     return n;
 }
 
+/* Whether an if statement's branches all end in an expression statement,
+ * the form that gives a block its value. */
+static bool if_has_value(const struct node *n) {
+    if (n->kind == N_IF)
+        return n->c && if_has_value(n->b) && if_has_value(n->c);
+    const struct node *last = n->a;
+    while (last && last->next)
+        last = last->next;
+    return last && (last->kind == N_EXPR_STMT || (last->kind == N_IF && if_has_value(last)));
+}
+
+/* The value form of such an if: a ternary whose branches are blocks with
+ * a value (the if's nodes move into it). */
+static struct node *if_value(struct node *n) {
+    if (n->kind == N_IF) {
+        struct node *then = if_value(n->b), *other = if_value(n->c);
+        struct node *t = pa_node(N_TERNARY, &n->loc, n->a, then, other, NULL);
+        n->a = n->b = n->c = NULL;
+        ast_free(n);
+        return t;
+    }
+    struct node **p = &n->a;
+    while ((*p)->next)
+        p = &(*p)->next;
+    struct node *last = *p;
+    *p = NULL;
+    struct node *value;
+    if (last->kind == N_IF) {
+        value = if_value(last);
+    } else {
+        value = last->a;
+        last->a = NULL;
+        ast_free(last);
+    }
+    struct node *b = pa_node(N_BLOCK_EXPR, &n->loc, n->a, value, NULL, NULL);
+    n->a = NULL;
+    ast_free(n);
+    return b;
+}
+
 struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last) {
+    /* "{ if (c) { a } else { b } }": the if, a statement to the grammar, is
+     * the block's value */
+    if (!last && stmts) {
+        struct node **p = &stmts;
+        while ((*p)->next)
+            p = &(*p)->next;
+        if ((*p)->kind == N_IF && if_has_value(*p)) {
+            struct node *ifn = *p;
+            struct loc at = ifn->loc;
+            *p = NULL;
+            last = pa_node(N_EXPR_STMT, &at, if_value(ifn), NULL, NULL, NULL);
+        }
+    }
     struct node *n = pa_node(N_BLOCK_EXPR, l, stmts, NULL, NULL, NULL);
     if (last && last->kind == N_EXPR_STMT) {
         n->b = last->a;

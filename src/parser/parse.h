@@ -8,5 +8,8 @@
 /* Parses a whole program. Reports every syntax error through d and returns
  * NULL when there was one. A leading "#!" line is skipped. */
 struct node *parse_program(struct diag *d, const char *text);
+/* The same for a module (a library file, an import), which may hold only
+ * macros and definitions. */
+struct node *parse_module(struct diag *d, const char *text);
 
 #endif

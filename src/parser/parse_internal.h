@@ -22,6 +22,7 @@ struct parse_ctx {
     struct loc err_loc; /* run location of the token last returned */
     int depth;          /* brace depth; 0 means between probes, -1 not started */
     bool in_decl;       /* inside a map declaration "let @m = kind(n)" */
+    int prev_tok;       /* the token last returned, 0 at the start */
     int comment_ret;    /* start condition to resume after a block comment */
     char *buf;          /* string literal or C definition being built */
     size_t cdef_len;    /* the C definition's text without its trailing layout */

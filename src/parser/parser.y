@@ -47,7 +47,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
-%token MACRO "macro"
+%token MACRO "macro" TYPEOF "typeof" IF_EXPR "if expression"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -58,7 +58,9 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token RBRACE "}"
 
 %type <node> config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
-%type <node> expr ternary binary unary postfix primary map var call type type_base
+%type <node> expr ternary binary unary postfix primary map var call type type_base typeof
+%type <node> call_arg if_expr if_tail
+%type <list> call_args
 %type <list> c_definitions config_items config_list probes attach_list stmts stmt_list expr_list
 %type <list> record_fields
 %type <node> macro macro_param map_decl block_expr
@@ -315,6 +317,7 @@ primary
     | map
     | call
     | block_expr
+    | if_expr
     | "(" expr ")"                  { $$ = $2; }
     | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
     | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }
@@ -323,6 +326,19 @@ primary
     | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
+    | "offsetof" "(" IDENT "," field_path ")" { $$ = pa_offsetof(&@$, pa_type(&@3, NULL, $3), $5); }
+    ;
+
+/* if/else as a value, where an expression is expected (the lexer tells
+ * IF_EXPR from a statement's "if"): both branches are blocks with a value. */
+if_expr
+    : IF_EXPR expr block_expr "else" block_expr { $$ = pa_node(N_TERNARY, &@$, $2, $3, $5, NULL); }
+    | IF_EXPR expr block_expr "else" if_tail { $$ = pa_node(N_TERNARY, &@$, $2, $3, $5, NULL); }
+    ;
+
+if_tail
+    : "if" expr block_expr "else" block_expr { $$ = pa_node(N_TERNARY, &@$, $2, $3, $5, NULL); }
+    | "if" expr block_expr "else" if_tail { $$ = pa_node(N_TERNARY, &@$, $2, $3, $5, NULL); }
     ;
 
 var
@@ -336,7 +352,18 @@ map
 
 call
     : IDENT "(" ")"                 { $$ = pa_call(&@$, $1, NULL); }
-    | IDENT "(" expr_list ")"       { $$ = pa_call(&@$, $1, $3.head); }
+    | IDENT "(" call_args ")"       { $$ = pa_call(&@$, $1, $3.head); }
+    ;
+
+/* A type, written typeof(...), may be passed to a macro. */
+call_args
+    : call_arg                      { $$ = pa_list_add((struct pa_list){0}, $1); }
+    | call_args "," call_arg        { $$ = pa_list_add($1, $3); }
+    ;
+
+call_arg
+    : expr
+    | typeof
     ;
 
 expr_list
@@ -368,6 +395,13 @@ type
 type_base
     : TYPE                          { $$ = pa_type(&@$, NULL, $1); }
     | STRUCT IDENT                  { $$ = pa_type(&@$, $1, $2); }
+    | STRUCT TYPE                   { $$ = pa_type(&@$, $1, $2); }
+    | typeof
+    ;
+
+typeof
+    : "typeof" "(" type ")"         { $$ = pa_node(N_TYPE, &@$, $3, NULL, NULL, NULL); }
+    | "typeof" "(" expr ")"         { $$ = pa_node(N_TYPE, &@$, $3, NULL, NULL, NULL); }
     ;
 
 %%

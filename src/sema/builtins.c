@@ -185,6 +185,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
         return cpid(s, n);
     if (strcmp(name, "func") == 0)
         return func(s, n);
+    if (strcmp(name, "probetype") == 0)
+        return sema_probetype(s, n);
     if (strcmp(name, "ctx") == 0 && s->unit_count > 0 && !any_unit(s, ctx_not_args))
         return sema_args_type(s, n);
     const struct type *sys;

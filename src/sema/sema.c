@@ -88,10 +88,14 @@ static void sema_config_item(struct sema *s, struct node *a) {
     for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
         known |= strcmp(config_keys[i], key) == 0;
     if (!known) {
-        diag_error(s->d, &a->a->loc, E_UNKNOWN_IDENT, "Unrecognized config variable: %s",
+        diag_error(s->d, &a->loc, E_UNKNOWN_IDENT, "%s: not a known configuration option",
                    a->a->str);
         return;
     }
+    if (!sema_config_check(s, key, a) || sema_config_env(key))
+        return; /* the environment wins over the config block */
+    if (strcmp(key, "license") == 0)
+        return; /* trawk's programs are GPL: any valid license loads the same */
     if (strcmp(key, "stack_mode") == 0) {
         sema_config_stack_mode(s, a);
         return;
@@ -285,6 +289,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     int errors_before = d->nerrors;
     sema_stack_mode_env(&s);
     out->max_cat_bytes = DEFAULT_MAX_CAT_BYTES;
+    s.config = program ? program->b : NULL;
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;

@@ -48,10 +48,19 @@ static const struct type *base_type(struct sema *s, struct node *ty) {
     return ctypes_lookup(s->out->ct, ty->str);
 }
 
-const struct type *sema_type_named(struct sema *s, struct node *ty) {
-    if (!ty->str)
+/* typeof(T) or typeof(expr): the type T names, or expr's type. */
+static const struct type *typeof_type(struct sema *s, struct node *ty) {
+    if (!ty->a)
         return NULL;
-    const struct type *t = base_type(s, ty);
+    if (ty->a->kind == N_TYPE)
+        return sema_type_named(s, ty->a);
+    return sema_expr(s, ty->a);
+}
+
+const struct type *sema_type_named(struct sema *s, struct node *ty) {
+    const struct type *t = ty->str ? base_type(s, ty) : typeof_type(s, ty);
+    if (!ty->str && !t)
+        return NULL;
     if (!t) {
         sema_error(s, &ty->loc, E_UNKNOWN_IDENT, "Cannot resolve unknown type \"%s\"", ty->str);
         const char *close = ctypes_suggest(s->out->ct, ty->str);

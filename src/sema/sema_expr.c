@@ -354,6 +354,8 @@ static const struct type *tuple_element(struct sema *s, struct node *n, const st
 }
 
 static const struct type *expr_field(struct sema *s, struct node *n) {
+    if (n->a->kind == N_IDENT && strcmp(n->a->str, "config") == 0)
+        return sema_config_field(s, n);
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
@@ -425,6 +427,16 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
         sema_error(s, &at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));
         return NULL;
+    }
+    int64_t v;
+    if (to->is_ptr && n->b->kind == N_UNOP && sema_const_int(n->b, &v) && v < 0) {
+        /* bpftrace types a negative literal in the narrowest signed width
+         * and widens it without sign to a pointer: (uint8 *)-1 is 0xff */
+        uint64_t mask = v >= INT8_MIN ? 0xff : v >= INT16_MIN ? 0xffff : 0xffffffff;
+        if (v >= INT32_MIN) {
+            ast_become_int(n->b, (uint64_t)v & mask);
+            from = sema_expr(s, n->b);
+        }
     }
     return sema_cast_pointer(s, to, from);
 }

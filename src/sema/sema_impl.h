@@ -36,9 +36,10 @@ struct sema {
     bool report;            /* second walk: report errors */
     int missing;            /* config missing_probes (DIAG_MISSING_*) */
     int max_strlen;
-    const struct node *decls; /* the program's map declarations (N_MAP_DECL among others) */
-    const char *line_src;     /* a line of the source, for locations found in the text */
-    int line_no;              /* its number: statements come in order, so scans go on from it */
+    const struct node *decls;  /* the program's map declarations (N_MAP_DECL among others) */
+    const struct node *config; /* the config block's items (N_ASSIGN) */
+    const char *line_src;      /* a line of the source, for locations found in the text */
+    int line_no;               /* its number: statements come in order, so scans go on from it */
 
     /* the probe being checked */
     struct node *probe;
@@ -92,6 +93,8 @@ void sema_become_number(struct node *n, uint64_t v, bool neg);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);
+/* probetype: rewritten into its string (sema_probetype.c). */
+const struct type *sema_probetype(struct sema *s, struct node *n);
 /* rand, jiffies, ncpus, numaid, cgroup, username, usermode, ctx: sets *ty. */
 bool sema_sysinfo_builtin(struct sema *s, struct node *n, const struct type **ty);
 const struct type *sema_check_nsecs(struct sema *s, struct node *call, int nargs);
@@ -166,6 +169,15 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a);
 const struct type *sema_check_buf(struct sema *s, struct node *call, int nargs);
 bool sema_tseries_params(struct sema *s, struct node *call, struct sema_map *m, bool *has_args);
 
+/* ---- config values (sema_config.c) ---- */
+/* Checks a config block item's value where bpftrace restricts it. */
+bool sema_config_check(struct sema *s, const char *key, const struct node *item);
+/* BPFTRACE_KEY's value when the environment sets it, else NULL. */
+const char *sema_config_env(const char *key);
+/* config.KEY (the config builtin's field): rewrites n into the value's
+ * literal and returns its type; NULL after reporting an unknown key. */
+const struct type *sema_config_field(struct sema *s, struct node *n);
+
 /* ---- standard library (sema_stdlib.c, sema_getopt.c) ---- */
 const struct type *sema_check_has_key(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
@@ -186,6 +198,8 @@ void sema_getopt_finish(struct sema *s);
  * or ->comm, as bpftrace's macros are */
 const struct type *sema_parent_field(struct sema *s, struct node *n);
 const struct type *sema_check_parent(struct sema *s, struct node *call, int nargs);
+/* The source character at (line, column), 0 when outside the text. */
+char sema_source_at(const struct sema *s, int line, int col);
 /* A statement that discards a call's value (delete): bpftrace warns. */
 void sema_discarded_value(struct sema *s, struct node *stmt);
 

@@ -247,7 +247,7 @@ const struct type *sema_check_parent(struct sema *s, struct node *call, int narg
 }
 
 /* The source character at (line, column), 0 when outside the text. */
-static char source_at(const struct sema *s, int line, int col) {
+char sema_source_at(const struct sema *s, int line, int col) {
     const char *p = s->d->source;
     for (int l = 1; p && l < line; l++) {
         p = strchr(p, '\n');
@@ -268,7 +268,7 @@ void sema_discarded_value(struct sema *s, struct node *stmt) {
     if (!s->report || e->kind != N_CALL || e->sym != F_DELETE || !e->ty)
         return;
     struct loc l = e->loc;
-    if (stmt->next && source_at(s, l.last_line, l.last_column) == ';')
+    if (stmt->next && sema_source_at(s, l.last_line, l.last_column) == ';')
         l.last_column++;
     diag_warning(s->d, &l, "Return value discarded.");
 }

@@ -105,8 +105,28 @@ static void assign_compound(struct sema *s, struct node *n) {
         compound_error(s, n, have, val);
 }
 
+/* "@m = { stmts; agg(x) }": the aggregation goes to the map inside the
+ * block, which becomes a statement: { stmts; @m = agg(x) }. */
+static bool agg_block_assign(struct sema *s, struct node *n) {
+    struct node *block = n->b;
+    if (n->a->kind != N_MAP || !is_plain_assign(n->op) || block->kind != N_BLOCK_EXPR ||
+        !block->b || !sema_is_agg_call(block->b))
+        return false;
+    struct node *assign = ast_new_op(N_ASSIGN, &n->loc, OP_ASSIGN, n->a, block->b);
+    block->a = ast_append(block->a, assign);
+    block->b = NULL;
+    n->kind = N_EXPR_STMT;
+    n->op = OP_NONE;
+    n->a = block;
+    n->b = NULL;
+    sema_stmt(s, n);
+    return true;
+}
+
 static void stmt_assign(struct sema *s, struct node *n) {
     struct node *target = n->a;
+    if (agg_block_assign(s, n))
+        return;
     if (!is_plain_assign(n->op) && (target->kind == N_MAP || target->kind == N_VAR)) {
         assign_compound(s, n);
         return;
@@ -239,8 +259,12 @@ static void stmt_expr(struct sema *s, struct node *stmt) {
     sema_discarded_value(s, stmt);
 }
 
-static void unsupported(struct sema *s, struct node *n, const char *what) {
-    sema_error(s, &n->loc, E_UNSUPPORTED, "%s not supported yet", what);
+/* return EXPR: bpftrace allows an integer, the probe's return value. */
+static void stmt_return(struct sema *s, struct node *n) {
+    const struct type *t = n->a ? sema_expr(s, n->a) : NULL;
+    if (t && !sema_is_int(t))
+        sema_error(s, &n->loc, E_TYPE, "Probe return values can only be integers. Found %s",
+                   sema_tname(t));
 }
 
 void sema_stmt(struct sema *s, struct node *n) {
@@ -273,8 +297,7 @@ void sema_stmt(struct sema *s, struct node *n) {
         stmt_for_map(s, n);
         break;
     case N_RETURN:
-        if (n->a)
-            unsupported(s, n, "return with a value is");
+        stmt_return(s, n);
         break;
     case N_BREAK:
     case N_CONTINUE:
@@ -286,6 +309,30 @@ void sema_stmt(struct sema *s, struct node *n) {
         stmt_expr(s, n);
         break;
     }
+}
+
+/* A statement after which nothing in its block runs. */
+static bool ends_block(const struct node *n) {
+    if (n->kind == N_RETURN || n->kind == N_BREAK || n->kind == N_CONTINUE)
+        return true;
+    return n->kind == N_EXPR_STMT && n->a->kind == N_CALL && strcmp(n->a->str, "exit") == 0;
+}
+
+/* bpftrace warns once per block about statements after exit/return/break.
+ * Its span takes in the ";"; a last statement without one is shown as the
+ * whole block. */
+static void check_unreachable(struct sema *s, const struct node *block, const struct node *first) {
+    const struct node *n = first;
+    while (n && !ends_block(n))
+        n = n->next;
+    if (!s->report || !n || !n->next || n->next->loc.expansion)
+        return;
+    struct loc l = n->next->loc;
+    if (sema_source_at(s, l.last_line, l.last_column) == ';')
+        l.last_column++;
+    else if (!n->next->next)
+        l = block->loc;
+    diag_warning(s->d, &l, "Unreachable statement.");
 }
 
 /* { stmts; value }: its own scope; a block without a value is void. */
@@ -309,4 +356,5 @@ void sema_block(struct sema *s, struct node *block) {
     for (struct node *st = block->a; st; st = st->next)
         sema_stmt(s, st);
     sema_scope_leave(s);
+    check_unreachable(s, block, block->a);
 }

@@ -137,9 +137,10 @@ static void test_config_keyword(void **state) {
 
 static void test_names(void **state) {
     (void)state;
+    /* "if" after a name, where no statement starts, is an if expression */
     struct lexed x = lex_all("BEGIN { @ @m_1 $x $12 $# _ iffy if struct uint32 true false }");
-    const int kinds[] = {T_ATTACH,     T_LBRACE, T_MAP,    T_MAP,  T_VAR,    T_POSITIONAL,
-                         T_PARAMCOUNT, T_IDENT,  T_IDENT,  T_IF,   T_STRUCT, T_TYPE,
+    const int kinds[] = {T_ATTACH,     T_LBRACE, T_MAP,    T_MAP,     T_VAR,    T_POSITIONAL,
+                         T_PARAMCOUNT, T_IDENT,  T_IDENT,  T_IF_EXPR, T_STRUCT, T_TYPE,
                          T_BOOL,       T_BOOL,   T_RBRACE, T_YYEOF};
     assert_kinds(&x, kinds, 16);
     assert_string_equal(x.str[2], "@");

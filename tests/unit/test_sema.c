@@ -271,8 +271,8 @@ static void test_config(void **state) {
     assert_string_equal(tn(r->out.units[0].vars[1].ty), "string[6]");
     assert_string_equal(tn(r->out.units[0].vars[2].ty), "string[32]");
     run_free(r);
-    err1("config = { foo = 1 } BEGIN {}", E_UNKNOWN_IDENT, "stdin:1:12-15",
-         "Unrecognized config variable: foo");
+    err1("config = { foo = 1 } BEGIN {}", E_UNKNOWN_IDENT, "stdin:1:12-19",
+         "foo: not a known configuration option");
 }
 
 /* ---- error classes ---- */

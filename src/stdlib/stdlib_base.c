@@ -1,0 +1,49 @@
+/* stdlib/base.bt: builtins callable as functions (comm() is comm), and the
+ * functions bpftrace defines as macros of its own language. bpftrace's
+ * messages point into its library by line and column; assert's errorf sits
+ * where bpftrace's does (line 6, columns 5-37) so that they read the same. */
+#include <stddef.h>
+
+#include "stdlib/stdlib.h"
+
+static const char base_bt[] =
+    "// trawk standard library: compiled with every script.\n"
+    "// assert(cond, msg): stops the whole run, exit code 1, when cond is false\n"
+    "macro assert(cond, msg)\n"
+    "{\n"
+    "  if (!cond) {\n"
+    "    errorf(\"assert failed: %s\", msg);\n"
+    "    exit(1);\n"
+    "  }\n"
+    "}\n"
+    "\n"
+    "// container_of(ptr, typeof(T), field): the T whose field ptr points at\n"
+    "macro container_of(ptr, type, field)\n"
+    "{\n"
+    "  (type *)((uint8 *)ptr - offsetof(type, field))\n"
+    "}\n"
+    "\n"
+    "// Builtins that may also be called: each body is the builtin itself.\n"
+    "macro comm() { __builtin_comm }\n"
+    "macro config() { __builtin_config }\n"
+    "macro cpid() { __builtin_cpid }\n"
+    "macro cpu() { __builtin_cpu }\n"
+    "macro curtask() { __builtin_curtask }\n"
+    "macro elapsed() { __builtin_elapsed }\n"
+    "macro func() { __builtin_func }\n"
+    "macro gid() { __builtin_gid }\n"
+    "macro jiffies() { __builtin_jiffies }\n"
+    "macro ncpus() { __builtin_ncpus }\n"
+    "macro numaid() { __builtin_numaid }\n"
+    "macro probe() { __builtin_probe }\n"
+    "macro probetype() { __builtin_probetype }\n"
+    "macro rand() { __builtin_rand }\n"
+    "macro retval() { __builtin_retval }\n"
+    "macro uid() { __builtin_uid }\n"
+    "macro usermode() { __builtin_usermode }\n"
+    "macro username() { __builtin_username }\n";
+
+const struct stdlib_module stdlib_modules[] = {
+    {"stdlib/base.bt", base_bt},
+    {NULL, NULL},
+};
