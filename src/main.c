@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "codegen/codegen.h"
@@ -25,6 +24,13 @@
 
 /* The bpftrace release whose language and output trawk follows. */
 #define BPFTRACE_COMPAT_VERSION "v0.27.1"
+
+/* Run through a link or copy named bpftrace: the kernel names the process
+ * after it (comm), and --version answers as bpftrace does. */
+static bool invoked_as_bpftrace(const char *argv0) {
+    const char *slash = strrchr(argv0, '/');
+    return strcmp(slash ? slash + 1 : argv0, "bpftrace") == 0;
+}
 
 struct cli {
     const char *program_text; /* -e */
@@ -404,9 +410,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             usage(stdout);
             exit(0);
         case 'V':
-            /* "bpftrace vX.Y.Z" first: scripts that check the version
-             * read the language level there */
-            printf("bpftrace %s (trawk %s)\n", BPFTRACE_COMPAT_VERSION, TRAWK_VERSION);
+            /* installed as bpftrace (a drop-in), scripts that check the
+             * version read the language level first */
+            if (invoked_as_bpftrace(argv[0]))
+                printf("bpftrace %s (trawk %s)\n", BPFTRACE_COMPAT_VERSION, TRAWK_VERSION);
+            else
+                printf("trawk %s (bpftrace %s)\n", TRAWK_VERSION, BPFTRACE_COMPAT_VERSION);
             exit(0);
         default:
             usage(stderr);
@@ -624,9 +633,6 @@ static void end_process(struct cli *c) {
 
 int main(int argc, char **argv) {
     struct cli c = {0};
-    /* Scripts tell the tracer's own events apart by comm == "bpftrace"
-     * (bpftrace's tests and tools do): trawk answers to that name too. */
-    prctl(PR_SET_NAME, "bpftrace");
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
     provider_set_list_verbose(c.verbose);
