@@ -31,17 +31,21 @@ void cg_call_lookup(struct cg *cg, int map, int key_off) {
         ld_packed(cg, R0, md, 8);
         return;
     }
-    emit_ld_map(&cg->e, R1, map);
-    cg_stack_ptr(cg, R2, key_off);
     if (cg->unit->prov->runs_once && is_percpu(md->bpf_type)) {
         /* The verifier inlines map_lookup_elem by patching the program,
          * which costs a copy of the whole program per lookup: a long BEGIN
-         * block took seconds to load. Any CPU's value will do, since
-         * readers add the CPUs up: CPU 0's, through a helper call. */
-        emit(&cg->e, MOV64_IMM(R3, 0));
+         * block took seconds to load. The same slot through a helper call:
+         * this CPU's, which an update of a new key writes (an aggregation
+         * such as tseries reads back what it wrote). */
+        emit(&cg->e, CALL_HELPER(BPF_FUNC_get_smp_processor_id));
+        emit(&cg->e, MOV64_REG(R3, R0));
+        emit_ld_map(&cg->e, R1, map);
+        cg_stack_ptr(cg, R2, key_off);
         emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_percpu_elem));
         return;
     }
+    emit_ld_map(&cg->e, R1, map);
+    cg_stack_ptr(cg, R2, key_off);
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
 }
 

@@ -89,12 +89,12 @@ static void scalar_count_increments_in_place(void **state) {
     compile("BEGIN { @x = count(); }", &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(c.m.nprogs, 1);
-    /* BEGIN runs once: bpf_map_lookup_percpu_elem on CPU 0, which the
+    /* BEGIN runs once: bpf_map_lookup_percpu_elem on this CPU, which the
      * verifier does not inline by patching the program */
-    assert_true(
-        has_sequence(&c.m.progs[0], SEQ("r1 = map\\[0\\]", "r2 = r10", "r2 += *", "r3 = 0",
-                                        "call 195", "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)",
-                                        "r1 += 1", "*(u64 *)(r0 +0) = r1")));
+    assert_true(has_sequence(&c.m.progs[0],
+                             SEQ("call 8", "r3 = r0", "r1 = map\\[0\\]", "r2 = r10", "r2 += *",
+                                 "call 195", "if r0 == 0 goto pc+*", "r1 = *(u64 *)(r0 +0)",
+                                 "r1 += 1", "*(u64 *)(r0 +0) = r1")));
     assert_int_equal(c.m.maps[0].bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
     manifest_free(&c.m);
 }
