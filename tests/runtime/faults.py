@@ -367,12 +367,19 @@ def opens_only_what_it_needs(trawk):
 
 @case
 def not_root(trawk):
-    """As nobody: exit 1, an error naming the capabilities, nothing attached."""
+    """As nobody: exit 1, an error naming the capabilities (or tracefs, for a
+    tracepoint), nothing attached."""
     prog = 'interval:ms:10 { @relfault = count(); }'
     p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
                         trawk, "-e", prog], capture_output=True, timeout=20)
-    if p.returncode != 1 or b"CAP_BPF" not in p.stderr:
+    if p.returncode != 1 or b"CAP_BPF" not in p.stderr or b"CAP_PERFMON" not in p.stderr:
         return "exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
+    # a tracepoint needs tracefs first: the error names it, located
+    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        trawk, "-e", "tracepoint:syscalls:sys_enter_getppid { @relfault = count(); }"],
+                       capture_output=True, timeout=20)
+    if p.returncode != 1 or b"stdin:1:1-38: ERROR: cannot read or mount tracefs" not in p.stderr:
+        return "tracepoint: exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
     return None
 
 
