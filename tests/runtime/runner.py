@@ -236,6 +236,10 @@ def missing_requirement(req):
         with open("/proc/mounts") as f:
             ok = any(l.split()[1:3] == ["/sys/fs/bpf", "bpf"] for l in f)
         return None if ok else "no bpf filesystem on /sys/fs/bpf"
+    if req == "cgroup2":
+        with open("/proc/mounts") as f:
+            ok = any(l.split()[2:3] == ["cgroup2"] for l in f)
+        return None if ok else "no cgroup2 hierarchy mounted"
     if req.startswith("unreadable:"):
         try:
             open(req[11:]).close()
