@@ -240,6 +240,16 @@ def missing_requirement(req):
         with open("/proc/mounts") as f:
             ok = any(l.split()[2:3] == ["cgroup2"] for l in f)
         return None if ok else "no cgroup2 hierarchy mounted"
+    if req == "memcg":
+        v2 = "/sys/fs/cgroup/cgroup.controllers"
+        ok = os.path.isdir("/sys/fs/cgroup/memory") or (
+            os.path.exists(v2) and "memory" in open(v2).read().split())
+        return None if ok else "no memory cgroup controller mounted"
+    if req.startswith("blockdev:"):
+        # a filesystem on a disk: writes there reach the block layer
+        # (not tmpfs or 9p, whose device numbers have major 0)
+        ok = os.path.exists(req[9:]) and os.major(os.stat(req[9:]).st_dev) != 0
+        return None if ok else "%s is on no block device" % req[9:]
     if req.startswith("unreadable:"):
         try:
             open(req[11:]).close()
