@@ -195,6 +195,15 @@ struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *na
     return n;
 }
 
+/* import "PATH": underlined up to the ";", as bpftrace does (the string
+ * token's own location ends at its opening quote). */
+struct node *pa_import(const struct loc *kw, const struct loc *semi, struct node *path) {
+    struct loc l = {kw->first_line, kw->first_column, semi->first_line, semi->first_column};
+    struct node *n = ast_new_str(N_IMPORT, &l, path->str, path->len);
+    ast_free(path);
+    return n;
+}
+
 struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, char *kind,
                          struct node *args, const struct loc *end) {
     struct node *n = pa_named(N_MAP_DECL, l, kind);
@@ -291,7 +300,7 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
                        "syntax: C definitions must appear before probes and functions");
             reported = true;
         }
-        if (n->kind == N_MACRO || n->kind == N_MAP_DECL)
+        if (n->kind == N_MACRO || n->kind == N_MAP_DECL || n->kind == N_IMPORT)
             decls = pa_list_add(decls, n);
         else
             p = pa_list_add(p, n);

@@ -47,7 +47,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
-%token MACRO "macro" TYPEOF "typeof" IF_EXPR "if expression"
+%token MACRO "macro" IMPORT "import" TYPEOF "typeof" IF_EXPR "if expression"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -130,6 +130,7 @@ probes
     | probes C_DEFINITION           { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
     | probes macro                  { $$ = pa_list_add($1, $2); }
     | probes map_decl               { $$ = pa_list_add($1, $2); }
+    | probes "import" STRING ";"    { $$ = pa_list_add($1, pa_import(&@1, &@4, $3)); }
     ;
 
 /* The location of a macro is "macro NAME", as bpftrace underlines it. */
