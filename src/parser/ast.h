@@ -29,7 +29,8 @@ enum node_kind {
                        b = body (N_BLOCK_EXPR); loc spans "macro NAME" */
     N_MAP_DECL,     /* let @m = KIND(N); a = N_MAP, str = KIND ("hash", "lruhash", ...),
                        num = max entries */
-    N_IMPORT,       /* import "PATH"; str = PATH; imports_resolve replaces it by the file */
+    N_IMPORT,       /* import "PATH"; str = PATH, num = the keyword's last column;
+                       imports_resolve replaces it by the file */
 
     /* statements */
     N_BLOCK,     /* a = statements list */

@@ -200,6 +200,7 @@ struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *na
 struct node *pa_import(const struct loc *kw, const struct loc *semi, struct node *path) {
     struct loc l = {kw->first_line, kw->first_column, semi->first_line, semi->first_column};
     struct node *n = ast_new_str(N_IMPORT, &l, path->str, path->len);
+    n->num = (uint64_t)kw->last_column; /* a misplaced import underlines the keyword */
     ast_free(path);
     return n;
 }
@@ -291,7 +292,7 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
     /* the grammar keeps misplaced C definitions among the probes, for this
      * error, and macros and map declarations, which get their own list */
     struct pa_list p = {0}, decls = {0};
-    bool reported = false;
+    bool reported = false, body = false, reported_import = false;
     for (struct node *n = probes, *next; n; n = next) {
         next = n->next;
         n->next = NULL;
@@ -300,6 +301,15 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
                        "syntax: C definitions must appear before probes and functions");
             reported = true;
         }
+        if (n->kind == N_IMPORT && body && !reported_import) {
+            struct loc kw = n->loc;
+            kw.last_line = kw.first_line;
+            kw.last_column = (int)n->num;
+            diag_error(ctx->d, &kw, E_SYNTAX,
+                       "syntax: root imports must appear before probes and functions");
+            reported_import = true;
+        }
+        body |= n->kind == N_PROBE || n->kind == N_MACRO || n->kind == N_MAP_DECL;
         if (n->kind == N_MACRO || n->kind == N_MAP_DECL || n->kind == N_IMPORT)
             decls = pa_list_add(decls, n);
         else

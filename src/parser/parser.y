@@ -130,7 +130,7 @@ probes
     | probes C_DEFINITION           { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
     | probes macro                  { $$ = pa_list_add($1, $2); }
     | probes map_decl               { $$ = pa_list_add($1, $2); }
-    | probes "import" STRING ";"    { $$ = pa_list_add($1, pa_import(&@1, &@4, $3)); }
+    | probes "import" STRING ";"    { $$ = pa_list_add($1, pa_import(&@2, &@4, $3)); }
     ;
 
 /* The location of a macro is "macro NAME", as bpftrace underlines it. */
