@@ -12,6 +12,7 @@
 #include "codegen/disasm.h"
 #include "list.h"
 #include "parser/macro.h"
+#include "parser/imports.h"
 #include "parser/parse.h"
 #include "preproc/preproc.h"
 #include "providers/provider.h"
@@ -522,6 +523,14 @@ static int preprocess(const struct cli *c, struct diag *d, const char *text,
     return rc;
 }
 
+static int run_imports(const struct cli *c, struct node *ast, struct diag *d) {
+    char *dir = script_dir(c);
+    bool from_file = !c->program_text && strcmp(c->script_path, "-") != 0;
+    int rc = imports_resolve(ast, d, dir, from_file ? c->script_path : NULL);
+    free(dir);
+    return rc;
+}
+
 /* Runs the pipeline on program text; returns the exit code. */
 static int run_program(const struct cli *c, const char *text) {
     const char *filename =
@@ -535,6 +544,10 @@ static int run_program(const struct cli *c, const char *text) {
         return 1;
     }
     struct node *ast = parse_program(&d, pp.script);
+    if (ast && run_imports(c, ast, &d) < 0) {
+        ast_free(ast);
+        ast = NULL;
+    }
     if (ast && macro_expand(ast, &d) < 0) {
         ast_free(ast);
         ast = NULL;

@@ -132,6 +132,7 @@ const char *ast_kind_name(enum node_kind kind) {
         [N_C_DEFINITION] = "c_definition",
         [N_MACRO] = "macro",
         [N_MAP_DECL] = "map_decl",
+        [N_IMPORT] = "import",
         [N_BLOCK] = "block",
         [N_EXPR_STMT] = "expr_stmt",
         [N_ASSIGN] = "assign",

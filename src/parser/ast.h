@@ -19,8 +19,8 @@ enum node_kind {
     /* top level */
     N_PROGRAM,      /* a = probes list, b = config assignments list (N_ASSIGN of N_IDENT),
                        c = C definitions list (N_C_DEFINITION) in source order,
-                       d = macros (N_MACRO) and map declarations (N_MAP_DECL) in source
-                       order; macro_expand leaves only the map declarations */
+                       d = macros (N_MACRO), map declarations (N_MAP_DECL) and imports
+                       (N_IMPORT) in source order; macro_expand leaves only the map declarations */
     N_PROBE,        /* a = attach points list, b = predicate or NULL, c = N_BLOCK */
     N_ATTACH_POINT, /* str = raw text as written, e.g. "tracepoint:syscalls:sys_enter_*" */
     N_C_DEFINITION, /* str = a top-level C definition's text exactly as written, from its
@@ -29,6 +29,8 @@ enum node_kind {
                        b = body (N_BLOCK_EXPR); loc spans "macro NAME" */
     N_MAP_DECL,     /* let @m = KIND(N); a = N_MAP, str = KIND ("hash", "lruhash", ...),
                        num = max entries */
+    N_IMPORT,       /* import "PATH"; str = PATH, num = the keyword's last column;
+                       imports_resolve replaces it by the file */
 
     /* statements */
     N_BLOCK,     /* a = statements list */

@@ -61,6 +61,7 @@ static void dump_label(const struct node *n, FILE *out) {
     case N_CALL:
     case N_OFFSETOF:
     case N_MACRO:
+    case N_IMPORT:
         fprintf(out, " %s", n->str);
         break;
     case N_MAP_DECL:

@@ -195,6 +195,16 @@ struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *na
     return n;
 }
 
+/* import "PATH": underlined up to the ";", as bpftrace does (the string
+ * token's own location ends at its opening quote). */
+struct node *pa_import(const struct loc *kw, const struct loc *semi, struct node *path) {
+    struct loc l = {kw->first_line, kw->first_column, semi->first_line, semi->first_column};
+    struct node *n = ast_new_str(N_IMPORT, &l, path->str, path->len);
+    n->num = (uint64_t)kw->last_column; /* a misplaced import underlines the keyword */
+    ast_free(path);
+    return n;
+}
+
 struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, char *kind,
                          struct node *args, const struct loc *end) {
     struct node *n = pa_named(N_MAP_DECL, l, kind);
@@ -282,7 +292,7 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
     /* the grammar keeps misplaced C definitions among the probes, for this
      * error, and macros and map declarations, which get their own list */
     struct pa_list p = {0}, decls = {0};
-    bool reported = false;
+    bool reported = false, body = false, reported_import = false;
     for (struct node *n = probes, *next; n; n = next) {
         next = n->next;
         n->next = NULL;
@@ -291,7 +301,16 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
                        "syntax: C definitions must appear before probes and functions");
             reported = true;
         }
-        if (n->kind == N_MACRO || n->kind == N_MAP_DECL)
+        if (n->kind == N_IMPORT && body && !reported_import) {
+            struct loc kw = n->loc;
+            kw.last_line = kw.first_line;
+            kw.last_column = (int)n->num;
+            diag_error(ctx->d, &kw, E_SYNTAX,
+                       "syntax: root imports must appear before probes and functions");
+            reported_import = true;
+        }
+        body |= n->kind == N_PROBE || n->kind == N_MACRO || n->kind == N_MAP_DECL;
+        if (n->kind == N_MACRO || n->kind == N_MAP_DECL || n->kind == N_IMPORT)
             decls = pa_list_add(decls, n);
         else
             p = pa_list_add(p, n);

@@ -59,6 +59,7 @@ struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *na
                       struct node *params, struct node *body);
 /* let @m = kind(args); reports args other than one positive integer, at end
  * when there are none. */
+struct node *pa_import(const struct loc *kw, const struct loc *semi, struct node *path);
 struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, char *kind,
                          struct node *args, const struct loc *end);
 /* { stmts last }: last becomes the value when it is an expression statement. */

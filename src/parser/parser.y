@@ -47,7 +47,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token PARAMCOUNT "$#" CONFIG "config" ENDPRED "end predicate"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
-%token MACRO "macro" TYPEOF "typeof" IF_EXPR "if expression"
+%token MACRO "macro" IMPORT "import" TYPEOF "typeof" IF_EXPR "if expression"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -57,11 +57,11 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token COMMA "," DOT "." LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]" LBRACE "{"
 %token RBRACE "}"
 
-%type <node> config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
+%type <node> import config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
 %type <node> expr ternary binary unary postfix primary map var call type type_base typeof
 %type <node> call_arg if_expr if_tail
 %type <list> call_args
-%type <list> c_definitions config_items config_list probes attach_list stmts stmt_list expr_list
+%type <list> c_definitions imports config_items config_list probes attach_list stmts stmt_list expr_list
 %type <list> record_fields
 %type <node> macro macro_param map_decl block_expr
 %type <list> macro_params
@@ -75,7 +75,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 
 /* Before an empty config, a C definition is shifted into the leading list. */
 %precedence NO_CONFIG
-%precedence C_DEFINITION
+%precedence C_DEFINITION IMPORT
 
 /* Binary operators, lowest precedence first, as in C. */
 %left "||"
@@ -95,7 +95,17 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %%
 
 program
-    : c_definitions config probes   { ctx->root = pa_program(ctx, &@$, $1.head, $2, $3.head); }
+    : c_definitions imports config probes { ctx->root = pa_program(ctx, &@$, $1.head, $3, ast_append($2.head, $4.head)); }
+    ;
+
+/* Imports before the config block; those after it are read with the probes. */
+imports
+    : %empty %prec NO_CONFIG        { $$ = (struct pa_list){0}; }
+    | imports import                { $$ = pa_list_add($1, $2); }
+    ;
+
+import
+    : "import" STRING ";"           { $$ = pa_import(&@1, &@3, $2); }
     ;
 
 /* C definitions come first; the empty config gives way to them. */
@@ -130,6 +140,7 @@ probes
     | probes C_DEFINITION           { $$ = pa_list_add($1, pa_named(N_C_DEFINITION, &@2, $2)); }
     | probes macro                  { $$ = pa_list_add($1, $2); }
     | probes map_decl               { $$ = pa_list_add($1, $2); }
+    | probes import                 { $$ = pa_list_add($1, $2); }
     ;
 
 /* The location of a macro is "macro NAME", as bpftrace underlines it. */

@@ -64,9 +64,11 @@ void sema_map_decls_check(struct sema *s) {
         if (m->decl == MAP_DECL_NONE || !m->val_ty)
             continue;
         bool agg = m->val_ty->kind == T_AGG;
-        /* underline the map's name, not its keys */
-        struct loc l = {m->loc.first_line, m->loc.first_column, m->loc.first_line,
-                        m->loc.first_column + (int)strlen(m->name)};
+        /* underline the map's name, not its keys; keep the file and
+         * expansion the use is in */
+        struct loc l = m->loc;
+        l.last_line = l.first_line;
+        l.last_column = l.first_column + (int)strlen(m->name);
         if (agg != decl_percpu(m->decl))
             diag_error(s->d, &l, E_TYPE,
                        "Incompatible map types. Type from declaration: %s. Type from value/key "

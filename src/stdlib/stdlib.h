@@ -11,5 +11,7 @@ struct stdlib_module {
 
 /* The modules compiled with every script, ended by a NULL name. */
 extern const struct stdlib_module stdlib_modules[];
+/* The modules compiled only when a script imports them by name. */
+extern const struct stdlib_module stdlib_imports[];
 
 #endif
