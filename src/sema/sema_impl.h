@@ -174,6 +174,8 @@ bool sema_tseries_params(struct sema *s, struct node *call, struct sema_map *m, 
 bool sema_config_check(struct sema *s, const char *key, const struct node *item);
 /* BPFTRACE_KEY's value when the environment sets it, else NULL. */
 const char *sema_config_env(const char *key);
+/* A string config value (environment, config block, default), malloc'd. */
+char *sema_config_str(const struct sema *s, const char *key);
 /* config.KEY (the config builtin's field): rewrites n into the value's
  * literal and returns its type; NULL after reporting an unknown key. */
 const struct type *sema_config_field(struct sema *s, struct node *n);
