@@ -11,9 +11,10 @@
 
 /* What we know about one map beyond struct sema_map. */
 struct map_info {
-    bool has_key_ty;   /* key shape fixed (key_ty NULL then means "no keys") */
-    bool assigned;     /* written somewhere: reads of it are valid */
-    bool has_agg_args; /* hist/lhist parameters recorded */
+    bool has_key_ty;               /* key shape fixed (key_ty NULL then means "no keys") */
+    bool assigned;                 /* written somewhere: reads of it are valid */
+    bool has_agg_args;             /* hist/lhist parameters recorded */
+    const struct node *first_keys; /* the keys that fixed the shape, for messages */
 };
 
 /* Variables of one probe block; kept across walks. */
