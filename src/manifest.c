@@ -67,6 +67,7 @@ void manifest_free(struct manifest *m) {
     for (int i = 0; i < m->nprobe_names; i++)
         free(m->probe_names[i]);
     free(m->probe_names);
+    free(m->str_trailer);
     type_arena_free(m->types);
     *m = (struct manifest){0};
 }

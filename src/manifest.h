@@ -197,6 +197,7 @@ struct manifest {
     bool print_maps_on_exit; /* config print_maps_on_exit */
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*): a probe the kernel
                                 cannot attach (E_UNKNOWN_PROBE) is skipped unless "error" */
+    char *str_trailer;       /* config str_trunc_trailer: ends a string with no NUL */
 };
 
 void manifest_free(struct manifest *m);

@@ -125,6 +125,7 @@ struct type_field {
     uint16_t bit_size;   /* bitfields: width in bits; 0 for an ordinary field */
     bool data_loc;       /* tracepoint __data_loc string: the field is a u32 whose low 16
                             bits are the string's offset from the record's start */
+    bool str_pad;        /* a char[N] the script declared: bpftrace reads it as N + 1 bytes */
 };
 
 struct type {

@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "gfp.h"
 #include "value.h"
 
 struct spec {
@@ -182,13 +183,24 @@ static void apply_str(struct out_str *s, const struct manifest *m, const struct 
     out_str_free(&tmp);
 }
 
+static void apply_gfp(struct out_str *s, const struct spec *sp, uint64_t flags) {
+    struct out_str tmp;
+    out_str_init(&tmp);
+    out_fmt_gfp(&tmp, flags);
+    pad(s, sp, tmp.p, tmp.len);
+    out_str_free(&tmp);
+}
+
 static void apply(struct out_str *s, const struct manifest *m, const struct spec *sp,
                   const struct event_arg *a, const uint8_t *rec, uint32_t size) {
     if (!a->ty || (uint64_t)a->offset + a->ty->size > size)
         return;
     const uint8_t *p = rec + a->offset;
+    uint64_t raw;
     if (strchr("diouxXcp", sp->verb[0]) && sp->verb[1] == '\0')
         apply_int(s, m, sp, a->ty, p);
+    else if (strcmp(sp->verb, "gr") == 0 && arg_number(a->ty, p, &raw))
+        apply_gfp(s, sp, raw);
     else if (sp->verb[0] == 'r' && a->ty->kind == T_BUF)
         out_fmt_buf(s, a->ty, p, sp->verb[1] == '\0', sp->verb[1] != 'h');
     else

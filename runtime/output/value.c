@@ -88,11 +88,11 @@ const char *out_probe_name(const struct manifest *m, uint64_t idx) {
     return m->probe_names[idx];
 }
 
-void out_fmt_string(struct out_str *s, const char *p, uint32_t size) {
+void out_fmt_string(struct out_str *s, const struct manifest *m, const char *p, uint32_t size) {
     size_t n = strnlen(p, size);
     out_str_putn(s, p, n);
     if (n == size)
-        out_str_puts(s, OUT_STR_TRAILER);
+        out_str_puts(s, m && m->str_trailer ? m->str_trailer : OUT_STR_TRAILER);
 }
 
 void out_fmt_int(struct out_str *s, const struct type *t, uint64_t v,
@@ -165,7 +165,7 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
         out_str_puts(s, *(const uint8_t *)p ? "true" : "false");
         break;
     case T_STRING:
-        out_fmt_string(s, p, t->size);
+        out_fmt_string(s, m, p, t->size);
         break;
     case T_TUPLE:
         fmt_tuple(s, m, t, p, o);

@@ -26,7 +26,7 @@ const char *out_probe_name(const struct manifest *m, uint64_t idx);
 
 /* Appends the string held in a char[size] buffer, plus the trailer when the
  * buffer holds no NUL. */
-void out_fmt_string(struct out_str *s, const char *p, uint32_t size);
+void out_fmt_string(struct out_str *s, const struct manifest *m, const char *p, uint32_t size);
 /* A buf() value of type t (its u32 length, then the bytes): printable
  * ASCII as is (keep_ascii), other bytes as \xNN (escape) or as "NN"
  * separated by spaces, as bpftrace's %r, %rx and %rh. */

@@ -178,6 +178,8 @@ void cg_call_stmt(struct cg *cg, struct node *call);
 void cg_str_call(struct cg *cg, struct node *call, int off, int size);
 /* buf(): cg_buf.c */
 void cg_buf_store(struct cg *cg, struct node *call, int off, int size);
+/* The probe_read helper for memory a value of type t points into. */
+int cg_read_helper(const struct type *t);
 /* Sends [off, off + size) to the ring buffer, counting a lost event on failure. */
 void cg_ringbuf_output(struct cg *cg, int off, int size);
 /* cg_helper_err.c: after a call of helper, with -k, sends an EV_HELPER_ERROR

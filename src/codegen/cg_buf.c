@@ -3,7 +3,7 @@
 #include "codegen/cg.h"
 #include "codegen/cg_typed.h"
 
-static int read_helper(const struct type *t) {
+int cg_read_helper(const struct type *t) {
     if (!t || !t->is_ptr)
         return BPF_FUNC_probe_read; /* x86-64 picks the address space itself */
     return t->addr == AS_USER ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
@@ -32,7 +32,7 @@ static void read_memory(struct cg *cg, struct node *arg, struct node *lenarg, in
         cg_val_to(cg, &len, R2);
         emit(&cg->e, MOV64_REG(R3, preg));
         cg_stack_ptr(cg, R1, off + 4);
-        emit(&cg->e, CALL_HELPER(read_helper(arg->ty)));
+        emit(&cg->e, CALL_HELPER(cg_read_helper(arg->ty)));
     }
     cg_val_free(cg, &len);
     cg_val_free(cg, &p);

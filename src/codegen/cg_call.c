@@ -267,10 +267,32 @@ struct val cg_call_int(struct cg *cg, struct node *call) {
 
 /* A typed pointer says which memory it points into; a plain integer does
  * not, and bpf_probe_read_str picks the address space itself on x86-64. */
+/* bpftrace pads str() reads by one byte below this max_strlen */
+#define STR_PAD_LIMIT 1024
+
 static int str_helper(const struct type *t) {
     if (!t || !t->is_ptr)
         return BPF_FUNC_probe_read_str;
     return t->addr == AS_USER ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str;
+}
+
+/* bpftrace reads max_strlen + 1 bytes (below 1024) so that a string with no
+ * NUL in its first max_strlen bytes prints with the truncation trailer (so
+ * does str(p, n) when a run-time n is longer than that). The read above stopped one short: when it
+ * filled the buffer, the last byte becomes the source's own (a NUL when the string ended there). */
+static void str_last_byte(struct cg *cg, struct node *call, const struct val *len, int preg,
+                          int off) {
+    int n = (int)call->ty->size;
+    int done = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JNE, R0, n, 0), done);
+    if (len->kind == V_REG) /* a run-time length no longer than the buffer */
+        emit_jump(&cg->e, JMP_IMM(BPF_JLE, len->reg, n, 0), done);
+    cg_stack_ptr(cg, R1, off + n - 1);
+    emit(&cg->e, MOV64_IMM(R2, 1));
+    emit(&cg->e, MOV64_REG(R3, preg));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R3, n - 1));
+    emit(&cg->e, CALL_HELPER(cg_read_helper(call->a->ty)));
+    emit_place(&cg->e, done);
 }
 
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
@@ -309,23 +331,26 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
         cg_zero(cg, off, size);
     struct val p = cg_int(cg, arg);
     int preg = cg_val_reg(cg, &p, &arg->loc);
-    struct val len = {.kind = V_IMM, .imm = size};
-    if (arg->next) {
+    /* without a length, bpftrace's read is one longer than the string */
+    struct val len = {.kind = V_IMM, .imm = (int64_t)size + 1};
+    if (arg->next)
         len = cg_int(cg, arg->next);
-        if (len.kind == V_IMM && (len.imm > size || len.imm < 0))
-            len.imm = size;
-    }
     if (len.kind == V_REG) {
         /* clamp a run-time length so the verifier sees it fits the buffer */
         int ok = emit_label(&cg->e);
-        emit_jump(&cg->e, JMP_IMM(BPF_JLE, len.reg, size, 0), ok);
-        emit(&cg->e, MOV64_IMM(len.reg, size));
+        emit(&cg->e, MOV64_REG(R2, len.reg));
+        emit_jump(&cg->e, JMP_IMM(BPF_JLE, R2, size, 0), ok);
+        emit(&cg->e, MOV64_IMM(R2, size));
         emit_place(&cg->e, ok);
+    } else {
+        emit(&cg->e, MOV64_IMM(R2, len.imm > size || len.imm < 0 ? size : (int32_t)len.imm));
     }
-    cg_val_to(cg, &len, R2);
     emit(&cg->e, MOV64_REG(R3, preg));
     cg_stack_ptr(cg, R1, off);
     emit(&cg->e, CALL_HELPER(str_helper(arg->ty)));
+    bool pad = call->ty->size < STR_PAD_LIMIT && (int)call->ty->size <= size;
+    if (pad && (len.kind == V_REG || len.imm > (int64_t)call->ty->size))
+        str_last_byte(cg, call, &len, preg, off);
     cg_val_free(cg, &len);
     cg_val_free(cg, &p);
 }

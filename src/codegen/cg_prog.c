@@ -520,6 +520,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;
     out->missing_probes = sema->missing_probes;
+    out->str_trailer = sema->str_trailer;
+    sema->str_trailer = NULL;
     sema->types = NULL;
     return rc ? -1 : 0;
 }

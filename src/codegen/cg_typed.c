@@ -191,6 +191,17 @@ static void probe_read(struct cg *cg, const struct mref *r, int dst, int size, b
     cg_helper_check(cg, helper);
 }
 
+/* bpftrace reads a char[n] whole: when the string read above filled the
+ * buffer (no NUL before its last byte), that byte is the array's own. */
+static void full_array_last(struct cg *cg, const struct mref *r, int dst, int n) {
+    int done = emit_label(&cg->e);
+    emit_jump(&cg->e, JMP_IMM(BPF_JNE, R0, n, 0), done);
+    struct mref last = *r;
+    last.off += n - 1;
+    probe_read(cg, &last, dst + n - 1, 1, false);
+    emit_place(&cg->e, done);
+}
+
 /* Bytes holding a bitfield, as one load of 1, 2, 4 or 8 bytes. */
 static int bitfield_width(const struct type_field *f) {
     int bits = f->bit_offset + f->bit_size;
@@ -268,6 +279,7 @@ void cg_mref_copy(struct cg *cg, struct mref *r, const struct type *from, int ds
         if (cg->zero_fill)
             cg_zero(cg, dst, size);
         probe_read(cg, r, dst, n, true);
+        full_array_last(cg, r, dst, n);
         return;
     } else {
         probe_read(cg, r, dst, n, false);

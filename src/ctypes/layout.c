@@ -107,6 +107,7 @@ const struct type *ct_layout(struct ctypes *c, const char *tag, const struct ct_
     for (int i = 0; i < n; i++) {
         struct type_field f = {0};
         place(c, &m[i], how, &pl, &f);
+        f.str_pad = f.ty && f.ty->kind == T_STRING && !f.bit_size;
         /* unnamed bitfields only pad */
         if (m[i].bits < 0 || m[i].name)
             fields[nf++] = f;

@@ -94,8 +94,8 @@ static void sema_config_item(struct sema *s, struct node *a) {
     }
     if (!sema_config_check(s, key, a) || sema_config_env(key))
         return; /* the environment wins over the config block */
-    if (strcmp(key, "license") == 0)
-        return; /* trawk's programs are GPL: any valid license loads the same */
+    if (strcmp(key, "license") == 0 || strcmp(key, "str_trunc_trailer") == 0)
+        return; /* read when needed; trawk's programs are GPL: any valid license loads the same */
     if (strcmp(key, "stack_mode") == 0) {
         sema_config_stack_mode(s, a);
         return;
@@ -293,6 +293,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;
+    out->str_trailer = sema_config_str(&s, "str_trunc_trailer");
     if (opts && opts->max_cat_bytes > 0) /* the environment wins over the config block */
         out->max_cat_bytes = opts->max_cat_bytes;
     if (opts && opts->max_probes > 0)
@@ -344,6 +345,7 @@ int sema_probe_limit(const struct sema_out *out, struct diag *d) {
 }
 
 void sema_out_free(struct sema_out *out) {
+    free(out->str_trailer);
     for (int i = 0; i < out->nmaps; i++)
         free(out->maps[i].name);
     free(out->maps);

@@ -191,6 +191,7 @@ struct sema_out {
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*) */
     int probe_count;         /* probes as bpftrace counts them against max_probes */
     int max_probes;          /* BPFTRACE_MAX_PROBES, else config max_probes, else 1024 */
+    char *str_trailer;       /* config str_trunc_trailer, owned */
 };
 
 struct sema_opts {

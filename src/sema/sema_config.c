@@ -149,3 +149,15 @@ const struct type *sema_config_field(struct sema *s, struct node *n) {
     free(copy);
     return sema_expr(s, n);
 }
+
+char *sema_config_str(const struct sema *s, const char *key) {
+    const char *text = sema_config_env(key);
+    const struct node *v = text ? NULL : script_value(s, key);
+    if (v && v->kind == N_STRING)
+        text = v->str;
+    const struct cfg_default *def = find_default(key);
+    char *copy = strdup(text ? text : def ? def->value : "");
+    if (!copy)
+        abort();
+    return copy;
+}

@@ -194,6 +194,8 @@ const struct type *sema_record_field(struct sema *s, struct node *n, const struc
     }
     if (f->data_loc)
         return type_string(s->types, (uint32_t)s->max_strlen);
+    if (f->str_pad) /* as bpftrace's C parser types it: the byte after the array too */
+        return in_space(s, n, type_string(s->types, f->ty->size + 1));
     return in_space(s, n, sema_complete(s, f->ty) ? sema_complete(s, f->ty) : f->ty);
 }
 

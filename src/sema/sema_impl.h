@@ -11,9 +11,10 @@
 
 /* What we know about one map beyond struct sema_map. */
 struct map_info {
-    bool has_key_ty;   /* key shape fixed (key_ty NULL then means "no keys") */
-    bool assigned;     /* written somewhere: reads of it are valid */
-    bool has_agg_args; /* hist/lhist parameters recorded */
+    bool has_key_ty;               /* key shape fixed (key_ty NULL then means "no keys") */
+    bool assigned;                 /* written somewhere: reads of it are valid */
+    bool has_agg_args;             /* hist/lhist parameters recorded */
+    const struct node *first_keys; /* the keys that fixed the shape, for messages */
 };
 
 /* Variables of one probe block; kept across walks. */
@@ -174,6 +175,8 @@ bool sema_tseries_params(struct sema *s, struct node *call, struct sema_map *m, 
 bool sema_config_check(struct sema *s, const char *key, const struct node *item);
 /* BPFTRACE_KEY's value when the environment sets it, else NULL. */
 const char *sema_config_env(const char *key);
+/* A string config value (environment, config block, default), malloc'd. */
+char *sema_config_str(const struct sema *s, const char *key);
 /* config.KEY (the config builtin's field): rewrites n into the value's
  * literal and returns its type; NULL after reporting an unknown key. */
 const struct type *sema_config_field(struct sema *s, struct node *n);

@@ -1,5 +1,7 @@
 /* Maps (@x): key shape and value type fixed by their first use, checked at
  * every later one, across all probes. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,20 +86,63 @@ static const struct type *key_type(struct sema *s, struct node *n, bool *ok) {
     return r;
 }
 
-static void key_mismatch(struct sema *s, struct node *n, const struct type *got,
+/* bpftrace names an integer literal key by the smallest signed type holding it. */
+static const char *literal_name(const struct node *k) {
+    if (k->kind != N_INT)
+        return NULL;
+    return k->num <= INT8_MAX    ? "int8"
+           : k->num <= INT16_MAX ? "int16"
+           : k->num <= INT32_MAX ? "int32"
+           : k->num <= INT64_MAX ? "int64"
+                                 : NULL;
+}
+
+/* The key type t as bpftrace's messages show it: literal keys (keys is the
+ * key list) by their literal type, integers by their own type. */
+static void key_name(const struct node *keys, const struct type *t, char *buf, size_t size) {
+    if (keys && !keys->next && keys->kind == N_TUPLE)
+        keys = keys->a;
+    bool tuple = keys && keys->next;
+    if (tuple && (t->kind != T_TUPLE || (int)ast_list_len(keys) != t->nfields))
+        keys = NULL;
+    if (!keys) {
+        snprintf(buf, size, "%s", sema_tname(t));
+        return;
+    }
+    size_t len = 0;
+    int i = 0;
+    for (const struct node *k = keys; k && len < size; k = k->next, i++) {
+        const char *lit = literal_name(k);
+        const struct type *kt = tuple ? t->fields[i].ty : t;
+        if (k->ty && k->ty->kind == T_INT && kt->kind == T_INT)
+            kt = k->ty; /* the integer as written, before widening for storage */
+        const char *name = lit ? lit : sema_tname(kt);
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? "," : tuple ? "(" : "", name);
+    }
+    if (tuple && len < size)
+        snprintf(buf + len, size - len, ")");
+}
+
+static void key_mismatch(struct sema *s, struct node *n, const struct node *keys,
+                         const struct type *got, const struct node *want_keys,
                          const struct type *want) {
+    char got_name[256], want_name[256];
+    key_name(keys, got, got_name, sizeof(got_name));
+    key_name(want_keys, want, want_name, sizeof(want_name));
     sema_error(s, &n->loc, E_TYPE,
                "Argument mismatch for %s: trying to access with arguments: '%s' when map expects "
                "arguments: '%s'",
-               n->str, sema_tname(got), sema_tname(want));
+               n->str, got_name, want_name);
 }
 
 /* Checks a key (NULL: none) against the map's, merging string sizes. */
-static bool map_key_check(struct sema *s, struct node *n, int idx, const struct type *key) {
+static bool map_key_check(struct sema *s, struct node *n, int idx, const struct node *keys,
+                          const struct type *key) {
     struct sema_map *m = &s->out->maps[idx];
     struct map_info *mi = &s->minfo[idx];
     if (!mi->has_key_ty) {
         mi->has_key_ty = true;
+        mi->first_keys = keys;
         m->key_ty = key;
         return true;
     }
@@ -114,7 +159,7 @@ static bool map_key_check(struct sema *s, struct node *n, int idx, const struct 
         return false;
     }
     if (!u) {
-        key_mismatch(s, n, key, m->key_ty);
+        key_mismatch(s, n, keys, key, mi->first_keys, m->key_ty);
         return false;
     }
     m->key_ty = u;
@@ -137,7 +182,7 @@ int sema_map_ref(struct sema *s, struct node *n) {
     n->sym = idx;
     if (!ok)
         return -1;
-    return map_key_check(s, n, idx, key) ? idx : -1;
+    return map_key_check(s, n, idx, n->a, key) ? idx : -1;
 }
 
 int sema_map_key_check(struct sema *s, struct node *map, struct node *key) {
@@ -145,7 +190,7 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key) {
     struct node fake = *map;
     fake.a = key;
     const struct type *kt = key ? key_type(s, &fake, &ok) : NULL;
-    return ok && map_key_check(s, map, map->sym, kt) ? 0 : -1;
+    return ok && map_key_check(s, map, map->sym, key, kt) ? 0 : -1;
 }
 
 void sema_map_write(struct sema *s, struct node *n, const struct type *val) {

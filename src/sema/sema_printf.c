@@ -3,6 +3,10 @@
 
 #include "sema/sema_impl.h"
 
+/* %gr: GFP flags by name, an integer conversion */
+#define VERB_GFP '\x01'
+#define VERB_GFP_S "\x01"
+
 /* Skips flags, width, precision and length of the conversion at fmt[0]
  * (just after '%'); returns the conversion character or 0. */
 static char conversion(const char *fmt, size_t *used) {
@@ -21,6 +25,10 @@ static char conversion(const char *fmt, size_t *used) {
     *used = i + (fmt[i] ? 1 : 0);
     if (fmt[i] == 'r' && (fmt[i + 1] == 'x' || fmt[i + 1] == 'h'))
         (*used)++; /* %rx, %rh: a buffer in hex */
+    if (fmt[i] == 'g' && fmt[i + 1] == 'r') {
+        (*used)++;
+        return VERB_GFP;
+    }
     return fmt[i];
 }
 
@@ -37,7 +45,7 @@ static bool verb_accepts(char verb, const struct type *t) {
 static bool check_verb(struct sema *s, struct node *call, const char *what, char verb,
                        struct node *arg) {
     (void)what;
-    if (!verb || !strchr("diuoxXcspr", verb)) {
+    if (!verb || !strchr("diuoxXcspr" VERB_GFP_S, verb)) {
         sema_error(s, &call->loc, E_PRINTF, "unsupported format specifier: %c", verb ? verb : ' ');
         return false;
     }
@@ -45,8 +53,11 @@ static bool check_verb(struct sema *s, struct node *call, const char *what, char
         return true; /* count checked by the caller; untyped args reported already */
     if (verb_accepts(verb, arg->ty))
         return true;
-    sema_error(s, &call->loc, E_PRINTF, "unsupported format specifier for type '%s': %c",
-               sema_tname(arg->ty), verb);
+    char name[3] = {verb, '\0', '\0'};
+    if (verb == VERB_GFP)
+        memcpy(name, "gr", 3);
+    sema_error(s, &call->loc, E_PRINTF, "unsupported format specifier for type '%s': %s",
+               sema_tname(arg->ty), name);
     return false;
 }
 

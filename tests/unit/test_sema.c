@@ -345,7 +345,7 @@ static void test_err_types(void **state) {
          "type 'count_t'");
     err1("BEGIN { @m[1] = 1; @m[\"a\"] = 2; }", E_TYPE, "stdin:1:20-27",
          "Argument mismatch for @m: trying to access with arguments: 'string[2]' when map "
-         "expects arguments: 'int64'");
+         "expects arguments: 'int8'");
     err1("BEGIN { @x[1] = 1; @x = 2; }", E_TYPE, "stdin:1:20-22",
          "@x used as a map without an explicit key (scalar map), previously used with an "
          "explicit key (non-scalar map)");
