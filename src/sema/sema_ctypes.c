@@ -152,7 +152,8 @@ const struct type *sema_cast_array(struct sema *s, struct node *n, const struct 
                     (sema_is_int(from) || (bytes && to->elem->size == 1));
     bool to_int = from->kind == T_ARRAY && int_elements(from) && to->kind == T_INT && !to->is_ptr;
     if ((!to_array && !to_int) || to->size != from->size ||
-        (to_int && n->b->kind != N_VAR && !has_address(n->b) && n->b->kind != N_MAP)) {
+        (to_int && n->b->kind != N_VAR && !has_address(n->b) && n->b->kind != N_MAP &&
+         n->b->kind != N_CALL)) {
         sema_error(s, at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));
         return NULL;
