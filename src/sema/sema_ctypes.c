@@ -283,8 +283,11 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 /* ---- sizeof, offsetof ---- */
 
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
+    /* sizeof(uint64_t): the parser cannot tell a C typedef from an identifier */
     const struct type *t =
-        n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
+        n->a->kind == N_IDENT && n->a->str ? ctypes_lookup(s->out->ct, n->a->str) : NULL;
+    if (!t)
+        t = n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
     if (!t)
         return NULL;
     ast_become_int(n, t->size);
