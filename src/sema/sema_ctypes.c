@@ -48,10 +48,19 @@ static const struct type *base_type(struct sema *s, struct node *ty) {
     return ctypes_lookup(s->out->ct, ty->str);
 }
 
+/* sizeof(uint64_t), typeof(size_t): the parser cannot tell a C typedef
+ * from an identifier. */
+static const struct type *ident_type(struct sema *s, const struct node *n) {
+    return n->kind == N_IDENT && n->str ? ctypes_lookup(s->out->ct, n->str) : NULL;
+}
+
 /* typeof(T) or typeof(expr): the type T names, or expr's type. */
 static const struct type *typeof_type(struct sema *s, struct node *ty) {
     if (!ty->a)
         return NULL;
+    const struct type *t = ident_type(s, ty->a);
+    if (t)
+        return t;
     if (ty->a->kind == N_TYPE)
         return sema_type_named(s, ty->a);
     return sema_expr(s, ty->a);
@@ -283,9 +292,7 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 /* ---- sizeof, offsetof ---- */
 
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
-    /* sizeof(uint64_t): the parser cannot tell a C typedef from an identifier */
-    const struct type *t =
-        n->a->kind == N_IDENT && n->a->str ? ctypes_lookup(s->out->ct, n->a->str) : NULL;
+    const struct type *t = ident_type(s, n->a);
     if (!t)
         t = n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
     if (!t)
