@@ -2,6 +2,8 @@
  * bpftrace prints it ("vmlinux: struct fd {", a tab before each member). */
 #include <bpf/btf.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "list.h"
@@ -12,17 +14,26 @@ static void to_file(void *ctx, const char *fmt, va_list ap) {
     vfprintf(ctx, fmt, ap);
 }
 
-static void print_member(struct btf_dump *d, const struct btf_type *t, int i, FILE *out) {
-    const struct btf_member *m = btf_members(t) + i;
-    const char *name = btf__name_by_offset(kbtf_vmlinux(), m->name_off);
-    LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = name ? name : "",
-                .indent_level = 1);
-    fputc('\t', out);
-    btf_dump__emit_type_decl(d, m->type, &opts);
-    uint32_t bits = btf_member_bitfield_size(t, (uint32_t)i);
-    if (bits)
-        fprintf(out, ": %u", bits);
-    fputs(";\n", out);
+/* Copies the definition "KIND NAME {" ... "};" out of a btf_dump of it
+ * and its dependencies: libbpf lays out the holes ("long: 64;") as
+ * bpftrace shows them. */
+static void print_body(const char *dump, const char *head, FILE *out) {
+    size_t hl = strlen(head);
+    const char *p = dump;
+    while (p && !(strncmp(p, head, hl) == 0 && p[hl] == '\n')) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    if (!p)
+        return;
+    for (p += hl + 1; *p;) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        if (p[0] == '}')
+            break;
+        fprintf(out, "%.*s\n", (int)n, p);
+        p += n + (nl ? 1 : 0);
+    }
 }
 
 bool list_is_type_pattern(const char *glob) {
@@ -40,14 +51,24 @@ int list_type(const char *glob, FILE *out) {
         fprintf(out, "%s\n", glob);
         return 0;
     }
-    const struct btf_type *t = btf__type_by_id(b, (uint32_t)id);
-    struct btf_dump *d = btf_dump__new(b, to_file, out, NULL);
-    if (!d)
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&buf, &len);
+    struct btf_dump *d = mem ? btf_dump__new(b, to_file, mem, NULL) : NULL;
+    if (!d) {
+        if (mem)
+            fclose(mem);
+        free(buf);
         return -1;
-    fprintf(out, "vmlinux: %s %s {\n", is_union ? "union" : "struct", name);
-    for (int i = 0; i < btf_vlen(t); i++)
-        print_member(d, t, i, out);
-    fputs("};\n\n", out);
+    }
+    btf_dump__dump_type(d, (uint32_t)id);
     btf_dump__free(d);
+    fclose(mem);
+    char head[256];
+    snprintf(head, sizeof(head), "%s %s {", is_union ? "union" : "struct", name);
+    fprintf(out, "vmlinux: %s\n", head);
+    print_body(buf ? buf : "", head, out);
+    fputs("};\n\n", out);
+    free(buf);
     return 0;
 }

@@ -19,6 +19,12 @@ const struct type type_probe = {.kind = T_PROBE, .size = 8};
 const struct type type_ksym = {.kind = T_KSYM, .size = 8};
 const struct type type_usym = {.kind = T_USYM, .size = 16};
 
+const struct type *type_float(uint32_t size) {
+    static const struct type f32 = {.kind = T_INT, .size = 4, .is_signed = true, .is_float = true},
+                             f64 = {.kind = T_INT, .size = 8, .is_signed = true, .is_float = true};
+    return size == 4 ? &f32 : &f64;
+}
+
 const struct type *type_int(uint32_t size, bool is_signed) {
     switch (size) {
     case 1:

@@ -133,6 +133,8 @@ struct type {
     uint32_t size;     /* bytes in a map key, map value or event record */
     bool is_signed;    /* T_INT */
     bool is_ptr;       /* T_INT holding an address */
+    bool is_float;     /* T_INT standing for a C float or double, which bpftrace has no
+                          type for: it prints as null */
     enum agg_kind agg; /* T_AGG */
     bool agg_signed;   /* T_AGG: whether the aggregated values were signed */
     int nfields;       /* T_TUPLE, T_RECORD */
@@ -165,6 +167,8 @@ extern const struct type type_s8, type_s16, type_s32, type_s64;
 extern const struct type type_probe;
 
 const struct type *type_int(uint32_t size, bool is_signed);
+/* A C float (4 bytes) or double (8). */
+const struct type *type_float(uint32_t size);
 
 /* Types built at compile time come from an arena that frees them all at once. */
 struct type_arena;

@@ -81,7 +81,10 @@ void out_json_value(struct out_str *s, const struct manifest *m, const struct ty
                     const void *p, uint64_t div) {
     switch (t->kind) {
     case T_INT:
-        json_intval(s, t, out_read_int(t, p), div);
+        if (t->is_float)
+            out_str_puts(s, "null");
+        else
+            json_intval(s, t, out_read_int(t, p), div);
         break;
     case T_BOOL:
         out_str_puts(s, *(const uint8_t *)p ? "true" : "false");

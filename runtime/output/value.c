@@ -159,7 +159,10 @@ void out_fmt_value_with(struct out_str *s, const struct manifest *m, const struc
                         const void *p, const struct out_fmt_opts *o) {
     switch (t->kind) {
     case T_INT:
-        out_fmt_int(s, t, out_read_int(t, p), o);
+        if (t->is_float)
+            out_str_puts(s, "null");
+        else
+            out_fmt_int(s, t, out_read_int(t, p), o);
         break;
     case T_BOOL:
         out_str_puts(s, *(const uint8_t *)p ? "true" : "false");

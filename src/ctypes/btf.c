@@ -230,6 +230,8 @@ static const struct type *convert_kind(struct ctypes *c, int o, uint32_t id,
             return type_array(c->arena, &type_u64, t->size / 8);
         return type_int(t->size, btf_int_encoding(t) & BTF_INT_SIGNED);
     }
+    if (btf_is_float(t) && (t->size == 4 || t->size == 8))
+        return type_float(t->size);
     if (btf_is_float(t))
         return t->size > 8 ? type_array(c->arena, &type_u64, t->size / 8) : type_int(t->size, true);
     if (btf_is_ptr(t))

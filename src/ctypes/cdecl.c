@@ -83,9 +83,9 @@ static const struct type *base_type(struct cparser *p, const struct base_kw *k, 
     if (k->n128 || (k->ndouble && k->nlong) || (k->ncomplex && k->ndouble))
         return wide(p, 2);
     if (k->ndouble || (k->nfloat && k->ncomplex))
-        return type_int(8, true);
+        return type_float(8);
     if (k->nfloat)
-        return type_int(4, true);
+        return type_float(4);
     if (k->nchar) {
         *plain_char = !k->nsigned && !k->nunsigned;
         return type_int(1, sign);

@@ -6,6 +6,9 @@
 %define api.token.prefix {T_}
 %define api.location.type {struct loc}
 %define parse.error verbose
+/* "(" IDENT • ")": shifting is right, "(" IDENT ")" is a primary of its own
+ * (the name in parentheses) or a cast to a typedef: see unary */
+%expect 1
 %locations
 %param {void *scanner}
 %parse-param {struct parse_ctx *ctx}
@@ -58,7 +61,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token RBRACE "}"
 
 %type <node> import config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
-%type <node> expr ternary binary unary postfix primary map var call type type_base typeof
+%type <node> expr ternary binary unary postfix cast_operand primary map var call type type_base typeof
 %type <node> call_arg if_expr if_tail
 %type <list> call_args
 %type <list> c_definitions imports config_items config_list probes attach_list stmts stmt_list expr_list
@@ -300,6 +303,8 @@ unary
     | "++" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_INC, $2, NULL); }
     | "--" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_DEC, $2, NULL); }
     | "(" type ")" unary            { $$ = pa_node(N_CAST, &@$, $2, $4, NULL, NULL); }
+    /* (uint64_t)1: a C typedef's name is an identifier to the lexer */
+    | "(" IDENT ")" cast_operand    { $$ = pa_node(N_CAST, &@$, pa_type(&@2, NULL, $2), $4, NULL, NULL); }
     ;
 
 postfix
@@ -310,6 +315,16 @@ postfix
     | postfix "[" expr "]"          { $$ = pa_node(N_INDEX, &@$, $1, $3, NULL, NULL); }
     | postfix "++"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_INC, $1, NULL); }
     | postfix "--"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_DEC, $1, NULL); }
+    ;
+
+/* What "(NAME)" casts: not a block or "(...)", which follow "if (x)" */
+cast_operand
+    : INT                           { $$ = pa_int(N_INT, &@$, $1); }
+    | var
+    | map
+    | cast_operand "." field_name   { $$ = pa_member(&@$, $1, $3, false); }
+    | cast_operand "->" field_name  { $$ = pa_member(&@$, $1, $3, true); }
+    | cast_operand "[" expr "]"     { $$ = pa_node(N_INDEX, &@$, $1, $3, NULL, NULL); }
     ;
 
 field_name
@@ -329,6 +344,7 @@ primary
     | call
     | block_expr
     | if_expr
+    | "(" IDENT ")"                 { $$ = pa_named(N_IDENT, &@2, $2); }
     | "(" expr ")"                  { $$ = $2; }
     | "(" ")"                       { $$ = pa_node(N_TUPLE, &@$, NULL, NULL, NULL, NULL); }
     | "(" expr "," ")"              { $$ = pa_node(N_TUPLE, &@$, $2, NULL, NULL, NULL); }

@@ -48,10 +48,19 @@ static const struct type *base_type(struct sema *s, struct node *ty) {
     return ctypes_lookup(s->out->ct, ty->str);
 }
 
+/* sizeof(uint64_t), typeof(size_t): the parser cannot tell a C typedef
+ * from an identifier. */
+static const struct type *ident_type(struct sema *s, const struct node *n) {
+    return n->kind == N_IDENT && n->str ? ctypes_lookup(s->out->ct, n->str) : NULL;
+}
+
 /* typeof(T) or typeof(expr): the type T names, or expr's type. */
 static const struct type *typeof_type(struct sema *s, struct node *ty) {
     if (!ty->a)
         return NULL;
+    const struct type *t = ident_type(s, ty->a);
+    if (t)
+        return t;
     if (ty->a->kind == N_TYPE)
         return sema_type_named(s, ty->a);
     return sema_expr(s, ty->a);
@@ -152,7 +161,8 @@ const struct type *sema_cast_array(struct sema *s, struct node *n, const struct 
                     (sema_is_int(from) || (bytes && to->elem->size == 1));
     bool to_int = from->kind == T_ARRAY && int_elements(from) && to->kind == T_INT && !to->is_ptr;
     if ((!to_array && !to_int) || to->size != from->size ||
-        (to_int && n->b->kind != N_VAR && !has_address(n->b) && n->b->kind != N_MAP)) {
+        (to_int && n->b->kind != N_VAR && !has_address(n->b) && n->b->kind != N_MAP &&
+         n->b->kind != N_CALL)) {
         sema_error(s, at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));
         return NULL;
@@ -284,8 +294,9 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 /* ---- sizeof, offsetof ---- */
 
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
-    const struct type *t =
-        n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
+    const struct type *t = ident_type(s, n->a);
+    if (!t)
+        t = n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
     if (!t)
         return NULL;
     ast_become_int(n, t->size);
