@@ -10,6 +10,8 @@
 
 #include <cmocka.h>
 
+#include "cg_compile.h"
+
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
 #include "parser/parse.h"
@@ -18,20 +20,7 @@
 static const char prog[] = "struct foo { int a; }; BEGIN { $x = ((struct foo *) 8).a; }";
 
 static int compile(bool k, struct manifest *m) {
-    struct diag d;
-    diag_init(&d, "stdin", prog, stderr);
-    struct node *ast = parse_program(&d, prog);
-    struct sema_opts so = {.max_strlen = 64};
-    struct sema_out s;
-    struct cg_opts o = {.helper_errors = k};
-    int rc = -1;
-    memset(m, 0, sizeof(*m));
-    if (ast && sema_check(ast, &so, &d, &s) == 0)
-        rc = cg_generate(ast, &s, &o, &d, m);
-    if (ast)
-        sema_out_free(&s);
-    ast_free(ast);
-    return rc;
+    return tu_compile(prog, &(struct cg_opts){.helper_errors = k}, m);
 }
 
 static int count(const struct prog_desc *p, const char *pat) {

@@ -12,6 +12,8 @@
 #include <bpf/btf.h>
 #include <cmocka.h>
 
+#include "cg_compile.h"
+
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
 #include "parser/parse.h"
@@ -71,20 +73,7 @@ static int calls(const struct prog_desc *p, const char *pat) {
 }
 
 static int compile(const char *prog, bool task_comm, struct manifest *m) {
-    struct diag d;
-    diag_init(&d, "stdin", prog, stderr);
-    struct node *ast = parse_program(&d, prog);
-    struct sema_opts so = {.max_strlen = 64};
-    struct sema_out s;
-    struct cg_opts o = {.task_comm = task_comm};
-    int rc = -1;
-    memset(m, 0, sizeof(*m));
-    if (ast && sema_check(ast, &so, &d, &s) == 0)
-        rc = cg_generate(ast, &s, &o, &d, m);
-    if (ast)
-        sema_out_free(&s);
-    ast_free(ast);
-    return rc;
+    return tu_compile(prog, &(struct cg_opts){.task_comm = task_comm}, m);
 }
 
 /* With the offset known, a comm key is two loads from the task (helper 158,

@@ -1,0 +1,30 @@
+/* Shared by the code generator's unit tests: parse, check and generate a
+ * program with the given options into m. Returns cg_generate's result, or
+ * -1 when parsing or checking failed. */
+#ifndef TRAWK_TEST_CG_COMPILE_H
+#define TRAWK_TEST_CG_COMPILE_H
+
+#include <stdio.h>
+#include <string.h>
+
+#include "codegen/codegen.h"
+#include "parser/parse.h"
+#include "sema/sema.h"
+
+static inline int tu_compile(const char *prog, const struct cg_opts *o, struct manifest *m) {
+    struct diag d;
+    diag_init(&d, "stdin", prog, stderr);
+    struct node *ast = parse_program(&d, prog);
+    struct sema_opts so = {.max_strlen = 64};
+    struct sema_out s;
+    int rc = -1;
+    memset(m, 0, sizeof(*m));
+    if (ast && sema_check(ast, &so, &d, &s) == 0)
+        rc = cg_generate(ast, &s, o, &d, m);
+    if (ast)
+        sema_out_free(&s);
+    ast_free(ast);
+    return rc;
+}
+
+#endif
