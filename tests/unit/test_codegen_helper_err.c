@@ -23,16 +23,6 @@ static int compile(bool k, struct manifest *m) {
     return tu_compile(prog, &(struct cg_opts){.helper_errors = k}, m);
 }
 
-static int count(const struct prog_desc *p, const char *pat) {
-    char line[128];
-    int n = 0;
-    for (int i = 0; i < p->ninsns;) {
-        i += disasm_insn(&p->insns[i], line, sizeof(line));
-        n += fnmatch(pat, line, 0) == 0;
-    }
-    return n;
-}
-
 static const struct event_desc *helper_event(const struct manifest *m) {
     for (int i = 0; i < m->nevents; i++)
         if (m->events[i].kind == EV_HELPER_ERROR)
@@ -44,7 +34,7 @@ static void test_checked_with_k(void **state) {
     (void)state;
     struct manifest m;
     assert_int_equal(compile(true, &m), 0);
-    assert_int_equal(count(&m.progs[0], "*if r0 s>= 0 goto*"), 1);
+    assert_int_equal(tu_count_insns(&m.progs[0], "*if r0 s>= 0 goto*"), 1);
     const struct event_desc *ev = helper_event(&m);
     assert_non_null(ev);
     assert_string_equal(ev->fmt, "probe_read_kernel");
@@ -58,7 +48,7 @@ static void test_unchecked_without_k(void **state) {
     (void)state;
     struct manifest m;
     assert_int_equal(compile(false, &m), 0);
-    assert_int_equal(count(&m.progs[0], "*if r0 s>= 0 goto*"), 0);
+    assert_int_equal(tu_count_insns(&m.progs[0], "*if r0 s>= 0 goto*"), 0);
     assert_null(helper_event(&m));
     manifest_free(&m);
 }

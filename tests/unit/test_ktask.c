@@ -62,16 +62,6 @@ static void missing_file_is_unknown(void **state) {
     assert_int_equal(ktask_comm_offset_in("/dev/null"), -1);
 }
 
-static int calls(const struct prog_desc *p, const char *pat) {
-    char line[128];
-    int n = 0;
-    for (int i = 0; i < p->ninsns;) {
-        i += disasm_insn(&p->insns[i], line, sizeof(line));
-        n += fnmatch(pat, line, 0) == 0;
-    }
-    return n;
-}
-
 static int compile(const char *prog, bool task_comm, struct manifest *m) {
     return tu_compile(prog, &(struct cg_opts){.task_comm = task_comm}, m);
 }
@@ -85,21 +75,21 @@ static void comm_key_loads_from_task(void **state) {
     assert_int_equal(compile("BEGIN { @[comm] = count(); }", true, &m), 0);
     if (off < 0) {
         printf("skipped: no task_struct.comm in kernel BTF, or a kernel before 6.2\n");
-        assert_int_equal(calls(&m.progs[0], "call 16"), 1);
+        assert_int_equal(tu_count_insns(&m.progs[0], "call 16"), 1);
         manifest_free(&m);
         skip();
         return;
     }
     char pat[64];
     snprintf(pat, sizeof pat, "r1 = \\*(u64 \\*)(r0 +%d)", off + 8);
-    assert_int_equal(calls(&m.progs[0], "call 158"), 1);
-    assert_int_equal(calls(&m.progs[0], "call 16"), 0);
-    assert_int_equal(calls(&m.progs[0], pat), 1);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 158"), 1);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 16"), 0);
+    assert_int_equal(tu_count_insns(&m.progs[0], pat), 1);
     manifest_free(&m);
     /* without the option: the helper */
     assert_int_equal(compile("BEGIN { @[comm] = count(); }", false, &m), 0);
-    assert_int_equal(calls(&m.progs[0], "call 158"), 0);
-    assert_int_equal(calls(&m.progs[0], "call 16"), 1);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 158"), 0);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 16"), 1);
     manifest_free(&m);
 }
 
