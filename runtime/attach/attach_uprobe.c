@@ -136,14 +136,21 @@ static void warn_skipped(const struct attach_target *t, const char *why) {
  * own error). */
 static int attach_run(struct rt_target *rt, int first, int n, struct diag *d) {
     const struct attach_target *t = rt->prog->desc->targets;
-    int fd = n > 1 ? open(t[first].spec.path, O_RDONLY | O_CLOEXEC) : -1;
+    int fd = open(t[first].spec.path, O_RDONLY | O_CLOEXEC);
     int start = first, rc = 0;
     for (int i = first; i < first + n && rc == 0; i++) {
-        if (fd < 0 || !rt_uprobe_insn_refused(fd, t[i].spec.offset))
+        const char *why = fd < 0 ? NULL : rt_uprobe_insn_misstepped(fd, t[i].spec.offset);
+        if (why && n == 1) {
+            diag_error(d, &rt->prog->desc->loc, E_UNSUPPORTED, "Unable to attach probe: %s: %s",
+                       t[i].name, why);
+            rc = -1;
+            break;
+        }
+        if (!why && (fd < 0 || n == 1 || !rt_uprobe_insn_refused(fd, t[i].spec.offset)))
             continue;
         if (i > start)
             rc = attach_range(rt, start, i - start, true, d);
-        warn_skipped(&t[i], "instruction not supported");
+        warn_skipped(&t[i], why ? why : "instruction not supported");
         start = i + 1;
     }
     if (rc == 0 && start < first + n)

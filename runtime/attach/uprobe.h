@@ -24,4 +24,8 @@ int rt_uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
  * in the open file fd (false when unsure: the kernel then says so). */
 bool rt_uprobe_insn_refused(int fd, uint64_t offset);
 
+/* Why a uprobe on the instruction at offset would corrupt the traced
+ * processes although the kernel accepts it, or NULL. */
+const char *rt_uprobe_insn_misstepped(int fd, uint64_t offset);
+
 #endif
