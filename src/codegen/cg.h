@@ -185,6 +185,8 @@ void cg_ringbuf_output(struct cg *cg, int off, int size);
 /* cg_helper_err.c: after a call of helper, with -k, sends an EV_HELPER_ERROR
  * record when r0 is negative. Clobbers r0-r5. */
 void cg_helper_check(struct cg *cg, int helper);
+/* r0 = (s64)(s32)r0: a helper's int result as the kernel of any version returns it. */
+void cg_helper_result_sext(struct cg *cg);
 /* The same after bpf_map_lookup_elem of the value at loc: NULL is the failure. */
 void cg_helper_check_lookup(struct cg *cg, const struct loc *loc);
 /* cg_pidns.c: pid or tid (n) numbered in trawk's PID namespace, when that

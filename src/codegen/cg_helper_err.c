@@ -75,9 +75,19 @@ static void report(struct cg *cg, int helper, struct bpf_insn skip, const struct
     emit_place(&cg->e, ok);
 }
 
+/* Before 6.4 the map operations a helper call is patched into return int,
+ * so r0's upper half is not the sign of an error (bpf_map_update_elem's
+ * -E2BIG read as 4294967289 on 6.1): extend the low half. */
+void cg_helper_result_sext(struct cg *cg) {
+    emit(&cg->e, ALU64_IMM(BPF_LSH, R0, 32));
+    emit(&cg->e, ALU64_IMM(BPF_ARSH, R0, 32));
+}
+
 void cg_helper_check(struct cg *cg, int helper) {
-    if (cg->helper_errors)
-        report(cg, helper, JMP_IMM(BPF_JSGE, R0, 0, 0), &cg->e.loc);
+    if (!cg->helper_errors)
+        return;
+    cg_helper_result_sext(cg);
+    report(cg, helper, JMP_IMM(BPF_JSGE, R0, 0, 0), &cg->e.loc);
 }
 
 void cg_helper_check_lookup(struct cg *cg, const struct loc *loc) {

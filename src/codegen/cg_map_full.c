@@ -4,6 +4,7 @@
  * costs one flag test per failed update, not an event each time:
  *
  *   r0 = bpf_map_update_elem(...);
+ *   r0 = (s64)(s32)r0;               // an int before 6.4 (cg_helper_result_sext)
  *   if (r0 s>= 0) goto ok;
  *   r1 = &.warned[site];             // direct value access, a u32 per event id
  *   r2 = 1; r2 = xchg(r1, r2);       // atomic: one CPU wins
@@ -50,6 +51,7 @@ void cg_map_full_check(struct cg *cg, int user_map) {
         return;
     }
     int ok = emit_label(&cg->e);
+    cg_helper_result_sext(cg);
     emit_jump(&cg->e, JMP_IMM(BPF_JSGE, R0, 0, 0), ok);
     emit(&cg->e, INSN(BPF_LD | BPF_DW | BPF_IMM, R1, BPF_PSEUDO_MAP_VALUE, 0, map));
     emit(&cg->e, INSN(0, 0, 0, 0, id * 4)); /* the offset in the value */
