@@ -62,6 +62,7 @@ struct cg {
     bool helper_errors; /* -k: check helper results (cg_helper_check) */
     bool no_warnings;   /* --no-warnings: no map-full check either */
     int warned_map;     /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
+    int map_full_sub;   /* label of the program's map-full subprogram, -1 until called */
     bool task_comm;     /* comm may be loaded from the task_struct (cg_builtin_mem) */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     bool merge_refused;            /* blocks merged into one program need separate ones */
@@ -69,6 +70,7 @@ struct cg {
                        reads whole words); only event records, read up to the NUL, skip it */
     int frame_top;  /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
+    int stack_reserved; /* bytes of the 512 that subprograms' frames take */
     int ctx_slot;       /* stack offset where r1 (ctx) is saved, 0 when not saved */
     int *var_slot;      /* offset of each scratch variable, 0 = not allocated */
     bool *var_on_stack; /* integers live on the real stack (sp), the rest in the frame (fp) */
@@ -199,6 +201,10 @@ void cg_helper_send(struct cg *cg, int id);
 /* cg_map_full.c: after bpf_map_update_elem of user_map (a manifest index),
  * warns once per call site when it failed (a full map), unless --no-warnings. */
 void cg_map_full_check(struct cg *cg, int user_map);
+/* The shared subprogram those checks call, after the program and its
+ * callbacks; the stack it takes from the program's 512 bytes. */
+void cg_map_full_emit(struct cg *cg);
+#define CG_MAP_FULL_STACK 32
 /* Builds and sends a record of the given arguments; fills ev's args. */
 void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *args);
 /* errorf, warnf, system, cat (cg_diagf.c) */

@@ -151,8 +151,10 @@ static void gen_callback(struct cg *cg, struct cg_callback *cb) {
     struct emit e = cg->e;
     struct cg_callback *pending = cg->callbacks;
     bool failed = cg->failed;
+    int map_full_sub = cg->map_full_sub;
     *cg = saved;
     cg->e = e;
+    cg->map_full_sub = map_full_sub;
     cg->callbacks = pending;
     cg->failed = failed;
     if (frame_max > cg->frame_max)

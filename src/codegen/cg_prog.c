@@ -262,9 +262,10 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg->fp = scratch ? R9 : R10;
     cg->sp = R10;
     cg->pool_last = scratch ? R8 : R9;
-    cg->frame_top = cg->frame_max = 0;
+    cg->frame_top = cg->frame_max = cg->stack_reserved = 0;
     cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
     cg_drop_callbacks(cg);
+    cg->map_full_sub = -1;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
     emit_init(&cg->e);
@@ -296,6 +297,11 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     emit(&cg->e, EXIT_INSN());
     bool callbacks = cg->callbacks != NULL;
     cg_emit_callbacks(cg);
+    cg_map_full_emit(cg);
+    /* the verifier adds the frames of a call chain: a callback's, the
+     * subprogram's */
+    if (cg->map_full_sub >= 0)
+        cg->stack_reserved = CG_MAP_FULL_STACK * (callbacks ? 2 : 1);
     if (scratch && !callbacks && !cg->e.failed)
         cg->e.insns[add_insn + 1] = JA(0); /* r9's spill: only callbacks reload it */
     free(cg->var_slot);
@@ -342,7 +348,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *const *units, int nun
     cg->target = n == 1 ? &targets[0] : NULL;
     emit_init(&cg->e);
     emit_body(cg, units, nunits, false);
-    if (!cg->failed && cg->frame_max > CG_STACK_SIZE) {
+    if (!cg->failed && cg->frame_max > CG_STACK_SIZE - cg->stack_reserved) {
         /* again with the frame in .scratch; drop the first attempt's events */
         cg_events_truncate(m, nevents);
         emit_body(cg, units, nunits, true);
