@@ -203,7 +203,8 @@ int emit_finish(struct emit *e) {
     for (int i = 0; i < e->nfixups; i++) {
         int target = e->label_pos[e->fixups[i].label];
         int off = target - e->fixups[i].insn - 1;
-        if (target < 0 || off < -32768 || off > 32767)
+        /* a jump's offset is 16 bits, a subprogram's (in imm) 32 */
+        if (target < 0 || (!e->fixups[i].func && (off < -32768 || off > 32767)))
             return -1;
         if (e->fixups[i].func)
             e->insns[e->fixups[i].insn].imm = off;
