@@ -250,7 +250,7 @@ static void emit_block(struct cg *cg, const struct sema_unit *u, int frame_base,
     }
     if (probe->b)
         cg_cond(cg, probe->b, cg->exit_label);
-    cg_block(cg, probe->c);
+    cg_chunk_block(cg, probe->c);
     emit_place(&cg->e, cg->exit_label);
 }
 
@@ -265,6 +265,8 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg->frame_top = cg->frame_max = cg->stack_reserved = 0;
     cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
     cg_drop_callbacks(cg);
+    cg_drop_chunks(cg);
+    cg->chunk_ok = nunits == 1;
     cg->map_full_sub = -1;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
@@ -295,11 +297,13 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     emit_place(&cg->e, prog_exit);
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit(&cg->e, EXIT_INSN());
-    bool callbacks = cg->callbacks != NULL;
+    /* chunks and callbacks reach the frame through r7, and r9 through its spill */
+    bool callbacks = cg->callbacks != NULL || cg->chunks != NULL;
+    cg_emit_chunks(cg);
     cg_emit_callbacks(cg);
     cg_map_full_emit(cg);
-    /* the verifier adds the frames of a call chain: a callback's, the
-     * subprogram's */
+    /* the verifier adds the frames of a call chain: a chunk's or a
+     * callback's (no stack of their own), the map-full subprogram's */
     if (cg->map_full_sub >= 0)
         cg->stack_reserved = CG_MAP_FULL_STACK * (callbacks ? 2 : 1);
     if (scratch && !callbacks && !cg->e.failed)

@@ -297,6 +297,31 @@ static void full_map_subprogram_takes_stack(void **state) {
     manifest_free(&c.m);
 }
 
+/* A long block is split into subprograms called in turn, each given the
+ * program's stack pointer; a short one stays one function. */
+static void long_blocks_become_subprograms(void **state) {
+    static char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof(text), "BEGIN { $x = 0; ");
+    for (int i = 0; i < 200 && n < sizeof(text) - 64; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "$x += %d; @a = $x; ", i);
+    snprintf(text + n, sizeof(text) - n, "exit(); }");
+    struct compiled c;
+    compile(text, &c);
+    assert_int_equal(c.rc, 0);
+    const char *const *call = SEQ("r1 = r10", "call pc+*", "if r0 != 0 goto pc+*");
+    assert_true(has_sequence(&c.m.progs[0], call));
+    assert_true(count_matches(&c.m.progs[0], "call pc+*") > 1);
+    /* each part reaches the frame through r7 and ends with r0 = 0 or 1 (stop) */
+    assert_true(has_sequence(&c.m.progs[0], SEQ("exit", "r7 = r1")));
+    assert_int_equal(count_matches(&c.m.progs[0], "r7 = r1"),
+                     count_matches(&c.m.progs[0], "call pc+*"));
+    manifest_free(&c.m);
+    compile("BEGIN { $x = 1; @a = $x; exit(); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "call pc+*"), 0);
+    manifest_free(&c.m);
+}
+
 static void full_map_check_only_where_a_map_can_fill(void **state) {
     struct compiled c;
     /* LRU maps evict, a scalar's one key fits, --no-warnings asks for none */
@@ -364,6 +389,7 @@ int main(void) {
         cmocka_unit_test(full_map_warns_once_per_site),
         cmocka_unit_test(full_map_subprogram_takes_stack),
         cmocka_unit_test(full_map_check_only_where_a_map_can_fill),
+        cmocka_unit_test(long_blocks_become_subprograms),
         cmocka_unit_test(big_frames_move_to_scratch),
         cmocka_unit_test(small_frames_stay_on_the_stack),
         cmocka_unit_test(frames_beyond_scratch_are_an_error),
