@@ -322,6 +322,17 @@ static void long_blocks_become_subprograms(void **state) {
     manifest_free(&c.m);
 }
 
+/* min/max compute their value after the lookup, as bpftrace does: a clock
+ * read before it cost more per event. */
+static void extremes_read_the_value_after_the_lookup(void **state) {
+    struct compiled c;
+    compile("BEGIN { @m[1] = max(nsecs); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_true(has_sequence(&c.m.progs[0], SEQ("call 195", "r6 = r0", "call 125", "r7 = r0",
+                                                "if r6 == 0 goto pc+*", "r1 = *(u64 *)(r6 +8)")));
+    manifest_free(&c.m);
+}
+
 static void full_map_check_only_where_a_map_can_fill(void **state) {
     struct compiled c;
     /* LRU maps evict, a scalar's one key fits, --no-warnings asks for none */
@@ -390,6 +401,7 @@ int main(void) {
         cmocka_unit_test(full_map_subprogram_takes_stack),
         cmocka_unit_test(full_map_check_only_where_a_map_can_fill),
         cmocka_unit_test(long_blocks_become_subprograms),
+        cmocka_unit_test(extremes_read_the_value_after_the_lookup),
         cmocka_unit_test(big_frames_move_to_scratch),
         cmocka_unit_test(small_frames_stay_on_the_stack),
         cmocka_unit_test(frames_beyond_scratch_are_an_error),
