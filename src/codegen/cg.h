@@ -65,7 +65,7 @@ struct cg {
     int map_full_sub;   /* label of the program's map-full subprogram, -1 until called */
     bool task_comm;     /* comm may be loaded from the task_struct (cg_builtin_mem) */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
-    struct cg_chunk *chunks;       /* parts of a long block waiting to be generated (cg_chunk.c) */
+    struct cg_chunks *chunks;      /* parts of a long block waiting to be generated (cg_chunk.c) */
     bool chunk_ok;                 /* the program has one block: a long one may be split */
     bool merge_refused;            /* blocks merged into one program need separate ones */
     bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison

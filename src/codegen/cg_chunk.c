@@ -29,7 +29,12 @@ struct cg_chunk {
     struct node *first, *end; /* statements [first, end) */
     int label;
     int frame_top, stack_top; /* what the caller had in use at the call */
-    struct cg_chunk *next;
+};
+
+/* The parts waiting to be generated, in order. */
+struct cg_chunks {
+    struct cg_chunk part[MAX_CHUNKS];
+    int n;
 };
 
 static int weight(const struct node *n);
@@ -72,18 +77,16 @@ void cg_sub_leave(struct cg *cg, const struct cg *saved) {
 }
 
 static struct cg_chunk *add_chunk(struct cg *cg, struct node *first, struct node *end) {
-    struct cg_chunk *ch = calloc(1, sizeof(*ch));
-    if (!ch) {
+    if (!cg->chunks)
+        cg->chunks = calloc(1, sizeof(*cg->chunks));
+    if (!cg->chunks || cg->chunks->n == MAX_CHUNKS) {
         cg_error(cg, &first->loc, E_LIMIT, "out of memory");
         return NULL;
     }
+    struct cg_chunk *ch = &cg->chunks->part[cg->chunks->n++];
     *ch = (struct cg_chunk){.first = first, .end = end, .label = emit_label(&cg->e)};
     ch->frame_top = cg->frame_top;
     ch->stack_top = cg->stack_top;
-    struct cg_chunk **tail = &cg->chunks;
-    while (*tail)
-        tail = &(*tail)->next;
-    *tail = ch;
     return ch;
 }
 
@@ -134,18 +137,14 @@ static void gen_chunk(struct cg *cg, const struct cg_chunk *ch) {
 }
 
 void cg_emit_chunks(struct cg *cg) {
-    while (cg->chunks) {
-        struct cg_chunk *ch = cg->chunks;
-        cg->chunks = ch->next;
-        gen_chunk(cg, ch);
-        free(ch);
-    }
+    struct cg_chunks *chunks = cg->chunks;
+    cg->chunks = NULL; /* parts never split again */
+    for (int i = 0; chunks && i < chunks->n; i++)
+        gen_chunk(cg, &chunks->part[i]);
+    free(chunks);
 }
 
 void cg_drop_chunks(struct cg *cg) {
-    while (cg->chunks) {
-        struct cg_chunk *ch = cg->chunks;
-        cg->chunks = ch->next;
-        free(ch);
-    }
+    free(cg->chunks);
+    cg->chunks = NULL;
 }
