@@ -1,7 +1,9 @@
 /* BTF function information for programs with callbacks. The verifier
  * accepts a callback (a subprogram passed to bpf_for_each_map_elem) only
  * when the program carries BTF func_info naming it a static function; the
- * main program and each callback get a function type "int f(void)". */
+ * main program and each callback get a function type "int f(void)", as
+ * does a subprogram the program calls (the verifier wants every function
+ * described once any is). */
 #include <bpf/btf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,11 @@
 
 static bool is_func_ref(const struct bpf_insn *in) {
     return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
+}
+
+/* A bpf-to-bpf call (the map-full subprogram): a function to describe too. */
+static bool is_local_call(const struct bpf_insn *in) {
+    return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL;
 }
 
 static int cmp_info(const void *a, const void *b) {
@@ -28,18 +35,20 @@ static void add_start(struct rt_func_info *fi, uint32_t off) {
 
 int rt_func_info_build(const struct bpf_insn *insns, int n, struct rt_func_info *fi) {
     *fi = (struct rt_func_info){.btf_fd = -1};
-    int nrefs = 0;
-    for (int i = 0; i < n; i++)
+    int nrefs = 0, ncalls = 0;
+    for (int i = 0; i < n; i++) {
         nrefs += is_func_ref(&insns[i]);
-    if (!nrefs)
+        ncalls += is_local_call(&insns[i]);
+    }
+    if (!nrefs) /* subprograms only called need no BTF */
         return 0;
-    fi->info = calloc((size_t)nrefs + 1, sizeof(*fi->info));
+    fi->info = calloc((size_t)(nrefs + ncalls) + 1, sizeof(*fi->info));
     struct btf *btf = btf__new_empty();
     if (!fi->info || !btf)
         goto fail;
     add_start(fi, 0);
     for (int i = 0; i < n; i++)
-        if (is_func_ref(&insns[i]))
+        if (is_func_ref(&insns[i]) || is_local_call(&insns[i]))
             add_start(fi, (uint32_t)(i + 1 + insns[i].imm));
     qsort(fi->info, (size_t)fi->n, sizeof(*fi->info), cmp_info);
     int int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);

@@ -117,16 +117,7 @@ static void gen_callback(struct cg *cg, struct cg_callback *cb) {
 
     emit_place(&cg->e, cb->label);
     cg->e.loc = n->loc;
-    cg->sp = R7;
-    emit(&cg->e, MOV64_REG(R7, R4));
-    if (cg->scratch) {
-        emit(&cg->e, LDX_MEM(BPF_DW, R9, R7, CG_SCRATCH_SPILL));
-        cg->fp = R9;
-    } else {
-        cg->fp = R7;
-    }
-    memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
-    cg->reg_busy[R7] = true; /* holds sp for the whole callback */
+    cg_sub_enter(cg, R4);
     cg->frame_top = cb->frame_top;
     if (cg->scratch)
         cg->stack_top = cb->stack_top;
@@ -163,17 +154,7 @@ static void gen_callback(struct cg *cg, struct cg_callback *cb) {
     emit(&cg->e, MOV64_IMM(R0, 1));
     emit(&cg->e, EXIT_INSN());
 
-    /* everything but the instructions and the frame's high-water mark */
-    int frame_max = cg->frame_max;
-    struct emit e = cg->e;
-    struct cg_callback *pending = cg->callbacks;
-    bool failed = cg->failed;
-    *cg = saved;
-    cg->e = e;
-    cg->callbacks = pending;
-    cg->failed = failed;
-    if (frame_max > cg->frame_max)
-        cg->frame_max = frame_max;
+    cg_sub_leave(cg, &saved);
 }
 
 void cg_emit_callbacks(struct cg *cg) {

@@ -250,7 +250,7 @@ static void emit_block(struct cg *cg, const struct sema_unit *u, int frame_base,
     }
     if (probe->b)
         cg_cond(cg, probe->b, cg->exit_label);
-    cg_block(cg, probe->c);
+    cg_chunk_block(cg, probe->c);
     emit_place(&cg->e, cg->exit_label);
 }
 
@@ -262,9 +262,12 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg->fp = scratch ? R9 : R10;
     cg->sp = R10;
     cg->pool_last = scratch ? R8 : R9;
-    cg->frame_top = cg->frame_max = 0;
+    cg->frame_top = cg->frame_max = cg->stack_reserved = 0;
     cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
     cg_drop_callbacks(cg);
+    cg_drop_chunks(cg);
+    cg->chunk_ok = nunits == 1;
+    cg->map_full_sub = -1;
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
     emit_init(&cg->e);
@@ -294,8 +297,15 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     emit_place(&cg->e, prog_exit);
     emit(&cg->e, MOV64_IMM(R0, 0));
     emit(&cg->e, EXIT_INSN());
-    bool callbacks = cg->callbacks != NULL;
+    /* chunks and callbacks reach the frame through r7, and r9 through its spill */
+    bool callbacks = cg->callbacks != NULL || cg->chunks != NULL;
+    cg_emit_chunks(cg);
     cg_emit_callbacks(cg);
+    cg_map_full_emit(cg);
+    /* the verifier adds the frames of a call chain: a chunk's or a
+     * callback's (no stack of their own), the map-full subprogram's */
+    if (cg->map_full_sub >= 0)
+        cg->stack_reserved = CG_MAP_FULL_STACK * (callbacks ? 2 : 1);
     if (scratch && !callbacks && !cg->e.failed)
         cg->e.insns[add_insn + 1] = JA(0); /* r9's spill: only callbacks reload it */
     free(cg->var_slot);
@@ -342,7 +352,7 @@ static int gen_prog(struct cg *cg, const struct sema_unit *const *units, int nun
     cg->target = n == 1 ? &targets[0] : NULL;
     emit_init(&cg->e);
     emit_body(cg, units, nunits, false);
-    if (!cg->failed && cg->frame_max > CG_STACK_SIZE) {
+    if (!cg->failed && cg->frame_max > CG_STACK_SIZE - cg->stack_reserved) {
         /* again with the frame in .scratch; drop the first attempt's events */
         cg_events_truncate(m, nevents);
         emit_body(cg, units, nunits, true);

@@ -210,3 +210,7 @@ void cg_block(struct cg *cg, struct node *block) {
     for (struct node *s = block->a; s; s = s->next)
         stmt(cg, s);
 }
+
+void cg_stmt(struct cg *cg, struct node *n) {
+    stmt(cg, n);
+}

@@ -88,6 +88,9 @@ static int alu(const struct bpf_insn *in, char *buf, size_t size) {
 
 static int jmp(const struct bpf_insn *in, char *buf, size_t size) {
     int op = BPF_OP(in->code);
+    char r = BPF_CLASS(in->code) == BPF_JMP32 ? 'w' : 'r';
+    if (op == BPF_CALL && in->src_reg == BPF_PSEUDO_CALL)
+        return snprintf(buf, size, "call pc%+d", in->imm), 1;
     if (op == BPF_CALL)
         return snprintf(buf, size, "call %d", in->imm), 1;
     if (op == BPF_EXIT)
@@ -95,10 +98,11 @@ static int jmp(const struct bpf_insn *in, char *buf, size_t size) {
     if (op == BPF_JA)
         return snprintf(buf, size, "goto pc%+d", in->off), 1;
     if (BPF_SRC(in->code) == BPF_X)
-        snprintf(buf, size, "if r%d %s r%d goto pc%+d", in->dst_reg, jmp_sym(op), in->src_reg,
-                 in->off);
+        snprintf(buf, size, "if %c%d %s %c%d goto pc%+d", r, in->dst_reg, jmp_sym(op), r,
+                 in->src_reg, in->off);
     else
-        snprintf(buf, size, "if r%d %s %d goto pc%+d", in->dst_reg, jmp_sym(op), in->imm, in->off);
+        snprintf(buf, size, "if %c%d %s %d goto pc%+d", r, in->dst_reg, jmp_sym(op), in->imm,
+                 in->off);
     return 1;
 }
 
@@ -109,6 +113,7 @@ int disasm_insn(const struct bpf_insn *in, char *buf, size_t size) {
     case BPF_ALU64:
         return alu(in, buf, size);
     case BPF_JMP:
+    case BPF_JMP32:
         return jmp(in, buf, size);
     case BPF_LD:
         if (in->src_reg == BPF_PSEUDO_MAP_FD)

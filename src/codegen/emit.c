@@ -94,8 +94,21 @@ void emit_ld_func(struct emit *e, int dst, int label) {
     emit(e, LD_IMM64_HI(0));
 }
 
+void emit_call_local(struct emit *e, int label) {
+    if (e->failed)
+        return;
+    if (!grow(e, (void **)&e->fixups, &e->fixup_cap, e->nfixups, sizeof(*e->fixups)))
+        return;
+    e->fixups[e->nfixups++] = (struct fixup){.insn = e->n, .label = label, .func = true};
+    emit(e, INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0));
+}
+
 static bool is_func_ref(const struct bpf_insn *in) {
     return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
+}
+
+static bool is_local_call(const struct bpf_insn *in) {
+    return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL;
 }
 
 static bool is_jump(const struct bpf_insn *in) {
@@ -122,7 +135,7 @@ static void compact(struct emit *e, const bool *keep, int *newpos) {
         struct bpf_insn in = e->insns[i];
         if (is_jump(&in))
             in.off = (short)(newpos[i + 1 + in.off] - j - 1);
-        if (is_func_ref(&in))
+        if (is_func_ref(&in) || is_local_call(&in))
             in.imm = newpos[i + 1 + in.imm] - j - 1;
         e->insns[j] = in;
         e->locs[j] = e->locs[i];
@@ -157,6 +170,9 @@ static int prune(struct emit *e) {
                 stack[sp++] = i + 1 + in->imm; /* a callback is reachable too */
         } else if (BPF_OP(in->code) == BPF_EXIT && BPF_CLASS(in->code) == BPF_JMP) {
             continue;
+        } else if (is_local_call(in)) {
+            stack[sp++] = i + 1 + in->imm; /* the subprogram, and the return */
+            stack[sp++] = i + 1;
         } else if (is_jump(in)) {
             stack[sp++] = i + 1 + in->off;
             if (BPF_OP(in->code) != BPF_JA)
@@ -187,7 +203,8 @@ int emit_finish(struct emit *e) {
     for (int i = 0; i < e->nfixups; i++) {
         int target = e->label_pos[e->fixups[i].label];
         int off = target - e->fixups[i].insn - 1;
-        if (target < 0 || off < -32768 || off > 32767)
+        /* a jump's offset is 16 bits, a subprogram's (in imm) 32 */
+        if (target < 0 || (!e->fixups[i].func && (off < -32768 || off > 32767)))
             return -1;
         if (e->fixups[i].func)
             e->insns[e->fixups[i].insn].imm = off;

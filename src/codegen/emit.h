@@ -38,6 +38,10 @@ void emit_ld_map(struct emit *e, int dst, int map_index);
  * BPF_LD_IMM64 with src_reg BPF_PSEUDO_FUNC. */
 void emit_ld_func(struct emit *e, int dst, int label);
 
+/* A call of the subprogram starting at label (a bpf-to-bpf call:
+ * BPF_CALL with src_reg BPF_PSEUDO_CALL). */
+void emit_call_local(struct emit *e, int label);
+
 int emit_label(struct emit *e);
 void emit_place(struct emit *e, int label);
 /* A jump whose offset is filled in once the label is placed. */

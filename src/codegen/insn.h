@@ -42,6 +42,8 @@
 /* Jumps: off counts instructions after the next one. */
 #define JMP_REG(op, d, s, o) INSN(BPF_JMP | BPF_OP(op) | BPF_X, d, s, o, 0)
 #define JMP_IMM(op, d, i, o) INSN(BPF_JMP | BPF_OP(op) | BPF_K, d, 0, o, i)
+/* The same on the low 32 bits (wN). */
+#define JMP32_IMM(op, d, i, o) INSN(BPF_JMP32 | BPF_OP(op) | BPF_K, d, 0, o, i)
 #define JA(o) INSN(BPF_JMP | BPF_JA, 0, 0, o, 0)
 #define CALL_HELPER(id) INSN(BPF_JMP | BPF_CALL, 0, 0, 0, id)
 #define EXIT_INSN() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)

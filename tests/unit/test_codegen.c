@@ -261,18 +261,81 @@ static void full_map_warns_once_per_site(void **state) {
     struct compiled c;
     compile("BEGIN { @m[1] = 2; @n[3] = count(); }", &c);
     assert_int_equal(c.rc, 0);
-    /* a failed update (its int result sign-extended: 6.1 returns it as an
-     * int) tests and sets the site's flag, then sends its event */
-    const char *const *check =
-        SEQ("call 2", "r0 <<= 32", "r0 s>>= 32", "if r0 s>= 0 goto pc+*", "r1 = &map\\[*\\]\\[0\\]",
-            "r2 = 1", "r2 = atomic_xchg((u32 *)(r1 +0), r2)", "if r2 != 0 goto pc+*",
-            "*(u32 *)(r10 *) = 0");
-    assert_true(has_sequence(&c.m.progs[0], check));
-    assert_int_equal(count_matches(&c.m.progs[0], "r2 = atomic_xchg(*"), 2);
+    /* a failed update (the low half of r0: 6.1 returns an int) calls the
+     * shared subprogram with the result and its site's event id */
+    assert_true(has_sequence(
+        &c.m.progs[0], SEQ("call 2", "if w0 s>= 0 goto pc+3", "r1 = r0", "r2 = 0", "call pc+*")));
+    assert_true(has_sequence(
+        &c.m.progs[0], SEQ("call 2", "if w0 s>= 0 goto pc+3", "r1 = r0", "r2 = 1", "call pc+*")));
+    /* which tests and sets the site's flag, then sends its event */
+    const char *const *sub =
+        SEQ("exit", "r6 = r1", "r6 <<= 32", "r6 s>>= 32", "r7 = r2", "r1 = &map\\[*\\]\\[0\\]",
+            "r2 = r7", "r2 <<= 2", "r1 += r2", "r2 = 1", "r2 = atomic_xchg((u32 *)(r1 +0), r2)",
+            "if r2 != 0 goto pc+*", "*(u32 *)(r10 -24) = r7");
+    assert_true(has_sequence(&c.m.progs[0], sub));
+    assert_int_equal(count_matches(&c.m.progs[0], "call pc+*"), 2);
+    assert_int_equal(count_matches(&c.m.progs[0], "r2 = atomic_xchg(*"), 1);
+    assert_int_equal(count_matches(&c.m.progs[0], "exit"), 2);
     assert_int_equal(c.m.nevents, 2);
     assert_int_equal(c.m.events[1].kind, EV_HELPER_ERROR);
     assert_string_equal(c.m.events[1].fmt, "map_update_elem");
     manifest_free(&c.m);
+}
+
+/* The subprogram's frame adds to the program's in the verifier's count:
+ * a frame that fits alone moves to .scratch when the program calls it. */
+static void full_map_subprogram_takes_stack(void **state) {
+    struct compiled c;
+    compile_strlen("BEGIN { printf(\"%s\", str(0)); @m = 2; }", 490, &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "r9 = r0"), 0);
+    manifest_free(&c.m);
+    compile_strlen("BEGIN { printf(\"%s\", str(0)); @m[1] = 2; }", 490, &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "r9 = r0"), 1);
+    assert_int_equal(count_matches(&c.m.progs[0], "call pc+*"), 1);
+    manifest_free(&c.m);
+}
+
+/* A long block is split into subprograms called in turn, each given the
+ * program's stack pointer; a short one stays one function. */
+static void long_blocks_become_subprograms(void **state) {
+    static char text[16384];
+    size_t n = (size_t)snprintf(text, sizeof(text), "BEGIN { $x = 0; ");
+    for (int i = 0; i < 200 && n < sizeof(text) - 64; i++)
+        n += (size_t)snprintf(text + n, sizeof(text) - n, "$x += %d; @a = $x; ", i);
+    snprintf(text + n, sizeof(text) - n, "exit(); }");
+    struct compiled c;
+    compile(text, &c);
+    assert_int_equal(c.rc, 0);
+    const char *const *call = SEQ("r1 = r10", "call pc+*", "if r0 != 0 goto pc+*");
+    assert_true(has_sequence(&c.m.progs[0], call));
+    assert_true(count_matches(&c.m.progs[0], "call pc+*") > 1);
+    /* each part reaches the frame through r7 and ends with r0 = 0 or 1 (stop) */
+    assert_true(has_sequence(&c.m.progs[0], SEQ("exit", "r7 = r1")));
+    assert_int_equal(count_matches(&c.m.progs[0], "r7 = r1"),
+                     count_matches(&c.m.progs[0], "call pc+*"));
+    manifest_free(&c.m);
+    compile("BEGIN { $x = 1; @a = $x; exit(); }", &c);
+    assert_int_equal(c.rc, 0);
+    assert_int_equal(count_matches(&c.m.progs[0], "call pc+*"), 0);
+    manifest_free(&c.m);
+}
+
+/* min/max compute their value after the lookup, as bpftrace does: a clock
+ * read before it cost more per event. */
+static void extremes_read_the_value_after_the_lookup(void **state) {
+    static const char *const progs[] = {"BEGIN { @m[1] = max(nsecs); }",
+                                        "BEGIN { @m[1] = min(nsecs); }"};
+    const char *const *order = SEQ("call 195", "r6 = r0", "call 125", "r7 = r0",
+                                   "if r6 == 0 goto pc+*", "r1 = *(u64 *)(r6 +8)");
+    for (int i = 0; i < 2; i++) {
+        struct compiled c;
+        compile(progs[i], &c);
+        assert_int_equal(c.rc, 0);
+        assert_true(has_sequence(&c.m.progs[0], order));
+        manifest_free(&c.m);
+    }
 }
 
 static void full_map_check_only_where_a_map_can_fill(void **state) {
@@ -340,7 +403,10 @@ int main(void) {
         cmocka_unit_test(hist_computes_log2_bucket),
         cmocka_unit_test(tuple_key_count_is_short),
         cmocka_unit_test(full_map_warns_once_per_site),
+        cmocka_unit_test(full_map_subprogram_takes_stack),
         cmocka_unit_test(full_map_check_only_where_a_map_can_fill),
+        cmocka_unit_test(long_blocks_become_subprograms),
+        cmocka_unit_test(extremes_read_the_value_after_the_lookup),
         cmocka_unit_test(big_frames_move_to_scratch),
         cmocka_unit_test(small_frames_stay_on_the_stack),
         cmocka_unit_test(frames_beyond_scratch_are_an_error),
