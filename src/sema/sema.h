@@ -161,7 +161,9 @@ struct sema_map {
 struct sema_var {
     char *name; /* "$x" */
     const struct type *ty;
-    uint32_t int_width; /* widest integer assigned, before widening (bswap); 0 if none */
+    /* the integer type bpftrace gives it (the smallest holding every integer
+       assigned, before widening): sizeof, tuples, bswap; NULL if none */
+    const struct type *int_ty;
 };
 
 /* The attach points of one probe block that share a provider become one unit;
