@@ -484,6 +484,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .scratch_map = -1,
                     .perf_buffer = opts && opts->perf_buffer,
                     .helper_errors = opts && opts->helper_errors,
+                    .bpf_loop = opts && opts->bpf_loop,
                     .no_warnings = opts && opts->no_warnings,
                     .warned_map = -1,
                     .task_comm = opts && opts->task_comm};
