@@ -520,6 +520,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     free(cg.map_index);
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;
+    out->log_size = (uint32_t)sema->log_size;
     out->missing_probes = sema->missing_probes;
     out->str_trailer = sema->str_trailer;
     sema->str_trailer = NULL;

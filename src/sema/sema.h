@@ -193,6 +193,8 @@ struct sema_out {
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*) */
     int probe_count;         /* probes as bpftrace counts them against max_probes */
     int max_probes;          /* BPFTRACE_MAX_PROBES, else config max_probes, else 1024 */
+    int log_size;            /* BPFTRACE_LOG_SIZE, else config log_size: the verifier
+                                log's size with -v (0: the default) */
     char *str_trailer;       /* config str_trunc_trailer, owned */
 };
 
