@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "rt_internal.h"
+#include "sys/features.h"
+#include "sys/uprobe_multi.h"
 
 /* Whether fd is the BTF of the kernel (vmlinux or a module) called name. */
 static bool is_kernel_btf(int fd, const char *name) {
@@ -36,6 +38,10 @@ int rt_kernel_btf_fd(const char *name) {
 
 enum bpf_attach_type rt_load_attach_type(const struct prog_attrs *a) {
     if (a->expected_attach_type == BPF_TRACE_KPROBE_MULTI && !rt_kprobe_multi())
+        return 0;
+    /* a perf event takes no program loaded for uprobe_multi links */
+    if (a->expected_attach_type == (enum bpf_attach_type)UPROBE_MULTI_ATTACH_TYPE &&
+        !features_has(FEAT_UPROBE_MULTI))
         return 0;
     return a->expected_attach_type;
 }

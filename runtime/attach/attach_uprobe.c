@@ -12,6 +12,7 @@
 
 #include "attach/attach.h"
 #include "attach/uprobe.h"
+#include "sys/features.h"
 
 /* The kernel's ENOTSUPP, which reaches user space as a bare number:
  * arch_uprobe_analyze_insn's answer for instructions it cannot probe. */
@@ -33,8 +34,18 @@ static int run_of(const struct rt_target *rt, int *first) {
     return n;
 }
 
-/* One perf event per target, each with its cookie, all owned by rt. */
+static void warn_skipped(const struct attach_target *t, const char *why);
+
+/* Whether errno is the kernel refusing the probed instruction. */
+static bool insn_refused(void) {
+    return errno == ENOTSUPP_KERNEL || errno == EOPNOTSUPP;
+}
+
+/* One perf event per target, each with its cookie, all owned by rt. Of
+ * several targets (a wildcard), one whose instruction the kernel refuses
+ * is skipped with a warning, as with uprobe_multi links. */
 static int attach_perf(struct rt_target *rt, const struct attach_target *t, int n, struct diag *d) {
+    int skipped = 0;
     for (int i = 0; i < n; i++) {
         LIBBPF_OPTS(bpf_link_create_opts, opts, .perf_event.bpf_cookie = t[i].cookie);
         const struct target_spec *s = &t[i].spec;
@@ -46,6 +57,11 @@ static int attach_perf(struct rt_target *rt, const struct attach_target *t, int 
             goto fail;
         continue;
     fail:
+        if (n > 1 && insn_refused() && ++skipped < n) {
+            warn_skipped(&t[i],
+                         errno == ENOTSUPP_KERNEL ? "instruction not supported" : strerror(errno));
+            continue;
+        }
         diag_error(d, &rt->prog->desc->loc, E_IO, "Unable to attach probe: %s: %s",
                    t[i].name ? t[i].name : "?", strerror(errno));
         rt_detach_target(rt);
@@ -83,37 +99,18 @@ static bool first_of_run(const struct rt_target *rt) {
     return i == 0 || !same_file(&p->targets[i - 1], rt->t);
 }
 
-/* Whether the kernel has uprobe_multi links (6.6+), asked once as libbpf
- * does: a link on "/" fails with EBADF where the kernel knows the link
- * type and with EINVAL where it does not (Debian 12's 6.1). */
-static bool multi_supported(int prog_fd) {
-    static int known = -1;
-    if (known < 0 && getenv("TRAWK_NO_UPROBE_MULTI")) {
-        known = 0;
-    } else if (known < 0) {
-        uint64_t offset = 0;
-        int link = rt_uprobe_multi_link(prog_fd, "/", &offset, NULL, NULL, 1, false, 0);
-        known = link >= 0 || errno == EBADF;
-        if (link >= 0)
-            close(link);
-    }
-    return known;
-}
-
 /* The kernel refuses the whole link when one location cannot take a
  * uprobe (an instruction it cannot single-step, such as pthread_spin_lock's
  * "lock decl"): halve the run until that location is alone, and skip it
  * with a warning when it came with others, as a wildcard does. */
-static void warn_skipped(const struct attach_target *t, const char *why);
-
 static int attach_range(struct rt_target *rt, int first, int n, bool in_run, struct diag *d) {
     const struct attach_target *t = &rt->prog->desc->targets[first];
-    if (!multi_supported(rt->prog->fd))
+    if (!features_has(FEAT_UPROBE_MULTI))
         return attach_perf(rt, t, n, d);
     int link = attach_multi(rt, first, n);
     if (link >= 0)
         return rt_target_own_link(rt, link);
-    if (errno != EINVAL && errno != ENOTSUPP_KERNEL && errno != EOPNOTSUPP)
+    if (errno != EINVAL && !insn_refused())
         return attach_perf(rt, t, n, d);
     if (n > 1) {
         int half = n / 2;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dwunwind.h"
@@ -14,8 +15,16 @@
 
 struct pid_syms {
     int pid;
-    struct rt_syms *syms; /* NULL: tried and failed, not tried again */
+    struct rt_syms *syms; /* NULL: tried and failed */
+    uint64_t modules;     /* maps_signature when syms was opened */
+    double checked;       /* when the modules were last compared */
 };
+
+/* A process's executable files are read when its first stack arrives,
+ * which can be before the dynamic loader mapped its libraries (or in the
+ * middle of exec), and it may dlopen more later: a miss compares the
+ * modules with those the tables were opened with, at most this often. */
+#define MODULES_CHECK_INTERVAL 0.1
 
 static struct out_ksyms ksyms; /* the kernel's, for stacks and ksym */
 static int ksyms_state;        /* 0 not read, 1 read, -1 unreadable */
@@ -79,10 +88,63 @@ static int exe_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
     return 0;
 }
 
-static struct rt_syms *process_syms(int pid) {
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A hash of pid's file-backed executable mappings (/proc/PID/maps lines
+ * with x and a path), 0 when they cannot be read. Anonymous mappings are
+ * left out: a JIT runtime changes those all the time. */
+static uint64_t maps_signature(int pid) {
+    char path[32], line[PATH_MAX + 128];
+    snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    uint64_t h = 14695981039346656037ull; /* FNV-1a */
+    while (fgets(line, sizeof(line), f)) {
+        char perms[8];
+        if (sscanf(line, "%*s %7s", perms) != 1 || !strchr(perms, 'x') || !strchr(line, '/'))
+            continue;
+        for (const char *c = line; *c; c++)
+            h = (h ^ (unsigned char)*c) * 1099511628211ull;
+    }
+    fclose(f);
+    return h;
+}
+
+static void open_syms(struct pid_syms *p) {
+    p->checked = now_seconds();
+    p->modules = maps_signature(p->pid);
+    p->syms = rt_syms_open(p->pid);
+}
+
+/* After a miss: reopens p's tables when the process runs other modules
+ * now than when they were read. A process that is gone keeps the tables
+ * it had, so its frames keep their names. */
+static bool reopened(struct pid_syms *p) {
+    double now = now_seconds();
+    if (now - p->checked < MODULES_CHECK_INTERVAL)
+        return false;
+    p->checked = now;
+    uint64_t modules = maps_signature(p->pid);
+    if (modules == 0 || modules == p->modules)
+        return false;
+    struct rt_syms *fresh = rt_syms_open(p->pid);
+    if (!fresh)
+        return false;
+    rt_syms_close(p->syms);
+    p->syms = fresh;
+    p->modules = modules;
+    return true;
+}
+
+static struct pid_syms *process_syms(int pid) {
     for (int i = 0; i < nprocs; i++)
         if (procs[i].pid == pid)
-            return procs[i].syms;
+            return &procs[i];
     if (nprocs == cap_procs) {
         int cap = cap_procs ? cap_procs * 2 : 16;
         struct pid_syms *p = realloc(procs, (size_t)cap * sizeof(*p));
@@ -91,14 +153,17 @@ static struct rt_syms *process_syms(int pid) {
         procs = p;
         cap_procs = cap;
     }
-    procs[nprocs] = (struct pid_syms){.pid = pid, .syms = rt_syms_open(pid)};
-    return procs[nprocs++].syms;
+    procs[nprocs] = (struct pid_syms){.pid = pid};
+    open_syms(&procs[nprocs]);
+    return &procs[nprocs++];
 }
 
 int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
     if (pid > 0) {
-        struct rt_syms *syms = process_syms(pid);
-        if (syms && rt_syms_lookup(syms, addr, sym) == 0)
+        struct pid_syms *p = process_syms(pid);
+        if (p && p->syms && rt_syms_lookup(p->syms, addr, sym) == 0)
+            return 0;
+        if (p && reopened(p) && rt_syms_lookup(p->syms, addr, sym) == 0)
             return 0;
         return exe_lookup(pid, addr, sym);
     }

@@ -229,6 +229,10 @@ void cg_for_range_loop(struct cg *cg, struct node *loop);
 struct val cg_map_len(struct cg *cg, struct node *map);
 /* Generates the queued loop bodies after the program's exit. */
 void cg_emit_callbacks(struct cg *cg);
+/* A callback of a helper (bpf_find_vma, ...) that gen writes, with arg,
+ * at label after the program's exit, where subprograms go. */
+typedef void (*cg_callback_fn)(struct cg *cg, int64_t arg);
+void cg_queue_callback(struct cg *cg, int label, cg_callback_fn gen, int64_t arg);
 void cg_drop_callbacks(struct cg *cg);
 
 /* cg_stmt.c */

@@ -23,7 +23,9 @@
 #include "codegen/cg_map.h"
 
 struct cg_callback {
-    struct node *loop;        /* N_FOR_MAP or N_FOR_RANGE; NULL for len()'s counting callback */
+    struct node *loop;  /* N_FOR_MAP or N_FOR_RANGE; NULL for len()'s counting callback */
+    cg_callback_fn gen; /* or a callback another file writes */
+    int64_t arg;
     int start_slot;           /* N_FOR_RANGE: the first value, on the real stack */
     int label;                /* start of the callback */
     int frame_top, stack_top; /* what the caller had live at the loop */
@@ -120,6 +122,16 @@ struct val cg_map_len(struct cg *cg, struct node *map) {
     return (struct val){.kind = V_REG, .reg = reg};
 }
 
+void cg_queue_callback(struct cg *cg, int label, cg_callback_fn gen, int64_t arg) {
+    struct cg_callback *cb = calloc(1, sizeof(*cb));
+    if (!cb) {
+        cg->failed = true;
+        return;
+    }
+    *cb = (struct cg_callback){.label = label, .gen = gen, .arg = arg};
+    queue_callback(cg, cb);
+}
+
 /* Copies size bytes from (base + 0) into the frame at off. */
 static void copy_in(struct cg *cg, int base, int off, int size) {
     for (int i = 0; i < size;) {
@@ -159,6 +171,11 @@ static void range_index_in(struct cg *cg, struct cg_callback *cb) {
 
 static void gen_callback(struct cg *cg, struct cg_callback *cb) {
     struct node *n = cb->loop;
+    if (cb->gen) {
+        emit_place(&cg->e, cb->label);
+        cb->gen(cg, cb->arg);
+        return;
+    }
     if (!n) { /* len(): continue always */
         emit_place(&cg->e, cb->label);
         emit(&cg->e, MOV64_IMM(R0, 0));

@@ -2,11 +2,17 @@
  * address plus where the file is mapped in the current process, as
  * bpftrace finds it: the first VMA (lowest address) whose file has the
  * probed file's inode, walked with the task_vma open-coded iterator
- * (kernel 6.7+). Without those kfuncs the ELF address stays, as there. */
+ * (kernel 6.7+). Before 6.7 (Debian 12's 6.1), where bpftrace leaves the
+ * ELF address, bpf_find_vma (5.17+) finds the VMA of the probed
+ * instruction instead, whose file offset gives the load bias; elsewhere
+ * the ELF address stays. */
 #include <bpf/btf.h>
 #include <string.h>
 
 #include "codegen/cg.h"
+#include "providers/arch.h"
+#include "providers/provider.h"
+#include "sys/elfsyms.h"
 #include "sys/kbtf.h"
 
 #ifndef BPF_PSEUDO_KFUNC_CALL
@@ -62,11 +68,86 @@ static void iter_arg(struct cg *cg, int slot) {
     emit(&cg->e, ALU64_IMM(BPF_ADD, R1, slot));
 }
 
+struct vma_fields {
+    int vm_file, vm_start, vm_pgoff, f_inode, i_ino;
+};
+
+static bool vma_fields_known(struct vma_fields *f) {
+    f->vm_file = struct_member("vm_area_struct", "vm_file");
+    f->vm_start = struct_member("vm_area_struct", "vm_start");
+    f->vm_pgoff = struct_member("vm_area_struct", "vm_pgoff");
+    f->f_inode = struct_member("file", "f_inode");
+    f->i_ino = struct_member("inode", "i_ino");
+    return f->vm_file >= 0 && f->vm_start >= 0 && f->vm_pgoff >= 0 && f->f_inode >= 0 &&
+           f->i_ino >= 0;
+}
+
+/* bpf_find_vma's callback (task r1, vma r2, ctx r3): when the VMA maps the
+ * file with inode ino, *(u64 *)ctx = where its file offset 0 would be,
+ *   vma->vm_start - (vma->vm_pgoff << 12) */
+static void vma_base_callback(struct cg *cg, int64_t ino) {
+    struct vma_fields f;
+    int out = emit_label(&cg->e);
+    if (vma_fields_known(&f)) {
+        emit(&cg->e, LDX_MEM(BPF_DW, R4, R2, f.vm_file));
+        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R4, 0, 0), out);
+        emit(&cg->e, LDX_MEM(BPF_DW, R4, R4, f.f_inode));
+        emit(&cg->e, LDX_MEM(BPF_DW, R4, R4, f.i_ino));
+        emit_ld_imm64(&cg->e, R5, ino);
+        emit_jump(&cg->e, JMP_REG(BPF_JNE, R4, R5, 0), out);
+        emit(&cg->e, LDX_MEM(BPF_DW, R4, R2, f.vm_start));
+        emit(&cg->e, LDX_MEM(BPF_DW, R5, R2, f.vm_pgoff));
+        emit(&cg->e, ALU64_IMM(BPF_LSH, R5, 12));
+        emit(&cg->e, ALU64_REG(BPF_SUB, R4, R5));
+        emit(&cg->e, STX_MEM(BPF_DW, R3, R4, 0));
+    }
+    emit_place(&cg->e, out);
+    emit(&cg->e, MOV64_IMM(R0, 0));
+    emit(&cg->e, EXIT_INSN());
+}
+
+/* The load bias from the VMA holding the probed instruction (pt_regs->ip,
+ * in uprobes and USDT probes the probed address; in a uretprobe the
+ * return address, found only when the caller is in the same file), into
+ * reg, 0 when none matched:
+ *   base = 0; bpf_find_vma(current, ip, callback, &base, 0);
+ *   if (base) reg = base - (text p_vaddr - p_offset) */
+static void bias_from_probed_vma(struct cg *cg, struct node *call, int reg) {
+    struct vma_fields f;
+    int64_t delta;
+    /* the file sema looked the symbol up in: the first target's */
+    const struct attach_target *t = cg->unit->ntargets > 0 ? &cg->unit->targets[0] : NULL;
+    if (kbtf_id("bpf_find_vma", BTF_KIND_FUNC) <= 0 || !vma_fields_known(&f) || !t ||
+        !t->spec.path || elfsyms_exec_delta(t->spec.path, &delta) < 0)
+        return;
+    int mark = cg_frame_mark(cg);
+    int slot = cg_stack_alloc(cg, 8), cb = emit_label(&cg->e), none = emit_label(&cg->e);
+    emit(&cg->e, ST_MEM(BPF_DW, cg->sp, slot, 0));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_task_btf));
+    emit(&cg->e, MOV64_REG(R1, R0));
+    cg_ctx(cg, R2);
+    emit(&cg->e, LDX_MEM(BPF_DW, R2, R2, arch_reg_offset(arch_current(), "ip")));
+    emit_ld_func(&cg->e, R3, cb);
+    emit(&cg->e, MOV64_REG(R4, cg->sp));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R4, slot));
+    emit(&cg->e, MOV64_IMM(R5, 0));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_find_vma));
+    emit(&cg->e, LDX_MEM(BPF_DW, reg, cg->sp, slot));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, reg, 0, 0), none);
+    emit_ld_imm64(&cg->e, R1, delta);
+    emit(&cg->e, ALU64_REG(BPF_SUB, reg, R1));
+    emit_place(&cg->e, none);
+    cg_frame_release(cg, mark);
+    cg_queue_callback(cg, cb, vma_base_callback, call->aux);
+}
+
 struct val cg_uaddr(struct cg *cg, struct node *call) {
     int reg = cg_reg_alloc(cg, &call->loc);
     struct vma_walk w;
     emit(&cg->e, MOV64_IMM(reg, 0));
-    if (vma_walk_known(&w)) {
+    if (!vma_walk_known(&w)) {
+        bias_from_probed_vma(cg, call, reg);
+    } else {
         /* bpf_iter_task_vma_new(&it, bpf_get_current_task_btf(), 0);
          * while ((vma = next(&it)))
          *     if (vma->vm_file && vma->vm_file->f_inode->i_ino == ino)

@@ -289,6 +289,24 @@ static bool find_in(Elf *elf, const char *name, struct elfsym *out) {
     return false;
 }
 
+int elfsyms_exec_delta(const char *path, int64_t *delta) {
+    int fd, rc = -1;
+    size_t n;
+    Elf *elf = open_elf(path, &fd);
+    if (!elf)
+        return -1;
+    for (size_t i = 0; rc < 0 && elf_getphdrnum(elf, &n) == 0 && i < n; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(elf, (int)i, &ph) && ph.p_type == PT_LOAD && (ph.p_flags & PF_X)) {
+            *delta = (int64_t)(ph.p_vaddr - ph.p_offset);
+            rc = 0;
+        }
+    }
+    elf_end(elf);
+    close(fd);
+    return rc;
+}
+
 int elfsyms_lookup(const char *path, const char *name, struct elfsym *sym, bool *fixed) {
     int fd;
     GElf_Ehdr eh;

@@ -38,6 +38,10 @@ const struct elfsym *elfsyms_at(const struct elfsyms *s, uint64_t addr);
  * (name and demangled left NULL) and *fixed (an ET_EXEC file). Returns 0,
  * -1 when path cannot be read or has no such symbol. */
 int elfsyms_lookup(const char *path, const char *name, struct elfsym *sym, bool *fixed);
+/* The first executable PT_LOAD segment's p_vaddr - p_offset: what turns
+ * a file offset of its code into a virtual address. Returns -1 when path
+ * cannot be read or has no such segment. */
+int elfsyms_exec_delta(const char *path, int64_t *delta);
 /* Whether path is an ELF file (any type). */
 bool elfsyms_is_elf(const char *path);
 

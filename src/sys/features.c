@@ -148,8 +148,11 @@ static bool has_kprobe_link(uint32_t attach) {
 }
 
 /* bpftrace's probe: a path that is no file fails with EBADF only where the
- * link type exists. */
+ * link type exists. TRAWK_NO_UPROBE_MULTI makes trawk load and attach
+ * uprobes as on kernels before 6.6 (perf events), for tests. */
 static bool has_uprobe_multi(void) {
+    if (getenv("TRAWK_NO_UPROBE_MULTI"))
+        return false;
     const unsigned long offset = 0;
     struct uprobe_multi_link_attr attr = {.attach_type = UPROBE_MULTI_ATTACH_TYPE,
                                           .path = (uint64_t)(uintptr_t) "/",

@@ -210,6 +210,11 @@ def missing_requirement(req):
     if req == "uprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/uprobe/type")
         return None if ok else "kernel has no uprobes"
+    if req == "uprobe_multi":
+        # 6.6+; without it a wildcard attaches a perf event per function
+        major, minor = (int(x) for x in re.match(r"(\d+)\.(\d+)", os.uname().release).groups())
+        ok = (major, minor) >= (6, 6) and "TRAWK_NO_UPROBE_MULTI" not in os.environ
+        return None if ok else "kernel has no uprobe_multi links (thousands of perf-event uprobes take minutes)"
     if req in ("watchpoints", "no-watchpoints"):
         # the breakpoint PMU may exist without the debug registers firing (VMs)
         works = bool(perf_counts(5, bp_type=2, bp_len=8))
