@@ -47,10 +47,8 @@ static void callback_starts_from_the_start_slot(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(map_bound_uses_bpf_loop),
-        cmocka_unit_test(literal_bounds_stay_inline),
-        cmocka_unit_test(callback_starts_from_the_start_slot),
-    };
+    const struct CMUnitTest tests[] = {cmocka_unit_test(map_bound_uses_bpf_loop),
+                                       cmocka_unit_test(literal_bounds_stay_inline),
+                                       cmocka_unit_test(callback_starts_from_the_start_slot)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
