@@ -2,6 +2,7 @@
  * code, and a rejection is explained with the verifier's own words and the
  * script line of the instruction it stopped at. */
 #include <bpf/bpf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,8 @@
  * an overflowing log keeps its tail, which holds the reason anyway. */
 #define VERIFIER_LOG_SIZE (4u << 20)
 #define LOG_TAIL_LINES 20
+/* bpftrace's default log_size: the verifier log -v loads with */
+#define DEFAULT_LOG_SIZE 1000000u
 
 static bool is_map_ref(const struct bpf_insn *in) {
     return in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
@@ -110,6 +113,38 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
         rt_log_print_tail(d->out, log, LOG_TAIL_LINES);
 }
 
+/* -v loads with a verifier log of log_size bytes, as bpftrace does; a log
+ * that does not fit fails the load (ENOSPC), reported in bpftrace's words
+ * with the program named as bpftrace names it (probe_N). Returns the fd,
+ * -1 after reporting, or -2 for another failure, explained as usual. */
+static int load_with_user_log(const struct prog_desc *p, const struct bpf_insn *insns,
+                              const struct rt_func_info *fi, const struct rt_load_fds *fds,
+                              uint32_t log_size, int index, struct diag *d) {
+    char *log = calloc(1, log_size);
+    if (!log)
+        return -2;
+    int fd = load_once(p, insns, fi, fds, log, log_size);
+    if (fd >= 0 || errno != ENOSPC) {
+        free(log);
+        return fd >= 0 ? fd : -2;
+    }
+    char *name = strdup(p->name ? p->name : "");
+    for (char *c = name; c && *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_')
+            *c = '_';
+    diag_plain_error(d, E_LIMIT,
+                     "Error loading BPF program for %s_%d. Error code: -%d (%s).\n"
+                     "Kernel error log: \n%s\n"
+                     "WARNING: Kernel log seems to be trimmed. This may be due to buffer not "
+                     "being big enough, try increasing the BPFTRACE_LOG_SIZE environment "
+                     "variable beyond the current value of %u bytes. Or, add the configuration "
+                     "`config = { log_size = N; }` to the script.",
+                     name ? name : "", index + 1, ENOSPC, strerror(ENOSPC), log, log_size);
+    free(name);
+    free(log);
+    return -1;
+}
+
 /* The first attempt runs without a log: the kernel verifies faster that way
  * and most programs pass. Only a failure pays for the retry with a log.
  * Returns the program fd or -1 after reporting. */
@@ -135,7 +170,8 @@ static int load_or_explain(const struct prog_desc *p, const struct bpf_insn *ins
     return fd < 0 ? -1 : fd;
 }
 
-static int load_prog(const struct manifest *m, struct rt_prog *rp, bool verbose, struct diag *d) {
+static int load_prog(const struct manifest *m, int index, struct rt_prog *rp, bool verbose,
+                     struct diag *d) {
     const struct prog_desc *p = rp->desc;
     struct bpf_insn *insns = relocate(m, p, d);
     struct rt_func_info fi;
@@ -150,7 +186,12 @@ static int load_prog(const struct manifest *m, struct rt_prog *rp, bool verbose,
         return -1;
     }
     if (rt_load_fds_open(p, &fds, d) == 0) {
-        rp->fd = load_or_explain(p, insns, &fi, &fds, verbose, d);
+        rp->fd = verbose
+                     ? load_with_user_log(p, insns, &fi, &fds,
+                                          m->log_size ? m->log_size : DEFAULT_LOG_SIZE, index, d)
+                     : -2;
+        if (rp->fd == -2)
+            rp->fd = load_or_explain(p, insns, &fi, &fds, verbose, d);
         rt_load_fds_close(&fds);
     }
     free(insns);
@@ -160,7 +201,7 @@ static int load_prog(const struct manifest *m, struct rt_prog *rp, bool verbose,
 
 int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d) {
     for (int i = 0; i < st->m->nprogs; i++)
-        if (load_prog(st->m, &st->progs[i], verbose, d) < 0)
+        if (load_prog(st->m, i, &st->progs[i], verbose, d) < 0)
             return -1;
     return 0;
 }

@@ -669,6 +669,7 @@ int main(int argc, char **argv) {
     }
     c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
     c.cg.task_comm = true;
+    c.cg.bpf_loop = features_has(FEAT_HELPER_LOOP);
     char *text = read_program(&c);
     int rc = text ? run_program(&c, text) : 1;
     free(text);

@@ -234,12 +234,12 @@ const char *type_stack_mode_name(enum stack_mode mode) {
 uint32_t type_alignment(const struct type *t) {
     if (t->kind == T_INT)
         return t->size ? t->size : 1;
-    if (t->kind == T_TUPLE || t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK ||
-        t->kind == T_KSYM || t->kind == T_USYM || t->kind == T_TEXT)
+    if (t->kind == T_PROBE || t->kind == T_AGG || t->kind == T_STACK || t->kind == T_KSYM ||
+        t->kind == T_USYM || t->kind == T_TEXT)
         return 8;
     if (t->kind == T_ARRAY)
         return t->elem ? type_alignment(t->elem) : 1;
-    if (t->kind == T_RECORD) {
+    if (t->kind == T_RECORD || t->kind == T_TUPLE) {
         uint32_t a = 1;
         for (int i = 0; i < t->nfields; i++) {
             uint32_t f = t->fields[i].ty ? type_alignment(t->fields[i].ty) : 1;
@@ -269,15 +269,17 @@ const struct type *type_named_tuple(struct type_arena *a, int n, const struct ty
 
 const struct type *type_tuple(struct type_arena *a, int n, const struct type *const *elems) {
     struct type_field *fields = type_arena_alloc(a, sizeof(*fields) * (n ? n : 1));
-    uint32_t off = 0;
+    uint32_t off = 0, align = 1;
     for (int i = 0; i < n; i++) {
-        off = align_up(off, type_alignment(elems[i]));
+        uint32_t ea = type_alignment(elems[i]);
+        off = align_up(off, ea);
         fields[i].ty = elems[i];
         fields[i].offset = off;
         off += elems[i]->size;
+        align = ea > align ? ea : align;
     }
-    /* Rounded to 8 so a tuple can sit in a map key or record next to u64s. */
-    struct type *t = arena_type(a, T_TUPLE, align_up(off, 8));
+    /* Rounded to its widest element's alignment, as C and bpftrace do. */
+    struct type *t = arena_type(a, T_TUPLE, align_up(off, align));
     t->nfields = n;
     t->fields = fields;
     return t;

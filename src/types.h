@@ -16,7 +16,7 @@ enum type_kind {
                  enum_def set for a C enum (printed by name with %s) */
     T_BOOL,   /* 1 byte, printed true/false */
     T_STRING, /* char[size], NUL-terminated within size */
-    T_TUPLE,  /* fields at offsets, packed with natural alignment, size rounded to 8 */
+    T_TUPLE,  /* fields at offsets, with natural alignment, size rounded to the widest */
     T_PROBE,  /* u64 index into manifest.probe_names, printed as the probe's name */
     T_AGG,    /* value of an aggregation map: count() sum() ... hist() lhist() */
     T_RECORD, /* C struct or union (tag "struct task_struct"), or a named tuple

@@ -60,6 +60,7 @@ struct cg {
     int nested_frames;  /* .scratch entries given to programs that may nest */
     bool perf_buffer;   /* events through bpf_perf_event_output, not the ring buffer */
     bool helper_errors; /* -k: check helper results (cg_helper_check) */
+    bool bpf_loop;      /* run-time range bounds loop through bpf_loop (cg_formap.c) */
     bool no_warnings;   /* --no-warnings: no map-full check either */
     int warned_map;     /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
     int map_full_sub;   /* label of the program's map-full subprogram, -1 until called */
@@ -231,6 +232,8 @@ struct val cg_strfunc_int(struct cg *cg, struct node *call);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);
+/* for ($i : a..b) through bpf_loop, for bounds known only at run time. */
+void cg_for_range_loop(struct cg *cg, struct node *loop);
 struct val cg_map_len(struct cg *cg, struct node *map);
 /* Generates the queued loop bodies after the program's exit. */
 void cg_emit_callbacks(struct cg *cg);

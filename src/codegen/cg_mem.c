@@ -107,9 +107,30 @@ static void store_ternary(struct cg *cg, struct node *n, const struct type *ty, 
     emit_place(&cg->e, done);
 }
 
+/* A tuple copied into one laid out otherwise (its integers upcast in a
+ * variable or map that also holds wider ones): element by element. */
+static void convert_tuple(struct cg *cg, int src, const struct type *from, const struct type *to,
+                          int off) {
+    zero_gaps(cg, to, off);
+    for (int i = 0; i < to->nfields; i++) {
+        const struct type_field *f = &from->fields[i], *t = &to->fields[i];
+        if (cg_is_mem_type(t->ty)) {
+            store_copy(cg, src + (int)f->offset, f->ty, t->ty, off + (int)t->offset);
+            continue;
+        }
+        cg_load(cg, R1, cg->fp, src + (int)f->offset, f->ty);
+        emit(&cg->e, STX_MEM(cg_size_code((int)t->ty->size), cg->fp, R1, off + (int)t->offset));
+    }
+}
+
 /* Copies a value already in memory, truncating or NUL-padding strings. */
 static void store_copy(struct cg *cg, int src, const struct type *from, const struct type *to,
                        int off) {
+    if (from->kind == T_TUPLE && to->kind == T_TUPLE && from->nfields == to->nfields &&
+        !type_equal(from, to)) {
+        convert_tuple(cg, src, from, to, off);
+        return;
+    }
     int n = from->size < to->size ? (int)from->size : (int)to->size;
     cg_copy_stack(cg, off, src, n);
     if ((int)to->size > n)

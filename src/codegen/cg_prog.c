@@ -494,6 +494,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .scratch_map = -1,
                     .perf_buffer = opts && opts->perf_buffer,
                     .helper_errors = opts && opts->helper_errors,
+                    .bpf_loop = opts && opts->bpf_loop,
                     .no_warnings = opts && opts->no_warnings,
                     .warned_map = -1,
                     .task_comm = opts && opts->task_comm};
@@ -529,6 +530,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     free(cg.map_index);
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;
+    out->log_size = (uint32_t)sema->log_size;
     out->missing_probes = sema->missing_probes;
     out->str_trailer = sema->str_trailer;
     sema->str_trailer = NULL;

@@ -106,6 +106,11 @@ static void while_stmt(struct cg *cg, struct node *n) {
 
 /* for ($i : a..b): $i runs from a up to b - 1; b is evaluated once. */
 static void for_range(struct cg *cg, struct node *n) {
+    int64_t lit;
+    if (cg->bpf_loop && (!sema_const_int(n->b, &lit) || !sema_const_int(n->c, &lit))) {
+        cg_for_range_loop(cg, n); /* the verifier could not bound it */
+        return;
+    }
     int slot = cg->var_slot[n->a->sym], base = cg_var_base(cg, n->a->sym);
     int end = cg_stack_alloc(cg, 8);
     /* counter and bound on the real stack: the verifier must see them to

@@ -96,10 +96,21 @@ static void field_ref(struct cg *cg, struct node *n, struct mref *r) {
     r->field = f->bit_size || f->data_loc ? f : NULL;
 }
 
-/* base + index * size, in the base register (a variable index). */
-static void add_scaled(struct cg *cg, struct mref *r, struct node *index, uint32_t size) {
+/* base + index * size, in the base register (a variable index). An index
+ * of n (an element of a C array of bound elements) past the array warns
+ * at run time, as in bpftrace, and the read goes on. */
+static void add_scaled(struct cg *cg, struct mref *r, struct node *n, uint32_t size,
+                       uint32_t bound) {
+    struct node *index = n->b;
     struct val i = cg_int(cg, index);
     int reg = cg_val_reg(cg, &i, &index->loc);
+    if (bound) {
+        int ok = emit_label(&cg->e);
+        emit_jump(&cg->e, JMP_IMM(BPF_JLT, reg, (int32_t)bound, 0), ok);
+        cg_runtime_warning(cg, &n->loc,
+                           "Array access out of bounds. This can lead to unexpected results.");
+        emit_place(&cg->e, ok);
+    }
     if (size != 1)
         emit(&cg->e, ALU64_IMM(BPF_MUL, reg, (int32_t)size));
     emit(&cg->e, ALU64_REG(BPF_ADD, r->reg, reg));
@@ -148,7 +159,7 @@ static void index_ref(struct cg *cg, struct node *n, struct mref *r) {
      * read it as kernel memory from then on */
     if (r->space == MS_CTX)
         r->space = MS_KERNEL;
-    add_scaled(cg, r, n->b, elem->size);
+    add_scaled(cg, r, n, elem->size, t->kind == T_ARRAY ? t->nelems : 0);
 }
 
 void cg_mref(struct cg *cg, struct node *n, struct mref *r) {

@@ -13,6 +13,7 @@ struct cg_opts {
     bool helper_errors; /* -k: report helpers that fail (EV_HELPER_ERROR) */
     bool no_warnings;   /* --no-warnings: not even a full map is reported */
     bool task_comm;     /* comm read from the task_struct where the kernel's BTF says */
+    bool bpf_loop;      /* the kernel has bpf_loop: for ranges with run-time bounds use it */
 };
 
 /* Returns 0, or -1 after reporting errors through d. The manifest takes

@@ -120,6 +120,7 @@ static void sema_config_item(struct sema *s, struct node *a) {
                   : strcmp(key, "max_map_keys") == 0  ? &s->out->max_map_keys
                   : strcmp(key, "max_cat_bytes") == 0 ? &s->out->max_cat_bytes
                   : strcmp(key, "max_probes") == 0    ? &s->out->max_probes
+                  : strcmp(key, "log_size") == 0      ? &s->out->log_size
                                                       : NULL;
     /* trawk never prints source lines in stacks: turning them off is what it does */
     bool off = a->b && (a->b->kind == N_BOOL || a->b->kind == N_INT) && a->b->num == 0;
@@ -129,7 +130,9 @@ static void sema_config_item(struct sema *s, struct node *a) {
         diag_warning(s->d, &a->a->loc, "config variable %s has no effect in trawk yet", key);
         return;
     }
-    if (!a->b || a->b->kind != N_INT || a->b->num == 0 || a->b->num > 1 << 20) {
+    /* a log of any size a u32 holds: bpftrace's hint is to raise it */
+    uint64_t max = target == &s->out->log_size ? UINT32_MAX : 1 << 20;
+    if (!a->b || a->b->kind != N_INT || a->b->num == 0 || a->b->num > max) {
         diag_error(s->d, a->b ? &a->b->loc : &a->loc, E_TYPE, "%s must be a positive integer", key);
         return;
     }
@@ -300,6 +303,9 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         out->max_probes = opts->max_probes;
     if (out->max_probes == 0)
         out->max_probes = DEFAULT_MAX_PROBES;
+    const char *log_size = sema_config_env("log_size");
+    if (log_size && atoi(log_size) > 0)
+        out->log_size = atoi(log_size);
     sema_c_definitions(&s, program);
     sema_map_decls(&s, program);
 

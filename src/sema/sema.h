@@ -106,6 +106,7 @@ enum func {
     F_STRFTIME,
     F_NTOP,
     F_BSWAP,
+    F_REG,
     F_STRERROR,
     F_SYSCALL_NAME,
     F_GETOPT,
@@ -161,7 +162,9 @@ struct sema_map {
 struct sema_var {
     char *name; /* "$x" */
     const struct type *ty;
-    uint32_t int_width; /* widest integer assigned, before widening (bswap); 0 if none */
+    /* the integer type bpftrace gives it (the smallest holding every integer
+       assigned, before widening): sizeof, tuples, bswap; NULL if none */
+    const struct type *int_ty;
 };
 
 /* The attach points of one probe block that share a provider become one unit;
@@ -191,6 +194,8 @@ struct sema_out {
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*) */
     int probe_count;         /* probes as bpftrace counts them against max_probes */
     int max_probes;          /* BPFTRACE_MAX_PROBES, else config max_probes, else 1024 */
+    int log_size;            /* BPFTRACE_LOG_SIZE, else config log_size: the verifier
+                                log's size with -v (0: the default) */
     char *str_trailer;       /* config str_trunc_trailer, owned */
 };
 

@@ -16,11 +16,11 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",         "usym",   "uaddr",         "pton",         "signal",     "override",
-    "strstr",       "kstack", "ustack",        "reg",          "cgroupid",   "path",
-    "fail",         "assert", "static_assert", "percpu_kaddr", "skboutput",  "socket_cookie",
-    "unwatch",      "find",   "str_concat",    "memcmp",       "write_user", "signal_thread",
-    "container_of", "typeof", "sizeof",        "offsetof",     "is_err",     "comm",
+    "ksym",   "usym",          "uaddr",        "pton",       "signal",        "override",
+    "strstr", "kstack",        "ustack",       "cgroupid",   "path",          "fail",
+    "assert", "static_assert", "percpu_kaddr", "skboutput",  "socket_cookie", "unwatch",
+    "find",   "str_concat",    "memcmp",       "write_user", "signal_thread", "container_of",
+    "typeof", "sizeof",        "offsetof",     "is_err",     "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -298,6 +298,7 @@ static const struct func_desc funcs[] = {
     {"signal_name", F_SIGNAL_NAME, 1, 1, sema_check_num_name, true},
     {"cgroup_path", F_CGROUP_PATH, 1, 2, sema_check_cgroup_path},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
+    {"reg", F_REG, 1, 1, sema_check_reg},
     {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
     {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
     {"getopt", F_GETOPT, 1, 3, sema_check_getopt},

@@ -295,8 +295,10 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
     const struct type *t = ident_type(s, n->a);
-    if (!t)
-        t = n->a->kind == N_TYPE ? sema_type_named(s, n->a) : sema_complete(s, sema_expr(s, n->a));
+    if (!t && n->a->kind == N_TYPE)
+        t = sema_type_named(s, n->a);
+    else if (!t && sema_complete(s, sema_expr(s, n->a)))
+        t = sema_complete(s, sema_natural_type(s, n->a));
     if (!t)
         return NULL;
     ast_become_int(n, t->size);

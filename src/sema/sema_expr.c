@@ -88,12 +88,11 @@ bool sema_const_int(const struct node *n, int64_t *v) {
     return false;
 }
 
-/* An integer expression of literals only ($t[1 + 1]), evaluated now. */
-static bool fold_int(const struct node *n, int64_t *v) {
+bool sema_fold_int(const struct node *n, int64_t *v) {
     int64_t a, b;
     if (sema_const_int(n, v))
         return true;
-    if (n->kind != N_BINOP || !fold_int(n->a, &a) || !fold_int(n->b, &b))
+    if (n->kind != N_BINOP || !sema_fold_int(n->a, &a) || !sema_fold_int(n->b, &b))
         return false;
     switch (n->op) {
     case OP_ADD:
@@ -236,6 +235,7 @@ static const struct type *expr_incdec(struct sema *s, struct node *n) {
                        op_text(n->op), sema_tname(ty));
             return NULL;
         }
+        sema_var_widen(s, t);
         return ty;
     }
     if (t->kind == N_MAP) {
@@ -305,7 +305,7 @@ static const struct type *expr_tuple(struct sema *s, struct node *n) {
             t = NULL;
         }
         ok &= t != NULL;
-        elems[i] = sema_storage_type(s, t);
+        elems[i] = t ? sema_element_type(s, e) : NULL;
     }
     const struct type *r = ok ? type_tuple(s->types, count, elems) : NULL;
     free(elems);
@@ -334,7 +334,7 @@ static const struct type *expr_record(struct sema *s, struct node *n) {
         }
         f->ty = t;
         ok &= t != NULL;
-        elems[i] = sema_storage_type(s, t);
+        elems[i] = t ? sema_element_type(s, f->a) : NULL;
     }
     const struct type *r = ok ? type_named_tuple(s->types, count, elems, names) : NULL;
     free(elems);
@@ -383,7 +383,7 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
         return NULL;
     int64_t idx;
     if (t->kind == T_TUPLE) {
-        if (fold_int(n->b, &idx))
+        if (sema_fold_int(n->b, &idx))
             return tuple_element(s, n, t, idx);
         sema_error(s, &n->b->loc, E_TYPE, "The index of a tuple must be an integer literal");
         return NULL;

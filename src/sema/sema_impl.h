@@ -74,6 +74,17 @@ bool sema_is_int(const struct type *t); /* T_INT or T_BOOL */
 bool sema_is_str(const struct type *t);
 /* The type a value is stored as in a map or variable: ints widened to 8 bytes. */
 const struct type *sema_storage_type(struct sema *s, const struct type *t);
+/* The type bpftrace gives value n (sema_expr typed it): integer literals
+ * and constant expressions the smallest signed type holding them,
+ * variables the integers assigned to them (sizeof, tuples, bswap). */
+const struct type *sema_natural_type(struct sema *s, const struct node *n);
+/* A tuple element's type: integers keep their natural width, the rest
+ * is stored as in a variable. */
+const struct type *sema_element_type(struct sema *s, const struct node *n);
+/* The integer type holding values of a and b (bpftrace's upcast). */
+const struct type *sema_int_upcast(const struct type *a, const struct type *b);
+/* An integer expression of literals only ($t[1 + 1]), evaluated now. */
+bool sema_fold_int(const struct node *n, int64_t *v);
 /* Merges two storage types that may hold each other's values: any ints,
  * strings (the larger wins), tuples element by element. NULL if they can't. */
 const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got);
@@ -189,6 +200,8 @@ const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
+/* reg("name"): a register of the probe's pt_regs context (call->num: its offset) */
+const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs);
 /* strerror() and syscall_name() */
 const struct type *sema_check_cgroup_path(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_num_name(struct sema *s, struct node *call, int nargs);
@@ -249,6 +262,8 @@ void sema_scope_leave(struct sema *s);
 int sema_var_declare_here(struct sema *s, struct node *var);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
                     const struct loc *err_loc);
+/* $x++, $x += v: bpftrace's arithmetic makes an integer variable int64. */
+void sema_var_widen(struct sema *s, const struct node *var);
 /* let $x; without a value: known, but not yet assigned. */
 int sema_var_declare(struct sema *s, struct node *var);
 

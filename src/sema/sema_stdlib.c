@@ -146,38 +146,13 @@ const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nar
     return type_text(s->types, TEXT_MACADDR, NULL);
 }
 
-/* The width of an integer literal as bpftrace types it: the smallest signed
- * integer that holds it. */
-static uint32_t literal_width(const struct node *n) {
-    int64_t v;
-    if (!sema_const_int(n, &v))
-        return 8;
-    if (n->kind == N_INT && n->num > INT64_MAX)
-        return 8;
-    if (v >= INT8_MIN && v <= INT8_MAX)
-        return 1;
-    if (v >= INT16_MIN && v <= INT16_MAX)
-        return 2;
-    if (v >= INT32_MIN && v <= INT32_MAX)
-        return 4;
-    return 8;
-}
-
-/* bswap swaps the bytes of the value's own width; variables are stored
- * widened, so they keep the width of what was assigned to them. */
-static uint32_t value_width(struct sema *s, const struct node *n) {
-    if (n->kind == N_VAR && n->sym >= 0 && n->sym < s->pv->n && s->pv->vars[n->sym].int_width)
-        return s->pv->vars[n->sym].int_width;
-    if (n->kind == N_INT || (n->kind == N_UNOP && n->op == OP_NEG))
-        return literal_width(n);
-    return n->ty->kind == T_BOOL ? 1 : n->ty->size;
-}
-
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     if (!sema_int_arg(s, call, call->a))
         return NULL;
-    return type_int(value_width(s, call->a), false);
+    /* the value's own width: variables are stored widened */
+    const struct type *t = sema_natural_type(s, call->a);
+    return type_int(t->kind == T_BOOL ? 1 : t->size, false);
 }
 
 /* strerror(errno), syscall_name(nr): the number travels, user space names it. */

@@ -97,6 +97,7 @@ static void assign_compound(struct sema *s, struct node *n) {
         have = sema_expr(s, target);
         if (!have)
             return;
+        sema_var_widen(s, target);
     }
     target->ty = have;
     if (val && have &&
@@ -137,7 +138,7 @@ static void stmt_assign(struct sema *s, struct node *n) {
         const struct type *t = sema_expr(s, n->b);
         struct loc eq = assign_op_loc(s, n);
         /* A bad value still defines the variable, so its uses don't cascade. */
-        sema_var_assign(s, target, storable(s, n->b, t) ? t : NULL, &eq);
+        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL, &eq);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
     } else {
@@ -177,7 +178,7 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     const struct type *t = sema_expr(s, n->c);
-    sema_var_assign(s, n->a, storable(s, n->c, t) ? t : NULL, &n->loc);
+    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, &n->loc);
 }
 
 static void stmt_if(struct sema *s, struct node *n) {

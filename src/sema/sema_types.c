@@ -11,18 +11,6 @@ bool sema_is_str(const struct type *t) {
     return t && t->kind == T_STRING;
 }
 
-static const struct type *tuple_storage(struct sema *s, const struct type *t) {
-    const struct type **elems = calloc(t->nfields ? t->nfields : 1, sizeof(*elems));
-    bool changed = false;
-    for (int i = 0; i < t->nfields; i++) {
-        elems[i] = sema_storage_type(s, t->fields[i].ty);
-        changed |= elems[i] != t->fields[i].ty;
-    }
-    const struct type *r = changed ? type_tuple(s->types, t->nfields, elems) : t;
-    free(elems);
-    return r;
-}
-
 const struct type *sema_storage_type(struct sema *s, const struct type *t) {
     if (!t)
         return NULL;
@@ -30,9 +18,54 @@ const struct type *sema_storage_type(struct sema *s, const struct type *t) {
         return t->size == 8 ? t : type_enum(s->types, 8, t->is_signed, t->enum_def);
     if (t->kind == T_INT && !t->is_ptr)
         return type_int(8, t->is_signed);
-    if (t->kind == T_TUPLE)
-        return tuple_storage(s, t);
+    return t; /* tuples keep their elements' own widths */
+}
+
+/* The smallest signed type holding v, as bpftrace types integer literals. */
+static const struct type *literal_type(int64_t v) {
+    if (v >= INT8_MIN && v <= INT8_MAX)
+        return &type_s8;
+    if (v >= INT16_MIN && v <= INT16_MAX)
+        return &type_s16;
+    if (v >= INT32_MIN && v <= INT32_MAX)
+        return &type_s32;
+    return &type_s64;
+}
+
+const struct type *sema_natural_type(struct sema *s, const struct node *n) {
+    const struct type *t = n->ty;
+    int64_t v;
+    if (!t || t->kind != T_INT || t->is_ptr || t->enum_def)
+        return t;
+    if (n->kind == N_INT && n->num > INT64_MAX)
+        return &type_u64;
+    if (sema_fold_int(n, &v))
+        return literal_type(v);
+    if (n->kind == N_VAR && n->sym >= 0 && n->sym < s->pv->n && s->pv->vars[n->sym].int_ty)
+        return s->pv->vars[n->sym].int_ty;
+    if (n->kind == N_BLOCK_EXPR && n->b)
+        return sema_natural_type(s, n->b);
     return t;
+}
+
+const struct type *sema_element_type(struct sema *s, const struct node *n) {
+    const struct type *t = sema_natural_type(s, n);
+    if (t && t->kind == T_INT && !t->is_ptr && !t->enum_def)
+        return t;
+    return sema_storage_type(s, t);
+}
+
+const struct type *sema_int_upcast(const struct type *a, const struct type *b) {
+    if (a->is_signed == b->is_signed)
+        return b->size > a->size ? b : a;
+    const struct type *sgn = a->is_signed ? a : b, *uns = a->is_signed ? b : a;
+    if (sgn->size > uns->size)
+        return sgn;
+    /* 64-bit values of both signs: the first one's sign wins (a widened
+     * literal must not turn a uint64 negative) */
+    if (uns->size == 8)
+        return a;
+    return type_int(uns->size * 2, true);
 }
 
 static const struct type *unify_tuple(struct sema *s, const struct type *have,
@@ -90,8 +123,11 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
         return NULL;
     switch (have->kind) {
     case T_INT:
-        /* Pointers and integers do not mix; any two integers do. */
-        return have->is_ptr == got->is_ptr ? have : NULL;
+        /* Pointers and integers do not mix; any two integers do, in the
+         * type that holds both. */
+        if (have->is_ptr != got->is_ptr)
+            return NULL;
+        return have->is_ptr || have->enum_def || got->enum_def ? have : sema_int_upcast(have, got);
     case T_STRING:
     case T_BUF:
         return got->size > have->size ? got : have;

@@ -64,7 +64,7 @@ static int var_add(struct sema *s, const char *name) {
     pv->typed[pv->n] = false;
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
-    pv->vars[pv->n].int_width = 0;
+    pv->vars[pv->n].int_ty = NULL;
     pv->defined[pv->n] = false;
     pv->scope[pv->n] = current_scope(s);
     return pv->n++;
@@ -106,13 +106,22 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
             sema_error(s, err_loc, E_TYPE,
                        "Type mismatch for %s: trying to assign value of type '%s' when variable "
                        "already has a type '%s'",
-                       var->str, sema_tname(ty), sema_tname(v->ty));
+                       var->str, sema_tname(ty),
+                       sema_tname(v->int_ty && v->ty->kind == T_INT ? v->int_ty : v->ty));
         else
             v->ty = u;
     }
-    if (ty && ty->kind == T_INT && !ty->is_ptr && ty->size > v->int_width)
-        v->int_width = ty->size; /* bswap($x) swaps the assigned width */
+    if (ty && ty->kind == T_INT && !ty->is_ptr)
+        v->int_ty = s->pv->typed[i] ? v->ty : v->int_ty ? sema_int_upcast(v->int_ty, ty) : ty;
     s->pv->defined[i] = true;
     var->ty = v->ty;
     return i;
+}
+
+void sema_var_widen(struct sema *s, const struct node *var) {
+    if (var->kind != N_VAR || var->sym < 0 || var->sym >= s->pv->n)
+        return;
+    struct sema_var *v = &s->pv->vars[var->sym];
+    if (v->int_ty && !s->pv->typed[var->sym])
+        v->int_ty = sema_int_upcast(v->int_ty, &type_s64);
 }

@@ -66,7 +66,15 @@ static void test_tuple_layout(void **state) {
     assert_string_equal(name(t2), "(int64,string[16])");
 
     const struct type *e3[] = {type_string(a, 2)};
-    assert_int_equal(type_tuple(a, 1, e3)->size, 8); /* rounded up */
+    assert_int_equal(type_tuple(a, 1, e3)->size, 2); /* bytes: no padding */
+    const struct type *e4[] = {&type_s8, &type_s16, &type_s32};
+    const struct type *t4 = type_tuple(a, 3, e4);
+    assert_int_equal(t4->fields[1].offset, 2);
+    assert_int_equal(t4->size, 8); /* as bpftrace sizes ((int8)1, (int16)1, (int32)1) */
+    const struct type *e5[] = {&type_s8, type_string(a, 2)};
+    const struct type *t5 = type_tuple(a, 2, e5);
+    const struct type *e6[] = {&type_s8, t5};
+    assert_int_equal(type_tuple(a, 2, e6)->size, 4); /* a nested tuple aligns as its elements */
 
     const struct type *nested[] = {&type_bool, t2};
     const struct type *t3 = type_tuple(a, 2, nested);
