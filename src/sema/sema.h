@@ -130,6 +130,7 @@ enum func {
     F_UPTR,
     F_TSERIES,
     F_BUF,
+    F_REG, /* aux = the register's offset in struct pt_regs */
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

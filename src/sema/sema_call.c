@@ -313,6 +313,7 @@ static const struct func_desc funcs[] = {
     {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
     {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
     {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
+    {"reg", F_REG, 1, 1, sema_check_reg},
 };
 
 static const struct func_desc *func_find(const char *name) {
@@ -354,7 +355,7 @@ static bool is_unsafe(const char *name) {
  * report nothing more. */
 static bool has_value(enum func id) {
     return id == F_STR || id == F_KADDR || id == F_UADDR || id == F_KSTACK || id == F_USTACK ||
-           id == F_DW_USTACK || id == F_KSYM || id == F_USYM;
+           id == F_DW_USTACK || id == F_KSYM || id == F_USYM || id == F_REG;
 }
 
 /* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's
