@@ -314,6 +314,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
         cg_macaddr(cg, call, off);
         return;
     }
+    if (call->sym == F_PATH) {
+        cg_path_store(cg, call, off, size);
+        return;
+    }
     if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||
         call->sym == F_USYM || call->sym == F_DW_USTACK) {
         cg_stack_store(cg, call, off, size);

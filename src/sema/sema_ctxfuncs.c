@@ -1,15 +1,35 @@
-/* Functions that read the probe's context: reg(). Each is valid only where
- * the program's context allows it, as bpftrace checks. */
+/* Functions that read the probe's context: reg() and path(). Each is valid
+ * only where the program's context allows it, as bpftrace checks. */
 #include <string.h>
 
 #include "providers/arch.h"
 #include "providers/provider.h"
 #include "sema/sema_impl.h"
 
+/* bpftrace's name of a type's kind in argument errors. */
+static const char *kind_name(const struct type *t) {
+    if (t->kind == T_INT)
+        return t->is_ptr ? "pointer" : "int";
+    if (t->kind == T_STRING)
+        return "string";
+    if (t->kind == T_RECORD && t->tag)
+        return "c_type";
+    return sema_tname(t);
+}
+
 /* Contexts that start with a struct pt_regs: kprobes and uprobes (KPROBE
  * programs) and perf events (bpf_perf_event_data begins with the regs). */
 static bool has_regs(const struct provider *p) {
     return p->prog_type == BPF_PROG_TYPE_KPROBE || p->prog_type == BPF_PROG_TYPE_PERF_EVENT;
+}
+
+/* bpftrace allows path() where bpf_d_path may be: fentry, fexit and iter. */
+static bool allows_d_path(const struct provider *p) {
+    static const char *const names[] = {"fentry", "fexit", "iter"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(p->name, names[i]) == 0)
+            return true;
+    return false;
 }
 
 /* The first of the probe's providers that ok() refuses, or NULL. */
@@ -24,18 +44,13 @@ static const struct provider *refused_by(struct sema *s, bool (*ok)(const struct
     return NULL;
 }
 
-static bool available(struct sema *s, struct node *call, bool (*ok)(const struct provider *)) {
-    const struct provider *p = refused_by(s, ok);
-    if (p)
-        sema_error(s, &call->loc, E_CONTEXT, "%s can not be used with \"%s\" probes", call->str,
-                   p->name);
-    return p == NULL;
-}
-
 /* reg("name"): the register's pt_regs offset goes in aux. */
 const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
-    if (!available(s, call, has_regs) || !sema_string_literal_arg(s, call, call->a))
+    const struct provider *p = refused_by(s, has_regs);
+    if (p)
+        sema_error(s, &call->loc, E_CONTEXT, "reg can not be used with \"%s\" probes", p->name);
+    if (p || !sema_string_literal_arg(s, call, call->a))
         return &type_u64;
     const struct arch *arch = arch_current();
     int off = arch_user_reg_offset(arch, call->a->str);
@@ -44,4 +59,27 @@ const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs) 
                    call->a->str, arch->name);
     call->aux = off < 0 ? 0 : off;
     return &type_u64;
+}
+
+/* path(struct path *[, size]): a string of size bytes (max_strlen when
+ * not given); a struct path value is passed by its address. aux: the size
+ * bpf_d_path may write, never above max_strlen as in bpftrace. */
+const struct type *sema_check_path(struct sema *s, struct node *call, int nargs) {
+    struct node *size = nargs == 2 ? call->a->next : NULL;
+    int64_t n = s->max_strlen;
+    if (size) {
+        sema_expr(s, size);
+        if (size->kind != N_INT || !sema_const_int(size, &n) || n < 0)
+            sema_error(s, &call->loc, E_ARGS,
+                       "path: invalid size value, need non-negative literal");
+    }
+    if (refused_by(s, allows_d_path))
+        sema_error(s, &call->loc, E_CONTEXT,
+                   "The path function can only be used with 'fentry', 'fexit', 'iter' probes");
+    const struct type *t = sema_expr(s, call->a);
+    if (t && !(t->kind == T_INT && t->is_ptr) && !(t->kind == T_RECORD && t->tag))
+        sema_error(s, &call->loc, E_ARGS,
+                   "path() only supports pointer or C type argument (%s provided)", kind_name(t));
+    call->aux = n < 1 ? 1 : n < s->max_strlen ? n : s->max_strlen;
+    return type_string(s->types, n > 0 ? (uint32_t)n : 1);
 }
