@@ -212,7 +212,7 @@ void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
  * (a struct text_inet written at fp + off) and join (an event). */
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
-/* cg_ctxfuncs.c: reg(); path() into fp + off */
+/* cg_ctxfuncs.c: reg(), socket_cookie(); path() into fp + off */
 struct val cg_ctxfunc_int(struct cg *cg, struct node *call);
 void cg_path_store(struct cg *cg, struct node *call, int off, int size);
 void cg_ntop(struct cg *cg, struct node *call, int off);

@@ -1,7 +1,8 @@
-/* Functions that read the probe's context: reg() and path(). path() hands
- * a kernel pointer to a helper that wants a BTF pointer, so its argument
- * must reach it as the verifier typed it: loaded from the context (or
- * through such pointers), never read with bpf_probe_read. */
+/* Functions that read the probe's context: reg(), path() and
+ * socket_cookie(). The last two hand a kernel pointer to a helper that
+ * wants a BTF pointer, so their argument must reach it as the verifier
+ * typed it: loaded from the context (or through such pointers), never
+ * read with bpf_probe_read. */
 #include "codegen/cg.h"
 #include "codegen/cg_typed.h"
 
@@ -30,6 +31,17 @@ static struct val kernel_pointer(struct cg *cg, struct node *arg) {
     return v;
 }
 
+/* r0 = bpf_get_socket_cookie(sk) */
+static struct val socket_cookie(struct cg *cg, struct node *call) {
+    struct val sk = kernel_pointer(cg, call->a);
+    cg_val_to(cg, &sk, R1);
+    cg_val_free(cg, &sk);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_socket_cookie));
+    int reg = cg_reg_alloc(cg, &call->loc);
+    emit(&cg->e, MOV64_REG(reg, R0));
+    return in_reg(reg);
+}
+
 void cg_path_store(struct cg *cg, struct node *call, int off, int size) {
     int n = (int)call->aux < size ? (int)call->aux : size;
     cg_zero(cg, off, size);
@@ -46,6 +58,8 @@ struct val cg_ctxfunc_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
     case F_REG:
         return reg_read(cg, call);
+    case F_SOCKET_COOKIE:
+        return socket_cookie(cg, call);
     default:
         cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
         return (struct val){.kind = V_IMM};

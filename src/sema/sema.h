@@ -132,6 +132,7 @@ enum func {
     F_BUF,
     F_REG,  /* aux = the register's offset in struct pt_regs */
     F_PATH, /* aux = the size bpf_d_path may write */
+    F_SOCKET_COOKIE,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

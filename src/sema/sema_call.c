@@ -315,6 +315,7 @@ static const struct func_desc funcs[] = {
     {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
     {"reg", F_REG, 1, 1, sema_check_reg},
     {"path", F_PATH, 1, 2, sema_check_path},
+    {"socket_cookie", F_SOCKET_COOKIE, 1, 1, sema_check_socket_cookie},
 };
 
 static const struct func_desc *func_find(const char *name) {
@@ -356,7 +357,8 @@ static bool is_unsafe(const char *name) {
  * report nothing more. */
 static bool has_value(enum func id) {
     return id == F_STR || id == F_KADDR || id == F_UADDR || id == F_KSTACK || id == F_USTACK ||
-           id == F_DW_USTACK || id == F_KSYM || id == F_USYM || id == F_REG || id == F_PATH;
+           id == F_DW_USTACK || id == F_KSYM || id == F_USYM || id == F_REG || id == F_PATH ||
+           id == F_SOCKET_COOKIE;
 }
 
 /* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's

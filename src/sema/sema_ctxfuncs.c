@@ -1,5 +1,6 @@
-/* Functions that read the probe's context: reg() and path(). Each is valid
- * only where the program's context allows it, as bpftrace checks. */
+/* Functions that read the probe's context: reg(), path() and
+ * socket_cookie(). Each is valid only where the program's context (or its
+ * program type's helpers) allows it, as bpftrace checks. */
 #include <string.h>
 
 #include "providers/arch.h"
@@ -23,6 +24,11 @@ static bool has_regs(const struct provider *p) {
     return p->prog_type == BPF_PROG_TYPE_KPROBE || p->prog_type == BPF_PROG_TYPE_PERF_EVENT;
 }
 
+/* bpf_get_socket_cookie on BTF pointers: tracing programs. */
+static bool is_tracing(const struct provider *p) {
+    return p->prog_type == BPF_PROG_TYPE_TRACING;
+}
+
 /* bpftrace allows path() where bpf_d_path may be: fentry, fexit and iter. */
 static bool allows_d_path(const struct provider *p) {
     static const char *const names[] = {"fentry", "fexit", "iter"};
@@ -44,13 +50,18 @@ static const struct provider *refused_by(struct sema *s, bool (*ok)(const struct
     return NULL;
 }
 
+static bool available(struct sema *s, struct node *call, bool (*ok)(const struct provider *)) {
+    const struct provider *p = refused_by(s, ok);
+    if (p)
+        sema_error(s, &call->loc, E_CONTEXT, "%s can not be used with \"%s\" probes", call->str,
+                   p->name);
+    return p == NULL;
+}
+
 /* reg("name"): the register's pt_regs offset goes in aux. */
 const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
-    const struct provider *p = refused_by(s, has_regs);
-    if (p)
-        sema_error(s, &call->loc, E_CONTEXT, "reg can not be used with \"%s\" probes", p->name);
-    if (p || !sema_string_literal_arg(s, call, call->a))
+    if (!available(s, call, has_regs) || !sema_string_literal_arg(s, call, call->a))
         return &type_u64;
     const struct arch *arch = arch_current();
     int off = arch_user_reg_offset(arch, call->a->str);
@@ -58,6 +69,44 @@ const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs) 
         sema_error(s, &call->loc, E_ARGS, "'%s' is not a valid register on this architecture (%s)",
                    call->a->str, arch->name);
     call->aux = off < 0 ? 0 : off;
+    return &type_u64;
+}
+
+/* A pointer to a struct whose tag is want ("struct sock"). */
+static bool points_to(const struct type *t, const char *want) {
+    return t->kind == T_INT && t->is_ptr && t->pointee && t->pointee->kind == T_RECORD &&
+           t->pointee->tag && strcmp(t->pointee->tag, want) == 0;
+}
+
+/* The pointee's name in bpftrace's "'struct file *'", or "pointer" for
+ * pointers to anything but a struct. */
+static void pointee_name(const struct type *t, char *buf, size_t len) {
+    if (t->pointee && t->pointee->kind == T_RECORD && t->pointee->tag)
+        snprintf(buf, len, "'%s *'", t->pointee->tag);
+    else
+        snprintf(buf, len, "pointer");
+}
+
+static bool pointer_arg(struct sema *s, struct node *call, const struct type *t) {
+    if (t->kind == T_INT && t->is_ptr)
+        return true;
+    sema_error(s, &call->loc, E_ARGS, "%s() only supports pointer arguments (%s provided)",
+               call->str, kind_name(t));
+    return false;
+}
+
+/* socket_cookie(struct sock *) */
+const struct type *sema_check_socket_cookie(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    if (!available(s, call, is_tracing))
+        return &type_u64;
+    const struct type *t = sema_expr(s, call->a);
+    if (!t || !pointer_arg(s, call, t) || points_to(t, "struct sock"))
+        return &type_u64;
+    char name[160];
+    pointee_name(t, name, sizeof(name));
+    sema_error(s, &call->loc, E_ARGS,
+               "socket_cookie() only supports 'struct sock *' as the argument (%s provided)", name);
     return &type_u64;
 }
 
