@@ -1,8 +1,11 @@
-/* Functions that read the probe's context: reg(), path() and
- * socket_cookie(). The last two hand a kernel pointer to a helper that
+/* Functions that read the probe's context: reg(), path(), socket_cookie()
+ * and skboutput(). The last three hand a kernel pointer to a helper that
  * wants a BTF pointer, so their argument must reach it as the verifier
  * typed it: loaded from the context (or through such pointers), never
  * read with bpf_probe_read. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "codegen/cg.h"
 #include "codegen/cg_typed.h"
 
@@ -42,6 +45,56 @@ static struct val socket_cookie(struct cg *cg, struct node *call) {
     return in_reg(reg);
 }
 
+/* The perf event array skboutput() writes to (one for every call), found
+ * by name: a program generated again must not add a second. */
+static int skb_map(struct cg *cg) {
+    for (int i = 0; i < cg->m->nmaps; i++)
+        if (strcmp(cg->m->maps[i].name, SKB_MAP) == 0)
+            return i;
+    /* one slot per CPU, from the runtime (max_entries 0) */
+    return cg_add_map(cg, SKB_MAP, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0);
+}
+
+/* skboutput(file, skb, len, off):
+ *   rec = { id, 0, bpf_ktime_get_boot_ns() };
+ *   r0 = bpf_skb_output(skb, &.skb, (len << 32) | BPF_F_CURRENT_CPU, &rec, 16);
+ * the kernel appends len bytes of the packet to rec. */
+static struct val skboutput(struct cg *cg, struct node *call) {
+    struct node *file = call->a, *skb = file->next, *len = skb->next;
+    int id, map = skb_map(cg);
+    struct event_desc *ev = cg_event_new(cg, EV_SKBOUTPUT, &id);
+    if (!ev || map < 0)
+        return (struct val){.kind = V_IMM};
+    ev->fmt = strdup(file->str);
+    ev->skb_offset = (uint32_t)call->aux;
+    ev->size = sizeof(struct event_header) + 8;
+    int mark = cg_frame_mark(cg);
+    int rec = cg_frame_alloc(cg, (int)ev->size);
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
+    emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_ktime_get_boot_ns));
+    emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, rec + 8));
+    struct val p = kernel_pointer(cg, skb);
+    int preg = cg_val_reg(cg, &p, &skb->loc);
+    struct val n = cg_int(cg, len);
+    cg_val_to(cg, &n, R3);
+    cg_val_free(cg, &n);
+    emit(&cg->e, ALU64_IMM(BPF_LSH, R3, 32));
+    emit(&cg->e, LD_IMM64_LO(R5, 0, 0xffffffffULL)); /* BPF_F_CURRENT_CPU */
+    emit(&cg->e, LD_IMM64_HI(0xffffffffULL));
+    emit(&cg->e, ALU64_REG(BPF_OR, R3, R5));
+    emit(&cg->e, MOV64_REG(R1, preg));
+    cg_reg_free(cg, preg);
+    emit_ld_map(&cg->e, R2, map);
+    cg_stack_ptr(cg, R4, rec);
+    emit(&cg->e, MOV64_IMM(R5, (int32_t)sizeof(struct event_header) + 8));
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_skb_output));
+    cg_frame_release(cg, mark);
+    int reg = cg_reg_alloc(cg, &call->loc);
+    emit(&cg->e, MOV32_REG(reg, R0)); /* a uint32, as in bpftrace */
+    return in_reg(reg);
+}
+
 void cg_path_store(struct cg *cg, struct node *call, int off, int size) {
     int n = (int)call->aux < size ? (int)call->aux : size;
     cg_zero(cg, off, size);
@@ -60,6 +113,8 @@ struct val cg_ctxfunc_int(struct cg *cg, struct node *call) {
         return reg_read(cg, call);
     case F_SOCKET_COOKIE:
         return socket_cookie(cg, call);
+    case F_SKBOUTPUT:
+        return skboutput(cg, call);
     default:
         cg_error(cg, &call->loc, E_UNSUPPORTED, "%s() has no value here", call->str);
         return (struct val){.kind = V_IMM};

@@ -133,6 +133,7 @@ enum func {
     F_REG,  /* aux = the register's offset in struct pt_regs */
     F_PATH, /* aux = the size bpf_d_path may write */
     F_SOCKET_COOKIE,
+    F_SKBOUTPUT,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

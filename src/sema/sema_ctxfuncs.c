@@ -1,5 +1,5 @@
-/* Functions that read the probe's context: reg(), path() and
- * socket_cookie(). Each is valid only where the program's context (or its
+/* Functions that read the probe's context: reg(), path(), socket_cookie()
+ * and skboutput(). Each is valid only where the program's context (or its
  * program type's helpers) allows it, as bpftrace checks. */
 #include <string.h>
 
@@ -24,7 +24,7 @@ static bool has_regs(const struct provider *p) {
     return p->prog_type == BPF_PROG_TYPE_KPROBE || p->prog_type == BPF_PROG_TYPE_PERF_EVENT;
 }
 
-/* bpf_get_socket_cookie on BTF pointers: tracing programs. */
+/* bpf_get_socket_cookie and bpf_skb_output on BTF pointers: tracing programs. */
 static bool is_tracing(const struct provider *p) {
     return p->prog_type == BPF_PROG_TYPE_TRACING;
 }
@@ -108,6 +108,29 @@ const struct type *sema_check_socket_cookie(struct sema *s, struct node *call, i
     sema_error(s, &call->loc, E_ARGS,
                "socket_cookie() only supports 'struct sock *' as the argument (%s provided)", name);
     return &type_u64;
+}
+
+/* skboutput("file", struct sk_buff *, len, offset): a u32, 0 or -errno */
+const struct type *sema_check_skboutput(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    if (!available(s, call, is_tracing))
+        return &type_u32;
+    struct node *file = call->a, *skb = file->next, *len = skb->next, *off = len->next;
+    sema_string_literal_arg(s, call, file);
+    const struct type *t = sema_expr(s, skb);
+    if (t)
+        pointer_arg(s, call, t);
+    for (struct node *a = len; a; a = a->next) {
+        const struct type *at = sema_expr(s, a);
+        if (at && !sema_is_int(at))
+            sema_error(s, &call->loc, E_ARGS,
+                       "skboutput() only supports int arguments (%s provided)", kind_name(at));
+    }
+    int64_t v = 0;
+    if (off->ty && sema_is_int(off->ty) && (!sema_const_int(off, &v) || v < 0))
+        sema_error(s, &off->loc, E_ARGS, "skboutput() expects an integer literal for the offset");
+    call->aux = v; /* the bytes of each packet user space leaves out */
+    return &type_u32;
 }
 
 /* path(struct path *[, size]): a string of size bytes (max_strlen when
