@@ -45,14 +45,33 @@ static struct val socket_cookie(struct cg *cg, struct node *call) {
     return in_reg(reg);
 }
 
-/* The perf event array skboutput() writes to (one for every call), found
- * by name: a program generated again must not add a second. */
+/* The perf event array skboutput() writes to (one for every call), which
+ * cg_ctx_maps made before generation: adding a map moves the others. */
 static int skb_map(struct cg *cg) {
     for (int i = 0; i < cg->m->nmaps; i++)
         if (strcmp(cg->m->maps[i].name, SKB_MAP) == 0)
             return i;
-    /* one slot per CPU, from the runtime (max_entries 0) */
-    return cg_add_map(cg, SKB_MAP, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0);
+    return -1;
+}
+
+static bool calls_skboutput(const struct node *n) {
+    for (; n; n = n->next)
+        if ((n->kind == N_CALL && n->sym == F_SKBOUTPUT) || calls_skboutput(n->a) ||
+            calls_skboutput(n->b) || calls_skboutput(n->c) || calls_skboutput(n->d))
+            return true;
+    return false;
+}
+
+int cg_ctx_maps(struct cg *cg) {
+    for (int u = 0; u < cg->sema->nunits; u++) {
+        /* the probe's own parts: its next is the following probe */
+        const struct node *p = cg->sema->units[u].probe;
+        bool calls = calls_skboutput(p->b) || calls_skboutput(p->c) || calls_skboutput(p->d);
+        if (calls && skb_map(cg) < 0)
+            /* one slot per CPU, from the runtime (max_entries 0) */
+            return cg_add_map(cg, SKB_MAP, BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 0) < 0 ? -1 : 0;
+    }
+    return 0;
 }
 
 /* skboutput(file, skb, len, off):
@@ -63,8 +82,10 @@ static struct val skboutput(struct cg *cg, struct node *call) {
     struct node *file = call->a, *skb = file->next, *len = skb->next;
     int id, map = skb_map(cg);
     struct event_desc *ev = cg_event_new(cg, EV_SKBOUTPUT, &id);
-    if (!ev || map < 0)
+    if (!ev || map < 0) {
+        cg_error(cg, &call->loc, E_LIMIT, "no " SKB_MAP " map for skboutput()");
         return (struct val){.kind = V_IMM};
+    }
     ev->fmt = strdup(file->str);
     ev->skb_offset = (uint32_t)call->aux;
     ev->size = sizeof(struct event_header) + 8;
