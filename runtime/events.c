@@ -19,8 +19,9 @@ struct rt_events {
     const struct out_sink *out;
     struct ring_buffer *rb;
     struct perf_buffer *pb;
-    uint64_t perf_lost; /* samples the kernel dropped from the perf buffer */
-    int lost_fd;        /* -1 when the manifest has no lost counter */
+    struct rt_pcap *pcap; /* skboutput()'s packets, NULL without */
+    uint64_t perf_lost;   /* samples the kernel dropped from the perf buffer */
+    int lost_fd;          /* -1 when the manifest has no lost counter */
     uint64_t lost_seen;
     bool out_is_pipe; /* a pipe or socket: its reader may go away */
     bool reader_gone; /* ... and it has */
@@ -129,6 +130,10 @@ int rt_events_open(const struct manifest *m, const struct out_sink *out, int pag
         free(ev);
         return -1;
     }
+    if (rt_pcap_open(m, &ev->pcap, d) < 0) {
+        rt_events_close(ev);
+        return -1;
+    }
     *evp = ev;
     return 0;
 }
@@ -138,6 +143,7 @@ void rt_events_close(struct rt_events *ev) {
         return;
     ring_buffer__free(ev->rb);
     perf_buffer__free(ev->pb);
+    rt_pcap_close(ev->pcap);
     free(ev);
 }
 
@@ -150,6 +156,7 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
         return n < 0 ? -errno : 0;
     }
     n = ev->pb ? perf_buffer__poll(ev->pb, timeout_ms) : ring_buffer__poll(ev->rb, timeout_ms);
+    rt_pcap_consume(ev->pcap); /* packets wait at most one poll */
     if (n > 0 && !ev->out->buffered)
         fflush(ev->out->f);
     if (n > 0 && ev->out_is_pipe && output_reader_gone(ev->out->f)) {
@@ -162,6 +169,7 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms) {
 void rt_events_drain(struct rt_events *ev) {
     if (!ev)
         return;
+    rt_pcap_consume(ev->pcap);
     if (ev->pb)
         perf_buffer__consume(ev->pb);
     else

@@ -97,6 +97,12 @@ static void report_rejection(const struct prog_desc *p, int err, const char *log
     rt_log_last_line(log ? log : "", reason, sizeof(reason));
     if (insn >= 0 && insn < p->ninsns && p->insn_loc && p->insn_loc[insn].first_line > 0)
         l = p->insn_loc[insn];
+    char helper[64];
+    if (log && rt_log_refused_helper(log, helper, sizeof(helper))) {
+        /* bpftrace's words: the script's call, not the kernel's log, explains it */
+        diag_error(d, &l, E_CONTEXT, "helper %s not allowed in probe", helper);
+        return;
+    }
     if (reason[0] && insn >= 0)
         diag_error(d, &l, E_LIMIT,
                    "The kernel rejected the BPF program for %s: %s (instruction %d)", p->name,

@@ -95,8 +95,20 @@ bool rt_kprobe_multi(void);
 int rt_log_failed_insn(const char *log);
 /* The last non-empty line of the log (the verifier's reason), copied into buf. */
 const char *rt_log_last_line(const char *log, char *buf, int size);
+/* Whether the verifier refused a helper the program type may not call
+ * there; its name ("bpf_d_path") goes in buf. */
+bool rt_log_refused_helper(const char *log, char *buf, int size);
 /* Writes the last nlines lines of log to f. */
 void rt_log_print_tail(FILE *f, const char *log, int nlines);
+
+/* ---- pcap.c: skboutput()'s packets ---- */
+struct rt_pcap;
+/* Creates the pcap files and opens the reader when m has skboutput()
+ * calls (*out stays NULL otherwise). Returns -1 after reporting. */
+int rt_pcap_open(const struct manifest *m, struct rt_pcap **out, struct diag *d);
+/* Writes the packets that arrived, without waiting. */
+void rt_pcap_consume(struct rt_pcap *pc);
+void rt_pcap_close(struct rt_pcap *pc);
 
 /* ---- events.c ---- */
 

@@ -70,6 +70,31 @@ const char *rt_log_last_line(const char *log, char *buf, int size) {
     return buf;
 }
 
+/* The verifier ends with one of these when a helper is not for this
+ * program ("... cannot use helper bpf_d_path#147") or not for this attach
+ * target (the helper's allowed() hook, as bpf_d_path's allowlist); the
+ * helper is the one of the last call instruction it printed before. */
+bool rt_log_refused_helper(const char *log, char *buf, int size) {
+    static const char *const reasons[] = {"helper call is not allowed in probe",
+                                          "program of this type cannot use helper"};
+    const char *at = NULL;
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]) && !at; i++)
+        at = strstr(log, reasons[i]);
+    if (!at)
+        return false;
+    const char *call = NULL;
+    for (const char *s = strstr(log, " call "); s && s < at; s = strstr(s + 1, " call "))
+        call = s + strlen(" call ");
+    if (!call)
+        return false;
+    size_t len = strcspn(call, "#\n");
+    if (call[len] != '#' || len >= (size_t)size)
+        return false;
+    memcpy(buf, call, len);
+    buf[len] = '\0';
+    return true;
+}
+
 void rt_log_print_tail(FILE *f, const char *log, int nlines) {
     const char *start = log + strlen(log);
 

@@ -73,6 +73,9 @@ struct event_header {
     uint32_t reserved;
 };
 
+/* The perf event array of skboutput()'s packets. */
+#define SKB_MAP ".skb"
+
 enum event_kind {
     EV_PRINTF,       /* fmt + args */
     EV_PRINT,        /* print(expr): args[0] */
@@ -89,6 +92,9 @@ enum event_kind {
     EV_DIAGF,        /* errorf/warnf: fmt + args, to stderr; fmt holds the located frame */
     EV_SYSTEM,       /* system(fmt, args): the command to run */
     EV_CAT,          /* cat(fmt, args): the file to print, at most top bytes */
+    EV_SKBOUTPUT,    /* skboutput(): fmt is the pcap file, skb_offset the bytes of each packet
+                        left out; records (header, u64 boot ns, the packet) come through the
+                        .skb perf event array, never the event buffer */
 };
 
 /* join() reads this many strings of this size, as bpftrace does. */
@@ -109,6 +115,7 @@ struct event_desc {
     int map;           /* EV_PRINT_MAP, EV_CLEAR, EV_ZERO: index in manifest.maps */
     uint64_t top, div; /* EV_PRINT_MAP: 0 = all / no division */
     uint32_t size;     /* record size in bytes */
+    uint32_t skb_offset;
 };
 
 /* ---- programs ---- */

@@ -221,6 +221,11 @@ void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 /* cg_stdlib.c: has_key, strftime, bswap, strerror, syscall_name (integers), ntop
  * (a struct text_inet written at fp + off) and join (an event). */
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
+/* cg_ctxfuncs.c: reg(), socket_cookie(); path() into fp + off */
+struct val cg_ctxfunc_int(struct cg *cg, struct node *call);
+/* Before generation: the maps these functions need. Returns 0 or -1. */
+int cg_ctx_maps(struct cg *cg);
+void cg_path_store(struct cg *cg, struct node *call, int off, int size);
 void cg_ntop(struct cg *cg, struct node *call, int off);
 void cg_pton(struct cg *cg, struct node *call, int off);
 void cg_macaddr(struct cg *cg, struct node *call, int off);

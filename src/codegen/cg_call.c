@@ -240,6 +240,9 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_NSECS:
     case F_STRLEN:
     case F_STRNCMP:
+    case F_REG:
+    case F_SOCKET_COOKIE:
+    case F_SKBOUTPUT:
     case F_STRCONTAINS: {
         struct val v = cg_stdlib_int(cg, call);
         cg_val_free(cg, &v);
@@ -312,6 +315,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     }
     if (call->sym == F_MACADDR) {
         cg_macaddr(cg, call, off);
+        return;
+    }
+    if (call->sym == F_PATH) {
+        cg_path_store(cg, call, off, size);
         return;
     }
     if (call->sym == F_KSTACK || call->sym == F_USTACK || call->sym == F_KSYM ||

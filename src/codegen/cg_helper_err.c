@@ -32,6 +32,8 @@ static const char *helper_name(int helper) {
         return "map_lookup_elem";
     case BPF_FUNC_map_update_elem:
         return "map_update_elem";
+    case BPF_FUNC_d_path:
+        return "d_path";
     default:
         return "unknown";
     }

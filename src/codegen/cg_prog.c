@@ -503,6 +503,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     if (rc == 0)
         rc = cg_stack_maps(&cg);
     if (rc == 0)
+        rc = cg_ctx_maps(&cg);
+    if (rc == 0)
         rc = name_probes(&cg);
     int ready = rc == 0;
     bool *merged = calloc((size_t)sema->nunits + 1, sizeof(bool));

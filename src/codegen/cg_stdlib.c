@@ -93,6 +93,10 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     case F_KPTR:
     case F_UPTR: /* the pointer itself; only its type changed */
         return cg_int(cg, call->a);
+    case F_REG:
+    case F_SOCKET_COOKIE:
+    case F_SKBOUTPUT:
+        return cg_ctxfunc_int(cg, call);
     case F_MACADDR: {
         /* the 6 bytes and 2 zeros travel as one 8-byte value */
         int mark = cg_frame_mark(cg);

@@ -20,6 +20,13 @@ int arch_reg_offset(const struct arch *a, const char *name) {
     return -1;
 }
 
+int arch_user_reg_offset(const struct arch *a, const char *name) {
+    for (const struct arch_alias *al = a->aliases; al && al->name; al++)
+        if (strcmp(al->name, name) == 0)
+            return al->reg ? arch_reg_offset(a, al->reg) : -1;
+    return arch_reg_offset(a, name);
+}
+
 /* Arguments past the registers live on the stack: the provider refuses
  * them through max_argn, so n is always a register here. */
 void arch_emit_pt_regs_arg(struct cg *cg, int n, int reg) {

@@ -11,8 +11,14 @@ struct cg;
 #define ARCH_MAX_ARGS 8
 
 struct arch_reg {
-    const char *name; /* as reg("name") spells it */
+    const char *name; /* as struct pt_regs spells it */
     uint16_t offset;  /* in struct pt_regs */
+};
+
+/* A name reg() knows by another spelling than the kernel's (reg NULL: a
+ * kernel name reg() does not accept). */
+struct arch_alias {
+    const char *name, *reg;
 };
 
 struct arch {
@@ -21,13 +27,16 @@ struct arch {
     uint16_t arg_offset[ARCH_MAX_ARGS]; /* pt_regs offsets of arg0..argN */
     uint16_t ret_offset;                /* the return value */
     uint16_t ip_offset, sp_offset, fp_offset;
-    const struct arch_reg *regs; /* every register, NULL-terminated */
+    const struct arch_reg *regs;      /* every register, NULL-terminated */
+    const struct arch_alias *aliases; /* bpftrace's spellings, NULL-terminated */
 };
 
 extern const struct arch arch_x86_64;
 const struct arch *arch_current(void);
-/* The pt_regs offset of a register named as reg() names it, or -1. */
+/* The pt_regs offset of a register as struct pt_regs names it, or -1. */
 int arch_reg_offset(const struct arch *a, const char *name);
+/* The same for a register as bpftrace's reg() names it, or -1. */
+int arch_user_reg_offset(const struct arch *a, const char *name);
 
 /* Code for providers whose context is a struct pt_regs: reg = argN, or the
  * return value, loaded from the context. */

@@ -15,6 +15,14 @@ static const struct arch_reg x86_64_regs[] = {
     {"ss", PT(20)},      {NULL, 0},
 };
 
+/* reg() names orig_ax orig_rax, as bpftrace does, and ip pc too. */
+static const struct arch_alias x86_64_aliases[] = {
+    {"orig_rax", "orig_ax"},
+    {"orig_ax", NULL},
+    {"pc", "ip"},
+    {NULL, NULL},
+};
+
 const struct arch arch_x86_64 = {
     .name = "x86_64",
     .nargs = 6,
@@ -24,4 +32,5 @@ const struct arch arch_x86_64 = {
     .sp_offset = PT(19),
     .fp_offset = PT(4),
     .regs = x86_64_regs,
+    .aliases = x86_64_aliases,
 };

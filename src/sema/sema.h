@@ -131,6 +131,10 @@ enum func {
     F_UPTR,
     F_TSERIES,
     F_BUF,
+    F_REG,  /* aux = the register's offset in struct pt_regs */
+    F_PATH, /* aux = the size bpf_d_path may write */
+    F_SOCKET_COOKIE,
+    F_SKBOUTPUT,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

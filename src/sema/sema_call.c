@@ -314,6 +314,10 @@ static const struct func_desc funcs[] = {
     {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
     {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
     {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
+    {"reg", F_REG, 1, 1, sema_check_reg},
+    {"path", F_PATH, 1, 2, sema_check_path},
+    {"socket_cookie", F_SOCKET_COOKIE, 1, 1, sema_check_socket_cookie},
+    {"skboutput", F_SKBOUTPUT, 4, 4, sema_check_skboutput},
 };
 
 static const struct func_desc *func_find(const char *name) {
@@ -355,7 +359,8 @@ static bool is_unsafe(const char *name) {
  * report nothing more. */
 static bool has_value(enum func id) {
     return id == F_STR || id == F_KADDR || id == F_UADDR || id == F_KSTACK || id == F_USTACK ||
-           id == F_DW_USTACK || id == F_KSYM || id == F_USYM;
+           id == F_DW_USTACK || id == F_KSYM || id == F_USYM || id == F_REG || id == F_PATH ||
+           id == F_SOCKET_COOKIE || id == F_SKBOUTPUT;
 }
 
 /* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's

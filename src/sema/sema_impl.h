@@ -219,6 +219,11 @@ char sema_source_at(const struct sema *s, int line, int col);
 /* A statement that discards a call's value (delete): bpftrace warns. */
 void sema_discarded_value(struct sema *s, struct node *stmt);
 
+/* sema_ctxfuncs.c: reg(), path(), socket_cookie(), skboutput() */
+const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_path(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_socket_cookie(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_skboutput(struct sema *s, struct node *call, int nargs);
 /* ---- maps ---- */
 /* Resolves the map's keys and checks them; sets n->sym. Returns the map
  * index, or -1 when the keys are wrong. */

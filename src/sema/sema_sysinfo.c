@@ -11,14 +11,11 @@ static bool is_special(const struct provider *p) {
     return strcmp(p->name, "begin") == 0 || strcmp(p->name, "end") == 0;
 }
 
-/* Providers whose context starts with a struct pt_regs. */
+/* Providers whose context starts with a struct pt_regs: kprobes, uprobes
+ * and USDT (KPROBE programs) and every perf event (profile, interval,
+ * software, hardware, watchpoints), as bpftrace allows usermode there. */
 static bool has_pt_regs(const struct provider *p) {
-    static const char *const names[] = {"uprobe",    "uretprobe", "usdt",    "kprobe",
-                                        "kretprobe", "profile",   "interval"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(p->name, names[i]) == 0)
-            return true;
-    return false;
+    return p->prog_type == BPF_PROG_TYPE_KPROBE || p->prog_type == BPF_PROG_TYPE_PERF_EVENT;
 }
 
 /* usermode: the cs register where the context has one; begin and end run

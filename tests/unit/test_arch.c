@@ -39,6 +39,11 @@ static void test_table_matches_kernel_btf(void **state) {
         assert_int_equal(arch->arg_offset[i], arch_reg_offset(arch, args[i]));
     assert_int_equal(arch->ret_offset, arch_reg_offset(arch, "ax"));
     assert_int_equal(arch_reg_offset(arch, "nope"), -1);
+    /* reg() takes bpftrace's names */
+    assert_int_equal(arch_user_reg_offset(arch, "pc"), arch_reg_offset(arch, "ip"));
+    assert_int_equal(arch_user_reg_offset(arch, "orig_rax"), arch_reg_offset(arch, "orig_ax"));
+    assert_int_equal(arch_user_reg_offset(arch, "orig_ax"), -1);
+    assert_int_equal(arch_user_reg_offset(arch, "sp"), arch_reg_offset(arch, "sp"));
     ctypes_free(ct);
     type_arena_free(a);
 }

@@ -242,6 +242,49 @@ static void uninitialised_register_is_rejected(void **state) {
     fixture_done(&f);
 }
 
+/* A helper the program type may not call (bpf_d_path is for tracing
+ * programs): bpftrace's message at the call, not the verifier's log. */
+static void refused_helper_is_named(void **state) {
+    static const struct bpf_insn prog[] = {
+        MOV64_IMM(BPF_REG_1, 0),           MOV64_REG(BPF_REG_2, BPF_REG_10),
+        ALU64_IMM(BPF_ADD, BPF_REG_2, -8), MOV64_IMM(BPF_REG_3, 8),
+        CALL_HELPER(BPF_FUNC_d_path),      EXIT_INSN()};
+    static struct loc locs[] = {{1, 1, 1, 5}, {1, 1, 1, 5}, {1, 1, 1, 5},
+                                {1, 1, 1, 5}, {2, 3, 2, 8}, {3, 1, 3, 2}};
+    struct fixture f;
+
+    require_bpf();
+    fixture_init(&f, PK_BEGIN, BPF_PROG_TYPE_RAW_TRACEPOINT, "BEGIN", (struct target_spec){0}, prog,
+                 6);
+    f.prog.insn_loc = locs;
+    assert_int_equal(rt_load_maps(&f.m, &f.d), 0);
+    assert_int_equal(rt_load_progs(&f.st, false, &f.d), -1);
+    assert_int_equal(f.d.nerrors, 1);
+    fflush(f.d.out);
+    assert_non_null(
+        strstr(f.diag_text, "stdin:2:3-8: ERROR: helper bpf_d_path not allowed in probe"));
+    assert_null(strstr(f.diag_text, "verifier log"));
+    fixture_done(&f);
+}
+
+/* The parser alone, on both of the kernel's wordings. */
+static void refused_helper_log(void **state) {
+    char name[32];
+    (void)state;
+    assert_true(rt_log_refused_helper("0: (b7) r1 = 0\n1: (85) call bpf_d_path#147\n"
+                                      "helper call is not allowed in probe\n",
+                                      name, sizeof(name)));
+    assert_string_equal(name, "bpf_d_path");
+    assert_true(rt_log_refused_helper("3: (85) call bpf_skb_output#111\nprogram of this type "
+                                      "cannot use helper bpf_skb_output#111\n",
+                                      name, sizeof(name)));
+    assert_string_equal(name, "bpf_skb_output");
+    assert_false(
+        rt_log_refused_helper("1: (85) call bpf_d_path#147\nR1 type=scalar\n", name, sizeof(name)));
+    assert_false(
+        rt_log_refused_helper("helper call is not allowed in probe\n", name, sizeof(name)));
+}
+
 static void bad_map_index_is_rejected(void **state) {
     static const struct bpf_insn bad[] = {LD_MAP_IDX_LO(BPF_REG_1, 7), LD_IMM64_HI(0),
                                           MOV64_IMM(BPF_REG_0, 0), EXIT_INSN()};
@@ -366,6 +409,8 @@ int main(void) {
         cmocka_unit_test(bad_rate_is_reported),
         cmocka_unit_test(uninitialised_register_is_rejected),
         cmocka_unit_test(bad_map_index_is_rejected),
+        cmocka_unit_test(refused_helper_is_named),
+        cmocka_unit_test(refused_helper_log),
         cmocka_unit_test(run_begin_exit),
         cmocka_unit_test(lost_events_are_reported_once),
     };

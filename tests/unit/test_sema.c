@@ -479,8 +479,8 @@ static void test_err_unsupported(void **state) {
          "Cannot resolve unknown type \"struct nope\"");
     err1("BEGIN { $x = offsetof(struct foo, bar); }", E_UNKNOWN_IDENT, "stdin:1:23-33",
          "Cannot resolve unknown type \"struct foo\"");
-    err1("BEGIN { skboutput(1); }", E_UNSUPPORTED, "stdin:1:9-21",
-         "skboutput() is not supported yet");
+    err1("BEGIN { skboutput(1); }", E_ARGS, "stdin:1:9-21",
+         "skboutput() requires 4 arguments (1 provided)");
     err1("BEGIN { print(kstack(build_id)); }", E_ARGS, "stdin:1:15-31",
          "'build_id' stack mode can only be used for ustack");
     err1("BEGIN { let $x: string = \"a\"; }", E_UNSUPPORTED, "stdin:1:17-23",
