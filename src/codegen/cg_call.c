@@ -231,7 +231,6 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_HAS_KEY:
     case F_STRFTIME:
     case F_BSWAP:
-    case F_REG:
     case F_STRERROR:
     case F_SYSCALL_NAME:
     case F_SIGNAL_NAME:

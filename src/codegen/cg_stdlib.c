@@ -78,12 +78,6 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
         return cg_uaddr(cg, call);
     case F_BSWAP:
         return bswap(cg, call);
-    case F_REG: { /* the register's slot in the pt_regs context */
-        int reg = cg_reg_alloc(cg, &call->loc);
-        cg_ctx(cg, reg);
-        emit(&cg->e, LDX_MEM(BPF_DW, reg, reg, (int16_t)call->num));
-        return in_reg(reg);
-    }
     case F_STRFTIME:
         return cg_int(cg, call->a->next); /* the ns; user space formats them */
     case F_STRERROR:

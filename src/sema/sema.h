@@ -106,7 +106,6 @@ enum func {
     F_STRFTIME,
     F_NTOP,
     F_BSWAP,
-    F_REG,
     F_STRERROR,
     F_SYSCALL_NAME,
     F_GETOPT,

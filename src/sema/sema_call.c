@@ -298,7 +298,6 @@ static const struct func_desc funcs[] = {
     {"signal_name", F_SIGNAL_NAME, 1, 1, sema_check_num_name, true},
     {"cgroup_path", F_CGROUP_PATH, 1, 2, sema_check_cgroup_path},
     {"bswap", F_BSWAP, 1, 1, sema_check_bswap},
-    {"reg", F_REG, 1, 1, sema_check_reg},
     {"strerror", F_STRERROR, 1, 1, sema_check_num_name, true},
     {"syscall_name", F_SYSCALL_NAME, 1, 1, sema_check_num_name, true},
     {"getopt", F_GETOPT, 1, 3, sema_check_getopt},

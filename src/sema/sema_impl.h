@@ -200,8 +200,6 @@ const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
-/* reg("name"): a register of the probe's pt_regs context (call->num: its offset) */
-const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs);
 /* strerror() and syscall_name() */
 const struct type *sema_check_cgroup_path(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_num_name(struct sema *s, struct node *call, int nargs);

@@ -3,7 +3,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "providers/arch.h"
 #include "sema/sema_impl.h"
 #include "sys/cpus.h"
 
@@ -32,28 +31,6 @@ static const struct type *usermode(struct sema *s, struct node *n) {
     }
     n->sym = B_USERMODE;
     return &type_u8;
-}
-
-const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs) {
-    (void)nargs;
-    if (!sema_string_literal_arg(s, call, call->a))
-        return NULL;
-    for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++) {
-        const struct provider *p = s->out->units[i].prov;
-        if (!has_pt_regs(p)) {
-            sema_error(s, &call->loc, E_CONTEXT, "reg can not be used with \"%s\" probes", p->name);
-            return NULL;
-        }
-    }
-    const struct arch *a = arch_current();
-    int off = arch_reg_offset(a, call->a->str);
-    if (off < 0) {
-        sema_error(s, &call->loc, E_ARGS, "'%s' is not a valid register on this architecture (%s)",
-                   call->a->str, a->name);
-        return NULL;
-    }
-    call->num = (uint64_t)off;
-    return &type_u64;
 }
 
 static const struct type *ctx(struct sema *s, struct node *n) {
