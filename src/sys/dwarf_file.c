@@ -1,0 +1,217 @@
+/* Opening a binary's DWARF with libdw's offline Dwfl (which finds separate
+ * debug files and split units), and the lookups over its compile units. */
+#include <dwarf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sys/dwarf_impl.h"
+
+struct dwt_file {
+    char *path;
+    Dwfl *dwfl;
+    Dwarf *dw; /* NULL: the file has no DWARF */
+    struct dwt_file *next;
+};
+
+static struct dwt_file *opened;
+static char *debuginfo_path; /* libdw's search path: ":DIR...:.debug:/usr/lib/debug" */
+
+void dwt_add_debuginfo_dir(const char *dir) {
+    size_t old = debuginfo_path ? strlen(debuginfo_path) : 0;
+    char *p = realloc(debuginfo_path, old + strlen(dir) + 2);
+    if (!p)
+        return;
+    if (!old)
+        *p = 0;
+    strcat(strcat(p, ":"), dir);
+    debuginfo_path = p;
+}
+
+/* The empty element first is the binary's own directory, as libdw's default. */
+static char *search_path(void) {
+    static char *path;
+    const char *std = ":.debug:/usr/lib/debug";
+    if (!path && debuginfo_path && (path = malloc(strlen(debuginfo_path) + strlen(std) + 1)))
+        strcat(strcpy(path, debuginfo_path), std);
+    return path;
+}
+
+static Dwarf *open_dwarf(const struct dw_lib *L, struct dwt_file *f) {
+    static Dwfl_Callbacks cb;
+    static char *path;
+    cb.find_elf = L->dwfl_build_id_find_elf;
+    cb.find_debuginfo = L->dwfl_standard_find_debuginfo;
+    cb.section_address = L->dwfl_offline_section_address;
+    path = search_path();
+    cb.debuginfo_path = path ? &path : NULL;
+    if (!(f->dwfl = L->dwfl_begin(&cb)))
+        return NULL;
+    L->dwfl_report_begin(f->dwfl);
+    Dwfl_Module *m = L->dwfl_report_offline(f->dwfl, f->path, f->path, -1);
+    L->dwfl_report_end(f->dwfl, NULL, NULL);
+    Dwarf_Addr bias;
+    return m ? L->dwfl_module_getdwarf(m, &bias) : NULL;
+}
+
+struct dwt_file *dwt_open(const char *path) {
+    for (struct dwt_file *f = opened; f; f = f->next)
+        if (!strcmp(f->path, path))
+            return f->dw ? f : NULL;
+    const struct dw_lib *L = dw_lib_get("DWARF");
+    struct dwt_file *f = L ? calloc(1, sizeof(*f)) : NULL;
+    if (!f || !(f->path = strdup(path))) {
+        free(f);
+        return NULL;
+    }
+    f->dw = open_dwarf(L, f);
+    f->next = opened;
+    opened = f;
+    return f->dw ? f : NULL;
+}
+
+/* Calls fn with each unit's DIE (the split unit of a skeleton when its
+ * .dwo was found) and its skeleton or itself, until fn returns true. */
+static bool each_unit(const struct dw_lib *L, struct dwt_file *f,
+                      bool (*fn)(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel,
+                                 void *ctx),
+                      void *ctx) {
+    Dwarf_CU *cu = NULL;
+    Dwarf_Die cudie, subdie;
+    uint8_t type;
+    while (L->dwarf_get_units(f->dw, cu, &cu, NULL, &type, &cudie, &subdie) == 0) {
+        bool split = type == DW_UT_skeleton && L->dwarf_tag(&subdie) == DW_TAG_compile_unit;
+        if (fn(L, split ? &subdie : &cudie, &cudie, ctx))
+            return true;
+    }
+    return false;
+}
+
+struct find {
+    const char *name;
+    int tag, tag2; /* the DIE tags wanted */
+    Dwarf_Die found;
+};
+
+static bool is_decl(const struct dw_lib *L, Dwarf_Die *die) {
+    Dwarf_Attribute at;
+    bool flag = false;
+    return L->dwarf_attr_integrate(die, DW_AT_declaration, &at) &&
+           L->dwarf_formflag(&at, &flag) == 0 && flag;
+}
+
+/* A top-level definition named fd->name with one of fd's tags. */
+static bool find_in_unit(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel, void *ctx) {
+    (void)skel;
+    struct find *fd = ctx;
+    Dwarf_Die die;
+    if (L->dwarf_child(unit, &die) != 0)
+        return false;
+    do {
+        int tag = L->dwarf_tag(&die);
+        const char *name;
+        if ((tag == fd->tag || tag == fd->tag2) && (name = L->dwarf_diename(&die)) &&
+            !strcmp(name, fd->name) && !is_decl(L, &die)) {
+            fd->found = die;
+            return true;
+        }
+    } while (L->dwarf_siblingof(&die, &die) == 0);
+    return false;
+}
+
+static bool find_die(struct dwt_file *f, struct find *fd) {
+    const struct dw_lib *L = dw_lib_get("DWARF");
+    return L && each_unit(L, f, find_in_unit, fd);
+}
+
+int dwt_func_params(struct dwt_file *f, const char *func, struct type_arena *a,
+                    struct dwt_param *out, int max) {
+    struct find fd = {.name = func, .tag = DW_TAG_subprogram, .tag2 = DW_TAG_subprogram};
+    if (!find_die(f, &fd))
+        return -1;
+    const struct dw_lib *L = dw_lib_get("DWARF");
+    Dwarf_Die die, ty;
+    int n = 0;
+    if (L->dwarf_child(&fd.found, &die) != 0)
+        return 0;
+    do {
+        if (L->dwarf_tag(&die) != DW_TAG_formal_parameter || n >= max)
+            continue;
+        const char *name = L->dwarf_diename(&die);
+        struct dwt_param *p = &out[n++];
+        snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
+        bool has = dwt_die_type(L, &die, &ty);
+        dwt_type_name(L, &ty, has, p->type_name, sizeof(p->type_name));
+        p->ty = a && has ? dwt_convert(L, &ty, a) : NULL;
+    } while (L->dwarf_siblingof(&die, &die) == 0);
+    return n;
+}
+
+const struct type *dwt_lookup_type(struct dwt_file *f, const char *name, struct type_arena *a) {
+    static const struct {
+        const char *kw;
+        int tag, tag2;
+    } kinds[] = {{"struct ", DW_TAG_structure_type, DW_TAG_class_type},
+                 {"union ", DW_TAG_union_type, DW_TAG_union_type},
+                 {"enum ", DW_TAG_enumeration_type, DW_TAG_enumeration_type}};
+    struct find fd = {.name = name, .tag = DW_TAG_typedef, .tag2 = DW_TAG_typedef};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (!strncmp(name, kinds[i].kw, strlen(kinds[i].kw))) {
+            fd.name = name + strlen(kinds[i].kw);
+            fd.tag = kinds[i].tag;
+            fd.tag2 = kinds[i].tag2;
+        }
+    if (!find_die(f, &fd))
+        return NULL;
+    return dwt_convert(dw_lib_get("DWARF"), &fd.found, a);
+}
+
+struct line_find {
+    const char *file;
+    int line;
+    bool found, file_seen;
+    uint64_t addr;
+};
+
+static bool same_file(const char *src, const char *want) {
+    size_t ls = strlen(src), lw = strlen(want);
+    if (!strcmp(src, want))
+        return true;
+    return ls > lw && src[ls - lw - 1] == '/' && !strcmp(src + ls - lw, want);
+}
+
+/* The line table lives with the skeleton unit of split DWARF. */
+static bool lines_in_unit(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel, void *ctx) {
+    (void)unit;
+    struct line_find *lf = ctx;
+    Dwarf_Lines *lines;
+    size_t n;
+    if (L->dwarf_getsrclines(skel, &lines, &n) != 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        Dwarf_Line *l = L->dwarf_onesrcline(lines, i);
+        int lineno;
+        bool stmt;
+        Dwarf_Addr addr;
+        const char *src;
+        if (!l || !(src = L->dwarf_linesrc(l, NULL, NULL)) || !same_file(src, lf->file))
+            continue;
+        lf->file_seen = true;
+        if (L->dwarf_lineno(l, &lineno) != 0 || lineno != lf->line ||
+            L->dwarf_linebeginstatement(l, &stmt) != 0 || !stmt || L->dwarf_lineaddr(l, &addr) != 0)
+            continue;
+        if (!lf->found || addr < lf->addr)
+            lf->addr = addr;
+        lf->found = true;
+    }
+    return false;
+}
+
+int dwt_line_addr(struct dwt_file *f, const char *file, int line, uint64_t *addr) {
+    const struct dw_lib *L = dw_lib_get("DWARF");
+    struct line_find lf = {.file = file, .line = line};
+    if (L)
+        each_unit(L, f, lines_in_unit, &lf);
+    *addr = lf.addr;
+    return lf.found ? 0 : lf.file_seen ? -1 : -2;
+}
