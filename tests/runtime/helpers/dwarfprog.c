@@ -1,8 +1,8 @@
 /* Functions with typed parameters for the DWARF tests (built with -g):
  * dw_scalars(-5, 200, 1 << 40, "dwarf") and dw_walk(&first, 2), where
- * first = {1, "first", {7, 8, 9}, {3, 4}, &second, BLUE, 5}. Runs argv[1]
- * rounds (default 1). dw_scalars must start on line 22: the source-line
- * tests attach there. */
+ * first = {1, "first", {7, 8, 9}, {3, 4}, &second, BLUE, 5, {&second}}.
+ * Runs argv[1] rounds (default 1). dw_scalars must start on line 23: the
+ * source-line tests attach there. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,6 +17,7 @@ struct item {
     struct item *next;
     enum color color;
     unsigned flag : 3;
+    struct item *peers[2];
 };
 typedef struct item item_t;
 __attribute__((noinline)) int dw_scalars(int a, unsigned char b, long c, const char *s) {
@@ -36,7 +37,8 @@ int main(int argc, char **argv) {
                          .pos = {3, 4},
                          .next = &second,
                          .color = BLUE,
-                         .flag = 5};
+                         .flag = 5,
+                         .peers = {&second, NULL}};
     char word[] = "dwarf"; /* on the stack: a page probe reads can fault in */
     for (int i = 0; i < rounds; i++) {
         dw_scalars(-5, 200, 1L << 40, word);
