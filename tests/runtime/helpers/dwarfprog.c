@@ -1,14 +1,16 @@
 /* Functions with typed parameters for the DWARF tests (built with -g):
  * dw_scalars(-5, 200, 1 << 40, "dwarf") and dw_walk(&first, 2), where
  * first = {1, "first", {7, 8, 9}, {3, 4}, &second, BLUE, 5, {&second}}.
- * Runs argv[1] rounds (default 1). dw_scalars must start on line 23: the
+ * Runs argv[1] rounds (default 1). dw_scalars must start on line 25: the
  * source-line tests attach there. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 enum color { RED, GREEN = 5, BLUE };
-struct point { int x, y; };
+struct point {
+    int x, y;
+};
 struct item {
     long id;
     char name[16];
