@@ -48,9 +48,10 @@ static bool lacks_args(const struct provider *p) {
     return !p->args_type;
 }
 
-/* args the code generator can read (uprobes name args only to explain why not) */
+/* args that hold a return value (a tracepoint's ret field), not a
+ * function's parameters: retval's error suggests args.ret there */
 static bool has_args(const struct provider *p) {
-    return p->args_type != NULL && p->emit_args != NULL;
+    return p->args_type != NULL && p->emit_args != NULL && !p->args_are_params;
 }
 
 static bool ctx_not_args(const struct provider *p) {
