@@ -106,7 +106,7 @@ static bool has_address(const struct node *n);
 
 static enum addr_space space_of(const struct node *n, enum addr_space own) {
     const struct type *a = n->a ? n->a->ty : NULL;
-    if (a && (n->a->kind == N_VAR || n->a->kind == N_MAP))
+    if (a && !a->is_ptr && (n->a->kind == N_VAR || n->a->kind == N_MAP))
         return own; /* a copy in the program's memory keeps the pointers' spaces */
     if (!a)
         return AS_KERNEL;
