@@ -46,9 +46,21 @@ static const struct type *build(struct type_arena *a, const struct dwt_param *ps
     return type_record(a, NULL, false, off, nf, fields);
 }
 
+/* Entries point into one compile's arena: a new arena starts afresh. */
+static void forget_other_arenas(const struct type_arena *a) {
+    while (entries && entries->arena != a) {
+        struct args_entry *e = entries;
+        entries = e->next;
+        free(e->path);
+        free(e->symbol);
+        free(e);
+    }
+}
+
 static struct args_entry *entry(const struct attach_target *t, struct type_arena *a) {
     if (!t->spec.symbol)
         return NULL;
+    forget_other_arenas(a);
     for (struct args_entry *e = entries; e; e = e->next)
         if (e->arena == a && !strcmp(e->path, t->spec.path) && !strcmp(e->symbol, t->spec.symbol))
             return e;
