@@ -368,12 +368,6 @@ static int list_common(const struct provider *p, const char *spec_glob, FILE *ou
     return 0;
 }
 
-/* args without DWARF: bpftrace's error for a binary without debug info. */
-static void args_missing(const struct attach_target *t, char *msg, size_t len) {
-    snprintf(msg, len, "Could not parse arguments of \"%s\": no debuginfo found for %s", t->name,
-             t->spec.path);
-}
-
 /* The probe's address in the process, which uprobe_multi links keep for
  * bpf_get_func_ip (pt_regs->ip is the return address in a uretprobe). */
 static void emit_func_ip(struct cg *cg, int reg) {
@@ -449,7 +443,7 @@ const struct provider provider_uprobe = {
     .args_per_target = true,
     .args_are_params = true,
     .args_type = uprobe_dwarf_args,
-    .args_missing = args_missing,
+    .args_missing = uprobe_dwarf_args_missing,
     .emit_args = uprobe_dwarf_emit_args,
     .lookup_type = uprobe_dwarf_type,
     .emit_argn = arch_emit_pt_regs_arg,

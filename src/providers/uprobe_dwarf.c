@@ -89,6 +89,16 @@ const struct type *uprobe_dwarf_args(const struct attach_target *t, struct ctype
     return e ? e->rec : NULL;
 }
 
+bool uprobe_dwarf_args_missing(const struct attach_target *t, char *msg, size_t len) {
+    if (dwt_open(t->spec.path)) {
+        snprintf(msg, len, "Cannot read function parameters");
+        return false;
+    }
+    snprintf(msg, len, "Could not parse arguments of \"%s\": no debuginfo found for %s", t->name,
+             t->spec.path);
+    return true;
+}
+
 /* args is built in the frame from the registers: a record whose fields
  * the program then reads directly. */
 enum args_space uprobe_dwarf_emit_args(struct cg *cg, int reg) {

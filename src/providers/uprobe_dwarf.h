@@ -10,6 +10,9 @@
 /* args_type: the function's parameters as a record; NULL without DWARF. */
 const struct type *uprobe_dwarf_args(const struct attach_target *t, struct ctypes *ct,
                                      struct type_arena *a);
+/* args_missing: the binary has no DWARF (reported at the probe), or none
+ * for this function (at args). */
+bool uprobe_dwarf_args_missing(const struct attach_target *t, char *msg, size_t len);
 /* emit_args: the record built in the frame from the argument registers. */
 enum args_space uprobe_dwarf_emit_args(struct cg *cg, int reg);
 /* lookup_type: "struct Foo" and the like from t's binary. */
