@@ -32,8 +32,8 @@ static const struct type *build(struct type_arena *a, const struct dwt_param *ps
     uint32_t off = 0, align = 1;
     for (int i = 0; i < n && i < arch_current()->nargs; i++) {
         const struct type *t = ps[i].ty;
-        if (!t || !cg_valid_width((int)t->size))
-            continue;
+        if (!t || !cg_valid_width((int)t->size) || ps[i].size != t->size)
+            continue; /* by value in two registers or on the stack: not read */
         uint32_t al = type_alignment(t);
         off = (off + al - 1) / al * al;
         align = al > align ? al : align;

@@ -143,6 +143,8 @@ int dwt_func_params(struct dwt_file *f, const char *func, struct type_arena *a,
         bool has = dwt_die_type(L, &die, &ty);
         dwt_type_name(L, &ty, has, p->type_name, sizeof(p->type_name));
         p->ty = a && has ? dwt_convert(L, &ty, a) : NULL;
+        Dwarf_Word size = 0;
+        p->size = has && L->dwarf_aggregate_size(&ty, &size) == 0 ? size : 0;
     } while (L->dwarf_siblingof(&die, &die) == 0);
     return n;
 }

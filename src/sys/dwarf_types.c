@@ -89,8 +89,10 @@ static const struct type *base_type(const struct dw_lib *L, Dwarf_Die *die) {
         return &type_bool;
     if (enc == DW_ATE_float)
         return size == 4 || size == 8 ? type_float((uint32_t)size) : NULL;
+    if (size == 16 && enc != DW_ATE_float)
+        size = 8; /* __int128: its low 64 bits, as bpftrace reads it */
     if (size != 1 && size != 2 && size != 4 && size != 8)
-        return NULL; /* __int128 and long double: no trawk integer holds them */
+        return NULL; /* long double: no trawk type holds it */
     return type_int((uint32_t)size, enc == DW_ATE_signed || enc == DW_ATE_signed_char);
 }
 
@@ -112,6 +114,9 @@ static const struct type *array_type(const struct dw_lib *L, Dwarf_Die *die, str
             dims[nd++] = array_count(L, &sub);
     while (L->dwarf_siblingof(&sub, &sub) == 0);
     const struct type *t = convert(L, &elem, a, depth + 1);
+    Dwarf_Word esize;
+    if (t && (L->dwarf_aggregate_size(&elem, &esize) != 0 || esize != t->size))
+        return NULL; /* elements trawk reads narrower (__int128) */
     for (int i = nd - 1; t && i >= 0; i--)
         t = i == nd - 1 && is_char(L, &elem) ? type_string(a, (uint32_t)dims[i])
                                              : type_array(a, t, (uint32_t)dims[i]);

@@ -28,6 +28,7 @@ struct dwt_param {
     char name[64];
     char type_name[192];
     const struct type *ty;
+    uint64_t size; /* the C type's size: ty may read only part of it */
 };
 
 /* The parameters of func (up to max); -1 when the DWARF has no such

@@ -1,7 +1,8 @@
 /* Functions with typed parameters for the DWARF tests (built with -g):
  * dw_scalars(-5, 200, 1 << 40, "dwarf") and dw_walk(&first, 2), where
- * first = {1, "first", {7, 8, 9}, {3, 4}, &second, BLUE, 5, {&second}}.
- * Runs argv[1] rounds (default 1). dw_scalars must start on line 25: the
+ * first = {1, "first", {7, 8, 9}, {3, 4}, &second, BLUE, 5, {&second},
+ * 2^64 + 77}.
+ * Runs argv[1] rounds (default 1). dw_scalars must start on line 27: the
  * source-line tests attach there. */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct item {
     enum color color;
     unsigned flag : 3;
     struct item *peers[2];
+    __int128 big;
 };
 typedef struct item item_t;
 __attribute__((noinline)) int dw_scalars(int a, unsigned char b, long c, const char *s) {
@@ -40,7 +42,8 @@ int main(int argc, char **argv) {
                          .next = &second,
                          .color = BLUE,
                          .flag = 5,
-                         .peers = {&second, NULL}};
+                         .peers = {&second, NULL},
+                         .big = ((__int128)1 << 64) + 77};
     char word[] = "dwarf"; /* on the stack: a page probe reads can fault in */
     for (int i = 0; i < rounds; i++) {
         dw_scalars(-5, 200, 1L << 40, word);
