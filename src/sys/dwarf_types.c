@@ -1,7 +1,8 @@
 /* DWARF type DIEs as trawk types (types.h) and as bpftrace -lv spells
  * them. Pointers point into user memory; a pointer to a named struct or
  * union points at a forward record that ctypes completes by its tag (so
- * linked lists convert lazily, as kernel BTF types do). */
+ * linked lists convert lazily, as kernel BTF types do). Enums and bools
+ * are unsigned integers, as bpftrace reads DWARF. */
 #include <dwarf.h>
 #include <stdio.h>
 #include <string.h>
@@ -43,8 +44,10 @@ static Dwarf_Word array_count(const struct dw_lib *L, Dwarf_Die *sub) {
     return udata(L, sub, DW_AT_upper_bound, &n) ? n + 1 : 0;
 }
 
+/* bpftrace's spelling: "char* const" for a const pointer, "<unknown
+ * type>" for what it does not name (arrays, volatile, functions). */
 void dwt_type_name(const struct dw_lib *L, Dwarf_Die *die, bool has_type, char *buf, size_t len) {
-    Dwarf_Die inner, sub;
+    Dwarf_Die inner;
     char tmp[192];
     if (!has_type) {
         snprintf(buf, len, "void");
@@ -54,27 +57,26 @@ void dwt_type_name(const struct dw_lib *L, Dwarf_Die *die, bool has_type, char *
     const char *name = L->dwarf_diename(die), *kw = tag_kw(tag);
     bool has = dwt_die_type(L, die, &inner);
     switch (tag) {
+    case DW_TAG_base_type:
+    case DW_TAG_typedef:
+        snprintf(buf, len, "%s", name ? name : "");
+        return;
     case DW_TAG_pointer_type:
-    case DW_TAG_reference_type:
         dwt_type_name(L, &inner, has, tmp, sizeof(tmp));
-        snprintf(buf, len, "%s%s", tmp, tag == DW_TAG_pointer_type ? "*" : "&");
+        snprintf(buf, len, "%s*", tmp);
         return;
     case DW_TAG_const_type:
-    case DW_TAG_volatile_type:
         dwt_type_name(L, &inner, has, tmp, sizeof(tmp));
-        snprintf(buf, len, "%s %s", tag == DW_TAG_const_type ? "const" : "volatile", tmp);
-        return;
-    case DW_TAG_restrict_type:
-    case DW_TAG_atomic_type:
-        dwt_type_name(L, &inner, has, buf, len);
-        return;
-    case DW_TAG_array_type:
-        dwt_type_name(L, &inner, has, tmp, sizeof(tmp));
-        snprintf(buf, len, "%s[%llu]", tmp,
-                 L->dwarf_child(die, &sub) == 0 ? (unsigned long long)array_count(L, &sub) : 0ULL);
+        if (has && L->dwarf_tag(&inner) == DW_TAG_pointer_type)
+            snprintf(buf, len, "%s const", tmp);
+        else
+            snprintf(buf, len, "const %s", tmp);
         return;
     default:
-        snprintf(buf, len, "%s%s", kw ? kw : "", name ? name : "");
+        if (kw)
+            snprintf(buf, len, "%s%s", kw, name ? name : "<anonymous>");
+        else
+            snprintf(buf, len, "<unknown type>");
     }
 }
 
@@ -85,8 +87,6 @@ static const struct type *base_type(const struct dw_lib *L, Dwarf_Die *die) {
     Dwarf_Word enc = 0, size = 0;
     udata(L, die, DW_AT_encoding, &enc);
     udata(L, die, DW_AT_byte_size, &size);
-    if (enc == DW_ATE_boolean)
-        return &type_bool;
     if (enc == DW_ATE_float)
         return size == 4 || size == 8 ? type_float((uint32_t)size) : NULL;
     if (size == 16 && enc != DW_ATE_float)
@@ -192,41 +192,6 @@ static const struct type *record_type(const struct dw_lib *L, Dwarf_Die *die, in
     return type_record(a, tagp, tag == DW_TAG_union_type, (uint32_t)size, n, fs);
 }
 
-static const struct type *enum_type(const struct dw_lib *L, Dwarf_Die *die, struct type_arena *a) {
-    Dwarf_Word size = 4;
-    udata(L, die, DW_AT_byte_size, &size);
-    Dwarf_Die e;
-    int n = 0, cap = 0;
-    if (L->dwarf_child(die, &e) == 0)
-        do
-            cap += L->dwarf_tag(&e) == DW_TAG_enumerator;
-        while (L->dwarf_siblingof(&e, &e) == 0);
-    struct enum_def *def = type_arena_alloc(a, sizeof(*def));
-    const char **names = type_arena_alloc(a, sizeof(*names) * (size_t)(cap + 1));
-    int64_t *values = type_arena_alloc(a, sizeof(*values) * (size_t)(cap + 1));
-    if (!def || !names || !values)
-        return NULL;
-    bool is_signed = false;
-    if (cap && L->dwarf_child(die, &e) == 0)
-        do {
-            Dwarf_Attribute at;
-            Dwarf_Sword v = 0;
-            if (L->dwarf_tag(&e) != DW_TAG_enumerator || n >= cap)
-                continue;
-            if (L->dwarf_attr_integrate(&e, DW_AT_const_value, &at))
-                L->dwarf_formsdata(&at, &v);
-            names[n] = type_strdup(a, L->dwarf_diename(&e) ? L->dwarf_diename(&e) : "");
-            values[n++] = v;
-            is_signed |= v < 0;
-        } while (L->dwarf_siblingof(&e, &e) == 0);
-    const char *name = L->dwarf_diename(die);
-    char tagname[256];
-    snprintf(tagname, sizeof(tagname), "enum %s", name ? name : "");
-    *def = (struct enum_def){
-        .name = name ? type_strdup(a, tagname) : NULL, .n = n, .names = names, .values = values};
-    return type_enum(a, (uint32_t)size, is_signed, def);
-}
-
 static const struct type *convert(const struct dw_lib *L, Dwarf_Die *die, struct type_arena *a,
                                   int depth) {
     Dwarf_Die inner;
@@ -250,8 +215,12 @@ static const struct type *convert(const struct dw_lib *L, Dwarf_Die *die, struct
     case DW_TAG_class_type:
     case DW_TAG_union_type:
         return record_type(L, die, tag, a, depth);
-    case DW_TAG_enumeration_type:
-        return enum_type(L, die, a);
+    case DW_TAG_enumeration_type: {
+        Dwarf_Word size = 4; /* an unsigned integer, as bpftrace reads DWARF enums */
+        udata(L, die, DW_AT_byte_size, &size);
+        return size == 1 || size == 2 || size == 4 || size == 8 ? type_int((uint32_t)size, false)
+                                                                : NULL;
+    }
     case DW_TAG_array_type:
         return array_type(L, die, a, depth);
     default:
