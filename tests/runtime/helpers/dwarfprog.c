@@ -1,7 +1,7 @@
 /* Functions with typed parameters for the DWARF tests (built with -g):
  * dw_scalars(-5, 200, 1 << 40, "dwarf") and dw_walk(&first, 2), where
  * first = {1, "first", {7, 8, 9}, {3, 4}, &second, BLUE, 5, {&second},
- * 2^64 + 77}.
+ * 2^64 + 77}, and dw_quals (qualified parameters).
  * Runs argv[1] rounds (default 1). dw_scalars must start on line 27: the
  * source-line tests attach there. */
 #include <stdlib.h>
@@ -32,6 +32,11 @@ __attribute__((noinline)) long dw_walk(item_t *it, int depth) {
     return depth > 0 && it->next ? dw_walk(it->next, depth - 1) : it->id;
 }
 
+/* qualified parameters, for -lv's spelling */
+__attribute__((noinline)) int dw_quals(char *const p, volatile int v, const char *const *pp) {
+    return p[0] + v + pp[0][0];
+}
+
 int main(int argc, char **argv) {
     int rounds = argc > 1 ? atoi(argv[1]) : 1;
     struct item second = {.id = 2, .name = "second", .color = RED};
@@ -48,6 +53,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < rounds; i++) {
         dw_scalars(-5, 200, 1L << 40, word);
         dw_walk(&first, 2);
+        dw_quals(word, 1, (const char *const *)&argv[0]);
         usleep(10000);
     }
     return 0;
