@@ -7,10 +7,20 @@
 
 #include "sys/dwarf_impl.h"
 
+/* A function definition, for the index by name. */
+struct dwt_fn {
+    const char *name; /* libdw's string */
+    size_t seq;       /* the order of the units: the first definition wins */
+    Dwarf_Die die;
+};
+
 struct dwt_file {
     char *path;
     Dwfl *dwfl;
-    Dwarf *dw; /* NULL: the file has no DWARF */
+    Dwarf *dw;          /* NULL: the file has no DWARF */
+    struct dwt_fn *fns; /* sorted by name, then seq; built on the first lookup */
+    size_t nfns, capfns;
+    bool indexed;
     struct dwt_file *next;
 };
 
@@ -124,15 +134,67 @@ static bool find_die(struct dwt_file *f, struct find *fd) {
     return L && each_unit(L, f, find_in_unit, fd);
 }
 
+static bool index_unit(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel, void *ctx) {
+    (void)skel;
+    struct dwt_file *f = ctx;
+    Dwarf_Die die;
+    if (L->dwarf_child(unit, &die) != 0)
+        return false;
+    do {
+        const char *name;
+        if (L->dwarf_tag(&die) != DW_TAG_subprogram || !(name = L->dwarf_diename(&die)) ||
+            is_decl(L, &die))
+            continue;
+        if (f->nfns == f->capfns) {
+            size_t cap = f->capfns ? f->capfns * 2 : 256;
+            struct dwt_fn *fns = realloc(f->fns, cap * sizeof(*fns));
+            if (!fns)
+                return true;
+            f->fns = fns;
+            f->capfns = cap;
+        }
+        f->fns[f->nfns] = (struct dwt_fn){.name = name, .seq = f->nfns, .die = die};
+        f->nfns++;
+    } while (L->dwarf_siblingof(&die, &die) == 0);
+    return false;
+}
+
+static int fn_cmp(const void *a, const void *b) {
+    const struct dwt_fn *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Listing every function of a big binary looks each one up: an index
+ * keeps that linear. */
+static const struct dwt_fn *find_fn(const struct dw_lib *L, struct dwt_file *f, const char *name) {
+    if (!f->indexed) {
+        f->indexed = true;
+        each_unit(L, f, index_unit, f);
+        if (f->nfns)
+            qsort(f->fns, f->nfns, sizeof(*f->fns), fn_cmp);
+    }
+    size_t lo = 0, hi = f->nfns; /* the first entry not below name */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(f->fns[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < f->nfns && !strcmp(f->fns[lo].name, name) ? &f->fns[lo] : NULL;
+}
+
 int dwt_func_params(struct dwt_file *f, const char *func, struct type_arena *a,
                     struct dwt_param *out, int max) {
-    struct find fd = {.name = func, .tag = DW_TAG_subprogram, .tag2 = DW_TAG_subprogram};
-    if (!find_die(f, &fd))
-        return -1;
     const struct dw_lib *L = dw_lib_get("DWARF");
+    const struct dwt_fn *fn = L ? find_fn(L, f, func) : NULL;
+    if (!fn)
+        return -1;
+    Dwarf_Die found = fn->die;
     Dwarf_Die die, ty;
     int n = 0;
-    if (L->dwarf_child(&fd.found, &die) != 0)
+    if (L->dwarf_child(&found, &die) != 0)
         return 0;
     do {
         if (L->dwarf_tag(&die) != DW_TAG_formal_parameter || n >= max)
