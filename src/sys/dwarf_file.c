@@ -7,19 +7,20 @@
 
 #include "sys/dwarf_impl.h"
 
-/* A function definition, for the index by name. */
-struct dwt_fn {
+/* A function or type definition, for the index by name. */
+struct dwt_def {
     const char *name; /* libdw's string */
-    size_t seq;       /* the order of the units: the first definition wins */
+    int tag;
+    size_t seq; /* the order of the units: the first definition wins */
     Dwarf_Die die;
 };
 
 struct dwt_file {
     char *path;
     Dwfl *dwfl;
-    Dwarf *dw;          /* NULL: the file has no DWARF */
-    struct dwt_fn *fns; /* sorted by name, then seq; built on the first lookup */
-    size_t nfns, capfns;
+    Dwarf *dw;            /* NULL: the file has no DWARF */
+    struct dwt_def *defs; /* sorted by name, then seq; built on the first lookup */
+    size_t ndefs, capdefs;
     bool indexed;
     struct dwt_file *next;
 };
@@ -97,12 +98,6 @@ static bool each_unit(const struct dw_lib *L, struct dwt_file *f,
     return false;
 }
 
-struct find {
-    const char *name;
-    int tag, tag2; /* the DIE tags wanted */
-    Dwarf_Die found;
-};
-
 static bool is_decl(const struct dw_lib *L, Dwarf_Die *die) {
     Dwarf_Attribute at;
     bool flag = false;
@@ -110,30 +105,12 @@ static bool is_decl(const struct dw_lib *L, Dwarf_Die *die) {
            L->dwarf_formflag(&at, &flag) == 0 && flag;
 }
 
-/* A top-level definition named fd->name with one of fd's tags. */
-static bool find_in_unit(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel, void *ctx) {
-    (void)skel;
-    struct find *fd = ctx;
-    Dwarf_Die die;
-    if (L->dwarf_child(unit, &die) != 0)
-        return false;
-    do {
-        int tag = L->dwarf_tag(&die);
-        const char *name;
-        if ((tag == fd->tag || tag == fd->tag2) && (name = L->dwarf_diename(&die)) &&
-            !strcmp(name, fd->name) && !is_decl(L, &die)) {
-            fd->found = die;
-            return true;
-        }
-    } while (L->dwarf_siblingof(&die, &die) == 0);
-    return false;
+static bool indexed_tag(int tag) {
+    return tag == DW_TAG_subprogram || tag == DW_TAG_structure_type || tag == DW_TAG_class_type ||
+           tag == DW_TAG_union_type || tag == DW_TAG_enumeration_type || tag == DW_TAG_typedef;
 }
 
-static bool find_die(struct dwt_file *f, struct find *fd) {
-    const struct dw_lib *L = dw_lib_get("DWARF");
-    return L && each_unit(L, f, find_in_unit, fd);
-}
-
+/* Each top-level definition of a function or a named type. */
 static bool index_unit(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel, void *ctx) {
     (void)skel;
     struct dwt_file *f = ctx;
@@ -142,53 +119,58 @@ static bool index_unit(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel,
         return false;
     do {
         const char *name;
-        if (L->dwarf_tag(&die) != DW_TAG_subprogram || !(name = L->dwarf_diename(&die)) ||
-            is_decl(L, &die))
+        int tag = L->dwarf_tag(&die);
+        if (!indexed_tag(tag) || !(name = L->dwarf_diename(&die)) || is_decl(L, &die))
             continue;
-        if (f->nfns == f->capfns) {
-            size_t cap = f->capfns ? f->capfns * 2 : 256;
-            struct dwt_fn *fns = realloc(f->fns, cap * sizeof(*fns));
-            if (!fns)
+        if (f->ndefs == f->capdefs) {
+            size_t cap = f->capdefs ? f->capdefs * 2 : 256;
+            struct dwt_def *defs = realloc(f->defs, cap * sizeof(*defs));
+            if (!defs)
                 return true;
-            f->fns = fns;
-            f->capfns = cap;
+            f->defs = defs;
+            f->capdefs = cap;
         }
-        f->fns[f->nfns] = (struct dwt_fn){.name = name, .seq = f->nfns, .die = die};
-        f->nfns++;
+        f->defs[f->ndefs] = (struct dwt_def){.name = name, .tag = tag, .seq = f->ndefs, .die = die};
+        f->ndefs++;
     } while (L->dwarf_siblingof(&die, &die) == 0);
     return false;
 }
 
-static int fn_cmp(const void *a, const void *b) {
-    const struct dwt_fn *x = a, *y = b;
+static int def_cmp(const void *a, const void *b) {
+    const struct dwt_def *x = a, *y = b;
     int c = strcmp(x->name, y->name);
     return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Listing every function of a big binary looks each one up: an index
- * keeps that linear. */
-static const struct dwt_fn *find_fn(const struct dw_lib *L, struct dwt_file *f, const char *name) {
+/* The first definition of name with tag or tag2. Listing every function
+ * of a big binary looks each one up: an index keeps that linear. */
+static const struct dwt_def *find_def(const struct dw_lib *L, struct dwt_file *f, const char *name,
+                                      int tag, int tag2) {
     if (!f->indexed) {
         f->indexed = true;
         each_unit(L, f, index_unit, f);
-        if (f->nfns)
-            qsort(f->fns, f->nfns, sizeof(*f->fns), fn_cmp);
+        if (f->ndefs)
+            qsort(f->defs, f->ndefs, sizeof(*f->defs), def_cmp);
     }
-    size_t lo = 0, hi = f->nfns; /* the first entry not below name */
+    size_t lo = 0, hi = f->ndefs; /* the first entry not below name */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (strcmp(f->fns[mid].name, name) < 0)
+        if (strcmp(f->defs[mid].name, name) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < f->nfns && !strcmp(f->fns[lo].name, name) ? &f->fns[lo] : NULL;
+    for (; lo < f->ndefs && !strcmp(f->defs[lo].name, name); lo++)
+        if (f->defs[lo].tag == tag || f->defs[lo].tag == tag2)
+            return &f->defs[lo];
+    return NULL;
 }
 
 int dwt_func_params(struct dwt_file *f, const char *func, struct type_arena *a,
                     struct dwt_param *out, int max) {
     const struct dw_lib *L = dw_lib_get("DWARF");
-    const struct dwt_fn *fn = L ? find_fn(L, f, func) : NULL;
+    const struct dwt_def *fn =
+        L ? find_def(L, f, func, DW_TAG_subprogram, DW_TAG_subprogram) : NULL;
     if (!fn)
         return -1;
     Dwarf_Die found = fn->die;
@@ -218,16 +200,20 @@ const struct type *dwt_lookup_type(struct dwt_file *f, const char *name, struct 
     } kinds[] = {{"struct ", DW_TAG_structure_type, DW_TAG_class_type},
                  {"union ", DW_TAG_union_type, DW_TAG_union_type},
                  {"enum ", DW_TAG_enumeration_type, DW_TAG_enumeration_type}};
-    struct find fd = {.name = name, .tag = DW_TAG_typedef, .tag2 = DW_TAG_typedef};
+    const char *bare = name;
+    int tag = DW_TAG_typedef, tag2 = DW_TAG_typedef;
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (!strncmp(name, kinds[i].kw, strlen(kinds[i].kw))) {
-            fd.name = name + strlen(kinds[i].kw);
-            fd.tag = kinds[i].tag;
-            fd.tag2 = kinds[i].tag2;
+            bare = name + strlen(kinds[i].kw);
+            tag = kinds[i].tag;
+            tag2 = kinds[i].tag2;
         }
-    if (!find_die(f, &fd))
+    const struct dw_lib *L = dw_lib_get("DWARF");
+    const struct dwt_def *def = L ? find_def(L, f, bare, tag, tag2) : NULL;
+    if (!def)
         return NULL;
-    return dwt_convert(dw_lib_get("DWARF"), &fd.found, a);
+    Dwarf_Die die = def->die;
+    return dwt_convert(L, &die, a);
 }
 
 struct line_find {
