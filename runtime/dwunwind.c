@@ -5,7 +5,7 @@
  * which is what compilers' CFI uses to find frames on x86_64. */
 #include "dwunwind.h"
 
-#include "dw_lib.h"
+#include "sys/dw_lib.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
@@ -181,7 +181,7 @@ static bool step(Dwfl *dwfl, const struct rt_dw_stack *in, uint64_t *regs, uint6
 }
 
 int rt_dw_unwind(const struct rt_dw_stack *in, uint64_t *ips, int max) {
-    if (!L && !(L = dw_lib_get())) {
+    if (!L && !(L = dw_lib_get("dw_ustack"))) {
         if (max < 1 || !in->ip)
             return 0;
         ips[0] = in->ip; /* without libdw, only the probe's own frame */

@@ -20,6 +20,7 @@
 #include "child.h"
 #include "runtime.h"
 #include "sema/sema.h"
+#include "sys/dwarf_types.h"
 #include "sys/kfuncs.h"
 #include "sys/features.h"
 
@@ -137,6 +138,8 @@ static void usage(FILE *out) {
           "                   add a process whose stacks dw_ustack unwinds\n"
           "    --probe-filter REGEX\n"
           "                   only run probes whose name matches REGEX\n"
+          "    --debuginfo DIR[:DIR]\n"
+          "                   add directories to the debug info search path\n"
           "    --traceable-functions FILE\n"
           "                   load the list of traceable kernel functions from FILE\n"
           "    -v, --verbose  verbose messages\n"
@@ -170,7 +173,8 @@ enum {
     OPT_PROBE_FILTER,
     OPT_NO_WARNINGS,
     OPT_DWARF_PID,
-    OPT_TRACEABLE_FUNCTIONS
+    OPT_TRACEABLE_FUNCTIONS,
+    OPT_DEBUGINFO
 };
 
 /* --mode: bpftrace's bench and test modes, and codegen (compile, load
@@ -288,6 +292,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"probe-filter", required_argument, NULL, OPT_PROBE_FILTER},
         {"dwarf-pid", required_argument, NULL, OPT_DWARF_PID},
         {"traceable-functions", required_argument, NULL, OPT_TRACEABLE_FUNCTIONS},
+        {"debuginfo", required_argument, NULL, OPT_DEBUGINFO},
         {"no-warnings", no_argument, NULL, OPT_NO_WARNINGS},
         {"warnings", no_argument, NULL, 'k'},
         {NULL, 0, NULL, 0},
@@ -394,6 +399,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case OPT_TRACEABLE_FUNCTIONS:
             kfuncs_set_file(optarg);
+            break;
+        case OPT_DEBUGINFO: /* libdw's path syntax: DIR[:DIR] */
+            dwt_add_debuginfo_dir(optarg);
             break;
         case OPT_NO_FEATURE:
             /* as bpftrace's --no-feature: act as if the kernel lacked it */

@@ -37,6 +37,11 @@ int ctypes_parse(struct ctypes *c, const char *text, int first_line, struct diag
  * loc), so that errors on its first line get the script's columns. */
 int ctypes_parse_at(struct ctypes *c, const char *text, const struct loc *start, struct diag *d);
 
+/* Types of the programs a script probes (a uprobe target's DWARF): asked
+ * after the script's own definitions and before BTF. */
+typedef const struct type *(*ctypes_source_fn)(void *ctx, const char *name);
+void ctypes_set_source(struct ctypes *c, ctypes_source_fn fn, void *ctx);
+
 /* "struct task_struct", "union bpf_attr", "enum pid_type", a typedef
  * ("pid_t", "u64") or a C base type ("unsigned long", "_Bool", "void"),
  * typedefs resolved. Parsed definitions first, then BTF (loaded on the first

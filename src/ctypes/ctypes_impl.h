@@ -36,6 +36,8 @@ struct ctypes {
     bool btf_failed;
     int btf_loads;
     struct ct_btf *btf;
+    ctypes_source_fn source; /* the probed binaries' types (ctypes_set_source) */
+    void *source_ctx;
 };
 
 /* The type of a function (never a value): pointers to it have no pointee. */

@@ -39,10 +39,20 @@ const struct type *ct_forward(struct ctypes *c, const char *tag) {
     return e->ty;
 }
 
+void ctypes_set_source(struct ctypes *c, ctypes_source_fn fn, void *ctx) {
+    c->source = fn;
+    c->source_ctx = ctx;
+}
+
 const struct type *ct_lookup_name(struct ctypes *c, const char *name) {
     struct ct_sym *e = ct_table_get(&c->types, name);
     if (e && e->ty)
         return e->ty;
+    const struct type *src = c->source ? c->source(c->source_ctx, name) : NULL;
+    if (src) {
+        ct_table_put(&c->types, name)->ty = src; /* asked once */
+        return src;
+    }
     if (ct_table_get(&c->missing, name))
         return NULL;
     const struct type *t = ct_btf_lookup(c, name);

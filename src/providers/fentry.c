@@ -115,8 +115,9 @@ static const struct type *fexit_args(const struct attach_target *t, struct ctype
     return args_common(t, ct, a, true);
 }
 
-static void args_missing(const struct attach_target *t, char *msg, size_t len) {
+static bool args_missing(const struct attach_target *t, char *msg, size_t len) {
     snprintf(msg, len, "Could not resolve arguments of %s", t->name);
+    return true;
 }
 
 /* The u64 slots the arguments take: fexit's return value follows them. */

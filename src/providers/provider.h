@@ -55,11 +55,16 @@ struct provider {
      * ct; NULL when the target's layout cannot be read. */
     const struct type *(*args_type)(const struct attach_target *t, struct ctypes *ct,
                                     struct type_arena *arena);
-    /* Why args_type gave NULL for t, as bpftrace words it (reported at the
-     * attach point); NULL: a generic message at args. */
-    void (*args_missing)(const struct attach_target *t, char *msg, size_t len);
+    /* Why args_type gave NULL for t, as bpftrace words it; returns true to
+     * report it at the attach point, false at args. NULL: a generic
+     * message at args. */
+    bool (*args_missing)(const struct attach_target *t, char *msg, size_t len);
     /* Leaves the address of the args record in reg; says how to read it. */
     enum args_space (*emit_args)(struct cg *cg, int reg);
+    /* A C type the script names ("struct Foo") from t's own debug information,
+     * for casts; the script's definitions override it. NULL: none. */
+    const struct type *(*lookup_type)(const struct attach_target *t, const char *name,
+                                      struct type_arena *arena);
     /* Leaves argN (a u64) in reg. */
     void (*emit_argn)(struct cg *cg, int n, int reg);
     /* Leaves the return value (a u64) in reg. */

@@ -129,9 +129,10 @@ static const struct type *args_type(const struct attach_target *t, struct ctypes
     return provider_btf_args(ct, a, &s);
 }
 
-static void args_missing(const struct attach_target *t, char *msg, size_t len) {
+static bool args_missing(const struct attach_target *t, char *msg, size_t len) {
     (void)t;
     snprintf(msg, len, "BTF data for the tracepoint not found");
+    return true;
 }
 
 static int list(const char *rest, bool named, FILE *out) {

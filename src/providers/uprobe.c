@@ -14,6 +14,7 @@
 #include "codegen/cg.h"
 #include "providers/arch.h"
 #include "providers/provider_impl.h"
+#include "providers/uprobe_dwarf.h"
 #include "sys/binpath.h"
 #include "sys/elfsyms.h"
 #include "sys/uprobe_multi.h"
@@ -28,6 +29,8 @@ struct uspec {
     uint64_t address;    /* PATH:0xADDR */
     bool cpp;            /* PATH:cpp:FUNC: match demangled names */
     char lang[8];        /* "cpp" or "c" when named: part of the probe name */
+    char *srcfile;       /* PATH@FILE:LINE: a source line, found through DWARF */
+    int srcline;
 };
 
 static bool parse_uint(const char *s, uint64_t *v) {
@@ -65,7 +68,23 @@ static int parse_func(const struct provider *p, const char *func, const struct l
     return 0;
 }
 
-/* "PATH:FUNC", "PATH:LANG:FUNC" or, with -p, "FUNC" (the process's
+/* PATH@FILE:LINE, attached where the line table puts the line's first
+ * statement. */
+static int parse_source_line(const char *path_file, const char *line, const struct loc *loc,
+                             struct diag *d, struct uspec *u) {
+    const char *at = strrchr(path_file, '@');
+    uint64_t n;
+    if (!parse_uint(line, &n) || n == 0 || n > INT32_MAX || !at[1]) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid source location: %s:%s", path_file, line);
+        return -1;
+    }
+    u->target = strndup(path_file, (size_t)(at - path_file));
+    u->srcfile = strdup(at + 1);
+    u->srcline = (int)n;
+    return u->target && u->srcfile ? 0 : -1;
+}
+
+/* "PATH:FUNC", "PATH:LANG:FUNC", "PATH@FILE:LINE" or, with -p, "FUNC" (the process's
  * executable). */
 static int parse_spec(const struct provider *p, const char *spec, const struct loc *loc,
                       struct diag *d, struct uspec *u) {
@@ -89,6 +108,8 @@ static int parse_spec(const struct provider *p, const char *spec, const struct l
     } else if (!*part[parts - 1]) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s should be attached to a function and/or address",
                    p->name);
+    } else if (parts == 2 && strchr(part[0], '@')) {
+        rc = parse_source_line(part[0], part[1], loc, d, u);
     } else {
         u->target = strdup(part[0]);
         if (parts == 3)
@@ -233,7 +254,9 @@ static int expand_file(const struct provider *p, struct uspec *u, const char *pa
             diag_error(d, loc, E_UNKNOWN_PROBE, "%s", err);
         return -1;
     }
-    if (u->func) {
+    if (u->srcfile && uprobe_dwarf_line(path, u->srcfile, u->srcline, &u->address, loc, d) < 0)
+        rc = -1;
+    else if (u->func) {
         errno = 0;
         rc = expand_symbols(p, u, &es, d, targets, ntargets);
         if (rc < 0 && errno == ERANGE)
@@ -305,11 +328,13 @@ static int expand_common(const struct provider *p, const char *spec, const struc
     binpath_free(paths, npaths);
     free(u.target);
     free(u.func);
+    free(u.srcfile);
     return added;
 fail:
     binpath_free(paths, npaths > 0 ? npaths : 0);
     free(u.target);
     free(u.func);
+    free(u.srcfile);
     return -1;
 }
 
@@ -320,8 +345,11 @@ static void list_file(const struct provider *p, const char *path, const char *fu
     if (elfsyms_read(path, &es, err, sizeof(err)) < 0)
         return;
     for (int i = 0; i < es.n; i++)
-        if (!is_part(es.syms[i].name) && fnmatch(func_glob, es.syms[i].name, 0) == 0)
+        if (!is_part(es.syms[i].name) && fnmatch(func_glob, es.syms[i].name, 0) == 0) {
             fprintf(out, "%s:%s:%s\n", p->name, path, es.syms[i].name);
+            if (p->kind == PK_UPROBE && provider_list_verbose())
+                uprobe_dwarf_list_params(path, es.syms[i].name, out);
+        }
     elfsyms_free(&es);
 }
 
@@ -338,19 +366,6 @@ static int list_common(const struct provider *p, const char *spec_glob, FILE *ou
         binpath_free(paths, n);
     free(target);
     return 0;
-}
-
-/* trawk reads no DWARF yet: args exist only where bpftrace would find
- * debug information, and the error is bpftrace's for a binary without it. */
-static const struct type *args_type(const struct attach_target *t, struct ctypes *ct,
-                                    struct type_arena *arena) {
-    (void)t, (void)ct, (void)arena;
-    return NULL;
-}
-
-static void args_missing(const struct attach_target *t, char *msg, size_t len) {
-    snprintf(msg, len, "Could not parse arguments of \"%s\": no debuginfo found for %s", t->name,
-             t->spec.path);
 }
 
 /* The probe's address in the process, which uprobe_multi links keep for
@@ -425,8 +440,12 @@ const struct provider provider_uprobe = {
     .prog_type = BPF_PROG_TYPE_KPROBE,
     .max_argn = 6,
     .user_memory = AS_USER,
-    .args_type = args_type,
-    .args_missing = args_missing,
+    .args_per_target = true,
+    .args_are_params = true,
+    .args_type = uprobe_dwarf_args,
+    .args_missing = uprobe_dwarf_args_missing,
+    .emit_args = uprobe_dwarf_emit_args,
+    .lookup_type = uprobe_dwarf_type,
     .emit_argn = arch_emit_pt_regs_arg,
     .emit_func_ip = emit_entry_func_ip,
     .func_user = true,
@@ -442,8 +461,7 @@ const struct provider provider_uretprobe = {
     .kind = PK_URETPROBE,
     .prog_type = BPF_PROG_TYPE_KPROBE,
     .user_memory = AS_USER,
-    .args_type = args_type,
-    .args_missing = args_missing,
+    .lookup_type = uprobe_dwarf_type,
     .emit_retval = arch_emit_pt_regs_retval,
     .emit_func_ip = emit_return_func_ip,
     .func_user = true,

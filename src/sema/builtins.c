@@ -48,9 +48,10 @@ static bool lacks_args(const struct provider *p) {
     return !p->args_type;
 }
 
-/* args the code generator can read (uprobes name args only to explain why not) */
+/* args that hold a return value (a tracepoint's ret field), not a
+ * function's parameters: retval's error suggests args.ret there */
 static bool has_args(const struct provider *p) {
-    return p->args_type != NULL && p->emit_args != NULL;
+    return p->args_type != NULL && p->emit_args != NULL && !p->args_are_params;
 }
 
 static bool ctx_not_args(const struct provider *p) {
@@ -213,8 +214,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
 
 /* ---- args ---- */
 
-/* No target of the probe has an args record: the provider says why, at
- * the attach point, or a generic message at args. */
+/* No target of the probe has an args record: the provider says why (at
+ * the attach point or at args), or a generic message at args. */
 static void args_missing(struct sema *s, struct node *n) {
     const struct sema_unit *u = &s->out->units[s->unit_first];
     char why[1024];
@@ -222,8 +223,8 @@ static void args_missing(struct sema *s, struct node *n) {
         sema_error(s, &n->loc, E_IO, "cannot read the arguments of this probe");
         return;
     }
-    u->prov->args_missing(&u->targets[0], why, sizeof(why));
-    sema_error(s, &u->probe->a->loc, E_CONTEXT, "%s", why);
+    bool at_probe = u->prov->args_missing(&u->targets[0], why, sizeof(why));
+    sema_error(s, at_probe ? &u->probe->a->loc : &n->loc, E_CONTEXT, "%s", why);
 }
 
 /* The args record of one target, merged with the other targets' so far:

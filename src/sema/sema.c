@@ -279,6 +279,25 @@ static void probe_vars_free(struct probe_vars *pv) {
     free(pv->typed);
 }
 
+/* A type the script names, from the probed binaries (the providers'
+ * lookup_type), each file asked once. */
+static const struct type *target_type(void *ctx, const char *name) {
+    struct sema_out *out = ctx;
+    for (int i = 0; i < out->nunits; i++) {
+        const struct sema_unit *u = &out->units[i];
+        for (int t = 0; u->prov->lookup_type && t < u->ntargets; t++) {
+            const char *path = u->targets[t].spec.path;
+            if (t > 0 && path && u->targets[t - 1].spec.path &&
+                !strcmp(path, u->targets[t - 1].spec.path))
+                continue;
+            const struct type *ty = u->prov->lookup_type(&u->targets[t], name, out->types);
+            if (ty)
+                return ty;
+        }
+    }
+    return NULL;
+}
+
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
                struct sema_out *out) {
     memset(out, 0, sizeof(*out));
@@ -318,6 +337,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         pus[i].complete = sema_expand_probe(&s, p);
         pus[i].count = out->nunits - pus[i].first;
     }
+    ctypes_set_source(out->ct, target_type, out);
     for (int pass = 0; pass < 2; pass++) {
         s.report = pass == 1;
         i = 0;

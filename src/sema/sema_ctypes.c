@@ -104,20 +104,22 @@ static bool has_address(const struct node *n);
  * of the memory an expression was read from carries over to the pointers
  * it yields, as bpftrace propagates it. */
 
-static enum addr_space space_of(const struct node *n) {
+static enum addr_space space_of(const struct node *n, enum addr_space own) {
     const struct type *a = n->a ? n->a->ty : NULL;
+    if (a && !a->is_ptr && (n->a->kind == N_VAR || n->a->kind == N_MAP))
+        return own; /* a copy in the program's memory keeps the pointers' spaces */
     if (!a)
         return AS_KERNEL;
     if (a->is_ptr)
         return a->addr;
     if ((n->kind == N_FIELD || n->kind == N_INDEX) && (a->kind == T_RECORD || a->kind == T_ARRAY))
-        return space_of(n->a);
+        return space_of(n->a, own);
     return AS_KERNEL;
 }
 
 /* t as read by n: a pointer takes the space of the memory n read it from. */
 static const struct type *in_space(struct sema *s, const struct node *n, const struct type *t) {
-    enum addr_space as = space_of(n);
+    enum addr_space as = space_of(n, t ? t->addr : AS_KERNEL);
     if (t && t->is_ptr && t->addr != as)
         return type_ptr_to(s->types, t->pointee, as);
     return t;

@@ -87,6 +87,21 @@ int sema_var_declare(struct sema *s, struct node *var) {
     return i;
 }
 
+/* A declared array of pointers (let $x: struct Foo *[2]) holds the
+ * assigned one's pointers, whichever memory they point into (and a record
+ * known only by its tag there is the one declared). */
+static bool same_but_space(const struct type *decl, const struct type *t) {
+    if (decl->kind == T_ARRAY && t->kind == T_ARRAY)
+        return decl->nelems == t->nelems && same_but_space(decl->elem, t->elem);
+    if (decl->is_ptr && t->is_ptr && decl->pointee && t->pointee &&
+        decl->pointee->kind == T_RECORD && t->pointee->kind == T_RECORD)
+        return decl->pointee->tag && t->pointee->tag &&
+               !strcmp(decl->pointee->tag, t->pointee->tag);
+    if (decl->is_ptr && t->is_ptr)
+        return type_equal(decl->pointee, t->pointee);
+    return type_equal(decl, t);
+}
+
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
                     const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
@@ -98,6 +113,8 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
         st = v->ty->is_ptr && st->is_ptr && st->addr != v->ty->addr
                  ? type_ptr_to(s->types, v->ty->pointee, st->addr)
                  : v->ty;
+        v->ty = st;
+    } else if (st && s->pv->typed[i] && v->ty && st->kind == T_ARRAY && same_but_space(v->ty, st)) {
         v->ty = st;
     }
     if (st) {

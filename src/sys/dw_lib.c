@@ -1,5 +1,5 @@
-/* dlopen of libdw for dw_ustack (see dw_lib.h). */
-#include "dw_lib.h"
+/* dlopen of libdw (see dw_lib.h). */
+#include "sys/dw_lib.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
@@ -24,11 +24,11 @@ static int load(void) {
     return 0;
 }
 
-const struct dw_lib *dw_lib_get(void) {
+const struct dw_lib *dw_lib_get(const char *who) {
     if (state == 0) {
         state = load() == 0 ? 1 : -1;
         if (state < 0)
-            fprintf(stderr, "WARNING: dw_ustack: cannot load libdw.so.1 (elfutils): %s\n",
+            fprintf(stderr, "WARNING: %s: cannot load libdw.so.1 (elfutils): %s\n", who,
                     dlerror() ? dlerror() : "missing symbols");
     }
     return state > 0 ? &lib : NULL;
