@@ -46,28 +46,6 @@ static int struct_member(const char *tag, const char *name) {
     return btf && id > 0 ? member_off(btf, id, name) : -1;
 }
 
-struct vma_walk {
-    int it_new, it_next, it_destroy; /* kfunc BTF ids */
-    int vm_file, vm_start, f_inode, i_ino;
-};
-
-static bool vma_walk_known(struct vma_walk *w) {
-    w->it_new = kbtf_id("bpf_iter_task_vma_new", BTF_KIND_FUNC);
-    w->it_next = kbtf_id("bpf_iter_task_vma_next", BTF_KIND_FUNC);
-    w->it_destroy = kbtf_id("bpf_iter_task_vma_destroy", BTF_KIND_FUNC);
-    w->vm_file = struct_member("vm_area_struct", "vm_file");
-    w->vm_start = struct_member("vm_area_struct", "vm_start");
-    w->f_inode = struct_member("file", "f_inode");
-    w->i_ino = struct_member("inode", "i_ino");
-    return w->it_new > 0 && w->it_next > 0 && w->it_destroy > 0 && w->vm_file >= 0 &&
-           w->vm_start >= 0 && w->f_inode >= 0 && w->i_ino >= 0;
-}
-
-static void iter_arg(struct cg *cg, int slot) {
-    emit(&cg->e, MOV64_REG(R1, cg->sp));
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, slot));
-}
-
 struct vma_fields {
     int vm_file, vm_start, vm_pgoff, f_inode, i_ino;
 };
@@ -82,6 +60,36 @@ static bool vma_fields_known(struct vma_fields *f) {
            f->i_ino >= 0;
 }
 
+/* Goes to miss unless the VMA in register vma maps the file with inode
+ * ino (t1 and t2 are clobbered):
+ *   if (!vma->vm_file || vma->vm_file->f_inode->i_ino != ino) goto miss */
+static void vma_file_check(struct cg *cg, const struct vma_fields *f, int vma, int t1, int t2,
+                           int64_t ino, int miss) {
+    emit(&cg->e, LDX_MEM(BPF_DW, t1, vma, f->vm_file));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, t1, 0, 0), miss);
+    emit(&cg->e, LDX_MEM(BPF_DW, t1, t1, f->f_inode));
+    emit(&cg->e, LDX_MEM(BPF_DW, t1, t1, f->i_ino));
+    emit_ld_imm64(&cg->e, t2, ino);
+    emit_jump(&cg->e, JMP_REG(BPF_JNE, t1, t2, 0), miss);
+}
+
+struct vma_walk {
+    int it_new, it_next, it_destroy; /* kfunc BTF ids */
+    struct vma_fields f;
+};
+
+static bool vma_walk_known(struct vma_walk *w) {
+    w->it_new = kbtf_id("bpf_iter_task_vma_new", BTF_KIND_FUNC);
+    w->it_next = kbtf_id("bpf_iter_task_vma_next", BTF_KIND_FUNC);
+    w->it_destroy = kbtf_id("bpf_iter_task_vma_destroy", BTF_KIND_FUNC);
+    return w->it_new > 0 && w->it_next > 0 && w->it_destroy > 0 && vma_fields_known(&w->f);
+}
+
+static void iter_arg(struct cg *cg, int slot) {
+    emit(&cg->e, MOV64_REG(R1, cg->sp));
+    emit(&cg->e, ALU64_IMM(BPF_ADD, R1, slot));
+}
+
 /* bpf_find_vma's callback (task r1, vma r2, ctx r3): when the VMA maps the
  * file with inode ino, *(u64 *)ctx = where its file offset 0 would be,
  *   vma->vm_start - (vma->vm_pgoff << 12) */
@@ -89,12 +97,7 @@ static void vma_base_callback(struct cg *cg, int64_t ino) {
     struct vma_fields f;
     int out = emit_label(&cg->e);
     if (vma_fields_known(&f)) {
-        emit(&cg->e, LDX_MEM(BPF_DW, R4, R2, f.vm_file));
-        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R4, 0, 0), out);
-        emit(&cg->e, LDX_MEM(BPF_DW, R4, R4, f.f_inode));
-        emit(&cg->e, LDX_MEM(BPF_DW, R4, R4, f.i_ino));
-        emit_ld_imm64(&cg->e, R5, ino);
-        emit_jump(&cg->e, JMP_REG(BPF_JNE, R4, R5, 0), out);
+        vma_file_check(cg, &f, R2, R4, R5, ino, out);
         emit(&cg->e, LDX_MEM(BPF_DW, R4, R2, f.vm_start));
         emit(&cg->e, LDX_MEM(BPF_DW, R5, R2, f.vm_pgoff));
         emit(&cg->e, ALU64_IMM(BPF_LSH, R5, 12));
@@ -166,13 +169,8 @@ struct val cg_uaddr(struct cg *cg, struct node *call) {
         iter_arg(cg, slot);
         emit(&cg->e, CALL_KFUNC(w.it_next));
         emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), done);
-        emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, w.vm_file));
-        emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), loop);
-        emit(&cg->e, LDX_MEM(BPF_DW, R1, R1, w.f_inode));
-        emit(&cg->e, LDX_MEM(BPF_DW, R1, R1, w.i_ino));
-        emit_ld_imm64(&cg->e, R2, call->aux);
-        emit_jump(&cg->e, JMP_REG(BPF_JNE, R1, R2, 0), loop);
-        emit(&cg->e, LDX_MEM(BPF_DW, reg, R0, w.vm_start));
+        vma_file_check(cg, &w.f, R0, R1, R2, call->aux, loop);
+        emit(&cg->e, LDX_MEM(BPF_DW, reg, R0, w.f.vm_start));
         emit_place(&cg->e, done);
         iter_arg(cg, slot);
         emit(&cg->e, CALL_KFUNC(w.it_destroy));
