@@ -41,6 +41,11 @@ static bool insn_refused(void) {
     return errno == ENOTSUPP_KERNEL || errno == EOPNOTSUPP;
 }
 
+/* The warning's reason for errno (ENOTSUPP has no strerror text). */
+static const char *refusal_reason(void) {
+    return errno == ENOTSUPP_KERNEL ? "instruction not supported" : strerror(errno);
+}
+
 /* One perf event per target, each with its cookie, all owned by rt. Of
  * several targets (a wildcard), one whose instruction the kernel refuses
  * is skipped with a warning, as with uprobe_multi links. */
@@ -58,8 +63,7 @@ static int attach_perf(struct rt_target *rt, const struct attach_target *t, int 
         continue;
     fail:
         if (n > 1 && insn_refused() && ++skipped < n) {
-            warn_skipped(&t[i],
-                         errno == ENOTSUPP_KERNEL ? "instruction not supported" : strerror(errno));
+            warn_skipped(&t[i], refusal_reason());
             continue;
         }
         diag_error(d, &rt->prog->desc->loc, E_IO, "Unable to attach probe: %s: %s",
@@ -120,7 +124,7 @@ static int attach_range(struct rt_target *rt, int first, int n, bool in_run, str
     }
     if (!in_run)
         return attach_perf(rt, t, 1, d);
-    warn_skipped(t, errno == ENOTSUPP_KERNEL ? "instruction not supported" : strerror(errno));
+    warn_skipped(t, refusal_reason());
     return 0;
 }
 
