@@ -184,6 +184,7 @@ static void event_loop(struct session *s) {
         int n = rt_events_poll(s->ev, s->nattached || s->pidfd >= 0 ? POLL_TIMEOUT_MS : 0);
 
         rt_events_check_lost(s->ev);
+        out_stack_syms_settle();
         if (rt_sigusr1_take() && run_phase(s, RT_PHASE_SIGNAL) < 0)
             return;
         if (rt_events_exit_requested(s->ev, &code))

@@ -17,14 +17,22 @@ struct pid_syms {
     int pid;
     struct rt_syms *syms; /* NULL: tried and failed */
     uint64_t modules;     /* maps_signature when syms was opened */
+    double opened;        /* when syms was opened */
     double checked;       /* when the modules were last compared */
+    int settled;          /* checks done after the opening (SETTLE_AFTER) */
 };
 
 /* A process's executable files are read when its first stack arrives,
  * which can be before the dynamic loader mapped its libraries (or in the
  * middle of exec), and it may dlopen more later: a miss compares the
- * modules with those the tables were opened with, at most this often. */
-#define MODULES_CHECK_INTERVAL 0.1
+ * modules with those the tables were opened with, at most this often
+ * (a print of many unnamed frames reads /proc/PID/maps a few times, not
+ * once per frame). */
+#define MODULES_CHECK_INTERVAL 0.01
+/* Seconds after the opening at which the event loop compares the modules
+ * again, so that a process which exits soon after its first stack keeps
+ * names for the modules it mapped after that stack. */
+static const double SETTLE_AFTER[] = {0.05, 0.5};
 
 static struct out_ksyms ksyms; /* the kernel's, for stacks and ksym */
 static int ksyms_state;        /* 0 not read, 1 read, -1 unreadable */
@@ -116,18 +124,15 @@ static uint64_t maps_signature(int pid) {
 }
 
 static void open_syms(struct pid_syms *p) {
-    p->checked = now_seconds();
+    p->opened = p->checked = now_seconds();
     p->modules = maps_signature(p->pid);
     p->syms = rt_syms_open(p->pid);
 }
 
-/* After a miss: reopens p's tables when the process runs other modules
+/* Reopens p's tables when the process runs other modules
  * now than when they were read. A process that is gone keeps the tables
  * it had, so its frames keep their names. */
-static bool reopened(struct pid_syms *p) {
-    double now = now_seconds();
-    if (now - p->checked < MODULES_CHECK_INTERVAL)
-        return false;
+static bool modules_changed(struct pid_syms *p, double now) {
     p->checked = now;
     uint64_t modules = maps_signature(p->pid);
     if (modules == 0 || modules == p->modules)
@@ -139,6 +144,26 @@ static bool reopened(struct pid_syms *p) {
     p->syms = fresh;
     p->modules = modules;
     return true;
+}
+
+static bool reopened(struct pid_syms *p) {
+    double now = now_seconds();
+    return now - p->checked >= MODULES_CHECK_INTERVAL && modules_changed(p, now);
+}
+
+void out_stack_syms_settle(void) {
+    double now = -1;
+    for (int i = 0; i < nprocs; i++) {
+        struct pid_syms *p = &procs[i];
+        if (!p->syms || p->settled >= (int)(sizeof(SETTLE_AFTER) / sizeof(SETTLE_AFTER[0])))
+            continue;
+        if (now < 0)
+            now = now_seconds();
+        if (now - p->opened >= SETTLE_AFTER[p->settled]) {
+            p->settled++;
+            modules_changed(p, now);
+        }
+    }
 }
 
 static struct pid_syms *process_syms(int pid) {
