@@ -81,13 +81,26 @@ bool provider_unsafe(void) {
     return unsafe_mode;
 }
 
+/* The slots allocated for count targets: none, or a power of two >= 8. */
+static size_t target_capacity(int count) {
+    size_t cap = 8;
+    while (cap < (size_t)count)
+        cap *= 2;
+    return count > 0 ? cap : 0;
+}
+
 struct attach_target *provider_add_target(struct attach_target **targets, int *ntargets,
                                           enum probe_kind kind, const char *prefix,
                                           const char *rest) {
-    struct attach_target *n = realloc(*targets, sizeof(*n) * (*ntargets + 1));
-    if (!n)
-        return NULL;
-    *targets = n;
+    /* a wildcard over a library adds thousands: one realloc each was
+     * quadratic (minutes under the sanitizer, which copies every time) */
+    struct attach_target *n = *targets;
+    if ((size_t)*ntargets == target_capacity(*ntargets)) {
+        n = realloc(*targets, sizeof(*n) * target_capacity(*ntargets + 1));
+        if (!n)
+            return NULL;
+        *targets = n;
+    }
     struct attach_target *t = &n[*ntargets];
     memset(t, 0, sizeof(*t));
     t->kind = kind;

@@ -14,7 +14,9 @@ extern const struct provider provider_rawtracepoint, provider_kprobe, provider_k
 
 /* Appends a target of kind named "<prefix>:<rest>" (or just rest when
  * prefix is NULL, prefix when rest is empty) with an empty spec for the
- * caller to fill. Returns it, NULL when out of memory. */
+ * caller to fill. Returns it, NULL when out of memory. The array grows by
+ * doubling (its capacity follows from *ntargets), so it must start empty
+ * and grow only through this function. */
 struct attach_target *provider_add_target(struct attach_target **targets, int *ntargets,
                                           enum probe_kind kind, const char *prefix,
                                           const char *rest);
