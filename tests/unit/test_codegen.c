@@ -242,7 +242,28 @@ static void hist_computes_log2_bucket(void **state) {
     assert_int_equal(c.rc, 0);
     assert_true(has_sequence(
         &c.m.progs[0], SEQ("r3 = r1", "r3 >>= 32", "if r3 == 0 goto pc+2", "r1 = r3", "r2 += 32")));
-    assert_int_equal(c.m.maps[0].key_size, 8);
+    /* without a key: a per-CPU array of {count, in use} per bucket */
+    assert_int_equal(c.m.maps[0].bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    assert_int_equal(c.m.maps[0].key_size, 4);
+    assert_int_equal(c.m.maps[0].value_size, 16);
+    assert_int_equal(c.m.maps[0].max_entries, 65);
+    assert_true(c.m.maps[0].bucket_array);
+    manifest_free(&c.m);
+}
+
+static void hist_buckets_bound_the_array(void **state) {
+    struct compiled c;
+    compile("BEGIN { @a = hist(1, 5); @b = lhist(1, 0, 1000, 1); @c = lhist(1, 0, 100000, 10); "
+            "@k[1] = hist(1); }",
+            &c);
+    assert_int_equal(c.rc, 0);
+    /* the top bucket of hist(v, 5) is (64 - 5) << 5; lhist's are 0 to n + 1 */
+    assert_int_equal(c.m.maps[0].max_entries, (59 << 5) + 1);
+    assert_int_equal(c.m.maps[1].max_entries, 1002);
+    /* 10,000 buckets (bpftrace refuses more than 1,000) and keyed maps stay hashes */
+    assert_int_equal(c.m.maps[2].bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+    assert_int_equal(c.m.maps[3].bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
+    assert_int_equal(c.m.maps[3].key_size, 16);
     manifest_free(&c.m);
 }
 
@@ -401,6 +422,7 @@ int main(void) {
         cmocka_unit_test(reading_a_count_sums_the_cpus),
         cmocka_unit_test(for_map_calls_back),
         cmocka_unit_test(hist_computes_log2_bucket),
+        cmocka_unit_test(hist_buckets_bound_the_array),
         cmocka_unit_test(tuple_key_count_is_short),
         cmocka_unit_test(full_map_warns_once_per_site),
         cmocka_unit_test(full_map_subprogram_takes_stack),
