@@ -251,20 +251,29 @@ static void hist_computes_log2_bucket(void **state) {
     manifest_free(&c.m);
 }
 
+/* The top bucket of hist(v, 5) is (64 - 5) << 5, lhist's are 0 to n + 1;
+ * 10,000 buckets (bpftrace refuses more than 1,000) and keyed maps stay
+ * hashes (key: the user key, then the bucket). */
 static void hist_buckets_bound_the_array(void **state) {
-    struct compiled c;
-    compile("BEGIN { @a = hist(1, 5); @b = lhist(1, 0, 1000, 1); @c = lhist(1, 0, 100000, 10); "
-            "@k[1] = hist(1); }",
-            &c);
-    assert_int_equal(c.rc, 0);
-    /* the top bucket of hist(v, 5) is (64 - 5) << 5; lhist's are 0 to n + 1 */
-    assert_int_equal(c.m.maps[0].max_entries, (59 << 5) + 1);
-    assert_int_equal(c.m.maps[1].max_entries, 1002);
-    /* 10,000 buckets (bpftrace refuses more than 1,000) and keyed maps stay hashes */
-    assert_int_equal(c.m.maps[2].bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
-    assert_int_equal(c.m.maps[3].bpf_type, BPF_MAP_TYPE_PERCPU_HASH);
-    assert_int_equal(c.m.maps[3].key_size, 16);
-    manifest_free(&c.m);
+    static const struct {
+        const char *prog;
+        enum bpf_map_type type;
+        uint32_t key_size, entries;
+    } cases[] = {
+        {"BEGIN { @a = hist(1, 5); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4, (59 << 5) + 1},
+        {"BEGIN { @b = lhist(1, 0, 1000, 1); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 1002},
+        {"BEGIN { @c = lhist(1, 0, 100000, 10); }", BPF_MAP_TYPE_PERCPU_HASH, 8, 4096},
+        {"BEGIN { @k[1] = hist(1); }", BPF_MAP_TYPE_PERCPU_HASH, 16, 4096},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct compiled c;
+        compile(cases[i].prog, &c);
+        assert_int_equal(c.rc, 0);
+        assert_int_equal(c.m.maps[0].bpf_type, cases[i].type);
+        assert_int_equal(c.m.maps[0].key_size, cases[i].key_size);
+        assert_int_equal(c.m.maps[0].max_entries, cases[i].entries);
+        manifest_free(&c.m);
+    }
 }
 
 static void tuple_key_count_is_short(void **state) {
