@@ -69,17 +69,18 @@ static enum bpf_map_type declared_type(const struct sema_map *sm, enum bpf_map_t
 
 /* The buckets of a keyless hist or lhist when few enough to be the
  * entries of an array (the lookup is inlined, nothing is ever inserted);
- * 0 when it stays a hash keyed by bucket. See cg_agg.c for the numbering. */
-static uint32_t bucket_array_entries(const struct sema_map *sm) {
+ * 0 when it stays a hash keyed by bucket. See cg_agg.c for the numbering.
+ * Past max_keys buckets the hash fills up and warns, as bpftrace's. */
+static uint32_t bucket_array_entries(const struct sema_map *sm, uint32_t max_keys) {
     const struct type *vt = sm->val_ty;
     if (sm->key_ty || sm->decl != MAP_DECL_NONE || vt->kind != T_AGG)
         return 0;
+    int64_t n = -1;
     if (vt->agg == AGG_HIST) /* v < 0: 0; the top bucket holds 2^62 and up */
-        return ((uint32_t)(64 - sm->hist_bits) << sm->hist_bits) + 1;
-    if (vt->agg != AGG_LHIST || sm->lhist_step < 1)
-        return 0;
-    int64_t n = (sm->lhist_max - sm->lhist_min) / sm->lhist_step;
-    return n >= 0 && n <= MAX_BUCKET_ARRAY - 2 ? (uint32_t)n + 2 : 0;
+        n = ((int64_t)(64 - sm->hist_bits) << sm->hist_bits) + 1;
+    else if (vt->agg == AGG_LHIST && sm->lhist_step >= 1)
+        n = (sm->lhist_max - sm->lhist_min) / sm->lhist_step + 2;
+    return n >= 2 && n <= MAX_BUCKET_ARRAY && n <= max_keys ? (uint32_t)n : 0;
 }
 
 /* Chooses the BPF map for a script map; see docs/architecture.md. */
@@ -97,7 +98,7 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     uint32_t max_keys = sm->decl_max_entries         ? sm->decl_max_entries
                         : cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys
                                                      : DEFAULT_MAX_KEYS;
-    uint32_t buckets = bucket_array_entries(sm);
+    uint32_t buckets = bucket_array_entries(sm, max_keys);
     if (agg && !bucketed && !sm->key_ty)
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, agg_value_size(vt->agg), 1);
     else if (buckets)

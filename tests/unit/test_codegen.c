@@ -252,8 +252,9 @@ static void hist_computes_log2_bucket(void **state) {
 }
 
 /* The top bucket of hist(v, 5) is (64 - 5) << 5, lhist's are 0 to n + 1;
- * 10,000 buckets (bpftrace refuses more than 1,000) and keyed maps stay
- * hashes (key: the user key, then the bucket). */
+ * 10,000 buckets (bpftrace refuses more than 1,000), more than
+ * max_map_keys, and keyed maps stay hashes (key: the user key, then the
+ * bucket). */
 static void hist_buckets_bound_the_array(void **state) {
     static const struct {
         const char *prog;
@@ -264,6 +265,10 @@ static void hist_buckets_bound_the_array(void **state) {
         {"BEGIN { @b = lhist(1, 0, 1000, 1); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 1002},
         {"BEGIN { @c = lhist(1, 0, 100000, 10); }", BPF_MAP_TYPE_PERCPU_HASH, 8, 4096},
         {"BEGIN { @k[1] = hist(1); }", BPF_MAP_TYPE_PERCPU_HASH, 16, 4096},
+        /* more buckets than max_map_keys: the hash fills up, as bpftrace's */
+        {"config = { max_map_keys = 10 } BEGIN { @a = hist(1); }", BPF_MAP_TYPE_PERCPU_HASH, 8, 10},
+        {"config = { max_map_keys = 66 } BEGIN { @a = hist(1); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+         65},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct compiled c;
