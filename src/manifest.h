@@ -52,6 +52,11 @@ struct map_desc {
     bool is_user;              /* a map the script names: printed at exit */
     bool is_scalar;            /* no key: BPF key is a u32 0 (array) or a u64 0 (hash) */
     int hist_bits;             /* hist(n, k): 2^k sub-buckets per power of two */
+    /* A keyless hist or lhist: a per-CPU array indexed by bucket (a u32
+     * key) of {count, in use}: the runtime shows a bucket as a key when
+     * either is set on some CPU; zero() sets "in use" where it zeroes a
+     * count, as the keys of a hash stay after zero(). */
+    bool bucket_array;
     int64_t lhist_min, lhist_max, lhist_step;
     uint64_t ts_interval_ns, ts_num; /* tseries(): see struct agg_tseries */
     enum tseries_fn ts_fn;

@@ -95,7 +95,35 @@ static int read_packed(const struct map_desc *d, struct out_entries *e, size_t *
     return err;
 }
 
+/* A bucket array read as the hash it stands for: an entry per bucket that
+ * is not zero on some CPU, keyed by its index as a u64. */
+static void buckets_as_keys(struct out_entries *e) {
+    size_t vsize = (size_t)e->ncpus * e->val_stride, n = 0;
+    uint8_t *keys = out_big_calloc(e->n, 8);
+    for (size_t i = 0; i < e->n; i++) {
+        if (out_entry_is_zero(e, i))
+            continue;
+        uint32_t idx;
+        memcpy(&idx, e->keys + i * e->key_size, 4);
+        uint64_t key = idx;
+        memcpy(keys + n * 8, &key, 8);
+        memmove(e->vals + n * vsize, e->vals + i * vsize, vsize);
+        n++;
+    }
+    free(e->keys);
+    e->keys = keys;
+    e->key_size = 8;
+    e->n = n;
+}
+
 int out_map_read(const struct map_desc *d, struct out_entries *e) {
+    int err = out_map_read_raw(d, e);
+    if (err == 0 && d->bucket_array)
+        buckets_as_keys(e);
+    return err;
+}
+
+int out_map_read_raw(const struct map_desc *d, struct out_entries *e) {
     int err = setup(d, e);
     if (err)
         return err;

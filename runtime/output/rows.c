@@ -51,17 +51,21 @@ static const uint8_t *entry_val(const struct out_entries *e, size_t i) {
     return e->vals + i * (size_t)e->ncpus * e->val_stride;
 }
 
+bool out_entry_is_zero(const struct out_entries *e, size_t i) {
+    const uint8_t *v = entry_val(e, i);
+    for (size_t b = 0; b < (size_t)e->ncpus * e->val_stride; b++)
+        if (v[b])
+            return false;
+    return true;
+}
+
 /* A scalar aggregation lives in an array, whose one entry always exists:
  * all zero on every CPU is an aggregation never run (or cleared), which
  * bpftrace, whose entry would be missing, does not show. */
 static bool never_set(const struct map_desc *d, const struct out_entries *e, size_t i) {
     if (d->bpf_type != BPF_MAP_TYPE_PERCPU_ARRAY && d->bpf_type != BPF_MAP_TYPE_ARRAY)
         return false;
-    const uint8_t *v = entry_val(e, i);
-    for (size_t b = 0; b < (size_t)e->ncpus * e->val_stride; b++)
-        if (v[b])
-            return false;
-    return true;
+    return out_entry_is_zero(e, i);
 }
 
 static void build_plain(const struct map_desc *d, const struct out_entries *e, struct out_rows *r) {

@@ -43,6 +43,11 @@ bool out_map_is_percpu(const struct map_desc *d);
 
 /* Reads every entry of d->fd. Returns 0 or a negative errno. */
 int out_map_read(const struct map_desc *d, struct out_entries *e);
+/* The same with the map's own keys: every bucket of a bucket array, as a
+ * u32 (out_map_read gives the ones in use, as u64s, as for a hash). */
+int out_map_read_raw(const struct map_desc *d, struct out_entries *e);
+/* Whether entry i is zero on every CPU. */
+bool out_entry_is_zero(const struct out_entries *e, size_t i);
 void out_entries_free(struct out_entries *e);
 
 /* Builds rows pointing into e (which must outlive them). */

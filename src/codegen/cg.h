@@ -64,7 +64,8 @@ struct cg {
     bool no_warnings;   /* --no-warnings: no map-full check either */
     int warned_map;     /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
     int map_full_sub;   /* label of the program's map-full subprogram, -1 until called */
-    bool task_comm;     /* comm may be loaded from the task_struct (cg_builtin_mem) */
+    bool task_comm;     /* comm, pid, tid may be loaded from the task_struct (cg_builtin.c) */
+    int task_r0;        /* 1 + where r0 became the current task; 0: nowhere yet */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     struct cg_chunks *chunks;      /* parts of a long block waiting to be generated (cg_chunk.c) */
     bool chunk_ok;                 /* the program has one block: a long one may be split */
@@ -145,6 +146,10 @@ void cg_str_cond(struct cg *cg, struct node *a, struct node *b, bool jump_if_equ
 /* cg_builtin.c */
 struct val cg_builtin_int(struct cg *cg, struct node *n);
 void cg_builtin_mem(struct cg *cg, struct node *n, int off, int size);
+/* r0 = current task (bpf_get_current_task_btf), or nothing when r0 holds
+ * it still: nothing since the last such call wrote r0 or is a jump target
+ * (a key (tid, comm) makes one call, not two). */
+void cg_current_task(struct cg *cg);
 /* Loads the saved context pointer into reg. */
 void cg_ctx(struct cg *cg, int reg);
 

@@ -57,6 +57,17 @@ static void increment(struct cg *cg, int map, int key, const struct val *addend)
     emit_place(&cg->e, done);
 }
 
+/* A bucket of an array (md->bucket_array): the index is in range, the
+ * entry always there; the NULL check is the verifier's. */
+static void increment_bucket(struct cg *cg, int map, int key) {
+    int done = emit_label(&cg->e);
+    cg_call_lookup(cg, map, key);
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), done);
+    struct val one = {.kind = V_IMM, .imm = 1};
+    add_at_r0(cg, 0, &one);
+    emit_place(&cg->e, done);
+}
+
 /* avg and stats keep {total, count}. */
 static void average(struct cg *cg, int map, int key, const struct val *v) {
     int missing = emit_label(&cg->e), done = emit_label(&cg->e);
@@ -195,12 +206,15 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call) {
         increment(cg, idx, key, &v);
         break;
     case F_HIST:
-        log2_bucket(cg, v.reg, bucket, md->hist_bits);
-        increment(cg, idx, key, &one);
-        break;
     case F_LHIST:
-        linear_bucket(cg, v.reg, bucket, md);
-        increment(cg, idx, key, &one);
+        if (f == F_HIST)
+            log2_bucket(cg, v.reg, bucket, md->hist_bits);
+        else
+            linear_bucket(cg, v.reg, bucket, md);
+        if (md->bucket_array)
+            increment_bucket(cg, idx, key);
+        else
+            increment(cg, idx, key, &one);
         break;
     default:
         average(cg, idx, key, &v);

@@ -56,11 +56,15 @@ static struct val usermode(struct cg *cg, const struct loc *loc) {
     return in_reg(reg);
 }
 
+static bool pid_from_task(struct cg *cg, struct node *n, int *reg);
+
 struct val cg_builtin_int(struct cg *cg, struct node *n) {
     int reg;
     struct val v;
     if ((n->sym == B_PID || n->sym == B_TID) && cg_pidns_value(cg, n, &v))
         return v;
+    if ((n->sym == B_PID || n->sym == B_TID) && pid_from_task(cg, n, &reg))
+        return in_reg(reg);
     switch ((enum builtin)n->sym) {
     case B_PID:
         reg = call0(cg, BPF_FUNC_get_current_pid_tgid, &n->loc);
@@ -150,6 +154,43 @@ static bool has_task_btf(enum bpf_prog_type t) {
            t == BPF_PROG_TYPE_TRACING;
 }
 
+/* Whether in may change r0: a call, an exit, an atomic (cmpxchg writes
+ * r0) or any other write to r0. */
+static bool changes_r0(const struct bpf_insn *in) {
+    int cls = BPF_CLASS(in->code);
+    if (cls == BPF_JMP || cls == BPF_JMP32)
+        return BPF_OP(in->code) == BPF_CALL || BPF_OP(in->code) == BPF_EXIT;
+    if (cls == BPF_STX)
+        return BPF_MODE(in->code) == BPF_ATOMIC;
+    return cls != BPF_ST && in->dst_reg == R0;
+}
+
+void cg_current_task(struct cg *cg) {
+    struct emit *e = &cg->e;
+    int mark = cg->task_r0 - 1;
+    bool same = mark > 0 && mark <= e->n && e->n - mark <= 16 && e->last_place < mark;
+    for (int i = mark; same && i < e->n; i++)
+        same = !changes_r0(&e->insns[i]);
+    if (same)
+        return;
+    emit(e, CALL_HELPER(BPF_FUNC_get_current_task_btf));
+    cg->task_r0 = e->n + 1;
+}
+
+/* pid and tid as a load from current's task_struct, where the kernel's
+ * BTF gives the offsets: the same values as bpf_get_current_pid_tgid's
+ * halves, and the task pointer serves a comm next to them as well. */
+static bool pid_from_task(struct cg *cg, struct node *n, int *reg) {
+    int at;
+    if (!cg->task_comm || !has_task_btf(cg->unit->prov->prog_type) ||
+        (at = ktask_pid_offset(n->sym == B_PID)) < 0)
+        return false;
+    cg_current_task(cg);
+    *reg = cg_reg_alloc(cg, &n->loc);
+    emit(&cg->e, LDX_MEM(BPF_W, *reg, R0, at));
+    return true;
+}
+
 /* comm as two loads from current's task_struct: bpf_get_current_comm
  * copies with strscpy_pad and a memset, a fifth of a map count's cost per
  * event. The kernel pads the name itself since 6.2 (ktask.h). */
@@ -158,7 +199,7 @@ static bool comm_from_task(struct cg *cg, int off, int size) {
     if (!cg->task_comm || size < 16 || (off & 7) || !has_task_btf(cg->unit->prov->prog_type) ||
         (at = ktask_comm_offset()) < 0)
         return false;
-    emit(&cg->e, CALL_HELPER(BPF_FUNC_get_current_task_btf));
+    cg_current_task(cg);
     for (int i = 0; i < 16; i += 8) {
         emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, at + i));
         emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R1, off + i));

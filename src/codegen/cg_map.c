@@ -73,6 +73,8 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
 }
 
 int cg_map_user_key_size(const struct map_desc *md) {
+    if (md->bucket_array)
+        return 0;
     return (int)md->key_size - (type_agg_bucketed(md->val_ty) ? 8 : 0);
 }
 

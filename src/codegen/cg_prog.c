@@ -8,6 +8,9 @@
 #include "codegen/codegen.h"
 
 #define DEFAULT_MAX_KEYS 4096
+#define MAX_BUCKET_ARRAY 4096
+/* a bucket array's count, then the flag zero() leaves (runtime/output/map_ops.c) */
+#define BUCKET_ARRAY_VALUE 16
 #define RINGBUF_BYTES (1u << 20)
 
 void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...) {
@@ -64,6 +67,22 @@ static enum bpf_map_type declared_type(const struct sema_map *sm, enum bpf_map_t
     return sm->decl == MAP_DECL_NONE || dflt == BPF_MAP_TYPE_PERCPU_ARRAY ? dflt : types[sm->decl];
 }
 
+/* The buckets of a keyless hist or lhist when few enough to be the
+ * entries of an array (the lookup is inlined, nothing is ever inserted);
+ * 0 when it stays a hash keyed by bucket. See cg_agg.c for the numbering.
+ * Past max_keys buckets the hash fills up and warns, as bpftrace's. */
+static uint32_t bucket_array_entries(const struct sema_map *sm, uint32_t max_keys) {
+    const struct type *vt = sm->val_ty;
+    if (sm->key_ty || sm->decl != MAP_DECL_NONE || vt->kind != T_AGG)
+        return 0;
+    int64_t n = -1;
+    if (vt->agg == AGG_HIST) /* v < 0: 0; the top bucket holds 2^62 and up */
+        n = ((int64_t)(64 - sm->hist_bits) << sm->hist_bits) + 1;
+    else if (vt->agg == AGG_LHIST && sm->lhist_step >= 1)
+        n = (sm->lhist_max - sm->lhist_min) / sm->lhist_step + 2;
+    return n >= 2 && n <= MAX_BUCKET_ARRAY && n <= max_keys ? (uint32_t)n : 0;
+}
+
 /* Chooses the BPF map for a script map; see docs/architecture.md. */
 static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     const struct type *vt = sm->val_ty;
@@ -79,8 +98,11 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     uint32_t max_keys = sm->decl_max_entries         ? sm->decl_max_entries
                         : cg->sema->max_map_keys > 0 ? (uint32_t)cg->sema->max_map_keys
                                                      : DEFAULT_MAX_KEYS;
+    uint32_t buckets = bucket_array_entries(sm, max_keys);
     if (agg && !bucketed && !sm->key_ty)
         idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, agg_value_size(vt->agg), 1);
+    else if (buckets)
+        idx = add_map(cg->m, sm->name, BPF_MAP_TYPE_PERCPU_ARRAY, 4, BUCKET_ARRAY_VALUE, buckets);
     else if (agg)
         idx = add_map(cg->m, sm->name, declared_type(sm, BPF_MAP_TYPE_PERCPU_HASH),
                       user_key + (bucketed ? 8 : 0), agg_value_size(vt->agg), max_keys);
@@ -95,6 +117,7 @@ static int add_user_map(struct cg *cg, const struct sema_map *sm) {
     md->is_user = true;
     md->is_scalar = !sm->key_ty;
     md->hist_bits = sm->hist_bits;
+    md->bucket_array = buckets > 0;
     md->lhist_min = sm->lhist_min;
     md->lhist_max = sm->lhist_max;
     md->lhist_step = sm->lhist_step ? sm->lhist_step : 1;

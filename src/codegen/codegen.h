@@ -12,7 +12,7 @@ struct cg_opts {
     bool perf_buffer;   /* send events through a perf buffer: the kernel has no ring buffer */
     bool helper_errors; /* -k: report helpers that fail (EV_HELPER_ERROR) */
     bool no_warnings;   /* --no-warnings: not even a full map is reported */
-    bool task_comm;     /* comm read from the task_struct where the kernel's BTF says */
+    bool task_comm;     /* comm, pid, tid read from the task_struct where the kernel's BTF says */
     bool bpf_loop;      /* the kernel has bpf_loop: for ranges with run-time bounds use it */
 };
 

@@ -72,7 +72,7 @@ int emit_label(struct emit *e) {
 
 void emit_place(struct emit *e, int label) {
     if (!e->failed)
-        e->label_pos[label] = e->n;
+        e->label_pos[label] = e->last_place = e->n;
 }
 
 void emit_jump(struct emit *e, struct bpf_insn insn, int label) {

@@ -16,6 +16,7 @@ struct emit {
     int n, cap;
     int *label_pos; /* instruction index of each label, -1 until placed */
     int nlabels, label_cap;
+    int last_place; /* where the last label was placed: a jump target */
     struct fixup {
         int insn;
         int label;

@@ -1,4 +1,4 @@
-/* task_struct.comm's offset from the kernel's BTF, read through a small
+/* task_struct's comm, pid and tgid offsets from the kernel's BTF, read through a small
  * window over the type section; names are read one by one where a
  * candidate needs them. */
 #include "sys/ktask.h"
@@ -113,10 +113,11 @@ static bool ids_has(const struct ids *s, uint32_t id) {
     return false;
 }
 
-/* task_struct's member comm: its byte offset and type id. The struct is
- * big: only structs of 32 members and 1 KiB or more have their name read. */
+/* task_struct's members comm (its byte offset and type id), pid and tgid
+ * (byte offsets; pid_t is int in every kernel). The struct is big: only
+ * structs of 32 members and 1 KiB or more have their name read. */
 static bool comm_member(struct reader *r, const struct btf_type *t, const char *members,
-                        uint64_t strings, int64_t *off, uint32_t *type) {
+                        uint64_t strings, struct ktask_offsets *o, uint32_t *type) {
     if (BTF_INFO_VLEN(t->info) < 32 || t->size < 1024 ||
         !name_is(r->fd, strings, t->name_off, "task_struct"))
         return false;
@@ -124,8 +125,15 @@ static bool comm_member(struct reader *r, const struct btf_type *t, const char *
         struct btf_member m;
         memcpy(&m, members + i * sizeof m, sizeof m);
         uint32_t bits = BTF_INFO_KFLAG(t->info) ? BTF_MEMBER_BIT_OFFSET(m.offset) : m.offset;
-        if (bits % 8 == 0 && name_is(r->fd, strings, m.name_off, "comm")) {
-            *off = bits / 8;
+        if (bits % 8 != 0 || bits / 8 > INT32_MAX)
+            continue;
+        bool word = bits % 32 == 0; /* pid and tgid are loaded as one u32 */
+        if (word && name_is(r->fd, strings, m.name_off, "pid"))
+            o->pid = (int)(bits / 8);
+        else if (word && name_is(r->fd, strings, m.name_off, "tgid"))
+            o->tgid = (int)(bits / 8);
+        else if (name_is(r->fd, strings, m.name_off, "comm")) {
+            o->comm = (int)(bits / 8);
             *type = m.type;
             return true;
         }
@@ -135,10 +143,9 @@ static bool comm_member(struct reader *r, const struct btf_type *t, const char *
 
 /* Walks the types until task_struct.comm and its type, a char[16] array,
  * are both known: pahole emits task_struct among the first types, so the
- * walk usually ends within a few kilobytes. */
-static int find_comm(struct reader *r, uint64_t strings) {
+ * walk usually ends within a few kilobytes. pid and tgid come before comm. */
+static void find_offsets(struct reader *r, uint64_t strings, struct ktask_offsets *o) {
     struct ids arrays = {0};
-    int64_t off = -1;
     uint32_t comm_type = 0;
     bool ok = false;
     for (uint32_t id = 1; need(r, sizeof(struct btf_type)); id++) {
@@ -156,33 +163,38 @@ static int find_comm(struct reader *r, uint64_t strings) {
             memcpy(&a, p, sizeof a);
             if (a.nelems == 16 && !ids_push(&arrays, id))
                 break;
-        } else if (kind == BTF_KIND_STRUCT && off < 0) {
-            comm_member(r, &t, p, strings, &off, &comm_type);
+        } else if (kind == BTF_KIND_STRUCT && o->comm < 0) {
+            comm_member(r, &t, p, strings, o, &comm_type);
         }
-        if (off >= 0 && comm_type <= id) {
+        if (o->comm >= 0 && comm_type <= id) {
             ok = ids_has(&arrays, comm_type);
             break;
         }
     }
     free(arrays.v);
-    return ok && off <= INT32_MAX ? (int)off : -1;
+    if (!ok)
+        o->comm = -1;
+}
+
+void ktask_offsets_in(const char *path, struct ktask_offsets *o) {
+    *o = (struct ktask_offsets){.comm = -1, .pid = -1, .tgid = -1};
+    struct reader r = {.fd = open(path, O_RDONLY | O_CLOEXEC), .cap = WINDOW};
+    if (r.fd < 0)
+        return;
+    struct btf_header h;
+    r.buf = malloc(r.cap);
+    if (r.buf && pread(r.fd, &h, sizeof h, 0) == (ssize_t)sizeof h && h.magic == BTF_MAGIC) {
+        seek(&r, (uint64_t)h.hdr_len + h.type_off, h.type_len);
+        find_offsets(&r, (uint64_t)h.hdr_len + h.str_off, o);
+    }
+    free(r.buf);
+    close(r.fd);
 }
 
 int ktask_comm_offset_in(const char *path) {
-    struct reader r = {.fd = open(path, O_RDONLY | O_CLOEXEC), .cap = WINDOW};
-    if (r.fd < 0)
-        return -1;
-    int off = -1;
-    struct btf_header h;
-    r.buf = malloc(r.cap);
-    if (!r.buf || pread(r.fd, &h, sizeof h, 0) != (ssize_t)sizeof h || h.magic != BTF_MAGIC)
-        goto out;
-    seek(&r, (uint64_t)h.hdr_len + h.type_off, h.type_len);
-    off = find_comm(&r, (uint64_t)h.hdr_len + h.str_off);
-out:
-    free(r.buf);
-    close(r.fd);
-    return off;
+    struct ktask_offsets o;
+    ktask_offsets_in(path, &o);
+    return o.comm;
 }
 
 bool ktask_release_at_least(const char *release, int major, int minor) {
@@ -192,13 +204,26 @@ bool ktask_release_at_least(const char *release, int major, int minor) {
     return ma > major || (ma == major && mi >= minor);
 }
 
+/* The running kernel's, read once. */
+static const struct ktask_offsets *offsets(void) {
+    static struct ktask_offsets o;
+    static bool done;
+    if (!done) {
+        ktask_offsets_in("/sys/kernel/btf/vmlinux", &o);
+        done = true;
+    }
+    return &o;
+}
+
 int ktask_comm_offset(void) {
     static int cached = -2;
     if (cached == -2) {
         struct utsname u;
-        cached = uname(&u) == 0 && ktask_release_at_least(u.release, 6, 2)
-                     ? ktask_comm_offset_in("/sys/kernel/btf/vmlinux")
-                     : -1;
+        cached = uname(&u) == 0 && ktask_release_at_least(u.release, 6, 2) ? offsets()->comm : -1;
     }
     return cached;
+}
+
+int ktask_pid_offset(bool tgid) {
+    return tgid ? offsets()->tgid : offsets()->pid;
 }

@@ -242,8 +242,43 @@ static void hist_computes_log2_bucket(void **state) {
     assert_int_equal(c.rc, 0);
     assert_true(has_sequence(
         &c.m.progs[0], SEQ("r3 = r1", "r3 >>= 32", "if r3 == 0 goto pc+2", "r1 = r3", "r2 += 32")));
-    assert_int_equal(c.m.maps[0].key_size, 8);
+    /* without a key: a per-CPU array of {count, in use} per bucket */
+    assert_int_equal(c.m.maps[0].bpf_type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    assert_int_equal(c.m.maps[0].key_size, 4);
+    assert_int_equal(c.m.maps[0].value_size, 16);
+    assert_int_equal(c.m.maps[0].max_entries, 65);
+    assert_true(c.m.maps[0].bucket_array);
     manifest_free(&c.m);
+}
+
+/* The top bucket of hist(v, 5) is (64 - 5) << 5, lhist's are 0 to n + 1;
+ * 10,000 buckets (bpftrace refuses more than 1,000), more than
+ * max_map_keys, and keyed maps stay hashes (key: the user key, then the
+ * bucket). */
+static void hist_buckets_bound_the_array(void **state) {
+    static const struct {
+        const char *prog;
+        enum bpf_map_type type;
+        uint32_t key_size, entries;
+    } cases[] = {
+        {"BEGIN { @a = hist(1, 5); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4, (59 << 5) + 1},
+        {"BEGIN { @b = lhist(1, 0, 1000, 1); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 1002},
+        {"BEGIN { @c = lhist(1, 0, 100000, 10); }", BPF_MAP_TYPE_PERCPU_HASH, 8, 4096},
+        {"BEGIN { @k[1] = hist(1); }", BPF_MAP_TYPE_PERCPU_HASH, 16, 4096},
+        /* more buckets than max_map_keys: the hash fills up, as bpftrace's */
+        {"config = { max_map_keys = 10 } BEGIN { @a = hist(1); }", BPF_MAP_TYPE_PERCPU_HASH, 8, 10},
+        {"config = { max_map_keys = 66 } BEGIN { @a = hist(1); }", BPF_MAP_TYPE_PERCPU_ARRAY, 4,
+         65},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct compiled c;
+        compile(cases[i].prog, &c);
+        assert_int_equal(c.rc, 0);
+        assert_int_equal(c.m.maps[0].bpf_type, cases[i].type);
+        assert_int_equal(c.m.maps[0].key_size, cases[i].key_size);
+        assert_int_equal(c.m.maps[0].max_entries, cases[i].entries);
+        manifest_free(&c.m);
+    }
 }
 
 static void tuple_key_count_is_short(void **state) {
@@ -401,6 +436,7 @@ int main(void) {
         cmocka_unit_test(reading_a_count_sums_the_cpus),
         cmocka_unit_test(for_map_calls_back),
         cmocka_unit_test(hist_computes_log2_bucket),
+        cmocka_unit_test(hist_buckets_bound_the_array),
         cmocka_unit_test(tuple_key_count_is_short),
         cmocka_unit_test(full_map_warns_once_per_site),
         cmocka_unit_test(full_map_subprogram_takes_stack),

@@ -31,14 +31,14 @@ static void release_versions(void **state) {
     assert_false(ktask_release_at_least("5.19.17", 6, 2));
 }
 
-/* libbpf's answer: the member named comm of the struct task_struct. */
-static int libbpf_comm_offset(void) {
+/* libbpf's answer: the member of struct task_struct of that name. */
+static int libbpf_task_offset(const char *name) {
     struct btf *b = btf__parse(VMLINUX, NULL);
     int off = -1;
     int id = b ? btf__find_by_name_kind(b, "task_struct", BTF_KIND_STRUCT) : -1;
     const struct btf_type *t = id > 0 ? btf__type_by_id(b, id) : NULL;
     for (int i = 0; t && i < btf_vlen(t); i++)
-        if (strcmp(btf__name_by_offset(b, btf_members(t)[i].name_off), "comm") == 0)
+        if (strcmp(btf__name_by_offset(b, btf_members(t)[i].name_off), name) == 0)
             off = (int)btf_member_bit_offset(t, i) / 8;
     btf__free(b);
     return off;
@@ -53,7 +53,13 @@ static void offset_matches_libbpf(void **state) {
     }
     int off = ktask_comm_offset_in(VMLINUX);
     assert_true(off > 0);
-    assert_int_equal(off, libbpf_comm_offset());
+    assert_int_equal(off, libbpf_task_offset("comm"));
+    struct ktask_offsets o;
+    ktask_offsets_in(VMLINUX, &o);
+    assert_int_equal(o.comm, off);
+    assert_true(o.pid > 0);
+    assert_int_equal(o.pid, libbpf_task_offset("pid"));
+    assert_int_equal(o.tgid, libbpf_task_offset("tgid"));
 }
 
 static void missing_file_is_unknown(void **state) {
@@ -93,12 +99,45 @@ static void comm_key_loads_from_task(void **state) {
     manifest_free(&m);
 }
 
+/* pid and tid are loads from the task too, and a key (tid, comm) makes one
+ * call for both; a call or a jump target in between makes another. */
+static void tid_comm_key_calls_once(void **state) {
+    (void)state;
+    struct ktask_offsets o;
+    ktask_offsets_in(VMLINUX, &o);
+    if (ktask_comm_offset() < 0 || o.pid < 0) {
+        printf("skipped: no task_struct.comm/pid in kernel BTF, or a kernel before 6.2\n");
+        skip();
+        return;
+    }
+    struct manifest m;
+    char pat[64];
+    assert_int_equal(
+        compile("BEGIN { @[tid, comm] = count(); @p[comm, pid] = count(); }", true, &m), 0);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 14"), 0);
+    /* one per key: the lookups between them clobber r0 */
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 158"), 2);
+    snprintf(pat, sizeof pat, "r* = \\*(u32 \\*)(r0 +%d)", o.pid);
+    assert_int_equal(tu_count_insns(&m.progs[0], pat), 1);
+    snprintf(pat, sizeof pat, "r* = \\*(u32 \\*)(r0 +%d)", o.tgid);
+    assert_int_equal(tu_count_insns(&m.progs[0], pat), 1);
+    manifest_free(&m);
+    /* the end of the if is a jump target: comm cannot trust r0 there */
+    assert_int_equal(
+        compile("BEGIN { $x = tid; if ($x == 1) { $x = 2; } @[comm] = count(); }", true, &m), 0);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 158"), 2);
+    manifest_free(&m);
+    /* without the option: the helper */
+    assert_int_equal(compile("BEGIN { @[tid] = count(); }", false, &m), 0);
+    assert_int_equal(tu_count_insns(&m.progs[0], "call 14"), 1);
+    manifest_free(&m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(release_versions),
-        cmocka_unit_test(offset_matches_libbpf),
-        cmocka_unit_test(missing_file_is_unknown),
-        cmocka_unit_test(comm_key_loads_from_task),
+        cmocka_unit_test(release_versions),        cmocka_unit_test(offset_matches_libbpf),
+        cmocka_unit_test(missing_file_is_unknown), cmocka_unit_test(comm_key_loads_from_task),
+        cmocka_unit_test(tid_comm_key_calls_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
