@@ -80,6 +80,14 @@ void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* diag_clang.c: "definitions.h:LINE:COL: LEVEL: msg" as clang prints it
+ * for the C part of a bpftrace script (LEVEL "error", "fatal error" or
+ * "note"; a note counts no error); diag_clang_end closes such a report
+ * with bpftrace's "Clang parse error". */
+void diag_clang(struct diag *d, int line, int col, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void diag_clang_end(struct diag *d);
+
 /* Records a macro call being expanded and returns its id for the copied
  * body's locations: a message at such a location is followed by an
  * "expanded from" note at the call, and at the calls around it. */
