@@ -63,6 +63,7 @@ struct diag {
     enum { DIAG_MISSING_ERROR, DIAG_MISSING_WARN, DIAG_MISSING_IGNORE } missing;
     int nmissing;
     bool no_warnings; /* --no-warnings: warnings are not printed */
+    int nclang;       /* errors printed by diag_clang */
 };
 
 void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);

@@ -14,6 +14,7 @@ void diag_clang(struct diag *d, int line, int col, const char *level, const char
     fputc('\n', d->out);
     if (level[0] != 'n') { /* a note belongs to the error before it */
         d->nerrors++;
+        d->nclang++;
         d->last_code = E_SYNTAX;
     }
 }

@@ -121,8 +121,9 @@ const struct type *sema_args_field(struct sema *s, struct node *n, const struct 
 const struct type *sema_curtask_type(struct sema *s);
 
 /* ---- C types (sema_ctypes.c) ---- */
-/* Feeds the headers' declarations and the script's C definitions to ctypes. */
-void sema_c_definitions(struct sema *s, struct node *program);
+/* Feeds the headers' declarations and the script's C definitions to ctypes;
+ * -1 after clang's errors, which stop bpftrace. */
+int sema_c_definitions(struct sema *s, struct node *program);
 /* The type an N_TYPE names (bpftrace's integer names, C names, struct
  * pointers, arrays); reports unknown names. */
 const struct type *sema_type_named(struct sema *s, struct node *ty);
