@@ -311,11 +311,14 @@ const struct type *sema_sizeof(struct sema *s, struct node *n) {
     const struct type *t = ident_type(s, n->a);
     if (!t && n->a->kind == N_TYPE)
         t = sema_type_named(s, n->a);
+    else if (!t && n->a->kind == N_MAP)
+        t = sema_complete(s, sema_map_size_type(s, n->a));
     else if (!t && sema_complete(s, sema_expr(s, n->a)))
         t = sema_complete(s, sema_natural_type(s, n->a));
     if (!t)
         return NULL;
-    ast_become_int(n, t->size);
+    if (s->report) /* the first walk leaves the operand for the second to check */
+        ast_become_int(n, t->size);
     return &type_u64;
 }
 

@@ -237,6 +237,11 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key);
 void sema_map_mark_written(struct sema *s, struct node *n);
 /* Records a value written into map n (checks against earlier writes). */
 void sema_map_write(struct sema *s, struct node *n, const struct type *val);
+/* Notes integer type t (its natural width) among the values of map n. */
+void sema_map_int(struct sema *s, struct node *n, const struct type *t);
+/* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural
+ * integer type, 8 bytes for an aggregation; NULL after an error. */
+const struct type *sema_map_size_type(struct sema *s, struct node *n);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
 bool sema_map_defined(struct sema *s, struct node *n);
 /* Types a read of map n as an expression value. */
