@@ -28,6 +28,8 @@ struct rt_events {
     bool discard;
     bool lost_frozen; /* after exit(): records lost while detaching raced with it */
     bool exit_seen;
+    bool stop_seen; /* a stop signal noticed while records were read, or
+                       rt_events_set_discard called: no more check */
     int exit_code;
 };
 
@@ -54,6 +56,13 @@ static int on_record(void *ctx, void *data, size_t size) {
 
     if (ev->discard || size < sizeof(h))
         return 0;
+    /* Ctrl-C while the programs write faster than the records are handled
+     * (a system() per sched_switch): the poll would never return. As
+     * bpftrace, the records not handled yet are dropped and the poll ends. */
+    if (!ev->stop_seen && rt_stop_requested()) {
+        ev->stop_seen = ev->discard = true;
+        return -EINTR;
+    }
     memcpy(&h, data, sizeof(h));
     if (h.event_id >= (uint32_t)ev->m->nevents) {
         fprintf(stderr, "WARNING: dropped an event with unknown id %u\n", h.event_id);
@@ -180,7 +189,7 @@ void rt_events_drain(struct rt_events *ev) {
 
 void rt_events_set_discard(struct rt_events *ev, bool discard) {
     if (ev)
-        ev->discard = discard;
+        ev->discard = discard, ev->stop_seen = true; /* the caller decides from now on */
 }
 
 const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out_sink *out) {

@@ -31,8 +31,9 @@ static int create_map(struct map_desc *md, struct diag *d) {
     /* A ring buffer has neither keys nor values. */
     if (md->bpf_type == BPF_MAP_TYPE_RINGBUF)
         key_size = value_size = 0;
-    /* A perf event array has a slot per CPU, known only here. */
-    if (md->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && md->max_entries == 0)
+    /* max_entries 0: a slot per CPU, known only here (a perf event array,
+     * the array holding big frames) */
+    if (md->max_entries == 0)
         md->max_entries = (uint32_t)libbpf_num_possible_cpus();
     kernel_map_name(md->name, name, sizeof(name));
     LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = md->map_flags);

@@ -137,7 +137,8 @@ int rt_events_poll(struct rt_events *ev, int timeout_ms);
 /* Dispatches whatever is in the ring buffer without waiting. */
 void rt_events_drain(struct rt_events *ev);
 /* After exit(): records are read but dropped, as bpftrace drops what
- * arrives between exit() and detaching. */
+ * arrives between exit() and detaching. Once called, a stop signal no
+ * longer makes the reader drop records by itself (events.c). */
 void rt_events_set_discard(struct rt_events *ev, bool discard);
 /* Sends the output to out from now on; returns the previous sink (bench
  * and test runs capture or drop what each block prints). */

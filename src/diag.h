@@ -63,6 +63,7 @@ struct diag {
     enum { DIAG_MISSING_ERROR, DIAG_MISSING_WARN, DIAG_MISSING_IGNORE } missing;
     int nmissing;
     bool no_warnings; /* --no-warnings: warnings are not printed */
+    int nclang;       /* errors printed by diag_clang */
 };
 
 void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);
@@ -79,6 +80,14 @@ void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list
 /* An error that has no source location: "ERROR: msg". */
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* diag_clang.c: "definitions.h:LINE:COL: LEVEL: msg" as clang prints it
+ * for the C part of a bpftrace script (LEVEL "error", "fatal error" or
+ * "note"; a note counts no error); diag_clang_end closes such a report
+ * with bpftrace's "Clang parse error". */
+void diag_clang(struct diag *d, int line, int col, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void diag_clang_end(struct diag *d);
 
 /* Records a macro call being expanded and returns its id for the copied
  * body's locations: a message at such a location is followed by an

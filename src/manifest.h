@@ -45,9 +45,9 @@ enum probe_kind {
 struct map_desc {
     char *name;                 /* "@x", "@" for the anonymous map; internal maps start with "." */
     enum bpf_map_type bpf_type; /* BPF_MAP_TYPE_HASH, _PERCPU_HASH, _PERCPU_ARRAY, _RINGBUF ... */
-    uint32_t key_size, value_size, max_entries;
-    uint32_t map_flags;        /* BPF_F_STACK_BUILD_ID for build_id stacks */
-    const struct type *key_ty; /* NULL for a scalar map; a tuple for @x[a, b] */
+    uint32_t key_size, value_size, max_entries; /* 0: one per possible CPU */
+    uint32_t map_flags;                         /* BPF_F_STACK_BUILD_ID for build_id stacks */
+    const struct type *key_ty;                  /* NULL for a scalar map; a tuple for @x[a, b] */
     const struct type *val_ty; /* T_AGG for aggregations, else the stored value type */
     bool is_user;              /* a map the script names: printed at exit */
     bool is_scalar;            /* no key: BPF key is a u32 0 (array) or a u64 0 (hash) */

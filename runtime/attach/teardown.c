@@ -10,8 +10,10 @@
  * background process and trawk can print its maps and exit. */
 #include <dirent.h>
 #include <linux/membarrier.h>
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -130,8 +132,19 @@ static void wait_running_programs(void) {
     syscall(SYS_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0);
 }
 
+/* Stops the perf events at once: closing their links waits for RCU (a
+ * thread is started for that), and meanwhile a fast probe would still run,
+ * after its exit() and an async clear() were already handled (bpftrace
+ * detaches inside its exit handler). */
+static void disable_perf_events(const struct rt_state *st) {
+    for (int i = 0; i < st->ntargets; i++)
+        for (int k = 0; k < st->targets[i].nperf_fds; k++)
+            ioctl(st->targets[i].perf_fds[k], PERF_EVENT_IOC_DISABLE, 0);
+}
+
 void rt_detach_all(struct rt_state *st) {
     bool wait = attached_any(st);
+    disable_perf_events(st);
     close_all_links(st);
     int *fds = NULL;
     int n = gather_perf_fds(st, &fds);

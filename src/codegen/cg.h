@@ -25,6 +25,11 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CG_MAX_MAPS_UNPACKED 48
 /* The largest frame .scratch can hold: the kernel's limit on per-CPU values. */
 #define CG_SCRATCH_SIZE 32768
+/* A bigger frame lives in an array with an entry per CPU (cg_scratch.c);
+ * r9 points CG_BIG_FRAME_BIAS bytes before the frame's end so that every
+ * slot's offset fits an instruction's signed 16 bits. */
+#define CG_BIG_FRAME_BIAS 32768
+#define CG_BIG_FRAME_SIZE 65536
 /* With a scratch frame, where r9 is kept on the real stack for callbacks. */
 #define CG_SCRATCH_SPILL (-24)
 
@@ -55,17 +60,20 @@ struct cg {
     int exit_label;
     int fp; /* frame pointer: r10, or r9 into .scratch for big frames */
     bool scratch;
-    int pool_last;      /* last register of the temporaries' pool (r9, or r8 with scratch) */
-    int scratch_map;    /* index of .scratch, -1 until a program needs it */
-    int nested_frames;  /* .scratch entries given to programs that may nest */
-    bool perf_buffer;   /* events through bpf_perf_event_output, not the ring buffer */
-    bool helper_errors; /* -k: check helper results (cg_helper_check) */
-    bool bpf_loop;      /* run-time range bounds loop through bpf_loop (cg_formap.c) */
-    bool no_warnings;   /* --no-warnings: no map-full check either */
-    int warned_map;     /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
-    int map_full_sub;   /* label of the program's map-full subprogram, -1 until called */
-    bool task_comm;     /* comm, pid, tid may be loaded from the task_struct (cg_builtin.c) */
-    int task_r0;        /* 1 + where r0 became the current task; 0: nowhere yet */
+    int pool_last;       /* last register of the temporaries' pool (r9, or r8 with scratch) */
+    int scratch_map;     /* index of .scratch, -1 until a program needs it */
+    int nested_frames;   /* .scratch entries given to programs that may nest */
+    int scratch_big_map; /* .scratch_big for big frames that cannot nest, -1 until needed */
+    int frame_map;       /* the map holding this program's frame, with scratch */
+    int frame_bias;      /* added to every frame offset: CG_BIG_FRAME_BIAS with a big frame */
+    bool perf_buffer;    /* events through bpf_perf_event_output, not the ring buffer */
+    bool helper_errors;  /* -k: check helper results (cg_helper_check) */
+    bool bpf_loop;       /* run-time range bounds loop through bpf_loop (cg_formap.c) */
+    bool no_warnings;    /* --no-warnings: no map-full check either */
+    int warned_map;      /* .warned: a u32 flag per event id (cg_map_full.c), -1 until needed */
+    int map_full_sub;    /* label of the program's map-full subprogram, -1 until called */
+    bool task_comm;      /* comm, pid, tid may be loaded from the task_struct (cg_builtin.c) */
+    int task_r0;         /* 1 + where r0 became the current task; 0: nowhere yet */
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     struct cg_chunks *chunks;      /* parts of a long block waiting to be generated (cg_chunk.c) */
     bool chunk_ok;                 /* the program has one block: a long one may be split */
@@ -88,6 +96,14 @@ struct cg {
     int state_map;    /* .state: u64 start time for elapsed */
     bool stack_depth; /* a len() reads stack depths: stack values carry them */
 };
+
+/* Where a program's frame lives: the stack, .scratch, or a big frame. */
+enum cg_frame_kind { CG_FRAME_STACK, CG_FRAME_SCRATCH, CG_FRAME_BIG };
+
+/* cg_scratch.c: points r9 at the program's frame in a map; returns the
+ * instruction that cg_scratch_size patches with the frame's size. */
+int cg_scratch_prologue(struct cg *cg, bool big);
+void cg_scratch_size(struct cg *cg, int add_insn);
 
 /* The base register of scratch variable i. */
 int cg_var_base(const struct cg *cg, int i);

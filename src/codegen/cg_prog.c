@@ -197,54 +197,6 @@ static bool reads_slot(const struct emit *e, int off) {
     return false;
 }
 
-/* A frame too big for the 512-byte stack lives in .scratch, a per-CPU array.
- * Entry 0 is shared by every program that cannot nest: tracepoint and perf
- * event programs never nest on a CPU (the kernel's bpf_prog_active guard),
- * and BEGIN/END run alone. A program whose provider says it may nest
- * (fentry/fexit, raw tracepoints: guarded per program only) gets an entry
- * of its own.
- * r9 points just past this program's frame, so slots keep their negative
- * offsets and the rest of the generator does not know the difference. */
-static int scratch_prologue(struct cg *cg) {
-    struct manifest *m = cg->m;
-    if (cg->scratch_map < 0) {
-        cg->scratch_map = add_map(m, ".scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
-        if (cg->scratch_map < 0) {
-            cg->failed = true;
-            return 0;
-        }
-    }
-    int key = cg->unit->prov->may_nest ? ++cg->nested_frames : 0;
-    struct map_desc *md = &m->maps[cg->scratch_map];
-    if (md->max_entries < (uint32_t)key + 1)
-        md->max_entries = (uint32_t)key + 1;
-    emit(&cg->e, MOV64_REG(R6, R1)); /* the lookup clobbers the context in r1 */
-    emit(&cg->e, ST_MEM(BPF_W, R10, -4, key));
-    emit_ld_map(&cg->e, R1, cg->scratch_map);
-    emit(&cg->e, MOV64_REG(R2, R10));
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R2, -4));
-    emit(&cg->e, CALL_HELPER(BPF_FUNC_map_lookup_elem));
-    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), cg->exit_label);
-    emit(&cg->e, MOV64_REG(R9, R0));
-    /* the frame's size is known once the body is generated: patched then */
-    emit(&cg->e, ALU64_IMM(BPF_ADD, R9, 0));
-    int add = cg->e.n - 1;
-    emit(&cg->e, STX_MEM(BPF_DW, R10, R9, CG_SCRATCH_SPILL)); /* for loop callbacks */
-    return add;
-}
-
-/* Points r9 past the frame now that its size is known, and makes .scratch
- * big enough for it. */
-static void scratch_size(struct cg *cg, int add_insn) {
-    int frame = (cg->frame_max + 7) & ~7;
-    struct map_desc *md = &cg->m->maps[cg->scratch_map];
-    if (cg->e.failed)
-        return;
-    cg->e.insns[add_insn].imm = frame;
-    if (md->value_size < (uint32_t)frame)
-        md->value_size = (uint32_t)frame;
-}
-
 /* One probe block: its variables, its predicate, its statements. Its
  * exit label ends the block only, so that exit() and return in a block
  * merged with others go on to the next one, as separate programs would. */
@@ -280,8 +232,10 @@ static void emit_block(struct cg *cg, const struct sema_unit *u, int frame_base,
 /* Emits the whole program, for one block or several on one target run
  * in source order, with its frame on the stack or in .scratch. */
 static void emit_body(struct cg *cg, const struct sema_unit *const *units, int nunits,
-                      bool scratch) {
+                      enum cg_frame_kind kind) {
+    bool scratch = kind != CG_FRAME_STACK;
     cg->scratch = scratch;
+    cg->frame_bias = kind == CG_FRAME_BIG ? CG_BIG_FRAME_BIAS : 0;
     cg->fp = scratch ? R9 : R10;
     cg->sp = R10;
     cg->pool_last = scratch ? R8 : R9;
@@ -297,7 +251,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg->unit = units[0];
     int prog_exit = cg->exit_label = emit_label(&cg->e); /* for the prologue's lookup */
     cg->e.loc = units[0]->probe->loc;
-    int add_insn = scratch ? scratch_prologue(cg) : 0;
+    int add_insn = scratch ? cg_scratch_prologue(cg, kind == CG_FRAME_BIG) : 0;
     /* the context pointer is kept on the real stack (helpers clobber r1; the
      * verifier forgets pointers stored in map values) */
     cg->ctx_slot = scratch ? -16 : cg_frame_alloc(cg, 8);
@@ -336,7 +290,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg->var_slot = NULL;
     cg->var_on_stack = NULL;
     if (scratch)
-        scratch_size(cg, add_insn);
+        cg_scratch_size(cg, add_insn);
     /* a context never read needs no saving: no-op jumps are pruned */
     if (!cg->e.failed && !reads_slot(&cg->e, cg->ctx_slot)) {
         cg->e.insns[ctx_save] = JA(0);
@@ -374,11 +328,12 @@ static int gen_prog(struct cg *cg, const struct sema_unit *const *units, int nun
     int nevents = m->nevents;
     cg->target = n == 1 ? &targets[0] : NULL;
     emit_init(&cg->e);
-    emit_body(cg, units, nunits, false);
+    emit_body(cg, units, nunits, CG_FRAME_STACK);
     if (!cg->failed && cg->frame_max > CG_STACK_SIZE - cg->stack_reserved) {
         /* again with the frame in .scratch; drop the first attempt's events */
+        bool big = cg->frame_max > CG_SCRATCH_SIZE;
         cg_events_truncate(m, nevents);
-        emit_body(cg, units, nunits, true);
+        emit_body(cg, units, nunits, big ? CG_FRAME_BIG : CG_FRAME_SCRATCH);
     }
     if (emit_finish(&cg->e) < 0 && !cg->failed)
         cg_error(cg, &probe->loc, E_LIMIT, "program too large");
@@ -515,6 +470,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .sema = sema,
                     .m = out,
                     .scratch_map = -1,
+                    .scratch_big_map = -1,
                     .perf_buffer = opts && opts->perf_buffer,
                     .helper_errors = opts && opts->helper_errors,
                     .bpf_loop = opts && opts->bpf_loop,

@@ -5,14 +5,17 @@
 int cg_frame_alloc(struct cg *cg, int size) {
     int aligned = (size + 7) & ~7;
     cg->frame_top += aligned;
+    /* offset 0 means "no slot" to callers (var_slot): a biased frame skips it */
+    if (cg->frame_bias && cg->frame_bias == cg->frame_top)
+        cg->frame_top += 8;
     if (cg->frame_top > cg->frame_max)
         cg->frame_max = cg->frame_top;
     /* past the stack the program is generated again with a scratch frame */
-    if (cg->frame_top > CG_SCRATCH_SIZE && !cg->failed)
+    if (cg->frame_top > CG_BIG_FRAME_SIZE && !cg->failed)
         cg_error(cg, &cg->unit->probe->loc, E_LIMIT,
                  "the probe needs %d bytes of scratch memory, more than the %d bytes BPF allows",
-                 cg->frame_top, CG_SCRATCH_SIZE);
-    return -cg->frame_top;
+                 cg->frame_top, CG_BIG_FRAME_SIZE);
+    return cg->frame_bias - cg->frame_top;
 }
 
 int cg_var_base(const struct cg *cg, int i) {

@@ -306,6 +306,11 @@ const struct type *ct_btf_lookup(struct ctypes *c, const char *name) {
     return NULL;
 }
 
+bool ct_btf_has(struct ctypes *c, const char *name) {
+    struct ct_btf *k = get_btf(c);
+    return k && find(k->objs[0].btf, name) > 0;
+}
+
 static void index_enums(struct ctypes *c) {
     struct ct_btf *k = c->btf;
     k->enums_indexed = true;

@@ -20,23 +20,78 @@ static void add_member(struct members *ms, struct ct_member m) {
     ms->m[ms->n++] = m;
 }
 
-/* A field's type must be complete: a forward record is looked up by tag. */
-static const struct type *complete_field(struct cparser *p, const struct type *t) {
+/* The script's definitions redefine a record the kernel's BTF has. */
+static bool redefines_btf(struct cparser *p) {
+    const struct ct_table *tags = &p->c->script_tags;
+    for (size_t i = 0; i < tags->cap; i++)
+        if (tags->slots[i].key && ct_btf_has(p->c, tags->slots[i].key))
+            return true;
+    return false;
+}
+
+/* The record tag's full definition; not BTF's once the script redefines
+ * a kernel type (bpftrace then gives clang no BTF types at all). */
+static const struct type *complete_record(struct cparser *p, const struct type *t) {
+    struct ct_sym *e = ct_table_get(&p->c->types, t->tag);
+    if (p->c->defs_line && !(e && e->ty) && redefines_btf(p))
+        return NULL;
+    return ctypes_complete(p->c, t);
+}
+
+/* The tag token of the specifiers that start at token pos ("struct x"). */
+static const struct ctok *spec_tag(const struct cparser *p, int pos) {
+    for (int i = pos; i < p->pos; i++)
+        if ((cp_tok_is(&p->toks[i], "struct") || cp_tok_is(&p->toks[i], "union")) &&
+            p->toks[i + 1].kind == CT_IDENT)
+            return &p->toks[i + 1];
+    return &p->toks[pos];
+}
+
+/* A script's field of a type it never defines: clang's error and note. */
+static void *incomplete_field(struct cparser *p, const struct type *t, const struct ctok *name,
+                              int spec_pos) {
+    if (!p->c->defs_line || !p->d)
+        return cp_fail(p, "field has incomplete type '%s'", t->tag);
+    const struct ctok *fwd = spec_tag(p, spec_pos);
+    int line = p->c->defs_line - 1;
+    diag_clang(p->d, line + name->line, name->col, "error", "field has incomplete type '%s'",
+               t->tag);
+    diag_clang(p->d, line + fwd->line, fwd->col, "note", "forward declaration of '%s'", t->tag);
+    p->failed = true;
+    p->nreported++;
+    return NULL;
+}
+
+/* A field's type must be complete: a forward record is looked up by tag.
+ * name is the declarator's token, spec_pos where its specifiers start. */
+static const struct type *complete_field(struct cparser *p, const struct type *t,
+                                         const struct ctok *name, int spec_pos) {
     if (t == &ct_func_type)
         return cp_fail(p, "field of function type");
     if (t->kind == T_VOID)
         return cp_fail(p, "field of type void");
     if (t->kind == T_RECORD && t->incomplete) {
-        const struct type *full = ctypes_complete(p->c, t);
-        return full ? full : cp_fail(p, "field has incomplete type '%s'", t->tag);
+        const struct type *full = complete_record(p, t);
+        return full ? full : incomplete_field(p, t, name, spec_pos);
     }
     return t;
 }
 
-static void member_declarator(struct cparser *p, const struct cspec *s, struct members *ms) {
+/* The token of the declarator's name, between token from and the current one. */
+static const struct ctok *name_tok(const struct cparser *p, int from, const char *name) {
+    for (int i = from; name && i < p->pos; i++)
+        if (p->toks[i].kind == CT_IDENT && (size_t)p->toks[i].len == strlen(name) &&
+            !strncmp(p->toks[i].s, name, strlen(name)))
+            return &p->toks[i];
+    return cp_tok(p);
+}
+
+static void member_declarator(struct cparser *p, const struct cspec *s, struct members *ms,
+                              int spec_pos) {
     struct ct_member m = {.bits = -1};
     char *name = NULL;
     struct cspec attrs = *s; /* _Alignas and attributes among the specifiers count too */
+    int decl_pos = p->pos;
     p->decl_attrs = &attrs;
     m.ty = cp_is(p, ":") ? s->ty : cp_declarator(p, s, &name, NULL);
     p->decl_attrs = NULL;
@@ -48,7 +103,7 @@ static void member_declarator(struct cparser *p, const struct cspec *s, struct m
     }
     cp_skip_attrs(p, &attrs);
     if (m.ty && !p->failed)
-        m.ty = complete_field(p, m.ty);
+        m.ty = complete_field(p, m.ty, name_tok(p, decl_pos, name), spec_pos);
     m.name = name ? type_strdup(p->c->arena, name) : NULL;
     m.packed = attrs.packed;
     m.aligned = attrs.aligned;
@@ -65,6 +120,7 @@ static void member_decl(struct cparser *p, struct members *ms) {
         return;
     }
     struct cspec s = {0};
+    int spec_pos = p->pos;
     if (!cp_specifiers(p, &s)) {
         cp_fail(p, "expected a field declaration");
         return;
@@ -76,7 +132,7 @@ static void member_decl(struct cparser *p, struct members *ms) {
         return;
     }
     do
-        member_declarator(p, &s, ms);
+        member_declarator(p, &s, ms, spec_pos);
     while (!p->failed && cp_accept(p, ","));
     /* clang only warns when the last member lacks its ';', and bpftrace
      * accepts such definitions */
@@ -141,6 +197,8 @@ const struct type *cp_record(struct cparser *p, struct cspec *s) {
     cp_skip_attrs(p, s);
     const struct type *t;
     if (cp_accept(p, "{")) {
+        if (tag && p->c->defs_line)
+            ct_table_put(&p->c->script_tags, tag);
         if (++p->depth > 200)
             t = cp_fail(p, "nested too deeply");
         else

@@ -37,6 +37,13 @@ int ctypes_parse(struct ctypes *c, const char *text, int first_line, struct diag
  * loc), so that errors on its first line get the script's columns. */
 int ctypes_parse_at(struct ctypes *c, const char *text, const struct loc *start, struct diag *d);
 
+/* The script's own definitions parsed next start at this line of the
+ * definitions.h bpftrace gives clang (0: header text, the default). Their
+ * incomplete fields are then reported in clang's words, and once they
+ * redefine a kernel type, BTF no longer completes their fields: bpftrace
+ * drops BTF on such a conflict. */
+void ctypes_set_defs_line(struct ctypes *c, int line);
+
 /* Types of the programs a script probes (a uprobe target's DWARF): asked
  * after the script's own definitions and before BTF. */
 typedef const struct type *(*ctypes_source_fn)(void *ctx, const char *name);

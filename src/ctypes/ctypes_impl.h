@@ -27,10 +27,12 @@ struct ct_btf;
 
 struct ctypes {
     struct type_arena *arena;
-    struct ct_table types;   /* parsed "struct x", "union x", "enum x" and typedef names */
-    struct ct_table enums;   /* parsed enum constants */
-    struct ct_table fwd;     /* one forward record per tag */
-    struct ct_table missing; /* names BTF does not have either */
+    struct ct_table types;       /* parsed "struct x", "union x", "enum x" and typedef names */
+    struct ct_table enums;       /* parsed enum constants */
+    struct ct_table fwd;         /* one forward record per tag */
+    struct ct_table missing;     /* names BTF does not have either */
+    struct ct_table script_tags; /* records the script's own definitions define */
+    int defs_line;               /* see ctypes_set_defs_line; 0 for header text */
     const char *btf_path;
     bool no_btf;
     bool btf_failed;
@@ -52,6 +54,8 @@ uint32_t ct_align(struct ctypes *c, const struct type *t);
 
 /* BTF (btf.c): all load BTF on first use; NULL/false without it. */
 const struct type *ct_btf_lookup(struct ctypes *c, const char *name);
+/* vmlinux's BTF defines name ("struct x"), without converting it. */
+bool ct_btf_has(struct ctypes *c, const char *name);
 bool ct_btf_enum_value(struct ctypes *c, const char *name, int64_t *value, const struct type **ty);
 /* Calls fn with every struct/union/enum tag and typedef name of the BTF. */
 void ct_btf_each_name(struct ctypes *c, void (*fn)(void *ctx, const char *name), void *ctx);

@@ -23,6 +23,7 @@ void ctypes_free(struct ctypes *c) {
     ct_table_free(&c->enums);
     ct_table_free(&c->fwd);
     ct_table_free(&c->missing);
+    ct_table_free(&c->script_tags);
     ct_btf_free(c->btf);
     free((char *)c->btf_path);
     free(c);
@@ -37,6 +38,10 @@ const struct type *ct_forward(struct ctypes *c, const char *tag) {
     if (!e->ty)
         e->ty = type_record_forward(c->arena, tag);
     return e->ty;
+}
+
+void ctypes_set_defs_line(struct ctypes *c, int line) {
+    c->defs_line = line;
 }
 
 void ctypes_set_source(struct ctypes *c, ctypes_source_fn fn, void *ctx) {

@@ -157,12 +157,13 @@ struct pp_state {
     const char *kconfig; /* the kernel's linux/kconfig.h, forced in first when present */
     /* outputs */
     struct pp_buf script_out, cdecls_out;
-    int script_cursor;      /* bytes of the script copied or skipped so far */
-    int script_pending_nl;  /* newlines of skipped script text not yet written */
-    int script_deferred_nl; /* newlines inside macro uses, written after their expansion */
-    bool script_last_word;  /* the last byte written to the script ends a word */
-    bool macro_error;       /* an expansion failed: the script is not worth parsing */
-    bool fatal;             /* a missing include: stop at once, as clang does */
+    int script_cursor;          /* bytes of the script copied or skipped so far */
+    int script_pending_nl;      /* newlines of skipped script text not yet written */
+    int script_deferred_nl;     /* newlines inside macro uses, written after their expansion */
+    bool script_last_word;      /* the last byte written to the script ends a word */
+    bool macro_error;           /* an expansion failed: the script is not worth parsing */
+    bool fatal;                 /* a missing include: stop at once, as clang does */
+    int script_directive_lines; /* lines of the script's directives so far (missing_include) */
 };
 
 /* Errors located at a token, reported in that token's file and counted in st->d. */

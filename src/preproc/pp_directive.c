@@ -53,6 +53,14 @@ static void skip_line_text(struct pp_state *st, const struct line *l) {
     pp_script_skip(st, bol);
 }
 
+/* The line a directive ends on (after its continuation lines). */
+static int last_line(const struct line *l) {
+    const struct pp_tok *t = l->args;
+    while (t->kind != PK_EOF)
+        t = t->next;
+    return t->line > l->hash->line ? t->line : l->hash->line;
+}
+
 static bool name_is(const struct line *l, const char *s) {
     return l->name && pp_tok_is(l->name, s);
 }
@@ -248,6 +256,20 @@ struct pp_tok *pp_include_file(struct pp_state *st, const char *path, int dir_in
     return toks;
 }
 
+/* bpftrace hands the script's directives and C definitions to clang as
+ * definitions.h, after one line of its own: a header the script names is
+ * reported there in clang's words. Only the directives before it are
+ * counted (C definitions before an #include are rare). */
+static void missing_include(struct pp_state *st, const struct line *l, const char *name) {
+    if (l->hash->file != st->script) {
+        pp_error(st, l->args, args_cols(l), "'%s' file not found", name);
+        return;
+    }
+    diag_clang(st->d, 2 + st->script_directive_lines, l->args->col - l->hash->col + 1,
+               "fatal error", "'%s' file not found", name);
+    diag_clang_end(st->d);
+}
+
 static struct pp_tok *include(struct pp_state *st, const struct line *l) {
     bool quoted = false, next = name_is(l, "include_next");
     const char *name = header_name(st, l->args, &quoted);
@@ -267,7 +289,7 @@ static struct pp_tok *include(struct pp_state *st, const struct line *l) {
     const char *path = pp_search(st, name, quoted, l->hash->file, next, &idx);
     struct pp_tok *toks = path ? pp_include_file(st, path, idx, l->next) : NULL;
     if (!toks) {
-        pp_error(st, l->args, args_cols(l), "'%s' file not found", name);
+        missing_include(st, l, name);
         st->fatal = true;
         return l->next;
     }
@@ -332,5 +354,7 @@ void pp_directive(struct pp_state *st, struct pp_tok **tp) {
         pp_error(st, l.name, 0, "invalid preprocessing directive");
     }
     skip_line_text(st, &l);
+    if (l.hash->file == st->script)
+        st->script_directive_lines += last_line(&l) - l.hash->line + 1;
     *tp = next;
 }

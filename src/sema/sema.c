@@ -325,7 +325,8 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     const char *log_size = sema_config_env("log_size");
     if (log_size && atoi(log_size) > 0)
         out->log_size = atoi(log_size);
-    sema_c_definitions(&s, program);
+    if (sema_c_definitions(&s, program) < 0)
+        return -1;
     sema_map_decls(&s, program);
 
     int nprobes = program ? (int)ast_list_len(program->a) : 0;

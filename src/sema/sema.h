@@ -155,7 +155,10 @@ struct sema_map {
     uint32_t decl_max_entries;
     const struct type *key_ty; /* NULL when used without a key */
     const struct type *val_ty; /* T_AGG for aggregations */
-    int hist_bits;             /* hist(): k, default 0 */
+    /* the integer type bpftrace gives its values (the smallest holding
+       every integer assigned, before widening): sizeof; NULL if none */
+    const struct type *int_ty;
+    int hist_bits; /* hist(): k, default 0 */
     int64_t lhist_min, lhist_max, lhist_step;
     uint64_t ts_interval_ns, ts_num; /* tseries(v, interval, num[, fn]) */
     enum tseries_fn ts_fn;

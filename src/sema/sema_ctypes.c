@@ -8,7 +8,7 @@
 #include "ctypes/ctypes.h"
 #include "sema/sema_impl.h"
 
-void sema_c_definitions(struct sema *s, struct node *program) {
+int sema_c_definitions(struct sema *s, struct node *program) {
     const char *cdecls = s->opts ? s->opts->cdecls : NULL;
     if (cdecls && *cdecls) {
         /* errors in headers name the headers' text, not the script */
@@ -17,9 +17,21 @@ void sema_c_definitions(struct sema *s, struct node *program) {
         ctypes_parse(s->out->ct, cdecls, 1, &hd);
         s->d->nerrors += hd.nerrors;
     }
+    /* bpftrace's definitions.h: its own line, then each definition */
+    int line = 2, clang_before = s->d->nclang;
     for (struct node *c = program ? program->c : NULL; c; c = c->next)
-        if (c->kind == N_C_DEFINITION && c->str)
+        if (c->kind == N_C_DEFINITION && c->str) {
+            ctypes_set_defs_line(s->out->ct, line);
             ctypes_parse_at(s->out->ct, c->str, &c->loc, s->d);
+            for (const char *p = c->str; *p; p++)
+                line += *p == '\n';
+            line++;
+        }
+    ctypes_set_defs_line(s->out->ct, 0);
+    if (s->d->nclang == clang_before)
+        return 0;
+    diag_clang_end(s->d); /* bpftrace stops at clang's errors */
+    return -1;
 }
 
 const struct type *sema_complete(struct sema *s, const struct type *t) {
@@ -299,11 +311,14 @@ const struct type *sema_sizeof(struct sema *s, struct node *n) {
     const struct type *t = ident_type(s, n->a);
     if (!t && n->a->kind == N_TYPE)
         t = sema_type_named(s, n->a);
+    else if (!t && n->a->kind == N_MAP)
+        t = sema_complete(s, sema_map_size_type(s, n->a));
     else if (!t && sema_complete(s, sema_expr(s, n->a)))
         t = sema_complete(s, sema_natural_type(s, n->a));
     if (!t)
         return NULL;
-    ast_become_int(n, t->size);
+    if (s->report) /* the first walk leaves the operand for the second to check */
+        ast_become_int(n, t->size);
     return &type_u64;
 }
 

@@ -121,8 +121,9 @@ const struct type *sema_args_field(struct sema *s, struct node *n, const struct 
 const struct type *sema_curtask_type(struct sema *s);
 
 /* ---- C types (sema_ctypes.c) ---- */
-/* Feeds the headers' declarations and the script's C definitions to ctypes. */
-void sema_c_definitions(struct sema *s, struct node *program);
+/* Feeds the headers' declarations and the script's C definitions to ctypes;
+ * -1 after clang's errors, which stop bpftrace. */
+int sema_c_definitions(struct sema *s, struct node *program);
 /* The type an N_TYPE names (bpftrace's integer names, C names, struct
  * pointers, arrays); reports unknown names. */
 const struct type *sema_type_named(struct sema *s, struct node *ty);
@@ -236,6 +237,11 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key);
 void sema_map_mark_written(struct sema *s, struct node *n);
 /* Records a value written into map n (checks against earlier writes). */
 void sema_map_write(struct sema *s, struct node *n, const struct type *val);
+/* Notes integer type t (its natural width) among the values of map n. */
+void sema_map_int(struct sema *s, struct node *n, const struct type *t);
+/* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural
+ * integer type, 8 bytes for an aggregation; NULL after an error. */
+const struct type *sema_map_size_type(struct sema *s, struct node *n);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
 bool sema_map_defined(struct sema *s, struct node *n);
 /* Types a read of map n as an expression value. */

@@ -210,6 +210,23 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val) {
     m->val_ty = u;
 }
 
+void sema_map_int(struct sema *s, struct node *n, const struct type *t) {
+    if (n->sym < 0 || n->sym >= s->out->nmaps || !t || t->kind != T_INT || t->is_ptr || t->enum_def)
+        return;
+    struct sema_map *m = &s->out->maps[n->sym];
+    m->int_ty = m->int_ty ? sema_int_upcast(m->int_ty, t) : t;
+}
+
+const struct type *sema_map_size_type(struct sema *s, struct node *n) {
+    if (sema_map_ref(s, n) < 0 || !sema_map_defined(s, n))
+        return NULL;
+    const struct sema_map *m = &s->out->maps[n->sym];
+    n->ty = m->val_ty;
+    if (m->val_ty && m->val_ty->kind == T_AGG)
+        return &type_u64; /* every aggregation reads as a 64-bit value */
+    return m->val_ty && m->val_ty->kind == T_INT && m->int_ty ? m->int_ty : m->val_ty;
+}
+
 bool sema_map_defined(struct sema *s, struct node *n) {
     if (s->minfo[n->sym].assigned)
         return true;

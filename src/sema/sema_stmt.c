@@ -66,8 +66,10 @@ static void assign_map(struct sema *s, struct node *n) {
             sema_map_write(s, map, t);
     } else {
         const struct type *t = sema_expr(s, value);
-        if (sema_map_ref(s, map) >= 0 && storable(s, value, t))
+        if (sema_map_ref(s, map) >= 0 && storable(s, value, t)) {
             sema_map_write(s, map, t);
+            sema_map_int(s, map, sema_natural_type(s, value));
+        }
     }
     if (map->sym >= 0 && map->sym < s->out->nmaps)
         map->ty = s->out->maps[map->sym].val_ty;
@@ -90,8 +92,10 @@ static void assign_compound(struct sema *s, struct node *n) {
         if (sema_map_ref(s, target) < 0)
             return;
         have = s->out->maps[target->sym].val_ty;
-        if (val && sema_is_int(val) && (!have || (have->kind == T_INT && !have->is_ptr)))
+        if (val && sema_is_int(val) && (!have || (have->kind == T_INT && !have->is_ptr))) {
             sema_map_write(s, target, &type_s64);
+            sema_map_int(s, target, &type_s64);
+        }
         have = s->out->maps[target->sym].val_ty;
     } else {
         have = sema_expr(s, target);

@@ -45,6 +45,9 @@ const struct type *sema_natural_type(struct sema *s, const struct node *n) {
         return s->pv->vars[n->sym].int_ty;
     if (n->kind == N_BLOCK_EXPR && n->b)
         return sema_natural_type(s, n->b);
+    if (n->kind == N_MAP && n->sym >= 0 && n->sym < s->out->nmaps && s->out->maps[n->sym].int_ty &&
+        s->out->maps[n->sym].val_ty && s->out->maps[n->sym].val_ty->kind == T_INT)
+        return s->out->maps[n->sym].int_ty;
     return t;
 }
 

@@ -412,9 +412,30 @@ static void small_frames_stay_on_the_stack(void **state) {
     manifest_free(&c.m);
 }
 
-static void frames_beyond_scratch_are_an_error(void **state) {
+static void frames_beyond_per_cpu_values_use_a_cpu_indexed_array(void **state) {
     struct compiled c;
     compile_strlen("BEGIN { printf(\"%s%s%s%s\", str(0), str(0), str(0), str(0)); }", 10000, &c);
+    assert_int_equal(c.rc, 0);
+    /* the entry is the CPU's, and r9 points 32 KB before the frame's end */
+    assert_true(has_sequence(&c.m.progs[0], SEQ("call 8", "*(u32 *)(r10 -4) = r0",
+                                                "r1 = map\\[*\\]", "r2 = r10", "r2 += -4", "call 1",
+                                                "if r0 == 0 goto pc+*", "r9 = r0", "r9 += 7*")));
+    const struct map_desc *md = NULL;
+    for (int i = 0; i < c.m.nmaps; i++)
+        if (strcmp(c.m.maps[i].name, ".scratch_big0") == 0)
+            md = &c.m.maps[i];
+    assert_non_null(md);
+    assert_int_equal(md->bpf_type, BPF_MAP_TYPE_ARRAY);
+    assert_int_equal(md->max_entries, 0); /* one per possible CPU, at load */
+    assert_true(md->value_size > 40000);
+    manifest_free(&c.m);
+}
+
+static void frames_beyond_scratch_are_an_error(void **state) {
+    struct compiled c;
+    compile_strlen("BEGIN { printf(\"%s%s%s%s%s%s%s\", str(0), str(0), str(0), str(0), str(0), "
+                   "str(0), str(0)); }",
+                   10000, &c);
     assert_int_not_equal(c.rc, 0);
     assert_non_null(strstr(c.errors, "bytes of scratch memory"));
     assert_non_null(strstr(c.errors, "stdin:1:"));
@@ -445,6 +466,7 @@ int main(void) {
         cmocka_unit_test(extremes_read_the_value_after_the_lookup),
         cmocka_unit_test(big_frames_move_to_scratch),
         cmocka_unit_test(small_frames_stay_on_the_stack),
+        cmocka_unit_test(frames_beyond_per_cpu_values_use_a_cpu_indexed_array),
         cmocka_unit_test(frames_beyond_scratch_are_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

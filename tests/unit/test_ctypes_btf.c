@@ -179,6 +179,31 @@ static void test_script_overrides_and_uses_btf(void **state) {
                         "struct sock");
 }
 
+/* The script's definitions, as bpftrace hands them to clang: BTF completes
+ * their fields until they redefine a kernel type. */
+static void test_script_redefinition_drops_btf(void **state) {
+    require_btf();
+    struct fixture *f = *state;
+    char *out = NULL;
+    size_t len = 0;
+    FILE *err = open_memstream(&out, &len);
+    struct diag d;
+    const char *uses = "struct mine { struct thread_info x; };";
+    diag_init(&d, "stdin", uses, err);
+    ctypes_set_defs_line(f->c, 2);
+    assert_int_equal(ctypes_parse(f->c, uses, 1, &d), 0);
+    const char *redefines = "struct task_struct { struct thread_info x; };";
+    diag_init(&d, "stdin", redefines, err);
+    ctypes_set_defs_line(f->c, 3);
+    assert_int_equal(ctypes_parse(f->c, redefines, 1, &d), -1);
+    fclose(err);
+    assert_string_equal(
+        out, "definitions.h:3:41: error: field has incomplete type 'struct thread_info'\n"
+             "definitions.h:3:29: note: forward declaration of 'struct thread_info'\n");
+    assert_int_equal(d.nclang, 1);
+    free(out);
+}
+
 static void test_typenames_and_suggestions(void **state) {
     require_btf();
     struct fixture *f = *state;
@@ -247,6 +272,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_enums_and_typedefs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lazy_loading, setup, teardown),
         cmocka_unit_test_setup_teardown(test_script_overrides_and_uses_btf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_script_redefinition_drops_btf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_typenames_and_suggestions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kernel_records_match_btf, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_btf_file, setup, teardown),
