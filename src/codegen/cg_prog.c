@@ -245,6 +245,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg_drop_chunks(cg);
     cg->chunk_ok = nunits == 1;
     cg->map_full_sub = -1;
+    cg->task_r0 = 0; /* a new program: r0 holds no task yet */
     memset(cg->reg_busy, 0, sizeof(cg->reg_busy));
     emit_free(&cg->e);
     emit_init(&cg->e);

@@ -127,6 +127,16 @@ static void tid_comm_key_calls_once(void **state) {
         compile("BEGIN { $x = tid; if ($x == 1) { $x = 2; } @[comm] = count(); }", true, &m), 0);
     assert_int_equal(tu_count_insns(&m.progs[0], "call 158"), 2);
     manifest_free(&m);
+    /* a second program starts without the task in r0, whatever the first
+     * program's last instructions were: its predicate's tid calls, and the
+     * body's pid again after the lookup */
+    assert_int_equal(compile("tracepoint:syscalls:sys_enter_bind { @a[tid] = 1; } "
+                             "tracepoint:syscalls:sys_exit_bind /@a[tid]/ { @b = pid; }",
+                             true, &m),
+                     0);
+    assert_int_equal(m.nprogs, 2);
+    assert_int_equal(tu_count_insns(&m.progs[1], "call 158"), 2);
+    manifest_free(&m);
     /* without the option: the helper */
     assert_int_equal(compile("BEGIN { @[tid] = count(); }", false, &m), 0);
     assert_int_equal(tu_count_insns(&m.progs[0], "call 14"), 1);
