@@ -205,9 +205,22 @@ static int load_prog(const struct manifest *m, int index, struct rt_prog *rp, bo
     return rp->fd >= 0 ? 0 : -1;
 }
 
+/* A later program of a long block's chain goes where the previous one
+ * tail-calls it. */
+static int chain_prog(const struct manifest *m, const struct rt_prog *rp, struct diag *d) {
+    const struct prog_desc *p = rp->desc;
+    uint32_t slot = (uint32_t)p->chain_slot;
+    if (!p->chained || bpf_map_update_elem(m->maps[p->chain_map].fd, &slot, &rp->fd, BPF_ANY) == 0)
+        return 0;
+    diag_error(d, &p->loc, E_IO, "Failed to chain the programs of %s: %s", p->name,
+               strerror(errno));
+    return -1;
+}
+
 int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d) {
     for (int i = 0; i < st->m->nprogs; i++)
-        if (load_prog(st->m, i, &st->progs[i], verbose, d) < 0)
+        if (load_prog(st->m, i, &st->progs[i], verbose, d) < 0 ||
+            chain_prog(st->m, &st->progs[i], d) < 0)
             return -1;
     return 0;
 }
