@@ -16,14 +16,16 @@
  * variables of their own). */
 #include <stdlib.h>
 #include <string.h>
-#include <string.h>
 
 #include "codegen/cg.h"
 
 /* AST nodes per chunk: about 1,000 instructions. */
 #define CHUNK_WEIGHT 300
-/* The kernel allows 256 functions per program; callbacks need some. */
+/* The kernel allows 256 functions per program; callbacks need some. A
+ * program that may become a chain (cg_chain.c) has more: each of its
+ * programs gets a share. */
 #define MAX_CHUNKS 128
+#define MAX_CHAIN_CHUNKS 1024
 
 struct cg_chunk {
     struct node *first, *end; /* statements [first, end) */
@@ -33,7 +35,7 @@ struct cg_chunk {
 
 /* The parts waiting to be generated, in order. */
 struct cg_chunks {
-    struct cg_chunk part[MAX_CHUNKS];
+    struct cg_chunk part[MAX_CHAIN_CHUNKS];
     int n;
 };
 
@@ -76,10 +78,15 @@ void cg_sub_leave(struct cg *cg, const struct cg *saved) {
     cg->e.loc = saved->e.loc;
 }
 
+/* The most parts a block of the unit may have. */
+static int max_chunks(const struct cg *cg) {
+    return cg->unit->prov->may_nest ? MAX_CHUNKS : MAX_CHAIN_CHUNKS;
+}
+
 static struct cg_chunk *add_chunk(struct cg *cg, struct node *first, struct node *end) {
     if (!cg->chunks)
         cg->chunks = calloc(1, sizeof(*cg->chunks));
-    if (!cg->chunks || cg->chunks->n == MAX_CHUNKS) {
+    if (!cg->chunks || cg->chunks->n == max_chunks(cg)) {
         cg_error(cg, &first->loc, E_LIMIT, "out of memory");
         return NULL;
     }
@@ -96,7 +103,8 @@ void cg_chunk_block(struct cg *cg, struct node *block) {
         cg_block(cg, block);
         return;
     }
-    int per = total / MAX_CHUNKS + 1 > CHUNK_WEIGHT ? total / MAX_CHUNKS + 1 : CHUNK_WEIGHT;
+    int most = max_chunks(cg);
+    int per = total / most + 1 > CHUNK_WEIGHT ? total / most + 1 : CHUNK_WEIGHT;
     struct node *first = block->a;
     int w = 0;
     for (struct node *s = block->a; s; s = s->next) {
