@@ -69,6 +69,8 @@ struct cg {
     struct cg_chunks *chunks;      /* parts of a long block waiting to be generated (cg_chunk.c) */
     bool chunk_ok;                 /* the program has one block: a long one may be split */
     bool chain_ok;   /* split into parts that may become a chain of programs (cg_chain.c) */
+    int chain_from;  /* the first part a later program of the chain may start with */
+    int nparts;      /* parts of the program's block (0: not split) */
     int carry_map;   /* .carry: the stack a chain's programs share, -1 until needed */
     int chain_map;   /* .chain: the prog array of every chain's later programs, -1 until needed */
     int scratch_key; /* this program's .scratch entry */

@@ -35,6 +35,7 @@ struct chain {
     int nstarts;
     int *sites; /* the main function's part calls: r1 = r10; call; if r0 != 0 */
     int nsites;
+    int from;  /* the first site a later program may start with */
     int depth; /* bytes of stack carried */
 };
 
@@ -204,7 +205,8 @@ static int build(struct chain *c, int k, int n, int first, struct cg_part *part)
         return -1;
     for (int f = 0; f < c->nstarts; f++)
         labels[f] = -1;
-    int from = c->nsites * k / n, to = c->nsites * (k + 1) / n;
+    int rest = c->nsites - c->from;
+    int from = k ? c->from + rest * k / n : 0, to = c->from + rest * (k + 1) / n;
     int out = emit_label(&e);
     e.loc = c->src->locs[c->sites[from]];
     if (k == 0)
@@ -255,7 +257,11 @@ int cg_chain_split(struct cg *cg, struct cg_part **parts) {
     if (find_functions(&c) < 0)
         goto fail;
     n = n > CHAIN_MAX ? CHAIN_MAX : n;
-    n = n > c.nsites ? c.nsites : n;
+    /* parts from a loop back stay in the head (see cg_chunk.c) */
+    c.from = cg->chain_from;
+    if (c.nsites != cg->nparts)
+        c.from = c.nsites;
+    n = n > c.nsites - c.from ? c.nsites - c.from : n;
     if (n < 2) {
         free(c.starts), free(c.sites);
         return 0;

@@ -52,6 +52,23 @@ static int weight(const struct node *n) {
     return 1 + list_weight(n->a) + list_weight(n->b) + list_weight(n->c) + list_weight(n->d);
 }
 
+static bool loop_in_list(const struct node *n);
+
+/* Whether n is or holds a loop the verifier bounds by the values it knows:
+ * such a loop stays in the program where its variables got them
+ * (cg_chain.c). */
+static bool loop_in(const struct node *n) {
+    return n->kind == N_WHILE || n->kind == N_FOR_RANGE || loop_in_list(n->a) ||
+           loop_in_list(n->b) || loop_in_list(n->c) || loop_in_list(n->d);
+}
+
+static bool loop_in_list(const struct node *n) {
+    for (; n; n = n->next)
+        if (loop_in(n))
+            return true;
+    return false;
+}
+
 void cg_sub_enter(struct cg *cg, int arg_reg) {
     cg->sp = R7;
     emit(&cg->e, MOV64_REG(R7, arg_reg));
@@ -104,6 +121,7 @@ void cg_chunk_block(struct cg *cg, struct node *block) {
         return;
     }
     int most = max_chunks(cg);
+    cg->chain_from = 0;
     int per = total / most + 1 > CHUNK_WEIGHT ? total / most + 1 : CHUNK_WEIGHT;
     struct node *first = block->a;
     int w = 0;
@@ -114,6 +132,9 @@ void cg_chunk_block(struct cg *cg, struct node *block) {
         struct cg_chunk *ch = add_chunk(cg, first, s->next);
         if (!ch)
             return;
+        for (const struct node *t = first; t != s->next; t = t->next)
+            if (loop_in(t))
+                cg->chain_from = cg->chunks->n;
         cg->e.loc = first->loc;
         emit(&cg->e, MOV64_REG(R1, cg->sp));
         emit_call_local(&cg->e, ch->label);
@@ -147,6 +168,7 @@ static void gen_chunk(struct cg *cg, const struct cg_chunk *ch) {
 void cg_emit_chunks(struct cg *cg) {
     struct cg_chunks *chunks = cg->chunks;
     cg->chunks = NULL; /* parts never split again */
+    cg->nparts = chunks ? chunks->n : 0;
     for (int i = 0; chunks && i < chunks->n; i++)
         gen_chunk(cg, &chunks->part[i]);
     free(chunks);
