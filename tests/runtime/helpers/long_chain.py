@@ -32,7 +32,8 @@ def body(n, stop, stop_stmt, event):
 
 def script(kind, n, stop, arg):
     if kind == "begin":
-        lines = ["BEGIN {"] + body(n, stop, "if ($x > 0) { %s; }" % arg, False) + ["}"]
+        stmt = "exit()" if arg == "exit" else "return"
+        lines = ["BEGIN {"] + body(n, stop, "if ($x > 0) { %s; }" % stmt, False) + ["}"]
         if arg == "return":
             lines.append('END { printf("END block\\n"); }')
     else:
