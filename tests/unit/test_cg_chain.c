@@ -12,15 +12,24 @@
 
 #define CALL_TAIL "call 12"
 
-/* A BEGIN of n lines, then tail (a statement, or ""). */
-static char *long_begin(int n, const char *tail) {
-    size_t cap = (size_t)n * 64 + strlen(tail) + 64;
+/* A BEGIN of head, n lines, then tail (statements, or ""). */
+static char *long_begin(const char *head, int n, const char *tail) {
+    size_t cap = (size_t)n * 64 + strlen(head) + strlen(tail) + 64;
     char *s = malloc(cap);
-    size_t len = (size_t)snprintf(s, cap, "BEGIN { $x = 0; $s = \"a\";\n");
+    size_t len = (size_t)snprintf(s, cap, "BEGIN { $x = 0; $s = \"a\"; %s\n", head);
     for (int i = 0; i < n; i++)
         len += (size_t)snprintf(s + len, cap - len, "$x += %d; @b[%d] = sum($x);\n", i, i % 7);
     snprintf(s + len, cap - len, "%s printf(\"%%d %%s\\n\", $x, $s); }", tail);
     return s;
+}
+
+/* Compiles long_begin(head, n, tail) into m; returns how many programs it made. */
+static int compile_begin(const char *head, int n, const char *tail, struct manifest *m) {
+    char *prog = long_begin(head, n, tail);
+    struct cg_opts o = {0};
+    assert_int_equal(tu_compile(prog, &o, m), 0);
+    free(prog);
+    return m->nprogs;
 }
 
 static int map_named(const struct manifest *m, const char *name) {
@@ -32,11 +41,8 @@ static int map_named(const struct manifest *m, const char *name) {
 
 static void long_begin_is_a_chain(void **state) {
     (void)state;
-    char *prog = long_begin(1500, "");
     struct manifest m;
-    struct cg_opts o = {0};
-    assert_int_equal(tu_compile(prog, &o, &m), 0);
-    assert_true(m.nprogs >= 2);
+    assert_true(compile_begin("", 1500, "", &m) >= 2);
     assert_true(m.nprogs <= 34); /* the head and 33 tail calls */
     int chain = map_named(&m, ".chain"), carry = map_named(&m, ".carry");
     assert_true(chain >= 0 && carry >= 0);
@@ -56,38 +62,45 @@ static void long_begin_is_a_chain(void **state) {
     for (int i = 0; i < m.nprogs; i++)
         assert_int_equal(tu_count_insns(&m.progs[i], CALL_TAIL), i + 1 < m.nprogs);
     manifest_free(&m);
-    free(prog);
 }
 
 static void short_block_stays_whole(void **state) {
     (void)state;
-    char *prog = long_begin(20, "");
     struct manifest m;
-    struct cg_opts o = {0};
-    assert_int_equal(tu_compile(prog, &o, &m), 0);
-    assert_int_equal(m.nprogs, 1);
+    assert_int_equal(compile_begin("", 20, "", &m), 1);
     assert_int_equal(map_named(&m, ".chain"), -1);
     assert_int_equal(tu_count_insns(&m.progs[0], CALL_TAIL), 0);
     manifest_free(&m);
-    free(prog);
 }
 
 /* The loop's counter must stay known to the verifier: no program of the
  * chain may start between its assignment and the loop. */
 static void loop_at_the_end_keeps_one_program(void **state) {
     (void)state;
-    char *prog = long_begin(1500, "$i = 0; while ($i < 4) { $i++; }");
     struct manifest m;
-    struct cg_opts o = {0};
-    assert_int_equal(tu_compile(prog, &o, &m), 0);
-    assert_int_equal(m.nprogs, 1);
+    assert_int_equal(compile_begin("", 1500, "$i = 0; while ($i < 4) { $i++; }", &m), 1);
     manifest_free(&m);
-    free(prog);
+}
+
+/* A frame in .scratch: each later program looks its entry up again and
+ * spills r9 where the parts reload it. */
+static void scratch_frame_is_found_again(void **state) {
+    (void)state;
+    struct manifest m;
+    const char *strings = "$a = str(0); $b = str(0); $c = str(0); $d = str(0); $e = str(0); "
+                          "$f = str(0); $g = str(0); $h = str(0); $i = str(0);";
+    assert_true(compile_begin(strings, 1500, "", &m) >= 2);
+    int scratch = map_named(&m, ".scratch");
+    assert_true(scratch >= 0);
+    for (int i = 0; i < m.nprogs; i++)
+        assert_int_equal(tu_count_insns(&m.progs[i], "*(u64 *)(r10 -24) = r9"), 1);
+    manifest_free(&m);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(long_begin_is_a_chain),
                                        cmocka_unit_test(short_block_stays_whole),
-                                       cmocka_unit_test(loop_at_the_end_keeps_one_program)};
+                                       cmocka_unit_test(loop_at_the_end_keeps_one_program),
+                                       cmocka_unit_test(scratch_frame_is_found_again)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
