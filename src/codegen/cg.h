@@ -68,13 +68,13 @@ struct cg {
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     struct cg_chunks *chunks;      /* parts of a long block waiting to be generated (cg_chunk.c) */
     bool chunk_ok;                 /* the program has one block: a long one may be split */
-    bool chain_ok;   /* split into parts that may become a chain of programs (cg_chain.c) */
-    int chain_from;  /* the first part a later program of the chain may start with */
-    int nparts;      /* parts of the program's block (0: not split) */
-    int carry_map;   /* .carry: the stack a chain's programs share, -1 until needed */
-    int chain_map;   /* .chain: the prog array of every chain's later programs, -1 until needed */
-    int scratch_key; /* this program's .scratch entry */
-    int stack_max;   /* with a scratch frame: the most of the real stack in use */
+    bool chain_ok;      /* split into parts that may become a chain of programs (cg_chain.c) */
+    int chain_from;     /* the first part a later program of the chain may start with */
+    int nparts;         /* parts of the program's block (0: not split) */
+    int carry_map;      /* .carry: the stack a chain's programs share, -1 until needed */
+    int chain_map;      /* .chain: the prog array of the last chain's later programs */
+    int scratch_key;    /* this program's .scratch entry */
+    int stack_max;      /* with a scratch frame: the most of the real stack in use */
     bool merge_refused; /* blocks merged into one program need separate ones */
     bool zero_fill;     /* strings are NUL-padded (map keys hash as bytes, string comparison
                            reads whole words); only event records, read up to the NUL, skip it */

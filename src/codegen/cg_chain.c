@@ -195,9 +195,9 @@ static void head_entry(struct chain *c, struct emit *e, int *labels, int cut, in
     emit(e, LDX_MEM(BPF_DW, R6, R10, c->cg->ctx_slot));
 }
 
-/* Program k of n: the part calls [from, to), then the tail call of slot
- * first + k (the chain's next program) unless it is the last. */
-static int build(struct chain *c, int k, int n, int first, struct cg_part *part) {
+/* Program k of n: its part calls, then the tail call of slot k (the
+ * chain's next program) unless it is the last. */
+static int build(struct chain *c, int k, int n, struct cg_part *part) {
     struct emit e;
     emit_init(&e);
     int *labels = malloc(sizeof(int) * (size_t)c->nstarts);
@@ -214,7 +214,7 @@ static int build(struct chain *c, int k, int n, int first, struct cg_part *part)
     else
         part_entry(c, &e, labels, from, to, out);
     if (k + 1 < n)
-        tail(c, &e, first + k, out);
+        tail(c, &e, k, out);
     emit_place(&e, out);
     emit(&e, MOV64_IMM(R0, 0));
     emit(&e, EXIT_INSN());
@@ -231,21 +231,19 @@ static int build(struct chain *c, int k, int n, int first, struct cg_part *part)
     return 0;
 }
 
-/* The maps every chain shares, made or grown for n more programs. */
+/* .carry, which every chain shares (grown for depth bytes), and this
+ * chain's .chain of n programs: the kernel lets only programs of one type
+ * share a prog array (the first one loaded owns it). */
 static int chain_maps(struct cg *cg, int n, int depth) {
     if (cg->carry_map < 0)
         cg->carry_map = cg_add_map(cg, ".carry", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1);
-    if (cg->chain_map < 0)
-        cg->chain_map = cg_add_map(cg, ".chain", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 0);
+    cg->chain_map = cg_add_map(cg, ".chain", BPF_MAP_TYPE_PROG_ARRAY, 4, 4, (uint32_t)n);
     if (cg->carry_map < 0 || cg->chain_map < 0)
         return -1;
     struct map_desc *carry = &cg->m->maps[cg->carry_map];
     if (carry->value_size < (uint32_t)depth)
         carry->value_size = (uint32_t)depth;
-    struct map_desc *chain = &cg->m->maps[cg->chain_map];
-    int first = (int)chain->max_entries;
-    chain->max_entries += (uint32_t)n;
-    return first;
+    return 0;
 }
 
 int cg_chain_split(struct cg *cg, struct cg_part **parts) {
@@ -267,17 +265,17 @@ int cg_chain_split(struct cg *cg, struct cg_part **parts) {
         return 0;
     }
     c.depth = ((cg->scratch ? cg->stack_max : cg->frame_max) + 7) & ~7;
-    int first = chain_maps(cg, n - 1, c.depth);
+    int maps = chain_maps(cg, n - 1, c.depth);
     *parts = calloc((size_t)n, sizeof(**parts));
-    if (first < 0 || !*parts)
+    if (maps < 0 || !*parts)
         goto fail;
     for (int k = 0; k < n; k++) {
-        if (build(&c, k, n, first, &(*parts)[k]) < 0) {
+        if (build(&c, k, n, &(*parts)[k]) < 0) {
             cg_parts_free(*parts, n);
             *parts = NULL;
             goto fail;
         }
-        (*parts)[k].slot = k ? first + k - 1 : -1;
+        (*parts)[k].slot = k - 1;
     }
     free(c.starts), free(c.sites);
     return n;

@@ -97,10 +97,39 @@ static void scratch_frame_is_found_again(void **state) {
     manifest_free(&m);
 }
 
+/* Two chains, BEGIN's and END's: a prog array each, each program's own. */
+static void each_chain_has_its_prog_array(void **state) {
+    (void)state;
+    char *begin = long_begin("", 1500, "");
+    size_t len = strlen(begin);
+    char *prog = malloc(2 * len + 1);
+    memcpy(prog, begin, len);
+    memcpy(prog + len, begin, len + 1);
+    memcpy(prog + len, "END  ", 5); /* the second block: "BEGIN" -> "END  " */
+    struct manifest m;
+    struct cg_opts o = {0};
+    assert_int_equal(tu_compile(prog, &o, &m), 0);
+    int chains = 0, heads = 0;
+    for (int i = 0; i < m.nmaps; i++)
+        chains += strcmp(m.maps[i].name, ".chain") == 0;
+    assert_int_equal(chains, 2);
+    for (int i = 0; i < m.nprogs; i++) {
+        heads += !m.progs[i].chained;
+        if (m.progs[i].chained)
+            assert_int_equal(m.progs[i].kind, m.progs[i - 1].kind); /* its head's map */
+    }
+    assert_int_equal(heads, 2);
+    assert_int_not_equal(m.progs[1].chain_map, m.progs[m.nprogs - 1].chain_map);
+    manifest_free(&m);
+    free(prog);
+    free(begin);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(long_begin_is_a_chain),
                                        cmocka_unit_test(short_block_stays_whole),
                                        cmocka_unit_test(loop_at_the_end_keeps_one_program),
-                                       cmocka_unit_test(scratch_frame_is_found_again)};
+                                       cmocka_unit_test(scratch_frame_is_found_again),
+                                       cmocka_unit_test(each_chain_has_its_prog_array)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,8 @@ the output they must give, computed here from the script's meaning.
   long_chain.py script event N STOP NAME          a getppid block, N lines
   long_chain.py check begin N STOP exit|return OUT
   long_chain.py check event N STOP NAME OUT       (after 3 events of NAME)
+  long_chain.py script|check both ...              the event block after a
+                                                  BEGIN of N lines that runs through
 
 Each line adds to an integer, sums it in a map and stores it in another; a string changes every
 500 lines; printf shows both. The BEGIN block stops at line STOP (exit()
@@ -37,7 +39,8 @@ def script(kind, n, stop, arg):
         if arg == "return":
             lines.append('END { printf("END block\\n"); }')
     else:
-        lines = ['tracepoint:syscalls:sys_enter_getppid /comm == "%s"/ {' % arg,
+        lines = ["BEGIN {"] + body(n, -1, "", False) + ["}"] if kind == "both" else []
+        lines += ['tracepoint:syscalls:sys_enter_getppid /comm == "%s"/ {' % arg,
                  "  @calls++; $k = @calls;"]
         lines += body(n, stop, 'if ($k == 3) { printf("exit at %d\\n", $x); exit(); }', True)
         lines.append("}")
@@ -77,7 +80,7 @@ def expected(kind, n, stop, arg):
         if arg == "return":
             lines.append("END block")
         return lines + map_lines(maps, 0)
-    lines = []
+    lines = run(n, -1, 0, maps, None)[0] if kind == "both" else []
     for k in (1, 2, 3):
         got, x, stopped = run(n, stop, k, maps, lambda k: k == 3)
         lines += got
