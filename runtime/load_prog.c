@@ -22,13 +22,15 @@ static bool is_map_ref(const struct bpf_insn *in) {
 }
 
 /* A copy of p's instructions with map indices replaced by fds, so the
- * manifest stays as the compiler made it (for -d dumps and reloading). */
+ * manifest stays as the compiler made it (for -d dumps and reloading).
+ * Errors go to d, if any. */
 static struct bpf_insn *relocate(const struct manifest *m, const struct prog_desc *p,
                                  struct diag *d) {
     struct bpf_insn *insns = malloc(sizeof(*insns) * (p->ninsns ? p->ninsns : 1));
 
     if (!insns) {
-        diag_plain_error(d, E_IO, "Out of memory loading %s", p->name);
+        if (d)
+            diag_plain_error(d, E_IO, "Out of memory loading %s", p->name);
         return NULL;
     }
     memcpy(insns, p->insns, sizeof(*insns) * p->ninsns);
@@ -36,8 +38,9 @@ static struct bpf_insn *relocate(const struct manifest *m, const struct prog_des
         if (!is_map_ref(&insns[i]))
             continue;
         if (insns[i].imm < 0 || insns[i].imm >= m->nmaps || i + 1 >= p->ninsns) {
-            diag_plain_error(d, E_IO, "%s: instruction %d refers to map %d of %d", p->name, i,
-                             insns[i].imm, m->nmaps);
+            if (d)
+                diag_plain_error(d, E_IO, "%s: instruction %d refers to map %d of %d", p->name, i,
+                                 insns[i].imm, m->nmaps);
             free(insns);
             return NULL;
         }
@@ -205,9 +208,40 @@ static int load_prog(const struct manifest *m, int index, struct rt_prog *rp, bo
     return rp->fd >= 0 ? 0 : -1;
 }
 
+int rt_load_quiet(const struct manifest *m, const struct prog_desc *p) {
+    const struct prog_attrs *a = &p->attrs;
+    if (a->attach_btf_module || a->attach_prog_id)
+        return -1; /* objects to open, with their own errors */
+    struct bpf_insn *insns = relocate(m, p, NULL);
+    struct rt_func_info fi;
+    struct rt_load_fds fds = {.btf_obj_fd = -1, .prog_fd = -1};
+    int fd = -1;
+    if (insns && rt_func_info_build(insns, p->ninsns, &fi) == 0) {
+        fd = load_once(p, insns, &fi, &fds, NULL, 0);
+        rt_func_info_free(&fi);
+    }
+    free(insns);
+    return fd;
+}
+
+/* A later program of a long block's chain goes where the previous one
+ * tail-calls it. */
+static int chain_prog(const struct manifest *m, const struct rt_prog *rp, struct diag *d) {
+    const struct prog_desc *p = rp->desc;
+    uint32_t slot = (uint32_t)p->chain_slot;
+    if (!p->chained || bpf_map_update_elem(m->maps[p->chain_map].fd, &slot, &rp->fd, BPF_ANY) == 0)
+        return 0;
+    diag_error(d, &p->loc, E_IO, "Failed to chain the programs of %s: %s", p->name,
+               strerror(errno));
+    return -1;
+}
+
 int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d) {
+    if (!verbose) /* -v's logs come in order */
+        rt_load_pool(st);
     for (int i = 0; i < st->m->nprogs; i++)
-        if (load_prog(st->m, i, &st->progs[i], verbose, d) < 0)
+        if ((st->progs[i].fd < 0 && load_prog(st->m, i, &st->progs[i], verbose, d) < 0) ||
+            chain_prog(st->m, &st->progs[i], d) < 0)
             return -1;
     return 0;
 }

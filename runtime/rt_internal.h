@@ -63,6 +63,12 @@ int rt_load_maps(struct manifest *m, struct diag *d);
 int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d);
 /* Closes every program and map fd and resets them to -1. */
 void rt_unload(struct rt_state *st);
+/* Loads p without a word: its fd, or -1 (the caller loads it again to
+ * explain), also for a program whose attributes name objects to open. */
+int rt_load_quiet(const struct manifest *m, const struct prog_desc *p);
+/* load_pool.c: loads what it can of st's programs on several CPUs at
+ * once, setting their fds; the others stay -1. */
+void rt_load_pool(struct rt_state *st);
 
 /* ---- load_attrs.c ---- */
 

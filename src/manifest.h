@@ -191,6 +191,11 @@ struct prog_desc {
     int ntargets;
     struct loc loc; /* the probe's attach point list, for attach errors */
     int nblocks;    /* probe blocks merged into this program (one target), 1 otherwise */
+    /* A later program of a long block's chain (src/codegen/cg_chain.c): no
+     * targets; the runtime puts it at chain_slot of prog array chain_map,
+     * where the chain's previous program tail-calls it. */
+    bool chained;
+    int chain_map, chain_slot;
 };
 
 struct manifest {

@@ -77,10 +77,17 @@ struct cg {
     struct cg_callback *callbacks; /* loop bodies waiting to be generated (cg_formap.c) */
     struct cg_chunks *chunks;      /* parts of a long block waiting to be generated (cg_chunk.c) */
     bool chunk_ok;                 /* the program has one block: a long one may be split */
-    bool merge_refused;            /* blocks merged into one program need separate ones */
-    bool zero_fill; /* strings are NUL-padded (map keys hash as bytes, string comparison
-                       reads whole words); only event records, read up to the NUL, skip it */
-    int frame_top;  /* bytes of stack in use (slots are at r10 - offset) */
+    bool chain_ok;      /* split into parts that may become a chain of programs (cg_chain.c) */
+    int chain_from;     /* the first part a later program of the chain may start with */
+    int nparts;         /* parts of the program's block (0: not split) */
+    int carry_map;      /* .carry: the stack a chain's programs share, -1 until needed */
+    int chain_map;      /* .chain: the prog array of the last chain's later programs */
+    int scratch_key;    /* this program's .scratch entry */
+    int stack_max;      /* with a scratch frame: the most of the real stack in use */
+    bool merge_refused; /* blocks merged into one program need separate ones */
+    bool zero_fill;     /* strings are NUL-padded (map keys hash as bytes, string comparison
+                           reads whole words); only event records, read up to the NUL, skip it */
+    int frame_top;      /* bytes of stack in use (slots are at r10 - offset) */
     int frame_max;
     int stack_reserved; /* bytes of the 512 that subprograms' frames take */
     int ctx_slot;       /* stack offset where r1 (ctx) is saved, 0 when not saved */
@@ -283,6 +290,17 @@ void cg_drop_chunks(struct cg *cg);
  * pointers, registers, slots in use, loop, exit) restored after it. */
 void cg_sub_enter(struct cg *cg, int arg_reg);
 void cg_sub_leave(struct cg *cg, const struct cg *saved);
+/* cg_chain.c: a finished program of many parts as a chain of programs
+ * joined by tail calls. Returns how many (the first is the head, the
+ * others have .slot in .chain), 0 when it stays whole, -1 on failure. */
+struct cg_part {
+    struct bpf_insn *insns;
+    struct loc *locs;
+    int n;
+    int slot; /* index in .chain; -1 for the head */
+};
+int cg_chain_split(struct cg *cg, struct cg_part **parts);
+void cg_parts_free(struct cg_part *parts, int n);
 
 /* Reports an error and makes the whole generation fail. */
 void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...)

@@ -16,14 +16,22 @@
  * variables of their own). */
 #include <stdlib.h>
 #include <string.h>
-#include <string.h>
 
 #include "codegen/cg.h"
 
 /* AST nodes per chunk: about 1,000 instructions. */
 #define CHUNK_WEIGHT 300
-/* The kernel allows 256 functions per program; callbacks need some. */
+/* A block this heavy becomes a chain of programs (cg_chain.c), where the
+ * call of a part costs nothing that matters: smaller parts there, since
+ * 6.18's stack liveness works per function (5,000 lines: 8% less kernel
+ * time than with 300). */
+#define CHAIN_BLOCK_WEIGHT 4000
+#define CHAIN_CHUNK_WEIGHT 100
+/* The kernel allows 256 functions per program; callbacks need some. A
+ * program that may become a chain (cg_chain.c) has more: each of its
+ * programs gets a share. */
 #define MAX_CHUNKS 128
+#define MAX_CHAIN_CHUNKS 1024
 
 struct cg_chunk {
     struct node *first, *end; /* statements [first, end) */
@@ -33,7 +41,7 @@ struct cg_chunk {
 
 /* The parts waiting to be generated, in order. */
 struct cg_chunks {
-    struct cg_chunk part[MAX_CHUNKS];
+    struct cg_chunk part[MAX_CHAIN_CHUNKS];
     int n;
 };
 
@@ -48,6 +56,23 @@ static int list_weight(const struct node *n) {
 
 static int weight(const struct node *n) {
     return 1 + list_weight(n->a) + list_weight(n->b) + list_weight(n->c) + list_weight(n->d);
+}
+
+static bool loop_in_list(const struct node *n);
+
+/* Whether n is or holds a loop the verifier bounds by the values it knows:
+ * such a loop stays in the program where its variables got them
+ * (cg_chain.c). */
+static bool loop_in(const struct node *n) {
+    return n->kind == N_WHILE || n->kind == N_FOR_RANGE || loop_in_list(n->a) ||
+           loop_in_list(n->b) || loop_in_list(n->c) || loop_in_list(n->d);
+}
+
+static bool loop_in_list(const struct node *n) {
+    for (; n; n = n->next)
+        if (loop_in(n))
+            return true;
+    return false;
 }
 
 void cg_sub_enter(struct cg *cg, int arg_reg) {
@@ -76,10 +101,15 @@ void cg_sub_leave(struct cg *cg, const struct cg *saved) {
     cg->e.loc = saved->e.loc;
 }
 
+/* The most parts a block of the unit may have. */
+static int max_chunks(const struct cg *cg) {
+    return cg->unit->prov->may_nest ? MAX_CHUNKS : MAX_CHAIN_CHUNKS;
+}
+
 static struct cg_chunk *add_chunk(struct cg *cg, struct node *first, struct node *end) {
     if (!cg->chunks)
         cg->chunks = calloc(1, sizeof(*cg->chunks));
-    if (!cg->chunks || cg->chunks->n == MAX_CHUNKS) {
+    if (!cg->chunks || cg->chunks->n == max_chunks(cg)) {
         cg_error(cg, &first->loc, E_LIMIT, "out of memory");
         return NULL;
     }
@@ -96,7 +126,11 @@ void cg_chunk_block(struct cg *cg, struct node *block) {
         cg_block(cg, block);
         return;
     }
-    int per = total / MAX_CHUNKS + 1 > CHUNK_WEIGHT ? total / MAX_CHUNKS + 1 : CHUNK_WEIGHT;
+    int most = max_chunks(cg);
+    cg->chain_from = 0;
+    int least =
+        total > CHAIN_BLOCK_WEIGHT && most == MAX_CHAIN_CHUNKS ? CHAIN_CHUNK_WEIGHT : CHUNK_WEIGHT;
+    int per = total / most + 1 > least ? total / most + 1 : least;
     struct node *first = block->a;
     int w = 0;
     for (struct node *s = block->a; s; s = s->next) {
@@ -106,6 +140,9 @@ void cg_chunk_block(struct cg *cg, struct node *block) {
         struct cg_chunk *ch = add_chunk(cg, first, s->next);
         if (!ch)
             return;
+        for (const struct node *t = first; t != s->next; t = t->next)
+            if (loop_in(t))
+                cg->chain_from = cg->chunks->n;
         cg->e.loc = first->loc;
         emit(&cg->e, MOV64_REG(R1, cg->sp));
         emit_call_local(&cg->e, ch->label);
@@ -139,6 +176,7 @@ static void gen_chunk(struct cg *cg, const struct cg_chunk *ch) {
 void cg_emit_chunks(struct cg *cg) {
     struct cg_chunks *chunks = cg->chunks;
     cg->chunks = NULL; /* parts never split again */
+    cg->nparts = chunks ? chunks->n : 0;
     for (int i = 0; chunks && i < chunks->n; i++)
         gen_chunk(cg, &chunks->part[i]);
     free(chunks);

@@ -240,7 +240,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     cg->sp = R10;
     cg->pool_last = scratch ? R8 : R9;
     cg->frame_top = cg->frame_max = cg->stack_reserved = 0;
-    cg->stack_top = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
+    cg->stack_top = cg->stack_max = 24; /* with scratch: lookup key -4, context -16, r9 spill -24 */
     cg_drop_callbacks(cg);
     cg_drop_chunks(cg);
     cg->chunk_ok = nunits == 1;
@@ -277,6 +277,8 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     emit(&cg->e, EXIT_INSN());
     /* chunks and callbacks reach the frame through r7, and r9 through its spill */
     bool callbacks = cg->callbacks != NULL || cg->chunks != NULL;
+    /* a chain's programs run on one CPU, their carried stack per CPU */
+    cg->chain_ok = cg->chunks != NULL && !cg->unit->prov->may_nest && kind != CG_FRAME_BIG;
     cg_emit_chunks(cg);
     cg_emit_callbacks(cg);
     cg_map_full_emit(cg);
@@ -293,7 +295,7 @@ static void emit_body(struct cg *cg, const struct sema_unit *const *units, int n
     if (scratch)
         cg_scratch_size(cg, add_insn);
     /* a context never read needs no saving: no-op jumps are pruned */
-    if (!cg->e.failed && !reads_slot(&cg->e, cg->ctx_slot)) {
+    if (!cg->e.failed && !cg->chain_ok && !reads_slot(&cg->e, cg->ctx_slot)) {
         cg->e.insns[ctx_save] = JA(0);
         if (scratch)
             cg->e.insns[0] = JA(0);
@@ -319,6 +321,38 @@ static int copy_targets(struct prog_desc *p, const struct attach_target *targets
     return 0;
 }
 
+/* Adds a program with part's instructions (taken over) for the n targets;
+ * a chain's later programs (part->slot set) attach to none. */
+static int add_prog(struct cg *cg, const struct sema_unit *u, int nunits,
+                    struct attach_target *targets, int n, struct cg_part *part) {
+    struct manifest *m = cg->m;
+    struct prog_desc *progs = realloc(m->progs, (size_t)(m->nprogs + 1) * sizeof(*progs));
+    if (!progs) {
+        free(part->insns);
+        free(part->locs);
+        part->insns = NULL;
+        part->locs = NULL;
+        return -1;
+    }
+    m->progs = progs;
+    struct prog_desc *p = &progs[m->nprogs++];
+    memset(p, 0, sizeof(*p));
+    p->name = strdup(n == 1 ? targets[0].name : u->probe->a->str);
+    p->kind = u->prov->kind;
+    p->nblocks = nunits;
+    set_load_attrs(p, u->prov, &targets[0]);
+    p->insns = part->insns;
+    p->insn_loc = part->locs;
+    p->ninsns = part->n;
+    p->loc = u->probe->a->loc;
+    p->chained = part->slot >= 0;
+    p->chain_map = cg->chain_map;
+    p->chain_slot = part->slot;
+    part->insns = NULL;
+    part->locs = NULL;
+    return p->chained ? 0 : copy_targets(p, targets, n);
+}
+
 /* Generates one program for the given targets of the units (several
  * units: blocks merged on their one shared target). */
 static int gen_prog(struct cg *cg, const struct sema_unit *const *units, int nunits,
@@ -342,26 +376,20 @@ static int gen_prog(struct cg *cg, const struct sema_unit *const *units, int nun
         emit_free(&cg->e);
         return -1;
     }
-    struct prog_desc *progs = realloc(m->progs, (size_t)(m->nprogs + 1) * sizeof(*progs));
-    if (!progs) {
-        emit_free(&cg->e);
-        return -1;
+    struct cg_part *parts;
+    int nparts = cg_chain_split(cg, &parts);
+    int rc = nparts < 0 ? -1 : 0;
+    if (nparts == 0) {
+        struct cg_part whole = {cg->e.insns, cg->e.locs, cg->e.n, -1};
+        cg->e.insns = NULL;
+        cg->e.locs = NULL;
+        rc = add_prog(cg, u, nunits, targets, n, &whole);
     }
-    m->progs = progs;
-    struct prog_desc *p = &progs[m->nprogs++];
-    memset(p, 0, sizeof(*p));
-    p->name = strdup(n == 1 ? targets[0].name : probe->a->str);
-    p->kind = u->prov->kind;
-    p->nblocks = nunits;
-    set_load_attrs(p, u->prov, &targets[0]);
-    p->insns = cg->e.insns;
-    p->insn_loc = cg->e.locs;
-    p->ninsns = cg->e.n;
-    p->loc = probe->a->loc;
-    cg->e.insns = NULL;
-    cg->e.locs = NULL;
+    for (int k = 0; k < nparts && rc == 0; k++)
+        rc = add_prog(cg, u, nunits, targets, n, &parts[k]);
+    cg_parts_free(parts, nparts);
     emit_free(&cg->e);
-    return copy_targets(p, targets, n);
+    return rc;
 }
 
 /* Whether unit b can join unit a's program: one tracepoint each, the same. */
@@ -477,6 +505,8 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .bpf_loop = opts && opts->bpf_loop,
                     .no_warnings = opts && opts->no_warnings,
                     .warned_map = -1,
+                    .carry_map = -1,
+                    .chain_map = -1,
                     .task_comm = opts && opts->task_comm};
 
     int rc = layout_maps(&cg);

@@ -55,6 +55,7 @@ int cg_scratch_prologue(struct cg *cg, bool big) {
         return 0;
     }
     cg->frame_map = map;
+    cg->scratch_key = key;           /* a chain's later programs look it up again */
     emit(&cg->e, MOV64_REG(R6, R1)); /* the lookup clobbers the context in r1 */
     if (big) {
         emit(&cg->e, CALL_HELPER(BPF_FUNC_get_smp_processor_id));

@@ -103,15 +103,15 @@ void emit_call_local(struct emit *e, int label) {
     emit(e, INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0));
 }
 
-static bool is_func_ref(const struct bpf_insn *in) {
+bool emit_is_func_ref(const struct bpf_insn *in) {
     return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
 }
 
-static bool is_local_call(const struct bpf_insn *in) {
+bool emit_is_local_call(const struct bpf_insn *in) {
     return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL;
 }
 
-static bool is_jump(const struct bpf_insn *in) {
+bool emit_is_jump(const struct bpf_insn *in) {
     int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
     return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL && op != BPF_EXIT;
 }
@@ -133,9 +133,9 @@ static void compact(struct emit *e, const bool *keep, int *newpos) {
         if (!keep[i])
             continue;
         struct bpf_insn in = e->insns[i];
-        if (is_jump(&in))
+        if (emit_is_jump(&in))
             in.off = (short)(newpos[i + 1 + in.off] - j - 1);
-        if (is_func_ref(&in) || is_local_call(&in))
+        if (emit_is_func_ref(&in) || emit_is_local_call(&in))
             in.imm = newpos[i + 1 + in.imm] - j - 1;
         e->insns[j] = in;
         e->locs[j] = e->locs[i];
@@ -166,14 +166,14 @@ static int prune(struct emit *e) {
         if (is_ld_imm64(in)) {
             keep[i + 1] = true;
             stack[sp++] = i + 2;
-            if (is_func_ref(in))
+            if (emit_is_func_ref(in))
                 stack[sp++] = i + 1 + in->imm; /* a callback is reachable too */
         } else if (BPF_OP(in->code) == BPF_EXIT && BPF_CLASS(in->code) == BPF_JMP) {
             continue;
-        } else if (is_local_call(in)) {
+        } else if (emit_is_local_call(in)) {
             stack[sp++] = i + 1 + in->imm; /* the subprogram, and the return */
             stack[sp++] = i + 1;
-        } else if (is_jump(in)) {
+        } else if (emit_is_jump(in)) {
             stack[sp++] = i + 1 + in->off;
             if (BPF_OP(in->code) != BPF_JA)
                 stack[sp++] = i + 1;
@@ -184,7 +184,7 @@ static int prune(struct emit *e) {
     /* a jump over only unreachable code lands on the next kept instruction */
     for (int i = 0; i < e->n; i++) {
         const struct bpf_insn *in = &e->insns[i];
-        if (!keep[i] || !is_jump(in) || BPF_OP(in->code) != BPF_JA)
+        if (!keep[i] || !emit_is_jump(in) || BPF_OP(in->code) != BPF_JA)
             continue;
         int t = i + 1 + in->off, k = i + 1;
         while (k < t && !keep[k])

@@ -47,6 +47,11 @@ int emit_label(struct emit *e);
 void emit_place(struct emit *e, int label);
 /* A jump whose offset is filled in once the label is placed. */
 void emit_jump(struct emit *e, struct bpf_insn insn, int label);
+/* Kinds of finished instructions: a subprogram's address (BPF_PSEUDO_FUNC),
+ * a bpf-to-bpf call, a jump (conditional or not; not a call or exit). */
+bool emit_is_func_ref(const struct bpf_insn *in);
+bool emit_is_local_call(const struct bpf_insn *in);
+bool emit_is_jump(const struct bpf_insn *in);
 /* Resolves the jumps; returns -1 when a label was never placed or a jump is too far. */
 int emit_finish(struct emit *e);
 

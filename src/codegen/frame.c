@@ -26,6 +26,8 @@ int cg_stack_alloc(struct cg *cg, int size) {
     if (!cg->scratch)
         return cg_frame_alloc(cg, size);
     cg->stack_top += (size + 7) & ~7;
+    if (cg->stack_top > cg->stack_max)
+        cg->stack_max = cg->stack_top;
     if (cg->stack_top > CG_STACK_SIZE && !cg->failed)
         cg_error(cg, &cg->unit->probe->loc, E_LIMIT,
                  "the probe needs more than %d bytes of BPF stack for its integer variables",
