@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "output/output.h"
 #include "prom_server.h"
@@ -28,10 +29,23 @@ struct rt_events {
     bool discard;
     bool lost_frozen; /* after exit(): records lost while detaching raced with it */
     bool exit_seen;
-    bool stop_seen; /* a stop signal noticed while records were read, or
-                       rt_events_set_discard called: no more check */
+    bool stop_seen;   /* rt_events_set_discard called: the stop check is off */
+    double stop_at;   /* when a stop signal was first seen among records, 0: not yet */
+    uint64_t dropped; /* records dropped STOP_GRACE after that, reported as lost */
     int exit_code;
 };
+
+/* After Ctrl-C, records are still handled for this long; the rest are
+ * dropped and counted as lost: programs that send faster than their
+ * records are handled (a system() per sched_switch) would never let the
+ * reader stop, and bpftrace drops them too. */
+#define STOP_GRACE 0.5
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static void handle_exit(struct rt_events *ev, const struct event_desc *e, const uint8_t *rec,
                         size_t size) {
@@ -56,12 +70,10 @@ static int on_record(void *ctx, void *data, size_t size) {
 
     if (ev->discard || size < sizeof(h))
         return 0;
-    /* Ctrl-C while the programs write faster than the records are handled
-     * (a system() per sched_switch): the poll would never return. As
-     * bpftrace, the records not handled yet are dropped and the poll ends. */
-    if (!ev->stop_seen && rt_stop_requested()) {
-        ev->stop_seen = ev->discard = true;
-        return -EINTR;
+    bool stopping = !ev->stop_seen && rt_stop_requested();
+    if (stopping && ev->stop_at > 0 && now_seconds() - ev->stop_at > STOP_GRACE) {
+        ev->dropped++;
+        return 0;
     }
     memcpy(&h, data, sizeof(h));
     if (h.event_id >= (uint32_t)ev->m->nevents) {
@@ -75,6 +87,13 @@ static int on_record(void *ctx, void *data, size_t size) {
         rt_prom_lock();
         out_event(ev->out, ev->m, data, (uint32_t)size);
         rt_prom_unlock();
+    }
+    /* The first record handled after a stop signal ends the poll, so that
+     * the event loop sees the signal even if records never stop coming;
+     * the rest are handled (or dropped) by the drain before END. */
+    if (stopping && ev->stop_at == 0) {
+        ev->stop_at = now_seconds();
+        return -EINTR;
     }
     /* 0 even after exit(): a non-zero return would leave the rest of the
      * batch in the buffer, to be printed after END. */
@@ -182,14 +201,14 @@ void rt_events_drain(struct rt_events *ev) {
     if (ev->pb)
         perf_buffer__consume(ev->pb);
     else
-        while (ring_buffer__consume(ev->rb) > 0)
-            ;
+        for (int n = 1; n > 0 || n == -EINTR;) /* -EINTR: the stop, once (on_record) */
+            n = ring_buffer__consume(ev->rb);
     fflush(ev->out->f);
 }
 
 void rt_events_set_discard(struct rt_events *ev, bool discard) {
     if (ev)
-        ev->discard = discard, ev->stop_seen = true; /* the caller decides from now on */
+        ev->discard = discard, ev->stop_seen = true; /* END's records are all shown */
 }
 
 const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out_sink *out) {
@@ -234,7 +253,7 @@ void rt_events_check_lost(struct rt_events *ev) {
 
     if (!ev || ev->lost_frozen)
         return;
-    lost = (ev->lost_fd >= 0 ? read_lost(ev->lost_fd) : 0) + ev->perf_lost;
+    lost = (ev->lost_fd >= 0 ? read_lost(ev->lost_fd) : 0) + ev->perf_lost + ev->dropped;
     if (lost > ev->lost_seen) {
         ev->out->ops->lost_events(ev->out, lost - ev->lost_seen);
         ev->lost_seen = lost;

@@ -214,9 +214,9 @@ static int finish(struct session *s) {
         s->sigpipe = true;
         return 0;
     }
-    /* Records that raced with exit() are dropped, as in bpftrace, and so
-     * are those not read yet when a signal was noticed among them (events.c);
-     * otherwise, after a signal, what was already sent is still shown. */
+    /* Records that raced with exit() are dropped, as in bpftrace; after a
+     * signal, what was already sent is still shown, for a while (events.c:
+     * past STOP_GRACE the rest are dropped and reported as lost). */
     rt_events_drain(s->ev);
     rt_events_set_discard(s->ev, false);
     if (run_phase(s, RT_PHASE_AFTER) < 0)
