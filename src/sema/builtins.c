@@ -199,8 +199,10 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
             return NULL;
         }
     }
-    if (sema_is_func_name(name)) {
-        /* A function called without parentheses, e.g. "exit;". */
+    if (strcmp(name, "kstack") == 0 || strcmp(name, "ustack") == 0) {
+        /* builtins that are also functions: kstack is kstack() (bpftrace
+         * takes no other function without parentheses: "exit;" is an
+         * unknown identifier there) */
         n->kind = N_CALL;
         n->a = NULL;
         return sema_call(s, n);

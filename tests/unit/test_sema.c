@@ -282,6 +282,8 @@ static void test_err_unknown(void **state) {
     (void)state;
     err1("BEGIN { foo(); }", E_UNKNOWN_FUNC, "stdin:1:9-12", "Unknown function: 'foo'");
     err1("BEGIN { print(foo); }", E_UNKNOWN_IDENT, "stdin:1:15-18", "Unknown identifier: 'foo'");
+    /* a function is called with parentheses; kstack and ustack are builtins too */
+    err1("BEGIN { exit; }", E_UNKNOWN_IDENT, "stdin:1:9-13", "Unknown identifier: 'exit'");
     err1("foo:bar { }", E_UNKNOWN_PROBE, "stdin:1:1-8", "Invalid probe type: foo");
     err1("interval:xs:1 { }", E_UNKNOWN_PROBE, "stdin:1:1-14",
          "xs is not an accepted unit of time");
@@ -508,8 +510,8 @@ static void test_reports_every_error(void **state) {
 static void test_misc_ok(void **state) {
     (void)state;
     struct run *r =
-        ok("BEGIN { _ = 1; exit; } BEGIN { time(); time(\"%H\\n\"); $p = pid(); "
-           "@c = count; if (@c > 1) { exit(2); } else if (1) { print(@c); } else { } "
+        ok("BEGIN { _ = 1; exit(); } BEGIN { time(); time(\"%H\\n\"); $p = pid(); "
+           "@c = count(); if (@c > 1) { exit(2); } else if (1) { print(@c); } else { } "
            "@t[pid, comm] = 1; delete(@t, (1, \"x\")); @d += 5; @d--; $i = 1; $i *= 2; }");
     assert_int_equal(find(r->prog, N_CALL, "exit")->sym, F_EXIT);
     assert_int_equal(find(r->prog, N_IDENT, "pid")->sym, B_PID); /* pid() became pid */
