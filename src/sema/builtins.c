@@ -199,7 +199,8 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
             return NULL;
         }
     }
-    if (strcmp(name, "kstack") == 0 || strcmp(name, "ustack") == 0) {
+    if (strcmp(name, "kstack") == 0 || strcmp(name, "ustack") == 0 ||
+        strcmp(name, "dw_ustack") == 0) {
         /* builtins that are also functions: kstack is kstack() (bpftrace
          * takes no other function without parentheses: "exit;" is an
          * unknown identifier there) */
