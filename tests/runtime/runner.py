@@ -231,6 +231,10 @@ def missing_requirement(req):
         # kstack there is empty, for bpftrace as for trawk
         rel = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
         return None if rel >= (6, 11) else "kernel gives syscall tracepoints no kernel stack (before 6.11)"
+    if req.startswith("kernel:"):
+        rel = tuple(int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+        want = tuple(int(x) for x in req[7:].split("."))
+        return None if rel >= want else "kernel before %s" % req[7:]
     if req == "btf":
         return None if os.path.exists("/sys/kernel/btf/vmlinux") else "kernel has no BTF"
     if req.startswith("env:"):
