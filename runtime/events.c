@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "output/output.h"
 #include "prom_server.h"
 #include "rt_internal.h"
+#include "sys/monotonic.h"
 
 struct rt_events {
     const struct manifest *m;
@@ -41,12 +41,6 @@ struct rt_events {
  * reader stop, and bpftrace drops them too. */
 #define STOP_GRACE 0.5
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void handle_exit(struct rt_events *ev, const struct event_desc *e, const uint8_t *rec,
                         size_t size) {
     int64_t code = 0;
@@ -71,7 +65,7 @@ static int on_record(void *ctx, void *data, size_t size) {
     if (ev->discard || size < sizeof(h))
         return 0;
     bool stopping = !ev->stop_seen && rt_stop_requested();
-    if (stopping && ev->stop_at > 0 && now_seconds() - ev->stop_at > STOP_GRACE) {
+    if (stopping && ev->stop_at > 0 && sys_monotonic_seconds() - ev->stop_at > STOP_GRACE) {
         ev->dropped++;
         return 0;
     }
@@ -92,7 +86,7 @@ static int on_record(void *ctx, void *data, size_t size) {
      * the event loop sees the signal even if records never stop coming;
      * the rest are handled (or dropped) by the drain before END. */
     if (stopping && ev->stop_at == 0) {
-        ev->stop_at = now_seconds();
+        ev->stop_at = sys_monotonic_seconds();
         return -EINTR;
     }
     /* 0 even after exit(): a non-zero return would leave the rest of the

@@ -5,13 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dwunwind.h"
 #include "ksyms.h"
 #include "stack.h"
 #include "sys/elfsyms.h"
+#include "sys/monotonic.h"
 
 struct pid_syms {
     int pid;
@@ -96,12 +96,6 @@ static int exe_lookup(int pid, uint64_t addr, struct rt_sym *sym) {
     return 0;
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* A hash of pid's file-backed executable mappings (/proc/PID/maps lines
  * with x and a path), 0 when they cannot be read. Anonymous mappings are
  * left out: a JIT runtime changes those all the time. */
@@ -124,7 +118,7 @@ static uint64_t maps_signature(int pid) {
 }
 
 static void open_syms(struct pid_syms *p) {
-    p->opened = p->checked = now_seconds();
+    p->opened = p->checked = sys_monotonic_seconds();
     p->modules = maps_signature(p->pid);
     p->syms = rt_syms_open(p->pid);
 }
@@ -147,7 +141,7 @@ static bool modules_changed(struct pid_syms *p, double now) {
 }
 
 static bool reopened(struct pid_syms *p) {
-    double now = now_seconds();
+    double now = sys_monotonic_seconds();
     return now - p->checked >= MODULES_CHECK_INTERVAL && modules_changed(p, now);
 }
 
@@ -158,7 +152,7 @@ void out_stack_syms_settle(void) {
         if (!p->syms || p->settled >= (int)(sizeof(SETTLE_AFTER) / sizeof(SETTLE_AFTER[0])))
             continue;
         if (now < 0)
-            now = now_seconds();
+            now = sys_monotonic_seconds();
         if (now - p->opened >= SETTLE_AFTER[p->settled]) {
             p->settled++;
             modules_changed(p, now);
