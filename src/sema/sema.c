@@ -243,7 +243,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
     s->reads_args = false;
     s->probe_string = false;
     for (int i = 0; i < pv->n; i++)
-        pv->defined[i] = false;
+        pv->defined[i] = VAR_UNDEFINED;
     if (probe->b) {
         const struct type *t = sema_expr(s, probe->b);
         if (t && !sema_is_int(t))

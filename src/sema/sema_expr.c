@@ -450,7 +450,13 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
         return NULL;
     }
     n->sym = i;
-    /* declared by let and not assigned yet: reads as an int64 zero */
+    /* declared by let and given no type by any assignment */
+    if (!s->pv->vars[i].ty && s->report) {
+        sema_error(s, &n->loc, E_TYPE, "Could not resolve the type of this variable");
+        return NULL;
+    }
+    if (s->pv->defined[i] == VAR_DECLARED && s->report)
+        diag_warning(s->d, &n->loc, "Variable used before it was assigned: %s", n->str);
     return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
 }
 

@@ -17,10 +17,12 @@ struct map_info {
     const struct node *first_keys; /* the keys that fixed the shape, for messages */
 };
 
+enum { VAR_UNDEFINED, VAR_DECLARED, VAR_ASSIGNED };
+
 /* Variables of one probe block; kept across walks. */
 struct probe_vars {
     struct sema_var *vars;
-    bool *defined;             /* assigned earlier in this walk */
+    unsigned char *defined;    /* VAR_*: declared or assigned earlier in this walk */
     const struct node **scope; /* the block (or for loop) that declares it */
     bool *typed;               /* declared with a type (let $x: T): assignments convert */
     int n;

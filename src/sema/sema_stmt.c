@@ -178,7 +178,7 @@ static void stmt_let(struct sema *s, struct node *n) {
         n->a->ty = declared;
     }
     if (!n->c) {
-        s->pv->defined[i] = true; /* zero until assigned, as in bpftrace */
+        s->pv->defined[i] = VAR_DECLARED; /* zero until assigned, as in bpftrace */
         return;
     }
     const struct type *t = sema_expr(s, n->c);
