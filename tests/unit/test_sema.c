@@ -448,8 +448,11 @@ static void test_err_undefined(void **state) {
          "Undefined or undeclared variable: $x");
     err1("BEGIN { let $x = 1; if (1) { let $x = 2; } }", E_TYPE, "stdin:1:30-40",
          "Variable $x was already declared. Variable shadowing is not allowed.");
-    /* sibling blocks declare different variables; let without a value reads 0 */
-    run_free(ok("BEGIN { if (1) { $a = 1; } else { $a = \"s\"; } let $z; print($z); }"));
+    /* sibling blocks declare different variables; let without a value reads 0
+     * (typed by a later assignment), and never typed it is an error */
+    run_free(ok("BEGIN { if (1) { $a = 1; } else { $a = \"s\"; } let $z; print($z); $z = 2; }"));
+    err1("BEGIN { let $z; print($z); }", E_TYPE, "stdin:1:23-25",
+         "Could not resolve the type of this variable");
     /* Variables belong to their probe block. */
     err1("BEGIN { $x = 1; } END { print($x); }", E_UNDEFINED, "stdin:1:31-33",
          "Undefined or undeclared variable: $x");
