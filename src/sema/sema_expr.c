@@ -359,11 +359,16 @@ static const struct type *expr_field(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
+    bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
+    if (numeric && t->kind != T_TUPLE) {
+        sema_error(s, &n->loc, E_TYPE, "Can not access index '%lld' on expression of type '%s'",
+                   n->str ? strtoll(n->str, NULL, 10) : (long long)n->num, sema_tname(t));
+        return NULL;
+    }
     if (n->a->kind == N_IDENT && n->a->sym == B_ARGS && t->kind == T_RECORD)
         return sema_args_field(s, n, t);
     if (t->kind == T_RECORD || t->is_ptr)
         return sema_record_field(s, n, t);
-    bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
     if (t->kind == T_TUPLE && numeric)
         return tuple_element(s, n, t, n->str ? strtoll(n->str, NULL, 10) : (int64_t)n->num);
     if (t->kind == T_TUPLE) {
