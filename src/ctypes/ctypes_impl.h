@@ -67,6 +67,6 @@ void ct_bitfield_place(uint32_t bitpos, uint32_t width, const struct type *ty, u
                        uint16_t *bit_offset);
 
 /* Levenshtein distance, for suggestions. */
-int ct_distance(const char *a, const char *b);
+int ct_distance(const char *a, const char *b, int bound);
 
 #endif

@@ -4,7 +4,10 @@
 
 #include "ctypes/ctypes_impl.h"
 
-int ct_distance(const char *a, const char *b) {
+/* The edit distance of a and b, or more than bound as soon as every path
+ * is past it: a long name asked about against every name in BTF must not
+ * take seconds. */
+int ct_distance(const char *a, const char *b, int bound) {
     size_t n = strlen(b);
     int *row = malloc((n + 1) * sizeof(*row));
     if (!row)
@@ -14,6 +17,7 @@ int ct_distance(const char *a, const char *b) {
     for (size_t i = 1; a[i - 1]; i++) {
         int diag = row[0];
         row[0] = (int)i;
+        int row_min = row[0];
         for (size_t j = 1; j <= n; j++) {
             int up = row[j];
             int best = diag + (a[i - 1] != b[j - 1]);
@@ -23,6 +27,12 @@ int ct_distance(const char *a, const char *b) {
                 best = row[j - 1] + 1;
             row[j] = best;
             diag = up;
+            if (best < row_min)
+                row_min = best;
+        }
+        if (row_min > bound) {
+            free(row);
+            return bound + 1;
         }
     }
     int d = row[n];
@@ -41,11 +51,13 @@ static void consider(void *ctx, const char *cand) {
     struct best *b = ctx;
     size_t len = strlen(b->name), clen = strlen(cand);
     size_t diff = len > clen ? len - clen : clen - len;
-    if ((int)diff >= b->dist || !strcmp(cand, b->name))
-        return;
-    int d = ct_distance(b->name, cand);
     int limit = (int)(len / 3) > 2 ? (int)(len / 3) : 2;
-    if (d <= limit && d < b->dist) {
+    if (b->dist - 1 < limit)
+        limit = b->dist - 1;
+    if ((int)diff > limit || !strcmp(cand, b->name))
+        return;
+    int d = ct_distance(b->name, cand, limit);
+    if (d <= limit) {
         free(b->found);
         b->found = strdup(cand);
         b->dist = d;

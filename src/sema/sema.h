@@ -171,6 +171,7 @@ struct sema_var {
     /* the integer type bpftrace gives it (the smallest holding every integer
        assigned, before widening): sizeof, tuples, bswap; NULL if none */
     const struct type *int_ty;
+    bool assigned; /* some assignment names it, typed or not (an error) */
 };
 
 /* The attach points of one probe block that share a provider become one unit;

@@ -78,14 +78,22 @@ static const struct type *typeof_type(struct sema *s, struct node *ty) {
     return sema_expr(s, ty->a);
 }
 
+bool sema_unknown_enum_cast(struct sema *s, const struct node *ty, const struct loc *at) {
+    if (!ty->str || strncmp(ty->str, "enum ", 5) || ty->num || ty->len ||
+        ctypes_lookup(s->out->ct, ty->str))
+        return false;
+    sema_error(s, at, E_UNKNOWN_IDENT, "Unknown enum: %s", ty->str + 5);
+    return true;
+}
+
 const struct type *sema_type_named(struct sema *s, struct node *ty) {
     const struct type *t = ty->str ? base_type(s, ty) : typeof_type(s, ty);
     if (!ty->str && !t)
         return NULL;
     if (!t) {
         sema_error(s, &ty->loc, E_UNKNOWN_IDENT, "Cannot resolve unknown type \"%s\"", ty->str);
-        const char *close = ctypes_suggest(s->out->ct, ty->str);
-        if (close && s->report)
+        const char *close = s->report ? ctypes_suggest(s->out->ct, ty->str) : NULL;
+        if (close)
             fprintf(s->d->out, "HINT: Did you mean \"%s\"?\n", close);
         return NULL;
     }

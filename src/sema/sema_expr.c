@@ -418,14 +418,16 @@ const struct type *sema_int_type_named(const struct node *ty) {
 }
 
 static const struct type *expr_cast(struct sema *s, struct node *n) {
-    const struct type *to = sema_type_named(s, n->a);
-    const struct type *from = sema_expr(s, n->b);
-    if (!to || !from)
-        return NULL;
     /* bpftrace underlines the parenthesised type */
     struct loc at = n->loc;
     at.last_line = n->a->loc.last_line;
     at.last_column = n->a->loc.last_column + 1;
+    if (sema_unknown_enum_cast(s, n->a, &at))
+        return NULL;
+    const struct type *to = sema_type_named(s, n->a);
+    const struct type *from = sema_expr(s, n->b);
+    if (!to || !from)
+        return NULL;
     if (to->kind == T_ARRAY || from->kind == T_ARRAY)
         return sema_cast_array(s, n, &at, to, from);
     if ((to->kind != T_INT && to->kind != T_BOOL) || !sema_is_int(from)) {
@@ -455,9 +457,11 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
         return NULL;
     }
     n->sym = i;
-    /* declared by let and given no type by any assignment */
+    /* declared by let and given no type by any assignment (one whose
+     * value had an error was reported there) */
     if (!s->pv->vars[i].ty && s->report) {
-        sema_error(s, &n->loc, E_TYPE, "Could not resolve the type of this variable");
+        if (!s->pv->vars[i].assigned)
+            sema_error(s, &n->loc, E_TYPE, "Could not resolve the type of this variable");
         return NULL;
     }
     if (s->pv->defined[i] == VAR_DECLARED && s->report)

@@ -126,6 +126,10 @@ const struct type *sema_curtask_type(struct sema *s);
 /* Feeds the headers' declarations and the script's C definitions to ctypes;
  * -1 after clang's errors, which stop bpftrace. */
 int sema_c_definitions(struct sema *s, struct node *program);
+/* A cast to an enum BTF does not know: bpftrace's "Unknown enum" at the
+ * parenthesised type (other uses of an unknown type are reported by
+ * sema_type_named). */
+bool sema_unknown_enum_cast(struct sema *s, const struct node *ty, const struct loc *at);
 /* The type an N_TYPE names (bpftrace's integer names, C names, struct
  * pointers, arrays); reports unknown names. */
 const struct type *sema_type_named(struct sema *s, struct node *ty);

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ctypes/ctypes.h"
+#include "ctypes/ctypes_impl.h"
 #include "parser/parse.h"
 
 /* Definitions compiled here and handed to ctypes as text. */
@@ -539,6 +540,11 @@ static void test_suggestions(void **state) {
     assert_string_equal(ctypes_suggest_field(skb, "lenn"), "len");
     assert_string_equal(ctypes_suggest_field(skb, "data_ln"), "data_len");
     assert_null(ctypes_suggest_field(skb, "xyzzyq"));
+    /* the distance stops past its bound: exact below it, bound + 1 beyond */
+    assert_int_equal(ct_distance("sk_buf", "sk_buff", 2), 1);
+    assert_int_equal(ct_distance("kitten", "sitting", 3), 3);
+    assert_int_equal(ct_distance("kitten", "sitting", 1), 2);
+    assert_int_equal(ct_distance("aaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbb", 3), 4);
 }
 
 static void test_errors_have_locations(void **state) {
