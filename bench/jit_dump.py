@@ -146,6 +146,9 @@ def dump(prog_id, syms, raw):
         off += length
         if len(funcs) > 1:
             print(" function %d at %#x:" % (i, addr))
+        if addr and (addr >> 12) != ((addr + length - 1) >> 12):
+            # Where each system call flushes the TLB, a page is a miss.
+            print(" (spans two 4 KiB pages: %#x)" % ((addr + length - 1) & ~0xfff))
         if raw:
             print(" ", part.hex())
             continue
