@@ -33,29 +33,25 @@ libc = ctypes.CDLL(None, use_errno=True)
 libc.syscall.restype = ctypes.c_long
 
 
+# struct bpf_prog_info of linux/bpf.h, up to the fields read here.
+PROG_INFO = """
+    u32 type, id; tag tag; u32 jited_prog_len, xlated_prog_len;
+    u64 jited_prog_insns, xlated_prog_insns, load_time; u32 created_by_uid, nr_map_ids;
+    u64 map_ids; name name; u32 ifindex, gpl_compatible; u64 netns_dev, netns_ino;
+    u32 nr_jited_ksyms, nr_jited_func_lens; u64 jited_ksyms, jited_func_lens;
+    u32 btf_id, func_info_rec_size; u64 func_info; u32 nr_func_info, nr_line_info;
+    u64 line_info, jited_line_info; u32 nr_jited_line_info, line_info_rec_size;
+    u32 jited_line_info_rec_size, nr_prog_tags; u64 prog_tags, run_time_ns, run_cnt;
+    u64 recursion_misses; u32 verified_insns, attach_btf_obj_id, attach_btf_id, pad;
+"""
+CTYPES = {"u32": ctypes.c_uint32, "u64": ctypes.c_uint64, "tag": ctypes.c_uint8 * 8,
+          "name": ctypes.c_char * 16}
+
+
 class ProgInfo(ctypes.Structure):
-    """struct bpf_prog_info of linux/bpf.h, up to the fields read here."""
-    _fields_ = [
-        ("type", ctypes.c_uint32), ("id", ctypes.c_uint32), ("tag", ctypes.c_uint8 * 8),
-        ("jited_prog_len", ctypes.c_uint32), ("xlated_prog_len", ctypes.c_uint32),
-        ("jited_prog_insns", ctypes.c_uint64), ("xlated_prog_insns", ctypes.c_uint64),
-        ("load_time", ctypes.c_uint64), ("created_by_uid", ctypes.c_uint32),
-        ("nr_map_ids", ctypes.c_uint32), ("map_ids", ctypes.c_uint64),
-        ("name", ctypes.c_char * 16), ("ifindex", ctypes.c_uint32),
-        ("gpl_compatible", ctypes.c_uint32), ("netns_dev", ctypes.c_uint64),
-        ("netns_ino", ctypes.c_uint64), ("nr_jited_ksyms", ctypes.c_uint32),
-        ("nr_jited_func_lens", ctypes.c_uint32), ("jited_ksyms", ctypes.c_uint64),
-        ("jited_func_lens", ctypes.c_uint64), ("btf_id", ctypes.c_uint32),
-        ("func_info_rec_size", ctypes.c_uint32), ("func_info", ctypes.c_uint64),
-        ("nr_func_info", ctypes.c_uint32), ("nr_line_info", ctypes.c_uint32),
-        ("line_info", ctypes.c_uint64), ("jited_line_info", ctypes.c_uint64),
-        ("nr_jited_line_info", ctypes.c_uint32), ("line_info_rec_size", ctypes.c_uint32),
-        ("jited_line_info_rec_size", ctypes.c_uint32), ("nr_prog_tags", ctypes.c_uint32),
-        ("prog_tags", ctypes.c_uint64), ("run_time_ns", ctypes.c_uint64),
-        ("run_cnt", ctypes.c_uint64), ("recursion_misses", ctypes.c_uint64),
-        ("verified_insns", ctypes.c_uint32), ("attach_btf_obj_id", ctypes.c_uint32),
-        ("attach_btf_id", ctypes.c_uint32), ("pad", ctypes.c_uint32),
-    ]
+    _fields_ = [(name.strip(), CTYPES[decl.split()[0]])
+                for decl in PROG_INFO.split(";") if decl.strip()
+                for name in decl.split(None, 1)[1].split(",")]
 
 
 def bpf(cmd, attr):
