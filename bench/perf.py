@@ -3,6 +3,7 @@
 
   bench/perf.py [--trawk build/trawk] [--bpftrace /opt/bpftrace-sid/bin/bpftrace]
                 [--runs 5] [--keys 100000] [--calls 500000] [--only h,i,...]
+                [--rows REGEX]
 
 Every row runs the two tracers interleaved (A B A B ...) and prints the
 median, the range (min-max) and the ratio of the medians:
@@ -12,7 +13,8 @@ median, the range (min-max) and the ratio of the medians:
   i) per-event cost of several programs on sys_enter_getppid while a C loop
      calls getppid() at SCHED_FIFO priority 1 (unless --no-rt: preemption
      inside a program counts in its run time): run_time_ns / run_cnt
-     (kernel.bpf_stats_enabled) and the translated instructions;
+     (kernel.bpf_stats_enabled) and the translated instructions; --rows
+     picks programs by label; the last, an empty program, is the floor;
   j) compile time of 1,000- and 5,000-line scripts: --dry-run (compile,
      load, attach) and --mode codegen (compile alone), wall and peak RSS;
   k) 100 maps in one probe, 100 blocks on one tracepoint: whether each runs;
@@ -53,6 +55,10 @@ PER_EVENT = [
     ("@h = hist(pid)", "tracepoint:syscalls:sys_enter_getppid { @h = hist(pid); }"),
     ("@[comm] = count() (string key)",
      "tracepoint:syscalls:sys_enter_getppid { @[comm] = count(); }"),
+    # The floor: what running any program costs here (the kernel's stats
+    # clock and the indirect call into it), to say how far above it each
+    # tracer's programs are.
+    ("empty program (the floor)", "tracepoint:syscalls:sys_enter_getppid { }"),
 ]
 STEADY = "tracepoint:syscalls:sys_enter_getppid { @[tid, comm] = count(); }"
 STEADY_BTF = "tracepoint:syscalls:sys_enter_getppid { @[curtask->real_parent->pid] = count(); }"
@@ -227,6 +233,7 @@ def main():
     ap.add_argument("--keys", type=int, default=100000)
     ap.add_argument("--calls", type=int, default=500000)
     ap.add_argument("--only", default="h,i,j,k,l,m")
+    ap.add_argument("--rows", default="", help="(i): only the programs whose label matches this regex")
     ap.add_argument("--no-rt", action="store_true",
                     help="(i): run the getppid loop at normal priority, not SCHED_FIFO")
     args = ap.parse_args()
@@ -259,7 +266,7 @@ def main():
         try:
             with open(stats_path, "w") as f:
                 f.write("1")
-            for label, prog in PER_EVENT:
+            for label, prog in [r for r in PER_EVENT if re.search(args.rows, r[0])]:
                 r = interleave(tools, max(1, args.runs // 2),
                                lambda n, t: compare.per_event(t, rt_workload, args.calls, prog))
                 show("(i) ns/event: " + label,
