@@ -242,7 +242,8 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val);
 /* Notes integer type t (its natural width) among the values of map n. */
 void sema_map_int(struct sema *s, struct node *n, const struct type *t);
 /* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural
- * integer type, 8 bytes for an aggregation; NULL after an error. */
+ * integer type, 8 bytes for an aggregation, int8 for a map never assigned;
+ * NULL after an error. */
 const struct type *sema_map_size_type(struct sema *s, struct node *n);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
 bool sema_map_defined(struct sema *s, struct node *n);
