@@ -294,6 +294,10 @@ static bool has_address(const struct node *n) {
 }
 
 const struct type *sema_addrof(struct sema *s, struct node *n) {
+    /* what &$x is passed to may write it: bpftrace counts it as assigned */
+    int v = n->a->kind == N_VAR ? sema_var_find(s, n->a->str) : -1;
+    if (v >= 0 && s->pv->defined[v] == VAR_DECLARED)
+        s->pv->defined[v] = VAR_ASSIGNED;
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
