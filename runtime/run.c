@@ -202,6 +202,10 @@ static void event_loop(struct session *s) {
     }
 }
 
+static void detach_at_exit(void *ctx) {
+    rt_detach_all(&((struct session *)ctx)->st);
+}
+
 /* After the loop: detach first so nothing new arrives, then END, then the maps. */
 static int finish(struct session *s) {
     int code = 0;
@@ -281,6 +285,7 @@ static int run_loaded(struct session *s) {
         diag_plain_error(s->d, E_IO, "Failed to start the child: %s", strerror(errno));
         return 1;
     }
+    rt_events_on_exit(s->ev, detach_at_exit, s);
     event_loop(s);
     if (s->d->nerrors)
         return 1;
