@@ -1,7 +1,8 @@
 /* rt_run: the life of a traced program, in bpftrace's order:
  *   load maps and programs; run BEGIN; attach the rest ("Attached N probes");
  *   stream events until exit(), a signal, or (with only BEGIN/END) until the
- *   buffer is empty; detach; run END; drain; print "\n\n" and the maps.
+ *   buffer is empty; detach (at an exit() record, in its handler); run END;
+ *   drain; print "\n\n" and the maps.
  * Every exit path detaches and closes everything it opened. */
 #include <bpf/libbpf.h>
 #include <errno.h>
