@@ -29,6 +29,8 @@ struct rt_events {
     bool discard;
     bool lost_frozen; /* after exit(): records lost while detaching raced with it */
     bool exit_seen;
+    void (*on_exit)(void *ctx); /* see rt_events_on_exit */
+    void *on_exit_ctx;
     bool stop_seen;   /* rt_events_set_discard called: the stop check is off */
     double stop_at;   /* when a stop signal was first seen among records, 0: not yet */
     uint64_t dropped; /* records dropped STOP_GRACE after that, reported as lost */
@@ -49,6 +51,8 @@ static void handle_exit(struct rt_events *ev, const struct event_desc *e, const 
         memcpy(&code, rec + e->args[0].offset, sizeof(code));
     ev->exit_seen = true;
     ev->exit_code = (int)code;
+    if (ev->on_exit)
+        ev->on_exit(ev->on_exit_ctx);
     /* Whatever follows exit() in the buffer belongs to a run that is over,
      * and so do records lost while the probes are detached (a fast probe
      * with big records fills the buffer meanwhile). */
@@ -215,6 +219,11 @@ const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out
 void rt_events_clear_exit(struct rt_events *ev) {
     if (ev)
         ev->exit_seen = false, ev->exit_code = 0, ev->discard = false, ev->lost_frozen = false;
+}
+
+void rt_events_on_exit(struct rt_events *ev, void (*fn)(void *ctx), void *ctx) {
+    if (ev)
+        ev->on_exit = fn, ev->on_exit_ctx = ctx;
 }
 
 bool rt_events_exit_requested(const struct rt_events *ev, int *code) {

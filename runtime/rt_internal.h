@@ -152,6 +152,11 @@ struct out_sink;
 const struct out_sink *rt_events_swap_out(struct rt_events *ev, const struct out_sink *out);
 /* Forgets an exit() seen, for the next test block. */
 void rt_events_clear_exit(struct rt_events *ev);
+/* Called from the exit() record's handler, before the rest of its batch:
+ * the probes stop there, as bpftrace detaches in its handler, so that a
+ * fast probe does not run again (and undo the clear() before its exit())
+ * while the batch and the loop finish. */
+void rt_events_on_exit(struct rt_events *ev, void (*fn)(void *ctx), void *ctx);
 /* True once an exit() record was seen; *code gets its argument. */
 bool rt_events_exit_requested(const struct rt_events *ev, int *code);
 /* Reports lost events (the sink's lost_events) when the lost counter grew since the last call. */

@@ -1,7 +1,8 @@
 /* rt_run: the life of a traced program, in bpftrace's order:
  *   load maps and programs; run BEGIN; attach the rest ("Attached N probes");
  *   stream events until exit(), a signal, or (with only BEGIN/END) until the
- *   buffer is empty; detach; run END; drain; print "\n\n" and the maps.
+ *   buffer is empty; detach (at an exit() record, in its handler); run END;
+ *   drain; print "\n\n" and the maps.
  * Every exit path detaches and closes everything it opened. */
 #include <bpf/libbpf.h>
 #include <errno.h>
@@ -202,6 +203,10 @@ static void event_loop(struct session *s) {
     }
 }
 
+static void detach_at_exit(void *ctx) {
+    rt_detach_all(&((struct session *)ctx)->st);
+}
+
 /* After the loop: detach first so nothing new arrives, then END, then the maps. */
 static int finish(struct session *s) {
     int code = 0;
@@ -281,6 +286,7 @@ static int run_loaded(struct session *s) {
         diag_plain_error(s->d, E_IO, "Failed to start the child: %s", strerror(errno));
         return 1;
     }
+    rt_events_on_exit(s->ev, detach_at_exit, s);
     event_loop(s);
     if (s->d->nerrors)
         return 1;

@@ -164,8 +164,12 @@ void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const
 void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list ap) {
     if (d->no_warnings)
         return;
+    FILE *out = d->out;
+    if (d->held)
+        d->out = d->held;
     diag_vreport(d, l, "WARNING", fmt, ap);
     diag_put_expansions(d, l, "WARNING");
+    d->out = out;
 }
 
 void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...) {

@@ -63,7 +63,10 @@ struct diag {
     enum { DIAG_MISSING_ERROR, DIAG_MISSING_WARN, DIAG_MISSING_IGNORE } missing;
     int nmissing;
     bool no_warnings; /* --no-warnings: warnings are not printed */
-    int nclang;       /* errors printed by diag_clang */
+    /* when set, warnings are written there instead of out: sema prints its
+     * warnings after its errors, as bpftrace prints a pass's errors first */
+    FILE *held;
+    int nclang; /* errors printed by diag_clang */
 };
 
 void diag_init(struct diag *d, const char *filename, const char *source, FILE *out);

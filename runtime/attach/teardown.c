@@ -115,6 +115,31 @@ static void close_all_links(struct rt_state *st) {
     }
 }
 
+/* At most this many uprobe links are closed one after the other. */
+#define UPROBE_SERIAL_MAX 8
+
+static bool is_uprobe(const struct rt_target *rt) {
+    const struct rt_attach_ops *ops = rt_attach_ops(rt->t->kind);
+    return ops == &rt_attach_uprobe || ops == &rt_attach_usdt;
+}
+
+/* bpftrace detaches one probe after the other in the order it attached
+ * them, uprobes last and in reverse: closing a uretprobe's link waits
+ * until the calls it caught return (a script's ur:main), and meanwhile the
+ * probes after it still count. Scripts rely on that (bpftrace's
+ * intcast."Sum casted retval" counts every call made before main returns),
+ * so a few uprobe links close in that order before the rest in parallel. */
+static void close_uprobes_in_order(struct rt_state *st) {
+    int n = 0;
+    for (int i = 0; i < st->ntargets; i++)
+        n += is_uprobe(&st->targets[i]) && st->targets[i].nlink_fds > 0;
+    if (n > UPROBE_SERIAL_MAX)
+        return;
+    for (int i = st->ntargets - 1; n > 0 && i >= 0; i--)
+        if (is_uprobe(&st->targets[i]))
+            rt_close_links(&st->targets[i]);
+}
+
 static bool attached_any(const struct rt_state *st) {
     for (int i = 0; i < st->ntargets; i++)
         if (st->targets[i].nlink_fds > 0 || st->targets[i].nperf_fds > 0)
@@ -145,6 +170,7 @@ static void disable_perf_events(const struct rt_state *st) {
 void rt_detach_all(struct rt_state *st) {
     bool wait = attached_any(st);
     disable_perf_events(st);
+    close_uprobes_in_order(st);
     close_all_links(st);
     int *fds = NULL;
     int n = gather_perf_fds(st, &fds);

@@ -20,11 +20,13 @@ static void add_member(struct members *ms, struct ct_member m) {
     ms->m[ms->n++] = m;
 }
 
-/* The script's definitions redefine a record the kernel's BTF has. */
+/* The script's definitions redefine a record the kernel's BTF has and the
+ * program uses: bpftrace's BTF header then clashes with them. */
 static bool redefines_btf(struct cparser *p) {
     const struct ct_table *tags = &p->c->script_tags;
     for (size_t i = 0; i < tags->cap; i++)
-        if (tags->slots[i].key && ct_btf_has(p->c, tags->slots[i].key))
+        if (tags->slots[i].key && ct_table_get(&p->c->used, tags->slots[i].key) &&
+            ct_btf_has(p->c, tags->slots[i].key))
             return true;
     return false;
 }

@@ -43,6 +43,10 @@ int ctypes_parse_at(struct ctypes *c, const char *text, const struct loc *start,
  * redefine a kernel type, BTF no longer completes their fields: bpftrace
  * drops BTF on such a conflict. */
 void ctypes_set_defs_line(struct ctypes *c, int line);
+/* A kernel record the program names ("struct task_struct"): only a script
+ * definition of such a type conflicts with BTF, as in bpftrace, whose BTF
+ * header holds the types the program uses. */
+void ctypes_note_used(struct ctypes *c, const char *name);
 
 /* Types of the programs a script probes (a uprobe target's DWARF): asked
  * after the script's own definitions and before BTF. */

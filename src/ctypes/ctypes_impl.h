@@ -32,6 +32,7 @@ struct ctypes {
     struct ct_table fwd;         /* one forward record per tag */
     struct ct_table missing;     /* names BTF does not have either */
     struct ct_table script_tags; /* records the script's own definitions define */
+    struct ct_table used;        /* records the program names (ctypes_note_used) */
     int defs_line;               /* see ctypes_set_defs_line; 0 for header text */
     const char *btf_path;
     bool no_btf;

@@ -24,6 +24,7 @@ void ctypes_free(struct ctypes *c) {
     ct_table_free(&c->fwd);
     ct_table_free(&c->missing);
     ct_table_free(&c->script_tags);
+    ct_table_free(&c->used);
     ct_btf_free(c->btf);
     free((char *)c->btf_path);
     free(c);
@@ -42,6 +43,10 @@ const struct type *ct_forward(struct ctypes *c, const char *tag) {
 
 void ctypes_set_defs_line(struct ctypes *c, int line) {
     c->defs_line = line;
+}
+
+void ctypes_note_used(struct ctypes *c, const char *name) {
+    ct_table_put(&c->used, name);
 }
 
 void ctypes_set_source(struct ctypes *c, ctypes_source_fn fn, void *ctx) {

@@ -251,6 +251,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
     }
     if (probe->c)
         sema_block(s, probe->c);
+    sema_lets_warn(s);
     for (int i = first; i < first + count; i++)
         s->out->units[i].per_target = s->out->units[i].prov->program_per_target ||
                                       (s->reads_args && s->out->units[i].prov->args_per_target) ||
@@ -298,6 +299,38 @@ static const struct type *target_type(void *ctx, const char *name) {
     return NULL;
 }
 
+/* The report walk's warnings, printed after its errors as bpftrace prints
+ * them: the variable checks' first (a pass of their own there), then the rest. */
+struct held_warnings {
+    char *vars, *rest;
+    size_t nvars, nrest;
+    FILE *rest_f, *prev;
+};
+
+static void hold_warnings(struct sema *s, struct held_warnings *hw) {
+    *hw = (struct held_warnings){.prev = s->d->held};
+    s->var_warnings = open_memstream(&hw->vars, &hw->nvars);
+    hw->rest_f = open_memstream(&hw->rest, &hw->nrest);
+    if (s->var_warnings && hw->rest_f)
+        s->d->held = hw->rest_f;
+}
+
+static void release_warnings(struct sema *s, struct held_warnings *hw) {
+    s->d->held = hw->prev;
+    if (s->var_warnings)
+        fclose(s->var_warnings);
+    if (hw->rest_f)
+        fclose(hw->rest_f);
+    FILE *to = hw->prev ? hw->prev : s->d->out;
+    if (hw->vars)
+        fwrite(hw->vars, 1, hw->nvars, to);
+    if (hw->rest)
+        fwrite(hw->rest, 1, hw->nrest, to);
+    free(hw->vars);
+    free(hw->rest);
+    s->var_warnings = NULL;
+}
+
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
                struct sema_out *out) {
     memset(out, 0, sizeof(*out));
@@ -339,13 +372,19 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         pus[i].count = out->nunits - pus[i].first;
     }
     ctypes_set_source(out->ct, target_type, out);
+    struct held_warnings hw;
     for (int pass = 0; pass < 2; pass++) {
         s.report = pass == 1;
+        if (s.report)
+            hold_warnings(&s, &hw);
         i = 0;
         for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
             if (!p->removed)
                 sema_probe(&s, p, &pvs[i], &pus[i]);
     }
+    release_warnings(&s, &hw);
+    free(s.lets);
+    free(s.unassigned);
     sema_map_decls_check(&s);
     sema_getopt_finish(&s);
     for (i = 0; i < nprobes; i++) {

@@ -8,6 +8,22 @@
 #include "ctypes/ctypes.h"
 #include "sema/sema_impl.h"
 
+/* The records the probes name (casts, sizeof, let types...) and curtask's. */
+static void note_used_types(struct sema *s, const struct node *n) {
+    for (; n; n = n->next) {
+        if (n->kind == N_TYPE && n->str &&
+            (!strncmp(n->str, "struct ", 7) || !strncmp(n->str, "union ", 6)))
+            ctypes_note_used(s->out->ct, n->str);
+        else if ((n->kind == N_IDENT || n->kind == N_CALL) && n->str &&
+                 (!strcmp(n->str, "curtask") || !strcmp(n->str, "__builtin_curtask")))
+            ctypes_note_used(s->out->ct, "struct task_struct");
+        note_used_types(s, n->a);
+        note_used_types(s, n->b);
+        note_used_types(s, n->c);
+        note_used_types(s, n->d);
+    }
+}
+
 int sema_c_definitions(struct sema *s, struct node *program) {
     const char *cdecls = s->opts ? s->opts->cdecls : NULL;
     if (cdecls && *cdecls) {
@@ -17,6 +33,7 @@ int sema_c_definitions(struct sema *s, struct node *program) {
         ctypes_parse(s->out->ct, cdecls, 1, &hd);
         s->d->nerrors += hd.nerrors;
     }
+    note_used_types(s, program ? program->a : NULL);
     /* bpftrace's definitions.h: its own line, then each definition */
     int line = 2, clang_before = s->d->nclang;
     for (struct node *c = program ? program->c : NULL; c; c = c->next)
@@ -302,6 +319,10 @@ static bool has_address(const struct node *n) {
 }
 
 const struct type *sema_addrof(struct sema *s, struct node *n) {
+    /* what &$x is passed to may write it: bpftrace counts it as assigned */
+    int v = n->a->kind == N_VAR ? sema_var_find(s, n->a->str) : -1;
+    if (v >= 0 && s->pv->defined[v] == VAR_DECLARED)
+        s->pv->defined[v] = VAR_ASSIGNED;
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;

@@ -465,7 +465,7 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
         return NULL;
     }
     if (s->pv->defined[i] == VAR_DECLARED && s->report)
-        diag_warning(s->d, &n->loc, "Variable used before it was assigned: %s", n->str);
+        sema_var_warning(s, &n->loc, "Variable used before it was assigned: %s", n->str);
     return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
 }
 

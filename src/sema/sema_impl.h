@@ -59,6 +59,15 @@ struct sema {
      * that declares it and the blocks inside */
     const struct node *scopes[256];
     int nscopes;
+    /* bpftrace checks variables in a pass of their own: its warnings come
+     * before the other passes' (sema_check prints them first) */
+    FILE *var_warnings;
+    struct node **lets; /* this walk's `let $x;` without a value, until its block ends */
+    int nlets;
+    /* those whose block ended with nothing assigned: blocks inner first,
+     * each by name; warned at the end of the probe as bpftrace does */
+    struct node **unassigned;
+    int nunassigned;
     bool *named_used; /* parallel to opts->named: asked for by a getopt() */
     /* the options getopt() asks for, in order, with their help (or NULL) */
     char **getopt_names, **getopt_helps;
@@ -246,7 +255,8 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val);
 /* Notes integer type t (its natural width) among the values of map n. */
 void sema_map_int(struct sema *s, struct node *n, const struct type *t);
 /* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural
- * integer type, 8 bytes for an aggregation; NULL after an error. */
+ * integer type, 8 bytes for an aggregation, int8 for a map never assigned;
+ * NULL after an error. */
 const struct type *sema_map_size_type(struct sema *s, struct node *n);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
 bool sema_map_defined(struct sema *s, struct node *n);
@@ -272,7 +282,15 @@ const struct type *sema_int_type_named(const struct node *ty);
 
 /* Scopes (see sema_vars.c): a block, or a for loop for its variable. */
 void sema_scope_enter(struct sema *s, const struct node *scope);
+/* Leaving a block notes each `let $x;` there whose variable nothing
+ * assigned (unassigned); sema_lets_warn warns at them, at the probe's end. */
 void sema_scope_leave(struct sema *s);
+void sema_lets_warn(struct sema *s);
+/* A `let $x;` without a value, checked when its block ends. */
+void sema_let_pending(struct sema *s, struct node *let);
+/* A warning of the variable checks (see var_warnings). */
+void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Declares var in the innermost scope even when an outer one has the name. */
 int sema_var_declare_here(struct sema *s, struct node *var);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,

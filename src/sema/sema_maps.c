@@ -218,7 +218,14 @@ void sema_map_int(struct sema *s, struct node *n, const struct type *t) {
 }
 
 const struct type *sema_map_size_type(struct sema *s, struct node *n) {
-    if (sema_map_ref(s, n) < 0 || !sema_map_defined(s, n))
+    /* bpftrace types a map no statement assigns, or a keyed map named
+     * without its key, as int8: sizeof is 1, no error, and no BPF map for it */
+    int idx = map_find(s, n->str);
+    if (idx >= 0 && !n->a && s->out->maps[idx].key_ty)
+        return type_int(1, true);
+    if (idx < 0 || !s->minfo[idx].assigned || !s->out->maps[idx].val_ty)
+        return idx < 0 || sema_map_ref(s, n) >= 0 ? type_int(1, true) : NULL;
+    if (sema_map_ref(s, n) < 0)
         return NULL;
     const struct sema_map *m = &s->out->maps[n->sym];
     n->ty = m->val_ty;

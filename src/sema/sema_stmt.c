@@ -179,6 +179,7 @@ static void stmt_let(struct sema *s, struct node *n) {
     }
     if (!n->c) {
         s->pv->defined[i] = VAR_DECLARED; /* zero until assigned, as in bpftrace */
+        sema_let_pending(s, n);
         return;
     }
     const struct type *t = sema_expr(s, n->c);

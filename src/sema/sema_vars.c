@@ -1,5 +1,6 @@
 /* Scratch variables ($x): one table per probe block, types fixed by the
  * first assignment. */
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,10 +15,6 @@ void sema_scope_enter(struct sema *s, const struct node *scope) {
     if (s->nscopes < (int)(sizeof(s->scopes) / sizeof(s->scopes[0])))
         s->scopes[s->nscopes] = scope;
     s->nscopes++;
-}
-
-void sema_scope_leave(struct sema *s) {
-    s->nscopes--;
 }
 
 static int scope_depth(const struct sema *s) {
@@ -35,6 +32,62 @@ static int scope_level(const struct sema *s, const struct node *scope) {
 
 static const struct node *current_scope(const struct sema *s) {
     return scope_depth(s) > 0 ? s->scopes[scope_depth(s) - 1] : NULL;
+}
+
+void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...) {
+    FILE *held = s->d->held;
+    va_list ap;
+    va_start(ap, fmt);
+    s->d->held = s->var_warnings;
+    diag_vwarning(s->d, l, fmt, ap);
+    s->d->held = held;
+    va_end(ap);
+}
+
+void sema_let_pending(struct sema *s, struct node *let) {
+    struct node **p = s->report ? realloc(s->lets, sizeof(*p) * (size_t)(s->nlets + 1)) : NULL;
+    if (p) {
+        s->lets = p;
+        s->lets[s->nlets++] = let;
+    }
+}
+
+/* Whether pending let i declares a variable of the scope being left. */
+static bool let_here(const struct sema *s, int i, const struct node *scope) {
+    int v = s->lets[i]->a->sym;
+    return v >= 0 && v < s->pv->n && s->pv->scope[v] == scope;
+}
+
+void sema_scope_leave(struct sema *s) {
+    const struct node *scope = current_scope(s);
+    for (;;) { /* the first by name, then the next */
+        int best = -1;
+        for (int i = 0; i < s->nlets; i++)
+            if (let_here(s, i, scope) &&
+                (best < 0 || strcmp(s->lets[i]->a->str, s->lets[best]->a->str) < 0))
+                best = i;
+        if (best < 0)
+            break;
+        struct node *let = s->lets[best];
+        s->lets[best] = s->lets[--s->nlets];
+        struct node **u = s->pv->defined[let->a->sym] == VAR_DECLARED
+                              ? realloc(s->unassigned, sizeof(*u) * (size_t)(s->nunassigned + 1))
+                              : NULL;
+        if (u) {
+            s->unassigned = u;
+            s->unassigned[s->nunassigned++] = let;
+        }
+    }
+    s->nscopes--;
+}
+
+void sema_lets_warn(struct sema *s) {
+    for (int i = 0; i < s->nunassigned; i++) {
+        const struct node *let = s->unassigned[i];
+        struct loc at = loc_span(&let->loc, &let->a->loc); /* `let $x`, without its type */
+        sema_var_warning(s, &at, "Variable %s was never assigned to.", let->a->str);
+    }
+    s->nlets = s->nunassigned = 0;
 }
 
 /* The innermost visible variable of that name (a for loop's variable hides

@@ -180,7 +180,7 @@ static void test_script_overrides_and_uses_btf(void **state) {
 }
 
 /* The script's definitions, as bpftrace hands them to clang: BTF completes
- * their fields until they redefine a kernel type. */
+ * their fields until they redefine a kernel type that the program uses. */
 static void test_script_redefinition_drops_btf(void **state) {
     require_btf();
     struct fixture *f = *state;
@@ -195,11 +195,16 @@ static void test_script_redefinition_drops_btf(void **state) {
     const char *redefines = "struct task_struct { struct thread_info x; };";
     diag_init(&d, "stdin", redefines, err);
     ctypes_set_defs_line(f->c, 3);
-    assert_int_equal(ctypes_parse(f->c, redefines, 1, &d), -1);
+    assert_int_equal(ctypes_parse(f->c, redefines, 1, &d), 0); /* the program does not use it */
+    ctypes_note_used(f->c, "struct task_struct");
+    const char *again = "struct other { struct thread_info x; };";
+    diag_init(&d, "stdin", again, err);
+    ctypes_set_defs_line(f->c, 4);
+    assert_int_equal(ctypes_parse(f->c, again, 1, &d), -1);
     fclose(err);
     assert_string_equal(
-        out, "definitions.h:3:41: error: field has incomplete type 'struct thread_info'\n"
-             "definitions.h:3:29: note: forward declaration of 'struct thread_info'\n");
+        out, "definitions.h:4:35: error: field has incomplete type 'struct thread_info'\n"
+             "definitions.h:4:23: note: forward declaration of 'struct thread_info'\n");
     assert_int_equal(d.nclang, 1);
     free(out);
 }

@@ -434,6 +434,22 @@ static void test_err_printf(void **state) {
     run_free(r);
 }
 
+/* A let nothing assigns warns at the probe's end, after the reads' warnings;
+ * sema prints its errors first, as bpftrace prints a pass's errors first. */
+static void test_never_assigned_order(void **state) {
+    (void)state;
+    struct run *r = run("BEGIN { let $b; let $a: int8; print($a); printf(\"%d\\n\", 1, 2); }");
+    assert_int_equal(r->rc, -1);
+    const char *err = strstr(r->err, "ERROR: too many arguments");
+    const char *used = strstr(r->err, "WARNING: Variable used before it was assigned: $a");
+    const char *a = strstr(r->err, "stdin:1:17-23: WARNING: Variable $a was never assigned to.");
+    const char *b = strstr(r->err, "stdin:1:9-15: WARNING: Variable $b was never assigned to.");
+    if (!err || !used || !a || !b || !(err < used && used < a && a < b))
+        fail_msg("order: %s", r->err);
+    run_free(r);
+    run_free(ok("BEGIN { let $x: int8; $p = &$x; let $y; $y = 1; }"));
+}
+
 static void test_err_undefined(void **state) {
     (void)state;
     err1("BEGIN { print($y); }", E_UNDEFINED, "stdin:1:15-17",
@@ -544,6 +560,7 @@ int main(void) {
         cmocka_unit_test(test_err_args),
         cmocka_unit_test(test_err_printf),
         cmocka_unit_test(test_err_undefined),
+        cmocka_unit_test(test_never_assigned_order),
         cmocka_unit_test(test_err_unsupported),
         cmocka_unit_test(test_reports_every_error),
         cmocka_unit_test(test_misc_ok),
