@@ -84,6 +84,12 @@ bool cg_fuse_update(struct cg *cg, struct node *map, struct node *call) {
         return false;
     const struct cg_fuse_group *grp = &cg->fuse->groups[g];
     bool first = grp->first->a == map;
+    /* registers held as the member's own map would hold them: min and max
+     * evaluate their value after the lookup (cg_agg.c), the others before */
+    bool value_first = !first || (call->sym != F_MIN && call->sym != F_MAX);
+    struct val v = {.kind = V_IMM, .imm = 0};
+    if (value_first)
+        v = cg_agg_arg(cg, call);
     if (first)
         open_value(cg, grp, map);
     int ptr = cg_reg_alloc(cg, &map->loc);
@@ -91,7 +97,8 @@ bool cg_fuse_update(struct cg *cg, struct node *map, struct node *call) {
         emit(&cg->e, MOV64_REG(ptr, R0));
     else
         emit(&cg->e, LDX_MEM(BPF_DW, ptr, cg->sp, grp->ptr_slot));
-    struct val v = cg_agg_arg(cg, call);
+    if (!value_first)
+        v = cg_agg_arg(cg, call);
     int missing = emit_label(&cg->e), done = emit_label(&cg->e);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, ptr, 0, 0), first ? done : missing);
     cg_agg_in_place(cg, call, cg_map(cg, map)->val_ty->agg_signed, ptr,
