@@ -29,6 +29,10 @@ int cg_fuse_layout(struct cg *cg) {
             f->off[i] = size;
             size += (cg->m->maps[cg->map_index[i]].value_size + 7) & ~7u;
         }
+        /* a power of two within a cache line: per-CPU values of a
+         * preallocated map lie size apart, and 24 would split some */
+        while (size < 64 && (size & (size - 1)))
+            size += 8;
         struct map_desc like = cg->m->maps[cg->map_index[first]];
         char name[32];
         snprintf(name, sizeof(name), ".fused%d", g);
