@@ -66,18 +66,23 @@ static void set_start_time(const struct map_desc *md) {
     bpf_map_update_elem(md->fd, &key, &now, BPF_ANY);
 }
 
+/* The map whose fd a packed or fused map shares, or -1. */
+static int shared_map(const struct map_desc *md) {
+    return md->packed ? md->pack : md->fused ? md->fuse : -1;
+}
+
 int rt_load_maps(struct manifest *m, struct diag *d) {
     for (int i = 0; i < m->nmaps; i++) {
-        if (m->maps[i].packed)
-            continue; /* its pack's fd, below: closed once, with the pack */
+        if (shared_map(&m->maps[i]) >= 0)
+            continue; /* the other's fd, below: closed once, with it */
         if (create_map(&m->maps[i], d) < 0)
             return -1;
         if (strcmp(m->maps[i].name, ".state") == 0)
             set_start_time(&m->maps[i]);
     }
     for (int i = 0; i < m->nmaps; i++)
-        if (m->maps[i].packed)
-            m->maps[i].fd = m->maps[m->maps[i].pack].fd;
+        if (shared_map(&m->maps[i]) >= 0)
+            m->maps[i].fd = m->maps[shared_map(&m->maps[i])].fd;
     return 0;
 }
 
@@ -91,7 +96,7 @@ void rt_unload(struct rt_state *st) {
     for (int i = 0; i < st->m->nprogs; i++)
         close_fd(&st->progs[i].fd);
     for (int i = 0; i < st->m->nmaps; i++)
-        if (st->m->maps[i].packed)
+        if (shared_map(&st->m->maps[i]) >= 0)
             st->m->maps[i].fd = -1;
     for (int i = 0; i < st->m->nmaps; i++)
         close_fd(&st->m->maps[i].fd);

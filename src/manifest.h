@@ -68,6 +68,13 @@ struct map_desc {
     bool packed;
     int pack;
     uint32_t pack_off, pack_size;
+    /* A map fused with others always written with it under one key
+     * (src/codegen/fuse_plan.c): its value is the value_size bytes at
+     * fuse_off of map fuse's per-CPU values (fuse_size bytes, the members'
+     * values in turn); fd is that map's. */
+    bool fused;
+    int fuse;
+    uint32_t fuse_off, fuse_size;
 };
 
 /* ---- events: ring buffer records ----

@@ -95,6 +95,24 @@ static int read_packed(const struct map_desc *d, struct out_entries *e, size_t *
     return err;
 }
 
+/* A fused member: the fused map's entries, each CPU's value cut down to
+ * the member's slice (the rows never see the other members). */
+static int read_fused(const struct map_desc *d, struct out_entries *e) {
+    struct map_desc whole = *d;
+    whole.fused = false;
+    whole.value_size = d->fuse_size;
+    int err = out_map_read_raw(&whole, e);
+    if (err)
+        return err;
+    uint32_t stride = out_percpu_stride(d->value_size);
+    size_t nvals = e->n * (size_t)e->ncpus;
+    /* each slice moves down, never past one not yet moved */
+    for (size_t i = 0; i < nvals; i++)
+        memmove(e->vals + i * stride, e->vals + i * e->val_stride + d->fuse_off, d->value_size);
+    e->val_stride = stride;
+    return 0;
+}
+
 /* A bucket array read as the hash it stands for: an entry per bucket that
  * is not zero on some CPU, keyed by its index as a u64. */
 static void buckets_as_keys(struct out_entries *e) {
@@ -124,12 +142,15 @@ int out_map_read(const struct map_desc *d, struct out_entries *e) {
 }
 
 int out_map_read_raw(const struct map_desc *d, struct out_entries *e) {
+    if (d->fused)
+        return read_fused(d, e);
     int err = setup(d, e);
     if (err)
         return err;
     size_t cap = 0;
     if (d->packed)
         return read_packed(d, e, &cap);
+
     if (read_batch(d, e, &cap) == 0)
         return 0;
     e->n = 0;

@@ -2,6 +2,7 @@
  * hist(v), lhist(v, min, max, step). Values are per-CPU, so plain loads and
  * stores suffice; user space adds the CPUs up when it reads them. */
 #include "codegen/cg.h"
+#include "codegen/cg_fuse.h"
 #include "codegen/cg_map.h"
 #include "sys/cpus.h"
 
@@ -22,14 +23,48 @@ bool cg_agg_call(const struct node *call) {
     }
 }
 
-/* Adds addend to the u64 at r0 + off (r0 non-NULL). */
-static void add_at_r0(struct cg *cg, int off, const struct val *addend) {
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, R0, off));
+/* Adds addend to the u64 at ptr + off (ptr non-NULL). */
+static void add_at(struct cg *cg, int ptr, int off, const struct val *addend) {
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, ptr, off));
     if (addend->kind == V_IMM)
         emit(&cg->e, ALU64_IMM(BPF_ADD, R1, (int32_t)addend->imm));
     else
         emit(&cg->e, ALU64_REG(BPF_ADD, R1, addend->reg));
-    emit(&cg->e, STX_MEM(BPF_DW, R0, R1, off));
+    emit(&cg->e, STX_MEM(BPF_DW, ptr, R1, off));
+}
+
+/* min and max at ptr + off: {value, is_set}; keeps the old value by
+ * jumping to done, else stores v (in vreg) and falls through. */
+static void keep_extreme(struct cg *cg, int ptr, int off, int vreg, bool is_min, bool sign,
+                         int done) {
+    int store = emit_label(&cg->e);
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, ptr, off + 8));
+    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), store);
+    emit(&cg->e, LDX_MEM(BPF_DW, R1, ptr, off));
+    int keep = is_min ? (sign ? BPF_JSGE : BPF_JGE) : (sign ? BPF_JSLE : BPF_JLE);
+    emit_jump(&cg->e, JMP_REG(keep, vreg, R1, 0), done);
+    emit_place(&cg->e, store);
+    emit(&cg->e, STX_MEM(BPF_DW, ptr, vreg, off));
+    emit(&cg->e, ST_MEM(BPF_DW, ptr, off + 8, 1));
+}
+
+void cg_agg_in_place(struct cg *cg, const struct node *call, bool sign, int ptr, int off,
+                     const struct val *v, int done) {
+    struct val one = {.kind = V_IMM, .imm = 1};
+    switch ((enum func)call->sym) {
+    case F_MIN:
+    case F_MAX:
+        keep_extreme(cg, ptr, off, v->reg, call->sym == F_MIN, sign, done);
+        break;
+    case F_AVG:
+    case F_STATS:
+        add_at(cg, ptr, off, v);
+        add_at(cg, ptr, off + 8, &one);
+        break;
+    default:
+        add_at(cg, ptr, off, v);
+        break;
+    }
 }
 
 /* Stores the first value of a new key: [v, second] laid out as u64s. */
@@ -50,7 +85,7 @@ static void increment(struct cg *cg, int map, int key, const struct val *addend)
     int missing = emit_label(&cg->e), done = emit_label(&cg->e);
     cg_call_lookup(cg, map, key);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
-    add_at_r0(cg, 0, addend);
+    add_at(cg, R0, 0, addend);
     emit_jump(&cg->e, JA(0), done);
     emit_place(&cg->e, missing);
     insert_new(cg, map, key, addend, 0, false);
@@ -64,7 +99,7 @@ static void increment_bucket(struct cg *cg, int map, int key) {
     cg_call_lookup(cg, map, key);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), done);
     struct val one = {.kind = V_IMM, .imm = 1};
-    add_at_r0(cg, 0, &one);
+    add_at(cg, R0, 0, &one);
     emit_place(&cg->e, done);
 }
 
@@ -74,8 +109,8 @@ static void average(struct cg *cg, int map, int key, const struct val *v) {
     struct val one = {.kind = V_IMM, .imm = 1};
     cg_call_lookup(cg, map, key);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R0, 0, 0), missing);
-    add_at_r0(cg, 0, v);
-    add_at_r0(cg, 8, &one);
+    add_at(cg, R0, 0, v);
+    add_at(cg, R0, 8, &one);
     emit_jump(&cg->e, JA(0), done);
     emit_place(&cg->e, missing);
     insert_new(cg, map, key, v, 1, true);
@@ -88,21 +123,14 @@ static void average(struct cg *cg, int map, int key, const struct val *v) {
  * event here (the clock read then waits for the lookup's loads?
  * measured, not explained). */
 static void extreme(struct cg *cg, int map, int key, struct node *arg, bool is_min, bool sign) {
-    int missing = emit_label(&cg->e), store = emit_label(&cg->e), done = emit_label(&cg->e);
+    int missing = emit_label(&cg->e), done = emit_label(&cg->e);
     cg_call_lookup(cg, map, key);
     int ptr = cg_reg_alloc(cg, &arg->loc);
     emit(&cg->e, MOV64_REG(ptr, R0));
     struct val v = cg_int(cg, arg);
     int vreg = cg_val_reg(cg, &v, &arg->loc);
     emit_jump(&cg->e, JMP_IMM(BPF_JEQ, ptr, 0, 0), missing);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, ptr, 8));
-    emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), store);
-    emit(&cg->e, LDX_MEM(BPF_DW, R1, ptr, 0));
-    int keep = is_min ? (sign ? BPF_JSGE : BPF_JGE) : (sign ? BPF_JSLE : BPF_JLE);
-    emit_jump(&cg->e, JMP_REG(keep, vreg, R1, 0), done);
-    emit_place(&cg->e, store);
-    emit(&cg->e, STX_MEM(BPF_DW, ptr, vreg, 0));
-    emit(&cg->e, ST_MEM(BPF_DW, ptr, 8, 1));
+    keep_extreme(cg, ptr, 0, vreg, is_min, sign, done);
     emit_jump(&cg->e, JA(0), done);
     emit_place(&cg->e, missing);
     insert_new(cg, map, key, &v, 1, true);
@@ -178,7 +206,19 @@ static void linear_bucket(struct cg *cg, int vreg, int off, const struct map_des
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R2, off));
 }
 
+struct val cg_agg_arg(struct cg *cg, struct node *call) {
+    struct val v = {.kind = V_IMM, .imm = 1};
+    if (call->a) {
+        v = cg_int(cg, call->a);
+        if (call->sym != F_SUM || v.imm < INT32_MIN || v.imm > INT32_MAX || v.kind == V_REG)
+            cg_val_reg(cg, &v, &call->a->loc);
+    }
+    return v;
+}
+
 void cg_agg_update(struct cg *cg, struct node *map, struct node *call) {
+    if (cg_fuse_update(cg, map, call))
+        return;
     const struct map_desc *md = cg_map(cg, map);
     int idx = cg_map_index(cg, map);
     enum func f = (enum func)call->sym;
@@ -192,12 +232,7 @@ void cg_agg_update(struct cg *cg, struct node *map, struct node *call) {
         extreme(cg, idx, key, call->a, f == F_MIN, md->val_ty->agg_signed);
         return;
     }
-    struct val v = {.kind = V_IMM, .imm = 1};
-    if (call->a) {
-        v = cg_int(cg, call->a);
-        if (f != F_SUM || v.imm < INT32_MIN || v.imm > INT32_MAX || v.kind == V_REG)
-            cg_val_reg(cg, &v, &call->a->loc);
-    }
+    struct val v = cg_agg_arg(cg, call);
     struct val one = {.kind = V_IMM, .imm = 1};
     int bucket = key + cg_map_user_key_size(md);
     switch (f) {

@@ -120,6 +120,10 @@ static struct cg_chunk *add_chunk(struct cg *cg, struct node *first, struct node
     return ch;
 }
 
+bool cg_chunk_long(const struct node *block) {
+    return list_weight(block->a) > 2 * CHUNK_WEIGHT;
+}
+
 void cg_chunk_block(struct cg *cg, struct node *block) {
     int total = cg->chunk_ok ? list_weight(block->a) : 0;
     if (total <= 2 * CHUNK_WEIGHT) {

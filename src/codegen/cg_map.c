@@ -64,12 +64,16 @@ void cg_call_update(struct cg *cg, int map, int key_off, int val_off) {
         emit(&cg->e, MOV64_IMM(R0, 0));
         return;
     }
+    cg_call_update_raw(cg, map, key_off, val_off);
+    cg_map_full_check(cg, map);
+}
+
+void cg_call_update_raw(struct cg *cg, int map, int key_off, int val_off) {
     emit_ld_map(&cg->e, R1, map);
     cg_stack_ptr(cg, R2, key_off);
     cg_stack_ptr(cg, R3, val_off);
     emit(&cg->e, MOV64_IMM(R4, BPF_ANY));
     emit(&cg->e, CALL_HELPER(BPF_FUNC_map_update_elem));
-    cg_map_full_check(cg, map);
 }
 
 int cg_map_user_key_size(const struct map_desc *md) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "codegen/cg.h"
+#include "codegen/cg_fuse.h"
 #include "codegen/codegen.h"
 
 #define DEFAULT_MAX_KEYS 4096
@@ -176,7 +177,7 @@ static int layout_maps(struct cg *cg) {
         if (cg->map_index[i] < 0)
             rc = -1;
     }
-    if (rc == 0 && pack_scalars(cg) < 0)
+    if (rc == 0 && (cg_fuse_layout(cg) < 0 || pack_scalars(cg) < 0))
         rc = -1;
     /* a perf event array gets one slot per CPU from the runtime (max_entries 0) */
     m->ringbuf_map = cg->perf_buffer
@@ -223,6 +224,7 @@ static void emit_block(struct cg *cg, const struct sema_unit *u, int frame_base,
         cg->var_slot[i] = cg_frame_alloc(cg, (int)ty->size);
         cg_zero(cg, cg->var_slot[i], (int)ty->size);
     }
+    cg_fuse_block(cg, probe);
     if (probe->b)
         cg_cond(cg, probe->b, cg->exit_label);
     cg_chunk_block(cg, probe->c);
@@ -492,7 +494,6 @@ static int name_probes(struct cg *cg) {
 
 int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opts *opts,
                 struct diag *d, struct manifest *out) {
-    (void)program;
     memset(out, 0, sizeof(*out));
     out->ringbuf_map = out->lost_map = -1;
     struct cg cg = {.d = d,
@@ -508,8 +509,11 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
                     .carry_map = -1,
                     .chain_map = -1,
                     .task_comm = opts && opts->task_comm};
-
-    int rc = layout_maps(&cg);
+    struct cg_fuse fuse;
+    int rc = cg_fuse_plan(program, sema, &fuse);
+    cg.fuse = &fuse;
+    if (rc == 0)
+        rc = layout_maps(&cg);
     if (rc == 0)
         rc = cg_stack_maps(&cg);
     if (rc == 0)
@@ -540,6 +544,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     }
     free(merged);
     free(cg.map_index);
+    cg_fuse_free(&fuse);
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;
     out->log_size = (uint32_t)sema->log_size;
