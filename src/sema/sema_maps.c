@@ -261,6 +261,16 @@ const struct type *sema_agg_read_type(struct sema *s, struct node *n, const stru
 }
 
 const struct type *sema_map_read(struct sema *s, struct node *n) {
+    int idx = map_find(s, n->str);
+    if (idx < 0 || !s->minfo[idx].assigned) {
+        /* bpftrace 0.27 reads a map no statement assigns as an int8 zero,
+         * with no BPF map (printing or clearing it whole is still "Undefined
+         * map"); on the first walk a later statement may still assign it */
+        if (!s->report)
+            return NULL;
+        ast_become_int(n, 0);
+        return type_int(1, true);
+    }
     if (sema_map_ref(s, n) < 0 || !sema_map_defined(s, n))
         return NULL;
     const struct type *v = s->out->maps[n->sym].val_ty;
