@@ -133,10 +133,10 @@ static void close_uprobes_in_order(struct rt_state *st) {
     int n = 0;
     for (int i = 0; i < st->ntargets; i++)
         n += is_uprobe(&st->targets[i]) && st->targets[i].nlink_fds > 0;
-    if (n > UPROBE_SERIAL_MAX)
+    if (n == 0 || n > UPROBE_SERIAL_MAX)
         return;
-    for (int i = st->ntargets - 1; n > 0 && i >= 0; i--)
-        if (is_uprobe(&st->targets[i]))
+    for (int i = st->ntargets - 1; i >= 0; i--)
+        if (is_uprobe(&st->targets[i]) && st->targets[i].nlink_fds > 0)
             rt_close_links(&st->targets[i]);
 }
 

@@ -150,7 +150,6 @@ int out_map_read_raw(const struct map_desc *d, struct out_entries *e) {
     size_t cap = 0;
     if (d->packed)
         return read_packed(d, e, &cap);
-
     if (read_batch(d, e, &cap) == 0)
         return 0;
     e->n = 0;
