@@ -73,6 +73,76 @@ def default_signals():
         signal.signal(sig, signal.SIG_DFL)
 
 
+def read_proc(path):
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except OSError as e:
+        return "(%s)" % e.strerror
+
+
+def pipe_holders(pid):
+    """Other processes holding the pipes of pid's stdout or stderr: a
+    reader waits for them too."""
+    pipes = set()
+    for fd in ("1", "2"):
+        try:
+            pipes.add(os.readlink("/proc/%d/fd/%s" % (pid, fd)))
+        except OSError:
+            pass
+    holders = set()
+    for other in filter(str.isdigit, os.listdir("/proc")):
+        if int(other) in (pid, os.getpid()):
+            continue
+        try:
+            fds = os.listdir("/proc/%s/fd" % other)
+            if any(os.readlink("/proc/%s/fd/%s" % (other, fd)) in pipes for fd in fds):
+                cmdline = read_proc("/proc/%s/cmdline" % other).replace("\0", " ")
+                holders.add("%s %s" % (other, cmdline))
+        except OSError:
+            pass
+    return sorted(holders)
+
+
+def where_stuck(pid):
+    """What a process that did not exit in time is doing: each thread's
+    state and kernel stack, and who else holds its output pipes."""
+    parts = []
+    try:
+        tids = sorted(os.listdir("/proc/%d/task" % pid), key=int)
+    except OSError:
+        return "process %d already gone" % pid
+    for tid in tids:
+        base = "/proc/%d/task/%s/" % (pid, tid)
+        state = next((l for l in read_proc(base + "status").splitlines()
+                      if l.startswith("State:")), "State: ?")
+        parts.append("thread %s %s %s; kernel stack: %s" % (
+            tid, read_proc(base + "comm"), state,
+            " < ".join(l.split()[-1] for l in read_proc(base + "stack").splitlines())))
+    holders = pipe_holders(pid)
+    if holders:
+        parts.append("pipes also held by: %s" % "; ".join(holders))
+    return " | ".join(parts)
+
+
+class Stuck(Exception):
+    """A run that did not end in time, with where it was stuck."""
+
+
+def run_bounded(cmd, timeout, **kw):
+    """subprocess.run with captured output that, on a timeout, raises Stuck
+    saying where the process was stuck rather than only that it was."""
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kw) as p:
+        try:
+            out, err = p.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            where = where_stuck(p.pid)
+            p.kill()
+            out, err = p.communicate()
+            raise Stuck("no exit within %ds: %s; stderr %r" % (timeout, where, err[-400:]))
+    return subprocess.CompletedProcess(cmd, p.returncode, out, err)
+
+
 class Run:
     def __init__(self, trawk, args, stdout=subprocess.PIPE, extra_env=None):
         env = dict(os.environ)
@@ -100,9 +170,10 @@ class Run:
         try:
             out, err = self.p.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
+            where = where_stuck(self.p.pid).encode()
             self.p.kill()
             out, err = self.p.communicate()
-            return None, out or b"", err
+            return None, out or b"", err + b"\n[stuck: " + where + b"]"
         return self.p.returncode, out or b"", err
 
 
@@ -149,7 +220,7 @@ def signals_attach(trawk):
     # default action ends it, with nothing attached, as bpftrace); aim past
     # the compile, which a sanitizer build makes 20 times slower (0.21 s)
     start = time.monotonic()
-    subprocess.run([trawk, "--mode", "codegen", "-e", MANY], capture_output=True, timeout=60)
+    run_bounded([trawk, "--mode", "codegen", "-e", MANY], timeout=60)
     compiled = time.monotonic() - start
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         for delay in (compiled + 0.1, compiled + 0.7):
@@ -318,8 +389,8 @@ def attach_refused_midway(trawk):
     descriptors run out a hundred tracepoints into ~360. A located error
     naming the probe and the reason, exit 1, and the ones already attached
     are detached (the leftover check after each case)."""
-    p = subprocess.run(["prlimit", "--nofile=300", trawk, "-e", MANY], capture_output=True,
-                       timeout=120, preexec_fn=default_signals)
+    p = run_bounded(["prlimit", "--nofile=300", trawk, "-e", MANY], timeout=120,
+                    preexec_fn=default_signals)
     if (p.returncode != 1 or b"ERROR: Unable to attach probe: tracepoint:syscalls:" not in p.stderr
             or b"Too many open files" not in p.stderr or b"\n~~~" not in p.stderr):
         return "exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
@@ -333,8 +404,7 @@ def verifier_rejects_after_others(trawk):
     prog = ("BEGIN { @relfault[1] = 1; } tracepoint:syscalls:sys_enter_getppid { @relfault[2] = 2; }"
             " tracepoint:syscalls:sys_enter_getpid { $i = 0; while ($i >= 0) { $i++; "
             "@relfault[3] = $i; } }")
-    p = subprocess.run([trawk, "-e", prog], capture_output=True, timeout=120,
-                       preexec_fn=default_signals)
+    p = run_bounded([trawk, "-e", prog], timeout=120, preexec_fn=default_signals)
     want = b"ERROR: The kernel rejected the BPF program for tracepoint:syscalls:sys_enter_getpid"
     if p.returncode != 1 or want not in p.stderr or b"Attached" in p.stderr:
         return "exit %s, stderr %r" % (p.returncode, p.stderr[:300])
@@ -360,9 +430,8 @@ def opens_only_what_it_needs(trawk):
         # LeakSanitizer stops the process with ptrace, which strace holds
         env = dict(os.environ)
         env["ASAN_OPTIONS"] = ":".join(filter(None, [env.get("ASAN_OPTIONS"), "detect_leaks=0"]))
-        p = subprocess.run(["strace", "-f", "-qq", "-e", "trace=openat,open,socket,connect", "-o",
-                            log.name, trawk, "-e", prog], capture_output=True, timeout=60,
-                           env=env)
+        p = run_bounded(["strace", "-f", "-qq", "-e", "trace=openat,open,socket,connect", "-o",
+                         log.name, trawk, "-e", prog], timeout=60, env=env)
         calls = [l.split(None, 1)[1] for l in open(log.name) if " " in l.strip()]
     if p.returncode != 0:
         return "exit %s: %r" % (p.returncode, p.stderr[-300:])
@@ -380,14 +449,14 @@ def not_root(trawk):
     """As nobody: exit 1, an error naming the capabilities (or tracefs, for a
     tracepoint), nothing attached."""
     prog = 'interval:ms:10 { @relfault = count(); }'
-    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                        trawk, "-e", prog], capture_output=True, timeout=20)
+    p = run_bounded(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                     trawk, "-e", prog], timeout=20)
     if p.returncode != 1 or b"CAP_BPF" not in p.stderr or b"CAP_PERFMON" not in p.stderr:
         return "exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
     # a tracepoint needs tracefs first: the error names it, located
-    p = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-                        trawk, "-e", "tracepoint:syscalls:sys_enter_getppid { @relfault = count(); }"],
-                       capture_output=True, timeout=20)
+    p = run_bounded(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                     trawk, "-e", "tracepoint:syscalls:sys_enter_getppid { @relfault = count(); }"],
+                    timeout=20)
     if p.returncode != 1 or b"stdin:1:1-38: ERROR: cannot read or mount tracefs" not in p.stderr:
         return "tracepoint: exit %s, stderr %r" % (p.returncode, p.stderr[-300:])
     return None
@@ -407,7 +476,10 @@ def main():
             continue
         events = probe_events()
         start = time.monotonic()
-        why = fn(args.trawk)
+        try:
+            why = fn(args.trawk)
+        except Stuck as e:
+            why = str(e)
         if why and why.startswith("SKIP"):
             print("SKIP %s: %s" % (fn.__name__, why[6:]))
             continue
