@@ -173,6 +173,10 @@ static int layout_maps(struct cg *cg) {
         return -1;
     int rc = 0;
     for (int i = 0; i < cg->sema->nmaps; i++) {
+        if (cg->sema->maps[i].unassigned) {
+            cg->map_index[i] = -1; /* its reads became constants */
+            continue;
+        }
         cg->map_index[i] = add_user_map(cg, &cg->sema->maps[i]);
         if (cg->map_index[i] < 0)
             rc = -1;

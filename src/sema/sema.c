@@ -393,6 +393,10 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     }
     free(pvs);
     free(pus);
+    for (i = 0; i < out->nmaps; i++) {
+        out->maps[i].unassigned = !s.minfo[i].assigned;
+        ast_free(s.minfo[i].kept_keys);
+    }
     free(s.minfo);
     free(s.map_slots);
     return d->nerrors > errors_before ? -1 : 0;

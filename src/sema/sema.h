@@ -162,7 +162,8 @@ struct sema_map {
     int64_t lhist_min, lhist_max, lhist_step;
     uint64_t ts_interval_ns, ts_num; /* tseries(v, interval, num[, fn]) */
     enum tseries_fn ts_fn;
-    struct loc loc; /* first use */
+    struct loc loc;  /* first use */
+    bool unassigned; /* only read, never assigned: reads are 0, no BPF map */
 };
 
 struct sema_var {

@@ -244,7 +244,7 @@ static const struct type *expr_incdec(struct sema *s, struct node *n) {
             return NULL;
         const struct type *have = s->out->maps[t->sym].val_ty;
         if (!have || !have->is_ptr) /* a pointer steps by its pointee's size */
-            sema_map_write(s, t, &type_s64);
+            sema_map_write(s, t, &type_s64, &type_u64, &n->loc);
         const struct type *v = s->out->maps[t->sym].val_ty;
         t->ty = v;
         return v && v->kind == T_INT ? v : NULL;

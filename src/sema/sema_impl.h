@@ -15,6 +15,7 @@ struct map_info {
     bool assigned;                 /* written somewhere: reads of it are valid */
     bool has_agg_args;             /* hist/lhist parameters recorded */
     const struct node *first_keys; /* the keys that fixed the shape, for messages */
+    struct node *kept_keys;        /* first_keys, taken from a read that became 0 */
 };
 
 enum { VAR_UNDEFINED, VAR_DECLARED, VAR_ASSIGNED };
@@ -41,8 +42,6 @@ struct sema {
     int max_strlen;
     const struct node *decls;  /* the program's map declarations (N_MAP_DECL among others) */
     const struct node *config; /* the config block's items (N_ASSIGN) */
-    const char *line_src;      /* a line of the source, for locations found in the text */
-    int line_no;               /* its number: statements come in order, so scans go on from it */
 
     /* the probe being checked */
     struct node *probe;
@@ -251,7 +250,10 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key);
 /* Notes that map n is written somewhere (its reads are valid). */
 void sema_map_mark_written(struct sema *s, struct node *n);
 /* Records a value written into map n (checks against earlier writes). */
-void sema_map_write(struct sema *s, struct node *n, const struct type *val);
+/* Unifies the map's value type with val; a mismatch is reported at `at`,
+ * naming the value as `shown` (an integer literal by its own size). */
+void sema_map_write(struct sema *s, struct node *n, const struct type *val,
+                    const struct type *shown, const struct loc *at);
 /* Notes integer type t (its natural width) among the values of map n. */
 void sema_map_int(struct sema *s, struct node *n, const struct type *t);
 /* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural

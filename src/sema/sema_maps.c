@@ -193,7 +193,8 @@ int sema_map_key_check(struct sema *s, struct node *map, struct node *key) {
     return ok && map_key_check(s, map, map->sym, key, kt) ? 0 : -1;
 }
 
-void sema_map_write(struct sema *s, struct node *n, const struct type *val) {
+void sema_map_write(struct sema *s, struct node *n, const struct type *val,
+                    const struct type *shown, const struct loc *at) {
     if (n->sym < 0 || n->sym >= s->out->nmaps || !val)
         return;
     struct sema_map *m = &s->out->maps[n->sym];
@@ -201,10 +202,12 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val) {
     const struct type *st = sema_storage_type(s, val);
     const struct type *u = m->val_ty ? sema_unify(s, m->val_ty, st) : st;
     if (!u) {
-        sema_error(s, &n->loc, E_TYPE,
+        bool int_map = m->int_ty && m->val_ty->kind == T_INT && !m->val_ty->is_ptr;
+        sema_error(s, at, E_TYPE,
                    "Type mismatch for %s: trying to assign value of type '%s' when map already "
                    "has a type '%s'",
-                   n->str, sema_tname(val), sema_tname(m->val_ty));
+                   n->str, sema_tname(shown ? shown : val),
+                   sema_tname(int_map ? m->int_ty : m->val_ty));
         return;
     }
     m->val_ty = u;
@@ -265,9 +268,16 @@ const struct type *sema_map_read(struct sema *s, struct node *n) {
     if (idx < 0 || !s->minfo[idx].assigned) {
         /* bpftrace 0.27 reads a map no statement assigns as an int8 zero,
          * with no BPF map (printing or clearing it whole is still "Undefined
-         * map"); on the first walk a later statement may still assign it */
-        if (!s->report)
+         * map"); on the first walk a later statement may still assign it.
+         * Its key still fixes the map's key shape, in source order. */
+        int ref = sema_map_ref(s, n);
+        if (!s->report || ref < 0)
             return NULL;
+        struct map_info *mi = &s->minfo[ref];
+        if (mi->first_keys == n->a && !mi->kept_keys) {
+            mi->kept_keys = n->a; /* later messages still name them */
+            n->a = NULL;
+        }
         ast_become_int(n, 0);
         return type_int(1, true);
     }

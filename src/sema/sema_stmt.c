@@ -22,38 +22,6 @@ static bool storable(struct sema *s, struct node *value, const struct type *t) {
     return true;
 }
 
-/* Line `line` of the source, or NULL, scanning on from the line asked for
- * last: line by line from the start each time made long scripts quadratic. */
-static const char *source_line(struct sema *s, int line) {
-    if (!s->line_src || line < s->line_no) {
-        s->line_src = s->d->source;
-        s->line_no = 1;
-    }
-    for (; s->line_src && s->line_no < line; s->line_no++) {
-        const char *nl = strchr(s->line_src, '\n');
-        s->line_src = nl ? nl + 1 : NULL;
-    }
-    return s->line_src;
-}
-
-/* bpftrace underlines the "=" of a variable assignment; the AST keeps only
- * the statement's span, so find the "=" in the source between the target
- * and the value. Falls back to the statement. */
-static struct loc assign_op_loc(struct sema *s, const struct node *n) {
-    const struct loc *t = &n->a->loc, *v = &n->b->loc;
-    if (!s->d->source || t->last_line != v->first_line)
-        return n->loc;
-    const char *src = source_line(s, t->last_line);
-    if (!src)
-        return n->loc;
-    int col = t->last_column;
-    while (col < v->first_column && (src[col - 1] == ' ' || src[col - 1] == '\t'))
-        col++;
-    if (col >= v->first_column || src[col - 1] != '=')
-        return n->loc;
-    return (struct loc){t->last_line, col, t->last_line, col + 1};
-}
-
 static void assign_map(struct sema *s, struct node *n) {
     struct node *map = n->a, *value = n->b;
     /* Written even when this statement has errors: no "Undefined map" later. */
@@ -63,12 +31,13 @@ static void assign_map(struct sema *s, struct node *n) {
         map->sym = idx < 0 ? map->sym : idx;
         const struct type *t = sema_agg_call(s, value, map);
         if (idx >= 0 && t)
-            sema_map_write(s, map, t);
+            sema_map_write(s, map, t, t, &value->loc);
     } else {
         const struct type *t = sema_expr(s, value);
         if (sema_map_ref(s, map) >= 0 && storable(s, value, t)) {
-            sema_map_write(s, map, t);
-            sema_map_int(s, map, sema_natural_type(s, value));
+            const struct type *natural = sema_natural_type(s, value);
+            sema_map_write(s, map, t, natural, &n->loc);
+            sema_map_int(s, map, natural);
         }
     }
     if (map->sym >= 0 && map->sym < s->out->nmaps)
@@ -93,8 +62,12 @@ static void assign_compound(struct sema *s, struct node *n) {
             return;
         have = s->out->maps[target->sym].val_ty;
         if (val && sema_is_int(val) && (!have || (have->kind == T_INT && !have->is_ptr))) {
-            sema_map_write(s, target, &type_s64);
+            sema_map_write(s, target, &type_s64, NULL, &n->loc);
             sema_map_int(s, target, &type_s64);
+        } else if (val && sema_is_int(val) && !sema_is_int(have)) {
+            /* bpftrace reports the int64 written, not the operator */
+            sema_map_write(s, target, &type_s64, NULL, &n->loc);
+            return;
         }
         have = s->out->maps[target->sym].val_ty;
     } else {
@@ -140,9 +113,9 @@ static void stmt_assign(struct sema *s, struct node *n) {
         assign_map(s, n);
     } else if (target->kind == N_VAR) {
         const struct type *t = sema_expr(s, n->b);
-        struct loc eq = assign_op_loc(s, n);
         /* A bad value still defines the variable, so its uses don't cascade. */
-        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL, &eq);
+        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL,
+                        &n->loc);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
     } else {
