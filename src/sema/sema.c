@@ -249,6 +249,7 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
         if (t && !sema_is_int(t))
             sema_error(s, &probe->b->loc, E_TYPE, "Invalid type for predicate: %s", sema_tname(t));
     }
+    sema_warn_unreachable(s, probe->c);
     if (probe->c)
         sema_block(s, probe->c);
     sema_lets_warn(s);

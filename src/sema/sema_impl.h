@@ -101,6 +101,8 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
 
 /* ---- statements and expressions ---- */
 void sema_block(struct sema *s, struct node *block);
+/* "Unreachable statement." after exit/return/break/continue, every block */
+void sema_warn_unreachable(struct sema *s, const struct node *n);
 void sema_stmt(struct sema *s, struct node *n);
 const struct type *sema_block_expr(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);
@@ -229,8 +231,6 @@ const struct type *sema_parent_field(struct sema *s, struct node *n);
 const struct type *sema_check_parent(struct sema *s, struct node *call, int nargs);
 /* The source character at (line, column), 0 when outside the text. */
 char sema_source_at(const struct sema *s, int line, int col);
-/* A statement that discards a call's value (delete): bpftrace warns. */
-void sema_discarded_value(struct sema *s, struct node *stmt);
 
 /* sema_ctxfuncs.c: reg(), path(), socket_cookie(), skboutput() */
 const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs);

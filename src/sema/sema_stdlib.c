@@ -235,15 +235,3 @@ char sema_source_at(const struct sema *s, int line, int col) {
             return 0;
     return p[col - 1];
 }
-
-/* bpftrace warns about every delete() whose value is dropped; its statement
- * span takes in the ";" unless the statement is the block's last. */
-void sema_discarded_value(struct sema *s, struct node *stmt) {
-    struct node *e = stmt->a;
-    if (!s->report || e->kind != N_CALL || e->sym != F_DELETE || !e->ty)
-        return;
-    struct loc l = e->loc;
-    if (stmt->next && sema_source_at(s, l.last_line, l.last_column) == ';')
-        l.last_column++;
-    diag_warning(s->d, &l, "Return value discarded.");
-}

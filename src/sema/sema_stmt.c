@@ -233,9 +233,34 @@ static void stmt_for_map(struct sema *s, struct node *n) {
     sema_scope_leave(s);
 }
 
+/* bpftrace's spans: an expression statement that does not start with a
+ * variable or map (its parser reads those as assignments first) takes in
+ * its ";". */
+static bool span_takes_semicolon(const struct sema *s, const struct node *stmt) {
+    if (stmt->kind != N_EXPR_STMT && stmt->kind != N_IF)
+        return false;
+    char first = sema_source_at(s, stmt->loc.first_line, stmt->loc.first_column);
+    return first != '$' && first != '@';
+}
+
+/* bpftrace warns about every expression statement whose value is dropped
+ * (++ and -- aside); the ";" is in the span unless the statement is its
+ * block's last. */
+static void warn_discarded_value(struct sema *s, struct node *stmt) {
+    struct node *e = stmt->a;
+    if (!s->report || !e || !e->ty || e->ty->kind == T_VOID || e->ty->kind == T_NONE ||
+        e->kind == N_INCDEC)
+        return;
+    struct loc l = stmt->loc;
+    if (stmt->next && span_takes_semicolon(s, stmt) &&
+        sema_source_at(s, l.last_line, l.last_column) == ';')
+        l.last_column++;
+    diag_warning(s->d, &l, "Return value discarded.");
+}
+
 static void stmt_expr(struct sema *s, struct node *stmt) {
     sema_expr(s, stmt->a);
-    sema_discarded_value(s, stmt);
+    warn_discarded_value(s, stmt);
 }
 
 /* return EXPR: bpftrace allows an integer, the probe's return value. */
@@ -297,20 +322,23 @@ static bool ends_block(const struct node *n) {
     return n->kind == N_EXPR_STMT && n->a->kind == N_CALL && strcmp(n->a->str, "exit") == 0;
 }
 
-/* bpftrace warns once per block about statements after exit/return/break.
- * Its span takes in the ";"; a last statement without one is shown as the
- * whole block. */
+/* bpftrace warns once per block about statements after exit/return/break;
+ * an expression statement that is the block's last and has no ";" is
+ * shown as the whole block. */
 static void check_unreachable(struct sema *s, const struct node *block, const struct node *first) {
     const struct node *n = first;
     while (n && !ends_block(n))
         n = n->next;
     if (!s->report || !n || !n->next || n->next->loc.expansion)
         return;
-    struct loc l = n->next->loc;
-    if (sema_source_at(s, l.last_line, l.last_column) == ';')
-        l.last_column++;
-    else if (!n->next->next)
-        l = block->loc;
+    const struct node *dead = n->next;
+    struct loc l = dead->loc;
+    if (span_takes_semicolon(s, dead)) {
+        if (sema_source_at(s, l.last_line, l.last_column) == ';')
+            l.last_column++;
+        else if (!dead->next)
+            l = block->loc;
+    }
     diag_warning(s->d, &l, "Unreachable statement.");
 }
 
@@ -335,5 +363,17 @@ void sema_block(struct sema *s, struct node *block) {
     for (struct node *st = block->a; st; st = st->next)
         sema_stmt(s, st);
     sema_scope_leave(s);
-    check_unreachable(s, block, block->a);
+}
+
+/* Before the statements are checked, as bpftrace's control-flow pass runs
+ * before its type checker: its warnings come first. */
+void sema_warn_unreachable(struct sema *s, const struct node *n) {
+    for (; n; n = n->next) {
+        if (n->kind == N_BLOCK)
+            check_unreachable(s, n, n->a);
+        sema_warn_unreachable(s, n->a);
+        sema_warn_unreachable(s, n->b);
+        sema_warn_unreachable(s, n->c);
+        sema_warn_unreachable(s, n->d);
+    }
 }
