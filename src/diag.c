@@ -172,6 +172,11 @@ void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list
     d->out = out;
 }
 
+void diag_warning_hint(struct diag *d, const char *text) {
+    if (!d->no_warnings)
+        fprintf(d->held ? d->held : d->out, "HINT: %s\n", text);
+}
+
 void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);

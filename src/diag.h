@@ -80,6 +80,8 @@ void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
 void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt,
                  va_list ap);
 void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list ap);
+/* "HINT: text" after a warning, where the warning went (held or not). */
+void diag_warning_hint(struct diag *d, const char *text);
 /* An error that has no source location: "ERROR: msg". */
 void diag_plain_error(struct diag *d, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

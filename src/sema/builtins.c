@@ -24,17 +24,26 @@ static const struct {
 
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "func", "has_cpid", "probetype", "config", "sarg0",
+    "func",
+    "has_cpid",
+    "probetype",
+    "config",
 };
 
-static bool is_arg_n(const char *name, int *n) {
-    if (strncmp(name, "arg", 3) != 0 || !isdigit((unsigned char)name[3]))
+/* prefix followed by a number: arg0, sarg3 */
+static bool numbered(const char *name, const char *prefix, int *n) {
+    size_t len = strlen(prefix);
+    if (strncmp(name, prefix, len) != 0 || !isdigit((unsigned char)name[len]))
         return false;
-    for (const char *p = name + 3; *p; p++)
+    for (const char *p = name + len; *p; p++)
         if (!isdigit((unsigned char)*p))
             return false;
-    *n = atoi(name + 3);
+    *n = atoi(name + len);
     return true;
+}
+
+static bool is_arg_n(const char *name, int *n) {
+    return numbered(name, "arg", n);
 }
 
 static bool any_unit(struct sema *s, bool (*pred)(const struct provider *)) {
@@ -193,6 +202,15 @@ const struct type *sema_ident(struct sema *s, struct node *n) {
     const struct type *sys;
     if (sema_sysinfo_builtin(s, n, &sys))
         return sys;
+    int sarg;
+    if (numbered(name, "sarg", &sarg)) {
+        sema_error(s, &n->loc, E_UNSUPPORTED,
+                   "sarg* is deleted. This was deprecated in v0.21 and was last available in "
+                   "v0.24.");
+        if (s->report)
+            fputs("HINT: Use *(reg(\"sp\") + <stack_offset>) instead.\n", s->d->out);
+        return NULL;
+    }
     for (size_t i = 0; i < sizeof(unsupported) / sizeof(unsupported[0]); i++) {
         if (strcmp(unsupported[i], name) == 0) {
             sema_error(s, &n->loc, E_UNSUPPORTED, "the %s builtin is not supported yet", name);

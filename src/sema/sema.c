@@ -249,7 +249,6 @@ static void sema_probe(struct sema *s, struct node *probe, struct probe_vars *pv
         if (t && !sema_is_int(t))
             sema_error(s, &probe->b->loc, E_TYPE, "Invalid type for predicate: %s", sema_tname(t));
     }
-    sema_warn_unreachable(s, probe->c);
     if (probe->c)
         sema_block(s, probe->c);
     sema_lets_warn(s);
@@ -301,7 +300,8 @@ static const struct type *target_type(void *ctx, const char *name) {
 }
 
 /* The report walk's warnings, printed after its errors as bpftrace prints
- * them: the variable checks' first (a pass of their own there), then the rest. */
+ * them: the control-flow and variable checks' first (passes of their own
+ * there), then the rest. */
 struct held_warnings {
     char *vars, *rest;
     size_t nvars, nrest;
@@ -376,8 +376,16 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     struct held_warnings hw;
     for (int pass = 0; pass < 2; pass++) {
         s.report = pass == 1;
-        if (s.report)
+        if (s.report) {
             hold_warnings(&s, &hw);
+            /* bpftrace's deprecation and control-flow passes run before
+             * its other checks: their warnings come first */
+            FILE *rest = d->held;
+            if (s.var_warnings)
+                d->held = s.var_warnings;
+            sema_early_warnings(&s, program);
+            d->held = rest;
+        }
         i = 0;
         for (struct node *p = program ? program->a : NULL; p; p = p->next, i++)
             if (!p->removed)

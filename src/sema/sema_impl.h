@@ -101,8 +101,8 @@ const struct type *sema_unify(struct sema *s, const struct type *have, const str
 
 /* ---- statements and expressions ---- */
 void sema_block(struct sema *s, struct node *block);
-/* "Unreachable statement." after exit/return/break/continue, every block */
-void sema_warn_unreachable(struct sema *s, const struct node *n);
+/* While-loop deprecation, then "Unreachable statement.", over the program */
+void sema_early_warnings(struct sema *s, const struct node *program);
 void sema_stmt(struct sema *s, struct node *n);
 const struct type *sema_block_expr(struct sema *s, struct node *n);
 const struct type *sema_expr(struct sema *s, struct node *n);

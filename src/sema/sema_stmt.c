@@ -1,4 +1,5 @@
 /* Statements: assignments, let, if, and the constructs trawk refuses. */
+#include <ctype.h>
 #include <string.h>
 
 #include "sema/sema_impl.h"
@@ -322,22 +323,37 @@ static bool ends_block(const struct node *n) {
     return n->kind == N_EXPR_STMT && n->a->kind == N_CALL && strcmp(n->a->str, "exit") == 0;
 }
 
-/* bpftrace warns once per block about statements after exit/return/break;
- * an expression statement that is the block's last and has no ";" is
- * shown as the whole block. */
-static void check_unreachable(struct sema *s, const struct node *block, const struct node *first) {
-    const struct node *n = first;
+/* bpftrace warns once per block about statements after exit/return/break.
+ * An expression statement that is the block's last and has no ";" is
+ * shown as the whole block (after an if's or while's condition or a
+ * predicate, from right after its ")" or "/"); other statements as
+ * themselves. */
+/* The column after the last non-blank before `col` on `line`. */
+static int after_blanks_back(const struct sema *s, int line, int col) {
+    while (col > 1 && isspace((unsigned char)sema_source_at(s, line, col - 1)))
+        col--;
+    return col;
+}
+
+static void check_unreachable(struct sema *s, const struct node *block) {
+    const struct node *n = block->a;
     while (n && !ends_block(n))
         n = n->next;
     if (!s->report || !n || !n->next || n->next->loc.expansion)
         return;
     const struct node *dead = n->next;
     struct loc l = dead->loc;
-    if (span_takes_semicolon(s, dead)) {
-        if (sema_source_at(s, l.last_line, l.last_column) == ';')
-            l.last_column++;
-        else if (!dead->next)
+    bool expr = dead->kind == N_EXPR_STMT || dead->kind == N_IF;
+    if (expr) {
+        if (sema_source_at(s, l.last_line, l.last_column) == ';') {
+            l.last_column += span_takes_semicolon(s, dead);
+        } else if (!dead->next) {
             l = block->loc;
+            int col = after_blanks_back(s, l.first_line, l.first_column);
+            char before = col > 1 ? sema_source_at(s, l.first_line, col - 1) : 0;
+            if (before == ')' || before == '/') /* after a condition or predicate */
+                l.first_column = col;
+        }
     }
     diag_warning(s->d, &l, "Unreachable statement.");
 }
@@ -365,15 +381,40 @@ void sema_block(struct sema *s, struct node *block) {
     sema_scope_leave(s);
 }
 
-/* Before the statements are checked, as bpftrace's control-flow pass runs
- * before its type checker: its warnings come first. */
-void sema_warn_unreachable(struct sema *s, const struct node *n) {
+static void walk(struct sema *s, const struct node *n,
+                 void (*visit)(struct sema *s, const struct node *n)) {
     for (; n; n = n->next) {
-        if (n->kind == N_BLOCK)
-            check_unreachable(s, n, n->a);
-        sema_warn_unreachable(s, n->a);
-        sema_warn_unreachable(s, n->b);
-        sema_warn_unreachable(s, n->c);
-        sema_warn_unreachable(s, n->d);
+        visit(s, n);
+        walk(s, n->a, visit);
+        walk(s, n->b, visit);
+        walk(s, n->c, visit);
+        walk(s, n->d, visit);
     }
+}
+
+static void warn_while(struct sema *s, const struct node *n) {
+    if (n->kind != N_WHILE || n->loc.expansion)
+        return;
+    diag_warning(s->d, &n->loc, "While loops are deprecated and may be removed in the future.");
+    diag_warning_hint(s->d, "For loops support ranges (e.g. `for ($x : $start..$end) { ... }`), "
+                            "and can be used in place of while. These are more easily proven to "
+                            "be bounded by the verifier.");
+}
+
+static void warn_unreachable(struct sema *s, const struct node *n) {
+    if (n->kind == N_BLOCK)
+        check_unreachable(s, n);
+}
+
+/* Before the statements are checked, as bpftrace's deprecation and
+ * control-flow passes run over the whole program before its others. */
+void sema_early_warnings(struct sema *s, const struct node *program) {
+    if (!s->report || !program)
+        return;
+    for (const struct node *p = program->a; p; p = p->next)
+        if (!p->removed)
+            walk(s, p->c, warn_while);
+    for (const struct node *p = program->a; p; p = p->next)
+        if (!p->removed)
+            walk(s, p->c, warn_unreachable);
 }
