@@ -120,13 +120,10 @@ static void on_perf_lost(void *ctx, int cpu, __u64 count) {
     ((struct rt_events *)ctx)->perf_lost += count;
 }
 
-/* A perf buffer has this many pages per CPU unless told otherwise. */
-#define PERF_BUFFER_PAGES 64
-
 static int open_reader(struct rt_events *ev, const struct map_desc *md, int pages) {
     if (md->bpf_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY) {
         size_t n = 1;
-        while ((int)n < (pages > 0 ? pages : PERF_BUFFER_PAGES))
+        while ((int)n < pages)
             n <<= 1; /* a power of two */
         ev->pb = perf_buffer__new(md->fd, n, on_perf_sample, on_perf_lost, ev, NULL);
         return ev->pb ? 0 : -1;

@@ -134,6 +134,11 @@ struct out_sink;
 /* Opens the event reader when m has an event buffer (NULL otherwise: no
  * events, and every other call below accepts NULL); pages sizes a perf
  * buffer (0: the default). Returns -1 on failure. */
+/* buffer_pages.c: the event buffer's pages in all (per_cpu: for each CPU's
+ * perf buffer) for the script's perf_rb_pages (0: by available memory when
+ * the programs stream records, else a small buffer) */
+uint32_t rt_buffer_pages(uint32_t configured, bool streams, bool per_cpu);
+
 int rt_events_open(const struct manifest *m, const struct out_sink *out, int pages,
                    struct rt_events **evp, struct diag *d);
 void rt_events_close(struct rt_events *ev);

@@ -266,7 +266,9 @@ static int run_blocks(struct session *s) {
 }
 
 static int run_loaded(struct session *s) {
-    if (rt_events_open(s->m, &s->out, s->opts->ringbuf_pages, &s->ev, s->d) < 0)
+    if (rt_events_open(s->m, &s->out,
+                       (int)rt_buffer_pages(s->m->perf_rb_pages, s->m->streams, true), &s->ev,
+                       s->d) < 0)
         return 1;
     if (s->opts->mode != RT_MODE_RUN) {
         if (attach_all(s) < 0)
@@ -327,9 +329,9 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         diag_plain_error(d, E_IO, "Out of memory");
         goto out;
     }
-    if (opts->ringbuf_pages > 0 && m->ringbuf_map >= 0 &&
-        m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
-        m->maps[m->ringbuf_map].max_entries = rt_ringbuf_bytes(opts->ringbuf_pages);
+    if (m->ringbuf_map >= 0 && m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
+        m->maps[m->ringbuf_map].max_entries =
+            rt_ringbuf_bytes((int)rt_buffer_pages(m->perf_rb_pages, m->streams, false));
     rt_signals_install(&sigs);
     /* a process that is gone already ends the run once BEGIN has run */
     if (opts->pid > 0)

@@ -30,7 +30,6 @@ struct rt_opts {
     bool quiet;             /* -q: no "Attached N probes" */
     bool verbose;           /* -v: verifier log and attach details */
     bool dry_run;           /* load and attach, then stop */
-    int ringbuf_pages;      /* size of the event ring buffer in pages, 0 = the compiler's choice */
     int pid;                /* -p/-c: stop when this process exits, 0 for none */
     const int *dwarf_pids;  /* --dwarf-pid: more processes dw_ustack unwinds */
     int ndwarf_pids;

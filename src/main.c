@@ -609,7 +609,6 @@ static int run_program(const struct cli *c, const char *text) {
                                  .quiet = c->quiet,
                                  .verbose = c->verbose,
                                  .dry_run = c->dry_run,
-                                 .ringbuf_pages = env_setting("BPFTRACE_PERF_RB_PAGES", 1 << 18),
                                  .pid = c->pid,
                                  .dwarf_pids = c->dwarf_pids,
                                  .ndwarf_pids = c->ndwarf_pids,

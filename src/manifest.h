@@ -220,6 +220,8 @@ struct manifest {
     struct type_arena *types;
     bool print_maps_on_exit; /* config print_maps_on_exit */
     uint32_t log_size;       /* config log_size: the verifier log's size with -v (0: default) */
+    uint32_t perf_rb_pages;  /* config perf_rb_pages: the event buffer's pages (0: default) */
+    bool streams;            /* a probe that fires repeatedly sends records (printf...) */
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*): a probe the kernel
                                 cannot attach (E_UNKNOWN_PROBE) is skipped unless "error" */
     char *str_trailer;       /* config str_trunc_trailer: ends a string with no NUL */

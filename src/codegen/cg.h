@@ -216,6 +216,9 @@ void cg_buf_store(struct cg *cg, struct node *call, int off, int size);
 int cg_read_helper(const struct type *t);
 /* Sends [off, off + size) to the ring buffer, counting a lost event on failure. */
 void cg_ringbuf_output(struct cg *cg, int off, int size);
+/* The program may send records at an event's rate (printf in a tracepoint,
+ * not exit() or BEGIN): the runtime gives the buffer room to queue them. */
+void cg_note_stream(struct cg *cg);
 /* cg_helper_err.c: after a call of helper, with -k, sends an EV_HELPER_ERROR
  * record when r0 is negative. Clobbers r0-r5. */
 void cg_helper_check(struct cg *cg, int helper);

@@ -41,6 +41,11 @@ static char *dup_bytes(const char *s, size_t len) {
     return p;
 }
 
+void cg_note_stream(struct cg *cg) {
+    if (!cg->unit || !cg->unit->prov->runs_once)
+        cg->m->streams = true;
+}
+
 void cg_ringbuf_output(struct cg *cg, int off, int size) {
     int sent = emit_label(&cg->e);
     if (cg->perf_buffer) {
@@ -90,6 +95,8 @@ void cg_send_record(struct cg *cg, struct event_desc *ev, int id, struct node *a
     }
     ev->nargs = n;
     ev->size = size;
+    if (ev->kind != EV_EXIT)
+        cg_note_stream(cg);
     int mark = cg_frame_mark(cg);
     int rec = cg_frame_alloc(cg, (int)size);
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));

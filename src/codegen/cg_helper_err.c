@@ -60,6 +60,7 @@ void cg_helper_send(struct cg *cg, int id) {
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec, id));
     emit(&cg->e, ST_MEM(BPF_W, cg->fp, rec + 4, 0));
     emit(&cg->e, STX_MEM(BPF_DW, cg->fp, R0, rec + 8));
+    cg_note_stream(cg);
     cg_ringbuf_output(cg, rec, size);
     cg_frame_release(cg, mark);
 }

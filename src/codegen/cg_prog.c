@@ -12,6 +12,7 @@
 #define MAX_BUCKET_ARRAY 4096
 /* a bucket array's count, then the flag zero() leaves (runtime/output/map_ops.c) */
 #define BUCKET_ARRAY_VALUE 16
+/* the runtime sizes the ring buffer (runtime/buffer_pages.c); a placeholder */
 #define RINGBUF_BYTES (1u << 20)
 
 void cg_error(struct cg *cg, const struct loc *loc, enum diag_code code, const char *fmt, ...) {
@@ -552,6 +553,7 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     out->types = sema->types;
     out->print_maps_on_exit = sema->print_maps_on_exit;
     out->log_size = (uint32_t)sema->log_size;
+    out->perf_rb_pages = (uint32_t)sema->perf_rb_pages;
     out->missing_probes = sema->missing_probes;
     out->str_trailer = sema->str_trailer;
     sema->str_trailer = NULL;

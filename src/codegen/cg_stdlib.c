@@ -204,6 +204,7 @@ void cg_join(struct cg *cg, struct node *call) {
         emit(&cg->e, CALL_HELPER(read_str));
     }
     cg_val_free(cg, &argv);
+    cg_note_stream(cg);
     cg_ringbuf_output(cg, rec, size);
     cg_frame_release(cg, mark);
 }

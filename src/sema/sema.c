@@ -121,6 +121,7 @@ static void sema_config_item(struct sema *s, struct node *a) {
                   : strcmp(key, "max_cat_bytes") == 0 ? &s->out->max_cat_bytes
                   : strcmp(key, "max_probes") == 0    ? &s->out->max_probes
                   : strcmp(key, "log_size") == 0      ? &s->out->log_size
+                  : strcmp(key, "perf_rb_pages") == 0 ? &s->out->perf_rb_pages
                                                       : NULL;
     /* trawk never prints source lines in stacks: turning them off is what it does */
     bool off = a->b && (a->b->kind == N_BOOL || a->b->kind == N_INT) && a->b->num == 0;
@@ -359,6 +360,9 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     const char *log_size = sema_config_env("log_size");
     if (log_size && atoi(log_size) > 0)
         out->log_size = atoi(log_size);
+    const char *rb_pages = sema_config_env("perf_rb_pages");
+    if (rb_pages && atoi(rb_pages) > 0 && atoi(rb_pages) <= 1 << 20)
+        out->perf_rb_pages = atoi(rb_pages);
     if (sema_c_definitions(&s, program) < 0)
         return -1;
     sema_map_decls(&s, program);

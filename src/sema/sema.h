@@ -204,6 +204,8 @@ struct sema_out {
     int max_probes;          /* BPFTRACE_MAX_PROBES, else config max_probes, else 1024 */
     int log_size;            /* BPFTRACE_LOG_SIZE, else config log_size: the verifier
                                 log's size with -v (0: the default) */
+    int perf_rb_pages;       /* BPFTRACE_PERF_RB_PAGES, else config perf_rb_pages: the
+                                event buffer's pages (0: by available memory) */
     char *str_trailer;       /* config str_trunc_trailer, owned */
 };
 
