@@ -3,7 +3,8 @@
  * converted to trawk's types (pointers into user memory), and the
  * addresses of a source line. The debug information may be in the file,
  * in a separate file (--debuginfo directories, the standard .debug and
- * /usr/lib/debug/.build-id places) or in split .dwo files. */
+ * /usr/lib/debug/.build-id places) or in split units (.dwo files, or a
+ * DWARF package PATH.dwp: sys/dwarf_package.h). */
 #ifndef TRAWK_DWARF_TYPES_H
 #define TRAWK_DWARF_TYPES_H
 
