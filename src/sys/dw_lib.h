@@ -32,6 +32,7 @@
     X(dwarf_cu_info)                                                                               \
     X(dwarf_begin)                                                                                 \
     X(dwarf_end)                                                                                   \
+    X(dwarf_getelf)                                                                                \
     X(dwarf_child)                                                                                 \
     X(dwarf_siblingof)                                                                             \
     X(dwarf_tag)                                                                                   \

@@ -15,7 +15,6 @@
 
 struct dwp_unit {
     uint64_t id;
-    int fd; /* the image; -1 until made */
     Dwarf *dw;
     Dwarf_Die die;
     bool ok;
@@ -173,8 +172,15 @@ static int unit_slices(struct dwp_pkg *p, uint64_t id, struct slice *out) {
 static bool load_unit(const struct dw_lib *L, struct dwp_pkg *p, struct dwp_unit *u) {
     struct slice s[DWP_INDEX_MAX_COLUMNS + 1];
     int n = unit_slices(p, u->id, s);
-    if (n < 0 || (u->fd = write_image(p->elf, s, n)) < 0 ||
-        !(u->dw = L->dwarf_begin(u->fd, DWARF_C_READ)))
+    int fd = n < 0 ? -1 : write_image(p->elf, s, n);
+    if (fd < 0)
+        return false;
+    /* libelf maps the image whole: a package of many units must not hold
+     * a descriptor for each (libdw does the same with .dwo files) */
+    if ((u->dw = L->dwarf_begin(fd, DWARF_C_READ)))
+        elf_cntl(L->dwarf_getelf(u->dw), ELF_C_FDDONE);
+    close(fd);
+    if (!u->dw)
         return false;
     Dwarf_CU *cu = NULL;
     uint8_t type;
@@ -204,7 +210,7 @@ bool dwp_unit_die(const struct dw_lib *L, struct dwp_pkg *p, uint64_t id, Dwarf_
             p->cap = cap;
         }
         u = &p->units[p->n++];
-        *u = (struct dwp_unit){.id = id, .fd = -1};
+        *u = (struct dwp_unit){.id = id};
         u->ok = load_unit(L, p, u);
     }
     if (u->ok)
@@ -215,12 +221,9 @@ bool dwp_unit_die(const struct dw_lib *L, struct dwp_pkg *p, uint64_t id, Dwarf_
 void dwp_close(const struct dw_lib *L, struct dwp_pkg *p) {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++) {
+    for (size_t i = 0; i < p->n; i++)
         if (p->units[i].dw)
             L->dwarf_end(p->units[i].dw);
-        if (p->units[i].fd >= 0)
-            close(p->units[i].fd);
-    }
     free(p->units);
     if (p->elf)
         elf_end(p->elf);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "sys/dwarf_package.h"
@@ -265,7 +266,14 @@ static uint64_t skeleton_id(const struct dw_lib *L, const char *path) {
     return id;
 }
 
-/* A unit asked twice is made once; an id the package lacks is no unit. */
+static int open_fds(void) {
+    char cmd[64];
+    snprintf(cmd, sizeof(cmd), "exit $(ls /proc/%d/fd | wc -l)", (int)getpid());
+    return WEXITSTATUS(system(cmd));
+}
+
+/* A unit asked twice is made once; an id the package lacks is no unit;
+ * the package holds one descriptor, its units none. */
 static void test_package_units(void **state) {
     (void)state;
     skip_without(have_v5, "clang and llvm-dwp");
@@ -276,9 +284,11 @@ static void test_package_units(void **state) {
     path_of(pkg, sizeof(pkg), "p5.dwp");
     assert_non_null(L);
     uint64_t id = skeleton_id(L, bin);
+    int fds = open_fds();
     struct dwp_pkg *p = dwp_open(pkg);
     assert_non_null(p);
     assert_true(dwp_unit_die(L, p, id, &a));
+    assert_int_equal(open_fds(), fds + 1);
     assert_true(dwp_unit_die(L, p, id, &b));
     assert_int_equal(L->dwarf_tag(&a), DW_TAG_compile_unit);
     assert_ptr_equal(a.addr, b.addr);
