@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "sys/dwp_index.h"
+#include "sys/dwp_strings.h"
 
 struct dwp_unit {
     uint64_t id;
@@ -147,7 +148,7 @@ static int write_image(Elf *from, const struct slice *s, int n) {
 }
 
 /* The unit's slices, each checked to lie inside its section, and the
- * whole string table the units share. */
+ * string table the units share. */
 static int unit_slices(struct dwp_pkg *p, uint64_t id, struct slice *out) {
     struct dwp_contrib c[DWP_INDEX_MAX_COLUMNS];
     int nc = dwp_index_find(p->index->d_buf, p->index->d_size, p->be, id, c), n = 0;
@@ -168,11 +169,43 @@ static int unit_slices(struct dwp_pkg *p, uint64_t id, struct slice *out) {
     return info && abbrev ? n : -1;
 }
 
+static struct slice *find_slice(struct slice *s, int n, const char *name) {
+    for (int i = 0; i < n; i++)
+        if (!strcmp(s[i].name, name))
+            return &s[i];
+    return NULL;
+}
+
+/* The unit's own strings instead of the table all units share (kept in
+ * owned until the image is written); the whole table when they cannot be
+ * told apart. */
+static void own_strings(const struct dwp_pkg *p, struct slice *s, int n, void *owned[2]) {
+    struct slice *info = find_slice(s, n, ".debug_info.dwo");
+    struct slice *offs = find_slice(s, n, ".debug_str_offsets.dwo");
+    struct slice *str = find_slice(s, n, ".debug_str.dwo");
+    const unsigned char *h = info ? info->buf : NULL;
+    if (!offs || !str || !h || info->size < 6 || !memcmp(h, "\xff\xff\xff\xff", 4))
+        return; /* no strings, or 64-bit DWARF */
+    int version = p->be ? h[4] << 8 | h[5] : h[5] << 8 | h[4];
+    unsigned char *new_offs;
+    char *new_str;
+    if (dwp_strings_compact(offs->buf, offs->size, version, p->be, str->buf, str->size, &new_offs,
+                            &new_str, &str->size)) {
+        offs->buf = owned[0] = new_offs;
+        str->buf = owned[1] = new_str;
+    }
+}
+
 /* The image's split unit, when it is the one asked for. */
 static bool load_unit(const struct dw_lib *L, struct dwp_pkg *p, struct dwp_unit *u) {
     struct slice s[DWP_INDEX_MAX_COLUMNS + 1];
+    void *owned[2] = {NULL, NULL};
     int n = unit_slices(p, u->id, s);
+    if (n >= 0)
+        own_strings(p, s, n, owned);
     int fd = n < 0 ? -1 : write_image(p->elf, s, n);
+    free(owned[0]);
+    free(owned[1]);
     if (fd < 0)
         return false;
     /* libelf maps the image whole: a package of many units must not hold

@@ -1,7 +1,8 @@
 /* Split units in a DWARF package (PROG.dwp, made by dwp or llvm-dwp from
  * the .dwo files) for libdw older than 0.191, which reads no package: a
- * unit's slices of the package's sections are copied into a standalone
- * .dwo image (an ELF file in memory) that libdw opens like a .dwo file. */
+ * unit's slices of the package's sections and its strings are copied into
+ * a standalone .dwo image (an ELF file in memory) that libdw opens like a
+ * .dwo file. */
 #ifndef TRAWK_DWARF_PACKAGE_H
 #define TRAWK_DWARF_PACKAGE_H
 

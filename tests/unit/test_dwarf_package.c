@@ -24,6 +24,7 @@
 #include "sys/dwarf_package.h"
 #include "sys/dwarf_types.h"
 #include "sys/dwp_index.h"
+#include "sys/dwp_strings.h"
 
 static void put(unsigned char *p, int n, uint64_t v, bool be) {
     for (int i = 0; i < n; i++)
@@ -178,6 +179,67 @@ static void test_index_full_table(void **state) {
     assert_int_equal(dwp_index_find(buf, len, false, two_units[1].sig, c), 4);
 }
 
+/* Offsets (DWARF 5: after a header) into a table of which a unit names
+ * two strings, one twice. */
+static const char table[] = "aa\0bbb\0cc\0dd";
+
+static size_t make_offsets(unsigned char *buf, bool header, bool be, const uint32_t *offs, int n) {
+    size_t head = header ? 8 : 0;
+    if (header) {
+        put(buf, 4, 4 + 4 * n, be);
+        put(buf + 4, 2, 5, be);
+        put(buf + 6, 2, 0, be);
+    }
+    for (int i = 0; i < n; i++)
+        put(buf + head + 4 * i, 4, offs[i], be);
+    return head + 4 * n;
+}
+
+static void check_compact(bool header, bool be) {
+    static const uint32_t offs[] = {3, 10, 3};
+    unsigned char buf[64], *new_offs, expect[64];
+    char *new_str;
+    size_t size, len = make_offsets(buf, header, be, offs, 3);
+    assert_true(dwp_strings_compact(buf, len, header ? 5 : 4, be, table, sizeof(table), &new_offs,
+                                    &new_str, &size));
+    assert_int_equal(size, 11);
+    assert_memory_equal(new_str, "bbb\0dd\0bbb", 11);
+    static const uint32_t moved[] = {0, 4, 7};
+    assert_int_equal(make_offsets(expect, header, be, moved, 3), len);
+    assert_memory_equal(new_offs, expect, len);
+    free(new_offs);
+    free(new_str);
+}
+
+static void test_strings_compact(void **state) {
+    (void)state;
+    check_compact(true, false);
+    check_compact(false, false);
+    check_compact(true, true);
+}
+
+/* Offsets that cannot be a unit's: the whole table is used instead. */
+static void test_strings_refused(void **state) {
+    (void)state;
+    unsigned char buf[64], *o = NULL;
+    char *str = NULL;
+    size_t size;
+    static const uint32_t past[] = {0, sizeof(table)}, unended[] = {10}, ok[] = {0};
+    size_t len = make_offsets(buf, true, false, past, 2);
+    assert_false(dwp_strings_compact(buf, len, 5, false, table, sizeof(table), &o, &str, &size));
+    len = make_offsets(buf, false, false, unended, 1); /* "dd" without its NUL */
+    assert_false(
+        dwp_strings_compact(buf, len, 4, false, table, sizeof(table) - 1, &o, &str, &size));
+    len = make_offsets(buf, true, false, ok, 1);
+    assert_false(
+        dwp_strings_compact(buf, len - 1, 5, false, table, sizeof(table), &o, &str, &size));
+    assert_false(dwp_strings_compact(buf, 6, 5, false, table, sizeof(table), &o, &str, &size));
+    put(buf, 4, 0xffffffff, false); /* 64-bit offsets */
+    assert_false(dwp_strings_compact(buf, len, 5, false, table, sizeof(table), &o, &str, &size));
+    assert_null(o);
+    assert_null(str);
+}
+
 /* Packages built from dwarfprog.c in a directory of the group's own. */
 static char dir[] = "/tmp/trawk-dwp-XXXXXX";
 static bool have_v5, have_v4;
@@ -199,12 +261,15 @@ static int build(void **state) {
     /* clang: llvm-dwp 14 loops forever on some of gcc 12's DWARF 5 units
      * (DW_FORM_implicit_const in their abbreviations), and binutils' dwp
      * crashes on them */
-    have_v5 = run("clang -g -gsplit-dwarf -O0 -c -o p5.o %s && clang -o p5 p5.o && "
-                  "llvm-dwp -e p5 -o p5.dwp && rm p5.dwo",
+    /* p5 and p4: two units each (a second file with dw_second); s5: one */
+    have_v5 = run("echo 'int dw_second(long other, short *ptr) { return *ptr + other; }' >two.c && "
+                  "clang -g -gsplit-dwarf -O0 -c -o p5.o %s && clang -o s5 p5.o && "
+                  "llvm-dwp -e s5 -o s5.dwp && clang -g -gsplit-dwarf -O0 -c two.c && "
+                  "clang -o p5 p5.o two.o && llvm-dwp -e p5 -o p5.dwp && rm p5.dwo two.dwo",
                   src);
-    have_v4 = run("gcc -g -gdwarf-4 -gsplit-dwarf -O0 -o p4 %s && dwp -e p4 -o p4.dwp && "
-                  "rm p4-*.dwo",
-                  src);
+    have_v4 = have_v5 && run("gcc -g -gdwarf-4 -gsplit-dwarf -O0 -o p4 %s two.c && "
+                             "dwp -e p4 -o p4.dwp && rm p4-*.dwo",
+                             src);
     return 0;
 }
 
@@ -238,6 +303,9 @@ static void check_params(const char *name) {
     assert_string_equal(ps[3].type_name, "const char*");
     assert_int_equal(dwt_func_params(f, "dw_walk", NULL, ps, 8), 2);
     assert_string_equal(ps[0].type_name, "item_t*");
+    assert_int_equal(dwt_func_params(f, "dw_second", NULL, ps, 8), 2);
+    assert_string_equal(ps[0].name, "other");
+    assert_string_equal(ps[1].name, "ptr");
 }
 
 static void test_package_v5(void **state) {
@@ -318,11 +386,11 @@ static void section_at(const char *path, const char *name, off_t *off, size_t *s
     assert_true(*size > 0);
 }
 
-/* A copy of p5 beside a copy of its package damaged by cmd (given the
+/* A copy of s5 beside a copy of its package damaged by cmd (given the
  * index's file offset): the unit is missing, nothing crashes. */
 static void check_damaged(const char *name, const char *cmd, long at) {
     char line[512], path[128];
-    snprintf(line, sizeof(line), "cp p5 %s && cp p5.dwp %s.dwp && ", name, name);
+    snprintf(line, sizeof(line), "cp s5 %s && cp s5.dwp %s.dwp && ", name, name);
     snprintf(line + strlen(line), sizeof(line) - strlen(line), cmd, name, at);
     assert_true(run(line, ""));
     path_of(path, sizeof(path), name);
@@ -347,7 +415,7 @@ static void test_package_damaged(void **state) {
     off_t idx, info;
     size_t idx_size, info_size;
     uint32_t head[4];
-    path_of(pkg, sizeof(pkg), "p5.dwp");
+    path_of(pkg, sizeof(pkg), "s5.dwp");
     section_at(pkg, ".debug_cu_index", &idx, &idx_size);
     section_at(pkg, ".debug_info.dwo", &info, &info_size);
     int fd = open(pkg, O_RDONLY);
@@ -371,7 +439,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_index_v5),         cmocka_unit_test(test_index_gnu_v2),
         cmocka_unit_test(test_index_truncated),  cmocka_unit_test(test_index_corrupt),
-        cmocka_unit_test(test_index_full_table), cmocka_unit_test(test_package_v5),
+        cmocka_unit_test(test_index_full_table), cmocka_unit_test(test_strings_compact),
+        cmocka_unit_test(test_strings_refused),  cmocka_unit_test(test_package_v5),
         cmocka_unit_test(test_package_gnu_v4),   cmocka_unit_test(test_package_units),
         cmocka_unit_test(test_package_damaged),
     };
