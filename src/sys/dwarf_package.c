@@ -19,6 +19,7 @@ struct dwp_unit {
     Dwarf *dw;
     Dwarf_Die die;
     bool ok;
+    struct dwp_unit *next;
 };
 
 struct dwp_pkg {
@@ -27,7 +28,6 @@ struct dwp_pkg {
     Elf_Data *index; /* .debug_cu_index */
     bool be;
     struct dwp_unit *units; /* each unit asked for, found or not */
-    size_t n, cap;
 };
 
 /* One section of the image. */
@@ -229,21 +229,15 @@ static bool load_unit(const struct dw_lib *L, struct dwp_pkg *p, struct dwp_unit
 }
 
 bool dwp_unit_die(const struct dw_lib *L, struct dwp_pkg *p, uint64_t id, Dwarf_Die *out) {
-    struct dwp_unit *u = NULL;
-    for (size_t i = 0; i < p->n && !u; i++)
-        if (p->units[i].id == id)
-            u = &p->units[i];
+    struct dwp_unit *u = p->units;
+    while (u && u->id != id)
+        u = u->next;
     if (!u) {
-        if (p->n == p->cap) {
-            size_t cap = p->cap ? p->cap * 2 : 16;
-            struct dwp_unit *units = realloc(p->units, cap * sizeof(*units));
-            if (!units)
-                return false;
-            p->units = units;
-            p->cap = cap;
-        }
-        u = &p->units[p->n++];
-        *u = (struct dwp_unit){.id = id};
+        if (!(u = calloc(1, sizeof(*u))))
+            return false;
+        u->id = id;
+        u->next = p->units;
+        p->units = u;
         u->ok = load_unit(L, p, u);
     }
     if (u->ok)
@@ -254,10 +248,12 @@ bool dwp_unit_die(const struct dw_lib *L, struct dwp_pkg *p, uint64_t id, Dwarf_
 void dwp_close(const struct dw_lib *L, struct dwp_pkg *p) {
     if (!p)
         return;
-    for (size_t i = 0; i < p->n; i++)
-        if (p->units[i].dw)
-            L->dwarf_end(p->units[i].dw);
-    free(p->units);
+    for (struct dwp_unit *u = p->units, *next; u; u = next) {
+        next = u->next;
+        if (u->dw)
+            L->dwarf_end(u->dw);
+        free(u);
+    }
     if (p->elf)
         elf_end(p->elf);
     close(p->fd);

@@ -80,6 +80,12 @@ static const struct ix_unit two_units[] = {
     {0x3333444400000001ull, {100, 50, 24, 70}, {200, 60, 40, 80}},
 };
 
+/* two_units in a DWARF 5 index of nslots slots. */
+static size_t v5_index(unsigned char *buf, uint32_t nslots) {
+    struct ix x = {5, false, v5_kinds, 4, two_units, 2, nslots};
+    return make_index(buf, &x);
+}
+
 static void check_v5_row(const unsigned char *buf, size_t len, bool be) {
     struct dwp_contrib c[DWP_INDEX_MAX_COLUMNS];
     assert_int_equal(dwp_index_find(buf, len, be, two_units[1].sig, c), 4);
@@ -131,8 +137,7 @@ static void test_index_truncated(void **state) {
     (void)state;
     unsigned char buf[512];
     struct dwp_contrib c[DWP_INDEX_MAX_COLUMNS];
-    struct ix x = {5, false, v5_kinds, 4, two_units, 2, 4};
-    size_t len = make_index(buf, &x);
+    size_t len = v5_index(buf, 4);
     for (size_t n = 0; n < len; n++) {
         unsigned char *copy = malloc(n ? n : 1); /* ASan sees any read past n */
         memcpy(copy, buf, n);
@@ -146,8 +151,7 @@ static void test_index_truncated(void **state) {
 static int find_with(size_t field, int width, uint64_t v) {
     unsigned char buf[512];
     struct dwp_contrib c[DWP_INDEX_MAX_COLUMNS];
-    struct ix x = {5, false, v5_kinds, 4, two_units, 2, 4};
-    size_t len = make_index(buf, &x);
+    size_t len = v5_index(buf, 4);
     put(buf + field, width, v, false);
     return dwp_index_find(buf, len, false, two_units[1].sig, c);
 }
@@ -173,8 +177,7 @@ static void test_index_full_table(void **state) {
     (void)state;
     unsigned char buf[512];
     struct dwp_contrib c[DWP_INDEX_MAX_COLUMNS];
-    struct ix x = {5, false, v5_kinds, 4, two_units, 2, 2};
-    size_t len = make_index(buf, &x);
+    size_t len = v5_index(buf, 2);
     assert_int_equal(dwp_index_find(buf, len, false, 0x9999000000000001ull, c), 0);
     assert_int_equal(dwp_index_find(buf, len, false, two_units[1].sig, c), 4);
 }
