@@ -43,6 +43,7 @@
     X(dwarf_formudata)                                                                             \
     X(dwarf_formsdata)                                                                             \
     X(dwarf_formflag)                                                                              \
+    X(dwarf_formstring)                                                                            \
     X(dwarf_aggregate_size)                                                                        \
     X(dwarf_getsrclines)                                                                           \
     X(dwarf_onesrcline)                                                                            \

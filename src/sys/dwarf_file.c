@@ -104,6 +104,29 @@ static bool package_unit(const struct dw_lib *L, struct dwt_file *f, Dwarf_CU *c
            dwp_unit_die(L, f->pkg, id, out);
 }
 
+/* As bpftrace warns: a skeleton without its split unit has lines and
+ * addresses but no functions or types. BIN is the file's name without
+ * its extension, as bpftrace names the package here. */
+static void warn_no_split(const struct dw_lib *L, const struct dwt_file *f, Dwarf_Die *skel) {
+    Dwarf_Attribute at;
+    const char *dwo = NULL, *base = strrchr(f->path, '/');
+    base = base ? base + 1 : f->path;
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    if (L->dwarf_attr_integrate(skel, DW_AT_dwo_name, &at) ||
+        L->dwarf_attr_integrate(skel, DW_AT_GNU_dwo_name, &at))
+        dwo = L->dwarf_formstring(&at);
+    if (dwo && strrchr(dwo, '/'))
+        dwo = strrchr(dwo, '/') + 1;
+    fprintf(stderr, "WARNING: Unable to find split debug file '");
+    if (dwo)
+        fprintf(stderr, "%s", dwo);
+    else
+        fprintf(stderr, "%.*s.dwo", stem, base);
+    fprintf(stderr, "' or '%.*s.dwp' for '%s', debugging information may be incomplete!\n", stem,
+            base, f->path);
+}
+
 /* Calls fn with each unit's DIE (the split unit of a skeleton when its
  * .dwo or package was found) and its skeleton or itself, until fn
  * returns true. */
@@ -117,6 +140,8 @@ static bool each_unit(const struct dw_lib *L, struct dwt_file *f,
     while (L->dwarf_get_units(f->dw, cu, &cu, NULL, &type, &cudie, &subdie) == 0) {
         bool split = type == DW_UT_skeleton && (L->dwarf_tag(&subdie) == DW_TAG_compile_unit ||
                                                 package_unit(L, f, cu, &subdie));
+        if (type == DW_UT_skeleton && !split)
+            warn_no_split(L, f, &cudie);
         if (fn(L, split ? &subdie : &cudie, &cudie, ctx))
             return true;
     }
