@@ -261,18 +261,19 @@ static int build(void **state) {
     char src[4096];
     if (!mkdtemp(dir) || !realpath("tests/runtime/helpers/dwarfprog.c", src))
         return 0;
-    /* clang: llvm-dwp 14 loops forever on some of gcc 12's DWARF 5 units
-     * (DW_FORM_implicit_const in their abbreviations), and binutils' dwp
-     * crashes on them */
-    /* p5 and p4: two units each (a second file with dw_second); s5: one */
-    have_v5 = run("echo 'int dw_second(long other, short *ptr) { return *ptr + other; }' >two.c && "
-                  "clang -g -gsplit-dwarf -O0 -c -o p5.o %s && clang -o s5 p5.o && "
-                  "llvm-dwp -e s5 -o s5.dwp && clang -g -gsplit-dwarf -O0 -c two.c && "
-                  "clang -o p5 p5.o two.o && llvm-dwp -e p5 -o p5.dwp && rm p5.dwo two.dwo",
+    /* p5 and p4: two units each (dwarfprog.c and two.c); s5: one. clang
+     * for DWARF 5: llvm-dwp 14 loops forever on some of gcc 12's DWARF 5
+     * units (DW_FORM_implicit_const in their abbreviations), and binutils'
+     * dwp crashes on them; the timeouts stop such a packer. */
+    run("echo 'int dw_second(long other, short *ptr) { return *ptr + other; }' >two.c", "");
+    have_v5 = run("clang -g -gsplit-dwarf -O0 -c -o p5.o %s && clang -o s5 p5.o && "
+                  "timeout 120 llvm-dwp -e s5 -o s5.dwp && clang -g -gsplit-dwarf -O0 -c two.c && "
+                  "clang -o p5 p5.o two.o && timeout 120 llvm-dwp -e p5 -o p5.dwp && "
+                  "rm p5.dwo two.dwo",
                   src);
-    have_v4 = have_v5 && run("gcc -g -gdwarf-4 -gsplit-dwarf -O0 -o p4 %s two.c && "
-                             "dwp -e p4 -o p4.dwp && rm p4-*.dwo",
-                             src);
+    have_v4 = run("gcc -g -gdwarf-4 -gsplit-dwarf -O0 -o p4 %s two.c && "
+                  "timeout 120 dwp -e p4 -o p4.dwp && rm p4-*.dwo",
+                  src);
     return 0;
 }
 
