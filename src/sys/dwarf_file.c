@@ -31,6 +31,11 @@ struct dwt_file {
 
 static struct dwt_file *opened;
 static char *debuginfo_path; /* libdw's search path: ":DIR...:.debug:/usr/lib/debug" */
+static bool warnings = true;
+
+void dwt_set_warnings(bool on) {
+    warnings = on;
+}
 
 void dwt_add_debuginfo_dir(const char *dir) {
     size_t old = debuginfo_path ? strlen(debuginfo_path) : 0;
@@ -140,7 +145,7 @@ static bool each_unit(const struct dw_lib *L, struct dwt_file *f,
     while (L->dwarf_get_units(f->dw, cu, &cu, NULL, &type, &cudie, &subdie) == 0) {
         bool split = type == DW_UT_skeleton && (L->dwarf_tag(&subdie) == DW_TAG_compile_unit ||
                                                 package_unit(L, f, cu, &subdie));
-        if (type == DW_UT_skeleton && !split)
+        if (type == DW_UT_skeleton && !split && warnings)
             warn_no_split(L, f, &cudie);
         if (fn(L, split ? &subdie : &cudie, &cudie, ctx))
             return true;
