@@ -354,6 +354,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             }
             c->no_warnings |= opt == OPT_NO_WARNINGS;
             c->cg.no_warnings = c->no_warnings;
+            dwt_set_warnings(!c->no_warnings);
             c->cg.helper_errors |= opt == 'k';
             break;
         case OPT_FLAMEGRAPH:

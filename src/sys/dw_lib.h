@@ -20,6 +20,7 @@
     X(dwfl_standard_find_debuginfo)                                                                \
     X(dwfl_offline_section_address)                                                                \
     X(dwfl_module_getdwarf)                                                                        \
+    X(dwfl_module_info)                                                                            \
     X(dwfl_addrmodule)                                                                             \
     X(dwfl_module_eh_cfi)                                                                          \
     X(dwfl_module_dwarf_cfi)                                                                       \
@@ -28,6 +29,10 @@
     X(dwarf_frame_cfa)                                                                             \
     X(dwarf_frame_register)                                                                        \
     X(dwarf_get_units)                                                                             \
+    X(dwarf_cu_info)                                                                               \
+    X(dwarf_begin)                                                                                 \
+    X(dwarf_end)                                                                                   \
+    X(dwarf_getelf)                                                                                \
     X(dwarf_child)                                                                                 \
     X(dwarf_siblingof)                                                                             \
     X(dwarf_tag)                                                                                   \
@@ -38,6 +43,7 @@
     X(dwarf_formudata)                                                                             \
     X(dwarf_formsdata)                                                                             \
     X(dwarf_formflag)                                                                              \
+    X(dwarf_formstring)                                                                            \
     X(dwarf_aggregate_size)                                                                        \
     X(dwarf_getsrclines)                                                                           \
     X(dwarf_onesrcline)                                                                            \

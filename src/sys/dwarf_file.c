@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sys/dwarf_impl.h"
+#include "sys/dwarf_package.h"
 
 /* A function or type definition, for the index by name. */
 struct dwt_def {
@@ -18,7 +19,10 @@ struct dwt_def {
 struct dwt_file {
     char *path;
     Dwfl *dwfl;
-    Dwarf *dw;            /* NULL: the file has no DWARF */
+    Dwfl_Module *mod;
+    Dwarf *dw;           /* NULL: the file has no DWARF */
+    struct dwp_pkg *pkg; /* PATH.dwp, opened when a split unit is missing */
+    bool pkg_tried;
     struct dwt_def *defs; /* sorted by name, then seq; built on the first lookup */
     size_t ndefs, capdefs;
     bool indexed;
@@ -27,6 +31,11 @@ struct dwt_file {
 
 static struct dwt_file *opened;
 static char *debuginfo_path; /* libdw's search path: ":DIR...:.debug:/usr/lib/debug" */
+static bool warnings = true;
+
+void dwt_set_warnings(bool on) {
+    warnings = on;
+}
 
 void dwt_add_debuginfo_dir(const char *dir) {
     size_t old = debuginfo_path ? strlen(debuginfo_path) : 0;
@@ -59,10 +68,10 @@ static Dwarf *open_dwarf(const struct dw_lib *L, struct dwt_file *f) {
     if (!(f->dwfl = L->dwfl_begin(&cb)))
         return NULL;
     L->dwfl_report_begin(f->dwfl);
-    Dwfl_Module *m = L->dwfl_report_offline(f->dwfl, f->path, f->path, -1);
+    f->mod = L->dwfl_report_offline(f->dwfl, f->path, f->path, -1);
     L->dwfl_report_end(f->dwfl, NULL, NULL);
     Dwarf_Addr bias;
-    return m ? L->dwfl_module_getdwarf(m, &bias) : NULL;
+    return f->mod ? L->dwfl_module_getdwarf(f->mod, &bias) : NULL;
 }
 
 struct dwt_file *dwt_open(const char *path) {
@@ -81,8 +90,51 @@ struct dwt_file *dwt_open(const char *path) {
     return f->dw ? f : NULL;
 }
 
+/* libdw before 0.191 reads no DWARF package: a skeleton's split unit is
+ * then looked up in PATH.dwp, where newer libdw looks (PATH: the file
+ * holding the skeletons). */
+static bool package_unit(const struct dw_lib *L, struct dwt_file *f, Dwarf_CU *cu, Dwarf_Die *out) {
+    uint64_t id;
+    if (!f->pkg_tried) {
+        const char *debug = NULL;
+        char *path;
+        f->pkg_tried = true;
+        L->dwfl_module_info(f->mod, NULL, NULL, NULL, NULL, NULL, NULL, &debug);
+        if (asprintf(&path, "%s.dwp", debug ? debug : f->path) >= 0) {
+            f->pkg = dwp_open(path);
+            free(path);
+        }
+    }
+    return f->pkg && L->dwarf_cu_info(cu, NULL, NULL, NULL, NULL, &id, NULL, NULL) == 0 &&
+           dwp_unit_die(L, f->pkg, id, out);
+}
+
+/* As bpftrace warns: a skeleton without its split unit has lines and
+ * addresses but no functions or types. BIN is the file's name without
+ * its extension, as bpftrace names the package here. */
+static void warn_no_split(const struct dw_lib *L, const struct dwt_file *f, Dwarf_Die *skel) {
+    Dwarf_Attribute at;
+    const char *dwo = NULL, *base = strrchr(f->path, '/');
+    base = base ? base + 1 : f->path;
+    const char *dot = strrchr(base, '.');
+    int stem = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    if (L->dwarf_attr_integrate(skel, DW_AT_dwo_name, &at) ||
+        L->dwarf_attr_integrate(skel, DW_AT_GNU_dwo_name, &at))
+        dwo = L->dwarf_formstring(&at);
+    if (dwo && strrchr(dwo, '/'))
+        dwo = strrchr(dwo, '/') + 1;
+    fprintf(stderr, "WARNING: Unable to find split debug file '");
+    if (dwo)
+        fprintf(stderr, "%s", dwo);
+    else
+        fprintf(stderr, "%.*s.dwo", stem, base);
+    fprintf(stderr, "' or '%.*s.dwp' for '%s', debugging information may be incomplete!\n", stem,
+            base, f->path);
+}
+
 /* Calls fn with each unit's DIE (the split unit of a skeleton when its
- * .dwo was found) and its skeleton or itself, until fn returns true. */
+ * .dwo or package was found) and its skeleton or itself, until fn
+ * returns true. */
 static bool each_unit(const struct dw_lib *L, struct dwt_file *f,
                       bool (*fn)(const struct dw_lib *L, Dwarf_Die *unit, Dwarf_Die *skel,
                                  void *ctx),
@@ -91,7 +143,10 @@ static bool each_unit(const struct dw_lib *L, struct dwt_file *f,
     Dwarf_Die cudie, subdie;
     uint8_t type;
     while (L->dwarf_get_units(f->dw, cu, &cu, NULL, &type, &cudie, &subdie) == 0) {
-        bool split = type == DW_UT_skeleton && L->dwarf_tag(&subdie) == DW_TAG_compile_unit;
+        bool split = type == DW_UT_skeleton && (L->dwarf_tag(&subdie) == DW_TAG_compile_unit ||
+                                                package_unit(L, f, cu, &subdie));
+        if (type == DW_UT_skeleton && !split && warnings)
+            warn_no_split(L, f, &cudie);
         if (fn(L, split ? &subdie : &cudie, &cudie, ctx))
             return true;
     }

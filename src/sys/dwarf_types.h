@@ -3,10 +3,12 @@
  * converted to trawk's types (pointers into user memory), and the
  * addresses of a source line. The debug information may be in the file,
  * in a separate file (--debuginfo directories, the standard .debug and
- * /usr/lib/debug/.build-id places) or in split .dwo files. */
+ * /usr/lib/debug/.build-id places) or in split units (.dwo files, or a
+ * DWARF package PATH.dwp: sys/dwarf_package.h). */
 #ifndef TRAWK_DWARF_TYPES_H
 #define TRAWK_DWARF_TYPES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "types.h"
@@ -16,6 +18,9 @@ struct dwt_file;
 /* --debuginfo=DIR: searched, in order, before the standard places. A
  * relative DIR is relative to the binary's directory, as libdw takes it. */
 void dwt_add_debuginfo_dir(const char *dir);
+
+/* --no-warnings: no warning about split units that are nowhere. */
+void dwt_set_warnings(bool on);
 
 /* path's DWARF, opened once and kept; NULL when it has none (or libdw
  * cannot be loaded). */
