@@ -232,6 +232,13 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_CAT:
         cg_user_action(cg, call);
         break;
+    case F_SIGNAL:
+    case F_SIGNAL_THREAD:
+        cg_signal(cg, call);
+        break;
+    case F_WRITE_USER:
+        cg_write_user(cg, call);
+        break;
     case F_STR:
     case F_GETOPT:
         break; /* no effect as a statement */

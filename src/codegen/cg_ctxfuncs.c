@@ -128,6 +128,16 @@ void cg_path_store(struct cg *cg, struct node *call, int off, int size) {
     cg_helper_check(cg, BPF_FUNC_d_path);
 }
 
+/* signal(), signal_thread(): bpf_send_signal(_thread)(sig) */
+void cg_signal(struct cg *cg, struct node *call) {
+    int helper = call->sym == F_SIGNAL_THREAD ? BPF_FUNC_send_signal_thread : BPF_FUNC_send_signal;
+    struct val sig = cg_int(cg, call->a);
+    cg_val_to(cg, &sig, R1);
+    cg_val_free(cg, &sig);
+    emit(&cg->e, CALL_HELPER(helper));
+    cg_helper_check(cg, helper);
+}
+
 struct val cg_ctxfunc_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
     case F_REG:

@@ -134,6 +134,9 @@ enum func {
     F_PATH, /* aux = the size bpf_d_path may write */
     F_SOCKET_COOKIE,
     F_SKBOUTPUT,
+    F_SIGNAL, /* signal(), signal_thread(): the number, an int after sema */
+    F_SIGNAL_THREAD,
+    F_WRITE_USER,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

@@ -201,10 +201,13 @@ def missing_requirement(req):
     if req == "kprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/kprobe/type")
         return None if ok else "kernel has no kprobes (tests/vm/run-runtime runs it on one)"
-    if req == "fentry":
+    if req in ("fentry", "write_user"):
         sys.path.insert(0, os.path.join(HERE, "helpers"))
-        from fentry_check import fentry_loads
-        return fentry_loads()
+        from fentry_check import fentry_loads, write_user_loads
+        if req == "fentry":
+            return fentry_loads()
+        return None if write_user_loads() else \
+            "kernel refuses bpf_probe_write_user (locked down; tests/vm/run-runtime runs it)"
     if req.startswith("no:"):  # the kernel lacks it: tests of trawk's error there
         return None if missing_requirement(req[3:]) else "kernel has %s" % req[3:]
     if req == "uprobes":

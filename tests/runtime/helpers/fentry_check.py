@@ -1,7 +1,9 @@
 """Whether the kernel loads fentry programs: some kernels (no BPF
 trampolines, or a lockdown) refuse them with EPERM before verifying, so the
 runner's `fentry` requirement asks the kernel itself. Loads an fentry
-program `r0 = 0; exit` on vfs_read through bpf(2) and closes it."""
+program `r0 = 0; exit` on vfs_read through bpf(2) and closes it. The
+`write_user` requirement likewise loads a tracepoint program that calls
+bpf_probe_write_user (a kernel locked down for integrity refuses it)."""
 import ctypes
 import functools
 import os
@@ -11,6 +13,8 @@ BPF_SYSCALL = 321  # x86_64
 BPF_PROG_LOAD = 5
 BPF_PROG_TYPE_TRACING = 26
 BPF_TRACE_FENTRY = 24
+BPF_PROG_TYPE_TRACEPOINT = 5
+BPF_FUNC_PROBE_WRITE_USER = 36
 BTF_KIND_FUNC = 12
 
 
@@ -31,6 +35,39 @@ def vfs_read_btf_id():
     return btf_id if btf_id > 0 else None
 
 
+def insn(code, dst=0, src=0, off=0, imm=0):
+    return struct.pack("<BBhi", code, dst | src << 4, off, imm)
+
+
+def prog_load(prog_type, insns, extra=()):
+    """bpf(BPF_PROG_LOAD) of a GPL program: (fd, errno); extra: (offset, u32)."""
+    insn_buf = ctypes.create_string_buffer(insns)
+    lic = ctypes.create_string_buffer(b"GPL")
+    attr = bytearray(128)
+    struct.pack_into("<II", attr, 0, prog_type, len(insns) // 8)
+    struct.pack_into("<QQ", attr, 8, ctypes.addressof(insn_buf), ctypes.addressof(lic))
+    for off, value in extra:
+        struct.pack_into("<I", attr, off, value)
+    buf = (ctypes.c_char * len(attr)).from_buffer(attr)
+    libc = ctypes.CDLL(None, use_errno=True)
+    fd = libc.syscall(BPF_SYSCALL, BPF_PROG_LOAD, buf, len(attr))
+    return fd, ctypes.get_errno()
+
+
+@functools.lru_cache(maxsize=None)
+def write_user_loads():
+    """Whether a tracepoint program may call bpf_probe_write_user."""
+    if os.uname().machine != "x86_64":
+        return False
+    prog = (insn(0x7a, dst=10, off=-8) + insn(0xbf, dst=2, src=10) + insn(0x07, dst=2, imm=-8)
+            + insn(0xb7, dst=1) + insn(0xb7, dst=3, imm=1)
+            + insn(0x85, imm=BPF_FUNC_PROBE_WRITE_USER) + insn(0xb7) + insn(0x95))
+    fd, _ = prog_load(BPF_PROG_TYPE_TRACEPOINT, prog)
+    if fd >= 0:
+        os.close(fd)
+    return fd >= 0
+
+
 @functools.lru_cache(maxsize=None)
 def fentry_loads():
     """None when an fentry program loads, else why not."""
@@ -39,22 +76,14 @@ def fentry_loads():
     btf_id = vfs_read_btf_id()
     if btf_id is None:
         return "no BTF id for vfs_read (no kernel BTF or no libbpf.so.1)"
-    insns = struct.pack("<BBhi", 0xb7, 0, 0, 0) + struct.pack("<BBhi", 0x95, 0, 0, 0)
-    insn_buf = ctypes.create_string_buffer(insns)
-    lic = ctypes.create_string_buffer(b"GPL")
-    attr = bytearray(128)
-    struct.pack_into("<II", attr, 0, BPF_PROG_TYPE_TRACING, 2)
-    struct.pack_into("<QQ", attr, 8, ctypes.addressof(insn_buf), ctypes.addressof(lic))
-    struct.pack_into("<I", attr, 68, BPF_TRACE_FENTRY)
-    struct.pack_into("<I", attr, 108, btf_id)
-    buf = (ctypes.c_char * len(attr)).from_buffer(attr)
-    libc = ctypes.CDLL(None, use_errno=True)
-    fd = libc.syscall(BPF_SYSCALL, BPF_PROG_LOAD, buf, len(attr))
+    fd, err = prog_load(BPF_PROG_TYPE_TRACING, insn(0xb7) + insn(0x95),
+                        ((68, BPF_TRACE_FENTRY), (108, btf_id)))
     if fd < 0:
-        return "kernel refuses fentry programs (%s)" % os.strerror(ctypes.get_errno())
+        return "kernel refuses fentry programs (%s)" % os.strerror(err)
     os.close(fd)
     return None
 
 
 if __name__ == "__main__":
     print(fentry_loads() or "fentry loads")
+    print("write_user loads" if write_user_loads() else "write_user refused")
