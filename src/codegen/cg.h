@@ -255,8 +255,9 @@ void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
 /* cg_ctxfuncs.c: reg(), socket_cookie(); path() into fp + off */
 struct val cg_ctxfunc_int(struct cg *cg, struct node *call);
-/* signal() and signal_thread(), statements */
+/* signal() and signal_thread(), override(): statements */
 void cg_signal(struct cg *cg, struct node *call);
+void cg_override(struct cg *cg, struct node *call);
 /* cg_write_user.c: write_user(), a statement */
 void cg_write_user(struct cg *cg, struct node *call);
 /* Before generation: the maps these functions need. Returns 0 or -1. */

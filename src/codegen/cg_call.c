@@ -239,6 +239,9 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_WRITE_USER:
         cg_write_user(cg, call);
         break;
+    case F_OVERRIDE:
+        cg_override(cg, call);
+        break;
     case F_STR:
     case F_GETOPT:
         break; /* no effect as a statement */

@@ -138,6 +138,15 @@ void cg_signal(struct cg *cg, struct node *call) {
     cg_helper_check(cg, helper);
 }
 
+/* override(rc): bpf_override_return(ctx, rc), in a kprobe */
+void cg_override(struct cg *cg, struct node *call) {
+    struct val rc = cg_int(cg, call->a);
+    cg_val_to(cg, &rc, R2);
+    cg_val_free(cg, &rc);
+    cg_ctx(cg, R1);
+    emit(&cg->e, CALL_HELPER(BPF_FUNC_override_return));
+}
+
 struct val cg_ctxfunc_int(struct cg *cg, struct node *call) {
     switch ((enum func)call->sym) {
     case F_REG:

@@ -137,6 +137,7 @@ enum func {
     F_SIGNAL, /* signal(), signal_thread(): the number, an int after sema */
     F_SIGNAL_THREAD,
     F_WRITE_USER,
+    F_OVERRIDE,
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

@@ -16,11 +16,11 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",          "usym",         "uaddr",        "pton",          "override", "strstr",
-    "kstack",        "ustack",       "cgroupid",     "path",          "fail",     "assert",
-    "static_assert", "percpu_kaddr", "skboutput",    "socket_cookie", "unwatch",  "find",
-    "str_concat",    "memcmp",       "container_of", "typeof",        "sizeof",   "offsetof",
-    "is_err",        "comm",
+    "ksym",    "usym",          "uaddr",        "pton",      "strstr",
+    "kstack",  "ustack",        "cgroupid",     "path",      "fail",
+    "assert",  "static_assert", "percpu_kaddr", "skboutput", "socket_cookie",
+    "unwatch", "find",          "str_concat",   "memcmp",    "container_of",
+    "typeof",  "sizeof",        "offsetof",     "is_err",    "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -320,6 +320,7 @@ static const struct func_desc funcs[] = {
     {"signal", F_SIGNAL, 1, 1, sema_check_signal},
     {"signal_thread", F_SIGNAL_THREAD, 1, 1, sema_check_signal},
     {"write_user", F_WRITE_USER, 3, 3, sema_check_write_user},
+    {"override", F_OVERRIDE, 1, 1, sema_check_override},
 };
 
 static const struct func_desc *func_find(const char *name) {

@@ -38,8 +38,7 @@ static bool allows_d_path(const struct provider *p) {
     return false;
 }
 
-/* The first of the probe's providers that ok() refuses, or NULL. */
-static const struct provider *refused_by(struct sema *s, bool (*ok)(const struct provider *)) {
+const struct provider *sema_refused_by(struct sema *s, bool (*ok)(const struct provider *)) {
     if (!s->probe_complete)
         return NULL;
     for (int i = s->unit_first; i < s->unit_first + s->unit_count; i++) {
@@ -51,7 +50,7 @@ static const struct provider *refused_by(struct sema *s, bool (*ok)(const struct
 }
 
 static bool available(struct sema *s, struct node *call, bool (*ok)(const struct provider *)) {
-    const struct provider *p = refused_by(s, ok);
+    const struct provider *p = sema_refused_by(s, ok);
     if (p)
         sema_error(s, &call->loc, E_CONTEXT, "%s can not be used with \"%s\" probes", call->str,
                    p->name);
@@ -145,7 +144,7 @@ const struct type *sema_check_path(struct sema *s, struct node *call, int nargs)
             sema_error(s, &call->loc, E_ARGS,
                        "path: invalid size value, need non-negative literal");
     }
-    if (refused_by(s, allows_d_path))
+    if (sema_refused_by(s, allows_d_path))
         sema_error(s, &call->loc, E_CONTEXT,
                    "The path function can only be used with 'fentry', 'fexit', 'iter' probes");
     const struct type *t = sema_expr(s, call->a);

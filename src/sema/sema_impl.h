@@ -236,9 +236,12 @@ char sema_source_at(const struct sema *s, int line, int col);
 const struct type *sema_check_reg(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_path(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_socket_cookie(struct sema *s, struct node *call, int nargs);
+/* The first of the probe's providers that ok() refuses, or NULL. */
+const struct provider *sema_refused_by(struct sema *s, bool (*ok)(const struct provider *));
 /* sema_unsafe.c */
 const struct type *sema_check_signal(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_write_user(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_override(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_skboutput(struct sema *s, struct node *call, int nargs);
 /* ---- maps ---- */
 /* Resolves the map's keys and checks them; sets n->sym. Returns the map

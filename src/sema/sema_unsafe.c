@@ -1,9 +1,10 @@
 /* The --unsafe functions that act on the traced process: signal(sig) and
- * signal_thread(sig) (a signal named "SIGUSR1" or "USR1", or numbered) and
- * write_user(dst, src, len). */
+ * signal_thread(sig) (a signal named "SIGUSR1" or "USR1", or numbered),
+ * write_user(dst, src, len) and override(rc) in a kprobe. */
 #include <signal.h>
 #include <string.h>
 
+#include "providers/provider.h"
 #include "sema/sema_impl.h"
 
 /* 1-64 for a signal's name with or without "SIG", -1 for none. */
@@ -67,5 +68,25 @@ const struct type *sema_check_write_user(struct sema *s, struct node *call, int 
                    sema_tname(st));
     if (lt && (!sema_is_int(lt) || (sema_const_int(len, &n) && n <= 0)))
         sema_error(s, &len->loc, E_ARGS, "write_user() expects a positive length");
+    return &type_void;
+}
+
+static bool is_kprobe(const struct provider *p) {
+    return strcmp(p->name, "kprobe") == 0;
+}
+
+/* override(rc): the probed kernel function returns rc without running */
+const struct type *sema_check_override(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    if (!unsafe_allowed(s, call))
+        return &type_void;
+    if (sema_refused_by(s, is_kprobe)) {
+        sema_error(s, &call->loc, E_CONTEXT, "override() can only be used inside kprobes");
+        return &type_void;
+    }
+    const struct type *t = sema_expr(s, call->a);
+    if (t && (!sema_is_int(t) || t->is_ptr))
+        sema_error(s, &call->loc, E_ARGS, "override() only supports int arguments (%s provided)",
+                   t->kind == T_STRING ? "string" : sema_tname(t));
     return &type_void;
 }

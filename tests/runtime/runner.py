@@ -201,11 +201,14 @@ def missing_requirement(req):
     if req == "kprobes":
         ok = os.path.exists("/sys/bus/event_source/devices/kprobe/type")
         return None if ok else "kernel has no kprobes (tests/vm/run-runtime runs it on one)"
-    if req in ("fentry", "write_user"):
+    if req in ("fentry", "write_user", "override"):
         sys.path.insert(0, os.path.join(HERE, "helpers"))
-        from fentry_check import fentry_loads, write_user_loads
+        from fentry_check import fentry_loads, override_loads, write_user_loads
         if req == "fentry":
             return fentry_loads()
+        if req == "override":
+            return None if override_loads() else \
+                "kernel refuses bpf_override_return (no CONFIG_BPF_KPROBE_OVERRIDE)"
         return None if write_user_loads() else \
             "kernel refuses bpf_probe_write_user (locked down; tests/vm/run-runtime runs it)"
     if req.startswith("no:"):  # the kernel lacks it: tests of trawk's error there

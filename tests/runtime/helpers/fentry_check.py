@@ -2,8 +2,9 @@
 trampolines, or a lockdown) refuse them with EPERM before verifying, so the
 runner's `fentry` requirement asks the kernel itself. Loads an fentry
 program `r0 = 0; exit` on vfs_read through bpf(2) and closes it. The
-`write_user` requirement likewise loads a tracepoint program that calls
-bpf_probe_write_user (a kernel locked down for integrity refuses it)."""
+`write_user` and `override` requirements likewise load a program that calls
+bpf_probe_write_user (a kernel locked down for integrity refuses it) or
+bpf_override_return (only with CONFIG_BPF_KPROBE_OVERRIDE)."""
 import ctypes
 import functools
 import os
@@ -13,8 +14,10 @@ BPF_SYSCALL = 321  # x86_64
 BPF_PROG_LOAD = 5
 BPF_PROG_TYPE_TRACING = 26
 BPF_TRACE_FENTRY = 24
+BPF_PROG_TYPE_KPROBE = 2
 BPF_PROG_TYPE_TRACEPOINT = 5
 BPF_FUNC_PROBE_WRITE_USER = 36
+BPF_FUNC_OVERRIDE_RETURN = 58
 BTF_KIND_FUNC = 12
 
 
@@ -69,6 +72,20 @@ def write_user_loads():
 
 
 @functools.lru_cache(maxsize=None)
+def override_loads():
+    """Whether a kprobe program may call bpf_override_return (the kernel
+    needs CONFIG_BPF_KPROBE_OVERRIDE, which Debian 12's 6.1 lacks)."""
+    if os.uname().machine != "x86_64":
+        return False
+    prog = (insn(0xb7, dst=2, imm=42) + insn(0x85, imm=BPF_FUNC_OVERRIDE_RETURN) + insn(0xb7)
+            + insn(0x95))
+    fd, _ = prog_load(BPF_PROG_TYPE_KPROBE, prog)
+    if fd >= 0:
+        os.close(fd)
+    return fd >= 0
+
+
+@functools.lru_cache(maxsize=None)
 def fentry_loads():
     """None when an fentry program loads, else why not."""
     if os.uname().machine != "x86_64":
@@ -87,3 +104,4 @@ def fentry_loads():
 if __name__ == "__main__":
     print(fentry_loads() or "fentry loads")
     print("write_user loads" if write_user_loads() else "write_user refused")
+    print("override loads" if override_loads() else "override refused")
