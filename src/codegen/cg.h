@@ -271,6 +271,8 @@ void cg_join(struct cg *cg, struct node *call);
 struct val cg_uaddr(struct cg *cg, struct node *call);
 /* strlen, strncmp, strcontains (cg_strfuncs.c) */
 struct val cg_strfunc_int(struct cg *cg, struct node *call);
+/* memcmp(left, right, count) (cg_memcmp.c) */
+struct val cg_memcmp(struct cg *cg, struct node *call);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);

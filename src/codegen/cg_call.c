@@ -259,6 +259,8 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_REG:
     case F_SOCKET_COOKIE:
     case F_SKBOUTPUT:
+    case F_STRSTR:
+    case F_MEMCMP:
     case F_STRCONTAINS: {
         struct val v = cg_stdlib_int(cg, call);
         cg_val_free(cg, &v);

@@ -121,7 +121,7 @@ static struct val strstr_call(struct cg *cg, struct node *call) {
         emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), missing);
     }
     emit_place(&cg->e, missing);
-    emit(&cg->e, MOV64_IMM(reg, -1));
+    emit(&cg->e, MOV64_IMM(reg, call->sym == F_STRSTR ? (int)call->num : -1));
     emit_place(&cg->e, done);
     cg_frame_release(cg, mark);
     return in_reg(reg);
