@@ -273,6 +273,8 @@ struct val cg_uaddr(struct cg *cg, struct node *call);
 struct val cg_strfunc_int(struct cg *cg, struct node *call);
 /* memcmp(left, right, count) (cg_memcmp.c) */
 struct val cg_memcmp(struct cg *cg, struct node *call);
+/* str_concat(a, b) written at fp + off (cg_strconcat.c) */
+void cg_str_concat(struct cg *cg, struct node *call, int off, int size);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);

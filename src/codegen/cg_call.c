@@ -335,6 +335,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
         cg_macaddr(cg, call, off);
         return;
     }
+    if (call->sym == F_STR_CONCAT) {
+        cg_str_concat(cg, call, off, size);
+        return;
+    }
     if (call->sym == F_PATH) {
         cg_path_store(cg, call, off, size);
         return;
