@@ -4,7 +4,9 @@
 #include "codegen/cg.h"
 
 /* Above this many byte comparisons strcontains would not fit a program. */
-#define STRSTR_MAX_STEPS 8192
+#define STRSTR_MAX_STEPS 65536
+/* Above this many, a loop over the haystack (cg_strstr_loop.c). */
+#define STRSTR_UNROLL_STEPS 2048
 
 static struct val in_reg(int reg) {
     return (struct val){.kind = V_REG, .reg = reg};
@@ -113,7 +115,9 @@ static struct val strstr_call(struct cg *cg, struct node *call) {
     int no = string_in_frame(cg, n);
     int reg = cg_reg_alloc(cg, &call->loc);
     int done = emit_label(&cg->e), missing = emit_label(&cg->e);
-    for (int i = 0; i < hcap; i++) {
+    if (hcap * ncap > STRSTR_UNROLL_STEPS)
+        cg_strstr_loop(cg, ho, hcap, no, ncap, reg, done, missing);
+    for (int i = 0; hcap * ncap <= STRSTR_UNROLL_STEPS && i < hcap; i++) {
         emit(&cg->e, MOV64_IMM(reg, i));
         match_at(cg, ho, hcap, no, ncap, i, done);
         /* no match at i: a NUL at i ends the haystack */
