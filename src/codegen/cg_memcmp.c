@@ -5,13 +5,8 @@
 
 /* The value of n in the frame, whatever its type; strings NUL-padded. */
 static int value_in_frame(struct cg *cg, struct node *n) {
-    if (cg_is_mem_type(n->ty)) {
-        bool zero_fill = cg->zero_fill;
-        cg->zero_fill = true;
-        int off = cg_mem_value(cg, n);
-        cg->zero_fill = zero_fill;
-        return off;
-    }
+    if (cg_is_mem_type(n->ty))
+        return cg_string_in_frame(cg, n);
     int off = cg_frame_alloc(cg, (int)n->ty->size);
     cg_store_value(cg, n, n->ty, off);
     return off;

@@ -19,19 +19,11 @@ static void append(struct cg *cg, int dst, int size, int src, int cap, int len) 
     emit_place(&cg->e, end);
 }
 
-static int string_in_frame(struct cg *cg, struct node *n) {
-    bool zero_fill = cg->zero_fill;
-    cg->zero_fill = true;
-    int off = cg_mem_value(cg, n);
-    cg->zero_fill = zero_fill;
-    return off;
-}
-
 void cg_str_concat(struct cg *cg, struct node *call, int off, int size) {
     struct node *a = call->a, *b = a->next;
     int mark = cg_frame_mark(cg);
-    int ao = string_in_frame(cg, a);
-    int bo = string_in_frame(cg, b);
+    int ao = cg_string_in_frame(cg, a);
+    int bo = cg_string_in_frame(cg, b);
     cg_zero(cg, off, size);
     int len = cg_reg_alloc(cg, &call->loc);
     emit(&cg->e, MOV64_IMM(len, 0));

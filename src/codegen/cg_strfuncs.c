@@ -20,7 +20,7 @@ static int capacity(const struct node *n) {
 }
 
 /* The string in the frame, NUL-padded so reads past its NUL are defined. */
-static int string_in_frame(struct cg *cg, struct node *n) {
+int cg_string_in_frame(struct cg *cg, struct node *n) {
     bool zero_fill = cg->zero_fill;
     cg->zero_fill = true;
     int off = cg_mem_value(cg, n);
@@ -35,7 +35,7 @@ static void load_byte(struct cg *cg, int reg, int off) {
 /* strlen(s): the index of the first NUL, or the capacity. */
 static struct val strlen_call(struct cg *cg, struct node *call) {
     int mark = cg_frame_mark(cg);
-    int off = string_in_frame(cg, call->a);
+    int off = cg_string_in_frame(cg, call->a);
     int cap = capacity(call->a);
     int reg = cg_reg_alloc(cg, &call->loc);
     int done = emit_label(&cg->e);
@@ -55,8 +55,8 @@ static struct val strlen_call(struct cg *cg, struct node *call) {
 static struct val strncmp_call(struct cg *cg, struct node *call) {
     struct node *a = call->a, *b = a->next;
     int mark = cg_frame_mark(cg);
-    int ao = string_in_frame(cg, a);
-    int bo = string_in_frame(cg, b);
+    int ao = cg_string_in_frame(cg, a);
+    int bo = cg_string_in_frame(cg, b);
     int n = (int)b->next->num;
     if (n > capacity(a))
         n = capacity(a);
@@ -111,8 +111,8 @@ static struct val strstr_call(struct cg *cg, struct node *call) {
         return (struct val){.kind = V_IMM};
     }
     int mark = cg_frame_mark(cg);
-    int ho = string_in_frame(cg, h);
-    int no = string_in_frame(cg, n);
+    int ho = cg_string_in_frame(cg, h);
+    int no = cg_string_in_frame(cg, n);
     int reg = cg_reg_alloc(cg, &call->loc);
     int done = emit_label(&cg->e), missing = emit_label(&cg->e);
     if (hcap * ncap > STRSTR_UNROLL_STEPS)
