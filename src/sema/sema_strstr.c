@@ -48,8 +48,8 @@ const struct type *sema_check_memcmp(struct sema *s, struct node *call, int narg
     }
     const struct type *n = call->a->next->next->ty;
     if (ok && n->kind != T_INT && n->kind != T_BOOL) {
-        sema_error(s, &call->loc, E_ARGS, "memcmp() count must be an integer (%s provided)",
-                   sema_tname(n));
+        /* bpftrace's macro casts the count to uint64 */
+        sema_error(s, &call->loc, E_TYPE, "Cannot cast from \"%s\" to \"uint64\"", sema_tname(n));
         return NULL;
     }
     return ok ? &type_s32 : NULL;
