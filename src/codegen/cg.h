@@ -271,6 +271,16 @@ void cg_join(struct cg *cg, struct node *call);
 struct val cg_uaddr(struct cg *cg, struct node *call);
 /* strlen, strncmp, strcontains (cg_strfuncs.c) */
 struct val cg_strfunc_int(struct cg *cg, struct node *call);
+/* A memory value evaluated into the frame, NUL-padded past its end. */
+int cg_string_in_frame(struct cg *cg, struct node *n);
+/* reg = the needle's index in the haystack (both in the frame): jumps to
+ * found or missing (cg_strstr_loop.c). */
+void cg_strstr_loop(struct cg *cg, int ho, int hcap, int no, int ncap, int reg, int found,
+                    int missing);
+/* memcmp(left, right, count) (cg_memcmp.c) */
+struct val cg_memcmp(struct cg *cg, struct node *call);
+/* str_concat(a, b) written at fp + off (cg_strconcat.c) */
+void cg_str_concat(struct cg *cg, struct node *call, int off, int size);
 
 /* cg_formap.c */
 void cg_for_map(struct cg *cg, struct node *loop);

@@ -259,6 +259,8 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_REG:
     case F_SOCKET_COOKIE:
     case F_SKBOUTPUT:
+    case F_STRSTR:
+    case F_MEMCMP:
     case F_STRCONTAINS: {
         struct val v = cg_stdlib_int(cg, call);
         cg_val_free(cg, &v);
@@ -331,6 +333,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     }
     if (call->sym == F_MACADDR) {
         cg_macaddr(cg, call, off);
+        return;
+    }
+    if (call->sym == F_STR_CONCAT) {
+        cg_str_concat(cg, call, off, size);
         return;
     }
     if (call->sym == F_PATH) {

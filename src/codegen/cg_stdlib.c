@@ -71,7 +71,10 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     case F_STRLEN:
     case F_STRNCMP:
     case F_STRCONTAINS:
+    case F_STRSTR:
         return cg_strfunc_int(cg, call);
+    case F_MEMCMP:
+        return cg_memcmp(cg, call);
     case F_HAS_KEY:
         return has_key(cg, call);
     case F_UADDR:

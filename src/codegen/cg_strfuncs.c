@@ -4,7 +4,9 @@
 #include "codegen/cg.h"
 
 /* Above this many byte comparisons strcontains would not fit a program. */
-#define STRSTR_MAX_STEPS 8192
+#define STRSTR_MAX_STEPS 65536
+/* Above this many, a loop over the haystack (cg_strstr_loop.c). */
+#define STRSTR_UNROLL_STEPS 2048
 
 static struct val in_reg(int reg) {
     return (struct val){.kind = V_REG, .reg = reg};
@@ -18,7 +20,7 @@ static int capacity(const struct node *n) {
 }
 
 /* The string in the frame, NUL-padded so reads past its NUL are defined. */
-static int string_in_frame(struct cg *cg, struct node *n) {
+int cg_string_in_frame(struct cg *cg, struct node *n) {
     bool zero_fill = cg->zero_fill;
     cg->zero_fill = true;
     int off = cg_mem_value(cg, n);
@@ -33,7 +35,7 @@ static void load_byte(struct cg *cg, int reg, int off) {
 /* strlen(s): the index of the first NUL, or the capacity. */
 static struct val strlen_call(struct cg *cg, struct node *call) {
     int mark = cg_frame_mark(cg);
-    int off = string_in_frame(cg, call->a);
+    int off = cg_string_in_frame(cg, call->a);
     int cap = capacity(call->a);
     int reg = cg_reg_alloc(cg, &call->loc);
     int done = emit_label(&cg->e);
@@ -53,8 +55,8 @@ static struct val strlen_call(struct cg *cg, struct node *call) {
 static struct val strncmp_call(struct cg *cg, struct node *call) {
     struct node *a = call->a, *b = a->next;
     int mark = cg_frame_mark(cg);
-    int ao = string_in_frame(cg, a);
-    int bo = string_in_frame(cg, b);
+    int ao = cg_string_in_frame(cg, a);
+    int bo = cg_string_in_frame(cg, b);
     int n = (int)b->next->num;
     if (n > capacity(a))
         n = capacity(a);
@@ -109,11 +111,13 @@ static struct val strstr_call(struct cg *cg, struct node *call) {
         return (struct val){.kind = V_IMM};
     }
     int mark = cg_frame_mark(cg);
-    int ho = string_in_frame(cg, h);
-    int no = string_in_frame(cg, n);
+    int ho = cg_string_in_frame(cg, h);
+    int no = cg_string_in_frame(cg, n);
     int reg = cg_reg_alloc(cg, &call->loc);
     int done = emit_label(&cg->e), missing = emit_label(&cg->e);
-    for (int i = 0; i < hcap; i++) {
+    if (hcap * ncap > STRSTR_UNROLL_STEPS)
+        cg_strstr_loop(cg, ho, hcap, no, ncap, reg, done, missing);
+    for (int i = 0; hcap * ncap <= STRSTR_UNROLL_STEPS && i < hcap; i++) {
         emit(&cg->e, MOV64_IMM(reg, i));
         match_at(cg, ho, hcap, no, ncap, i, done);
         /* no match at i: a NUL at i ends the haystack */
@@ -121,7 +125,7 @@ static struct val strstr_call(struct cg *cg, struct node *call) {
         emit_jump(&cg->e, JMP_IMM(BPF_JEQ, R1, 0, 0), missing);
     }
     emit_place(&cg->e, missing);
-    emit(&cg->e, MOV64_IMM(reg, -1));
+    emit(&cg->e, MOV64_IMM(reg, call->sym == F_STRSTR ? (int)call->num : -1));
     emit_place(&cg->e, done);
     cg_frame_release(cg, mark);
     return in_reg(reg);

@@ -116,6 +116,9 @@ enum func {
     F_STRLEN,
     F_STRNCMP,
     F_STRCONTAINS,
+    F_STRSTR, /* num = the not-found result: -ENOENT with the bpf_strnstr kfunc */
+    F_MEMCMP,
+    F_STR_CONCAT,
     F_ERRORF,
     F_WARNF,
     F_DEBUGF,

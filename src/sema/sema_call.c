@@ -16,11 +16,10 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",    "usym",          "uaddr",        "pton",      "strstr",
-    "kstack",  "ustack",        "cgroupid",     "path",      "fail",
-    "assert",  "static_assert", "percpu_kaddr", "skboutput", "socket_cookie",
-    "unwatch", "find",          "str_concat",   "memcmp",    "container_of",
-    "typeof",  "sizeof",        "offsetof",     "is_err",    "comm",
+    "ksym",      "usym",          "uaddr",   "pton",   "kstack",        "ustack",
+    "cgroupid",  "path",          "fail",    "assert", "static_assert", "percpu_kaddr",
+    "skboutput", "socket_cookie", "unwatch", "find",   "container_of",  "typeof",
+    "sizeof",    "offsetof",      "is_err",  "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -313,6 +312,9 @@ static const struct func_desc funcs[] = {
     {"strlen", F_STRLEN, 1, 1, sema_check_strlen, true},
     {"strncmp", F_STRNCMP, 3, 3, sema_check_strncmp},
     {"strcontains", F_STRCONTAINS, 2, 2, sema_check_strcontains, true},
+    {"strstr", F_STRSTR, 2, 2, sema_check_strstr, true},
+    {"str_concat", F_STR_CONCAT, 2, 2, sema_check_str_concat, true},
+    {"memcmp", F_MEMCMP, 3, 3, sema_check_memcmp, true},
     {"reg", F_REG, 1, 1, sema_check_reg},
     {"path", F_PATH, 1, 2, sema_check_path},
     {"socket_cookie", F_SOCKET_COOKIE, 1, 1, sema_check_socket_cookie},

@@ -126,6 +126,12 @@ const struct type *sema_check_nsecs(struct sema *s, struct node *call, int nargs
 const struct type *sema_check_strncmp(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_strcontains(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_strlen(struct sema *s, struct node *call, int nargs);
+/* Types *slot as a string; a char pointer becomes str(pointer) (sema_strings.c). */
+const struct type *sema_string_arg(struct sema *s, struct node **slot);
+/* sema_strstr.c: strstr, str_concat, memcmp */
+const struct type *sema_check_strstr(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_str_concat(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_memcmp(struct sema *s, struct node *call, int nargs);
 /* args: the record of the probe's first target (NULL after an error). */
 const struct type *sema_args_type(struct sema *s, struct node *n);
 /* args.NAME checked against every target; first is args' type. */

@@ -24,7 +24,7 @@ static const struct type *probe_string(struct sema *s, struct node *a) {
 }
 
 /* Types *slot as a string; a char pointer becomes str(pointer). */
-static const struct type *string_arg(struct sema *s, struct node **slot) {
+const struct type *sema_string_arg(struct sema *s, struct node **slot) {
     struct node *a = *slot;
     if (a->kind == N_POSITIONAL)
         sema_positional(s, a);
@@ -49,8 +49,8 @@ static const char *kind_name(const struct type *t) {
 
 /* Both arguments strings; reports the first that is not. */
 static bool two_strings(struct sema *s, struct node *call) {
-    const struct type *a = string_arg(s, &call->a);
-    const struct type *b = string_arg(s, &call->a->next);
+    const struct type *a = sema_string_arg(s, &call->a);
+    const struct type *b = sema_string_arg(s, &call->a->next);
     if (!a || !b)
         return false;
     const struct type *bad = !sema_is_str(a) ? a : !sema_is_str(b) ? b : NULL;
@@ -82,7 +82,7 @@ const struct type *sema_check_strcontains(struct sema *s, struct node *call, int
 
 const struct type *sema_check_strlen(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
-    const struct type *t = string_arg(s, &call->a);
+    const struct type *t = sema_string_arg(s, &call->a);
     if (t && !sema_is_str(t)) {
         sema_error(s, &call->loc, E_ARGS,
                    "string-like values must be either strings, arrays or pointers");
