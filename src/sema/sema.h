@@ -138,6 +138,7 @@ enum func {
     F_SIGNAL_THREAD,
     F_WRITE_USER,
     F_OVERRIDE,
+    F_STATIC_ASSERT, /* compile time only: no code */
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

@@ -214,6 +214,7 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_static_assert(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);

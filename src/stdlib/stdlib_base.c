@@ -49,7 +49,55 @@ static const char base_bt[] =
     "macro usermode() { __builtin_usermode }\n"
     "macro username() { __builtin_username }\n";
 
+/* static_assert(cond, msg): fails the compilation with msg when the constant
+ * cond is false. Its message is located at fail(msg), line 42, columns 5-14,
+ * where bpftrace locates its own. */
+static const char meta_bt[] = "// trawk standard library: compile-time helpers.\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "//\n"
+                              "macro static_assert(cond, msg)\n"
+                              "{\n"
+                              "  __static_assert(!cond,\n"
+                              "    fail(msg))\n"
+                              "}\n";
+
 const struct stdlib_module stdlib_modules[] = {
     {"stdlib/base.bt", base_bt},
+    {"stdlib/meta.bt", meta_bt},
     {NULL, NULL},
 };
