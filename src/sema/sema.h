@@ -138,6 +138,7 @@ enum func {
     F_SIGNAL_THREAD,
     F_WRITE_USER,
     F_OVERRIDE,
+    F_CGROUPID,      /* an integer literal after sema */
     F_STATIC_ASSERT, /* compile time only: no code */
 };
 
