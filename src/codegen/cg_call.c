@@ -259,6 +259,7 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_STRNCMP:
     case F_REG:
     case F_SOCKET_COOKIE:
+    case F_PERCPU_KADDR:
     case F_SKBOUTPUT:
     case F_STRCONTAINS: {
         struct val v = cg_stdlib_int(cg, call);

@@ -139,6 +139,7 @@ enum func {
     F_WRITE_USER,
     F_OVERRIDE,
     F_CGROUPID,      /* an integer literal after sema */
+    F_PERCPU_KADDR,  /* aux = the variable's BTF id */
     F_STATIC_ASSERT, /* compile time only: no code */
 };
 

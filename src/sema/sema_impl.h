@@ -182,6 +182,7 @@ const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs)
 /* The string literal (or positional parameter) a call's only argument must
  * be; NULL after reporting "F() expects a string literal". */
 struct node *sema_literal_arg(struct sema *s, struct node *call);
+const struct type *sema_check_percpu_kaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_cgroupid(struct sema *s, struct node *call, int nargs);
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
 /* kptr(p), uptr(p): p in the kernel's or the user's address space. */
