@@ -4,13 +4,26 @@
  * bpftrace reports its own fail() there, and the call leaves no code. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "sema/sema_impl.h"
 
 static bool fold_cond(const struct node *n, int64_t *v);
 
+/* "a" == "b", "a" != "b": literals compare by their bytes. */
+static bool fold_strings(const struct node *n, int64_t *v) {
+    const struct node *a = n->a, *b = n->b;
+    if (a->kind != N_STRING || b->kind != N_STRING || (n->op != OP_EQ && n->op != OP_NE))
+        return false;
+    bool same = a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+    *v = same == (n->op == OP_EQ);
+    return true;
+}
+
 static bool fold_binop(const struct node *n, int64_t *v) {
     int64_t a, b;
+    if (fold_strings(n, v))
+        return true;
     if (!fold_cond(n->a, &a) || !fold_cond(n->b, &b))
         return sema_fold_int(n, v);
     switch (n->op) {
