@@ -70,8 +70,9 @@ static const char meta_bt[] =
     "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
     "macro static_assert(cond, msg)\n"
     "{\n"
-    "  __static_assert(!cond,\n"
-    "    fail(msg))\n"
+    "  __static_assert(!cond, {\n"
+    "    fail(msg);\n"
+    "  })\n"
     "}\n";
 
 const struct stdlib_module stdlib_modules[] = {
