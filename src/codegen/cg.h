@@ -255,6 +255,8 @@ void cg_runtime_warning(struct cg *cg, const struct loc *loc, const char *msg);
 struct val cg_stdlib_int(struct cg *cg, struct node *call);
 /* cg_ctxfuncs.c: reg(), socket_cookie(); path() into fp + off */
 struct val cg_ctxfunc_int(struct cg *cg, struct node *call);
+/* percpu_kaddr(): the variable's address on this CPU or the given one. */
+struct val cg_percpu_kaddr(struct cg *cg, struct node *call);
 /* signal() and signal_thread(), override(): statements */
 void cg_signal(struct cg *cg, struct node *call);
 void cg_override(struct cg *cg, struct node *call);

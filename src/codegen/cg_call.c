@@ -244,6 +244,7 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
         break;
     case F_STR:
     case F_GETOPT:
+    case F_STATIC_ASSERT:
         break; /* no effect as a statement */
     case F_HAS_KEY:
     case F_STRFTIME:
@@ -258,6 +259,7 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
     case F_STRNCMP:
     case F_REG:
     case F_SOCKET_COOKIE:
+    case F_PERCPU_KADDR:
     case F_SKBOUTPUT:
     case F_STRSTR:
     case F_MEMCMP:

@@ -94,6 +94,8 @@ struct val cg_stdlib_int(struct cg *cg, struct node *call) {
     case F_SOCKET_COOKIE:
     case F_SKBOUTPUT:
         return cg_ctxfunc_int(cg, call);
+    case F_PERCPU_KADDR:
+        return cg_percpu_kaddr(cg, call);
     case F_MACADDR: {
         /* the 6 bytes and 2 zeros travel as one 8-byte value */
         int mark = cg_frame_mark(cg);

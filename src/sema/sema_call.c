@@ -323,6 +323,9 @@ static const struct func_desc funcs[] = {
     {"signal_thread", F_SIGNAL_THREAD, 1, 1, sema_check_signal},
     {"write_user", F_WRITE_USER, 3, 3, sema_check_write_user},
     {"override", F_OVERRIDE, 1, 1, sema_check_override},
+    {"cgroupid", F_CGROUPID, 1, 1, sema_check_cgroupid},
+    {"percpu_kaddr", F_PERCPU_KADDR, 1, 2, sema_check_percpu_kaddr},
+    {"__static_assert", F_STATIC_ASSERT, 2, 2, sema_check_static_assert},
 };
 
 static const struct func_desc *func_find(const char *name) {

@@ -185,6 +185,11 @@ void sema_stack_mode_env(struct sema *s);
 const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
+/* The string literal (or positional parameter) a call's only argument must
+ * be; NULL after reporting "F() expects a string literal". */
+struct node *sema_literal_arg(struct sema *s, struct node *call);
+const struct type *sema_check_percpu_kaddr(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_cgroupid(struct sema *s, struct node *call, int nargs);
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
 /* kptr(p), uptr(p): p in the kernel's or the user's address space. */
 const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs);
@@ -220,6 +225,7 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_static_assert(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);

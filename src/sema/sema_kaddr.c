@@ -53,15 +53,21 @@ static struct node *literal(struct sema *s, struct node *arg) {
     return arg->kind == N_STRING ? arg : NULL;
 }
 
-const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs) {
-    (void)nargs;
+struct node *sema_literal_arg(struct sema *s, struct node *call) {
     struct node *arg = literal(s, call->a);
     if (!arg) {
         const struct type *t = sema_expr(s, call->a);
-        sema_error(s, &call->loc, E_ARGS, "kaddr() expects a string literal (%s provided)",
+        sema_error(s, &call->loc, E_ARGS, "%s() expects a string literal (%s provided)", call->str,
                    kind_name(t));
-        return &type_u64;
     }
+    return arg;
+}
+
+const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs) {
+    (void)nargs;
+    struct node *arg = sema_literal_arg(s, call);
+    if (!arg)
+        return &type_u64;
     if (!s->report) /* resolved once, on the reporting walk */
         return &type_u64;
     uint64_t addr = kallsyms_addr(arg->str);

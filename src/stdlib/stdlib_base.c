@@ -23,6 +23,24 @@ static const char base_bt[] =
     "  (type *)((uint8 *)ptr - offsetof(type, field))\n"
     "}\n"
     "\n"
+    "// is_err(ptr): whether ptr is an ERR_PTR, a kernel error code -4095..-1\n"
+    "macro is_err(ptr)\n"
+    "{\n"
+    "  ((int64)ptr) < 0 && ((int64)ptr) >= (-4095)\n"
+    "}\n"
+    "\n"
+    "// find(@map, key, $var): whether key is in @map; if so $var is its value\n"
+    "macro find(@map, key, $var)\n"
+    "{\n"
+    "  $key = key;\n"
+    "  if (has_key(@map, $key)) {\n"
+    "    $var = @map[$key];\n"
+    "    true\n"
+    "  } else {\n"
+    "    false\n"
+    "  }\n"
+    "}\n"
+    "\n"
     "// Builtins that may also be called: each body is the builtin itself.\n"
     "macro comm() { __builtin_comm }\n"
     "macro config() { __builtin_config }\n"
@@ -43,7 +61,22 @@ static const char base_bt[] =
     "macro usermode() { __builtin_usermode }\n"
     "macro username() { __builtin_username }\n";
 
+/* static_assert(cond, msg): fails the compilation with msg when the constant
+ * cond is false. Its message is located at fail(msg), line 42, columns 5-14,
+ * where bpftrace locates its own. */
+static const char meta_bt[] =
+    "// trawk standard library: compile-time helpers.\n"
+    "// Blank lines put static_assert's fail(msg) on line 42, as in bpftrace.\n"
+    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+    "macro static_assert(cond, msg)\n"
+    "{\n"
+    "  __static_assert(!cond, {\n"
+    "    fail(msg);\n"
+    "  })\n"
+    "}\n";
+
 const struct stdlib_module stdlib_modules[] = {
     {"stdlib/base.bt", base_bt},
+    {"stdlib/meta.bt", meta_bt},
     {NULL, NULL},
 };

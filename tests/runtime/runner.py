@@ -247,6 +247,10 @@ def missing_requirement(req):
         return None if os.environ.get(req[4:]) else "%s is not set" % req[4:]
     if req.startswith("cmd:"):
         return None if shutil.which(req[4:]) else "command %s not found" % req[4:]
+    if req.startswith("ksym:"):  # kernel variables resolve only if kallsyms lists them
+        with open("/proc/kallsyms") as f:
+            ok = any(l.split()[2:3] == [req[5:]] for l in f)
+        return None if ok else "kernel does not list %s in /proc/kallsyms" % req[5:]
     if req == "bpffs":
         with open("/proc/mounts") as f:
             ok = any(l.split()[1:3] == ["/sys/fs/bpf", "bpf"] for l in f)
