@@ -57,32 +57,32 @@ def prog_load(prog_type, insns, extra=()):
     return fd, ctypes.get_errno()
 
 
-@functools.lru_cache(maxsize=None)
-def write_user_loads():
-    """Whether a tracepoint program may call bpf_probe_write_user."""
+def loads(prog_type, prog):
+    """Whether the kernel loads the program (x86_64 encodings only)."""
     if os.uname().machine != "x86_64":
         return False
-    prog = (insn(0x7a, dst=10, off=-8) + insn(0xbf, dst=2, src=10) + insn(0x07, dst=2, imm=-8)
-            + insn(0xb7, dst=1) + insn(0xb7, dst=3, imm=1)
-            + insn(0x85, imm=BPF_FUNC_PROBE_WRITE_USER) + insn(0xb7) + insn(0x95))
-    fd, _ = prog_load(BPF_PROG_TYPE_TRACEPOINT, prog)
+    fd, _ = prog_load(prog_type, prog)
     if fd >= 0:
         os.close(fd)
     return fd >= 0
+
+
+@functools.lru_cache(maxsize=None)
+def write_user_loads():
+    """Whether a tracepoint program may call bpf_probe_write_user."""
+    return loads(BPF_PROG_TYPE_TRACEPOINT,
+                 insn(0x7a, dst=10, off=-8) + insn(0xbf, dst=2, src=10)
+                 + insn(0x07, dst=2, imm=-8) + insn(0xb7, dst=1) + insn(0xb7, dst=3, imm=1)
+                 + insn(0x85, imm=BPF_FUNC_PROBE_WRITE_USER) + insn(0xb7) + insn(0x95))
 
 
 @functools.lru_cache(maxsize=None)
 def override_loads():
     """Whether a kprobe program may call bpf_override_return (the kernel
     needs CONFIG_BPF_KPROBE_OVERRIDE, which Debian 12's 6.1 lacks)."""
-    if os.uname().machine != "x86_64":
-        return False
-    prog = (insn(0xb7, dst=2, imm=42) + insn(0x85, imm=BPF_FUNC_OVERRIDE_RETURN) + insn(0xb7)
-            + insn(0x95))
-    fd, _ = prog_load(BPF_PROG_TYPE_KPROBE, prog)
-    if fd >= 0:
-        os.close(fd)
-    return fd >= 0
+    return loads(BPF_PROG_TYPE_KPROBE,
+                 insn(0xb7, dst=2, imm=42) + insn(0x85, imm=BPF_FUNC_OVERRIDE_RETURN)
+                 + insn(0xb7) + insn(0x95))
 
 
 @functools.lru_cache(maxsize=None)
