@@ -106,7 +106,8 @@ static int by_name(const void *a, const void *b) {
 
 /* .symtab and .dynsym list most names twice: keep one of each. */
 static void sort_unique(struct elfsyms *s) {
-    qsort(s->syms, (size_t)s->n, sizeof(*s->syms), by_name);
+    if (s->n > 1) /* a binary without symbols has no array at all */
+        qsort(s->syms, (size_t)s->n, sizeof(*s->syms), by_name);
     int w = 0;
     for (int r = 0; r < s->n; r++) {
         if (w > 0 && strcmp(s->syms[w - 1].name, s->syms[r].name) == 0) {
