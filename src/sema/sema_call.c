@@ -354,15 +354,6 @@ static bool is_unsupported(const char *name) {
     return false;
 }
 
-/* bpftrace's functions that change the system: --unsafe only. */
-static bool is_unsafe(const char *name) {
-    static const char *const names[] = {"write_user", "signal", "signal_thread", "override"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(names[i], name) == 0)
-            return true;
-    return false;
-}
-
 /* A function with a value has no type after a bad call, so that its uses
  * report nothing more. */
 static bool has_value(enum func id) {
@@ -407,10 +398,7 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         struct loc name = call->loc;
         name.last_line = name.first_line;
         name.last_column = name.first_column + (int)strlen(call->str);
-        if (is_unsafe(call->str) && (!s->opts || !s->opts->unsafe))
-            sema_error(s, &call->loc, E_CONTEXT,
-                       "%s() is unsafe. To use you need the --unsafe flag", call->str);
-        else if (is_unsupported(call->str))
+        if (is_unsupported(call->str))
             sema_error(s, &call->loc, E_UNSUPPORTED, "%s() is not supported yet", call->str);
         else
             sema_error(s, &name, E_UNKNOWN_FUNC, "Unknown function: '%s'", call->str);
