@@ -225,6 +225,9 @@ struct manifest {
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*): a probe the kernel
                                 cannot attach (E_UNKNOWN_PROBE) is skipped unless "error" */
     char *str_trailer;       /* config str_trunc_trailer: ends a string with no NUL */
+    bool cpp_demangle;       /* config cpp_demangle */
+    bool lazy_symbolication; /* config lazy_symbolication */
+    enum sym_cache user_sym_cache; /* config cache_user_symbols */
 };
 
 void manifest_free(struct manifest *m);

@@ -29,6 +29,24 @@ struct probe_vars {
     int n;
 };
 
+/* sema_unstable.c: bpftrace's unstable features and their config gates. */
+enum unstable_feature {
+    UNSTABLE_TSERIES,
+    UNSTABLE_TYPEINFO,
+    UNSTABLE_DW_USTACK,
+    UNSTABLE_IMPORT_STATEMENT,
+    UNSTABLE_COUNT
+};
+enum unstable_mode { UNSTABLE_WARN, UNSTABLE_ENABLE, UNSTABLE_ERROR };
+
+/* An attach point's matches, for max_bpf_progs (sema_prog_limit.c). */
+struct sema_expansion {
+    struct loc loc;
+    int unit;     /* in out->units */
+    int n;        /* its targets */
+    bool expands; /* bpftrace makes a program of each */
+};
+
 struct sema {
     struct diag *d;
     const struct sema_opts *opts;
@@ -49,11 +67,13 @@ struct sema {
     bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
-    bool probe_string;          /* probe read as a string: a program per target */
-    enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
-    int unstable_dw;            /* config unstable_dw_ustack: 0 warn, 1 enable, 2 error */
-    bool dw_warned;
-    int loop_depth; /* loops around the statement being checked */
+    bool probe_string;                 /* probe read as a string: a program per target */
+    enum stack_mode stack_mode;        /* config stack_mode: kstack/ustack without a mode */
+    struct sema_expansion *expansions; /* every attach point's, in source order */
+    int nexpansions;
+    enum unstable_mode unstable[UNSTABLE_COUNT]; /* config unstable_*: each feature's gate */
+    bool unstable_warned[UNSTABLE_COUNT];        /* its one warning was given */
+    int loop_depth;                              /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
     const struct node *scopes[256];
@@ -177,7 +197,22 @@ bool sema_is_func_name(const char *name);
 const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs);
 /* dw_ustack(...): a ustack unwound with DWARF CFI (see docs/stacks.md). */
 const struct type *sema_dw_ustack_call(struct sema *s, struct node *call, int nargs);
-void sema_config_unstable_dw(struct sema *s, struct node *item);
+/* sema_config_keys.c: item's key, lower case and without BPFTRACE_, in
+ * key; false (after a warning or an error) when the item sets nothing. */
+bool sema_config_key(struct sema *s, struct node *item, char *key, size_t size);
+void sema_unstable_defaults(struct sema *s);
+void sema_note_expansion(struct sema *s, const struct loc *loc, const char *attach_point,
+                         const struct provider *prov, int unit, int n);
+/* After the walks: the located error when the expansions pass max_bpf_progs. */
+void sema_check_prog_limit(struct sema *s);
+/* sema_config_syms.c: cpp_demangle, lazy_symbolication, cache_user_symbols
+ * from the block (false when key is none of them) and from the environment. */
+bool sema_config_symbols(struct sema *s, const char *key, const struct node *item);
+void sema_config_symbols_env(struct sema_out *o);
+/* config = { unstable_X = warn | enable | error }: false when key is no gate. */
+bool sema_config_unstable(struct sema *s, const char *key, const struct node *item);
+/* A use of feature f at `at`: its warning or error; false when refused. */
+bool sema_unstable_use(struct sema *s, enum unstable_feature f, const struct loc *at);
 bool sema_stack_mode_parse(const char *name, enum stack_mode *mode);
 void sema_config_stack_mode(struct sema *s, struct node *item);
 void sema_stack_mode_env(struct sema *s);
