@@ -49,6 +49,7 @@ static const char *const config_keys[] = {
     "show_debug_info",
     "unstable_tseries",
     "unstable_dw_ustack",
+    "unstable_typeinfo",
     "max_strlen",
     "max_type_res_iterations",
     "max_ast_nodes",
@@ -102,6 +103,10 @@ static void sema_config_item(struct sema *s, struct node *a) {
     }
     if (strcmp(key, "unstable_dw_ustack") == 0) {
         sema_config_unstable_dw(s, a);
+        return;
+    }
+    if (strcmp(key, "unstable_typeinfo") == 0) {
+        sema_config_unstable_typeinfo(s, a);
         return;
     }
     if (strcmp(key, "missing_probes") == 0) {
@@ -340,7 +345,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     out->types = type_arena_new();
     struct ctypes_opts cto = {.no_btf = opts && opts->no_btf};
     out->ct = ctypes_new(out->types, &cto);
-    struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types};
+    struct sema s = {.d = d, .opts = opts, .out = out, .types = out->types, .unstable_typeinfo = 2};
     s.max_strlen = opts && opts->max_strlen > 0 ? opts->max_strlen : DEFAULT_MAX_STRLEN;
     out->max_map_keys = opts && opts->max_map_keys > 0 ? opts->max_map_keys : 0;
     int errors_before = d->nerrors;

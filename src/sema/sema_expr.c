@@ -187,6 +187,9 @@ static const struct type *expr_binop(struct sema *s, struct node *n) {
             return NULL;
         a = b = known;
     }
+    const struct type *folded;
+    if (sema_fold_compare(s, n, &folded))
+        return folded;
     switch (n->op) {
     case OP_LOR:
     case OP_LAND:
@@ -281,6 +284,8 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
 }
 
 static const struct type *expr_ternary(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME)
+        return sema_comptime_ternary(s, n);
     const struct type *cond = sema_expr(s, n->a);
     if (cond && !sema_is_int(cond))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
@@ -359,6 +364,9 @@ static const struct type *expr_field(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
+    const struct type *folded;
+    if (sema_fold_field(s, n, &folded))
+        return folded;
     bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
     if (numeric && t->kind != T_TUPLE) {
         sema_error(s, &n->loc, E_TYPE, "Can not access index '%lld' on expression of type '%s'",
@@ -386,6 +394,9 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
     const struct type *i = sema_expr(s, n->b);
     if (!t || !i)
         return NULL;
+    const struct type *folded;
+    if (sema_fold_str_index(s, n, &folded))
+        return folded;
     int64_t idx;
     if (t->kind == T_TUPLE) {
         if (sema_fold_int(n->b, &idx))
@@ -537,6 +548,12 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
         break;
     case N_BLOCK_EXPR:
         t = sema_block_expr(s, n);
+        break;
+    case N_COMPTIME:
+        t = sema_comptime(s, n);
+        break;
+    case N_TYPEINFO:
+        t = sema_typeinfo(s, n);
         break;
     default:
         sema_error(s, &n->loc, E_SYNTAX, "%s is not an expression", ast_kind_name(n->kind));

@@ -161,6 +161,10 @@ static void stmt_let(struct sema *s, struct node *n) {
 }
 
 static void stmt_if(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME) {
+        sema_comptime_if(s, n);
+        return;
+    }
     const struct type *c = sema_expr(s, n->a);
     if (c && !sema_is_int(c))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
