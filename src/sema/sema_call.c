@@ -16,10 +16,10 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",      "usym",          "uaddr",   "pton",   "kstack",        "ustack",
-    "cgroupid",  "path",          "assert", "static_assert", "percpu_kaddr",
-    "skboutput", "socket_cookie", "unwatch", "find",   "container_of",  "typeof",
-    "sizeof",    "offsetof",      "is_err",  "comm",
+    "ksym",          "usym",    "uaddr",  "pton",          "kstack",       "ustack",
+    "cgroupid",      "path",    "assert", "static_assert", "percpu_kaddr", "skboutput",
+    "socket_cookie", "unwatch", "find",   "container_of",  "typeof",       "sizeof",
+    "offsetof",      "is_err",  "comm",
 };
 
 static bool is_builtin_name(const char *name) {

@@ -441,6 +441,8 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
         return NULL;
     if (to->kind == T_ARRAY || from->kind == T_ARRAY)
         return sema_cast_array(s, n, &at, to, from);
+    if (to->is_ptr && from->kind == T_STRING)
+        return sema_cast_str_ptr(s, n);
     if ((to->kind != T_INT && to->kind != T_BOOL) || !sema_is_int(from)) {
         sema_error(s, &at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));

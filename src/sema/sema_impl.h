@@ -55,6 +55,7 @@ struct sema {
     bool dw_warned;
     int unstable_typeinfo; /* config unstable_typeinfo: 0 warn, 1 enable, 2 error */
     bool typeinfo_warned;
+    int nstrptr; /* variables made for (T *)string casts so far */
     int loop_depth; /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
@@ -252,6 +253,9 @@ bool sema_fold_field(struct sema *s, struct node *n, const struct type **t);
 bool sema_fold_str_index(struct sema *s, struct node *n, const struct type **t);
 const struct type *sema_check_is_literal(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_fail(struct sema *s, struct node *call, int nargs);
+/* (T *)string: the cast becomes a block storing the string in a variable
+ * of its own and casting that variable's address (sema_strptr.c). */
+const struct type *sema_cast_str_ptr(struct sema *s, struct node *cast);
 /* sema_typeinfo.c: typeinfo(X), and bpftrace's name of a type's kind. */
 const struct type *sema_typeinfo(struct sema *s, struct node *n);
 const char *sema_base_type_name(const struct type *t);
