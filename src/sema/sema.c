@@ -31,14 +31,29 @@ const char *sema_tname(const struct type *t) {
 /* ---- config = { key = value; ... } ---- */
 
 static const char *const config_keys[] = {
-    "max_map_keys",       "max_probes",         "max_bpf_progs",
-    "max_cat_bytes",      "log_size",           "perf_rb_pages",
-    "on_stack_limit",     "stack_mode",         "str_trunc_trailer",
-    "missing_probes",     "print_maps_on_exit", "cpp_demangle",
-    "lazy_symbolication", "cache_user_symbols", "license",
-    "show_debug_info",    "unstable_tseries",   "unstable_dw_ustack",
-    "unstable_typeinfo",  "max_strlen",         "max_type_res_iterations",
-    "max_ast_nodes",      "symbol_source",
+    "max_map_keys",
+    "max_probes",
+    "max_bpf_progs",
+    "max_cat_bytes",
+    "log_size",
+    "perf_rb_pages",
+    "on_stack_limit",
+    "stack_mode",
+    "str_trunc_trailer",
+    "missing_probes",
+    "print_maps_on_exit",
+    "cpp_demangle",
+    "lazy_symbolication",
+    "cache_user_symbols",
+    "license",
+    "show_debug_info",
+    "unstable_tseries",
+    "unstable_dw_ustack",
+    "unstable_typeinfo", /* sema_typeinfo.c */
+    "max_strlen",
+    "max_type_res_iterations",
+    "max_ast_nodes",
+    "symbol_source",
 };
 
 static void config_key(const char *raw, char *key, size_t size) {
