@@ -121,7 +121,8 @@ static bool eval_binop(struct sema *s, const struct node *n, struct ct_val *v) {
     v->is_bool = is_compare(n->op);
     if (a.kind == CT_INT && b.kind == CT_INT)
         return int_binop(n->op, a.i, b.i, &v->i);
-    if (n->op != OP_EQ && n->op != OP_NE)
+    /* values of different kinds are left to the type check's message */
+    if ((n->op != OP_EQ && n->op != OP_NE) || a.kind != b.kind)
         return false;
     v->i = values_equal(s, &a, &b) == (n->op == OP_EQ);
     return true;

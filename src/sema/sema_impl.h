@@ -55,7 +55,7 @@ struct sema {
     bool dw_warned;
     int unstable_typeinfo; /* config unstable_typeinfo: 0 warn, 1 enable, 2 error */
     bool typeinfo_warned;
-    int nstrptr; /* variables made for (T *)string casts so far */
+    int nstrptr;    /* variables made for (T *)string casts so far */
     int loop_depth; /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
