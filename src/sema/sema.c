@@ -101,12 +101,8 @@ static void sema_config_item(struct sema *s, struct node *a) {
         sema_config_stack_mode(s, a);
         return;
     }
-    if (strcmp(key, "unstable_dw_ustack") == 0) {
-        sema_config_unstable_dw(s, a);
-        return;
-    }
-    if (strcmp(key, "unstable_typeinfo") == 0) {
-        sema_config_unstable_typeinfo(s, a);
+    if (strcmp(key, "unstable_dw_ustack") == 0 || strcmp(key, "unstable_typeinfo") == 0) {
+        sema_config_unstable(s, a, key, key[9] == 'd' ? &s->unstable_dw : &s->unstable_typeinfo);
         return;
     }
     if (strcmp(key, "missing_probes") == 0) {

@@ -161,3 +161,16 @@ char *sema_config_str(const struct sema *s, const char *key) {
         abort();
     return copy;
 }
+
+void sema_config_unstable(struct sema *s, struct node *item, const char *key, int *mode) {
+    static const char *const values[] = {"warn", "enable", "error"};
+    const struct node *v = item->b;
+    for (int i = 0; v && (v->kind == N_IDENT || v->kind == N_STRING) && i < 3; i++)
+        if (strcmp(v->str, values[i]) == 0) {
+            *mode = i;
+            return;
+        }
+    diag_error(s->d, &item->loc, E_TYPE,
+               "%s: Invalid value for unstable config: valid values are enable, warn, and error.",
+               key);
+}

@@ -11,8 +11,7 @@ static bool is_compare(enum op op) {
            op == OP_LOR || op == OP_LAND;
 }
 
-/* C's semantics on 64 bits; false where C has none (division by zero). */
-static bool int_binop(enum op op, int64_t a, int64_t b, int64_t *v) {
+bool sema_ct_int_binop(enum op op, int64_t a, int64_t b, int64_t *v) {
     uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
     switch (op) {
     case OP_ADD:
@@ -120,7 +119,7 @@ static bool eval_binop(struct sema *s, const struct node *n, struct ct_val *v) {
     v->kind = CT_INT;
     v->is_bool = is_compare(n->op);
     if (a.kind == CT_INT && b.kind == CT_INT)
-        return int_binop(n->op, a.i, b.i, &v->i);
+        return sema_ct_int_binop(n->op, a.i, b.i, &v->i);
     /* values of different kinds are left to the type check's message */
     if ((n->op != OP_EQ && n->op != OP_NE) || a.kind != b.kind)
         return false;

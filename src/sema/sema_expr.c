@@ -94,22 +94,10 @@ bool sema_fold_int(const struct node *n, int64_t *v) {
         return true;
     if (n->kind != N_BINOP || !sema_fold_int(n->a, &a) || !sema_fold_int(n->b, &b))
         return false;
-    switch (n->op) {
-    case OP_ADD:
-        *v = (int64_t)((uint64_t)a + (uint64_t)b);
-        return true;
-    case OP_SUB:
-        *v = (int64_t)((uint64_t)a - (uint64_t)b);
-        return true;
-    case OP_MUL:
-        *v = (int64_t)((uint64_t)a * (uint64_t)b);
-        return true;
-    case OP_DIV: /* INT64_MIN / -1 wraps, as BPF's division does */
-        *v = b == -1 ? (int64_t)(0 - (uint64_t)a) : b ? a / b : 0;
-        return b != 0;
-    default:
+    /* the operators folded here; the others keep their run-time typing */
+    if (n->op != OP_ADD && n->op != OP_SUB && n->op != OP_MUL && n->op != OP_DIV)
         return false;
-    }
+    return sema_ct_int_binop(n->op, a, b, v);
 }
 
 static bool is_u64(const struct type *t) {

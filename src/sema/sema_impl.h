@@ -180,7 +180,6 @@ bool sema_is_func_name(const char *name);
 const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs);
 /* dw_ustack(...): a ustack unwound with DWARF CFI (see docs/stacks.md). */
 const struct type *sema_dw_ustack_call(struct sema *s, struct node *call, int nargs);
-void sema_config_unstable_dw(struct sema *s, struct node *item);
 bool sema_stack_mode_parse(const char *name, enum stack_mode *mode);
 void sema_config_stack_mode(struct sema *s, struct node *item);
 void sema_stack_mode_env(struct sema *s);
@@ -219,6 +218,8 @@ bool sema_config_check(struct sema *s, const char *key, const struct node *item)
 const char *sema_config_env(const char *key);
 /* A string config value (environment, config block, default), malloc'd. */
 char *sema_config_str(const struct sema *s, const char *key);
+/* config = { unstable_X = warn | enable | error }: sets *mode to 0, 1 or 2. */
+void sema_config_unstable(struct sema *s, struct node *item, const char *key, int *mode);
 /* config.KEY (the config builtin's field): rewrites n into the value's
  * literal and returns its type; NULL after reporting an unknown key. */
 const struct type *sema_config_field(struct sema *s, struct node *n);
@@ -240,6 +241,9 @@ struct ct_val {
 };
 /* n's value when it is a literal or folds into one (sema_expr typed it). */
 bool sema_ct_eval(struct sema *s, const struct node *n, struct ct_val *v);
+/* a OP b on 64 bits as C and BPF compute it; false where they have no
+ * value (division by zero) or op is not binary. */
+bool sema_ct_int_binop(enum op op, int64_t a, int64_t b, int64_t *v);
 /* ==, !=, <, <=, >, >=, &&, ||: operators whose value is a bool. */
 bool sema_ct_is_compare(enum op op);
 /* sema_comptime.c: comptime X, and the if and ternary it decides. */
@@ -259,7 +263,7 @@ const struct type *sema_cast_str_ptr(struct sema *s, struct node *cast);
 /* sema_typeinfo.c: typeinfo(X), and bpftrace's name of a type's kind. */
 const struct type *sema_typeinfo(struct sema *s, struct node *n);
 const char *sema_base_type_name(const struct type *t);
-void sema_config_unstable_typeinfo(struct sema *s, struct node *item);
+
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);

@@ -96,20 +96,6 @@ const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs)
 
 static const char dw_feature[] = "dw_ustack (DWARF stack unwinding)";
 
-/* config = { unstable_dw_ustack = enable | warn | error } */
-void sema_config_unstable_dw(struct sema *s, struct node *item) {
-    static const char *const values[] = {"warn", "enable", "error"};
-    const struct node *v = item->b;
-    for (int i = 0; v && (v->kind == N_IDENT || v->kind == N_STRING) && i < 3; i++)
-        if (strcmp(v->str, values[i]) == 0) {
-            s->unstable_dw = i;
-            return;
-        }
-    diag_error(s->d, &item->loc, E_TYPE,
-               "unstable_dw_ustack: Invalid value for unstable config: valid values are enable, "
-               "warn, and error.");
-}
-
 /* The unstable feature's gate, then ustack's arguments. Its value is only
  * printed (printf, print): cg_stack.c refuses other uses. */
 const struct type *sema_dw_ustack_call(struct sema *s, struct node *call, int nargs) {

@@ -92,20 +92,6 @@ static struct node *info_record(const struct loc *l, const struct type *t) {
     return rec;
 }
 
-/* config = { unstable_typeinfo = enable | warn | error } */
-void sema_config_unstable_typeinfo(struct sema *s, struct node *item) {
-    static const char *const values[] = {"warn", "enable", "error"};
-    const struct node *v = item->b;
-    for (int i = 0; v && (v->kind == N_IDENT || v->kind == N_STRING) && i < 3; i++)
-        if (strcmp(v->str, values[i]) == 0) {
-            s->unstable_typeinfo = i;
-            return;
-        }
-    diag_error(s->d, &item->loc, E_TYPE,
-               "unstable_typeinfo: Invalid value for unstable config: valid values are enable, "
-               "warn, and error.");
-}
-
 static bool in_stdlib(const struct sema *s, const struct loc *l) {
     return l->file > 0 && l->file <= s->d->nfiles &&
            strncmp(s->d->files[l->file - 1].name, "stdlib/", 7) == 0;

@@ -11,42 +11,11 @@
 
 #include <cmocka.h>
 
-#include "parser/macro.h"
-#include "parser/parse.h"
-#include "sema/sema.h"
+#include "sema_run.h"
 
-struct run {
-    struct diag d;
-    char *err;
-    size_t errlen;
-    FILE *errf;
-    struct node *prog;
-    struct sema_out out;
-    int rc;
-};
-
-/* Parses, expands macros (the standard library's too) and checks. */
 static struct run *run(const char *text) {
-    struct run *r = calloc(1, sizeof(*r));
-    r->errf = open_memstream(&r->err, &r->errlen);
-    diag_init(&r->d, "stdin", text, r->errf);
-    r->prog = parse_program(&r->d, text);
     struct sema_opts opts = {.max_strlen = 64, .no_btf = true};
-    r->rc = -1;
-    if (r->prog && macro_expand(r->prog, &r->d) == 0)
-        r->rc = sema_check(r->prog, &opts, &r->d, &r->out);
-    fflush(r->errf);
-    return r;
-}
-
-static void run_free(struct run *r) {
-    if (r->prog)
-        sema_out_free(&r->out);
-    ast_free(r->prog);
-    diag_free(&r->d);
-    fclose(r->errf);
-    free(r->err);
-    free(r);
+    return run_steps(text, &opts, true);
 }
 
 /* The value assigned by the probe's first statement, after analysis. */
