@@ -132,8 +132,11 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     if (n->b && !declared) {
-        /* a C type: let $c: struct C *; let $w: struct W[10]; */
-        declared = sema_storage_type(s, sema_complete(s, sema_type_named(s, n->b)));
+        /* a C type: let $c: struct C *; let $w: struct W[10]; or typeof(x),
+         * whose integer keeps its width as a named one does */
+        const struct type *named = sema_complete(s, sema_type_named(s, n->b));
+        bool plain_int = named && named->kind == T_INT && !named->is_ptr && !named->enum_def;
+        declared = plain_int ? named : sema_storage_type(s, named);
         if (!declared)
             return;
     }
