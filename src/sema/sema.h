@@ -141,9 +141,9 @@ enum func {
     F_SIGNAL_THREAD,
     F_WRITE_USER,
     F_OVERRIDE,
-    F_CGROUPID,      /* an integer literal after sema */
-    F_PERCPU_KADDR,  /* aux = the variable's BTF id */
-    F_STATIC_ASSERT, /* compile time only: no code */
+    F_CGROUPID,     /* an integer literal after sema */
+    F_PERCPU_KADDR, /* aux = the variable's BTF id */
+    F_COMPTIME,     /* fail(), is_literal(): compile time only, no code */
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

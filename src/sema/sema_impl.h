@@ -73,6 +73,7 @@ struct sema {
     int nexpansions;
     enum unstable_mode unstable[UNSTABLE_COUNT]; /* config unstable_*: each feature's gate */
     bool unstable_warned[UNSTABLE_COUNT];        /* its one warning was given */
+    int nstrptr;                                 /* variables made for (T *)string casts so far */
     int loop_depth;                              /* loops around the statement being checked */
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
@@ -260,7 +261,41 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
-const struct type *sema_check_static_assert(struct sema *s, struct node *call, int nargs);
+/* ---- compile-time values ---- */
+/* A value known while compiling (sema_ct_eval.c). */
+struct ct_val {
+    enum { CT_INT, CT_STR, CT_REC } kind;
+    bool is_bool;           /* CT_INT from a comparison, !, true or false */
+    int64_t i;              /* CT_INT */
+    const char *s;          /* CT_STR: bytes */
+    size_t len;             /* CT_STR */
+    const struct node *rec; /* CT_REC: the N_RECORD or N_TUPLE literal */
+};
+/* n's value when it is a literal or folds into one (sema_expr typed it). */
+bool sema_ct_eval(struct sema *s, const struct node *n, struct ct_val *v);
+/* a OP b on 64 bits as C and BPF compute it; false where they have no
+ * value (division by zero) or op is not binary. */
+bool sema_ct_int_binop(enum op op, int64_t a, int64_t b, int64_t *v);
+/* ==, !=, <, <=, >, >=, &&, ||: operators whose value is a bool. */
+bool sema_ct_is_compare(enum op op);
+/* sema_comptime.c: comptime X, and the if and ternary it decides. */
+const struct type *sema_comptime(struct sema *s, struct node *n);
+void sema_comptime_if(struct sema *s, struct node *n);
+const struct type *sema_comptime_ternary(struct sema *s, struct node *n);
+/* Literals folded in place (sets *t): comparisons of literals, a field of
+ * a record literal or typeinfo, a byte of a string literal. */
+bool sema_fold_compare(struct sema *s, struct node *n, const struct type **t);
+bool sema_fold_field(struct sema *s, struct node *n, const struct type **t);
+bool sema_fold_str_index(struct sema *s, struct node *n, const struct type **t);
+const struct type *sema_check_is_literal(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_fail(struct sema *s, struct node *call, int nargs);
+/* (T *)string: the cast becomes a block storing the string in a variable
+ * of its own and casting that variable's address (sema_strptr.c). */
+const struct type *sema_cast_str_ptr(struct sema *s, struct node *cast);
+/* sema_typeinfo.c: typeinfo(X), and bpftrace's name of a type's kind. */
+const struct type *sema_typeinfo(struct sema *s, struct node *n);
+const char *sema_base_type_name(const struct type *t);
+
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);

@@ -132,8 +132,11 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     if (n->b && !declared) {
-        /* a C type: let $c: struct C *; let $w: struct W[10]; */
-        declared = sema_storage_type(s, sema_complete(s, sema_type_named(s, n->b)));
+        /* a C type: let $c: struct C *; let $w: struct W[10]; or typeof(x),
+         * whose integer keeps its width as a named one does */
+        const struct type *named = sema_complete(s, sema_type_named(s, n->b));
+        bool plain_int = named && named->kind == T_INT && !named->is_ptr && !named->enum_def;
+        declared = plain_int ? named : sema_storage_type(s, named);
         if (!declared)
             return;
     }
@@ -161,6 +164,10 @@ static void stmt_let(struct sema *s, struct node *n) {
 }
 
 static void stmt_if(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME) {
+        sema_comptime_if(s, n);
+        return;
+    }
     const struct type *c = sema_expr(s, n->a);
     if (c && !sema_is_int(c))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
