@@ -384,7 +384,12 @@ void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
 /* Declares var in the innermost scope even when an outer one has the name. */
 int sema_var_declare_here(struct sema *s, struct node *var);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
-                    const struct loc *err_loc);
+                    const struct node *value, const struct loc *err_loc);
+/* sema_var_typed.c: value (of type vt) into var declared as decl; false
+ * after the error of a constant that does not fit. */
+bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct type *decl,
+                           const struct node *value, const struct type *vt,
+                           const struct loc *err_loc);
 /* $x++, $x += v: bpftrace's arithmetic makes an integer variable int64. */
 void sema_var_widen(struct sema *s, const struct node *var);
 /* let $x; without a value: known, but not yet assigned. */

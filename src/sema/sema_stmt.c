@@ -115,7 +115,7 @@ static void stmt_assign(struct sema *s, struct node *n) {
     } else if (target->kind == N_VAR) {
         const struct type *t = sema_expr(s, n->b);
         /* A bad value still defines the variable, so its uses don't cascade. */
-        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL,
+        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL, n->b,
                         &n->loc);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
@@ -160,7 +160,8 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     const struct type *t = sema_expr(s, n->c);
-    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, &n->loc);
+    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, n->c,
+                    &n->loc);
 }
 
 static void stmt_if(struct sema *s, struct node *n) {
@@ -211,7 +212,7 @@ static void stmt_for_range(struct sema *s, struct node *n) {
         sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, &type_s64, &n->a->loc);
+    sema_var_assign(s, n->a, &type_s64, NULL, &n->a->loc);
     loop_body(s, n->d);
     sema_scope_leave(s);
 }
@@ -235,7 +236,7 @@ static void stmt_for_map(struct sema *s, struct node *n) {
     }
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, kv, &n->a->loc);
+    sema_var_assign(s, n->a, kv, NULL, &n->a->loc);
     n->a->ty = kv;
     loop_body(s, n->c);
     sema_scope_leave(s);

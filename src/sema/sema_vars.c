@@ -157,10 +157,12 @@ static bool same_but_space(const struct type *decl, const struct type *t) {
 }
 
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
-                    const struct loc *err_loc) {
+                    const struct node *value, const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
     const struct type *st = sema_storage_type(s, ty);
+    if (st && s->pv->typed[i] && v->ty && !sema_typed_int_assign(s, var, v->ty, value, ty, err_loc))
+        st = NULL; /* reported: the variable keeps its type */
     if (st && s->pv->typed[i] && sema_is_int(st) && sema_is_int(v->ty)) {
         /* an integer converts to the declared integer type; a declared
          * pointer reads the memory the assigned one points into */
