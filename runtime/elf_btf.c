@@ -1,0 +1,118 @@
+/* The BTF of the --emit-elf object: libbpf opens a map only from its BTF
+ * definition in .maps, a struct whose fields are pointers to arrays whose
+ * length is the value (the __uint(type, ...) of libbpf's headers). */
+#include <bpf/btf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elf_emit.h"
+
+struct def_field {
+    const char *name;
+    uint32_t value;
+};
+
+/* The fields of md's definition: type and max_entries always, the rest
+ * when not zero (a ring buffer has neither key nor value). */
+static int def_fields(const struct map_desc *md, uint32_t entries, struct def_field *f) {
+    int n = 0;
+    f[n++] = (struct def_field){"type", (uint32_t)md->bpf_type};
+    f[n++] = (struct def_field){"max_entries", entries};
+    if (md->bpf_type != BPF_MAP_TYPE_RINGBUF && md->key_size)
+        f[n++] = (struct def_field){"key_size", md->key_size};
+    if (md->bpf_type != BPF_MAP_TYPE_RINGBUF && md->value_size)
+        f[n++] = (struct def_field){"value_size", md->value_size};
+    if (md->map_flags)
+        f[n++] = (struct def_field){"map_flags", md->map_flags};
+    return n;
+}
+
+uint32_t elf_map_def_size(const struct map_desc *md) {
+    struct def_field f[5];
+    return (uint32_t)def_fields(md, 0, f) * 8;
+}
+
+/* int (*)[n] */
+static int add_uint_field(struct btf *btf, int int_id, int index_id, uint32_t n) {
+    int arr = btf__add_array(btf, index_id, int_id, n);
+    return arr < 0 ? arr : btf__add_ptr(btf, arr);
+}
+
+static int add_map(struct btf *btf, int int_id, int index_id, const struct map_desc *md,
+                   uint32_t entries, const char *name) {
+    struct def_field f[5];
+    int n = def_fields(md, entries, f);
+    int ptrs[5];
+    for (int i = 0; i < n; i++)
+        if ((ptrs[i] = add_uint_field(btf, int_id, index_id, f[i].value)) < 0)
+            return -1;
+    int st = btf__add_struct(btf, NULL, (uint32_t)n * 8);
+    for (int i = 0; st >= 0 && i < n; i++)
+        if (btf__add_field(btf, f[i].name, ptrs[i], (uint32_t)i * 64, 0) < 0)
+            return -1;
+    return st < 0 ? -1 : btf__add_var(btf, name, BTF_VAR_GLOBAL_ALLOCATED, st);
+}
+
+static int add_maps(struct btf *btf, int int_id, int index_id, const struct manifest *m,
+                    const struct elf_map_slot *slots, int nslots, const uint32_t *entries) {
+    int vars[nslots > 0 ? nslots : 1];
+    for (int i = 0; i < nslots; i++) {
+        char name[256];
+        elf_map_symbol(&m->maps[slots[i].map], name, sizeof(name));
+        vars[i] = add_map(btf, int_id, index_id, &m->maps[slots[i].map], entries[i], name);
+        if (vars[i] < 0)
+            return -1;
+    }
+    uint32_t total = nslots ? slots[nslots - 1].offset + slots[nslots - 1].size : 0;
+    if (btf__add_datasec(btf, ".maps", total) < 0)
+        return -1;
+    for (int i = 0; i < nslots; i++)
+        if (btf__add_datasec_var_info(btf, vars[i], slots[i].offset, slots[i].size) < 0)
+            return -1;
+    return 0;
+}
+
+/* Each program is a global function "int NAME(void *ctx)". */
+static int add_progs(struct btf *btf, int int_id, const struct manifest *m) {
+    int ctx = btf__add_ptr(btf, 0);
+    int proto = ctx < 0 ? -1 : btf__add_func_proto(btf, int_id);
+    if (proto < 0 || btf__add_func_param(btf, "ctx", ctx) < 0)
+        return -1;
+    for (int i = 0; i < m->nprogs; i++) {
+        char name[256];
+        elf_prog_symbol(&m->progs[i], i, name, sizeof(name));
+        if (btf__add_func(btf, name, BTF_FUNC_GLOBAL, proto) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* char LICENSE[4] in section "license" */
+static int add_license(struct btf *btf, int index_id) {
+    int chr = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
+    int arr = chr < 0 ? -1 : btf__add_array(btf, index_id, chr, 4);
+    int var = arr < 0 ? -1 : btf__add_var(btf, "LICENSE", BTF_VAR_GLOBAL_ALLOCATED, arr);
+    if (var < 0 || btf__add_datasec(btf, "license", 4) < 0)
+        return -1;
+    return btf__add_datasec_var_info(btf, var, 0, 4);
+}
+
+void *elf_btf_build(const struct manifest *m, const struct elf_map_slot *slots, int nslots,
+                    const uint32_t *entries, uint32_t *size) {
+    struct btf *btf = btf__new_empty();
+    void *out = NULL;
+    if (!btf)
+        return NULL;
+    int int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
+    int index_id = btf__add_int(btf, "__ARRAY_SIZE_TYPE__", 4, 0);
+    if (int_id > 0 && index_id > 0 &&
+        add_maps(btf, int_id, index_id, m, slots, nslots, entries) == 0 &&
+        add_progs(btf, int_id, m) == 0 && add_license(btf, index_id) == 0) {
+        const void *raw = btf__raw_data(btf, size);
+        out = raw ? malloc(*size) : NULL;
+        if (out)
+            memcpy(out, raw, *size);
+    }
+    btf__free(btf);
+    return out;
+}
