@@ -423,8 +423,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         else
             c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list && !c->info) {
-        if (optind >= argc) {
+        if (argc == 1) {
             usage(stderr);
+            return -1;
+        }
+        if (optind >= argc) {
+            fputs("ERROR: USAGE: filename or -e 'program' required.\n", stderr);
             return -1;
         }
         c->script_path = argv[optind++];
