@@ -53,23 +53,45 @@ static int add_map(struct btf *btf, int int_id, int index_id, const struct map_d
     return st < 0 ? -1 : btf__add_var(btf, name, BTF_VAR_GLOBAL_ALLOCATED, st);
 }
 
+/* A data map's value: a global variable of its size, alone in its
+ * section. */
+static int add_data_map(struct btf *btf, int index_id, const struct map_desc *md,
+                        const char *name) {
+    char section[256];
+    int chr = btf__add_int(btf, "char", 1, BTF_INT_SIGNED);
+    int arr = chr < 0 ? -1 : btf__add_array(btf, index_id, chr, md->value_size);
+    int var = arr < 0 ? -1 : btf__add_var(btf, name, BTF_VAR_GLOBAL_ALLOCATED, arr);
+    elf_data_section(md, section, sizeof(section));
+    if (var < 0 || btf__add_datasec(btf, section, md->value_size) < 0)
+        return -1;
+    return btf__add_datasec_var_info(btf, var, 0, md->value_size);
+}
+
 static int add_maps(struct btf *btf, int int_id, int index_id, const struct manifest *m,
                     const struct elf_map_slot *slots, int nslots, const uint32_t *entries) {
-    int vars[nslots > 0 ? nslots : 1];
-    for (int i = 0; i < nslots; i++) {
+    int *vars = calloc((size_t)nslots + 1, sizeof(int));
+    uint32_t total = 0;
+    int rc = vars ? 0 : -1;
+    for (int i = 0; rc == 0 && i < nslots; i++) {
+        const struct map_desc *md = &m->maps[slots[i].map];
         char name[256];
-        elf_map_symbol(&m->maps[slots[i].map], name, sizeof(name));
-        vars[i] = add_map(btf, int_id, index_id, &m->maps[slots[i].map], entries[i], name);
-        if (vars[i] < 0)
-            return -1;
+        elf_map_symbol(md, name, sizeof(name));
+        if (slots[i].data) {
+            rc = add_data_map(btf, index_id, md, name);
+            continue;
+        }
+        vars[i] = add_map(btf, int_id, index_id, md, entries[i], name);
+        total = slots[i].offset + slots[i].size;
+        rc = vars[i] < 0 ? -1 : 0;
     }
-    uint32_t total = nslots ? slots[nslots - 1].offset + slots[nslots - 1].size : 0;
-    if (btf__add_datasec(btf, ".maps", total) < 0)
-        return -1;
-    for (int i = 0; i < nslots; i++)
-        if (btf__add_datasec_var_info(btf, vars[i], slots[i].offset, slots[i].size) < 0)
-            return -1;
-    return 0;
+    if (rc == 0 && btf__add_datasec(btf, ".maps", total) < 0)
+        rc = -1;
+    for (int i = 0; rc == 0 && i < nslots; i++)
+        if (!slots[i].data &&
+            btf__add_datasec_var_info(btf, vars[i], slots[i].offset, slots[i].size) < 0)
+            rc = -1;
+    free(vars);
+    return rc;
 }
 
 /* Each program is a global function "int NAME(void *ctx)". */

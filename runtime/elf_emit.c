@@ -1,9 +1,11 @@
 /* --emit-elf FILE: trawk's programs and maps as a relocatable BPF object
- * (EM_BPF) that libbpf opens and llvm-objdump disassembles, written
- * instead of loading anything. A program is one section (libbpf's SEC()
- * name for its type) with a global function symbol; each map is a BTF
- * definition in .maps, and every instruction that refers to a map has an
- * R_BPF_64_64 relocation against the map's symbol, as clang emits them. */
+ * (EM_BPF) that libbpf opens and loads and llvm-objdump disassembles,
+ * written instead of loading anything. A program is one section (libbpf's
+ * SEC() name for its type) with a global function symbol, its
+ * subprograms local functions of .text; each map is a BTF definition in
+ * .maps, or a global variable in a .data section when the programs read
+ * its value directly; every reference to a map or a subprogram is a
+ * relocation, as clang emits them. */
 #include <bpf/libbpf.h>
 #include <elf.h>
 #include <errno.h>
@@ -18,7 +20,8 @@
 #ifndef EM_BPF
 #define EM_BPF 247
 #endif
-#define R_BPF_64_64 1
+#define R_BPF_64_64 1  /* a 64-bit immediate: map references */
+#define R_BPF_64_32 10 /* a call's immediate */
 #define MAX_NAME 512
 
 struct blob {
@@ -63,6 +66,10 @@ struct object {
     struct elf_map_slot *slots;
     uint32_t *entries; /* each slot's max_entries as trawk creates the map */
     int nslots;
+    struct elf_subprogs *subs; /* each program's */
+    int *first_func;           /* each program's first subprogram symbol */
+    int nlocals;               /* subprogram symbols, after the null one */
+    int text;                  /* .text's index, 0 when no program has subprograms */
     bool oom;
 };
 
@@ -82,10 +89,10 @@ static struct section *section_add(struct object *o, const char *name, uint32_t 
     return s;
 }
 
-static void symbol_add(struct object *o, const char *name, int type, int shndx, uint64_t value,
-                       uint64_t size) {
+static void symbol_add(struct object *o, const char *name, int bind, int type, int shndx,
+                       uint64_t value, uint64_t size) {
     Elf64_Sym sym = {.st_name = name_add(&o->strtab, name),
-                     .st_info = ELF64_ST_INFO(STB_GLOBAL, type),
+                     .st_info = ELF64_ST_INFO(bind, type),
                      .st_shndx = (uint16_t)shndx,
                      .st_value = value,
                      .st_size = size};
@@ -97,6 +104,30 @@ static void symbol_add(struct object *o, const char *name, int type, int shndx, 
 static int owning_map(const struct manifest *m, int i) {
     const struct map_desc *md = &m->maps[i];
     return md->packed ? md->pack : md->fused ? md->fuse : i;
+}
+
+static bool is_map_ref(const struct bpf_insn *in) {
+    return in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
+           (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE);
+}
+
+/* A one-entry array whose value the programs read directly, never by its
+ * fd: what libbpf makes of a global variable. */
+static bool is_data_map(const struct manifest *m, int map) {
+    const struct map_desc *md = &m->maps[map];
+    bool value_ref = false;
+    if (md->bpf_type != BPF_MAP_TYPE_ARRAY || md->max_entries != 1)
+        return false;
+    for (int p = 0; p < m->nprogs; p++)
+        for (int i = 0; i < m->progs[p].ninsns; i++) {
+            const struct bpf_insn *in = &m->progs[p].insns[i];
+            if (!is_map_ref(in) || owning_map(m, in->imm) != map)
+                continue;
+            if (in->src_reg == BPF_PSEUDO_MAP_FD)
+                return false;
+            value_ref = true;
+        }
+    return value_ref;
 }
 
 static int plan_maps(struct object *o) {
@@ -112,71 +143,169 @@ static int plan_maps(struct object *o) {
         if (owning_map(m, i) != i)
             continue;
         const struct map_desc *md = &m->maps[i];
-        o->slots[o->nslots] = (struct elf_map_slot){i, off, elf_map_def_size(md)};
+        struct elf_map_slot *slot = &o->slots[o->nslots];
+        if (is_data_map(m, i)) {
+            *slot = (struct elf_map_slot){.map = i, .data = true, .size = md->value_size};
+        } else {
+            *slot = (struct elf_map_slot){.map = i, .offset = off, .size = elf_map_def_size(md)};
+            off += slot->size;
+        }
         /* 0: a slot per CPU, known at load */
         o->entries[o->nslots] =
             md->max_entries ? md->max_entries : (uint32_t)libbpf_num_possible_cpus();
-        off += o->slots[o->nslots].size;
         o->map_slot[i] = o->nslots++;
     }
     return 0;
 }
 
-/* The first symbol of a map: programs come first, from 1. */
+/* Each program's subprograms, and .text's index when some have them. */
+static int plan_subprogs(struct object *o) {
+    const struct manifest *m = o->m;
+    o->subs = calloc((size_t)m->nprogs + 1, sizeof(*o->subs));
+    o->first_func = calloc((size_t)m->nprogs + 1, sizeof(int));
+    if (!o->subs || !o->first_func)
+        return -1;
+    for (int i = 0; i < m->nprogs; i++) {
+        if (elf_subprogs_find(&m->progs[i], &o->subs[i]) < 0)
+            return -1;
+        o->first_func[i] = 1 + o->nlocals;
+        o->nlocals += o->subs[i].nfuncs;
+    }
+    return 0;
+}
+
+/* Symbols: the null one, the subprograms (local), then the programs and
+ * the maps (global), in that order. */
 static int map_symbol_index(const struct object *o, int map) {
-    return 1 + o->m->nprogs + o->map_slot[owning_map(o->m, map)];
+    return 1 + o->nlocals + o->m->nprogs + o->map_slot[owning_map(o->m, map)];
 }
 
-static bool is_map_ref(const struct bpf_insn *in) {
-    return in->code == (BPF_LD | BPF_DW | BPF_IMM) &&
-           (in->src_reg == BPF_PSEUDO_MAP_FD || in->src_reg == BPF_PSEUDO_MAP_VALUE);
+static void relocation_add(struct object *o, struct blob *rels, int insn, int sym, int type) {
+    Elf64_Rel rel = {.r_offset = (uint64_t)insn * sizeof(struct bpf_insn),
+                     .r_info = ELF64_R_INFO(sym, type)};
+    o->oom |= blob_add(rels, &rel, sizeof(rel)) < 0;
 }
 
-/* A program's code, its map indices cleared as clang leaves them, and
- * its relocation section when it refers to maps. */
+/* Instruction i of program prog, at index at of its section, as clang
+ * leaves it for libbpf: a map reference gets the map's symbol (a data
+ * map's offset in the first immediate), a call from the program into a
+ * subprogram its function's symbol (imm -1). */
+static void relocate_insn(struct object *o, int prog, int i, int at, struct bpf_insn in[2],
+                          struct blob *rels) {
+    const struct elf_subprogs *sp = &o->subs[prog];
+    if (is_map_ref(&in[0]) && in[0].imm >= 0 && in[0].imm < o->m->nmaps) {
+        relocation_add(o, rels, at, map_symbol_index(o, in[0].imm), R_BPF_64_64);
+        bool data = o->slots[o->map_slot[owning_map(o->m, in[0].imm)]].data;
+        in[0].imm = data ? in[1].imm : 0;
+        if (data)
+            in[1].imm = 0;
+    } else if (in[0].code == (BPF_JMP | BPF_CALL) && in[0].src_reg == BPF_PSEUDO_CALL) {
+        int f = elf_subprogs_func_at(sp, i + 1 + in[0].imm);
+        if (f >= 0) {
+            relocation_add(o, rels, at, o->first_func[prog] + f, R_BPF_64_32);
+            in[0].imm = -1;
+        }
+    }
+}
+
+/* Copies insns [from, to) of program prog to sec from index at on,
+ * relocated into rels. */
+static void copy_code(struct object *o, int prog, int from, int to, struct blob *sec, int at,
+                      struct blob *rels) {
+    const struct prog_desc *p = &o->m->progs[prog];
+    for (int i = from; i < to; i++, at++) {
+        struct bpf_insn in[2] = {p->insns[i], i + 1 < to ? p->insns[i + 1] : (struct bpf_insn){0}};
+        relocate_insn(o, prog, i, at, in, rels);
+        bool wide = in[0].code == (BPF_LD | BPF_DW | BPF_IMM) && i + 1 < to;
+        o->oom |= blob_add(sec, in, sizeof(in[0]) * (wide ? 2 : 1)) < 0;
+        i += wide;
+        at += wide;
+    }
+}
+
+/* The relocation section of section target, if it has relocations. */
+static void add_relocations(struct object *o, int target, struct blob *rels) {
+    char name[MAX_NAME + 8];
+    if (!rels->len)
+        return;
+    snprintf(name, sizeof(name), ".rel%s", o->strtab.data + o->secs[target].hdr.sh_name);
+    struct section *rel = section_add(o, name, SHT_REL, 0, 8);
+    if (!rel) {
+        free(rels->data);
+        return;
+    }
+    rel->hdr.sh_info = (uint32_t)target;
+    rel->hdr.sh_entsize = sizeof(Elf64_Rel);
+    rel->data = *rels; /* sh_link: .symtab, set when its index is known */
+}
+
+/* .text: each program's subprograms in turn, a local function each;
+ * calls between them stay relative, as they move together. */
+static void add_text(struct object *o) {
+    o->text = o->nsecs;
+    struct section *text = section_add(o, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 8);
+    struct blob code = {0}, rels = {0};
+    for (int p = 0; text && p < o->m->nprogs; p++) {
+        const struct prog_desc *pd = &o->m->progs[p];
+        const struct elf_subprogs *sp = &o->subs[p];
+        char prog[MAX_NAME], name[MAX_NAME + 16];
+        int at = (int)(code.len / sizeof(struct bpf_insn));
+        elf_prog_symbol(pd, p, prog, sizeof(prog));
+        for (int f = 0; f < sp->nfuncs; f++) {
+            int end = elf_subprogs_func_end(sp, f, pd->ninsns);
+            snprintf(name, sizeof(name), "%s_sub%d", prog, f + 1);
+            symbol_add(o, name, STB_LOCAL, STT_FUNC, o->text,
+                       (uint64_t)(at + sp->funcs[f] - sp->start) * sizeof(struct bpf_insn),
+                       (uint64_t)(end - sp->funcs[f]) * sizeof(struct bpf_insn));
+        }
+        copy_code(o, p, sp->start, pd->ninsns, &code, at, &rels);
+    }
+    if (!text) {
+        free(code.data);
+        free(rels.data);
+        return;
+    }
+    text->data = code;
+    add_relocations(o, o->text, &rels);
+}
+
+/* A program's code up to its subprograms, and its relocations. */
 static void add_program(struct object *o, int index) {
     const struct prog_desc *p = &o->m->progs[index];
+    int end = o->subs[index].start;
     char name[MAX_NAME];
     elf_prog_section(p, name, sizeof(name));
     int shndx = o->nsecs;
     struct section *code = section_add(o, name, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 8);
     struct blob rels = {0};
-    for (int i = 0; code && i < p->ninsns; i++) {
-        struct bpf_insn in = p->insns[i];
-        if (is_map_ref(&in) && in.imm >= 0 && in.imm < o->m->nmaps) {
-            Elf64_Rel rel = {.r_offset = (uint64_t)i * sizeof(in),
-                             .r_info = ELF64_R_INFO(map_symbol_index(o, in.imm), R_BPF_64_64)};
-            o->oom |= blob_add(&rels, &rel, sizeof(rel)) < 0;
-            in.imm = 0;
-        }
-        o->oom |= blob_add(&code->data, &in, sizeof(in)) < 0;
-    }
+    if (!code)
+        return;
+    copy_code(o, index, 0, end, &code->data, 0, &rels);
     elf_prog_symbol(p, index, name, sizeof(name));
-    symbol_add(o, name, STT_FUNC, shndx, 0, (uint64_t)p->ninsns * sizeof(struct bpf_insn));
-    if (!rels.len)
-        return;
-    char relname[MAX_NAME + 8];
-    elf_prog_section(p, name, sizeof(name));
-    snprintf(relname, sizeof(relname), ".rel%s", name);
-    struct section *rel = section_add(o, relname, SHT_REL, 0, 8);
-    if (!rel) {
-        free(rels.data);
-        return;
-    }
-    rel->hdr.sh_info = (uint32_t)shndx;
-    rel->hdr.sh_entsize = sizeof(Elf64_Rel);
-    rel->data = rels; /* sh_link: .symtab, set when its index is known */
+    symbol_add(o, name, STB_GLOBAL, STT_FUNC, shndx, 0, (uint64_t)end * sizeof(struct bpf_insn));
+    add_relocations(o, shndx, &rels);
 }
 
+/* .maps first, then a section per data map, in slot order, as the map
+ * symbols are numbered. */
 static void add_maps(struct object *o) {
-    int shndx = o->nsecs;
+    int maps = o->nsecs;
     struct section *s = section_add(o, ".maps", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8);
     for (int i = 0; s && i < o->nslots; i++) {
+        const struct map_desc *md = &o->m->maps[o->slots[i].map];
         char name[MAX_NAME];
-        static const char zeros[40];
-        elf_map_symbol(&o->m->maps[o->slots[i].map], name, sizeof(name));
-        symbol_add(o, name, STT_OBJECT, shndx, o->slots[i].offset, o->slots[i].size);
-        o->oom |= blob_add(&s->data, zeros, o->slots[i].size) < 0;
+        int shndx = maps;
+        struct section *sec = &o->secs[maps];
+        if (o->slots[i].data) {
+            elf_data_section(md, name, sizeof(name));
+            shndx = o->nsecs;
+            if (!(sec = section_add(o, name, SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 8)))
+                return;
+        }
+        elf_map_symbol(md, name, sizeof(name));
+        symbol_add(o, name, STB_GLOBAL, STT_OBJECT, shndx, o->slots[i].offset, o->slots[i].size);
+        for (uint32_t n = 0; n < o->slots[i].size; n++) /* definitions and values: zeros */
+            o->oom |= blob_add(&sec->data, "", 1) < 0;
     }
 }
 
@@ -185,7 +314,7 @@ static void add_license(struct object *o) {
     struct section *s = section_add(o, "license", SHT_PROGBITS, SHF_ALLOC | SHF_WRITE, 1);
     if (s)
         o->oom |= blob_add(&s->data, "GPL", 4) < 0;
-    symbol_add(o, "LICENSE", STT_OBJECT, shndx, 0, 4);
+    symbol_add(o, "LICENSE", STB_GLOBAL, STT_OBJECT, shndx, 0, 4);
 }
 
 static void add_btf(struct object *o) {
@@ -206,8 +335,8 @@ static void add_symtab(struct object *o) {
         return;
     s->data = o->symtab;
     o->symtab = (struct blob){0};
-    s->hdr.sh_link = 1; /* .strtab */
-    s->hdr.sh_info = 1; /* every symbol after the null one is global */
+    s->hdr.sh_link = 1;                          /* .strtab */
+    s->hdr.sh_info = (uint32_t)(1 + o->nlocals); /* the first global symbol */
     s->hdr.sh_entsize = sizeof(Elf64_Sym);
     for (int i = 0; i < o->nsecs; i++)
         if (o->secs[i].hdr.sh_type == SHT_REL)
@@ -257,6 +386,10 @@ static void object_free(struct object *o) {
     free(o->map_slot);
     free(o->slots);
     free(o->entries);
+    for (int i = 0; o->subs && i < o->m->nprogs; i++)
+        elf_subprogs_free(&o->subs[i]);
+    free(o->subs);
+    free(o->first_func);
 }
 
 static int build(struct object *o) {
@@ -264,8 +397,10 @@ static int build(struct object *o) {
     o->oom |= name_add(&o->strtab, "") != 0 || blob_add(&o->symtab, &null_sym, sizeof(null_sym));
     section_add(o, "", SHT_NULL, 0, 0);
     section_add(o, ".strtab", SHT_STRTAB, 0, 1);
-    if (o->oom || plan_maps(o) < 0)
+    if (o->oom || plan_maps(o) < 0 || plan_subprogs(o) < 0)
         return -1;
+    if (o->nlocals)
+        add_text(o);
     for (int i = 0; i < o->m->nprogs; i++)
         add_program(o, i);
     add_maps(o);

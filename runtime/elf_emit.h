@@ -20,11 +20,18 @@ void elf_prog_symbol(const struct prog_desc *p, int index, char *buf, size_t siz
  * with the target when the program has one. */
 void elf_prog_section(const struct prog_desc *p, char *buf, size_t size);
 
-/* Where a map's definition sits in .maps. */
+/* The section of a map the programs read through direct value access (a
+ * one-entry array: .lost, .state, packed scalars): a global variable in
+ * libbpf's terms, ".data.NAME" (.lost is .data.lost). */
+void elf_data_section(const struct map_desc *md, char *buf, size_t size);
+
+/* Where a map sits: its definition in .maps, or its value in its own data
+ * section. */
 struct elf_map_slot {
     int map;         /* index in the manifest */
-    uint32_t offset; /* in .maps */
-    uint32_t size;   /* of its definition */
+    bool data;       /* a global variable (elf_data_section) */
+    uint32_t offset; /* in .maps; 0 in a data section */
+    uint32_t size;   /* of its definition, or of its value */
 };
 
 /* The .BTF section's bytes for the maps of slots (their definitions as
@@ -35,5 +42,22 @@ void *elf_btf_build(const struct manifest *m, const struct elf_map_slot *slots, 
                     const uint32_t *entries, uint32_t *size);
 /* The size of map md's definition in .maps: one pointer per field. */
 uint32_t elf_map_def_size(const struct map_desc *md);
+
+/* A program's subprograms: from start (ninsns when it has none, or when
+ * it passes callbacks and so keeps them in place) to its end, a function
+ * at each of funcs (sorted). */
+struct elf_subprogs {
+    int start;
+    int *funcs;
+    int nfuncs;
+};
+
+/* Returns 0, -1 when out of memory. */
+int elf_subprogs_find(const struct prog_desc *p, struct elf_subprogs *sp);
+/* The function that starts at insn, -1 for none. */
+int elf_subprogs_func_at(const struct elf_subprogs *sp, int insn);
+/* Where function func ends (the next one's start, or ninsns). */
+int elf_subprogs_func_end(const struct elf_subprogs *sp, int func, int ninsns);
+void elf_subprogs_free(struct elf_subprogs *sp);
 
 #endif

@@ -20,6 +20,11 @@ void elf_map_symbol(const struct map_desc *md, char *buf, size_t size) {
     identifier(buf);
 }
 
+void elf_data_section(const struct map_desc *md, char *buf, size_t size) {
+    snprintf(buf, size, ".data.%s", md->name + (md->name[0] == '.' || md->name[0] == '@'));
+    identifier(buf + strlen(".data."));
+}
+
 void elf_prog_symbol(const struct prog_desc *p, int index, char *buf, size_t size) {
     snprintf(buf, size, "%s_%d", p->name ? p->name : "prog", index + 1);
     identifier(buf);

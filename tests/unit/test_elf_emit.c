@@ -96,11 +96,35 @@ static void test_map_references_relocated(void **state) {
     emitted_free(&e);
 }
 
+/* libbpf creates the maps, moves the subprograms behind each program that
+ * calls them, resolves the relocations, and the kernel verifies the
+ * result (root only). */
+static void test_loads_with_libbpf(void **state) {
+    (void)state;
+    if (geteuid() != 0) {
+        print_message("skipped: loading needs root\n");
+        skip();
+    }
+    struct emitted e;
+    emit_and_open(&e, "BEGIN { @a[1] = count(); @t = nsecs; printf(\"%d %d\\n\", 3, elapsed); } "
+                      "interval:s:1 { @h = hist(5); exit(); }");
+    libbpf_print_fn_t old = libbpf_set_print(NULL);
+    int err = bpf_object__load(e.obj);
+    libbpf_set_print(old);
+    assert_int_equal(err, 0);
+    struct bpf_map *lost = bpf_object__find_map_by_name(e.obj, ".data.lost");
+    assert_non_null(lost);
+    assert_true(bpf_map__fd(lost) >= 0);
+    assert_true(bpf_program__fd(bpf_object__find_program_by_name(e.obj, "begin_1")) >= 0);
+    emitted_free(&e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_programs_by_name),
         cmocka_unit_test(test_maps_by_name),
         cmocka_unit_test(test_map_references_relocated),
+        cmocka_unit_test(test_loads_with_libbpf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
