@@ -2,6 +2,7 @@
  * definition in .maps, a struct whose fields are pointers to arrays whose
  * length is the value (the __uint(type, ...) of libbpf's headers). */
 #include <bpf/btf.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,19 +95,38 @@ static int add_maps(struct btf *btf, int int_id, int index_id, const struct mani
     return rc;
 }
 
-/* Each program is a global function "int NAME(void *ctx)". */
-static int add_progs(struct btf *btf, int int_id, const struct manifest *m) {
+/* Each program is a global function "int NAME(void *ctx)", each of its
+ * subprograms a static "int NAME_subN(void)"; func_info places them. */
+static int add_progs(struct btf *btf, int int_id, const struct elf_btf_in *in,
+                     struct elf_func_recs *recs) {
+    const struct manifest *m = in->m;
     int ctx = btf__add_ptr(btf, 0);
     int proto = ctx < 0 ? -1 : btf__add_func_proto(btf, int_id);
     if (proto < 0 || btf__add_func_param(btf, "ctx", ctx) < 0)
         return -1;
-    for (int i = 0; i < m->nprogs; i++) {
-        char name[256];
+    int sub_proto = btf__add_func_proto(btf, int_id);
+    for (int i = 0; sub_proto >= 0 && i < m->nprogs; i++) {
+        char name[256], sec[512];
         elf_prog_symbol(&m->progs[i], i, name, sizeof(name));
-        if (btf__add_func(btf, name, BTF_FUNC_GLOBAL, proto) < 0)
+        elf_prog_section(&m->progs[i], sec, sizeof(sec));
+        int id = btf__add_func(btf, name, BTF_FUNC_GLOBAL, proto);
+        uint32_t off = (uint32_t)in->prog_at[i] * 8;
+        if (id < 0 || elf_func_recs_add(recs, sec, off, id) < 0)
             return -1;
     }
-    return 0;
+    for (int i = 0; sub_proto >= 0 && i < m->nprogs; i++) {
+        const struct elf_subprogs *sp = &in->subs[i];
+        for (int f = 0; f < sp->nfuncs; f++) {
+            char prog[256], name[300];
+            elf_prog_symbol(&m->progs[i], i, prog, sizeof(prog));
+            snprintf(name, sizeof(name), "%s_sub%d", prog, f + 1);
+            int id = btf__add_func(btf, name, BTF_FUNC_STATIC, sub_proto);
+            uint32_t off = (uint32_t)(in->text_at[i] + sp->funcs[f] - sp->start) * 8;
+            if (id < 0 || elf_func_recs_add(recs, ".text", off, id) < 0)
+                return -1;
+        }
+    }
+    return sub_proto < 0 ? -1 : 0;
 }
 
 /* char LICENSE[4] in section "license" */
@@ -119,22 +139,28 @@ static int add_license(struct btf *btf, int index_id) {
     return btf__add_datasec_var_info(btf, var, 0, 4);
 }
 
-void *elf_btf_build(const struct manifest *m, const struct elf_map_slot *slots, int nslots,
-                    const uint32_t *entries, uint32_t *size) {
+int elf_btf_build(const struct elf_btf_in *in, struct elf_btf_out *out) {
     struct btf *btf = btf__new_empty();
-    void *out = NULL;
+    struct elf_func_recs recs = {0};
+    *out = (struct elf_btf_out){0};
     if (!btf)
-        return NULL;
+        return -1;
     int int_id = btf__add_int(btf, "int", 4, BTF_INT_SIGNED);
     int index_id = btf__add_int(btf, "__ARRAY_SIZE_TYPE__", 4, 0);
     if (int_id > 0 && index_id > 0 &&
-        add_maps(btf, int_id, index_id, m, slots, nslots, entries) == 0 &&
-        add_progs(btf, int_id, m) == 0 && add_license(btf, index_id) == 0) {
-        const void *raw = btf__raw_data(btf, size);
-        out = raw ? malloc(*size) : NULL;
-        if (out)
-            memcpy(out, raw, *size);
+        add_maps(btf, int_id, index_id, in->m, in->slots, in->nslots, in->entries) == 0 &&
+        add_progs(btf, int_id, in, &recs) == 0 && add_license(btf, index_id) == 0 &&
+        (out->ext = elf_btf_ext_build(btf, &recs, &out->ext_size))) {
+        const void *raw = btf__raw_data(btf, &out->btf_size);
+        out->btf = raw ? malloc(out->btf_size) : NULL;
+        if (out->btf)
+            memcpy(out->btf, raw, out->btf_size);
     }
     btf__free(btf);
-    return out;
+    elf_func_recs_free(&recs);
+    if (out->btf)
+        return 0;
+    free(out->ext);
+    *out = (struct elf_btf_out){0};
+    return -1;
 }

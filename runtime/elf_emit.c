@@ -67,8 +67,11 @@ struct object {
     uint32_t *entries; /* each slot's max_entries as trawk creates the map */
     int nslots;
     struct elf_subprogs *subs; /* each program's */
+    int *text_at;              /* where each program's subprograms start in .text */
+    int *group;                /* the first program whose section each program shares */
+    int *prog_at;              /* where each program starts in its section */
     int *first_func;           /* each program's first subprogram symbol */
-    int nlocals;               /* subprogram symbols, after the null one */
+    int nlocals;               /* .text's section symbol and the subprograms' */
     int text;                  /* .text's index, 0 when no program has subprograms */
     bool oom;
 };
@@ -163,19 +166,47 @@ static int plan_subprogs(struct object *o) {
     const struct manifest *m = o->m;
     o->subs = calloc((size_t)m->nprogs + 1, sizeof(*o->subs));
     o->first_func = calloc((size_t)m->nprogs + 1, sizeof(int));
-    if (!o->subs || !o->first_func)
+    o->text_at = calloc((size_t)m->nprogs + 1, sizeof(int));
+    if (!o->subs || !o->first_func || !o->text_at)
         return -1;
+    int at = 0, nfuncs = 0;
     for (int i = 0; i < m->nprogs; i++) {
         if (elf_subprogs_find(&m->progs[i], &o->subs[i]) < 0)
             return -1;
-        o->first_func[i] = 1 + o->nlocals;
-        o->nlocals += o->subs[i].nfuncs;
+        o->first_func[i] = 2 + nfuncs; /* after the null and .text's symbols */
+        o->text_at[i] = at;
+        nfuncs += o->subs[i].nfuncs;
+        at += m->progs[i].ninsns - o->subs[i].start;
     }
+    o->nlocals = nfuncs ? 1 + nfuncs : 0;
     return 0;
 }
 
-/* Symbols: the null one, the subprograms (local), then the programs and
- * the maps (global), in that order. */
+/* Programs of one section name share that section (libbpf finds a
+ * section's func_info by its name), one after the other. */
+static int plan_sections(struct object *o) {
+    const struct manifest *m = o->m;
+    int *len = calloc((size_t)m->nprogs + 1, sizeof(int));
+    o->group = calloc((size_t)m->nprogs + 1, sizeof(int));
+    o->prog_at = calloc((size_t)m->nprogs + 1, sizeof(int));
+    char(*names)[MAX_NAME] = calloc((size_t)m->nprogs + 1, sizeof(*names));
+    int rc = len && o->group && o->prog_at && names ? 0 : -1;
+    for (int i = 0; rc == 0 && i < m->nprogs; i++) {
+        elf_prog_section(&m->progs[i], names[i], sizeof(names[i]));
+        o->group[i] = i;
+        for (int j = 0; j < i && o->group[i] == i; j++)
+            if (o->group[j] == j && strcmp(names[j], names[i]) == 0)
+                o->group[i] = j;
+        o->prog_at[i] = len[o->group[i]];
+        len[o->group[i]] += o->subs[i].start;
+    }
+    free(len);
+    free(names);
+    return rc;
+}
+
+/* Symbols: the null one, .text's and the subprograms (local), then the
+ * programs and the maps (global), in that order. */
 static int map_symbol_index(const struct object *o, int map) {
     return 1 + o->nlocals + o->m->nprogs + o->map_slot[owning_map(o->m, map)];
 }
@@ -186,10 +217,15 @@ static void relocation_add(struct object *o, struct blob *rels, int insn, int sy
     o->oom |= blob_add(rels, &rel, sizeof(rel)) < 0;
 }
 
+static bool is_func_ref(const struct bpf_insn *in) {
+    return in->code == (BPF_LD | BPF_DW | BPF_IMM) && in->src_reg == BPF_PSEUDO_FUNC;
+}
+
 /* Instruction i of program prog, at index at of its section, as clang
  * leaves it for libbpf: a map reference gets the map's symbol (a data
- * map's offset in the first immediate), a call from the program into a
- * subprogram its function's symbol (imm -1). */
+ * map's offset in the first immediate), a call of a subprogram its
+ * function's symbol (imm -1), a callback's address .text's symbol (imm:
+ * the callback's byte offset in .text). */
 static void relocate_insn(struct object *o, int prog, int i, int at, struct bpf_insn in[2],
                           struct blob *rels) {
     const struct elf_subprogs *sp = &o->subs[prog];
@@ -199,6 +235,10 @@ static void relocate_insn(struct object *o, int prog, int i, int at, struct bpf_
         in[0].imm = data ? in[1].imm : 0;
         if (data)
             in[1].imm = 0;
+    } else if (is_func_ref(&in[0])) {
+        int target = i + 1 + in[0].imm;
+        relocation_add(o, rels, at, 1, R_BPF_64_64);
+        in[0].imm = (o->text_at[prog] + target - sp->start) * (int)sizeof(struct bpf_insn);
     } else if (in[0].code == (BPF_JMP | BPF_CALL) && in[0].src_reg == BPF_PSEUDO_CALL) {
         int f = elf_subprogs_func_at(sp, i + 1 + in[0].imm);
         if (f >= 0) {
@@ -245,11 +285,12 @@ static void add_text(struct object *o) {
     o->text = o->nsecs;
     struct section *text = section_add(o, ".text", SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 8);
     struct blob code = {0}, rels = {0};
+    symbol_add(o, "", STB_LOCAL, STT_SECTION, o->text, 0, 0);
     for (int p = 0; text && p < o->m->nprogs; p++) {
         const struct prog_desc *pd = &o->m->progs[p];
         const struct elf_subprogs *sp = &o->subs[p];
         char prog[MAX_NAME], name[MAX_NAME + 16];
-        int at = (int)(code.len / sizeof(struct bpf_insn));
+        int at = o->text_at[p];
         elf_prog_symbol(pd, p, prog, sizeof(prog));
         for (int f = 0; f < sp->nfuncs; f++) {
             int end = elf_subprogs_func_end(sp, f, pd->ninsns);
@@ -269,20 +310,25 @@ static void add_text(struct object *o) {
     add_relocations(o, o->text, &rels);
 }
 
-/* A program's code up to its subprograms, and its relocations. */
-static void add_program(struct object *o, int index) {
-    const struct prog_desc *p = &o->m->progs[index];
-    int end = o->subs[index].start;
+/* The programs of group's section, each up to its subprograms, and their
+ * relocations. */
+static void add_programs(struct object *o, int group) {
     char name[MAX_NAME];
-    elf_prog_section(p, name, sizeof(name));
+    elf_prog_section(&o->m->progs[group], name, sizeof(name));
     int shndx = o->nsecs;
     struct section *code = section_add(o, name, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, 8);
     struct blob rels = {0};
-    if (!code)
-        return;
-    copy_code(o, index, 0, end, &code->data, 0, &rels);
-    elf_prog_symbol(p, index, name, sizeof(name));
-    symbol_add(o, name, STB_GLOBAL, STT_FUNC, shndx, 0, (uint64_t)end * sizeof(struct bpf_insn));
+    for (int i = group; code && i < o->m->nprogs; i++) {
+        if (o->group[i] != group)
+            continue;
+        const struct prog_desc *p = &o->m->progs[i];
+        int end = o->subs[i].start;
+        copy_code(o, i, 0, end, &code->data, o->prog_at[i], &rels);
+        elf_prog_symbol(p, i, name, sizeof(name));
+        symbol_add(o, name, STB_GLOBAL, STT_FUNC, shndx,
+                   (uint64_t)o->prog_at[i] * sizeof(struct bpf_insn),
+                   (uint64_t)end * sizeof(struct bpf_insn));
+    }
     add_relocations(o, shndx, &rels);
 }
 
@@ -318,13 +364,21 @@ static void add_license(struct object *o) {
 }
 
 static void add_btf(struct object *o) {
-    uint32_t size = 0;
-    void *raw = elf_btf_build(o->m, o->slots, o->nslots, o->entries, &size);
-    struct section *s = raw ? section_add(o, ".BTF", SHT_PROGBITS, 0, 4) : NULL;
-    if (s)
-        o->oom |= blob_add(&s->data, raw, size) < 0;
-    o->oom |= !s;
-    free(raw);
+    struct elf_btf_in in = {o->m, o->slots, o->nslots, o->entries, o->subs, o->text_at, o->prog_at};
+    struct elf_btf_out out;
+    if (elf_btf_build(&in, &out) < 0) {
+        o->oom = true;
+        return;
+    }
+    struct section *btf = section_add(o, ".BTF", SHT_PROGBITS, 0, 4);
+    if (btf)
+        o->oom |= blob_add(&btf->data, out.btf, out.btf_size) < 0;
+    struct section *ext = btf ? section_add(o, ".BTF.ext", SHT_PROGBITS, 0, 4) : NULL;
+    if (ext)
+        o->oom |= blob_add(&ext->data, out.ext, out.ext_size) < 0;
+    o->oom |= !ext;
+    free(out.btf);
+    free(out.ext);
 }
 
 /* .symtab last, then every relocation section links to it. */
@@ -390,6 +444,9 @@ static void object_free(struct object *o) {
         elf_subprogs_free(&o->subs[i]);
     free(o->subs);
     free(o->first_func);
+    free(o->text_at);
+    free(o->group);
+    free(o->prog_at);
 }
 
 static int build(struct object *o) {
@@ -397,12 +454,13 @@ static int build(struct object *o) {
     o->oom |= name_add(&o->strtab, "") != 0 || blob_add(&o->symtab, &null_sym, sizeof(null_sym));
     section_add(o, "", SHT_NULL, 0, 0);
     section_add(o, ".strtab", SHT_STRTAB, 0, 1);
-    if (o->oom || plan_maps(o) < 0 || plan_subprogs(o) < 0)
+    if (o->oom || plan_maps(o) < 0 || plan_subprogs(o) < 0 || plan_sections(o) < 0)
         return -1;
     if (o->nlocals)
         add_text(o);
     for (int i = 0; i < o->m->nprogs; i++)
-        add_program(o, i);
+        if (o->group[i] == i)
+            add_programs(o, i);
     add_maps(o);
     add_license(o);
     add_btf(o);

@@ -1,8 +1,7 @@
-/* --emit-elf: a program's subprograms (the parts of a long block, the
- * map-full reporter) follow its exit; libbpf wants them as functions of
- * .text, each with its own symbol, and appends to each program the ones
- * it calls. Callbacks (bpf_loop, for over a map) would need BTF func_info
- * as well: a program that passes one keeps its subprograms in place. */
+/* --emit-elf: a program's subprograms (the parts of a long block, loop
+ * callbacks, the map-full reporter) follow its exit; libbpf wants them as
+ * functions of .text, each with its own symbol, and appends to each
+ * program the ones it calls or passes. */
 #include <stdlib.h>
 
 #include "elf_emit.h"
@@ -22,19 +21,16 @@ static int cmp_int(const void *a, const void *b) {
 
 int elf_subprogs_find(const struct prog_desc *p, struct elf_subprogs *sp) {
     *sp = (struct elf_subprogs){.start = p->ninsns};
-    int ncalls = 0;
-    for (int i = 0; i < p->ninsns; i++) {
-        if (is_func_ref(&p->insns[i]))
-            return 0; /* a callback: everything stays in the program's section */
-        ncalls += is_local_call(&p->insns[i]);
-    }
-    if (!ncalls)
+    int nrefs = 0;
+    for (int i = 0; i < p->ninsns; i++)
+        nrefs += is_local_call(&p->insns[i]) || is_func_ref(&p->insns[i]);
+    if (!nrefs)
         return 0;
-    sp->funcs = malloc(sizeof(int) * (size_t)ncalls);
+    sp->funcs = malloc(sizeof(int) * (size_t)nrefs);
     if (!sp->funcs)
         return -1;
     for (int i = 0; i < p->ninsns; i++)
-        if (is_local_call(&p->insns[i]))
+        if (is_local_call(&p->insns[i]) || is_func_ref(&p->insns[i]))
             sp->funcs[sp->nfuncs++] = i + 1 + p->insns[i].imm;
     qsort(sp->funcs, (size_t)sp->nfuncs, sizeof(int), cmp_int);
     int n = 0;

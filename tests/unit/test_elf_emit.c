@@ -119,12 +119,31 @@ static void test_loads_with_libbpf(void **state) {
     emitted_free(&e);
 }
 
+/* Callbacks (for over a map, bpf_loop) are functions of .text too, which
+ * func_info in .BTF.ext describes, as the kernel requires. */
+static void test_loads_callbacks_with_libbpf(void **state) {
+    (void)state;
+    if (geteuid() != 0) {
+        print_message("skipped: loading needs root\n");
+        skip();
+    }
+    struct emitted e;
+    emit_and_open(&e, "BEGIN { @m[1] = 2; for ($kv : @m) { printf(\"%d\\n\", $kv.0); } "
+                      "$n = 3; for ($i : 0..$n) { @c = count(); } }");
+    libbpf_print_fn_t old = libbpf_set_print(NULL);
+    int err = bpf_object__load(e.obj);
+    libbpf_set_print(old);
+    assert_int_equal(err, 0);
+    emitted_free(&e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_programs_by_name),
         cmocka_unit_test(test_maps_by_name),
         cmocka_unit_test(test_map_references_relocated),
         cmocka_unit_test(test_loads_with_libbpf),
+        cmocka_unit_test(test_loads_callbacks_with_libbpf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
