@@ -166,6 +166,8 @@ const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */
  *     ...
  * Used by -d ast and the parser's unit tests. */
 void ast_dump(const struct node *n, FILE *out);
+/* The same with each node's type after semantic analysis (" :: int64"). */
+void ast_dump_typed(const struct node *n, FILE *out);
 
 /* The deepest nesting the recursive passes accept (ast_depth.c): far past
  * any real script, far below what overflows the stack, sanitizers included. */

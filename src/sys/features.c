@@ -280,10 +280,48 @@ static bool detect(enum feature f) {
     return false;
 }
 
+/* Set by --no-feature; the CLI's, before anything asks features_has. */
+static bool disabled[FEAT__COUNT];
+
+/* The features --no-feature may turn off: bpftrace's, and the ring buffer
+ * (events then go through a perf buffer). */
+static const enum feature switchable[] = {FEAT_KPROBE_MULTI, FEAT_KPROBE_SESSION, FEAT_UPROBE_MULTI,
+                                          FEAT_RINGBUF};
+
+static int switchable_feature(const char *name, size_t len) {
+    for (int i = 0; i < NELEM(switchable); i++)
+        if (strlen(names[switchable[i]]) == len && strncmp(names[switchable[i]], name, len) == 0)
+            return (int)switchable[i];
+    return -1;
+}
+
+int features_disable(const char *list) {
+    bool off[FEAT__COUNT] = {false};
+    /* as bpftrace splits it: an empty list disables nothing, an empty
+     * name in a list is unknown */
+    for (const char *p = list; *list; p++) {
+        size_t len = strcspn(p, ",");
+        int f = switchable_feature(p, len);
+        if (f < 0)
+            return -1;
+        off[f] = true;
+        p += len;
+        if (!*p)
+            break;
+    }
+    for (int i = 0; i < FEAT__COUNT; i++)
+        disabled[i] |= off[i];
+    return 0;
+}
+
+bool features_disabled(enum feature f) {
+    return f >= 0 && f < FEAT__COUNT && disabled[f];
+}
+
 bool features_has(enum feature f) {
     /* 0: not yet detected, 1: absent, 2: present */
     static char cache[FEAT__COUNT];
-    if (f < 0 || f >= FEAT__COUNT)
+    if (f < 0 || f >= FEAT__COUNT || disabled[f])
         return false;
     if (!cache[f])
         cache[f] = detect(f) ? 2 : 1;
