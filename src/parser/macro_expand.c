@@ -441,10 +441,12 @@ static void load_stdlib(struct expansion *x) {
     x->std_defs = defs.head;
 }
 
-/* "__builtin_comm" names the builtin comm, whatever macros are defined. */
+/* "__builtin_comm" names the builtin comm, whatever macros are defined
+ * ("__builtin_kfunc_exist(x)" the function). */
 static void strip_builtin_prefix(struct node *n) {
     for (; n; n = n->next) {
-        if (n->kind == N_IDENT && strncmp(n->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0)
+        if ((n->kind == N_IDENT || n->kind == N_CALL) &&
+            strncmp(n->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0)
             memmove(n->str, n->str + strlen(BUILTIN_PREFIX),
                     strlen(n->str) - strlen(BUILTIN_PREFIX) + 1);
         strip_builtin_prefix(n->a);

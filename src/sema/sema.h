@@ -144,6 +144,8 @@ enum func {
     F_CGROUPID,      /* an integer literal after sema */
     F_PERCPU_KADDR,  /* aux = the variable's BTF id */
     F_STATIC_ASSERT, /* compile time only: no code */
+    F_KFUNC_EXIST,   /* a bool literal after sema */
+    F_KFUNC_ALLOWED, /* a bool literal after sema */
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset

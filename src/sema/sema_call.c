@@ -326,6 +326,8 @@ static const struct func_desc funcs[] = {
     {"cgroupid", F_CGROUPID, 1, 1, sema_check_cgroupid},
     {"percpu_kaddr", F_PERCPU_KADDR, 1, 2, sema_check_percpu_kaddr},
     {"__static_assert", F_STATIC_ASSERT, 2, 2, sema_check_static_assert},
+    {"kfunc_exist", F_KFUNC_EXIST, 1, 1, sema_check_kfunc, true},
+    {"kfunc_allowed", F_KFUNC_ALLOWED, 1, 1, sema_check_kfunc, true},
 };
 
 static const struct func_desc *func_find(const char *name) {

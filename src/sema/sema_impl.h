@@ -185,11 +185,16 @@ void sema_stack_mode_env(struct sema *s);
 const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
+/* The string literal arg stands for (a literal, $1, str($1)), NULL if none;
+ * the first walk turns a positional parameter into a literal in place. */
+struct node *sema_string_literal(struct sema *s, struct node *arg);
 /* The string literal (or positional parameter) a call's only argument must
  * be; NULL after reporting "F() expects a string literal". */
 struct node *sema_literal_arg(struct sema *s, struct node *call);
 const struct type *sema_check_percpu_kaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_cgroupid(struct sema *s, struct node *call, int nargs);
+/* sema_kfunc.c: kfunc_exist("name"), kfunc_allowed("name"): bool constants. */
+const struct type *sema_check_kfunc(struct sema *s, struct node *call, int nargs);
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
 /* kptr(p), uptr(p): p in the kernel's or the user's address space. */
 const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs);

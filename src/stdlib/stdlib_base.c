@@ -107,5 +107,6 @@ static const char meta_bt[] =
 const struct stdlib_module stdlib_modules[] = {
     {"stdlib/base.bt", base_bt},
     {"stdlib/meta.bt", meta_bt},
+    {"stdlib/kfunc.bt", stdlib_kfunc_bt},
     {NULL, NULL},
 };
