@@ -184,6 +184,7 @@ struct sema_var {
     /* the integer type bpftrace gives it (the smallest holding every integer
        assigned, before widening): sizeof, tuples, bswap; NULL if none */
     const struct type *int_ty;
+    bool int_lit;  /* int_ty came from nonnegative literals only (sema_int_join) */
     bool assigned; /* some assignment names it, typed or not (an error) */
 };
 

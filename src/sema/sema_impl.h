@@ -14,6 +14,7 @@ struct map_info {
     bool has_key_ty;               /* key shape fixed (key_ty NULL then means "no keys") */
     bool assigned;                 /* written somewhere: reads of it are valid */
     bool has_agg_args;             /* hist/lhist parameters recorded */
+    bool int_lit;                  /* its int_ty came from nonnegative literals only */
     const struct node *first_keys; /* the keys that fixed the shape, for messages */
     struct node *kept_keys;        /* first_keys, taken from a read that became 0 */
 };
@@ -27,6 +28,12 @@ struct probe_vars {
     const struct node **scope; /* the block (or for loop) that declares it */
     bool *typed;               /* declared with a type (let $x: T): assignments convert */
     int n;
+};
+
+/* sizeof(@operand) in the value assigned to @target (sema_sizeof_type.c). */
+struct sizeof_edge {
+    char *target, *operand;
+    bool deferred; /* the operand had no type yet when the first walk met it */
 };
 
 struct sema {
@@ -53,7 +60,10 @@ struct sema {
     enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
     int unstable_dw;            /* config unstable_dw_ustack: 0 warn, 1 enable, 2 error */
     bool dw_warned;
-    int loop_depth; /* loops around the statement being checked */
+    int loop_depth;                   /* loops around the statement being checked */
+    const char *assign_target;        /* the map whose value is being checked, or NULL */
+    struct sizeof_edge *sizeof_edges; /* noted by the first walk */
+    int nsizeof_edges;
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
     const struct node *scopes[256];
@@ -91,6 +101,18 @@ const struct type *sema_natural_type(struct sema *s, const struct node *n);
 /* A tuple element's type: integers keep their natural width, the rest
  * is stored as in a variable. */
 const struct type *sema_element_type(struct sema *s, const struct node *n);
+/* Whether n is a nonnegative integer literal (or a sum of them): its
+ * natural type is a signed one that bpftrace lets fit an unsigned type. */
+bool sema_nonneg_literal(const struct node *n);
+/* The integer type of a map or variable that had have (NULL: none yet;
+ * *have_lit: only nonnegative literals gave it) and is assigned t: a
+ * nonnegative literal takes an unsigned type at least as wide as its own
+ * (1 and a uint8 make a uint8, as in bpftrace), otherwise sema_int_upcast. */
+const struct type *sema_int_join(const struct type *have, bool *have_lit, const struct type *t,
+                                 bool t_lit);
+/* A u64 stored value whose natural type became signed (a uint8 joined by
+ * -1 is an int16, as in bpftrace): stored as an int64, so it prints signed. */
+const struct type *sema_signed_storage(const struct type *stored, const struct type *natural);
 /* The integer type holding values of a and b (bpftrace's upcast). */
 const struct type *sema_int_upcast(const struct type *a, const struct type *b);
 /* An integer expression of literals only ($t[1 + 1]), evaluated now. */
@@ -168,6 +190,10 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
 const struct type *sema_deref(struct sema *s, struct node *n);
 const struct type *sema_addrof(struct sema *s, struct node *n);
 const struct type *sema_sizeof(struct sema *s, struct node *n);
+/* sema_sizeof_type.c: the type of sizeof(operand)'s value (uint8, or int16
+ * where the operand's type depends on the sizeof); what offsetof is (uint8). */
+const struct type *sema_sizeof_type(struct sema *s, const struct node *operand);
+void sema_sizeof_edges_free(struct sema *s);
 const struct type *sema_offsetof(struct sema *s, struct node *n);
 /* ptr + int, ptr - int: scales the integer side; NULL when neither side is a pointer. */
 const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct type *a,
@@ -278,13 +304,15 @@ void sema_map_mark_written(struct sema *s, struct node *n);
 void sema_map_write(struct sema *s, struct node *n, const struct type *val,
                     const struct type *shown, const struct loc *at);
 /* Notes integer type t (its natural width) among the values of map n. */
-void sema_map_int(struct sema *s, struct node *n, const struct type *t);
+void sema_map_int(struct sema *s, struct node *n, const struct type *t, bool nonneg_literal);
 /* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural
  * integer type, 8 bytes for an aggregation, int8 for a map never assigned;
  * NULL after an error. */
 const struct type *sema_map_size_type(struct sema *s, struct node *n);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
 bool sema_map_defined(struct sema *s, struct node *n);
+/* Whether the map has a value type yet (in the first walk: so far). */
+bool sema_map_typed(struct sema *s, const char *name);
 /* Types a read of map n as an expression value. */
 const struct type *sema_map_read(struct sema *s, struct node *n);
 /* A map passed whole (print/clear/zero/delete): must exist, no keys written. */
@@ -318,7 +346,10 @@ void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Declares var in the innermost scope even when an outer one has the name. */
 int sema_var_declare_here(struct sema *s, struct node *var);
-int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+/* sema_compound.c: @m op= v, $x op= v. */
+void sema_assign_compound(struct sema *s, struct node *n);
+/* Assigns a value of natural type ty (nonneg_literal: see sema_int_join). */
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty, bool nonneg_literal,
                     const struct loc *err_loc);
 /* $x++, $x += v: bpftrace's arithmetic makes an integer variable int64. */
 void sema_var_widen(struct sema *s, const struct node *var);

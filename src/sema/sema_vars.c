@@ -118,6 +118,7 @@ static int var_add(struct sema *s, const char *name) {
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
     pv->vars[pv->n].int_ty = NULL;
+    pv->vars[pv->n].int_lit = false;
     pv->vars[pv->n].assigned = false;
     pv->defined[pv->n] = VAR_UNDEFINED;
     pv->scope[pv->n] = current_scope(s);
@@ -156,7 +157,7 @@ static bool same_but_space(const struct type *decl, const struct type *t) {
     return type_equal(decl, t);
 }
 
-int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty, bool nonneg_literal,
                     const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
@@ -183,7 +184,10 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
             v->ty = u;
     }
     if (ty && ty->kind == T_INT && !ty->is_ptr)
-        v->int_ty = s->pv->typed[i] ? v->ty : v->int_ty ? sema_int_upcast(v->int_ty, ty) : ty;
+        v->int_ty =
+            s->pv->typed[i] ? v->ty : sema_int_join(v->int_ty, &v->int_lit, ty, nonneg_literal);
+    if (!s->pv->typed[i])
+        v->ty = sema_signed_storage(v->ty, v->int_ty);
     s->pv->defined[i] = VAR_ASSIGNED;
     v->assigned = true;
     var->ty = v->ty;
