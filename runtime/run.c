@@ -336,6 +336,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     /* a process that is gone already ends the run once BEGIN has run */
     if (opts->pid > 0)
         s.pidfd = (int)syscall(SYS_pidfd_open, opts->pid, 0);
+    out_stack_syms_configure(m);
     out_stack_syms_exe(m);
     if (rt_load_maps(m, d) == 0 && rt_load_progs(&s.st, opts->verbose, d) == 0)
         rc = run_loaded(&s);

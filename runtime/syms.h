@@ -7,7 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <stdbool.h>
+
 struct rt_syms;
+
+/* For tables opened from now on: C++ names demangled, symbols read lazily. */
+void rt_syms_configure(bool cpp_demangle, bool lazy);
 
 /* Symbols of a process (pid > 0) or of the kernel (pid -1). */
 struct rt_syms *rt_syms_open(int pid);

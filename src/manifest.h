@@ -128,6 +128,11 @@ struct event_desc {
     uint64_t top, div; /* EV_PRINT_MAP: 0 = all / no division */
     uint32_t size;     /* record size in bytes */
     uint32_t skb_offset;
+    /* EV_DIAGF from errorf()/warnf(): the user's format alone and where the
+     * call is, for -f json (fmt holds the text output's framed message) */
+    char *diag_fmt;
+    struct loc diag_loc;
+    bool diag_error;
 };
 
 /* ---- programs ---- */
@@ -225,6 +230,9 @@ struct manifest {
     int missing_probes;      /* config missing_probes (DIAG_MISSING_*): a probe the kernel
                                 cannot attach (E_UNKNOWN_PROBE) is skipped unless "error" */
     char *str_trailer;       /* config str_trunc_trailer: ends a string with no NUL */
+    bool cpp_demangle;       /* config cpp_demangle */
+    bool lazy_symbolication; /* config lazy_symbolication */
+    enum sym_cache user_sym_cache; /* config cache_user_symbols */
 };
 
 void manifest_free(struct manifest *m);

@@ -45,6 +45,13 @@ enum stack_mode {
     STACK_BUILD_ID, /* ustack only: accepted, printed as raw */
 };
 
+/* How long a process's symbol tables are kept (cache_user_symbols). */
+enum sym_cache {
+    SYM_CACHE_PER_PID,     /* per process, reread when its modules change */
+    SYM_CACHE_PER_PROGRAM, /* bpftrace's per executable; trawk keeps them per process */
+    SYM_CACHE_NONE,        /* read again for every lookup */
+};
+
 /* What a T_TEXT value holds and how user space prints it. */
 enum text_kind {
     TEXT_STRFTIME, /* u64 ns since boot; tag is the strftime format */

@@ -57,6 +57,9 @@ int out_sym_lookup(int pid, uint64_t addr, struct rt_sym *sym);
  * when they name one, to name the frames of processes that are gone (NULL:
  * forget it); only a non-PIE one is used, its addresses are fixed. */
 void out_stack_syms_exe(const struct manifest *m);
+/* The script's symbolization config: cpp_demangle, lazy_symbolication,
+ * cache_user_symbols. */
+void out_stack_syms_configure(const struct manifest *m);
 /* Compares the modules of processes whose tables were opened moments ago
  * with those they run now, and reads the tables again where they differ
  * (called from the event loop). */

@@ -34,6 +34,7 @@ struct pid_syms {
  * names for the modules it mapped after that stack. */
 static const double SETTLE_AFTER[] = {0.05, 0.5};
 
+static bool reread_always;     /* config cache_user_symbols = NONE */
 static struct out_ksyms ksyms; /* the kernel's, for stacks and ksym */
 static int ksyms_state;        /* 0 not read, 1 read, -1 unreadable */
 static struct pid_syms *procs;
@@ -59,6 +60,11 @@ static const char *single_uprobe_path(const struct manifest *m) {
             path = t->spec.path;
         }
     return path;
+}
+
+void out_stack_syms_configure(const struct manifest *m) {
+    rt_syms_configure(m->cpp_demangle, m->lazy_symbolication);
+    reread_always = m->user_sym_cache == SYM_CACHE_NONE;
 }
 
 void out_stack_syms_exe(const struct manifest *m) {
@@ -162,8 +168,14 @@ void out_stack_syms_settle(void) {
 
 static struct pid_syms *process_syms(int pid) {
     for (int i = 0; i < nprocs; i++)
-        if (procs[i].pid == pid)
+        if (procs[i].pid == pid) {
+            struct rt_syms *fresh = reread_always ? rt_syms_open(pid) : NULL;
+            if (fresh) { /* a process that is gone keeps its last tables */
+                rt_syms_close(procs[i].syms);
+                procs[i].syms = fresh;
+            }
             return &procs[i];
+        }
     if (nprocs == cap_procs) {
         int cap = cap_procs ? cap_procs * 2 : 16;
         struct pid_syms *p = realloc(procs, (size_t)cap * sizeof(*p));

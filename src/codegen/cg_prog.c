@@ -555,6 +555,9 @@ int cg_generate(struct node *program, struct sema_out *sema, const struct cg_opt
     out->log_size = (uint32_t)sema->log_size;
     out->perf_rb_pages = (uint32_t)sema->perf_rb_pages;
     out->missing_probes = sema->missing_probes;
+    out->cpp_demangle = sema->cpp_demangle;
+    out->lazy_symbolication = sema->lazy_symbolication;
+    out->user_sym_cache = sema->user_sym_cache;
     out->str_trailer = sema->str_trailer;
     sema->str_trailer = NULL;
     sema->types = NULL;

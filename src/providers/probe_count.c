@@ -24,3 +24,9 @@ int provider_probe_count(const char *attach_point, const struct provider *p,
         count += targets[i].spec.location == 0;
     return count;
 }
+
+bool provider_expands_to_programs(const char *attach_point, const struct provider *p) {
+    const char *colon = strchr(attach_point, ':');
+    const char *spec = colon ? colon + 1 : "";
+    return provider_glob_one_probe(spec) && !(p->one_probe && p->one_probe(spec));
+}

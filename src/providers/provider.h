@@ -101,6 +101,9 @@ struct provider {
 /* one_probe for uprobes (any wildcard) and kprobes (one without a module). */
 bool provider_glob_one_probe(const char *spec);
 bool provider_glob_one_kprobe(const char *spec);
+/* Whether bpftrace makes a program of each of the attach point's matches
+ * (a wildcard no multi link serves): those count against max_bpf_progs. */
+bool provider_expands_to_programs(const char *attach_point, const struct provider *p);
 /* How many probes attach_point's n targets count for against max_probes. */
 int provider_probe_count(const char *attach_point, const struct provider *p,
                          const struct attach_target *targets, int n);

@@ -11,6 +11,7 @@
 #define DEFAULT_MAX_STRLEN 1024 /* current bpftrace's default */
 #define DEFAULT_MAX_CAT_BYTES 10240
 #define DEFAULT_MAX_PROBES 1024 /* bpftrace's */
+#define DEFAULT_MAX_BPF_PROGS 1024
 
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)
@@ -29,40 +30,6 @@ const char *sema_tname(const struct type *t) {
 }
 
 /* ---- config = { key = value; ... } ---- */
-
-static const char *const config_keys[] = {
-    "max_map_keys",
-    "max_probes",
-    "max_bpf_progs",
-    "max_cat_bytes",
-    "log_size",
-    "perf_rb_pages",
-    "on_stack_limit",
-    "stack_mode",
-    "str_trunc_trailer",
-    "missing_probes",
-    "print_maps_on_exit",
-    "cpp_demangle",
-    "lazy_symbolication",
-    "cache_user_symbols",
-    "license",
-    "show_debug_info",
-    "unstable_tseries",
-    "unstable_dw_ustack",
-    "max_strlen",
-    "max_type_res_iterations",
-    "max_ast_nodes",
-    "symbol_source",
-};
-
-static void config_key(const char *raw, char *key, size_t size) {
-    if (strncasecmp(raw, "BPFTRACE_", 9) == 0)
-        raw += 9;
-    size_t i = 0;
-    for (; raw[i] && i + 1 < size; i++)
-        key[i] = (char)tolower((unsigned char)raw[i]);
-    key[i] = '\0';
-}
 
 /* missing_probes = error | warn | ignore (a name or a string). */
 static void config_missing_probes(struct sema *s, struct node *a) {
@@ -83,15 +50,8 @@ static void sema_config_item(struct sema *s, struct node *a) {
     if (a->kind != N_ASSIGN || !a->a || !a->a->str)
         return;
     char key[64];
-    config_key(a->a->str, key, sizeof(key));
-    bool known = false;
-    for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
-        known |= strcmp(config_keys[i], key) == 0;
-    if (!known) {
-        diag_error(s->d, &a->loc, E_UNKNOWN_IDENT, "%s: not a known configuration option",
-                   a->a->str);
+    if (!sema_config_key(s, a, key, sizeof(key)))
         return;
-    }
     if (!sema_config_check(s, key, a) || sema_config_env(key))
         return; /* the environment wins over the config block */
     if (strcmp(key, "license") == 0 || strcmp(key, "str_trunc_trailer") == 0)
@@ -100,10 +60,8 @@ static void sema_config_item(struct sema *s, struct node *a) {
         sema_config_stack_mode(s, a);
         return;
     }
-    if (strcmp(key, "unstable_dw_ustack") == 0) {
-        sema_config_unstable_dw(s, a);
+    if (sema_config_unstable(s, key, a) || sema_config_symbols(s, key, a))
         return;
-    }
     if (strcmp(key, "missing_probes") == 0) {
         config_missing_probes(s, a);
         return;
@@ -122,7 +80,12 @@ static void sema_config_item(struct sema *s, struct node *a) {
                   : strcmp(key, "max_probes") == 0    ? &s->out->max_probes
                   : strcmp(key, "log_size") == 0      ? &s->out->log_size
                   : strcmp(key, "perf_rb_pages") == 0 ? &s->out->perf_rb_pages
+                  : strcmp(key, "max_bpf_progs") == 0 ? &s->out->max_bpf_progs
                                                       : NULL;
+    /* trawk symbolizes with bcc's library, which names the same symbols as
+     * blazesym, and decides itself what lives on the BPF stack */
+    if (strcmp(key, "use_blazesym") == 0 || strcmp(key, "on_stack_limit") == 0)
+        return;
     /* trawk never prints source lines in stacks: turning them off is what it does */
     bool off = a->b && (a->b->kind == N_BOOL || a->b->kind == N_INT) && a->b->num == 0;
     if (!target && strcmp(key, "show_debug_info") == 0 && off)
@@ -201,17 +164,17 @@ static bool sema_expand_probe(struct sema *s, struct node *probe) {
         int rc = provider_expand(text, &ap->loc, s->d, &prov, &targets, &n);
         s->d->missing = DIAG_MISSING_ERROR;
         skipped = s->d->nmissing - skipped;
-        if (rc > 0)
-            s->out->probe_count += provider_probe_count(text, prov, targets, n);
-        free(text);
         if (rc > 0) {
+            s->out->probe_count += provider_probe_count(text, prov, targets, n);
             struct sema_unit *u = unit_for(s, probe, prov);
+            sema_note_expansion(s, &ap->loc, text, prov, (int)(u - s->out->units), n);
             u->targets = realloc(u->targets, sizeof(*targets) * (u->ntargets + n));
             memcpy(u->targets + u->ntargets, targets, sizeof(*targets) * n);
             u->ntargets += n;
         } else if (!skipped) {
             ok = false; /* a skipped attach point leaves the probe complete */
         }
+        free(text);
         free(targets);
     }
     /* attach points skipped by missing_probes: the probe keeps the others,
@@ -345,11 +308,14 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     out->max_map_keys = opts && opts->max_map_keys > 0 ? opts->max_map_keys : 0;
     int errors_before = d->nerrors;
     sema_stack_mode_env(&s);
+    sema_unstable_defaults(&s);
+    out->cpp_demangle = out->lazy_symbolication = true;
     out->max_cat_bytes = DEFAULT_MAX_CAT_BYTES;
     s.config = program ? program->b : NULL;
     for (struct node *c = program ? program->b : NULL; c; c = c->next)
         sema_config_item(&s, c);
     out->max_strlen = s.max_strlen;
+    sema_config_symbols_env(out);
     out->str_trailer = sema_config_str(&s, "str_trunc_trailer");
     if (opts && opts->max_cat_bytes > 0) /* the environment wins over the config block */
         out->max_cat_bytes = opts->max_cat_bytes;
@@ -360,6 +326,11 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     const char *log_size = sema_config_env("log_size");
     if (log_size && atoi(log_size) > 0)
         out->log_size = atoi(log_size);
+    const char *progs = sema_config_env("max_bpf_progs");
+    if (progs && atoi(progs) > 0)
+        out->max_bpf_progs = atoi(progs);
+    if (out->max_bpf_progs == 0)
+        out->max_bpf_progs = DEFAULT_MAX_BPF_PROGS;
     const char *rb_pages = sema_config_env("perf_rb_pages");
     if (rb_pages && atoi(rb_pages) > 0 && atoi(rb_pages) <= 1 << 20)
         out->perf_rb_pages = atoi(rb_pages);
@@ -396,6 +367,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
                 sema_probe(&s, p, &pvs[i], &pus[i]);
     }
     release_warnings(&s, &hw);
+    sema_check_prog_limit(&s);
     free(s.lets);
     sema_sizeof_edges_free(&s);
     free(s.unassigned);

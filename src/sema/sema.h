@@ -143,7 +143,7 @@ enum func {
     F_OVERRIDE,
     F_CGROUPID,      /* an integer literal after sema */
     F_PERCPU_KADDR,  /* aux = the variable's BTF id */
-    F_STATIC_ASSERT, /* compile time only: no code */
+    F_COMPTIME,      /* fail(), is_literal(): compile time only, no code */
     F_KFUNC_EXIST,   /* a bool literal after sema */
     F_KFUNC_ALLOWED, /* a bool literal after sema */
 };
@@ -217,9 +217,13 @@ struct sema_out {
     int max_probes;          /* BPFTRACE_MAX_PROBES, else config max_probes, else 1024 */
     int log_size;            /* BPFTRACE_LOG_SIZE, else config log_size: the verifier
                                 log's size with -v (0: the default) */
+    int max_bpf_progs;       /* BPFTRACE_MAX_BPF_PROGS, else config max_bpf_progs, else 1024 */
     int perf_rb_pages;       /* BPFTRACE_PERF_RB_PAGES, else config perf_rb_pages: the
                                 event buffer's pages (0: by available memory) */
     char *str_trailer;       /* config str_trunc_trailer, owned */
+    bool cpp_demangle;       /* config cpp_demangle: C++ names in stacks demangled */
+    bool lazy_symbolication; /* config lazy_symbolication: symbol tables read when needed */
+    enum sym_cache user_sym_cache; /* config cache_user_symbols */
 };
 
 struct sema_opts {

@@ -92,7 +92,8 @@ static const struct type *typeof_type(struct sema *s, struct node *ty) {
         return t;
     if (ty->a->kind == N_TYPE)
         return sema_type_named(s, ty->a);
-    return sema_expr(s, ty->a);
+    /* the type bpftrace gives the value: typeof of a uint16 variable is uint16 */
+    return sema_expr(s, ty->a) ? sema_natural_type(s, ty->a) : NULL;
 }
 
 bool sema_unknown_enum_cast(struct sema *s, const struct node *ty, const struct loc *at) {

@@ -36,6 +36,24 @@ struct sizeof_edge {
     bool deferred; /* the operand had no type yet when the first walk met it */
 };
 
+/* sema_unstable.c: bpftrace's unstable features and their config gates. */
+enum unstable_feature {
+    UNSTABLE_TSERIES,
+    UNSTABLE_TYPEINFO,
+    UNSTABLE_DW_USTACK,
+    UNSTABLE_IMPORT_STATEMENT,
+    UNSTABLE_COUNT
+};
+enum unstable_mode { UNSTABLE_WARN, UNSTABLE_ENABLE, UNSTABLE_ERROR };
+
+/* An attach point's matches, for max_bpf_progs (sema_prog_limit.c). */
+struct sema_expansion {
+    struct loc loc;
+    int unit;     /* in out->units */
+    int n;        /* its targets */
+    bool expands; /* bpftrace makes a program of each */
+};
+
 struct sema {
     struct diag *d;
     const struct sema_opts *opts;
@@ -56,13 +74,16 @@ struct sema {
     bool probe_complete;        /* all its attach points expanded: context checks are sound */
     struct probe_vars *pv;
     bool reads_args;
-    bool probe_string;          /* probe read as a string: a program per target */
-    enum stack_mode stack_mode; /* config stack_mode: kstack/ustack without a mode */
-    int unstable_dw;            /* config unstable_dw_ustack: 0 warn, 1 enable, 2 error */
-    bool dw_warned;
-    int loop_depth;                   /* loops around the statement being checked */
-    const char *assign_target;        /* the map whose value is being checked, or NULL */
-    struct sizeof_edge *sizeof_edges; /* noted by the first walk */
+    bool probe_string;                 /* probe read as a string: a program per target */
+    enum stack_mode stack_mode;        /* config stack_mode: kstack/ustack without a mode */
+    struct sema_expansion *expansions; /* every attach point's, in source order */
+    int nexpansions;
+    enum unstable_mode unstable[UNSTABLE_COUNT]; /* config unstable_*: each feature's gate */
+    bool unstable_warned[UNSTABLE_COUNT];        /* its one warning was given */
+    int nstrptr;                                 /* variables made for (T *)string casts so far */
+    int loop_depth;                              /* loops around the statement being checked */
+    const char *assign_target;                   /* the map whose value is being checked, or NULL */
+    struct sizeof_edge *sizeof_edges;            /* noted by the first walk */
     int nsizeof_edges;
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
@@ -193,6 +214,8 @@ const struct type *sema_sizeof(struct sema *s, struct node *n);
 /* sema_sizeof_type.c: the type of sizeof(operand)'s value (uint8, or int16
  * where the operand's type depends on the sizeof); what offsetof is (uint8). */
 const struct type *sema_sizeof_type(struct sema *s, const struct node *operand);
+/* ty, or the literal type of v where v does not fit a uint8. */
+const struct type *sema_sizeof_fit(const struct type *ty, uint64_t v);
 void sema_sizeof_edges_free(struct sema *s);
 const struct type *sema_offsetof(struct sema *s, struct node *n);
 /* ptr + int, ptr - int: scales the integer side; NULL when neither side is a pointer. */
@@ -203,7 +226,22 @@ bool sema_is_func_name(const char *name);
 const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs);
 /* dw_ustack(...): a ustack unwound with DWARF CFI (see docs/stacks.md). */
 const struct type *sema_dw_ustack_call(struct sema *s, struct node *call, int nargs);
-void sema_config_unstable_dw(struct sema *s, struct node *item);
+/* sema_config_keys.c: item's key, lower case and without BPFTRACE_, in
+ * key; false (after a warning or an error) when the item sets nothing. */
+bool sema_config_key(struct sema *s, struct node *item, char *key, size_t size);
+void sema_unstable_defaults(struct sema *s);
+void sema_note_expansion(struct sema *s, const struct loc *loc, const char *attach_point,
+                         const struct provider *prov, int unit, int n);
+/* After the walks: the located error when the expansions pass max_bpf_progs. */
+void sema_check_prog_limit(struct sema *s);
+/* sema_config_syms.c: cpp_demangle, lazy_symbolication, cache_user_symbols
+ * from the block (false when key is none of them) and from the environment. */
+bool sema_config_symbols(struct sema *s, const char *key, const struct node *item);
+void sema_config_symbols_env(struct sema_out *o);
+/* config = { unstable_X = warn | enable | error }: false when key is no gate. */
+bool sema_config_unstable(struct sema *s, const char *key, const struct node *item);
+/* A use of feature f at `at`: its warning or error; false when refused. */
+bool sema_unstable_use(struct sema *s, enum unstable_feature f, const struct loc *at);
 bool sema_stack_mode_parse(const char *name, enum stack_mode *mode);
 void sema_config_stack_mode(struct sema *s, struct node *item);
 void sema_stack_mode_env(struct sema *s);
@@ -256,7 +294,41 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
-const struct type *sema_check_static_assert(struct sema *s, struct node *call, int nargs);
+/* ---- compile-time values ---- */
+/* A value known while compiling (sema_ct_eval.c). */
+struct ct_val {
+    enum { CT_INT, CT_STR, CT_REC } kind;
+    bool is_bool;           /* CT_INT from a comparison, !, true or false */
+    int64_t i;              /* CT_INT */
+    const char *s;          /* CT_STR: bytes */
+    size_t len;             /* CT_STR */
+    const struct node *rec; /* CT_REC: the N_RECORD or N_TUPLE literal */
+};
+/* n's value when it is a literal or folds into one (sema_expr typed it). */
+bool sema_ct_eval(struct sema *s, const struct node *n, struct ct_val *v);
+/* a OP b on 64 bits as C and BPF compute it; false where they have no
+ * value (division by zero) or op is not binary. */
+bool sema_ct_int_binop(enum op op, int64_t a, int64_t b, int64_t *v);
+/* ==, !=, <, <=, >, >=, &&, ||: operators whose value is a bool. */
+bool sema_ct_is_compare(enum op op);
+/* sema_comptime.c: comptime X, and the if and ternary it decides. */
+const struct type *sema_comptime(struct sema *s, struct node *n);
+void sema_comptime_if(struct sema *s, struct node *n);
+const struct type *sema_comptime_ternary(struct sema *s, struct node *n);
+/* Literals folded in place (sets *t): comparisons of literals, a field of
+ * a record literal or typeinfo, a byte of a string literal. */
+bool sema_fold_compare(struct sema *s, struct node *n, const struct type **t);
+bool sema_fold_field(struct sema *s, struct node *n, const struct type **t);
+bool sema_fold_str_index(struct sema *s, struct node *n, const struct type **t);
+const struct type *sema_check_is_literal(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_fail(struct sema *s, struct node *call, int nargs);
+/* (T *)string: the cast becomes a block storing the string in a variable
+ * of its own and casting that variable's address (sema_strptr.c). */
+const struct type *sema_cast_str_ptr(struct sema *s, struct node *cast);
+/* sema_typeinfo.c: typeinfo(X), and bpftrace's name of a type's kind. */
+const struct type *sema_typeinfo(struct sema *s, struct node *n);
+const char *sema_base_type_name(const struct type *t);
+
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
@@ -348,9 +420,13 @@ void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
 int sema_var_declare_here(struct sema *s, struct node *var);
 /* sema_compound.c: @m op= v, $x op= v. */
 void sema_assign_compound(struct sema *s, struct node *n);
-/* Assigns a value of natural type ty (nonneg_literal: see sema_int_join). */
-int sema_var_assign(struct sema *s, struct node *var, const struct type *ty, bool nonneg_literal,
-                    const struct loc *err_loc);
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+                    const struct node *value, const struct loc *err_loc);
+/* sema_var_typed.c: value (of type vt) into var declared as decl; false
+ * after the error of a constant that does not fit. */
+bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct type *decl,
+                           const struct node *value, const struct type *vt,
+                           const struct loc *err_loc);
 /* $x++, $x += v: bpftrace's arithmetic makes an integer variable int64. */
 void sema_var_widen(struct sema *s, const struct node *var);
 /* let $x; without a value: known, but not yet assigned. */

@@ -94,38 +94,10 @@ const struct type *sema_stack_call(struct sema *s, struct node *call, int nargs)
     return type_stack(s->types, user, mode, limit);
 }
 
-static const char dw_feature[] = "dw_ustack (DWARF stack unwinding)";
-
-/* config = { unstable_dw_ustack = enable | warn | error } */
-void sema_config_unstable_dw(struct sema *s, struct node *item) {
-    static const char *const values[] = {"warn", "enable", "error"};
-    const struct node *v = item->b;
-    for (int i = 0; v && (v->kind == N_IDENT || v->kind == N_STRING) && i < 3; i++)
-        if (strcmp(v->str, values[i]) == 0) {
-            s->unstable_dw = i;
-            return;
-        }
-    diag_error(s->d, &item->loc, E_TYPE,
-               "unstable_dw_ustack: Invalid value for unstable config: valid values are enable, "
-               "warn, and error.");
-}
-
 /* The unstable feature's gate, then ustack's arguments. Its value is only
  * printed (printf, print): cg_stack.c refuses other uses. */
 const struct type *sema_dw_ustack_call(struct sema *s, struct node *call, int nargs) {
-    if (s->unstable_dw == 2)
-        sema_error(s, &call->loc, E_UNSUPPORTED,
-                   "%s feature is not enabled by default. To enable this unstable feature, set "
-                   "the config flag to enable. unstable_dw_ustack=enable",
-                   dw_feature);
-    else if (s->unstable_dw == 0 && s->report && !s->dw_warned) {
-        static const struct loc nowhere; /* bpftrace names no place */
-        diag_warning(s->d, &nowhere,
-                     "Script is using an unstable feature: %s. To prevent this warning you "
-                     "must explicitly enable it in the config e.g. unstable_dw_ustack=enable",
-                     dw_feature);
-        s->dw_warned = true;
-    }
+    sema_unstable_use(s, UNSTABLE_DW_USTACK, &call->loc);
     return sema_stack_call(s, call, nargs);
 }
 

@@ -79,8 +79,8 @@ static void stmt_assign(struct sema *s, struct node *n) {
     } else if (target->kind == N_VAR) {
         const struct type *t = sema_expr(s, n->b);
         /* A bad value still defines the variable, so its uses don't cascade. */
-        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL,
-                        sema_nonneg_literal(n->b), &n->loc);
+        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL, n->b,
+                        &n->loc);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
     } else {
@@ -96,8 +96,11 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     if (n->b && !declared) {
-        /* a C type: let $c: struct C *; let $w: struct W[10]; */
-        declared = sema_storage_type(s, sema_complete(s, sema_type_named(s, n->b)));
+        /* a C type: let $c: struct C *; let $w: struct W[10]; or typeof(x),
+         * whose integer keeps its width as a named one does */
+        const struct type *named = sema_complete(s, sema_type_named(s, n->b));
+        bool plain_int = named && named->kind == T_INT && !named->is_ptr && !named->enum_def;
+        declared = plain_int ? named : sema_storage_type(s, named);
         if (!declared)
             return;
     }
@@ -121,11 +124,15 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     const struct type *t = sema_expr(s, n->c);
-    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL,
-                    sema_nonneg_literal(n->c), &n->loc);
+    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, n->c,
+                    &n->loc);
 }
 
 static void stmt_if(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME) {
+        sema_comptime_if(s, n);
+        return;
+    }
     const struct type *c = sema_expr(s, n->a);
     if (c && !sema_is_int(c))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
@@ -169,7 +176,7 @@ static void stmt_for_range(struct sema *s, struct node *n) {
         sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, &type_s64, false, &n->a->loc);
+    sema_var_assign(s, n->a, &type_s64, NULL, &n->a->loc);
     loop_body(s, n->d);
     sema_scope_leave(s);
 }
@@ -193,7 +200,7 @@ static void stmt_for_map(struct sema *s, struct node *n) {
     }
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, kv, false, &n->a->loc);
+    sema_var_assign(s, n->a, kv, NULL, &n->a->loc);
     n->a->ty = kv;
     loop_body(s, n->c);
     sema_scope_leave(s);

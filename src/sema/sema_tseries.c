@@ -45,6 +45,8 @@ bool sema_tseries_params(struct sema *s, struct node *call, struct sema_map *m, 
     struct node *ia = call->a->next, *na = ia->next;
     int64_t interval, num;
     enum tseries_fn fn;
+    if (!sema_unstable_use(s, UNSTABLE_TSERIES, &call->loc))
+        return false;
     if (!literal(s, call, ia, "interval_ns", &interval) ||
         !literal(s, call, na, "num_intervals", &num))
         return false;

@@ -157,11 +157,13 @@ static bool same_but_space(const struct type *decl, const struct type *t) {
     return type_equal(decl, t);
 }
 
-int sema_var_assign(struct sema *s, struct node *var, const struct type *ty, bool nonneg_literal,
-                    const struct loc *err_loc) {
+int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
+                    const struct node *value, const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
     const struct type *st = sema_storage_type(s, ty);
+    if (st && s->pv->typed[i] && v->ty && !sema_typed_int_assign(s, var, v->ty, value, ty, err_loc))
+        st = NULL; /* reported: the variable keeps its type */
     if (st && s->pv->typed[i] && sema_is_int(st) && sema_is_int(v->ty)) {
         /* an integer converts to the declared integer type; a declared
          * pointer reads the memory the assigned one points into */
@@ -184,8 +186,9 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty, boo
             v->ty = u;
     }
     if (ty && ty->kind == T_INT && !ty->is_ptr)
-        v->int_ty =
-            s->pv->typed[i] ? v->ty : sema_int_join(v->int_ty, &v->int_lit, ty, nonneg_literal);
+        v->int_ty = s->pv->typed[i] ? v->ty
+                                    : sema_int_join(v->int_ty, &v->int_lit, ty,
+                                                    value && sema_nonneg_literal(value));
     if (!s->pv->typed[i])
         v->ty = sema_signed_storage(v->ty, v->int_ty);
     s->pv->defined[i] = VAR_ASSIGNED;
