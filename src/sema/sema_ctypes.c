@@ -350,7 +350,7 @@ const struct type *sema_sizeof(struct sema *s, struct node *n) {
         return NULL;
     if (s->report) /* the first walk leaves the operand for the second to check */
         ast_become_int(n, t->size);
-    return ty;
+    return sema_sizeof_fit(ty, t->size);
 }
 
 const struct type *sema_offsetof(struct sema *s, struct node *n) {
@@ -379,7 +379,7 @@ const struct type *sema_offsetof(struct sema *s, struct node *n) {
     }
     free(path);
     ast_become_int(n, total);
-    return &type_u8; /* bpftrace's type for it while resolving, as sizeof's */
+    return sema_sizeof_fit(&type_u8, total); /* bpftrace's type while resolving, as sizeof's */
 }
 
 /* ---- pointer arithmetic ---- */

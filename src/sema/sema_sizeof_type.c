@@ -5,7 +5,9 @@
  * comes from that very sizeof (`@m = sizeof(@m)`, or a cycle through other
  * maps) resolves only in bpftrace's second round, after the first put the
  * uint8 in the map; the literal's int8 then joins it, and the map is an
- * int16 (sizeof 2). */
+ * int16 (sizeof 2). A value past 255 has its literal's type, as the
+ * literal bpftrace folds it into has (a tuple holds it whole). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +66,12 @@ const struct type *sema_sizeof_type(struct sema *s, const struct node *operand) 
                      ? e->deferred
                      : reaches(s, operand->str, target, e->deferred, s->nsizeof_edges);
     return cycle ? &type_s16 : &type_u8;
+}
+
+const struct type *sema_sizeof_fit(const struct type *ty, uint64_t v) {
+    if (v <= UINT8_MAX)
+        return ty;
+    return v <= INT16_MAX ? &type_s16 : v <= INT32_MAX ? &type_s32 : &type_s64;
 }
 
 void sema_sizeof_edges_free(struct sema *s) {
