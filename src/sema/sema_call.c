@@ -327,6 +327,8 @@ static const struct func_desc funcs[] = {
     {"percpu_kaddr", F_PERCPU_KADDR, 1, 2, sema_check_percpu_kaddr},
     {"fail", F_COMPTIME, 1, 64, sema_check_fail},
     {"is_literal", F_COMPTIME, 1, 1, sema_check_is_literal},
+    {"kfunc_exist", F_KFUNC_EXIST, 1, 1, sema_check_kfunc, true},
+    {"kfunc_allowed", F_KFUNC_ALLOWED, 1, 1, sema_check_kfunc, true},
 };
 
 static const struct func_desc *func_find(const char *name) {

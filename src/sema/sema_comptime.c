@@ -152,7 +152,8 @@ const struct type *sema_check_is_literal(struct sema *s, struct node *call, int 
     if (x->kind == N_POSITIONAL || x->kind == N_POSITIONAL_COUNT)
         sema_positional(s, x);
     struct ct_val v;
-    bool literal = sema_ct_eval(s, x, &v);
+    /* str("a") and str($1) are literals too, as in bpftrace */
+    bool literal = sema_string_literal(s, x) || sema_ct_eval(s, x, &v);
     if (s->report) {
         ast_become_int(call, literal);
         call->kind = N_BOOL;

@@ -338,6 +338,7 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 /* ---- sizeof, offsetof ---- */
 
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
+    const struct type *ty = sema_sizeof_type(s, n->a); /* before the operand gets a type */
     const struct type *t = ident_type(s, n->a);
     if (!t && n->a->kind == N_TYPE)
         t = sema_type_named(s, n->a);
@@ -349,7 +350,7 @@ const struct type *sema_sizeof(struct sema *s, struct node *n) {
         return NULL;
     if (s->report) /* the first walk leaves the operand for the second to check */
         ast_become_int(n, t->size);
-    return &type_u64;
+    return sema_sizeof_fit(ty, t->size);
 }
 
 const struct type *sema_offsetof(struct sema *s, struct node *n) {
@@ -378,7 +379,7 @@ const struct type *sema_offsetof(struct sema *s, struct node *n) {
     }
     free(path);
     ast_become_int(n, total);
-    return &type_u64;
+    return sema_sizeof_fit(&type_u8, total); /* bpftrace's type while resolving, as sizeof's */
 }
 
 /* ---- pointer arithmetic ---- */

@@ -478,8 +478,9 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
     const struct type *t = NULL;
     switch (n->kind) {
     case N_INT:
-        if (n->ty && (n->ty->enum_def || n->ty->is_ptr)) { /* an enum constant or a uaddr(),
-                                                             rewritten by the first walk */
+        if (n->ty &&
+            (n->ty->enum_def || n->ty->is_ptr || (n->ty->kind == T_INT && n->ty->size < 8))) {
+            /* an enum constant, a uaddr() or a sizeof rewritten by the first walk */
             t = n->ty;
             break;
         }

@@ -118,6 +118,7 @@ static int var_add(struct sema *s, const char *name) {
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
     pv->vars[pv->n].int_ty = NULL;
+    pv->vars[pv->n].int_lit = false;
     pv->vars[pv->n].assigned = false;
     pv->defined[pv->n] = VAR_UNDEFINED;
     pv->scope[pv->n] = current_scope(s);
@@ -185,7 +186,11 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
             v->ty = u;
     }
     if (ty && ty->kind == T_INT && !ty->is_ptr)
-        v->int_ty = s->pv->typed[i] ? v->ty : v->int_ty ? sema_int_upcast(v->int_ty, ty) : ty;
+        v->int_ty = s->pv->typed[i] ? v->ty
+                                    : sema_int_join(v->int_ty, &v->int_lit, ty,
+                                                    value && sema_nonneg_literal(value));
+    if (!s->pv->typed[i])
+        v->ty = sema_signed_storage(v->ty, v->int_ty);
     s->pv->defined[i] = VAR_ASSIGNED;
     v->assigned = true;
     var->ty = v->ty;

@@ -44,7 +44,6 @@ static const char base_bt[] =
     "// Builtins that may also be called: each body is the builtin itself.\n"
     "macro comm() { __builtin_comm }\n"
     "macro config() { __builtin_config }\n"
-    "macro cpid() { __builtin_cpid }\n"
     "macro cpu() { __builtin_cpu }\n"
     "macro curtask() { __builtin_curtask }\n"
     "macro elapsed() { __builtin_elapsed }\n"
@@ -59,7 +58,30 @@ static const char base_bt[] =
     "macro retval() { __builtin_retval }\n"
     "macro uid() { __builtin_uid }\n"
     "macro usermode() { __builtin_usermode }\n"
-    "macro username() { __builtin_username }\n";
+    "macro username() { __builtin_username }\n"
+    "\n"
+    "// Blank lines put cpid()'s warnf on line 208, where bpftrace's is.\n"
+    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+    "// has_cpid(): whether trawk runs a child command (-c), so cpid is its pid\n"
+    "// (bpftrace 0.27.1's macro says the opposite of its documentation: see differences.md)\n"
+    "macro has_cpid()\n"
+    "{\n"
+    "  __builtin_cpid != 0\n"
+    "}\n"
+    "\n"
+    "// cpid(): the pid of the child command (-c); without one it is zero and\n"
+    "// every evaluation warns, as in bpftrace: check has_cpid first\n"
+    "\n\n\n\n"
+    "macro cpid()\n"
+    "{\n"
+    "  let $cpid = __builtin_cpid;\n"
+    "  if (__builtin_cpid == 0) {\n"
+    "    warnf(\"No child command (`-c`); cpid is zero\");\n"
+    "  }\n"
+    "  $cpid\n"
+    "}\n";
 
 /* stdlib/meta.bt: is_str, is_ptr, is_array, is_integer, is_unsigned_integer,
  * static_assert and is_literal, on the lines bpftrace's own module has them
@@ -168,6 +190,7 @@ static const char strings_bt[] =
 const struct stdlib_module stdlib_modules[] = {
     {"stdlib/base.bt", base_bt},
     {"stdlib/meta.bt", meta_bt},
+    {"stdlib/kfunc.bt", stdlib_kfunc_bt},
     {"stdlib/strings.bt", strings_bt},
     {NULL, NULL},
 };

@@ -88,6 +88,56 @@ static int vmlinux_func_id(const char *name) {
     return kbtf_id(name, BTF_KIND_FUNC);
 }
 
+/* A kfunc is a function in vmlinux's BTF (bpftrace asks no more: any
+ * kernel function's name answers true). */
+bool features_kfunc_exists(const char *name) {
+    return vmlinux_func_id(name) > 0;
+}
+
+/* Whether a program of type calling name loads or fails for a reason other
+ * than the kernel's "calling kernel function NAME is not allowed", which
+ * check_kfunc_call gives for a kfunc outside the type's sets (bpftrace's
+ * probe: the call's unset arguments fail later, so a refusal for them means
+ * the kfunc itself is allowed). */
+static bool kfunc_allowed_probe(const char *name, enum bpf_prog_type type) {
+    int id = vmlinux_func_id(name);
+    if (id <= 0)
+        return false;
+    struct bpf_insn insns[] = {INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, id), EXIT};
+    char log[4096] = "";
+    int fd = try_load(type, 0, 0, insns, NELEM(insns), log, sizeof(log));
+    if (fd >= 0) {
+        close(fd);
+        return true;
+    }
+    char refusal[512];
+    snprintf(refusal, sizeof(refusal), "calling kernel function %s is not allowed", name);
+    return !strstr(log, refusal);
+}
+
+/* Answers already found, one program load each. */
+struct kfunc_answer {
+    struct kfunc_answer *next;
+    enum bpf_prog_type type;
+    bool allowed;
+    char name[];
+};
+
+bool features_kfunc_allowed(const char *name, enum bpf_prog_type type) {
+    static struct kfunc_answer *answers;
+    for (const struct kfunc_answer *a = answers; a; a = a->next)
+        if (a->type == type && strcmp(a->name, name) == 0)
+            return a->allowed;
+    bool allowed = kfunc_allowed_probe(name, type);
+    struct kfunc_answer *a = malloc(sizeof(*a) + strlen(name) + 1);
+    if (!a)
+        return allowed;
+    *a = (struct kfunc_answer){.next = answers, .type = type, .allowed = allowed};
+    strcpy(a->name, name);
+    answers = a;
+    return allowed;
+}
+
 static bool loads_on_func(enum bpf_attach_type attach, const char *func) {
     struct bpf_insn insns[] = {MOV0, EXIT};
     int id = vmlinux_func_id(func);

@@ -6,6 +6,7 @@
 #ifndef TRAWK_FEATURES_H
 #define TRAWK_FEATURES_H
 
+#include <linux/bpf.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -45,6 +46,11 @@ bool features_disabled(enum feature f);
 #define FEATURES_DISABLE_NAMES "kprobe_multi,kprobe_session,uprobe_multi,ringbuf"
 /* What f is called in errors and in --info, e.g. "hardware perf events". */
 const char *features_name(enum feature f);
+/* Whether vmlinux's BTF has a function named name (kfunc_exist). */
+bool features_kfunc_exists(const char *name);
+/* Whether a program of type may call the kfunc name (kfunc_allowed): false
+ * for a name features_kfunc_exists does not know. Loaded once per pair. */
+bool features_kfunc_allowed(const char *name, enum bpf_prog_type type);
 /* The verifier's instruction limit, -1 when it cannot be read. */
 int features_insn_limit(void);
 /* trawk --info: the report, in bpftrace's layout. */
