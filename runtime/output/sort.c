@@ -136,29 +136,6 @@ static void sort_items(struct sort_item *a, size_t n, const struct sort_ctx *c) 
     free(tmp);
 }
 
-/* Puts the rows in the items' order, in place: each cycle of the
- * permutation moves once through one spare row (a copy of 100,000 rows
- * would be 6 MB of fresh pages, each zeroed by the kernel first). An
- * item whose row is NULL is done. */
-static void permute_rows(struct out_rows *r, struct sort_item *items) {
-    for (size_t i = 0; i < r->n; i++) {
-        if (!items[i].row)
-            continue;
-        struct out_row spare = r->v[i];
-        size_t j = i;
-        for (;;) {
-            size_t from = (size_t)(items[j].row - r->v);
-            items[j].row = NULL;
-            if (from == i) {
-                r->v[j] = spare;
-                break;
-            }
-            r->v[j] = r->v[from];
-            j = from;
-        }
-    }
-}
-
 /* By value, then by key: the order of a stable sort by key followed by a
  * stable sort by value. */
 void out_rows_sort(const struct manifest *m, const struct map_desc *d, struct out_rows *r) {
@@ -170,6 +147,7 @@ void out_rows_sort(const struct manifest *m, const struct map_desc *d, struct ou
     struct type int_key = kt && kt->kind == T_INT ? *kt : (struct type){0};
     int_key.is_signed = true; /* as cmp_key reads integer keys */
     struct sort_item *items = out_big_alloc(r->n, sizeof(*items));
+    struct out_row *rows = out_big_alloc(r->n, sizeof(*rows));
     for (size_t i = 0; i < r->n; i++) {
         const struct out_row *row = &r->v[i];
         items[i].row = row;
@@ -181,6 +159,9 @@ void out_rows_sort(const struct manifest *m, const struct map_desc *d, struct ou
         out_radix_sort(items, r->n); /* no two rows share a key: no ties */
     else
         sort_items(items, r->n, &ctx);
-    permute_rows(r, items);
+    for (size_t i = 0; i < r->n; i++)
+        rows[i] = *items[i].row;
     free(items);
+    free(r->v);
+    r->v = rows;
 }
