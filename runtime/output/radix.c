@@ -34,15 +34,11 @@ static int pass(const struct sort_item *src, struct sort_item *dst, size_t n, in
 void out_radix_sort(struct sort_item *a, size_t n) {
     if (n < 2)
         return;
-    struct sort_item *tmp = out_big_alloc(n, sizeof(*tmp)), *src = a, *dst = tmp;
-    for (int b = 0; b < 16; b++) {
-        if (pass(src, dst, n, b)) {
-            struct sort_item *t = src;
-            src = dst;
-            dst = t;
-        }
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof(*a));
-    free(tmp);
+    struct sort_item *buf[2] = {a, out_big_alloc(n, sizeof(*a))};
+    int cur = 0; /* which buffer holds the items */
+    for (int b = 0; b < 16; b++)
+        cur ^= pass(buf[cur], buf[cur ^ 1], n, b);
+    if (cur)
+        memcpy(a, buf[1], n * sizeof(*a));
+    free(buf[1]);
 }
