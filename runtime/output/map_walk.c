@@ -213,7 +213,8 @@ int out_map_walk_read(const struct map_desc *d, struct out_entries *e, size_t *c
     int64_t got = -E2BIG;
     void *recs = MAP_FAILED;
     w->dst = -1;
-    if (len <= WALK_MAX_BYTES && w->cap <= INT32_MAX) {
+    /* every offset in a record must fit an instruction's 16 bits */
+    if (len <= WALK_MAX_BYTES && w->cap <= INT32_MAX && rec <= INT16_MAX) {
         LIBBPF_OPTS(bpf_map_create_opts, mopts, .map_flags = BPF_F_MMAPABLE);
         w->dst = bpf_map_create(BPF_MAP_TYPE_ARRAY, "map_walk", 4, (uint32_t)rec, w->cap, &mopts);
         got = w->dst < 0 ? -errno : run_walk(w);
