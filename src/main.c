@@ -14,6 +14,7 @@
 #include "parser/macro.h"
 #include "parser/imports.h"
 #include "parser/parse.h"
+#include "parser/format.h"
 #include "preproc/preproc.h"
 #include "providers/provider.h"
 #include "providers/provider_impl.h"
@@ -42,6 +43,7 @@ struct cli {
     const char *dump;        /* -d ast | bpf */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run, unsafe;
+    bool fmt; /* --fmt: print the script formatted, run nothing */
     bool no_warnings;               /* --no-warnings */
     enum out_format format;         /* -f text or json */
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
@@ -127,6 +129,7 @@ static void usage(FILE *out) {
           "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
           "    --unsafe       allow functions that change the system (system, signal...)\n"
           "    --dry-run      compile, load and attach, then exit\n"
+          "    --fmt          format the input script and print it\n"
           "    --no-feature ringbuf  send events through a perf buffer\n"
           "    --usdt-file-activation\n"
           "                   activate usdt semaphores based on file path\n"
@@ -174,7 +177,8 @@ enum {
     OPT_NO_WARNINGS,
     OPT_DWARF_PID,
     OPT_TRACEABLE_FUNCTIONS,
-    OPT_DEBUGINFO
+    OPT_DEBUGINFO,
+    OPT_FMT
 };
 
 /* --mode: bpftrace's bench and test modes, and codegen (compile, load
@@ -276,6 +280,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"list", no_argument, NULL, 'l'},
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"fmt", no_argument, NULL, OPT_FMT},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
@@ -382,6 +387,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;
+            break;
+        case OPT_FMT:
+            c->fmt = true;
             break;
         case OPT_INFO:
             c->info = true;
@@ -540,10 +548,27 @@ static int run_imports(const struct cli *c, struct node *ast, struct diag *d) {
     return rc;
 }
 
+static const char *script_name(const struct cli *c) {
+    return c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
+}
+
+/* --fmt: only the parser runs, so that any script bpftrace can format
+ * formats here, whatever this kernel offers. */
+static int format_program(const struct cli *c) {
+    char *text = read_program(c);
+    if (!text)
+        return 1;
+    struct diag d;
+    diag_init(&d, script_name(c), text, stderr);
+    int rc = fmt_script(&d, text, stdout);
+    diag_free(&d);
+    free(text);
+    return rc;
+}
+
 /* Runs the pipeline on program text; returns the exit code. */
 static int run_program(const struct cli *c, const char *text) {
-    const char *filename =
-        c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
+    const char *filename = script_name(c);
     struct diag d;
     diag_init(&d, filename, text, stderr);
     d.no_warnings = c->no_warnings;
@@ -671,6 +696,8 @@ int main(int argc, char **argv) {
         provider_set_list_verbose(c.verbose);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
+    if (c.fmt)
+        return format_program(&c);
     if (start_process(&c) < 0) {
         end_process(&c);
         return 1;

@@ -34,18 +34,30 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     return tok;
 }
 
-static struct node *parse_text(struct diag *d, const char *text, bool module);
+static struct node *parse_text(struct diag *d, const char *text, bool module,
+                               struct layout *layout);
 
 struct node *parse_program(struct diag *d, const char *text) {
-    return parse_text(d, text, false);
+    return parse_text(d, text, false, NULL);
 }
 
 struct node *parse_module(struct diag *d, const char *text) {
-    return parse_text(d, text, true);
+    return parse_text(d, text, true, NULL);
 }
 
-static struct node *parse_text(struct diag *d, const char *text, bool module) {
-    struct parse_ctx ctx = {.d = d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
+struct node *parse_program_layout(struct diag *d, const char *text, struct layout *layout) {
+    return parse_text(d, text, false, layout);
+}
+
+static struct node *parse_text(struct diag *d, const char *text, bool module,
+                               struct layout *layout) {
+    struct parse_ctx ctx = {.d = d,
+                            .layout = layout,
+                            .line = 1,
+                            .col = 1,
+                            .run_line = 1,
+                            .run_col = 1,
+                            .depth = -1};
     if (!text)
         text = "";
     yyscan_t scanner;
@@ -287,6 +299,14 @@ struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node 
     return n;
 }
 
+struct node *pa_config(struct parse_ctx *ctx, const struct loc *kw, struct node *items) {
+    if (ctx->layout) {
+        ctx->layout->config = *kw;
+        ctx->layout->has_config = true;
+    }
+    return items;
+}
+
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
                         struct node *config, struct node *probes) {
     /* the grammar keeps misplaced C definitions among the probes, for this
@@ -296,7 +316,9 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
     for (struct node *n = probes, *next; n; n = next) {
         next = n->next;
         n->next = NULL;
-        if (n->kind == N_C_DEFINITION && !reported) {
+        /* --fmt reads preprocessor lines as C definitions; they go anywhere */
+        bool directive = n->kind == N_C_DEFINITION && n->str[0] == '#';
+        if (n->kind == N_C_DEFINITION && !directive && !reported) {
             diag_error(ctx->d, &n->loc, E_SYNTAX,
                        "syntax: C definitions must appear before probes and functions");
             reported = true;

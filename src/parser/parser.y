@@ -119,7 +119,7 @@ c_definitions
 
 config
     : %empty %prec NO_CONFIG        { $$ = NULL; }
-    | "config" "=" "{" config_items "}" { $$ = $4.head; }
+    | "config" "=" "{" config_items "}" { $$ = pa_config(ctx, &@1, $4.head); }
     ;
 
 config_items
