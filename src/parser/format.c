@@ -58,7 +58,11 @@ static struct fb *probe(struct fmt *f, const struct node *n, struct fmt_meta *m,
         struct fb *pred = fe_expr(f, n->b, m, w, true);
         fb_break(fb_text(fb_append(fb_text(fb_meta(b, &pm, -1), "/"), pred, 0, true), "/"));
     }
-    struct fmt_meta bm = fmt_meta_before(m, blk->loc.first_line, blk->loc.first_column);
+    /* with a predicate, bpftrace's block starts after its comments: they
+     * go inside it */
+    struct fmt_meta bm = {m->e, m->lo, m->lo};
+    if (!n->b)
+        bm = fmt_meta_before(m, blk->loc.first_line, blk->loc.first_column);
     struct fb *body = fs_block(f, blk, m, w - 2, false);
     fb_text(fb_meta(b, &bm, -1), "{");
     return fb_text(fb_append(b, body, FMT_INDENT, true), "}");
@@ -83,8 +87,10 @@ static struct fb *config_value(struct fmt *f, const struct node *v, struct fmt_m
         return text(buf);
     case N_IDENT:
         return text(v->str);
+    case N_BOOL:
+        return text(v->num ? "true" : "false");
     case N_STRING: {
-        struct fb *q = fe_expr(f, v, m, w, true);
+        struct fb *q = fe_string(v);
         bool plain = strlen(v->str) == v->len;
         for (size_t i = 0; plain && i < v->len; i++) {
             unsigned char c = (unsigned char)v->str[i];
@@ -130,8 +136,10 @@ static struct fb *top_item(struct fmt *f, const struct top *t, struct fmt_meta *
         return probe(f, n, m, w);
     case N_MACRO:
         return macro(f, n, m, w);
-    case N_C_DEFINITION:
-        return text(n->str);
+    case N_C_DEFINITION: /* bpftrace ends a definition with ";" */
+        if (n->str[0] == '#' || (n->str[0] && n->str[strlen(n->str) - 1] == ';'))
+            return text(n->str);
+        return fb_text(text(n->str), ";");
     case N_IMPORT:
         return fb_text(fb_text(text("import \""), n->str), "\";");
     case N_MAP_DECL:

@@ -155,7 +155,7 @@ static struct fb *text(const char *s) {
     return fb_text(fb_new(), s);
 }
 
-static struct fb *escaped_string(const struct node *n) {
+struct fb *fe_string(const struct node *n) {
     struct fb *b = fb_new();
     char *out;
     size_t size;
@@ -187,26 +187,17 @@ static struct fb *escaped_string(const struct node *n) {
     return b;
 }
 
-static bool is_index_of_ident(const struct node *n) {
-    if (n->kind != N_INDEX)
-        return false;
-    while (n->kind == N_INDEX)
-        n = n->a;
-    return n->kind == N_IDENT;
-}
-
-/* sizeof, offsetof and typeof take a type or an expression; ident[0] is
- * put in parentheses so that it reads back as an expression. */
+/* sizeof, offsetof and typeof take a type or an expression. */
 static struct fb *type_arg(struct fmt *f, const struct node *a, struct fmt_meta *m, size_t w) {
     if (a->kind == N_TYPE)
         return fe_type(f, a, m, w);
-    struct fb *b = fe_expr(f, a, m, w, true);
-    if (!is_index_of_ident(a))
-        return b;
-    return fb_text(fb_append(text("("), b, 0, true), ")");
+    return fe_expr(f, a, m, w, true);
 }
 
+/* typeof(TYPE) prints as TYPE, except as a call's argument (typeof_arg). */
 struct fb *fe_type(struct fmt *f, const struct node *t, struct fmt_meta *m, size_t w) {
+    if (!t->str && t->a->kind == N_TYPE)
+        return fe_type(f, t->a, m, w);
     if (!t->str)
         return fb_text(fb_append(text("typeof("), type_arg(f, t->a, m, w - 8), 0, true), ")");
     struct fb *b = text(t->str);
@@ -360,7 +351,7 @@ static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta 
     case N_INT:
         return number(f, n);
     case N_STRING:
-        return escaped_string(n);
+        return fe_string(n);
     case N_BOOL:
         return text(n->num ? "true" : "false");
     case N_POSITIONAL:
@@ -396,7 +387,9 @@ static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta 
     }
     case N_CAST:
         return cast(f, n, m, w);
-    case N_TYPE:
+    case N_TYPE: /* a call's argument: the type must read back as one */
+        if (!n->str && n->a->kind == N_TYPE)
+            return fb_text(fb_append(text("typeof("), fe_type(f, n->a, m, w - 8), 0, true), ")");
         return fe_type(f, n, m, w);
     case N_SIZEOF:
         return fb_text(fb_append(text("sizeof("), type_arg(f, n->a, m, w - 8), 0, true), ")");

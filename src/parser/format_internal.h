@@ -31,6 +31,8 @@ struct fb *fe_list_nodes(struct fmt *f, const struct node *list, const char *sep
 struct fb *fe_type(struct fmt *f, const struct node *t, struct fmt_meta *m, size_t w);
 struct fb *fe_map(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w);
 bool fe_is_primitive(const struct node *n);
+/* A string literal, escaped as bpftrace escapes it. */
+struct fb *fe_string(const struct node *n);
 /* An if with blocks (a statement, or an if expression). */
 struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
                  bool value_ok);

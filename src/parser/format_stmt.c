@@ -190,7 +190,9 @@ static struct fb *stmt_value(struct fmt *f, const struct node *n, struct fmt_met
     switch (n->kind) {
     case N_EXPR_STMT: {
         struct fb *b = fe_expr(f, n->a, m, w, true);
-        if (n->a->kind == N_TERNARY || n->a->kind == N_BLOCK_EXPR)
+        /* an if or a block ends with "}"; a ternary (which bpftrace does
+         * not take as a statement) keeps its ";" */
+        if (is_if(n->a) || n->a->kind == N_BLOCK_EXPR)
             return b;
         return fb_text(b, ";");
     }
