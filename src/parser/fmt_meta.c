@@ -3,7 +3,7 @@
  * is its text after "//" and one space; a block comment is one comment per
  * line, without leading white space and a " * " border; a newline is a
  * blank line unless it follows a comment in the same run or ends a line
- * whose last character is ";", "{" or "}". */
+ * whose last character is ";", "{", "}" or "/". */
 #include "parser/fmt_meta.h"
 
 #include <stdbool.h>
@@ -124,7 +124,10 @@ static void scan_run(struct scan *s, bool skip_newline) {
             advance(s);
         } else if (c == '\n') {
             char prev = prev_non_hspace(s);
-            bool quiet = after_comment || prev == ';' || prev == '{' || prev == '}';
+            /* "/": bpftrace's lexer takes a predicate's newline with it (a
+             * division's would be inside an expression, whose comments and
+             * blank lines are dropped anyway) */
+            bool quiet = after_comment || prev == ';' || prev == '{' || prev == '}' || prev == '/';
             if (!quiet)
                 add(s, s->line, s->col, NULL, 0, false);
             advance(s);

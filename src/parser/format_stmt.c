@@ -77,8 +77,9 @@ struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t
     bool multi = false;
     const struct node *it = n;
     for (;;) {
-        /* bpftrace takes each condition's comments up to the first block */
-        struct fmt_meta cm = fmt_meta_before(m, n->b->loc.first_line, n->b->loc.first_column);
+        /* bpftrace's blocks start where the first condition ends: comments
+         * between a condition and its block go inside the block */
+        struct fmt_meta cm = fmt_meta_before(m, n->a->loc.last_line, n->a->loc.last_column);
         struct fb *c = fb_meta(fe_expr(f, it->a, &cm, w - 5, false), &cm, -1);
         struct fb *e = raw_block(f, it->b, m, w - FMT_INDENT, value_ok);
         total += fb_width(c) + 5 + fb_width(e) + 3;
