@@ -71,7 +71,8 @@ static struct node *parse_text(struct diag *d, const char *text, bool module,
     trawk_yy_delete_buffer(buf, scanner);
     trawk_yylex_destroy(scanner);
     free(ctx.buf);
-    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a && !module)
+    /* --fmt formats a file of definitions too */
+    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a && !module && !layout)
         diag_plain_error(d, E_SYNTAX, "No probes found in the program");
     if (rc == 0 && d->nerrors == before)
         ast_check_depth(ctx.root, d);
