@@ -148,22 +148,23 @@ static bool pos_before(int l1, int c1, int l2, int c2) {
     return l1 < l2 || (l1 == l2 && c1 < c2);
 }
 
-static bool is_line_end(const struct layout *l, int line, int col) {
-    for (size_t i = 0; i < l->nskip; i++)
-        if (l->skip_nl[i].line == line && l->skip_nl[i].col == col)
-            return true;
-    return false;
+/* Both lists are in text order: *k walks the line ends along the marks. */
+static bool is_line_end(const struct layout *l, size_t *k, int line, int col) {
+    while (*k < l->nskip && pos_before(l->skip_nl[*k].line, l->skip_nl[*k].col, line, col))
+        ++*k;
+    return *k < l->nskip && l->skip_nl[*k].line == line && l->skip_nl[*k].col == col;
 }
 
 struct fmt_entry *fmt_entries_read(const char *text, const struct layout *l, size_t *n) {
     struct scan s = {.t = text, .line = 1, .col = 1};
+    size_t k = 0;
     for (size_t i = 0; i < l->nmarks; i++) {
         int line = l->marks[i].line, col = l->marks[i].col;
         if (pos_before(line, col, s.line, s.col))
             continue; /* inside the run already read */
         while (text[s.off] && pos_before(s.line, s.col, line, col))
             advance(&s);
-        scan_run(&s, is_line_end(l, line, col));
+        scan_run(&s, is_line_end(l, &k, line, col));
     }
     *n = s.n;
     return s.e;

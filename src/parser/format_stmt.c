@@ -72,11 +72,10 @@ static bool is_if(const struct node *n) {
 struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
                  bool value_ok) {
     struct fmt_meta comments = fmt_meta_before(m, n->loc.first_line, n->loc.first_column);
-    struct fb *conds[64], *bodies[64], *other = NULL;
-    size_t npairs = 0, total = 0;
+    size_t npairs = 0, cap = 0, total = 0;
+    struct fb **conds = NULL, **bodies = NULL, *other = NULL;
     bool multi = false;
-    const struct node *it = n;
-    for (;;) {
+    for (const struct node *it = n;; it = it->c) {
         /* bpftrace's blocks start where the first condition ends: comments
          * between a condition and its block go inside the block */
         struct fmt_meta cm = fmt_meta_before(m, n->a->loc.last_line, n->a->loc.last_column);
@@ -84,21 +83,20 @@ struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t
         struct fb *e = raw_block(f, it->b, m, w - FMT_INDENT, value_ok);
         total += fb_width(c) + 5 + fb_width(e) + 3;
         multi |= fb_lines(c) > 1 || fb_lines(e) > 1;
-        if (npairs == 64) { /* deeper chains continue in the last else */
-            fb_free(c);
-            fb_free(e);
-            other = raw_block(f, it, m, w - FMT_INDENT, value_ok);
-            break;
+        if (npairs == cap) {
+            cap = cap ? cap * 2 : 4;
+            conds = realloc(conds, cap * sizeof(*conds));
+            bodies = realloc(bodies, cap * sizeof(*bodies));
+            if (!conds || !bodies)
+                abort();
         }
         conds[npairs] = c;
         bodies[npairs++] = e;
-        if (it->c && is_if(it->c)) {
-            it = it->c;
-            continue;
+        if (!it->c || !is_if(it->c)) {
+            if (it->c)
+                other = raw_block(f, it->c, m, w - FMT_INDENT, value_ok);
+            break;
         }
-        if (it->c)
-            other = raw_block(f, it->c, m, w - FMT_INDENT, value_ok);
-        break;
     }
     struct fb *b = fb_meta(fb_new(), &comments, 0);
     bool stmt = !has_value(f, n->b, value_ok) || !n->c;
@@ -112,6 +110,8 @@ struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t
         fb_text(b, lines ? " else {" : " else { ");
         fb_text(fb_append(b, other, lines ? FMT_INDENT : 0, true), lines ? "}" : " }");
     }
+    free(conds);
+    free(bodies);
     return b;
 }
 
@@ -198,8 +198,11 @@ static struct fb *stmt_value(struct fmt *f, const struct node *n, struct fmt_met
         return fb_text(b, ";");
     }
     case N_ASSIGN:
-        if (n->a->kind == N_IDENT)
-            return fb_text(fb_append(text("_ = "), fe_expr(f, n->b, m, w, true), 0, true), ";");
+        /* "_ = x" (N_IDENT) is bpftrace's discard, never "_ OP= y" */
+        if (n->a->kind == N_IDENT && n->op == OP_ASSIGN) {
+            struct fb *e = fe_expr(f, n->b, m, w, true);
+            return fb_text(fb_append(fb_text(text(n->a->str), " = "), e, 0, true), ";");
+        }
         return assign(f, n, m, w, n->a->kind == N_MAP ? fe_map(f, n->a, m, w) : text(n->a->str),
                       n->a);
     case N_LET:
