@@ -43,7 +43,7 @@ struct cli {
     const char *dump;        /* -d ast | bpf */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run, unsafe;
-    bool fmt; /* --fmt: print the script formatted, run nothing */
+    bool fmt;                       /* --fmt: print the script formatted, run nothing */
     bool no_warnings;               /* --no-warnings */
     enum out_format format;         /* -f text or json */
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */

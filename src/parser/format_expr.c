@@ -33,7 +33,8 @@ bool fe_is_primitive(const struct node *n) {
 
 /* An if with blocks, not a ternary: bpftrace's printer tells them apart. */
 static bool is_if_expr(const struct node *n) {
-    return n->kind == N_TERNARY && n->b && (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR);
+    return n->kind == N_TERNARY && n->b &&
+           (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR);
 }
 
 struct fb *fe_expr(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w, bool bare) {
@@ -343,9 +344,39 @@ static struct fb *number(struct fmt *f, const struct node *n) {
     return b;
 }
 
-static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
-                           bool bare) {
-    (void)bare;
+static struct fb *if_or_ternary(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    return is_if_expr(n) ? fe_if(f, n, m, w, true) : ternary(f, n, m, w);
+}
+
+static struct fb *record_field(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    struct fb *e = fe_expr(f, n->a, m, w - strlen(n->str) - 1, false);
+    return fb_append(fb_text(text(n->str), "="), e, 0, true);
+}
+
+/* A call's argument: typeof(TYPE) stays so that it reads back as a type. */
+static struct fb *type_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    if (!n->str && n->a->kind == N_TYPE)
+        return fb_text(fb_append(text("typeof("), fe_type(f, n->a, m, w - 8), 0, true), ")");
+    return fe_type(f, n, m, w);
+}
+
+static struct fb *size_of(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    return fb_text(fb_append(text("sizeof("), type_arg(f, n->a, m, w - 8), 0, true), ")");
+}
+
+static struct fb *offset_of(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    struct fb *b = fb_append(text("offsetof("), type_arg(f, n->a, m, w), 0, true);
+    return fb_text(fb_text(fb_text(b, ", "), n->str), ")");
+}
+
+static struct fb *block_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    return fs_block(f, n, m, w, true);
+}
+
+/* Literals and names: their text alone. */
+static struct fb *leaf(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
+    (void)m;
+    (void)w;
     char buf[64];
     switch (n->kind) {
     case N_INT:
@@ -362,44 +393,36 @@ static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta 
     case N_IDENT:
     case N_VAR:
         return text(n->str);
-    case N_MAP:
-        return fe_map(f, n, m, w);
-    case N_CALL:
-        return call(f, n, m, w);
-    case N_BINOP:
-        return binop(f, n, m, w);
-    case N_UNOP:
-    case N_INCDEC:
-        return unop(f, n, m, w);
-    case N_TERNARY:
-        return is_if_expr(n) ? fe_if(f, n, m, w, true) : ternary(f, n, m, w);
-    case N_FIELD:
-        return field(f, n, m, w);
-    case N_INDEX:
-        return indexed(f, n, m, w);
-    case N_TUPLE:
-        return tuple(f, n, m, w);
-    case N_RECORD:
-        return record(f, n, m, w);
-    case N_RECORD_FIELD: {
-        struct fb *e = fe_expr(f, n->a, m, w - strlen(n->str) - 1, false);
-        return fb_append(fb_text(text(n->str), "="), e, 0, true);
-    }
-    case N_CAST:
-        return cast(f, n, m, w);
-    case N_TYPE: /* a call's argument: the type must read back as one */
-        if (!n->str && n->a->kind == N_TYPE)
-            return fb_text(fb_append(text("typeof("), fe_type(f, n->a, m, w - 8), 0, true), ")");
-        return fe_type(f, n, m, w);
-    case N_SIZEOF:
-        return fb_text(fb_append(text("sizeof("), type_arg(f, n->a, m, w - 8), 0, true), ")");
-    case N_OFFSETOF: {
-        struct fb *b = fb_append(text("offsetof("), type_arg(f, n->a, m, w), 0, true);
-        return fb_text(fb_text(fb_text(b, ", "), n->str), ")");
-    }
-    case N_BLOCK_EXPR:
-        return fs_block(f, n, m, w, true);
     default:
         return fb_new();
     }
+}
+
+typedef struct fb *value_fn(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w);
+
+static value_fn *const values[] = {
+    [N_MAP] = fe_map,
+    [N_CALL] = call,
+    [N_BINOP] = binop,
+    [N_UNOP] = unop,
+    [N_INCDEC] = unop,
+    [N_TERNARY] = if_or_ternary,
+    [N_FIELD] = field,
+    [N_INDEX] = indexed,
+    [N_TUPLE] = tuple,
+    [N_RECORD] = record,
+    [N_RECORD_FIELD] = record_field,
+    [N_CAST] = cast,
+    [N_TYPE] = type_value,
+    [N_SIZEOF] = size_of,
+    [N_OFFSETOF] = offset_of,
+    [N_BLOCK_EXPR] = block_value,
+};
+
+/* The node itself, inside whatever fe_expr put around it. */
+static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
+                           bool bare) {
+    (void)bare;
+    value_fn *fn = (size_t)n->kind < sizeof(values) / sizeof(values[0]) ? values[n->kind] : NULL;
+    return (fn ? fn : leaf)(f, n, m, w);
 }

@@ -34,8 +34,7 @@ bool fe_is_primitive(const struct node *n);
 /* A string literal, escaped as bpftrace escapes it. */
 struct fb *fe_string(const struct node *n);
 /* An if with blocks (a statement, or an if expression). */
-struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
-                 bool value_ok);
+struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w, bool value_ok);
 
 /* Statements; value_ok says whether a block's last expression written
  * without ";" is its value (printed without ";"). */

@@ -42,7 +42,8 @@ struct fb *fs_block(struct fmt *f, const struct node *blk, struct fmt_meta *m, s
     }
     struct fmt_meta extra = fmt_meta_before(m, blk->loc.last_line, blk->loc.last_column);
     if (value) {
-        struct fmt_meta em = fmt_meta_before(&extra, value->loc.first_line, value->loc.first_column);
+        struct fmt_meta em =
+            fmt_meta_before(&extra, value->loc.first_line, value->loc.first_column);
         struct fb *e = fe_expr(f, value, &extra, w, true);
         fb_meta(b, &em, fb_lines(b) > 0 ? 1 : 0);
         fb_append(b, e, 0, true);
@@ -65,12 +66,11 @@ static bool has_value(const struct fmt *f, const struct node *blk, bool value_ok
 }
 
 static bool is_if(const struct node *n) {
-    return n->kind == N_IF ||
-           (n->kind == N_TERNARY && n->b && (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR));
+    return n->kind == N_IF || (n->kind == N_TERNARY && n->b &&
+                               (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR));
 }
 
-struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
-                 bool value_ok) {
+struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w, bool value_ok) {
     struct fmt_meta comments = fmt_meta_before(m, n->loc.first_line, n->loc.first_column);
     size_t npairs = 0, cap = 0, total = 0;
     struct fb **conds = NULL, **bodies = NULL, *other = NULL;
@@ -128,7 +128,8 @@ static bool same_node(const struct node *a, const struct node *b) {
     if (!a || !b)
         return a == b;
     if (a->kind != b->kind || a->op != b->op || a->num != b->num || a->len != b->len ||
-        (!a->str != !b->str) || (a->str && memcmp(a->str, b->str, a->len ? a->len : strlen(a->str) + 1)))
+        (!a->str != !b->str) ||
+        (a->str && memcmp(a->str, b->str, a->len ? a->len : strlen(a->str) + 1)))
         return false;
     return same_list(a->a, b->a) && same_node(a->b, b->b) && same_node(a->c, b->c) &&
            same_node(a->d, b->d);
@@ -180,8 +181,8 @@ static struct fb *range_end(struct fmt *f, const struct node *n, struct fmt_meta
 
 static struct fb *for_range(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
     struct fb *b = fb_text(fb_text(text("for "), n->a->str), " : ");
-    struct fb *r = fb_append(fb_text(range_end(f, n->b, m, w), ".."), range_end(f, n->c, m, w),
-                             0, true);
+    struct fb *r =
+        fb_append(fb_text(range_end(f, n->b, m, w), ".."), range_end(f, n->c, m, w), 0, true);
     fb_append(b, r, 0, true);
     return loop_body(f, b, n->d, m, w - FMT_INDENT);
 }
@@ -219,8 +220,7 @@ static struct fb *stmt_value(struct fmt *f, const struct node *n, struct fmt_met
     }
     case N_FOR_MAP: {
         struct fb *b = fb_text(fb_text(text("for "), n->a->str), " : ");
-        return loop_body(f, fb_append(b, fe_map(f, n->b, m, w), 0, true), n->c, m,
-                         w - FMT_INDENT);
+        return loop_body(f, fb_append(b, fe_map(f, n->b, m, w), 0, true), n->c, m, w - FMT_INDENT);
     }
     case N_FOR_RANGE:
         return for_range(f, n, m, w);

@@ -22,8 +22,8 @@ struct layout {
     size_t nmarks, cap;
     struct layout_pos *skip_nl; /* ends of "#" lines: the newline belongs to the line */
     size_t nskip, skip_cap;
-    char *header;       /* the "#!" line, or NULL */
-    struct loc config;  /* the "config" keyword */
+    char *header;      /* the "#!" line, or NULL */
+    struct loc config; /* the "config" keyword */
     bool has_config;
 };
 

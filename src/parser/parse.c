@@ -51,13 +51,8 @@ struct node *parse_program_layout(struct diag *d, const char *text, struct layou
 
 static struct node *parse_text(struct diag *d, const char *text, bool module,
                                struct layout *layout) {
-    struct parse_ctx ctx = {.d = d,
-                            .layout = layout,
-                            .line = 1,
-                            .col = 1,
-                            .run_line = 1,
-                            .run_col = 1,
-                            .depth = -1};
+    struct parse_ctx ctx = {
+        .d = d, .layout = layout, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
     if (!text)
         text = "";
     yyscan_t scanner;

@@ -13,9 +13,9 @@
 struct parse_ctx {
     struct diag *d;
     struct layout *layout; /* --fmt only: what the formatter needs of the layout */
-    struct node *root; /* set by the start rule */
-    int line, col;     /* position of the next unread character */
-    int tok_line;      /* start of a token lexed in pieces (strings) */
+    struct node *root;     /* set by the start rule */
+    int line, col;         /* position of the next unread character */
+    int tok_line;          /* start of a token lexed in pieces (strings) */
     int tok_col;
     /* bpftrace's lexer only resets a token's start at white space and
      * comments, so a syntax error at ";" in "1 +;" underlines "+;". Errors

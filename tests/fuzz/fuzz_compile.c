@@ -1,6 +1,6 @@
 /* libFuzzer target: any bytes as a script through the whole compiler half
- * (tests/fuzz/pipeline.h), and through --fmt's formatter. Errors are expected; crashes, leaks, undefined
- * behaviour and hangs are findings (docs/fuzzing.md). */
+ * (tests/fuzz/pipeline.h), and through --fmt's formatter. Errors are expected; crashes, leaks,
+ * undefined behaviour and hangs are findings (docs/fuzzing.md). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
