@@ -30,8 +30,9 @@ char *fmt_source(const struct fmt *f, const struct loc *l) {
     return s;
 }
 
-bool fmt_semi_follows(const struct fmt *f, const struct node *n) {
-    const char *p = f->text + offset_of(f, n->loc.last_line, n->loc.last_column);
+/* The offset of the first character after l that is no layout. */
+static size_t skip_layout(const struct fmt *f, const struct loc *l) {
+    const char *t = f->text, *p = t + offset_of(f, l->last_line, l->last_column);
     for (;;) {
         while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
             p++;
@@ -41,9 +42,27 @@ bool fmt_semi_follows(const struct fmt *f, const struct node *n) {
             const char *end = strstr(p + 2, "*/");
             p = end ? end + 2 : p + strlen(p);
         } else {
-            return *p == ';';
+            return (size_t)(p - t);
         }
     }
+}
+
+bool fmt_semi_follows(const struct fmt *f, const struct node *n) {
+    return f->text[skip_layout(f, &n->loc)] == ';';
+}
+
+void fmt_next_token(const struct fmt *f, const struct loc *l, int *line, int *col) {
+    size_t off = skip_layout(f, l);
+    int lo = 0, hi = f->nlines - 1; /* the last line starting at or before off */
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (f->line_off[mid] <= off)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    *line = lo + 1;
+    *col = (int)(off - f->line_off[lo]) + 1;
 }
 
 static struct fb *probe(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {

@@ -37,8 +37,26 @@ static bool is_if_expr(const struct node *n) {
            (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR);
 }
 
+/* Where the comments an expression claims end: its end, except that
+ * bpftrace's parser lets an identifier operand of an operator run up to
+ * the next token, so an operation ending in one takes the comments after
+ * it too (and drops them). */
+static void claim_end(const struct fmt *f, const struct node *n, int *line, int *col) {
+    const struct node *last = n;
+    while (last->kind == N_BINOP || last->kind == N_UNOP)
+        last = last->kind == N_BINOP ? last->b : last->a;
+    if (last != n && last->kind == N_IDENT) {
+        fmt_next_token(f, &last->loc, line, col);
+        return;
+    }
+    *line = n->loc.last_line;
+    *col = n->loc.last_column;
+}
+
 struct fb *fe_expr(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w, bool bare) {
-    struct fmt_meta local = fmt_meta_before(m, n->loc.last_line, n->loc.last_column);
+    int line, col;
+    claim_end(f, n, &line, &col);
+    struct fmt_meta local = fmt_meta_before(m, line, col);
     bool ok = (bare && n->kind != N_TUPLE) || fe_is_primitive(n);
     size_t lw = w - (ok ? 0 : 2);
     struct fb *b = fb_new();

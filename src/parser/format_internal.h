@@ -46,6 +46,8 @@ struct fb *fs_block(struct fmt *f, const struct node *blk, struct fmt_meta *m, s
 
 /* The source text of a node, e.g. an integer literal as written. */
 char *fmt_source(const struct fmt *f, const struct loc *l);
+/* Where the first token after l starts (past white space and comments). */
+void fmt_next_token(const struct fmt *f, const struct loc *l, int *line, int *col);
 /* Whether a ";" follows the node in the text. */
 bool fmt_semi_follows(const struct fmt *f, const struct node *n);
 
