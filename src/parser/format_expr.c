@@ -7,8 +7,7 @@
 
 #include "parser/format_internal.h"
 
-static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
-                           bool bare);
+static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w);
 
 bool fe_is_primitive(const struct node *n) {
     switch (n->kind) {
@@ -29,12 +28,6 @@ bool fe_is_primitive(const struct node *n) {
     default:
         return false;
     }
-}
-
-/* An if with blocks, not a ternary: bpftrace's printer tells them apart. */
-static bool is_if_expr(const struct node *n) {
-    return n->kind == N_TERNARY && n->b &&
-           (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR);
 }
 
 /* Where the comments an expression claims end: its end, except that
@@ -69,7 +62,7 @@ struct fb *fe_expr(struct fmt *f, const struct node *n, struct fmt_meta *m, size
         else
             fb_text(fb_append(fb_text(b, "{ "), blk, 0, true), " }");
     } else {
-        fb_append(b, fe_value(f, n, &local, lw, true), 0, true);
+        fb_append(b, fe_value(f, n, &local, lw), 0, true);
     }
     if (!ok)
         fb_text(b, ")");
@@ -138,7 +131,7 @@ struct fb *fe_list(struct fmt *f, const struct node *const *items, size_t n, con
         size_t iw = i + 1 < n ? w - 1 : w;
         bool ib = bare || is_comparison(items[i]);
         /* a record's fields are no expressions: no parentheses, no comments */
-        args[i] = items[i]->kind == N_RECORD_FIELD ? fe_value(f, items[i], m, iw, ib)
+        args[i] = items[i]->kind == N_RECORD_FIELD ? fe_value(f, items[i], m, iw)
                                                    : fe_expr(f, items[i], m, iw, ib);
         if (i + 1 < n)
             fb_text(args[i], sep);
@@ -348,7 +341,7 @@ static struct fb *tuple(struct fmt *f, const struct node *n, struct fmt_meta *m,
 static struct fb *record(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
     struct fb *e;
     if (n->a && !n->a->next)
-        e = fe_value(f, n->a, m, w - 2, false);
+        e = fe_value(f, n->a, m, w - 2);
     else
         e = fe_list_nodes(f, n->a, ", ", m, w - FMT_INDENT, false);
     size_t indent = fb_lines(e) > 1 ? FMT_INDENT : 0;
@@ -363,7 +356,7 @@ static struct fb *number(struct fmt *f, const struct node *n) {
 }
 
 static struct fb *if_or_ternary(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
-    return is_if_expr(n) ? fe_if(f, n, m, w, true) : ternary(f, n, m, w);
+    return fe_is_if(n) ? fe_if(f, n, m, w, true) : ternary(f, n, m, w);
 }
 
 static struct fb *record_field(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
@@ -438,9 +431,7 @@ static value_fn *const values[] = {
 };
 
 /* The node itself, inside whatever fe_expr put around it. */
-static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w,
-                           bool bare) {
-    (void)bare;
+static struct fb *fe_value(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w) {
     value_fn *fn = (size_t)n->kind < sizeof(values) / sizeof(values[0]) ? values[n->kind] : NULL;
     return (fn ? fn : leaf)(f, n, m, w);
 }

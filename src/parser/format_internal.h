@@ -33,7 +33,10 @@ struct fb *fe_map(struct fmt *f, const struct node *n, struct fmt_meta *m, size_
 bool fe_is_primitive(const struct node *n);
 /* A string literal, escaped as bpftrace escapes it. */
 struct fb *fe_string(const struct node *n);
-/* An if with blocks (a statement, or an if expression). */
+/* Whether n is an if with blocks (a statement, or an if expression), not a
+ * ternary: bpftrace's printer lays them out differently. */
+bool fe_is_if(const struct node *n);
+/* An if with blocks. */
 struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t w, bool value_ok);
 
 /* Statements; value_ok says whether a block's last expression written
@@ -50,9 +53,5 @@ char *fmt_source(const struct fmt *f, const struct loc *l);
 void fmt_next_token(const struct fmt *f, const struct loc *l, int *line, int *col);
 /* Whether a ";" follows the node in the text. */
 bool fmt_semi_follows(const struct fmt *f, const struct node *n);
-
-static inline int fmt_end_line(const struct node *n) {
-    return n->loc.last_line;
-}
 
 #endif

@@ -65,7 +65,7 @@ static bool has_value(const struct fmt *f, const struct node *blk, bool value_ok
     return block_value(f, blk, value_ok) != NULL;
 }
 
-static bool is_if(const struct node *n) {
+bool fe_is_if(const struct node *n) {
     return n->kind == N_IF || (n->kind == N_TERNARY && n->b &&
                                (n->b->kind == N_BLOCK_EXPR || n->c->kind == N_BLOCK_EXPR));
 }
@@ -92,7 +92,7 @@ struct fb *fe_if(struct fmt *f, const struct node *n, struct fmt_meta *m, size_t
         }
         conds[npairs] = c;
         bodies[npairs++] = e;
-        if (!it->c || !is_if(it->c)) {
+        if (!it->c || !fe_is_if(it->c)) {
             if (it->c)
                 other = raw_block(f, it->c, m, w - FMT_INDENT, value_ok);
             break;
@@ -194,7 +194,7 @@ static struct fb *stmt_value(struct fmt *f, const struct node *n, struct fmt_met
         struct fb *b = fe_expr(f, n->a, m, w, true);
         /* an if or a block ends with "}"; a ternary (which bpftrace does
          * not take as a statement) keeps its ";" */
-        if (is_if(n->a) || n->a->kind == N_BLOCK_EXPR)
+        if (fe_is_if(n->a) || n->a->kind == N_BLOCK_EXPR)
             return b;
         return fb_text(b, ";");
     }
