@@ -21,7 +21,8 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     struct parse_ctx *ctx = trawk_yyget_extra(scanner);
     /* "if" where no statement can start is an if expression */
     int prev = ctx->prev_tok;
-    bool stmt_start = prev == T_LBRACE || prev == T_LBRACE_STMT || prev == T_SEMI || prev == T_RBRACE;
+    bool stmt_start =
+        prev == T_LBRACE || prev == T_LBRACE_STMT || prev == T_SEMI || prev == T_RBRACE;
     if (tok == T_IF && prev && !stmt_start && prev != T_ELSE)
         tok = T_IF_EXPR;
     /* "{" where a statement starts is a block statement (no ";" after it) */
