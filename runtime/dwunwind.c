@@ -169,7 +169,7 @@ static bool step(Dwfl *dwfl, const struct rt_dw_stack *in, uint64_t *regs, uint6
     int ra = L->dwarf_frame_info(frame, NULL, NULL, NULL);
     Dwarf_Op *ops;
     size_t nops;
-    uint64_t cfa, rbp = regs[REG_RBP];
+    uint64_t cfa = 0, rbp = regs[REG_RBP]; /* cfa stays 0 when the frame has none */
     bool ok = L->dwarf_frame_cfa(frame, &ops, &nops) == 0 && eval(ops, nops, regs, 0, &cfa) &&
               ra >= 0 && restore(frame, ra, in, regs, cfa, pc);
     if (ok && !restore(frame, REG_RBP, in, regs, cfa, &rbp))

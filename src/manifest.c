@@ -47,6 +47,12 @@ static void free_targets(struct attach_target *t, int n) {
     free(t);
 }
 
+void event_desc_free(struct event_desc *e) {
+    free(e->fmt);
+    free(e->diag_fmt);
+    free(e->args);
+}
+
 void manifest_free(struct manifest *m) {
     for (int i = 0; i < m->nmaps; i++)
         free(m->maps[i].name);
@@ -59,11 +65,8 @@ void manifest_free(struct manifest *m) {
         free_targets(m->progs[i].targets, m->progs[i].ntargets);
     }
     free(m->progs);
-    for (int i = 0; i < m->nevents; i++) {
-        free(m->events[i].fmt);
-        free(m->events[i].diag_fmt);
-        free(m->events[i].args);
-    }
+    for (int i = 0; i < m->nevents; i++)
+        event_desc_free(&m->events[i]);
     free(m->events);
     for (int i = 0; i < m->nprobe_names; i++)
         free(m->probe_names[i]);

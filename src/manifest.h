@@ -236,5 +236,7 @@ struct manifest {
 };
 
 void manifest_free(struct manifest *m);
+/* Frees what e owns (not e itself). */
+void event_desc_free(struct event_desc *e);
 
 #endif

@@ -24,10 +24,8 @@ struct event_desc *cg_event_new(struct cg *cg, enum event_kind kind, int *id) {
 }
 
 void cg_events_truncate(struct manifest *m, int n) {
-    for (int i = n; i < m->nevents; i++) {
-        free(m->events[i].fmt);
-        free(m->events[i].args);
-    }
+    for (int i = n; i < m->nevents; i++)
+        event_desc_free(&m->events[i]);
     if (n < m->nevents)
         m->nevents = n;
 }
