@@ -1,0 +1,265 @@
+/* Syntax errors as bpftrace 0.27.1 reports them. Its recursive-descent
+ * parser says what it expected ("syntax: expected ';'") at the token where
+ * it stopped, then goes on: each construct still open around that token
+ * (a call's "(", a map key's "[", a predicate, the statement) checks for
+ * its own closing token there and reports that one too when it is
+ * missing, up to the statement, after which the parser stops. Following
+ * the open constructs from the tokens gives the same messages from the
+ * bison parser. */
+#include "parser/syntax_error.h"
+
+#include <ctype.h>
+
+#include "parser.h"
+
+enum open_kind {
+    OPEN_PAREN,      /* a call, a tuple or a parenthesised expression */
+    OPEN_COND_PAREN, /* "if (", "while (": a block follows the ")" */
+    OPEN_BRACKET,    /* map keys or an index */
+    OPEN_PRED,       /* "/" of a predicate */
+    OPEN_BLOCK,      /* "{" of a probe, a block or a macro */
+    OPEN_CONFIG,     /* "{" of the config block */
+};
+
+static void open_push(struct parse_ctx *ctx, enum open_kind kind) {
+    if (ctx->nopen < (int)sizeof(ctx->open))
+        ctx->open[ctx->nopen++] = (unsigned char)kind;
+    else
+        ctx->open_lost++;
+}
+
+static void open_pop(struct parse_ctx *ctx) {
+    if (ctx->open_lost)
+        ctx->open_lost--;
+    else if (ctx->nopen)
+        ctx->nopen--;
+}
+
+static bool is_cond_keyword(int tok) {
+    return tok == T_IF || tok == T_IF_EXPR || tok == T_WHILE || tok == T_UNROLL;
+}
+
+/* The effect of a token once the parser has shifted it, which is when the
+ * lexer is asked for the next one. */
+static void shifted(struct parse_ctx *ctx, int tok, int before) {
+    switch (tok) {
+    case T_LPAREN:
+        open_push(ctx, is_cond_keyword(before) ? OPEN_COND_PAREN : OPEN_PAREN);
+        break;
+    case T_LBRACKET:
+        open_push(ctx, OPEN_BRACKET);
+        break;
+    case T_DIV:
+        if (before == T_ATTACH || before == T_COMMA)
+            if (ctx->nopen == 0)
+                open_push(ctx, OPEN_PRED);
+        break;
+    case T_LBRACE:
+        open_push(ctx, ctx->config_next ? OPEN_CONFIG : OPEN_BLOCK);
+        ctx->config_next = false;
+        ctx->stmt_tok = ctx->ntok + 1;
+        break;
+    case T_CONFIG:
+        ctx->config_next = true;
+        break;
+    case T_ENDPRED:
+    case T_RPAREN:
+    case T_RBRACKET:
+        open_pop(ctx);
+        break;
+    case T_RBRACE:
+        open_pop(ctx);
+        ctx->stmt_tok = ctx->ntok + 1;
+        break;
+    case T_SEMI:
+        ctx->stmt_tok = ctx->ntok + 1;
+        break;
+    default:
+        break;
+    }
+}
+
+
+/* Byte offset of a line and column in the program text. */
+static const char *text_at(const char *text, int line, int col) {
+    const char *p = text;
+    for (int l = 1; l < line && *p; p++)
+        if (*p == '\n')
+            l++;
+    for (int c = 1; c < col && *p && *p != '\n'; c++)
+        p++;
+    return p;
+}
+
+static bool ident_char(char c) {
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* bpftrace underlines the "token" at the error as it scans it: a word, a
+ * number with its suffix, a $ or @ name, else one character; nothing at the
+ * end of the program. */
+static int bt_token_len(const char *s) {
+    int n = 0;
+    if (!*s)
+        return 0;
+    if (isalpha((unsigned char)*s) || *s == '_')
+        while (ident_char(s[n]))
+            n++;
+    else if (isdigit((unsigned char)*s))
+        while (isalnum((unsigned char)s[n]) || s[n] == '.')
+            n++;
+    else if (*s == '$' || *s == '@')
+        for (n = 1; ident_char(s[n]);)
+            n++;
+    else
+        n = 1;
+    return n;
+}
+
+/* Where bpftrace reports an error found at the lookahead. */
+static struct loc la_where(const struct parse_ctx *ctx) {
+    struct loc l = ctx->la_loc;
+    if (ctx->sx_la == T_YYEOF || !ctx->text) {
+        l.last_line = l.first_line;
+        l.last_column = l.first_column;
+        return l;
+    }
+    const char *s = text_at(ctx->text, l.first_line, l.first_column);
+    l.last_line = l.first_line;
+    l.last_column = l.first_column + bt_token_len(s);
+    return l;
+}
+
+static void say(struct parse_ctx *ctx, const struct loc *at, const char *msg) {
+    diag_error(ctx->d, at, E_SYNTAX, "syntax: %s", msg);
+}
+
+static bool is_assign_op(int tok) {
+    switch (tok) {
+    case T_ASSIGN: case T_ADD_ASSIGN: case T_SUB_ASSIGN: case T_MUL_ASSIGN:
+    case T_DIV_ASSIGN: case T_MOD_ASSIGN: case T_AND_ASSIGN: case T_OR_ASSIGN:
+    case T_XOR_ASSIGN: case T_SHL_ASSIGN: case T_SHR_ASSIGN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The statement around the error ends here: bpftrace wants its ";" unless
+ * the block closes, and says so twice when the statement took nothing. */
+static void statement_end(struct parse_ctx *ctx, const struct loc *at) {
+    int la = ctx->sx_la;
+    bool empty = ctx->ntok == ctx->stmt_tok;
+    if (la == T_SEMI || la == T_RBRACE)
+        return;
+    if (is_assign_op(la) && !empty) /* "@x[ = 1": the assignment goes on */
+        return;
+    say(ctx, at, "expected ';'");
+    if (empty)
+        say(ctx, at, "unexpected input in block");
+}
+
+/* Each construct open around the lookahead, innermost first, reports the
+ * closing token it lacks, up to the statement. */
+static void unwind(struct parse_ctx *ctx, const struct loc *at) {
+    int la = ctx->sx_la;
+    for (int i = ctx->nopen - 1; i >= 0; i--) {
+        switch ((enum open_kind)ctx->open[i]) {
+        case OPEN_PAREN:
+            if (la == T_RPAREN)
+                return;
+            say(ctx, at, "expected ')'");
+            break;
+        case OPEN_BRACKET:
+            if (la == T_RBRACKET)
+                return;
+            say(ctx, at, "expected ']'");
+            break;
+        case OPEN_COND_PAREN:
+            if (la == T_RPAREN)
+                return;
+            say(ctx, at, "expected ')'");
+            if (la != T_LBRACE)
+                say(ctx, at, "expected '{'");
+            return;
+        case OPEN_PRED:
+            if (la == T_ENDPRED)
+                return;
+            say(ctx, at, "expected '/' to close predicate");
+            if (la != T_LBRACE)
+                say(ctx, at, "expected '{'");
+            return;
+        case OPEN_CONFIG:
+            if (la != T_SEMI && la != T_RBRACE)
+                say(ctx, at, "expected ';'");
+            return;
+        case OPEN_BLOCK:
+            statement_end(ctx, at);
+            return;
+        }
+    }
+}
+
+void syntax_error(struct parse_ctx *ctx, unsigned expect) {
+    struct loc at = la_where(ctx);
+    int la = ctx->sx_la;
+    int top = ctx->nopen ? ctx->open[ctx->nopen - 1] : -1;
+    bool empty = ctx->ntok == ctx->stmt_tok;
+    if (ctx->sx_prev == T_DOT || ctx->sx_prev == T_ARROW) {
+        say(ctx, &at, ctx->sx_prev == T_DOT ? "expected field name after '.'"
+                                             : "expected field name after '->'");
+    } else if (top == OPEN_BLOCK && la == T_YYEOF && empty) {
+        say(ctx, &at, "expected '}'"); /* the block's statements ran out */
+        return;
+    } else if (top == OPEN_CONFIG) {
+        if (expect & SX_EXPR)
+            say(ctx, &at, "expected string, int, boolean, or ident");
+        else if (expect & SX_IDENT)
+            say(ctx, &at, "expected config key");
+        else if (expect & SX_ASSIGN)
+            say(ctx, &at, "expected '='");
+        else
+            unwind(ctx, &at);
+        return;
+    } else if (expect & SX_EXPR) {
+        say(ctx, &at, "expected expression");
+    } else if (top == -1 || (expect & SX_LBRACE)) {
+        /* between probes, or before the block of a probe, if or loop */
+        if (expect & SX_LBRACE)
+            say(ctx, &at, "expected '{'");
+        else if (expect & SX_ATTACH)
+            say(ctx, &at, "expected attach point");
+        else if (expect & SX_ASSIGN)
+            say(ctx, &at, "expected '='");
+        else if (expect & SX_LPAREN)
+            say(ctx, &at, "expected '('");
+        else
+            say(ctx, &at, "unexpected input");
+        return;
+    } else if ((expect & SX_COLON) && la != T_RPAREN && la != T_SEMI) {
+        say(ctx, &at, "expected ':'");
+        return;
+    }
+    unwind(ctx, &at);
+}
+
+int syntax_token(struct parse_ctx *ctx, int tok, const struct loc *tok_loc) {
+    if (ctx->ntok)
+        shifted(ctx, ctx->sx_la, ctx->sx_prev);
+    ctx->ntok++;
+    ctx->sx_prev = ctx->sx_la;
+    ctx->sx_la = tok;
+    ctx->la_loc = *tok_loc;
+    /* set by the lexer while it read the token before this one */
+    const char *due = ctx->lex_due;
+    ctx->lex_due = ctx->lex_pending;
+    ctx->lex_pending = NULL;
+    if (due) {
+        struct loc at = la_where(ctx);
+        say(ctx, &at, due);
+        ctx->lex_failed = true;
+    } else if (ctx->lex_failed && (tok == T_SEMI || tok == T_RBRACE)) {
+        return T_TRAWK_YYerror;
+    }
+    return tok;
+}
