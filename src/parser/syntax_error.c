@@ -9,6 +9,7 @@
 #include "parser/syntax_error.h"
 
 #include <ctype.h>
+#include <string.h>
 
 #include "parser.h"
 
@@ -145,6 +146,17 @@ static bool is_assign_op(int tok) {
     }
 }
 
+static bool is_binary_op(int tok) {
+    switch (tok) {
+    case T_LOR: case T_LAND: case T_BOR: case T_BXOR: case T_EQ: case T_NE: case T_LT:
+    case T_LE: case T_GT: case T_GE: case T_SHL: case T_SHR: case T_PLUS: case T_DIV:
+    case T_MOD: case T_QUESTION:
+        return true;
+    default:
+        return false;
+    }
+}
+
 /* The statement around the error ends here: bpftrace wants its ";" unless
  * the block closes, and says so twice when the statement took nothing. */
 static void statement_end(struct parse_ctx *ctx, const struct loc *at) {
@@ -166,12 +178,12 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at) {
     for (int i = ctx->nopen - 1; i >= 0; i--) {
         switch ((enum open_kind)ctx->open[i]) {
         case OPEN_PAREN:
-            if (la == T_RPAREN)
+            if (la == T_RPAREN || la == T_COMMA) /* the list goes on */
                 return;
             say(ctx, at, "expected ')'");
             break;
         case OPEN_BRACKET:
-            if (la == T_RBRACKET)
+            if (la == T_RBRACKET || la == T_COMMA)
                 return;
             say(ctx, at, "expected ']'");
             break;
@@ -200,6 +212,76 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at) {
     }
 }
 
+/* A position in the program text as the lexer counts lines and columns. */
+struct text_pos {
+    const char *p;
+    int line, col;
+};
+
+static void pos_skip(struct text_pos *t, size_t n) {
+    for (; n && *t->p; n--, t->p++) {
+        if (*t->p == '\n') {
+            t->line++;
+            t->col = 1;
+        } else {
+            t->col++;
+        }
+    }
+}
+
+static void pos_skip_layout(struct text_pos *t) {
+    for (;;) {
+        if (isspace((unsigned char)*t->p)) {
+            pos_skip(t, 1);
+        } else if (t->p[0] == '/' && t->p[1] == '/') {
+            pos_skip(t, strcspn(t->p, "\n"));
+        } else if (t->p[0] == '/' && t->p[1] == '*') {
+            const char *end = strstr(t->p + 2, "*/");
+            pos_skip(t, end ? (size_t)(end + 2 - t->p) : strlen(t->p));
+        } else {
+            return;
+        }
+    }
+}
+
+/* How much of the text bpftrace takes as an attach point's raw text: up to
+ * a "{", ",", white space, or a "/" that starts a predicate (none after a
+ * ":", where it is a path); quoted parts whole. */
+static size_t raw_attach_len(const char *s) {
+    size_t n = 0;
+    bool colon = false;
+    while (s[n] && s[n] != '{' && s[n] != ',' && !isspace((unsigned char)s[n])) {
+        if (s[n] == '/' && n && !colon && s[n + 1] != '/' && s[n + 1] != '*')
+            break;
+        if (s[n] == '"') {
+            for (n++; s[n] && s[n] != '"'; n++)
+                if (s[n] == '\\' && s[n + 1])
+                    n++;
+            n += s[n] == '"';
+            continue;
+        }
+        colon |= s[n] == ':';
+        n++;
+    }
+    return n;
+}
+
+/* Between probes bpftrace reads any text up to white space as an attach
+ * point and wants the "{" of its block after it; a "{" first has none. */
+static void between_probes(struct parse_ctx *ctx, const struct loc *at) {
+    if (ctx->sx_la == T_LBRACE || !ctx->text) {
+        say(ctx, at, "expected attach point");
+        say(ctx, at, "unexpected input");
+        return;
+    }
+    struct text_pos t = {text_at(ctx->text, at->first_line, at->first_column), at->first_line,
+                         at->first_column};
+    pos_skip(&t, raw_attach_len(t.p));
+    pos_skip_layout(&t);
+    struct loc next = {t.line, t.col, t.line, t.col + bt_token_len(t.p)};
+    say(ctx, &next, "expected '{'");
+}
+
 void syntax_error(struct parse_ctx *ctx, unsigned expect) {
     struct loc at = la_where(ctx);
     int la = ctx->sx_la;
@@ -223,6 +305,11 @@ void syntax_error(struct parse_ctx *ctx, unsigned expect) {
         return;
     } else if (expect & SX_EXPR) {
         say(ctx, &at, "expected expression");
+        if (is_binary_op(la)) /* bpftrace goes on with a missing left operand */
+            return;
+    } else if (top == -1 && !(expect & SX_LBRACE) && la != T_YYEOF) {
+        between_probes(ctx, &at);
+        return;
     } else if (top == -1 || (expect & SX_LBRACE)) {
         /* between probes, or before the block of a probe, if or loop */
         if (expect & SX_LBRACE)
@@ -254,6 +341,13 @@ int syntax_token(struct parse_ctx *ctx, int tok, const struct loc *tok_loc) {
     const char *due = ctx->lex_due;
     ctx->lex_due = ctx->lex_pending;
     ctx->lex_pending = NULL;
+    if (tok == T_SEMI && ctx->nopen && ctx->open[ctx->nopen - 1] == OPEN_BLOCK &&
+        (ctx->sx_prev == T_SEMI || ctx->sx_prev == T_LBRACE)) {
+        /* bpftrace has no empty statement */
+        struct loc at = la_where(ctx);
+        say(ctx, &at, "expected expression");
+        return T_TRAWK_YYerror;
+    }
     if (due) {
         struct loc at = la_where(ctx);
         say(ctx, &at, due);
