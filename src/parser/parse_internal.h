@@ -34,6 +34,8 @@ struct parse_ctx {
     int nopen, open_lost; /* opened beyond the array: closed first */
     int ntok;             /* tokens returned so far */
     int stmt_tok;         /* number of the current statement's first token */
+    int stmt_first;       /* that token */
+    bool stmt_assign;     /* the statement assigns: bpftrace wants its ";" */
     int sx_la, sx_prev;   /* the lookahead and the token before it */
     struct loc la_loc;    /* the lookahead's own location */
     bool config_next;     /* "config" seen: its "{" opens the config block */

@@ -446,7 +446,6 @@ static unsigned expect_flag(yysymbol_kind_t sym)
     case YYSYMBOL_ATTACH: return SX_ATTACH;
     case YYSYMBOL_IDENT: return SX_IDENT;
     case YYSYMBOL_ASSIGN: return SX_ASSIGN;
-    case YYSYMBOL_COLON: return SX_COLON;
     case YYSYMBOL_LPAREN: return SX_LPAREN;
     default: return 0;
     }

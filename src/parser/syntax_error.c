@@ -15,7 +15,9 @@
 
 enum open_kind {
     OPEN_PAREN,      /* a call, a tuple or a parenthesised expression */
-    OPEN_COND_PAREN, /* "if (", "while (": a block follows the ")" */
+    OPEN_IF_PAREN,   /* "if (": a block follows the ")" */
+    OPEN_LOOP_PAREN, /* "while (", "unroll (" */
+    OPEN_FOR_PAREN,  /* "for (" */
     OPEN_BRACKET,    /* map keys or an index */
     OPEN_PRED,       /* "/" of a predicate */
     OPEN_BLOCK,      /* "{" of a probe, a block or a macro */
@@ -36,8 +38,26 @@ static void open_pop(struct parse_ctx *ctx) {
         ctx->nopen--;
 }
 
-static bool is_cond_keyword(int tok) {
-    return tok == T_IF || tok == T_IF_EXPR || tok == T_WHILE || tok == T_UNROLL;
+static enum open_kind paren_kind(int before) {
+    switch (before) {
+    case T_IF:
+    case T_IF_EXPR:
+        return OPEN_IF_PAREN;
+    case T_WHILE:
+    case T_UNROLL:
+        return OPEN_LOOP_PAREN;
+    case T_FOR:
+        return OPEN_FOR_PAREN;
+    default:
+        return OPEN_PAREN;
+    }
+}
+
+static bool is_assign_op(int tok);
+
+static void statement_start(struct parse_ctx *ctx) {
+    ctx->stmt_tok = ctx->ntok + 1;
+    ctx->stmt_assign = false;
 }
 
 /* The effect of a token once the parser has shifted it, which is when the
@@ -45,7 +65,7 @@ static bool is_cond_keyword(int tok) {
 static void shifted(struct parse_ctx *ctx, int tok, int before) {
     switch (tok) {
     case T_LPAREN:
-        open_push(ctx, is_cond_keyword(before) ? OPEN_COND_PAREN : OPEN_PAREN);
+        open_push(ctx, paren_kind(before));
         break;
     case T_LBRACKET:
         open_push(ctx, OPEN_BRACKET);
@@ -58,7 +78,7 @@ static void shifted(struct parse_ctx *ctx, int tok, int before) {
     case T_LBRACE:
         open_push(ctx, ctx->config_next ? OPEN_CONFIG : OPEN_BLOCK);
         ctx->config_next = false;
-        ctx->stmt_tok = ctx->ntok + 1;
+        statement_start(ctx);
         break;
     case T_CONFIG:
         ctx->config_next = true;
@@ -70,12 +90,15 @@ static void shifted(struct parse_ctx *ctx, int tok, int before) {
         break;
     case T_RBRACE:
         open_pop(ctx);
-        ctx->stmt_tok = ctx->ntok + 1;
+        statement_start(ctx);
         break;
     case T_SEMI:
-        ctx->stmt_tok = ctx->ntok + 1;
+        statement_start(ctx);
         break;
     default:
+        if ((is_assign_op(tok) || tok == T_LET) && ctx->nopen &&
+            ctx->open[ctx->nopen - 1] == OPEN_BLOCK)
+            ctx->stmt_assign = true;
         break;
     }
 }
@@ -157,14 +180,20 @@ static bool is_binary_op(int tok) {
     }
 }
 
-/* The statement around the error ends here: bpftrace wants its ";" unless
- * the block closes, and says so twice when the statement took nothing. */
-static void statement_end(struct parse_ctx *ctx, const struct loc *at) {
+/* The statement around the error ends here. bpftrace wants its ";" unless
+ * the block closes, and says so twice when the statement took nothing; an
+ * if statement wants none, nor a statement starting with a variable or map
+ * that had an error inside and assigns nothing. */
+static void statement_end(struct parse_ctx *ctx, const struct loc *at, bool inner_errors) {
     int la = ctx->sx_la;
+    int first = ctx->stmt_first;
     bool empty = ctx->ntok == ctx->stmt_tok;
+    bool sigil = first == T_VAR || first == T_MAP;
     if (la == T_SEMI || la == T_RBRACE)
         return;
-    if (is_assign_op(la) && !empty) /* "@x[ = 1": the assignment goes on */
+    if (is_assign_op(la) && sigil && !empty) /* "@x[ = 1": the assignment goes on */
+        return;
+    if (!empty && (first == T_IF || (sigil && inner_errors && !ctx->stmt_assign)))
         return;
     say(ctx, at, "expected ';'");
     if (empty)
@@ -173,7 +202,7 @@ static void statement_end(struct parse_ctx *ctx, const struct loc *at) {
 
 /* Each construct open around the lookahead, innermost first, reports the
  * closing token it lacks, up to the statement. */
-static void unwind(struct parse_ctx *ctx, const struct loc *at) {
+static void unwind(struct parse_ctx *ctx, const struct loc *at, bool inner_errors) {
     int la = ctx->sx_la;
     for (int i = ctx->nopen - 1; i >= 0; i--) {
         switch ((enum open_kind)ctx->open[i]) {
@@ -187,13 +216,20 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at) {
                 return;
             say(ctx, at, "expected ']'");
             break;
-        case OPEN_COND_PAREN:
+        case OPEN_IF_PAREN:
+        case OPEN_LOOP_PAREN:
             if (la == T_RPAREN)
                 return;
             say(ctx, at, "expected ')'");
             if (la != T_LBRACE)
                 say(ctx, at, "expected '{'");
-            return;
+            if (ctx->open[i] == OPEN_LOOP_PAREN)
+                return;
+            break; /* an if without its block is still an expression */
+        case OPEN_FOR_PAREN:
+            if (la != T_RPAREN)
+                say(ctx, at, "expected ')'");
+            return; /* bpftrace skips the loop */
         case OPEN_PRED:
             if (la == T_ENDPRED)
                 return;
@@ -206,9 +242,10 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at) {
                 say(ctx, at, "expected ';'");
             return;
         case OPEN_BLOCK:
-            statement_end(ctx, at);
+            statement_end(ctx, at, inner_errors);
             return;
         }
+        inner_errors = true;
     }
 }
 
@@ -282,29 +319,60 @@ static void between_probes(struct parse_ctx *ctx, const struct loc *at) {
     say(ctx, &next, "expected '{'");
 }
 
+/* In the config block bpftrace reads "key = value;" pairs and wants the
+ * block's "}" after a bad key. */
+static void config_error(struct parse_ctx *ctx, const struct loc *at, unsigned expect) {
+    int la = ctx->sx_la;
+    if (expect & SX_EXPR) {
+        say(ctx, at, "expected string, int, boolean, or ident");
+        if (la != T_SEMI && la != T_RBRACE)
+            say(ctx, at, "expected ';'");
+        return;
+    }
+    if (expect & (SX_IDENT | SX_ASSIGN)) {
+        say(ctx, at, (expect & SX_IDENT) ? "expected config key" : "expected '='");
+        if (la != T_RBRACE)
+            say(ctx, at, "expected '}'");
+        return;
+    }
+    unwind(ctx, at, false);
+}
+
+/* "++" or "--" with no operand: bpftrace reports the missing one empty. */
+static void incdec_error(struct parse_ctx *ctx, const struct loc *at) {
+    struct loc none = {at->first_line, at->first_column, at->first_line, at->first_column};
+    say(ctx, &none, "increment/decrement requires a variable or map");
+}
+
 void syntax_error(struct parse_ctx *ctx, unsigned expect) {
     struct loc at = la_where(ctx);
     int la = ctx->sx_la;
+    int prev = ctx->sx_prev;
     int top = ctx->nopen ? ctx->open[ctx->nopen - 1] : -1;
     bool empty = ctx->ntok == ctx->stmt_tok;
-    if (ctx->sx_prev == T_DOT || ctx->sx_prev == T_ARROW) {
-        say(ctx, &at, ctx->sx_prev == T_DOT ? "expected field name after '.'"
-                                             : "expected field name after '->'");
+    if (prev == T_RPAREN) /* a cast's operand, which "(name)" need not have */
+        expect &= ~(unsigned)SX_EXPR;
+    if (prev == T_DOT || prev == T_ARROW) {
+        say(ctx, &at, prev == T_DOT ? "expected field name after '.'"
+                                    : "expected field name after '->'");
+        if (la == T_ARROW) { /* "->->": a "-" and then no operand before ">" */
+            struct loc gt = {at.first_line, at.first_column + 1, at.first_line, at.first_column + 2};
+            say(ctx, &gt, "expected expression");
+            return;
+        }
     } else if (top == OPEN_BLOCK && la == T_YYEOF && empty) {
         say(ctx, &at, "expected '}'"); /* the block's statements ran out */
         return;
     } else if (top == OPEN_CONFIG) {
-        if (expect & SX_EXPR)
-            say(ctx, &at, "expected string, int, boolean, or ident");
-        else if (expect & SX_IDENT)
-            say(ctx, &at, "expected config key");
-        else if (expect & SX_ASSIGN)
-            say(ctx, &at, "expected '='");
-        else
-            unwind(ctx, &at);
+        config_error(ctx, &at, expect);
+        return;
+    } else if (top == OPEN_FOR_PAREN && prev == T_LPAREN) {
+        say(ctx, &at, "expected variable in for loop");
         return;
     } else if (expect & SX_EXPR) {
         say(ctx, &at, "expected expression");
+        if (prev == T_INC || prev == T_DEC)
+            incdec_error(ctx, &at);
         if (is_binary_op(la)) /* bpftrace goes on with a missing left operand */
             return;
     } else if (top == -1 && !(expect & SX_LBRACE) && la != T_YYEOF) {
@@ -323,11 +391,11 @@ void syntax_error(struct parse_ctx *ctx, unsigned expect) {
         else
             say(ctx, &at, "unexpected input");
         return;
-    } else if ((expect & SX_COLON) && la != T_RPAREN && la != T_SEMI) {
-        say(ctx, &at, "expected ':'");
+    } else {
+        unwind(ctx, &at, false);
         return;
     }
-    unwind(ctx, &at);
+    unwind(ctx, &at, true);
 }
 
 int syntax_token(struct parse_ctx *ctx, int tok, const struct loc *tok_loc) {
@@ -337,6 +405,8 @@ int syntax_token(struct parse_ctx *ctx, int tok, const struct loc *tok_loc) {
     ctx->sx_prev = ctx->sx_la;
     ctx->sx_la = tok;
     ctx->la_loc = *tok_loc;
+    if (ctx->ntok == ctx->stmt_tok)
+        ctx->stmt_first = tok;
     /* set by the lexer while it read the token before this one */
     const char *due = ctx->lex_due;
     ctx->lex_due = ctx->lex_pending;

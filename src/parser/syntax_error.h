@@ -12,8 +12,7 @@ enum syntax_expect {
     SX_ATTACH = 1 << 2, /* an attach point */
     SX_IDENT = 1 << 3,  /* an identifier (a config key) */
     SX_ASSIGN = 1 << 4, /* "=" */
-    SX_COLON = 1 << 5,  /* ":" */
-    SX_LPAREN = 1 << 6, /* "(" */
+    SX_LPAREN = 1 << 5, /* "(" */
 };
 
 /* Sees every token the lexer returns (tok_loc its own location): follows
