@@ -319,6 +319,71 @@ static void between_probes(struct parse_ctx *ctx, const struct loc *at) {
     say(ctx, &next, "expected '{'");
 }
 
+/* The token bpftrace's parser would see at t, as far as the errors after
+ * it depend on it; 0 when it would go on with the expression. */
+static int token_at(const struct text_pos *t) {
+    const char *p = t->p;
+    if (!*p)
+        return T_YYEOF;
+    if (p[0] == '/' ) {
+        struct text_pos after = *t;
+        pos_skip(&after, 1);
+        pos_skip_layout(&after);
+        if (*after.p == '{')
+            return T_ENDPRED;
+    }
+    if (p[1] == '=' && strchr("+-*/%&|^", p[0]))
+        return T_ADD_ASSIGN;
+    switch (p[0]) {
+    case ')': return T_RPAREN;
+    case ']': return T_RBRACKET;
+    case ',': return T_COMMA;
+    case ';': return T_SEMI;
+    case '}': return T_RBRACE;
+    case '{': return T_LBRACE;
+    case '=': return p[1] == '=' ? 0 : T_ASSIGN;
+    default: return strchr("+-*/%&|^<>!?.[", p[0]) ? 0 : T_BADCHAR;
+    }
+}
+
+/* "[" where an expression should start: bpftrace indexes the missing value
+ * with one expression up to a "]" and goes on after it. */
+static void index_of_nothing(struct parse_ctx *ctx, const struct loc *at) {
+    struct text_pos t = {text_at(ctx->text, at->first_line, at->first_column), at->first_line,
+                         at->first_column};
+    int depth = 0;
+    pos_skip(&t, 1);
+    for (; *t.p; pos_skip(&t, 1)) {
+        if (*t.p == '"') {
+            size_t n = 1;
+            while (t.p[n] && t.p[n] != '"')
+                n += t.p[n] == '\\' && t.p[n + 1] ? 2 : 1;
+            pos_skip(&t, n);
+        } else if (strchr("([{", *t.p)) {
+            depth++;
+        } else if (strchr(")}", *t.p) || (*t.p == ']' && depth)) {
+            if (--depth < 0)
+                break;
+        } else if (*t.p == ']' || (*t.p == ',' && !depth)) {
+            break;
+        }
+    }
+    struct loc here = {t.line, t.col, t.line, t.col + bt_token_len(t.p)};
+    if (*t.p == ']') {
+        pos_skip(&t, 1);
+        pos_skip_layout(&t);
+        here = (struct loc){t.line, t.col, t.line, t.col + bt_token_len(t.p)};
+    } else {
+        say(ctx, &here, "expected ']'");
+    }
+    int la = token_at(&t);
+    if (!la)
+        return;
+    ctx->sx_la = la;
+    ctx->stmt_tok = -1; /* the index was taken */
+    unwind(ctx, &here, true);
+}
+
 /* In the config block bpftrace reads "key = value;" pairs and wants the
  * block's "}" after a bad key. */
 static void config_error(struct parse_ctx *ctx, const struct loc *at, unsigned expect) {
@@ -375,6 +440,12 @@ void syntax_error(struct parse_ctx *ctx, unsigned expect) {
             incdec_error(ctx, &at);
         if (is_binary_op(la)) /* bpftrace goes on with a missing left operand */
             return;
+        if (la == T_DOT || la == T_ARROW) /* and with a field of it */
+            return;
+        if (la == T_LBRACKET) {
+            index_of_nothing(ctx, &at);
+            return;
+        }
     } else if (top == -1 && !(expect & SX_LBRACE) && la != T_YYEOF) {
         between_probes(ctx, &at);
         return;
