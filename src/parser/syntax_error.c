@@ -306,7 +306,7 @@ static size_t raw_attach_len(const char *s) {
 /* Between probes bpftrace reads any text up to white space as an attach
  * point and wants the "{" of its block after it; a "{" first has none. */
 static void between_probes(struct parse_ctx *ctx, const struct loc *at) {
-    if (ctx->sx_la == T_LBRACE || !ctx->text) {
+    if (ctx->sx_la == T_LBRACE || ctx->sx_la == T_COMMA || !ctx->text) {
         say(ctx, at, "expected attach point");
         say(ctx, at, "unexpected input");
         return;
@@ -409,8 +409,18 @@ static void incdec_error(struct parse_ctx *ctx, const struct loc *at) {
     say(ctx, &none, "increment/decrement requires a variable or map");
 }
 
+static void report(struct parse_ctx *ctx, const struct loc *at, unsigned expect);
+
 void syntax_error(struct parse_ctx *ctx, unsigned expect) {
     struct loc at = la_where(ctx);
+    int before = ctx->d->nerrors;
+    report(ctx, &at, expect);
+    if (ctx->d->nerrors == before) /* bpftrace went on where bison cannot */
+        say(ctx, &at, "unexpected input");
+}
+
+static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expect) {
+    struct loc at = *where;
     int la = ctx->sx_la;
     int prev = ctx->sx_prev;
     int top = ctx->nopen ? ctx->open[ctx->nopen - 1] : -1;
@@ -431,6 +441,13 @@ void syntax_error(struct parse_ctx *ctx, unsigned expect) {
     } else if (top == OPEN_CONFIG) {
         config_error(ctx, &at, expect);
         return;
+    } else if (prev == T_LET && la != T_VAR) {
+        say(ctx, &at, "expected variable after 'let'");
+        return;
+    } else if (prev == T_QUESTION && (expect & SX_EXPR) && la != T_COLON) {
+        say(ctx, &at, "expected expression"); /* then no ":" and no else value */
+        say(ctx, &at, "expected ':'");
+        say(ctx, &at, "expected expression");
     } else if (top == OPEN_FOR_PAREN && prev == T_LPAREN) {
         say(ctx, &at, "expected variable in for loop");
         return;
