@@ -8,6 +8,8 @@
  * bison parser. */
 #include "parser/syntax_error.h"
 
+#include "parser/syntax_text.h"
+
 #include <ctype.h>
 #include <string.h>
 
@@ -103,43 +105,6 @@ static void shifted(struct parse_ctx *ctx, int tok, int before) {
     }
 }
 
-
-/* Byte offset of a line and column in the program text. */
-static const char *text_at(const char *text, int line, int col) {
-    const char *p = text;
-    for (int l = 1; l < line && *p; p++)
-        if (*p == '\n')
-            l++;
-    for (int c = 1; c < col && *p && *p != '\n'; c++)
-        p++;
-    return p;
-}
-
-static bool ident_char(char c) {
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-/* bpftrace underlines the "token" at the error as it scans it: a word, a
- * number with its suffix, a $ or @ name, else one character; nothing at the
- * end of the program. */
-static int bt_token_len(const char *s) {
-    int n = 0;
-    if (!*s)
-        return 0;
-    if (isalpha((unsigned char)*s) || *s == '_')
-        while (ident_char(s[n]))
-            n++;
-    else if (isdigit((unsigned char)*s))
-        while (isalnum((unsigned char)s[n]) || s[n] == '.')
-            n++;
-    else if (*s == '$' || *s == '@')
-        for (n = 1; ident_char(s[n]);)
-            n++;
-    else
-        n = 1;
-    return n;
-}
-
 /* Where bpftrace reports an error found at the lookahead. */
 static struct loc la_where(const struct parse_ctx *ctx) {
     struct loc l = ctx->la_loc;
@@ -148,36 +113,33 @@ static struct loc la_where(const struct parse_ctx *ctx) {
         l.last_column = l.first_column;
         return l;
     }
-    const char *s = text_at(ctx->text, l.first_line, l.first_column);
-    l.last_line = l.first_line;
-    l.last_column = l.first_column + bt_token_len(s);
-    return l;
+    struct text_pos t = text_pos_at(ctx->text, l.first_line, l.first_column);
+    return text_token_loc(&t);
 }
 
 static void say(struct parse_ctx *ctx, const struct loc *at, const char *msg) {
     diag_error(ctx->d, at, E_SYNTAX, "syntax: %s", msg);
 }
 
-static bool is_assign_op(int tok) {
-    switch (tok) {
-    case T_ASSIGN: case T_ADD_ASSIGN: case T_SUB_ASSIGN: case T_MUL_ASSIGN:
-    case T_DIV_ASSIGN: case T_MOD_ASSIGN: case T_AND_ASSIGN: case T_OR_ASSIGN:
-    case T_XOR_ASSIGN: case T_SHL_ASSIGN: case T_SHR_ASSIGN:
-        return true;
-    default:
-        return false;
-    }
+static bool tok_in(int tok, const int *set, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == tok)
+            return true;
+    return false;
 }
 
+static bool is_assign_op(int tok) {
+    static const int ops[] = {T_ASSIGN,     T_ADD_ASSIGN, T_SUB_ASSIGN, T_MUL_ASSIGN,
+                              T_DIV_ASSIGN, T_MOD_ASSIGN, T_AND_ASSIGN, T_OR_ASSIGN,
+                              T_XOR_ASSIGN, T_SHL_ASSIGN, T_SHR_ASSIGN};
+    return tok_in(tok, ops, sizeof(ops) / sizeof(ops[0]));
+}
+
+/* Operators that take a left operand, which bpftrace goes on without. */
 static bool is_binary_op(int tok) {
-    switch (tok) {
-    case T_LOR: case T_LAND: case T_BOR: case T_BXOR: case T_EQ: case T_NE: case T_LT:
-    case T_LE: case T_GT: case T_GE: case T_SHL: case T_SHR: case T_PLUS: case T_DIV:
-    case T_MOD: case T_QUESTION:
-        return true;
-    default:
-        return false;
-    }
+    static const int ops[] = {T_LOR, T_LAND, T_BOR, T_BXOR, T_EQ,   T_NE,  T_LT,  T_LE,
+                              T_GT,  T_GE,   T_SHL, T_SHR,  T_PLUS, T_DIV, T_MOD, T_QUESTION};
+    return tok_in(tok, ops, sizeof(ops) / sizeof(ops[0]));
 }
 
 /* The statement around the error ends here. bpftrace wants its ";" unless
@@ -249,60 +211,6 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at, bool inner_error
     }
 }
 
-/* A position in the program text as the lexer counts lines and columns. */
-struct text_pos {
-    const char *p;
-    int line, col;
-};
-
-static void pos_skip(struct text_pos *t, size_t n) {
-    for (; n && *t->p; n--, t->p++) {
-        if (*t->p == '\n') {
-            t->line++;
-            t->col = 1;
-        } else {
-            t->col++;
-        }
-    }
-}
-
-static void pos_skip_layout(struct text_pos *t) {
-    for (;;) {
-        if (isspace((unsigned char)*t->p)) {
-            pos_skip(t, 1);
-        } else if (t->p[0] == '/' && t->p[1] == '/') {
-            pos_skip(t, strcspn(t->p, "\n"));
-        } else if (t->p[0] == '/' && t->p[1] == '*') {
-            const char *end = strstr(t->p + 2, "*/");
-            pos_skip(t, end ? (size_t)(end + 2 - t->p) : strlen(t->p));
-        } else {
-            return;
-        }
-    }
-}
-
-/* How much of the text bpftrace takes as an attach point's raw text: up to
- * a "{", ",", white space, or a "/" that starts a predicate (none after a
- * ":", where it is a path); quoted parts whole. */
-static size_t raw_attach_len(const char *s) {
-    size_t n = 0;
-    bool colon = false;
-    while (s[n] && s[n] != '{' && s[n] != ',' && !isspace((unsigned char)s[n])) {
-        if (s[n] == '/' && n && !colon && s[n + 1] != '/' && s[n + 1] != '*')
-            break;
-        if (s[n] == '"') {
-            for (n++; s[n] && s[n] != '"'; n++)
-                if (s[n] == '\\' && s[n + 1])
-                    n++;
-            n += s[n] == '"';
-            continue;
-        }
-        colon |= s[n] == ':';
-        n++;
-    }
-    return n;
-}
-
 /* Between probes bpftrace reads any text up to white space as an attach
  * point and wants the "{" of its block after it; a "{" first has none. */
 static void between_probes(struct parse_ctx *ctx, const struct loc *at) {
@@ -311,11 +219,10 @@ static void between_probes(struct parse_ctx *ctx, const struct loc *at) {
         say(ctx, at, "unexpected input");
         return;
     }
-    struct text_pos t = {text_at(ctx->text, at->first_line, at->first_column), at->first_line,
-                         at->first_column};
+    struct text_pos t = text_pos_at(ctx->text, at->first_line, at->first_column);
     pos_skip(&t, raw_attach_len(t.p));
     pos_skip_layout(&t);
-    struct loc next = {t.line, t.col, t.line, t.col + bt_token_len(t.p)};
+    struct loc next = text_token_loc(&t);
     say(ctx, &next, "expected '{'");
 }
 
@@ -325,7 +232,7 @@ static int token_at(const struct text_pos *t) {
     const char *p = t->p;
     if (!*p)
         return T_YYEOF;
-    if (p[0] == '/' ) {
+    if (p[0] == '/') {
         struct text_pos after = *t;
         pos_skip(&after, 1);
         pos_skip_layout(&after);
@@ -335,22 +242,29 @@ static int token_at(const struct text_pos *t) {
     if (p[1] == '=' && strchr("+-*/%&|^", p[0]))
         return T_ADD_ASSIGN;
     switch (p[0]) {
-    case ')': return T_RPAREN;
-    case ']': return T_RBRACKET;
-    case ',': return T_COMMA;
-    case ';': return T_SEMI;
-    case '}': return T_RBRACE;
-    case '{': return T_LBRACE;
-    case '=': return p[1] == '=' ? 0 : T_ASSIGN;
-    default: return strchr("+-*/%&|^<>!?.[", p[0]) ? 0 : T_BADCHAR;
+    case ')':
+        return T_RPAREN;
+    case ']':
+        return T_RBRACKET;
+    case ',':
+        return T_COMMA;
+    case ';':
+        return T_SEMI;
+    case '}':
+        return T_RBRACE;
+    case '{':
+        return T_LBRACE;
+    case '=':
+        return p[1] == '=' ? 0 : T_ASSIGN;
+    default:
+        return strchr("+-*/%&|^<>!?.[", p[0]) ? 0 : T_BADCHAR;
     }
 }
 
 /* "[" where an expression should start: bpftrace indexes the missing value
  * with one expression up to a "]" and goes on after it. */
 static void index_of_nothing(struct parse_ctx *ctx, const struct loc *at) {
-    struct text_pos t = {text_at(ctx->text, at->first_line, at->first_column), at->first_line,
-                         at->first_column};
+    struct text_pos t = text_pos_at(ctx->text, at->first_line, at->first_column);
     int depth = 0;
     pos_skip(&t, 1);
     for (; *t.p; pos_skip(&t, 1)) {
@@ -368,11 +282,11 @@ static void index_of_nothing(struct parse_ctx *ctx, const struct loc *at) {
             break;
         }
     }
-    struct loc here = {t.line, t.col, t.line, t.col + bt_token_len(t.p)};
+    struct loc here = text_token_loc(&t);
     if (*t.p == ']') {
         pos_skip(&t, 1);
         pos_skip_layout(&t);
-        here = (struct loc){t.line, t.col, t.line, t.col + bt_token_len(t.p)};
+        here = text_token_loc(&t);
     } else {
         say(ctx, &here, "expected ']'");
     }
@@ -428,10 +342,11 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
     if (prev == T_RPAREN) /* a cast's operand, which "(name)" need not have */
         expect &= ~(unsigned)SX_EXPR;
     if (prev == T_DOT || prev == T_ARROW) {
-        say(ctx, &at, prev == T_DOT ? "expected field name after '.'"
-                                    : "expected field name after '->'");
+        say(ctx, &at,
+            prev == T_DOT ? "expected field name after '.'" : "expected field name after '->'");
         if (la == T_ARROW) { /* "->->": a "-" and then no operand before ">" */
-            struct loc gt = {at.first_line, at.first_column + 1, at.first_line, at.first_column + 2};
+            struct loc gt = {at.first_line, at.first_column + 1, at.first_line,
+                             at.first_column + 2};
             say(ctx, &gt, "expected expression");
             return;
         }

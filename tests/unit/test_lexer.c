@@ -207,7 +207,8 @@ static void test_errors(void **state) {
         enum diag_code code;
         const char *header;
     } cases[] = {
-        {"BEGIN { \"\\e\" }", E_LEX, "stdin:1:11-12: ERROR: syntax: invalid escape character '\\e'\n"},
+        {"BEGIN { \"\\e\" }", E_LEX,
+         "stdin:1:11-12: ERROR: syntax: invalid escape character '\\e'\n"},
         {"BEGIN { \"\\777\" }", E_LEX,
          "stdin:1:10-14: ERROR: syntax: octal escape sequence out of range '\\777'\n"},
         {"BEGIN { 08 }", E_LEX, "stdin:1:9-11: ERROR: syntax: invalid trailing bytes: 08\n"},

@@ -413,22 +413,22 @@ static void test_syntax_errors(void **state) {
                        "               \n");
     /* each construct left open reports its own closing token */
     assert_parse_errors("BEGIN / 1", E_SYNTAX, 2,
-                       "stdin:1:10-10: ERROR: syntax: expected '/' to close predicate\n"
-                       "BEGIN / 1\n"
-                       "         \n"
-                       "stdin:1:10-10: ERROR: syntax: expected '{'\n"
-                       "BEGIN / 1\n"
-                       "         \n");
+                        "stdin:1:10-10: ERROR: syntax: expected '/' to close predicate\n"
+                        "BEGIN / 1\n"
+                        "         \n"
+                        "stdin:1:10-10: ERROR: syntax: expected '{'\n"
+                        "BEGIN / 1\n"
+                        "         \n");
     assert_parse_errors("BEGIN { f(g(1 2)); }", E_SYNTAX, 3,
-                       "stdin:1:15-16: ERROR: syntax: expected ')'\n"
-                       "BEGIN { f(g(1 2)); }\n"
-                       "              ~\n"
-                       "stdin:1:15-16: ERROR: syntax: expected ')'\n"
-                       "BEGIN { f(g(1 2)); }\n"
-                       "              ~\n"
-                       "stdin:1:15-16: ERROR: syntax: expected ';'\n"
-                       "BEGIN { f(g(1 2)); }\n"
-                       "              ~\n");
+                        "stdin:1:15-16: ERROR: syntax: expected ')'\n"
+                        "BEGIN { f(g(1 2)); }\n"
+                        "              ~\n"
+                        "stdin:1:15-16: ERROR: syntax: expected ')'\n"
+                        "BEGIN { f(g(1 2)); }\n"
+                        "              ~\n"
+                        "stdin:1:15-16: ERROR: syntax: expected ';'\n"
+                        "BEGIN { f(g(1 2)); }\n"
+                        "              ~\n");
     assert_parse_error("BEGIN { } }", E_SYNTAX,
                        "stdin:1:12-12: ERROR: syntax: expected '{'\n"
                        "BEGIN { } }\n"
@@ -451,12 +451,12 @@ static void test_lex_errors_stop_parsing(void **state) {
                        "                 ~\n");
     /* reported at the next token, end of file here, as bpftrace does */
     assert_parse_errors("BEGIN { @x = \"abc", E_SYNTAX, 2,
-                       "stdin:1:18-18: ERROR: syntax: unterminated string\n"
-                       "BEGIN { @x = \"abc\n"
-                       "                 \n"
-                       "stdin:1:18-18: ERROR: syntax: expected ';'\n"
-                       "BEGIN { @x = \"abc\n"
-                       "                 \n");
+                        "stdin:1:18-18: ERROR: syntax: unterminated string\n"
+                        "BEGIN { @x = \"abc\n"
+                        "                 \n"
+                        "stdin:1:18-18: ERROR: syntax: expected ';'\n"
+                        "BEGIN { @x = \"abc\n"
+                        "                 \n");
     /* an unterminated comment runs to the end of the program */
     assert_parse_error("BEGIN { /* abc", E_SYNTAX,
                        "stdin:1:15-15: ERROR: syntax: expected '}'\n"
