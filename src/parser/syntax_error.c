@@ -162,6 +162,18 @@ static void statement_end(struct parse_ctx *ctx, const struct loc *at, bool inne
         say(ctx, at, "unexpected input in block");
 }
 
+/* A condition or predicate before a block: true when its closer is the
+ * lookahead; else says it is missing, and the "{" too unless that follows. */
+static bool closed_before_block(struct parse_ctx *ctx, const struct loc *at, int closer,
+                                const char *missing) {
+    if (ctx->sx_la == closer)
+        return true;
+    say(ctx, at, missing);
+    if (ctx->sx_la != T_LBRACE)
+        say(ctx, at, "expected '{'");
+    return false;
+}
+
 /* Each construct open around the lookahead, innermost first, reports the
  * closing token it lacks, up to the statement. */
 static void unwind(struct parse_ctx *ctx, const struct loc *at, bool inner_errors) {
@@ -180,11 +192,8 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at, bool inner_error
             break;
         case OPEN_IF_PAREN:
         case OPEN_LOOP_PAREN:
-            if (la == T_RPAREN)
+            if (closed_before_block(ctx, at, T_RPAREN, "expected ')'"))
                 return;
-            say(ctx, at, "expected ')'");
-            if (la != T_LBRACE)
-                say(ctx, at, "expected '{'");
             if (ctx->open[i] == OPEN_LOOP_PAREN)
                 return;
             break; /* an if without its block is still an expression */
@@ -193,11 +202,7 @@ static void unwind(struct parse_ctx *ctx, const struct loc *at, bool inner_error
                 say(ctx, at, "expected ')'");
             return; /* bpftrace skips the loop */
         case OPEN_PRED:
-            if (la == T_ENDPRED)
-                return;
-            say(ctx, at, "expected '/' to close predicate");
-            if (la != T_LBRACE)
-                say(ctx, at, "expected '{'");
+            closed_before_block(ctx, at, T_ENDPRED, "expected '/' to close predicate");
             return;
         case OPEN_CONFIG:
             if (la != T_SEMI && la != T_RBRACE)
