@@ -28,7 +28,6 @@
 %code {
 #include <stdlib.h>
 #include <string.h>
-#include <stdio.h>
 
 #include "parser/syntax_error.h"
 
@@ -459,7 +458,6 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struc
     unsigned expect = 0;
     for (int i = 0; i < n; i++)
         expect |= expect_flag(expected[i]);
-    if (getenv("SXDBG")) for (int i = 0; i < n; i++) fprintf(stderr, "exp %s\n", yysymbol_name(expected[i]));
     syntax_error(ctx, expect);
     return 0;
 }
