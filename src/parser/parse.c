@@ -177,6 +177,12 @@ struct node *pa_offsetof(const struct loc *l, struct node *type, char *path) {
     return n;
 }
 
+/* typeinfo(X) holds typeof(X), which macro expansion and sema already know. */
+struct node *pa_typeinfo(const struct loc *l, const struct loc *arg_loc, struct node *arg) {
+    struct node *ty = pa_node(N_TYPE, arg_loc, arg, NULL, NULL, NULL);
+    return pa_node(N_TYPEINFO, l, ty, NULL, NULL, NULL);
+}
+
 char *pa_path_join(char *path, char *field) {
     size_t a = strlen(path), b = strlen(field);
     char *s = realloc(path, a + 1 + b + 1);

@@ -70,6 +70,7 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t);
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n);
 struct node *pa_offsetof(const struct loc *l, struct node *type, char *path);
 char *pa_path_join(char *path, char *field);
+struct node *pa_typeinfo(const struct loc *l, const struct loc *arg_loc, struct node *arg);
 struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *name,
                       struct node *params, struct node *body);
 /* let @m = kind(args); reports args other than one positive integer, at end

@@ -53,6 +53,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
 %token MACRO "macro" IMPORT "import" TYPEOF "typeof" IF_EXPR "if expression"
+%token TYPEINFO "typeinfo" COMPTIME "comptime"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -303,6 +304,7 @@ unary
     | "-" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_NEG, $2, NULL); }
     | "*" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_DEREF, $2, NULL); }
     | "&" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_ADDROF, $2, NULL); }
+    | "comptime" unary              { $$ = pa_node(N_COMPTIME, &@$, $2, NULL, NULL, NULL); }
     | "++" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_INC, $2, NULL); }
     | "--" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_DEC, $2, NULL); }
     | "(" type ")" unary            { $$ = pa_node(N_CAST, &@$, $2, $4, NULL, NULL); }
@@ -355,6 +357,8 @@ primary
     | "(" record_fields ")"         { $$ = pa_node(N_RECORD, &@$, $2.head, NULL, NULL, NULL); }
     | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
+    | "typeinfo" "(" type ")"       { $$ = pa_typeinfo(&@$, &@3, $3); }
+    | "typeinfo" "(" expr ")"       { $$ = pa_typeinfo(&@$, &@3, $3); }
     | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
     | "offsetof" "(" IDENT "," field_path ")" { $$ = pa_offsetof(&@$, pa_type(&@3, NULL, $3), $5); }
     ;

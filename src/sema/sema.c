@@ -369,6 +369,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     release_warnings(&s, &hw);
     sema_check_prog_limit(&s);
     free(s.lets);
+    sema_sizeof_edges_free(&s);
     free(s.unassigned);
     sema_map_decls_check(&s);
     sema_getopt_finish(&s);

@@ -63,7 +63,11 @@ void sema_positional(struct sema *s, struct node *n) {
     const char *text = sema_positional_text(s, n);
     uint64_t v = 0;
     bool neg = false;
-    /* Missing parameters read as 0, numbers as integer literals. */
+    /* Missing parameters read as 0, numbers as integer literals. The node
+     * changes on the first walk, so that is where the warning comes. */
+    if (!*text)
+        diag_warning(s->d, &n->loc, "Positional parameter $%d is empty or not provided. ",
+                     (int)n->num);
     if (!*text || sema_number_text(text, &v, &neg)) {
         sema_become_number(n, v, neg);
         return;
@@ -94,22 +98,10 @@ bool sema_fold_int(const struct node *n, int64_t *v) {
         return true;
     if (n->kind != N_BINOP || !sema_fold_int(n->a, &a) || !sema_fold_int(n->b, &b))
         return false;
-    switch (n->op) {
-    case OP_ADD:
-        *v = (int64_t)((uint64_t)a + (uint64_t)b);
-        return true;
-    case OP_SUB:
-        *v = (int64_t)((uint64_t)a - (uint64_t)b);
-        return true;
-    case OP_MUL:
-        *v = (int64_t)((uint64_t)a * (uint64_t)b);
-        return true;
-    case OP_DIV: /* INT64_MIN / -1 wraps, as BPF's division does */
-        *v = b == -1 ? (int64_t)(0 - (uint64_t)a) : b ? a / b : 0;
-        return b != 0;
-    default:
+    /* the operators folded here; the others keep their run-time typing */
+    if (n->op != OP_ADD && n->op != OP_SUB && n->op != OP_MUL && n->op != OP_DIV)
         return false;
-    }
+    return sema_ct_int_binop(n->op, a, b, v);
 }
 
 static bool is_u64(const struct type *t) {
@@ -187,6 +179,9 @@ static const struct type *expr_binop(struct sema *s, struct node *n) {
             return NULL;
         a = b = known;
     }
+    const struct type *folded;
+    if (sema_fold_compare(s, n, &folded))
+        return folded;
     switch (n->op) {
     case OP_LOR:
     case OP_LAND:
@@ -281,6 +276,8 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
 }
 
 static const struct type *expr_ternary(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME)
+        return sema_comptime_ternary(s, n);
     const struct type *cond = sema_expr(s, n->a);
     if (cond && !sema_is_int(cond))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
@@ -359,6 +356,9 @@ static const struct type *expr_field(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
+    const struct type *folded;
+    if (sema_fold_field(s, n, &folded))
+        return folded;
     bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
     if (numeric && t->kind != T_TUPLE) {
         sema_error(s, &n->loc, E_TYPE, "Can not access index '%lld' on expression of type '%s'",
@@ -386,6 +386,9 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
     const struct type *i = sema_expr(s, n->b);
     if (!t || !i)
         return NULL;
+    const struct type *folded;
+    if (sema_fold_str_index(s, n, &folded))
+        return folded;
     int64_t idx;
     if (t->kind == T_TUPLE) {
         if (sema_fold_int(n->b, &idx))
@@ -430,6 +433,8 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
         return NULL;
     if (to->kind == T_ARRAY || from->kind == T_ARRAY)
         return sema_cast_array(s, n, &at, to, from);
+    if (to->is_ptr && from->kind == T_STRING)
+        return sema_cast_str_ptr(s, n);
     if ((to->kind != T_INT && to->kind != T_BOOL) || !sema_is_int(from)) {
         sema_error(s, &at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));
@@ -473,8 +478,9 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
     const struct type *t = NULL;
     switch (n->kind) {
     case N_INT:
-        if (n->ty && (n->ty->enum_def || n->ty->is_ptr)) { /* an enum constant or a uaddr(),
-                                                             rewritten by the first walk */
+        if (n->ty &&
+            (n->ty->enum_def || n->ty->is_ptr || (n->ty->kind == T_INT && n->ty->size < 8))) {
+            /* an enum constant, a uaddr() or a sizeof rewritten by the first walk */
             t = n->ty;
             break;
         }
@@ -537,6 +543,12 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
         break;
     case N_BLOCK_EXPR:
         t = sema_block_expr(s, n);
+        break;
+    case N_COMPTIME:
+        t = sema_comptime(s, n);
+        break;
+    case N_TYPEINFO:
+        t = sema_typeinfo(s, n);
         break;
     default:
         sema_error(s, &n->loc, E_SYNTAX, "%s is not an expression", ast_kind_name(n->kind));
