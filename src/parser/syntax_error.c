@@ -349,6 +349,8 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
     if (prev == T_DOT || prev == T_ARROW) {
         say(ctx, &at,
             prev == T_DOT ? "expected field name after '.'" : "expected field name after '->'");
+        if (is_binary_op(la)) /* the expression goes on without the field */
+            return;
         if (la == T_ARROW) { /* "->->": a "-" and then no operand before ">" */
             struct loc gt = {at.first_line, at.first_column + 1, at.first_line,
                              at.first_column + 2};
@@ -383,7 +385,7 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
             index_of_nothing(ctx, &at);
             return;
         }
-    } else if (top == -1 && !(expect & SX_LBRACE) && la != T_YYEOF) {
+    } else if (top == -1 && (expect & SX_ATTACH) && la != T_YYEOF) {
         between_probes(ctx, &at);
         return;
     } else if (top == -1 || (expect & SX_LBRACE)) {
@@ -394,6 +396,8 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
             say(ctx, &at, "expected attach point");
         else if (expect & SX_ASSIGN)
             say(ctx, &at, "expected '='");
+        else if (expect & SX_IDENT) /* let @m = NAME(...) */
+            say(ctx, &at, "expected map type name");
         else if (expect & SX_LPAREN)
             say(ctx, &at, "expected '('");
         else
