@@ -366,6 +366,14 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
     } else if (prev == T_LET && la != T_VAR) {
         say(ctx, &at, "expected variable after 'let'");
         return;
+    } else if (prev == T_MACRO) {
+        say(ctx, &at, "expected macro name");
+        return;
+    } else if (prev == T_CONFIG && la == T_EQ) { /* "config ==": the second "=" */
+        struct loc second = {at.first_line, at.first_column + 1, at.first_line,
+                             at.first_column + 2};
+        say(ctx, &second, "expected '{'");
+        return;
     } else if (prev == T_QUESTION && (expect & SX_EXPR) && la != T_COLON) {
         say(ctx, &at, "expected expression"); /* then no ":" and no else value */
         say(ctx, &at, "expected ':'");
