@@ -38,6 +38,7 @@ struct parse_ctx {
     bool stmt_assign;        /* the statement assigns: bpftrace wants its ";" */
     int sx_la, sx_prev;      /* the lookahead and the token before it */
     struct loc la_loc;       /* the lookahead's own location */
+    int cond_kw, cond_depth; /* the last if or loop keyword, and nopen there */
     bool config_next;        /* "config" seen: its "{" opens the config block */
     const char *lex_pending; /* lexer error bpftrace reports at the next token */
     const char *lex_due;     /* lex_pending once that token is read */

@@ -85,6 +85,13 @@ static void shifted(struct parse_ctx *ctx, int tok, int before) {
     case T_CONFIG:
         ctx->config_next = true;
         break;
+    case T_IF:
+    case T_IF_EXPR:
+    case T_WHILE:
+    case T_UNROLL:
+        ctx->cond_kw = tok;
+        ctx->cond_depth = ctx->nopen;
+        break;
     case T_ENDPRED:
     case T_RPAREN:
     case T_RBRACKET:
@@ -381,6 +388,9 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
     } else if (top == OPEN_FOR_PAREN && prev == T_LPAREN) {
         say(ctx, &at, "expected variable in for loop");
         return;
+    } else if (top == OPEN_FOR_PAREN && prev == T_VAR) {
+        say(ctx, &at, "expected ':'");
+        return;
     } else if (expect & SX_EXPR) {
         say(ctx, &at, "expected expression");
         if (prev == T_INC || prev == T_DEC)
@@ -396,6 +406,9 @@ static void report(struct parse_ctx *ctx, const struct loc *where, unsigned expe
     } else if (top == -1 && (expect & SX_ATTACH) && la != T_YYEOF) {
         between_probes(ctx, &at);
         return;
+    } else if ((expect & SX_LBRACE) && top != -1 && ctx->cond_depth == ctx->nopen &&
+               (ctx->cond_kw == T_IF || ctx->cond_kw == T_IF_EXPR)) {
+        say(ctx, &at, "expected '{'"); /* an if without its block is still a value */
     } else if (top == -1 || (expect & SX_LBRACE)) {
         /* between probes, or before the block of a probe, if or loop */
         if (expect & SX_LBRACE)
