@@ -17,6 +17,7 @@
 #include "parser/macro.h"
 #include "parser/imports.h"
 #include "parser/parse.h"
+#include "parser/format.h"
 #include "preproc/preproc.h"
 #include "providers/provider.h"
 #include "providers/provider_impl.h"
@@ -47,6 +48,7 @@ struct cli {
     const char *emit_elf;    /* --emit-elf FILE */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run, unsafe;
+    bool fmt;                       /* --fmt: print the script formatted, run nothing */
     bool no_warnings;               /* --no-warnings */
     enum out_format format;         /* -f text or json */
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
@@ -121,11 +123,12 @@ enum {
     OPT_DEBUGINFO,
     OPT_EMIT_ELF,
     OPT_EMIT_LLVM,
-    OPT_VERIFY_LLVM_IR
+    OPT_VERIFY_LLVM_IR,
+    OPT_FMT
 };
 
-/* --mode: bpftrace's bench and test modes, and codegen (compile, load
- * nothing: compile time alone); its other compiler modes have no
+/* --mode: bpftrace's bench and test modes, format (--fmt), and codegen
+ * (compile, load nothing: compile time alone); compiler-bench has no
  * counterpart here. */
 static int set_mode(struct cli *c, const char *mode) {
     if (strcmp(mode, "codegen") == 0)
@@ -134,8 +137,10 @@ static int set_mode(struct cli *c, const char *mode) {
         c->mode = RT_MODE_BENCH;
     else if (strcmp(mode, "test") == 0)
         c->mode = RT_MODE_TEST;
+    else if (strcmp(mode, "format") == 0)
+        c->fmt = true;
     else {
-        fputs("ERROR: USAGE: --mode can only be 'codegen', 'bench' or 'test'.\n", stderr);
+        fputs("ERROR: USAGE: --mode can only be 'codegen', 'bench', 'test' or 'format'.\n", stderr);
         return -1;
     }
     return 0;
@@ -237,6 +242,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"btf", no_argument, NULL, 'b'},
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"fmt", no_argument, NULL, OPT_FMT},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
@@ -355,6 +361,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             break;
         case OPT_DRY_RUN:
             c->dry_run = true;
+            break;
+        case OPT_FMT:
+            c->fmt = true;
             break;
         case OPT_INFO:
             c->info = true;
@@ -527,10 +536,27 @@ static int run_imports(const struct cli *c, struct node *ast, struct diag *d) {
     return rc;
 }
 
+static const char *script_name(const struct cli *c) {
+    return c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
+}
+
+/* --fmt: only the parser runs, so that any script bpftrace can format
+ * formats here, whatever this kernel offers. */
+static int format_program(const struct cli *c) {
+    char *text = read_program(c);
+    if (!text)
+        return 1;
+    struct diag d;
+    diag_init(&d, script_name(c), text, stderr);
+    int rc = fmt_script(&d, text, stdout);
+    diag_free(&d);
+    free(text);
+    return rc;
+}
+
 /* Runs the pipeline on program text; returns the exit code. */
 static int run_program(const struct cli *c, const char *text) {
-    const char *filename =
-        c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
+    const char *filename = script_name(c);
     struct diag d;
     diag_init(&d, filename, text, stderr);
     d.no_warnings = c->no_warnings;
@@ -674,6 +700,8 @@ int main(int argc, char **argv) {
         provider_set_list_verbose(c.verbose);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
+    if (c.fmt)
+        return format_program(&c);
     if (start_process(&c) < 0) {
         end_process(&c);
         return 1;

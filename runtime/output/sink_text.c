@@ -27,6 +27,7 @@ static void text_map(const struct out_sink *o, const struct manifest *m, const s
                      const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar) {
     struct out_str s;
     out_str_init(&s);
+    s.spill = o->f;
     out_render_map(&s, m, d, r, top, div, empty_scalar);
     out_str_write(&s, o->f);
     out_str_free(&s);

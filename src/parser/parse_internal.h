@@ -7,13 +7,15 @@
 
 #include "diag.h"
 #include "parser/ast.h"
+#include "parser/layout.h"
 
 /* All parser state lives here, reached through %parse-param and yyextra. */
 struct parse_ctx {
     struct diag *d;
-    struct node *root; /* set by the start rule */
-    int line, col;     /* position of the next unread character */
-    int tok_line;      /* start of a token lexed in pieces (strings) */
+    struct layout *layout; /* --fmt only: what the formatter needs of the layout */
+    struct node *root;     /* set by the start rule */
+    int line, col;         /* position of the next unread character */
+    int tok_line;          /* start of a token lexed in pieces (strings) */
     int tok_col;
     /* bpftrace's lexer only resets a token's start at white space and
      * comments, so a syntax error at ";" in "1 +;" underlines "+;". Errors
@@ -81,6 +83,8 @@ struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, 
                          struct node *args, const struct loc *end);
 /* { stmts last }: last becomes the value when it is an expression statement. */
 struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last);
+/* The config items; --fmt also needs where the block starts. */
+struct node *pa_config(struct parse_ctx *ctx, const struct loc *kw, struct node *items);
 /* C definitions must come first: those among the probes are an error. */
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
                         struct node *config, struct node *probes);

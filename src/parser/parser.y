@@ -61,6 +61,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token INC "++" DEC "--" ARROW "->" DOTDOT ".." PLUS "+" MINUS "-" STAR "*" DIV "/"
 %token MOD "%" AMP "&" BOR "|" BXOR "^" NOT "!" BNOT "~" QUESTION "?" COLON ":" SEMI ";"
 %token COMMA "," DOT "." LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]" LBRACE "{"
+%token LBRACE_STMT "block"
 %token RBRACE "}"
 %token BADCHAR "invalid character"
 
@@ -123,7 +124,7 @@ c_definitions
 
 config
     : %empty %prec NO_CONFIG        { $$ = NULL; }
-    | "config" "=" "{" config_items "}" { $$ = $4.head; }
+    | "config" "=" "{" config_items "}" { $$ = pa_config(ctx, &@1, $4.head); }
     ;
 
 config_items
@@ -216,8 +217,12 @@ stmt_list
     | stmt_list simple_stmt ";"     { $$ = pa_list_add($1, $2); }
     ;
 
+/* A block as a statement ("{" where a statement starts, see trawk_yylex)
+ * needs no ";" after it. */
 block_stmt
     : if_stmt
+    | LBRACE_STMT stmt_list "}"     { $$ = pa_node(N_EXPR_STMT, &@$, pa_block_expr(&@$, $2.head, NULL), NULL, NULL, NULL); }
+    | LBRACE_STMT stmt_list simple_stmt "}" { $$ = pa_node(N_EXPR_STMT, &@$, pa_block_expr(&@$, $2.head, $3), NULL, NULL, NULL); }
     | "while" expr block            { $$ = pa_node(N_WHILE, &@$, $2, $3, NULL, NULL); }
     | "unroll" expr block           { $$ = pa_node(N_UNROLL, &@$, $2, $3, NULL, NULL); }
     | "for" "(" var ":" map ")" block { $$ = pa_node(N_FOR_MAP, &@$, $3, $5, $7, NULL); }
