@@ -78,6 +78,7 @@ static void shifted(struct parse_ctx *ctx, int tok, int before) {
                 open_push(ctx, OPEN_PRED);
         break;
     case T_LBRACE:
+    case T_LBRACE_STMT:
         open_push(ctx, ctx->config_next ? OPEN_CONFIG : OPEN_BLOCK);
         ctx->config_next = false;
         statement_start(ctx);
@@ -445,7 +446,7 @@ int syntax_token(struct parse_ctx *ctx, int tok, const struct loc *tok_loc) {
     ctx->lex_due = ctx->lex_pending;
     ctx->lex_pending = NULL;
     if (tok == T_SEMI && ctx->nopen && ctx->open[ctx->nopen - 1] == OPEN_BLOCK &&
-        (ctx->sx_prev == T_SEMI || ctx->sx_prev == T_LBRACE)) {
+        (ctx->sx_prev == T_SEMI || ctx->sx_prev == T_LBRACE || ctx->sx_prev == T_LBRACE_STMT)) {
         /* bpftrace has no empty statement */
         struct loc at = la_where(ctx);
         say(ctx, &at, "expected expression");
