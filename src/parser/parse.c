@@ -7,6 +7,7 @@
 
 #include "parser.h"
 #include "parser/parse_internal.h"
+#include "parser/syntax_error.h"
 
 #define YYSTYPE TRAWK_YYSTYPE
 #define YYLTYPE TRAWK_YYLTYPE
@@ -35,7 +36,7 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     }
     struct loc run = {ctx->run_line, ctx->run_col, lloc->last_line, lloc->last_column};
     ctx->err_loc = run;
-    return tok;
+    return syntax_token(ctx, tok, lloc);
 }
 
 static struct node *parse_text(struct diag *d, const char *text, bool module,
@@ -59,6 +60,7 @@ static struct node *parse_text(struct diag *d, const char *text, bool module,
         .d = d, .layout = layout, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
     if (!text)
         text = "";
+    ctx.text = text;
     yyscan_t scanner;
     if (trawk_yylex_init_extra(&ctx, &scanner)) {
         diag_plain_error(d, E_IO, "cannot start the lexer");

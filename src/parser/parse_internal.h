@@ -29,6 +29,22 @@ struct parse_ctx {
     char *buf;          /* string literal or C definition being built */
     size_t cdef_len;    /* the C definition's text without its trailing layout */
     size_t len, cap;
+    /* Syntax errors (syntax_error.c): the program text, the constructs
+     * still open before the lookahead, and where the statement began. */
+    const char *text;
+    unsigned char open[256];
+    int nopen, open_lost;    /* opened beyond the array: closed first */
+    int ntok;                /* tokens returned so far */
+    int stmt_tok;            /* number of the current statement's first token */
+    int stmt_first;          /* that token */
+    bool stmt_assign;        /* the statement assigns: bpftrace wants its ";" */
+    int sx_la, sx_prev;      /* the lookahead and the token before it */
+    struct loc la_loc;       /* the lookahead's own location */
+    int cond_kw, cond_depth; /* the last if or loop keyword, and nopen there */
+    bool config_next;        /* "config" seen: its "{" opens the config block */
+    const char *lex_pending; /* lexer error bpftrace reports at the next token */
+    const char *lex_due;     /* lex_pending once that token is read */
+    bool lex_failed;         /* a lexer error was reported: stop at the statement's end */
 };
 
 /* A list under construction: the tail makes each append O(1), so a block

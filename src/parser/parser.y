@@ -5,7 +5,8 @@
 %define api.prefix {trawk_yy}
 %define api.token.prefix {T_}
 %define api.location.type {struct loc}
-%define parse.error verbose
+%define parse.error custom
+%define parse.lac full
 /* "(" IDENT • ")": shifting is right, "(" IDENT ")" is a primary of its own
  * (the name in parentheses) or a cast to a typedef: see unary */
 %expect 1
@@ -28,6 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "parser/syntax_error.h"
+
 int trawk_yylex(TRAWK_YYSTYPE *lval, TRAWK_YYLTYPE *lloc, void *scanner);
 static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *ctx,
                           const char *msg);
@@ -41,8 +44,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
     enum op op;
 }
 
-/* The quoted names appear in "syntax error, unexpected X" messages and
- * follow bpftrace's wording where it has one. */
+/* The quoted names appear in bison's reports (parser.output, -Wcounterexamples). */
 %token <str> ATTACH "attach point" IDENT "identifier" VAR "variable" MAP "map"
 %token <str> TYPE "type" STRUCT "struct" C_DEFINITION "C definition"
 %token <num> INT "integer" POSITIONAL "positional parameter" BOOL "boolean"
@@ -61,6 +63,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token COMMA "," DOT "." LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]" LBRACE "{"
 %token LBRACE_STMT "block"
 %token RBRACE "}"
+%token BADCHAR "invalid character"
 
 %type <node> import config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
 %type <node> expr ternary binary unary postfix cast_operand primary map var call type type_base typeof
@@ -442,10 +445,38 @@ typeof
 
 %%
 
+/* The tokens a syntax error's wording depends on (syntax_error.c). */
+static unsigned expect_flag(yysymbol_kind_t sym)
+{
+    switch (sym) {
+    case YYSYMBOL_VAR: return SX_EXPR;
+    case YYSYMBOL_LBRACE: return SX_LBRACE;
+    case YYSYMBOL_ATTACH: return SX_ATTACH;
+    case YYSYMBOL_IDENT: return SX_IDENT;
+    case YYSYMBOL_ASSIGN: return SX_ASSIGN;
+    case YYSYMBOL_LPAREN: return SX_LPAREN;
+    default: return 0;
+    }
+}
+
+static int yyreport_syntax_error(const yypcontext_t *yyctx, void *scanner, struct parse_ctx *ctx)
+{
+    (void)scanner;
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(yyctx, expected, YYNTOKENS);
+    unsigned expect = 0;
+    for (int i = 0; i < n; i++)
+        expect |= expect_flag(expected[i]);
+    syntax_error(ctx, expect);
+    return 0;
+}
+
+/* Only bison's own failures come here: syntax errors go to the report above. */
 static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *ctx,
                           const char *msg)
 {
-    (void)lloc; /* the lookahead's own columns; bpftrace reports its run instead */
+    (void)lloc;
+    (void)scanner;
     if (!strcmp(msg, "memory exhausted")) /* bison's stack limit, YYMAXDEPTH */
         diag_error(ctx->d, &ctx->err_loc, E_LIMIT, "program is nested too deeply");
     else

@@ -38,8 +38,8 @@ static void test_second_line_and_width(void **state) {
     struct capture c;
     cap_open(&c, "BEGIN {\n  @x = 1 +;\n}\n");
     struct loc l = {2, 10, 2, 12};
-    diag_error(&c.d, &l, E_SYNTAX, "syntax error, unexpected ;");
-    cap_check(&c, "e.bt:2:10-12: ERROR: syntax error, unexpected ;\n"
+    diag_error(&c.d, &l, E_SYNTAX, "syntax: expected expression");
+    cap_check(&c, "e.bt:2:10-12: ERROR: syntax: expected expression\n"
                   "  @x = 1 +;\n"
                   "         ~~\n");
 }

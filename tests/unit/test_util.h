@@ -89,13 +89,16 @@ static inline char *tu_stmt_dump(const char *dump) {
     } while (0)
 
 /* The program fails with exactly this diagnostic text and code. */
-#define assert_parse_error(text, code_, expected)                                                  \
+#define assert_parse_error(text, code_, expected) assert_parse_errors(text, code_, 1, expected)
+
+/* bpftrace reports a syntax error once for each construct it leaves open. */
+#define assert_parse_errors(text, code_, n, expected)                                              \
     do {                                                                                           \
         struct tu_result r_ = tu_parse(text);                                                      \
         assert_string_equal(r_.errors, expected);                                                  \
         assert_string_equal(r_.dump, "");                                                          \
         assert_int_equal(r_.code, code_);                                                          \
-        assert_int_equal(r_.nerrors, 1);                                                           \
+        assert_int_equal(r_.nerrors, n);                                                           \
         tu_free(&r_);                                                                              \
     } while (0)
 
