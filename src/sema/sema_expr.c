@@ -82,7 +82,7 @@ bool sema_const_int(const struct node *n, int64_t *v) {
         return true;
     }
     if (n->kind == N_UNOP && n->op == OP_NEG && n->a && n->a->kind == N_INT) {
-        *v = -(int64_t)n->a->num;
+        *v = (int64_t)(0 - n->a->num);
         return true;
     }
     return false;
@@ -176,9 +176,27 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
     return arith_type(a, b);
 }
 
+/* Folds n, whose operands are checked: true when n was a literal
+ * operation, with *t its type (NULL after an error). */
+static bool folded(struct sema *s, struct node *n, const struct type **t) {
+    switch (sema_fold_literal(s, n)) {
+    case FOLD_DONE:
+        *t = sema_expr(s, n);
+        return true;
+    case FOLD_ERROR:
+        *t = NULL;
+        return true;
+    default:
+        return false;
+    }
+}
+
 static const struct type *expr_binop(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->a);
     const struct type *b = sema_expr(s, n->b);
+    const struct type *t;
+    if (a && b && folded(s, n, &t))
+        return t;
     if (!a || !b) {
         /* While map types are being learned, an operand not known yet (a map
          * assigned from itself, as in @n = @n + 1) takes the other's type. */
@@ -210,9 +228,12 @@ static const struct type *expr_unop(struct sema *s, struct node *n) {
     if (n->op == OP_ADDROF)
         return sema_addrof(s, n);
     const struct type *a = sema_expr(s, n->a);
+    const struct type *t;
     if (!a)
         return NULL;
-    if (!sema_is_int(a)) {
+    if (folded(s, n, &t))
+        return t;
+    if (!sema_is_int(a) || (a->kind == T_BOOL && n->op != OP_NOT)) {
         sema_error(s, &n->loc, E_TYPE,
                    "The %s operator can not be used on expressions of type '%s'", op_text(n->op),
                    sema_tname(a));
@@ -282,10 +303,15 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
 
 static const struct type *expr_ternary(struct sema *s, struct node *n) {
     const struct type *cond = sema_expr(s, n->a);
-    if (cond && !sema_is_int(cond))
-        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
     const struct type *b = n->b ? sema_expr(s, n->b) : cond;
     const struct type *c = sema_expr(s, n->c);
+    const struct type *t;
+    if (cond && b && c && folded(s, n, &t))
+        return t;
+    if (n->a->kind == N_BOOL) /* a literal condition, folded */
+        cond = sema_expr(s, n->a);
+    if (cond && !sema_is_int(cond))
+        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
     if (!b || !c)
         return NULL;
     return ternary_type(s, n, b, c);

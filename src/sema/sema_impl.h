@@ -8,6 +8,7 @@
 #define TRAWK_SEMA_IMPL_H
 
 #include "sema/sema.h"
+#include "sema/sema_fold.h"
 
 /* What we know about one map beyond struct sema_map. */
 struct map_info {

@@ -374,13 +374,13 @@ static void test_err_types(void **state) {
     err1("BEGIN { @h[1] = hist(1); print(@h[1]); }", E_TYPE, "stdin:1:32-37",
          "Map type hist_t cannot print the value of individual keys. You must print the whole "
          "map.");
-    err1("BEGIN { $x = \"a\" + 1; }", E_TYPE, "stdin:1:14-21",
+    err1("BEGIN { $s = \"a\"; $x = $s + 1; }", E_TYPE, "stdin:1:24-30",
          "Type mismatch for '+': comparing 'string[2]' with 'int64'");
-    err1("BEGIN { if (\"a\" < \"b\") {} }", E_TYPE, "stdin:1:13-22",
+    err1("BEGIN { $s = \"a\"; if ($s < \"b\") {} }", E_TYPE, "stdin:1:23-31",
          "The < operator can not be used on expressions of types string[2], string[2]");
     err1("BEGIN { $x = -\"a\"; }", E_TYPE, "stdin:1:14-18",
          "The - operator can not be used on expressions of type 'string[2]'");
-    err1("BEGIN { $x = 1 ? 2 : \"a\"; }", E_TYPE, "stdin:1:14-25",
+    err1("BEGIN { $c = 1; $x = $c ? 2 : \"a\"; }", E_TYPE, "stdin:1:22-34",
          "Branches must return the same type or compatible types: have 'int64' and 'string[2]'");
     err1("BEGIN { $x = (1, 2); $y = $x.2; }", E_TYPE, "stdin:1:27-31",
          "Invalid tuple index: 2. Found 2 elements in tuple.");
