@@ -63,7 +63,11 @@ void sema_positional(struct sema *s, struct node *n) {
     const char *text = sema_positional_text(s, n);
     uint64_t v = 0;
     bool neg = false;
-    /* Missing parameters read as 0, numbers as integer literals. */
+    /* Missing parameters read as 0, numbers as integer literals. The
+     * first walk rewrites n, so it gives the warning. */
+    if (!*text)
+        diag_warning(s->d, &n->loc, "Positional parameter $%llu is empty or not provided. ",
+                     (unsigned long long)n->num);
     if (!*text || sema_number_text(text, &v, &neg)) {
         sema_become_number(n, v, neg);
         return;

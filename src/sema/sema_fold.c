@@ -1,5 +1,6 @@
 /* Folding of operators on literals, rewriting the node in place into the
  * literal bpftrace 0.27.1 computes (sema_fold_int.c does the integers). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,7 +68,7 @@ static enum fold_result become_bool(struct node *n, bool v) {
     return FOLD_DONE;
 }
 
-static enum fold_result become_string(struct node *n, const char *bytes, size_t len) {
+void sema_become_string(struct node *n, const char *bytes, size_t len) {
     char *copy = malloc(len + 1);
     memcpy(copy, bytes, len);
     copy[len] = '\0';
@@ -76,6 +77,10 @@ static enum fold_result become_string(struct node *n, const char *bytes, size_t 
     n->str = copy;
     n->len = len;
     n->ty = NULL;
+}
+
+static enum fold_result become_string(struct node *n, const char *bytes, size_t len) {
+    sema_become_string(n, bytes, len);
     return FOLD_DONE;
 }
 
@@ -321,6 +326,32 @@ static enum fold_result fold_binop(struct sema *s, struct node *n) {
         (n->a->kind == N_TUPLE || n->a->kind == N_RECORD))
         return tuple_binop(n);
     return int_binop(s, n);
+}
+
+/* ---- str() ---- */
+
+bool sema_fold_str_call(struct node *call) {
+    const struct node *arg = call->a, *len = arg->next;
+    struct fold_int v;
+    char digits[24];
+    const char *text = digits;
+    size_t n;
+    if (sema_literal_int(arg, &v))
+        n = (size_t)snprintf(digits, sizeof(digits), v.neg ? "%lld" : "%llu",
+                             (unsigned long long)v.bits);
+    else if (arg->kind == N_STRING)
+        text = arg->str, n = arg->len;
+    else
+        return false;
+    if (len && !plain_int(len))
+        return false;
+    if (len && len->num < n)
+        n = (size_t)len->num;
+    char *copy = malloc(n + 1);
+    memcpy(copy, text, n);
+    sema_become_string(call, copy, n);
+    free(copy);
+    return true;
 }
 
 /* ---- ternaries ---- */

@@ -5,6 +5,7 @@
 #define TRAWK_SEMA_FOLD_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "parser/ast.h"
@@ -41,5 +42,13 @@ struct sema;
 /* Folds the operator or ternary n, whose operands are checked (and so
  * folded) already, in place. */
 enum fold_result sema_fold_literal(struct sema *s, struct node *n);
+
+/* str(literal) and str(literal, N): the literal's text (a number's in
+ * decimal), cut to N bytes; call becomes that string. False when the
+ * arguments are not such literals. */
+bool sema_fold_str_call(struct node *call);
+
+/* n becomes the string literal of len bytes, freeing its children. */
+void sema_become_string(struct node *n, const char *bytes, size_t len);
 
 #endif
