@@ -266,7 +266,7 @@ static void test_positional_in_attach_point(void **state) {
 static void test_config(void **state) {
     (void)state;
     struct run *r = ok("config = { max_strlen = 32; BPFTRACE_LAZY_SYMBOLICATION = 1 } "
-                       "BEGIN { $s = str(0); $t = str(0, 5); $u = str(0, 100); }");
+                       "BEGIN { $s = str(nsecs); $t = str(nsecs, 5); $u = str(nsecs, 100); }");
     assert_int_equal(r->out.max_strlen, 32);
     assert_string_equal(tn(r->out.units[0].vars[0].ty), "string[32]");
     assert_string_equal(tn(r->out.units[0].vars[1].ty), "string[6]");
