@@ -92,30 +92,6 @@ bool sema_const_int(const struct node *n, int64_t *v) {
     return false;
 }
 
-bool sema_fold_int(const struct node *n, int64_t *v) {
-    int64_t a, b;
-    if (sema_const_int(n, v))
-        return true;
-    if (n->kind != N_BINOP || !sema_fold_int(n->a, &a) || !sema_fold_int(n->b, &b))
-        return false;
-    switch (n->op) {
-    case OP_ADD:
-        *v = (int64_t)((uint64_t)a + (uint64_t)b);
-        return true;
-    case OP_SUB:
-        *v = (int64_t)((uint64_t)a - (uint64_t)b);
-        return true;
-    case OP_MUL:
-        *v = (int64_t)((uint64_t)a * (uint64_t)b);
-        return true;
-    case OP_DIV: /* INT64_MIN / -1 wraps, as BPF's division does */
-        *v = b == -1 ? (int64_t)(0 - (uint64_t)a) : b ? a / b : 0;
-        return b != 0;
-    default:
-        return false;
-    }
-}
-
 static bool is_u64(const struct type *t) {
     return t->kind == T_INT && !t->is_signed && t->size == 8;
 }
@@ -418,7 +394,7 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
         return NULL;
     int64_t idx;
     if (t->kind == T_TUPLE) {
-        if (sema_fold_int(n->b, &idx))
+        if (sema_const_int(n->b, &idx)) /* folded already */
             return tuple_element(s, n, t, idx);
         sema_error(s, &n->b->loc, E_TYPE, "The index of a tuple must be an integer literal");
         return NULL;

@@ -114,8 +114,6 @@ const struct type *sema_natural_type(struct sema *s, const struct node *n);
 const struct type *sema_element_type(struct sema *s, const struct node *n);
 /* The integer type holding values of a and b (bpftrace's upcast). */
 const struct type *sema_int_upcast(const struct type *a, const struct type *b);
-/* An integer expression of literals only ($t[1 + 1]), evaluated now. */
-bool sema_fold_int(const struct node *n, int64_t *v);
 /* Merges two storage types that may hold each other's values: any ints,
  * strings (the larger wins), tuples element by element. NULL if they can't. */
 const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got);

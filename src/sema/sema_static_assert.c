@@ -1,8 +1,8 @@
 /* __static_assert(failed, { fail(msg); }): the body of stdlib/meta.bt's
  * static_assert. The condition is folded when the script is compiled;
- * when it holds (sema_fold.c makes it a literal), the message is reported at fail(msg) in the library, as
- * bpftrace reports its own fail() there. The block is never compiled, and
- * the call leaves no code. */
+ * when it holds (sema_fold.c makes it a literal), the message is reported at fail(msg) in the
+ * library, as bpftrace reports its own fail() there. The block is never compiled, and the call
+ * leaves no code. */
 #include <stdbool.h>
 
 #include "sema/sema_impl.h"
