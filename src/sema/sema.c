@@ -348,8 +348,8 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         pus[i].count = out->nunits - pus[i].first;
     }
     ctypes_set_source(out->ct, target_type, out);
-    struct held_warnings hw;
-    for (int pass = 0; pass < 2; pass++) {
+    struct held_warnings hw = {.prev = d->held};
+    for (int pass = 0; pass < 2 && !s.fold_errors; pass++) {
         s.report = pass == 1;
         if (s.report) {
             hold_warnings(&s, &hw);
@@ -367,11 +367,14 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
                 sema_probe(&s, p, &pvs[i], &pus[i]);
     }
     release_warnings(&s, &hw);
-    sema_check_prog_limit(&s);
+    /* bpftrace folds literals in a pass of its own: its errors stop there */
+    if (!s.fold_errors) {
+        sema_check_prog_limit(&s);
+        sema_map_decls_check(&s);
+        sema_getopt_finish(&s);
+    }
     free(s.lets);
     free(s.unassigned);
-    sema_map_decls_check(&s);
-    sema_getopt_finish(&s);
     for (i = 0; i < nprobes; i++) {
         give_vars(out, pus[i].first, pus[i].count, &pvs[i]);
         probe_vars_free(&pvs[i]);

@@ -95,9 +95,20 @@ static enum fold_result become_child(struct node *n, struct node **slot) {
     return FOLD_DONE;
 }
 
-static enum fold_result flow_error(struct sema *s, struct node *n) {
-    sema_error(s, &n->loc, E_TYPE, FLOW_ERROR);
+/* The first walk reports folding's errors, and sema_check stops after it:
+ * bpftrace folds in a pass of its own, before its other checks. */
+static enum fold_result fold_error(struct sema *s, const struct node *n, const char *msg) {
+    if (s->report) {
+        sema_error(s, &n->loc, E_TYPE, "%s", msg);
+    } else {
+        diag_error(s->d, &n->loc, E_TYPE, "%s", msg);
+        s->fold_errors++;
+    }
     return FOLD_ERROR;
+}
+
+static enum fold_result flow_error(struct sema *s, struct node *n) {
+    return fold_error(s, n, FLOW_ERROR);
 }
 
 /* ---- unary operators ---- */
@@ -116,8 +127,7 @@ static enum fold_result fold_unop(struct sema *s, struct node *n) {
     if (n->op != OP_NEG)
         return FOLD_NONE;
     if (!v.neg && v.bits > (uint64_t)INT64_MAX + 1) {
-        sema_error(s, &n->loc, E_TYPE, "negative value will underflow");
-        return FOLD_ERROR;
+        return fold_error(s, n, "negative value will underflow");
     }
     /* -(N) is the literal itself; -0 and -(-N) are not negative */
     if (!v.neg && v.bits != 0)
@@ -186,8 +196,7 @@ static enum fold_result strings_binop(struct sema *s, struct node *n) {
         return r;
     }
     default:
-        sema_error(s, &n->loc, E_TYPE, "illegal literal operation with strings");
-        return FOLD_ERROR;
+        return fold_error(s, n, "illegal literal operation with strings");
     }
 }
 

@@ -35,7 +35,7 @@ bool sema_literal_truth(const struct node *n, bool *v);
 enum fold_result {
     FOLD_NONE,  /* n is as it was: no literal operation, or a literal already (-(N)) */
     FOLD_DONE,  /* n is now a literal */
-    FOLD_ERROR, /* reported (on the report walk), n is as it was */
+    FOLD_ERROR, /* reported (by the first walk, which ends the checks), n is as it was */
 };
 
 struct sema;

@@ -57,6 +57,7 @@ struct sema {
     int *map_slots;         /* open-addressing index of out->maps by name (-1: free) */
     uint32_t map_nslots;    /* a power of two, at least twice nmaps */
     bool report;            /* second walk: report errors */
+    int fold_errors;        /* reported by the first walk, which ends the checks */
     int missing;            /* config missing_probes (DIAG_MISSING_*) */
     int max_strlen;
     const struct node *decls;  /* the program's map declarations (N_MAP_DECL among others) */
