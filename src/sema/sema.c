@@ -349,9 +349,16 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     }
     ctypes_set_source(out->ct, target_type, out);
     struct held_warnings hw = {.prev = d->held};
+    /* the first walk's warnings (folding's) follow the errors too */
+    char *early = NULL;
+    size_t nearly = 0;
+    FILE *early_f = open_memstream(&early, &nearly);
+    if (early_f)
+        d->held = early_f;
     for (int pass = 0; pass < 2 && !s.fold_errors; pass++) {
         s.report = pass == 1;
         if (s.report) {
+            d->held = hw.prev;
             hold_warnings(&s, &hw);
             /* bpftrace's deprecation and control-flow passes run before
              * its other checks: their warnings come first */
@@ -366,6 +373,12 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
             if (!p->removed)
                 sema_probe(&s, p, &pvs[i], &pus[i]);
     }
+    d->held = s.report ? d->held : hw.prev;
+    if (early_f) {
+        fclose(early_f);
+        fwrite(early, 1, nearly, hw.prev ? hw.prev : d->out);
+    }
+    free(early);
     release_warnings(&s, &hw);
     /* bpftrace folds literals in a pass of its own: its errors stop there */
     if (!s.fold_errors) {

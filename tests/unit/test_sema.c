@@ -497,8 +497,8 @@ static void test_err_unsupported(void **state) {
                 "$i = \"s\"; for ($i : 0..2) { } }"));
     err1("BEGIN { for ($i : 0..2) { } print($i); }", E_UNDEFINED, "stdin:1:35-37",
          "Undefined or undeclared variable: $i");
-    err1("BEGIN { unroll(101) { } }", E_ARGS, "stdin:1:16-19", "unroll maximum value is 100");
-    err1("BEGIN { unroll(0) { } }", E_ARGS, "stdin:1:16-17", "unroll minimum value is 1");
+    err1("BEGIN { unroll(101) { } }", E_ARGS, "stdin:1:9-24", "unroll maximum value is 100");
+    err1("BEGIN { unroll(0) { } }", E_ARGS, "stdin:1:9-22", "unroll minimum value is 1");
     err1("BEGIN { while (\"s\") { } }", E_TYPE, "stdin:1:16-19",
          "Invalid condition in while(): string[2]");
     err1("BEGIN { while (1) { continue; } break; }", E_CONTEXT, "stdin:1:33-38",
