@@ -16,6 +16,12 @@ static bool shift_ok(uint64_t amount) {
     return amount < 64;
 }
 
+/* & | ^: the same bits either way */
+static bool bitwise(enum op op, uint64_t a, uint64_t b, uint64_t *r) {
+    *r = op == OP_BAND ? a & b : op == OP_BOR ? a | b : a ^ b;
+    return op == OP_BAND || op == OP_BOR || op == OP_BXOR;
+}
+
 static bool unsigned_arith(enum op op, uint64_t a, uint64_t b, struct fold_int *r) {
     switch (op) {
     case OP_ADD:
@@ -39,23 +45,18 @@ static bool unsigned_arith(enum op op, uint64_t a, uint64_t b, struct fold_int *
             return false;
         *r = fold_u(op == OP_DIV ? a / b : a % b);
         return true;
-    case OP_BAND:
-        *r = fold_u(a & b);
-        return true;
-    case OP_BOR:
-        *r = fold_u(a | b);
-        return true;
-    case OP_BXOR:
-        *r = fold_u(a ^ b);
-        return true;
     case OP_SHL:
     case OP_SHR:
         if (!shift_ok(b))
             return false;
         *r = fold_u(op == OP_SHL ? a << b : a >> b);
         return true;
-    default:
-        return false;
+    default: {
+        uint64_t bits;
+        bool ok = bitwise(op, a, b, &bits);
+        *r = fold_u(bits);
+        return ok;
+    }
     }
 }
 
@@ -107,23 +108,18 @@ static bool signed_arith(enum op op, int64_t a, int64_t b, struct fold_int *r) {
             return false;
         *r = fold_s(op == OP_DIV ? a / b : a % b);
         return true;
-    case OP_BAND:
-        *r = fold_s(a & b);
-        return true;
-    case OP_BOR:
-        *r = fold_s(a | b);
-        return true;
-    case OP_BXOR:
-        *r = fold_s(a ^ b);
-        return true;
     case OP_SHL:
     case OP_SHR:
         if (b < 0 || !shift_ok((uint64_t)b))
             return false;
         *r = fold_s(op == OP_SHL ? (int64_t)((uint64_t)a << b) : a >> b);
         return true;
-    default:
-        return false;
+    default: {
+        uint64_t bits;
+        bool ok = bitwise(op, (uint64_t)a, (uint64_t)b, &bits);
+        *r = fold_s((int64_t)bits);
+        return ok;
+    }
     }
 }
 
