@@ -189,7 +189,8 @@ static struct val arith(struct cg *cg, struct node *n) {
     bool sign = is_signed(n->ty);
     struct val l, r;
     operands(cg, n, &l, &r);
-    if (l.kind == V_IMM && r.kind == V_IMM)
+    bool by_zero = r.kind == V_IMM && r.imm == 0 && (n->op == OP_DIV || n->op == OP_MOD);
+    if (l.kind == V_IMM && r.kind == V_IMM && !by_zero) /* by zero: warns below */
         return (struct val){.kind = V_IMM, .imm = fold(n->op, l.imm, r.imm, sign)};
     if (l.kind == V_IMM && commutes(n->op)) {
         struct val t = l;

@@ -161,6 +161,7 @@ static const struct type *cpid(struct sema *s, struct node *n) {
     if (pid == 0)
         diag_warning(s->d, &n->loc, "No child command (`-c`); cpid is zero");
     ast_become_int(n, (uint64_t)pid);
+    n->aux = SEMA_INT_UNFOLDED; /* a builtin in bpftrace: 10 / cpid is no fold error */
     return &type_u32;
 }
 

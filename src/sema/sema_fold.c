@@ -12,7 +12,8 @@ static const char FLOW_ERROR[] = "unable to fold literals due to overflow or und
 
 static bool plain_int(const struct node *n) {
     /* enum constants and uaddr() are N_INT too, but typed: no literals */
-    return n->kind == N_INT && (!n->ty || (!n->ty->enum_def && !n->ty->is_ptr));
+    return n->kind == N_INT && n->aux != SEMA_INT_UNFOLDED &&
+           (!n->ty || (!n->ty->enum_def && !n->ty->is_ptr));
 }
 
 bool sema_literal_int(const struct node *n, struct fold_int *v) {

@@ -25,6 +25,10 @@ bool sema_fold_arith(enum op op, struct fold_int a, struct fold_int b, struct fo
  * unsigned above INT64_MAX (the same error). */
 bool sema_fold_compare(enum op op, struct fold_int a, struct fold_int b, bool *r);
 
+/* N_INT's aux for a value sema knows that bpftrace computes at run time
+ * (cpid): it folds with nothing. */
+#define SEMA_INT_UNFOLDED 1
+
 /* n as an integer literal: N, or -(N) with N at most 2^63. */
 bool sema_literal_int(const struct node *n, struct fold_int *v);
 
