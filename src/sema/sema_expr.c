@@ -107,16 +107,29 @@ static const char *op_text(enum op op) {
 
 /* ---- operators ---- */
 
+/* bpftrace names each side on its own located line, in its own type (a
+ * literal's or a variable's natural width). */
+static const struct type *type_mismatch(struct sema *s, struct node *n, const struct type *a,
+                                        const struct type *b) {
+    const struct type *na = sema_natural_type(s, n->a), *nb = sema_natural_type(s, n->b);
+    a = na ? na : a;
+    b = nb ? nb : b;
+    sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s", op_text(n->op),
+               sema_tname(a), sema_tname(b));
+    sema_error(s, &n->a->loc, E_TYPE, "left (%s)", sema_tname(a));
+    sema_error(s, &n->b->loc, E_TYPE, "right (%s)", sema_tname(b));
+    return NULL;
+}
+
 static const struct type *binop_error(struct sema *s, struct node *n, const struct type *a,
                                       const struct type *b) {
-    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b)))
+    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b))) {
         sema_error(s, &n->loc, E_TYPE,
                    "The %s operator can not be used on expressions of types %s, %s", op_text(n->op),
                    sema_tname(a), sema_tname(b));
-    else
-        sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing '%s' with '%s'",
-                   op_text(n->op), sema_tname(a), sema_tname(b));
-    return NULL;
+        return NULL;
+    }
+    return type_mismatch(s, n, a, b);
 }
 
 static const struct type *binop_equality(struct sema *s, struct node *n, const struct type *a,
@@ -136,14 +149,8 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
         sema_error(s, &n->loc, E_UNSUPPORTED, "comparing tuples is not supported yet");
         return NULL;
     }
-    if (a->kind == T_STACK && b->kind == T_STACK) {
-        /* bpftrace names each side on its own located line */
-        sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s",
-                   op_text(n->op), sema_tname(a), sema_tname(b));
-        sema_error(s, &n->a->loc, E_TYPE, "left (%s)", sema_tname(a));
-        sema_error(s, &n->b->loc, E_TYPE, "right (%s)", sema_tname(b));
-        return NULL;
-    }
+    if (a->kind == T_STACK && b->kind == T_STACK)
+        return type_mismatch(s, n, a, b);
     return binop_error(s, n, a, b);
 }
 
