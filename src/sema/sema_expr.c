@@ -282,9 +282,11 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
      * generator then fails an assertion, trawk writes the chosen one) */
     if (b->kind == T_STACK && c->kind == T_STACK && type_equal(b, c))
         return b;
+    const struct type *nb = n->b ? sema_natural_type(s, n->b) : NULL;
+    const struct type *nc = sema_natural_type(s, n->c);
     sema_error(s, &n->loc, E_TYPE,
                "Branches must return the same type or compatible types: have '%s' and '%s'",
-               sema_tname(b), sema_tname(c));
+               sema_tname(nb ? nb : b), sema_tname(nc ? nc : c));
     return NULL;
 }
 

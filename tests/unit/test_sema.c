@@ -393,7 +393,7 @@ static void test_err_types(void **state) {
     err1("BEGIN { $x = -\"a\"; }", E_TYPE, "stdin:1:14-18",
          "The - operator can not be used on expressions of type 'string[2]'");
     err1("BEGIN { $c = 1; $x = $c ? 2 : \"a\"; }", E_TYPE, "stdin:1:22-34",
-         "Branches must return the same type or compatible types: have 'int64' and 'string[2]'");
+         "Branches must return the same type or compatible types: have 'int8' and 'string[2]'");
     err1("BEGIN { $x = (1, 2); $y = $x.2; }", E_TYPE, "stdin:1:27-31",
          "Invalid tuple index: 2. Found 2 elements in tuple.");
     err1("BEGIN { $x = (uint16)\"a\"; }", E_TYPE, "stdin:1:14-22",
