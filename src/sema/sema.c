@@ -384,8 +384,9 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     if (!s.fold_errors) {
         sema_check_prog_limit(&s);
         sema_map_decls_check(&s);
-        sema_getopt_finish(&s);
     }
+    free(s.expansions); /* sema_check_prog_limit's, when it did not run */
+    sema_getopt_finish(&s);
     free(s.lets);
     free(s.unassigned);
     for (i = 0; i < nprobes; i++) {
