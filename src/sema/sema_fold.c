@@ -127,9 +127,8 @@ static enum fold_result fold_unop(struct sema *s, struct node *n) {
     }
     if (n->op != OP_NEG)
         return FOLD_NONE;
-    if (!v.neg && v.bits > (uint64_t)INT64_MAX + 1) {
+    if (!v.neg && v.bits > (uint64_t)INT64_MAX + 1)
         return fold_error(s, n, "negative value will underflow");
-    }
     /* -(N) is the literal itself; -0 and -(-N) are not negative */
     if (!v.neg && v.bits != 0)
         return FOLD_NONE;
