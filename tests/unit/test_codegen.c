@@ -389,7 +389,8 @@ static void full_map_check_only_where_a_map_can_fill(void **state) {
 
 static void big_frames_move_to_scratch(void **state) {
     struct compiled c;
-    compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), str(nsecs), str(nsecs), "
+    compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), "
+            "str(nsecs), str(nsecs), "
             "str(nsecs), str(nsecs), str(nsecs), str(nsecs)); }",
             &c);
     assert_int_equal(c.rc, 0);
@@ -414,7 +415,9 @@ static void small_frames_stay_on_the_stack(void **state) {
 
 static void frames_beyond_per_cpu_values_use_a_cpu_indexed_array(void **state) {
     struct compiled c;
-    compile_strlen("BEGIN { printf(\"%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), str(nsecs)); }", 10000, &c);
+    compile_strlen(
+        "BEGIN { printf(\"%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), str(nsecs)); }", 10000,
+        &c);
     assert_int_equal(c.rc, 0);
     /* the entry is the CPU's, and r9 points 32 KB before the frame's end */
     assert_true(has_sequence(&c.m.progs[0], SEQ("call 8", "*(u32 *)(r10 -4) = r0",
@@ -433,7 +436,8 @@ static void frames_beyond_per_cpu_values_use_a_cpu_indexed_array(void **state) {
 
 static void frames_beyond_scratch_are_an_error(void **state) {
     struct compiled c;
-    compile_strlen("BEGIN { printf(\"%s%s%s%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), str(nsecs), str(nsecs), "
+    compile_strlen("BEGIN { printf(\"%s%s%s%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), "
+                   "str(nsecs), str(nsecs), "
                    "str(nsecs), str(nsecs)); }",
                    10000, &c);
     assert_int_not_equal(c.rc, 0);
