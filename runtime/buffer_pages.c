@@ -52,3 +52,19 @@ uint32_t rt_buffer_pages(uint32_t configured, bool streams, bool per_cpu) {
     uint64_t pages = bytes / (uint64_t)sysconf(_SC_PAGESIZE);
     return (uint32_t)nearest_power_of_two(pages ? pages : 1);
 }
+
+/* A ring buffer is a power of two number of pages. */
+static uint32_t ringbuf_bytes(int pages) {
+    uint32_t bytes = (uint32_t)sysconf(_SC_PAGESIZE);
+    while (pages > 1 && bytes < (1u << 30)) {
+        bytes <<= 1;
+        pages = (pages + 1) / 2;
+    }
+    return bytes;
+}
+
+void rt_size_ringbuf(struct manifest *m) {
+    if (m->ringbuf_map >= 0 && m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
+        m->maps[m->ringbuf_map].max_entries =
+            ringbuf_bytes((int)rt_buffer_pages(m->perf_rb_pages, m->streams, false));
+}

@@ -50,13 +50,17 @@ static struct bpf_insn *relocate(const struct manifest *m, const struct prog_des
     return insns;
 }
 
-static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
-                     const struct rt_func_info *fi, const struct rt_load_fds *fds, char *log,
-                     uint32_t log_size) {
+/* The verifier's log levels: its decisions, every state, statistics. */
+#define LOG_LEVEL_DECISIONS 1u
+#define LOG_LEVEL_DUMP (1u | 2u | 4u)
+
+static int load_logged(const struct prog_desc *p, const struct bpf_insn *insns,
+                       const struct rt_func_info *fi, const struct rt_load_fds *fds, char *log,
+                       uint32_t log_size, uint32_t log_level) {
     const struct prog_attrs *a = &p->attrs;
     LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = rt_load_attach_type(a),
                 .attach_btf_id = a->attach_btf_id, .log_buf = log, .log_size = log_size,
-                .log_level = log ? 1 : 0);
+                .log_level = log ? log_level : 0);
     if (fds->btf_obj_fd >= 0)
         opts.attach_btf_obj_fd = (uint32_t)fds->btf_obj_fd;
     if (fds->prog_fd >= 0)
@@ -72,6 +76,44 @@ static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
     /* Program names follow the same rules as map names; the probe kind is enough. */
     snprintf(name, sizeof(name), "trawk_%d", (int)p->kind);
     return bpf_prog_load(a->prog_type, name, "GPL", insns, p->ninsns, &opts);
+}
+
+static int load_once(const struct prog_desc *p, const struct bpf_insn *insns,
+                     const struct rt_func_info *fi, const struct rt_load_fds *fds, char *log,
+                     uint32_t log_size) {
+    return load_logged(p, insns, fi, fds, log, log_size, LOG_LEVEL_DECISIONS);
+}
+
+/* bpftrace's name for the program: the probe as an identifier, numbered. */
+static char *bpftrace_prog_name(const struct prog_desc *p, int index) {
+    const char *probe = p->name ? p->name : "";
+    size_t size = strlen(probe) + 16;
+    char *name = malloc(size);
+    if (!name)
+        return NULL;
+    snprintf(name, size, "%s_%d", probe, index + 1);
+    for (char *c = name; *c; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_')
+            *c = '_';
+    return name;
+}
+
+/* -d verifier: the whole log of every program, loaded or not, as bpftrace
+ * prints it; a rejected program is then explained as usual. Returns the
+ * fd, or -2 when the load failed. */
+static int load_dumping_log(const struct prog_desc *p, const struct bpf_insn *insns,
+                            const struct rt_func_info *fi, const struct rt_load_fds *fds, int index,
+                            FILE *out) {
+    char *log = calloc(1, VERIFIER_LOG_SIZE);
+    if (!log)
+        return -2;
+    int fd = load_logged(p, insns, fi, fds, log, VERIFIER_LOG_SIZE, LOG_LEVEL_DUMP);
+    char *name = bpftrace_prog_name(p, index);
+    fprintf(out, "BPF verifier log for %s:\n--------------------------------------\n%s\n",
+            name ? name : "", log);
+    free(name);
+    free(log);
+    return fd >= 0 ? fd : -2;
 }
 
 /* Kernels built without BPF trampolines (or locked down against them)
@@ -137,18 +179,15 @@ static int load_with_user_log(const struct prog_desc *p, const struct bpf_insn *
         free(log);
         return fd >= 0 ? fd : -2;
     }
-    char *name = strdup(p->name ? p->name : "");
-    for (char *c = name; c && *c; c++)
-        if (!isalnum((unsigned char)*c) && *c != '_')
-            *c = '_';
+    char *name = bpftrace_prog_name(p, index);
     diag_plain_error(d, E_LIMIT,
-                     "Error loading BPF program for %s_%d. Error code: -%d (%s).\n"
+                     "Error loading BPF program for %s. Error code: -%d (%s).\n"
                      "Kernel error log: \n%s\n"
                      "WARNING: Kernel log seems to be trimmed. This may be due to buffer not "
                      "being big enough, try increasing the BPFTRACE_LOG_SIZE environment "
                      "variable beyond the current value of %u bytes. Or, add the configuration "
                      "`config = { log_size = N; }` to the script.",
-                     name ? name : "", index + 1, ENOSPC, strerror(ENOSPC), log, log_size);
+                     name ? name : "", ENOSPC, strerror(ENOSPC), log, log_size);
     free(name);
     free(log);
     return -1;
@@ -179,8 +218,9 @@ static int load_or_explain(const struct prog_desc *p, const struct bpf_insn *ins
     return fd < 0 ? -1 : fd;
 }
 
-static int load_prog(const struct manifest *m, int index, struct rt_prog *rp, bool verbose,
+static int load_prog(const struct rt_state *st, int index, struct rt_prog *rp, bool verbose,
                      struct diag *d) {
+    const struct manifest *m = st->m;
     const struct prog_desc *p = rp->desc;
     struct bpf_insn *insns = relocate(m, p, d);
     struct rt_func_info fi;
@@ -195,10 +235,13 @@ static int load_prog(const struct manifest *m, int index, struct rt_prog *rp, bo
         return -1;
     }
     if (rt_load_fds_open(p, &fds, d) == 0) {
-        rp->fd = verbose
-                     ? load_with_user_log(p, insns, &fi, &fds,
-                                          m->log_size ? m->log_size : DEFAULT_LOG_SIZE, index, d)
-                     : -2;
+        if (st->verifier_out)
+            rp->fd = load_dumping_log(p, insns, &fi, &fds, index, st->verifier_out);
+        else
+            rp->fd =
+                verbose ? load_with_user_log(p, insns, &fi, &fds,
+                                             m->log_size ? m->log_size : DEFAULT_LOG_SIZE, index, d)
+                        : -2;
         if (rp->fd == -2)
             rp->fd = load_or_explain(p, insns, &fi, &fds, verbose, d);
         rt_load_fds_close(&fds);
@@ -237,10 +280,10 @@ static int chain_prog(const struct manifest *m, const struct rt_prog *rp, struct
 }
 
 int rt_load_progs(struct rt_state *st, bool verbose, struct diag *d) {
-    if (!verbose) /* -v's logs come in order */
+    if (!verbose && !st->verifier_out) /* logs come in order */
         rt_load_pool(st);
     for (int i = 0; i < st->m->nprogs; i++)
-        if ((st->progs[i].fd < 0 && load_prog(st->m, i, &st->progs[i], verbose, d) < 0) ||
+        if ((st->progs[i].fd < 0 && load_prog(st, i, &st->progs[i], verbose, d) < 0) ||
             chain_prog(st->m, &st->progs[i], d) < 0)
             return -1;
     return 0;

@@ -36,6 +36,7 @@ struct rt_state {
     struct rt_prog *progs;     /* parallel to m->progs */
     struct rt_target *targets; /* every target of every program, in manifest order */
     int ntargets;
+    FILE *verifier_out; /* -d verifier: every program's whole verifier log goes here */
 };
 
 /* Placeholders on the low descriptor numbers while tracing (fd_guard.c
@@ -138,6 +139,8 @@ struct out_sink;
  * perf buffer) for the script's perf_rb_pages (0: by available memory when
  * the programs stream records, else a small buffer) */
 uint32_t rt_buffer_pages(uint32_t configured, bool streams, bool per_cpu);
+/* Sets the size of m's ring buffer, if it has one, from rt_buffer_pages. */
+void rt_size_ringbuf(struct manifest *m);
 
 int rt_events_open(const struct manifest *m, const struct out_sink *out, int pages,
                    struct rt_events **evp, struct diag *d);

@@ -295,16 +295,6 @@ static int run_loaded(struct session *s) {
     return finish(s);
 }
 
-/* A ring buffer is a power of two number of pages. */
-static uint32_t rt_ringbuf_bytes(int pages) {
-    uint32_t bytes = (uint32_t)sysconf(_SC_PAGESIZE);
-    while (pages > 1 && bytes < (1u << 30)) {
-        bytes <<= 1;
-        pages = (pages + 1) / 2;
-    }
-    return bytes;
-}
-
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     struct session s = {.m = m,
                         .opts = opts,
@@ -312,7 +302,8 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
                         .pidfd = -1,
                         .out = out_sink_make(opts->out, opts->format, opts->buffered)};
     /* libbpf's default printer (stderr) stays for -v; passing NULL would silence it. */
-    libbpf_print_fn_t old_print = opts->verbose ? NULL : libbpf_set_print(silent_print);
+    bool quiet_libbpf = !opts->verbose && !opts->libbpf_log;
+    libbpf_print_fn_t old_print = quiet_libbpf ? libbpf_set_print(silent_print) : NULL;
     struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
     struct rt_sigsave sigs;
     int rc = 1;
@@ -329,9 +320,8 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
         diag_plain_error(d, E_IO, "Out of memory");
         goto out;
     }
-    if (m->ringbuf_map >= 0 && m->maps[m->ringbuf_map].bpf_type == BPF_MAP_TYPE_RINGBUF)
-        m->maps[m->ringbuf_map].max_entries =
-            rt_ringbuf_bytes((int)rt_buffer_pages(m->perf_rb_pages, m->streams, false));
+    s.st.verifier_out = opts->verifier_log ? stdout : NULL; /* bpftrace's stdout, not -o's */
+    rt_size_ringbuf(m);
     rt_signals_install(&sigs);
     /* a process that is gone already ends the run once BEGIN has run */
     if (opts->pid > 0)
@@ -351,7 +341,7 @@ int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d) {
     rt_signals_restore(&sigs);
     rt_fd_guard_release();
 out:
-    if (!opts->verbose)
+    if (quiet_libbpf)
         libbpf_set_print(old_print);
     if (s.sigpipe)
         rt_die_of_sigpipe();

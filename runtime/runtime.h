@@ -37,6 +37,8 @@ struct rt_opts {
     struct out_dump_opts dump; /* the map dump at exit: folded stacks, flame graph files */
     const char *prometheus;    /* --prometheus HOST:PORT: serve the maps at /metrics */
     enum rt_mode mode;
+    bool verifier_log;        /* -d verifier: print every program's verifier log */
+    bool libbpf_log;          /* -d libbpf: libbpf's messages stay on (the CLI prints them) */
     const void *probe_filter; /* --probe-filter: a compiled regex_t; probes whose name it
                                  does not match are not attached (begin/end always are) */
 };
@@ -44,6 +46,11 @@ struct rt_opts {
 /* Whether the kernel has BPF ring buffers (5.8+); without them events go
  * through a perf buffer (the code generator is told so). */
 bool rt_ringbuf_supported(void);
+
+/* --emit-elf FILE: writes m's programs and maps to path as a BPF object
+ * file that libbpf can open, loading nothing. Returns 0, or -1 after
+ * reporting the error through d. */
+int rt_emit_elf(struct manifest *m, const char *path, struct diag *d);
 
 /* Returns the process exit code: exit()'s argument, 0 normally, 1 on error
  * (already reported through d). */

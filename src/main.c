@@ -1,8 +1,10 @@
 /* trawk's command line: reads the program, runs the pipeline
  * parse -> sema -> codegen -> runtime, and maps failures to exit codes. */
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
 #include <regex.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,10 +12,12 @@
 
 #include "codegen/codegen.h"
 #include "codegen/disasm.h"
+#include "debug_stages.h"
 #include "list.h"
 #include "parser/macro.h"
 #include "parser/imports.h"
 #include "parser/parse.h"
+#include "parser/format.h"
 #include "preproc/preproc.h"
 #include "providers/provider.h"
 #include "providers/provider_impl.h"
@@ -23,6 +27,7 @@
 #include "sys/dwarf_types.h"
 #include "sys/kfuncs.h"
 #include "sys/features.h"
+#include "usage.h"
 
 /* The bpftrace release whose language and output trawk follows. */
 #define BPFTRACE_COMPAT_VERSION "v0.27.1"
@@ -39,14 +44,15 @@ struct cli {
     const char *script_path;  /* FILE or "-" */
     bool list;
     const char *list_glob;
-    const char *dump;        /* -d ast | bpf */
+    unsigned debug;          /* -d: enum debug_stage bits */
+    const char *emit_elf;    /* --emit-elf FILE */
     const char *output_path; /* -o */
     bool quiet, verbose, dry_run, unsafe;
+    bool fmt;                       /* --fmt: print the script formatted, run nothing */
     bool no_warnings;               /* --no-warnings */
     enum out_format format;         /* -f text or json */
     int buffering;                  /* -B: _IOLBF (the default), _IOFBF or _IONBF */
     bool codegen_only;              /* --mode codegen */
-    bool no_ringbuf;                /* --no-feature ringbuf */
     struct out_dump_opts exit_dump; /* -f folded, --flamegraph, --speedscope */
     const char *prometheus;         /* --prometheus HOST:PORT */
     struct cg_opts cg;
@@ -97,66 +103,6 @@ static int split_named(int argc, char **argv, struct cli *c) {
     return dd;
 }
 
-static void usage(FILE *out) {
-    fputs("USAGE:\n"
-          "    trawk [options] filename [args]\n"
-          "    trawk [options] - [args]\n"
-          "    trawk [options] -e 'program' [args]\n"
-          "\n"
-          "OPTIONS:\n"
-          "    -e 'program'   execute this program\n"
-          "    -l [glob]      list probes matching glob, or those the program would attach\n"
-          "    -q, --quiet    keep messages about attaching probes quiet\n"
-          "    -o, --output FILE\n"
-          "                   redirect program output to FILE\n"
-          "    -f FORMAT      output format ('text', 'json'; 'folded': the maps at exit as\n"
-          "                   folded stacks)\n"
-          "    -B MODE        output buffering mode ('line', 'full', 'none')\n"
-          "    -k, --warnings emit a warning when probe read helpers return an error\n"
-          "    --no-warnings  disable all warning messages\n"
-          "    --flamegraph FILE.svg\n"
-          "                   also write an SVG flame graph of the maps keyed by stacks\n"
-          "    --speedscope FILE.json\n"
-          "                   also write them as a speedscope profile\n"
-          "    --prometheus HOST:PORT\n"
-          "                   serve the maps as Prometheus metrics at http://HOST:PORT/metrics\n"
-          "    -I DIR         add the directory to the include search path\n"
-          "    --include FILE add an #include file before preprocessing\n"
-          "    -p PID         enable USDT probes on PID\n"
-          "    -c 'CMD'       run CMD and enable USDT probes on resulting process\n"
-          "    -d stage       dump a stage of the compiler (ast, bpf), then run\n"
-          "    --unsafe       allow functions that change the system (system, signal...)\n"
-          "    --dry-run      compile, load and attach, then exit\n"
-          "    --no-feature ringbuf  send events through a perf buffer\n"
-          "    --usdt-file-activation\n"
-          "                   activate usdt semaphores based on file path\n"
-          "    --info         print information about kernel BPF support\n"
-          "    --mode MODE    'bench' (run bench: probes) or 'test' (run test: probes),\n"
-          "                   'codegen' (compile only: stop before loading anything)\n"
-          "    --bench, --test  the same as --mode bench, --mode test\n"
-          "    --dwarf-pid PID\n"
-          "                   add a process whose stacks dw_ustack unwinds\n"
-          "    --probe-filter REGEX\n"
-          "                   only run probes whose name matches REGEX\n"
-          "    --debuginfo DIR[:DIR]\n"
-          "                   add directories to the debug info search path\n"
-          "    --traceable-functions FILE\n"
-          "                   load the list of traceable kernel functions from FILE\n"
-          "    -v, --verbose  verbose messages\n"
-          "    -h, --help     show this help message\n"
-          "    -V, --version  trawk version\n"
-          "\n"
-          "EXAMPLES:\n"
-          "trawk -l '*sleep*'\n"
-          "    list probes containing \"sleep\"\n"
-          "trawk -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, "
-          "str(args.filename)); }'\n"
-          "    trace files opened, with the process name\n"
-          "trawk -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
-          "    count system calls by process name\n",
-          out);
-}
-
 enum {
     OPT_DRY_RUN = 256,
     OPT_NO_FEATURE,
@@ -174,11 +120,15 @@ enum {
     OPT_NO_WARNINGS,
     OPT_DWARF_PID,
     OPT_TRACEABLE_FUNCTIONS,
-    OPT_DEBUGINFO
+    OPT_DEBUGINFO,
+    OPT_EMIT_ELF,
+    OPT_EMIT_LLVM,
+    OPT_VERIFY_LLVM_IR,
+    OPT_FMT
 };
 
-/* --mode: bpftrace's bench and test modes, and codegen (compile, load
- * nothing: compile time alone); its other compiler modes have no
+/* --mode: bpftrace's bench and test modes, format (--fmt), and codegen
+ * (compile, load nothing: compile time alone); compiler-bench has no
  * counterpart here. */
 static int set_mode(struct cli *c, const char *mode) {
     if (strcmp(mode, "codegen") == 0)
@@ -187,11 +137,22 @@ static int set_mode(struct cli *c, const char *mode) {
         c->mode = RT_MODE_BENCH;
     else if (strcmp(mode, "test") == 0)
         c->mode = RT_MODE_TEST;
+    else if (strcmp(mode, "format") == 0)
+        c->fmt = true;
     else {
-        fprintf(stderr, "ERROR: Invalid mode: %s (trawk knows 'bench', 'test' and 'codegen')\n",
-                mode);
+        fputs("ERROR: USAGE: --mode can only be 'codegen', 'bench', 'test' or 'format'.\n", stderr);
         return -1;
     }
+    return 0;
+}
+
+/* --bench and --test after another mode, as bpftrace refuses them. */
+static int set_mode_flag(struct cli *c, enum rt_mode mode, const char *flag) {
+    if (c->mode != RT_MODE_RUN || c->codegen_only) {
+        fprintf(stderr, "ERROR: USAGE: %s conflicts with existing --mode\n", flag);
+        return -1;
+    }
+    c->mode = mode;
     return 0;
 }
 
@@ -274,8 +235,14 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         {"quiet", no_argument, NULL, 'q'},
         {"verbose", no_argument, NULL, 'v'},
         {"list", no_argument, NULL, 'l'},
+        {"debug", required_argument, NULL, 'd'},
+        {"emit-elf", required_argument, NULL, OPT_EMIT_ELF},
+        {"emit-llvm", required_argument, NULL, OPT_EMIT_LLVM},
+        {"verify-llvm-ir", no_argument, NULL, OPT_VERIFY_LLVM_IR},
+        {"btf", no_argument, NULL, 'b'},
         {"output", required_argument, NULL, 'o'},
         {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"fmt", no_argument, NULL, OPT_FMT},
         {"no-feature", required_argument, NULL, OPT_NO_FEATURE},
         {"usdt-file-activation", no_argument, NULL, OPT_USDT_FILE_ACTIVATION},
         {"include", required_argument, NULL, OPT_INCLUDE},
@@ -302,7 +269,7 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
     /* Options may follow the script (`trawk x.bt -c CMD`), as getopt
      * permutes them for bpftrace; positional parameters that start with
      * "-" go after "--". */
-    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:B:k", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "e:lqvhVo:d:I:p:c:f:B:kb", longopts, NULL)) != -1) {
         switch (opt) {
         case 'e':
             c->program_text = optarg;
@@ -332,11 +299,23 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             c->output_path = optarg;
             break;
         case 'd':
-            if (strcmp(optarg, "ast") != 0 && strcmp(optarg, "bpf") != 0) {
-                fprintf(stderr, "ERROR: unknown stage '%s' for -d (known: ast, bpf)\n", optarg);
+            if (debug_stages_parse(optarg, &c->debug) < 0)
                 return -1;
-            }
-            c->dump = optarg;
+            break;
+        case OPT_EMIT_ELF:
+            c->emit_elf = optarg;
+            break;
+        case OPT_EMIT_LLVM:
+            fputs("ERROR: --emit-llvm: trawk has no LLVM IR, it generates BPF instructions "
+                  "directly: see them with -d bpf, or write them as an ELF object with "
+                  "--emit-elf FILE\n",
+                  stderr);
+            return -1;
+        case OPT_VERIFY_LLVM_IR:
+        case 'b':
+            /* bpftrace's IR check (its test runner passes it to every run;
+             * trawk's programs are all checked by the kernel verifier) and
+             * its old --btf, which it ignores too */
             break;
         case 'f':
             if (set_format(c, optarg) < 0)
@@ -383,6 +362,9 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         case OPT_DRY_RUN:
             c->dry_run = true;
             break;
+        case OPT_FMT:
+            c->fmt = true;
+            break;
         case OPT_INFO:
             c->info = true;
             break;
@@ -391,8 +373,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
                 return -1;
             break;
         case OPT_BENCH:
+            if (set_mode_flag(c, RT_MODE_BENCH, "--bench") < 0)
+                return -1;
+            break;
         case OPT_TEST:
-            c->mode = opt == OPT_BENCH ? RT_MODE_BENCH : RT_MODE_TEST;
+            if (set_mode_flag(c, RT_MODE_TEST, "--test") < 0)
+                return -1;
             break;
         case OPT_PROBE_FILTER:
             if (set_probe_filter(c, optarg) < 0)
@@ -405,12 +391,13 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             dwt_add_debuginfo_dir(optarg);
             break;
         case OPT_NO_FEATURE:
-            /* as bpftrace's --no-feature: act as if the kernel lacked it */
-            if (strcmp(optarg, "ringbuf") != 0) {
-                fprintf(stderr, "ERROR: unknown feature '%s' (known: ringbuf)\n", optarg);
+            /* as bpftrace's --no-feature: act as if the kernel lacked them */
+            if (features_disable(optarg) < 0) {
+                fputs("ERROR: USAGE: --no-feature can only have values "
+                      "'" FEATURES_DISABLE_NAMES "'.\n",
+                      stderr);
                 return -1;
             }
-            c->no_ringbuf = true;
             break;
         case OPT_USDT_FILE_ACTIVATION:
             /* nothing to do: the kernel raises a USDT semaphore in every process
@@ -432,6 +419,11 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
             return -1;
         }
     }
+    if (c->child_cmd && c->pid) {
+        fputs("ERROR: USAGE: Cannot use both -c and -p.\n", stderr);
+        usage(stderr);
+        return -1;
+    }
     /* getopt has moved options after the glob (-l 'usdt:*' -p PID) before it;
      * an existing file is a script whose probes are listed, as in bpftrace */
     if (c->list && !c->program_text && optind < argc) {
@@ -440,8 +432,12 @@ static int parse_cli(int argc, char **argv, struct cli *c) {
         else
             c->list_glob = argv[optind++];
     } else if (!c->program_text && !c->list && !c->info) {
-        if (optind >= argc) {
+        if (argc == 1) {
             usage(stderr);
+            return -1;
+        }
+        if (optind >= argc) {
+            fputs("ERROR: USAGE: filename or -e 'program' required.\n", stderr);
             return -1;
         }
         c->script_path = argv[optind++];
@@ -540,10 +536,27 @@ static int run_imports(const struct cli *c, struct node *ast, struct diag *d) {
     return rc;
 }
 
+static const char *script_name(const struct cli *c) {
+    return c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
+}
+
+/* --fmt: only the parser runs, so that any script bpftrace can format
+ * formats here, whatever this kernel offers. */
+static int format_program(const struct cli *c) {
+    char *text = read_program(c);
+    if (!text)
+        return 1;
+    struct diag d;
+    diag_init(&d, script_name(c), text, stderr);
+    int rc = fmt_script(&d, text, stdout);
+    diag_free(&d);
+    free(text);
+    return rc;
+}
+
 /* Runs the pipeline on program text; returns the exit code. */
 static int run_program(const struct cli *c, const char *text) {
-    const char *filename =
-        c->program_text || strcmp(c->script_path, "-") == 0 ? "stdin" : c->script_path;
+    const char *filename = script_name(c);
     struct diag d;
     diag_init(&d, filename, text, stderr);
     d.no_warnings = c->no_warnings;
@@ -553,6 +566,8 @@ static int run_program(const struct cli *c, const char *text) {
         return 1;
     }
     struct node *ast = parse_program(&d, pp.script);
+    if (ast && (c->debug & DEBUG_PARSE))
+        ast_dump(ast, stdout);
     if (ast && run_imports(c, ast, &d) < 0) {
         ast_free(ast);
         ast = NULL;
@@ -566,7 +581,7 @@ static int run_program(const struct cli *c, const char *text) {
         diag_free(&d);
         return 1;
     }
-    if (c->dump && strcmp(c->dump, "ast") == 0)
+    if (c->debug & DEBUG_AST)
         ast_dump(ast, stdout);
     struct sema_opts so = {.max_strlen = env_setting("BPFTRACE_MAX_STRLEN", 32768),
                            .unsafe = c->unsafe,
@@ -581,6 +596,8 @@ static int run_program(const struct cli *c, const char *text) {
                            .cpid = c->child ? rt_child_pid(c->child) : 0};
     struct sema_out sema;
     int rc = sema_check(ast, &so, &d, &sema) ? 1 : 0;
+    if (rc == 0 && (c->debug & DEBUG_TYPES))
+        ast_dump_typed(ast, stdout);
     if (rc == 0 && c->list) {
         list_program_probes(&sema);
         sema_out_free(&sema);
@@ -594,9 +611,11 @@ static int run_program(const struct cli *c, const char *text) {
     struct manifest m = {0};
     if (rc == 0)
         rc = cg_generate(ast, &sema, &c->cg, &d, &m) ? 1 : 0;
-    if (rc == 0 && c->dump && strcmp(c->dump, "bpf") == 0)
+    if (rc == 0 && (c->debug & DEBUG_BPF))
         disasm_manifest(&m, stdout);
-    if (rc == 0 && !c->codegen_only) {
+    if (rc == 0 && c->emit_elf) /* a dry run: nothing is loaded */
+        rc = rt_emit_elf(&m, c->emit_elf, &d) < 0 ? 1 : 0;
+    else if (rc == 0 && !c->codegen_only) {
         FILE *out = stdout;
         if (c->output_path && !(out = fopen(c->output_path, "w"))) {
             fprintf(stderr, "ERROR: Failed to open output file: \"%s\": %s\n", c->output_path,
@@ -617,6 +636,8 @@ static int run_program(const struct cli *c, const char *text) {
                                  .dump = c->exit_dump,
                                  .prometheus = c->prometheus,
                                  .mode = c->mode,
+                                 .verifier_log = c->debug & DEBUG_VERIFIER,
+                                 .libbpf_log = c->debug & DEBUG_LIBBPF,
                                  .probe_filter = c->probe_filter ? &c->filter_re : NULL};
             ro.dump.title = c->script_path ? c->script_path : c->program_text;
             rc = rt_run(&m, &ro, &d);
@@ -652,10 +673,18 @@ static void end_process(struct cli *c) {
     rt_child_finish(c->child);
 }
 
+/* -d libbpf: libbpf's messages on stdout, as bpftrace prints them. */
+static int libbpf_debug_print(enum libbpf_print_level level, const char *fmt, va_list ap) {
+    printf("[%s] ", level == LIBBPF_WARN ? "WARN" : level == LIBBPF_INFO ? "INFO" : "DEBUG");
+    return vprintf(fmt, ap);
+}
+
 int main(int argc, char **argv) {
     struct cli c = {0};
     if (parse_cli(argc, argv, &c) < 0)
         return 1;
+    if (c.debug & DEBUG_LIBBPF)
+        libbpf_set_print(libbpf_debug_print);
     provider_set_list_verbose(c.verbose);
     if (c.info) {
         features_report(stdout, TRAWK_VERSION);
@@ -671,11 +700,13 @@ int main(int argc, char **argv) {
         provider_set_list_verbose(c.verbose);
         return list_probes(c.list_glob, stdout) < 0 ? 1 : 0;
     }
+    if (c.fmt)
+        return format_program(&c);
     if (start_process(&c) < 0) {
         end_process(&c);
         return 1;
     }
-    c.cg.perf_buffer = c.no_ringbuf || !rt_ringbuf_supported();
+    c.cg.perf_buffer = features_disabled(FEAT_RINGBUF) || !rt_ringbuf_supported();
     c.cg.task_comm = true;
     c.cg.bpf_loop = features_has(FEAT_HELPER_LOOP);
     char *text = read_program(&c);

@@ -61,6 +61,7 @@ void manifest_free(struct manifest *m) {
     free(m->progs);
     for (int i = 0; i < m->nevents; i++) {
         free(m->events[i].fmt);
+        free(m->events[i].diag_fmt);
         free(m->events[i].args);
     }
     free(m->events);

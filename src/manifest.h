@@ -128,6 +128,11 @@ struct event_desc {
     uint64_t top, div; /* EV_PRINT_MAP: 0 = all / no division */
     uint32_t size;     /* record size in bytes */
     uint32_t skb_offset;
+    /* EV_DIAGF from errorf()/warnf(): the user's format alone and where the
+     * call is, for -f json (fmt holds the text output's framed message) */
+    char *diag_fmt;
+    struct loc diag_loc;
+    bool diag_error;
 };
 
 /* ---- programs ---- */

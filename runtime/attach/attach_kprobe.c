@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "attach/attach.h"
+#include "sys/features.h"
 #include "sys/tracefs.h"
 
 static bool is_ret(const struct attach_target *t) {
@@ -131,8 +132,8 @@ static bool probe_multi(void) {
 
 bool rt_kprobe_multi(void) {
     static int known = -1;
-    if (known < 0)
-        known = probe_multi();
+    if (known < 0) /* --no-feature kprobe_multi: a perf event per function, as before 5.18 */
+        known = !features_disabled(FEAT_KPROBE_MULTI) && probe_multi();
     return known;
 }
 

@@ -94,6 +94,13 @@ bool out_agg_sort_signed(const struct type *vt) {
 static void fmt_num(struct out_str *s, uint64_t v, bool is_signed, uint64_t div) {
     if (div == 0)
         div = 1;
+    if (div == 1) { /* the usual case, without a 64-bit division */
+        if (is_signed)
+            out_str_i64(s, (int64_t)v);
+        else
+            out_str_u64(s, v);
+        return;
+    }
     if (!is_signed) {
         out_str_u64(s, v / div);
         return;

@@ -129,7 +129,7 @@ void out_event(const struct out_sink *o, const struct manifest *m, const void *r
         out_cat(o, m, ev, rec, size);
         break;
     case EV_DIAGF:
-        out_diagf(m, ev, rec, size);
+        out_diagf(o, m, ev, rec, size);
         break;
     case EV_EXIT:
     case EV_SKBOUTPUT: /* runtime/pcap.c, through its own buffer */

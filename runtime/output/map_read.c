@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bigmem.h"
+#include "map_walk.h"
 #include "rows.h"
 
 static void grow(struct out_entries *e, size_t *cap) {
@@ -150,6 +151,12 @@ int out_map_read_raw(const struct map_desc *d, struct out_entries *e) {
     size_t cap = 0;
     if (d->packed)
         return read_packed(d, e, &cap);
+    enum out_map_walk walk = out_map_walk_choice(d);
+    if (walk != WALK_NEVER) {
+        err = out_map_walk_read(d, e, &cap, grow);
+        if (err == 0 || walk == WALK_ONLY)
+            return err;
+    }
     if (read_batch(d, e, &cap) == 0)
         return 0;
     e->n = 0;

@@ -90,5 +90,6 @@ void out_render_map(struct out_str *s, const struct manifest *m, const struct ma
             put_line(s, m, d, &r->v[i], div);
         if (is_scalar(d))
             break;
+        out_str_spill(s);
     }
 }

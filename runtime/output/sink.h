@@ -50,6 +50,10 @@ struct out_sink_ops {
     void (*attached_probes)(const struct out_sink *o, int n);
     /* the end of the main loop, before the maps are dumped */
     void (*end)(const struct out_sink *o);
+    /* errorf()/warnf() at loc: text prints framed (the compile-time frame
+     * around the message) on stderr, JSON an object of msg and loc */
+    void (*diagf)(const struct out_sink *o, bool error, const char *framed, const char *msg,
+                  const struct loc *loc);
     /* -k: helper (its name) returned retcode in the expression at loc */
     void (*helper_error)(const struct out_sink *o, const char *helper, int64_t retcode,
                          const struct loc *loc);

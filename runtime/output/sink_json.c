@@ -72,6 +72,19 @@ static void json_helper_error(const struct out_sink *o, const char *helper, int6
     json_write(o, &s);
 }
 
+static void json_diagf(const struct out_sink *o, bool error, const char *framed, const char *msg,
+                       const struct loc *loc) {
+    (void)framed;
+    struct out_str s;
+    out_str_init(&s);
+    out_str_fmt(&s, "{\"type\": \"%s\", \"msg\": ", error ? "errorf" : "warnf");
+    json_cstring(&s, msg);
+    out_str_puts(&s, ", \"filename\": ");
+    json_cstring(&s, o->diag && o->diag->filename ? o->diag->filename : "stdin");
+    out_str_fmt(&s, ", \"line\": %d, \"col\": %d}\n", loc->first_line, loc->first_column);
+    json_write(o, &s);
+}
+
 static void json_bench_result(const struct out_sink *o, const char *name, uint64_t average_ns,
                               uint64_t iters, int width, bool first) {
     (void)width, (void)first;
@@ -92,6 +105,7 @@ const struct out_sink_ops out_sink_json_ops = {
     .lost_events = json_lost,
     .attached_probes = json_attached,
     .end = json_end_loop,
+    .diagf = json_diagf,
     .helper_error = json_helper_error,
     .bench_result = json_bench_result,
 };

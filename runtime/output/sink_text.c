@@ -27,6 +27,7 @@ static void text_map(const struct out_sink *o, const struct manifest *m, const s
                      const struct out_rows *r, uint64_t top, uint64_t div, bool empty_scalar) {
     struct out_str s;
     out_str_init(&s);
+    s.spill = o->f;
     out_render_map(&s, m, d, r, top, div, empty_scalar);
     out_str_write(&s, o->f);
     out_str_free(&s);
@@ -63,6 +64,13 @@ static void text_helper_error(const struct out_sink *o, const char *helper, int6
                      (long long)retcode);
 }
 
+static void text_diagf(const struct out_sink *o, bool error, const char *framed, const char *msg,
+                       const struct loc *loc) {
+    (void)o, (void)error, (void)msg, (void)loc;
+    fflush(stdout);
+    fputs(framed, stderr);
+}
+
 static void text_bench_result(const struct out_sink *o, const char *name, uint64_t average_ns,
                               uint64_t iters, int width, bool first) {
     if (first) {
@@ -81,6 +89,7 @@ const struct out_sink_ops out_sink_text_ops = {
     .lost_events = text_lost,
     .attached_probes = text_attached,
     .end = text_end,
+    .diagf = text_diagf,
     .helper_error = text_helper_error,
     .bench_result = text_bench_result,
 };

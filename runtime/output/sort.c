@@ -4,6 +4,7 @@
 #include "bigmem.h"
 #include "msort.h"
 #include "rows.h"
+#include "sort_item.h"
 #include "value.h"
 
 struct sort_ctx {
@@ -99,14 +100,6 @@ static bool sorts_by_value(const struct type *t) {
     return t->kind == T_AGG;
 }
 
-/* A row's place, worked out once rather than at each of the n log n
- * comparisons: the value and, for an integer key, the key, both turned
- * into unsigned order (0 when they do not count). */
-struct sort_item {
-    uint64_t value, key;
-    const struct out_row *row;
-};
-
 static const uint64_t SIGN = 1ull << 63;
 
 static inline bool item_before(const struct sort_item *x, const struct sort_item *y,
@@ -162,7 +155,10 @@ void out_rows_sort(const struct manifest *m, const struct map_desc *d, struct ou
         items[i].key =
             int_key.kind == T_INT && row->key ? out_read_int(&int_key, row->key) ^ SIGN : 0;
     }
-    sort_items(items, r->n, &ctx);
+    if (int_key.kind == T_INT)
+        out_radix_sort(items, r->n); /* no two rows share a key: no ties */
+    else
+        sort_items(items, r->n, &ctx);
     for (size_t i = 0; i < r->n; i++)
         rows[i] = *items[i].row;
     free(items);

@@ -65,11 +65,18 @@ void out_cat(const struct out_sink *o, const struct manifest *m, const struct ev
     out_str_free(&path);
 }
 
-void out_diagf(const struct manifest *m, const struct event_desc *ev, const uint8_t *rec,
-               uint32_t size) {
-    struct out_str text;
-    format(&text, m, ev, rec, size);
-    fflush(stdout);
-    fwrite(text.p ? text.p : "", 1, text.len, stderr);
-    out_str_free(&text);
+void out_diagf(const struct out_sink *o, const struct manifest *m, const struct event_desc *ev,
+               const uint8_t *rec, uint32_t size) {
+    struct out_str framed, msg;
+    format(&framed, m, ev, rec, size);
+    out_str_init(&msg);
+    if (ev->diag_fmt)
+        out_printf(&msg, m, ev->diag_fmt, ev->args, ev->nargs, rec, size);
+    if (ev->diag_fmt)
+        o->ops->diagf(o, ev->diag_error, framed.p ? framed.p : "", msg.p ? msg.p : "",
+                      &ev->diag_loc);
+    else /* a runtime warning of trawk's own: text in either format */
+        out_sink_text_ops.diagf(o, false, framed.p ? framed.p : "", "", &ev->diag_loc);
+    out_str_free(&msg);
+    out_str_free(&framed);
 }

@@ -16,7 +16,7 @@ void out_system(const struct out_sink *o, const struct manifest *m, const struct
 void out_cat(const struct out_sink *o, const struct manifest *m, const struct event_desc *ev,
              const uint8_t *rec, uint32_t size);
 /* errorf/warnf: the located message, formatted, on stderr. */
-void out_diagf(const struct manifest *m, const struct event_desc *ev, const uint8_t *rec,
-               uint32_t size);
+void out_diagf(const struct out_sink *o, const struct manifest *m, const struct event_desc *ev,
+               const uint8_t *rec, uint32_t size);
 
 #endif

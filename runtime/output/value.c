@@ -107,12 +107,12 @@ void out_fmt_int(struct out_str *s, const struct type *t, uint64_t v,
         else
             out_str_u64(s, truncate_to(v, t->size));
     } else if (t->is_signed) {
-        int64_t x = (int64_t)v / (int64_t)div;
+        int64_t x = div == 1 ? (int64_t)v : (int64_t)v / (int64_t)div; /* idiv is slow */
         if (o && o->plus && x >= 0)
             out_str_putc(s, '+');
         out_str_i64(s, x);
     } else {
-        out_str_u64(s, v / div);
+        out_str_u64(s, div == 1 ? v : v / div);
     }
 }
 

@@ -244,7 +244,7 @@ void cg_call_stmt(struct cg *cg, struct node *call) {
         break;
     case F_STR:
     case F_GETOPT:
-    case F_STATIC_ASSERT:
+    case F_COMPTIME:
         break; /* no effect as a statement */
     case F_HAS_KEY:
     case F_STRFTIME:

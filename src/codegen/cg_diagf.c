@@ -84,7 +84,10 @@ void cg_diagf(struct cg *cg, struct node *call) {
         return;
     ev->fmt =
         framed_format(cg, &call->loc, call->sym == F_ERRORF, call->a->str, call->a->len, false);
-    if (!ev->fmt) {
+    ev->diag_fmt = strndup(call->a->str, call->a->len);
+    ev->diag_loc = call->loc;
+    ev->diag_error = call->sym == F_ERRORF;
+    if (!ev->fmt || !ev->diag_fmt) {
         cg_error(cg, &call->loc, E_LIMIT, "out of memory");
         return;
     }

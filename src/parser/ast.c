@@ -124,6 +124,19 @@ void ast_become_int(struct node *n, uint64_t v) {
     n->num = v;
 }
 
+void ast_become(struct node *n, struct node *src) {
+    struct node keep = *n;
+    ast_free(n->a);
+    ast_free(n->b);
+    ast_free(n->c);
+    ast_free(n->d);
+    free(n->str);
+    *n = *src;
+    n->loc = keep.loc;
+    n->next = keep.next;
+    free(src);
+}
+
 const char *ast_kind_name(enum node_kind kind) {
     static const char *const names[] = {
         [N_PROGRAM] = "program",
@@ -168,6 +181,8 @@ const char *ast_kind_name(enum node_kind kind) {
         [N_SIZEOF] = "sizeof",
         [N_OFFSETOF] = "offsetof",
         [N_BLOCK_EXPR] = "block_expr",
+        [N_COMPTIME] = "comptime",
+        [N_TYPEINFO] = "typeinfo",
     };
     if ((unsigned)kind < sizeof(names) / sizeof(names[0]) && names[kind])
         return names[kind];

@@ -77,6 +77,10 @@ enum node_kind {
     N_OFFSETOF,     /* a = N_TYPE, str = field path */
     N_BLOCK_EXPR,   /* { stmts; value }: a = statements list, b = the value (the last
                        expression, written without ";") or NULL; its own scope */
+    N_COMPTIME,     /* comptime X: a = X, a value known while compiling; as the condition
+                       of an if or a ternary, only the branch taken is compiled */
+    N_TYPEINFO,     /* typeinfo(X): a = N_TYPE (typeof(X)); b = the record literal sema
+                       builds for it (btf_id, base_type, full_type), which replaces it */
 };
 
 enum op {
@@ -147,6 +151,9 @@ void ast_free(struct node *n);
 /* Rewrites n in place into the integer literal v (a value known while
  * compiling: sizeof, an enum constant, kaddr ...), freeing its children. */
 void ast_become_int(struct node *n, uint64_t v);
+/* Rewrites n in place into src (detached from n's tree by the caller),
+ * keeping n's location and place in its list; frees src's shell. */
+void ast_become(struct node *n, struct node *src);
 
 const char *ast_kind_name(enum node_kind kind);
 const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */
@@ -159,6 +166,8 @@ const char *ast_op_text(enum op op); /* "+", "==", "!", "++" ... */
  *     ...
  * Used by -d ast and the parser's unit tests. */
 void ast_dump(const struct node *n, FILE *out);
+/* The same with each node's type after semantic analysis (" :: int64"). */
+void ast_dump_typed(const struct node *n, FILE *out);
 
 /* The deepest nesting the recursive passes accept (ast_depth.c): far past
  * any real script, far below what overflows the stack, sanitizers included. */

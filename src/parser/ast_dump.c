@@ -1,10 +1,12 @@
 /* A readable tree dump, one node per line, one space of indent per depth.
  * Used by "-d ast" and by the parser tests, which compare dumps. */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "parser/ast.h"
+#include "types.h"
 
 static void dump_string(const struct node *n, FILE *out) {
     fputc('"', out);
@@ -166,7 +168,14 @@ static void dump_push_children(struct dump_stack *st, const struct node *n, int 
     dump_push(st, n->a, NULL, depth + 1);
 }
 
-void ast_dump(const struct node *n, FILE *out) {
+/* -d types: the type semantic analysis gave the node, if any. */
+static void dump_node_type(const struct node *n, FILE *out) {
+    char buf[256];
+    if (n->ty)
+        fprintf(out, " :: %s", type_name(n->ty, buf, sizeof(buf)));
+}
+
+static void dump_tree(const struct node *n, FILE *out, bool typed) {
     struct dump_stack st = {0};
     dump_push(&st, n, NULL, 0);
     while (st.len) {
@@ -183,8 +192,18 @@ void ast_dump(const struct node *n, FILE *out) {
         }
         fprintf(out, "%*s%s", it.depth, "", ast_kind_name(x->kind));
         dump_label(x, out);
+        if (typed)
+            dump_node_type(x, out);
         fputc('\n', out);
         dump_push_children(&st, x, it.depth);
     }
     free(st.items);
+}
+
+void ast_dump(const struct node *n, FILE *out) {
+    dump_tree(n, out, false);
+}
+
+void ast_dump_typed(const struct node *n, FILE *out) {
+    dump_tree(n, out, true);
 }

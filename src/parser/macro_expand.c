@@ -220,15 +220,32 @@ static void expand(struct scope *s, struct node **slot, const struct node *macro
     replace(slot, body);
 }
 
+/* Whether the library defines name only as macros of its own language,
+ * none of them a builtin's spelling (comm() is also the builtin comm). */
+static bool std_only_macro(const struct expansion *x, const char *name) {
+    bool found = false;
+    for (int i = 0; i < x->std.n; i++) {
+        const struct node *m = x->std.macros[i];
+        if (strcmp(m->str, name) != 0)
+            continue;
+        const struct node *v = m->b->a ? NULL : m->b->b;
+        if (v && v->kind == N_IDENT && strncmp(v->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0)
+            return false;
+        found = true;
+    }
+    return found;
+}
+
 /* The macro a call of name with args means: the script's definition with
  * matching parameters, else the library's; a library macro sees only the
  * library. NULL when none matches, after reporting why when the script
- * defines name (a name only the library defines may be a builtin's). */
+ * defines name or the library defines it as macros only (other names the
+ * library defines may be a builtin's). */
 static const struct node *resolve(struct scope *s, const char *name, const struct node *args,
                                   const struct node *call) {
     struct expansion *x = s->x;
     if (s->std || !macro_registry_has(&x->reg, name))
-        return macro_lookup(&x->std, name, args, call, NULL);
+        return macro_lookup(&x->std, name, args, call, std_only_macro(x, name) ? x->d : NULL);
     const struct node *m = macro_lookup(&x->reg, name, args, call, NULL);
     if (!m)
         m = macro_lookup(&x->std, name, args, call, NULL);
@@ -441,10 +458,12 @@ static void load_stdlib(struct expansion *x) {
     x->std_defs = defs.head;
 }
 
-/* "__builtin_comm" names the builtin comm, whatever macros are defined. */
+/* "__builtin_comm" names the builtin comm, whatever macros are defined
+ * ("__builtin_is_literal(x)" the function). */
 static void strip_builtin_prefix(struct node *n) {
     for (; n; n = n->next) {
-        if (n->kind == N_IDENT && strncmp(n->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0)
+        if ((n->kind == N_IDENT || n->kind == N_CALL) &&
+            strncmp(n->str, BUILTIN_PREFIX, strlen(BUILTIN_PREFIX)) == 0)
             memmove(n->str, n->str + strlen(BUILTIN_PREFIX),
                     strlen(n->str) - strlen(BUILTIN_PREFIX) + 1);
         strip_builtin_prefix(n->a);

@@ -21,9 +21,13 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     struct parse_ctx *ctx = trawk_yyget_extra(scanner);
     /* "if" where no statement can start is an if expression */
     int prev = ctx->prev_tok;
-    if (tok == T_IF && prev && prev != T_LBRACE && prev != T_SEMI && prev != T_RBRACE &&
-        prev != T_ELSE)
+    bool stmt_start =
+        prev == T_LBRACE || prev == T_LBRACE_STMT || prev == T_SEMI || prev == T_RBRACE;
+    if (tok == T_IF && prev && !stmt_start && prev != T_ELSE)
         tok = T_IF_EXPR;
+    /* "{" where a statement starts is a block statement (no ";" after it) */
+    if (tok == T_LBRACE && stmt_start && ctx->depth > 1)
+        tok = T_LBRACE_STMT;
     ctx->prev_tok = tok;
     if (tok == T_YYEOF) {
         struct loc here = {ctx->line, ctx->col, ctx->line, ctx->col};
@@ -34,18 +38,25 @@ int trawk_yylex(YYSTYPE *lval, YYLTYPE *lloc, void *scanner) {
     return tok;
 }
 
-static struct node *parse_text(struct diag *d, const char *text, bool module);
+static struct node *parse_text(struct diag *d, const char *text, bool module,
+                               struct layout *layout);
 
 struct node *parse_program(struct diag *d, const char *text) {
-    return parse_text(d, text, false);
+    return parse_text(d, text, false, NULL);
 }
 
 struct node *parse_module(struct diag *d, const char *text) {
-    return parse_text(d, text, true);
+    return parse_text(d, text, true, NULL);
 }
 
-static struct node *parse_text(struct diag *d, const char *text, bool module) {
-    struct parse_ctx ctx = {.d = d, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
+struct node *parse_program_layout(struct diag *d, const char *text, struct layout *layout) {
+    return parse_text(d, text, false, layout);
+}
+
+static struct node *parse_text(struct diag *d, const char *text, bool module,
+                               struct layout *layout) {
+    struct parse_ctx ctx = {
+        .d = d, .layout = layout, .line = 1, .col = 1, .run_line = 1, .run_col = 1, .depth = -1};
     if (!text)
         text = "";
     yyscan_t scanner;
@@ -59,7 +70,8 @@ static struct node *parse_text(struct diag *d, const char *text, bool module) {
     trawk_yy_delete_buffer(buf, scanner);
     trawk_yylex_destroy(scanner);
     free(ctx.buf);
-    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a && !module)
+    /* --fmt formats a file of definitions too */
+    if (rc == 0 && d->nerrors == before && ctx.root && !ctx.root->a && !module && !layout)
         diag_plain_error(d, E_SYNTAX, "No probes found in the program");
     if (rc == 0 && d->nerrors == before)
         ast_check_depth(ctx.root, d);
@@ -175,6 +187,12 @@ struct node *pa_offsetof(const struct loc *l, struct node *type, char *path) {
     return n;
 }
 
+/* typeinfo(X) holds typeof(X), which macro expansion and sema already know. */
+struct node *pa_typeinfo(const struct loc *l, const struct loc *arg_loc, struct node *arg) {
+    struct node *ty = pa_node(N_TYPE, arg_loc, arg, NULL, NULL, NULL);
+    return pa_node(N_TYPEINFO, l, ty, NULL, NULL, NULL);
+}
+
 char *pa_path_join(char *path, char *field) {
     size_t a = strlen(path), b = strlen(field);
     char *s = realloc(path, a + 1 + b + 1);
@@ -287,6 +305,14 @@ struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node 
     return n;
 }
 
+struct node *pa_config(struct parse_ctx *ctx, const struct loc *kw, struct node *items) {
+    if (ctx->layout) {
+        ctx->layout->config = *kw;
+        ctx->layout->has_config = true;
+    }
+    return items;
+}
+
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
                         struct node *config, struct node *probes) {
     /* the grammar keeps misplaced C definitions among the probes, for this
@@ -296,7 +322,9 @@ struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node 
     for (struct node *n = probes, *next; n; n = next) {
         next = n->next;
         n->next = NULL;
-        if (n->kind == N_C_DEFINITION && !reported) {
+        /* --fmt reads preprocessor lines as C definitions; they go anywhere */
+        bool directive = n->kind == N_C_DEFINITION && n->str[0] == '#';
+        if (n->kind == N_C_DEFINITION && !directive && !reported) {
             diag_error(ctx->d, &n->loc, E_SYNTAX,
                        "syntax: C definitions must appear before probes and functions");
             reported = true;

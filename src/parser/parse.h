@@ -12,4 +12,9 @@ struct node *parse_program(struct diag *d, const char *text);
  * macros and definitions. */
 struct node *parse_module(struct diag *d, const char *text);
 
+/* parse_program for --fmt: also fills layout (see layout.h), and keeps
+ * preprocessor lines, which are not run, as C definitions. */
+struct layout;
+struct node *parse_program_layout(struct diag *d, const char *text, struct layout *layout);
+
 #endif

@@ -7,13 +7,15 @@
 
 #include "diag.h"
 #include "parser/ast.h"
+#include "parser/layout.h"
 
 /* All parser state lives here, reached through %parse-param and yyextra. */
 struct parse_ctx {
     struct diag *d;
-    struct node *root; /* set by the start rule */
-    int line, col;     /* position of the next unread character */
-    int tok_line;      /* start of a token lexed in pieces (strings) */
+    struct layout *layout; /* --fmt only: what the formatter needs of the layout */
+    struct node *root;     /* set by the start rule */
+    int line, col;         /* position of the next unread character */
+    int tok_line;          /* start of a token lexed in pieces (strings) */
     int tok_col;
     /* bpftrace's lexer only resets a token's start at white space and
      * comments, so a syntax error at ";" in "1 +;" underlines "+;". Errors
@@ -55,6 +57,7 @@ struct node *pa_type_ptr(const struct loc *l, struct node *t);
 struct node *pa_type_array(const struct loc *l, struct node *t, uint64_t n);
 struct node *pa_offsetof(const struct loc *l, struct node *type, char *path);
 char *pa_path_join(char *path, char *field);
+struct node *pa_typeinfo(const struct loc *l, const struct loc *arg_loc, struct node *arg);
 struct node *pa_macro(const struct loc *kw, const struct loc *name_loc, char *name,
                       struct node *params, struct node *body);
 /* let @m = kind(args); reports args other than one positive integer, at end
@@ -64,6 +67,8 @@ struct node *pa_map_decl(struct parse_ctx *ctx, const struct loc *l, char *map, 
                          struct node *args, const struct loc *end);
 /* { stmts last }: last becomes the value when it is an expression statement. */
 struct node *pa_block_expr(const struct loc *l, struct node *stmts, struct node *last);
+/* The config items; --fmt also needs where the block starts. */
+struct node *pa_config(struct parse_ctx *ctx, const struct loc *kw, struct node *items);
 /* C definitions must come first: those among the probes are an error. */
 struct node *pa_program(struct parse_ctx *ctx, const struct loc *l, struct node *cdefs,
                         struct node *config, struct node *probes);

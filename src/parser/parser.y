@@ -51,6 +51,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" BREAK "break"
 %token CONTINUE "continue" RETURN "return" LET "let" SIZEOF "sizeof" OFFSETOF "offsetof"
 %token MACRO "macro" IMPORT "import" TYPEOF "typeof" IF_EXPR "if expression"
+%token TYPEINFO "typeinfo" COMPTIME "comptime"
 %token ASSIGN "=" ADD_ASSIGN "+=" SUB_ASSIGN "-=" MUL_ASSIGN "*=" DIV_ASSIGN "/="
 %token MOD_ASSIGN "%=" AND_ASSIGN "&=" OR_ASSIGN "|=" XOR_ASSIGN "^=" SHL_ASSIGN "<<="
 %token SHR_ASSIGN ">>="
@@ -58,6 +59,7 @@ static void trawk_yyerror(TRAWK_YYLTYPE *lloc, void *scanner, struct parse_ctx *
 %token INC "++" DEC "--" ARROW "->" DOTDOT ".." PLUS "+" MINUS "-" STAR "*" DIV "/"
 %token MOD "%" AMP "&" BOR "|" BXOR "^" NOT "!" BNOT "~" QUESTION "?" COLON ":" SEMI ";"
 %token COMMA "," DOT "." LPAREN "(" RPAREN ")" LBRACKET "[" RBRACKET "]" LBRACE "{"
+%token LBRACE_STMT "block"
 %token RBRACE "}"
 
 %type <node> import config config_item probe pred block block_stmt if_stmt simple_stmt let_stmt
@@ -119,7 +121,7 @@ c_definitions
 
 config
     : %empty %prec NO_CONFIG        { $$ = NULL; }
-    | "config" "=" "{" config_items "}" { $$ = $4.head; }
+    | "config" "=" "{" config_items "}" { $$ = pa_config(ctx, &@1, $4.head); }
     ;
 
 config_items
@@ -212,8 +214,12 @@ stmt_list
     | stmt_list simple_stmt ";"     { $$ = pa_list_add($1, $2); }
     ;
 
+/* A block as a statement ("{" where a statement starts, see trawk_yylex)
+ * needs no ";" after it. */
 block_stmt
     : if_stmt
+    | LBRACE_STMT stmt_list "}"     { $$ = pa_node(N_EXPR_STMT, &@$, pa_block_expr(&@$, $2.head, NULL), NULL, NULL, NULL); }
+    | LBRACE_STMT stmt_list simple_stmt "}" { $$ = pa_node(N_EXPR_STMT, &@$, pa_block_expr(&@$, $2.head, $3), NULL, NULL, NULL); }
     | "while" expr block            { $$ = pa_node(N_WHILE, &@$, $2, $3, NULL, NULL); }
     | "unroll" expr block           { $$ = pa_node(N_UNROLL, &@$, $2, $3, NULL, NULL); }
     | "for" "(" var ":" map ")" block { $$ = pa_node(N_FOR_MAP, &@$, $3, $5, $7, NULL); }
@@ -300,6 +306,7 @@ unary
     | "-" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_NEG, $2, NULL); }
     | "*" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_DEREF, $2, NULL); }
     | "&" unary                     { $$ = ast_new_op(N_UNOP, &@$, OP_ADDROF, $2, NULL); }
+    | "comptime" unary              { $$ = pa_node(N_COMPTIME, &@$, $2, NULL, NULL, NULL); }
     | "++" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_INC, $2, NULL); }
     | "--" unary                    { $$ = ast_new_op(N_INCDEC, &@$, OP_PRE_DEC, $2, NULL); }
     | "(" type ")" unary            { $$ = pa_node(N_CAST, &@$, $2, $4, NULL, NULL); }
@@ -352,6 +359,8 @@ primary
     | "(" record_fields ")"         { $$ = pa_node(N_RECORD, &@$, $2.head, NULL, NULL, NULL); }
     | "sizeof" "(" type ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
     | "sizeof" "(" expr ")"         { $$ = pa_node(N_SIZEOF, &@$, $3, NULL, NULL, NULL); }
+    | "typeinfo" "(" type ")"       { $$ = pa_typeinfo(&@$, &@3, $3); }
+    | "typeinfo" "(" expr ")"       { $$ = pa_typeinfo(&@$, &@3, $3); }
     | "offsetof" "(" type "," field_path ")" { $$ = pa_offsetof(&@$, $3, $5); }
     | "offsetof" "(" IDENT "," field_path ")" { $$ = pa_offsetof(&@$, pa_type(&@3, NULL, $3), $5); }
     ;

@@ -95,12 +95,13 @@ int provider_expand_rate(const struct provider *p, const char *spec, const struc
         return -1;
     }
     uint64_t n;
-    const char *rest;
-    if (provider_parse_uint_prefix(colon + 1, &n, &rest) < 0 || *rest) {
-        diag_error(d, loc, E_UNKNOWN_PROBE, "%s probe must have an integer frequency", p->name);
+    char why[160];
+    bool negative = colon[1] == '-';
+    if (!negative && provider_parse_uint(colon + 1, &n, why, sizeof(why)) < 0) {
+        diag_error(d, loc, E_UNKNOWN_PROBE, "Invalid rate of %s probe: %s", p->name, why);
         return -1;
     }
-    if (n == 0) {
+    if (negative || n == 0) {
         diag_error(d, loc, E_UNKNOWN_PROBE, "%s frequency should be a positive integer", p->name);
         return -1;
     }

@@ -25,7 +25,6 @@ static const struct {
 /* bpftrace builtins trawk does not implement yet. */
 static const char *const unsupported[] = {
     "func",
-    "has_cpid",
     "probetype",
     "config",
 };
@@ -155,11 +154,10 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
     return builtins[i].ty;
 }
 
-/* cpid is the -c command's pid, known before compiling: a constant. */
+/* cpid is the -c command's pid, known before compiling: a constant (the
+ * library's cpid() warns at run time when it is zero). */
 static const struct type *cpid(struct sema *s, struct node *n) {
     int pid = s->opts ? s->opts->cpid : 0;
-    if (pid == 0)
-        diag_warning(s->d, &n->loc, "No child command (`-c`); cpid is zero");
     ast_become_int(n, (uint64_t)pid);
     n->aux = SEMA_INT_UNFOLDED; /* a builtin in bpftrace: 10 / cpid is no fold error */
     return &type_u32;

@@ -388,6 +388,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
     free(s.expansions); /* sema_check_prog_limit's, when it did not run */
     sema_getopt_finish(&s);
     free(s.lets);
+    sema_sizeof_edges_free(&s);
     free(s.unassigned);
     for (i = 0; i < nprobes; i++) {
         give_vars(out, pus[i].first, pus[i].count, &pvs[i]);

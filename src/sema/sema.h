@@ -143,7 +143,9 @@ enum func {
     F_OVERRIDE,
     F_CGROUPID,      /* an integer literal after sema */
     F_PERCPU_KADDR,  /* aux = the variable's BTF id */
-    F_STATIC_ASSERT, /* compile time only: no code */
+    F_COMPTIME,      /* fail(), is_literal(): compile time only, no code */
+    F_KFUNC_EXIST,   /* a bool literal after sema */
+    F_KFUNC_ALLOWED, /* a bool literal after sema */
 };
 
 /* nsecs(CLOCK): which clock. sw_tai is the boot clock plus the TAI offset
@@ -182,6 +184,7 @@ struct sema_var {
     /* the integer type bpftrace gives it (the smallest holding every integer
        assigned, before widening): sizeof, tuples, bswap; NULL if none */
     const struct type *int_ty;
+    bool int_lit;  /* int_ty came from nonnegative literals only (sema_int_join) */
     bool assigned; /* some assignment names it, typed or not (an error) */
 };
 

@@ -16,10 +16,10 @@ struct func_desc {
 
 /* bpftrace functions trawk does not implement yet. */
 static const char *const unsupported[] = {
-    "ksym",      "usym",          "uaddr",   "pton",   "kstack",        "ustack",
-    "cgroupid",  "path",          "fail",    "assert", "static_assert", "percpu_kaddr",
-    "skboutput", "socket_cookie", "unwatch", "find",   "container_of",  "typeof",
-    "sizeof",    "offsetof",      "is_err",  "comm",
+    "ksym",          "usym",    "uaddr",  "pton",          "kstack",       "ustack",
+    "cgroupid",      "path",    "assert", "static_assert", "percpu_kaddr", "skboutput",
+    "socket_cookie", "unwatch", "find",   "container_of",  "typeof",       "sizeof",
+    "offsetof",      "is_err",  "comm",
 };
 
 static bool is_builtin_name(const char *name) {
@@ -322,7 +322,10 @@ static const struct func_desc funcs[] = {
     {"override", F_OVERRIDE, 1, 1, sema_check_override},
     {"cgroupid", F_CGROUPID, 1, 1, sema_check_cgroupid},
     {"percpu_kaddr", F_PERCPU_KADDR, 1, 2, sema_check_percpu_kaddr},
-    {"__static_assert", F_STATIC_ASSERT, 2, 2, sema_check_static_assert},
+    {"fail", F_COMPTIME, 1, 64, sema_check_fail},
+    {"is_literal", F_COMPTIME, 1, 1, sema_check_is_literal},
+    {"kfunc_exist", F_KFUNC_EXIST, 1, 1, sema_check_kfunc, true},
+    {"kfunc_allowed", F_KFUNC_ALLOWED, 1, 1, sema_check_kfunc, true},
 };
 
 static const struct func_desc *func_find(const char *name) {

@@ -92,7 +92,8 @@ static const struct type *typeof_type(struct sema *s, struct node *ty) {
         return t;
     if (ty->a->kind == N_TYPE)
         return sema_type_named(s, ty->a);
-    return sema_expr(s, ty->a);
+    /* the type bpftrace gives the value: typeof of a uint16 variable is uint16 */
+    return sema_expr(s, ty->a) ? sema_natural_type(s, ty->a) : NULL;
 }
 
 bool sema_unknown_enum_cast(struct sema *s, const struct node *ty, const struct loc *at) {
@@ -337,6 +338,7 @@ const struct type *sema_addrof(struct sema *s, struct node *n) {
 /* ---- sizeof, offsetof ---- */
 
 const struct type *sema_sizeof(struct sema *s, struct node *n) {
+    const struct type *ty = sema_sizeof_type(s, n->a); /* before the operand gets a type */
     const struct type *t = ident_type(s, n->a);
     if (!t && n->a->kind == N_TYPE)
         t = sema_type_named(s, n->a);
@@ -348,7 +350,7 @@ const struct type *sema_sizeof(struct sema *s, struct node *n) {
         return NULL;
     if (s->report) /* the first walk leaves the operand for the second to check */
         ast_become_int(n, t->size);
-    return &type_u64;
+    return sema_sizeof_fit(ty, t->size);
 }
 
 const struct type *sema_offsetof(struct sema *s, struct node *n) {
@@ -377,7 +379,7 @@ const struct type *sema_offsetof(struct sema *s, struct node *n) {
     }
     free(path);
     ast_become_int(n, total);
-    return &type_u64;
+    return sema_sizeof_fit(&type_u8, total); /* bpftrace's type while resolving, as sizeof's */
 }
 
 /* ---- pointer arithmetic ---- */

@@ -63,11 +63,11 @@ void sema_positional(struct sema *s, struct node *n) {
     const char *text = sema_positional_text(s, n);
     uint64_t v = 0;
     bool neg = false;
-    /* Missing parameters read as 0, numbers as integer literals. The
-     * first walk rewrites n, so it gives the warning. */
+    /* Missing parameters read as 0, numbers as integer literals. The node
+     * changes on the first walk, so that is where the warning comes. */
     if (!*text)
-        diag_warning(s->d, &n->loc, "Positional parameter $%llu is empty or not provided. ",
-                     (unsigned long long)n->num);
+        diag_warning(s->d, &n->loc, "Positional parameter $%d is empty or not provided. ",
+                     (int)n->num);
     if (!*text || sema_number_text(text, &v, &neg)) {
         sema_become_number(n, v, neg);
         return;
@@ -90,6 +90,18 @@ bool sema_const_int(const struct node *n, int64_t *v) {
         return true;
     }
     return false;
+}
+
+bool sema_fold_int(const struct node *n, int64_t *v) {
+    int64_t a, b;
+    if (sema_const_int(n, v))
+        return true;
+    if (n->kind != N_BINOP || !sema_fold_int(n->a, &a) || !sema_fold_int(n->b, &b))
+        return false;
+    /* the operators folded here; the others keep their run-time typing */
+    if (n->op != OP_ADD && n->op != OP_SUB && n->op != OP_MUL && n->op != OP_DIV)
+        return false;
+    return sema_ct_int_binop(n->op, a, b, v);
 }
 
 static bool is_u64(const struct type *t) {
@@ -165,7 +177,7 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
 
 /* Folds n, whose operands are checked: true when n was a literal
  * operation, with *t its type (NULL after an error). */
-static bool folded(struct sema *s, struct node *n, const struct type **t) {
+static bool try_fold(struct sema *s, struct node *n, const struct type **t) {
     switch (sema_fold_literal(s, n)) {
     case FOLD_DONE:
         *t = sema_expr(s, n);
@@ -182,7 +194,7 @@ static const struct type *expr_binop(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->a);
     const struct type *b = sema_expr(s, n->b);
     const struct type *t;
-    if (a && b && folded(s, n, &t))
+    if (a && b && try_fold(s, n, &t))
         return t;
     if (!a || !b) {
         /* While map types are being learned, an operand not known yet (a map
@@ -192,6 +204,9 @@ static const struct type *expr_binop(struct sema *s, struct node *n) {
             return NULL;
         a = b = known;
     }
+    const struct type *folded;
+    if (sema_fold_compare(s, n, &folded))
+        return folded;
     switch (n->op) {
     case OP_LOR:
     case OP_LAND:
@@ -218,7 +233,7 @@ static const struct type *expr_unop(struct sema *s, struct node *n) {
     const struct type *t;
     if (!a)
         return NULL;
-    if (folded(s, n, &t))
+    if (try_fold(s, n, &t))
         return t;
     if (!sema_is_int(a) || (a->kind == T_BOOL && n->op != OP_NOT)) {
         sema_error(s, &n->loc, E_TYPE,
@@ -291,11 +306,13 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
 }
 
 static const struct type *expr_ternary(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME)
+        return sema_comptime_ternary(s, n);
     const struct type *cond = sema_expr(s, n->a);
     const struct type *b = n->b ? sema_expr(s, n->b) : cond;
     const struct type *c = sema_expr(s, n->c);
     const struct type *t;
-    if (cond && b && c && folded(s, n, &t))
+    if (cond && b && c && try_fold(s, n, &t))
         return t;
     if (n->a->kind == N_BOOL) /* a literal condition, folded */
         cond = sema_expr(s, n->a);
@@ -374,6 +391,9 @@ static const struct type *expr_field(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
+    const struct type *folded;
+    if (sema_fold_field(s, n, &folded))
+        return folded;
     bool numeric = !n->str || isdigit((unsigned char)n->str[0]);
     if (numeric && t->kind != T_TUPLE) {
         sema_error(s, &n->loc, E_TYPE, "Can not access index '%lld' on expression of type '%s'",
@@ -401,6 +421,9 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
     const struct type *i = sema_expr(s, n->b);
     if (!t || !i)
         return NULL;
+    const struct type *folded;
+    if (sema_fold_str_index(s, n, &folded))
+        return folded;
     int64_t idx;
     if (t->kind == T_TUPLE) {
         if (sema_const_int(n->b, &idx)) /* folded already */
@@ -445,6 +468,8 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
         return NULL;
     if (to->kind == T_ARRAY || from->kind == T_ARRAY)
         return sema_cast_array(s, n, &at, to, from);
+    if (to->is_ptr && from->kind == T_STRING)
+        return sema_cast_str_ptr(s, n);
     if ((to->kind != T_INT && to->kind != T_BOOL) || !sema_is_int(from)) {
         sema_error(s, &at, E_TYPE, "Cannot cast from \"%s\" to \"%s\"", sema_tname(from),
                    sema_tname(to));
@@ -488,8 +513,9 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
     const struct type *t = NULL;
     switch (n->kind) {
     case N_INT:
-        if (n->ty && (n->ty->enum_def || n->ty->is_ptr)) { /* an enum constant or a uaddr(),
-                                                             rewritten by the first walk */
+        if (n->ty &&
+            (n->ty->enum_def || n->ty->is_ptr || (n->ty->kind == T_INT && n->ty->size < 8))) {
+            /* an enum constant, a uaddr() or a sizeof rewritten by the first walk */
             t = n->ty;
             break;
         }
@@ -552,6 +578,12 @@ const struct type *sema_expr(struct sema *s, struct node *n) {
         break;
     case N_BLOCK_EXPR:
         t = sema_block_expr(s, n);
+        break;
+    case N_COMPTIME:
+        t = sema_comptime(s, n);
+        break;
+    case N_TYPEINFO:
+        t = sema_typeinfo(s, n);
         break;
     default:
         sema_error(s, &n->loc, E_SYNTAX, "%s is not an expression", ast_kind_name(n->kind));

@@ -319,8 +319,9 @@ static enum fold_result int_binop(struct sema *s, struct node *n) {
     if (!sema_literal_int(n->a, &a) || !sema_literal_int(n->b, &b))
         return FOLD_NONE;
     if (is_comparison(n->op) || n->op == OP_LAND || n->op == OP_LOR)
-        return sema_fold_compare(n->op, a, b, &holds) ? become_bool(n, holds) : flow_error(s, n);
-    if (!sema_fold_arith(n->op, a, b, &r))
+        return sema_fold_int_compare(n->op, a, b, &holds) ? become_bool(n, holds)
+                                                          : flow_error(s, n);
+    if (!sema_fold_int_arith(n->op, a, b, &r))
         return flow_error(s, n);
     become_int(n, r);
     return FOLD_DONE;

@@ -19,11 +19,11 @@ struct fold_int {
 
 /* a OP b for + - * / % & | ^ << >>; false where bpftrace reports "unable to
  * fold literals due to overflow or underflow". */
-bool sema_fold_arith(enum op op, struct fold_int a, struct fold_int b, struct fold_int *r);
+bool sema_fold_int_arith(enum op op, struct fold_int a, struct fold_int b, struct fold_int *r);
 
 /* a OP b for == != < <= > >= && ||; false for a negative against an
  * unsigned above INT64_MAX (the same error). */
-bool sema_fold_compare(enum op op, struct fold_int a, struct fold_int b, bool *r);
+bool sema_fold_int_compare(enum op op, struct fold_int a, struct fold_int b, bool *r);
 
 /* N_INT's aux for a value sema knows that bpftrace computes at run time
  * (cpid): it folds with nothing. */

@@ -132,7 +132,7 @@ static bool as_signed(struct fold_int a, struct fold_int b, int64_t *sa, int64_t
     return true;
 }
 
-bool sema_fold_arith(enum op op, struct fold_int a, struct fold_int b, struct fold_int *r) {
+bool sema_fold_int_arith(enum op op, struct fold_int a, struct fold_int b, struct fold_int *r) {
     int64_t sa, sb;
     if (!a.neg && !b.neg)
         return unsigned_arith(op, a.bits, b.bits, r);
@@ -167,7 +167,7 @@ static bool compare(enum op op, int lt, int eq, bool both_true, bool *r) {
     }
 }
 
-bool sema_fold_compare(enum op op, struct fold_int a, struct fold_int b, bool *r) {
+bool sema_fold_int_compare(enum op op, struct fold_int a, struct fold_int b, bool *r) {
     int64_t sa, sb;
     if (op == OP_LOR) {
         *r = a.bits || b.bits;

@@ -15,6 +15,7 @@ struct map_info {
     bool has_key_ty;               /* key shape fixed (key_ty NULL then means "no keys") */
     bool assigned;                 /* written somewhere: reads of it are valid */
     bool has_agg_args;             /* hist/lhist parameters recorded */
+    bool int_lit;                  /* its int_ty came from nonnegative literals only */
     const struct node *first_keys; /* the keys that fixed the shape, for messages */
     struct node *kept_keys;        /* first_keys, taken from a read that became 0 */
 };
@@ -28,6 +29,12 @@ struct probe_vars {
     const struct node **scope; /* the block (or for loop) that declares it */
     bool *typed;               /* declared with a type (let $x: T): assignments convert */
     int n;
+};
+
+/* sizeof(@operand) in the value assigned to @target (sema_sizeof_type.c). */
+struct sizeof_edge {
+    char *target, *operand;
+    bool deferred; /* the operand had no type yet when the first walk met it */
 };
 
 /* sema_unstable.c: bpftrace's unstable features and their config gates. */
@@ -75,7 +82,11 @@ struct sema {
     int nexpansions;
     enum unstable_mode unstable[UNSTABLE_COUNT]; /* config unstable_*: each feature's gate */
     bool unstable_warned[UNSTABLE_COUNT];        /* its one warning was given */
+    int nstrptr;                                 /* variables made for (T *)string casts so far */
     int loop_depth;                              /* loops around the statement being checked */
+    const char *assign_target;                   /* the map whose value is being checked, or NULL */
+    struct sizeof_edge *sizeof_edges;            /* noted by the first walk */
+    int nsizeof_edges;
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
     const struct node *scopes[256];
@@ -113,8 +124,23 @@ const struct type *sema_natural_type(struct sema *s, const struct node *n);
 /* A tuple element's type: integers keep their natural width, the rest
  * is stored as in a variable. */
 const struct type *sema_element_type(struct sema *s, const struct node *n);
+/* Whether n is a nonnegative integer literal (or a sum of them): its
+ * natural type is a signed one that bpftrace lets fit an unsigned type. */
+bool sema_nonneg_literal(const struct node *n);
+/* The integer type of a map or variable that had have (NULL: none yet;
+ * *have_lit: only nonnegative literals gave it) and is assigned t: a
+ * nonnegative literal takes an unsigned type at least as wide as its own
+ * (1 and a uint8 make a uint8, as in bpftrace), otherwise sema_int_upcast. */
+const struct type *sema_int_join(const struct type *have, bool *have_lit, const struct type *t,
+                                 bool t_lit);
+/* A u64 stored value whose natural type became signed (a uint8 joined by
+ * -1 is an int16, as in bpftrace): stored as an int64, so it prints signed. */
+const struct type *sema_signed_storage(const struct type *stored, const struct type *natural);
 /* The integer type holding values of a and b (bpftrace's upcast). */
 const struct type *sema_int_upcast(const struct type *a, const struct type *b);
+/* An integer expression of literals only, evaluated now (sema_fold.c has
+ * folded what bpftrace folds by then; this reads what is left). */
+bool sema_fold_int(const struct node *n, int64_t *v);
 /* Merges two storage types that may hold each other's values: any ints,
  * strings (the larger wins), tuples element by element. NULL if they can't. */
 const struct type *sema_unify(struct sema *s, const struct type *have, const struct type *got);
@@ -188,6 +214,12 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
 const struct type *sema_deref(struct sema *s, struct node *n);
 const struct type *sema_addrof(struct sema *s, struct node *n);
 const struct type *sema_sizeof(struct sema *s, struct node *n);
+/* sema_sizeof_type.c: the type of sizeof(operand)'s value (uint8, or int16
+ * where the operand's type depends on the sizeof); what offsetof is (uint8). */
+const struct type *sema_sizeof_type(struct sema *s, const struct node *operand);
+/* ty, or the literal type of v where v does not fit a uint8. */
+const struct type *sema_sizeof_fit(const struct type *ty, uint64_t v);
+void sema_sizeof_edges_free(struct sema *s);
 const struct type *sema_offsetof(struct sema *s, struct node *n);
 /* ptr + int, ptr - int: scales the integer side; NULL when neither side is a pointer. */
 const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct type *a,
@@ -220,11 +252,16 @@ void sema_stack_mode_env(struct sema *s);
 const struct type *sema_sym_call(struct sema *s, struct node *call, int nargs);
 /* sema_kaddr.c: kaddr("name"), which becomes the symbol's address. */
 const struct type *sema_kaddr_call(struct sema *s, struct node *call, int nargs);
+/* The string literal arg stands for (a literal, $1, str($1)), NULL if none;
+ * the first walk turns a positional parameter into a literal in place. */
+struct node *sema_string_literal(struct sema *s, struct node *arg);
 /* The string literal (or positional parameter) a call's only argument must
  * be; NULL after reporting "F() expects a string literal". */
 struct node *sema_literal_arg(struct sema *s, struct node *call);
 const struct type *sema_check_percpu_kaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_cgroupid(struct sema *s, struct node *call, int nargs);
+/* sema_kfunc.c: kfunc_exist("name"), kfunc_allowed("name"): bool constants. */
+const struct type *sema_check_kfunc(struct sema *s, struct node *call, int nargs);
 const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs);
 /* kptr(p), uptr(p): p in the kernel's or the user's address space. */
 const struct type *sema_aspace_call(struct sema *s, struct node *call, int nargs);
@@ -260,7 +297,41 @@ const struct type *sema_check_has_key(struct sema *s, struct node *call, int nar
 const struct type *sema_check_strftime(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_len(struct sema *s, struct node *call, int nargs);
-const struct type *sema_check_static_assert(struct sema *s, struct node *call, int nargs);
+/* ---- compile-time values ---- */
+/* A value known while compiling (sema_ct_eval.c). */
+struct ct_val {
+    enum { CT_INT, CT_STR, CT_REC } kind;
+    bool is_bool;           /* CT_INT from a comparison, !, true or false */
+    int64_t i;              /* CT_INT */
+    const char *s;          /* CT_STR: bytes */
+    size_t len;             /* CT_STR */
+    const struct node *rec; /* CT_REC: the N_RECORD or N_TUPLE literal */
+};
+/* n's value when it is a literal or folds into one (sema_expr typed it). */
+bool sema_ct_eval(struct sema *s, const struct node *n, struct ct_val *v);
+/* a OP b on 64 bits as C and BPF compute it; false where they have no
+ * value (division by zero) or op is not binary. */
+bool sema_ct_int_binop(enum op op, int64_t a, int64_t b, int64_t *v);
+/* ==, !=, <, <=, >, >=, &&, ||: operators whose value is a bool. */
+bool sema_ct_is_compare(enum op op);
+/* sema_comptime.c: comptime X, and the if and ternary it decides. */
+const struct type *sema_comptime(struct sema *s, struct node *n);
+void sema_comptime_if(struct sema *s, struct node *n);
+const struct type *sema_comptime_ternary(struct sema *s, struct node *n);
+/* Literals folded in place (sets *t): comparisons of literals, a field of
+ * a record literal or typeinfo, a byte of a string literal. */
+bool sema_fold_compare(struct sema *s, struct node *n, const struct type **t);
+bool sema_fold_field(struct sema *s, struct node *n, const struct type **t);
+bool sema_fold_str_index(struct sema *s, struct node *n, const struct type **t);
+const struct type *sema_check_is_literal(struct sema *s, struct node *call, int nargs);
+const struct type *sema_check_fail(struct sema *s, struct node *call, int nargs);
+/* (T *)string: the cast becomes a block storing the string in a variable
+ * of its own and casting that variable's address (sema_strptr.c). */
+const struct type *sema_cast_str_ptr(struct sema *s, struct node *cast);
+/* sema_typeinfo.c: typeinfo(X), and bpftrace's name of a type's kind. */
+const struct type *sema_typeinfo(struct sema *s, struct node *n);
+const char *sema_base_type_name(const struct type *t);
+
 const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_ntop(struct sema *s, struct node *call, int nargs);
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs);
@@ -308,13 +379,15 @@ void sema_map_mark_written(struct sema *s, struct node *n);
 void sema_map_write(struct sema *s, struct node *n, const struct type *val,
                     const struct type *shown, const struct loc *at);
 /* Notes integer type t (its natural width) among the values of map n. */
-void sema_map_int(struct sema *s, struct node *n, const struct type *t);
+void sema_map_int(struct sema *s, struct node *n, const struct type *t, bool nonneg_literal);
 /* The type sizeof(@m) and sizeof(@m[k]) measure: the values' natural
  * integer type, 8 bytes for an aggregation, int8 for a map never assigned;
  * NULL after an error. */
 const struct type *sema_map_size_type(struct sema *s, struct node *n);
 /* Whether map n (resolved) is written anywhere; reports "Undefined map". */
 bool sema_map_defined(struct sema *s, struct node *n);
+/* Whether the map has a value type yet (in the first walk: so far). */
+bool sema_map_typed(struct sema *s, const char *name);
 /* Types a read of map n as an expression value. */
 const struct type *sema_map_read(struct sema *s, struct node *n);
 /* A map passed whole (print/clear/zero/delete): must exist, no keys written. */
@@ -348,8 +421,15 @@ void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Declares var in the innermost scope even when an outer one has the name. */
 int sema_var_declare_here(struct sema *s, struct node *var);
+/* sema_compound.c: @m op= v, $x op= v. */
+void sema_assign_compound(struct sema *s, struct node *n);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
-                    const struct loc *err_loc);
+                    const struct node *value, const struct loc *err_loc);
+/* sema_var_typed.c: value (of type vt) into var declared as decl; false
+ * after the error of a constant that does not fit. */
+bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct type *decl,
+                           const struct node *value, const struct type *vt,
+                           const struct loc *err_loc);
 /* $x++, $x += v: bpftrace's arithmetic makes an integer variable int64. */
 void sema_var_widen(struct sema *s, const struct node *var);
 /* let $x; without a value: known, but not yet assigned. */

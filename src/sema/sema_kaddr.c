@@ -44,7 +44,7 @@ static const char *kind_name(const struct type *t) {
 /* The string literal arg stands for: a literal, or a positional parameter
  * ($1, str($1)), which bpftrace takes as one too; NULL otherwise. The
  * first walk turns the parameter into a literal in place. */
-static struct node *literal(struct sema *s, struct node *arg) {
+struct node *sema_string_literal(struct sema *s, struct node *arg) {
     if (arg->kind == N_CALL && arg->str && strcmp(arg->str, "str") == 0 && arg->a &&
         !arg->a->next && (arg->a->kind == N_POSITIONAL || arg->a->kind == N_STRING))
         arg = arg->a;
@@ -54,7 +54,7 @@ static struct node *literal(struct sema *s, struct node *arg) {
 }
 
 struct node *sema_literal_arg(struct sema *s, struct node *call) {
-    struct node *arg = literal(s, call->a);
+    struct node *arg = sema_string_literal(s, call->a);
     if (!arg) {
         const struct type *t = sema_expr(s, call->a);
         sema_error(s, &call->loc, E_ARGS, "%s() expects a string literal (%s provided)", call->str,
@@ -99,7 +99,7 @@ const struct type *sema_uaddr_call(struct sema *s, struct node *call, int nargs)
     (void)nargs;
     /* after an error, still a pointer: a dereference adds no second one */
     const struct type *bad = type_ptr_to(s->types, &type_u64, AS_USER);
-    struct node *arg = literal(s, call->a);
+    struct node *arg = sema_string_literal(s, call->a);
     if (!arg) {
         const struct type *t = sema_expr(s, call->a);
         sema_error(s, &call->loc, E_ARGS, "uaddr() expects a string literal (%s provided)",

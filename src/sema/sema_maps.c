@@ -213,11 +213,17 @@ void sema_map_write(struct sema *s, struct node *n, const struct type *val,
     m->val_ty = u;
 }
 
-void sema_map_int(struct sema *s, struct node *n, const struct type *t) {
+void sema_map_int(struct sema *s, struct node *n, const struct type *t, bool nonneg_literal) {
     if (n->sym < 0 || n->sym >= s->out->nmaps || !t || t->kind != T_INT || t->is_ptr || t->enum_def)
         return;
     struct sema_map *m = &s->out->maps[n->sym];
-    m->int_ty = m->int_ty ? sema_int_upcast(m->int_ty, t) : t;
+    m->int_ty = sema_int_join(m->int_ty, &s->minfo[n->sym].int_lit, t, nonneg_literal);
+    m->val_ty = sema_signed_storage(m->val_ty, m->int_ty);
+}
+
+bool sema_map_typed(struct sema *s, const char *name) {
+    int idx = map_find(s, name);
+    return idx >= 0 && s->out->maps[idx].val_ty;
 }
 
 const struct type *sema_map_size_type(struct sema *s, struct node *n) {

@@ -34,54 +34,18 @@ static void assign_map(struct sema *s, struct node *n) {
         if (idx >= 0 && t)
             sema_map_write(s, map, t, t, &value->loc);
     } else {
+        const char *outer = s->assign_target;
+        s->assign_target = map->str;
         const struct type *t = sema_expr(s, value);
+        s->assign_target = outer;
         if (sema_map_ref(s, map) >= 0 && storable(s, value, t)) {
             const struct type *natural = sema_natural_type(s, value);
             sema_map_write(s, map, t, natural, &n->loc);
-            sema_map_int(s, map, natural);
+            sema_map_int(s, map, natural, sema_nonneg_literal(value));
         }
     }
     if (map->sym >= 0 && map->sym < s->out->nmaps)
         map->ty = s->out->maps[map->sym].val_ty;
-}
-
-static void compound_error(struct sema *s, struct node *n, const struct type *have,
-                           const struct type *val) {
-    sema_error(s, &n->loc, E_TYPE,
-               "The %s= operator can only be used on integers (have '%s' and '%s')",
-               ast_op_text(n->op), sema_tname(have), sema_tname(val));
-}
-
-/* @m op= v, $x op= v: both sides integers; a new map starts at 0. */
-static void assign_compound(struct sema *s, struct node *n) {
-    struct node *target = n->a;
-    const struct type *val = sema_expr(s, n->b);
-    const struct type *have = NULL;
-    if (target->kind == N_MAP) {
-        sema_map_mark_written(s, target);
-        if (sema_map_ref(s, target) < 0)
-            return;
-        have = s->out->maps[target->sym].val_ty;
-        if (val && sema_is_int(val) && (!have || (have->kind == T_INT && !have->is_ptr))) {
-            sema_map_write(s, target, &type_s64, NULL, &n->loc);
-            sema_map_int(s, target, &type_s64);
-        } else if (val && sema_is_int(val) && !sema_is_int(have)) {
-            /* bpftrace reports the int64 written, not the operator */
-            sema_map_write(s, target, &type_s64, NULL, &n->loc);
-            return;
-        }
-        have = s->out->maps[target->sym].val_ty;
-    } else {
-        have = sema_expr(s, target);
-        if (!have)
-            return;
-        sema_var_widen(s, target);
-    }
-    target->ty = have;
-    if (val && have &&
-        (!sema_is_int(val) || have->kind != T_INT ||
-         (have->is_ptr && n->op != OP_ADD && n->op != OP_SUB)))
-        compound_error(s, n, have, val);
 }
 
 /* "@m = { stmts; agg(x) }": the aggregation goes to the map inside the
@@ -107,7 +71,7 @@ static void stmt_assign(struct sema *s, struct node *n) {
     if (agg_block_assign(s, n))
         return;
     if (!is_plain_assign(n->op) && (target->kind == N_MAP || target->kind == N_VAR)) {
-        assign_compound(s, n);
+        sema_assign_compound(s, n);
         return;
     }
     if (target->kind == N_MAP) {
@@ -115,7 +79,7 @@ static void stmt_assign(struct sema *s, struct node *n) {
     } else if (target->kind == N_VAR) {
         const struct type *t = sema_expr(s, n->b);
         /* A bad value still defines the variable, so its uses don't cascade. */
-        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL,
+        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL, n->b,
                         &n->loc);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
@@ -132,8 +96,11 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     if (n->b && !declared) {
-        /* a C type: let $c: struct C *; let $w: struct W[10]; */
-        declared = sema_storage_type(s, sema_complete(s, sema_type_named(s, n->b)));
+        /* a C type: let $c: struct C *; let $w: struct W[10]; or typeof(x),
+         * whose integer keeps its width as a named one does */
+        const struct type *named = sema_complete(s, sema_type_named(s, n->b));
+        bool plain_int = named && named->kind == T_INT && !named->is_ptr && !named->enum_def;
+        declared = plain_int ? named : sema_storage_type(s, named);
         if (!declared)
             return;
     }
@@ -157,10 +124,15 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     const struct type *t = sema_expr(s, n->c);
-    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, &n->loc);
+    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, n->c,
+                    &n->loc);
 }
 
 static void stmt_if(struct sema *s, struct node *n) {
+    if (n->a->kind == N_COMPTIME) {
+        sema_comptime_if(s, n);
+        return;
+    }
     const struct type *c = sema_expr(s, n->a);
     if (c && !sema_is_int(c))
         sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
@@ -204,7 +176,7 @@ static void stmt_for_range(struct sema *s, struct node *n) {
         sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, &type_s64, &n->a->loc);
+    sema_var_assign(s, n->a, &type_s64, NULL, &n->a->loc);
     loop_body(s, n->d);
     sema_scope_leave(s);
 }
@@ -228,7 +200,7 @@ static void stmt_for_map(struct sema *s, struct node *n) {
     }
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, kv, &n->a->loc);
+    sema_var_assign(s, n->a, kv, NULL, &n->a->loc);
     n->a->ty = kv;
     loop_body(s, n->c);
     sema_scope_leave(s);
@@ -401,9 +373,52 @@ static void warn_while(struct sema *s, const struct node *n) {
                             "be bounded by the verifier.");
 }
 
-static void warn_unreachable(struct sema *s, const struct node *n) {
-    if (n->kind == N_BLOCK)
-        check_unreachable(s, n);
+/* The body of a loop bpftrace checks after its block (unroll is no such loop). */
+static const struct node *loop_block(const struct node *n) {
+    switch (n->kind) {
+    case N_WHILE:
+        return n->b;
+    case N_FOR_MAP:
+        return n->c;
+    case N_FOR_RANGE:
+        return n->d;
+    default:
+        return NULL;
+    }
+}
+
+static void unreachable_block(struct sema *s, const struct node *block);
+
+/* The blocks inside a statement that is no loop (an if's), as met. */
+static void unreachable_nested(struct sema *s, const struct node *n) {
+    for (; n; n = n->next) {
+        if (n->kind == N_BLOCK) {
+            unreachable_block(s, n);
+            continue;
+        }
+        unreachable_nested(s, n->a);
+        unreachable_nested(s, n->b);
+        unreachable_nested(s, n->c);
+        unreachable_nested(s, n->d);
+    }
+}
+
+/* bpftrace's order: the blocks of a block's ifs first, then the block's
+ * own unreachable statement, then its loops' bodies. It skips the else of
+ * an if that is not its block's last statement. */
+static void unreachable_block(struct sema *s, const struct node *block) {
+    for (const struct node *st = block->a; st; st = st->next)
+        if (!loop_block(st)) {
+            unreachable_nested(s, st->a);
+            unreachable_nested(s, st->b);
+            if (st->kind != N_IF || !st->next)
+                unreachable_nested(s, st->c);
+            unreachable_nested(s, st->d);
+        }
+    check_unreachable(s, block);
+    for (const struct node *st = block->a; st; st = st->next)
+        if (loop_block(st))
+            unreachable_nested(s, loop_block(st));
 }
 
 /* Before the statements are checked, as bpftrace's deprecation and
@@ -416,5 +431,5 @@ void sema_early_warnings(struct sema *s, const struct node *program) {
             walk(s, p->c, warn_while);
     for (const struct node *p = program->a; p; p = p->next)
         if (!p->removed)
-            walk(s, p->c, warn_unreachable);
+            unreachable_nested(s, p->c);
 }

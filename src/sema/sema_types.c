@@ -37,6 +37,8 @@ const struct type *sema_natural_type(struct sema *s, const struct node *n) {
     int64_t v;
     if (!t || t->kind != T_INT || t->is_ptr || t->enum_def)
         return t;
+    if (n->kind == N_INT && t->size < 8) /* sizeof's or offsetof's (sema_sizeof_type.c) */
+        return t;
     if (n->kind == N_INT && n->num > INT64_MAX)
         return &type_u64;
     if (sema_const_int(n, &v)) /* literals, folded ones too */
@@ -56,6 +58,35 @@ const struct type *sema_element_type(struct sema *s, const struct node *n) {
     if (t && t->kind == T_INT && !t->is_ptr && !t->enum_def)
         return t;
     return sema_storage_type(s, t);
+}
+
+bool sema_nonneg_literal(const struct node *n) {
+    int64_t v;
+    return n->ty && n->ty->kind == T_INT && n->ty->size == 8 && !n->ty->enum_def &&
+           !n->ty->is_ptr && sema_fold_int(n, &v) && v >= 0;
+}
+
+const struct type *sema_int_join(const struct type *have, bool *have_lit, const struct type *t,
+                                 bool t_lit) {
+    if (!have) {
+        *have_lit = t_lit;
+        return t;
+    }
+    bool lit = *have_lit;
+    *have_lit = lit && t_lit;
+    if (lit && t_lit)
+        return sema_int_upcast(have, t);
+    if (lit && have->is_signed && !t->is_signed && have->size <= t->size)
+        return t;
+    if (t_lit && t->is_signed && !have->is_signed && t->size <= have->size)
+        return have;
+    return sema_int_upcast(have, t);
+}
+
+const struct type *sema_signed_storage(const struct type *stored, const struct type *natural) {
+    bool plain_u64 = stored && stored->kind == T_INT && !stored->is_ptr && !stored->enum_def &&
+                     !stored->is_signed && stored->size == 8;
+    return plain_u64 && natural && natural->is_signed ? &type_s64 : stored;
 }
 
 const struct type *sema_int_upcast(const struct type *a, const struct type *b) {

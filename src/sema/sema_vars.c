@@ -118,6 +118,7 @@ static int var_add(struct sema *s, const char *name) {
     pv->vars[pv->n].name = strdup(name);
     pv->vars[pv->n].ty = NULL;
     pv->vars[pv->n].int_ty = NULL;
+    pv->vars[pv->n].int_lit = false;
     pv->vars[pv->n].assigned = false;
     pv->defined[pv->n] = VAR_UNDEFINED;
     pv->scope[pv->n] = current_scope(s);
@@ -157,10 +158,12 @@ static bool same_but_space(const struct type *decl, const struct type *t) {
 }
 
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
-                    const struct loc *err_loc) {
+                    const struct node *value, const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
     const struct type *st = sema_storage_type(s, ty);
+    if (st && s->pv->typed[i] && v->ty && !sema_typed_int_assign(s, var, v->ty, value, ty, err_loc))
+        st = NULL; /* reported: the variable keeps its type */
     if (st && s->pv->typed[i] && sema_is_int(st) && sema_is_int(v->ty)) {
         /* an integer converts to the declared integer type; a declared
          * pointer reads the memory the assigned one points into */
@@ -183,7 +186,11 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
             v->ty = u;
     }
     if (ty && ty->kind == T_INT && !ty->is_ptr)
-        v->int_ty = s->pv->typed[i] ? v->ty : v->int_ty ? sema_int_upcast(v->int_ty, ty) : ty;
+        v->int_ty = s->pv->typed[i] ? v->ty
+                                    : sema_int_join(v->int_ty, &v->int_lit, ty,
+                                                    value && sema_nonneg_literal(value));
+    if (!s->pv->typed[i])
+        v->ty = sema_signed_storage(v->ty, v->int_ty);
     s->pv->defined[i] = VAR_ASSIGNED;
     v->assigned = true;
     var->ty = v->ty;

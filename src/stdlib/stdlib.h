@@ -11,6 +11,8 @@ struct stdlib_module {
 
 /* The modules compiled with every script, ended by a NULL name. */
 extern const struct stdlib_module stdlib_modules[];
+/* stdlib/kfunc.bt's text, one of stdlib_modules (stdlib_kfunc.c). */
+extern const char stdlib_kfunc_bt[];
 /* The modules compiled only when a script imports them by name. */
 extern const struct stdlib_module stdlib_imports[];
 

@@ -88,6 +88,56 @@ static int vmlinux_func_id(const char *name) {
     return kbtf_id(name, BTF_KIND_FUNC);
 }
 
+/* A kfunc is a function in vmlinux's BTF (bpftrace asks no more: any
+ * kernel function's name answers true). */
+bool features_kfunc_exists(const char *name) {
+    return vmlinux_func_id(name) > 0;
+}
+
+/* Whether a program of type calling name loads or fails for a reason other
+ * than the kernel's "calling kernel function NAME is not allowed", which
+ * check_kfunc_call gives for a kfunc outside the type's sets (bpftrace's
+ * probe: the call's unset arguments fail later, so a refusal for them means
+ * the kfunc itself is allowed). */
+static bool kfunc_allowed_probe(const char *name, enum bpf_prog_type type) {
+    int id = vmlinux_func_id(name);
+    if (id <= 0)
+        return false;
+    struct bpf_insn insns[] = {INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, id), EXIT};
+    char log[4096] = "";
+    int fd = try_load(type, 0, 0, insns, NELEM(insns), log, sizeof(log));
+    if (fd >= 0) {
+        close(fd);
+        return true;
+    }
+    char refusal[512];
+    snprintf(refusal, sizeof(refusal), "calling kernel function %s is not allowed", name);
+    return !strstr(log, refusal);
+}
+
+/* Answers already found, one program load each. */
+struct kfunc_answer {
+    struct kfunc_answer *next;
+    enum bpf_prog_type type;
+    bool allowed;
+    char name[];
+};
+
+bool features_kfunc_allowed(const char *name, enum bpf_prog_type type) {
+    static struct kfunc_answer *answers;
+    for (const struct kfunc_answer *a = answers; a; a = a->next)
+        if (a->type == type && strcmp(a->name, name) == 0)
+            return a->allowed;
+    bool allowed = kfunc_allowed_probe(name, type);
+    struct kfunc_answer *a = malloc(sizeof(*a) + strlen(name) + 1);
+    if (!a)
+        return allowed;
+    *a = (struct kfunc_answer){.next = answers, .type = type, .allowed = allowed};
+    strcpy(a->name, name);
+    answers = a;
+    return allowed;
+}
+
 static bool loads_on_func(enum bpf_attach_type attach, const char *func) {
     struct bpf_insn insns[] = {MOV0, EXIT};
     int id = vmlinux_func_id(func);
@@ -280,10 +330,48 @@ static bool detect(enum feature f) {
     return false;
 }
 
+/* Set by --no-feature; the CLI's, before anything asks features_has. */
+static bool disabled[FEAT__COUNT];
+
+/* The features --no-feature may turn off: bpftrace's, and the ring buffer
+ * (events then go through a perf buffer). */
+static const enum feature switchable[] = {FEAT_KPROBE_MULTI, FEAT_KPROBE_SESSION, FEAT_UPROBE_MULTI,
+                                          FEAT_RINGBUF};
+
+static int switchable_feature(const char *name, size_t len) {
+    for (int i = 0; i < NELEM(switchable); i++)
+        if (strlen(names[switchable[i]]) == len && strncmp(names[switchable[i]], name, len) == 0)
+            return (int)switchable[i];
+    return -1;
+}
+
+int features_disable(const char *list) {
+    bool off[FEAT__COUNT] = {false};
+    /* as bpftrace splits it: an empty list disables nothing, an empty
+     * name in a list is unknown */
+    for (const char *p = list; *list; p++) {
+        size_t len = strcspn(p, ",");
+        int f = switchable_feature(p, len);
+        if (f < 0)
+            return -1;
+        off[f] = true;
+        p += len;
+        if (!*p)
+            break;
+    }
+    for (int i = 0; i < FEAT__COUNT; i++)
+        disabled[i] |= off[i];
+    return 0;
+}
+
+bool features_disabled(enum feature f) {
+    return f >= 0 && f < FEAT__COUNT && disabled[f];
+}
+
 bool features_has(enum feature f) {
     /* 0: not yet detected, 1: absent, 2: present */
     static char cache[FEAT__COUNT];
-    if (f < 0 || f >= FEAT__COUNT)
+    if (f < 0 || f >= FEAT__COUNT || disabled[f])
         return false;
     if (!cache[f])
         cache[f] = detect(f) ? 2 : 1;

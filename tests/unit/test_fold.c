@@ -20,14 +20,14 @@ static const uint64_t S64_MAX = INT64_MAX;
 /* a OP b folds to want. */
 static void arith_is(enum op op, struct fold_int a, struct fold_int b, struct fold_int want) {
     struct fold_int r;
-    assert_true(sema_fold_arith(op, a, b, &r));
+    assert_true(sema_fold_int_arith(op, a, b, &r));
     assert_int_equal(r.neg, want.neg);
     assert_int_equal(r.bits, want.bits);
 }
 
 static void arith_fails(enum op op, struct fold_int a, struct fold_int b) {
     struct fold_int r;
-    assert_false(sema_fold_arith(op, a, b, &r));
+    assert_false(sema_fold_int_arith(op, a, b, &r));
 }
 
 static void unsigned_results_stay_unsigned_until_they_overflow(void **state) {
@@ -113,19 +113,19 @@ static void mixed_products_wrap(void **state) {
 static void comparisons(void **state) {
     (void)state;
     bool r;
-    assert_true(sema_fold_compare(OP_LT, S(-1), U(1), &r) && r);
-    assert_true(sema_fold_compare(OP_GT, U(U64_MAX), U(1), &r) && r);
-    assert_true(sema_fold_compare(OP_GT, S(-5), U(3), &r) && !r);
-    assert_true(sema_fold_compare(OP_EQ, S(INT64_MIN), S(INT64_MIN), &r) && r);
-    assert_true(sema_fold_compare(OP_LE, U(0), U(0), &r) && r);
-    assert_true(sema_fold_compare(OP_NE, U(0), S(-1), &r) && r);
-    assert_true(sema_fold_compare(OP_LAND, U(1), U(0), &r) && !r);
-    assert_true(sema_fold_compare(OP_LOR, U(2), U(0), &r) && r);
-    assert_true(sema_fold_compare(OP_LAND, S(-1), S(-1), &r) && r);
+    assert_true(sema_fold_int_compare(OP_LT, S(-1), U(1), &r) && r);
+    assert_true(sema_fold_int_compare(OP_GT, U(U64_MAX), U(1), &r) && r);
+    assert_true(sema_fold_int_compare(OP_GT, S(-5), U(3), &r) && !r);
+    assert_true(sema_fold_int_compare(OP_EQ, S(INT64_MIN), S(INT64_MIN), &r) && r);
+    assert_true(sema_fold_int_compare(OP_LE, U(0), U(0), &r) && r);
+    assert_true(sema_fold_int_compare(OP_NE, U(0), S(-1), &r) && r);
+    assert_true(sema_fold_int_compare(OP_LAND, U(1), U(0), &r) && !r);
+    assert_true(sema_fold_int_compare(OP_LOR, U(2), U(0), &r) && r);
+    assert_true(sema_fold_int_compare(OP_LAND, S(-1), S(-1), &r) && r);
     /* a negative against an unsigned above INT64_MAX cannot compare */
-    assert_false(sema_fold_compare(OP_LT, S(-1), U(U64_MAX), &r));
-    assert_false(sema_fold_compare(OP_EQ, S(-1), U(U64_MAX), &r));
-    assert_false(sema_fold_compare(OP_LOR, S(-1), U(U64_MAX), &r));
+    assert_false(sema_fold_int_compare(OP_LT, S(-1), U(U64_MAX), &r));
+    assert_false(sema_fold_int_compare(OP_EQ, S(-1), U(U64_MAX), &r));
+    assert_false(sema_fold_int_compare(OP_LOR, S(-1), U(U64_MAX), &r));
 }
 
 /* ---- through sema: what a program's expression becomes ---- */

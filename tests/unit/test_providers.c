@@ -125,7 +125,8 @@ static void test_interval_profile(void **state) {
     expect_error("interval:xs:1", E_UNKNOWN_PROBE, "xs is not an accepted unit of time");
     expect_error("interval:ms:0", E_UNKNOWN_PROBE,
                  "interval frequency should be a positive integer");
-    expect_error("profile:hz:abc", E_UNKNOWN_PROBE, "profile probe must have an integer frequency");
+    expect_error("profile:hz:abc", E_UNKNOWN_PROBE,
+                 "Invalid rate of profile probe: invalid integer: abc");
     expect_error("profile:hz:1:2", E_UNKNOWN_PROBE,
                  "profile probe type requires 1 or 2 arguments, found 3");
     expect_error("interval:500", E_UNKNOWN_PROBE,

@@ -529,7 +529,7 @@ static void test_err_unsupported(void **state) {
          "'build_id' stack mode can only be used for ustack");
     err1("BEGIN { let $x: string = \"a\"; }", E_UNSUPPORTED, "stdin:1:17-23",
          "variables declared with type 'string' are not supported yet");
-    run_free(ok("BEGIN { let $x: uint8 = 300; $x = 5; let $y: int16; }"));
+    run_free(ok("BEGIN { let $x: uint8 = 255; $x = 5; let $y: int16; }"));
     err1("BEGIN { $x = comm.foo; }", E_TYPE, "stdin:1:14-22",
          "Can not access field 'foo' on expression of type 'string[16]'");
     err1("BEGIN { $x = comm[16]; }", E_TYPE, "stdin:1:14-22",
