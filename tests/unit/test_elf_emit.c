@@ -82,11 +82,16 @@ static void test_map_references_relocated(void **state) {
     (void)state;
     struct emitted e;
     emit_and_open(&e, "BEGIN { @x = count(); @y[1] = 2; exit(); }");
-    const struct bpf_insn *insns =
-        bpf_program__insns(bpf_object__find_program_by_name(e.obj, "begin_1"));
+    const struct bpf_program *prog = bpf_object__find_program_by_name(e.obj, "begin_1");
+    const struct bpf_insn *insns = bpf_program__insns(prog);
     const struct prog_desc *p = &e.m.progs[0];
     int refs_past_first_map = 0;
-    for (int i = 0; i < p->ninsns; i++)
+    /* libbpf holds the main program's instructions only until load, when
+     * it appends the subprograms: compare those (reading on was past the
+     * end of its array) */
+    int n =
+        p->ninsns < (int)bpf_program__insn_cnt(prog) ? p->ninsns : (int)bpf_program__insn_cnt(prog);
+    for (int i = 0; i < n; i++)
         if (p->insns[i].code == (BPF_LD | BPF_DW | BPF_IMM) &&
             p->insns[i].src_reg == BPF_PSEUDO_MAP_FD) {
             refs_past_first_map += p->insns[i].imm > 0;
