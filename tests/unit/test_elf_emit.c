@@ -86,9 +86,8 @@ static void test_map_references_relocated(void **state) {
     const struct bpf_insn *insns = bpf_program__insns(prog);
     const struct prog_desc *p = &e.m.progs[0];
     int refs_past_first_map = 0;
-    /* libbpf holds the main program's instructions only until load, when
-     * it appends the subprograms: compare those (reading on was past the
-     * end of its array) */
+    /* before load libbpf holds the main program's instructions only (it
+     * appends the subprograms at load): compare those, not past its array */
     int n =
         p->ninsns < (int)bpf_program__insn_cnt(prog) ? p->ninsns : (int)bpf_program__insn_cnt(prog);
     for (int i = 0; i < n; i++)
