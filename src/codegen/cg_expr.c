@@ -5,6 +5,9 @@
 #include "codegen/cg.h"
 #include "codegen/cg_typed.h"
 
+static const char DIV_ZERO_WARNING[] = "Divide or modulo by 0 detected. This can lead to "
+                                       "unexpected results. 1 is being used as the result.";
+
 static bool is_signed(const struct type *t) {
     return t && t->kind == T_INT && t->is_signed;
 }
@@ -186,7 +189,8 @@ static struct val arith(struct cg *cg, struct node *n) {
     bool sign = is_signed(n->ty);
     struct val l, r;
     operands(cg, n, &l, &r);
-    if (l.kind == V_IMM && r.kind == V_IMM)
+    bool by_zero = r.kind == V_IMM && r.imm == 0 && (n->op == OP_DIV || n->op == OP_MOD);
+    if (l.kind == V_IMM && r.kind == V_IMM && !by_zero) /* by zero: warns below */
         return (struct val){.kind = V_IMM, .imm = fold(n->op, l.imm, r.imm, sign)};
     if (l.kind == V_IMM && commutes(n->op)) {
         struct val t = l;
@@ -198,9 +202,10 @@ static struct val arith(struct cg *cg, struct node *n) {
     if (r.kind == V_IMM && (n->op == OP_SHL || n->op == OP_SHR))
         r.imm &= 63; /* the verifier refuses constant shifts out of range */
     if (r.kind == V_IMM && r.imm == 0 && (n->op == OP_DIV || n->op == OP_MOD)) {
-        /* the verifier refuses a constant zero divisor; BPF defines x / 0 = 0, x % 0 = x */
-        if (n->op == OP_DIV)
-            emit(&cg->e, MOV64_IMM(dst, 0));
+        /* a literal zero divisor (the verifier refuses one): bpftrace's
+         * warning and 1, as for a divisor that is zero at run time */
+        cg_runtime_warning(cg, &n->loc, DIV_ZERO_WARNING);
+        emit(&cg->e, MOV64_IMM(dst, 1));
         return l;
     }
     if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX && !off) {
@@ -214,9 +219,7 @@ static struct val arith(struct cg *cg, struct node *n) {
         if (checked) {
             /* as bpftrace: a zero divisor warns and gives 1 */
             emit_jump(&cg->e, JMP_IMM(BPF_JNE, src, 0, 0), divide);
-            cg_runtime_warning(cg, &n->loc,
-                               "Divide or modulo by 0 detected. This can lead to unexpected "
-                               "results. 1 is being used as the result.");
+            cg_runtime_warning(cg, &n->loc, DIV_ZERO_WARNING);
             emit(&cg->e, MOV64_IMM(dst, 1));
             emit_jump(&cg->e, JA(0), done);
         }

@@ -159,6 +159,7 @@ static const struct type *builtin_known(struct sema *s, struct node *n, int i) {
 static const struct type *cpid(struct sema *s, struct node *n) {
     int pid = s->opts ? s->opts->cpid : 0;
     ast_become_int(n, (uint64_t)pid);
+    n->aux = SEMA_INT_UNFOLDED; /* a builtin in bpftrace: 10 / cpid is no fold error */
     return &type_u32;
 }
 

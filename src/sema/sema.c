@@ -348,10 +348,17 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
         pus[i].count = out->nunits - pus[i].first;
     }
     ctypes_set_source(out->ct, target_type, out);
-    struct held_warnings hw;
-    for (int pass = 0; pass < 2; pass++) {
+    struct held_warnings hw = {.prev = d->held};
+    /* the first walk's warnings (folding's) follow the errors too */
+    char *early = NULL;
+    size_t nearly = 0;
+    FILE *early_f = open_memstream(&early, &nearly);
+    if (early_f)
+        d->held = early_f;
+    for (int pass = 0; pass < 2 && !s.fold_errors; pass++) {
         s.report = pass == 1;
         if (s.report) {
+            d->held = hw.prev;
             hold_warnings(&s, &hw);
             /* bpftrace's deprecation and control-flow passes run before
              * its other checks: their warnings come first */
@@ -366,13 +373,23 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
             if (!p->removed)
                 sema_probe(&s, p, &pvs[i], &pus[i]);
     }
+    d->held = s.report ? d->held : hw.prev;
+    if (early_f) {
+        fclose(early_f);
+        fwrite(early, 1, nearly, hw.prev ? hw.prev : d->out);
+    }
+    free(early);
     release_warnings(&s, &hw);
-    sema_check_prog_limit(&s);
+    /* bpftrace folds literals in a pass of its own: its errors stop there */
+    if (!s.fold_errors) {
+        sema_check_prog_limit(&s);
+        sema_map_decls_check(&s);
+    }
+    free(s.expansions); /* sema_check_prog_limit's, when it did not run */
+    sema_getopt_finish(&s);
     free(s.lets);
     sema_sizeof_edges_free(&s);
     free(s.unassigned);
-    sema_map_decls_check(&s);
-    sema_getopt_finish(&s);
     for (i = 0; i < nprobes; i++) {
         give_vars(out, pus[i].first, pus[i].count, &pvs[i]);
         probe_vars_free(&pvs[i]);

@@ -166,29 +166,22 @@ static const struct type *check_exit(struct sema *s, struct node *call, int narg
     return &type_void;
 }
 
-/* str($N) is $N's text even when it reads as a number; str($N + k) skips
- * k characters of it (bpftrace's pointer arithmetic on parameters). */
+/* str($N) is $N's text even when it reads as a number; in str($N + k) it
+ * is a string literal too, which folding offsets by k. */
 static void fold_positional_str(struct sema *s, struct node *p) {
-    struct node *pos = p, *off = NULL;
-    if (p->kind == N_BINOP && p->op == OP_ADD && p->a->kind == N_POSITIONAL)
-        pos = p->a, off = p->b;
-    int64_t k = 0;
-    if (pos->kind != N_POSITIONAL || (off && (!sema_const_int(off, &k) || k < 0)))
+    struct node *pos = p;
+    if (p->kind == N_BINOP && p->op == OP_ADD)
+        pos = p->a;
+    if (pos->kind != N_POSITIONAL)
         return;
     const char *text = sema_positional_text(s, pos);
-    size_t skip = (size_t)k < strlen(text) ? (size_t)k : strlen(text);
-    char *v = strdup(text + skip);
+    char *v = strdup(text);
     if (!v)
         return;
-    if (off) {
-        ast_free(p->a);
-        ast_free(p->b);
-        p->a = p->b = NULL;
-    }
-    p->kind = N_STRING;
-    free(p->str);
-    p->str = v;
-    p->len = strlen(v);
+    pos->kind = N_STRING;
+    free(pos->str);
+    pos->str = v;
+    pos->len = strlen(v);
 }
 
 static const struct type *check_str(struct sema *s, struct node *call, int nargs) {
@@ -205,16 +198,20 @@ static const struct type *check_str(struct sema *s, struct node *call, int nargs
         return NULL;
     if (!t)
         return NULL;
-    if (sema_is_str(t)) /* str($1), str("lit"): already a string */
-        return t;
+    if (sema_fold_str_call(call))
+        return sema_expr(s, call);
     int64_t n;
+    /* bpftrace's wording, "str" and "cannot" run together */
+    if (len && sema_const_int(len, &n) && n < 0) {
+        sema_error(s, &call->loc, E_ARGS, "strcannot use negative length (%lld)", (long long)n);
+        return NULL;
+    }
+    if (sema_is_str(t)) /* str($1) of a string variable: already a string */
+        return t;
     uint32_t size = (uint32_t)s->max_strlen;
     /* As in bpftrace: str(p, n) holds up to n characters and the NUL. */
     if (len && sema_const_int(len, &n)) {
-        if (n < 0)
-            sema_error(s, &len->loc, E_ARGS, "str() cannot use negative length (%lld)",
-                       (long long)n);
-        else if (n + 1 < (int64_t)size)
+        if (n + 1 < (int64_t)size)
             size = (uint32_t)n + 1;
     }
     return type_string(s->types, size);

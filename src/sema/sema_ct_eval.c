@@ -44,32 +44,16 @@ bool sema_ct_int_binop(enum op op, int64_t a, int64_t b, int64_t *v) {
     case OP_SHR:
         *v = (int64_t)(ua >> (ub & 63));
         return true;
-    case OP_EQ:
-        *v = a == b;
+    default: {
+        /* comparisons, && and ||: sema_fold_int.c's rules, which are C's
+         * for two int64 */
+        struct fold_int fa = {.neg = a < 0, .bits = ua}, fb = {.neg = b < 0, .bits = ub};
+        bool holds;
+        if (!sema_fold_int_compare(op, fa, fb, &holds))
+            return false;
+        *v = holds;
         return true;
-    case OP_NE:
-        *v = a != b;
-        return true;
-    case OP_LT:
-        *v = a < b;
-        return true;
-    case OP_LE:
-        *v = a <= b;
-        return true;
-    case OP_GT:
-        *v = a > b;
-        return true;
-    case OP_GE:
-        *v = a >= b;
-        return true;
-    case OP_LAND:
-        *v = a && b;
-        return true;
-    case OP_LOR:
-        *v = a || b;
-        return true;
-    default:
-        return false;
+    }
     }
 }
 

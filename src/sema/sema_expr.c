@@ -86,7 +86,7 @@ bool sema_const_int(const struct node *n, int64_t *v) {
         return true;
     }
     if (n->kind == N_UNOP && n->op == OP_NEG && n->a && n->a->kind == N_INT) {
-        *v = -(int64_t)n->a->num;
+        *v = (int64_t)(0 - n->a->num);
         return true;
     }
     return false;
@@ -119,16 +119,29 @@ static const char *op_text(enum op op) {
 
 /* ---- operators ---- */
 
+/* bpftrace names each side on its own located line, in its own type (a
+ * literal's or a variable's natural width). */
+static const struct type *type_mismatch(struct sema *s, struct node *n, const struct type *a,
+                                        const struct type *b) {
+    const struct type *na = sema_natural_type(s, n->a), *nb = sema_natural_type(s, n->b);
+    a = na ? na : a;
+    b = nb ? nb : b;
+    sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s", op_text(n->op),
+               sema_tname(a), sema_tname(b));
+    sema_error(s, &n->a->loc, E_TYPE, "left (%s)", sema_tname(a));
+    sema_error(s, &n->b->loc, E_TYPE, "right (%s)", sema_tname(b));
+    return NULL;
+}
+
 static const struct type *binop_error(struct sema *s, struct node *n, const struct type *a,
                                       const struct type *b) {
-    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b)))
+    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b))) {
         sema_error(s, &n->loc, E_TYPE,
                    "The %s operator can not be used on expressions of types %s, %s", op_text(n->op),
                    sema_tname(a), sema_tname(b));
-    else
-        sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing '%s' with '%s'",
-                   op_text(n->op), sema_tname(a), sema_tname(b));
-    return NULL;
+        return NULL;
+    }
+    return type_mismatch(s, n, a, b);
 }
 
 static const struct type *binop_equality(struct sema *s, struct node *n, const struct type *a,
@@ -148,14 +161,8 @@ static const struct type *binop_equality(struct sema *s, struct node *n, const s
         sema_error(s, &n->loc, E_UNSUPPORTED, "comparing tuples is not supported yet");
         return NULL;
     }
-    if (a->kind == T_STACK && b->kind == T_STACK) {
-        /* bpftrace names each side on its own located line */
-        sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s",
-                   op_text(n->op), sema_tname(a), sema_tname(b));
-        sema_error(s, &n->a->loc, E_TYPE, "left (%s)", sema_tname(a));
-        sema_error(s, &n->b->loc, E_TYPE, "right (%s)", sema_tname(b));
-        return NULL;
-    }
+    if (a->kind == T_STACK && b->kind == T_STACK)
+        return type_mismatch(s, n, a, b);
     return binop_error(s, n, a, b);
 }
 
@@ -168,9 +175,27 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
     return arith_type(a, b);
 }
 
+/* Folds n, whose operands are checked: true when n was a literal
+ * operation, with *t its type (NULL after an error). */
+static bool try_fold(struct sema *s, struct node *n, const struct type **t) {
+    switch (sema_fold_literal(s, n)) {
+    case FOLD_DONE:
+        *t = sema_expr(s, n);
+        return true;
+    case FOLD_ERROR:
+        *t = NULL;
+        return true;
+    default:
+        return false;
+    }
+}
+
 static const struct type *expr_binop(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->a);
     const struct type *b = sema_expr(s, n->b);
+    const struct type *t;
+    if (a && b && try_fold(s, n, &t))
+        return t;
     if (!a || !b) {
         /* While map types are being learned, an operand not known yet (a map
          * assigned from itself, as in @n = @n + 1) takes the other's type. */
@@ -205,9 +230,12 @@ static const struct type *expr_unop(struct sema *s, struct node *n) {
     if (n->op == OP_ADDROF)
         return sema_addrof(s, n);
     const struct type *a = sema_expr(s, n->a);
+    const struct type *t;
     if (!a)
         return NULL;
-    if (!sema_is_int(a)) {
+    if (try_fold(s, n, &t))
+        return t;
+    if (!sema_is_int(a) || (a->kind == T_BOOL && n->op != OP_NOT)) {
         sema_error(s, &n->loc, E_TYPE,
                    "The %s operator can not be used on expressions of type '%s'", op_text(n->op),
                    sema_tname(a));
@@ -269,9 +297,11 @@ static const struct type *ternary_type(struct sema *s, struct node *n, const str
      * generator then fails an assertion, trawk writes the chosen one) */
     if (b->kind == T_STACK && c->kind == T_STACK && type_equal(b, c))
         return b;
+    const struct type *nb = n->b ? sema_natural_type(s, n->b) : NULL;
+    const struct type *nc = sema_natural_type(s, n->c);
     sema_error(s, &n->loc, E_TYPE,
                "Branches must return the same type or compatible types: have '%s' and '%s'",
-               sema_tname(b), sema_tname(c));
+               sema_tname(nb ? nb : b), sema_tname(nc ? nc : c));
     return NULL;
 }
 
@@ -279,10 +309,15 @@ static const struct type *expr_ternary(struct sema *s, struct node *n) {
     if (n->a->kind == N_COMPTIME)
         return sema_comptime_ternary(s, n);
     const struct type *cond = sema_expr(s, n->a);
-    if (cond && !sema_is_int(cond))
-        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
     const struct type *b = n->b ? sema_expr(s, n->b) : cond;
     const struct type *c = sema_expr(s, n->c);
+    const struct type *t;
+    if (cond && b && c && try_fold(s, n, &t))
+        return t;
+    if (n->a->kind == N_BOOL) /* a literal condition, folded */
+        cond = sema_expr(s, n->a);
+    if (cond && !sema_is_int(cond))
+        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
     if (!b || !c)
         return NULL;
     return ternary_type(s, n, b, c);
@@ -391,7 +426,7 @@ static const struct type *expr_index(struct sema *s, struct node *n) {
         return folded;
     int64_t idx;
     if (t->kind == T_TUPLE) {
-        if (sema_fold_int(n->b, &idx))
+        if (sema_const_int(n->b, &idx)) /* folded already */
             return tuple_element(s, n, t, idx);
         sema_error(s, &n->b->loc, E_TYPE, "The index of a tuple must be an integer literal");
         return NULL;

@@ -8,6 +8,7 @@
 #define TRAWK_SEMA_IMPL_H
 
 #include "sema/sema.h"
+#include "sema/sema_fold.h"
 
 /* What we know about one map beyond struct sema_map. */
 struct map_info {
@@ -63,6 +64,7 @@ struct sema {
     int *map_slots;         /* open-addressing index of out->maps by name (-1: free) */
     uint32_t map_nslots;    /* a power of two, at least twice nmaps */
     bool report;            /* second walk: report errors */
+    int fold_errors;        /* reported by the first walk, which ends the checks */
     int missing;            /* config missing_probes (DIAG_MISSING_*) */
     int max_strlen;
     const struct node *decls;  /* the program's map declarations (N_MAP_DECL among others) */
@@ -136,7 +138,8 @@ const struct type *sema_int_join(const struct type *have, bool *have_lit, const 
 const struct type *sema_signed_storage(const struct type *stored, const struct type *natural);
 /* The integer type holding values of a and b (bpftrace's upcast). */
 const struct type *sema_int_upcast(const struct type *a, const struct type *b);
-/* An integer expression of literals only ($t[1 + 1]), evaluated now. */
+/* An integer expression of literals only, evaluated now (sema_fold.c has
+ * folded what bpftrace folds by then; this reads what is left). */
 bool sema_fold_int(const struct node *n, int64_t *v);
 /* Merges two storage types that may hold each other's values: any ints,
  * strings (the larger wins), tuples element by element. NULL if they can't. */

@@ -156,16 +156,16 @@ static void stmt_while(struct sema *s, struct node *n) {
     loop_body(s, n->b);
 }
 
+/* bpftrace folds the count first, and places its errors on the whole
+ * statement. */
 static void stmt_unroll(struct sema *s, struct node *n) {
-    if (n->a->kind == N_POSITIONAL)
-        sema_positional(s, n->a);
-    if (n->a->kind != N_INT) {
-        sema_error(s, &n->a->loc, E_ARGS, "unroll() needs an integer literal");
-    } else if (n->a->num > 100) {
-        sema_error(s, &n->a->loc, E_ARGS, "unroll maximum value is 100");
-    } else if (n->a->num < 1) {
-        sema_error(s, &n->a->loc, E_ARGS, "unroll minimum value is 1");
-    }
+    sema_expr(s, n->a);
+    if (n->a->kind != N_INT)
+        sema_error(s, &n->loc, E_ARGS, "invalid unroll value");
+    else if (n->a->num > 100)
+        sema_error(s, &n->loc, E_ARGS, "unroll maximum value is 100");
+    else if (n->a->num < 1)
+        sema_error(s, &n->loc, E_ARGS, "unroll minimum value is 1");
     sema_block(s, n->b);
 }
 

@@ -41,7 +41,7 @@ const struct type *sema_natural_type(struct sema *s, const struct node *n) {
         return t;
     if (n->kind == N_INT && n->num > INT64_MAX)
         return &type_u64;
-    if (sema_fold_int(n, &v))
+    if (sema_const_int(n, &v)) /* literals, folded ones too */
         return literal_type(v);
     if (n->kind == N_VAR && n->sym >= 0 && n->sym < s->pv->n && s->pv->vars[n->sym].int_ty)
         return s->pv->vars[n->sym].int_ty;

@@ -87,8 +87,9 @@ static void loop_at_the_end_keeps_one_program(void **state) {
 static void scratch_frame_is_found_again(void **state) {
     (void)state;
     struct manifest m;
-    const char *strings = "$a = str(0); $b = str(0); $c = str(0); $d = str(0); $e = str(0); "
-                          "$f = str(0); $g = str(0); $h = str(0); $i = str(0);";
+    const char *strings =
+        "$a = str(nsecs); $b = str(nsecs); $c = str(nsecs); $d = str(nsecs); $e = str(nsecs); "
+        "$f = str(nsecs); $g = str(nsecs); $h = str(nsecs); $i = str(nsecs);";
     assert_true(compile_begin(strings, 1500, "", &m) >= 2);
     int scratch = map_named(&m, ".scratch");
     assert_true(scratch >= 0);

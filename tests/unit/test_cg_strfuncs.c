@@ -17,7 +17,7 @@ static void long_strstr_is_a_loop(void **state) {
     struct cg_opts o = {0};
     struct manifest m;
     /* str() is max_strlen (64) bytes here: a needle of 40 makes 2600 steps */
-    const char *prog = "BEGIN { $s = str(0, 1024); "
+    const char *prog = "BEGIN { $s = str(nsecs, 1024); "
                        "print(strstr($s, \"0123456789012345678901234567890123456789\")); }";
     assert_int_equal(tu_compile(prog, &o, &m), 0);
     /* unrolled, 65 indexes times 41 needle bytes would be ~8000 */
@@ -39,7 +39,7 @@ static void str_concat_copies_the_first_string_once(void **state) {
     (void)state;
     struct cg_opts o = {0};
     struct manifest m;
-    const char *prog = "BEGIN { $s = str(0, 1024); print(str_concat($s, $s)); }";
+    const char *prog = "BEGIN { $s = str(nsecs, 1024); print(str_concat($s, $s)); }";
     assert_int_equal(tu_compile(prog, &o, &m), 0);
     assert_int_equal(tu_count_insns(&m.progs[0], CALL_READ_KERNEL_STR), 1);
     manifest_free(&m);

@@ -321,11 +321,11 @@ static void full_map_warns_once_per_site(void **state) {
  * a frame that fits alone moves to .scratch when the program calls it. */
 static void full_map_subprogram_takes_stack(void **state) {
     struct compiled c;
-    compile_strlen("BEGIN { printf(\"%s\", str(0)); @m = 2; }", 490, &c);
+    compile_strlen("BEGIN { printf(\"%s\", str(nsecs)); @m = 2; }", 490, &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(count_matches(&c.m.progs[0], "r9 = r0"), 0);
     manifest_free(&c.m);
-    compile_strlen("BEGIN { printf(\"%s\", str(0)); @m[1] = 2; }", 490, &c);
+    compile_strlen("BEGIN { printf(\"%s\", str(nsecs)); @m[1] = 2; }", 490, &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(count_matches(&c.m.progs[0], "r9 = r0"), 1);
     assert_int_equal(count_matches(&c.m.progs[0], "call pc+*"), 1);
@@ -389,8 +389,9 @@ static void full_map_check_only_where_a_map_can_fill(void **state) {
 
 static void big_frames_move_to_scratch(void **state) {
     struct compiled c;
-    compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(0), str(0), str(0), str(0), str(0), "
-            "str(0), str(0), str(0), str(0)); }",
+    compile("BEGIN { printf(\"%s%s%s%s%s%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), "
+            "str(nsecs), str(nsecs), "
+            "str(nsecs), str(nsecs), str(nsecs), str(nsecs)); }",
             &c);
     assert_int_equal(c.rc, 0);
     /* the frame is a per-CPU array value, addressed through r9 */
@@ -405,7 +406,7 @@ static void big_frames_move_to_scratch(void **state) {
 
 static void small_frames_stay_on_the_stack(void **state) {
     struct compiled c;
-    compile("BEGIN { printf(\"%s\", str(0)); }", &c);
+    compile("BEGIN { printf(\"%s\", str(nsecs)); }", &c);
     assert_int_equal(c.rc, 0);
     assert_int_equal(count_matches(&c.m.progs[0], "r9 = r0"), 0);
     assert_true(has_sequence(&c.m.progs[0], SEQ("r1 = r10", "r1 += *", "call 45")));
@@ -414,7 +415,9 @@ static void small_frames_stay_on_the_stack(void **state) {
 
 static void frames_beyond_per_cpu_values_use_a_cpu_indexed_array(void **state) {
     struct compiled c;
-    compile_strlen("BEGIN { printf(\"%s%s%s%s\", str(0), str(0), str(0), str(0)); }", 10000, &c);
+    compile_strlen(
+        "BEGIN { printf(\"%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), str(nsecs)); }", 10000,
+        &c);
     assert_int_equal(c.rc, 0);
     /* the entry is the CPU's, and r9 points 32 KB before the frame's end */
     assert_true(has_sequence(&c.m.progs[0], SEQ("call 8", "*(u32 *)(r10 -4) = r0",
@@ -433,8 +436,9 @@ static void frames_beyond_per_cpu_values_use_a_cpu_indexed_array(void **state) {
 
 static void frames_beyond_scratch_are_an_error(void **state) {
     struct compiled c;
-    compile_strlen("BEGIN { printf(\"%s%s%s%s%s%s%s\", str(0), str(0), str(0), str(0), str(0), "
-                   "str(0), str(0)); }",
+    compile_strlen("BEGIN { printf(\"%s%s%s%s%s%s%s\", str(nsecs), str(nsecs), str(nsecs), "
+                   "str(nsecs), str(nsecs), "
+                   "str(nsecs), str(nsecs)); }",
                    10000, &c);
     assert_int_not_equal(c.rc, 0);
     assert_non_null(strstr(c.errors, "bytes of scratch memory"));

@@ -90,8 +90,8 @@ static uint32_t scratch_entries(bool may_nest) {
     struct provider fake = *provider_get(PK_BEGIN);
     struct manifest m;
     fake.may_nest = may_nest;
-    assert_int_equal(compile_with("BEGIN { $a = str(0); $b = str(0); } "
-                                  "END { $c = str(0); $d = str(0); }",
+    assert_int_equal(compile_with("BEGIN { $a = str(nsecs); $b = str(nsecs); } "
+                                  "END { $c = str(nsecs); $d = str(nsecs); }",
                                   &fake, &m),
                      0);
     uint32_t entries = 0;
