@@ -181,6 +181,8 @@ semi_opt
 
 probe
     : attach_list pred block        { $$ = pa_node(N_PROBE, &@$, $1.head, $2, $3, NULL); }
+    /* bpftrace takes a trailing comma after the last attach point */
+    | attach_list "," pred block    { $$ = pa_node(N_PROBE, &@$, $1.head, $3, $4, NULL); }
     ;
 
 attach_list
