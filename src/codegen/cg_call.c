@@ -317,6 +317,30 @@ static void str_last_byte(struct cg *cg, struct node *call, const struct val *le
     emit_place(&cg->e, done);
 }
 
+/* str(s, n) of a string s: as bpftrace, its first n - 1 characters (none
+ * for n <= 1): a NUL at n - 1 of the copy at off, when that is inside it. */
+static void str_truncate(struct cg *cg, struct node *len_node, int off, int size) {
+    struct val len = cg_int(cg, len_node);
+    if (len.kind == V_IMM) {
+        int64_t at = len.imm <= 1 ? 0 : len.imm - 1;
+        if (at < size)
+            emit(&cg->e, ST_MEM(BPF_B, cg->fp, off + (int)at, 0));
+        return;
+    }
+    int done = emit_label(&cg->e), positive = emit_label(&cg->e);
+    emit(&cg->e, MOV64_REG(R2, len.reg));
+    cg_val_free(cg, &len);
+    emit_jump(&cg->e, JMP_IMM(BPF_JSGT, R2, 0, 0), positive);
+    emit(&cg->e, MOV64_IMM(R2, 1));
+    emit_place(&cg->e, positive);
+    emit_jump(&cg->e, JMP_IMM(BPF_JGT, R2, size, 0), done);
+    emit(&cg->e, ALU64_IMM(BPF_SUB, R2, 1));
+    cg_stack_ptr(cg, R1, off);
+    emit(&cg->e, ALU64_REG(BPF_ADD, R1, R2));
+    emit(&cg->e, ST_MEM(BPF_B, R1, 0, 0));
+    emit_place(&cg->e, done);
+}
+
 /* str(ptr[, len]) reads a NUL-terminated string into r10 + off. */
 void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     if (call->sym == F_NTOP) {
@@ -354,7 +378,10 @@ void cg_str_call(struct cg *cg, struct node *call, int off, int size) {
     }
     struct node *arg = call->a;
     if (arg->ty && arg->ty->kind == T_STRING) {
-        cg_store_value(cg, arg, call->ty->size < (uint32_t)size ? call->ty : arg->ty, off);
+        const struct type *t = call->ty->size < (uint32_t)size ? call->ty : arg->ty;
+        cg_store_value(cg, arg, t, off);
+        if (arg->next)
+            str_truncate(cg, arg->next, off, (int)t->size);
         return;
     }
     if (cg->zero_fill)
