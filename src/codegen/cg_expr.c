@@ -34,8 +34,10 @@ void cg_extend(struct cg *cg, int reg, const struct type *ty) {
     }
 }
 
-/* Evaluates C's arithmetic on two constants, with BPF's rules for x / 0. */
-static int64_t fold(enum op op, int64_t a, int64_t b, bool sign) {
+/* Evaluates two constants as the program would: 64-bit wrapping
+ * arithmetic, unsigned division, remainder and right shift, and BPF's
+ * rules for x / 0. */
+static int64_t fold(enum op op, int64_t a, int64_t b) {
     uint64_t ua = (uint64_t)a, ub = (uint64_t)b;
     switch (op) {
     case OP_ADD:
@@ -45,17 +47,9 @@ static int64_t fold(enum op op, int64_t a, int64_t b, bool sign) {
     case OP_MUL:
         return (int64_t)(ua * ub);
     case OP_DIV:
-        if (!b)
-            return 0;
-        if (sign && !(a == INT64_MIN && b == -1))
-            return a / b;
-        return (int64_t)(ua / ub);
+        return b ? (int64_t)(ua / ub) : 0;
     case OP_MOD:
-        if (!b)
-            return a;
-        if (sign && !(a == INT64_MIN && b == -1))
-            return a % b;
-        return (int64_t)(ua % ub);
+        return b ? (int64_t)(ua % ub) : a;
     case OP_BAND:
         return a & b;
     case OP_BOR:
@@ -65,7 +59,7 @@ static int64_t fold(enum op op, int64_t a, int64_t b, bool sign) {
     case OP_SHL:
         return (int64_t)(ua << (ub & 63));
     case OP_SHR:
-        return sign ? a >> (ub & 63) : (int64_t)(ua >> (ub & 63));
+        return (int64_t)(ua >> (ub & 63));
     default:
         return 0;
     }
@@ -80,11 +74,11 @@ int cg_alu_op(enum op op, bool sign, int *off) {
         return BPF_SUB;
     case OP_MUL:
         return BPF_MUL;
+    /* as bpftrace: division, remainder and right shift are unsigned
+     * whatever the operands' signs (it warns about signed operands) */
     case OP_DIV:
-        *off = sign;
-        return BPF_DIV; /* off = 1: signed, see cg_alu_reg */
+        return BPF_DIV;
     case OP_MOD:
-        *off = sign;
         return BPF_MOD;
     case OP_BAND:
         return BPF_AND;
@@ -95,7 +89,7 @@ int cg_alu_op(enum op op, bool sign, int *off) {
     case OP_SHL:
         return BPF_LSH;
     case OP_SHR:
-        return sign ? BPF_ARSH : BPF_RSH;
+        return BPF_RSH;
     default:
         return BPF_ADD;
     }
@@ -131,21 +125,6 @@ static void signed_divmod(struct cg *cg, int op, int dst, int src) {
     divmod_case(cg, op, dst, src, false, true, done);
     emit_place(&cg->e, both_neg);
     divmod_case(cg, op, dst, src, true, op == BPF_MOD, -1);
-    emit_place(&cg->e, done);
-}
-
-/* Signed dst OP= a positive constant: no zero check, and only the
- * dividend's sign matters; a negative one gives -((-dst) OP imm) for
- * both the quotient and the remainder. */
-static void signed_divmod_imm(struct cg *cg, int op, int dst, int32_t imm) {
-    int neg = emit_label(&cg->e), done = emit_label(&cg->e);
-    emit_jump(&cg->e, JMP_IMM(BPF_JSLT, dst, 0, 0), neg);
-    emit(&cg->e, ALU64_IMM(op, dst, imm));
-    emit_jump(&cg->e, JA(0), done);
-    emit_place(&cg->e, neg);
-    emit(&cg->e, NEG64(dst));
-    emit(&cg->e, ALU64_IMM(op, dst, imm));
-    emit(&cg->e, NEG64(dst));
     emit_place(&cg->e, done);
 }
 
@@ -191,7 +170,7 @@ static struct val arith(struct cg *cg, struct node *n) {
     operands(cg, n, &l, &r);
     bool by_zero = r.kind == V_IMM && r.imm == 0 && (n->op == OP_DIV || n->op == OP_MOD);
     if (l.kind == V_IMM && r.kind == V_IMM && !by_zero) /* by zero: warns below */
-        return (struct val){.kind = V_IMM, .imm = fold(n->op, l.imm, r.imm, sign)};
+        return (struct val){.kind = V_IMM, .imm = fold(n->op, l.imm, r.imm)};
     if (l.kind == V_IMM && commutes(n->op)) {
         struct val t = l;
         l = r;
@@ -210,8 +189,6 @@ static struct val arith(struct cg *cg, struct node *n) {
     }
     if (r.kind == V_IMM && r.imm >= INT32_MIN && r.imm <= INT32_MAX && !off) {
         emit(&cg->e, ALU64_IMM(op, dst, (int32_t)r.imm));
-    } else if (r.kind == V_IMM && r.imm > 0 && r.imm <= INT32_MAX) {
-        signed_divmod_imm(cg, op, dst, (int32_t)r.imm);
     } else {
         int src = cg_val_reg(cg, &r, &n->loc);
         int done = emit_label(&cg->e), divide = emit_label(&cg->e);
@@ -340,7 +317,7 @@ static void compare_branch(struct cg *cg, struct node *n, int label, bool when) 
     }
     /* C's conversions: only a 64-bit unsigned operand makes the comparison
      * unsigned; bools and narrower unsigned values promote to int64 */
-    bool sign = !is_u64(n->a->ty) && !is_u64(n->b->ty);
+    bool sign = n->cmp_sign ? n->cmp_sign == 2 : !is_u64(n->a->ty) && !is_u64(n->b->ty);
     struct val l, r;
     operands(cg, n, &l, &r);
     if (l.kind == V_IMM && r.kind == V_IMM) {

@@ -135,6 +135,9 @@ struct node {
     const struct type *ty;
     int sym;     /* map index, variable index, builtin id, function id, field index */
     int64_t aux; /* kind-specific annotation (e.g. resolved constant) */
+    /* N_BINOP comparing integers: 1 unsigned, 2 signed, as bpftrace
+     * promotes the operands; 0: decided by the operand types */
+    int8_t cmp_sign;
 };
 
 struct node *ast_new(enum node_kind kind, const struct loc *loc);

@@ -267,14 +267,15 @@ static const struct type *target_type(void *ctx, const char *name) {
  * them: the control-flow and variable checks' first (passes of their own
  * there), then the rest. */
 struct held_warnings {
-    char *vars, *rest;
-    size_t nvars, nrest;
+    char *vars, *rest, *casts;
+    size_t nvars, nrest, ncasts;
     FILE *rest_f, *prev;
 };
 
 static void hold_warnings(struct sema *s, struct held_warnings *hw) {
     *hw = (struct held_warnings){.prev = s->d->held};
     s->var_warnings = open_memstream(&hw->vars, &hw->nvars);
+    s->cast_warnings = open_memstream(&hw->casts, &hw->ncasts);
     hw->rest_f = open_memstream(&hw->rest, &hw->nrest);
     if (s->var_warnings && hw->rest_f)
         s->d->held = hw->rest_f;
@@ -291,9 +292,14 @@ static void release_warnings(struct sema *s, struct held_warnings *hw) {
         fwrite(hw->vars, 1, hw->nvars, to);
     if (hw->rest)
         fwrite(hw->rest, 1, hw->nrest, to);
+    if (s->cast_warnings)
+        fclose(s->cast_warnings);
+    if (hw->casts)
+        fwrite(hw->casts, 1, hw->ncasts, to);
     free(hw->vars);
     free(hw->rest);
-    s->var_warnings = NULL;
+    free(hw->casts);
+    s->var_warnings = s->cast_warnings = NULL;
 }
 
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,

@@ -184,8 +184,10 @@ struct sema_var {
     /* the integer type bpftrace gives it (the smallest holding every integer
        assigned, before widening): sizeof, tuples, bswap; NULL if none */
     const struct type *int_ty;
-    bool int_lit;  /* int_ty came from nonnegative literals only (sema_int_join) */
-    bool assigned; /* some assignment names it, typed or not (an error) */
+    bool int_lit;    /* int_ty came from nonnegative literals only (sema_int_join) */
+    bool assigned;   /* some assignment names it, typed or not (an error) */
+    bool nonliteral; /* some assignment's value is not an integer literal: bpftrace's
+                        warnings about its sign in operators apply */
 };
 
 /* The attach points of one probe block that share a provider become one unit;

@@ -83,6 +83,20 @@ static const struct type *target_type(struct sema *s, struct node *target) {
     return s->out->maps[target->sym].val_ty;
 }
 
+/* x /= v and x %= v are x = x / v: a signed x draws bpftrace's warning
+ * (division is unsigned in BPF), and x is no longer a literal's. */
+static void signed_divmod_warning(struct sema *s, struct node *n, const struct type *have) {
+    if (n->a->kind == N_VAR && n->a->sym >= 0 && n->a->sym < s->pv->n)
+        s->pv->vars[n->a->sym].nonliteral = true;
+    if ((n->op != OP_DIV && n->op != OP_MOD) || have->is_ptr || !have->is_signed || !s->report)
+        return;
+    struct loc op = operator_loc(s, n);
+    diag_warning(s->d, &op,
+                 "signed operands for '%s' can lead to undefined behavior (cast to unsigned to "
+                 "silence warning)",
+                 ast_op_text(n->op));
+}
+
 void sema_assign_compound(struct sema *s, struct node *n) {
     const struct type *val = sema_expr(s, n->b);
     const struct type *have = target_type(s, n->a);
@@ -93,6 +107,6 @@ void sema_assign_compound(struct sema *s, struct node *n) {
         target_mismatch(s, n, have, val);
     else if (!sema_is_int(val))
         value_mismatch(s, n, have, val);
-    else
-        pointer_op_ok(s, n, have);
+    else if (pointer_op_ok(s, n, have))
+        signed_divmod_warning(s, n, have);
 }

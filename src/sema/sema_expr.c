@@ -144,8 +144,18 @@ static const struct type *binop_error(struct sema *s, struct node *n, const stru
     return type_mismatch(s, n, a, b);
 }
 
+/* Integers compared: signed or not as bpftrace promotes them (pointers
+ * and bools keep the operand types' rule). */
+static void compare_sign(struct sema *s, struct node *n, const struct type *a,
+                         const struct type *b) {
+    if (a->kind == T_INT && b->kind == T_INT && !a->is_ptr && !b->is_ptr)
+        n->cmp_sign = sema_int_compare_signed(s, n) ? 2 : 1;
+}
+
 static const struct type *binop_equality(struct sema *s, struct node *n, const struct type *a,
                                          const struct type *b) {
+    if (sema_is_int(a) && sema_is_int(b))
+        compare_sign(s, n, a, b);
     if ((sema_is_int(a) && sema_is_int(b)) || (sema_is_str(a) && sema_is_str(b)) ||
         (a->kind == T_PROBE && b->kind == T_PROBE) || (a->kind == T_BUF && b->kind == T_BUF))
         return &type_bool;
@@ -172,7 +182,8 @@ static const struct type *binop_arith(struct sema *s, struct node *n, const stru
         return binop_error(s, n, a, b);
     if (a->is_ptr || b->is_ptr)
         return sema_ptr_arith(s, n, a, b);
-    return arith_type(a, b);
+    const struct type *t = sema_int_arith_type(s, n);
+    return t ? t : arith_type(a, b);
 }
 
 /* Folds n, whose operands are checked: true when n was a literal
@@ -218,7 +229,10 @@ static const struct type *expr_binop(struct sema *s, struct node *n) {
     case OP_LE:
     case OP_GT:
     case OP_GE:
-        return sema_is_int(a) && sema_is_int(b) ? &type_bool : binop_error(s, n, a, b);
+        if (!sema_is_int(a) || !sema_is_int(b))
+            return binop_error(s, n, a, b);
+        compare_sign(s, n, a, b);
+        return &type_bool;
     default:
         return binop_arith(s, n, a, b);
     }

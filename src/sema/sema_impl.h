@@ -94,6 +94,9 @@ struct sema {
     /* bpftrace checks variables in a pass of their own: its warnings come
      * before the other passes' (sema_check prints them first) */
     FILE *var_warnings;
+    /* bpftrace converts operands in a pass after its type checks: the
+     * warnings of those conversions come after the others */
+    FILE *cast_warnings;
     struct node **lets; /* this walk's `let $x;` without a value, until its block ends */
     int nlets;
     /* those whose block ended with nothing assigned: blocks inner first,
@@ -425,6 +428,18 @@ int sema_var_declare_here(struct sema *s, struct node *var);
 void sema_assign_compound(struct sema *s, struct node *n);
 int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
                     const struct node *value, const struct loc *err_loc);
+/* sema_int_promote.c: bpftrace's integer rules for binary operators. The
+ * result type of integer arithmetic (NULL when an operand is no integer);
+ * whether an integer comparison is signed. Both warn about conversions. */
+const struct type *sema_int_arith_type(struct sema *s, struct node *n);
+bool sema_int_compare_signed(struct sema *s, struct node *n);
+/* n is an integer literal (after folding: a number or a negated one). */
+bool sema_is_int_literal(const struct node *n);
+/* A warning of the conversions pass (see cast_warnings), and where bpftrace
+ * puts one about n (a cast: its "(type)"). */
+void sema_cast_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+struct loc sema_cast_warning_loc(const struct node *n);
 /* sema_var_typed.c: value (of type vt) into var declared as decl; false
  * after the error of a constant that does not fit. */
 bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct type *decl,

@@ -24,17 +24,6 @@ static bool holds_all(const struct type *to, const struct type *from) {
     return to->is_signed && from->size < to->size;
 }
 
-/* Where bpftrace places a warning about value: a cast is its "(type)". */
-static struct loc warning_loc(const struct node *value) {
-    struct loc l = value->loc;
-    const struct node *t = value->a;
-    if (value->kind == N_CAST && t && t->loc.last_line == l.first_line) {
-        l.last_line = t->loc.last_line;
-        l.last_column = t->loc.last_column + 1; /* the ")" */
-    }
-    return l;
-}
-
 bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct type *decl,
                            const struct node *value, const struct type *vt,
                            const struct loc *err_loc) {
@@ -60,11 +49,12 @@ bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct 
                    var->str, sema_tname(vt), sema_tname(decl));
         return false;
     }
-    struct loc at = warning_loc(value);
-    if (!constant && !holds_all(decl, vt) && s->report)
-        diag_warning(s->d, &at,
-                     "Expression of type: %s being cast to type: %s. This may cause unexpected "
-                     "results. Use an explicit cast to suppress this warning.",
-                     sema_tname(vt), sema_tname(decl));
+    struct loc at = sema_cast_warning_loc(value);
+    if (!constant && !holds_all(decl, vt))
+        sema_cast_warning(
+            s, &at,
+            "Expression of type: %s being cast to type: %s. This may cause unexpected "
+            "results. Use an explicit cast to suppress this warning.",
+            sema_tname(vt), sema_tname(decl));
     return true;
 }

@@ -161,6 +161,8 @@ int sema_var_assign(struct sema *s, struct node *var, const struct type *ty,
                     const struct node *value, const struct loc *err_loc) {
     int i = sema_var_declare(s, var);
     struct sema_var *v = &s->pv->vars[i];
+    if (!value || !sema_is_int_literal(value))
+        v->nonliteral = true;
     const struct type *st = sema_storage_type(s, ty);
     if (st && s->pv->typed[i] && v->ty && !sema_typed_int_assign(s, var, v->ty, value, ty, err_loc))
         st = NULL; /* reported: the variable keeps its type */

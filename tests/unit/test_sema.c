@@ -108,8 +108,8 @@ static void test_literals_and_operators(void **state) {
                        "$e = 18446744073709551615; $f = -1; $g = \"x\" == comm; $h = 1 && 0; "
                        "$i = ~pid; $j = (uint8)300; $k = true; }");
     struct sema_unit *u = &r->out.units[0];
-    const char *want[] = {"int64", "uint64", "bool",  "bool",   "uint64", "int64",
-                          "bool",  "bool",   "int64", "uint64", "bool"};
+    const char *want[] = {"uint64", "int64", "bool",  "bool",   "uint64", "int64",
+                          "bool",   "bool",  "int64", "uint64", "bool"};
     assert_int_equal(u->nvars, 11);
     for (int i = 0; i < 11; i++)
         assert_string_equal(tn(u->vars[i].ty), want[i]);
