@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "rt_internal.h"
@@ -43,6 +44,30 @@ void rt_fd_guard_refill(void) {
             close(n);
         }
     }
+}
+
+/* The uninitialized descriptor can also be 1 (seen: the scan of a process
+ * started just after attaching, whose perf map does not exist): trawk's
+ * own output goes through copies of stdout and stderr on high numbers,
+ * so a close of 1 or 2 cannot end it. */
+#define STD_COPY_MIN 100
+
+static FILE *copy_stream(FILE *f, const char *mode, int buffering) {
+    fflush(f);
+    int fd = fcntl(fileno(f), F_DUPFD_CLOEXEC, STD_COPY_MIN);
+    FILE *copy = fd >= 0 ? fdopen(fd, mode) : NULL;
+    if (!copy) {
+        if (fd >= 0)
+            close(fd);
+        return f;
+    }
+    setvbuf(copy, NULL, buffering, BUFSIZ);
+    return copy;
+}
+
+void rt_fd_guard_std(void) {
+    stdout = copy_stream(stdout, "w", _IOLBF);
+    stderr = copy_stream(stderr, "w", _IONBF);
 }
 
 void rt_fd_guard_release(void) {

@@ -54,6 +54,9 @@ int rt_emit_elf(struct manifest *m, const char *path, struct diag *d);
 
 /* Returns the process exit code: exit()'s argument, 0 normally, 1 on error
  * (already reported through d). */
+/* stdout and stderr through copies on high descriptors, which bcc's
+ * symbolizer cannot close (runtime/fd_guard.c); before tracing starts. */
+void rt_fd_guard_std(void);
 int rt_run(struct manifest *m, const struct rt_opts *opts, struct diag *d);
 
 #endif

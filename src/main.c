@@ -616,6 +616,7 @@ static int run_program(const struct cli *c, const char *text) {
     if (rc == 0 && c->emit_elf) /* a dry run: nothing is loaded */
         rc = rt_emit_elf(&m, c->emit_elf, &d) < 0 ? 1 : 0;
     else if (rc == 0 && !c->codegen_only) {
+        rt_fd_guard_std();
         FILE *out = stdout;
         if (c->output_path && !(out = fopen(c->output_path, "w"))) {
             fprintf(stderr, "ERROR: Failed to open output file: \"%s\": %s\n", c->output_path,
