@@ -115,11 +115,7 @@ static int var_add(struct sema *s, const char *name) {
     pv->scope = realloc(pv->scope, sizeof(*pv->scope) * (pv->n + 1));
     pv->typed = realloc(pv->typed, sizeof(*pv->typed) * (pv->n + 1));
     pv->typed[pv->n] = false;
-    pv->vars[pv->n].name = strdup(name);
-    pv->vars[pv->n].ty = NULL;
-    pv->vars[pv->n].int_ty = NULL;
-    pv->vars[pv->n].int_lit = false;
-    pv->vars[pv->n].assigned = false;
+    pv->vars[pv->n] = (struct sema_var){.name = strdup(name)};
     pv->defined[pv->n] = VAR_UNDEFINED;
     pv->scope[pv->n] = current_scope(s);
     return pv->n++;

@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import signal
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -122,7 +123,23 @@ def where_stuck(pid):
     holders = pipe_holders(pid)
     if holders:
         parts.append("pipes also held by: %s" % "; ".join(holders))
+    parts.append("user stacks: %s" % user_stacks(pid))
     return " | ".join(parts)
+
+
+def user_stacks(pid):
+    """Each thread's user-space stack from gdb, when it is installed (a
+    thread running in user space has no kernel stack to show)."""
+    if shutil.which("gdb") is None:
+        return "(no gdb)"
+    try:
+        p = subprocess.run(["gdb", "-p", str(pid), "-batch", "-nx", "-ex", "thread apply all bt 30"],
+                           capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        return "(gdb timed out)"
+    frames = [l.strip() for l in p.stdout.decode(errors="replace").splitlines()
+              if l.startswith("#") or l.startswith("Thread")]
+    return " / ".join(frames)[-3000:] or "(none)"
 
 
 class Stuck(Exception):
