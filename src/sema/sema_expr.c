@@ -469,6 +469,17 @@ const struct type *sema_int_type_named(const struct node *ty) {
     return NULL;
 }
 
+/* (uint64)nsecs: bpftrace warns when the value has the type already. */
+static void unnecessary_cast(struct sema *s, struct node *n, const struct loc *at,
+                             const struct type *to) {
+    const struct type *from = sema_natural_type(s, n->b);
+    bool plain = to->kind == T_INT && !to->is_ptr && !to->enum_def && from && from->kind == T_INT &&
+                 !from->is_ptr && !from->enum_def;
+    if (plain && from->size == to->size && from->is_signed == to->is_signed && s->report)
+        diag_warning(s->d, at, "Unnecessary cast: expression is already of type %s",
+                     sema_tname(to));
+}
+
 static const struct type *expr_cast(struct sema *s, struct node *n) {
     /* bpftrace underlines the parenthesised type */
     struct loc at = n->loc;
@@ -489,6 +500,7 @@ static const struct type *expr_cast(struct sema *s, struct node *n) {
                    sema_tname(to));
         return NULL;
     }
+    unnecessary_cast(s, n, &at, to);
     int64_t v;
     if (to->is_ptr && n->b->kind == N_UNOP && sema_const_int(n->b, &v) && v < 0) {
         /* bpftrace types a negative literal in the narrowest signed width
