@@ -50,8 +50,11 @@ const char *rt_log_last_line(const char *log, char *buf, int size) {
     const char *best = NULL;
     size_t best_len = 0;
 
+    /* strchr, not strcspn: a sanitizer's strcspn measures the whole rest
+     * of the string on every call, minutes for a log of megabytes */
     for (const char *s = log; s && *s;) {
-        size_t len = strcspn(s, "\n");
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
 
         /* The statistics lines after the reason say nothing about it. */
         if (len > 0 && !is_summary(s, len)) {
