@@ -50,11 +50,13 @@ const char *rt_log_last_line(const char *log, char *buf, int size) {
     const char *best = NULL;
     size_t best_len = 0;
 
-    /* strchr, not strcspn: a sanitizer's strcspn measures the whole rest
-     * of the string on every call, minutes for a log of megabytes */
+    /* memchr within a length measured once: the sanitizers' strcspn and
+     * strchr measure the whole rest of the string on every call, minutes
+     * for a log of megabytes */
+    const char *end = log ? log + strlen(log) : NULL;
     for (const char *s = log; s && *s;) {
-        const char *nl = strchr(s, '\n');
-        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        const char *nl = memchr(s, '\n', (size_t)(end - s));
+        size_t len = nl ? (size_t)(nl - s) : (size_t)(end - s);
 
         /* The statistics lines after the reason say nothing about it. */
         if (len > 0 && !is_summary(s, len)) {
