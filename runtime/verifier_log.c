@@ -8,30 +8,39 @@
 
 #include "rt_internal.h"
 
-/* "12: (bf) r1 = r2" -> 12; anything else -> -1 */
+/* "12: (bf) r1 = r2" -> 12; anything else -> -1. Digits by hand: the
+ * sanitizers' strtol measures the whole rest of the log (see below). */
 static int insn_index(const char *line) {
-    char *end;
-    long n;
+    long n = 0;
+    const char *end = line;
 
     if (!isdigit((unsigned char)line[0]))
         return -1;
-    n = strtol(line, &end, 10);
+    for (; isdigit((unsigned char)*end) && n < 100000000; end++)
+        n = n * 10 + (*end - '0');
     if (end[0] != ':' || end[1] != ' ' || end[2] != '(')
         return -1;
     return (int)n;
 }
 
+/* Logs run to megabytes: lines are found by memchr within a length
+ * measured once, as the sanitizers' string functions (with
+ * strict_string_checks) measure the whole rest of the string on every
+ * call, minutes for one log. */
+static const char *next_line(const char *s, const char *end) {
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    return nl ? nl + 1 : end;
+}
+
 int rt_log_failed_insn(const char *log) {
     int last = -1;
+    const char *end = log ? log + strlen(log) : NULL;
 
-    for (const char *s = log; s && *s;) {
+    for (const char *s = log; s && s < end; s = next_line(s, end)) {
         int n = insn_index(s);
 
         if (n >= 0)
             last = n;
-        s = strchr(s, '\n');
-        if (s)
-            s++;
     }
     return last;
 }
@@ -41,7 +50,7 @@ static bool is_summary(const char *line, size_t len) {
                                        "cur state:", "old state:",        NULL};
 
     for (int i = 0; skip[i]; i++)
-        if (len >= strlen(skip[i]) && strncmp(line, skip[i], strlen(skip[i])) == 0)
+        if (len >= strlen(skip[i]) && memcmp(line, skip[i], strlen(skip[i])) == 0)
             return true;
     return false;
 }
@@ -50,9 +59,6 @@ const char *rt_log_last_line(const char *log, char *buf, int size) {
     const char *best = NULL;
     size_t best_len = 0;
 
-    /* memchr within a length measured once: the sanitizers' strcspn and
-     * strchr measure the whole rest of the string on every call, minutes
-     * for a log of megabytes */
     const char *end = log ? log + strlen(log) : NULL;
     for (const char *s = log; s && *s;) {
         const char *nl = memchr(s, '\n', (size_t)(end - s));
@@ -88,8 +94,10 @@ bool rt_log_refused_helper(const char *log, char *buf, int size) {
     if (!at)
         return false;
     const char *call = NULL;
-    for (const char *s = strstr(log, " call "); s && s < at; s = strstr(s + 1, " call "))
-        call = s + strlen(" call ");
+    static const char word[] = " call ";
+    for (const char *s = memmem(log, (size_t)(at - log), word, sizeof(word) - 1); s;
+         s = memmem(s + 1, (size_t)(at - s - 1), word, sizeof(word) - 1))
+        call = s + sizeof(word) - 1;
     if (!call)
         return false;
     size_t len = strcspn(call, "#\n");
