@@ -144,6 +144,24 @@ struct node *pa_member(const struct loc *l, struct node *e, char *name, bool arr
     return pa_field(&span, e, name, arrow);
 }
 
+/* "a op b", "a[i]" and "a ? b : c" also start where a does, without its parentheses:
+ * bpftrace underlines "(x - 1) / 2" from x. */
+struct node *pa_binop(const struct loc *l, enum op op, struct node *a, struct node *b) {
+    struct loc span = loc_span(&a->loc, l);
+    return ast_new_op(N_BINOP, &span, op, a, b);
+}
+
+struct node *pa_index(const struct loc *l, struct node *e, struct node *idx) {
+    struct loc span = loc_span(&e->loc, l);
+    return pa_node(N_INDEX, &span, e, idx, NULL, NULL);
+}
+
+struct node *pa_ternary(const struct loc *l, struct node *cond, struct node *then,
+                        struct node *otherwise) {
+    struct loc span = loc_span(&cond->loc, l);
+    return pa_node(N_TERNARY, &span, cond, then, otherwise, NULL);
+}
+
 /* $t.0: a field with no name, its index in num. */
 struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx) {
     struct node *n = pa_node(N_FIELD, l, e, NULL, NULL, NULL);

@@ -67,6 +67,10 @@ struct node *pa_call(const struct loc *l, char *name, struct node *args);
 struct node *pa_map(const struct loc *l, char *name, struct node *keys);
 struct node *pa_field(const struct loc *l, struct node *e, char *name, bool arrow);
 struct node *pa_member(const struct loc *l, struct node *e, char *name, bool arrow);
+struct node *pa_binop(const struct loc *l, enum op op, struct node *a, struct node *b);
+struct node *pa_index(const struct loc *l, struct node *e, struct node *idx);
+struct node *pa_ternary(const struct loc *l, struct node *cond, struct node *then,
+                        struct node *otherwise);
 struct node *pa_tuple_index(const struct loc *l, struct node *e, uint64_t idx);
 struct node *pa_type(const struct loc *l, char *prefix, char *name);
 struct node *pa_type_ptr(const struct loc *l, struct node *t);

@@ -278,30 +278,30 @@ expr
 
 ternary
     : binary
-    | binary "?" expr ":" ternary   { $$ = pa_node(N_TERNARY, &@$, $1, $3, $5, NULL); }
-    | binary "?" ":" ternary        { $$ = pa_node(N_TERNARY, &@$, $1, NULL, $4, NULL); }
+    | binary "?" expr ":" ternary   { $$ = pa_ternary(&@$, $1, $3, $5); }
+    | binary "?" ":" ternary        { $$ = pa_ternary(&@$, $1, NULL, $4); }
     ;
 
 binary
     : unary
-    | binary "||" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_LOR, $1, $3); }
-    | binary "&&" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_LAND, $1, $3); }
-    | binary "|" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_BOR, $1, $3); }
-    | binary "^" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_BXOR, $1, $3); }
-    | binary "&" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_BAND, $1, $3); }
-    | binary "==" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_EQ, $1, $3); }
-    | binary "!=" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_NE, $1, $3); }
-    | binary "<" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_LT, $1, $3); }
-    | binary "<=" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_LE, $1, $3); }
-    | binary ">" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_GT, $1, $3); }
-    | binary ">=" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_GE, $1, $3); }
-    | binary "<<" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_SHL, $1, $3); }
-    | binary ">>" binary            { $$ = ast_new_op(N_BINOP, &@$, OP_SHR, $1, $3); }
-    | binary "+" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_ADD, $1, $3); }
-    | binary "-" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_SUB, $1, $3); }
-    | binary "*" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_MUL, $1, $3); }
-    | binary "/" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_DIV, $1, $3); }
-    | binary "%" binary             { $$ = ast_new_op(N_BINOP, &@$, OP_MOD, $1, $3); }
+    | binary "||" binary            { $$ = pa_binop(&@$, OP_LOR, $1, $3); }
+    | binary "&&" binary            { $$ = pa_binop(&@$, OP_LAND, $1, $3); }
+    | binary "|" binary             { $$ = pa_binop(&@$, OP_BOR, $1, $3); }
+    | binary "^" binary             { $$ = pa_binop(&@$, OP_BXOR, $1, $3); }
+    | binary "&" binary             { $$ = pa_binop(&@$, OP_BAND, $1, $3); }
+    | binary "==" binary            { $$ = pa_binop(&@$, OP_EQ, $1, $3); }
+    | binary "!=" binary            { $$ = pa_binop(&@$, OP_NE, $1, $3); }
+    | binary "<" binary             { $$ = pa_binop(&@$, OP_LT, $1, $3); }
+    | binary "<=" binary            { $$ = pa_binop(&@$, OP_LE, $1, $3); }
+    | binary ">" binary             { $$ = pa_binop(&@$, OP_GT, $1, $3); }
+    | binary ">=" binary            { $$ = pa_binop(&@$, OP_GE, $1, $3); }
+    | binary "<<" binary            { $$ = pa_binop(&@$, OP_SHL, $1, $3); }
+    | binary ">>" binary            { $$ = pa_binop(&@$, OP_SHR, $1, $3); }
+    | binary "+" binary             { $$ = pa_binop(&@$, OP_ADD, $1, $3); }
+    | binary "-" binary             { $$ = pa_binop(&@$, OP_SUB, $1, $3); }
+    | binary "*" binary             { $$ = pa_binop(&@$, OP_MUL, $1, $3); }
+    | binary "/" binary             { $$ = pa_binop(&@$, OP_DIV, $1, $3); }
+    | binary "%" binary             { $$ = pa_binop(&@$, OP_MOD, $1, $3); }
     ;
 
 unary
@@ -324,7 +324,7 @@ postfix
     | postfix "." field_name        { $$ = pa_member(&@$, $1, $3, false); }
     | postfix "->" field_name       { $$ = pa_member(&@$, $1, $3, true); }
     | postfix "." INT               { $$ = pa_tuple_index(&@$, $1, $3); }
-    | postfix "[" expr "]"          { $$ = pa_node(N_INDEX, &@$, $1, $3, NULL, NULL); }
+    | postfix "[" expr "]"          { $$ = pa_index(&@$, $1, $3); }
     | postfix "++"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_INC, $1, NULL); }
     | postfix "--"                  { $$ = ast_new_op(N_INCDEC, &@$, OP_POST_DEC, $1, NULL); }
     ;

@@ -1,6 +1,7 @@
 /* Semantic analysis driver: config, probe expansion into units, the two
  * walks over the probe blocks, and the result's lifetime. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     if (!s->report)
         return;
+    if (s->in_checks)
+        s->checks_errors++;
     va_list ap;
     va_start(ap, fmt);
     diag_verror(s->d, l, code, fmt, ap);
@@ -264,42 +267,53 @@ static const struct type *target_type(void *ctx, const char *name) {
 }
 
 /* The report walk's warnings, printed after its errors as bpftrace prints
- * them: the control-flow and variable checks' first (passes of their own
- * there), then the rest. */
+ * them: the control-flow checks' first (held by sema_check), then each
+ * pass's in bpftrace's order (enum sema_pass). */
 struct held_warnings {
-    char *vars, *rest, *casts;
-    size_t nvars, nrest, ncasts;
-    FILE *rest_f, *prev;
+    char *text[SEMA_PASSES];
+    size_t len[SEMA_PASSES];
+    FILE *prev;
+    int errors_before;
 };
 
 static void hold_warnings(struct sema *s, struct held_warnings *hw) {
-    *hw = (struct held_warnings){.prev = s->d->held};
-    s->var_warnings = open_memstream(&hw->vars, &hw->nvars);
-    s->cast_warnings = open_memstream(&hw->casts, &hw->ncasts);
-    hw->rest_f = open_memstream(&hw->rest, &hw->nrest);
-    if (s->var_warnings && hw->rest_f)
-        s->d->held = hw->rest_f;
+    *hw = (struct held_warnings){.prev = s->d->held, .errors_before = s->d->nerrors};
+    s->checks_errors = 0;
+    for (int p = 0; p < SEMA_PASSES; p++)
+        s->pass_warnings[p] = open_memstream(&hw->text[p], &hw->len[p]);
+    if (s->pass_warnings[PASS_RESOLVE])
+        s->d->held = s->pass_warnings[PASS_RESOLVE];
 }
 
+/* bpftrace stops when type resolution fails, and drops that pass's
+ * warnings: only the variable checks before it have warned. */
 static void release_warnings(struct sema *s, struct held_warnings *hw) {
     s->d->held = hw->prev;
-    if (s->var_warnings)
-        fclose(s->var_warnings);
-    if (hw->rest_f)
-        fclose(hw->rest_f);
     FILE *to = hw->prev ? hw->prev : s->d->out;
-    if (hw->vars)
-        fwrite(hw->vars, 1, hw->nvars, to);
-    if (hw->rest)
-        fwrite(hw->rest, 1, hw->nrest, to);
-    if (s->cast_warnings)
-        fclose(s->cast_warnings);
-    if (hw->casts)
-        fwrite(hw->casts, 1, hw->ncasts, to);
-    free(hw->vars);
-    free(hw->rest);
-    free(hw->casts);
-    s->var_warnings = s->cast_warnings = NULL;
+    bool resolved = s->d->nerrors - hw->errors_before - s->checks_errors == 0;
+    int passes_run = resolved ? SEMA_PASSES : PASS_RESOLVE;
+    for (int p = 0; p < SEMA_PASSES; p++) {
+        if (s->pass_warnings[p])
+            fclose(s->pass_warnings[p]);
+        s->pass_warnings[p] = NULL;
+        if (hw->text[p] && p < passes_run)
+            fwrite(hw->text[p], 1, hw->len[p], to);
+        free(hw->text[p]);
+    }
+}
+
+void sema_pass_warning(struct sema *s, enum sema_pass pass, const struct loc *l, const char *fmt,
+                       ...) {
+    if (!s->report)
+        return;
+    FILE *held = s->d->held;
+    va_list ap;
+    va_start(ap, fmt);
+    if (s->pass_warnings[pass])
+        s->d->held = s->pass_warnings[pass];
+    diag_vwarning(s->d, l, fmt, ap);
+    s->d->held = held;
+    va_end(ap);
 }
 
 int sema_check(struct node *program, const struct sema_opts *opts, struct diag *d,
@@ -369,8 +383,8 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
             /* bpftrace's deprecation and control-flow passes run before
              * its other checks: their warnings come first */
             FILE *rest = d->held;
-            if (s.var_warnings)
-                d->held = s.var_warnings;
+            if (s.pass_warnings[PASS_VARS])
+                d->held = s.pass_warnings[PASS_VARS];
             sema_early_warnings(&s, program);
             d->held = rest;
         }

@@ -114,8 +114,11 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
             ok = false;
         }
     }
-    if (ok)
+    if (ok) {
+        s->in_checks = true; /* bpftrace matches arguments to the format last */
         sema_printf_check(s, call, call->str);
+        s->in_checks = false;
+    }
     return &type_void;
 }
 
@@ -140,17 +143,32 @@ static bool integer_literal_arg(struct sema *s, struct node *call, struct node *
     return false;
 }
 
+static bool is_stats(const struct type *t) {
+    return t && t->kind == T_AGG && t->agg == AGG_STATS;
+}
+
 static const struct type *check_print(struct sema *s, struct node *call, int nargs) {
     struct node *v = call->a;
     if (v->kind == N_MAP && !v->a) {
         /* print(@m[, top[, div]]) prints the whole map. */
-        sema_map_whole(s, v, "print");
+        int idx = sema_map_whole(s, v, "print");
         for (struct node *a = v->next; a; a = a->next)
             integer_literal_arg(s, call, a);
+        if (s->loop_depth)
+            sema_pass_warning(s, PASS_CHECKS, &call->loc,
+                              "Due to it's asynchronous nature using 'print()' in a loop can lead "
+                              "to unexpected behavior. The map will likely be updated before the "
+                              "runtime can 'print' it.");
+        if (idx >= 0 && nargs > 1 && is_stats(s->out->maps[idx].val_ty))
+            sema_pass_warning(s, PASS_CHECKS, &call->loc,
+                              "print()'s top and div arguments are ignored when used on stats() "
+                              "maps.");
         return &type_void;
     }
     if (nargs > 1) {
+        s->in_checks = true;
         sema_error(s, &call->loc, E_ARGS, "Non-map print() only takes 1 argument, %d found", nargs);
+        s->in_checks = false;
         return &type_void;
     }
     const struct type *t = sema_expr(s, v);

@@ -283,10 +283,11 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
     if (t->is_ptr && t->pointee)
         return in_space(s, n,
                         sema_complete(s, t->pointee) ? sema_complete(s, t->pointee) : t->pointee);
+    const struct type *natural = sema_natural_type(s, n->a); /* a literal's own width */
     sema_error(s, &n->loc, E_TYPE,
                "The array index operator [] can only be used on arrays, pointers, and tuples, "
                "found %s.",
-               sema_tname(t));
+               sema_tname(natural ? natural : t));
     return NULL;
 }
 

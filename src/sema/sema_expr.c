@@ -475,9 +475,9 @@ static void unnecessary_cast(struct sema *s, struct node *n, const struct loc *a
     const struct type *from = sema_natural_type(s, n->b);
     bool plain = to->kind == T_INT && !to->is_ptr && !to->enum_def && from && from->kind == T_INT &&
                  !from->is_ptr && !from->enum_def;
-    if (plain && from->size == to->size && from->is_signed == to->is_signed && s->report)
-        diag_warning(s->d, at, "Unnecessary cast: expression is already of type %s",
-                     sema_tname(to));
+    if (plain && from->size == to->size && from->is_signed == to->is_signed)
+        sema_pass_warning(s, PASS_CHECKS, at, "Unnecessary cast: expression is already of type %s",
+                          sema_tname(to));
 }
 
 static const struct type *expr_cast(struct sema *s, struct node *n) {
@@ -531,7 +531,7 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
         return NULL;
     }
     if (s->pv->defined[i] == VAR_DECLARED && s->report)
-        sema_var_warning(s, &n->loc, "Variable used before it was assigned: %s", n->str);
+        sema_pass_warning(s, PASS_VARS, &n->loc, "Variable used before it was assigned: %s", n->str);
     return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
 }
 

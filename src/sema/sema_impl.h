@@ -55,6 +55,13 @@ struct sema_expansion {
     bool expands; /* bpftrace makes a program of each */
 };
 
+/* bpftrace's type passes, in the order it prints their warnings: the
+ * variable checks, type resolution (diag's held stream: every warning not
+ * given a pass), the conversions of operands, then the final type checks
+ * (unnecessary casts, discarded values, print() arguments). trawk makes all
+ * of them in one walk. */
+enum sema_pass { PASS_VARS, PASS_RESOLVE, PASS_CASTS, PASS_CHECKS, SEMA_PASSES };
+
 struct sema {
     struct diag *d;
     const struct sema_opts *opts;
@@ -91,12 +98,13 @@ struct sema {
      * that declares it and the blocks inside */
     const struct node *scopes[256];
     int nscopes;
-    /* bpftrace checks variables in a pass of their own: its warnings come
-     * before the other passes' (sema_check prints them first) */
-    FILE *var_warnings;
-    /* bpftrace converts operands in a pass after its type checks: the
-     * warnings of those conversions come after the others */
-    FILE *cast_warnings;
+    /* the report walk's warnings, one stream per bpftrace pass (NULL
+     * outside that walk); sema_check prints them in pass order */
+    FILE *pass_warnings[SEMA_PASSES];
+    /* inside a check of bpftrace's final pass (PASS_CHECKS): its errors
+     * leave the earlier passes' warnings standing; checks_errors counts them */
+    bool in_checks;
+    int checks_errors;
     struct node **lets; /* this walk's `let $x;` without a value, until its block ends */
     int nlets;
     /* those whose block ended with nothing assigned: blocks inner first,
@@ -419,9 +427,9 @@ void sema_scope_leave(struct sema *s);
 void sema_lets_warn(struct sema *s);
 /* A `let $x;` without a value, checked when its block ends. */
 void sema_let_pending(struct sema *s, struct node *let);
-/* A warning of the variable checks (see var_warnings). */
-void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* A warning of bpftrace's pass `pass`, printed with that pass's others. */
+void sema_pass_warning(struct sema *s, enum sema_pass pass, const struct loc *l, const char *fmt,
+                       ...) __attribute__((format(printf, 4, 5)));
 /* Declares var in the innermost scope even when an outer one has the name. */
 int sema_var_declare_here(struct sema *s, struct node *var);
 /* sema_compound.c: @m op= v, $x op= v. */
@@ -435,10 +443,7 @@ const struct type *sema_int_arith_type(struct sema *s, struct node *n);
 bool sema_int_compare_signed(struct sema *s, struct node *n);
 /* n is an integer literal (after folding: a number or a negated one). */
 bool sema_is_int_literal(const struct node *n);
-/* A warning of the conversions pass (see cast_warnings), and where bpftrace
- * puts one about n (a cast: its "(type)"). */
-void sema_cast_warning(struct sema *s, const struct loc *l, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Where bpftrace puts a conversion's warning about n (a cast: its "(type)"). */
 struct loc sema_cast_warning_loc(const struct node *n);
 /* sema_var_typed.c: value (of type vt) into var declared as decl; false
  * after the error of a constant that does not fit. */

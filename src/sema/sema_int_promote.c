@@ -6,7 +6,6 @@
  * by a signed value). An operand that does not fit the type it is
  * converted to gets bpftrace's warning, after the other warnings, as its
  * cast pass comes after its type checks. */
-#include <stdarg.h>
 #include <stdint.h>
 
 #include "sema/sema_impl.h"
@@ -73,26 +72,13 @@ struct loc sema_cast_warning_loc(const struct node *n) {
     return l;
 }
 
-void sema_cast_warning(struct sema *s, const struct loc *l, const char *fmt, ...) {
-    if (!s->report)
-        return;
-    FILE *held = s->d->held;
-    va_list ap;
-    va_start(ap, fmt);
-    if (s->cast_warnings)
-        s->d->held = s->cast_warnings;
-    diag_vwarning(s->d, l, fmt, ap);
-    s->d->held = held;
-    va_end(ap);
-}
-
 static void warn_unless_fits(struct sema *s, const struct node *n, const struct side *side,
                              bool to_signed, int to_size) {
     if (side->literal || fits(side, to_signed, to_size))
         return;
     const struct type *from = sema_natural_type(s, n);
     struct loc at = sema_cast_warning_loc(n);
-    sema_cast_warning(s, &at,
+    sema_pass_warning(s, PASS_CASTS, &at,
                       "Expression of type: %s being cast to type: %s. This may cause unexpected "
                       "results. Use an explicit cast to suppress this warning.",
                       sema_tname(from), sema_tname(type_int(to_size, to_signed)));

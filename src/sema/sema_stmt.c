@@ -228,7 +228,7 @@ static void warn_discarded_value(struct sema *s, struct node *stmt) {
     if (stmt->next && span_takes_semicolon(s, stmt) &&
         sema_source_at(s, l.last_line, l.last_column) == ';')
         l.last_column++;
-    diag_warning(s->d, &l, "Return value discarded.");
+    sema_pass_warning(s, PASS_CHECKS, &l, "Return value discarded.");
 }
 
 static void stmt_expr(struct sema *s, struct node *stmt) {

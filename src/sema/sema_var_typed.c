@@ -51,8 +51,8 @@ bool sema_typed_int_assign(struct sema *s, const struct node *var, const struct 
     }
     struct loc at = sema_cast_warning_loc(value);
     if (!constant && !holds_all(decl, vt))
-        sema_cast_warning(
-            s, &at,
+        sema_pass_warning(
+            s, PASS_CASTS, &at,
             "Expression of type: %s being cast to type: %s. This may cause unexpected "
             "results. Use an explicit cast to suppress this warning.",
             sema_tname(vt), sema_tname(decl));

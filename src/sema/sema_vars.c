@@ -1,6 +1,5 @@
 /* Scratch variables ($x): one table per probe block, types fixed by the
  * first assignment. */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,16 +31,6 @@ static int scope_level(const struct sema *s, const struct node *scope) {
 
 static const struct node *current_scope(const struct sema *s) {
     return scope_depth(s) > 0 ? s->scopes[scope_depth(s) - 1] : NULL;
-}
-
-void sema_var_warning(struct sema *s, const struct loc *l, const char *fmt, ...) {
-    FILE *held = s->d->held;
-    va_list ap;
-    va_start(ap, fmt);
-    s->d->held = s->var_warnings;
-    diag_vwarning(s->d, l, fmt, ap);
-    s->d->held = held;
-    va_end(ap);
 }
 
 void sema_let_pending(struct sema *s, struct node *let) {
@@ -85,7 +74,7 @@ void sema_lets_warn(struct sema *s) {
     for (int i = 0; i < s->nunassigned; i++) {
         const struct node *let = s->unassigned[i];
         struct loc at = loc_span(&let->loc, &let->a->loc); /* `let $x`, without its type */
-        sema_var_warning(s, &at, "Variable %s was never assigned to.", let->a->str);
+        sema_pass_warning(s, PASS_VARS, &at, "Variable %s was never assigned to.", let->a->str);
     }
     s->nlets = s->nunassigned = 0;
 }
