@@ -531,7 +531,8 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
         return NULL;
     }
     if (s->pv->defined[i] == VAR_DECLARED && s->report)
-        sema_pass_warning(s, PASS_VARS, &n->loc, "Variable used before it was assigned: %s", n->str);
+        sema_pass_warning(s, PASS_VARS, &n->loc, "Variable used before it was assigned: %s",
+                          n->str);
     return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
 }
 
