@@ -144,9 +144,12 @@ static void stmt_if(struct sema *s, struct node *n) {
 }
 
 static void loop_body(struct sema *s, struct node *body) {
+    bool followed = s->stmt_followed;
+    s->stmt_followed = false; /* for the ";" of a discarded value: see there */
     s->loop_depth++;
     sema_block(s, body);
     s->loop_depth--;
+    s->stmt_followed = followed;
 }
 
 static void stmt_while(struct sema *s, struct node *n) {
@@ -217,15 +220,16 @@ static bool span_takes_semicolon(const struct sema *s, const struct node *stmt) 
 }
 
 /* bpftrace warns about every expression statement whose value is dropped
- * (++ and -- aside); the ";" is in the span unless the statement is its
- * block's last. */
+ * (++ and -- aside); the ";" is in the span unless no statement follows in
+ * the probe or loop body (an if's last statement takes it when more follow
+ * the if). */
 static void warn_discarded_value(struct sema *s, struct node *stmt) {
     struct node *e = stmt->a;
     if (!s->report || !e || !e->ty || e->ty->kind == T_VOID || e->ty->kind == T_NONE ||
         e->kind == N_INCDEC)
         return;
     struct loc l = stmt->loc;
-    if (stmt->next && span_takes_semicolon(s, stmt) &&
+    if (s->stmt_followed && span_takes_semicolon(s, stmt) &&
         sema_source_at(s, l.last_line, l.last_column) == ';')
         l.last_column++;
     sema_pass_warning(s, PASS_CHECKS, &l, "Return value discarded.");
@@ -348,8 +352,12 @@ void sema_block(struct sema *s, struct node *block) {
         return;
     }
     sema_scope_enter(s, block);
-    for (struct node *st = block->a; st; st = st->next)
+    bool outer_followed = s->stmt_followed;
+    for (struct node *st = block->a; st; st = st->next) {
+        s->stmt_followed = outer_followed || st->next;
         sema_stmt(s, st);
+    }
+    s->stmt_followed = outer_followed;
     sema_scope_leave(s);
 }
 
