@@ -90,10 +90,10 @@ struct sema {
     enum unstable_mode unstable[UNSTABLE_COUNT]; /* config unstable_*: each feature's gate */
     bool unstable_warned[UNSTABLE_COUNT];        /* its one warning was given */
     int nstrptr;                                 /* variables made for (T *)string casts so far */
-    bool stmt_followed; /* a statement follows the current one in its probe */
-    int loop_depth;                              /* loops around the statement being checked */
-    const char *assign_target;                   /* the map whose value is being checked, or NULL */
-    struct sizeof_edge *sizeof_edges;            /* noted by the first walk */
+    bool stmt_followed;               /* a statement follows the current one in its probe */
+    int loop_depth;                   /* loops around the statement being checked */
+    const char *assign_target;        /* the map whose value is being checked, or NULL */
+    struct sizeof_edge *sizeof_edges; /* noted by the first walk */
     int nsizeof_edges;
     /* blocks around it, outermost first: a variable is visible in the block
      * that declares it and the blocks inside */
