@@ -469,13 +469,24 @@ const struct type *sema_int_type_named(const struct node *ty) {
     return NULL;
 }
 
-/* (uint64)nsecs: bpftrace warns when the value has the type already. */
+/* A pointer cast to the type it has, address space aside (bpftrace
+ * compares the types' names). */
+static bool same_pointer(const struct type *from, const struct type *to) {
+    if (!from || !from->is_ptr || !to->is_ptr)
+        return false;
+    char a[128], b[128];
+    return strcmp(type_name(from, a, sizeof(a)), type_name(to, b, sizeof(b))) == 0;
+}
+
+/* (uint64)nsecs, (struct task_struct *)curtask: bpftrace warns when the
+ * value has the type already. */
 static void unnecessary_cast(struct sema *s, struct node *n, const struct loc *at,
                              const struct type *to) {
     const struct type *from = sema_natural_type(s, n->b);
     bool plain = to->kind == T_INT && !to->is_ptr && !to->enum_def && from && from->kind == T_INT &&
                  !from->is_ptr && !from->enum_def;
-    if (plain && from->size == to->size && from->is_signed == to->is_signed)
+    if ((plain && from->size == to->size && from->is_signed == to->is_signed) ||
+        same_pointer(from, to))
         sema_pass_warning(s, PASS_CHECKS, at, "Unnecessary cast: expression is already of type %s",
                           sema_tname(to));
 }

@@ -96,7 +96,15 @@ static void set_int(struct sema *s, struct node *call, const char *opt, const ch
         neg = is_signed;
     if (neg && !is_signed) /* an unsigned option wraps "-3" as strtoull does */
         x = -x, neg = false;
-    sema_become_number(call, x, neg);
+    /* the value has the option's type, int64 or uint64, not a literal's:
+     * bpftrace warns about getopt("n", 5) - 1 as about a uint64 */
+    struct node *value = ast_new(N_INT, &call->loc);
+    sema_become_number(value, x, neg);
+    const char *type = is_signed ? "int64" : "uint64";
+    call->kind = N_CAST;
+    call->a = ast_new_str(N_TYPE, &call->loc, type, strlen(type));
+    call->a->len = 0; /* an array length in a type */
+    call->b = value;
 }
 
 /* Turns the call into the option's value (or the default), in place. */

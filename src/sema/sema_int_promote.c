@@ -65,7 +65,9 @@ static bool fits(const struct side *from, bool to_signed, int to_size) {
 struct loc sema_cast_warning_loc(const struct node *n) {
     struct loc l = n->loc;
     const struct node *t = n->a;
-    if (n->kind == N_CAST && t && t->loc.last_line == l.first_line) {
+    /* (a cast trawk made itself has its type where the cast is: getopt()) */
+    if (n->kind == N_CAST && t && t->loc.last_line == l.first_line &&
+        t->loc.last_column < l.last_column) {
         l.last_line = t->loc.last_line;
         l.last_column = t->loc.last_column + 1; /* the ")" */
     }

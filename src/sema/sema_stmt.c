@@ -172,14 +172,38 @@ static void stmt_unroll(struct sema *s, struct node *n) {
     sema_block(s, n->b);
 }
 
-/* for ($i : start..end): $i is an int64 counter. */
+/* The type bpftrace gives the counter of start..end: the start's, or the
+ * type holding both when their sizes differ ((uint64)0..(uint64)n is a
+ * uint64, 0..300 an int16, (int16)0..(uint32)n an int64). */
+static const struct type *range_type(struct sema *s, const struct node *start,
+                                     const struct node *end) {
+    const struct type *a = sema_natural_type(s, start), *b = sema_natural_type(s, end);
+    if (!a || !b || !sema_is_int(a) || !sema_is_int(b) || a->is_ptr || b->is_ptr)
+        return &type_s64;
+    if (a->size == b->size)
+        return a;
+    const struct type *wide = a->size > b->size ? a : b, *narrow = wide == a ? b : a;
+    int64_t v; /* a literal 0..$n takes $n's type, sign and all */
+    bool flexible = sema_is_int_literal(wide == a ? end : start) &&
+                    sema_const_int(wide == a ? end : start, &v) && v >= 0;
+    if (wide->is_signed || !narrow->is_signed || flexible || wide->size == 8)
+        return wide;
+    return type_int(wide->size * 2, true); /* int16 and uint32: int64 */
+}
+
+/* for ($i : start..end): $i counts from start, in the range's type. */
 static void stmt_for_range(struct sema *s, struct node *n) {
     const struct type *a = sema_expr(s, n->b), *b = sema_expr(s, n->c);
-    if ((a && !sema_is_int(a)) || (b && !sema_is_int(b)))
+    bool ints = !(a && !sema_is_int(a)) && !(b && !sema_is_int(b));
+    if (!ints)
         sema_error(s, &n->loc, E_TYPE, "Loop range requires integer bounds");
     sema_scope_enter(s, n); /* the loop's variable belongs to the loop */
     sema_var_declare_here(s, n->a);
-    sema_var_assign(s, n->a, &type_s64, NULL, &n->a->loc);
+    const struct type *t = ints ? range_type(s, n->b, n->c) : &type_s64;
+    /* a counter in its literal start's own type is as literal as the start
+     * (bpftrace: 0..3 makes no signed-division warning, 0..300 does) */
+    bool start_typed = t == sema_natural_type(s, n->b);
+    sema_var_assign(s, n->a, t, start_typed ? n->b : NULL, &n->a->loc);
     loop_body(s, n->d);
     sema_scope_leave(s);
 }

@@ -122,7 +122,8 @@ static void delete_statement_warns(void **state) {
     run_free(r);
 }
 
-/* getopt becomes a literal: the option's value or the default. */
+/* getopt becomes the option's value or the default; an integer one is cast
+ * to the option's type (uint64 here), as bpftrace types it. */
 static void getopt_values(void **state) {
     char *named[] = {"--n=5", "--s=bye", "--b", "--f=false"};
     struct run *r =
@@ -131,11 +132,16 @@ static void getopt_values(void **state) {
                   4, named);
     assert_int_equal(r->rc, 0);
     struct node *stmt = r->prog->a->c->a;
-    const enum node_kind kinds[] = {N_INT, N_STRING, N_BOOL, N_BOOL, N_INT};
+    const enum node_kind kinds[] = {N_CAST, N_STRING, N_BOOL, N_BOOL, N_CAST};
     const uint64_t nums[] = {5, 0, 1, 0, 7};
     for (int i = 0; i < 5; i++, stmt = stmt->next) {
         struct node *v = stmt->b;
         assert_int_equal(v->kind, kinds[i]);
+        if (v->kind == N_CAST) {
+            assert_string_equal(v->a->str, "uint64");
+            v = v->b;
+            assert_int_equal(v->kind, N_INT);
+        }
         if (v->kind == N_STRING)
             assert_string_equal(v->str, "bye");
         else
