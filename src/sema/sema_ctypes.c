@@ -291,12 +291,27 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
     return NULL;
 }
 
+/* *addr of an integer reads the uint64 there, as in bpftrace (loads.bt:
+ * *kaddr("avenrun")): the operand becomes (uint64 *)addr. */
+static const struct type *deref_integer(struct sema *s, struct node *n) {
+    struct node *cast = ast_new(N_CAST, &n->a->loc);
+    cast->a = ast_new_str(N_TYPE, &n->a->loc, "uint64", strlen("uint64"));
+    cast->a->len = 0; /* an array length in a type */
+    cast->a->num = 1; /* one '*' */
+    cast->b = n->a;
+    n->a = cast;
+    return sema_deref(s, n);
+}
+
 const struct type *sema_deref(struct sema *s, struct node *n) {
     const struct type *t = sema_expr(s, n->a);
     if (!t)
         return NULL;
+    if (t->kind == T_INT && !t->is_ptr && !t->enum_def)
+        return deref_integer(s, n);
     if (!t->is_ptr || !t->pointee) {
-        sema_error(s, &n->loc, E_TYPE, "Can not dereference type '%s'", sema_tname(t));
+        sema_error(s, &n->loc, E_TYPE, "The * operator can not be used on expressions of type '%s'",
+                   sema_tname(t));
         return NULL;
     }
     const struct type *p = sema_complete(s, t->pointee);
