@@ -94,6 +94,11 @@ static const struct cfg_default *find_default(const char *key) {
     return NULL;
 }
 
+bool sema_config_known(const char *key) {
+    /* the one key a config block sets that config() does not show */
+    return find_default(key) || strcmp(key, "cache_user_symbols") == 0;
+}
+
 /* The config block's value for key, or NULL. */
 static const struct node *script_value(const struct sema *s, const char *key) {
     const struct node *found = NULL;

@@ -7,31 +7,6 @@
 
 #include "sema/sema_impl.h"
 
-static const char *const known_keys[] = {
-    "cache_user_symbols",
-    "cpp_demangle",
-    "lazy_symbolication",
-    "license",
-    "log_size",
-    "max_bpf_progs",
-    "max_cat_bytes",
-    "max_map_keys",
-    "max_probes",
-    "max_strlen",
-    "on_stack_limit",
-    "perf_rb_pages",
-    "stack_mode",
-    "str_trunc_trailer",
-    "missing_probes",
-    "print_maps_on_exit",
-    "use_blazesym",
-    "show_debug_info",
-    "unstable_import_statement",
-    "unstable_tseries",
-    "unstable_typeinfo",
-    "unstable_dw_ustack",
-};
-
 static const struct {
     const char *old, *now;
 } renamed_keys[] = {
@@ -70,7 +45,7 @@ static void normalise(const char *raw, char *key, size_t size) {
 bool sema_config_key(struct sema *s, struct node *item, char *key, size_t size) {
     const char *raw = item->a->str;
     normalise(raw, key, size);
-    if (listed(known_keys, COUNT(known_keys), key))
+    if (sema_config_known(key))
         return true;
     for (size_t i = 0; i < COUNT(renamed_keys); i++)
         if (strcmp(renamed_keys[i].old, key) == 0) {

@@ -296,6 +296,9 @@ bool sema_tseries_params(struct sema *s, struct node *call, struct sema_map *m, 
 /* ---- config values (sema_config.c) ---- */
 /* Checks a config block item's value where bpftrace restricts it. */
 bool sema_config_check(struct sema *s, const char *key, const struct node *item);
+/* A current key of bpftrace's config (not renamed, deprecated or only
+ * read from the environment). */
+bool sema_config_known(const char *key);
 /* BPFTRACE_KEY's value when the environment sets it, else NULL. */
 const char *sema_config_env(const char *key);
 /* A string config value (environment, config block, default), malloc'd. */
