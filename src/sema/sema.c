@@ -14,15 +14,36 @@
 #define DEFAULT_MAX_PROBES 1024 /* bpftrace's */
 #define DEFAULT_MAX_BPF_PROGS 1024
 
-void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
+static void sema_verror(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt,
+                        va_list ap) {
     if (!s->report)
         return;
-    if (s->in_checks)
+    FILE *out = s->d->out;
+    if (s->in_checks) {
         s->checks_errors++;
+        if (s->check_errors) /* printed only if resolution succeeds */
+            s->d->out = s->check_errors;
+    }
+    diag_verror(s->d, l, code, fmt, ap);
+    s->d->out = out;
+}
+
+void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    diag_verror(s->d, l, code, fmt, ap);
+    sema_verror(s, l, code, fmt, ap);
     va_end(ap);
+}
+
+void sema_check_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt,
+                      ...) {
+    bool checks = s->in_checks;
+    s->in_checks = true;
+    va_list ap;
+    va_start(ap, fmt);
+    sema_verror(s, l, code, fmt, ap);
+    va_end(ap);
+    s->in_checks = checks;
 }
 
 const char *sema_tname(const struct type *t) {
@@ -272,6 +293,8 @@ static const struct type *target_type(void *ctx, const char *name) {
 struct held_warnings {
     char *text[SEMA_PASSES];
     size_t len[SEMA_PASSES];
+    char *check_errors; /* errors of the final checks (in_checks) */
+    size_t check_errors_len;
     FILE *prev;
     int errors_before;
 };
@@ -279,6 +302,7 @@ struct held_warnings {
 static void hold_warnings(struct sema *s, struct held_warnings *hw) {
     *hw = (struct held_warnings){.prev = s->d->held, .errors_before = s->d->nerrors};
     s->checks_errors = 0;
+    s->check_errors = open_memstream(&hw->check_errors, &hw->check_errors_len);
     for (int p = 0; p < SEMA_PASSES; p++)
         s->pass_warnings[p] = open_memstream(&hw->text[p], &hw->len[p]);
     if (s->pass_warnings[PASS_RESOLVE])
@@ -286,11 +310,27 @@ static void hold_warnings(struct sema *s, struct held_warnings *hw) {
 }
 
 /* bpftrace stops when type resolution fails, and drops that pass's
- * warnings: only the variable checks before it have warned. */
+ * warnings: only the variable checks before it have warned, and its final
+ * checks have found nothing. */
+static bool types_resolved(const struct sema *s, const struct held_warnings *hw) {
+    return s->d->nerrors - hw->errors_before - s->checks_errors == 0;
+}
+
+/* The final checks' errors, after the others and before any warning. */
+static void release_check_errors(struct sema *s, struct held_warnings *hw) {
+    if (s->check_errors)
+        fclose(s->check_errors);
+    s->check_errors = NULL;
+    if (types_resolved(s, hw) && hw->check_errors)
+        fwrite(hw->check_errors, 1, hw->check_errors_len, s->d->out);
+    free(hw->check_errors);
+    hw->check_errors = NULL;
+}
+
 static void release_warnings(struct sema *s, struct held_warnings *hw) {
     s->d->held = hw->prev;
     FILE *to = hw->prev ? hw->prev : s->d->out;
-    bool resolved = s->d->nerrors - hw->errors_before - s->checks_errors == 0;
+    bool resolved = types_resolved(s, hw);
     int passes_run = resolved ? SEMA_PASSES : PASS_RESOLVE;
     for (int p = 0; p < SEMA_PASSES; p++) {
         if (s->pass_warnings[p])
@@ -394,6 +434,7 @@ int sema_check(struct node *program, const struct sema_opts *opts, struct diag *
                 sema_probe(&s, p, &pvs[i], &pus[i]);
     }
     d->held = s.report ? d->held : hw.prev;
+    release_check_errors(&s, &hw);
     if (early_f) {
         fclose(early_f);
         fwrite(early, 1, nearly, hw.prev ? hw.prev : d->out);

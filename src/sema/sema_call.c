@@ -115,9 +115,10 @@ static const struct type *check_printf(struct sema *s, struct node *call, int na
         }
     }
     if (ok) {
+        bool checks = s->in_checks;
         s->in_checks = true; /* bpftrace matches arguments to the format last */
         sema_printf_check(s, call, call->str);
-        s->in_checks = false;
+        s->in_checks = checks;
     }
     return &type_void;
 }
@@ -166,9 +167,8 @@ static const struct type *check_print(struct sema *s, struct node *call, int nar
         return &type_void;
     }
     if (nargs > 1) {
-        s->in_checks = true;
-        sema_error(s, &call->loc, E_ARGS, "Non-map print() only takes 1 argument, %d found", nargs);
-        s->in_checks = false;
+        sema_check_error(s, &call->loc, E_ARGS, "Non-map print() only takes 1 argument, %d found",
+                         nargs);
         return &type_void;
     }
     const struct type *t = sema_expr(s, v);

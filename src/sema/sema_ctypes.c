@@ -404,10 +404,11 @@ const struct type *sema_ptr_arith(struct sema *s, struct node *n, const struct t
                                   const struct type *b) {
     bool pa = a->is_ptr, pb = b->is_ptr;
     if (pa == pb || (n->op != OP_ADD && !(n->op == OP_SUB && pa))) {
+        const struct type *na = sema_natural_type(s, n->a), *nb = sema_natural_type(s, n->b);
         sema_error(s, &n->loc, E_TYPE,
                    "The %s operator can not be used on expressions of types %s, %s",
-                   ast_op_text(n->op), sema_tname(a), sema_tname(b));
-        return NULL;
+                   ast_op_text(n->op), sema_tname(na ? na : a), sema_tname(nb ? nb : b));
+        return &type_s64; /* as bpftrace, so that what uses it is checked too */
     }
     const struct type *ptr = pa ? a : b;
     const struct type *to = sema_complete(s, ptr->pointee);

@@ -48,6 +48,30 @@ void sema_become_number(struct node *n, uint64_t v, bool neg) {
     n->a = lit;
 }
 
+void sema_become_bool(struct node *n, bool v) {
+    n->kind = N_BOOL;
+    n->num = v;
+}
+
+/* The aggregation n reads (@c of @c = count()), else NULL: bpftrace's
+ * checks see count_t there, not the integer it reads as. */
+static const struct type *aggregation_read(const struct sema *s, const struct node *n) {
+    if (n->kind != N_MAP || n->sym < 0 || n->sym >= s->out->nmaps)
+        return NULL;
+    const struct type *v = s->out->maps[n->sym].val_ty;
+    return v && v->kind == T_AGG ? v : NULL;
+}
+
+/* if and ?: are one kind of node in bpftrace, checked last: a condition is
+ * an integer, pointer or bool (an aggregation's value is none of them). */
+void sema_condition(struct sema *s, const struct node *n, const struct type *cond) {
+    if (aggregation_read(s, n->a))
+        cond = aggregation_read(s, n->a);
+    if (cond->kind != T_AGG && sema_is_int(cond))
+        return;
+    sema_check_error(s, &n->loc, E_TYPE, "Invalid condition: %s", sema_base_type_name(cond));
+}
+
 /* The raw text of $N, "" when not given. */
 const char *sema_positional_text(struct sema *s, const struct node *n) {
     int count = s->opts ? s->opts->npositional : 0;
@@ -119,27 +143,59 @@ static const char *op_text(enum op op) {
 
 /* ---- operators ---- */
 
+/* The type bpftrace gives an operation it refused, so that the operations
+ * around it are checked too: a truth value for comparisons and logic, an
+ * int64 for arithmetic. */
+static const struct type *refused_type(const struct node *n) {
+    switch (n->op) {
+    case OP_LOR:
+    case OP_LAND:
+    case OP_EQ:
+    case OP_NE:
+    case OP_LT:
+    case OP_LE:
+    case OP_GT:
+    case OP_GE:
+        return &type_bool;
+    default:
+        return &type_s64;
+    }
+}
+
 /* bpftrace names each side on its own located line, in its own type (a
- * literal's or a variable's natural width). */
+ * literal's or a variable's natural width). Its final checks find this:
+ * nothing is reported when resolving the program's types failed. */
+static const char *operand_name(struct sema *s, const struct node *n, const struct type *t) {
+    const struct type *agg = aggregation_read(s, n);
+    return agg ? sema_base_type_name(agg) : sema_tname(t);
+}
+
 static const struct type *type_mismatch(struct sema *s, struct node *n, const struct type *a,
                                         const struct type *b) {
+    bool checks = s->in_checks;
+    s->in_checks = true;
+    const char *left = operand_name(s, n->a, a), *right = operand_name(s, n->b, b);
+    sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s", op_text(n->op),
+               left, right);
+    sema_error(s, &n->a->loc, E_TYPE, "left (%s)", left);
+    sema_error(s, &n->b->loc, E_TYPE, "right (%s)", right);
+    s->in_checks = checks;
+    return refused_type(n);
+}
+
+/* Pointer operations are refused while types are resolved, others by the
+ * final checks. */
+static const struct type *binop_error(struct sema *s, struct node *n, const struct type *a,
+                                      const struct type *b) {
     const struct type *na = sema_natural_type(s, n->a), *nb = sema_natural_type(s, n->b);
     a = na ? na : a;
     b = nb ? nb : b;
-    sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s", op_text(n->op),
-               sema_tname(a), sema_tname(b));
-    sema_error(s, &n->a->loc, E_TYPE, "left (%s)", sema_tname(a));
-    sema_error(s, &n->b->loc, E_TYPE, "right (%s)", sema_tname(b));
-    return NULL;
-}
-
-static const struct type *binop_error(struct sema *s, struct node *n, const struct type *a,
-                                      const struct type *b) {
-    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b))) {
-        sema_error(s, &n->loc, E_TYPE,
-                   "The %s operator can not be used on expressions of types %s, %s", op_text(n->op),
-                   sema_tname(a), sema_tname(b));
-        return NULL;
+    bool pointer = a->is_ptr || b->is_ptr;
+    if (a->kind == b->kind || (sema_is_int(a) && sema_is_int(b)) || pointer) {
+        (pointer ? sema_error : sema_check_error)(
+            s, &n->loc, E_TYPE, "The %s operator can not be used on expressions of types %s, %s",
+            op_text(n->op), sema_tname(a), sema_tname(b));
+        return refused_type(n);
     }
     return type_mismatch(s, n, a, b);
 }
@@ -330,8 +386,8 @@ static const struct type *expr_ternary(struct sema *s, struct node *n) {
         return t;
     if (n->a->kind == N_BOOL) /* a literal condition, folded */
         cond = sema_expr(s, n->a);
-    if (cond && !sema_is_int(cond))
-        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in ternary: %s", sema_tname(cond));
+    if (cond)
+        sema_condition(s, n, cond);
     if (!b || !c)
         return NULL;
     return ternary_type(s, n, b, c);

@@ -30,11 +30,6 @@ static void mark_used(struct sema *s, int idx) {
         s->named_used[idx] = true;
 }
 
-static void become_bool(struct node *call, bool v) {
-    call->kind = N_BOOL;
-    call->num = v;
-}
-
 static void become_string(struct node *call, const char *v) {
     call->kind = N_STRING;
     call->str = strdup(v);
@@ -76,7 +71,7 @@ static void set_bool(struct sema *s, struct node *call, const char *opt, const c
     static const char *const no[] = {"0", "false", "off", "no", NULL};
     if (v && !word_in(v, yes) && !word_in(v, no))
         bad_value(s, opt, v, "expects a boolean (e.g. 'true')");
-    become_bool(call, v ? word_in(v, yes) : dflt);
+    sema_become_bool(call, v ? word_in(v, yes) : dflt);
 }
 
 /* A negative default makes the option signed, as in bpftrace. */

@@ -106,6 +106,7 @@ struct sema {
      * leave the earlier passes' warnings standing; checks_errors counts them */
     bool in_checks;
     int checks_errors;
+    FILE *check_errors; /* where they wait for the end of the report walk */
     struct node **lets; /* this walk's `let $x;` without a value, until its block ends */
     int nlets;
     /* those whose block ended with nothing assigned: blocks inner first,
@@ -121,6 +122,9 @@ struct sema {
 /* Reports an error during the reporting walk only. */
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* An error of bpftrace's final type checks (see in_checks). */
+void sema_check_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt,
+                      ...) __attribute__((format(printf, 4, 5)));
 /* type_name into a small rotating buffer, for messages. */
 const char *sema_tname(const struct type *t);
 
@@ -172,6 +176,9 @@ const char *sema_positional_text(struct sema *s, const struct node *n);
 bool sema_number_text(const char *text, uint64_t *v, bool *neg);
 /* n becomes the literal v, or -(v). */
 void sema_become_number(struct node *n, uint64_t v, bool neg);
+void sema_become_bool(struct node *n, bool v);
+/* The condition of an if or ?: n, of type cond: bpftrace's check. */
+void sema_condition(struct sema *s, const struct node *n, const struct type *cond);
 
 /* ---- builtins ---- */
 const struct type *sema_ident(struct sema *s, struct node *n);

@@ -1,5 +1,6 @@
 /* Statements: assignments, let, if, and the constructs trawk refuses. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sema/sema_impl.h"
@@ -133,9 +134,15 @@ static void stmt_if(struct sema *s, struct node *n) {
         sema_comptime_if(s, n);
         return;
     }
+    bool truth;
+    if (n->a->kind == N_STRING && sema_literal_truth(n->a, &truth)) {
+        free(n->a->str); /* bpftrace folds a literal string: true unless "" */
+        n->a->str = NULL;
+        sema_become_bool(n->a, truth);
+    }
     const struct type *c = sema_expr(s, n->a);
-    if (c && !sema_is_int(c))
-        sema_error(s, &n->a->loc, E_TYPE, "Invalid condition in if(): %s", sema_tname(c));
+    if (c)
+        sema_condition(s, n, c);
     sema_block(s, n->b);
     if (n->c && n->c->kind == N_IF)
         stmt_if(s, n->c);
