@@ -92,12 +92,27 @@ bool sema_string_literal_arg(struct sema *s, struct node *call, struct node *a) 
     return false;
 }
 
+/* bpftrace's final checks name the kind of the value ("int", "string"). */
 bool sema_int_arg(struct sema *s, struct node *call, struct node *a) {
     const struct type *t = sema_expr(s, a);
     if (!t || sema_is_int(t))
         return t != NULL;
+    sema_check_error(s, &call->loc, E_ARGS, "%s() only supports int arguments (%s provided)",
+                     call->str, sema_base_type_name(t));
+    return false;
+}
+
+/* sum(), min(), max(), avg(), stats(): refused while types are resolved,
+ * naming the whole type ("string[16]"); hist() and the others by the final
+ * checks. */
+static bool agg_value_arg(struct sema *s, struct node *call, int func) {
+    if (func == F_HIST || func == F_LHIST || func == F_TSERIES)
+        return sema_int_arg(s, call, call->a);
+    const struct type *t = sema_expr(s, call->a);
+    if (!t || sema_is_int(t))
+        return t != NULL;
     sema_error(s, &call->loc, E_ARGS, "%s() only supports integer arguments (%s provided)",
-               call->str, kind_word(t));
+               call->str, sema_tname(sema_natural_type(s, call->a)));
     return false;
 }
 
@@ -546,7 +561,7 @@ const struct type *sema_agg_call(struct sema *s, struct node *call, struct node 
         return NULL;
     bool is_signed = false;
     if (nargs >= 1) {
-        if (!sema_int_arg(s, call, call->a))
+        if (!agg_value_arg(s, call, f->id))
             return NULL;
         is_signed = call->a->ty->kind == T_BOOL || call->a->ty->is_signed;
     }

@@ -416,7 +416,7 @@ static void test_err_args(void **state) {
     err1("BEGIN { @x = lhist(1, 0, 10); }", E_ARGS, "stdin:1:14-29",
          "lhist() requires 4 arguments (3 provided)");
     err1("BEGIN { @x = sum(\"a\"); }", E_ARGS, "stdin:1:14-22",
-         "sum() only supports integer arguments (string provided)");
+         "sum() only supports integer arguments (string[2] provided)");
     err1("BEGIN { @x = lhist(1, 0, 10, 0); }", E_ARGS, "stdin:1:14-32",
          "lhist() step must be >= 1 (0 provided)");
     err1("BEGIN { @x = lhist(1, 10, 0, 1); }", E_ARGS, "stdin:1:14-32",
@@ -437,7 +437,7 @@ static void test_err_args(void **state) {
     err1("BEGIN { printf(1); }", E_ARGS, "stdin:1:9-18",
          "printf() expects a string literal (integer provided)");
     err1("BEGIN { $x = str(\"a\", \"b\"); }", E_ARGS, "stdin:1:14-27",
-         "str() only supports integer arguments (string provided)");
+         "str() only supports int arguments (string provided)");
     err1("BEGIN { $x = str((1, 2)); }", E_ARGS, "stdin:1:14-25",
          "str() expects an integer or a pointer type as first argument ((int8,int8) provided)");
 }
