@@ -389,12 +389,6 @@ static bool is_unsupported(const char *name) {
 
 /* A function with a value has no type after a bad call, so that its uses
  * report nothing more. */
-static bool has_value(enum func id) {
-    return id == F_STR || id == F_KADDR || id == F_UADDR || id == F_KSTACK || id == F_USTACK ||
-           id == F_DW_USTACK || id == F_KSYM || id == F_USYM || id == F_REG || id == F_PATH ||
-           id == F_SOCKET_COOKIE || id == F_SKBOUTPUT;
-}
-
 /* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's
  * numbers are asked for whatever namespace trawk runs in. */
 static const struct type *pid_tid_ns(struct sema *s, struct node *call) {
@@ -449,7 +443,7 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         return NULL;
     }
     if (!check_nargs(s, call, nargs, f->min_args, f->max_args))
-        return has_value(f->id) ? NULL : &type_void;
+        return NULL; /* no type: nothing around it reports more */
     return f->check(s, call, nargs);
 }
 

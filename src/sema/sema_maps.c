@@ -59,7 +59,12 @@ static int map_add(struct sema *s, const struct node *n) {
     return idx;
 }
 
-static bool valid_key(struct sema *s, struct node *k, const struct type *t) {
+static bool valid_key(struct sema *s, const struct node *map, struct node *k,
+                      const struct type *t) {
+    if (t->kind == T_VOID && !k->next && k == map->a) { /* bpftrace's words for @m[printf()] */
+        sema_error(s, &map->loc, E_TYPE, "Value 'void' cannot be used as a map key.");
+        return false;
+    }
     if (t->kind == T_VOID || t->kind == T_AGG || t->kind == T_NONE) {
         sema_error(s, &k->loc, E_TYPE, "Invalid map key type: %s", sema_tname(t));
         return false;
@@ -76,7 +81,7 @@ static const struct type *key_type(struct sema *s, struct node *n, bool *ok) {
     *ok = true;
     for (struct node *k = n->a; k; k = k->next, i++) {
         const struct type *t = sema_expr(s, k);
-        *ok &= t && valid_key(s, k, t);
+        *ok &= t && valid_key(s, n, k, t);
         elems[i] = sema_storage_type(s, t);
     }
     const struct type *r = NULL;

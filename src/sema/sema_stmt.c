@@ -9,19 +9,19 @@ static bool is_plain_assign(enum op op) {
     return op == OP_ASSIGN || op == OP_NONE || (int)op == '=';
 }
 
-/* Values that cannot be stored: reports and returns false. */
-static bool storable(struct sema *s, struct node *value, const struct type *t) {
+/* Values that cannot be stored: reports on the assignment n (bpftrace's
+ * words, "a map" or "a scratch variable" as target) and returns false. */
+static bool storable(struct sema *s, const struct node *n, struct node *value,
+                     const struct type *t, const char *target) {
     if (!t)
         return false;
-    if (t->kind == T_VOID) {
-        if (value->kind == N_CALL)
-            sema_error(s, &value->loc, E_TYPE,
-                       "%s() should not be used in an assignment or as a map key", value->str);
-        else
-            sema_error(s, &value->loc, E_TYPE, "Value 'void' cannot be assigned");
-        return false;
-    }
-    return true;
+    if (t->kind != T_VOID)
+        return true;
+    if (value->kind == N_CALL && value->sym == F_EXIT) /* no value at all */
+        sema_error(s, &n->loc, E_SYNTAX, "Invalid expression for assignment");
+    else
+        sema_error(s, &n->loc, E_TYPE, "Value 'void' cannot be assigned to %s.", target);
+    return false;
 }
 
 static void assign_map(struct sema *s, struct node *n) {
@@ -39,7 +39,7 @@ static void assign_map(struct sema *s, struct node *n) {
         s->assign_target = map->str;
         const struct type *t = sema_expr(s, value);
         s->assign_target = outer;
-        if (sema_map_ref(s, map) >= 0 && storable(s, value, t)) {
+        if (sema_map_ref(s, map) >= 0 && storable(s, n, value, t, "a map")) {
             const struct type *natural = sema_natural_type(s, value);
             sema_map_write(s, map, t, natural, &n->loc);
             sema_map_int(s, map, natural, sema_nonneg_literal(value));
@@ -80,8 +80,8 @@ static void stmt_assign(struct sema *s, struct node *n) {
     } else if (target->kind == N_VAR) {
         const struct type *t = sema_expr(s, n->b);
         /* A bad value still defines the variable, so its uses don't cascade. */
-        sema_var_assign(s, target, storable(s, n->b, t) ? sema_natural_type(s, n->b) : NULL, n->b,
-                        &n->loc);
+        bool ok = storable(s, n, n->b, t, "a scratch variable");
+        sema_var_assign(s, target, ok ? sema_natural_type(s, n->b) : NULL, n->b, &n->loc);
     } else if (target->kind == N_IDENT && target->str && strcmp(target->str, "_") == 0) {
         sema_expr(s, n->b); /* "_ = expr;" discards the value */
     } else {
@@ -125,8 +125,8 @@ static void stmt_let(struct sema *s, struct node *n) {
         return;
     }
     const struct type *t = sema_expr(s, n->c);
-    sema_var_assign(s, n->a, storable(s, n->c, t) ? sema_natural_type(s, n->c) : NULL, n->c,
-                    &n->loc);
+    bool ok = storable(s, n, n->c, t, "a scratch variable");
+    sema_var_assign(s, n->a, ok ? sema_natural_type(s, n->c) : NULL, n->c, &n->loc);
 }
 
 static void stmt_if(struct sema *s, struct node *n) {
