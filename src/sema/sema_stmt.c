@@ -11,8 +11,8 @@ static bool is_plain_assign(enum op op) {
 
 /* Values that cannot be stored: reports on the assignment n (bpftrace's
  * words, "a map" or "a scratch variable" as target) and returns false. */
-static bool storable(struct sema *s, const struct node *n, struct node *value,
-                     const struct type *t, const char *target) {
+static bool storable(struct sema *s, const struct node *n, struct node *value, const struct type *t,
+                     const char *target) {
     if (!t)
         return false;
     if (t->kind != T_VOID)
