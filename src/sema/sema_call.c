@@ -421,14 +421,10 @@ const struct type *sema_call(struct sema *s, struct node *call) {
         return sema_ident(s, call);
     }
     if (!f) {
-        /* bpftrace underlines the name only */
-        struct loc name = call->loc;
-        name.last_line = name.first_line;
-        name.last_column = name.first_column + (int)strlen(call->str);
         if (is_unsupported(call->str))
             sema_error(s, &call->loc, E_UNSUPPORTED, "%s() is not supported yet", call->str);
         else
-            sema_error(s, &name, E_UNKNOWN_FUNC, "Unknown function: '%s'", call->str);
+            sema_error(s, &call->loc, E_UNKNOWN_FUNC, "Unknown function: '%s'", call->str);
         return NULL;
     }
     call->sym = f->id;

@@ -293,7 +293,7 @@ static void test_config(void **state) {
 
 static void test_err_unknown(void **state) {
     (void)state;
-    err1("BEGIN { foo(); }", E_UNKNOWN_FUNC, "stdin:1:9-12", "Unknown function: 'foo'");
+    err1("BEGIN { foo(); }", E_UNKNOWN_FUNC, "stdin:1:9-14", "Unknown function: 'foo'");
     err1("BEGIN { print(foo); }", E_UNKNOWN_IDENT, "stdin:1:15-18", "Unknown identifier: 'foo'");
     /* a function is called with parentheses; kstack and ustack are builtins too */
     err1("BEGIN { exit; }", E_UNKNOWN_IDENT, "stdin:1:9-13", "Unknown identifier: 'exit'");
