@@ -592,14 +592,14 @@ static const struct type *expr_var(struct sema *s, struct node *n) {
     n->sym = i;
     /* declared by let and given no type by any assignment (one whose
      * value had an error was reported there) */
+    if (s->pv->defined[i] == VAR_DECLARED && s->report)
+        sema_pass_warning(s, PASS_VARS, &n->loc, "Variable used before it was assigned: %s",
+                          n->str);
     if (!s->pv->vars[i].ty && s->report) {
         if (!s->pv->vars[i].assigned)
             sema_error(s, &n->loc, E_TYPE, "Could not resolve the type of this variable");
         return NULL;
     }
-    if (s->pv->defined[i] == VAR_DECLARED && s->report)
-        sema_pass_warning(s, PASS_VARS, &n->loc, "Variable used before it was assigned: %s",
-                          n->str);
     return s->pv->vars[i].ty ? s->pv->vars[i].ty : &type_s64;
 }
 
