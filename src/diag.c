@@ -156,9 +156,14 @@ void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const
         return;
     }
     diag_vreport(d, l, "ERROR", fmt, ap);
-    diag_put_expansions(d, l, "ERROR");
+    if (!d->context_follows)
+        diag_put_expansions(d, l, "ERROR");
     d->nerrors++;
     d->last_code = code;
+}
+
+void diag_error_expansions(struct diag *d, const struct loc *l) {
+    diag_put_expansions(d, l, "ERROR");
 }
 
 void diag_vwarning(struct diag *d, const struct loc *l, const char *fmt, va_list ap) {

@@ -66,6 +66,9 @@ struct diag {
     /* when set, warnings are written there instead of out: sema prints its
      * warnings after its errors, as bpftrace prints a pass's errors first */
     FILE *held;
+    /* an error's context lines follow it (bpftrace's "left (T)" under a
+     * type mismatch): its macro expansions wait for diag_error_expansions */
+    bool context_follows;
     int nclang; /* errors printed by diag_clang */
 };
 
@@ -76,6 +79,8 @@ void diag_error(struct diag *d, const struct loc *l, enum diag_code code, const 
     __attribute__((format(printf, 4, 5)));
 void diag_warning(struct diag *d, const struct loc *l, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The "expanded from" lines of an error at l printed with context_follows. */
+void diag_error_expansions(struct diag *d, const struct loc *l);
 /* The same for wrappers that take their own variable arguments. */
 void diag_verror(struct diag *d, const struct loc *l, enum diag_code code, const char *fmt,
                  va_list ap);

@@ -35,6 +35,16 @@ void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const 
     va_end(ap);
 }
 
+void sema_error_expansions(struct sema *s, const struct loc *l) {
+    if (!s->report)
+        return;
+    FILE *out = s->d->out;
+    if (s->in_checks && s->check_errors)
+        s->d->out = s->check_errors;
+    diag_error_expansions(s->d, l);
+    s->d->out = out;
+}
+
 void sema_check_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt,
                       ...) {
     bool checks = s->in_checks;

@@ -175,10 +175,13 @@ static const struct type *type_mismatch(struct sema *s, struct node *n, const st
     bool checks = s->in_checks;
     s->in_checks = true;
     const char *left = operand_name(s, n->a, a), *right = operand_name(s, n->b, b);
+    s->d->context_follows = true; /* one error with two context lines */
     sema_error(s, &n->loc, E_TYPE, "Type mismatch for '%s': comparing %s with %s", op_text(n->op),
                left, right);
     sema_error(s, &n->a->loc, E_TYPE, "left (%s)", left);
     sema_error(s, &n->b->loc, E_TYPE, "right (%s)", right);
+    s->d->context_follows = false;
+    sema_error_expansions(s, &n->loc);
     s->in_checks = checks;
     return refused_type(n);
 }

@@ -122,6 +122,8 @@ struct sema {
 /* Reports an error during the reporting walk only. */
 void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The "expanded from" lines of an error reported with d->context_follows. */
+void sema_error_expansions(struct sema *s, const struct loc *l);
 /* An error of bpftrace's final type checks (see in_checks). */
 void sema_check_error(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt,
                       ...) __attribute__((format(printf, 4, 5)));
