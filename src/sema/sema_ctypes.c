@@ -251,11 +251,33 @@ const struct type *sema_record_field(struct sema *s, struct node *n, const struc
 
 /* ---- [], *, & ---- */
 
+/* An index bpftrace takes: unsigned, or a non-negative literal (or a
+ * variable only ever given such literals). */
+static bool non_negative_index(struct sema *s, const struct node *idx) {
+    const struct type *t = sema_natural_type(s, idx);
+    if (!t || !t->is_signed)
+        return true;
+    if (idx->kind == N_INT)
+        return true;
+    if (idx->kind != N_VAR || idx->sym < 0 || idx->sym >= s->pv->n)
+        return false;
+    const struct sema_var *v = &s->pv->vars[idx->sym];
+    return v->assigned && !v->nonliteral && v->int_lit;
+}
+
 const struct type *sema_index(struct sema *s, struct node *n, const struct type *t) {
     const struct type *i = n->b->ty;
     if (i && !sema_is_int(i)) {
         sema_error(s, &n->b->loc, E_TYPE, "The array index must be an integer, found %s",
                    sema_tname(i));
+        return NULL;
+    }
+    bool indexable = t->kind == T_STRING || t->kind == T_ARRAY || (t->is_ptr && t->pointee);
+    if (i && indexable && !non_negative_index(s, n->b)) {
+        sema_check_error(
+            s, &n->loc, E_TYPE,
+            "The array index operator [] only accepts non-negative integer indices. Got: %s",
+            sema_tname(sema_natural_type(s, n->b)));
         return NULL;
     }
     int64_t idx;
