@@ -252,12 +252,14 @@ const struct type *sema_record_field(struct sema *s, struct node *n, const struc
 /* ---- [], *, & ---- */
 
 /* An index bpftrace takes: unsigned, or a non-negative literal (or a
- * variable only ever given such literals). */
+ * variable only ever given such literals). A tuple's element is taken:
+ * trawk stores a map's literal keys signed where bpftrace keeps them
+ * unsigned, so $kv.0 of @a[1] could be either. */
 static bool non_negative_index(struct sema *s, const struct node *idx) {
     const struct type *t = sema_natural_type(s, idx);
     if (!t || !t->is_signed)
         return true;
-    if (idx->kind == N_INT)
+    if (idx->kind == N_INT || idx->kind == N_FIELD)
         return true;
     if (idx->kind != N_VAR || idx->sym < 0 || idx->sym >= s->pv->n)
         return false;
