@@ -40,6 +40,22 @@ struct node *ast_new_op(enum node_kind kind, const struct loc *loc, enum op op, 
     return n;
 }
 
+void ast_become_cast(struct node *n, const char *type, int pointers, struct node *operand) {
+    struct node *ty = ast_new_str(N_TYPE, &n->loc, type, strlen(type));
+    ty->len = 0; /* a type's len is an array length */
+    ty->num = (uint64_t)pointers;
+    n->kind = N_CAST;
+    n->a = ty;
+    n->b = operand;
+}
+
+struct node *ast_new_cast(const struct loc *loc, const char *type, int pointers,
+                          struct node *operand) {
+    struct node *n = ast_new(N_CAST, loc);
+    ast_become_cast(n, type, pointers, operand);
+    return n;
+}
+
 struct node *ast_append(struct node *list, struct node *item) {
     if (!list)
         return item;

@@ -142,6 +142,12 @@ struct node {
 
 struct node *ast_new(enum node_kind kind, const struct loc *loc);
 struct node *ast_new_str(enum node_kind kind, const struct loc *loc, const char *s, size_t len);
+/* (type)operand, or (type *)operand with pointers = 1: a cast written by
+ * the compiler itself, located at loc; ast_become_cast turns n (whose
+ * children are gone) into one, at n's place. */
+struct node *ast_new_cast(const struct loc *loc, const char *type, int pointers,
+                          struct node *operand);
+void ast_become_cast(struct node *n, const char *type, int pointers, struct node *operand);
 struct node *ast_new_op(enum node_kind kind, const struct loc *loc, enum op op, struct node *a,
                         struct node *b);
 /* Appends item to the list whose head is list; returns the head. */

@@ -14,16 +14,22 @@
 #define DEFAULT_MAX_PROBES 1024 /* bpftrace's */
 #define DEFAULT_MAX_BPF_PROGS 1024
 
+/* Where an error goes: a final check's waits in check_errors, printed
+ * only if resolution succeeds. Returns the output to restore. */
+static FILE *route_error(struct sema *s) {
+    FILE *out = s->d->out;
+    if (s->in_checks && s->check_errors)
+        s->d->out = s->check_errors;
+    return out;
+}
+
 static void sema_verror(struct sema *s, const struct loc *l, enum diag_code code, const char *fmt,
                         va_list ap) {
     if (!s->report)
         return;
-    FILE *out = s->d->out;
-    if (s->in_checks) {
+    if (s->in_checks)
         s->checks_errors++;
-        if (s->check_errors) /* printed only if resolution succeeds */
-            s->d->out = s->check_errors;
-    }
+    FILE *out = route_error(s);
     diag_verror(s->d, l, code, fmt, ap);
     s->d->out = out;
 }
@@ -38,9 +44,7 @@ void sema_error(struct sema *s, const struct loc *l, enum diag_code code, const 
 void sema_error_expansions(struct sema *s, const struct loc *l) {
     if (!s->report)
         return;
-    FILE *out = s->d->out;
-    if (s->in_checks && s->check_errors)
-        s->d->out = s->check_errors;
+    FILE *out = route_error(s);
     diag_error_expansions(s->d, l);
     s->d->out = out;
 }

@@ -105,7 +105,7 @@ bool sema_int_arg(struct sema *s, struct node *call, struct node *a) {
 /* sum(), min(), max(), avg(), stats(): refused while types are resolved,
  * naming the whole type ("string[16]"); hist() and the others by the final
  * checks. */
-static bool agg_value_arg(struct sema *s, struct node *call, int func) {
+static bool agg_value_arg(struct sema *s, struct node *call, enum func func) {
     if (func == F_HIST || func == F_LHIST || func == F_TSERIES)
         return sema_int_arg(s, call, call->a);
     const struct type *t = sema_expr(s, call->a);
@@ -387,8 +387,6 @@ static bool is_unsupported(const char *name) {
     return false;
 }
 
-/* A function with a value has no type after a bad call, so that its uses
- * report nothing more. */
 /* pid(curr_ns), tid(init): the builtin, marked (num) when the kernel's
  * numbers are asked for whatever namespace trawk runs in. */
 static const struct type *pid_tid_ns(struct sema *s, struct node *call) {

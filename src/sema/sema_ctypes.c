@@ -318,12 +318,7 @@ const struct type *sema_index(struct sema *s, struct node *n, const struct type 
 /* *addr of an integer reads the uint64 there, as in bpftrace (loads.bt:
  * *kaddr("avenrun")): the operand becomes (uint64 *)addr. */
 static const struct type *deref_integer(struct sema *s, struct node *n) {
-    struct node *cast = ast_new(N_CAST, &n->a->loc);
-    cast->a = ast_new_str(N_TYPE, &n->a->loc, "uint64", strlen("uint64"));
-    cast->a->len = 0; /* an array length in a type */
-    cast->a->num = 1; /* one '*' */
-    cast->b = n->a;
-    n->a = cast;
+    n->a = ast_new_cast(&n->a->loc, "uint64", 1, n->a);
     return sema_deref(s, n);
 }
 

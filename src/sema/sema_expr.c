@@ -65,8 +65,9 @@ static const struct type *aggregation_read(const struct sema *s, const struct no
 /* if and ?: are one kind of node in bpftrace, checked last: a condition is
  * an integer, pointer or bool (an aggregation's value is none of them). */
 void sema_condition(struct sema *s, const struct node *n, const struct type *cond) {
-    if (aggregation_read(s, n->a))
-        cond = aggregation_read(s, n->a);
+    const struct type *agg = aggregation_read(s, n->a);
+    if (agg)
+        cond = agg;
     if (cond->kind != T_AGG && sema_is_int(cond))
         return;
     sema_check_error(s, &n->loc, E_TYPE, "Invalid condition: %s", sema_base_type_name(cond));

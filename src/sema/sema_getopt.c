@@ -95,11 +95,7 @@ static void set_int(struct sema *s, struct node *call, const char *opt, const ch
      * bpftrace warns about getopt("n", 5) - 1 as about a uint64 */
     struct node *value = ast_new(N_INT, &call->loc);
     sema_become_number(value, x, neg);
-    const char *type = is_signed ? "int64" : "uint64";
-    call->kind = N_CAST;
-    call->a = ast_new_str(N_TYPE, &call->loc, type, strlen(type));
-    call->a->len = 0; /* an array length in a type */
-    call->b = value;
+    ast_become_cast(call, is_signed ? "int64" : "uint64", 0, value);
 }
 
 /* Turns the call into the option's value (or the default), in place. */

@@ -149,11 +149,13 @@ const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nar
 const struct type *sema_check_bswap(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     const struct type *t = sema_expr(s, call->a);
-    if (t && !sema_is_int(t)) /* refused while resolving types, in these words */
+    if (!t)
+        return NULL;
+    if (!sema_is_int(t)) { /* refused while resolving types, in these words */
         sema_error(s, &call->loc, E_ARGS, "bswap() only supports integer arguments (%s provided)",
                    sema_base_type_name(t));
-    if (!t || !sema_is_int(t))
         return NULL;
+    }
     /* the value's own width: variables are stored widened */
     t = sema_natural_type(s, call->a);
     return type_int(t->kind == T_BOOL ? 1 : t->size, false);
