@@ -21,6 +21,7 @@ import os
 import selectors
 import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -243,19 +244,62 @@ def guest_script(cwd, argv, copies):
 
 def qemu_argv(vmlinux, initrd, share, mem, cpus):
     virtfs = "local,security_model=none,multidevs=remap,"
-    return ["qemu-system-x86_64", "-accel", "tcg", "-cpu", "max",
+    # One host thread for all vCPUs: with a thread per vCPU (qemu 7.2's
+    # default), a vCPU can keep running a stale translation of code another
+    # vCPU patched, and the kernel's text_poke of a tracepoint's static
+    # branch then loops on int3 forever (docs/vm.md).
+    return ["qemu-system-x86_64", "-accel", "tcg,thread=single", "-cpu", "max",
             "-m", mem, "-smp", str(cpus),
             "-display", "none", "-no-reboot", "-nic", "none",
             # a hung guest can be asked for its blocked tasks (docs/vm.md)
             "-monitor", "unix:%s,server=on,wait=off" % os.path.join(share, "monitor"),
             "-kernel", vmlinux, "-initrd", initrd,
-            "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=4 panic=-1 mitigations=off no_timer_check"),
+            "-append", os.environ.get("TRAWK_VM_APPEND", "console=ttyS0 quiet loglevel=5 softlockup_all_cpu_backtrace=1 panic=-1 mitigations=off no_timer_check"),
             "-virtfs", virtfs + "path=/,mount_tag=hostroot,readonly=on",
             "-virtfs", virtfs + "path=%s,mount_tag=vmshare" % share,
             "-serial", "file:" + os.path.join(share, "console.log")]
 
 
-def pump(proc, streams, deadline, idle):
+LOCKUP_SIGNS = (b"soft lockup", b"detected stalls", b"blocked for more than")
+LOCKUP_GRACE = 60  # seconds from the first report to giving the guest up
+
+
+class LockupWatch:
+    """Watches the guest's console for a kernel lockup report and, the first
+    time one appears, asks the guest (SysRq over the qemu monitor) for every
+    CPU's backtrace and the blocked tasks, so that the console holds the
+    stacks of a hang that CI cannot reproduce on demand."""
+
+    def __init__(self, share):
+        self.console = os.path.join(share, "console.log")
+        self.monitor = os.path.join(share, "monitor")
+        self.offset = 0
+        self.tail = b""
+        self.seen = None
+
+    def poll(self):
+        if self.seen is not None:
+            return
+        try:
+            with open(self.console, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except OSError:
+            return
+        text = self.tail + data
+        base = self.offset - len(self.tail)
+        self.offset += len(data)
+        self.tail = text[-64:]
+        found = [text.find(s) for s in LOCKUP_SIGNS if s in text]
+        if not found:
+            return
+        self.seen = base + min(found)
+        self.when = time.monotonic()
+        log("the guest reports a lockup; asking for its CPUs' backtraces")
+        send_sysrq(self.monitor, "lw")
+
+
+def pump(proc, streams, deadline, idle, watch=None):
     """Copies the guest's two serial pipes to our stdout/stderr until qemu
     exits; returns why it stopped early: the deadline passed, or the guest
     printed nothing for idle seconds (a hung guest or qemu)."""
@@ -270,6 +314,11 @@ def pump(proc, streams, deadline, idle):
             return "timed out"
         if now - last > idle:
             return "no output for %ds" % idle
+        if watch:
+            watch.poll()
+            # the guest does not recover from these; its stacks are in by now
+            if watch.seen is not None and now - watch.when > LOCKUP_GRACE:
+                return "kernel lockup in the guest"
         for key, _ in sel.select(timeout=0.5):
             data = os.read(key.fd, 65536)
             if data:
@@ -334,8 +383,9 @@ def run(argv, cwd, mem, cpus, timeout, copies, fetches=()):
         for _, w in pipes:
             os.close(w)
         idle = int(os.environ.get("TRAWK_VM_IDLE", "600"))
+        watch = LockupWatch(share)
         why = pump(proc, [(pipes[0][0], sys.stdout), (pipes[1][0], sys.stderr)],
-                   start + timeout, idle)
+                   start + timeout, idle, watch)
         if why:
             log("%s; killing qemu" % why)
             proc.kill()  # SIGKILL: a hung qemu may not end on SIGTERM
@@ -348,10 +398,12 @@ def run(argv, cwd, mem, cpus, timeout, copies, fetches=()):
         if status is None:
             log("the guest reported no status (qemu exited %s); console:" % proc.returncode)
             try:
-                sys.stderr.write(open(os.path.join(share, "console.log"),
-                                      errors="replace").read()[-4000:])
+                text = open(os.path.join(share, "console.log"), "rb").read()
             except OSError:
-                pass
+                text = b""
+            # the first lockup report and the stacks that follow it, else the tail
+            start_at = text.rfind(b"\n", 0, watch.seen) + 1 if watch.seen is not None else len(text) - 4000
+            sys.stderr.write(text[max(0, start_at):][:24000].decode(errors="replace"))
             return STATUS_LOST
         if os.environ.get("TRAWK_VM_VERBOSE"):
             log("kernel %s, %.1fs in the VM" % (kernel_version(), time.monotonic() - start))
@@ -363,17 +415,23 @@ def run(argv, cwd, mem, cpus, timeout, copies, fetches=()):
 def sysrq(keys):
     """Sends SysRq keys to the newest running guest (its console log gets
     the answer): '9w' lists blocked tasks, '9t' every task."""
-    import socket
     socks = sorted(glob.glob("/var/tmp/trawk-vm-*/monitor"), key=os.path.getmtime)
     if not socks:
         die("no running guest")
-    with socket.socket(socket.AF_UNIX) as s:
-        s.connect(socks[-1])
-        for k in keys:
-            s.sendall(b"sendkey alt-sysrq-%s\n" % k.encode())
-            time.sleep(0.5)
+    send_sysrq(socks[-1], keys)
     log("sent; see " + os.path.join(os.path.dirname(socks[-1]), "console.log"))
     return 0
+
+
+def send_sysrq(monitor, keys):
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(monitor)
+            for k in keys:
+                s.sendall(b"sendkey alt-sysrq-%s\n" % k.encode())
+                time.sleep(0.5)
+    except OSError as e:
+        log("cannot reach the qemu monitor: %s" % e)
 
 
 def main():
