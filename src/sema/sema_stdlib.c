@@ -132,17 +132,25 @@ const struct type *sema_check_pton(struct sema *s, struct node *call, int nargs)
     return type_array(s->types, &type_u8, v6 ? 16 : 4);
 }
 
-/* macaddr(array): the first 6 bytes; user space writes them in hex. */
+/* macaddr(v): six bytes of an array or string, or read from the address an
+ * integer or pointer holds, as bpftrace 0.27.1 takes them (its final
+ * checks, in its words); user space writes them in hex. */
 const struct type *sema_check_macaddr(struct sema *s, struct node *call, int nargs) {
     (void)nargs;
     const struct type *t = sema_expr(s, call->a);
     if (!t)
         return NULL;
-    if ((t->kind != T_ARRAY && t->kind != T_STRING) || t->size < 6) {
-        sema_error(s, &call->loc, E_ARGS,
-                   "macaddr() argument must be an array of at least 6 bytes");
-        return NULL;
-    }
+    bool bytes = t->kind == T_ARRAY || t->kind == T_STRING || t->kind == T_BUF;
+    if (!bytes && t->kind != T_INT)
+        sema_check_error(s, &call->loc, E_ARGS,
+                         "macaddr() only supports array or pointer arguments (%s provided)",
+                         sema_base_type_name(t));
+    if (call->a->kind == N_STRING)
+        sema_check_error(s, &call->loc, E_ARGS,
+                         "macaddr() does not support literal string arguments");
+    if (bytes && t->size < 6)
+        sema_check_error(s, &call->loc, E_ARGS,
+                         "macaddr() argument must be at least 6 bytes in size");
     return type_text(s->types, TEXT_MACADDR, NULL);
 }
 
