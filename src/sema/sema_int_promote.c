@@ -95,8 +95,8 @@ const struct type *sema_int_arith_type(struct sema *s, struct node *n) {
     bool sign = l.is_signed || r.is_signed || n->op == OP_SUB;
     if (same && !l.is_signed)
         sign = n->op == OP_SUB;
-    bool signed_value = (l.is_signed && !l.literal) || (r.is_signed && !r.literal);
-    if ((n->op == OP_DIV || n->op == OP_MOD) && signed_value && s->report)
+    /* bpftrace warns where the two types still differ and one is signed */
+    if ((n->op == OP_DIV || n->op == OP_MOD) && !same && (l.is_signed || r.is_signed) && s->report)
         diag_warning(s->d, &n->loc,
                      "signed operands for '%s' can lead to undefined behavior (cast to unsigned "
                      "to silence warning)",
