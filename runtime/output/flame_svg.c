@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "profile.h"
+#include "str_hash.h"
 
 #define SVG_WIDTH 1200
 #define SVG_PAD 10
@@ -59,17 +60,10 @@ static void put_xml(struct out_str *s, const char *text, size_t max) {
     }
 }
 
-static uint32_t name_hash(const char *name) {
-    uint32_t h = 2166136261u;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        h = (h ^ *c) * 16777619u;
-    return h;
-}
-
 /* Warm colours for user code, orange-brown for the kernel, blue-grey for
  * the other keys, so a mixed graph shows where each part runs. */
 static void put_colour(struct out_str *s, const struct svg_frame *f, bool root) {
-    uint32_t h = name_hash(f->name);
+    uint32_t h = str_hash(f->name);
     unsigned a = h & 0xff, b = (h >> 8) & 0xff, c = (h >> 16) & 0xff;
     unsigned r, g, bl;
     if (root) {

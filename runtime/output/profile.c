@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "msort.h"
+#include "str_hash.h"
 
 static void *xrealloc(void *p, size_t n) {
     void *q = realloc(p, n ? n : 1);
@@ -34,10 +35,7 @@ void out_profiles_free(struct out_profiles *p) {
 
 /* FNV-1a over the name, with the kind mixed in. */
 static uint32_t frame_hash(const char *name, enum out_frame_kind kind) {
-    uint32_t h = 2166136261u ^ (uint32_t)kind;
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        h = (h ^ *c) * 16777619u;
-    return h;
+    return str_hash_seeded(STR_HASH_SEED ^ (uint32_t)kind, name);
 }
 
 static void rehash(struct out_profiles *p) {

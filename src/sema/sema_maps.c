@@ -6,18 +6,12 @@
 #include <string.h>
 
 #include "sema/sema_impl.h"
-
-static uint32_t name_hash(const char *name) {
-    uint32_t h = 2166136261u; /* FNV-1a */
-    for (; *name; name++)
-        h = (h ^ (unsigned char)*name) * 16777619u;
-    return h;
-}
+#include "str_hash.h"
 
 /* The slot of name in s->map_slots: its map's, or the free one where it
  * goes. A script of 5,000 maps made a linear search quadratic. */
 static uint32_t map_slot(const struct sema *s, const char *name) {
-    uint32_t mask = s->map_nslots - 1, i = name_hash(name) & mask;
+    uint32_t mask = s->map_nslots - 1, i = str_hash(name) & mask;
     while (s->map_slots[i] >= 0 && strcmp(s->out->maps[s->map_slots[i]].name, name) != 0)
         i = (i + 1) & mask;
     return i;
