@@ -480,15 +480,16 @@ static int name_unit_probes(struct manifest *m, struct sema_unit *unit) {
     memset(first, -1, nslots * sizeof(*first));
     for (int t = 0; t < unit->ntargets; t++) {
         const char *name = unit->targets[t].name;
-        uint32_t i = name ? str_hash(name) & (nslots - 1) : 0;
-        while (name && first[i] >= 0 && strcmp(unit->targets[first[i]].name, name) != 0)
-            i = (i + 1) & (nslots - 1);
-        if (name && first[i] >= 0) {
-            unit->targets[t].cookie = unit->targets[first[i]].cookie;
-            continue;
-        }
-        if (name)
+        if (name) { /* a target without a name has a cookie of its own */
+            uint32_t i = str_hash(name) & (nslots - 1);
+            while (first[i] >= 0 && strcmp(unit->targets[first[i]].name, name) != 0)
+                i = (i + 1) & (nslots - 1);
+            if (first[i] >= 0) {
+                unit->targets[t].cookie = unit->targets[first[i]].cookie;
+                continue;
+            }
             first[i] = t;
+        }
         unit->targets[t].cookie = (uint64_t)m->nprobe_names;
         m->probe_names[m->nprobe_names++] = strdup(name ? name : "");
     }

@@ -151,15 +151,11 @@ void cg_ntop(struct cg *cg, struct node *call, int off) {
 
 /* macaddr(a): a's first 6 bytes, then zeros. */
 void cg_macaddr(struct cg *cg, struct node *call, int off) {
-    if (call->a->ty->kind == T_INT) { /* an address: read six bytes there */
-        struct val p = cg_int(cg, call->a);
-        int preg = cg_val_reg(cg, &p, &call->a->loc);
-        emit(&cg->e, MOV64_REG(R3, preg));
-        emit(&cg->e, MOV64_IMM(R2, 6));
-        cg_stack_ptr(cg, R1, off);
-        emit(&cg->e, CALL_HELPER(cg_read_helper(call->a->ty)));
-        cg_val_free(cg, &p);
-        cg_zero(cg, off + 6, 2);
+    if (call->a->ty->kind == T_INT) { /* an address: the six bytes there */
+        struct mref r;
+        cg_mref_through(cg, call->a, &r);
+        cg_mref_copy(cg, &r, type_array(cg->sema->types, &type_u8, 6), off, 8);
+        cg_mref_release(cg, &r);
         return;
     }
     int mark = cg_frame_mark(cg);

@@ -44,8 +44,7 @@ bool cg_is_typed_ref(const struct node *n) {
     }
 }
 
-/* The memory a pointer value points at. */
-static void through_pointer(struct cg *cg, struct node *ptr, struct mref *r) {
+void cg_mref_through(struct cg *cg, struct node *ptr, struct mref *r) {
     struct val v = cg_int(cg, ptr);
     r->reg = cg_val_reg(cg, &v, &ptr->loc);
     r->space = ptr->ty->addr == AS_USER ? MS_USER : MS_KERNEL;
@@ -83,7 +82,7 @@ static const struct type *field_record(struct cg *cg, struct node *base) {
 static void field_ref(struct cg *cg, struct node *n, struct mref *r) {
     struct node *base = n->a;
     if (base->ty->is_ptr)
-        through_pointer(cg, base, r);
+        cg_mref_through(cg, base, r);
     else
         value_ref(cg, base, r);
     uint32_t off = 0;
@@ -138,7 +137,7 @@ static void index_ref(struct cg *cg, struct node *n, struct mref *r) {
                               : t->kind == T_STRING ? &type_s8
                                                     : complete(cg, t->pointee);
     if (t->is_ptr)
-        through_pointer(cg, n->a, r);
+        cg_mref_through(cg, n->a, r);
     else
         value_ref(cg, n->a, r);
     int64_t idx;
@@ -176,7 +175,7 @@ void cg_mref(struct cg *cg, struct node *n, struct mref *r) {
     else if (n->kind == N_INDEX)
         index_ref(cg, n, r);
     else if (n->kind == N_UNOP && n->op == OP_DEREF)
-        through_pointer(cg, n->a, r);
+        cg_mref_through(cg, n->a, r);
     else
         cg_error(cg, &n->loc, E_UNSUPPORTED, "this expression has no address");
     cg->e.loc = outer;

@@ -29,6 +29,8 @@ struct val cg_mref_int(struct cg *cg, struct mref *r, const struct type *ty, con
  * bytes: truncated, zero-padded, strings NUL-terminated). */
 void cg_mref_copy(struct cg *cg, struct mref *r, const struct type *from, int dst, int size);
 struct val cg_mref_address(struct cg *cg, struct mref *r, const struct loc *loc);
+/* The memory the pointer (or address) value ptr points at. */
+void cg_mref_through(struct cg *cg, struct node *ptr, struct mref *r);
 
 /* How far ptr + 1 moves: the pointee's size (1 for void * and integers). */
 int cg_ptr_step(struct cg *cg, const struct type *t);
